@@ -1,0 +1,252 @@
+import { Testing } from 'cdktf';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
+import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
+import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
+import { loadConfig } from '../config/load-config';
+import { EnvironmentConfig } from '../config/environments';
+import { API_ROUTES } from '../handlers/api/routes';
+import { layerDescription, MAX_DESCRIPTION } from '../constructs/dependency-layer';
+import { ApiStack } from '../stacks/api-stack';
+import { bundleArtifact, layerArtifact } from './support/artifacts';
+import { LayerArtifact } from '../builder/manifest';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const environments = loadConfig({ context: {}, env: {}, availableLayers: ['dependencies', 'extra'] }).environments;
+
+function synth(env: EnvironmentConfig, layers: LayerArtifact[] = [layerArtifact()]): { text: string; json: Json } {
+  const app = Testing.app();
+  const stack = new ApiStack(app, env.stackName, { env, layers, bundle: bundleArtifact(env.runtime), buildDirFromStack: '../../../.build' });
+  const text = Testing.synth(stack);
+  return { text, json: JSON.parse(text) as Json };
+}
+
+function only(json: Json, type: string, kind: 'resource' | 'data' = 'resource'): [string, Json] {
+  const entries = Object.entries((json[kind]?.[type] ?? {}) as Json);
+  expect(entries).toHaveLength(1);
+  return entries[0] as [string, Json];
+}
+
+describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s', (name, env) => {
+  const { text, json } = synth(env);
+
+  it('stores state in S3 under the environment key, encrypted and locked with a lockfile', () => {
+    expect(json['terraform'].backend.s3).toEqual({
+      bucket: 'multicloud-auto-deploy-terraform-state',
+      key: `multicloud-auto-deploy/${name}/terraform.tfstate`,
+      region: 'ap-northeast-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+
+  it('configures the AWS provider with default tags, and the archive provider', () => {
+    expect(json['provider'].aws[0]).toEqual({
+      region: 'ap-northeast-1',
+      default_tags: [{ tags: { project: 'multicloud-auto-deploy', environment: name, 'managed-by': 'cdktf' } }],
+    });
+    expect(text).toHaveProvider(ArchiveProvider);
+  });
+
+  it('zips the built layer tree by relative path and publishes a retained, hash-wired layer version', () => {
+    const [archiveId, archive] = Object.entries(json['data'].archive_file as Json).find(([id]) => id.startsWith('layer-dependencies_'))!;
+    expect(archive).toMatchObject({
+      type: 'zip',
+      source_dir: '../../../.build/layers/dependencies/nodejs-x86_64/tree',
+      output_path: 'archives/layer-dependencies.zip',
+    });
+    expect(text).toHaveDataSourceWithProperties(DataArchiveFile, { source_dir: '../../../.build/functions/api/nodejs24.x-12345678' });
+    const [, layer] = only(json, 'aws_lambda_layer_version');
+    expect(layer).toMatchObject({
+      layer_name: `multicloud-auto-deploy-${name}-dependencies`,
+      compatible_runtimes: ['nodejs24.x'],
+      compatible_architectures: ['x86_64'],
+      skip_destroy: true,
+      filename: `\${data.archive_file.${archiveId}.output_path}`,
+      source_code_hash: `\${data.archive_file.${archiveId}.output_base64sha256}`,
+    });
+    expect(layer['description']).toContain(`content ${'a'.repeat(16)}`);
+    expect(layer['description']).toContain('nodejs24.x x86_64');
+  });
+
+  it('attaches layers to the function by reference to the layer resources', () => {
+    const [layerId] = only(json, 'aws_lambda_layer_version');
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['layers']).toEqual([`\${aws_lambda_layer_version.${layerId}.arn}`]);
+    expect(JSON.stringify(fn['layers'])).not.toMatch(/arn:aws:lambda/);
+  });
+
+  it('deploys the bundled function with the environment settings', () => {
+    const [tableId] = only(json, 'aws_dynamodb_table');
+    expect(text).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: `multicloud-auto-deploy-${name}-api`,
+      runtime: env.runtime,
+      architectures: [env.architecture],
+      handler: 'index.handler',
+      memory_size: env.memoryMb,
+      timeout: env.timeoutSeconds,
+      environment: { variables: { TABLE_NAME: `\${aws_dynamodb_table.${tableId}.name}`, APP_VERSION: '3.0.0' } },
+    });
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['source_code_hash']).toMatch(/^\$\{data\.archive_file\.api_archive_[A-F0-9]+\.output_base64sha256\}$/);
+  });
+
+  it('lets the role write only its own log group and use only its own table', () => {
+    const [logsId] = Object.entries(json['resource'].aws_cloudwatch_log_group as Json).find(([, group]) =>
+      String(group.name).startsWith('/aws/lambda/'),
+    )!;
+    const [tableId] = only(json, 'aws_dynamodb_table');
+    const documents = json['data'].aws_iam_policy_document as Json;
+    const access = Object.values(documents).find((doc: Json) => doc.statement.some((s: Json) => s.sid === 'ReadWriteOwnTable')) as Json;
+    expect(access.statement).toEqual([
+      {
+        sid: 'WriteOwnLogs',
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`\${aws_cloudwatch_log_group.${logsId}.arn}:*`],
+      },
+      {
+        sid: 'ReadWriteOwnTable',
+        effect: 'Allow',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        resources: [`\${aws_dynamodb_table.${tableId}.arn}`],
+      },
+    ]);
+    for (const doc of Object.values(documents) as Json[]) {
+      for (const statement of doc.statement as Json[]) {
+        expect(statement.actions.join(' ')).not.toContain('*');
+        expect(JSON.stringify(statement.resources ?? [])).not.toMatch(/"\*"|:\*:\*/);
+      }
+    }
+    const assume = Object.values(documents).find((doc: Json) => doc.statement[0].actions[0] === 'sts:AssumeRole') as Json;
+    expect(assume.statement[0].principals).toEqual([{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }]);
+  });
+
+  it('keeps function and API logs for the configured retention', () => {
+    expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: `/aws/lambda/multicloud-auto-deploy-${name}-api`,
+      retention_in_days: env.logRetentionDays,
+    });
+    expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: `/aws/apigateway/multicloud-auto-deploy-${name}-api`,
+      retention_in_days: env.logRetentionDays,
+    });
+  });
+
+  it('fronts the function with an HTTP API: payload 2.0 proxy, every route, $default stage with access logs', () => {
+    const [fnId] = only(json, 'aws_lambda_function');
+    const [integrationId] = only(json, 'aws_apigatewayv2_integration');
+    expect(text).toHaveResourceWithProperties(Apigatewayv2Api, { protocol_type: 'HTTP', name: `multicloud-auto-deploy-${name}-api` });
+    expect(text).toHaveResourceWithProperties(Apigatewayv2Integration, {
+      integration_type: 'AWS_PROXY',
+      payload_format_version: '2.0',
+      integration_uri: `\${aws_lambda_function.${fnId}.invoke_arn}`,
+    });
+    const routes = Object.values(json['resource'].aws_apigatewayv2_route as Json) as Json[];
+    expect(routes.map((route) => route.route_key).sort()).toEqual([...API_ROUTES].sort());
+    for (const route of routes) expect(route.target).toBe(`integrations/\${aws_apigatewayv2_integration.${integrationId}.id}`);
+    expect(text).toHaveResourceWithProperties(Apigatewayv2Stage, { name: '$default', auto_deploy: true });
+    const [, stage] = only(json, 'aws_apigatewayv2_stage');
+    expect(stage.access_log_settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.http_access-logs_[A-F0-9]+\.arn\}$/);
+    expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+  });
+
+  it('allows only this API to invoke the function', () => {
+    const [apiId] = only(json, 'aws_apigatewayv2_api');
+    const [fnId] = only(json, 'aws_lambda_function');
+    const [, permission] = only(json, 'aws_lambda_permission');
+    expect(permission).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: 'apigateway.amazonaws.com',
+      function_name: `\${aws_lambda_function.${fnId}.function_name}`,
+      source_arn: `\${aws_apigatewayv2_api.${apiId}.execution_arn}/*/*`,
+    });
+  });
+
+  it('stores messages in an on-demand table with point-in-time recovery and encryption', () => {
+    expect(text).toHaveResourceWithProperties(DynamodbTable, {
+      name: `multicloud-auto-deploy-${name}-messages`,
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'pk',
+      range_key: 'sk',
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: name === 'prod',
+    });
+  });
+
+  it('outputs the API URL, the function name and the layer version ARNs', () => {
+    const [apiId] = only(json, 'aws_apigatewayv2_api');
+    const [layerId] = only(json, 'aws_lambda_layer_version');
+    expect(json['output'].api_url.value).toBe(`\${aws_apigatewayv2_api.${apiId}.api_endpoint}`);
+    expect(json['output'].function_name.value).toMatch(/^\$\{aws_lambda_function\..+\.function_name\}$/);
+    expect(json['output'].layer_version_arns.value).toEqual({ dependencies: `\${aws_lambda_layer_version.${layerId}.arn}` });
+  });
+
+  it('passes cdktf validation on a full synth', () => {
+    const stack = new ApiStack(Testing.app(), env.stackName, { env, layers: [layerArtifact()], bundle: bundleArtifact(), buildDirFromStack: '../../../.build' });
+    expect(() => Testing.fullSynth(stack)).not.toThrow();
+  });
+});
+
+describe('several layers', () => {
+  const env = { ...environments[0]!, layers: ['dependencies', 'extra'] };
+  const { json } = synth(env, [layerArtifact('dependencies'), layerArtifact('extra', 'x86_64', 'e'.repeat(64))]);
+
+  it('attaches them in the configured order, one archive and version each', () => {
+    const versions = json['resource'].aws_lambda_layer_version as Json;
+    const ids = Object.keys(versions);
+    const byName = (layerName: string): string => ids.find((id) => versions[id].layer_name.endsWith(`-${layerName}`))!;
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['layers']).toEqual([`\${aws_lambda_layer_version.${byName('dependencies')}.arn}`, `\${aws_lambda_layer_version.${byName('extra')}.arn}`]);
+    expect(Object.keys(json['data'].archive_file as Json)).toHaveLength(3);
+  });
+});
+
+describe('stack validation', () => {
+  const env = environments[0]!;
+
+  it('refuses a layer built for another architecture', () => {
+    expect(() =>
+      new ApiStack(Testing.app(), 'api-dev', {
+        env,
+        layers: [layerArtifact('dependencies', 'arm64')],
+        bundle: bundleArtifact(),
+        buildDirFromStack: '../../../.build',
+      }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `"api-dev/layer-dependencies: layer dependencies/nodejs-arm64 is built for arm64, but environment "dev" runs x86_64; pass the layer built for x86_64."`,
+    );
+  });
+
+  it('refuses a bundle built for another runtime', () => {
+    expect(() =>
+      new ApiStack(Testing.app(), 'api-dev', { env, layers: [layerArtifact()], bundle: bundleArtifact('nodejs22.x'), buildDirFromStack: '../../../.build' }),
+    ).toThrow(/targets nodejs22.x, but environment "dev" runs nodejs24.x/);
+  });
+
+  it('refuses an absolute build path, which would differ between machines', () => {
+    expect(() =>
+      new ApiStack(Testing.app(), 'api-dev', { env, layers: [layerArtifact()], bundle: bundleArtifact(), buildDirFromStack: '/home/me/project/.build' }),
+    ).toThrow(/must be relative/);
+  });
+});
+
+describe('layer description', () => {
+  it('always keeps the content hash and runtime, and fits Lambda\'s 256 characters', () => {
+    const many = {
+      ...layerArtifact(),
+      packages: Array.from({ length: 40 }, (_, i) => ({ name: `package-number-${i}`, version: '1.2.3', path: `nodejs/node_modules/p${i}`, direct: true })),
+    };
+    const description = layerDescription(many, 'nodejs24.x');
+    expect(description.length).toBeLessThanOrEqual(MAX_DESCRIPTION);
+    expect(description.startsWith(`content ${'a'.repeat(16)} | nodejs24.x x86_64 | package-number-0@1.2.3`)).toBe(true);
+    expect(description.endsWith('...')).toBe(true);
+    expect(layerDescription(layerArtifact(), 'nodejs22.x')).toBe(`content ${'a'.repeat(16)} | nodejs22.x x86_64 | hono@4.13.19`);
+  });
+});

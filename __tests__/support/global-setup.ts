@@ -1,0 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+/** Builds the real project once (reused when unchanged), for the tests that serve or synthesise it. */
+export default function globalSetup(): void {
+  const root = path.resolve(__dirname, '..', '..');
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'build'], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    throw new Error(`npm run build failed before the tests:\n${result.stdout}\n${result.stderr}`);
+  }
+}

@@ -1,0 +1,113 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment tests start the CLI with: no colour, none of the developer's overrides. */
+export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const key of ['PROJECT_NAME', 'AWS_REGION', 'STATE_BUCKET', 'BUILD_DIR', 'CDKTF_CONTEXT_JSON', 'CDKTF_OUTDIR', 'PORT']) delete env[key];
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+/** Runs `npx tsx <script> <args>` in a real process and collects its output. */
+export function runNode(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: options.env ?? cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+  return runNode(path.join(options.cwd ?? PROJECT_ROOT, 'cli', 'main.ts'), args, options);
+}
+
+export function makeTempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `${prefix}-`));
+}
+
+export interface LocalServer {
+  readonly url: string;
+  readonly info: Record<string, unknown>;
+  readonly child: ChildProcess;
+  stderr(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `cli/main.ts start --skip-build --port 0 --json` and waits for it to serve. */
+export function startLocalServer(extraArgs: string[] = [], env: NodeJS.ProcessEnv = cliEnv()): Promise<LocalServer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'start', '--skip-build', '--port', '0', '--json', ...extraArgs], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let settled = false;
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      try {
+        const info = JSON.parse(stdout) as Record<string, unknown>;
+        settled = true;
+        resolve({
+          url: String(info['url']),
+          info,
+          child,
+          stderr: () => stderr,
+          stop: async () => {
+            if (child.exitCode === null) child.kill('SIGINT');
+            return exited;
+          },
+        });
+      } catch {
+        // not complete yet
+      }
+    });
+    child.on('exit', (code) => {
+      if (!settled) reject(new Error(`local server exited with ${code} before serving:\n${stderr}`));
+    });
+  });
+}
+
+export async function request(
+  url: string,
+  init: { method?: string; body?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: init.headers,
+    body: init.body,
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}

@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { EnvironmentConfig } from '../config/environments';
+import { builtTreeModified, bundleSourcesChanged, layerSourceChanged } from '../project/errors';
+import { bundleTargetOf, inputHashOf, layerTargetsOf } from './build-plan';
+import { LayerSource } from './layer-sources';
+import { BuildManifest, BundleArtifact, LayerArtifact, findBundle, findLayer } from './manifest';
+import { fingerprintTree, treeDrift } from './tree';
+
+export interface EnvironmentArtifacts {
+  readonly layers: readonly LayerArtifact[];
+  readonly bundle: BundleArtifact;
+}
+
+/** Which bundled source files differ from what the bundle was built from. */
+export function changedSources(recorded: Readonly<Record<string, string>>, current: Readonly<Record<string, string | undefined>>): string[] {
+  return Object.keys(recorded).filter((file) => recorded[file] !== current[file]);
+}
+
+/**
+ * The built artifacts an environment deploys, checked against what is on disk now:
+ * a layer whose package files changed, a tree edited after the build, or a handler
+ * source changed since bundling stops synth with the command that fixes it.
+ */
+export function artifactsForEnvironment(
+  env: EnvironmentConfig,
+  manifest: BuildManifest,
+  sources: readonly LayerSource[],
+  buildDir: string,
+  projectRoot: string,
+  /** What to do when a built tree changed after the build: stop (synth), or report and go on (the local run). */
+  onDrift: 'error' | ((message: string) => void) = 'error',
+): EnvironmentArtifacts {
+  const drifted = (error: Error): void => {
+    if (onDrift === 'error') throw error;
+    onDrift(error.message);
+  };
+  const layers = layerTargetsOf(env, sources).map((target) => {
+    const artifact = findLayer(manifest, target.id, buildDir);
+    const source = sources.find((candidate) => candidate.name === target.layer)!;
+    const current = inputHashOf({ kind: artifact.kind, architecture: artifact.architecture, files: source.files, tool: artifact.tool });
+    if (current !== artifact.inputHash) {
+      throw layerSourceChanged(target.layer, `files in layers/${target.layer} differ from the ones built`);
+    }
+    const drift = treeDrift(artifact, fingerprintTree(path.join(buildDir, artifact.treeDir)));
+    if (drift) drifted(builtTreeModified(`layer ${artifact.id}`, drift));
+    return artifact;
+  });
+  const bundle = findBundle(manifest, bundleTargetOf(env, sources).id, buildDir);
+  const current: Record<string, string | undefined> = {};
+  for (const file of Object.keys(bundle.sources)) {
+    const full = path.join(projectRoot, file);
+    current[file] = fs.existsSync(full) ? createHash('sha256').update(fs.readFileSync(full)).digest('hex') : undefined;
+  }
+  const changed = changedSources(bundle.sources, current);
+  if (changed.length > 0) {
+    throw bundleSourcesChanged(bundle.id, changed);
+  }
+  const drift = treeDrift(bundle, fingerprintTree(path.join(buildDir, bundle.dir)));
+  if (drift) drifted(builtTreeModified(`bundle ${bundle.id}`, drift));
+  return { layers, bundle };
+}

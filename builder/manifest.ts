@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Architecture, NodeRuntime } from '../config/environments';
+import { artifactNotBuilt, manifestMissing, manifestUnreadable } from '../project/errors';
+import { manifestPath, toPosix } from '../project/paths';
+import { writeFileAtomic } from './tree';
+
+export const MANIFEST_VERSION = 1;
+
+export type LayerKind = 'nodejs';
+
+export interface InstalledPackage {
+  readonly name: string;
+  readonly version: string;
+  /** Forward-slash path of the package folder inside the layer tree. */
+  readonly path: string;
+  /** Listed in the layer's own package.json (not only a dependency of one). */
+  readonly direct: boolean;
+}
+
+/** One built layer tree; written by the builder, read by stacks and the local run. */
+export interface LayerArtifact {
+  /** `<layer>/<kind>-<architecture>`, e.g. `dependencies/nodejs-x86_64`. */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: LayerKind;
+  readonly architecture: Architecture;
+  /** Tree folder, relative to the build folder: what the layer zip holds. */
+  readonly treeDir: string;
+  /** Hash of everything the build reads: package files, target platform, builder and npm versions. */
+  readonly inputHash: string;
+  /** Hash of the built tree: paths, normalised modes and bytes. */
+  readonly contentHash: string;
+  readonly fileCount: number;
+  readonly unzippedBytes: number;
+  /** Top-level packages the layer's package.json asks for: what a function may import from it. */
+  readonly provides: readonly string[];
+  readonly packages: readonly InstalledPackage[];
+  /** The package manager that built the tree. */
+  readonly tool: { readonly name: string; readonly version: string };
+}
+
+/** One bundled function; the folder is the function's task root. */
+export interface BundleArtifact {
+  /** `<function>/<runtime>-<externals hash>`, e.g. `api/nodejs24.x-1a2b3c4d`. */
+  readonly id: string;
+  readonly function: string;
+  readonly runtime: NodeRuntime;
+  /** Bundle folder, relative to the build folder. */
+  readonly dir: string;
+  /** Lambda handler setting, e.g. `index.handler`. */
+  readonly handler: string;
+  /** Packages left out of the bundle because a layer provides them. */
+  readonly externals: readonly string[];
+  /** The externals the code really imports; each must come from a layer at run time. */
+  readonly importsFromLayers: readonly string[];
+  /** sha256 of each project source file bundled, by project-relative path; synth checks them. */
+  readonly sources: Readonly<Record<string, string>>;
+  readonly contentHash: string;
+  readonly fileCount: number;
+  readonly unzippedBytes: number;
+}
+
+export interface BuildManifest {
+  readonly manifestVersion: number;
+  readonly layers: readonly LayerArtifact[];
+  readonly bundles: readonly BundleArtifact[];
+}
+
+export function readManifest(buildDir: string): BuildManifest {
+  const file = manifestPath(buildDir);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw manifestMissing(displayPath(file));
+  }
+  let parsed: BuildManifest;
+  try {
+    parsed = JSON.parse(text) as BuildManifest;
+  } catch (error) {
+    throw manifestUnreadable(displayPath(file), (error as Error).message);
+  }
+  if (parsed.manifestVersion !== MANIFEST_VERSION || !Array.isArray(parsed.layers) || !Array.isArray(parsed.bundles)) {
+    throw manifestUnreadable(displayPath(file), `expected manifestVersion ${MANIFEST_VERSION} with layers and bundles`);
+  }
+  return parsed;
+}
+
+/** Stable JSON: no timestamps, fixed key order from the builder, trailing newline. */
+export function writeManifest(buildDir: string, manifest: BuildManifest): void {
+  writeFileAtomic(manifestPath(buildDir), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+export function layerId(name: string, kind: LayerKind, architecture: Architecture): string {
+  return `${name}/${kind}-${architecture}`;
+}
+
+export function findLayer(manifest: BuildManifest, id: string, buildDir: string): LayerArtifact {
+  const found = manifest.layers.find((layer) => layer.id === id);
+  if (!found) throw artifactNotBuilt(`Layer ${id}`, displayPath(manifestPath(buildDir)));
+  return found;
+}
+
+export function findBundle(manifest: BuildManifest, id: string, buildDir: string): BundleArtifact {
+  const found = manifest.bundles.find((bundle) => bundle.id === id);
+  if (!found) throw artifactNotBuilt(`Function bundle ${id}`, displayPath(manifestPath(buildDir)));
+  return found;
+}
+
+/** A path for messages: relative to the working folder when inside it. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? toPosix(relative) : file;
+}

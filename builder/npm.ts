@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../project/errors';
+
+/** How to run npm without going through a shell. */
+export interface NpmCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly version: string;
+}
+
+function npmVersionBeside(cliScript: string): string | undefined {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(cliScript), '..', 'package.json'), 'utf8')) as {
+      name?: string;
+      version?: string;
+    };
+    return pkg.name === 'npm' ? pkg.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds npm without running it: the npm that started this script (npm_execpath),
+ * else the one installed beside this Node. Its version comes from its package.json,
+ * so a cache hit never spawns npm.
+ */
+export function locateNpm(env: NodeJS.ProcessEnv = process.env): NpmCommand {
+  const candidates = [
+    env['npm_execpath'],
+    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+  ];
+  for (const candidate of candidates) {
+    if (candidate && path.basename(candidate) === 'npm-cli.js' && fs.existsSync(candidate)) {
+      const version = npmVersionBeside(candidate);
+      if (version) return { command: process.execPath, args: [candidate], version };
+    }
+  }
+  throw new UserError(
+    'NPM_NOT_FOUND',
+    'Cannot find npm (looked at npm_execpath and beside the running Node). Install Node.js with npm, ' +
+      'or run the build through `npm run build`.',
+  );
+}
+
+/** npm settings that may reach a child npm, because they say where packages come from, not what is built. */
+const KEPT_NPM_SETTINGS = /^npm_config_(registry|userconfig|globalconfig|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|fetch_[a-z_]+|maxsockets|@[^:]+:registry|\/\/.*)$/i;
+
+/** The parent's environment minus npm settings that would change the installed tree. */
+export function installEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (/^npm_/i.test(key) && !KEPT_NPM_SETTINGS.test(key)) continue;
+    if (key === 'NODE_OPTIONS' || key === 'NODE_ENV') continue;
+    clean[key] = value;
+  }
+  clean['npm_config_update_notifier'] = 'false';
+  return clean;
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs a command, keeping the last 64 KiB of its output for error messages. */
+export function runCaptured(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; onLine?: (line: string) => void },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer): void => {
+      const text = chunk.toString('utf8');
+      output = (output + text).slice(-65536);
+      if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(line.trim());
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/** A sentence that says why npm failed and what to do, from npm's own output. */
+export function explainNpmFailure(layer: string, output: string): string {
+  const lastLines = output.trim().split('\n').slice(-12).join('\n');
+  let cause = 'npm ci failed';
+  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET|network/i.test(output)) {
+    cause =
+      'npm could not reach the registry. Check the network, or point npm at a reachable registry ' +
+      '(npm config set registry <url>, or NPM_CONFIG_REGISTRY)';
+  } else if (/E404|404 Not Found/.test(output)) {
+    cause = 'a package in the lockfile does not exist in the registry; check the name and version in package.json';
+  } else if (/EINTEGRITY/.test(output)) {
+    cause = 'a downloaded package does not match the integrity hash in package-lock.json; regenerate the lockfile';
+  } else if (/can only install packages when your package.json and package-lock.json.*in sync|npm ci.*in sync/is.test(output)) {
+    cause = `package.json and package-lock.json are out of sync; run \`npm install --package-lock-only --prefix layers/${layer}\``;
+  } else if (/EBADPLATFORM|notsup/i.test(output)) {
+    cause = 'a package does not support Lambda\'s platform (linux, this architecture); choose another package or version';
+  }
+  return `Layer "${layer}": ${cause}.\nLast lines from npm:\n${lastLines}`;
+}

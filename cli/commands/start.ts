@@ -1,0 +1,107 @@
+import { runBuild, readAllLayerSources } from '../../builder/build';
+import { readManifest } from '../../builder/manifest';
+import { loadProjectConfig } from '../../config/config-sources';
+import { UserError, usage } from '../../project/errors';
+import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
+import { startLocalApi } from '../../local-lambda/local-api';
+import { Command, writeJson } from '../command';
+import { synthesiseStacks } from './synth';
+
+function parsePort(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw usage(`The port "${raw}" is not a port number (0-65535; 0 picks a free one).`, 'start');
+  return Number(raw);
+}
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'Build, synthesise every environment, and serve the API locally as Lambda would',
+  usage: 'npm start -- [--env <name>] [--port <n>] [--skip-build] [--build-dir <dir>] [--json]',
+  help: `Builds the layers and the handler, synthesises every environment, then serves
+the API of one environment on http://127.0.0.1:<port> from the built artifacts:
+the bundle as /var/task and each layer where Lambda mounts layers (/opt), in a
+separate process under the runtime's Node major that cannot see this project's
+node_modules. Requests become API Gateway HTTP API payload 2.0 events. DynamoDB is
+a local dynalite server; messages last until you stop. Ctrl-C stops everything.
+
+Options:
+  --env <name>       environment to mirror (default dev)
+  --port <n>         port (default PORT, else 3000; 0 picks a free port)
+  --host <address>   address to listen on (default 127.0.0.1)
+  --skip-build       serve the existing build; do not build or synthesise
+  --build-dir <dir>  build folder (default .build, or BUILD_DIR)
+  --json             print {"url", ...} on stdout once serving, for scripts
+  --no-color         no colour (NO_COLOR is honoured too)
+  -h, --help         this help`,
+  options: {
+    env: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'skip-build': { type: 'boolean' },
+    'build-dir': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values, _positionals, { env, err, out, signal }) {
+    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const name = (values['env'] as string | undefined) ?? 'dev';
+    const environment = config.environments.find((candidate) => candidate.name === name);
+    if (!environment) {
+      throw usage(`There is no environment "${name}"; environments are ${config.environments.map((e) => e.name).join(', ')}.`, 'start');
+    }
+    const port = parsePort((values['port'] as string | undefined) ?? env['PORT'] ?? '3000');
+    const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
+    if (!values['skip-build']) {
+      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env });
+      await synthesiseStacks(config, buildDir, env, err);
+    }
+    const step = err.step(`start the local API for ${name}`);
+    let api;
+    try {
+      api = await startLocalApi({
+        env: environment,
+        manifest: readManifest(buildDir),
+        buildDir,
+        projectRoot: PROJECT_ROOT,
+        sources: readAllLayerSources(PROJECT_ROOT),
+        host: (values['host'] as string | undefined) ?? '127.0.0.1',
+        port,
+        log: (line) => err.line(line),
+      });
+    } catch (error) {
+      step.fail((error as Error).message.split('\n')[0]!);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new UserError('PORT_IN_USE', `Port ${port} is in use. Stop what uses it, or choose another with --port or PORT.`);
+      }
+      throw error;
+    }
+    step.done(api.url);
+    err.line('');
+    err.line(`${err.bold('Local API')} ${api.url}  ${err.dim(`(mirrors ${environment.stackName}: ${environment.runtime}, ${environment.architecture})`)}`);
+    for (const layer of api.layers) {
+      const direct = layer.packages.filter((pkg) => pkg.direct).map((pkg) => `${pkg.name}@${pkg.version}`);
+      err.line(`  layer     ${layer.name} -> /opt  content ${layer.contentHash.slice(0, 12)}  ${direct.join(', ')}`);
+    }
+    err.line(`  function  ${api.bundle.id} -> /var/task  on Node ${api.node.version}`);
+    err.line(`  dynamodb  ${api.dynamodbEndpoint} (dynalite), table ${api.tableName}`);
+    err.line(`  try       curl ${api.url}/  |  curl ${api.url}/api/messages/`);
+    err.line(err.dim('Press Ctrl-C to stop.'));
+    if (values['json']) {
+      writeJson(out, {
+        url: api.url,
+        environment: environment.name,
+        dynamodbEndpoint: api.dynamodbEndpoint,
+        tableName: api.tableName,
+        sandbox: api.sandbox.root,
+        node: api.node.version,
+        layers: api.layers.map((layer) => ({ name: layer.name, contentHash: layer.contentHash })),
+        bundle: api.bundle.id,
+      });
+    }
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    err.line('Stopping the local API ...');
+    await api.stop();
+    return 0;
+  },
+};

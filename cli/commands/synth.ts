@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { runBuild } from '../../builder/build';
+import { Progress } from '../../builder/progress';
+import { ProjectConfig } from '../../config/environments';
+import { loadProjectConfig } from '../../config/config-sources';
+import { UserError } from '../../project/errors';
+import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
+import { Command, writeJson } from '../command';
+
+export const SYNTH_OUTDIR = 'cdktf.out';
+
+/** Runs the cdktf app (main.ts) the way `cdktf synth` does, in its own process. */
+export async function synthesiseStacks(
+  config: ProjectConfig,
+  buildDir: string,
+  env: NodeJS.ProcessEnv,
+  progress: Progress,
+): Promise<string[]> {
+  const step = progress.step(`synthesise ${config.environments.length} environment(s)`);
+  const started = Date.now();
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { ...env, BUILD_DIR: buildDir, CDKTF_OUTDIR: path.join(PROJECT_ROOT, SYNTH_OUTDIR) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve(exitCode ?? 1));
+  });
+  if (code !== 0) {
+    step.fail('the cdktf app failed (see above)');
+    throw new UserError('SYNTH_FAILED', 'Synthesis failed; the message above names the problem.');
+  }
+  const stacks = config.environments.map((environment) => environment.stackName);
+  step.done(`${stacks.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)}s -> ${SYNTH_OUTDIR}/stacks/`);
+  return stacks;
+}
+
+export const synthCommand: Command = {
+  name: 'synth',
+  summary: 'Build, then synthesise every environment into cdktf.out/stacks/',
+  usage: 'npm run synth -- [--skip-build] [--json]',
+  help: `Runs the build (unless --skip-build), then the cdktf app (main.ts) exactly as
+\`cdktf synth\` would, writing one Terraform JSON stack per environment to
+cdktf.out/stacks/api-<env>/cdk.tf.json. Synthesis stops before writing anything when
+the configuration is invalid, the manifest is missing, or a built tree no longer
+matches its sources.
+
+Options:
+  --skip-build  synthesise from the existing build
+  --json        print the synthesised stacks as JSON on stdout
+  --no-color    no colour (NO_COLOR is honoured too)
+  -h, --help    this help`,
+  options: { 'skip-build': { type: 'boolean' }, json: { type: 'boolean' } },
+  async run(values, _positionals, { env, err, out }) {
+    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const buildDir = resolveBuildDir(undefined, env);
+    if (!values['skip-build']) await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env });
+    const stacks = await synthesiseStacks(config, buildDir, env, err);
+    if (values['json']) {
+      writeJson(out, { outdir: SYNTH_OUTDIR, stacks: stacks.map((name) => ({ name, file: `${SYNTH_OUTDIR}/stacks/${name}/cdk.tf.json` })) });
+    }
+    return 0;
+  },
+};

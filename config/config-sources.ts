@@ -1,0 +1,54 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigSources, loadConfig } from './load-config';
+import { ProjectConfig } from './environments';
+import { UserError } from '../project/errors';
+
+/**
+ * The cdktf context as the app will see it: CDKTF_CONTEXT_JSON when the cdktf CLI
+ * runs the app, otherwise the "context" of cdktf.json, so that `npm run build`,
+ * `node --import tsx main.ts` and `cdktf synth` all resolve the same configuration.
+ */
+export function readContext(projectRoot: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const fromCli = env['CDKTF_CONTEXT_JSON'];
+  if (fromCli) {
+    try {
+      return JSON.parse(fromCli) as Record<string, unknown>;
+    } catch (error) {
+      throw new UserError('CONTEXT_INVALID', `CDKTF_CONTEXT_JSON is not valid JSON (${(error as Error).message}).`);
+    }
+  }
+  const file = path.join(projectRoot, 'cdktf.json');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const parsed = JSON.parse(text) as { context?: Record<string, unknown> };
+    return parsed.context ?? {};
+  } catch (error) {
+    throw new UserError('CONTEXT_INVALID', `cdktf.json is not valid JSON (${(error as Error).message}); fix the file.`);
+  }
+}
+
+/** Names of the folders under layers/, sorted. */
+export function listLayerFolders(projectRoot: string): string[] {
+  const layersDir = path.join(projectRoot, 'layers');
+  if (!fs.existsSync(layersDir)) return [];
+  return fs
+    .readdirSync(layersDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export function gatherConfigSources(projectRoot: string, env: NodeJS.ProcessEnv): ConfigSources {
+  return { context: readContext(projectRoot, env), env, availableLayers: listLayerFolders(projectRoot) };
+}
+
+/** Reads and validates the configuration; throws a UserError listing every problem. */
+export function loadProjectConfig(projectRoot: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
+  return loadConfig(gatherConfigSources(projectRoot, env));
+}

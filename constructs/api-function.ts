@@ -1,0 +1,106 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
+import { BundleArtifact } from '../builder/manifest';
+import { EnvironmentConfig, functionEnvironment, functionNameOf } from '../config/environments';
+import { DependencyLayer } from './dependency-layer';
+
+export interface ApiFunctionProps {
+  readonly env: EnvironmentConfig;
+  /** The bundled handler, from the build manifest. */
+  readonly bundle: BundleArtifact;
+  /** Attached in this order; Lambda applies later layers over earlier ones. */
+  readonly layers: readonly DependencyLayer[];
+  /** The only table the function may read and write. */
+  readonly table: DynamodbTable;
+  /** Path of the build folder relative to the synthesised stack's folder. */
+  readonly buildDirFromStack: string;
+}
+
+/**
+ * The API function with its own log group and a role that may write only to that
+ * log group and read/write only its table. Layers are attached by reference to the
+ * LayerVersion resources, never as ARN strings.
+ */
+export class ApiFunction extends Construct {
+  public readonly function: LambdaFunction;
+  public readonly logGroup: CloudwatchLogGroup;
+  public readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    super(scope, id);
+    const { env, bundle } = props;
+    if (bundle.runtime !== env.runtime) {
+      throw new Error(
+        `${this.node.path}: bundle ${bundle.id} targets ${bundle.runtime}, but environment "${env.name}" runs ${env.runtime}.`,
+      );
+    }
+    const functionName = functionNameOf(env);
+
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: env.logRetentionDays,
+    });
+
+    const assume = new DataAwsIamPolicyDocument(this, 'assume-role', {
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }],
+        },
+      ],
+    });
+    this.role = new IamRole(this, 'role', { name: functionName, assumeRolePolicy: assume.json });
+
+    const access = new DataAwsIamPolicyDocument(this, 'access', {
+      statement: [
+        {
+          sid: 'WriteOwnLogs',
+          effect: 'Allow',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${this.logGroup.arn}:*`],
+        },
+        {
+          sid: 'ReadWriteOwnTable',
+          effect: 'Allow',
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+          resources: [props.table.arn],
+        },
+      ],
+    });
+    const policy = new IamRolePolicy(this, 'access-policy', {
+      name: `${functionName}-access`,
+      role: this.role.id,
+      policy: access.json,
+    });
+
+    const archive = new DataArchiveFile(this, 'archive', {
+      type: 'zip',
+      sourceDir: `${props.buildDirFromStack}/${bundle.dir}`,
+      outputPath: `archives/function-${bundle.function}.zip`,
+    });
+
+    this.function = new LambdaFunction(this, 'function', {
+      functionName,
+      description: `API of ${env.project} (${env.name}); code ${bundle.contentHash.slice(0, 16)}`,
+      role: this.role.arn,
+      runtime: env.runtime,
+      architectures: [env.architecture],
+      handler: bundle.handler,
+      filename: archive.outputPath,
+      sourceCodeHash: archive.outputBase64Sha256,
+      memorySize: env.memoryMb,
+      timeout: env.timeoutSeconds,
+      layers: props.layers.map((layer) => layer.layerVersion.arn),
+      environment: { variables: functionEnvironment(env, props.table.name) },
+      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      dependsOn: [this.logGroup, policy],
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import { Construct } from 'constructs';
+import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
+import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
+import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { EnvironmentConfig, functionNameOf } from '../config/environments';
+import { API_ROUTES } from '../handlers/api/routes';
+
+export interface HttpApiProps {
+  readonly env: EnvironmentConfig;
+  /** Every route goes to this function through a payload 2.0 proxy integration. */
+  readonly handler: LambdaFunction;
+}
+
+/** One JSON line per request in the access log. */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  sourceIp: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+});
+
+/** Construct id of a route: "GET /api/messages/" -> "route-get-api-messages-slash". */
+export function routeId(routeKey: string): string {
+  if (routeKey.startsWith('$')) return `route-${routeKey.slice(1)}`;
+  const [method, routePath] = routeKey.split(' ') as [string, string];
+  const segments = routePath.split('/').filter(Boolean);
+  const name = segments.length === 0 ? 'root' : segments.join('-') + (routePath.endsWith('/') ? '-slash' : '');
+  return `route-${method.toLowerCase()}-${name}`;
+}
+
+/** HTTP API (API Gateway v2) in front of the function, with access logs and a scoped invoke permission. */
+export class HttpApi extends Construct {
+  public readonly api: Apigatewayv2Api;
+  public readonly stage: Apigatewayv2Stage;
+  public readonly accessLogs: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+    const name = functionNameOf(props.env);
+    this.api = new Apigatewayv2Api(this, 'api', { name, protocolType: 'HTTP' });
+
+    const integration = new Apigatewayv2Integration(this, 'integration', {
+      apiId: this.api.id,
+      integrationType: 'AWS_PROXY',
+      integrationUri: props.handler.invokeArn,
+      integrationMethod: 'POST',
+      payloadFormatVersion: '2.0',
+      timeoutMilliseconds: 30000,
+    });
+
+    for (const routeKey of API_ROUTES) {
+      new Apigatewayv2Route(this, routeId(routeKey), {
+        apiId: this.api.id,
+        routeKey,
+        target: `integrations/${integration.id}`,
+      });
+    }
+
+    this.accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
+      name: `/aws/apigateway/${name}`,
+      retentionInDays: props.env.logRetentionDays,
+    });
+    this.stage = new Apigatewayv2Stage(this, 'stage', {
+      apiId: this.api.id,
+      name: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destinationArn: this.accessLogs.arn, format: ACCESS_LOG_FORMAT },
+    });
+
+    new LambdaPermission(this, 'invoke-permission', {
+      statementId: 'AllowInvokeFromThisHttpApi',
+      action: 'lambda:InvokeFunction',
+      functionName: props.handler.functionName,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${this.api.executionArn}/*/*`,
+    });
+  }
+}

@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': '<rootDir>/jest.esbuild-transform.js' },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  globalSetup: '<rootDir>/__tests__/support/global-setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup-cdktf.ts'],
+  testTimeout: 120000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import { artifactsForEnvironment } from '../builder/artifact-check';
+import { LayerSource } from '../builder/layer-sources';
+import { BuildManifest, BundleArtifact, LayerArtifact } from '../builder/manifest';
+import { EnvironmentConfig, functionEnvironment, functionNameOf, nodeMajorOf, tableNameOf } from '../config/environments';
+import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamoDb } from './dynamodb-local';
+import { LocalFunction } from './local-function';
+import { NodeBinary, lambdaNodeBinary } from './node-binary';
+import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from './payload-v2';
+import { SandboxPlan, createSandbox } from './sandbox';
+
+/** API Gateway HTTP APIs accept request bodies up to 10 MB. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export interface LocalApiOptions {
+  readonly env: EnvironmentConfig;
+  readonly manifest: BuildManifest;
+  readonly buildDir: string;
+  readonly projectRoot: string;
+  readonly sources: readonly LayerSource[];
+  /** @default "127.0.0.1" */
+  readonly host?: string;
+  /** 0 picks a free port. @default 3000 */
+  readonly port?: number;
+  /** Request lines, function output, warnings. */
+  readonly log: (line: string) => void;
+  /** An already running DynamoDB-compatible endpoint; otherwise dynalite is started. */
+  readonly dynamodbEndpoint?: string;
+}
+
+export interface LocalApi {
+  readonly url: string;
+  readonly dynamodbEndpoint: string;
+  readonly tableName: string;
+  readonly sandbox: SandboxPlan;
+  readonly node: NodeBinary;
+  readonly layers: readonly LayerArtifact[];
+  readonly bundle: BundleArtifact;
+  /** PID of the function process, when one is running. */
+  functionPid(): number | undefined;
+  stop(): Promise<void>;
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, response: OutgoingResponse): void {
+  const headers: http.OutgoingHttpHeaders = {};
+  for (const [name, values] of Object.entries(response.headers)) headers[name] = values.length === 1 ? values[0] : values;
+  headers['content-length'] = String(response.body.length);
+  res.writeHead(response.statusCode, headers);
+  res.end(response.body);
+}
+
+/** Compiles the runtime interface client into the sandbox's /var/runtime. */
+async function installRuntimeClient(projectRoot: string, sandbox: SandboxPlan, env: EnvironmentConfig): Promise<string> {
+  const outfile = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
+  await build({
+    absWorkingDir: projectRoot,
+    entryPoints: ['local-lambda/runtime/bootstrap.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: `node${nodeMajorOf(env.runtime)}`,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/**
+ * Serves the API from the built artifacts, laid out as Lambda lays them out, in a
+ * function process under the runtime's Node major, with requests turned into
+ * HTTP API payload 2.0 events and a local DynamoDB-compatible server behind it.
+ */
+export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
+  const { env, log } = options;
+  const artifacts = artifactsForEnvironment(env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
+    log(`warning: ${message} Serving it as it is.`),
+  );
+  const node = lambdaNodeBinary(env.runtime, options.projectRoot);
+  if (node.source === 'system') log(`note: using this Node ${node.version} for ${env.runtime}; runtimes/ has no binary for it`);
+  if ((env.architecture === 'arm64') !== (process.arch === 'arm64')) {
+    log(`note: ${env.name} runs on ${env.architecture}; this machine runs ${process.arch}, so native addons in layers may not load here`);
+  }
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const step of cleanups.splice(0).reverse()) await step();
+  };
+  try {
+    const sandbox = createSandbox(
+      env,
+      path.join(options.buildDir, artifacts.bundle.dir),
+      artifacts.layers.map((layer) => path.join(options.buildDir, layer.treeDir)),
+    );
+    cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));
+    const bootstrap = await installRuntimeClient(options.projectRoot, sandbox, env);
+
+    let dynamo: LocalDynamoDb | undefined;
+    let dynamodbEndpoint = options.dynamodbEndpoint;
+    if (!dynamodbEndpoint) {
+      dynamo = await startLocalDynamoDb();
+      cleanups.push(() => dynamo!.stop());
+      dynamodbEndpoint = dynamo.endpoint;
+    }
+    const tableName = tableNameOf(env);
+    await ensureMessagesTable(dynamodbEndpoint, tableName);
+
+    const functionName = functionNameOf(env);
+    const displayPath = (text: string): string => text.split(sandbox.root).join('');
+    const fn = new LocalFunction({
+      nodeBinary: node.path,
+      bootstrap,
+      taskRoot: sandbox.taskRoot,
+      timeoutSeconds: env.timeoutSeconds,
+      functionArn: `arn:aws:lambda:${env.region}:123456789012:function:${functionName}`,
+      log: (line) => log(`  [${functionName}] ${line}`),
+      displayPath,
+      environment: {
+        PATH: `${path.dirname(node.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`,
+        LANG: 'en_US.UTF-8',
+        TZ: ':UTC',
+        NODE_PATH: sandbox.nodePath,
+        LAMBDA_TASK_ROOT: sandbox.taskRoot,
+        LAMBDA_RUNTIME_DIR: sandbox.runtimeDir,
+        _HANDLER: artifacts.bundle.handler,
+        AWS_EXECUTION_ENV: `AWS_Lambda_${env.runtime}`,
+        AWS_LAMBDA_FUNCTION_NAME: functionName,
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(env.memoryMb),
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+        AWS_LAMBDA_LOG_STREAM_NAME: 'local',
+        AWS_REGION: env.region,
+        AWS_DEFAULT_REGION: env.region,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_SESSION_TOKEN: LOCAL_CREDENTIALS.sessionToken,
+        // Local only: where the SDK in the layer finds DynamoDB (on Lambda it uses the regional endpoint).
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+        ...functionEnvironment(env, tableName),
+      },
+    });
+    await fn.start();
+    cleanups.push(() => fn.stop());
+
+    const server = http.createServer((req, res) => {
+      const started = process.hrtime.bigint();
+      void (async () => {
+        const body = await readBody(req, MAX_REQUEST_BYTES);
+        let response: OutgoingResponse;
+        let note = '';
+        if (!body) {
+          response = { statusCode: 413, headers: { 'content-type': ['application/json'] }, body: Buffer.from('{"message":"Request Entity Too Large"}') };
+        } else {
+          const event = toHttpApiEvent({
+            method: req.method ?? 'GET',
+            url: req.url ?? '/',
+            rawHeaders: req.rawHeaders,
+            body,
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            requestId: randomUUID(),
+            time: new Date(),
+            domainName: req.headers.host ?? 'localhost',
+          });
+          const result = await fn.invoke(event);
+          if (result.ok) {
+            response = fromFunctionResult(result.payload);
+          } else {
+            response = functionErrorResponse(result);
+            log(`  function error ${result.errorType}: ${result.errorMessage}`);
+          }
+          if (result.coldStart) note = ' (cold start)';
+        }
+        send(res, response);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        log(`${req.method} ${req.url} -> ${response.statusCode} in ${ms.toFixed(1)} ms${note}`);
+      })().catch((error: unknown) => {
+        log(`local server error: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent) send(res, functionErrorResponse({ errorType: 'Local.ServerError', errorMessage: String(error) }));
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const address = server.address() as AddressInfo;
+    return {
+      url: `http://${address.address}:${address.port}`,
+      dynamodbEndpoint,
+      tableName,
+      sandbox,
+      node,
+      layers: artifacts.layers,
+      bundle: artifacts.bundle,
+      functionPid: () => fn.pid,
+      stop: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

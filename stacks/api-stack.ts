@@ -1,0 +1,81 @@
+import { Construct } from 'constructs';
+import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
+import { BundleArtifact, LayerArtifact } from '../builder/manifest';
+import { EnvironmentConfig } from '../config/environments';
+import { ApiFunction } from '../constructs/api-function';
+import { DependencyLayer } from '../constructs/dependency-layer';
+import { HttpApi } from '../constructs/http-api';
+import { MessagesTable } from '../constructs/messages-table';
+
+export interface ApiStackProps {
+  /** The resolved environment this stack deploys. */
+  readonly env: EnvironmentConfig;
+  /** Built layer trees in attachment order, from the build manifest. */
+  readonly layers: readonly LayerArtifact[];
+  /** The bundled function, from the build manifest. */
+  readonly bundle: BundleArtifact;
+  /**
+   * Path of the build folder relative to this stack's synthesised folder, where Terraform runs.
+   * Relative, so the synthesised JSON is the same on every machine.
+   * @example "../../../.build"
+   */
+  readonly buildDirFromStack: string;
+}
+
+/**
+ * One environment: S3 backend with a lockfile, providers, the dependency layers,
+ * the function, the HTTP API and the messages table.
+ */
+export class ApiStack extends TerraformStack {
+  public readonly layers: readonly DependencyLayer[];
+  public readonly apiFunction: ApiFunction;
+  public readonly httpApi: HttpApi;
+  public readonly messagesTable: MessagesTable;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id);
+    const { env } = props;
+    if (/^\/|^[A-Za-z]:/.test(props.buildDirFromStack)) {
+      throw new Error(`${id}: buildDirFromStack must be relative, got "${props.buildDirFromStack}".`);
+    }
+
+    new S3Backend(this, {
+      bucket: env.stateBucket,
+      key: env.stateKey,
+      region: env.region,
+      encrypt: true,
+    });
+    // cdktf 0.21's S3Backend has no lockfile prop; Terraform 1.11 locks with a <key>.tflock object.
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+
+    new AwsProvider(this, 'aws', {
+      region: env.region,
+      defaultTags: [{ tags: { project: env.project, environment: env.name, 'managed-by': 'cdktf' } }],
+    });
+    new ArchiveProvider(this, 'archive');
+
+    this.messagesTable = new MessagesTable(this, 'messages', { env });
+    this.layers = props.layers.map(
+      (artifact) =>
+        new DependencyLayer(this, `layer-${artifact.name}`, { env, artifact, buildDirFromStack: props.buildDirFromStack }),
+    );
+    this.apiFunction = new ApiFunction(this, 'api', {
+      env,
+      bundle: props.bundle,
+      layers: this.layers,
+      table: this.messagesTable.table,
+      buildDirFromStack: props.buildDirFromStack,
+    });
+    this.httpApi = new HttpApi(this, 'http', { env, handler: this.apiFunction.function });
+
+    new TerraformOutput(this, 'api_url', { value: this.httpApi.api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new TerraformOutput(this, 'function_name', { value: this.apiFunction.function.functionName });
+    new TerraformOutput(this, 'table_name', { value: this.messagesTable.table.name });
+    new TerraformOutput(this, 'layer_version_arns', {
+      value: Object.fromEntries(this.layers.map((layer, i) => [props.layers[i]!.name, layer.layerVersion.arn])),
+      description: 'Layer version ARNs attached to the function, by layer folder name',
+    });
+  }
+}
