@@ -62,6 +62,21 @@ export function listNodePackages(treeRoot: string, direct: readonly string[]): I
   return found.sort((a, b) => comparePaths(a.path, b.path));
 }
 
+/** `file:` specs relative to the layer folder, made absolute so npm can run in the staging folder. */
+export function absoluteFileSpecs(text: string, layerDir: string, layer: string): string {
+  return text.replace(/"file:([^"]+)"/g, (_match, target: string) => {
+    const absolute = path.resolve(layerDir, target);
+    if (fs.existsSync(absolute) && fs.statSync(absolute).isDirectory()) {
+      throw new UserError(
+        'LAYER_LINKED_FOLDER',
+        `Layer "${layer}" depends on the folder file:${target}; npm links folders instead of copying them, so the ` +
+          'layer would not contain it. Pack it (`npm pack`) and depend on the .tgz instead.',
+      );
+    }
+    return JSON.stringify(`file:${absolute}`);
+  });
+}
+
 function readRecord(file: string): LayerArtifact | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as LayerArtifact;
@@ -105,7 +120,10 @@ export async function buildNodeLayer(
   const installDir = path.join(staging, 'tree', 'nodejs');
   try {
     fs.mkdirSync(installDir, { recursive: true });
-    for (const [name, bytes] of source.files) fs.writeFileSync(path.join(installDir, name), bytes);
+    for (const [name, bytes] of source.files) {
+      const staged = name === '.npmrc' ? bytes : absoluteFileSpecs(bytes.toString('utf8'), source.dir, target.layer);
+      fs.writeFileSync(path.join(installDir, name), staged);
+    }
     options.step.update(`npm ci for linux/${target.architecture} (${reason})`);
     const args = [
       ...npm.args,

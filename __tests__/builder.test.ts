@@ -1,0 +1,262 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BUILDER_VERSION, bundleTargetOf, inputHashOf, layerTargetFor, planBuild } from '../builder/build-plan';
+import { bundleFunction } from '../builder/function-bundle';
+import { readLayerSource } from '../builder/layer-sources';
+import { LayerBuildResult, buildNodeLayer } from '../builder/node-layer';
+import { locateNpm } from '../builder/npm';
+import { silentProgress } from '../builder/progress';
+import {
+  NORMALISED_MTIME_SECONDS,
+  TreeFile,
+  contentHashOf,
+  listTree,
+  normaliseTree,
+  normalisedMode,
+  treeDrift,
+  fingerprintTree,
+} from '../builder/tree';
+import { loadConfig } from '../config/load-config';
+import { FixtureProject, makeFixtureProject, packFixturePackages } from './support/fixture-layer';
+import { PROJECT_ROOT, makeTempDir } from './support/processes';
+
+const file = (filePath: string, mode = 0o644, sha256 = 'x', size = 1): TreeFile => ({ path: filePath, mode, size, sha256 });
+
+describe('content hash', () => {
+  it('depends on paths, modes and bytes, not on listing order', () => {
+    const base = contentHashOf([file('a'), file('b/c', 0o755)]).contentHash;
+    expect(contentHashOf([file('b/c', 0o755), file('a')]).contentHash).toBe(base);
+    expect(contentHashOf([file('a'), file('b/c', 0o644)]).contentHash).not.toBe(base);
+    expect(contentHashOf([file('a'), file('b/d', 0o755)]).contentHash).not.toBe(base);
+    expect(contentHashOf([file('a', 0o644, 'y'), file('b/c', 0o755)]).contentHash).not.toBe(base);
+  });
+
+  it('counts files and bytes', () => {
+    expect(contentHashOf([file('a', 0o644, 'x', 10), file('b', 0o644, 'y', 5)])).toMatchObject({ fileCount: 2, unzippedBytes: 15 });
+  });
+
+  it('keeps executable bits and flattens everything else', () => {
+    expect(normalisedMode(0o100700)).toBe(0o755);
+    expect(normalisedMode(0o100711)).toBe(0o755);
+    expect(normalisedMode(0o100600)).toBe(0o644);
+    expect(normalisedMode(0o100666)).toBe(0o644);
+  });
+});
+
+describe('input hash', () => {
+  const files = new Map([
+    ['package.json', Buffer.from('{"dependencies":{"a":"1"}}')],
+    ['package-lock.json', Buffer.from('{"lockfileVersion":3}')],
+  ]);
+  const base = { kind: 'nodejs' as const, architecture: 'x86_64' as const, files, tool: { name: 'npm', version: '11.0.0' } };
+
+  it('changes with the lockfile, the architecture and the npm version, and nothing else', () => {
+    const hash = inputHashOf(base);
+    expect(inputHashOf({ ...base, files: new Map([...files].reverse()) })).toBe(hash);
+    expect(inputHashOf({ ...base, files: new Map([...files, ['package-lock.json', Buffer.from('{"lockfileVersion":3} ')]]) })).not.toBe(hash);
+    expect(inputHashOf({ ...base, architecture: 'arm64' })).not.toBe(hash);
+    expect(inputHashOf({ ...base, tool: { name: 'npm', version: '11.0.1' } })).not.toBe(hash);
+    expect(BUILDER_VERSION).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('build plan', () => {
+  const source = (name: string, provides: string[]) => ({ name, kind: 'nodejs' as const, dir: `/x/${name}`, files: new Map(), provides });
+  const sources = [source('dependencies', ['hono', '@aws-sdk/client-dynamodb']), source('extra', ['zod'])];
+
+  it('builds each used layer once per architecture, and every other layer folder for the default architecture', () => {
+    const config = loadConfig({ context: { environments: { prod: { architecture: 'arm64' } } }, env: {}, availableLayers: ['dependencies', 'extra'] });
+    expect(planBuild(config, sources).layers.map((target) => target.id)).toEqual([
+      'dependencies/nodejs-arm64',
+      'dependencies/nodejs-x86_64',
+      'extra/nodejs-x86_64',
+    ]);
+  });
+
+  it('shares a bundle between environments with the same runtime and layer packages', () => {
+    const config = loadConfig({
+      context: { environments: { staging: { runtime: 'nodejs22.x' }, prod: { layers: ['dependencies', 'extra'] } } },
+      env: {},
+      availableLayers: ['dependencies', 'extra'],
+    });
+    const plan = planBuild(config, sources);
+    expect(plan.bundles).toHaveLength(3);
+    const dev = bundleTargetOf(config.environments[0]!, sources);
+    expect(dev.externals).toEqual(['@aws-sdk/client-dynamodb', 'hono']);
+    expect(bundleTargetOf(config.environments[2]!, sources).externals).toEqual(['@aws-sdk/client-dynamodb', 'hono', 'zod']);
+  });
+});
+
+describe('tree normalisation', () => {
+  it('materialises links inside the tree, drops empty folders, fixes modes and times', () => {
+    const root = makeTempDir('normalise');
+    fs.mkdirSync(path.join(root, 'pkg', 'empty', 'deeper'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'pkg', 'real.js'), 'x', { mode: 0o600 });
+    fs.writeFileSync(path.join(root, 'pkg', 'tool'), 'y', { mode: 0o700 });
+    fs.symlinkSync('real.js', path.join(root, 'pkg', 'alias.js'));
+    normaliseTree(root);
+    expect(fs.lstatSync(path.join(root, 'pkg', 'alias.js')).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(path.join(root, 'pkg', 'alias.js'), 'utf8')).toBe('x');
+    expect(fs.existsSync(path.join(root, 'pkg', 'empty'))).toBe(false);
+    expect(listTree(root).map((entry) => [entry.path, entry.mode.toString(8)])).toEqual([
+      ['pkg/alias.js', '644'],
+      ['pkg/real.js', '644'],
+      ['pkg/tool', '755'],
+    ]);
+    expect(Math.floor(fs.statSync(path.join(root, 'pkg', 'tool')).mtimeMs / 1000)).toBe(NORMALISED_MTIME_SECONDS);
+    expect(fingerprintTree(root)).toEqual({ fileCount: 3, unzippedBytes: 3, normalised: true });
+  });
+
+  it('refuses a link to a file outside the tree, naming it', () => {
+    const root = makeTempDir('normalise-outside');
+    const outside = path.join(makeTempDir('outside-file'), 'secret');
+    fs.writeFileSync(outside, 's');
+    fs.symlinkSync(outside, path.join(root, 'leak'));
+    expect(() => normaliseTree(root)).toThrow(/leak .* is a symlink to .*secret, outside the tree/);
+  });
+
+  it('reports drift in count, size and touch', () => {
+    const recorded = { fileCount: 2, unzippedBytes: 10 };
+    expect(treeDrift(recorded, undefined)).toBe('the tree is missing');
+    expect(treeDrift(recorded, { fileCount: 1, unzippedBytes: 10, normalised: true })).toBe('1 files, the build wrote 2');
+    expect(treeDrift(recorded, { fileCount: 2, unzippedBytes: 9, normalised: true })).toBe('9 bytes, the build wrote 10');
+    expect(treeDrift(recorded, { fileCount: 2, unzippedBytes: 10, normalised: false })).toMatch(/touched/);
+    expect(treeDrift(recorded, { fileCount: 2, unzippedBytes: 10, normalised: true })).toBeUndefined();
+  });
+});
+
+describe('Node.js layer build', () => {
+  let packages: string;
+  let project: FixtureProject;
+
+  beforeAll(() => {
+    packages = makeTempDir('fixture-packages');
+    packFixturePackages(packages, '1.0.0');
+    packFixturePackages(packages, '1.0.1');
+    project = makeFixtureProject(path.join(packages, 'tarballs'));
+  });
+
+  async function build(root: string, buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LayerBuildResult> {
+    const source = readLayerSource(root, 'fixture');
+    return buildNodeLayer(layerTargetFor(source, 'x86_64'), source, { buildDir, env, step: silentProgress.step('test') });
+  }
+
+  async function buildWithUmask(root: string, buildDir: string, umask: number): Promise<LayerBuildResult> {
+    const previous = process.umask(umask);
+    try {
+      return await build(root, buildDir);
+    } finally {
+      process.umask(previous);
+    }
+  }
+
+  it('gives identical trees and hashes from two folders and two umasks', async () => {
+    const copy = makeTempDir('fixture-copy');
+    fs.cpSync(project.root, copy, { recursive: true });
+    const firstBuild = path.join(project.root, '.build');
+    const secondBuild = path.join(makeTempDir('elsewhere'), 'build');
+    const first = await buildWithUmask(project.root, firstBuild, 0o022);
+    const second = await buildWithUmask(copy, secondBuild, 0o077);
+    expect([first.cached, second.cached]).toEqual([false, false]);
+    expect(second.artifact.contentHash).toBe(first.artifact.contentHash);
+    expect(second.artifact.inputHash).toBe(first.artifact.inputHash);
+    const firstTree = listTree(path.join(firstBuild, first.artifact.treeDir));
+    expect(listTree(path.join(secondBuild, second.artifact.treeDir))).toEqual(firstTree);
+    expect(firstTree.map((entry) => `${entry.mode.toString(8)} ${entry.path}`)).toEqual([
+      '644 nodejs/node_modules/fixture-a/index.js',
+      '644 nodejs/node_modules/fixture-a/package.json',
+      '755 nodejs/node_modules/fixture-b/bin/cli.js',
+      '644 nodejs/node_modules/fixture-b/index.js',
+      '644 nodejs/node_modules/fixture-b/package.json',
+    ]);
+    expect(fingerprintTree(path.join(secondBuild, second.artifact.treeDir))?.normalised).toBe(true);
+    expect(first.artifact.packages).toEqual([
+      { name: 'fixture-a', version: '1.0.0', path: 'nodejs/node_modules/fixture-a', direct: true },
+      { name: 'fixture-b', version: '1.0.0', path: 'nodejs/node_modules/fixture-b', direct: true },
+    ]);
+    expect(first.artifact).toMatchObject({ fileCount: 5, kind: 'nodejs', architecture: 'x86_64', provides: ['fixture-a', 'fixture-b'] });
+  });
+
+  it('reuses an unchanged tree without running npm', async () => {
+    const buildDir = path.join(makeTempDir('cache'), 'build');
+    const first = await build(project.root, buildDir);
+    // An npm that leaves a mark if it is ever run, reporting the same version as the real one.
+    const fakeNpm = makeTempDir('fake-npm');
+    const marker = path.join(fakeNpm, 'ran');
+    fs.mkdirSync(path.join(fakeNpm, 'bin'));
+    fs.writeFileSync(path.join(fakeNpm, 'package.json'), JSON.stringify({ name: 'npm', version: locateNpm().version }));
+    fs.writeFileSync(path.join(fakeNpm, 'bin', 'npm-cli.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); process.exit(1);\n`);
+    const fakeEnv = { ...process.env, npm_execpath: path.join(fakeNpm, 'bin', 'npm-cli.js') };
+
+    const second = await build(project.root, buildDir, fakeEnv);
+    expect(second.cached).toBe(true);
+    expect(second.artifact).toEqual(first.artifact);
+    expect(fs.existsSync(marker)).toBe(false);
+
+    // The same fake npm is noticed as soon as the inputs differ, so the check above can fail.
+    fs.appendFileSync(path.join(project.root, 'layers', 'fixture', 'package-lock.json'), ' ');
+    try {
+      await expect(build(project.root, buildDir, fakeEnv)).rejects.toThrow(/npm ci failed/);
+      expect(fs.existsSync(marker)).toBe(true);
+    } finally {
+      const lock = path.join(project.root, 'layers', 'fixture', 'package-lock.json');
+      fs.writeFileSync(lock, fs.readFileSync(lock, 'utf8').replace(/ $/, ''));
+    }
+  });
+
+  it('gives a new content hash when the lockfile changes', async () => {
+    const upgraded = makeFixtureProject(path.join(packages, 'tarballs'), '1.0.1', 'fixture-upgraded');
+    const before = await build(project.root, path.join(makeTempDir('before'), 'build'));
+    const after = await build(upgraded.root, path.join(makeTempDir('after'), 'build'));
+    expect(after.artifact.inputHash).not.toBe(before.artifact.inputHash);
+    expect(after.artifact.contentHash).not.toBe(before.artifact.contentHash);
+    expect(after.artifact.packages.find((pkg) => pkg.name === 'fixture-b')?.version).toBe('1.0.1');
+  });
+
+  it('rebuilds a tree that was changed after the build', async () => {
+    const buildDir = path.join(makeTempDir('drift'), 'build');
+    const first = await build(project.root, buildDir);
+    fs.rmSync(path.join(buildDir, first.artifact.treeDir, 'nodejs', 'node_modules', 'fixture-a'), { recursive: true });
+    const second = await build(project.root, buildDir);
+    expect(second.cached).toBe(false);
+    expect(second.reason).toBe('tree changed since the build: 3 files, the build wrote 5');
+    expect(second.artifact.contentHash).toBe(first.artifact.contentHash);
+  });
+
+  it('explains a missing lockfile and a folder dependency', async () => {
+    const broken = makeTempDir('broken');
+    fs.mkdirSync(path.join(broken, 'layers', 'nolock'), { recursive: true });
+    fs.writeFileSync(path.join(broken, 'layers', 'nolock', 'package.json'), '{"dependencies":{"a":"1.0.0"}}');
+    expect(() => readLayerSource(broken, 'nolock')).toThrow(
+      'Layer folder layers/nolock: package.json has no package-lock.json beside it, so the build would not be reproducible. ' +
+        'Run `npm install --package-lock-only --prefix layers/nolock` and commit the lockfile.',
+    );
+    const linked = path.join(broken, 'layers', 'linked');
+    fs.mkdirSync(path.join(broken, 'local-package'), { recursive: true });
+    fs.mkdirSync(linked, { recursive: true });
+    fs.writeFileSync(path.join(linked, 'package.json'), '{"dependencies":{"local-package":"file:../../local-package"}}');
+    fs.writeFileSync(path.join(linked, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
+    const source = readLayerSource(broken, 'linked');
+    await expect(
+      buildNodeLayer(layerTargetFor(source, 'x86_64'), source, { buildDir: path.join(broken, '.build'), env: process.env, step: silentProgress.step('t') }),
+    ).rejects.toThrow(/depends on the folder file:..\/..\/local-package; npm links folders/);
+  });
+});
+
+describe('function bundle', () => {
+  it('leaves layer packages external and records which ones the code imports', async () => {
+    const buildDir = makeTempDir('bundle');
+    const config = loadConfig({ context: {}, env: {}, availableLayers: ['dependencies'] });
+    const source = readLayerSource(PROJECT_ROOT, 'dependencies');
+    const target = bundleTargetOf(config.environments[0]!, [source]);
+    const bundle = await bundleFunction(PROJECT_ROOT, buildDir, target);
+    const code = fs.readFileSync(path.join(buildDir, bundle.dir, 'index.mjs'), 'utf8');
+    expect(code).toMatch(/from "hono"/);
+    expect(code).toMatch(/from "@aws-sdk\/client-dynamodb"/);
+    expect(code).not.toMatch(/class Hono\b/);
+    expect(bundle.importsFromLayers).toEqual(['@aws-sdk/client-dynamodb', 'hono']);
+    expect(Object.keys(bundle.sources)).toContain('handlers/api/app.ts');
+    expect(bundle.handler).toBe('index.handler');
+    expect(locateNpm().version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

@@ -1,0 +1,50 @@
+import { cliEnv, runCli } from './support/processes';
+
+const ESC = '\u001b[';
+
+describe('the project CLI', () => {
+  it.each(['build', 'synth', 'start'])('explains %s with --help', async (command) => {
+    const result = await runCli([command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm (run )?(build|synth|start)/);
+    expect(result.stdout).toContain('--no-color');
+  });
+
+  it('lists the commands and exits 2 for an unknown one', async () => {
+    const result = await runCli(['deploy-everything']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "deploy-everything"');
+    expect(result.stderr).toMatch(/build +Build every layer tree/);
+  });
+
+  it('names a bad option and where to read about options', async () => {
+    const result = await runCli(['build', '--fast']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--fast'");
+    expect(result.stderr).toContain('See npm run build -- --help.');
+  });
+
+  it('reports a reused build as JSON for scripts, with no npm run', async () => {
+    const result = await runCli(['build', '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { layers: { id: string; cached: boolean }[]; bundles: unknown[] };
+    expect(report.layers).toEqual([expect.objectContaining({ id: 'dependencies/nodejs-x86_64', cached: true })]);
+    expect(report.bundles).toHaveLength(1);
+    expect(result.stderr).toContain('unchanged, reused');
+  });
+
+  it('uses colour only when asked and never under NO_COLOR', async () => {
+    expect((await runCli(['build'], { env: cliEnv({ NO_COLOR: undefined }) })).stderr).not.toContain(ESC);
+    expect((await runCli(['build'], { env: cliEnv({ NO_COLOR: undefined, FORCE_COLOR: '1' }) })).stderr).toContain(ESC);
+    expect((await runCli(['build'], { env: cliEnv({ FORCE_COLOR: '1' }) })).stderr).not.toContain(ESC);
+    expect((await runCli(['build', '--no-color'], { env: cliEnv({ NO_COLOR: undefined, FORCE_COLOR: '1' }) })).stderr).not.toContain(ESC);
+  });
+
+  it('stops with the configuration problem before building', async () => {
+    const result = await runCli(['build'], { env: cliEnv({ AWS_REGION: 'mars-1' }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: Invalid configuration (1 problem)');
+    expect(result.stderr).toContain('region is "mars-1" (from environment variable AWS_REGION)');
+    expect(result.stderr).not.toContain('layer dependencies');
+  });
+});

@@ -1,0 +1,185 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { localDynamoDbCall } from '../local-lambda/dynamodb-local';
+import { LocalServer, request, startLocalServer } from './support/processes';
+
+type Message = { id: string; content: string; author: string; created_at: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** PIDs of the function processes (runtime interface clients) a local server started. */
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes('/var/runtime/bootstrap.mjs'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(check: () => boolean, what: string, ms = 10000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('local API, the seed contract', () => {
+  let server: LocalServer;
+  const post = (path: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    request(`${server.url}${path}`, { method: 'POST', body, headers });
+  const list = async (): Promise<Message[]> => (await request(`${server.url}/api/messages/?limit=1000`)).json as Message[];
+
+  beforeAll(async () => {
+    server = await startLocalServer();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('prints the URL, the environment it mirrors and the layers in use', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.info).toMatchObject({ environment: 'dev', tableName: 'multicloud-auto-deploy-dev-messages', bundle: expect.stringMatching(/^api\/nodejs24\.x-/) });
+    expect(server.stderr()).toContain('mirrors api-dev: nodejs24.x, x86_64');
+    expect(server.stderr()).toMatch(/layer +dependencies -> \/opt {2}content [0-9a-f]{12} {2}@aws-sdk\/client-dynamodb@[\d.]+, hono@[\d.]+/);
+    expect(server.info['node']).toMatch(/^v24\./);
+  });
+
+  it('GET / answers the health document', async () => {
+    const response = await request(`${server.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.text).toBe('{"status":"ok","provider":"aws","version":"3.0.0"}');
+  });
+
+  it.each(['/api/messages/', '/api/messages'])('POST %s creates a message; the server chooses id and time', async (path) => {
+    const before = Date.now();
+    const response = await post(path, JSON.stringify({ content: 'Layer test message', author: 'System', id: 'mine', created_at: 'yesterday' }));
+    expect(response.status).toBe(201);
+    const message = response.json as Message;
+    expect(Object.keys(message)).toEqual(['id', 'content', 'author', 'created_at']);
+    expect(message).toMatchObject({ content: 'Layer test message', author: 'System' });
+    expect(message.id).toMatch(UUID);
+    expect(message.created_at).toMatch(ISO_UTC);
+    expect(Date.parse(message.created_at)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it.each(['/api/messages/', '/api/messages'])('GET %s lists messages newest first', async (path) => {
+    for (const content of ['first', 'second', 'third']) expect((await post('/api/messages/', JSON.stringify({ content, author: 'order' }))).status).toBe(201);
+    const response = await request(`${server.url}${path}`);
+    expect(response.status).toBe(200);
+    const ours = (response.json as Message[]).filter((message) => message.author === 'order').slice(0, 3);
+    expect(ours.map((message) => message.content)).toEqual(['third', 'second', 'first']);
+    const times = (response.json as Message[]).map((message) => message.created_at);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it('honours limit and rejects a bad one', async () => {
+    expect(((await request(`${server.url}/api/messages/?limit=1`)).json as Message[]).length).toBe(1);
+    const bad = await request(`${server.url}/api/messages/?limit=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.json).toEqual({ error: 'invalid_query', message: 'limit must be an integer from 1 to 1000, got "0"' });
+  });
+
+  describe('bad input gets a 4xx JSON body naming the problem, and leaves no record', () => {
+    const cases: [string, string | Buffer, number, string, RegExp][] = [
+      ['invalid JSON', '{content: x}', 400, 'invalid_json', /not valid JSON/],
+      ['truncated JSON', '{"content":"x","author":"y"', 400, 'invalid_json', /not valid JSON/],
+      ['an empty body', '', 400, 'invalid_json', /body is empty/],
+      ['a non-object body', '["content","author"]', 422, 'invalid_body', /must be a JSON object .* got an array/],
+      ['a missing field', '{"content":"x"}', 422, 'invalid_fields', /^author is required$/],
+      ['an empty field', '{"content":"","author":"a"}', 422, 'invalid_fields', /^content must not be empty$/],
+      ['a blank field', '{"content":"   ","author":"a"}', 422, 'invalid_fields', /^content must not be blank$/],
+      ['a non-string field', '{"content":"x","author":7}', 422, 'invalid_fields', /^author must be a string, got a number$/],
+      ['content over 1000 characters', JSON.stringify({ content: 'c'.repeat(1001), author: 'a' }), 422, 'invalid_fields', /content must be at most 1000 characters, got 1001/],
+      ['author over 100 characters', JSON.stringify({ content: 'c', author: 'a'.repeat(101) }), 422, 'invalid_fields', /author must be at most 100 characters, got 101/],
+      ['a body over 64 KiB', JSON.stringify({ content: 'c', author: 'a', pad: 'p'.repeat(70000) }), 413, 'body_too_large', /limit is 65536/],
+      ['invalid UTF-8', Buffer.concat([Buffer.from('{"content":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","author":"a"}')]), 400, 'invalid_encoding', /not valid UTF-8/],
+    ];
+
+    it.each(cases)('%s', async (_name, body, status, code, message) => {
+      const before = (await list()).length;
+      const response = await post('/api/messages/', body);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(response.json).toMatchObject({ error: code, message: expect.stringMatching(message) });
+      expect((await list()).length).toBe(before);
+    });
+  });
+
+  it('answers an unknown route with 404 JSON', async () => {
+    const response = await request(`${server.url}/api/nothing`);
+    expect(response.status).toBe(404);
+    expect(response.json).toEqual({ error: 'not_found', message: 'no route for GET /api/nothing' });
+  });
+
+  it.each([
+    ['DELETE', '/api/messages/', 'GET, POST'],
+    ['PUT', '/api/messages', 'GET, POST'],
+    ['POST', '/', 'GET'],
+  ])('answers %s %s with 405 JSON and Allow', async (method, path, allow) => {
+    const response = await request(`${server.url}${path}`, { method, body: method === 'DELETE' ? undefined : '{}' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe(allow);
+    expect(response.json).toMatchObject({ error: 'method_not_allowed' });
+  });
+
+  it('keeps messages when the function process restarts (a new cold start)', async () => {
+    const created = (await post('/api/messages/', JSON.stringify({ content: 'survivor', author: 'restart' }))).json as Message;
+    const [functionPid] = childPids(server.child.pid!);
+    expect(functionPid).toBeDefined();
+    process.kill(functionPid!, 'SIGKILL');
+    await waitFor(() => !alive(functionPid!), 'the function process to die');
+    const after = await list();
+    expect(after.map((message) => message.id)).toContain(created.id);
+    const [newPid] = childPids(server.child.pid!);
+    expect(newPid).toBeDefined();
+    expect(newPid).not.toBe(functionPid);
+    await waitFor(() => /GET \/api\/messages\/\?limit=1000 -> 200 in [\d.]+ ms \(cold start\)/.test(server.stderr()), 'the cold start log line');
+  });
+});
+
+describe('local API, failures and shutdown', () => {
+  it('answers a storage failure with 503 JSON without internals, and Ctrl-C stops every process it started', async () => {
+    const server = await startLocalServer(['--env', 'staging']);
+    try {
+    expect((await request(`${server.url}/`)).status).toBe(200);
+    const deleted = await localDynamoDbCall(String(server.info['dynamodbEndpoint']), 'DeleteTable', { TableName: server.info['tableName'] });
+    expect(deleted.status).toBe(200);
+
+    for (const response of [
+      await request(`${server.url}/api/messages/`),
+      await request(`${server.url}/api/messages/`, { method: 'POST', body: '{"content":"x","author":"y"}' }),
+    ]) {
+      expect(response.status).toBe(503);
+      expect(response.json).toEqual({ error: 'storage_unavailable', message: 'the message store is unavailable; try again later' });
+      expect(response.text).not.toMatch(/ResourceNotFound|dynamodb|stack|at /i);
+    }
+
+    const functionPids = childPids(server.child.pid!);
+    expect(functionPids.length).toBe(1);
+    const sandbox = String(server.info['sandbox']);
+    expect(fs.existsSync(`${sandbox}/var/task/index.mjs`)).toBe(true);
+    expect(await server.stop()).toBe(0);
+    await waitFor(() => functionPids.every((pid) => !alive(pid)), 'the function process to stop');
+    expect(fs.existsSync(sandbox)).toBe(false);
+    await expect(fetch(String(server.info['dynamodbEndpoint']))).rejects.toThrow();
+    } finally {
+      await server.stop();
+    }
+  });
+});
