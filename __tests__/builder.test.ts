@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BUILDER_VERSION, bundleTargetOf, inputHashOf, layerTargetFor, planBuild } from '../builder/build-plan';
 import { bundleFunction } from '../builder/function-bundle';
+import { acquireBuildLock } from '../builder/build';
 import { readLayerSource } from '../builder/layer-sources';
 import { LayerBuildResult, buildNodeLayer } from '../builder/node-layer';
 import { locateNpm } from '../builder/npm';
@@ -240,6 +241,32 @@ describe('Node.js layer build', () => {
     await expect(
       buildNodeLayer(layerTargetFor(source, 'x86_64'), source, { buildDir: path.join(broken, '.build'), env: process.env, step: silentProgress.step('t') }),
     ).rejects.toThrow(/depends on the folder file:..\/..\/local-package; npm links folders/);
+  });
+});
+
+describe('build lock', () => {
+  it('makes a second build wait for the first, and takes over a dead holder\'s lock', async () => {
+    const buildDir = makeTempDir('lock');
+    const messages: string[] = [];
+    const progress = { ...silentProgress, info: (message: string) => messages.push(message) };
+    const release = await acquireBuildLock(buildDir, progress);
+    let secondHasIt = false;
+    const second = acquireBuildLock(buildDir, progress).then((releaseSecond) => {
+      secondHasIt = true;
+      return releaseSecond;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(secondHasIt).toBe(false);
+    expect(messages[0]).toMatch(/waiting for another build .* \(pid \d+\)/);
+    release();
+    (await second)();
+    expect(secondHasIt).toBe(true);
+
+    fs.writeFileSync(path.join(buildDir, '.lock'), '2147483646');
+    const taken = await acquireBuildLock(buildDir, progress, 1000);
+    expect(fs.readFileSync(path.join(buildDir, '.lock'), 'utf8')).toBe(String(process.pid));
+    taken();
+    expect(fs.existsSync(path.join(buildDir, '.lock'))).toBe(false);
   });
 });
 

@@ -8,6 +8,7 @@ import { LayerSource, readLayerSource } from './layer-sources';
 import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from './manifest';
 import { buildNodeLayer } from './node-layer';
 import { Progress } from './progress';
+import { UserError } from '../project/errors';
 
 export interface BuildOptions {
   readonly projectRoot: string;
@@ -54,6 +55,48 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const sources = readAllLayerSources(projectRoot);
   const plan: BuildPlan = planBuild(config, sources);
   fs.mkdirSync(buildDir, { recursive: true });
+  const release = await acquireBuildLock(buildDir, progress);
+  try {
+    return await buildAll(options, plan, sources, env);
+  } finally {
+    release();
+  }
+}
+
+/** Holds `<buildDir>/.lock` so two builds never write one build folder at once; a dead holder's lock is taken over. */
+export async function acquireBuildLock(buildDir: string, progress: Progress, waitMs = 300_000): Promise<() => void> {
+  const lock = path.join(buildDir, '.lock');
+  const until = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(fs.readFileSync(lock, 'utf8') || '0');
+    let alive = holder > 0;
+    try {
+      if (alive) process.kill(holder, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) {
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > until) {
+      throw new UserError('BUILD_LOCKED', `Another build (pid ${holder}) has held ${lock} for too long; stop it or delete the file.`);
+    }
+    if (!told) progress.info(`waiting for another build of ${buildDir} (pid ${holder}) ...`);
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function buildAll(options: BuildOptions, plan: BuildPlan, sources: readonly LayerSource[], env: NodeJS.ProcessEnv): Promise<BuildReport> {
+  const { projectRoot, buildDir, progress } = options;
   fs.rmSync(path.join(buildDir, 'tmp'), { recursive: true, force: true });
 
   const layers: LayerArtifact[] = [];

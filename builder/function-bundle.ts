@@ -7,7 +7,7 @@ import { UserError } from '../project/errors';
 import { toPosix } from '../project/paths';
 import { API_FUNCTION, BundleTarget } from './build-plan';
 import { BundleArtifact } from './manifest';
-import { normaliseTree, replaceDirectory, summariseTree } from './tree';
+import { fingerprintTree, normaliseTree, replaceDirectory, summariseTree } from './tree';
 
 export function bundleDir(buildDir: string, target: BundleTarget): string {
   return path.join(buildDir, 'functions', ...target.id.split('/'));
@@ -71,7 +71,10 @@ export async function bundleFunction(projectRoot: string, buildDir: string, targ
     normaliseTree(staging);
     const summary = summariseTree(staging);
     const destination = bundleDir(buildDir, target);
-    replaceDirectory(staging, destination);
+    // An identical bundle already in place stays untouched, so readers of the build folder never see it move.
+    const existing = fingerprintTree(destination);
+    const unchanged = existing?.normalised && summariseTree(destination).contentHash === summary.contentHash;
+    if (!unchanged) replaceDirectory(staging, destination);
     return {
       id: target.id,
       function: target.function,
