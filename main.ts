@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { artifactsForEnvironment } from './builder/artifact-check';
-import { readAllLayerSources } from './builder/build';
+import { artifactsForEnvironment, deploymentOf } from './builder/artifact-check';
+import { assertDeployable } from './rules';
+import { readAllLayerSources } from './builder/layer-sources';
 import { readManifest } from './builder/manifest';
 import { loadProjectConfig } from './config/config-sources';
 import { buildDirOutsideProject, isUserError, outdirOutsideProject } from './project/errors';
@@ -31,6 +32,8 @@ function synthesise(): void {
       buildDirFromStack: path.relative(stackDir, buildDir).split(path.sep).join('/'),
     };
   });
+  const warnings = assertDeployable(stacks.map(({ environment, artifacts }) => deploymentOf(environment, artifacts)));
+  for (const warning of warnings) process.stderr.write(`warning: [${warning.rule}] ${warning.message}\n`);
 
   const app = new App({ outdir });
   for (const { environment, artifacts, buildDirFromStack } of stacks) {
@@ -38,6 +41,7 @@ function synthesise(): void {
       env: environment,
       layers: artifacts.layers,
       bundle: artifacts.bundle,
+      managedLayers: artifacts.managed,
       buildDirFromStack,
     });
   }

@@ -17,7 +17,7 @@ import { LayerArtifact } from '../builder/manifest';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const environments = loadConfig({ context: {}, env: {}, availableLayers: ['dependencies', 'extra'] }).environments;
+const environments = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] } }).environments;
 
 function synth(env: EnvironmentConfig, layers: LayerArtifact[] = [layerArtifact()]): { text: string; json: Json } {
   const app = Testing.app();
@@ -219,9 +219,10 @@ describe('stack validation', () => {
         bundle: bundleArtifact(),
         buildDirFromStack: '../../../.build',
       }),
-    ).toThrowErrorMatchingInlineSnapshot(
-      `"api-dev/layer-dependencies: layer dependencies/nodejs-arm64 is built for arm64, but environment "dev" runs x86_64; pass the layer built for x86_64."`,
-    );
+    ).toThrowErrorMatchingInlineSnapshot(`
+      "Lambda would refuse this deployment (1 problem); nothing was deployed:
+        - [layer-matches-function] api-dev: layer dependencies (dependencies/nodejs-arm64) does not fit the function: it is built for arm64 and the function runs on x86_64. Run \`npm run build\` for this environment."
+    `);
   });
 
   it('refuses a bundle built for another runtime', () => {

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { BUILDER_VERSION, bundleTargetOf, inputHashOf, layerTargetFor, planBuild } from '../builder/build-plan';
 import { bundleFunction } from '../builder/function-bundle';
 import { acquireBuildLock } from '../builder/build';
-import { readLayerSource } from '../builder/layer-sources';
-import { LayerBuildResult, buildNodeLayer } from '../builder/node-layer';
+import { LayerSource, readLayerSources } from '../builder/layer-sources';
+import { buildNodeLayer } from '../builder/node-layer';
+import { LayerBuildResult } from '../builder/layer-build';
 import { locateNpm } from '../builder/npm';
 import { silentProgress } from '../builder/progress';
 import {
@@ -62,15 +63,30 @@ describe('input hash', () => {
 });
 
 describe('build plan', () => {
-  const source = (name: string, provides: string[]) => ({ name, kind: 'nodejs' as const, dir: `/x/${name}`, files: new Map(), provides });
-  const sources = [source('dependencies', ['hono', '@aws-sdk/client-dynamodb']), source('extra', ['zod'])];
+  const source = (name: string, provides: string[], kind: 'nodejs' | 'python' = 'nodejs'): LayerSource => ({
+    name,
+    kind,
+    dir: `/x/${name}`,
+    files: new Map(),
+    provides,
+    options: { exclude: [] },
+    requireHashes: false,
+  });
+  const sources = [source('dependencies', ['hono', '@aws-sdk/client-dynamodb']), source('dependencies', ['fastapi'], 'python'), source('extra', ['zod'])];
 
   it('builds each used layer once per architecture, and every other layer folder for the default architecture', () => {
-    const config = loadConfig({ context: { environments: { prod: { architecture: 'arm64' } } }, env: {}, availableLayers: ['dependencies', 'extra'] });
-    expect(planBuild(config, sources).layers.map((target) => target.id)).toEqual([
+    const config = loadConfig({ context: { environments: { prod: { architecture: 'arm64' } } }, env: {}, availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] } });
+    const plan = planBuild(config, sources);
+    expect(plan.layers.map((target) => target.id)).toEqual([
       'dependencies/nodejs-arm64',
       'dependencies/nodejs-x86_64',
+      'dependencies/python3.12-x86_64',
       'extra/nodejs-x86_64',
+    ]);
+    expect(plan.unused).toEqual(['dependencies/python3.12-x86_64', 'extra/nodejs-x86_64']);
+    expect(planBuild(config, sources, { onlyUsed: true }).layers.map((target) => target.id)).toEqual([
+      'dependencies/nodejs-arm64',
+      'dependencies/nodejs-x86_64',
     ]);
   });
 
@@ -78,7 +94,7 @@ describe('build plan', () => {
     const config = loadConfig({
       context: { environments: { staging: { runtime: 'nodejs22.x' }, prod: { layers: ['dependencies', 'extra'] } } },
       env: {},
-      availableLayers: ['dependencies', 'extra'],
+      availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] },
     });
     const plan = planBuild(config, sources);
     expect(plan.bundles).toHaveLength(3);
@@ -138,8 +154,8 @@ describe('Node.js layer build', () => {
   });
 
   async function build(root: string, buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LayerBuildResult> {
-    const source = readLayerSource(root, 'fixture');
-    return buildNodeLayer(layerTargetFor(source, 'x86_64'), source, { buildDir, env, step: silentProgress.step('test') });
+    const [source] = readLayerSources(root, 'fixture');
+    return buildNodeLayer(layerTargetFor(source!, 'x86_64', 'nodejs24.x'), source!, { buildDir, env, step: silentProgress.step('test') });
   }
 
   async function buildWithUmask(root: string, buildDir: string, umask: number): Promise<LayerBuildResult> {
@@ -228,7 +244,7 @@ describe('Node.js layer build', () => {
     const broken = makeTempDir('broken');
     fs.mkdirSync(path.join(broken, 'layers', 'nolock'), { recursive: true });
     fs.writeFileSync(path.join(broken, 'layers', 'nolock', 'package.json'), '{"dependencies":{"a":"1.0.0"}}');
-    expect(() => readLayerSource(broken, 'nolock')).toThrow(
+    expect(() => readLayerSources(broken, 'nolock')).toThrow(
       'Layer folder layers/nolock: package.json has no package-lock.json beside it, so the build would not be reproducible. ' +
         'Run `npm install --package-lock-only --prefix layers/nolock` and commit the lockfile.',
     );
@@ -237,9 +253,9 @@ describe('Node.js layer build', () => {
     fs.mkdirSync(linked, { recursive: true });
     fs.writeFileSync(path.join(linked, 'package.json'), '{"dependencies":{"local-package":"file:../../local-package"}}');
     fs.writeFileSync(path.join(linked, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
-    const source = readLayerSource(broken, 'linked');
+    const [source] = readLayerSources(broken, 'linked');
     await expect(
-      buildNodeLayer(layerTargetFor(source, 'x86_64'), source, { buildDir: path.join(broken, '.build'), env: process.env, step: silentProgress.step('t') }),
+      buildNodeLayer(layerTargetFor(source!, 'x86_64', 'nodejs24.x'), source!, { buildDir: path.join(broken, '.build'), env: process.env, step: silentProgress.step('t') }),
     ).rejects.toThrow(/depends on the folder file:..\/..\/local-package; npm links folders/);
   });
 });
@@ -273,9 +289,8 @@ describe('build lock', () => {
 describe('function bundle', () => {
   it('leaves layer packages external and records which ones the code imports', async () => {
     const buildDir = makeTempDir('bundle');
-    const config = loadConfig({ context: {}, env: {}, availableLayers: ['dependencies'] });
-    const source = readLayerSource(PROJECT_ROOT, 'dependencies');
-    const target = bundleTargetOf(config.environments[0]!, [source]);
+    const config = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] } });
+    const target = bundleTargetOf(config.environments[0]!, readLayerSources(PROJECT_ROOT, 'dependencies'));
     const bundle = await bundleFunction(PROJECT_ROOT, buildDir, target);
     const code = fs.readFileSync(path.join(buildDir, bundle.dir, 'index.mjs'), 'utf8');
     expect(code).toMatch(/from "hono"/);

@@ -3,10 +3,10 @@ import { cliEnv, runCli } from './support/processes';
 const ESC = '\u001b[';
 
 describe('the project CLI', () => {
-  it.each(['build', 'synth', 'start'])('explains %s with --help', async (command) => {
+  it.each(['build', 'synth', 'start', 'check:layers'])('explains %s with --help', async (command) => {
     const result = await runCli([command, '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: npm (run )?(build|synth|start)/);
+    expect(result.stdout).toMatch(/^Usage: npm (run )?(build|synth|start|check:layers)/);
     expect(result.stdout).toContain('--no-color');
   });
 
@@ -25,7 +25,7 @@ describe('the project CLI', () => {
   });
 
   it('reports a reused build as JSON for scripts, with no npm run', async () => {
-    const result = await runCli(['build', '--json']);
+    const result = await runCli(['build', '--only-used', '--json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { layers: { id: string; cached: boolean }[]; bundles: unknown[] };
     expect(report.layers).toEqual([expect.objectContaining({ id: 'dependencies/nodejs-x86_64', cached: true })]);
@@ -34,14 +34,14 @@ describe('the project CLI', () => {
   });
 
   it('uses colour only when asked and never under NO_COLOR', async () => {
-    expect((await runCli(['build'], { env: cliEnv({ NO_COLOR: undefined }) })).stderr).not.toContain(ESC);
-    expect((await runCli(['build'], { env: cliEnv({ NO_COLOR: undefined, FORCE_COLOR: '1' }) })).stderr).toContain(ESC);
-    expect((await runCli(['build'], { env: cliEnv({ FORCE_COLOR: '1' }) })).stderr).not.toContain(ESC);
-    expect((await runCli(['build', '--no-color'], { env: cliEnv({ NO_COLOR: undefined, FORCE_COLOR: '1' }) })).stderr).not.toContain(ESC);
+    expect((await runCli(['build', '--only-used'], { env: cliEnv({ NO_COLOR: undefined }) })).stderr).not.toContain(ESC);
+    expect((await runCli(['build', '--only-used'], { env: cliEnv({ NO_COLOR: undefined, FORCE_COLOR: '1' }) })).stderr).toContain(ESC);
+    expect((await runCli(['build', '--only-used'], { env: cliEnv({ FORCE_COLOR: '1' }) })).stderr).not.toContain(ESC);
+    expect((await runCli(['build', '--only-used', '--no-color'], { env: cliEnv({ NO_COLOR: undefined, FORCE_COLOR: '1' }) })).stderr).not.toContain(ESC);
   });
 
   it('stops with the configuration problem before building', async () => {
-    const result = await runCli(['build'], { env: cliEnv({ AWS_REGION: 'mars-1' }) });
+    const result = await runCli(['build', '--only-used'], { env: cliEnv({ AWS_REGION: 'mars-1' }) });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: Invalid configuration (1 problem)');
     expect(result.stderr).toContain('region is "mars-1" (from environment variable AWS_REGION)');

@@ -5,7 +5,7 @@ import { EnvironmentConfig } from '../config/environments';
 import { cliEnv, makeTempDir, PROJECT_ROOT, runNode } from './support/processes';
 
 function sources(overrides: Partial<ConfigSources> = {}): ConfigSources {
-  return { context: {}, env: {}, availableLayers: ['dependencies'], ...overrides };
+  return { context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] }, ...overrides };
 }
 
 function envNamed(environments: readonly EnvironmentConfig[], name: string): EnvironmentConfig {
@@ -133,7 +133,8 @@ describe('invalid configuration', () => {
 
   it('rejects a layer that has no folder, naming the ones that exist', () => {
     expect(problemsOf(sources({ context: { environments: { dev: { layers: ['dependencies', 'dependencie'] } } } }))).toContain(
-      'environment "dev": layers includes "dependencie", but there is no folder layers/dependencie; add it (see README "Adding a layer") ' +
+      'environment "dev": layers includes "dependencie" (from cdktf context "environments.dev.layers"), but there is no folder ' +
+        'layers/dependencie; add it (see README "Adding a layer") ' +
         'or use one of: dependencies. Did you mean "dependencies"?',
     );
   });

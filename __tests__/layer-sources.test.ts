@@ -7,7 +7,9 @@ const rootPackage = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.
   devDependencies: Record<string, string>;
 };
 
-describe.each(readAllLayerSources(PROJECT_ROOT).map((source) => [source.name, source] as const))('layers/%s', (name, source) => {
+const sources = readAllLayerSources(PROJECT_ROOT);
+
+describe.each(sources.filter((source) => source.kind === 'nodejs').map((source) => [source.name, source] as const))('layers/%s (Node.js)', (name, source) => {
   const lock = JSON.parse(fs.readFileSync(path.join(source.dir, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, { version?: string }>;
   };
@@ -26,5 +28,35 @@ describe.each(readAllLayerSources(PROJECT_ROOT).map((source) => [source.name, so
       expect(`${pkg}@${rootPackage.devDependencies[pkg]}`).toBe(`${pkg}@${lock.packages[`node_modules/${pkg}`]?.version}`);
     }
     expect(name).toMatch(/^[a-z0-9-]+$/);
+  });
+});
+
+describe.each(sources.filter((source) => source.kind === 'python').map((source) => [source.name, source] as const))('layers/%s (Python)', (_name, source) => {
+  it('pins every requirement to one version', () => {
+    const lines = fs
+      .readFileSync(path.join(source.dir, 'requirements.txt'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
+    for (const line of lines) expect(line).toMatch(/^[A-Za-z0-9_.-]+(\[[a-z,]+\])?==[0-9][0-9A-Za-z.]*$/);
+  });
+});
+
+describe('the seed\'s strategies have their layer folders', () => {
+  it('holds Node.js and Python packages for single and hybrid, and the split layers for both', () => {
+    const has = (name: string, kind: 'nodejs' | 'python'): boolean => sources.some((source) => source.name === name && source.kind === kind);
+    for (const name of ['dependencies', 'dependencies-minimal', 'stable', 'framework']) {
+      expect([name, has(name, 'nodejs'), has(name, 'python')]).toEqual([name, true, true]);
+    }
+    expect([has('adapters', 'nodejs'), has('adapters', 'python')]).toEqual([false, true]);
+  });
+
+  it('lists the seed\'s requirements-layer.txt in the single layer, and its minimal list for hybrid', () => {
+    const provides = (name: string): readonly string[] => sources.find((source) => source.name === name && source.kind === 'python')!.provides;
+    expect(provides('dependencies')).toEqual(
+      ['fastapi', 'mangum', 'pydantic', 'pydantic-settings', 'pyjwt', 'python-jose', 'python-multipart', 'requests', 'typing-extensions'],
+    );
+    expect(provides('dependencies-minimal')).toEqual(['fastapi', 'mangum', 'pydantic', 'pydantic-settings', 'pyjwt', 'python-jose', 'python-multipart']);
+    expect([...provides('stable'), ...provides('framework'), ...provides('adapters')].sort()).toEqual([...provides('dependencies')].filter((n) => n !== 'typing-extensions').sort());
   });
 });

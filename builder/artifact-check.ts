@@ -4,13 +4,17 @@ import { createHash } from 'node:crypto';
 import { EnvironmentConfig } from '../config/environments';
 import { builtTreeModified, bundleSourcesChanged, layerSourceChanged } from '../project/errors';
 import { bundleTargetOf, inputHashOf, layerTargetsOf } from './build-plan';
-import { LayerSource } from './layer-sources';
+import { LayerSource, findSource } from './layer-sources';
+import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
+import { FunctionDeployment } from '../rules/deployment';
 import { BuildManifest, BundleArtifact, LayerArtifact, findBundle, findLayer } from './manifest';
 import { fingerprintTree, treeDrift } from './tree';
 
 export interface EnvironmentArtifacts {
   readonly layers: readonly LayerArtifact[];
   readonly bundle: BundleArtifact;
+  /** Layers AWS publishes that the environment attaches by ARN. */
+  readonly managed: readonly ManagedLayer[];
 }
 
 /** Which bundled source files differ from what the bundle was built from. */
@@ -38,8 +42,14 @@ export function artifactsForEnvironment(
   };
   const layers = layerTargetsOf(env, sources).map((target) => {
     const artifact = findLayer(manifest, target.id, buildDir);
-    const source = sources.find((candidate) => candidate.name === target.layer)!;
-    const current = inputHashOf({ kind: artifact.kind, architecture: artifact.architecture, files: source.files, tool: artifact.tool });
+    const source = findSource(sources, target.layer, target.kind);
+    const current = inputHashOf({
+      kind: artifact.kind,
+      architecture: artifact.architecture,
+      ...(artifact.pythonVersion ? { pythonVersion: artifact.pythonVersion } : {}),
+      files: source.files,
+      tool: artifact.tool,
+    });
     if (current !== artifact.inputHash) {
       throw layerSourceChanged(target.layer, `files in layers/${target.layer} differ from the ones built`);
     }
@@ -59,5 +69,10 @@ export function artifactsForEnvironment(
   }
   const drift = treeDrift(bundle, fingerprintTree(path.join(buildDir, bundle.dir)));
   if (drift) drifted(builtTreeModified(`bundle ${bundle.id}`, drift));
-  return { layers, bundle };
+  return { layers, bundle, managed: managedLayersOf(env) };
+}
+
+/** The deployment the rules check, for one environment. */
+export function deploymentOf(env: EnvironmentConfig, artifacts: EnvironmentArtifacts): FunctionDeployment {
+  return { env, layers: artifacts.layers, managed: artifacts.managed, bundle: artifacts.bundle };
 }

@@ -1,25 +1,40 @@
 import { createHash } from 'node:crypto';
-import { Architecture, ENVIRONMENT_DEFAULTS, EnvironmentConfig, NodeRuntime, ProjectConfig } from '../config/environments';
-import { LayerSource } from './layer-sources';
+import {
+  Architecture,
+  DEFAULT_RUNTIME,
+  ENVIRONMENT_DEFAULTS,
+  EnvironmentConfig,
+  ProjectConfig,
+  PythonRuntime,
+  Runtime,
+  pythonVersionOf,
+  runtimeFamilyOf,
+} from '../config/environments';
+import { managedLayersOf } from '../config/managed-layers';
+import { LayerSource, findSource } from './layer-sources';
 import { LayerKind, layerId } from './manifest';
 
 /** Bumped when the builder changes what it writes, so old trees are rebuilt. */
-export const BUILDER_VERSION = 1;
+export const BUILDER_VERSION = 2;
 
 export interface LayerTarget {
   readonly id: string;
   readonly layer: string;
   readonly kind: LayerKind;
   readonly architecture: Architecture;
+  /** Python layers: the runtime's Python version, e.g. "3.12". */
+  readonly pythonVersion?: string;
 }
 
 export interface BundleTarget {
   readonly id: string;
   readonly function: string;
-  readonly runtime: NodeRuntime;
-  /** Source entry, relative to the project root. */
+  readonly kind: LayerKind;
+  readonly runtime: Runtime;
+  /** Source entry (Node.js file, or Python package folder), relative to the project root. */
   readonly entry: string;
-  /** Packages the environment's layers provide, sorted; left out of the bundle. */
+  readonly handler: string;
+  /** Node.js: packages the environment's layers (and managed layers) provide, sorted; left out of the bundle. */
   readonly externals: readonly string[];
 }
 
@@ -28,46 +43,66 @@ export interface BuildPlan {
   readonly bundles: readonly BundleTarget[];
 }
 
-export const API_FUNCTION = { name: 'api', entry: 'handlers/api/index.ts', handler: 'index.handler' } as const;
+/** The API function in each language: where its code is and how Lambda calls it. */
+export const API_FUNCTIONS = {
+  nodejs: { name: 'api', entry: 'handlers/api/index.ts', handler: 'index.handler' },
+  python: { name: 'api', entry: 'handlers/python_api', handler: 'python_api.main.handler' },
+} as const;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function layerTargetFor(source: Pick<LayerSource, 'name' | 'kind'>, architecture: Architecture): LayerTarget {
-  return { id: layerId(source.name, source.kind, architecture), layer: source.name, kind: source.kind, architecture };
-}
-
-function sourceNamed(sources: readonly LayerSource[], name: string): LayerSource {
-  const source = sources.find((candidate) => candidate.name === name);
-  if (!source) throw new Error(`layer source ${name} was not read; loadConfig should have rejected it`);
-  return source;
+export function layerTargetFor(source: Pick<LayerSource, 'name' | 'kind'>, architecture: Architecture, runtime: Runtime): LayerTarget {
+  const pythonVersion = source.kind === 'python' ? pythonVersionOf(runtime as PythonRuntime) : undefined;
+  return {
+    id: layerId(source.name, source.kind, architecture, pythonVersion),
+    layer: source.name,
+    kind: source.kind,
+    architecture,
+    ...(pythonVersion ? { pythonVersion } : {}),
+  };
 }
 
 /** The layer builds an environment attaches, in its configured order. */
 export function layerTargetsOf(env: EnvironmentConfig, sources: readonly LayerSource[]): LayerTarget[] {
-  return env.layers.map((name) => layerTargetFor(sourceNamed(sources, name), env.architecture));
+  const kind = runtimeFamilyOf(env.runtime);
+  return env.layers.map((name) => layerTargetFor(findSource(sources, name, kind), env.architecture, env.runtime));
 }
 
-/** The bundle an environment deploys: one per runtime and set of layer-provided packages. */
+/** The bundle an environment deploys: for Node.js one per runtime and set of packages left to layers. */
 export function bundleTargetOf(env: EnvironmentConfig, sources: readonly LayerSource[]): BundleTarget {
-  const externals = [...new Set(env.layers.flatMap((name) => sourceNamed(sources, name).provides))].sort();
-  const key = sha256(externals.join('\n')).slice(0, 8);
+  const kind = runtimeFamilyOf(env.runtime);
+  const fn = API_FUNCTIONS[kind];
+  if (kind === 'python') {
+    return { id: `${fn.name}/${env.runtime}`, function: fn.name, kind, runtime: env.runtime, entry: fn.entry, handler: fn.handler, externals: [] };
+  }
+  const fromLayers = env.layers.flatMap((name) => findSource(sources, name, kind).provides);
+  const fromManaged = managedLayersOf(env).flatMap((layer) => layer.externalPackages);
+  const externals = [...new Set([...fromLayers, ...fromManaged])].sort();
   return {
-    id: `${API_FUNCTION.name}/${env.runtime}-${key}`,
-    function: API_FUNCTION.name,
+    id: `${fn.name}/${env.runtime}-${sha256(externals.join('\n')).slice(0, 8)}`,
+    function: fn.name,
+    kind,
     runtime: env.runtime,
-    entry: API_FUNCTION.entry,
+    entry: fn.entry,
+    handler: fn.handler,
     externals,
   };
 }
 
+export interface PlanOptions {
+  /** Only what environments use; skips the layer folders no environment attaches. */
+  readonly onlyUsed?: boolean;
+}
+
 /**
- * Everything `npm run build` produces: each layer every environment uses (once per
- * architecture), every other layer folder for the default architecture so a new
- * layer can be tried before it is wired in, and one bundle per distinct bundle target.
+ * Everything `npm run build` produces: each layer every environment uses (per
+ * architecture and Python version), every other layer source for its family's
+ * default runtime and the default architecture, so a new layer can be tried
+ * before it is wired in, and one bundle per distinct bundle target.
  */
-export function planBuild(config: ProjectConfig, sources: readonly LayerSource[]): BuildPlan {
+export function planBuild(config: ProjectConfig, sources: readonly LayerSource[], options: PlanOptions = {}): BuildPlan & { unused: readonly string[] } {
   const layers = new Map<string, LayerTarget>();
   const bundles = new Map<string, BundleTarget>();
   for (const env of config.environments) {
@@ -75,21 +110,23 @@ export function planBuild(config: ProjectConfig, sources: readonly LayerSource[]
     const bundle = bundleTargetOf(env, sources);
     bundles.set(bundle.id, bundle);
   }
+  const unused: string[] = [];
   for (const source of sources) {
-    if (![...layers.values()].some((target) => target.layer === source.name)) {
-      const target = layerTargetFor(source, ENVIRONMENT_DEFAULTS.architecture);
-      layers.set(target.id, target);
-    }
+    if ([...layers.values()].some((target) => target.layer === source.name && target.kind === source.kind)) continue;
+    const target = layerTargetFor(source, ENVIRONMENT_DEFAULTS.architecture, DEFAULT_RUNTIME[source.kind]);
+    unused.push(target.id);
+    if (!options.onlyUsed) layers.set(target.id, target);
   }
   const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return { layers: [...layers.values()].sort(byId), bundles: [...bundles.values()].sort(byId) };
+  return { layers: [...layers.values()].sort(byId), bundles: [...bundles.values()].sort(byId), unused: unused.sort() };
 }
 
 export interface LayerInputs {
   readonly kind: LayerKind;
   readonly architecture: Architecture;
+  readonly pythonVersion?: string;
   readonly files: ReadonlyMap<string, Buffer>;
-  /** Package manager name and version: a different npm may lay out a different tree. */
+  /** Package manager name and version: another npm or pip may lay out another tree. */
   readonly tool: { readonly name: string; readonly version: string };
 }
 
@@ -104,6 +141,7 @@ export function inputHashOf(inputs: LayerInputs): string {
       kind: inputs.kind,
       platform: 'linux',
       architecture: inputs.architecture,
+      pythonVersion: inputs.pythonVersion ?? null,
       tool: inputs.tool,
       files,
     }),

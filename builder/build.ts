@@ -1,16 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProjectConfig } from '../config/environments';
-import { listLayerFolders } from '../config/config-sources';
-import { BuildPlan, planBuild } from './build-plan';
+import { isUserError, UserError } from '../project/errors';
+import { assertDeployable } from '../rules';
+import { artifactsForEnvironment, deploymentOf } from './artifact-check';
+import { BuildPlan, LayerTarget, PlanOptions, planBuild } from './build-plan';
 import { bundleFunction } from './function-bundle';
-import { LayerSource, readLayerSource } from './layer-sources';
+import { LayerBuildOptions, LayerBuildResult } from './layer-build';
+import { LayerSource, findSource, readAllLayerSources } from './layer-sources';
 import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from './manifest';
 import { buildNodeLayer } from './node-layer';
 import { Progress } from './progress';
-import { UserError } from '../project/errors';
+import { buildPythonLayer } from './python-layer';
 
-export interface BuildOptions {
+export { readAllLayerSources } from './layer-sources';
+
+export interface BuildOptions extends PlanOptions {
   readonly projectRoot: string;
   readonly buildDir: string;
   readonly config: ProjectConfig;
@@ -26,41 +31,29 @@ export interface LayerBuildReport {
   readonly contentHash: string;
   readonly fileCount: number;
   readonly unzippedBytes: number;
+  readonly zippedBytes: number;
+  readonly slimmedBytes: number;
+}
+
+/** A layer no environment uses that could not be built; reported, not fatal. */
+export interface UnbuiltLayer {
+  readonly id: string;
+  readonly reason: string;
 }
 
 export interface BuildReport {
   readonly manifest: BuildManifest;
   readonly layers: readonly LayerBuildReport[];
+  readonly unbuilt: readonly UnbuiltLayer[];
   readonly bundles: readonly BundleArtifact[];
+  /** Warnings from the deployment rules (errors stop the build). */
+  readonly warnings: readonly string[];
 }
 
-export function readAllLayerSources(projectRoot: string): LayerSource[] {
-  return listLayerFolders(projectRoot).map((name) => readLayerSource(projectRoot, name));
-}
-
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-/**
- * `npm run build`: every layer tree and function bundle the configuration needs,
- * then the manifest that stacks and the local run read. The manifest is written
- * last and atomically, so a failed build leaves the previous one intact.
- */
-export async function runBuild(options: BuildOptions): Promise<BuildReport> {
-  const { projectRoot, buildDir, config, progress } = options;
-  const env = options.env ?? process.env;
-  const sources = readAllLayerSources(projectRoot);
-  const plan: BuildPlan = planBuild(config, sources);
-  fs.mkdirSync(buildDir, { recursive: true });
-  const release = await acquireBuildLock(buildDir, progress);
-  try {
-    return await buildAll(options, plan, sources, env);
-  } finally {
-    release();
-  }
 }
 
 /** Holds `<buildDir>/.lock` so two builds never write one build folder at once; a dead holder's lock is taken over. */
@@ -95,25 +88,60 @@ export async function acquireBuildLock(buildDir: string, progress: Progress, wai
   }
 }
 
-async function buildAll(options: BuildOptions, plan: BuildPlan, sources: readonly LayerSource[], env: NodeJS.ProcessEnv): Promise<BuildReport> {
-  const { projectRoot, buildDir, progress } = options;
+function buildOneLayer(target: LayerTarget, source: LayerSource, options: LayerBuildOptions): Promise<LayerBuildResult> {
+  return target.kind === 'python' ? buildPythonLayer(target, source, options) : buildNodeLayer(target, source, options);
+}
+
+function describe(artifact: LayerArtifact): string {
+  const slimmed = artifact.slimmedBytes ? `, slimming saved ${formatBytes(artifact.slimmedBytes)}` : '';
+  return (
+    `${artifact.packages.length} packages, ${artifact.fileCount} files, ${formatBytes(artifact.unzippedBytes)} ` +
+    `(zip ~${formatBytes(artifact.zippedBytes)})${slimmed}, content ${artifact.contentHash.slice(0, 12)}`
+  );
+}
+
+/**
+ * `npm run build`: every layer tree and function bundle the configuration needs,
+ * then the manifest that stacks and the local run read, then Lambda's limits for
+ * every environment. A layer that no environment uses may fail without failing the
+ * build (it is reported); one that an environment uses may not.
+ */
+export async function runBuild(options: BuildOptions): Promise<BuildReport> {
+  const { projectRoot, buildDir, config, progress } = options;
+  const env = options.env ?? process.env;
+  const sources = readAllLayerSources(projectRoot);
+  const plan = planBuild(config, sources, options);
+  fs.mkdirSync(buildDir, { recursive: true });
+  const release = await acquireBuildLock(buildDir, progress);
+  try {
+    return await buildAll(options, plan, sources, env);
+  } finally {
+    release();
+  }
+}
+
+async function buildAll(
+  options: BuildOptions,
+  plan: BuildPlan & { unused: readonly string[] },
+  sources: readonly LayerSource[],
+  env: NodeJS.ProcessEnv,
+): Promise<BuildReport> {
+  const { projectRoot, buildDir, progress, config } = options;
   fs.rmSync(path.join(buildDir, 'tmp'), { recursive: true, force: true });
 
   const layers: LayerArtifact[] = [];
   const reports: LayerBuildReport[] = [];
+  const unbuilt: UnbuiltLayer[] = [];
   for (const target of plan.layers) {
-    const source = sources.find((candidate) => candidate.name === target.layer)!;
-    const step = progress.step(`layer ${target.id}`);
+    const source = findSource(sources, target.layer, target.kind);
+    const unused = plan.unused.includes(target.id);
+    const step = progress.step(`layer ${target.id}${unused ? ' (no environment uses it yet)' : ''}`);
     const started = process.hrtime.bigint();
     try {
-      const result = await buildNodeLayer(target, source, { buildDir, env, step });
+      const result = await buildOneLayer(target, source, { buildDir, env, step });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { artifact } = result;
-      step.done(
-        `${result.cached ? 'unchanged, reused' : 'built'} in ${seconds.toFixed(2)}s: ` +
-          `${artifact.packages.length} packages, ${artifact.fileCount} files, ${formatBytes(artifact.unzippedBytes)}, ` +
-          `content ${artifact.contentHash.slice(0, 12)}`,
-      );
+      step.done(`${result.cached ? 'unchanged, reused' : 'built'} in ${seconds.toFixed(2)}s: ${describe(artifact)}`);
       layers.push(artifact);
       reports.push({
         id: target.id,
@@ -123,10 +151,14 @@ async function buildAll(options: BuildOptions, plan: BuildPlan, sources: readonl
         contentHash: artifact.contentHash,
         fileCount: artifact.fileCount,
         unzippedBytes: artifact.unzippedBytes,
+        zippedBytes: artifact.zippedBytes,
+        slimmedBytes: artifact.slimmedBytes,
       });
     } catch (error) {
-      step.fail((error as Error).message.split('\n')[0]!);
-      throw error;
+      const message = (error as Error).message;
+      step.fail(message.split('\n')[0]!);
+      if (!unused || !isUserError(error)) throw error;
+      unbuilt.push({ id: target.id, reason: message.split('\n')[0]! });
     }
   }
 
@@ -146,7 +178,19 @@ async function buildAll(options: BuildOptions, plan: BuildPlan, sources: readonl
     }
   }
 
-  const manifest: BuildManifest = { manifestVersion: MANIFEST_VERSION, layers, bundles };
+  const manifest: BuildManifest = { manifestVersion: MANIFEST_VERSION, layers, bundles, unbuilt };
   writeManifest(buildDir, manifest);
-  return { manifest, layers: reports, bundles };
+  if (unbuilt.length > 0) {
+    progress.warn(
+      `${unbuilt.length} layer(s) that no environment uses could not be built (${unbuilt.map((failure) => failure.id).join(', ')}); ` +
+        'the reasons are above. Environments that attach them will fail to build until they do.',
+    );
+  }
+
+  const deployments = config.environments.map((environment) =>
+    deploymentOf(environment, artifactsForEnvironment(environment, manifest, sources, buildDir, projectRoot)),
+  );
+  const warnings = assertDeployable(deployments).map((finding) => `[${finding.rule}] ${finding.message}`);
+  for (const warning of warnings) progress.warn(warning);
+  return { manifest, layers: reports, unbuilt, bundles, warnings };
 }

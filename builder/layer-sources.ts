@@ -1,23 +1,40 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LAYER_FAMILY_FILES, listLayerFolders } from '../config/config-sources';
+import { RuntimeFamily } from '../config/environments';
 import { LayerKind } from './manifest';
 import { layerSourceInvalid } from '../project/errors';
 import { toPosix } from '../project/paths';
 
-/** The files of a layer folder that decide what gets installed. */
+/** Optional per-layer settings, in layers/<name>/layer.config.json. */
+export interface LayerOptions {
+  /**
+   * Extra files to leave out of the built tree, as globs relative to the tree root
+   * (`**` crosses folders, `*` does not), e.g. `python/**\/tests/**`.
+   * @default - none beyond the safe defaults (Python caches and compiled files)
+   */
+  readonly exclude: readonly string[];
+}
+
+export const LAYER_OPTIONS_FILE = 'layer.config.json';
+
+/** One runtime family's packages in a layer folder: the files that decide what gets installed. */
 export interface LayerSource {
   readonly name: string;
   readonly kind: LayerKind;
   /** Absolute path of layers/<name>. */
   readonly dir: string;
-  /** File name -> bytes, for every file the install reads. */
+  /** File name (relative to the folder) -> bytes, for every file the install reads. */
   readonly files: ReadonlyMap<string, Buffer>;
-  /** Top-level packages the layer declares; functions import these from it. */
+  /**
+   * What the layer declares: npm package names (functions import these from it), or
+   * normalised Python distribution names from requirements.txt.
+   */
   readonly provides: readonly string[];
+  readonly options: LayerOptions;
+  /** Python: requirements.txt pins hashes, so pip runs with --require-hashes. */
+  readonly requireHashes: boolean;
 }
-
-/** Files of a Node.js layer that npm reads; `.npmrc` only when present. */
-const NODE_INPUT_FILES = ['package.json', 'package-lock.json', '.npmrc'];
 
 function readJson(file: string, folder: string): Record<string, unknown> {
   try {
@@ -27,20 +44,22 @@ function readJson(file: string, folder: string): Record<string, unknown> {
   }
 }
 
-export function readLayerSource(projectRoot: string, name: string): LayerSource {
-  const dir = path.join(projectRoot, 'layers', name);
-  const folder = toPosix(path.relative(projectRoot, dir));
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) {
-    throw layerSourceInvalid(folder, 'a layer folder name may hold only letters, digits, "-" and "_".');
-  }
-  const packageJson = path.join(dir, 'package.json');
-  if (!fs.existsSync(packageJson)) {
+function readOptions(dir: string, folder: string): { options: LayerOptions; bytes?: Buffer } {
+  const file = path.join(dir, LAYER_OPTIONS_FILE);
+  if (!fs.existsSync(file)) return { options: { exclude: [] } };
+  const parsed = readJson(file, folder);
+  const unknown = Object.keys(parsed).filter((key) => key !== 'exclude');
+  const exclude = parsed['exclude'] ?? [];
+  if (unknown.length > 0 || !Array.isArray(exclude) || !exclude.every((pattern) => typeof pattern === 'string' && pattern.length > 0)) {
     throw layerSourceInvalid(
       folder,
-      'no package.json. A Node.js layer is a folder with package.json and package-lock.json ' +
-        '(see README "Adding a layer"); remove the folder if it is not a layer.',
+      `${LAYER_OPTIONS_FILE} may hold only "exclude": a list of globs relative to the tree root, e.g. ["python/**/tests/**"].`,
     );
   }
+  return { options: { exclude: exclude as string[] }, bytes: fs.readFileSync(file) };
+}
+
+function readNodeSource(dir: string, folder: string, name: string): Omit<LayerSource, 'options' | 'requireHashes'> {
   const lockFile = path.join(dir, 'package-lock.json');
   if (!fs.existsSync(lockFile)) {
     throw layerSourceInvalid(
@@ -49,7 +68,7 @@ export function readLayerSource(projectRoot: string, name: string): LayerSource 
         `Run \`npm install --package-lock-only --prefix ${folder}\` and commit the lockfile.`,
     );
   }
-  const manifest = readJson(packageJson, folder);
+  const manifest = readJson(path.join(dir, 'package.json'), folder);
   const lock = readJson(lockFile, folder);
   if (typeof lock['lockfileVersion'] !== 'number' || (lock['lockfileVersion'] as number) < 2) {
     throw layerSourceInvalid(
@@ -65,9 +84,105 @@ export function readLayerSource(projectRoot: string, name: string): LayerSource 
     throw layerSourceInvalid(folder, 'package.json lists no "dependencies"; a layer with nothing to provide is a mistake.');
   }
   const files = new Map<string, Buffer>();
-  for (const file of NODE_INPUT_FILES) {
+  for (const file of ['package.json', 'package-lock.json', '.npmrc']) {
     const full = path.join(dir, file);
     if (fs.existsSync(full)) files.set(file, fs.readFileSync(full));
   }
   return { name, kind: 'nodejs', dir, files, provides };
+}
+
+/** PEP 503 normalised name: lower case, runs of "-", "_" and "." become "-". */
+export function normalisePythonName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+export interface ParsedRequirements {
+  /** Normalised names of the requirements, sorted. */
+  readonly names: readonly string[];
+  /** Files named by -r / -c, relative to the requirements file. */
+  readonly includes: readonly string[];
+  readonly pinsHashes: boolean;
+}
+
+/** What pip will read from a requirements file: names, included files, and whether hashes are pinned. */
+export function parseRequirements(text: string): ParsedRequirements {
+  const names = new Set<string>();
+  const includes: string[] = [];
+  let pinsHashes = false;
+  const logical = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  for (const raw of logical) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!line) continue;
+    if (/--hash[=\s]/.test(line)) pinsHashes = true;
+    const include = /^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/.exec(line);
+    if (include) {
+      includes.push(include[1]!);
+      continue;
+    }
+    if (line.startsWith('-')) continue;
+    const name = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line);
+    if (name) names.add(normalisePythonName(name[1]!));
+  }
+  return { names: [...names].sort(), includes, pinsHashes };
+}
+
+function readPythonSource(dir: string, folder: string, name: string): Omit<LayerSource, 'options'> {
+  const files = new Map<string, Buffer>();
+  const names = new Set<string>();
+  let requireHashes = false;
+  const visit = (relative: string, from: string): void => {
+    const full = path.resolve(dir, relative);
+    const inside = toPosix(path.relative(dir, full));
+    if (inside.startsWith('..')) {
+      throw layerSourceInvalid(folder, `${from} includes ${relative}, outside the layer folder; keep included requirement files inside it.`);
+    }
+    if (files.has(inside)) return;
+    if (!fs.existsSync(full)) throw layerSourceInvalid(folder, `${from} includes ${relative}, which does not exist.`);
+    const bytes = fs.readFileSync(full);
+    files.set(inside, bytes);
+    const parsed = parseRequirements(bytes.toString('utf8'));
+    requireHashes = requireHashes || parsed.pinsHashes;
+    if (inside === 'requirements.txt') parsed.names.forEach((n) => names.add(n));
+    for (const include of parsed.includes) visit(path.join(path.dirname(inside), include), inside);
+  };
+  visit('requirements.txt', 'requirements.txt');
+  if (names.size === 0) {
+    throw layerSourceInvalid(folder, 'requirements.txt names no package; a layer with nothing to provide is a mistake.');
+  }
+  return { name, kind: 'python', dir, files, provides: [...names].sort(), requireHashes };
+}
+
+/** The sources in one layer folder: one per runtime family it has packages for. */
+export function readLayerSources(projectRoot: string, name: string): LayerSource[] {
+  const dir = path.join(projectRoot, 'layers', name);
+  const folder = toPosix(path.relative(projectRoot, dir));
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+    throw layerSourceInvalid(folder, 'a layer folder name may hold only letters, digits, "-" and "_" (at most 64).');
+  }
+  const kinds = (Object.keys(LAYER_FAMILY_FILES) as RuntimeFamily[]).filter((kind) => fs.existsSync(path.join(dir, LAYER_FAMILY_FILES[kind])));
+  if (kinds.length === 0) {
+    throw layerSourceInvalid(
+      folder,
+      'neither package.json (Node.js packages) nor requirements.txt (Python packages). ' +
+        'See README "Adding a layer"; remove the folder if it is not a layer.',
+    );
+  }
+  const { options, bytes } = readOptions(dir, folder);
+  return kinds.map((kind) => {
+    const source = kind === 'nodejs' ? { ...readNodeSource(dir, folder, name), requireHashes: false } : readPythonSource(dir, folder, name);
+    const files = new Map(source.files);
+    if (bytes) files.set(LAYER_OPTIONS_FILE, bytes);
+    return { ...source, files, options };
+  });
+}
+
+/** Every layer source of the project, sorted by folder then runtime family. */
+export function readAllLayerSources(projectRoot: string): LayerSource[] {
+  return Object.keys(listLayerFolders(projectRoot)).flatMap((name) => readLayerSources(projectRoot, name));
+}
+
+export function findSource(sources: readonly LayerSource[], name: string, kind: LayerKind): LayerSource {
+  const source = sources.find((candidate) => candidate.name === name && candidate.kind === kind);
+  if (!source) throw new Error(`layer source ${name} (${kind}) was not read; loadConfig should have rejected it`);
+  return source;
 }

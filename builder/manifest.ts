@@ -1,30 +1,35 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Architecture, NodeRuntime } from '../config/environments';
+import { Architecture, Runtime, RuntimeFamily } from '../config/environments';
 import { artifactNotBuilt, manifestMissing, manifestUnreadable } from '../project/errors';
 import { manifestPath, toPosix } from '../project/paths';
 import { writeFileAtomic } from './tree';
 
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
-export type LayerKind = 'nodejs';
+/** A layer holds packages for one runtime family: `nodejs/node_modules` or `python/`. */
+export type LayerKind = RuntimeFamily;
 
 export interface InstalledPackage {
   readonly name: string;
   readonly version: string;
   /** Forward-slash path of the package folder inside the layer tree. */
   readonly path: string;
-  /** Listed in the layer's own package.json (not only a dependency of one). */
+  /** Listed in the layer's own package.json or requirements.txt (not only a dependency of one). */
   readonly direct: boolean;
+  /** Python: the top-level modules the distribution installs, what `import` names. */
+  readonly modules?: readonly string[];
 }
 
 /** One built layer tree; written by the builder, read by stacks and the local run. */
 export interface LayerArtifact {
-  /** `<layer>/<kind>-<architecture>`, e.g. `dependencies/nodejs-x86_64`. */
+  /** `<layer>/<variant>`, e.g. `dependencies/nodejs-x86_64` or `dependencies/python3.12-arm64`. */
   readonly id: string;
   readonly name: string;
   readonly kind: LayerKind;
   readonly architecture: Architecture;
+  /** Python layers: the Python version the wheels were chosen for, e.g. "3.12". */
+  readonly pythonVersion?: string;
   /** Tree folder, relative to the build folder: what the layer zip holds. */
   readonly treeDir: string;
   /** Hash of everything the build reads: package files, target platform, builder and npm versions. */
@@ -33,7 +38,11 @@ export interface LayerArtifact {
   readonly contentHash: string;
   readonly fileCount: number;
   readonly unzippedBytes: number;
-  /** Top-level packages the layer's package.json asks for: what a function may import from it. */
+  /** Size of the zip the archive provider will make (deflate), estimated at build time. */
+  readonly zippedBytes: number;
+  /** Bytes that slimming removed (caches, compiled files, configured excludes). */
+  readonly slimmedBytes: number;
+  /** What a function may import from it: npm package names, or Python top-level modules. */
   readonly provides: readonly string[];
   readonly packages: readonly InstalledPackage[];
   /** The package manager that built the tree. */
@@ -42,10 +51,11 @@ export interface LayerArtifact {
 
 /** One bundled function; the folder is the function's task root. */
 export interface BundleArtifact {
-  /** `<function>/<runtime>-<externals hash>`, e.g. `api/nodejs24.x-1a2b3c4d`. */
+  /** `<function>/<runtime>[-<externals hash>]`, e.g. `api/nodejs24.x-1a2b3c4d` or `api/python3.12`. */
   readonly id: string;
   readonly function: string;
-  readonly runtime: NodeRuntime;
+  readonly kind: RuntimeFamily;
+  readonly runtime: Runtime;
   /** Bundle folder, relative to the build folder. */
   readonly dir: string;
   /** Lambda handler setting, e.g. `index.handler`. */
@@ -59,12 +69,15 @@ export interface BundleArtifact {
   readonly contentHash: string;
   readonly fileCount: number;
   readonly unzippedBytes: number;
+  readonly zippedBytes: number;
 }
 
 export interface BuildManifest {
   readonly manifestVersion: number;
   readonly layers: readonly LayerArtifact[];
   readonly bundles: readonly BundleArtifact[];
+  /** Layers no environment uses that the last build could not build, and why. */
+  readonly unbuilt?: readonly { readonly id: string; readonly reason: string }[];
 }
 
 export function readManifest(buildDir: string): BuildManifest {
@@ -92,8 +105,8 @@ export function writeManifest(buildDir: string, manifest: BuildManifest): void {
   writeFileAtomic(manifestPath(buildDir), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-export function layerId(name: string, kind: LayerKind, architecture: Architecture): string {
-  return `${name}/${kind}-${architecture}`;
+export function layerId(name: string, kind: LayerKind, architecture: Architecture, pythonVersion?: string): string {
+  return kind === 'python' ? `${name}/python${pythonVersion}-${architecture}` : `${name}/${kind}-${architecture}`;
 }
 
 export function findLayer(manifest: BuildManifest, id: string, buildDir: string): LayerArtifact {

@@ -115,23 +115,28 @@ export function normaliseTree(root: string): void {
   fs.utimesSync(root, NORMALISED_MTIME_SECONDS, NORMALISED_MTIME_SECONDS);
 }
 
-/** Every regular file of a tree with its normalised mode and hash. */
-export function listTree(root: string): TreeFile[] {
-  const files: TreeFile[] = [];
+/** Calls `onFile` for every non-folder entry below `root`, with its forward-slash relative path. */
+export function walkFiles(root: string, onFile: (full: string, relative: string, entry: fs.Dirent) => void): void {
   const visit = (dir: string, prefix: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        visit(full, relative);
-      } else if (entry.isFile()) {
-        assertPlainPath(relative, root);
-        const stat = fs.statSync(full);
-        files.push({ path: relative, mode: normalisedMode(stat.mode), size: stat.size, sha256: hashFile(full) });
-      }
+      if (entry.isDirectory()) visit(full, relative);
+      else onFile(full, relative, entry);
     }
   };
   visit(root, '');
+}
+
+/** Every regular file of a tree with its normalised mode and hash. */
+export function listTree(root: string): TreeFile[] {
+  const files: TreeFile[] = [];
+  walkFiles(root, (full, relative, entry) => {
+    if (!entry.isFile()) return;
+    assertPlainPath(relative, root);
+    const stat = fs.statSync(full);
+    files.push({ path: relative, mode: normalisedMode(stat.mode), size: stat.size, sha256: hashFile(full) });
+  });
   return files.sort((a, b) => comparePaths(a.path, b.path));
 }
 

@@ -3,9 +3,10 @@ import { Command, CommandContext, parseCommandArgs } from './command';
 import { buildCommand } from './commands/build';
 import { synthCommand } from './commands/synth';
 import { startCommand } from './commands/start';
+import { checkLayersCommand } from './commands/check-layers';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

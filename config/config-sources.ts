@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigSources, loadConfig } from './load-config';
-import { ProjectConfig } from './environments';
+import { ProjectConfig, RuntimeFamily } from './environments';
 import { UserError } from '../project/errors';
 
 /**
@@ -33,15 +33,25 @@ export function readContext(projectRoot: string, env: NodeJS.ProcessEnv): Record
   }
 }
 
-/** Names of the folders under layers/, sorted. */
-export function listLayerFolders(projectRoot: string): string[] {
+/** The file that makes a layer folder hold packages for a runtime family. */
+export const LAYER_FAMILY_FILES: Readonly<Record<RuntimeFamily, string>> = { nodejs: 'package.json', python: 'requirements.txt' };
+
+/** Folders under layers/, sorted, each with the runtime families it holds packages for. */
+export function listLayerFolders(projectRoot: string): Record<string, RuntimeFamily[]> {
   const layersDir = path.join(projectRoot, 'layers');
-  if (!fs.existsSync(layersDir)) return [];
-  return fs
+  const folders: Record<string, RuntimeFamily[]> = {};
+  if (!fs.existsSync(layersDir)) return folders;
+  const names = fs
     .readdirSync(layersDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .map((entry) => entry.name)
     .sort();
+  for (const name of names) {
+    folders[name] = (Object.keys(LAYER_FAMILY_FILES) as RuntimeFamily[]).filter((family) =>
+      fs.existsSync(path.join(layersDir, name, LAYER_FAMILY_FILES[family])),
+    );
+  }
+  return folders;
 }
 
 export function gatherConfigSources(projectRoot: string, env: NodeJS.ProcessEnv): ConfigSources {

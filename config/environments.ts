@@ -9,6 +9,42 @@
 export const NODE_RUNTIMES = ['nodejs22.x', 'nodejs24.x'] as const;
 export type NodeRuntime = (typeof NODE_RUNTIMES)[number];
 
+export const PYTHON_RUNTIMES = ['python3.12', 'python3.13', 'python3.14'] as const;
+export type PythonRuntime = (typeof PYTHON_RUNTIMES)[number];
+
+export const RUNTIMES = [...NODE_RUNTIMES, ...PYTHON_RUNTIMES] as const;
+export type Runtime = NodeRuntime | PythonRuntime;
+
+/** Which function an environment deploys follows from its runtime: Node.js (handlers/api) or Python (handlers/python_api). */
+export type RuntimeFamily = 'nodejs' | 'python';
+
+/** The runtime each family uses when nothing says otherwise, e.g. to build a layer no environment uses yet. */
+export const DEFAULT_RUNTIME: Readonly<Record<RuntimeFamily, Runtime>> = { nodejs: 'nodejs24.x', python: 'python3.12' };
+
+export const LAYER_STRATEGIES = ['single', 'hybrid', 'split'] as const;
+export type LayerStrategy = (typeof LAYER_STRATEGIES)[number];
+
+/**
+ * The seed's three layer strategies, as layer folders per runtime family:
+ * single - every dependency in one layer;
+ * hybrid - the Powertools for AWS Lambda managed layer plus a minimal layer;
+ * split - by update frequency: stable, framework, adapters (Node.js has no adapter package).
+ */
+export const STRATEGY_LAYERS: Readonly<Record<LayerStrategy, Readonly<Record<RuntimeFamily, readonly string[]>>>> = {
+  single: { nodejs: ['dependencies'], python: ['dependencies'] },
+  hybrid: { nodejs: ['dependencies-minimal'], python: ['dependencies-minimal'] },
+  split: { nodejs: ['stable', 'framework'], python: ['stable', 'framework', 'adapters'] },
+};
+
+export function runtimeFamilyOf(runtime: Runtime): RuntimeFamily {
+  return runtime.startsWith('python') ? 'python' : 'nodejs';
+}
+
+/** "3.12" for python3.12. */
+export function pythonVersionOf(runtime: PythonRuntime): string {
+  return runtime.slice('python'.length);
+}
+
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
@@ -34,15 +70,37 @@ export interface ProjectSettings {
    * @default "<project>-terraform-state"
    */
   readonly stateBucket: string;
+  /**
+   * S3 bucket for archives too large to upload to Lambda directly (layer zips over 50 MB).
+   * @default - none: a layer zip over 50 MB fails the build, naming this setting
+   */
+  readonly artifactBucket?: string;
 }
 
 /** Settings of one environment. */
 export interface EnvironmentSettings {
   /**
-   * Lambda runtime of the API function.
+   * Lambda runtime of the API function; it also picks the function: Node.js
+   * (handlers/api) for nodejs*, the FastAPI app (handlers/python_api) for python*.
    * @default "nodejs24.x"
    */
-  readonly runtime: NodeRuntime;
+  readonly runtime: Runtime;
+  /**
+   * The seed's layer strategy: "single", "hybrid" (Powertools managed layer plus a
+   * minimal layer) or "split" (stable, framework, adapters).
+   * @default "single"
+   */
+  readonly layerStrategy: LayerStrategy;
+  /**
+   * Pinned version of the Powertools for AWS Lambda (Python) V3 layer, used by "hybrid".
+   * @default 27
+   */
+  readonly powertoolsPythonLayerVersion: number;
+  /**
+   * Pinned version of the Powertools for AWS Lambda (TypeScript) V2 layer, used by "hybrid".
+   * @default 44
+   */
+  readonly powertoolsTypeScriptLayerVersion: number;
   /**
    * Instruction set of the function; layers are built for it.
    * @default "x86_64"
@@ -65,7 +123,7 @@ export interface EnvironmentSettings {
   readonly logRetentionDays: number;
   /**
    * Folders under layers/ that the function uses, in the order Lambda applies them.
-   * @default ["dependencies"]
+   * @default - the layers of the strategy, e.g. ["dependencies"] for "single"
    */
   readonly layers: readonly string[];
   /**
@@ -102,14 +160,16 @@ export const PROJECT_DEFAULTS: Omit<ProjectSettings, 'stateBucket'> = {
   region: 'ap-northeast-1',
 };
 
-/** Defaults for every environment; the state key is derived from project and name. */
-export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey'> = {
+/** Defaults for every environment; the state key is derived from project and name, the layers from the strategy. */
+export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layers'> = {
   runtime: 'nodejs24.x',
+  layerStrategy: 'single',
+  powertoolsPythonLayerVersion: 27,
+  powertoolsTypeScriptLayerVersion: 44,
   architecture: 'x86_64',
   memoryMb: 512,
   timeoutSeconds: 10,
   logRetentionDays: 14,
-  layers: ['dependencies'],
   appVersion: '3.0.0',
   deletionProtection: false,
 };

@@ -4,14 +4,24 @@ import {
   ENVIRONMENT_DEFAULTS,
   EnvironmentConfig,
   EnvironmentSettings,
+  LAYER_STRATEGIES,
   LOG_RETENTION_DAYS,
-  NODE_RUNTIMES,
+  RUNTIMES,
+  RuntimeFamily,
+  STRATEGY_LAYERS,
+  runtimeFamilyOf,
   PROJECT_DEFAULTS,
   ProjectConfig,
   defaultStateBucket,
   defaultStateKey,
   stackNameOf,
+  LayerStrategy,
+  Runtime,
 } from './environments';
+import { managedLayersOf } from './managed-layers';
+
+const FAMILY_NAMES: Record<RuntimeFamily, string> = { nodejs: 'Node.js', python: 'Python' };
+const FAMILY_FILES: Record<RuntimeFamily, string> = { nodejs: 'package.json', python: 'requirements.txt' };
 import { configInvalid } from '../project/errors';
 
 /** Everything configuration is resolved from; gathered by config-sources.ts. */
@@ -20,8 +30,8 @@ export interface ConfigSources {
   readonly context: Readonly<Record<string, unknown>>;
   /** Process environment; PROJECT_NAME, AWS_REGION and STATE_BUCKET are read. */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Names of the folders under layers/. */
-  readonly availableLayers: readonly string[];
+  /** Folders under layers/ and the runtime families each holds packages for. */
+  readonly availableLayers: Readonly<Record<string, readonly RuntimeFamily[]>>;
 }
 
 type Field = keyof EnvironmentSettings;
@@ -42,6 +52,10 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // `<project>-<env>-api` <= 61 of Lambda's and IAM's 64, `<project>-<env>-<layer>` <= 122 of 140.
 const LAYER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+function isBucketName(value: unknown): value is string {
+  return typeof value === 'string' && BUCKET.test(value) && !value.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(value);
+}
+
 const integerBetween =
   (min: number, max: number, unit: string): Check =>
   (value) =>
@@ -55,7 +69,10 @@ const oneOf =
     allowed.includes(value as string | number) ? undefined : `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
 
 const FIELD_CHECKS: Record<Field, Check> = {
-  runtime: oneOf(NODE_RUNTIMES),
+  runtime: oneOf(RUNTIMES),
+  layerStrategy: oneOf(LAYER_STRATEGIES),
+  powertoolsPythonLayerVersion: integerBetween(1, 10000, 'a published layer version'),
+  powertoolsTypeScriptLayerVersion: integerBetween(1, 10000, 'a published layer version'),
   architecture: oneOf(ARCHITECTURES),
   memoryMb: integerBetween(128, 10240, 'MB'),
   timeoutSeconds: integerBetween(1, 30, 'seconds; the HTTP API stops waiting after 30'),
@@ -160,12 +177,21 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     source: 'default',
   });
   const bucket = bucketPick.value;
-  if (typeof bucket !== 'string' || !BUCKET.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
+  if (!isBucketName(bucket)) {
     problems.push(
       `stateBucket is ${show(bucket)} (from ${bucketPick.source}); allowed: an S3 bucket name of 3 to 63 lowercase ` +
         'letters, digits, "." and "-" that starts and ends with a letter or digit',
     );
   }
+
+  const artifactPick = [fromEnv(env, 'ARTIFACT_BUCKET'), fromContext(context, 'artifactBucket')].find((c) => c !== undefined);
+  if (artifactPick && !isBucketName(artifactPick.value)) {
+    problems.push(
+      `artifactBucket is ${show(artifactPick.value)} (from ${artifactPick.source}); allowed: an S3 bucket name of 3 to 63 lowercase ` +
+        'letters, digits, "." and "-" that starts and ends with a letter or digit',
+    );
+  }
+  const artifactBucket = artifactPick ? String(artifactPick.value) : undefined;
 
   const contextDefaults = context['defaults'];
   const contextEnvironments = context['environments'];
@@ -213,6 +239,7 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     reportUnknownFields(overrideSettings, `environment "${name}": cdktf context "environments.${name}"`);
 
     const builtIn = BUILT_IN_ENVIRONMENTS[name] ?? {};
+    let layersSource = 'default';
     const resolveField = (field: Field): Candidate => {
       if (overrideSettings[field] !== undefined) {
         return { value: overrideSettings[field], source: `cdktf context "environments.${name}.${field}"` };
@@ -222,12 +249,18 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
       }
       if (builtIn[field] !== undefined) return { value: builtIn[field], source: `built-in default of ${name}` };
       if (field === 'stateKey') return { value: defaultStateKey(project, name), source: 'default' };
+      if (field === 'layers') {
+        const strategy = LAYER_STRATEGIES.includes(settings['layerStrategy'] as never) ? (settings['layerStrategy'] as LayerStrategy) : 'single';
+        const family = RUNTIMES.includes(settings['runtime'] as never) ? runtimeFamilyOf(settings['runtime'] as Runtime) : 'nodejs';
+        return { value: STRATEGY_LAYERS[strategy][family], source: `the layers of the "${strategy}" strategy for ${FAMILY_NAMES[family]}` };
+      }
       return { value: ENVIRONMENT_DEFAULTS[field], source: 'default' };
     };
 
     const settings: Record<string, unknown> = {};
     for (const field of FIELDS) {
       const candidate = resolveField(field);
+      if (field === 'layers') layersSource = candidate.source;
       const allowed = FIELD_CHECKS[field](candidate.value);
       if (allowed) {
         problems.push(
@@ -238,12 +271,22 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     }
 
     const layers = Array.isArray(settings['layers']) ? (settings['layers'] as unknown[]) : [];
+    const family = RUNTIMES.includes(settings['runtime'] as never) ? runtimeFamilyOf(settings['runtime'] as Runtime) : undefined;
+    const folders = Object.keys(sources.availableLayers);
     for (const layer of layers) {
-      if (typeof layer === 'string' && LAYER_NAME.test(layer) && !sources.availableLayers.includes(layer)) {
-        const available = sources.availableLayers.length ? sources.availableLayers.join(', ') : 'none';
+      if (typeof layer !== 'string' || !LAYER_NAME.test(layer)) continue;
+      const kinds = sources.availableLayers[layer];
+      if (!kinds) {
         problems.push(
-          `environment "${name}": layers includes "${layer}", but there is no folder layers/${layer}; ` +
-            `add it (see README "Adding a layer") or use one of: ${available}.${suggest(layer, sources.availableLayers)}`,
+          `environment "${name}": layers includes "${layer}" (from ${layersSource}), but there is no folder layers/${layer}; ` +
+            `add it (see README "Adding a layer") or use one of: ${folders.join(', ') || 'none'}.${suggest(layer, folders)}`,
+        );
+      } else if (family && !kinds.includes(family)) {
+        const fitting = folders.filter((folder) => sources.availableLayers[folder]!.includes(family));
+        problems.push(
+          `environment "${name}": layers includes "${layer}" (from ${layersSource}), but layers/${layer} has no ` +
+            `${FAMILY_FILES[family]}, so it holds no ${FAMILY_NAMES[family]} packages for the ${String(settings['runtime'])} function; ` +
+            `add one, or use a layer that has: ${fitting.join(', ') || 'none'}`,
         );
       }
     }
@@ -255,10 +298,16 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
       project,
       region,
       stateBucket: String(bucket),
+      ...(artifactBucket ? { artifactBucket } : {}),
     };
+    try {
+      managedLayersOf(resolved);
+    } catch (error) {
+      problems.push(`environment "${name}": ${(error as Error).message}`);
+    }
     environments.push(resolved);
   }
 
   if (problems.length > 0) throw configInvalid(problems);
-  return { project, region, stateBucket: String(bucket), environments };
+  return { project, region, stateBucket: String(bucket), ...(artifactBucket ? { artifactBucket } : {}), environments };
 }

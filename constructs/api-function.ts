@@ -9,6 +9,7 @@ import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { BundleArtifact } from '../builder/manifest';
 import { EnvironmentConfig, functionEnvironment, functionNameOf } from '../config/environments';
 import { DependencyLayer } from './dependency-layer';
+import { ManagedLayer } from '../config/managed-layers';
 
 export interface ApiFunctionProps {
   readonly env: EnvironmentConfig;
@@ -16,6 +17,8 @@ export interface ApiFunctionProps {
   readonly bundle: BundleArtifact;
   /** Attached in this order; Lambda applies later layers over earlier ones. */
   readonly layers: readonly DependencyLayer[];
+  /** Layers AWS publishes, attached by ARN before the project's own. */
+  readonly managedLayers: readonly ManagedLayer[];
   /** The only table the function may read and write. */
   readonly table: DynamodbTable;
   /** Path of the build folder relative to the synthesised stack's folder. */
@@ -37,7 +40,8 @@ export class ApiFunction extends Construct {
     const { env, bundle } = props;
     if (bundle.runtime !== env.runtime) {
       throw new Error(
-        `${this.node.path}: bundle ${bundle.id} targets ${bundle.runtime}, but environment "${env.name}" runs ${env.runtime}.`,
+        `${this.node.path}: bundle ${bundle.id} targets ${bundle.runtime}, but environment "${env.name}" runs ${env.runtime}; ` +
+          'run `npm run build` for this configuration.',
       );
     }
     const functionName = functionNameOf(env);
@@ -88,7 +92,7 @@ export class ApiFunction extends Construct {
 
     this.function = new LambdaFunction(this, 'function', {
       functionName,
-      description: `API of ${env.project} (${env.name}); code ${bundle.contentHash.slice(0, 16)}`,
+      description: `API of ${env.project} (${env.name}, ${bundle.kind === 'python' ? 'FastAPI' : 'Node.js'}); code ${bundle.contentHash.slice(0, 16)}`,
       role: this.role.arn,
       runtime: env.runtime,
       architectures: [env.architecture],
@@ -97,7 +101,7 @@ export class ApiFunction extends Construct {
       sourceCodeHash: archive.outputBase64Sha256,
       memorySize: env.memoryMb,
       timeout: env.timeoutSeconds,
-      layers: props.layers.map((layer) => layer.layerVersion.arn),
+      layers: [...props.managedLayers.map((layer) => layer.arn), ...props.layers.map((layer) => layer.layerVersion.arn)],
       environment: { variables: functionEnvironment(env, props.table.name) },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       dependsOn: [this.logGroup, policy],

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { uploadRoute } from '../rules/direct-upload-limit';
 import { LayerArtifact } from '../builder/manifest';
 import { EnvironmentConfig, layerNameOf } from '../config/environments';
 
@@ -33,31 +35,40 @@ export function layerDescription(artifact: LayerArtifact, runtime: string): stri
 
 /**
  * One dependency layer: the archive provider zips the built tree at plan time and
- * a LayerVersion is published from it. A new content hash means a new version;
+ * a LayerVersion is published from it (through the artifact bucket when the zip is
+ * over Lambda's 50 MB direct-upload limit). A new content hash means a new version;
  * old versions stay (skip_destroy) so a rollback can attach them again.
  */
 export class DependencyLayer extends Construct {
   public readonly archive: DataArchiveFile;
   public readonly layerVersion: LambdaLayerVersion;
+  /** The zip in the artifact bucket, when it is too big to upload directly. */
+  public readonly upload?: S3Object;
 
   constructor(scope: Construct, id: string, props: DependencyLayerProps) {
     super(scope, id);
     const { env, artifact } = props;
-    if (artifact.architecture !== env.architecture) {
-      throw new Error(
-        `${this.node.path}: layer ${artifact.id} is built for ${artifact.architecture}, but environment "${env.name}" ` +
-          `runs ${env.architecture}; pass the layer built for ${env.architecture}.`,
-      );
-    }
     this.archive = new DataArchiveFile(this, 'archive', {
       type: 'zip',
       sourceDir: `${props.buildDirFromStack}/${artifact.treeDir}`,
       outputPath: `archives/layer-${artifact.name}.zip`,
     });
+    const route = uploadRoute(artifact.zippedBytes, env.artifactBucket);
+    if (route === 's3') {
+      this.upload = new S3Object(this, 'upload', {
+        bucket: env.artifactBucket!,
+        key: `layers/${env.project}/${env.name}/${artifact.name}/${artifact.contentHash}.zip`,
+        source: this.archive.outputPath,
+        sourceHash: this.archive.outputMd5,
+      });
+    }
+    const code = this.upload
+      ? { s3Bucket: this.upload.bucket, s3Key: this.upload.key, s3ObjectVersion: this.upload.versionId }
+      : { filename: this.archive.outputPath };
     this.layerVersion = new LambdaLayerVersion(this, 'version', {
       layerName: layerNameOf(env, artifact.name),
       description: layerDescription(artifact, env.runtime),
-      filename: this.archive.outputPath,
+      ...code,
       sourceCodeHash: this.archive.outputBase64Sha256,
       compatibleRuntimes: [env.runtime],
       compatibleArchitectures: [env.architecture],

@@ -7,7 +7,8 @@ import { build } from 'esbuild';
 import { artifactsForEnvironment } from '../builder/artifact-check';
 import { LayerSource } from '../builder/layer-sources';
 import { BuildManifest, BundleArtifact, LayerArtifact } from '../builder/manifest';
-import { EnvironmentConfig, functionEnvironment, functionNameOf, nodeMajorOf, tableNameOf } from '../config/environments';
+import { EnvironmentConfig, NodeRuntime, functionEnvironment, functionNameOf, nodeMajorOf, runtimeFamilyOf, tableNameOf } from '../config/environments';
+import { UserError } from '../project/errors';
 import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamoDb } from './dynamodb-local';
 import { LocalFunction } from './local-function';
 import { NodeBinary, lambdaNodeBinary } from './node-binary';
@@ -70,7 +71,7 @@ function send(res: http.ServerResponse, response: OutgoingResponse): void {
 }
 
 /** Compiles the runtime interface client into the sandbox's /var/runtime. */
-async function installRuntimeClient(projectRoot: string, sandbox: SandboxPlan, env: EnvironmentConfig): Promise<string> {
+async function installRuntimeClient(projectRoot: string, sandbox: SandboxPlan, runtime: NodeRuntime): Promise<string> {
   const outfile = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
   await build({
     absWorkingDir: projectRoot,
@@ -79,7 +80,7 @@ async function installRuntimeClient(projectRoot: string, sandbox: SandboxPlan, e
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: `node${nodeMajorOf(env.runtime)}`,
+    target: `node${nodeMajorOf(runtime)}`,
     logLevel: 'silent',
   });
   return outfile;
@@ -92,10 +93,18 @@ async function installRuntimeClient(projectRoot: string, sandbox: SandboxPlan, e
  */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const { env, log } = options;
+  if (runtimeFamilyOf(env.runtime) !== 'nodejs') {
+    throw new UserError(
+      'LOCAL_RUN_NODE_ONLY',
+      `The local run serves the Node.js function; environment "${env.name}" deploys the Python function (${env.runtime}). ` +
+        'Serve a Node.js environment (npm start -- --env <name>), and check the Python layers with `npm run check:layers`.',
+    );
+  }
+  const runtime = env.runtime as NodeRuntime;
   const artifacts = artifactsForEnvironment(env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
     log(`warning: ${message} Serving it as it is.`),
   );
-  const node = lambdaNodeBinary(env.runtime, options.projectRoot);
+  const node = lambdaNodeBinary(runtime, options.projectRoot);
   if (node.source === 'system') log(`note: using this Node ${node.version} for ${env.runtime}; runtimes/ has no binary for it`);
   if ((env.architecture === 'arm64') !== (process.arch === 'arm64')) {
     log(`note: ${env.name} runs on ${env.architecture}; this machine runs ${process.arch}, so native addons in layers may not load here`);
@@ -107,12 +116,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   };
   try {
     const sandbox = createSandbox(
-      env,
+      { ...env, runtime },
       path.join(options.buildDir, artifacts.bundle.dir),
       artifacts.layers.map((layer) => path.join(options.buildDir, layer.treeDir)),
     );
     cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));
-    const bootstrap = await installRuntimeClient(options.projectRoot, sandbox, env);
+    const bootstrap = await installRuntimeClient(options.projectRoot, sandbox, runtime);
 
     let dynamo: LocalDynamoDb | undefined;
     let dynamodbEndpoint = options.dynamodbEndpoint;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EnvironmentConfig, functionNameOf, nodeMajorOf } from '../config/environments';
+import { EnvironmentConfig, NodeRuntime, functionNameOf, nodeMajorOf } from '../config/environments';
 import { UserError } from '../project/errors';
 
 /** Where Lambda puts things, relative to the sandbox root. */
@@ -19,7 +19,7 @@ export interface SandboxPlan {
 }
 
 /** The sandbox layout for a function: pure, so the layout is testable without a disk. */
-export function planSandbox(root: string, env: Pick<EnvironmentConfig, 'runtime'>, bundleDir: string, layerTrees: readonly string[]): SandboxPlan {
+export function planSandbox(root: string, env: { readonly runtime: NodeRuntime }, bundleDir: string, layerTrees: readonly string[]): SandboxPlan {
   const taskRoot = path.join(root, LAMBDA_PATHS.task);
   const runtimeDir = path.join(root, LAMBDA_PATHS.runtime);
   const optDir = path.join(root, LAMBDA_PATHS.opt);
@@ -59,7 +59,7 @@ export function nodeModulesAncestor(dir: string): string | undefined {
  * Lambda fails.
  */
 export function createSandbox(
-  env: Pick<EnvironmentConfig, 'runtime' | 'name' | 'project'>,
+  env: Pick<EnvironmentConfig, 'name' | 'project'> & { readonly runtime: NodeRuntime },
   bundleDir: string,
   layerTrees: readonly string[],
   tempDir: string = os.tmpdir(),

@@ -8,6 +8,9 @@ import { ApiFunction } from '../constructs/api-function';
 import { DependencyLayer } from '../constructs/dependency-layer';
 import { HttpApi } from '../constructs/http-api';
 import { MessagesTable } from '../constructs/messages-table';
+import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
+import { assertDeployable } from '../rules';
+import { Finding } from '../rules/deployment';
 
 export interface ApiStackProps {
   /** The resolved environment this stack deploys. */
@@ -16,6 +19,11 @@ export interface ApiStackProps {
   readonly layers: readonly LayerArtifact[];
   /** The bundled function, from the build manifest. */
   readonly bundle: BundleArtifact;
+  /**
+   * Layers AWS publishes that the function attaches by ARN.
+   * @default - those of the environment's strategy (Powertools with "hybrid")
+   */
+  readonly managedLayers?: readonly ManagedLayer[];
   /**
    * Path of the build folder relative to this stack's synthesised folder, where Terraform runs.
    * Relative, so the synthesised JSON is the same on every machine.
@@ -33,6 +41,8 @@ export class ApiStack extends TerraformStack {
   public readonly apiFunction: ApiFunction;
   public readonly httpApi: HttpApi;
   public readonly messagesTable: MessagesTable;
+  /** Warnings of the deployment rules (errors throw). */
+  public readonly warnings: readonly Finding[];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id);
@@ -40,6 +50,9 @@ export class ApiStack extends TerraformStack {
     if (/^\/|^[A-Za-z]:/.test(props.buildDirFromStack)) {
       throw new Error(`${id}: buildDirFromStack must be relative, got "${props.buildDirFromStack}".`);
     }
+    const managedLayers = props.managedLayers ?? managedLayersOf(env);
+    // Lambda's limits and layer fit, before any resource exists; main.ts runs the same check before the app.
+    this.warnings = assertDeployable([{ env, layers: props.layers, managed: managedLayers, bundle: props.bundle }]);
 
     new S3Backend(this, {
       bucket: env.stateBucket,
@@ -65,6 +78,7 @@ export class ApiStack extends TerraformStack {
       env,
       bundle: props.bundle,
       layers: this.layers,
+      managedLayers,
       table: this.messagesTable.table,
       buildDirFromStack: props.buildDirFromStack,
     });
@@ -76,6 +90,10 @@ export class ApiStack extends TerraformStack {
     new TerraformOutput(this, 'layer_version_arns', {
       value: Object.fromEntries(this.layers.map((layer, i) => [props.layers[i]!.name, layer.layerVersion.arn])),
       description: 'Layer version ARNs attached to the function, by layer folder name',
+    });
+    new TerraformOutput(this, 'managed_layer_arns', {
+      value: managedLayers.map((layer) => layer.arn),
+      description: 'Layers published by AWS that the function attaches (empty unless the strategy is hybrid)',
     });
   }
 }

@@ -1,8 +1,13 @@
 import { BundleArtifact, LayerArtifact } from '../../builder/manifest';
-import { Architecture, NodeRuntime } from '../../config/environments';
+import { Architecture, Runtime, runtimeFamilyOf } from '../../config/environments';
 
 /** A manifest entry for a layer, as the builder would write it; no tree behind it. */
-export function layerArtifact(name = 'dependencies', architecture: Architecture = 'x86_64', contentHash = 'a'.repeat(64)): LayerArtifact {
+export function layerArtifact(
+  name = 'dependencies',
+  architecture: Architecture = 'x86_64',
+  contentHash = 'a'.repeat(64),
+  overrides: Partial<LayerArtifact> = {},
+): LayerArtifact {
   return {
     id: `${name}/nodejs-${architecture}`,
     name,
@@ -13,27 +18,50 @@ export function layerArtifact(name = 'dependencies', architecture: Architecture 
     contentHash,
     fileCount: 3,
     unzippedBytes: 300,
+    zippedBytes: 200,
+    slimmedBytes: 0,
     provides: ['hono'],
     packages: [
       { name: 'hono', version: '4.13.19', path: 'nodejs/node_modules/hono', direct: true },
       { name: 'helper', version: '1.0.0', path: 'nodejs/node_modules/helper', direct: false },
     ],
     tool: { name: 'npm', version: '11.0.0' },
+    ...overrides,
   };
 }
 
-export function bundleArtifact(runtime: NodeRuntime = 'nodejs24.x'): BundleArtifact {
+/** A built Python layer's manifest entry. */
+export function pythonLayerArtifact(name = 'dependencies', pythonVersion = '3.12', architecture: Architecture = 'x86_64', overrides: Partial<LayerArtifact> = {}): LayerArtifact {
+  return layerArtifact(name, architecture, 'f'.repeat(64), {
+    id: `${name}/python${pythonVersion}-${architecture}`,
+    kind: 'python',
+    pythonVersion,
+    treeDir: `layers/${name}/python${pythonVersion}-${architecture}/tree`,
+    provides: ['fastapi', 'mangum'],
+    packages: [
+      { name: 'fastapi', version: '0.115.0', path: 'python/fastapi-0.115.0.dist-info', direct: true, modules: ['fastapi'] },
+      { name: 'mangum', version: '0.17.0', path: 'python/mangum-0.17.0.dist-info', direct: true, modules: ['mangum'] },
+    ],
+    tool: { name: 'pip', version: '23.2.1' },
+    ...overrides,
+  });
+}
+
+export function bundleArtifact(runtime: Runtime = 'nodejs24.x'): BundleArtifact {
+  const kind = runtimeFamilyOf(runtime);
   return {
     id: `api/${runtime}-12345678`,
     function: 'api',
+    kind,
     runtime,
     dir: `functions/api/${runtime}-12345678`,
-    handler: 'index.handler',
+    handler: kind === 'python' ? 'python_api.main.handler' : 'index.handler',
     externals: ['hono'],
     importsFromLayers: ['hono'],
     sources: { 'handlers/api/index.ts': 'c'.repeat(64) },
     contentHash: 'd'.repeat(64),
     fileCount: 1,
     unzippedBytes: 100,
+    zippedBytes: 80,
   };
 }

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-/** Builds the real project once (reused when unchanged), for the tests that serve or synthesise it. */
+/** Builds what the environments deploy, once (reused when unchanged), for the tests that serve or synthesise it. */
 export default function globalSetup(): void {
   const root = path.resolve(__dirname, '..', '..');
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'build'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'build', '--only-used'], {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1' },
     encoding: 'utf8',

@@ -1,35 +1,41 @@
 import { runBuild } from '../../builder/build';
 import { loadProjectConfig } from '../../config/config-sources';
-import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
+import { PROJECT_ROOT, manifestPath, resolveBuildDir } from '../../project/paths';
+import { displayPath } from '../../builder/manifest';
 import { Command, writeJson } from '../command';
 
 export const buildCommand: Command = {
   name: 'build',
   summary: 'Build every layer tree and function bundle into .build/ and write the manifest',
-  usage: 'npm run build -- [--build-dir <dir>] [--json]',
-  help: `Builds, for Lambda's platform, every layer that an environment uses (once per
-architecture), every other folder under layers/ for the default architecture, and
-one function bundle per distinct set of layer-provided packages. A layer whose
-inputs (package.json, package-lock.json, .npmrc, architecture, npm version) are
-unchanged and whose tree is untouched is reused without running npm.
+  usage: 'npm run build -- [--only-used] [--build-dir <dir>] [--json]',
+  help: `Builds, for Lambda's platform, every layer that an environment uses (per
+architecture and Python version), every other layer in layers/ for its runtime's
+default (so a new layer can be tried before it is wired in), and the function
+bundles. Node.js layers come from package.json + package-lock.json (npm ci),
+Python layers from requirements.txt (pip, wheels for manylinux2014 only). A layer
+whose inputs are unchanged and whose tree is untouched is reused without running
+its package manager. A layer no environment uses may fail without failing the
+build; it is reported. Lambda's limits are checked for every environment last.
 
 Options:
+  --only-used        build only what environments deploy (synth and start do this)
   --build-dir <dir>  where to build (default .build, or BUILD_DIR)
   --json             print the build report as JSON on stdout
   --no-color         no colour (NO_COLOR is honoured too)
   -h, --help         this help`,
-  options: { 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+  options: { 'only-used': { type: 'boolean' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
   async run(values, _positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
-    const report = await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env });
+    const report = await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: Boolean(values['only-used']) });
     if (values['json']) {
-      writeJson(out, { buildDir, layers: report.layers, bundles: report.bundles });
+      writeJson(out, { buildDir, layers: report.layers, unbuilt: report.unbuilt, bundles: report.bundles, warnings: report.warnings });
     } else {
       const reused = report.layers.filter((layer) => layer.cached).length;
+      const unbuilt = report.unbuilt.length ? `, ${report.unbuilt.length} unused layer(s) not built` : '';
       err.line(
-        `Built ${report.layers.length} layer(s) (${reused} reused) and ${report.bundles.length} bundle(s); ` +
-          `manifest ${err.bold(buildDir === PROJECT_ROOT ? 'manifest.json' : `${buildDir}/manifest.json`)}`,
+        `Built ${report.layers.length} layer(s) (${reused} reused)${unbuilt} and ${report.bundles.length} bundle(s); ` +
+          `manifest ${err.bold(displayPath(manifestPath(buildDir)))}`,
       );
     }
     return 0;

@@ -50,7 +50,7 @@ Options:
     const port = parsePort((values['port'] as string | undefined) ?? env['PORT'] ?? '3000');
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
     if (!values['skip-build']) {
-      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env });
+      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true });
       await synthesiseStacks(config, buildDir, env, err);
     }
     const step = err.step(`start the local API for ${name}`);

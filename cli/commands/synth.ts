@@ -41,7 +41,8 @@ export const synthCommand: Command = {
   name: 'synth',
   summary: 'Build, then synthesise every environment into cdktf.out/stacks/',
   usage: 'npm run synth -- [--skip-build] [--json]',
-  help: `Runs the build (unless --skip-build), then the cdktf app (main.ts) exactly as
+  help: `Builds what the environments deploy (unless --skip-build; \`npm run build\` also
+builds layers no environment uses yet), then runs the cdktf app (main.ts) exactly as
 \`cdktf synth\` would, writing one Terraform JSON stack per environment to
 cdktf.out/stacks/api-<env>/cdk.tf.json. Synthesis stops before writing anything when
 the configuration is invalid, the manifest is missing, or a built tree no longer
@@ -56,7 +57,7 @@ Options:
   async run(values, _positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const buildDir = resolveBuildDir(undefined, env);
-    if (!values['skip-build']) await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env });
+    if (!values['skip-build']) await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true });
     const stacks = await synthesiseStacks(config, buildDir, env, err);
     if (values['json']) {
       writeJson(out, { outdir: SYNTH_OUTDIR, stacks: stacks.map((name) => ({ name, file: `${SYNTH_OUTDIR}/stacks/${name}/cdk.tf.json` })) });

@@ -34,6 +34,9 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** What String.prototype.trim removes, spelt out so the Python handler can use the same set. */
+const BLANK = /^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$/;
+
 /** Length in Unicode code points, as Python's len() counts, so both handlers agree. */
 export function codePoints(text: string): number {
   let count = 0;
@@ -46,7 +49,7 @@ function checkField(body: Record<string, unknown>, field: keyof NewMessage, max:
   const value = body[field];
   if (typeof value !== 'string') return `must be a string, got ${kindOf(value)}`;
   if (value.length === 0) return 'must not be empty';
-  if (value.trim().length === 0) return 'must not be blank';
+  if (BLANK.test(value)) return 'must not be blank';
   const length = codePoints(value);
   if (length > max) return `must be at most ${max} characters, got ${length}`;
   return undefined;
@@ -69,8 +72,8 @@ export function parseNewMessage(bytes: Uint8Array): Parsed<NewMessage> {
   let body: unknown;
   try {
     body = JSON.parse(text);
-  } catch (error) {
-    return fail(400, 'invalid_json', `request body is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    return fail(400, 'invalid_json', 'request body is not valid JSON');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return fail(422, 'invalid_body', `request body must be a JSON object with "content" and "author", got ${kindOf(body)}`);

@@ -8,55 +8,17 @@
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as module from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { installNodePathResolution } from './node-path-resolution';
 
 const API = process.env['AWS_LAMBDA_RUNTIME_API'] ?? '';
 const TASK_ROOT = process.env['LAMBDA_TASK_ROOT'] ?? process.cwd();
 const HANDLER = process.env['_HANDLER'] ?? 'index.handler';
-const NODE_PATH = (process.env['NODE_PATH'] ?? '').split(path.delimiter).filter(Boolean);
 
 interface LambdaError {
   errorType: string;
   errorMessage: string;
   trace: string[];
-}
-
-type ResolveHook = (
-  specifier: string,
-  context: { parentURL?: string; conditions?: readonly string[] },
-  nextResolve: (specifier: string, context?: object) => { url: string },
-) => { url: string };
-
-function isBareSpecifier(specifier: string): boolean {
-  return !/^(\.{1,2}\/|\/|[a-zA-Z][a-zA-Z0-9+.-]*:)/.test(specifier) && !specifier.startsWith('#');
-}
-
-/** Lambda's Node.js 18+ runtimes search NODE_PATH for ES module imports; plain Node does not. */
-function installNodePathResolution(): void {
-  const registerHooks = (module as unknown as { registerHooks?: (hooks: { resolve: ResolveHook }) => void }).registerHooks;
-  if (!registerHooks) {
-    throw new Error(`node ${process.version} has no module.registerHooks; the local run needs Node.js 22.15 or later`);
-  }
-  registerHooks({
-    resolve(specifier, context, nextResolve) {
-      try {
-        return nextResolve(specifier, context);
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !isBareSpecifier(specifier)) throw error;
-        for (const dir of NODE_PATH) {
-          // Resolving from a file inside `dir` finds `dir/<package>` when dir is a node_modules folder.
-          const parentURL = pathToFileURL(path.join(dir, '__lambda_node_path__.mjs')).href;
-          try {
-            return nextResolve(specifier, { ...context, parentURL });
-          } catch {
-            // try the next NODE_PATH entry
-          }
-        }
-        throw error;
-      }
-    },
-  });
 }
 
 function toLambdaError(error: unknown, errorType?: string): LambdaError {

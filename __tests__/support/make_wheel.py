@@ -1,0 +1,50 @@
+"""Writes a small wheel for tests: python3 make_wheel.py <out-dir> <json spec>.
+
+spec: {"name", "version", "tag" (default "py3-none-any"), "requires": [...],
+       "files": {"path/in/wheel": "text"}, "executable": ["path"...]}
+The wheel is reproducible: fixed timestamps, sorted entries.
+"""
+import base64
+import hashlib
+import json
+import os
+import sys
+import zipfile
+
+
+def record_hash(data: bytes) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def main() -> None:
+    out_dir, spec = sys.argv[1], json.loads(sys.argv[2])
+    name, version = spec["name"], spec["version"]
+    tag = spec.get("tag", "py3-none-any")
+    dist = name.replace("-", "_")
+    info = f"{dist}-{version}.dist-info"
+    files = dict(spec.get("files", {}))
+    metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata += [f"Requires-Dist: {req}" for req in spec.get("requires", [])]
+    files[f"{info}/METADATA"] = "\n".join(metadata) + "\n"
+    files[f"{info}/WHEEL"] = f"Wheel-Version: 1.0\nGenerator: make_wheel\nRoot-Is-Purelib: {'true' if tag.endswith('any') else 'false'}\nTag: {tag}\n"
+    if "top_level" in spec:
+        files[f"{info}/top_level.txt"] = "\n".join(spec["top_level"]) + "\n"
+    record_lines = []
+    for path in sorted(files):
+        data = files[path].encode()
+        record_lines.append(f"{path},{record_hash(data)},{len(data)}")
+    record_lines.append(f"{info}/RECORD,,")
+    files[f"{info}/RECORD"] = "\n".join(record_lines) + "\n"
+    wheel = os.path.join(out_dir, f"{dist}-{version}-{tag}.whl")
+    executable = set(spec.get("executable", []))
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(files):
+            entry = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.external_attr = ((0o755 if path in executable else 0o644) | 0o100000) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(entry, files[path])
+    print(wheel)
+
+
+if __name__ == "__main__":
+    main()

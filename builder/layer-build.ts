@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { toPosix } from '../project/paths';
+import { LayerTarget, inputHashOf } from './build-plan';
+import { LayerSource } from './layer-sources';
+import { InstalledPackage, LayerArtifact } from './manifest';
+import { ProgressStep } from './progress';
+import { slimTree } from './slimming';
+import { contentHashOf, fingerprintTree, listTree, normaliseTree, replaceDirectory, treeDrift, writeFileAtomic } from './tree';
+import { estimateZipBytes } from './zip-size';
+
+/** The build record kept beside each built tree; the manifest collects them. */
+export const LAYER_RECORD_FILE = 'layer.json';
+
+export interface LayerBuildOptions {
+  readonly buildDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly step: ProgressStep;
+}
+
+export interface LayerBuildResult {
+  readonly artifact: LayerArtifact;
+  /** True when the tree was reused and no package manager ran. */
+  readonly cached: boolean;
+  /** Why the tree was (re)built; undefined on a cache hit. */
+  readonly reason?: string;
+}
+
+/** How a package manager fills a staged tree; everything around it is shared by every kind of layer. */
+export interface LayerInstaller {
+  readonly tool: { readonly name: string; readonly version: string };
+  /** Globs removed from every tree of this kind before the configured excludes. */
+  readonly defaultSlimming: readonly string[];
+  /** Installs into `treeDir` (the folder that becomes the zip's root). */
+  install(treeDir: string, reason: string): Promise<void>;
+  /** The packages in a finished tree. */
+  packages(treeDir: string): InstalledPackage[];
+  /** What a function imports from the layer, from its packages. */
+  provides(packages: readonly InstalledPackage[]): readonly string[];
+}
+
+export function layerVariantDir(buildDir: string, target: LayerTarget): string {
+  return path.join(buildDir, 'layers', target.layer, target.id.slice(target.layer.length + 1));
+}
+
+function readRecord(file: string): LayerArtifact | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as LayerArtifact;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds one layer tree, or reuses the existing one when the inputs hash the same
+ * and a stat-only look finds the tree untouched. A build installs into a staging
+ * folder, slims, normalises and hashes it, then swaps it in whole.
+ */
+export async function buildLayer(
+  target: LayerTarget,
+  source: LayerSource,
+  installer: LayerInstaller,
+  options: LayerBuildOptions,
+): Promise<LayerBuildResult> {
+  const inputHash = inputHashOf({
+    kind: target.kind,
+    architecture: target.architecture,
+    ...(target.pythonVersion ? { pythonVersion: target.pythonVersion } : {}),
+    files: source.files,
+    tool: installer.tool,
+  });
+  const variantDir = layerVariantDir(options.buildDir, target);
+  const treeDir = path.join(variantDir, 'tree');
+  const previous = readRecord(path.join(variantDir, LAYER_RECORD_FILE));
+
+  let reason: string;
+  if (!previous) {
+    reason = 'not built yet';
+  } else if (previous.inputHash !== inputHash) {
+    reason = 'inputs changed';
+  } else {
+    const drift = treeDrift(previous, fingerprintTree(treeDir));
+    if (!drift) return { artifact: previous, cached: true };
+    reason = `tree changed since the build: ${drift}`;
+  }
+
+  const staging = path.join(options.buildDir, 'tmp', `${target.layer}-${randomBytes(6).toString('hex')}`);
+  const stagedTree = path.join(staging, 'tree');
+  try {
+    fs.mkdirSync(stagedTree, { recursive: true });
+    await installer.install(stagedTree, reason);
+
+    options.step.update('slimming, normalising and hashing the tree');
+    const slimmed = slimTree(stagedTree, [...installer.defaultSlimming, ...source.options.exclude]);
+    normaliseTree(stagedTree);
+    const files = listTree(stagedTree);
+    const summary = contentHashOf(files);
+    const packages = installer.packages(stagedTree);
+    const artifact: LayerArtifact = {
+      id: target.id,
+      name: target.layer,
+      kind: target.kind,
+      architecture: target.architecture,
+      ...(target.pythonVersion ? { pythonVersion: target.pythonVersion } : {}),
+      treeDir: toPosix(path.relative(options.buildDir, treeDir)),
+      inputHash,
+      contentHash: summary.contentHash,
+      fileCount: summary.fileCount,
+      unzippedBytes: summary.unzippedBytes,
+      zippedBytes: estimateZipBytes(stagedTree, files),
+      slimmedBytes: slimmed.removedBytes,
+      provides: installer.provides(packages),
+      packages,
+      tool: installer.tool,
+    };
+    writeFileAtomic(path.join(staging, LAYER_RECORD_FILE), `${JSON.stringify(artifact, null, 2)}\n`);
+    replaceDirectory(staging, variantDir);
+    return { artifact, cached: false, reason };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Reports seconds while a long install runs. */
+export async function withTicker<T>(step: ProgressStep, label: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  step.update(label);
+  const ticker = setInterval(() => step.update(`${label}, ${Math.round((Date.now() - started) / 1000)}s`), 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(ticker);
+  }
+}

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { Architecture } from '../config/environments';
+import { UserError } from '../project/errors';
+
+/** The Python that runs pip, and pip's version. */
+export interface PipCommand {
+  readonly python: string;
+  readonly version: string;
+}
+
+/** pip's names for Lambda's platforms. */
+export const PIP_PLATFORM: Readonly<Record<Architecture, string>> = {
+  x86_64: 'manylinux2014_x86_64',
+  arm64: 'manylinux2014_aarch64',
+};
+
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<{ code: number; output: string; missing: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', (error: NodeJS.ErrnoException) => resolve({ code: 127, output: error.message, missing: error.code === 'ENOENT' }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output, missing: false }));
+  });
+}
+
+/**
+ * Finds pip: the interpreter in PYTHON, else python3. Reads pip's version without
+ * running pip, so a cache hit runs no package manager.
+ */
+export async function locatePip(env: NodeJS.ProcessEnv): Promise<PipCommand> {
+  const python = env['PYTHON'] || 'python3';
+  const probe = await run(python, ['-c', "import importlib.metadata as m; print(m.version('pip'))"], env);
+  if (probe.missing) {
+    throw new UserError(
+      'PYTHON_NOT_FOUND',
+      `Python layers need a Python 3 with pip to download wheels, but "${python}" was not found. ` +
+        'Install python3 and python3-pip (Debian: apt-get install python3-pip), or set PYTHON to an interpreter that has pip.',
+    );
+  }
+  if (probe.code !== 0) {
+    throw new UserError(
+      'PIP_NOT_FOUND',
+      `pip is not installed for ${python} (${probe.output.trim().split('\n').pop()}). ` +
+        `Install it (\`${python} -m ensurepip\`, or Debian: apt-get install python3-pip), or set PYTHON to an interpreter that has pip.`,
+    );
+  }
+  return { python, version: probe.output.trim() };
+}
+
+/** Settings that would fight --target or write outside the tree. */
+const CONFLICTING = ['PIP_TARGET', 'PIP_PREFIX', 'PIP_ROOT', 'PIP_USER', 'PIP_SRC', 'PIP_COMPILE', 'PIP_REQUIRE_VIRTUALENV'];
+
+/** The parent's environment for pip: its own configuration (index, links, pip.conf) stays, conflicting settings go. */
+export function pipEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = { ...env, PIP_ROOT_USER_ACTION: 'ignore', PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONDONTWRITEBYTECODE: '1' };
+  for (const key of CONFLICTING) delete clean[key];
+  return clean;
+}
+
+export interface PipTarget {
+  readonly architecture: Architecture;
+  readonly pythonVersion: string;
+}
+
+/** pip install for Lambda's platform: wheels only, no compiling, into `--target`. */
+export function pipInstallArgs(target: PipTarget, requirements: string, targetDir: string, cacheDir: string, requireHashes: boolean): string[] {
+  return [
+    '-m',
+    'pip',
+    'install',
+    '--requirement',
+    requirements,
+    '--target',
+    targetDir,
+    '--platform',
+    PIP_PLATFORM[target.architecture],
+    '--implementation',
+    'cp',
+    '--python-version',
+    target.pythonVersion,
+    '--only-binary=:all:',
+    '--no-compile',
+    '--no-input',
+    '--progress-bar',
+    'off',
+    '--cache-dir',
+    cacheDir,
+    ...(requireHashes ? ['--require-hashes'] : []),
+  ];
+}
+
+export { run as runPip };
+
+const NETWORK = /NewConnectionError|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Connection refused|ConnectTimeoutError|ReadTimeoutError|Max retries exceeded|ProxyError|SSLError|Could not fetch URL/;
+
+/** The sentence that says why pip failed and what to do, from pip's own output. */
+export function explainPipFailure(layer: string, target: PipTarget, output: string, env: NodeJS.ProcessEnv): string {
+  const where = `Layer "${layer}" (Python ${target.pythonVersion}, ${target.architecture})`;
+  const requirement =
+    /Could not find a version that satisfies the requirement (\S+)/.exec(output)?.[1] ?? /No matching distribution found for (\S+)/.exec(output)?.[1];
+  const found = /\(from versions: ([^)]*)\)/.exec(output)?.[1];
+  const lastLines = output.trim().split('\n').slice(-8).join('\n');
+  if (/THESE PACKAGES DO NOT MATCH THE HASHES/.test(output)) {
+    const pkg = /^\s+(\S+) from /m.exec(output)?.[1] ?? 'a package';
+    return `${where}: the download of ${pkg} does not match the hash pinned in requirements.txt. Check the pin; if the new file is the one you want, update its --hash.\n${lastLines}`;
+  }
+  if (/Hashes are required in --require-hashes mode/.test(output)) {
+    return `${where}: requirements.txt pins hashes, so pip requires one for every package, dependencies included. Pin them all (pip-compile --generate-hashes does).\n${lastLines}`;
+  }
+  if (NETWORK.test(output)) {
+    const index = env['PIP_INDEX_URL'] || /Could not fetch URL (https?:\/\/[^\s:]+)/.exec(output)?.[1] || 'https://pypi.org/simple (or the index-url of pip.conf)';
+    return (
+      `${where}: pip could not reach the package index for ${requirement ?? 'a requirement'} (tried ${index}). ` +
+      'Set PIP_INDEX_URL to a reachable index (or PIP_EXTRA_INDEX_URL, or PIP_FIND_LINKS to a folder of wheels), or fix the network.\n' +
+      lastLines
+    );
+  }
+  if (requirement) {
+    const platform = PIP_PLATFORM[target.architecture];
+    return (
+      `${where}: there is no wheel of ${requirement} for ${platform} and CPython ${target.pythonVersion} ` +
+      `(versions pip could see: ${found?.trim() || 'none'}). Source builds are not allowed (--only-binary=:all:) because ` +
+      `they would compile for this machine, not for Lambda. Pin a version that ships a ${platform} or pure-Python wheel, or choose another package.`
+    );
+  }
+  return `${where}: pip install failed.\n${lastLines}`;
+}

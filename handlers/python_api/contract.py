@@ -1,0 +1,112 @@
+"""The request contract of POST /api/messages/ and GET /api/messages/, as pure functions.
+
+Kept free of FastAPI and pydantic so that it runs anywhere, and word for word the
+contract of handlers/api/message-input.ts: both are tested against
+handlers/contract-cases.json.
+"""
+import json
+import re
+from typing import Any, Dict, Optional, Tuple, Union
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_CONTENT_CHARS = 1000
+MAX_AUTHOR_CHARS = 100
+DEFAULT_LIST_LIMIT = 100
+MAX_LIST_LIMIT = 1000
+
+# The characters JavaScript's String.prototype.trim removes, so "blank" means the same in both handlers.
+_BLANK = re.compile("^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$")
+
+ErrorBody = Dict[str, Any]
+Failure = Tuple[int, ErrorBody]
+
+
+def _fail(status: int, error: str, message: str, fields: Optional[Dict[str, str]] = None) -> Failure:
+    body: ErrorBody = {"error": error, "message": message}
+    if fields is not None:
+        body["fields"] = fields
+    return status, body
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "a string"
+
+
+def _check_field(body: Dict[str, Any], field: str, limit: int) -> Optional[str]:
+    if field not in body:
+        return "is required"
+    value = body[field]
+    if not isinstance(value, str):
+        return f"must be a string, got {_kind_of(value)}"
+    if value == "":
+        return "must not be empty"
+    if _BLANK.match(value):
+        return "must not be blank"
+    if len(value) > limit:
+        return f"must be at most {limit} characters, got {len(value)}"
+    return None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_new_message(raw: bytes) -> Union[Tuple[str, str], Failure]:
+    """Returns (content, author), or (status, error body)."""
+    if len(raw) > MAX_BODY_BYTES:
+        return _fail(413, "body_too_large", f"request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES} (64 KiB)")
+    if len(raw) == 0:
+        return _fail(400, "invalid_json", 'request body is empty; send a JSON object such as {"content": "...", "author": "..."}')
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _fail(400, "invalid_encoding", "request body is not valid UTF-8")
+    try:
+        body = json.loads(text, parse_constant=_reject_constant)
+    except ValueError:
+        return _fail(400, "invalid_json", "request body is not valid JSON")
+    if not isinstance(body, dict):
+        return _fail(422, "invalid_body", f'request body must be a JSON object with "content" and "author", got {_kind_of(body)}')
+    fields: Dict[str, str] = {}
+    for field, limit in (("content", MAX_CONTENT_CHARS), ("author", MAX_AUTHOR_CHARS)):
+        problem = _check_field(body, field, limit)
+        if problem:
+            fields[field] = problem
+    if fields:
+        message = "; ".join(f"{field} {problem}" for field, problem in fields.items())
+        return _fail(422, "invalid_fields", message, fields)
+    return body["content"], body["author"]
+
+
+def parse_list_limit(raw: Optional[str]) -> Union[int, Failure]:
+    """The optional `limit` query parameter: an int, or (status, error body)."""
+    if raw is None:
+        return DEFAULT_LIST_LIMIT
+    if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= MAX_LIST_LIMIT:
+        return _fail(400, "invalid_query", f"limit must be an integer from 1 to {MAX_LIST_LIMIT}, got {json.dumps(raw)}")
+    return int(raw)
+
+
+def not_found(method: str, path: str) -> Failure:
+    return _fail(404, "not_found", f"no route for {method} {path}")
+
+
+def method_not_allowed(method: str, allowed: Tuple[str, ...]) -> Failure:
+    return _fail(405, "method_not_allowed", f"{method} is not allowed here; use {' or '.join(allowed)}")
+
+
+STORAGE_UNAVAILABLE: Failure = _fail(503, "storage_unavailable", "the message store is unavailable; try again later")
+INTERNAL_ERROR: Failure = _fail(500, "internal_error", "the server could not handle the request")
+
+# Paths and the methods each allows, with and without the trailing slash.
+ROUTES: Dict[str, Tuple[str, ...]] = {"/": ("GET",), "/api/messages": ("GET", "POST"), "/api/messages/": ("GET", "POST")}

@@ -1,0 +1,84 @@
+"""The seed's API on FastAPI, served on Lambda through Mangum (handler: python_api.main.handler).
+
+Routing, validation and error bodies come from contract.py, so the answers are the
+Node.js function's, byte for byte in their JSON.
+"""
+import logging
+import os
+from typing import Any, Dict, Tuple
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from mangum import Mangum
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import contract
+from .ids import created_at_of, new_message_id
+from .store import MessagesStore, StoreUnavailable
+
+logger = logging.getLogger("python_api")
+store = MessagesStore(os.environ["TABLE_NAME"])
+version = os.environ.get("APP_VERSION", "unknown")
+
+app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+app.router.redirect_slashes = False
+
+
+def send(failure: Tuple[int, Dict[str, Any]], headers: Dict[str, str] = {}) -> JSONResponse:
+    status, body = failure
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+@app.get("/")
+async def health() -> JSONResponse:
+    return JSONResponse({"status": "ok", "provider": "aws", "version": version})
+
+
+async def list_messages(request: Request) -> JSONResponse:
+    limit = contract.parse_list_limit(request.query_params.get("limit"))
+    if isinstance(limit, tuple):
+        return send(limit)
+    try:
+        return JSONResponse(store.list(limit))
+    except StoreUnavailable:
+        logger.exception("message store failed")
+        return send(contract.STORAGE_UNAVAILABLE)
+
+
+async def create_message(request: Request) -> JSONResponse:
+    parsed = contract.parse_new_message(await request.body())
+    if isinstance(parsed[0], int):
+        return send(parsed)  # type: ignore[arg-type]
+    content, author = parsed
+    message_id = new_message_id()
+    message = {"id": message_id, "content": content, "author": author, "created_at": created_at_of(message_id)}
+    try:
+        store.create(message)
+    except StoreUnavailable:
+        logger.exception("message store failed")
+        return send(contract.STORAGE_UNAVAILABLE)
+    return JSONResponse(message, status_code=201)
+
+
+for path in ("/api/messages", "/api/messages/"):
+    app.add_api_route(path, list_messages, methods=["GET"])
+    app.add_api_route(path, create_message, methods=["POST"])
+
+
+@app.exception_handler(StarletteHTTPException)
+async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    allowed = contract.ROUTES.get(request.url.path)
+    if error.status_code == 405 and allowed:
+        return send(contract.method_not_allowed(request.method, allowed), {"Allow": ", ".join(allowed)})
+    if error.status_code == 404:
+        return send(contract.not_found(request.method, request.url.path))
+    return JSONResponse({"error": "http_error", "message": str(error.detail)}, status_code=error.status_code)
+
+
+@app.exception_handler(Exception)
+async def unhandled(request: Request, error: Exception) -> JSONResponse:
+    logger.exception("unhandled error")
+    return send(contract.INTERNAL_ERROR)
+
+
+handler = Mangum(app, lifespan="off")

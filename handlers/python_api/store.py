@@ -1,0 +1,62 @@
+"""Messages in DynamoDB, with the table layout of handlers/api/messages-table.ts.
+
+boto3 comes with Lambda's Python runtime; it honours AWS_ENDPOINT_URL_DYNAMODB.
+"""
+from typing import Any, Dict, List, Optional
+
+PARTITION_KEY = "pk"
+SORT_KEY = "sk"
+PARTITION = "MESSAGE"
+
+
+class StoreUnavailable(Exception):
+    """The table could not be read or written; the API answers 503 without internals."""
+
+
+class MessagesStore:
+    def __init__(self, table_name: str, client: Optional[Any] = None) -> None:
+        if client is None:
+            import boto3
+            from botocore.config import Config
+
+            client = boto3.client("dynamodb", config=Config(retries={"max_attempts": 2}, connect_timeout=1, read_timeout=5))
+        self._client = client
+        self._table = table_name
+
+    def list(self, limit: int) -> List[Dict[str, str]]:
+        messages: List[Dict[str, str]] = []
+        start_key: Optional[Dict[str, Any]] = None
+        try:
+            while len(messages) < limit:
+                request: Dict[str, Any] = {
+                    "TableName": self._table,
+                    "KeyConditionExpression": "#pk = :pk",
+                    "ExpressionAttributeNames": {"#pk": PARTITION_KEY},
+                    "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
+                    "ScanIndexForward": False,
+                    "Limit": limit - len(messages),
+                }
+                if start_key:
+                    request["ExclusiveStartKey"] = start_key
+                page = self._client.query(**request)
+                for item in page.get("Items", []):
+                    messages.append({name: item.get(name, {}).get("S", "") for name in ("id", "content", "author", "created_at")})
+                start_key = page.get("LastEvaluatedKey")
+                if not start_key:
+                    break
+        except Exception as error:  # any client or network failure
+            raise StoreUnavailable() from error
+        return messages
+
+    def create(self, message: Dict[str, str]) -> None:
+        item = {PARTITION_KEY: {"S": PARTITION}, SORT_KEY: {"S": message["id"]}}
+        item.update({name: {"S": message[name]} for name in ("id", "content", "author", "created_at")})
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=item,
+                ConditionExpression="attribute_not_exists(#sk)",
+                ExpressionAttributeNames={"#sk": SORT_KEY},
+            )
+        except Exception as error:
+            raise StoreUnavailable() from error

@@ -1,0 +1,33 @@
+import { FunctionDeployment, Finding, LAMBDA_LIMITS, megabytes } from './deployment';
+
+/** How a zip reaches Lambda: with the API call, or through the artifact bucket when it is too big for that. */
+export function uploadRoute(zippedBytes: number, artifactBucket: string | undefined): 'direct' | 's3' | 'too-large' {
+  if (zippedBytes <= LAMBDA_LIMITS.directUploadBytes) return 'direct';
+  return artifactBucket ? 's3' : 'too-large';
+}
+
+/** A layer zip over 50 MB must go through S3; without an artifact bucket that is an error naming the fix. */
+export function directUploadLimit({ env, layers, bundle }: FunctionDeployment): Finding[] {
+  const findings: Finding[] = [];
+  for (const layer of layers) {
+    if (uploadRoute(layer.zippedBytes, env.artifactBucket) !== 'too-large') continue;
+    findings.push({
+      rule: 'direct-upload-limit',
+      severity: 'error',
+      message:
+        `${env.stackName}: layer ${layer.name} zips to about ${megabytes(layer.zippedBytes)}; Lambda takes at most ` +
+        `${megabytes(LAMBDA_LIMITS.directUploadBytes)} directly. Set an artifact bucket (ARTIFACT_BUCKET, or "artifactBucket" in ` +
+        'the cdktf.json context) and the stack uploads the zip to S3 for the layer version, or slim the layer.',
+    });
+  }
+  if (bundle.zippedBytes > LAMBDA_LIMITS.directUploadBytes) {
+    findings.push({
+      rule: 'direct-upload-limit',
+      severity: 'error',
+      message:
+        `${env.stackName}: the function zips to about ${megabytes(bundle.zippedBytes)}; Lambda takes at most ` +
+        `${megabytes(LAMBDA_LIMITS.directUploadBytes)} directly. Move its dependencies into layers.`,
+    });
+  }
+  return findings;
+}

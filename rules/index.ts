@@ -1,0 +1,29 @@
+import { UserError } from '../project/errors';
+import { Finding, FunctionDeployment, Rule } from './deployment';
+import { directUploadLimit } from './direct-upload-limit';
+import { layerMatchesFunction } from './layer-matches-function';
+import { layersAgreeOnVersions } from './layers-agree-on-versions';
+import { maxFiveLayers } from './max-five-layers';
+import { unzippedSizeLimit } from './unzipped-size-limit';
+
+export const DEPLOYMENT_RULES: readonly Rule[] = [layerMatchesFunction, maxFiveLayers, unzippedSizeLimit, directUploadLimit, layersAgreeOnVersions];
+
+/** Every finding for every deployment, errors first. */
+export function checkDeployments(deployments: readonly FunctionDeployment[]): Finding[] {
+  const findings = deployments.flatMap((deployment) => DEPLOYMENT_RULES.flatMap((rule) => rule(deployment)));
+  return [...findings.filter((f) => f.severity === 'error'), ...findings.filter((f) => f.severity === 'warning')];
+}
+
+/** Throws one error listing every error finding; returns the warnings. */
+export function assertDeployable(deployments: readonly FunctionDeployment[]): Finding[] {
+  const findings = checkDeployments(deployments);
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  if (errors.length > 0) {
+    throw new UserError(
+      'LAMBDA_LIMITS',
+      `Lambda would refuse this deployment (${errors.length} problem${errors.length === 1 ? '' : 's'}); nothing was deployed:\n` +
+        errors.map((finding) => `  - [${finding.rule}] ${finding.message}`).join('\n'),
+    );
+  }
+  return findings.filter((finding) => finding.severity === 'warning');
+}
