@@ -12,7 +12,7 @@ import { EnvironmentConfig } from '../config/environments';
 import { API_ROUTES } from '../handlers/api/routes';
 import { layerDescription, MAX_DESCRIPTION } from '../constructs/dependency-layer';
 import { ApiStack } from '../stacks/api-stack';
-import { bundleArtifact, layerArtifact } from './support/artifacts';
+import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
 import { LayerArtifact } from '../builder/manifest';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -249,5 +249,87 @@ describe('layer description', () => {
     expect(description.startsWith(`content ${'a'.repeat(16)} | nodejs24.x x86_64 | package-number-0@1.2.3`)).toBe(true);
     expect(description.endsWith('...')).toBe(true);
     expect(layerDescription(layerArtifact(), 'nodejs22.x')).toBe(`content ${'a'.repeat(16)} | nodejs22.x x86_64 | hono@4.13.19`);
+  });
+});
+
+describe('the seed\'s strategies and the Python function', () => {
+  const withLayers = { dependencies: ['nodejs', 'python'], 'dependencies-minimal': ['nodejs', 'python'], stable: ['nodejs', 'python'], framework: ['nodejs', 'python'], adapters: ['python'] } as const;
+  const envWith = (settings: Record<string, unknown>, context: Record<string, unknown> = {}): EnvironmentConfig =>
+    loadConfig({ context: { ...context, environments: { staging: settings } }, env: {}, availableLayers: withLayers }).environments[1]!;
+  const synthEnv = (env: EnvironmentConfig, layers: LayerArtifact[]) => {
+    const stack = new ApiStack(Testing.app(), env.stackName, { env, layers, bundle: bundleArtifact(env.runtime), buildDirFromStack: '../../../.build' });
+    return JSON.parse(Testing.synth(stack)) as Json;
+  };
+
+  it('deploys the FastAPI function on python3.12 with the seed\'s single dependencies layer', () => {
+    const env = envWith({ runtime: 'python3.12' });
+    const json = synthEnv(env, [pythonLayerArtifact()]);
+    const [layerId, layer] = only(json, 'aws_lambda_layer_version');
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(layer).toMatchObject({
+      layer_name: 'multicloud-auto-deploy-staging-dependencies',
+      compatible_runtimes: ['python3.12'],
+      compatible_architectures: ['x86_64'],
+      skip_destroy: true,
+    });
+    expect(layer['description']).toContain('python3.12 x86_64 | fastapi@0.115.0, mangum@0.17.0');
+    expect(fn).toMatchObject({ function_name: 'multicloud-auto-deploy-staging-api', runtime: 'python3.12', handler: 'python_api.main.handler', layers: [`\${aws_lambda_layer_version.${layerId}.arn}`] });
+    expect(fn['description']).toContain('FastAPI');
+  });
+
+  it('attaches the Powertools managed layer by its resolved ARN, then the minimal layer, for hybrid', () => {
+    const env = envWith({ runtime: 'python3.12', layerStrategy: 'hybrid', architecture: 'arm64' });
+    const json = synthEnv(env, [pythonLayerArtifact('dependencies-minimal', '3.12', 'arm64')]);
+    const [layerId] = only(json, 'aws_lambda_layer_version');
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['layers']).toEqual([
+      'arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27',
+      `\${aws_lambda_layer_version.${layerId}.arn}`,
+    ]);
+    expect(json['output'].managed_layer_arns.value).toEqual(['arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27']);
+  });
+
+  it('publishes the three split layers in order, one version each', () => {
+    const env = envWith({ runtime: 'python3.13', layerStrategy: 'split' });
+    const json = synthEnv(env, ['stable', 'framework', 'adapters'].map((name) => pythonLayerArtifact(name, '3.13')));
+    const versions = json['resource'].aws_lambda_layer_version as Json;
+    const [, fn] = only(json, 'aws_lambda_function');
+    const names = (fn['layers'] as string[]).map((ref) => versions[/aws_lambda_layer_version\.([^.]+)\.arn/.exec(ref)![1]!].layer_name);
+    expect(names).toEqual(['multicloud-auto-deploy-staging-stable', 'multicloud-auto-deploy-staging-framework', 'multicloud-auto-deploy-staging-adapters']);
+  });
+
+  it('publishes the TypeScript Powertools layer with a hybrid Node.js function', () => {
+    const env = envWith({ layerStrategy: 'hybrid' });
+    const json = synthEnv(env, [layerArtifact('dependencies-minimal')]);
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect((fn['layers'] as string[])[0]).toBe('arn:aws:lambda:ap-northeast-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:44');
+  });
+
+  it('uploads a layer zip over 50 MB to the artifact bucket and publishes the version from there', () => {
+    const env = envWith({}, { artifactBucket: 'my-artifacts' });
+    const json = synthEnv(env, [layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })]);
+    const [objectId, object] = only(json, 'aws_s3_object');
+    const [archiveId] = Object.entries(json['data'].archive_file as Json).find(([id]) => id.startsWith('layer-dependencies_'))!;
+    const [, layer] = only(json, 'aws_lambda_layer_version');
+    expect(object).toMatchObject({
+      bucket: 'my-artifacts',
+      key: `layers/multicloud-auto-deploy/staging/dependencies/${'a'.repeat(64)}.zip`,
+      source: `\${data.archive_file.${archiveId}.output_path}`,
+      source_hash: `\${data.archive_file.${archiveId}.output_md5}`,
+    });
+    expect(layer).toMatchObject({
+      s3_bucket: `\${aws_s3_object.${objectId}.bucket}`,
+      s3_key: `\${aws_s3_object.${objectId}.key}`,
+      s3_object_version: `\${aws_s3_object.${objectId}.version_id}`,
+      source_code_hash: `\${data.archive_file.${archiveId}.output_base64sha256}`,
+    });
+    expect(layer['filename']).toBeUndefined();
+  });
+
+  it('refuses that layer without an artifact bucket, before creating anything', () => {
+    const env = envWith({});
+    expect(() => synthEnv(env, [layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })])).toThrow(
+      /\[direct-upload-limit\] api-staging: layer dependencies zips to about 60\.0 MB/,
+    );
   });
 });

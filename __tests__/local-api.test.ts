@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { localDynamoDbCall } from '../local-lambda/dynamodb-local';
-import { LocalServer, request, startLocalServer } from './support/processes';
+import * as path from 'node:path';
+import { LocalServer, cliEnv, makeTempDir, request, runCli, startLocalServer } from './support/processes';
 
 type Message = { id: string; content: string; author: string; created_at: string };
 
@@ -178,6 +179,27 @@ describe('local API, failures and shutdown', () => {
     await waitFor(() => functionPids.every((pid) => !alive(pid)), 'the function process to stop');
     expect(fs.existsSync(sandbox)).toBe(false);
     await expect(fetch(String(server.info['dynamodbEndpoint']))).rejects.toThrow();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('local API, hybrid strategy', () => {
+  it('serves a function whose AWS SDK comes from the runtime, as Lambda\'s Node.js runtime provides it', async () => {
+    const env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { staging: { layerStrategy: 'hybrid' } } }) });
+    const buildDir = path.join(makeTempDir('hybrid'), 'build');
+    const build = await runCli(['build', '--only-used', '--build-dir', buildDir, '--json'], { env });
+    expect(build.code).toBe(0);
+    const bundles = (JSON.parse(build.stdout) as { bundles: { id: string; externals: string[] }[] }).bundles;
+    expect(bundles.find((bundle) => bundle.externals.includes('@aws-sdk/*'))?.externals).toEqual(['@aws-lambda-powertools/*', '@aws-sdk/*', 'hono']);
+    const server = await startLocalServer(['--env', 'staging', '--build-dir', buildDir], env);
+    try {
+      expect(server.stderr()).toContain('powertools-typescript is published by AWS and attached on Lambda only');
+      expect(server.info['layers']).toEqual([{ name: 'dependencies-minimal', contentHash: expect.any(String) }]);
+      const created = await request(`${server.url}/api/messages/`, { method: 'POST', body: '{"content":"hybrid","author":"sdk from runtime"}' });
+      expect(created.status).toBe(201);
+      expect(((await request(`${server.url}/api/messages`)).json as Message[])[0]?.content).toBe('hybrid');
     } finally {
       await server.stop();
     }

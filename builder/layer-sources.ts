@@ -154,8 +154,12 @@ function readPythonSource(dir: string, folder: string, name: string): Omit<Layer
 
 /** The sources in one layer folder: one per runtime family it has packages for. */
 export function readLayerSources(projectRoot: string, name: string): LayerSource[] {
-  const dir = path.join(projectRoot, 'layers', name);
-  const folder = toPosix(path.relative(projectRoot, dir));
+  return readLayerSourcesIn(path.join(projectRoot, 'layers', name), name, projectRoot);
+}
+
+/** The sources in any folder laid out like a layer folder (`dir`), named `name`; messages show it relative to `root`. */
+export function readLayerSourcesIn(dir: string, name: string, root: string): LayerSource[] {
+  const folder = toPosix(path.relative(root, dir));
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
     throw layerSourceInvalid(folder, 'a layer folder name may hold only letters, digits, "-" and "_" (at most 64).');
   }

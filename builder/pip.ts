@@ -95,8 +95,8 @@ export { run as runPip };
 
 const NETWORK = /NewConnectionError|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Connection refused|ConnectTimeoutError|ReadTimeoutError|Max retries exceeded|ProxyError|SSLError|Could not fetch URL/;
 
-/** The sentence that says why pip failed and what to do, from pip's own output. */
-export function explainPipFailure(layer: string, target: PipTarget, output: string, env: NodeJS.ProcessEnv): string {
+/** The sentence that says why pip failed and what to do, from pip's own output and, when it found nothing, whether its index answers. */
+export function explainPipFailure(layer: string, target: PipTarget, output: string, env: NodeJS.ProcessEnv, unreachableIndex?: string): string {
   const where = `Layer "${layer}" (Python ${target.pythonVersion}, ${target.architecture})`;
   const requirement =
     /Could not find a version that satisfies the requirement (\S+)/.exec(output)?.[1] ?? /No matching distribution found for (\S+)/.exec(output)?.[1];
@@ -106,11 +106,11 @@ export function explainPipFailure(layer: string, target: PipTarget, output: stri
     const pkg = /^\s+(\S+) from /m.exec(output)?.[1] ?? 'a package';
     return `${where}: the download of ${pkg} does not match the hash pinned in requirements.txt. Check the pin; if the new file is the one you want, update its --hash.\n${lastLines}`;
   }
-  if (/Hashes are required in --require-hashes mode/.test(output)) {
+  if (/Hashes are required in --require-hashes mode|In --require-hashes mode, all requirements must have their versions pinned/.test(output)) {
     return `${where}: requirements.txt pins hashes, so pip requires one for every package, dependencies included. Pin them all (pip-compile --generate-hashes does).\n${lastLines}`;
   }
-  if (NETWORK.test(output)) {
-    const index = env['PIP_INDEX_URL'] || /Could not fetch URL (https?:\/\/[^\s:]+)/.exec(output)?.[1] || 'https://pypi.org/simple (or the index-url of pip.conf)';
+  if (NETWORK.test(output) || unreachableIndex) {
+    const index = unreachableIndex || env['PIP_INDEX_URL'] || /Could not fetch URL (https?:\/\/[^\s:]+)/.exec(output)?.[1] || 'https://pypi.org/simple (or the index-url of pip.conf)';
     return (
       `${where}: pip could not reach the package index for ${requirement ?? 'a requirement'} (tried ${index}). ` +
       'Set PIP_INDEX_URL to a reachable index (or PIP_EXTRA_INDEX_URL, or PIP_FIND_LINKS to a folder of wheels), or fix the network.\n' +
@@ -126,4 +126,37 @@ export function explainPipFailure(layer: string, target: PipTarget, output: stri
     );
   }
   return `${where}: pip install failed.\n${lastLines}`;
+}
+
+const TRUE = /^(1|true|yes|on)$/i;
+
+/** The index URLs pip would ask, from its environment variables, its configuration files, or its default. */
+export async function pipIndexes(pip: PipCommand, env: NodeJS.ProcessEnv, cwd: string): Promise<string[]> {
+  if (TRUE.test(env['PIP_NO_INDEX'] ?? '')) return [];
+  const fromEnv = [env['PIP_INDEX_URL'], ...(env['PIP_EXTRA_INDEX_URL'] ?? '').split(/\s+/)].filter((url): url is string => Boolean(url));
+  const config = await run(pip.python, ['-m', 'pip', 'config', 'list'], env, cwd);
+  const fromConfig: string[] = [];
+  let primary: string | undefined;
+  for (const line of config.output.split('\n')) {
+    const match = /^[\w:.-]*?(index-url|extra-index-url|no-index)='?([^']*)'?$/.exec(line.trim());
+    if (!match) continue;
+    if (match[1] === 'no-index' && TRUE.test(match[2]!)) return fromEnv;
+    if (match[1] === 'index-url') primary = match[2];
+    else fromConfig.push(...match[2]!.split(/\s+/).filter(Boolean));
+  }
+  const first = env['PIP_INDEX_URL'] ? [] : [primary ?? 'https://pypi.org/simple'];
+  return [...new Set([...fromEnv, ...first, ...fromConfig])];
+}
+
+/** The first index that does not answer at all (connection refused, no such host, timeout); undefined when every one answers. */
+export async function firstUnreachableIndex(indexes: readonly string[], timeoutMs = 5000): Promise<string | undefined> {
+  for (const index of indexes) {
+    if (!/^https?:/.test(index)) continue;
+    try {
+      await fetch(index.endsWith('/') ? index : `${index}/`, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
+    } catch {
+      return index;
+    }
+  }
+  return undefined;
 }

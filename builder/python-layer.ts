@@ -5,7 +5,7 @@ import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource, normalisePythonName } from './layer-sources';
 import { InstalledPackage } from './manifest';
-import { PipCommand, explainPipFailure, locatePip, pipEnvironment, pipInstallArgs, runPip } from './pip';
+import { PipCommand, explainPipFailure, firstUnreachableIndex, locatePip, pipEnvironment, pipIndexes, pipInstallArgs, runPip } from './pip';
 import { PYTHON_SLIMMING } from './slimming';
 import { comparePaths } from './tree';
 
@@ -72,7 +72,12 @@ export function pythonInstaller(target: LayerTarget, source: LayerSource, option
         // Run in the layer folder so relative paths in requirements.txt (-r, -c, local wheels) resolve as they do by hand.
         runPip(pip.python, args, pipEnvironment(options.env), source.dir),
       );
-      if (result.code !== 0) throw new UserError('LAYER_INSTALL_FAILED', explainPipFailure(target.layer, pipTarget, result.output, options.env));
+      if (result.code !== 0) {
+        // pip says only "no matching distribution" when its index does not answer with retries off; ask the index.
+        const nothingFound = /No matching distribution found|Could not find a version/.test(result.output);
+        const unreachable = nothingFound ? await firstUnreachableIndex(await pipIndexes(pip, pipEnvironment(options.env), source.dir)) : undefined;
+        throw new UserError('LAYER_INSTALL_FAILED', explainPipFailure(target.layer, pipTarget, result.output, options.env, unreachable));
+      }
     },
     packages: (treeDir) => listPythonPackages(treeDir, source.provides),
     provides: (packages) => [...new Set(packages.flatMap((pkg) => pkg.modules ?? []))].sort(),

@@ -4,9 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { LayerArtifact } from '../builder/manifest';
-import { DEFAULT_RUNTIME, NodeRuntime, ProjectConfig, nodeMajorOf } from '../config/environments';
-import { layerTargetsOf } from '../builder/build-plan';
-import { LayerSource } from '../builder/layer-sources';
+import { DEFAULT_RUNTIME, NodeRuntime, ProjectConfig, Runtime, nodeMajorOf, runtimeFamilyOf } from '../config/environments';
 import { lambdaNodeBinary } from './node-binary';
 import { findPython, pythonCandidates } from './python-interpreter';
 import { createSandbox } from './sandbox';
@@ -56,11 +54,12 @@ function runLines(command: string, args: string[], options: { cwd: string; env: 
 }
 
 /** The runtime a layer is checked under: that of an environment that attaches it, else its family's default. */
-export function runtimeForLayer(layer: LayerArtifact, config: ProjectConfig, sources: readonly LayerSource[]): string {
-  for (const env of config.environments) {
-    if (layerTargetsOf(env, sources).some((target) => target.id === layer.id)) return env.runtime;
-  }
-  return layer.kind === 'python' ? `python${layer.pythonVersion}` : DEFAULT_RUNTIME.nodejs;
+export function runtimeForLayer(layer: LayerArtifact, config: ProjectConfig): Runtime {
+  const user = config.environments.find(
+    (env) => env.layers.includes(layer.name) && runtimeFamilyOf(env.runtime) === layer.kind && env.architecture === layer.architecture,
+  );
+  if (layer.kind === 'python') return `python${layer.pythonVersion}` as Runtime;
+  return user?.runtime ?? DEFAULT_RUNTIME.nodejs;
 }
 
 /** Turns raw import results into the verdict; a package with no root entry point is not importable by name, so not a failure. */
@@ -186,13 +185,12 @@ export async function checkLayerImports(
   buildDir: string,
   projectRoot: string,
   config: ProjectConfig,
-  sources: readonly LayerSource[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<LayerImportCheck[]> {
   const checks: LayerImportCheck[] = [];
   for (const layer of layers) {
     const treeDir = path.join(buildDir, layer.treeDir);
-    const runtime = runtimeForLayer(layer, config, sources);
+    const runtime = runtimeForLayer(layer, config);
     checks.push(
       layer.kind === 'python' ? await checkPythonLayer(layer, treeDir, env) : await checkNodeLayer(layer, treeDir, runtime as NodeRuntime, projectRoot),
     );

@@ -5,9 +5,12 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { artifactsForEnvironment } from '../builder/artifact-check';
-import { LayerSource } from '../builder/layer-sources';
+import { LayerSource, readLayerSourcesIn } from '../builder/layer-sources';
+import { layerTargetFor } from '../builder/build-plan';
+import { buildNodeLayer } from '../builder/node-layer';
+import { silentProgress } from '../builder/progress';
 import { BuildManifest, BundleArtifact, LayerArtifact } from '../builder/manifest';
-import { EnvironmentConfig, NodeRuntime, functionEnvironment, functionNameOf, nodeMajorOf, runtimeFamilyOf, tableNameOf } from '../config/environments';
+import { Architecture, EnvironmentConfig, NodeRuntime, functionEnvironment, functionNameOf, nodeMajorOf, runtimeFamilyOf, tableNameOf } from '../config/environments';
 import { UserError } from '../project/errors';
 import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamoDb } from './dynamodb-local';
 import { LocalFunction } from './local-function';
@@ -87,6 +90,20 @@ async function installRuntimeClient(projectRoot: string, sandbox: SandboxPlan, r
 }
 
 /**
+ * The AWS SDK that Lambda's Node.js runtimes ship in /var/runtime/node_modules,
+ * built once (and reused) from local-lambda/runtime-sdk. Layers come first on
+ * NODE_PATH, so it only serves what no layer provides, as on Lambda.
+ */
+async function buildRuntimeSdkStandIn(projectRoot: string, buildDir: string, architecture: Architecture, log: (line: string) => void): Promise<string> {
+  const [source] = readLayerSourcesIn(path.join(projectRoot, 'local-lambda', 'runtime-sdk'), 'runtime-sdk', projectRoot);
+  const target = layerTargetFor(source!, architecture, 'nodejs24.x');
+  const localBuild = path.join(buildDir, 'local');
+  const result = await buildNodeLayer(target, source!, { buildDir: localBuild, env: process.env, step: silentProgress.step('runtime SDK') });
+  if (!result.cached) log(`built the runtime's AWS SDK stand-in for /var/runtime (${result.artifact.packages.length} packages)`);
+  return path.join(localBuild, result.artifact.treeDir, 'nodejs', 'node_modules');
+}
+
+/**
  * Serves the API from the built artifacts, laid out as Lambda lays them out, in a
  * function process under the runtime's Node major, with requests turned into
  * HTTP API payload 2.0 events and a local DynamoDB-compatible server behind it.
@@ -115,11 +132,17 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     for (const step of cleanups.splice(0).reverse()) await step();
   };
   try {
+    const runtimeModules = await buildRuntimeSdkStandIn(options.projectRoot, options.buildDir, env.architecture, log);
     const sandbox = createSandbox(
       { ...env, runtime },
       path.join(options.buildDir, artifacts.bundle.dir),
       artifacts.layers.map((layer) => path.join(options.buildDir, layer.treeDir)),
+      undefined,
+      runtimeModules,
     );
+    if (artifacts.managed.length) {
+      log(`note: ${artifacts.managed.map((layer) => layer.name).join(', ')} is published by AWS and attached on Lambda only; it is not here`);
+    }
     cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));
     const bootstrap = await installRuntimeClient(options.projectRoot, sandbox, runtime);
 

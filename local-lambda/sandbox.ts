@@ -18,8 +18,17 @@ export interface SandboxPlan {
   readonly nodePath: string;
 }
 
-/** The sandbox layout for a function: pure, so the layout is testable without a disk. */
-export function planSandbox(root: string, env: { readonly runtime: NodeRuntime }, bundleDir: string, layerTrees: readonly string[]): SandboxPlan {
+/**
+ * The sandbox layout for a function: pure, so the layout is testable without a disk.
+ * `runtimeModules` stands in for what Lambda's runtime ships in /var/runtime/node_modules.
+ */
+export function planSandbox(
+  root: string,
+  env: { readonly runtime: NodeRuntime },
+  bundleDir: string,
+  layerTrees: readonly string[],
+  runtimeModules?: string,
+): SandboxPlan {
   const taskRoot = path.join(root, LAMBDA_PATHS.task);
   const runtimeDir = path.join(root, LAMBDA_PATHS.runtime);
   const optDir = path.join(root, LAMBDA_PATHS.opt);
@@ -36,7 +45,11 @@ export function planSandbox(root: string, env: { readonly runtime: NodeRuntime }
     taskRoot,
     runtimeDir,
     optDir,
-    copies: [{ from: bundleDir, to: taskRoot }, ...layerTrees.map((tree) => ({ from: tree, to: optDir }))],
+    copies: [
+      { from: bundleDir, to: taskRoot },
+      ...layerTrees.map((tree) => ({ from: tree, to: optDir })),
+      ...(runtimeModules ? [{ from: runtimeModules, to: path.join(runtimeDir, 'node_modules') }] : []),
+    ],
     nodePath,
   };
 }
@@ -63,6 +76,7 @@ export function createSandbox(
   bundleDir: string,
   layerTrees: readonly string[],
   tempDir: string = os.tmpdir(),
+  runtimeModules?: string,
 ): SandboxPlan {
   const parent = fs.realpathSync(tempDir);
   const leak = nodeModulesAncestor(parent);
@@ -74,7 +88,7 @@ export function createSandbox(
     );
   }
   const root = fs.mkdtempSync(path.join(parent, `lambda-${functionNameOf(env)}-`));
-  const plan = planSandbox(root, env, bundleDir, layerTrees);
+  const plan = planSandbox(root, env, bundleDir, layerTrees, runtimeModules);
   for (const dir of [plan.taskRoot, plan.runtimeDir, plan.optDir]) fs.mkdirSync(dir, { recursive: true });
   for (const copy of plan.copies) fs.cpSync(copy.from, copy.to, { recursive: true, force: true });
   return plan;

@@ -1,4 +1,3 @@
-import { readAllLayerSources } from '../../builder/layer-sources';
 import { readManifest } from '../../builder/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { checkLayerImports } from '../../local-lambda/layer-import-check';
@@ -36,7 +35,7 @@ Options:
       throw usage(`No built layer is called "${wanted}"; built: ${manifest.layers.map((layer) => layer.id).join(', ')}.`, 'check:layers');
     }
     const step = err.step(`import the packages of ${layers.length} layer(s)`);
-    const checks = await checkLayerImports(layers, buildDir, PROJECT_ROOT, config, readAllLayerSources(PROJECT_ROOT), env);
+    const checks = await checkLayerImports(layers, buildDir, PROJECT_ROOT, config, env);
     const failed = checks.filter((check) => check.status === 'failed');
     step.done(`${checks.length - failed.length} passed or skipped, ${failed.length} failed`);
     for (const check of checks) {
