@@ -71,6 +71,17 @@ describe('Python layer build, from local wheels and no index', () => {
     expect(files).toContain('python/alpha-1.0.0.dist-info/METADATA');
   });
 
+  it('honours pip\'s own configuration file', async () => {
+    const conf = path.join(makeTempDir('pip-conf'), 'pip.conf');
+    fs.writeFileSync(conf, `[global]\nno-index = true\nfind-links = ${wheels.dir}\n`);
+    const env = offlinePipEnv(wheels.dir, { PIP_CONFIG_FILE: conf });
+    delete env['PIP_NO_INDEX'];
+    delete env['PIP_FIND_LINKS'];
+    const root = makePythonProject('beta==1.0.0\n');
+    const { artifact } = await build(root, path.join(root, '.build'), env);
+    expect(artifact.packages.map((pkg) => pkg.name)).toEqual(['beta']);
+  });
+
   it('picks the aarch64 wheel for arm64 functions', async () => {
     const root = makePythonProject('native==1.0.0\narmonly==1.0.0\n');
     const { artifact } = await build(root, path.join(root, '.build'), offlinePipEnv(wheels.dir), 'arm64');

@@ -181,3 +181,19 @@ describe('strategies in configuration', () => {
     expect(() => dev({ layerStrategy: 'mixed' })).toThrow(/layerStrategy is "mixed".*allowed: one of "single", "hybrid", "split"/);
   });
 });
+
+describe('choosing the function', () => {
+  it('deploys the Node.js function by default, and the Python one on python3.12 when asked', () => {
+    expect(dev()).toMatchObject({ function: 'nodejs', runtime: 'nodejs24.x' });
+    expect(dev({ function: 'python' })).toMatchObject({ function: 'python', runtime: 'python3.12', layers: ['dependencies'] });
+    expect(dev({ function: 'python', runtime: 'python3.14' }).runtime).toBe('python3.14');
+    expect(dev({ runtime: 'python3.13' }).function).toBe('python');
+  });
+
+  it('refuses a runtime of the other language', () => {
+    expect(() => dev({ function: 'python', runtime: 'nodejs24.x' })).toThrow(
+      'environment "dev": runtime is "nodejs24.x" (from cdktf context "environments.dev.runtime") but function is "python" ' +
+        '(from cdktf context "environments.dev.function"); allowed: a Python runtime, or function "nodejs"',
+    );
+  });
+});

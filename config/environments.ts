@@ -80,9 +80,14 @@ export interface ProjectSettings {
 /** Settings of one environment. */
 export interface EnvironmentSettings {
   /**
-   * Lambda runtime of the API function; it also picks the function: Node.js
-   * (handlers/api) for nodejs*, the FastAPI app (handlers/python_api) for python*.
-   * @default "nodejs24.x"
+   * Which API function the environment deploys: "nodejs" (handlers/api, Hono) or
+   * "python" (handlers/python_api, FastAPI + Mangum). Same routes and contract.
+   * @default "nodejs", or the family of an explicitly set runtime
+   */
+  readonly function: RuntimeFamily;
+  /**
+   * Lambda runtime of the API function.
+   * @default "nodejs24.x" for the Node.js function, "python3.12" for the Python one
    */
   readonly runtime: Runtime;
   /**
@@ -162,6 +167,7 @@ export const PROJECT_DEFAULTS: Omit<ProjectSettings, 'stateBucket'> = {
 
 /** Defaults for every environment; the state key is derived from project and name, the layers from the strategy. */
 export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layers'> = {
+  function: 'nodejs',
   runtime: 'nodejs24.x',
   layerStrategy: 'single',
   powertoolsPythonLayerVersion: 27,

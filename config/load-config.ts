@@ -1,6 +1,7 @@
 import {
   ARCHITECTURES,
   BUILT_IN_ENVIRONMENTS,
+  DEFAULT_RUNTIME,
   ENVIRONMENT_DEFAULTS,
   EnvironmentConfig,
   EnvironmentSettings,
@@ -69,6 +70,7 @@ const oneOf =
     allowed.includes(value as string | number) ? undefined : `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
 
 const FIELD_CHECKS: Record<Field, Check> = {
+  function: oneOf(['nodejs', 'python']),
   runtime: oneOf(RUNTIMES),
   layerStrategy: oneOf(LAYER_STRATEGIES),
   powertoolsPythonLayerVersion: integerBetween(1, 10000, 'a published layer version'),
@@ -240,6 +242,13 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
 
     const builtIn = BUILT_IN_ENVIRONMENTS[name] ?? {};
     let layersSource = 'default';
+    const explicitSetting = (field: Field): Candidate | undefined => {
+      if (overrideSettings[field] !== undefined) return { value: overrideSettings[field], source: `cdktf context "environments.${name}.${field}"` };
+      if (defaultsOverride[field] !== undefined) return { value: defaultsOverride[field], source: `cdktf context "defaults.${field}"` };
+      if (builtIn[field] !== undefined) return { value: builtIn[field], source: `built-in default of ${name}` };
+      return undefined;
+    };
+    const explicitRuntime = explicitSetting('runtime');
     const resolveField = (field: Field): Candidate => {
       if (overrideSettings[field] !== undefined) {
         return { value: overrideSettings[field], source: `cdktf context "environments.${name}.${field}"` };
@@ -249,6 +258,12 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
       }
       if (builtIn[field] !== undefined) return { value: builtIn[field], source: `built-in default of ${name}` };
       if (field === 'stateKey') return { value: defaultStateKey(project, name), source: 'default' };
+      if (field === 'function' && explicitRuntime && RUNTIMES.includes(explicitRuntime.value as never)) {
+        return { value: runtimeFamilyOf(explicitRuntime.value as Runtime), source: `the family of runtime ${String(explicitRuntime.value)}` };
+      }
+      if (field === 'runtime' && (settings['function'] === 'nodejs' || settings['function'] === 'python')) {
+        return { value: DEFAULT_RUNTIME[settings['function'] as RuntimeFamily], source: `the default runtime of the ${String(settings['function'])} function` };
+      }
       if (field === 'layers') {
         const strategy = LAYER_STRATEGIES.includes(settings['layerStrategy'] as never) ? (settings['layerStrategy'] as LayerStrategy) : 'single';
         const family = RUNTIMES.includes(settings['runtime'] as never) ? runtimeFamilyOf(settings['runtime'] as Runtime) : 'nodejs';
@@ -258,8 +273,10 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     };
 
     const settings: Record<string, unknown> = {};
+    const sourceOf: Partial<Record<Field, string>> = {};
     for (const field of FIELDS) {
       const candidate = resolveField(field);
+      sourceOf[field] = candidate.source;
       if (field === 'layers') layersSource = candidate.source;
       const allowed = FIELD_CHECKS[field](candidate.value);
       if (allowed) {
@@ -268,6 +285,17 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
         );
       }
       settings[field] = candidate.value;
+    }
+
+    if (RUNTIMES.includes(settings['runtime'] as never) && (settings['function'] === 'nodejs' || settings['function'] === 'python')) {
+      const family = runtimeFamilyOf(settings['runtime'] as Runtime);
+      if (family !== settings['function']) {
+        problems.push(
+          `environment "${name}": runtime is "${String(settings['runtime'])}" (from ${sourceOf.runtime}) but function is ` +
+            `"${String(settings['function'])}" (from ${sourceOf.function}); allowed: a ${FAMILY_NAMES[settings['function'] as RuntimeFamily]} runtime, ` +
+            `or function "${family}"`,
+        );
+      }
     }
 
     const layers = Array.isArray(settings['layers']) ? (settings['layers'] as unknown[]) : [];
