@@ -4,9 +4,10 @@ import { buildCommand } from './commands/build';
 import { synthCommand } from './commands/synth';
 import { startCommand } from './commands/start';
 import { checkLayersCommand } from './commands/check-layers';
+import { planSummaryCommand } from './commands/plan-summary';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

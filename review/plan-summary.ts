@@ -1,0 +1,230 @@
+import { UserError } from '../project/errors';
+
+/**
+ * A Terraform plan (the JSON of `terraform show -json <planfile>`), read for what
+ * this project is about: which layers get a new version and why, which functions
+ * change, and what could lose data.
+ * https://developer.hashicorp.com/terraform/internals/json-format
+ */
+
+type Json = Record<string, unknown>;
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly mode: 'managed' | 'data';
+  readonly type: string;
+  readonly name: string;
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before?: unknown;
+    readonly after?: unknown;
+    readonly after_unknown?: unknown;
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
+  };
+  readonly action_reason?: string;
+}
+
+export interface TerraformPlan {
+  readonly format_version: string;
+  readonly terraform_version?: string;
+  readonly resource_changes: readonly ResourceChange[];
+}
+
+export type ChangeKind = 'add' | 'change' | 'replace' | 'destroy' | 'read' | 'forget' | 'none';
+
+/** Resource types whose destroy or replace can lose data or break access; flagged first. */
+export const DESTRUCTIVE_TYPES: Readonly<Record<string, { readonly what: string; readonly nameKey: string; readonly consequence: string }>> = {
+  aws_dynamodb_table: { what: 'DynamoDB table', nameKey: 'name', consequence: 'its items are lost unless restored from a backup' },
+  aws_s3_bucket: { what: 'S3 bucket', nameKey: 'bucket', consequence: 'its objects, and any state history in it, are lost' },
+  aws_iam_role: { what: 'IAM role', nameKey: 'name', consequence: 'anything assuming it fails until it is recreated' },
+  aws_cloudwatch_log_group: { what: 'log group', nameKey: 'name', consequence: 'its logs are lost' },
+};
+
+/** Reads and checks a plan; the message says what the input is instead and how to make a plan. */
+export function parsePlan(text: string, source: string): TerraformPlan {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UserError('PLAN_NOT_JSON', `${source} is not JSON (${(error as Error).message}). Make it with \`terraform show -json plan.tfplan > plan.json\`.`);
+  }
+  const plan = parsed as Json;
+  const isPlan = typeof plan === 'object' && plan !== null && typeof plan['format_version'] === 'string' && ('planned_values' in plan || 'resource_changes' in plan);
+  if (!isPlan) {
+    const looksLikeState = typeof plan === 'object' && plan !== null && 'values' in plan && !('planned_values' in plan);
+    throw new UserError(
+      'PLAN_INVALID',
+      `${source} is ${looksLikeState ? 'a Terraform state, not a plan' : 'not a Terraform plan (no format_version and planned_values)'}. ` +
+        'Make it with `terraform plan -out=plan.tfplan` and `terraform show -json plan.tfplan > plan.json`.',
+    );
+  }
+  const changes = plan['resource_changes'];
+  if (changes !== undefined && !Array.isArray(changes)) {
+    throw new UserError('PLAN_INVALID', `${source} has resource_changes that is not a list; it is not a plan Terraform wrote.`);
+  }
+  return { format_version: String(plan['format_version']), terraform_version: String(plan['terraform_version'] ?? ''), resource_changes: (changes ?? []) as ResourceChange[] };
+}
+
+export function kindOf(change: ResourceChange): ChangeKind {
+  const actions = change.change.actions;
+  if (actions.includes('create') && actions.includes('delete')) return 'replace';
+  if (actions.includes('create')) return 'add';
+  if (actions.includes('update')) return 'change';
+  if (actions.includes('delete')) return 'destroy';
+  if (actions.includes('read')) return 'read';
+  if (actions.includes('forget')) return 'forget';
+  return 'none';
+}
+
+function field(value: unknown, key: string): unknown {
+  return value && typeof value === 'object' ? (value as Json)[key] : undefined;
+}
+
+/** True when Terraform says the attribute (or any part of it) is known only after apply. */
+function unknown(change: ResourceChange, key: string): boolean {
+  const mark = field(change.change.after_unknown, key);
+  if (mark === true) return true;
+  if (Array.isArray(mark)) return mark.some((item) => item === true);
+  return false;
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The content hash our layer descriptions carry: `content <hash16> | ...`. */
+export function contentHashIn(description: unknown): string | undefined {
+  return typeof description === 'string' ? /^content ([0-9a-f]{8,64})\b/.exec(description)?.[1] : undefined;
+}
+
+function replacedBecause(change: ResourceChange): string {
+  const paths = (change.change.replace_paths ?? []).map((p) => p.join('.'));
+  return paths.length ? ` Replaced because of: ${paths.map((p) => `\`${p}\``).join(', ')}.` : '';
+}
+
+function nameOf(change: ResourceChange, key: string): string {
+  return show(field(change.change.after, key) ?? field(change.change.before, key) ?? change.address);
+}
+
+function describeLayer(change: ResourceChange): string | undefined {
+  const kind = kindOf(change);
+  const name = nameOf(change, 'layer_name');
+  const before = contentHashIn(field(change.change.before, 'description'));
+  const after = unknown(change, 'description') ? 'known after apply' : contentHashIn(field(change.change.after, 'description'));
+  switch (kind) {
+    case 'add':
+      return `\`${name}\`: new layer, content \`${after ?? 'unknown'}\``;
+    case 'replace':
+      return `\`${name}\`: new version, content \`${before ?? 'unknown'}\` → \`${after ?? 'unknown'}\`${before && before === after ? ' (same content; the zip or settings changed)' : ''}.${replacedBecause(change)}`;
+    case 'change':
+      return `\`${name}\`: settings change in place`;
+    case 'destroy':
+      return `\`${name}\`: leaves the state; its published versions stay in Lambda (skip_destroy)`;
+    default:
+      return undefined;
+  }
+}
+
+function sameList(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function describeFunction(change: ResourceChange): string | undefined {
+  const kind = kindOf(change);
+  if (kind === 'none' || kind === 'read') return undefined;
+  const name = nameOf(change, 'function_name');
+  if (kind === 'add') return `\`${name}\`: created`;
+  if (kind === 'destroy') return `\`${name}\`: **destroyed**`;
+  const parts: string[] = [];
+  const before = change.change.before;
+  const after = change.change.after;
+  if (unknown(change, 'layers')) {
+    parts.push('layers → new version ARNs (known after apply)');
+  } else if (!sameList(field(before, 'layers'), field(after, 'layers'))) {
+    parts.push(`layers ${show(field(before, 'layers') ?? [])} → ${show(field(after, 'layers') ?? [])}`);
+  }
+  if (unknown(change, 'source_code_hash')) parts.push('code changes (hash known after apply)');
+  else if (field(before, 'source_code_hash') !== field(after, 'source_code_hash')) parts.push('code changes');
+  for (const key of ['runtime', 'memory_size', 'timeout', 'architectures', 'handler']) {
+    if (!unknown(change, key) && !sameList(field(before, key), field(after, key))) parts.push(`${key} ${show(field(before, key))} → ${show(field(after, key))}`);
+  }
+  if (!sameList(field(before, 'environment'), field(after, 'environment'))) parts.push('environment variables change');
+  const prefix = kind === 'replace' ? '**replaced**; ' : '';
+  return `\`${name}\`: ${prefix}${parts.length ? parts.join('; ') : 'other settings change'}`;
+}
+
+export interface PlanSummary {
+  readonly counts: Readonly<Record<'add' | 'change' | 'replace' | 'destroy', number>>;
+  readonly reads: number;
+  readonly destructive: readonly string[];
+  readonly layers: readonly string[];
+  readonly functions: readonly string[];
+  readonly others: readonly { readonly kind: ChangeKind; readonly address: string; readonly order?: string }[];
+}
+
+/** For a replacement, which half Terraform does first. */
+export function replaceOrder(change: ResourceChange): string | undefined {
+  const [first] = change.change.actions;
+  if (kindOf(change) !== 'replace') return undefined;
+  return first === 'create' ? 'create before destroy' : 'destroy before create';
+}
+
+/** The decisions, without formatting: what changes, and what to flag. */
+export function summarisePlan(plan: TerraformPlan): PlanSummary {
+  const counts = { add: 0, change: 0, replace: 0, destroy: 0 };
+  let reads = 0;
+  const destructive: string[] = [];
+  const layers: string[] = [];
+  const functions: string[] = [];
+  const others: { kind: ChangeKind; address: string; order?: string }[] = [];
+  for (const change of plan.resource_changes) {
+    const kind = kindOf(change);
+    if (change.mode === 'data' || kind === 'read') {
+      if (kind === 'read') reads += 1;
+      continue;
+    }
+    if (kind === 'add' || kind === 'change' || kind === 'replace' || kind === 'destroy') counts[kind] += 1;
+    const danger = DESTRUCTIVE_TYPES[change.type];
+    if ((kind === 'replace' || kind === 'destroy') && danger) {
+      destructive.push(
+        `**${kind}** ${danger.what} \`${nameOf(change, danger.nameKey)}\` (\`${change.address}\`): ${danger.consequence}.${replacedBecause(change)}`,
+      );
+    }
+    if (change.type === 'aws_lambda_layer_version') {
+      const line = describeLayer(change);
+      if (line) layers.push(line);
+    } else if (change.type === 'aws_lambda_function') {
+      const line = describeFunction(change);
+      if (line) functions.push(line);
+    }
+    const order = replaceOrder(change);
+    if (kind !== 'none') others.push({ kind, address: change.address, ...(order ? { order } : {}) });
+  }
+  return { counts, reads, destructive, layers, functions, others };
+}
+
+/** Markdown for a pull request comment and a job summary. */
+export function renderPlanSummary(stack: string, summary: PlanSummary): string {
+  const { counts } = summary;
+  const total = counts.add + counts.change + counts.replace + counts.destroy;
+  if (total === 0) {
+    return `### Plan for \`${stack}\`: No changes.\n\nThe deployed infrastructure matches the configuration.${summary.reads ? ` ${summary.reads} data source(s) will be read.` : ''}\n`;
+  }
+  const lines = [`### Plan for \`${stack}\`: ${counts.add} to add, ${counts.change} to change, ${counts.replace} to replace, ${counts.destroy} to destroy`, ''];
+  if (summary.destructive.length) {
+    lines.push('> [!CAUTION]', '> **Destructive changes: read these before approving.**');
+    for (const item of summary.destructive) lines.push(`> - ${item}`);
+    lines.push('');
+  }
+  if (summary.layers.length) {
+    lines.push('**Layers**', '', ...summary.layers.map((line) => `- ${line}`), '');
+  }
+  if (summary.functions.length) {
+    lines.push('**Functions**', '', ...summary.functions.map((line) => `- ${line}`), '');
+  }
+  lines.push(`<details><summary>Every change (${summary.others.length})</summary>`, '', '| Action | Resource |', '| --- | --- |');
+  for (const other of summary.others) lines.push(`| ${other.kind}${other.order ? ` (${other.order})` : ''} | \`${other.address}\` |`);
+  lines.push('', '</details>', '');
+  if (summary.reads) lines.push(`${summary.reads} data source(s) will be read during apply.`, '');
+  return lines.join('\n');
+}
