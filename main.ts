@@ -4,7 +4,10 @@ import { artifactsForEnvironment, deploymentOf } from './builder/artifact-check'
 import { assertDeployable } from './rules';
 import { readAllLayerSources } from './builder/layer-sources';
 import { readManifest } from './builder/manifest';
-import { loadProjectConfig } from './config/config-sources';
+import { gatherConfigSources } from './config/config-sources';
+import { loadConfig } from './config/load-config';
+import { loadBootstrapConfig } from './config/bootstrap-config';
+import { BootstrapStack } from './stacks/bootstrap-stack';
 import { buildDirOutsideProject, isUserError, outdirOutsideProject } from './project/errors';
 import { PROJECT_ROOT, relativeInside, resolveBuildDir } from './project/paths';
 import { ApiStack } from './stacks/api-stack';
@@ -16,10 +19,12 @@ import { ApiStack } from './stacks/api-stack';
  */
 function synthesise(): void {
   const env = process.env;
-  const config = loadProjectConfig(PROJECT_ROOT, env);
+  const sources = gatherConfigSources(PROJECT_ROOT, env);
+  const config = loadConfig(sources);
+  const bootstrap = loadBootstrapConfig(sources, config);
   const buildDir = resolveBuildDir(undefined, env);
   const manifest = readManifest(buildDir);
-  const sources = readAllLayerSources(PROJECT_ROOT);
+  const layerSources = readAllLayerSources(PROJECT_ROOT);
   const outdir = path.resolve(env['CDKTF_OUTDIR'] ?? 'cdktf.out');
   if (!relativeInside(PROJECT_ROOT, outdir)) throw outdirOutsideProject(outdir);
   if (!relativeInside(PROJECT_ROOT, buildDir)) throw buildDirOutsideProject(buildDir);
@@ -28,7 +33,7 @@ function synthesise(): void {
     const stackDir = path.join(outdir, 'stacks', environment.stackName);
     return {
       environment,
-      artifacts: artifactsForEnvironment(environment, manifest, sources, buildDir, PROJECT_ROOT),
+      artifacts: artifactsForEnvironment(environment, manifest, layerSources, buildDir, PROJECT_ROOT),
       buildDirFromStack: path.relative(stackDir, buildDir).split(path.sep).join('/'),
     };
   });
@@ -44,6 +49,13 @@ function synthesise(): void {
       managedLayers: artifacts.managed,
       buildDirFromStack,
     });
+  }
+  if (bootstrap) {
+    const stackDir = path.join(outdir, 'stacks', 'bootstrap');
+    const localStatePath = `${path.relative(stackDir, PROJECT_ROOT).split(path.sep).join('/')}/bootstrap.tfstate`;
+    new BootstrapStack(app, 'bootstrap', { config, bootstrap, localStatePath });
+  } else {
+    process.stderr.write('note: the bootstrap stack is synthesised once GITHUB_REPOSITORY (owner/name) or the context "githubRepository" is set; see README "First-time setup".\n');
   }
   app.synth();
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cliEnv, makeTempDir, PROJECT_ROOT, runCli } from './support/processes';
+import { cliEnv, makeTempDir, PROJECT_ROOT, runCli, runNode } from './support/processes';
 
 const STACKS = ['api-dev', 'api-staging', 'api-prod'];
 const SKIP = new Set(['node_modules', '.git', 'cdktf.out', 'coverage']);
@@ -54,6 +54,19 @@ describe('npm run synth', () => {
         expect(archive.output_path).toMatch(/^archives\/[a-z-]+\.zip$/);
         expect(fs.existsSync(path.join(PROJECT_ROOT, 'cdktf.out', 'stacks', stack, archive.source_dir))).toBe(true);
       }
+    }
+  });
+
+  it('adds the bootstrap stack once a repository is named, also free of local paths', async () => {
+    const outdir = path.join(PROJECT_ROOT, 'cdktf.out.bootstrap-test');
+    try {
+      const result = await runNode('main.ts', [], { env: cliEnv({ GITHUB_REPOSITORY: 'acme/layers', CDKTF_OUTDIR: outdir }) });
+      expect(result.code).toBe(0);
+      const text = fs.readFileSync(path.join(outdir, 'stacks', 'bootstrap', 'cdk.tf.json'), 'utf8');
+      for (const local of [PROJECT_ROOT, fs.realpathSync(os.tmpdir()), os.homedir()]) expect(text).not.toContain(local);
+      expect(JSON.parse(text).terraform.backend.local.path).toBe('../../../bootstrap.tfstate');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
     }
   });
 

@@ -14,7 +14,7 @@ export interface CliResult {
 /** The environment tests start the CLI with: no colour, none of the developer's overrides. */
 export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const key of ['PROJECT_NAME', 'AWS_REGION', 'STATE_BUCKET', 'BUILD_DIR', 'CDKTF_CONTEXT_JSON', 'CDKTF_OUTDIR', 'PORT']) delete env[key];
+  for (const key of ['PROJECT_NAME', 'AWS_REGION', 'STATE_BUCKET', 'ARTIFACT_BUCKET', 'GITHUB_REPOSITORY', 'BUILD_DIR', 'CDKTF_CONTEXT_JSON', 'CDKTF_OUTDIR', 'PORT']) delete env[key];
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../../builder/build';
 import { Progress } from '../../builder/progress';
@@ -32,7 +33,9 @@ export async function synthesiseStacks(
     step.fail('the cdktf app failed (see above)');
     throw new UserError('SYNTH_FAILED', 'Synthesis failed; the message above names the problem.');
   }
-  const stacks = config.environments.map((environment) => environment.stackName);
+  const written = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, SYNTH_OUTDIR, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+  const order = config.environments.map((environment) => environment.stackName);
+  const stacks = Object.keys(written.stacks).sort((a, b) => (order.indexOf(a) + 1 || 1e9) - (order.indexOf(b) + 1 || 1e9));
   step.done(`${stacks.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)}s -> ${SYNTH_OUTDIR}/stacks/`);
   return stacks;
 }
