@@ -5,9 +5,11 @@ import { synthCommand } from './commands/synth';
 import { startCommand } from './commands/start';
 import { checkLayersCommand } from './commands/check-layers';
 import { planSummaryCommand } from './commands/plan-summary';
+import { checkApiCommand } from './commands/check-api';
+import { ciConfigCommand } from './commands/ci-config';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand, checkApiCommand, ciConfigCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
