@@ -8,6 +8,8 @@ import { gatherConfigSources } from './config/config-sources';
 import { loadConfig } from './config/load-config';
 import { loadBootstrapConfig } from './config/bootstrap-config';
 import { BootstrapStack } from './stacks/bootstrap-stack';
+import { currentCommit } from './project/git-commit';
+import { readPin } from './history/pins';
 import { buildDirOutsideProject, isUserError, outdirOutsideProject } from './project/errors';
 import { PROJECT_ROOT, relativeInside, resolveBuildDir } from './project/paths';
 import { ApiStack } from './stacks/api-stack';
@@ -40,9 +42,14 @@ function synthesise(): void {
   const warnings = assertDeployable(stacks.map(({ environment, artifacts }) => deploymentOf(environment, artifacts)));
   for (const warning of warnings) process.stderr.write(`warning: [${warning.rule}] ${warning.message}\n`);
 
+  const commit = currentCommit(PROJECT_ROOT, env);
   const app = new App({ outdir });
   for (const { environment, artifacts, buildDirFromStack } of stacks) {
+    const pin = readPin(buildDir, environment.stackName);
+    if (pin) process.stderr.write(`note: ${environment.stackName} is pinned to serial ${pin.serial} by a rollback (${buildDir}/pins); the next deploy applies it.\n`);
     new ApiStack(app, environment.stackName, {
+      ...(commit ? { commit } : {}),
+      ...(pin ? { pin } : {}),
       env: environment,
       layers: artifacts.layers,
       bundle: artifacts.bundle,

@@ -308,12 +308,12 @@ describe('the seed\'s strategies and the Python function', () => {
   it('uploads a layer zip over 50 MB to the artifact bucket and publishes the version from there', () => {
     const env = envWith({}, { artifactBucket: 'my-artifacts' });
     const json = synthEnv(env, [layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })]);
-    const [objectId, object] = only(json, 'aws_s3_object');
+    const [objectId, object] = Object.entries(json['resource'].aws_s3_object as Json).find(([id]) => id.startsWith('layer-dependencies_upload'))!;
     const [archiveId] = Object.entries(json['data'].archive_file as Json).find(([id]) => id.startsWith('layer-dependencies_'))!;
     const [, layer] = only(json, 'aws_lambda_layer_version');
     expect(object).toMatchObject({
       bucket: 'my-artifacts',
-      key: `layers/multicloud-auto-deploy/staging/dependencies/${'a'.repeat(64)}.zip`,
+      key: 'layers/multicloud-auto-deploy/staging/dependencies.zip',
       source: `\${data.archive_file.${archiveId}.output_path}`,
       source_hash: `\${data.archive_file.${archiveId}.output_md5}`,
     });
@@ -324,6 +324,23 @@ describe('the seed\'s strategies and the Python function', () => {
       source_code_hash: `\${data.archive_file.${archiveId}.output_base64sha256}`,
     });
     expect(layer['filename']).toBeUndefined();
+  });
+
+  it('keeps every function bundle as a version of one key in the artifact bucket, and deploys that version', () => {
+    const json = synthEnv(envWith({}, { artifactBucket: 'my-artifacts' }), [layerArtifact()]);
+    const [codeId, code] = Object.entries(json['resource'].aws_s3_object as Json).find(([id]) => id.startsWith('api_code'))!;
+    expect(code).toMatchObject({ bucket: 'my-artifacts', key: 'functions/multicloud-auto-deploy/staging/api.zip' });
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn).toMatchObject({ s3_bucket: `\${aws_s3_object.${codeId}.bucket}`, s3_object_version: `\${aws_s3_object.${codeId}.version_id}` });
+    expect(fn['filename']).toBeUndefined();
+  });
+
+  it('records the commit it deploys, and no rollback', () => {
+    const env = envWith({});
+    const stack = new ApiStack(Testing.app(), env.stackName, { env, layers: [layerArtifact()], bundle: bundleArtifact(), buildDirFromStack: '../../../.build', commit: 'c'.repeat(40) });
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+    expect(json['output'].deployed_commit.value).toBe('c'.repeat(40));
+    expect(json['output'].rolled_back_to_serial.value).toBe('');
   });
 
   it('refuses that layer without an artifact bucket, before creating anything', () => {

@@ -7,9 +7,13 @@ import { checkLayersCommand } from './commands/check-layers';
 import { planSummaryCommand } from './commands/plan-summary';
 import { checkApiCommand } from './commands/check-api';
 import { ciConfigCommand } from './commands/ci-config';
+import { historyCommand } from './commands/history';
+import { rollbackCommand } from './commands/rollback';
+import { layersPruneCommand } from './commands/layers-prune';
+import { deployCommand } from './commands/deploy';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand, checkApiCommand, ciConfigCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, historyCommand, rollbackCommand, layersPruneCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

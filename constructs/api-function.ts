@@ -10,6 +10,8 @@ import { BundleArtifact } from '../builder/manifest';
 import { EnvironmentConfig, functionEnvironment, functionNameOf } from '../config/environments';
 import { DependencyLayer } from './dependency-layer';
 import { ManagedLayer } from '../config/managed-layers';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { RollbackPin } from '../history/pins';
 
 export interface ApiFunctionProps {
   readonly env: EnvironmentConfig;
@@ -23,6 +25,11 @@ export interface ApiFunctionProps {
   readonly table: DynamodbTable;
   /** Path of the build folder relative to the synthesised stack's folder. */
   readonly buildDirFromStack: string;
+  /**
+   * A rollback: the layer ARNs and code of an earlier deployment, from its state.
+   * @default - the layers and bundle of this build
+   */
+  readonly pin?: RollbackPin;
 }
 
 /**
@@ -34,6 +41,8 @@ export class ApiFunction extends Construct {
   public readonly function: LambdaFunction;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly role: IamRole;
+  /** The bundle in the artifact bucket, when there is one. */
+  public readonly codeObject?: S3Object;
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
@@ -90,6 +99,23 @@ export class ApiFunction extends Construct {
       outputPath: `archives/function-${bundle.function}.zip`,
     });
 
+    // Through the artifact bucket, every bundle stays as a version of one key: a rollback can deploy it again.
+    if (env.artifactBucket) {
+      this.codeObject = new S3Object(this, 'code', {
+        bucket: env.artifactBucket,
+        key: `functions/${env.project}/${env.name}/${bundle.function}.zip`,
+        source: archive.outputPath,
+        sourceHash: archive.outputMd5,
+      });
+    }
+    const pin = props.pin;
+    const code = pin?.code.s3
+      ? { s3Bucket: pin.code.s3.bucket, s3Key: pin.code.s3.key, ...(pin.code.s3.version ? { s3ObjectVersion: pin.code.s3.version } : {}), sourceCodeHash: pin.code.codeHash }
+      : this.codeObject
+        ? { s3Bucket: this.codeObject.bucket, s3Key: this.codeObject.key, s3ObjectVersion: this.codeObject.versionId, sourceCodeHash: archive.outputBase64Sha256 }
+        : { filename: archive.outputPath, sourceCodeHash: archive.outputBase64Sha256 };
+    const layers = pin ? [...pin.layers] : [...props.managedLayers.map((layer) => layer.arn), ...props.layers.map((layer) => layer.layerVersion.arn)];
+
     this.function = new LambdaFunction(this, 'function', {
       functionName,
       description: `API of ${env.project} (${env.name}, ${bundle.kind === 'python' ? 'FastAPI' : 'Node.js'}); code ${bundle.contentHash.slice(0, 16)}`,
@@ -97,11 +123,10 @@ export class ApiFunction extends Construct {
       runtime: env.runtime,
       architectures: [env.architecture],
       handler: bundle.handler,
-      filename: archive.outputPath,
-      sourceCodeHash: archive.outputBase64Sha256,
+      ...code,
       memorySize: env.memoryMb,
       timeout: env.timeoutSeconds,
-      layers: [...props.managedLayers.map((layer) => layer.arn), ...props.layers.map((layer) => layer.layerVersion.arn)],
+      layers,
       environment: { variables: functionEnvironment(env, props.table.name) },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       dependsOn: [this.logGroup, policy],

@@ -57,7 +57,8 @@ export class DependencyLayer extends Construct {
     if (route === 's3') {
       this.upload = new S3Object(this, 'upload', {
         bucket: env.artifactBucket!,
-        key: `layers/${env.project}/${env.name}/${artifact.name}/${artifact.contentHash}.zip`,
+        // One key per layer: each new zip is a new object version, and no replacement ever deletes old versions.
+        key: `layers/${env.project}/${env.name}/${artifact.name}.zip`,
         source: this.archive.outputPath,
         sourceHash: this.archive.outputMd5,
       });

@@ -10,6 +10,7 @@ import { HttpApi } from '../constructs/http-api';
 import { MessagesTable } from '../constructs/messages-table';
 import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
 import { assertDeployable } from '../rules';
+import { RollbackPin } from '../history/pins';
 import { Finding } from '../rules/deployment';
 
 export interface ApiStackProps {
@@ -30,6 +31,16 @@ export interface ApiStackProps {
    * @example "../../../.build"
    */
   readonly buildDirFromStack: string;
+  /**
+   * The commit being deployed, recorded as the output deployed_commit so the history can show it.
+   * @default "unknown"
+   */
+  readonly commit?: string;
+  /**
+   * A rollback pin: deploy an earlier deployment's layers and code instead of this build's.
+   * @default - none
+   */
+  readonly pin?: RollbackPin;
 }
 
 /**
@@ -81,6 +92,7 @@ export class ApiStack extends TerraformStack {
       managedLayers,
       table: this.messagesTable.table,
       buildDirFromStack: props.buildDirFromStack,
+      ...(props.pin ? { pin: props.pin } : {}),
     });
     this.httpApi = new HttpApi(this, 'http', { env, handler: this.apiFunction.function });
 
@@ -90,6 +102,11 @@ export class ApiStack extends TerraformStack {
     new TerraformOutput(this, 'layer_version_arns', {
       value: Object.fromEntries(this.layers.map((layer, i) => [props.layers[i]!.name, layer.layerVersion.arn])),
       description: 'Layer version ARNs attached to the function, by layer folder name',
+    });
+    new TerraformOutput(this, 'deployed_commit', { value: props.commit ?? 'unknown', description: 'The commit this deployment was made from' });
+    new TerraformOutput(this, 'rolled_back_to_serial', {
+      value: props.pin ? String(props.pin.serial) : '',
+      description: 'The state serial a rollback pin restored, empty for a normal deploy',
     });
     new TerraformOutput(this, 'managed_layer_arns', {
       value: managedLayers.map((layer) => layer.arn),

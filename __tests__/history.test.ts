@@ -1,0 +1,288 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteLayerVersionCommand, LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
+import { deploymentsFrom, rollbackChanges, rollbackTarget } from '../history/deployments';
+import { planPrune } from '../history/prune-plan';
+import { readDeploymentState } from '../history/terraform-state';
+import { commitFromHead } from '../project/git-commit';
+import { MotoServer, startMoto } from './support/moto';
+import { PROJECT_ROOT, cliEnv, makeTempDir, runCli, runNode } from './support/processes';
+
+const REGION = 'ap-northeast-1';
+const STATE_BUCKET = 'history-test-state';
+const ARTIFACT_BUCKET = 'history-test-artifacts';
+const PLAIN_BUCKET = 'history-test-unversioned';
+const STACK = 'api-staging';
+const STATE_KEY = 'multicloud-auto-deploy/staging/terraform.tfstate';
+const LAYER = 'multicloud-auto-deploy-staging-dependencies';
+const FUNCTION = 'multicloud-auto-deploy-staging-api';
+const CODE_KEY = 'functions/multicloud-auto-deploy/staging/api.zip';
+const COMMITS = ['1111111111111111111111111111111111111111', '2222222222222222222222222222222222222222', '3333333333333333333333333333333333333333'];
+
+/** A state file as Terraform 1.11 writes it (format version 4), with logical names unlike the stacks' own. */
+function terraformState(serial: number, commit: string, layerArn: string, contentHash: string, codeHash: string, codeVersion: string): string {
+  return JSON.stringify({
+    version: 4,
+    terraform_version: '1.11.4',
+    serial,
+    lineage: '6a0c9a3e-4d2f-4b51-a4b8-000000000001',
+    outputs: { deployed_commit: { value: commit, type: 'string' }, api_url: { value: 'https://example.execute-api.ap-northeast-1.amazonaws.com', type: 'string' } },
+    resources: [
+      {
+        mode: 'data',
+        type: 'archive_file',
+        name: 'whatever',
+        provider: 'provider["registry.terraform.io/hashicorp/archive"]',
+        instances: [{ schema_version: 0, attributes: { output_base64sha256: codeHash } }],
+      },
+      {
+        mode: 'managed',
+        type: 'aws_lambda_layer_version',
+        name: `renamed_layer_${serial}`,
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [
+          {
+            schema_version: 0,
+            attributes: {
+              arn: layerArn,
+              layer_arn: layerArn.replace(/:\d+$/, ''),
+              layer_name: LAYER,
+              version: layerArn.split(':').pop(),
+              description: `content ${contentHash} | nodejs24.x x86_64 | hono@4.13.19`,
+              skip_destroy: true,
+            },
+            sensitive_attributes: [],
+          },
+        ],
+      },
+      {
+        mode: 'managed',
+        type: 'aws_lambda_function',
+        name: 'not_the_usual_name',
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [
+          {
+            schema_version: 0,
+            attributes: {
+              function_name: FUNCTION,
+              layers: [layerArn],
+              source_code_hash: codeHash,
+              s3_bucket: ARTIFACT_BUCKET,
+              s3_key: CODE_KEY,
+              s3_object_version: codeVersion,
+              filename: null,
+            },
+            sensitive_attributes: [],
+          },
+        ],
+      },
+    ],
+    check_results: null,
+  });
+}
+
+let moto: MotoServer;
+let s3: S3Client;
+let lambda: LambdaClient;
+const layerArns: string[] = [];
+const codeVersions: string[] = [];
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  moto = await startMoto(REGION);
+  const sdk = { region: REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  s3 = new S3Client(sdk);
+  lambda = new LambdaClient(sdk);
+  for (const bucket of [STATE_BUCKET, ARTIFACT_BUCKET, PLAIN_BUCKET]) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    if (bucket !== PLAIN_BUCKET) await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  }
+  // Five published versions: v1 predates the history; v2, v3, v4 are the three deploys; v5 is unused.
+  for (let i = 1; i <= 5; i++) {
+    const published = await lambda.send(new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from(`layer zip ${i}`) }, CompatibleRuntimes: ['nodejs24.x'] }));
+    layerArns.push(published.LayerVersionArn!);
+  }
+  // Three deploys, each a new code version and a new state version, as Terraform writes them.
+  for (let i = 0; i < 3; i++) {
+    const code = await s3.send(new PutObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: CODE_KEY, Body: `code ${i}` }));
+    codeVersions.push(code.VersionId!);
+    const state = terraformState(2 * i + 1, COMMITS[i]!, layerArns[i + 1]!, `${i}`.repeat(16), `Y29kZSBoYXNo${i}=`, code.VersionId!);
+    await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: state }));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+  }
+  await s3.send(new PutObjectCommand({ Bucket: PLAIN_BUCKET, Key: STATE_KEY, Body: terraformState(1, COMMITS[0]!, layerArns[1]!, 'a'.repeat(16), 'x', 'v') }));
+  env = cliEnv({ ...moto.env, STATE_BUCKET, ARTIFACT_BUCKET });
+}, 60_000);
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+describe('npm run history', () => {
+  it('lists every deployment newest first, from the state versions, finding resources by type', async () => {
+    const result = await runCli(['history', STACK, '--json'], { env });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { deployments: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(report.deployments.map((deployment) => [deployment['serial'], deployment['commit'], deployment['terraformVersion']])).toEqual([
+      [5, COMMITS[2], '1.11.4'],
+      [3, COMMITS[1], '1.11.4'],
+      [1, COMMITS[0], '1.11.4'],
+    ]);
+    expect(report.deployments[0]!['layers']).toEqual([{ arn: layerArns[3], layerName: LAYER, version: 4, contentHash: '2222222222222222' }]);
+    expect(report.deployments[0]!['function']).toEqual({
+      functionName: FUNCTION,
+      layers: [layerArns[3]],
+      codeHash: 'Y29kZSBoYXNo2=',
+      s3: { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[2] },
+    });
+    expect(report.deployments.every((deployment) => typeof deployment['time'] === 'string' && deployment['stateVersionId'])).toBe(true);
+    const text = await runCli(['history', STACK], { env });
+    expect(text.stdout).toContain(`serial 5 `);
+    expect(text.stdout).toContain(`layers ${LAYER}:4`);
+  });
+
+  it('says that history needs bucket versioning, and how to turn it on', async () => {
+    const result = await runCli(['history', STACK], { env: { ...env, STATE_BUCKET: PLAIN_BUCKET } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`History needs versioning on the state bucket ${PLAIN_BUCKET}, and it is off`);
+    expect(result.stderr).toContain(`aws s3api put-bucket-versioning --bucket ${PLAIN_BUCKET} --versioning-configuration Status=Enabled`);
+  });
+});
+
+describe('npm run rollback', () => {
+  it('prints the target and what would change with --dry-run, and writes nothing', async () => {
+    const buildDir = makeTempDir('rollback-dry');
+    const result = await runCli(['rollback', STACK, '--to', '1', '--dry-run', '--build-dir', buildDir, '--json'], { env });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(report['target']).toMatchObject({ serial: 1, commit: COMMITS[0], layers: [layerArns[1]], codeHash: 'Y29kZSBoYXNo0=' });
+    expect(report['changes']).toEqual([
+      `layer ${layerArns[1]} is attached again`,
+      `layer ${layerArns[3]} is detached (its version stays in Lambda)`,
+      'function code: Y29kZSBoYXNo2= → Y29kZSBoYXNo0=',
+      `deployed commit: ${COMMITS[2]} → ${COMMITS[0]}`,
+    ]);
+    expect(result.stderr).toContain('Dry run: nothing was written or applied.');
+    expect(fs.existsSync(path.join(buildDir, 'pins'))).toBe(false);
+  });
+
+  it('pins the previous deployment with --steps 1, and the pin reaches the synthesised stack', async () => {
+    const buildDir = path.join(PROJECT_ROOT, '.build-rollback-test');
+    const outdir = path.join(PROJECT_ROOT, 'cdktf.out.rollback-test');
+    fs.rmSync(buildDir, { recursive: true, force: true });
+    fs.cpSync(path.join(PROJECT_ROOT, '.build'), buildDir, { recursive: true, preserveTimestamps: true, filter: (source) => source !== path.join(PROJECT_ROOT, '.build', 'cache') && !source.endsWith(`${path.sep}.lock`) });
+    try {
+      const result = await runCli(['rollback', STACK, '--steps', '1', '--build-dir', buildDir], { env });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`Next: npm run deploy -- ${STACK}`);
+      expect(result.stderr).toContain('That deploy removes the pin; the deploy after it deploys the current build again.');
+      const pin = JSON.parse(fs.readFileSync(path.join(buildDir, 'pins', `${STACK}.json`), 'utf8'));
+      expect(pin).toEqual({
+        stack: STACK,
+        serial: 3,
+        commit: COMMITS[1],
+        layers: [layerArns[2]],
+        code: { codeHash: 'Y29kZSBoYXNo1=', s3: { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[1] } },
+        replacesSerial: 5,
+      });
+
+      const synth = await runNode('main.ts', [], { env: { ...env, BUILD_DIR: buildDir, CDKTF_OUTDIR: outdir } });
+      expect(synth.code).toBe(0);
+      expect(synth.stderr).toContain(`note: ${STACK} is pinned to serial 3 by a rollback`);
+      const stack = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
+      const fn = Object.values(stack.resource.aws_lambda_function)[0] as Record<string, unknown>;
+      expect(fn).toMatchObject({ layers: [layerArns[2]], s3_bucket: ARTIFACT_BUCKET, s3_key: CODE_KEY, s3_object_version: codeVersions[1], source_code_hash: 'Y29kZSBoYXNo1=' });
+      expect(stack.output.rolled_back_to_serial.value).toBe('3');
+      const other = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'api-dev', 'cdk.tf.json'), 'utf8'));
+      expect(other.output.rolled_back_to_serial.value).toBe('');
+    } finally {
+      fs.rmSync(buildDir, { recursive: true, force: true });
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a serial that is not in the history, naming the ones there are', async () => {
+    const result = await runCli(['rollback', STACK, '--to', '4', '--dry-run'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Serial 4 is not in the history of this stack; its serials are 5, 3, 1.');
+  });
+
+  it('refuses a deployment whose code version is gone from the artifact bucket', async () => {
+    await s3.send(new DeleteObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: CODE_KEY, VersionId: codeVersions[0] }));
+    const result = await runCli(['rollback', STACK, '--to', '1', '--dry-run'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`The function code of serial 1 (s3://${ARTIFACT_BUCKET}/${CODE_KEY}, version ${codeVersions[0]}) is no longer in the artifact bucket`);
+  });
+
+  it('refuses a deployment whose layer version no longer exists', async () => {
+    await lambda.send(new DeleteLayerVersionCommand({ LayerName: LAYER, VersionNumber: 2 }));
+    const result = await runCli(['rollback', STACK, '--to', '1', '--dry-run'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Layer version ${layerArns[1]} of serial 1 no longer exists (pruned or deleted)`);
+  });
+});
+
+describe('npm run layers:prune', () => {
+  it('lists only versions beyond the newest N that nothing uses or references, and deletes them only with --apply', async () => {
+    const dry = await runCli(['layers:prune', STACK, '--keep', '1', '--json'], { env });
+    expect(dry.code).toBe(0);
+    const decisions = (JSON.parse(dry.stdout) as { decisions: { version: number; action: string; reasons: string[] }[] }).decisions;
+    expect(decisions.map((d) => [d.version, d.action, d.reasons])).toEqual([
+      [5, 'keep', ['one of the newest 1']],
+      [4, 'keep', ['referenced by retained state serial 5']],
+      [3, 'keep', ['referenced by retained state serial 3']],
+      [1, 'delete', []],
+    ]);
+    expect(dry.stderr).toContain('Dry run: 1 layer version(s) would be deleted. Add --apply to delete them.');
+    expect((await lambda.send(new ListLayerVersionsCommand({ LayerName: LAYER }))).LayerVersions?.map((v) => v.Version).sort()).toEqual([1, 3, 4, 5]);
+
+    const applied = await runCli(['layers:prune', STACK, '--keep', '1', '--apply'], { env });
+    expect(applied.code).toBe(0);
+    expect(applied.stderr).toContain('Deleted 1 layer version(s).');
+    expect((await lambda.send(new ListLayerVersionsCommand({ LayerName: LAYER }))).LayerVersions?.map((v) => v.Version).sort()).toEqual([3, 4, 5]);
+  });
+});
+
+describe('deciding without AWS', () => {
+  const state = (serial: number, layer: string, code: string) =>
+    readDeploymentState(terraformState(serial, COMMITS[0]!, `arn:aws:lambda:${REGION}:123456789012:layer:${LAYER}:${layer}`, 'f'.repeat(16), code, 'v'));
+  const history = deploymentsFrom([
+    { versionId: 'a', lastModified: '2026-11-01T00:00:00.000Z', state: state(1, '1', 'c1') },
+    { versionId: 'b', lastModified: '2026-11-02T00:00:00.000Z', state: state(2, '2', 'c2') },
+    { versionId: 'b2', lastModified: '2026-11-02T00:00:01.000Z', state: state(2, '2', 'c2') },
+    { versionId: 'c', lastModified: '2026-11-03T00:00:00.000Z', state: state(3, '3', 'c3') },
+  ]);
+
+  it('keeps one entry per serial, newest first', () => {
+    expect(history.map((deployment) => [deployment.serial, deployment.stateVersionId])).toEqual([
+      [3, 'c'],
+      [2, 'b2'],
+      [1, 'a'],
+    ]);
+  });
+
+  it('resolves rollback targets by serial or by steps, and explains the misses', () => {
+    expect(rollbackTarget(history, { steps: 2 }).target.serial).toBe(1);
+    expect(rollbackTarget(history, { to: 2 }).target.serial).toBe(2);
+    expect(() => rollbackTarget(history, { steps: 3 })).toThrow('The history holds 3 deployment(s) (serials 3, 2, 1); 3 step(s) back is beyond it.');
+    expect(() => rollbackTarget(history, { to: 3 })).toThrow('Serial 3 is the current deployment; choose an earlier one');
+    expect(() => rollbackTarget(history, {})).toThrow('Give either --to <serial> or --steps <n>.');
+    expect(rollbackChanges(history[0]!, history[0]!)).toEqual(['layers: unchanged', 'function code: unchanged']);
+  });
+
+  it('never prunes a version a function uses or a retained state references', () => {
+    const versions = [1, 2, 3, 4].map((version) => ({ arn: `arn:aws:lambda:${REGION}:123456789012:layer:${LAYER}:${version}`, layerName: LAYER, version }));
+    const decisions = planPrune({ versions, attached: [versions[0]!.arn], functionName: FUNCTION, history, keep: 0 });
+    expect(decisions.filter((d) => d.action === 'delete').map((d) => d.version)).toEqual([4]);
+    expect(decisions.find((d) => d.version === 1)?.reasons).toEqual([`attached to ${FUNCTION}`, 'referenced by retained state serial 1']);
+  });
+
+  it('reads the commit from git files without running git', () => {
+    const sha = 'a'.repeat(40);
+    expect(commitFromHead(`${sha}\n`, () => undefined)).toBe(sha);
+    expect(commitFromHead('ref: refs/heads/main\n', (ref) => (ref === 'refs/heads/main' ? `${sha}\n` : undefined))).toBe(sha);
+    expect(commitFromHead('ref: refs/heads/main\n', (ref) => (ref === 'packed-refs' ? `# pack-refs\n${sha} refs/heads/main\n` : undefined))).toBe(sha);
+    expect(commitFromHead('garbage', () => undefined)).toBeUndefined();
+  });
+});

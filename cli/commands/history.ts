@@ -1,0 +1,42 @@
+import { Command, writeJson } from '../command';
+import { loadStackHistory, shortHash } from './stack-history';
+
+export const historyCommand: Command = {
+  name: 'history',
+  summary: 'Every deployment of a stack, newest first, from the versions of its state',
+  usage: 'npm run history -- <stack> [--json]',
+  help: `Reads every version of the stack's state object in the S3 backend (the bucket must
+keep versions) and lists the deployments, newest first: time, state serial,
+Terraform version, the commit deployed (output deployed_commit), the layer version
+ARNs and the function's code hash. Resources are found by type, not by name.
+AWS access follows the SDK's usual settings: AWS_REGION, AWS_PROFILE or role
+credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.
+
+Options:
+  --json      print the deployments as JSON on stdout
+  --no-color  no colour (NO_COLOR is honoured too)
+  -h, --help  this help`,
+  options: { json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run(values, positionals, { env, err, out }) {
+    const { env: environment, history } = await loadStackHistory(positionals[0], 'history', env);
+    if (values['json']) {
+      writeJson(out, { stack: environment.stackName, bucket: environment.stateBucket, key: environment.stateKey, deployments: history });
+      return 0;
+    }
+    if (history.length === 0) {
+      err.line(`${environment.stackName} has no deployment in s3://${environment.stateBucket}/${environment.stateKey} yet.`);
+      return 0;
+    }
+    out.write(`Deployments of ${environment.stackName} (s3://${environment.stateBucket}/${environment.stateKey}), newest first:\n`);
+    for (const deployment of history) {
+      const layers = deployment.layers.map((layer) => `${layer.layerName}:${layer.version}`).join(', ') || 'none';
+      out.write(
+        `  serial ${String(deployment.serial).padEnd(4)} ${deployment.time}  terraform ${deployment.terraformVersion}  commit ${shortHash(deployment.commit)}\n` +
+          `      layers ${layers}\n` +
+          `      code   ${deployment.function?.codeHash ?? '-'}\n`,
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,47 @@
+import { functionNameOf } from '../../config/environments';
+import { attachedLayers, deleteLayerVersion, listLayerVersions } from '../../history/aws';
+import { planPrune, stackLayerNames } from '../../history/prune-plan';
+import { usage } from '../../project/errors';
+import { Command, writeJson } from '../command';
+import { loadStackHistory } from './stack-history';
+
+export const layersPruneCommand: Command = {
+  name: 'layers:prune',
+  summary: 'List (and with --apply delete) old layer versions nothing uses or could roll back to',
+  usage: 'npm run layers:prune -- <stack> --keep <n> [--apply] [--json]',
+  help: `Deployments keep every layer version they replace (skip_destroy), so each stays a
+way back. This lists the versions of the stack's layers that are beyond the newest
+<n>, attached to no function, and referenced by no retained state version; only
+those may be deleted, and only with --apply. Every version that stays says why.
+
+Options:
+  --keep <n>  how many of each layer's newest versions to keep regardless (required)
+  --apply     delete the listed versions (without it, a dry run)
+  --json      print the decisions as JSON on stdout
+  --no-color  no colour (NO_COLOR is honoured too)
+  -h, --help  this help`,
+  options: { keep: { type: 'string' }, apply: { type: 'boolean' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run(values, positionals, { env, err, out }) {
+    const keepRaw = values['keep'];
+    if (keepRaw === undefined || !/^\d+$/.test(String(keepRaw))) throw usage('Say how many versions to keep with --keep <n> (a whole number).', 'layers:prune');
+    const { env: environment, clients, history } = await loadStackHistory(positionals[0], 'layers:prune', env);
+    const functionName = functionNameOf(environment);
+    const names = stackLayerNames(history);
+    const versions = (await Promise.all(names.map((name) => listLayerVersions(clients, name)))).flat();
+    const decisions = planPrune({ versions, attached: await attachedLayers(clients, functionName), functionName, history, keep: Number(keepRaw) });
+    const doomed = decisions.filter((decision) => decision.action === 'delete');
+    for (const decision of decisions) {
+      const mark = decision.action === 'delete' ? err.red(values['apply'] ? 'delete' : 'would delete') : err.green('keep');
+      err.line(`  ${mark} ${decision.layerName}:${decision.version}${decision.reasons.length ? `  (${decision.reasons.join('; ')})` : ''}`);
+    }
+    if (values['apply']) {
+      for (const decision of doomed) await deleteLayerVersion(clients, decision);
+      err.line(`Deleted ${doomed.length} layer version(s).`);
+    } else {
+      err.line(`Dry run: ${doomed.length} layer version(s) would be deleted. Add --apply to delete them.`);
+    }
+    if (values['json']) writeJson(out, { stack: environment.stackName, applied: Boolean(values['apply']), decisions });
+    return 0;
+  },
+};

@@ -1,0 +1,29 @@
+import { gatherConfigSources } from '../../config/config-sources';
+import { EnvironmentConfig } from '../../config/environments';
+import { loadConfig } from '../../config/load-config';
+import { AwsClients, awsClients, stateVersions } from '../../history/aws';
+import { Deployment, deploymentsFrom } from '../../history/deployments';
+import { usage } from '../../project/errors';
+import { PROJECT_ROOT } from '../../project/paths';
+
+export interface StackHistory {
+  readonly env: EnvironmentConfig;
+  readonly clients: AwsClients;
+  readonly history: Deployment[];
+}
+
+/** The environment behind a stack name, its AWS clients and its deployments, newest first. */
+export async function loadStackHistory(stack: string | undefined, command: string, env: NodeJS.ProcessEnv): Promise<StackHistory> {
+  const config = loadConfig(gatherConfigSources(PROJECT_ROOT, env));
+  const names = config.environments.map((environment) => environment.stackName);
+  if (!stack) throw usage(`Name a stack: ${names.join(', ')}.`, command);
+  const environment = config.environments.find((candidate) => candidate.stackName === stack);
+  if (!environment) throw usage(`There is no stack "${stack}"; stacks are ${names.join(', ')}.`, command);
+  const clients = awsClients(environment.region);
+  const history = deploymentsFrom(await stateVersions(clients, environment.stateBucket, environment.stateKey));
+  return { env: environment, clients, history };
+}
+
+export function shortHash(value: string | undefined, length = 12): string {
+  return value ? value.slice(0, length) : '-';
+}

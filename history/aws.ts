@@ -1,0 +1,133 @@
+import {
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  DeleteLayerVersionCommand,
+  GetFunctionConfigurationCommand,
+  GetLayerVersionCommand,
+  LambdaClient,
+  ListLayerVersionsCommand,
+} from '@aws-sdk/client-lambda';
+import { UserError } from '../project/errors';
+import { StateVersion } from './deployments';
+import { LayerVersionRef } from './prune-plan';
+import { StateFormatError, parseLayerArn, readDeploymentState } from './terraform-state';
+
+/**
+ * Thin calls to S3 and Lambda with the AWS SDK for JavaScript v3. Endpoint,
+ * region and credentials come from the SDK's usual chain (AWS_ENDPOINT_URL,
+ * AWS_REGION, profiles, roles), so any S3- and Lambda-compatible endpoint works.
+ */
+export interface AwsClients {
+  readonly s3: S3Client;
+  readonly lambda: LambdaClient;
+}
+
+export function awsClients(region: string): AwsClients {
+  // Path-style addressing works with every S3-compatible endpoint, AWS included.
+  const forcePathStyle = Boolean(process.env['AWS_ENDPOINT_URL'] || process.env['AWS_ENDPOINT_URL_S3']);
+  return { s3: new S3Client({ region, forcePathStyle }), lambda: new LambdaClient({ region }) };
+}
+
+function awsError(error: unknown): { name: string; message: string } {
+  return { name: (error as { name?: string }).name ?? 'Error', message: (error as Error).message };
+}
+
+/** Every stored version of a stack's state object; refuses when the bucket keeps no history. */
+export async function stateVersions(clients: AwsClients, bucket: string, key: string): Promise<StateVersion[]> {
+  let status: string | undefined;
+  try {
+    status = (await clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
+  } catch (error) {
+    const { name, message } = awsError(error);
+    if (name === 'NoSuchBucket') throw new UserError('STATE_BUCKET_MISSING', `The state bucket ${bucket} does not exist; check STATE_BUCKET or stateBucket in cdktf.json.`);
+    throw new UserError('STATE_BUCKET_UNREADABLE', `Cannot read the state bucket ${bucket} (${name}: ${message}). Check the credentials and AWS_REGION.`);
+  }
+  if (status !== 'Enabled') {
+    throw new UserError(
+      'STATE_VERSIONING_OFF',
+      `History needs versioning on the state bucket ${bucket}, and it is ${status ? status.toLowerCase() : 'off'}: without it every deploy overwrites the last. ` +
+        `Turn it on with \`aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled\` ` +
+        '(the bootstrap stack does); history starts from the next deploy.',
+    );
+  }
+  const listed: { versionId: string; lastModified: string }[] = [];
+  let keyMarker: string | undefined;
+  let versionMarker: string | undefined;
+  do {
+    const page = await clients.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
+    for (const version of page.Versions ?? []) {
+      if (version.Key === key && version.VersionId) listed.push({ versionId: version.VersionId, lastModified: (version.LastModified ?? new Date(0)).toISOString() });
+    }
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+  const versions: StateVersion[] = [];
+  for (const version of listed) {
+    const object = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: version.versionId }));
+    const text = await object.Body!.transformToString('utf8');
+    try {
+      versions.push({ ...version, state: readDeploymentState(text) });
+    } catch (error) {
+      if (!(error instanceof StateFormatError)) throw error;
+    }
+  }
+  return versions;
+}
+
+/** Whether a layer version still exists in Lambda. */
+export async function layerVersionExists(clients: AwsClients, arn: string): Promise<boolean> {
+  const parsed = parseLayerArn(arn);
+  if (!parsed) return false;
+  try {
+    await clients.lambda.send(new GetLayerVersionCommand({ LayerName: parsed.name, VersionNumber: parsed.version }));
+    return true;
+  } catch (error) {
+    if (awsError(error).name === 'ResourceNotFoundException') return false;
+    throw error;
+  }
+}
+
+/** Whether an object version (the kept function code) is still in the artifact bucket. */
+export async function objectVersionExists(clients: AwsClients, bucket: string, key: string, version?: string): Promise<boolean> {
+  try {
+    await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: version }));
+    return true;
+  } catch (error) {
+    const { name } = awsError(error);
+    if (name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NoSuchBucket') return false;
+    throw error;
+  }
+}
+
+export async function listLayerVersions(clients: AwsClients, layerName: string): Promise<LayerVersionRef[]> {
+  const versions: LayerVersionRef[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await clients.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, Marker: marker }));
+    for (const version of page.LayerVersions ?? []) {
+      if (version.LayerVersionArn && version.Version !== undefined) versions.push({ arn: version.LayerVersionArn, layerName, version: version.Version });
+    }
+    marker = page.NextMarker;
+  } while (marker);
+  return versions;
+}
+
+/** The layer ARNs a function has attached now; none when the function does not exist. */
+export async function attachedLayers(clients: AwsClients, functionName: string): Promise<string[]> {
+  try {
+    const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    return (config.Layers ?? []).map((layer) => layer.Arn!).filter(Boolean);
+  } catch (error) {
+    if (awsError(error).name === 'ResourceNotFoundException') return [];
+    throw error;
+  }
+}
+
+export async function deleteLayerVersion(clients: AwsClients, version: LayerVersionRef): Promise<void> {
+  await clients.lambda.send(new DeleteLayerVersionCommand({ LayerName: version.layerName, VersionNumber: version.version }));
+}

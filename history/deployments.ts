@@ -1,0 +1,82 @@
+import { DeploymentState } from './terraform-state';
+import { UserError } from '../project/errors';
+
+/** One deployment of a stack: a state version in the versioned state bucket. */
+export interface Deployment extends DeploymentState {
+  /** When the state version was written. */
+  readonly time: string;
+  /** The S3 version id of the state object. */
+  readonly stateVersionId: string;
+}
+
+export interface StateVersion {
+  readonly versionId: string;
+  readonly lastModified: string;
+  readonly state: DeploymentState;
+}
+
+/**
+ * Every deployment, newest first. Terraform writes state more than once per apply,
+ * each time with a higher serial; one serial appears once (its newest write).
+ */
+export function deploymentsFrom(versions: readonly StateVersion[]): Deployment[] {
+  const bySerial = new Map<number, Deployment>();
+  const newestFirst = [...versions].sort((a, b) => (a.lastModified < b.lastModified ? 1 : a.lastModified > b.lastModified ? -1 : 0));
+  for (const version of newestFirst) {
+    if (bySerial.has(version.state.serial)) continue;
+    bySerial.set(version.state.serial, { ...version.state, time: version.lastModified, stateVersionId: version.versionId });
+  }
+  return [...bySerial.values()].sort((a, b) => b.serial - a.serial);
+}
+
+export interface TargetChoice {
+  /** A serial from the history. */
+  readonly to?: number;
+  /** How many deployments back from the newest (1 = the one before it). */
+  readonly steps?: number;
+}
+
+/** The deployment to roll back to; the message lists the serials there are when the choice is not one of them. */
+export function rollbackTarget(history: readonly Deployment[], choice: TargetChoice): { current: Deployment; target: Deployment } {
+  const [current] = history;
+  if (!current) throw new UserError('HISTORY_EMPTY', 'The stack has no deployment in its state history yet; there is nothing to roll back to.');
+  const serials = history.map((deployment) => deployment.serial).join(', ');
+  if ((choice.to === undefined) === (choice.steps === undefined)) {
+    throw new UserError('USAGE', 'Give either --to <serial> or --steps <n>. See npm run rollback -- --help.');
+  }
+  let target: Deployment | undefined;
+  if (choice.to !== undefined) {
+    target = history.find((deployment) => deployment.serial === choice.to);
+    if (!target) throw new UserError('ROLLBACK_TARGET_UNKNOWN', `Serial ${choice.to} is not in the history of this stack; its serials are ${serials}.`);
+  } else {
+    const steps = choice.steps!;
+    if (!Number.isInteger(steps) || steps < 1) throw new UserError('USAGE', `--steps takes a whole number of deployments, at least 1, got ${steps}.`);
+    target = history[steps];
+    if (!target) {
+      throw new UserError('ROLLBACK_TARGET_UNKNOWN', `The history holds ${history.length} deployment(s) (serials ${serials}); ${steps} step(s) back is beyond it.`);
+    }
+  }
+  if (target.serial === current.serial) {
+    throw new UserError('ROLLBACK_TARGET_CURRENT', `Serial ${target.serial} is the current deployment; choose an earlier one (serials ${serials}).`);
+  }
+  return { current, target };
+}
+
+/** What a rollback from `current` to `target` changes, in the user's terms. */
+export function rollbackChanges(current: Deployment, target: Deployment): string[] {
+  const changes: string[] = [];
+  const now = current.function;
+  const then = target.function;
+  if (!now || !then) return ['the function is missing from one of the two states; nothing can be compared'];
+  if (JSON.stringify(now.layers) === JSON.stringify(then.layers)) {
+    changes.push('layers: unchanged');
+  } else {
+    const removed = now.layers.filter((arn) => !then.layers.includes(arn));
+    const added = then.layers.filter((arn) => !now.layers.includes(arn));
+    for (const arn of added) changes.push(`layer ${arn} is attached again`);
+    for (const arn of removed) changes.push(`layer ${arn} is detached (its version stays in Lambda)`);
+  }
+  changes.push(now.codeHash === then.codeHash ? 'function code: unchanged' : `function code: ${now.codeHash} → ${then.codeHash}`);
+  if (current.commit !== target.commit) changes.push(`deployed commit: ${current.commit ?? 'unknown'} → ${target.commit ?? 'unknown'}`);
+  return changes;
+}

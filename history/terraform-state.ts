@@ -1,0 +1,99 @@
+/**
+ * What one Terraform state (format version 4) says about a deployment, found by
+ * resource type, never by logical name: the layer versions, the function's code
+ * and layers, and the commit the deploy came from.
+ */
+
+type Json = Record<string, unknown>;
+
+export interface DeployedLayer {
+  /** The layer version ARN, e.g. arn:aws:lambda:...:layer:<name>:<version>. */
+  readonly arn: string;
+  readonly layerName: string;
+  readonly version: number;
+  /** The content hash from the description the stacks write, when present. */
+  readonly contentHash?: string;
+}
+
+export interface DeployedFunction {
+  readonly functionName: string;
+  /** Layer ARNs attached, in order (managed layers included). */
+  readonly layers: readonly string[];
+  /** source_code_hash: base64 sha256 of the code zip. */
+  readonly codeHash: string;
+  /** Where the code came from when it went through the artifact bucket. */
+  readonly s3?: { readonly bucket: string; readonly key: string; readonly version?: string };
+}
+
+export interface DeploymentState {
+  readonly serial: number;
+  readonly lineage: string;
+  readonly terraformVersion: string;
+  /** The commit the deploy recorded (output deployed_commit), when it did. */
+  readonly commit?: string;
+  readonly layers: readonly DeployedLayer[];
+  readonly function?: DeployedFunction;
+}
+
+export class StateFormatError extends Error {}
+
+function instancesOf(state: Json, type: string): Json[] {
+  const resources = Array.isArray(state['resources']) ? (state['resources'] as Json[]) : [];
+  return resources
+    .filter((resource) => resource['mode'] === 'managed' && resource['type'] === type)
+    .flatMap((resource) => (Array.isArray(resource['instances']) ? (resource['instances'] as Json[]) : []))
+    .map((instance) => (instance['attributes'] ?? {}) as Json);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Layer name and version from a layer version ARN. */
+export function parseLayerArn(arn: string): { name: string; version: number } | undefined {
+  const match = /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:layer:([\w-]+):(\d+)$/.exec(arn);
+  return match ? { name: match[1]!, version: Number(match[2]) } : undefined;
+}
+
+/** Reads a state file's JSON; throws StateFormatError for anything that is not state format 4. */
+export function readDeploymentState(text_: string): DeploymentState {
+  let state: Json;
+  try {
+    state = JSON.parse(text_) as Json;
+  } catch (error) {
+    throw new StateFormatError(`not JSON (${(error as Error).message})`);
+  }
+  if (state['version'] !== 4 || typeof state['serial'] !== 'number') {
+    throw new StateFormatError(`not a Terraform state of format version 4 (version ${JSON.stringify(state['version'])})`);
+  }
+  const layers: DeployedLayer[] = instancesOf(state, 'aws_lambda_layer_version').flatMap((attributes) => {
+    const arn = text(attributes['arn']);
+    const parsed = arn ? parseLayerArn(arn) : undefined;
+    if (!arn || !parsed) return [];
+    const contentHash = /^content ([0-9a-f]{8,64})\b/.exec(String(attributes['description'] ?? ''))?.[1];
+    return [{ arn, layerName: text(attributes['layer_name']) ?? parsed.name, version: parsed.version, ...(contentHash ? { contentHash } : {}) }];
+  });
+  const [fn] = instancesOf(state, 'aws_lambda_function');
+  const outputs = (state['outputs'] ?? {}) as Record<string, { value?: unknown }>;
+  const commit = text(outputs['deployed_commit']?.value);
+  let deployedFunction: DeployedFunction | undefined;
+  if (fn) {
+    const bucket = text(fn['s3_bucket']);
+    const key = text(fn['s3_key']);
+    const version = text(fn['s3_object_version']);
+    deployedFunction = {
+      functionName: String(fn['function_name'] ?? ''),
+      layers: Array.isArray(fn['layers']) ? (fn['layers'] as unknown[]).map(String) : [],
+      codeHash: String(fn['source_code_hash'] ?? fn['code_sha256'] ?? ''),
+      ...(bucket && key ? { s3: { bucket, key, ...(version ? { version } : {}) } } : {}),
+    };
+  }
+  return {
+    serial: state['serial'] as number,
+    lineage: String(state['lineage'] ?? ''),
+    terraformVersion: String(state['terraform_version'] ?? ''),
+    ...(commit ? { commit } : {}),
+    layers,
+    ...(deployedFunction ? { function: deployedFunction } : {}),
+  };
+}
