@@ -1,13 +1,22 @@
-import { cliEnv, runCli } from './support/processes';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { COMMANDS } from '../cli/main';
+import { PROJECT_ROOT, cliEnv, runCli } from './support/processes';
 
 const ESC = '\u001b[';
 
 describe('the project CLI', () => {
-  it.each(['build', 'synth', 'start', 'check:layers'])('explains %s with --help', async (command) => {
+  it.each(COMMANDS.map((command) => command.name))('explains %s with --help', async (command) => {
     const result = await runCli([command, '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: npm (run )?(build|synth|start|check:layers)/);
+    expect(result.stdout.startsWith(`Usage: npm ${command === 'start' ? 'start' : `run ${command === 'ci:config' ? '--silent ci:config' : command}`}`)).toBe(true);
     expect(result.stdout).toContain('--no-color');
+    expect(result.stdout).toContain('-h, --help');
+  });
+
+  it('has an npm script for every command', () => {
+    const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const command of COMMANDS) expect(scripts[command.name]).toBe(`node --import tsx cli/main.ts ${command.name}`);
   });
 
   it('lists the commands and exits 2 for an unknown one', async () => {

@@ -78,9 +78,9 @@ describe('deploy workflows', () => {
     expect(stack['jobs'].deploy.concurrency).toEqual({ group: 'deploy-${{ inputs.stack }}', 'cancel-in-progress': false });
   });
 
-  it('builds, plans and applies in one job, then runs the seed\'s success check', () => {
+  it('builds, plans and applies in one job, then verifies the deployment with the seed\'s checks', () => {
     const runs = (stack['jobs'].deploy.steps as Json[]).map((step) => step.run ?? step.uses).join('\n');
-    const order = ['npm run synth', 'plan -input=false', 'apply -input=false -lock-timeout=10m plan.tfplan', 'npm run --silent check:api'].map((needle) => runs.indexOf(needle));
+    const order = ['npm run synth', 'plan -input=false', 'apply -input=false -lock-timeout=10m plan.tfplan', 'npm run --silent verify -- "$STACK"'].map((needle) => runs.indexOf(needle));
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(stack['permissions']).toEqual({ contents: 'read', 'id-token': 'write' });

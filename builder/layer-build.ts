@@ -13,6 +13,9 @@ import { estimateZipBytes } from './zip-size';
 /** The build record kept beside each built tree; the manifest collects them. */
 export const LAYER_RECORD_FILE = 'layer.json';
 
+/** The record of the build before this one, for "what changed since the previous build". */
+export const PREVIOUS_RECORD_FILE = 'previous.json';
+
 export interface LayerBuildOptions {
   readonly buildDir: string;
   readonly env: NodeJS.ProcessEnv;
@@ -44,7 +47,7 @@ export function layerVariantDir(buildDir: string, target: LayerTarget): string {
   return path.join(buildDir, 'layers', target.layer, target.id.slice(target.layer.length + 1));
 }
 
-function readRecord(file: string): LayerArtifact | undefined {
+export function readRecord(file: string): LayerArtifact | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as LayerArtifact;
   } catch {
@@ -115,6 +118,7 @@ export async function buildLayer(
       tool: installer.tool,
     };
     writeFileAtomic(path.join(staging, LAYER_RECORD_FILE), `${JSON.stringify(artifact, null, 2)}\n`);
+    if (previous) writeFileAtomic(path.join(staging, PREVIOUS_RECORD_FILE), `${JSON.stringify(previous, null, 2)}\n`);
     replaceDirectory(staging, variantDir);
     return { artifact, cached: false, reason };
   } finally {

@@ -11,9 +11,11 @@ import { historyCommand } from './commands/history';
 import { rollbackCommand } from './commands/rollback';
 import { layersPruneCommand } from './commands/layers-prune';
 import { deployCommand } from './commands/deploy';
+import { verifyCommand } from './commands/verify';
+import { layersInspectCommand } from './commands/layers-inspect';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, historyCommand, rollbackCommand, layersPruneCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, historyCommand, rollbackCommand, layersPruneCommand, verifyCommand, layersInspectCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -136,6 +136,11 @@ export function deployRoleStatements(scope: CiScope): Statement[] {
     },
     { sid: 'ApiAccessLogDelivery', actions: [...UNSCOPED_ACTIONS], resources: ['*'] },
     {
+      sid: 'ReadFunctionLogsForVerify',
+      actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+      resources: [a.logGroups[0]!, `${a.logGroups[0]!}:*`],
+    },
+    {
       sid: 'ManageTables',
       actions: [...READ.dynamodb, 'dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:UpdateTimeToLive', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
       resources: [a.tables],

@@ -15,7 +15,7 @@ import {
 import { UserError } from '../project/errors';
 import { StateVersion } from './deployments';
 import { LayerVersionRef } from './prune-plan';
-import { StateFormatError, parseLayerArn, readDeploymentState } from './terraform-state';
+import { DeploymentState, StateFormatError, parseLayerArn, readDeploymentState } from './terraform-state';
 
 /**
  * Thin calls to S3 and Lambda with the AWS SDK for JavaScript v3. Endpoint,
@@ -130,4 +130,64 @@ export async function attachedLayers(clients: AwsClients, functionName: string):
 
 export async function deleteLayerVersion(clients: AwsClients, version: LayerVersionRef): Promise<void> {
   await clients.lambda.send(new DeleteLayerVersionCommand({ LayerName: version.layerName, VersionNumber: version.version }));
+}
+
+/** The stack's current state (the newest version of its state object). */
+export async function currentState(clients: AwsClients, bucket: string, key: string): Promise<DeploymentState> {
+  let text: string;
+  try {
+    const object = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    text = await object.Body!.transformToString('utf8');
+  } catch (error) {
+    const { name, message } = awsError(error);
+    if (name === 'NoSuchKey' || name === 'NoSuchBucket') {
+      throw new UserError('STATE_MISSING', `There is no state at s3://${bucket}/${key}: the stack has not been deployed (or STATE_BUCKET points elsewhere).`);
+    }
+    throw new UserError('STATE_UNREADABLE', `Cannot read s3://${bucket}/${key} (${name}: ${message}).`);
+  }
+  try {
+    return readDeploymentState(text);
+  } catch (error) {
+    throw new UserError('STATE_UNREADABLE', `s3://${bucket}/${key} is ${(error as Error).message}.`);
+  }
+}
+
+export interface LiveLayerVersion {
+  readonly codeSha256?: string;
+  readonly location?: string;
+  readonly compatibleRuntimes: readonly string[];
+  readonly compatibleArchitectures: readonly string[];
+}
+
+/** A layer version as Lambda describes it; undefined when it does not exist. */
+export async function describeLayerVersion(clients: AwsClients, arn: string): Promise<LiveLayerVersion | undefined> {
+  const parsed = parseLayerArn(arn);
+  if (!parsed) return undefined;
+  try {
+    const version = await clients.lambda.send(new GetLayerVersionCommand({ LayerName: arn.replace(/:\d+$/, ''), VersionNumber: parsed.version }));
+    return {
+      ...(version.Content?.CodeSha256 ? { codeSha256: version.Content.CodeSha256 } : {}),
+      ...(version.Content?.Location ? { location: version.Content.Location } : {}),
+      compatibleRuntimes: version.CompatibleRuntimes ?? [],
+      compatibleArchitectures: version.CompatibleArchitectures ?? [],
+    };
+  } catch (error) {
+    if (awsError(error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/** The function as Lambda runs it; undefined when it does not exist. */
+export async function describeFunction(clients: AwsClients, functionName: string): Promise<{ layers: string[]; runtime: string; architectures: string[] } | undefined> {
+  try {
+    const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    return {
+      layers: (config.Layers ?? []).map((layer) => layer.Arn!).filter(Boolean),
+      runtime: config.Runtime ?? '',
+      architectures: config.Architectures ?? ['x86_64'],
+    };
+  } catch (error) {
+    if (awsError(error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
 }

@@ -23,10 +23,14 @@ export interface DeployedFunction {
   readonly codeHash: string;
   /** Where the code came from when it went through the artifact bucket. */
   readonly s3?: { readonly bucket: string; readonly key: string; readonly version?: string };
+  readonly runtime?: string;
+  readonly architectures?: readonly string[];
 }
 
 export interface DeploymentState {
   readonly serial: number;
+  /** The stack's outputs, by name (api_url, function_name, ...). */
+  readonly outputs?: Readonly<Record<string, unknown>>;
   readonly lineage: string;
   readonly terraformVersion: string;
   /** The commit the deploy recorded (output deployed_commit), when it did. */
@@ -85,11 +89,15 @@ export function readDeploymentState(text_: string): DeploymentState {
       functionName: String(fn['function_name'] ?? ''),
       layers: Array.isArray(fn['layers']) ? (fn['layers'] as unknown[]).map(String) : [],
       codeHash: String(fn['source_code_hash'] ?? fn['code_sha256'] ?? ''),
+      ...(text(fn['runtime']) ? { runtime: text(fn['runtime'])! } : {}),
+      ...(Array.isArray(fn['architectures']) ? { architectures: (fn['architectures'] as unknown[]).map(String) } : {}),
       ...(bucket && key ? { s3: { bucket, key, ...(version ? { version } : {}) } } : {}),
     };
   }
+  const outputValues = Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output?.value]));
   return {
     serial: state['serial'] as number,
+    outputs: outputValues,
     lineage: String(state['lineage'] ?? ''),
     terraformVersion: String(state['terraform_version'] ?? ''),
     ...(commit ? { commit } : {}),

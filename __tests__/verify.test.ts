@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { readManifest } from '../builder/manifest';
+import { judgeDeployment, missingModulesIn, DeployedStackFacts } from '../verification/deployment-check';
+import { expectedEntries, layerContent } from '../verification/gather';
+import { zipEntryNames } from '../verification/zip-entries';
+import { MotoServer, startMoto } from './support/moto';
+import { LocalServer, PROJECT_ROOT, cliEnv, makeTempDir, runCli, startLocalServer } from './support/processes';
+import { zipFolder } from './support/zip';
+
+const REGION = 'ap-northeast-1';
+const STATE_BUCKET = 'verify-test-state';
+const STACK = 'api-staging';
+const STATE_KEY = 'multicloud-auto-deploy/staging/terraform.tfstate';
+const LAYER = 'multicloud-auto-deploy-staging-dependencies';
+const FUNCTION = 'multicloud-auto-deploy-staging-api';
+const ROLE = 'arn:aws:iam::123456789012:role/verify-test';
+
+const manifest = readManifest(path.join(PROJECT_ROOT, '.build'));
+const nodeLayer = manifest.layers.find((layer) => layer.id === 'dependencies/nodejs-x86_64')!;
+const treeDir = path.join(PROJECT_ROOT, '.build', nodeLayer.treeDir);
+
+let moto: MotoServer;
+let lambda: LambdaClient;
+let s3: S3Client;
+let logs: CloudWatchLogsClient;
+let outdir: string;
+let archive: Buffer;
+
+function state(apiUrl: string, layers: string[]): string {
+  return JSON.stringify({
+    version: 4,
+    terraform_version: '1.11.4',
+    serial: 7,
+    lineage: 'verify',
+    outputs: { api_url: { value: apiUrl, type: 'string' }, function_name: { value: FUNCTION, type: 'string' } },
+    resources: [
+      {
+        mode: 'managed',
+        type: 'aws_lambda_function',
+        name: 'fn',
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [{ schema_version: 0, attributes: { function_name: FUNCTION, layers, runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
+      },
+    ],
+  });
+}
+
+async function publish(architectures: ('x86_64' | 'arm64')[]): Promise<string> {
+  const published = await lambda.send(
+    new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: archive }, CompatibleRuntimes: ['nodejs24.x'], CompatibleArchitectures: architectures }),
+  );
+  return published.LayerVersionArn!;
+}
+
+async function deployed(apiUrl: string, stateLayers: string[], liveLayers: string[]): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: state(apiUrl, stateLayers) }));
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: FUNCTION, Layers: liveLayers }));
+}
+
+async function verify(): Promise<{ code: number; stdout: string; stderr: string; report: { ok: boolean; causes: { cause: string; evidence: string }[]; checks: { name: string; ok: boolean; detail: string }[]; logs: string[] } }> {
+  const result = await runCli(['verify', STACK, '--json'], { env: cliEnv({ ...moto.env, STATE_BUCKET, CDKTF_OUTDIR: outdir }) });
+  return { ...result, report: JSON.parse(result.stdout) };
+}
+
+beforeAll(async () => {
+  moto = await startMoto(REGION);
+  const sdk = { region: REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  s3 = new S3Client(sdk);
+  lambda = new LambdaClient(sdk);
+  logs = new CloudWatchLogsClient(sdk);
+  await s3.send(new CreateBucketCommand({ Bucket: STATE_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: STATE_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
+  await new IAMClient(sdk).send(new CreateRoleCommand({ RoleName: 'verify-test', AssumeRolePolicyDocument: '{}' }));
+  // The archive this "deploy" built, where the synthesised stack keeps it.
+  outdir = makeTempDir('verify-out');
+  fs.mkdirSync(path.join(outdir, 'stacks', STACK, 'archives'), { recursive: true });
+  const zip = path.join(outdir, 'stacks', STACK, 'archives', 'layer-dependencies.zip');
+  zipFolder(treeDir, zip);
+  archive = fs.readFileSync(zip);
+  await lambda.send(
+    new CreateFunctionCommand({ FunctionName: FUNCTION, Runtime: 'nodejs24.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: archive }, Architectures: ['x86_64'] }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+describe('npm run verify, against moto and the local API', () => {
+  let server: LocalServer;
+
+  beforeAll(async () => {
+    server = await startLocalServer(['--env', 'staging']);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('passes when the layers in the state are attached, are the built archive, and the API answers', async () => {
+    const arn = await publish(['x86_64']);
+    await deployed(server.url, [arn], [arn]);
+    const { code, report, stderr } = await verify();
+    expect(report.causes).toEqual([]);
+    expect(code).toBe(0);
+    const names = report.checks.map((check) => `${check.ok ? 'ok' : 'FAIL'} ${check.name}`);
+    expect(names).toEqual([
+      'ok layers attached',
+      `ok layer ${LAYER}:${arn.split(':').pop()} content`,
+      `ok layer ${LAYER}:${arn.split(':').pop()} packages`,
+      'ok API health',
+      'ok API list',
+      'ok API create',
+      'ok API list-after-create',
+    ]);
+    expect(report.checks[2]?.detail).toMatch(/^not checked: Lambda gave no downloadable location/);
+    expect(stderr).toContain('✓ layers attached');
+  });
+
+  it('names a layer that is not attached', async () => {
+    const arn = await publish(['x86_64']);
+    await deployed(server.url, [arn], []);
+    const { code, report } = await verify();
+    expect(code).toBe(1);
+    expect(report.causes).toContainEqual({ cause: 'layer not attached', evidence: `not attached: ${LAYER}:${arn.split(':').pop()}` });
+  });
+
+  it('names a layer built for another architecture, and a layer that is not this deploy\'s archive', async () => {
+    const arn = await publish(['arm64']);
+    await deployed(server.url, [arn], [arn]);
+    const { code, report } = await verify();
+    expect(code).toBe(1);
+    expect(report.causes.map((c) => c.cause)).toEqual(['architecture or runtime mismatch']);
+    fs.writeFileSync(path.join(outdir, 'stacks', STACK, 'archives', 'layer-dependencies.zip'), 'another build');
+    try {
+      const other = await verify();
+      expect(other.report.checks.find((check) => check.name.endsWith(' content'))).toMatchObject({ ok: false, detail: expect.stringContaining('but this deploy built') });
+    } finally {
+      fs.writeFileSync(path.join(outdir, 'stacks', STACK, 'archives', 'layer-dependencies.zip'), archive);
+    }
+  });
+
+  it('names an API that does not answer', async () => {
+    const arn = await publish(['x86_64']);
+    await deployed('http://127.0.0.1:9', [arn], [arn]);
+    const { code, report } = await verify();
+    expect(code).toBe(1);
+    expect(report.causes).toEqual([{ cause: 'API not reachable', evidence: expect.stringMatching(/HTTP 0 no answer/) }]);
+  });
+});
+
+describe('npm run verify when a package is missing from the layer', () => {
+  it('prints the function\'s latest log events and names the missing module', async () => {
+    const buildDir = path.join(makeTempDir('verify-incident'), 'build');
+    fs.cpSync(path.join(PROJECT_ROOT, '.build'), buildDir, { recursive: true, filter: (source) => source !== path.join(PROJECT_ROOT, '.build', 'cache') });
+    fs.rmSync(path.join(buildDir, nodeLayer.treeDir, 'nodejs', 'node_modules', 'hono'), { recursive: true });
+    const broken = await startLocalServer(['--env', 'staging', '--build-dir', buildDir]);
+    try {
+      const arn = await publish(['x86_64']);
+      await deployed(broken.url, [arn], [arn]);
+      const group = `/aws/lambda/${FUNCTION}`;
+      await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+      await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: '2026/11/25/[$LATEST]abc' }));
+      await logs.send(
+        new PutLogEventsCommand({
+          logGroupName: group,
+          logStreamName: '2026/11/25/[$LATEST]abc',
+          logEvents: [
+            { timestamp: Date.now() - 1000, message: 'INIT_START Runtime Version: nodejs:24.v12' },
+            { timestamp: Date.now(), message: "ERROR Uncaught Exception {\"errorType\":\"Runtime.ImportModuleError\",\"errorMessage\":\"Error: Cannot find package 'hono' imported from /var/task/index.mjs\"}" },
+          ],
+        }),
+      );
+      const { code, report, stderr } = await verify();
+      expect(code).toBe(1);
+      expect(report.checks.find((check) => check.name === 'API health')).toMatchObject({ ok: false, detail: expect.stringContaining('HTTP 500') });
+      expect(report.causes).toContainEqual({ cause: 'package missing from a layer', evidence: 'the function log says it cannot import hono' });
+      expect(stderr).toContain(`Latest log events of /aws/lambda/${FUNCTION}:`);
+      expect(stderr).toContain("Cannot find package 'hono'");
+    } finally {
+      await broken.stop();
+    }
+  });
+});
+
+describe('the layer download path (where moto serves no content)', () => {
+  it('lists a downloaded layer zip and finds a package the build put in it missing', async () => {
+    const full = path.join(makeTempDir('zips'), 'full.zip');
+    const partial = path.join(path.dirname(full), 'partial.zip');
+    zipFolder(treeDir, full);
+    zipFolder(treeDir, partial, ['nodejs/node_modules/hono/']);
+    const server = http.createServer((req, res) => {
+      const file = req.url === '/full.zip' ? full : req.url === '/partial.zip' ? partial : undefined;
+      if (!file) {
+        res.writeHead(403);
+        res.end('AccessDenied');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/zip' });
+      res.end(fs.readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const good = await layerContent(`${base}/full.zip`);
+      const missing = await layerContent(`${base}/partial.zip`);
+      expect(await layerContent(`${base}/expired`)).toEqual({ unavailable: 'downloading the layer answered HTTP 403' });
+      expect(await layerContent('s3://')).toEqual({ unavailable: 'Lambda gave no downloadable location (s3://)' });
+      const facts = (content: typeof good): DeployedStackFacts => ({
+        stack: STACK,
+        functionName: FUNCTION,
+        desired: { layers: ['arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1'] },
+        live: { layers: ['arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1'], runtime: 'nodejs24.x', architectures: ['x86_64'] },
+        layers: [{ arn: 'arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1', own: true, exists: true, content, expected: expectedEntries(nodeLayer) }],
+        api: [],
+        logs: [],
+      });
+      expect(judgeDeployment(facts(good)).checks[1]).toEqual({ name: 'layer x:1 packages', ok: true, detail: `all ${nodeLayer.packages.length} packages of the build are in the zip` });
+      expect(judgeDeployment(facts(missing)).causes).toEqual([{ cause: 'package missing from a layer', evidence: 'x:1 lacks hono@4.13.19' }]);
+      expect(zipEntryNames(fs.readFileSync(full))).toContain('nodejs/node_modules/hono/package.json');
+      expect(createHash('sha256').update(fs.readFileSync(full)).digest('base64')).toMatch(/=$/);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('names a missing function, and platform errors in the log', () => {
+    const verdict = judgeDeployment({
+      stack: STACK,
+      functionName: FUNCTION,
+      desired: { layers: [] },
+      layers: [],
+      api: [],
+      logs: ['Error: /opt/nodejs/node_modules/sharp/build/Release/sharp.node: invalid ELF header'],
+    });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.causes.map((c) => c.cause)).toEqual(['function missing', 'architecture or runtime mismatch']);
+  });
+
+  it('reads import errors of both runtimes from log lines', () => {
+    expect(missingModulesIn(["Error: Cannot find module 'zod'", "Runtime.ImportModuleError: Unable to import module 'main': No module named 'mangum'"])).toEqual(['zod', 'mangum']);
+  });
+});

@@ -1,0 +1,143 @@
+import { StepResult } from './api-check';
+
+/**
+ * The seed's troubleshooting runbook as judgments: are the layers the state says
+ * attached, is each one the archive this deploy built, does it hold every package
+ * the build put in it, does the API answer, and if not, what is the likely cause.
+ */
+
+export interface LayerFacts {
+  readonly arn: string;
+  /** The project's own layer (false for a managed one such as Powertools). */
+  readonly own: boolean;
+  readonly exists: boolean;
+  /** CodeSha256 Lambda reports. */
+  readonly codeSha256?: string;
+  /** sha256 (base64) of the archive this deploy built, when it is on disk. */
+  readonly builtSha256?: string;
+  readonly compatibleRuntimes?: readonly string[];
+  readonly compatibleArchitectures?: readonly string[];
+  /** The zip's file names, or why they could not be read. */
+  readonly content?: { readonly entries: readonly string[] } | { readonly unavailable: string };
+  /** Files that must be in the zip, one per package the build manifest lists. */
+  readonly expected?: readonly { readonly pkg: string; readonly entry: string }[];
+}
+
+export interface DeployedStackFacts {
+  readonly stack: string;
+  readonly functionName: string;
+  /** The function as the state says it should be. */
+  readonly desired: { readonly layers: readonly string[]; readonly runtime?: string; readonly architectures?: readonly string[] };
+  /** The function as Lambda runs it; undefined when it does not exist. */
+  readonly live?: { readonly layers: readonly string[]; readonly runtime: string; readonly architectures: readonly string[] };
+  readonly layers: readonly LayerFacts[];
+  readonly api: readonly StepResult[];
+  /** The function's latest log lines, fetched when something failed. */
+  readonly logs: readonly string[];
+}
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export type Cause = 'package missing from a layer' | 'layer not attached' | 'architecture or runtime mismatch' | 'API not reachable' | 'function missing';
+
+export interface Verdict {
+  readonly ok: boolean;
+  readonly checks: readonly Check[];
+  /** Likely causes, each with the evidence for it. */
+  readonly causes: readonly { readonly cause: Cause; readonly evidence: string }[];
+}
+
+const IMPORT_ERRORS = [/Cannot find (?:module|package) '([^']+)'/g, /No module named '([^']+)'/g];
+const PLATFORM_ERRORS = /invalid ELF header|wrong ELF class|Exec format error|GLIBC_[\d.]+' not found|cannot open shared object file/;
+
+function short(arn: string): string {
+  return arn.split(':layer:')[1] ?? arn;
+}
+
+/** Modules a log says it could not import. */
+export function missingModulesIn(lines: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const line of lines) {
+    for (const pattern of IMPORT_ERRORS) for (const match of line.matchAll(pattern)) found.add(match[1]!);
+  }
+  return [...found];
+}
+
+export function judgeDeployment(facts: DeployedStackFacts): Verdict {
+  const checks: Check[] = [];
+  const causes: { cause: Cause; evidence: string }[] = [];
+  const cause = (kind: Cause, evidence: string): void => {
+    if (!causes.some((existing) => existing.cause === kind && existing.evidence === evidence)) causes.push({ cause: kind, evidence });
+  };
+
+  if (!facts.live) {
+    checks.push({ name: 'function', ok: false, detail: `${facts.functionName} does not exist in Lambda` });
+    cause('function missing', `${facts.functionName} was not found; the deploy may have failed or run in another account or region`);
+  } else {
+    const same = JSON.stringify(facts.live.layers) === JSON.stringify(facts.desired.layers);
+    const missing = facts.desired.layers.filter((arn) => !facts.live!.layers.includes(arn));
+    checks.push({
+      name: 'layers attached',
+      ok: same,
+      detail: same
+        ? `${facts.live.layers.length} layer(s), as the state says`
+        : `the function has [${facts.live.layers.map(short).join(', ')}], the state says [${facts.desired.layers.map(short).join(', ')}]`,
+    });
+    if (!same) cause('layer not attached', missing.length ? `not attached: ${missing.map(short).join(', ')}` : 'the attached layers differ from the state (someone changed them by hand?)');
+  }
+
+  for (const layer of facts.layers) {
+    const name = short(layer.arn);
+    if (!layer.exists) {
+      checks.push({ name: `layer ${name}`, ok: false, detail: 'the layer version does not exist' });
+      cause('layer not attached', `${name} does not exist`);
+      continue;
+    }
+    if (layer.builtSha256 !== undefined && layer.codeSha256 !== undefined) {
+      const same = layer.builtSha256 === layer.codeSha256;
+      checks.push({
+        name: `layer ${name} content`,
+        ok: same,
+        detail: same ? `CodeSha256 ${layer.codeSha256} is the archive this deploy built` : `CodeSha256 ${layer.codeSha256}, but this deploy built ${layer.builtSha256}`,
+      });
+      if (!same) cause('layer not attached', `${name} is not the layer this deploy built`);
+    }
+    const live = facts.live;
+    if (live && layer.compatibleArchitectures?.length && !live.architectures.some((arch) => layer.compatibleArchitectures!.includes(arch))) {
+      checks.push({ name: `layer ${name} architecture`, ok: false, detail: `built for ${layer.compatibleArchitectures.join(', ')}, the function runs ${live.architectures.join(', ')}` });
+      cause('architecture or runtime mismatch', `${name} is for ${layer.compatibleArchitectures.join(', ')}; the function runs ${live.architectures.join(', ')}`);
+    }
+    if (live && layer.compatibleRuntimes?.length && !layer.compatibleRuntimes.includes(live.runtime)) {
+      checks.push({ name: `layer ${name} runtime`, ok: false, detail: `compatible with ${layer.compatibleRuntimes.join(', ')}, the function runs ${live.runtime}` });
+      cause('architecture or runtime mismatch', `${name} is for ${layer.compatibleRuntimes.join(', ')}; the function runs ${live.runtime}`);
+    }
+    if (layer.content && layer.expected) {
+      if ('entries' in layer.content) {
+        const entries = new Set(layer.content.entries);
+        const absent = layer.expected.filter((item) => !entries.has(item.entry)).map((item) => item.pkg);
+        checks.push({
+          name: `layer ${name} packages`,
+          ok: absent.length === 0,
+          detail: absent.length ? `missing from the zip: ${absent.join(', ')}` : `all ${layer.expected.length} packages of the build are in the zip`,
+        });
+        if (absent.length) cause('package missing from a layer', `${name} lacks ${absent.join(', ')}`);
+      } else {
+        checks.push({ name: `layer ${name} packages`, ok: true, detail: `not checked: ${layer.content.unavailable}` });
+      }
+    }
+  }
+
+  for (const step of facts.api) checks.push({ name: `API ${step.step}`, ok: step.ok, detail: step.detail });
+  const health = facts.api.find((step) => step.step === 'health');
+  if (health && !health.ok && /HTTP 0 no answer/.test(health.detail)) cause('API not reachable', health.detail);
+  for (const module of missingModulesIn(facts.logs)) cause('package missing from a layer', `the function log says it cannot import ${module}`);
+  const platform = facts.logs.find((line) => PLATFORM_ERRORS.test(line));
+  if (platform) cause('architecture or runtime mismatch', `the function log says: ${platform.trim()}`);
+
+  const ok = checks.every((check) => check.ok) && facts.api.length === 4;
+  return { ok, checks, causes };
+}

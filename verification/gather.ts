@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { BuildManifest, LayerArtifact } from '../builder/manifest';
+import { EnvironmentConfig, functionNameOf, layerNameOf, runtimeFamilyOf } from '../config/environments';
+import { AwsClients, currentState, describeFunction, describeLayerVersion } from '../history/aws';
+import { parseLayerArn } from '../history/terraform-state';
+import { checkApi } from './api-check';
+import { DeployedStackFacts, LayerFacts } from './deployment-check';
+import { zipEntryNames } from './zip-entries';
+
+export interface GatherOptions {
+  readonly env: EnvironmentConfig;
+  readonly clients: AwsClients;
+  /** The build manifest of this deploy, when it is on disk. */
+  readonly manifest?: BuildManifest;
+  /** The synthesised stack folder, where the deploy's archives are. */
+  readonly stackDir: string;
+  readonly waitMs: number;
+}
+
+function sha256Base64(file: string): string | undefined {
+  return fs.existsSync(file) ? createHash('sha256').update(fs.readFileSync(file)).digest('base64') : undefined;
+}
+
+/** What the zip must hold for each package the build put in the layer. */
+export function expectedEntries(artifact: LayerArtifact): { pkg: string; entry: string }[] {
+  return artifact.packages.map((pkg) => ({
+    pkg: `${pkg.name}@${pkg.version}`,
+    entry: artifact.kind === 'python' ? `${pkg.path}/METADATA` : `${pkg.path}/package.json`,
+  }));
+}
+
+/** Downloads a layer's zip from Lambda's presigned location and lists it. */
+export async function layerContent(location: string | undefined): Promise<{ entries: string[] } | { unavailable: string }> {
+  if (!location || !/^https?:\/\//.test(location)) return { unavailable: `Lambda gave no downloadable location (${location || 'none'})` };
+  try {
+    const response = await fetch(location, { signal: AbortSignal.timeout(60_000) });
+    if (!response.ok) return { unavailable: `downloading the layer answered HTTP ${response.status}` };
+    return { entries: zipEntryNames(Buffer.from(await response.arrayBuffer())) };
+  } catch (error) {
+    return { unavailable: `the layer could not be downloaded or read (${(error as Error).message})` };
+  }
+}
+
+/** The function's latest log lines, newest stream, oldest line first. */
+export async function latestLogLines(region: string, functionName: string, limit = 40): Promise<string[]> {
+  const logs = new CloudWatchLogsClient({ region });
+  const logGroupName = `/aws/lambda/${functionName}`;
+  try {
+    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: 1 }));
+    const stream = streams.logStreams?.[0]?.logStreamName;
+    if (!stream) return [];
+    const events = await logs.send(new GetLogEventsCommand({ logGroupName, logStreamName: stream, limit, startFromHead: false }));
+    return (events.events ?? []).map((event) => `${new Date(event.timestamp ?? 0).toISOString()} ${(event.message ?? '').trimEnd()}`);
+  } catch (error) {
+    return [`(the log group ${logGroupName} could not be read: ${(error as Error).message})`];
+  } finally {
+    logs.destroy();
+  }
+}
+
+/** Everything the verdict needs, read from the state, Lambda, the build and the API. */
+export async function gatherFacts(options: GatherOptions): Promise<DeployedStackFacts> {
+  const { env, clients } = options;
+  const state = await currentState(clients, env.stateBucket, env.stateKey);
+  const functionName = String(state.outputs?.['function_name'] ?? state.function?.functionName ?? functionNameOf(env));
+  const desired = { layers: state.function?.layers ?? [], ...(state.function?.runtime ? { runtime: state.function.runtime } : {}) };
+  const live = await describeFunction(clients, functionName);
+  const ownPrefix = `${env.project}-${env.name}-`;
+  const layers: LayerFacts[] = [];
+  for (const arn of desired.layers) {
+    const parsed = parseLayerArn(arn);
+    const own = Boolean(parsed?.name.startsWith(ownPrefix));
+    const version = await describeLayerVersion(clients, arn);
+    if (!version) {
+      layers.push({ arn, own, exists: false });
+      continue;
+    }
+    let extra: Partial<LayerFacts> = {};
+    if (own && parsed) {
+      const folder = parsed.name.slice(ownPrefix.length);
+      const artifact = options.manifest?.layers.find(
+        (layer) => layer.name === folder && layer.kind === runtimeFamilyOf(env.runtime) && layer.architecture === env.architecture && layerNameOf(env, layer.name) === parsed.name,
+      );
+      const built = sha256Base64(path.join(options.stackDir, 'archives', `layer-${folder}.zip`));
+      extra = {
+        ...(built ? { builtSha256: built } : {}),
+        ...(artifact ? { expected: expectedEntries(artifact), content: await layerContent(version.location) } : {}),
+      };
+    }
+    layers.push({
+      arn,
+      own,
+      exists: true,
+      ...(version.codeSha256 ? { codeSha256: version.codeSha256 } : {}),
+      compatibleRuntimes: version.compatibleRuntimes,
+      compatibleArchitectures: version.compatibleArchitectures,
+      ...extra,
+    });
+  }
+  const apiUrl = typeof state.outputs?.['api_url'] === 'string' ? (state.outputs['api_url'] as string) : undefined;
+  const api = apiUrl ? await checkApi(apiUrl, { waitMs: options.waitMs }) : [{ step: 'health' as const, ok: false, detail: 'HTTP 0 no answer: the state has no api_url output', ms: 0 }];
+  const failed = !live || api.some((step) => !step.ok) || api.length < 4;
+  const logs = failed ? await latestLogLines(env.region, functionName) : [];
+  return { stack: env.stackName, functionName, desired, ...(live ? { live } : {}), layers, api, logs };
+}
