@@ -13,9 +13,10 @@ import { layersPruneCommand } from './commands/layers-prune';
 import { deployCommand } from './commands/deploy';
 import { verifyCommand } from './commands/verify';
 import { layersInspectCommand } from './commands/layers-inspect';
+import { benchCommand } from './commands/bench';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, historyCommand, rollbackCommand, layersPruneCommand, verifyCommand, layersInspectCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, historyCommand, rollbackCommand, layersPruneCommand, verifyCommand, layersInspectCommand, benchCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

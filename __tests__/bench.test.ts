@@ -1,0 +1,55 @@
+import { renderBenchmarks } from '../bench/report';
+import { BenchResult } from '../bench/run-bench';
+import { fmtSummary, linearFit, percentile, ratio, summarise } from '../bench/stats';
+
+describe('bench statistics', () => {
+  it('summarises runs by median, min and max', () => {
+    expect(summarise([3, 1, 2, 10, 4])).toEqual({ runs: 5, median: 3, min: 1, max: 10 });
+    expect(summarise([1, 2, 3, 4]).median).toBe(2.5);
+    expect(() => summarise([])).toThrow('no samples');
+    expect(fmtSummary(summarise([0.5, 1.5, 2.5]))).toBe('1.50 s (min 500.0 ms, max 2.50 s, 3 runs)');
+  });
+
+  it('takes percentiles by nearest rank', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect([percentile(samples, 50), percentile(samples, 99), percentile(samples, 100)]).toEqual([50, 99, 100]);
+    expect(percentile([7], 99)).toBe(7);
+  });
+
+  it('fits a line and says how straight it is', () => {
+    const fit = linearFit([1, 2, 3, 4].map((x) => ({ x, y: 2 * x + 1 })));
+    expect(fit.slope).toBeCloseTo(2);
+    expect(fit.intercept).toBeCloseTo(1);
+    expect(fit.r2).toBeCloseTo(1);
+    expect(linearFit([{ x: 1, y: 1 }, { x: 2, y: 5 }, { x: 3, y: 1 }]).r2).toBeLessThan(0.5);
+    expect(ratio(1, 4)).toBe(0.25);
+  });
+});
+
+describe('BENCHMARKS.md', () => {
+  const s = (median: number) => summarise([median * 0.9, median, median * 1.1, median, median]);
+  const result: BenchResult = {
+    machine: { cpu: 'test cpu', cores: 2 },
+    runs: 5,
+    seconds: 120,
+    layerBuild: { cold: s(3), cacheHit: s(0.03), cache_hit_ratio: 0.01, cacheHitRanPackageManager: false, goal: { description: '', met: true } },
+    determinism: { distinct_hashes: 1, distinct_zips: 1, naive_distinct_zips: 5, builds: 5, goal: { description: '', met: true } },
+    synth: { points: [3, 30].map((stacks) => ({ stacks, seconds: s(stacks / 10) })), perExtraStackSeconds: 0.1, r2: 0.99, ratio30to3: 10, goal: { description: '', met: true } },
+    size: { oursUnzipped: 8e6, oursZipped: 3e6, naiveUnzipped: 9e6, naiveZipped: 4e6, unzippedRatio: 0.89, zippedRatio: 0.75, nodeSlimmedBytes: 0, pythonSlimmedBytes: 2e5, pythonUnzipped: 1e5 },
+    coldStart: { layers: s(0.11), bundled: s(0.1), ratio: 1.1, imports: [{ name: 'hono', ms: s(15) }], goal: { description: '', met: true } },
+    load: { requests: 200, concurrency: 2, routes: [{ route: 'GET / (baseline)', p50: 0.002, p99: 0.006, rps: 700, p50Ratio: 1 }] },
+  };
+
+  it('states the method and the machine, and sets every figure against its baseline', () => {
+    const text = renderBenchmarks(result, '2026-11-25');
+    expect(text).toContain('## Machine\n\n- cpu: test cpu\n- cores: 2');
+    expect(text).toContain('## Method');
+    expect(text).toContain('| layer build, cache hit vs cold | 30.0 ms (min 27.0 ms, max 33.0 ms, 5 runs) | cold 3.00 s');
+    expect(text).toContain('0.0100x (cache_hit_ratio)');
+    expect(text).toContain('| distinct content hashes over 5 builds | 1 (zips: 1) | naive zips: 5 distinct |');
+    expect(text).toContain('| cold start, dependencies in layers | 110.0 ms');
+    expect(text).toContain('≤ 1.2x: met');
+    const failing = renderBenchmarks({ ...result, coldStart: { ...result.coldStart, ratio: 1.5, goal: { description: '', met: false } } }, '2026-11-25');
+    expect(failing).toContain('≤ 1.2x: **not met**');
+  });
+});

@@ -1,0 +1,487 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import { layerTargetFor } from '../builder/build-plan';
+import { runBuild } from '../builder/build';
+import { LayerBuildResult } from '../builder/layer-build';
+import { readLayerSources } from '../builder/layer-sources';
+import { readManifest } from '../builder/manifest';
+import { buildNodeLayer } from '../builder/node-layer';
+import { locateNpm } from '../builder/npm';
+import { Progress, silentProgress } from '../builder/progress';
+import { buildPythonLayer } from '../builder/python-layer';
+import { loadProjectConfig } from '../config/config-sources';
+import { tableNameOf } from '../config/environments';
+import { startLocalApi } from '../local-lambda/local-api';
+import { LocalFunction } from '../local-lambda/local-function';
+import { lambdaNodeBinary } from '../local-lambda/node-binary';
+import { createSandbox } from '../local-lambda/sandbox';
+import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
+import { readAllLayerSources } from '../builder/layer-sources';
+import { Summary, linearFit, percentile, ratio, summarise } from './stats';
+
+export interface BenchOptions {
+  readonly runs: number;
+  readonly progress: Progress;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface Goal {
+  readonly description: string;
+  readonly met: boolean;
+}
+
+export interface BenchResult {
+  readonly machine: Record<string, string | number>;
+  readonly runs: number;
+  readonly seconds: number;
+  readonly layerBuild: { cold: Summary; cacheHit: Summary; cache_hit_ratio: number; cacheHitRanPackageManager: boolean; goal: Goal };
+  readonly determinism: { distinct_hashes: number; distinct_zips: number; naive_distinct_zips: number; builds: number; goal: Goal };
+  readonly synth: { points: { stacks: number; seconds: Summary }[]; perExtraStackSeconds: number; r2: number; ratio30to3: number; goal: Goal };
+  readonly size: { oursUnzipped: number; oursZipped: number; naiveUnzipped: number; naiveZipped: number; unzippedRatio: number; zippedRatio: number; nodeSlimmedBytes: number; pythonSlimmedBytes: number; pythonUnzipped: number };
+  readonly coldStart: { layers: Summary; bundled: Summary; ratio: number; imports: { name: string; ms: Summary }[]; goal: Goal };
+  readonly load: { requests: number; concurrency: number; routes: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] };
+}
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+
+async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const started = now();
+  const value = await work();
+  return { seconds: now() - started, value };
+}
+
+function tmp(prefix: string): string {
+  return fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `bench-${prefix}-`));
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+function duBytes(dir: string): number {
+  let total = 0;
+  const visit = (current: string): void => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (entry.isFile()) total += fs.statSync(full).size;
+    }
+  };
+  visit(dir);
+  return total;
+}
+
+/** The zip the archive provider would make: every file, sorted, zero timestamps, modes from disk. */
+function providerLikeZip(folder: string, zipFile: string): void {
+  const script = [
+    'import os, sys, zipfile',
+    'root, out = sys.argv[1], sys.argv[2]',
+    'paths = []',
+    'for d, _, files in os.walk(root):',
+    '    paths += [os.path.join(d, f) for f in files]',
+    'with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:',
+    '    for full in sorted(paths, key=lambda p: os.path.relpath(p, root).encode()):',
+    '        info = zipfile.ZipInfo(os.path.relpath(full, root).replace(os.sep, "/"), (1980, 1, 1, 0, 0, 0))',
+    '        info.external_attr = (os.stat(full).st_mode & 0xFFFF) << 16',
+    '        info.compress_type = zipfile.ZIP_DEFLATED',
+    '        with open(full, "rb") as f: z.writestr(info, f.read())',
+  ].join('\n');
+  const result = spawnSync('python3', ['-c', script, folder, zipFile], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`zipping ${folder} failed: ${result.stderr}`);
+}
+
+function withUmask<T>(mask: number, work: () => Promise<T>): Promise<T> {
+  const previous = process.umask(mask);
+  return work().finally(() => process.umask(previous));
+}
+
+const UMASKS = [0o022, 0o077, 0o002, 0o027, 0o022, 0o077, 0o002];
+
+function machine(env: NodeJS.ProcessEnv): Record<string, string | number> {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    npm: locateNpm(env).version,
+    functionNode: lambdaNodeBinary('nodejs24.x', PROJECT_ROOT).version,
+  };
+}
+
+async function benchLayerBuild(options: BenchOptions, warmCache: string) {
+  const [source] = readLayerSources(PROJECT_ROOT, 'dependencies').filter((candidate) => candidate.kind === 'nodejs');
+  const target = layerTargetFor(source!, 'x86_64', 'nodejs24.x');
+  const cold: number[] = [];
+  let lastBuildDir = '';
+  for (let run = 0; run < options.runs; run++) {
+    const buildDir = tmp('cold');
+    if (fs.existsSync(warmCache)) fs.cpSync(warmCache, path.join(buildDir, 'cache', 'npm'), { recursive: true });
+    const { seconds, value } = await timed(() => buildNodeLayer(target, source!, { buildDir, env: options.env, step: silentProgress.step('') }));
+    if (value.cached) throw new Error('a cold build reused a tree');
+    cold.push(seconds);
+    if (lastBuildDir) fs.rmSync(lastBuildDir, { recursive: true, force: true });
+    lastBuildDir = buildDir;
+  }
+  // An npm that leaves a mark if a cache hit ever ran it, reporting the real npm's version.
+  const fakeNpm = tmp('fake-npm');
+  const marker = path.join(fakeNpm, 'ran');
+  fs.mkdirSync(path.join(fakeNpm, 'bin'));
+  fs.writeFileSync(path.join(fakeNpm, 'package.json'), JSON.stringify({ name: 'npm', version: locateNpm(options.env).version }));
+  fs.writeFileSync(path.join(fakeNpm, 'bin', 'npm-cli.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); process.exit(1);\n`);
+  const hits: number[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    const { seconds, value } = await timed(() =>
+      buildNodeLayer(target, source!, { buildDir: lastBuildDir, env: { ...options.env, npm_execpath: path.join(fakeNpm, 'bin', 'npm-cli.js') }, step: silentProgress.step('') }),
+    );
+    if (!value.cached) throw new Error('a cache hit rebuilt the tree');
+    hits.push(seconds);
+  }
+  const coldSummary = summarise(cold);
+  const hitSummary = summarise(hits);
+  const hitRatio = ratio(hitSummary.median, coldSummary.median);
+  const ranPackageManager = fs.existsSync(marker);
+  fs.rmSync(fakeNpm, { recursive: true, force: true });
+  return {
+    result: {
+      cold: coldSummary,
+      cacheHit: hitSummary,
+      cache_hit_ratio: hitRatio,
+      cacheHitRanPackageManager: ranPackageManager,
+      goal: { description: 'a cache hit costs at most 2% of a cold build and runs no package manager', met: hitRatio <= 0.02 && !ranPackageManager },
+    },
+    buildDir: lastBuildDir,
+    target,
+  };
+}
+
+async function benchDeterminism(options: BenchOptions, warmCache: string) {
+  const builds = Math.max(5, options.runs);
+  const layerDir = path.join(PROJECT_ROOT, 'layers', 'dependencies');
+  const contentHashes = new Set<string>();
+  const zips = new Set<string>();
+  const naiveZips = new Set<string>();
+  let ours: LayerBuildResult | undefined;
+  let oursBuildDir = '';
+  let naiveUnzipped = 0;
+  let naiveZipped = 0;
+  for (let run = 0; run < builds; run++) {
+    const umask = UMASKS[run % UMASKS.length]!;
+    // Ours: a copy of the project's layer folder, at a different depth each time.
+    const project = path.join(tmp(`project${run}`), ...Array.from({ length: run }, (_, i) => `d${i}`));
+    fs.mkdirSync(path.join(project, 'layers'), { recursive: true });
+    fs.cpSync(layerDir, path.join(project, 'layers', 'dependencies'), { recursive: true });
+    const buildDir = path.join(project, '.build');
+    if (fs.existsSync(warmCache)) fs.cpSync(warmCache, path.join(buildDir, 'cache', 'npm'), { recursive: true });
+    const [source] = readLayerSources(project, 'dependencies').filter((candidate) => candidate.kind === 'nodejs');
+    const built = await withUmask(umask, () => buildNodeLayer(layerTargetFor(source!, 'x86_64', 'nodejs24.x'), source!, { buildDir, env: options.env, step: silentProgress.step('') }));
+    contentHashes.add(built.artifact.contentHash);
+    const zip = path.join(project, 'layer.zip');
+    providerLikeZip(path.join(buildDir, built.artifact.treeDir), zip);
+    zips.add(sha256(zip));
+    ours = built;
+    oursBuildDir = buildDir;
+
+    // The seed's way: a fresh install in a folder, then zip -r9 of what is there.
+    const naive = tmp(`naive${run}`);
+    fs.mkdirSync(path.join(naive, 'nodejs'));
+    for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(layerDir, file), path.join(naive, 'nodejs', file));
+    const npm = locateNpm(options.env);
+    await withUmask(umask, async () => {
+      const install = spawnSync(npm.command, [...npm.args, 'install', '--no-audit', '--no-fund', `--cache=${warmCache}`, '--prefer-offline'], { cwd: path.join(naive, 'nodejs'), encoding: 'utf8' });
+      if (install.status !== 0) throw new Error(`the naive npm install failed: ${install.stderr}`);
+      // Let the clock move between installs, as it does between a laptop and CI.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const zipped = spawnSync('zip', ['-qr9', 'layer.zip', 'nodejs'], { cwd: naive, encoding: 'utf8' });
+      if (zipped.status !== 0) throw new Error(`zip -r9 failed (is zip installed?): ${zipped.stderr}`);
+    });
+    naiveZips.add(sha256(path.join(naive, 'layer.zip')));
+    naiveUnzipped = duBytes(path.join(naive, 'nodejs'));
+    naiveZipped = fs.statSync(path.join(naive, 'layer.zip')).size;
+    if (run < builds - 1) {
+      fs.rmSync(naive, { recursive: true, force: true });
+    }
+  }
+  const oursZip = fs.statSync(path.join(path.dirname(oursBuildDir), 'layer.zip')).size;
+  return {
+    result: {
+      distinct_hashes: contentHashes.size,
+      distinct_zips: zips.size,
+      naive_distinct_zips: naiveZips.size,
+      builds,
+      goal: { description: `${builds} builds in different folders and umasks give one content hash`, met: contentHashes.size === 1 },
+    },
+    size: { oursUnzipped: ours!.artifact.unzippedBytes, oursZipped: oursZip, naiveUnzipped, naiveZipped },
+  };
+}
+
+async function synthOnce(env: NodeJS.ProcessEnv, outdir: string): Promise<number> {
+  const { seconds, value } = await timed(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: PROJECT_ROOT, env: { ...env, CDKTF_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(code) : reject(new Error(`synth failed: ${stderr}`))));
+      }),
+  );
+  void value;
+  return seconds;
+}
+
+async function benchSynth(options: BenchOptions) {
+  const points: { stacks: number; seconds: Summary }[] = [];
+  const outdir = path.join(PROJECT_ROOT, 'cdktf.out.bench');
+  const buildDir = resolveBuildDir(undefined, options.env);
+  for (const stacks of [3, 10, 20, 30]) {
+    const extra = Object.fromEntries(Array.from({ length: stacks - 3 }, (_, i) => [`bench${String(i + 1).padStart(2, '0')}`, {}]));
+    const env = { ...options.env, CDKTF_CONTEXT_JSON: JSON.stringify({ environments: extra }), BUILD_DIR: buildDir };
+    delete (env as Record<string, unknown>)['GITHUB_REPOSITORY'];
+    await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config: loadProjectConfig(PROJECT_ROOT, env), progress: silentProgress, env, onlyUsed: true });
+    const samples: number[] = [];
+      await synthOnce(env, outdir);
+    for (let run = 0; run < options.runs; run++) samples.push(await synthOnce(env, outdir));
+    points.push({ stacks, seconds: summarise(samples) });
+  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const fit = linearFit(points.map((point) => ({ x: point.stacks, y: point.seconds.median })));
+  const three = points.find((point) => point.stacks === 3)!.seconds.median;
+  const thirty = points.find((point) => point.stacks === 30)!.seconds.median;
+  return {
+    points,
+    perExtraStackSeconds: fit.slope,
+    r2: fit.r2,
+    ratio30to3: ratio(thirty, three),
+    goal: { description: 'growth close to linear (r² ≥ 0.95) and at most 0.5 s per extra stack', met: fit.slope <= 0.5 && fit.r2 >= 0.95 },
+  };
+}
+
+async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number; unzipped: number }> {
+  // A Python layer from wheels made here (PyPI is not reachable): each ships bytecode caches,
+  // a test suite and a console script, as many real wheels do.
+  const root = tmp('python');
+  const wheels = path.join(root, 'wheels');
+  fs.mkdirSync(wheels);
+  const maker = path.join(PROJECT_ROOT, '__tests__', 'support', 'make_wheel.py');
+  const names: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const name = `benchpkg${i}`;
+    const body = `# module ${i}\n${'VALUE = 1\n'.repeat(2000)}`;
+    const spec = {
+      name,
+      version: '1.0.0',
+      files: {
+        [`${name}/__init__.py`]: body,
+        [`${name}/__pycache__/__init__.cpython-312.pyc`]: body,
+        [`${name}/tests/test_${name}.py`]: body,
+        [`${name}-1.0.0.dist-info/entry_points.txt`]: `[console_scripts]\n${name} = ${name}:main\n`,
+      },
+    };
+    const made = spawnSync('python3', [maker, wheels, JSON.stringify(spec)], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`making a wheel failed: ${made.stderr}`);
+    names.push(`${name}==1.0.0`);
+  }
+  fs.mkdirSync(path.join(root, 'layers', 'py'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'layers', 'py', 'requirements.txt'), `${names.join('\n')}\n`);
+  fs.writeFileSync(path.join(root, 'layers', 'py', 'layer.config.json'), JSON.stringify({ exclude: ['python/**/tests/**'] }));
+  const [source] = readLayerSources(root, 'py');
+  const env = { ...options.env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels };
+  const built = await buildPythonLayer(layerTargetFor(source!, 'x86_64', 'python3.12'), source!, { buildDir: path.join(root, '.build'), env, step: silentProgress.step('') });
+  fs.rmSync(root, { recursive: true, force: true });
+  return { slimmed: built.artifact.slimmedBytes, unzipped: built.artifact.unzippedBytes };
+}
+
+async function coldStart(taskDir: string, layerTrees: string[], runs: number): Promise<number[]> {
+  const node = lambdaNodeBinary('nodejs24.x', PROJECT_ROOT);
+  const samples: number[] = [];
+  const event = { version: '2.0', routeKey: 'GET /', rawPath: '/', rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', path: '/' } }, isBase64Encoded: false };
+  for (let run = 0; run < runs; run++) {
+    const sandbox = createSandbox({ runtime: 'nodejs24.x', name: 'bench', project: 'cold' }, taskDir, layerTrees);
+    const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
+    await build({ absWorkingDir: PROJECT_ROOT, entryPoints: ['local-lambda/runtime/bootstrap.ts'], outfile: bootstrap, bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
+    const fn = new LocalFunction({
+      nodeBinary: node.path,
+      bootstrap,
+      taskRoot: sandbox.taskRoot,
+      timeoutSeconds: 30,
+      functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:bench',
+      log: () => undefined,
+      environment: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath, LAMBDA_TASK_ROOT: sandbox.taskRoot, _HANDLER: 'index.handler', TABLE_NAME: 'bench', APP_VERSION: 'bench', AWS_REGION: 'ap-northeast-1' },
+    });
+    await fn.start();
+    try {
+      // From process start (the first invoke spawns it) to the first answered request.
+      const { seconds, value } = await timed(() => fn.invoke(event));
+      if (!value.ok) throw new Error(`cold start failed: ${value.errorType}: ${value.errorMessage}`);
+      samples.push(seconds);
+    } finally {
+      await fn.stop();
+      fs.rmSync(sandbox.root, { recursive: true, force: true });
+    }
+  }
+  return samples;
+}
+
+async function benchColdStart(options: BenchOptions) {
+  const buildDir = resolveBuildDir(undefined, options.env);
+  const manifest = readManifest(buildDir);
+  const layer = manifest.layers.find((candidate) => candidate.id === 'dependencies/nodejs-x86_64')!;
+  const bundle = manifest.bundles.find((candidate) => candidate.runtime === 'nodejs24.x' && candidate.externals.includes('hono'))!;
+  const runs = Math.max(options.runs, 7);
+  // The same code with every dependency bundled in, and no layer.
+  const fat = tmp('fat-bundle');
+  await build({ absWorkingDir: PROJECT_ROOT, entryPoints: ['handlers/api/index.ts'], outfile: path.join(fat, 'index.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'silent', banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" } });
+  const variants = { layered: { task: path.join(buildDir, bundle.dir), layers: [path.join(buildDir, layer.treeDir)] }, bundled: { task: fat, layers: [] as string[] } };
+  // One warm-up each (discarded) for the disk cache, then the two interleaved so both see the same machine.
+  await coldStart(variants.layered.task, variants.layered.layers, 1);
+  await coldStart(variants.bundled.task, variants.bundled.layers, 1);
+  const layered: number[] = [];
+  const bundled: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    layered.push(...(await coldStart(variants.layered.task, variants.layered.layers, 1)));
+    bundled.push(...(await coldStart(variants.bundled.task, variants.bundled.layers, 1)));
+  }
+  fs.rmSync(fat, { recursive: true, force: true });
+
+  // Import time of each package the layer provides, alone in a sandbox, a fresh process each time.
+  const node = lambdaNodeBinary('nodejs24.x', PROJECT_ROOT);
+  const empty = tmp('empty-task');
+  const imports: { name: string; ms: Summary }[] = [];
+  for (const name of layer.provides) {
+    const samples: number[] = [];
+    for (let run = 0; run < options.runs; run++) {
+      const sandbox = createSandbox({ runtime: 'nodejs24.x', name: 'bench', project: 'import' }, empty, [path.join(buildDir, layer.treeDir)]);
+      const script = path.join(sandbox.runtimeDir, 'import-timer.mjs');
+      await build({ absWorkingDir: PROJECT_ROOT, entryPoints: ['bench/import-timer.ts'], outfile: script, bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
+      const result = spawnSync(node.path, [script, name], { cwd: sandbox.taskRoot, env: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath }, encoding: 'utf8' });
+      fs.rmSync(sandbox.root, { recursive: true, force: true });
+      if (result.status !== 0) throw new Error(`importing ${name} failed: ${result.stderr}`);
+      samples.push((JSON.parse(result.stdout.trim()) as { ms: number }).ms);
+    }
+    imports.push({ name, ms: summarise(samples) });
+  }
+  fs.rmSync(empty, { recursive: true, force: true });
+  const layeredSummary = summarise(layered);
+  const bundledSummary = summarise(bundled);
+  const coldRatio = ratio(layeredSummary.median, bundledSummary.median);
+  return {
+    layers: layeredSummary,
+    bundled: bundledSummary,
+    ratio: coldRatio,
+    imports,
+    goal: { description: 'a cold start with dependencies in layers takes at most 1.2x the same dependencies bundled', met: coldRatio <= 1.2 },
+  };
+}
+
+function request(url: string, method: string, body: string | undefined, agent: http.Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = now();
+    const req = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve(now() - started) : reject(new Error(`${method} ${url} answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function benchLoad(options: BenchOptions) {
+  const config = loadProjectConfig(PROJECT_ROOT, options.env);
+  const env = config.environments.find((candidate) => candidate.name === 'dev')!;
+  const buildDir = resolveBuildDir(undefined, options.env);
+  const api = await startLocalApi({ env, manifest: readManifest(buildDir), buildDir, projectRoot: PROJECT_ROOT, sources: readAllLayerSources(PROJECT_ROOT), port: 0, log: () => undefined });
+  const requests = 200;
+  const concurrency = 2;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const routes = [
+    { route: 'GET / (baseline)', method: 'GET', url: `${api.url}/`, body: undefined as string | undefined },
+    { route: 'GET /api/messages/', method: 'GET', url: `${api.url}/api/messages/?limit=50`, body: undefined },
+    { route: 'POST /api/messages/', method: 'POST', url: `${api.url}/api/messages/`, body: JSON.stringify({ content: 'Layer test message', author: 'bench' }) },
+  ];
+  try {
+    for (let i = 0; i < 20; i++) await request(routes[0]!.url, 'GET', undefined, agent);
+    const results: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] = [];
+    for (const route of routes) {
+      const latencies: number[] = [];
+      let next = 0;
+      const started = now();
+      const worker = async (): Promise<void> => {
+        while (next < requests) {
+          next += 1;
+          latencies.push(await request(route.url, route.method, route.body, agent));
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      const elapsed = now() - started;
+      results.push({ route: route.route, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: requests / elapsed, p50Ratio: 1 });
+    }
+    const baseline = results[0]!.p50;
+    return { requests, concurrency, routes: results.map((result) => ({ ...result, p50Ratio: ratio(result.p50, baseline) })), table: tableNameOf(env) };
+  } finally {
+    agent.destroy();
+    await api.stop();
+  }
+}
+
+/** Every measurement, each against its baseline from the same run. */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const started = now();
+  const { progress } = options;
+  const warmCache = path.join(resolveBuildDir(undefined, options.env), 'cache', 'npm');
+  const config = loadProjectConfig(PROJECT_ROOT, options.env);
+  let step = progress.step('build what the environments use');
+  await runBuild({ projectRoot: PROJECT_ROOT, buildDir: resolveBuildDir(undefined, options.env), config, progress: silentProgress, env: options.env, onlyUsed: true });
+  step.done('ready');
+
+  step = progress.step(`layer build: ${options.runs} cold builds and ${options.runs} cache hits`);
+  const layerBuild = await benchLayerBuild(options, warmCache);
+  step.done(`cache hit ${(layerBuild.result.cache_hit_ratio * 100).toFixed(2)}% of a cold build`);
+
+  step = progress.step('determinism: builds in different folders and umasks, ours and the naive way');
+  const determinism = await benchDeterminism(options, warmCache);
+  step.done(`${determinism.result.distinct_hashes} content hash(es); naive zips: ${determinism.result.naive_distinct_zips} distinct`);
+
+  step = progress.step('size: Python slimming on generated wheels');
+  const python = await pythonSlimming(options);
+  step.done(`slimming removed ${python.slimmed} bytes`);
+
+  step = progress.step('synth: 3, 10, 20 and 30 stacks');
+  const synth = await benchSynth(options);
+  step.done(`${synth.perExtraStackSeconds.toFixed(3)} s per extra stack`);
+
+  step = progress.step('cold start: layers versus bundled, and import times');
+  const coldStartResult = await benchColdStart(options);
+  step.done(`${coldStartResult.ratio.toFixed(2)}x`);
+
+  step = progress.step('local API under load');
+  const load = await benchLoad(options);
+  step.done(load.routes.map((route) => `${route.route} p50 ${(route.p50 * 1000).toFixed(1)} ms`).join(', '));
+  fs.rmSync(layerBuild.buildDir, { recursive: true, force: true });
+
+  const size = determinism.size;
+  return {
+    machine: machine(options.env),
+    runs: options.runs,
+    seconds: now() - started,
+    layerBuild: layerBuild.result,
+    determinism: determinism.result,
+    synth,
+    size: {
+      ...size,
+      unzippedRatio: ratio(size.oursUnzipped, size.naiveUnzipped),
+      zippedRatio: ratio(size.oursZipped, size.naiveZipped),
+      nodeSlimmedBytes: 0,
+      pythonSlimmedBytes: python.slimmed,
+      pythonUnzipped: python.unzipped,
+    },
+    coldStart: coldStartResult,
+    load: { requests: load.requests, concurrency: load.concurrency, routes: load.routes },
+  };
+}

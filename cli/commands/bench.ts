@@ -1,0 +1,36 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { renderBenchmarks } from '../../bench/report';
+import { runBench } from '../../bench/run-bench';
+import { usage } from '../../project/errors';
+import { PROJECT_ROOT } from '../../project/paths';
+import { Command, writeJson } from '../command';
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'Measure builds, determinism, synth, sizes, cold start and local load; write BENCHMARKS.md',
+  usage: 'npm run bench -- [--runs <n>] [--out <file>] [--json]',
+  help: `Runs every benchmark against its baseline in the same run (see BENCHMARKS.md for
+the method): layer build cold vs cache hit, determinism across folders and umasks vs
+the naive install-and-zip, synth of 3 to 30 stacks, layer sizes vs the naive install,
+cold start with layers vs bundled, and the local API under a bounded load. Takes a
+few minutes on two cores; needs the npm registry for the naive installs.
+
+Options:
+  --runs <n>    runs per figure, at least 5 (default 5)
+  --out <file>  where to write the report (default BENCHMARKS.md)
+  --json        print the results as JSON on stdout
+  --no-color    no colour (NO_COLOR is honoured too)
+  -h, --help    this help`,
+  options: { runs: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  async run(values, _positionals, { env, err, out }) {
+    const runs = values['runs'] === undefined ? 5 : Number(values['runs']);
+    if (!Number.isInteger(runs) || runs < 5) throw usage(`--runs takes a whole number of at least 5, got "${String(values['runs'])}".`, 'bench');
+    const result = await runBench({ runs, progress: err, env });
+    const file = path.resolve(PROJECT_ROOT, (values['out'] as string | undefined) ?? 'BENCHMARKS.md');
+    fs.writeFileSync(file, renderBenchmarks(result, new Date().toISOString().slice(0, 10)));
+    err.line(`Wrote ${path.relative(process.cwd(), file) || file} in ${result.seconds.toFixed(0)} s.`);
+    if (values['json']) writeJson(out, result);
+    return 0;
+  },
+};
