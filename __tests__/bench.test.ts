@@ -29,6 +29,7 @@ describe('bench statistics', () => {
 describe('BENCHMARKS.md', () => {
   const s = (median: number) => summarise([median * 0.9, median, median * 1.1, median, median]);
   const result: BenchResult = {
+    summary: { cache_hit_ratio: 0.01, distinct_hashes: 1, naive_distinct_zips: 5, synth_seconds_per_extra_stack: 0.1, cold_start_ratio: 1.1, goals_met: true },
     machine: { cpu: 'test cpu', cores: 2 },
     runs: 5,
     seconds: 120,

@@ -36,6 +36,15 @@ export interface Goal {
 }
 
 export interface BenchResult {
+  /** The headline numbers, flat, for CI to read. */
+  readonly summary: {
+    readonly cache_hit_ratio: number;
+    readonly distinct_hashes: number;
+    readonly naive_distinct_zips: number;
+    readonly synth_seconds_per_extra_stack: number;
+    readonly cold_start_ratio: number;
+    readonly goals_met: boolean;
+  };
   readonly machine: Record<string, string | number>;
   readonly runs: number;
   readonly seconds: number;
@@ -467,6 +476,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   const size = determinism.size;
   return {
+    summary: {
+      cache_hit_ratio: layerBuild.result.cache_hit_ratio,
+      distinct_hashes: determinism.result.distinct_hashes,
+      naive_distinct_zips: determinism.result.naive_distinct_zips,
+      synth_seconds_per_extra_stack: synth.perExtraStackSeconds,
+      cold_start_ratio: coldStartResult.ratio,
+      goals_met: [layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal].every((goal) => goal.met),
+    },
     machine: machine(options.env),
     runs: options.runs,
     seconds: now() - started,
