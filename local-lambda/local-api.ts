@@ -8,6 +8,7 @@ import { artifactsForEnvironment } from '../builder/artifact-check';
 import { LayerSource, readLayerSourcesIn } from '../builder/layer-sources';
 import { layerTargetFor } from '../builder/build-plan';
 import { buildNodeLayer } from '../builder/node-layer';
+import { acquireBuildLock } from '../builder/build';
 import { silentProgress } from '../builder/progress';
 import { BuildManifest, BundleArtifact, LayerArtifact } from '../builder/manifest';
 import { Architecture, EnvironmentConfig, NodeRuntime, functionEnvironment, functionNameOf, nodeMajorOf, runtimeFamilyOf, tableNameOf } from '../config/environments';
@@ -98,7 +99,15 @@ async function buildRuntimeSdkStandIn(projectRoot: string, buildDir: string, arc
   const [source] = readLayerSourcesIn(path.join(projectRoot, 'local-lambda', 'runtime-sdk'), 'runtime-sdk', projectRoot);
   const target = layerTargetFor(source!, architecture, 'nodejs24.x');
   const localBuild = path.join(buildDir, 'local');
-  const result = await buildNodeLayer(target, source!, { buildDir: localBuild, env: process.env, step: silentProgress.step('runtime SDK') });
+  fs.mkdirSync(localBuild, { recursive: true });
+  // Several local runs may start at once from one build folder; one builds, the others wait and reuse.
+  const release = await acquireBuildLock(localBuild, { ...silentProgress, info: log });
+  let result;
+  try {
+    result = await buildNodeLayer(target, source!, { buildDir: localBuild, env: process.env, step: silentProgress.step('runtime SDK') });
+  } finally {
+    release();
+  }
   if (!result.cached) log(`built the runtime's AWS SDK stand-in for /var/runtime (${result.artifact.packages.length} packages)`);
   return path.join(localBuild, result.artifact.treeDir, 'nodejs', 'node_modules');
 }
