@@ -37,6 +37,7 @@ function synthesise(): void {
       environment,
       artifacts: artifactsForEnvironment(environment, manifest, layerSources, buildDir, PROJECT_ROOT),
       buildDirFromStack: path.relative(stackDir, buildDir).split(path.sep).join('/'),
+      pin: readPin(buildDir, environment.stackName),
     };
   });
   const warnings = assertDeployable(stacks.map(({ environment, artifacts }) => deploymentOf(environment, artifacts)));
@@ -44,8 +45,7 @@ function synthesise(): void {
 
   const commit = currentCommit(PROJECT_ROOT, env);
   const app = new App({ outdir });
-  for (const { environment, artifacts, buildDirFromStack } of stacks) {
-    const pin = readPin(buildDir, environment.stackName);
+  for (const { environment, artifacts, buildDirFromStack, pin } of stacks) {
     if (pin) process.stderr.write(`note: ${environment.stackName} is pinned to serial ${pin.serial} by a rollback (${buildDir}/pins); the next deploy applies it.\n`);
     new ApiStack(app, environment.stackName, {
       ...(commit ? { commit } : {}),
