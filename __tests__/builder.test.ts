@@ -21,6 +21,7 @@ import {
 import { loadConfig } from '../config/load-config';
 import { FixtureProject, makeFixtureProject, packFixturePackages } from './support/fixture-layer';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
+import { makeFakeNpm } from './support/fake-npm';
 
 const file = (filePath: string, mode = 0o644, sha256 = 'x', size = 1): TreeFile => ({ path: filePath, mode, size, sha256 });
 
@@ -198,23 +199,19 @@ describe('Node.js layer build', () => {
     const buildDir = path.join(makeTempDir('cache'), 'build');
     const first = await build(project.root, buildDir);
     // An npm that leaves a mark if it is ever run, reporting the same version as the real one.
-    const fakeNpm = makeTempDir('fake-npm');
-    const marker = path.join(fakeNpm, 'ran');
-    fs.mkdirSync(path.join(fakeNpm, 'bin'));
-    fs.writeFileSync(path.join(fakeNpm, 'package.json'), JSON.stringify({ name: 'npm', version: locateNpm().version }));
-    fs.writeFileSync(path.join(fakeNpm, 'bin', 'npm-cli.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); process.exit(1);\n`);
-    const fakeEnv = { ...process.env, npm_execpath: path.join(fakeNpm, 'bin', 'npm-cli.js') };
+    const fakeNpm = makeFakeNpm();
+    const fakeEnv = { ...process.env, npm_execpath: fakeNpm.execpath };
 
     const second = await build(project.root, buildDir, fakeEnv);
     expect(second.cached).toBe(true);
     expect(second.artifact).toEqual(first.artifact);
-    expect(fs.existsSync(marker)).toBe(false);
+    expect(fakeNpm.ran()).toBe(false);
 
     // The same fake npm is noticed as soon as the inputs differ, so the check above can fail.
     fs.appendFileSync(path.join(project.root, 'layers', 'fixture', 'package-lock.json'), ' ');
     try {
       await expect(build(project.root, buildDir, fakeEnv)).rejects.toThrow(/npm ci failed/);
-      expect(fs.existsSync(marker)).toBe(true);
+      expect(fakeNpm.ran()).toBe(true);
     } finally {
       const lock = path.join(project.root, 'layers', 'fixture', 'package-lock.json');
       fs.writeFileSync(lock, fs.readFileSync(lock, 'utf8').replace(/ $/, ''));

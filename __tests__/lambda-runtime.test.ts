@@ -129,7 +129,8 @@ describe('the runtime interface client resolves imports as Lambda does', () => {
   });
 
   it('turns a crash into Runtime.ExitError and recovers with a cold start', async () => {
-    await withFunction({ 'index.mjs': 'export const handler = async (e) => { if (e.crash) process.exit(3); return "alive"; };\n' }, async (fn) => {
+    const crash = fs.readFileSync(path.join(__dirname, 'fixtures', 'handlers', 'crash.mjs'), 'utf8');
+    await withFunction({ 'index.mjs': crash }, async (fn) => {
       expect(await fn.invoke({ crash: true })).toMatchObject({ ok: false, errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('exit status 3') });
       expect(await fn.invoke({})).toMatchObject({ ok: true, payload: 'alive', coldStart: true });
     });

@@ -23,6 +23,7 @@ import { createSandbox } from '../local-lambda/sandbox';
 import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
 import { readAllLayerSources } from '../builder/layer-sources';
 import { Summary, linearFit, percentile, ratio, summarise } from './stats';
+import { makeFakeNpm } from '../__tests__/support/fake-npm';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -139,15 +140,11 @@ async function benchLayerBuild(options: BenchOptions, warmCache: string) {
     lastBuildDir = buildDir;
   }
   // An npm that leaves a mark if a cache hit ever ran it, reporting the real npm's version.
-  const fakeNpm = tmp('fake-npm');
-  const marker = path.join(fakeNpm, 'ran');
-  fs.mkdirSync(path.join(fakeNpm, 'bin'));
-  fs.writeFileSync(path.join(fakeNpm, 'package.json'), JSON.stringify({ name: 'npm', version: locateNpm(options.env).version }));
-  fs.writeFileSync(path.join(fakeNpm, 'bin', 'npm-cli.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); process.exit(1);\n`);
+  const fakeNpm = makeFakeNpm(options.env);
   const hits: number[] = [];
   for (let run = 0; run < options.runs; run++) {
     const { seconds, value } = await timed(() =>
-      buildNodeLayer(target, source!, { buildDir: lastBuildDir, env: { ...options.env, npm_execpath: path.join(fakeNpm, 'bin', 'npm-cli.js') }, step: silentProgress.step('') }),
+      buildNodeLayer(target, source!, { buildDir: lastBuildDir, env: { ...options.env, npm_execpath: fakeNpm.execpath }, step: silentProgress.step('') }),
     );
     if (!value.cached) throw new Error('a cache hit rebuilt the tree');
     hits.push(seconds);
@@ -155,8 +152,8 @@ async function benchLayerBuild(options: BenchOptions, warmCache: string) {
   const coldSummary = summarise(cold);
   const hitSummary = summarise(hits);
   const hitRatio = ratio(hitSummary.median, coldSummary.median);
-  const ranPackageManager = fs.existsSync(marker);
-  fs.rmSync(fakeNpm, { recursive: true, force: true });
+  const ranPackageManager = fakeNpm.ran();
+  fakeNpm.remove();
   return {
     result: {
       cold: coldSummary,

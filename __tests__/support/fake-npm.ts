@@ -1,0 +1,24 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { locateNpm } from '../../builder/npm';
+
+export interface FakeNpm {
+  /** The value for npm_execpath, so the builder picks this npm. */
+  readonly execpath: string;
+  /** Whether anything ran it. */
+  ran(): boolean;
+  remove(): void;
+}
+
+/** A copy of support/fake-npm that reports the real npm's version, so input hashes match the real one's. */
+export function makeFakeNpm(env: NodeJS.ProcessEnv = process.env): FakeNpm {
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'fake-npm-'));
+  fs.cpSync(path.join(__dirname, 'fake-npm'), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'npm', version: locateNpm(env).version }));
+  return {
+    execpath: path.join(dir, 'bin', 'npm-cli.js'),
+    ran: () => fs.existsSync(path.join(dir, 'ran')),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
