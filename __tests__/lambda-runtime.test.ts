@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../local-lambda/runtime-scripts';
 import { LocalFunction } from '../local-lambda/local-function';
 import { lambdaNodeBinary } from '../local-lambda/node-binary';
 import { createSandbox, nodeModulesAncestor, planSandbox, SandboxPlan } from '../local-lambda/sandbox';
@@ -37,8 +37,7 @@ async function withFunction(
   timeoutSeconds = 5,
 ): Promise<void> {
   const sandbox = createSandbox(env, makeTaskRoot(taskFiles), layers);
-  const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
-  await build({ absWorkingDir: PROJECT_ROOT, entryPoints: ['local-lambda/runtime/bootstrap.ts'], outfile: bootstrap, bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
+  const bootstrap = await compileRuntimeScript(PROJECT_ROOT, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'));
   const logs: string[] = [];
   const fn = new LocalFunction({
     nodeBinary: node.path,

@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
-import { layerTargetFor } from '../builder/build-plan';
+import { API_FUNCTIONS, layerTargetFor } from '../builder/build-plan';
+import { bundleFunction } from '../builder/function-bundle';
+import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../local-lambda/runtime-scripts';
 import { runBuild } from '../builder/build';
-import { LayerBuildResult } from '../builder/layer-build';
 import { readLayerSources } from '../builder/layer-sources';
 import { readManifest } from '../builder/manifest';
 import { buildNodeLayer } from '../builder/node-layer';
@@ -173,14 +173,17 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
   const contentHashes = new Set<string>();
   const zips = new Set<string>();
   const naiveZips = new Set<string>();
-  let ours: LayerBuildResult | undefined;
-  let oursBuildDir = '';
+  const made: string[] = [];
+  let oursUnzipped = 0;
+  let oursZipped = 0;
   let naiveUnzipped = 0;
   let naiveZipped = 0;
   for (let run = 0; run < builds; run++) {
     const umask = UMASKS[run % UMASKS.length]!;
     // Ours: a copy of the project's layer folder, at a different depth each time.
-    const project = path.join(tmp(`project${run}`), ...Array.from({ length: run }, (_, i) => `d${i}`));
+    const root = tmp(`project${run}`);
+    made.push(root);
+    const project = path.join(root, ...Array.from({ length: run }, (_, i) => `d${i}`));
     fs.mkdirSync(path.join(project, 'layers'), { recursive: true });
     fs.cpSync(layerDir, path.join(project, 'layers', 'dependencies'), { recursive: true });
     const buildDir = path.join(project, '.build');
@@ -191,11 +194,12 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
     const zip = path.join(project, 'layer.zip');
     providerLikeZip(path.join(buildDir, built.artifact.treeDir), zip);
     zips.add(sha256(zip));
-    ours = built;
-    oursBuildDir = buildDir;
+    oursUnzipped = built.artifact.unzippedBytes;
+    oursZipped = fs.statSync(zip).size;
 
     // The seed's way: a fresh install in a folder, then zip -r9 of what is there.
     const naive = tmp(`naive${run}`);
+    made.push(naive);
     fs.mkdirSync(path.join(naive, 'nodejs'));
     for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(layerDir, file), path.join(naive, 'nodejs', file));
     const npm = locateNpm(options.env);
@@ -210,11 +214,8 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
     naiveZips.add(sha256(path.join(naive, 'layer.zip')));
     naiveUnzipped = duBytes(path.join(naive, 'nodejs'));
     naiveZipped = fs.statSync(path.join(naive, 'layer.zip')).size;
-    if (run < builds - 1) {
-      fs.rmSync(naive, { recursive: true, force: true });
-    }
   }
-  const oursZip = fs.statSync(path.join(path.dirname(oursBuildDir), 'layer.zip')).size;
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
   return {
     result: {
       distinct_hashes: contentHashes.size,
@@ -223,22 +224,21 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
       builds,
       goal: { description: `${builds} builds in different folders and umasks give one content hash`, met: contentHashes.size === 1 },
     },
-    size: { oursUnzipped: ours!.artifact.unzippedBytes, oursZipped: oursZip, naiveUnzipped, naiveZipped },
+    size: { oursUnzipped, oursZipped, naiveUnzipped, naiveZipped },
   };
 }
 
 async function synthOnce(env: NodeJS.ProcessEnv, outdir: string): Promise<number> {
-  const { seconds, value } = await timed(
+  const { seconds } = await timed(
     () =>
-      new Promise<number>((resolve, reject) => {
+      new Promise<void>((resolve, reject) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: PROJECT_ROOT, env: { ...env, CDKTF_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'] });
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve(code) : reject(new Error(`synth failed: ${stderr}`))));
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`synth failed: ${stderr}`))));
       }),
   );
-  void value;
   return seconds;
 }
 
@@ -304,35 +304,31 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
   return { slimmed: built.artifact.slimmedBytes, unzipped: built.artifact.unzippedBytes };
 }
 
-async function coldStart(taskDir: string, layerTrees: string[], runs: number): Promise<number[]> {
+/** One cold start: from spawning the function process (the first invoke does) to its first answered request. */
+async function coldStart(bootstrap: string, taskDir: string, layerTrees: string[]): Promise<number> {
   const node = lambdaNodeBinary('nodejs24.x', PROJECT_ROOT);
-  const samples: number[] = [];
   const event = { version: '2.0', routeKey: 'GET /', rawPath: '/', rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', path: '/' } }, isBase64Encoded: false };
-  for (let run = 0; run < runs; run++) {
-    const sandbox = createSandbox({ runtime: 'nodejs24.x', name: 'bench', project: 'cold' }, taskDir, layerTrees);
-    const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
-    await build({ absWorkingDir: PROJECT_ROOT, entryPoints: ['local-lambda/runtime/bootstrap.ts'], outfile: bootstrap, bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
-    const fn = new LocalFunction({
-      nodeBinary: node.path,
-      bootstrap,
-      taskRoot: sandbox.taskRoot,
-      timeoutSeconds: 30,
-      functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:bench',
-      log: () => undefined,
-      environment: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath, LAMBDA_TASK_ROOT: sandbox.taskRoot, _HANDLER: 'index.handler', TABLE_NAME: 'bench', APP_VERSION: 'bench', AWS_REGION: 'ap-northeast-1' },
-    });
-    await fn.start();
-    try {
-      // From process start (the first invoke spawns it) to the first answered request.
-      const { seconds, value } = await timed(() => fn.invoke(event));
-      if (!value.ok) throw new Error(`cold start failed: ${value.errorType}: ${value.errorMessage}`);
-      samples.push(seconds);
-    } finally {
-      await fn.stop();
-      fs.rmSync(sandbox.root, { recursive: true, force: true });
-    }
+  const sandbox = createSandbox({ runtime: 'nodejs24.x', name: 'bench', project: 'cold' }, taskDir, layerTrees);
+  const runtimeClient = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
+  fs.copyFileSync(bootstrap, runtimeClient);
+  const fn = new LocalFunction({
+    nodeBinary: node.path,
+    bootstrap: runtimeClient,
+    taskRoot: sandbox.taskRoot,
+    timeoutSeconds: 30,
+    functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:bench',
+    log: () => undefined,
+    environment: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath, LAMBDA_TASK_ROOT: sandbox.taskRoot, _HANDLER: 'index.handler', TABLE_NAME: 'bench', APP_VERSION: 'bench', AWS_REGION: 'ap-northeast-1' },
+  });
+  await fn.start();
+  try {
+    const { seconds, value } = await timed(() => fn.invoke(event));
+    if (!value.ok) throw new Error(`cold start failed: ${value.errorType}: ${value.errorMessage}`);
+    return seconds;
+  } finally {
+    await fn.stop();
+    fs.rmSync(sandbox.root, { recursive: true, force: true });
   }
-  return samples;
 }
 
 async function benchColdStart(options: BenchOptions) {
@@ -341,20 +337,26 @@ async function benchColdStart(options: BenchOptions) {
   const layer = manifest.layers.find((candidate) => candidate.id === 'dependencies/nodejs-x86_64')!;
   const bundle = manifest.bundles.find((candidate) => candidate.runtime === 'nodejs24.x' && candidate.externals.includes('hono'))!;
   const runs = Math.max(options.runs, 7);
-  // The same code with every dependency bundled in, and no layer.
-  const fat = tmp('fat-bundle');
-  await build({ absWorkingDir: PROJECT_ROOT, entryPoints: ['handlers/api/index.ts'], outfile: path.join(fat, 'index.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'silent', banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" } });
-  const variants = { layered: { task: path.join(buildDir, bundle.dir), layers: [path.join(buildDir, layer.treeDir)] }, bundled: { task: fat, layers: [] as string[] } };
+  const scripts = tmp('scripts');
+  const bootstrap = await compileRuntimeScript(PROJECT_ROOT, RUNTIME_SCRIPTS.bootstrap, path.join(scripts, 'bootstrap.mjs'), 'nodejs24.x');
+  const importTimer = await compileRuntimeScript(PROJECT_ROOT, 'bench/import-timer.ts', path.join(scripts, 'import-timer.mjs'), 'nodejs24.x');
+  // The same code, through the same bundler, with every dependency bundled in and no layer.
+  const fatBuild = tmp('fat-bundle');
+  const fat = await bundleFunction(PROJECT_ROOT, fatBuild, { ...API_FUNCTIONS.nodejs, id: 'api/bench-all-bundled', function: 'api', kind: 'nodejs', runtime: 'nodejs24.x', externals: [] });
+  const variants = {
+    layered: { task: path.join(buildDir, bundle.dir), layers: [path.join(buildDir, layer.treeDir)] },
+    bundled: { task: path.join(fatBuild, fat.dir), layers: [] as string[] },
+  };
   // One warm-up each (discarded) for the disk cache, then the two interleaved so both see the same machine.
-  await coldStart(variants.layered.task, variants.layered.layers, 1);
-  await coldStart(variants.bundled.task, variants.bundled.layers, 1);
+  await coldStart(bootstrap, variants.layered.task, variants.layered.layers);
+  await coldStart(bootstrap, variants.bundled.task, variants.bundled.layers);
   const layered: number[] = [];
   const bundled: number[] = [];
   for (let run = 0; run < runs; run++) {
-    layered.push(...(await coldStart(variants.layered.task, variants.layered.layers, 1)));
-    bundled.push(...(await coldStart(variants.bundled.task, variants.bundled.layers, 1)));
+    layered.push(await coldStart(bootstrap, variants.layered.task, variants.layered.layers));
+    bundled.push(await coldStart(bootstrap, variants.bundled.task, variants.bundled.layers));
   }
-  fs.rmSync(fat, { recursive: true, force: true });
+  fs.rmSync(fatBuild, { recursive: true, force: true });
 
   // Import time of each package the layer provides, alone in a sandbox, a fresh process each time.
   const node = lambdaNodeBinary('nodejs24.x', PROJECT_ROOT);
@@ -365,7 +367,7 @@ async function benchColdStart(options: BenchOptions) {
     for (let run = 0; run < options.runs; run++) {
       const sandbox = createSandbox({ runtime: 'nodejs24.x', name: 'bench', project: 'import' }, empty, [path.join(buildDir, layer.treeDir)]);
       const script = path.join(sandbox.runtimeDir, 'import-timer.mjs');
-      await build({ absWorkingDir: PROJECT_ROOT, entryPoints: ['bench/import-timer.ts'], outfile: script, bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
+      fs.copyFileSync(importTimer, script);
       const result = spawnSync(node.path, [script, name], { cwd: sandbox.taskRoot, env: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath }, encoding: 'utf8' });
       fs.rmSync(sandbox.root, { recursive: true, force: true });
       if (result.status !== 0) throw new Error(`importing ${name} failed: ${result.stderr}`);
@@ -374,6 +376,7 @@ async function benchColdStart(options: BenchOptions) {
     imports.push({ name, ms: summarise(samples) });
   }
   fs.rmSync(empty, { recursive: true, force: true });
+  fs.rmSync(scripts, { recursive: true, force: true });
   const layeredSummary = summarise(layered);
   const bundledSummary = summarise(bundled);
   const coldRatio = ratio(layeredSummary.median, bundledSummary.median);

@@ -43,13 +43,8 @@ export function artifactsForEnvironment(
   const layers = layerTargetsOf(env, sources).map((target) => {
     const artifact = findLayer(manifest, target.id, buildDir);
     const source = findSource(sources, target.layer, target.kind);
-    const current = inputHashOf({
-      kind: artifact.kind,
-      architecture: artifact.architecture,
-      ...(artifact.pythonVersion ? { pythonVersion: artifact.pythonVersion } : {}),
-      files: source.files,
-      tool: artifact.tool,
-    });
+    // The same hash the build computed, from today's files and the package manager the build used.
+    const current = inputHashOf({ ...artifact, files: source.files });
     if (current !== artifact.inputHash) {
       throw layerSourceChanged(target.layer, `files in layers/${target.layer} differ from the ones built`);
     }

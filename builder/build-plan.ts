@@ -130,7 +130,7 @@ export interface LayerInputs {
   readonly tool: { readonly name: string; readonly version: string };
 }
 
-/** Hash of everything a layer build reads; equal hashes let the build reuse the tree. */
+/** Hash of everything a layer build reads; equal hashes let the build reuse the tree. Takes a target or an artifact with the files. */
 export function inputHashOf(inputs: LayerInputs): string {
   const files = [...inputs.files.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -66,13 +66,7 @@ export async function buildLayer(
   installer: LayerInstaller,
   options: LayerBuildOptions,
 ): Promise<LayerBuildResult> {
-  const inputHash = inputHashOf({
-    kind: target.kind,
-    architecture: target.architecture,
-    ...(target.pythonVersion ? { pythonVersion: target.pythonVersion } : {}),
-    files: source.files,
-    tool: installer.tool,
-  });
+  const inputHash = inputHashOf({ ...target, files: source.files, tool: installer.tool });
   const variantDir = layerVariantDir(options.buildDir, target);
   const treeDir = path.join(variantDir, 'tree');
   const previous = readRecord(path.join(variantDir, LAYER_RECORD_FILE));

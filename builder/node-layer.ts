@@ -6,7 +6,8 @@ import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
 import { InstalledPackage } from './manifest';
-import { explainNpmFailure, installEnvironment, locateNpm, runCaptured } from './npm';
+import { explainNpmFailure, installEnvironment, locateNpm } from './npm';
+import { runCommand } from './run-command';
 import { comparePaths } from './tree';
 
 /** Lambda's names for the CPUs, as npm's --cpu spells them. */
@@ -88,7 +89,7 @@ export function nodeInstaller(target: LayerTarget, source: LayerSource, options:
         '--loglevel=warn',
       ];
       const result = await withTicker(options.step, `npm ci for linux/${target.architecture} (${reason})`, () =>
-        runCaptured(npm.command, args, { cwd: installDir, env: installEnvironment(options.env) }),
+        runCommand(npm.command, args, { cwd: installDir, env: installEnvironment(options.env) }),
       );
       if (result.code !== 0) throw new UserError('LAYER_INSTALL_FAILED', explainNpmFailure(target.layer, result.output));
       // The layer holds node_modules only; npm's own bookkeeping differs between npm configurations.

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../project/errors';
@@ -58,32 +57,6 @@ export function installEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   }
   clean['npm_config_update_notifier'] = 'false';
   return clean;
-}
-
-export interface RunResult {
-  readonly code: number;
-  readonly output: string;
-}
-
-/** Runs a command, keeping the last 64 KiB of its output for error messages. */
-export function runCaptured(
-  command: string,
-  args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; onLine?: (line: string) => void },
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer): void => {
-      const text = chunk.toString('utf8');
-      output = (output + text).slice(-65536);
-      if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(line.trim());
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
 }
 
 /** A sentence that says why npm failed and what to do, from npm's own output. */

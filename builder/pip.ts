@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runCommand } from './run-command';
 import { Architecture } from '../config/environments';
 import { UserError } from '../project/errors';
 
@@ -14,24 +14,13 @@ export const PIP_PLATFORM: Readonly<Record<Architecture, string>> = {
   arm64: 'manylinux2014_aarch64',
 };
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<{ code: number; output: string; missing: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', (error: NodeJS.ErrnoException) => resolve({ code: 127, output: error.message, missing: error.code === 'ENOENT' }));
-    child.on('close', (code) => resolve({ code: code ?? 1, output, missing: false }));
-  });
-}
-
 /**
  * Finds pip: the interpreter in PYTHON, else python3. Reads pip's version without
  * running pip, so a cache hit runs no package manager.
  */
 export async function locatePip(env: NodeJS.ProcessEnv): Promise<PipCommand> {
   const python = env['PYTHON'] || 'python3';
-  const probe = await run(python, ['-c', "import importlib.metadata as m; print(m.version('pip'))"], env);
+  const probe = await runCommand(python, ['-c', "import importlib.metadata as m; print(m.version('pip'))"], { env });
   if (probe.missing) {
     throw new UserError(
       'PYTHON_NOT_FOUND',
@@ -91,8 +80,6 @@ export function pipInstallArgs(target: PipTarget, requirements: string, targetDi
   ];
 }
 
-export { run as runPip };
-
 const NETWORK = /NewConnectionError|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Connection refused|ConnectTimeoutError|ReadTimeoutError|Max retries exceeded|ProxyError|SSLError|Could not fetch URL/;
 
 /** The sentence that says why pip failed and what to do, from pip's own output and, when it found nothing, whether its index answers. */
@@ -134,7 +121,7 @@ const TRUE = /^(1|true|yes|on)$/i;
 export async function pipIndexes(pip: PipCommand, env: NodeJS.ProcessEnv, cwd: string): Promise<string[]> {
   if (TRUE.test(env['PIP_NO_INDEX'] ?? '')) return [];
   const fromEnv = [env['PIP_INDEX_URL'], ...(env['PIP_EXTRA_INDEX_URL'] ?? '').split(/\s+/)].filter((url): url is string => Boolean(url));
-  const config = await run(pip.python, ['-m', 'pip', 'config', 'list'], env, cwd);
+  const config = await runCommand(pip.python, ['-m', 'pip', 'config', 'list'], { env, cwd });
   const fromConfig: string[] = [];
   let primary: string | undefined;
   for (const line of config.output.split('\n')) {

@@ -5,7 +5,8 @@ import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource, normalisePythonName } from './layer-sources';
 import { InstalledPackage } from './manifest';
-import { PipCommand, explainPipFailure, firstUnreachableIndex, locatePip, pipEnvironment, pipIndexes, pipInstallArgs, runPip } from './pip';
+import { PipCommand, explainPipFailure, firstUnreachableIndex, locatePip, pipEnvironment, pipIndexes, pipInstallArgs } from './pip';
+import { runCommand } from './run-command';
 import { PYTHON_SLIMMING } from './slimming';
 import { comparePaths } from './tree';
 
@@ -70,7 +71,7 @@ export function pythonInstaller(target: LayerTarget, source: LayerSource, option
       const args = pipInstallArgs(pipTarget, 'requirements.txt', sitePackages, path.join(options.buildDir, 'cache', 'pip'), source.requireHashes);
       const result = await withTicker(options.step, `pip for ${args[8]}, Python ${pipTarget.pythonVersion} (${reason})`, () =>
         // Run in the layer folder so relative paths in requirements.txt (-r, -c, local wheels) resolve as they do by hand.
-        runPip(pip.python, args, pipEnvironment(options.env), source.dir),
+        runCommand(pip.python, args, { env: pipEnvironment(options.env), cwd: source.dir }),
       );
       if (result.code !== 0) {
         // pip says only "no matching distribution" when its index does not answer with retries off; ask the index.

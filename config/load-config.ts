@@ -250,13 +250,8 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     };
     const explicitRuntime = explicitSetting('runtime');
     const resolveField = (field: Field): Candidate => {
-      if (overrideSettings[field] !== undefined) {
-        return { value: overrideSettings[field], source: `cdktf context "environments.${name}.${field}"` };
-      }
-      if (defaultsOverride[field] !== undefined) {
-        return { value: defaultsOverride[field], source: `cdktf context "defaults.${field}"` };
-      }
-      if (builtIn[field] !== undefined) return { value: builtIn[field], source: `built-in default of ${name}` };
+      const explicit = explicitSetting(field);
+      if (explicit) return explicit;
       if (field === 'stateKey') return { value: defaultStateKey(project, name), source: 'default' };
       if (field === 'function' && explicitRuntime && RUNTIMES.includes(explicitRuntime.value as never)) {
         return { value: runtimeFamilyOf(explicitRuntime.value as Runtime), source: `the family of runtime ${String(explicitRuntime.value)}` };

@@ -79,19 +79,6 @@ export async function stateVersions(clients: AwsClients, bucket: string, key: st
   return versions;
 }
 
-/** Whether a layer version still exists in Lambda. */
-export async function layerVersionExists(clients: AwsClients, arn: string): Promise<boolean> {
-  const parsed = parseLayerArn(arn);
-  if (!parsed) return false;
-  try {
-    await clients.lambda.send(new GetLayerVersionCommand({ LayerName: parsed.name, VersionNumber: parsed.version }));
-    return true;
-  } catch (error) {
-    if (awsError(error).name === 'ResourceNotFoundException') return false;
-    throw error;
-  }
-}
-
 /** Whether an object version (the kept function code) is still in the artifact bucket. */
 export async function objectVersionExists(clients: AwsClients, bucket: string, key: string, version?: string): Promise<boolean> {
   try {
@@ -115,17 +102,6 @@ export async function listLayerVersions(clients: AwsClients, layerName: string):
     marker = page.NextMarker;
   } while (marker);
   return versions;
-}
-
-/** The layer ARNs a function has attached now; none when the function does not exist. */
-export async function attachedLayers(clients: AwsClients, functionName: string): Promise<string[]> {
-  try {
-    const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    return (config.Layers ?? []).map((layer) => layer.Arn!).filter(Boolean);
-  } catch (error) {
-    if (awsError(error).name === 'ResourceNotFoundException') return [];
-    throw error;
-  }
 }
 
 export async function deleteLayerVersion(clients: AwsClients, version: LayerVersionRef): Promise<void> {

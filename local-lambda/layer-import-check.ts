@@ -1,13 +1,13 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { LayerArtifact } from '../builder/manifest';
-import { DEFAULT_RUNTIME, NodeRuntime, ProjectConfig, Runtime, nodeMajorOf, runtimeFamilyOf } from '../config/environments';
+import { runCommand } from '../builder/run-command';
+import { DEFAULT_RUNTIME, NodeRuntime, ProjectConfig, Runtime, runtimeFamilyOf } from '../config/environments';
 import { lambdaNodeBinary } from './node-binary';
 import { findPython, pythonCandidates } from './python-interpreter';
 import { createSandbox } from './sandbox';
+import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 
 export interface ImportFailure {
   readonly module: string;
@@ -35,22 +35,14 @@ interface RawResult {
 
 const HOST_ARCH = process.arch === 'arm64' ? 'arm64' : 'x86_64';
 
-function runLines(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; lines: RawResult[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const lines = stdout
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as RawResult);
-      resolve({ code: code ?? 1, lines, stderr });
-    });
-  });
+/** Runs an import script and reads its one-JSON-object-per-line report. */
+async function runLines(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; lines: RawResult[]; stderr: string }> {
+  const result = await runCommand(command, args, options);
+  const lines = result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as RawResult);
+  return { code: result.code, lines, stderr: result.output };
 }
 
 /** The runtime a layer is checked under: that of an environment that attaches it, else its family's default. */
@@ -84,17 +76,7 @@ async function checkNodeLayer(layer: LayerArtifact, treeDir: string, runtime: No
   const emptyTask = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'empty-task-'));
   const sandbox = createSandbox({ runtime, name: 'check', project: 'layer' }, emptyTask, [treeDir]);
   try {
-    const script = path.join(sandbox.runtimeDir, 'import-check.mjs');
-    await build({
-      absWorkingDir: projectRoot,
-      entryPoints: ['local-lambda/runtime/import-check.ts'],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: `node${nodeMajorOf(runtime)}`,
-      logLevel: 'silent',
-    });
+    const script = await compileRuntimeScript(projectRoot, RUNTIME_SCRIPTS.importCheck, path.join(sandbox.runtimeDir, 'import-check.mjs'), runtime);
     const run = await runLines(node.path, [script, JSON.stringify(layer.provides)], {
       cwd: sandbox.taskRoot,
       env: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath, LAMBDA_TASK_ROOT: sandbox.taskRoot },

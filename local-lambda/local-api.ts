@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { artifactsForEnvironment } from '../builder/artifact-check';
 import { LayerSource, readLayerSourcesIn } from '../builder/layer-sources';
 import { layerTargetFor } from '../builder/build-plan';
@@ -11,13 +10,14 @@ import { buildNodeLayer } from '../builder/node-layer';
 import { acquireBuildLock } from '../builder/build';
 import { silentProgress } from '../builder/progress';
 import { BuildManifest, BundleArtifact, LayerArtifact } from '../builder/manifest';
-import { Architecture, EnvironmentConfig, NodeRuntime, functionEnvironment, functionNameOf, nodeMajorOf, runtimeFamilyOf, tableNameOf } from '../config/environments';
+import { Architecture, EnvironmentConfig, NodeRuntime, functionEnvironment, functionNameOf, runtimeFamilyOf, tableNameOf } from '../config/environments';
 import { UserError } from '../project/errors';
 import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamoDb } from './dynamodb-local';
 import { LocalFunction } from './local-function';
 import { NodeBinary, lambdaNodeBinary } from './node-binary';
 import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from './payload-v2';
 import { SandboxPlan, createSandbox } from './sandbox';
+import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 
 /** API Gateway HTTP APIs accept request bodies up to 10 MB. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -72,22 +72,6 @@ function send(res: http.ServerResponse, response: OutgoingResponse): void {
   headers['content-length'] = String(response.body.length);
   res.writeHead(response.statusCode, headers);
   res.end(response.body);
-}
-
-/** Compiles the runtime interface client into the sandbox's /var/runtime. */
-async function installRuntimeClient(projectRoot: string, sandbox: SandboxPlan, runtime: NodeRuntime): Promise<string> {
-  const outfile = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
-  await build({
-    absWorkingDir: projectRoot,
-    entryPoints: ['local-lambda/runtime/bootstrap.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: `node${nodeMajorOf(runtime)}`,
-    logLevel: 'silent',
-  });
-  return outfile;
 }
 
 /**
@@ -153,7 +137,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       log(`note: ${artifacts.managed.map((layer) => layer.name).join(', ')} is published by AWS and attached on Lambda only; it is not here`);
     }
     cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));
-    const bootstrap = await installRuntimeClient(options.projectRoot, sandbox, runtime);
+    const bootstrap = await compileRuntimeScript(options.projectRoot, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'), runtime);
 
     let dynamo: LocalDynamoDb | undefined;
     let dynamodbEndpoint = options.dynamodbEndpoint;

@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { runBuild } from '../../builder/build';
 import { loadProjectConfig } from '../../config/config-sources';
 import { readPin, removePin } from '../../history/pins';
-import { UserError, usage } from '../../project/errors';
+import { UserError } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command } from '../command';
+import { environmentForStack } from './stacks';
 
 export const deployCommand: Command = {
   name: 'deploy',
@@ -25,9 +26,7 @@ Options:
   allowPositionals: true,
   async run(values, positionals, { env, err }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
-    const stack = positionals[0];
-    const names = config.environments.map((environment) => environment.stackName);
-    if (!stack || !names.includes(stack)) throw usage(`Name one stack to deploy: ${names.join(', ')}.`, 'deploy');
+    const stack = environmentForStack(config, positionals[0], 'deploy').stackName;
     const buildDir = resolveBuildDir(undefined, env);
     await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true });
     const pin = readPin(buildDir, stack);

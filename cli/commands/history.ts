@@ -1,5 +1,5 @@
 import { Command, writeJson } from '../command';
-import { loadStackHistory, shortHash } from './stack-history';
+import { loadStackHistory, shortHash } from './stacks';
 
 export const historyCommand: Command = {
   name: 'history',

@@ -1,9 +1,9 @@
 import { functionNameOf } from '../../config/environments';
-import { attachedLayers, deleteLayerVersion, listLayerVersions } from '../../history/aws';
+import { deleteLayerVersion, describeFunction, listLayerVersions } from '../../history/aws';
 import { planPrune, stackLayerNames } from '../../history/prune-plan';
 import { usage } from '../../project/errors';
 import { Command, writeJson } from '../command';
-import { loadStackHistory } from './stack-history';
+import { loadStackHistory } from './stacks';
 
 export const layersPruneCommand: Command = {
   name: 'layers:prune',
@@ -29,7 +29,7 @@ Options:
     const functionName = functionNameOf(environment);
     const names = stackLayerNames(history);
     const versions = (await Promise.all(names.map((name) => listLayerVersions(clients, name)))).flat();
-    const decisions = planPrune({ versions, attached: await attachedLayers(clients, functionName), functionName, history, keep: Number(keepRaw) });
+    const decisions = planPrune({ versions, attached: (await describeFunction(clients, functionName))?.layers ?? [], functionName, history, keep: Number(keepRaw) });
     const doomed = decisions.filter((decision) => decision.action === 'delete');
     for (const decision of decisions) {
       const mark = decision.action === 'delete' ? err.red(values['apply'] ? 'delete' : 'would delete') : err.green('keep');

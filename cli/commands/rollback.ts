@@ -1,10 +1,10 @@
-import { layerVersionExists, objectVersionExists } from '../../history/aws';
+import { describeLayerVersion, objectVersionExists } from '../../history/aws';
 import { rollbackChanges, rollbackTarget } from '../../history/deployments';
 import { pinFor, writePin } from '../../history/pins';
 import { UserError, usage } from '../../project/errors';
 import { resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
-import { loadStackHistory } from './stack-history';
+import { loadStackHistory } from './stacks';
 
 function wholeNumber(raw: unknown, option: string): number | undefined {
   if (raw === undefined) return undefined;
@@ -44,7 +44,7 @@ Options:
     const { current, target } = rollbackTarget(history, { ...(to !== undefined ? { to } : {}), ...(steps !== undefined ? { steps } : {}) });
     const ownLayers = (target.function?.layers ?? []).filter((arn) => arn.includes(`:layer:${environment.project}-${environment.name}-`));
     for (const arn of ownLayers) {
-      if (!(await layerVersionExists(clients, arn))) {
+      if (!(await describeLayerVersion(clients, arn))) {
         throw new UserError(
           'ROLLBACK_LAYER_GONE',
           `Layer version ${arn} of serial ${target.serial} no longer exists (pruned or deleted), so that deployment cannot be restored. Choose a later serial (npm run history -- ${environment.stackName}).`,

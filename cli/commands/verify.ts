@@ -7,8 +7,8 @@ import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { usage } from '../../project/errors';
 import { Command, writeJson } from '../command';
 import { SYNTH_OUTDIR } from './synth';
-import { gatherConfigSources } from '../../config/config-sources';
-import { loadConfig } from '../../config/load-config';
+import { environmentForStack } from './stacks';
+import { loadProjectConfig } from '../../config/config-sources';
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -35,10 +35,7 @@ Options:
   options: { wait: { type: 'string' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const config = loadConfig(gatherConfigSources(PROJECT_ROOT, env));
-    const stacks = config.environments.map((environment) => environment.stackName);
-    const environment = config.environments.find((candidate) => candidate.stackName === positionals[0]);
-    if (!environment) throw usage(`Name a stack to verify: ${stacks.join(', ')}.`, 'verify');
+    const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'verify');
     const wait = values['wait'] === undefined ? 0 : Number(values['wait']);
     if (!Number.isFinite(wait) || wait < 0) throw usage(`--wait takes seconds, got "${String(values['wait'])}".`, 'verify');
     let manifest;

@@ -1,6 +1,5 @@
-import { gatherConfigSources } from '../../config/config-sources';
-import { EnvironmentConfig } from '../../config/environments';
-import { loadConfig } from '../../config/load-config';
+import { loadProjectConfig } from '../../config/config-sources';
+import { EnvironmentConfig, ProjectConfig } from '../../config/environments';
 import { AwsClients, awsClients, stateVersions } from '../../history/aws';
 import { Deployment, deploymentsFrom } from '../../history/deployments';
 import { usage } from '../../project/errors';
@@ -12,13 +11,18 @@ export interface StackHistory {
   readonly history: Deployment[];
 }
 
-/** The environment behind a stack name, its AWS clients and its deployments, newest first. */
-export async function loadStackHistory(stack: string | undefined, command: string, env: NodeJS.ProcessEnv): Promise<StackHistory> {
-  const config = loadConfig(gatherConfigSources(PROJECT_ROOT, env));
+/** The environment behind a stack name given on the command line; the message lists the stacks. */
+export function environmentForStack(config: ProjectConfig, stack: string | undefined, command: string): EnvironmentConfig {
   const names = config.environments.map((environment) => environment.stackName);
   if (!stack) throw usage(`Name a stack: ${names.join(', ')}.`, command);
   const environment = config.environments.find((candidate) => candidate.stackName === stack);
   if (!environment) throw usage(`There is no stack "${stack}"; stacks are ${names.join(', ')}.`, command);
+  return environment;
+}
+
+/** The environment behind a stack name, its AWS clients and its deployments, newest first. */
+export async function loadStackHistory(stack: string | undefined, command: string, env: NodeJS.ProcessEnv): Promise<StackHistory> {
+  const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), stack, command);
   const clients = awsClients(environment.region);
   const history = deploymentsFrom(await stateVersions(clients, environment.stateBucket, environment.stateKey));
   return { env: environment, clients, history };
