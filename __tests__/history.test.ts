@@ -1,84 +1,56 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteLayerVersionCommand, LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { deploymentsFrom, rollbackChanges, rollbackTarget } from '../history/deployments';
 import { planPrune } from '../history/prune-plan';
 import { readDeploymentState } from '../history/terraform-state';
 import { commitFromHead } from '../project/git-commit';
-import { MotoServer, startMoto } from './support/moto';
+import { MotoServer, createBucket, startMoto } from './support/moto';
+import { STAGING, terraformStateFile } from './support/terraform-state';
 import { PROJECT_ROOT, cliEnv, makeTempDir, runCli, runNode } from './support/processes';
 
-const REGION = 'ap-northeast-1';
+const { region: REGION, stack: STACK, stateKey: STATE_KEY, layer: LAYER, function: FUNCTION } = STAGING;
 const STATE_BUCKET = 'history-test-state';
 const ARTIFACT_BUCKET = 'history-test-artifacts';
 const PLAIN_BUCKET = 'history-test-unversioned';
-const STACK = 'api-staging';
-const STATE_KEY = 'multicloud-auto-deploy/staging/terraform.tfstate';
-const LAYER = 'multicloud-auto-deploy-staging-dependencies';
-const FUNCTION = 'multicloud-auto-deploy-staging-api';
 const CODE_KEY = 'functions/multicloud-auto-deploy/staging/api.zip';
 const COMMITS = ['1111111111111111111111111111111111111111', '2222222222222222222222222222222222222222', '3333333333333333333333333333333333333333'];
 
-/** A state file as Terraform 1.11 writes it (format version 4), with logical names unlike the stacks' own. */
+/** A state file with logical names unlike the stacks' own: history finds resources by type. */
 function terraformState(serial: number, commit: string, layerArn: string, contentHash: string, codeHash: string, codeVersion: string): string {
-  return JSON.stringify({
-    version: 4,
-    terraform_version: '1.11.4',
+  return terraformStateFile({
     serial,
     lineage: '6a0c9a3e-4d2f-4b51-a4b8-000000000001',
-    outputs: { deployed_commit: { value: commit, type: 'string' }, api_url: { value: 'https://example.execute-api.ap-northeast-1.amazonaws.com', type: 'string' } },
+    outputs: { deployed_commit: commit, api_url: 'https://example.execute-api.ap-northeast-1.amazonaws.com' },
     resources: [
+      { mode: 'data', type: 'archive_file', name: 'whatever', provider: 'archive', attributes: { output_base64sha256: codeHash } },
       {
-        mode: 'data',
-        type: 'archive_file',
-        name: 'whatever',
-        provider: 'provider["registry.terraform.io/hashicorp/archive"]',
-        instances: [{ schema_version: 0, attributes: { output_base64sha256: codeHash } }],
-      },
-      {
-        mode: 'managed',
         type: 'aws_lambda_layer_version',
         name: `renamed_layer_${serial}`,
-        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [
-          {
-            schema_version: 0,
-            attributes: {
-              arn: layerArn,
-              layer_arn: layerArn.replace(/:\d+$/, ''),
-              layer_name: LAYER,
-              version: layerArn.split(':').pop(),
-              description: `content ${contentHash} | nodejs24.x x86_64 | hono@4.13.19`,
-              skip_destroy: true,
-            },
-            sensitive_attributes: [],
-          },
-        ],
+        attributes: {
+          arn: layerArn,
+          layer_arn: layerArn.replace(/:\d+$/, ''),
+          layer_name: LAYER,
+          version: layerArn.split(':').pop(),
+          description: `content ${contentHash} | nodejs24.x x86_64 | hono@4.13.19`,
+          skip_destroy: true,
+        },
       },
       {
-        mode: 'managed',
         type: 'aws_lambda_function',
         name: 'not_the_usual_name',
-        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [
-          {
-            schema_version: 0,
-            attributes: {
-              function_name: FUNCTION,
-              layers: [layerArn],
-              source_code_hash: codeHash,
-              s3_bucket: ARTIFACT_BUCKET,
-              s3_key: CODE_KEY,
-              s3_object_version: codeVersion,
-              filename: null,
-            },
-            sensitive_attributes: [],
-          },
-        ],
+        attributes: {
+          function_name: FUNCTION,
+          layers: [layerArn],
+          source_code_hash: codeHash,
+          s3_bucket: ARTIFACT_BUCKET,
+          s3_key: CODE_KEY,
+          s3_object_version: codeVersion,
+          filename: null,
+        },
       },
     ],
-    check_results: null,
   });
 }
 
@@ -91,13 +63,9 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   moto = await startMoto(REGION);
-  const sdk = { region: REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  s3 = new S3Client(sdk);
-  lambda = new LambdaClient(sdk);
-  for (const bucket of [STATE_BUCKET, ARTIFACT_BUCKET, PLAIN_BUCKET]) {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-    if (bucket !== PLAIN_BUCKET) await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-  }
+  s3 = new S3Client(moto.sdk);
+  lambda = new LambdaClient(moto.sdk);
+  for (const bucket of [STATE_BUCKET, ARTIFACT_BUCKET, PLAIN_BUCKET]) await createBucket(moto, s3, bucket, bucket !== PLAIN_BUCKET);
   // Five published versions: v1 predates the history; v2, v3, v4 are the three deploys; v5 is unused.
   for (let i = 1; i <= 5; i++) {
     const published = await lambda.send(new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from(`layer zip ${i}`) }, CompatibleRuntimes: ['nodejs24.x'] }));

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -11,16 +11,13 @@ import { readManifest } from '../builder/manifest';
 import { judgeDeployment, missingModulesIn, DeployedStackFacts } from '../verification/deployment-check';
 import { expectedEntries, layerContent } from '../verification/gather';
 import { zipEntryNames } from '../verification/zip-entries';
-import { MotoServer, startMoto } from './support/moto';
+import { MotoServer, createBucket, startMoto } from './support/moto';
+import { STAGING, terraformStateFile } from './support/terraform-state';
 import { LocalServer, PROJECT_ROOT, cliEnv, makeTempDir, runCli, startLocalServer } from './support/processes';
 import { zipFolder } from './support/zip';
 
-const REGION = 'ap-northeast-1';
+const { region: REGION, stack: STACK, stateKey: STATE_KEY, layer: LAYER, function: FUNCTION } = STAGING;
 const STATE_BUCKET = 'verify-test-state';
-const STACK = 'api-staging';
-const STATE_KEY = 'multicloud-auto-deploy/staging/terraform.tfstate';
-const LAYER = 'multicloud-auto-deploy-staging-dependencies';
-const FUNCTION = 'multicloud-auto-deploy-staging-api';
 const ROLE = 'arn:aws:iam::123456789012:role/verify-test';
 
 const manifest = readManifest(path.join(PROJECT_ROOT, '.build'));
@@ -35,21 +32,11 @@ let outdir: string;
 let archive: Buffer;
 
 function state(apiUrl: string, layers: string[]): string {
-  return JSON.stringify({
-    version: 4,
-    terraform_version: '1.11.4',
+  return terraformStateFile({
     serial: 7,
     lineage: 'verify',
-    outputs: { api_url: { value: apiUrl, type: 'string' }, function_name: { value: FUNCTION, type: 'string' } },
-    resources: [
-      {
-        mode: 'managed',
-        type: 'aws_lambda_function',
-        name: 'fn',
-        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [{ schema_version: 0, attributes: { function_name: FUNCTION, layers, runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
-      },
-    ],
+    outputs: { api_url: apiUrl, function_name: FUNCTION },
+    resources: [{ type: 'aws_lambda_function', name: 'fn', attributes: { function_name: FUNCTION, layers, runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
   });
 }
 
@@ -72,13 +59,11 @@ async function verify(): Promise<{ code: number; stdout: string; stderr: string;
 
 beforeAll(async () => {
   moto = await startMoto(REGION);
-  const sdk = { region: REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  s3 = new S3Client(sdk);
-  lambda = new LambdaClient(sdk);
-  logs = new CloudWatchLogsClient(sdk);
-  await s3.send(new CreateBucketCommand({ Bucket: STATE_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-  await s3.send(new PutBucketVersioningCommand({ Bucket: STATE_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
-  await new IAMClient(sdk).send(new CreateRoleCommand({ RoleName: 'verify-test', AssumeRolePolicyDocument: '{}' }));
+  s3 = new S3Client(moto.sdk);
+  lambda = new LambdaClient(moto.sdk);
+  logs = new CloudWatchLogsClient(moto.sdk);
+  await createBucket(moto, s3, STATE_BUCKET);
+  await new IAMClient(moto.sdk).send(new CreateRoleCommand({ RoleName: 'verify-test', AssumeRolePolicyDocument: '{}' }));
   // The archive this "deploy" built, where the synthesised stack keeps it.
   outdir = makeTempDir('verify-out');
   fs.mkdirSync(path.join(outdir, 'stacks', STACK, 'archives'), { recursive: true });

@@ -1,10 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
+import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 
 export interface MotoServer {
   readonly endpoint: string;
   /** Environment for the SDK and the CLI: endpoint, region, dummy credentials. */
   readonly env: Record<string, string>;
+  /** Client configuration for the SDK's clients: this server, path-style S3, dummy credentials. */
+  readonly sdk: { region: string; endpoint: string; forcePathStyle: true; credentials: { accessKeyId: string; secretAccessKey: string } };
   stop(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function startMoto(region = 'ap-northeast-1'): Promise<MotoServer> 
   return {
     endpoint,
     env: { AWS_ENDPOINT_URL: endpoint, AWS_REGION: region, AWS_DEFAULT_REGION: region, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    sdk: { region, endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -53,4 +57,10 @@ export async function startMoto(region = 'ap-northeast-1'): Promise<MotoServer> 
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A bucket in the server's region, versioned (as the state and artifact buckets are) unless asked not to be. */
+export async function createBucket(moto: MotoServer, s3: S3Client, bucket: string, versioned = true): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: moto.sdk.region as BucketLocationConstraint } }));
+  if (versioned) await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
 }
