@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, ConfigSources } from '../config/load-config';
-import { EnvironmentConfig } from '../config/environments';
+import { EnvironmentConfig, functionNameOf, layerNameOf, ownLayerFolderOf } from '../config/environments';
 import { cliEnv, makeTempDir, PROJECT_ROOT, runNode } from './support/processes';
 
 function sources(overrides: Partial<ConfigSources> = {}): ConfigSources {
@@ -51,6 +51,17 @@ describe('defaults', () => {
     expect(prod.logRetentionDays).toBe(90);
     expect(prod.deletionProtection).toBe(true);
     expect(dev.deletionProtection).toBe(false);
+  });
+});
+
+describe('names AWS sees', () => {
+  it('derives every name from project and environment, and reads a layer folder back from its own layer names only', () => {
+    const staging = { project: 'shop', name: 'staging' };
+    expect(functionNameOf(staging)).toBe('shop-staging-api');
+    expect(layerNameOf(staging, 'dependencies')).toBe('shop-staging-dependencies');
+    expect(ownLayerFolderOf(staging, layerNameOf(staging, 'dependencies'))).toBe('dependencies');
+    expect(ownLayerFolderOf(staging, 'shop-prod-dependencies')).toBeUndefined();
+    expect(ownLayerFolderOf(staging, 'AWSLambdaPowertoolsTypeScriptV2')).toBeUndefined();
   });
 });
 

@@ -208,6 +208,12 @@ export function layerNameOf(env: Pick<EnvironmentConfig, 'project' | 'name'>, la
   return `${env.project}-${env.name}-${layer}`;
 }
 
+/** The layer folder behind one of this environment's layer names (layerNameOf's inverse); undefined for any other layer. */
+export function ownLayerFolderOf(env: Pick<EnvironmentConfig, 'project' | 'name'>, layerName: string): string | undefined {
+  const prefix = layerNameOf(env, '');
+  return layerName.startsWith(prefix) ? layerName.slice(prefix.length) : undefined;
+}
+
 export function tableNameOf(env: Pick<EnvironmentConfig, 'project' | 'name'>): string {
   return `${env.project}-${env.name}-messages`;
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BuildManifest, LayerArtifact } from '../builder/manifest';
-import { EnvironmentConfig, functionNameOf, layerNameOf, runtimeFamilyOf } from '../config/environments';
+import { EnvironmentConfig, functionNameOf, ownLayerFolderOf, runtimeFamilyOf } from '../config/environments';
 import { AwsClients, currentState, describeFunction, describeLayerVersion } from '../history/aws';
 import { parseLayerArn } from '../history/terraform-state';
 import { checkApi } from './api-check';
@@ -68,22 +68,19 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
   const functionName = String(state.outputs?.['function_name'] ?? state.function?.functionName ?? functionNameOf(env));
   const desired = { layers: state.function?.layers ?? [], ...(state.function?.runtime ? { runtime: state.function.runtime } : {}) };
   const live = await describeFunction(clients, functionName);
-  const ownPrefix = `${env.project}-${env.name}-`;
   const layers: LayerFacts[] = [];
   for (const arn of desired.layers) {
     const parsed = parseLayerArn(arn);
-    const own = Boolean(parsed?.name.startsWith(ownPrefix));
+    const folder = parsed ? ownLayerFolderOf(env, parsed.name) : undefined;
+    const own = folder !== undefined;
     const version = await describeLayerVersion(clients, arn);
     if (!version) {
       layers.push({ arn, own, exists: false });
       continue;
     }
     let extra: Partial<LayerFacts> = {};
-    if (own && parsed) {
-      const folder = parsed.name.slice(ownPrefix.length);
-      const artifact = options.manifest?.layers.find(
-        (layer) => layer.name === folder && layer.kind === runtimeFamilyOf(env.runtime) && layer.architecture === env.architecture && layerNameOf(env, layer.name) === parsed.name,
-      );
+    if (folder !== undefined) {
+      const artifact = options.manifest?.layers.find((layer) => layer.name === folder && layer.kind === runtimeFamilyOf(env.runtime) && layer.architecture === env.architecture);
       const built = sha256Base64(path.join(options.stackDir, 'archives', `layer-${folder}.zip`));
       extra = {
         ...(built ? { builtSha256: built } : {}),

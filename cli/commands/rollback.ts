@@ -1,6 +1,8 @@
+import { ownLayerFolderOf } from '../../config/environments';
 import { describeLayerVersion, objectVersionExists } from '../../history/aws';
 import { rollbackChanges, rollbackTarget } from '../../history/deployments';
 import { pinFor, writePin } from '../../history/pins';
+import { parseLayerArn } from '../../history/terraform-state';
 import { UserError, usage } from '../../project/errors';
 import { resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
@@ -42,7 +44,10 @@ Options:
       throw new UserError('HISTORY_EMPTY', `${environment.stackName} has no deployment in its state history yet; there is nothing to roll back to.`);
     }
     const { current, target } = rollbackTarget(history, { ...(to !== undefined ? { to } : {}), ...(steps !== undefined ? { steps } : {}) });
-    const ownLayers = (target.function?.layers ?? []).filter((arn) => arn.includes(`:layer:${environment.project}-${environment.name}-`));
+    const ownLayers = (target.function?.layers ?? []).filter((arn) => {
+      const parsed = parseLayerArn(arn);
+      return parsed !== undefined && ownLayerFolderOf(environment, parsed.name) !== undefined;
+    });
     for (const arn of ownLayers) {
       if (!(await describeLayerVersion(clients, arn))) {
         throw new UserError(
