@@ -336,7 +336,8 @@ async function benchColdStart(options: BenchOptions) {
   const manifest = readManifest(buildDir);
   const layer = manifest.layers.find((candidate) => candidate.id === 'dependencies/nodejs-x86_64')!;
   const bundle = manifest.bundles.find((candidate) => candidate.runtime === 'nodejs24.x' && candidate.externals.includes('hono'))!;
-  const runs = Math.max(options.runs, 7);
+  // One cold start varies by a fifth here, so this figure takes three times the runs (at least 15 pairs).
+  const runs = Math.max(options.runs * 3, 15);
   const scripts = tmp('scripts');
   const bootstrap = await compileRuntimeScript(PROJECT_ROOT, RUNTIME_SCRIPTS.bootstrap, path.join(scripts, 'bootstrap.mjs'), 'nodejs24.x');
   const importTimer = await compileRuntimeScript(PROJECT_ROOT, 'bench/import-timer.ts', path.join(scripts, 'import-timer.mjs'), 'nodejs24.x');
