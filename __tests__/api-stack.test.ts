@@ -273,7 +273,7 @@ describe('the seed\'s strategies and the Python function', () => {
       skip_destroy: true,
     });
     expect(layer['description']).toContain('python3.12 x86_64 | fastapi@0.115.0, mangum@0.17.0');
-    expect(fn).toMatchObject({ function_name: 'multicloud-auto-deploy-staging-api', runtime: 'python3.12', handler: 'python_api.main.handler', layers: [`\${aws_lambda_layer_version.${layerId}.arn}`] });
+    expect(fn).toMatchObject({ function_name: 'multicloud-auto-deploy-staging-api', runtime: 'python3.12', handler: 'main.handler', layers: [`\${aws_lambda_layer_version.${layerId}.arn}`] });
     expect(fn['description']).toContain('FastAPI');
   });
 

@@ -284,7 +284,7 @@ describe('build lock', () => {
 });
 
 describe('function bundle', () => {
-  it('leaves layer packages external and records which ones the code imports', async () => {
+  it('leaves layer packages external and records, from esbuild\'s metafile, which file imports each at which line', async () => {
     const buildDir = makeTempDir('bundle');
     const config = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] } });
     const target = bundleTargetOf(config.environments[0]!, readLayerSources(PROJECT_ROOT, 'dependencies'));
@@ -293,7 +293,13 @@ describe('function bundle', () => {
     expect(code).toMatch(/from "hono"/);
     expect(code).toMatch(/from "@aws-sdk\/client-dynamodb"/);
     expect(code).not.toMatch(/class Hono\b/);
-    expect(bundle.importsFromLayers).toEqual(['@aws-sdk/client-dynamodb', 'hono']);
+    expect(bundle.imports).toEqual([
+      { module: 'hono', specifier: 'hono', file: 'handlers/api/app.ts', line: 1 },
+      { module: 'hono', specifier: 'hono/aws-lambda', file: 'handlers/api/index.ts', line: 1 },
+      { module: 'node:crypto', specifier: 'node:crypto', file: 'handlers/api/message-ids.ts', line: 1 },
+      { module: '@aws-sdk/client-dynamodb', specifier: '@aws-sdk/client-dynamodb', file: 'handlers/api/messages-store.ts', line: 1 },
+    ]);
+    expect(bundle.importsReadBy).toMatch(/^esbuild \d+\.\d+\.\d+$/);
     expect(Object.keys(bundle.sources)).toContain('handlers/api/app.ts');
     expect(bundle.handler).toBe('index.handler');
     expect(locateNpm().version).toMatch(/^\d+\.\d+\.\d+/);

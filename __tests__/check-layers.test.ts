@@ -8,7 +8,7 @@ import { silentProgress } from '../builder/progress';
 import { buildPythonLayer } from '../builder/python-layer';
 import { loadConfig } from '../config/load-config';
 import { checkLayerImports, judgeImports } from '../local-lambda/layer-import-check';
-import { findPython } from '../local-lambda/python-interpreter';
+import { findPython } from '../project/python-interpreter';
 import { makeFixtureProject, packFixturePackages } from './support/fixture-layer';
 import { makeFixtureWheels, makePythonProject, offlinePipEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir, runCli } from './support/processes';
@@ -84,7 +84,7 @@ describe('Python layers', () => {
     const env = { PATH: makeTempDir('empty-path'), PYENV_ROOT: makeTempDir('empty-pyenv') };
     const [check] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config, env);
     expect(check?.status).toBe('skipped');
-    expect(check?.skipped[0]?.reason).toMatch(/^no Python 3\.14 interpreter on this machine \(looked at .*\); install one or set PYTHON3_14$/);
+    expect(check?.skipped[0]?.reason).toMatch(/^no Python 3\.14 interpreter on this machine \(looked at .*\); install one \(`pyenv install 3\.14`.*\) or set PYTHON3_14 to its path$/);
   });
 });
 

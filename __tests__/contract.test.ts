@@ -46,8 +46,8 @@ describe('the Node.js handler meets the shared contract', () => {
 
 describe('the Python handler meets the same contract', () => {
   it('passes handlers/python_api/tests under python3', () => {
-    const result = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', 'python_api/tests', '-t', '.', '-v'], {
-      cwd: path.join(PROJECT_ROOT, 'handlers'),
+    const result = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.', '-v'], {
+      cwd: path.join(PROJECT_ROOT, 'handlers', 'python_api'),
       encoding: 'utf8',
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
     });

@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load-config';
 import { inspectLayer, packageChanges } from '../verification/layer-inspection';
 import { layerArtifact } from './support/artifacts';
 import { makeFixtureProject, packFixturePackages } from './support/fixture-layer';
-import { makeFixtureWheels, offlinePipEnv } from './support/fixture-wheels';
+import { copyFixtureFunction, makeFixtureWheels, offlinePipEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir, runCli } from './support/processes';
 
 describe('what changed between two builds', () => {
@@ -69,7 +69,7 @@ describe('npm run layers:inspect', () => {
     const root = makeTempDir('inspect-python');
     fs.mkdirSync(path.join(root, 'layers', 'py'), { recursive: true });
     fs.writeFileSync(path.join(root, 'layers', 'py', 'requirements.txt'), 'alpha==1.0.0\n');
-    fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(root, 'handlers'), { recursive: true });
+    copyFixtureFunction(root);
     const config = loadConfig({ context: { defaults: { function: 'python', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
     const buildDir = path.join(root, '.build');
     await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlinePipEnv(wheels) });

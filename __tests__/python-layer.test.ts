@@ -44,12 +44,15 @@ describe('pip for Lambda', () => {
     expect(pipInstallArgs({ architecture: 'x86_64', pythonVersion: '3.12' }, 'r.txt', '/t', '/c', false)).not.toContain('--require-hashes');
   });
 
-  it('reads requirement names, includes and hash pins', () => {
+  it('reads requirement names, extras, version pins, includes and hash pins', () => {
     expect(parseRequirements('Alpha_Pkg[extra]==1.0 ; python_version>"3"\n# comment\n-r more.txt\n--index-url x\nbeta==2 \\\n  --hash=sha256:ab\n')).toEqual({
       names: ['alpha-pkg', 'beta'],
       includes: ['more.txt'],
       pinsHashes: true,
+      extras: { 'alpha-pkg': ['extra'] },
+      pinned: ['alpha-pkg', 'beta'],
     });
+    expect(parseRequirements('gamma>=1\ndelta==1.*\nepsilon == 2.0\n').pinned).toEqual(['epsilon']);
   });
 });
 

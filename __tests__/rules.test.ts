@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load-config';
 import { EnvironmentConfig } from '../config/environments';
-import { managedLayersOf, powertoolsLayerArn } from '../config/managed-layers';
+import { MANAGED_LAYER_CONTENTS, managedLayersOf, powertoolsLayerArn } from '../config/managed-layers';
 import { LAMBDA_LIMITS, FunctionDeployment } from '../rules/deployment';
 import { directUploadLimit, uploadRoute } from '../rules/direct-upload-limit';
 import { layerMatchesFunction } from '../rules/layer-matches-function';
@@ -148,7 +148,9 @@ describe('managed layer ARNs', () => {
       {
         name: 'powertools-python',
         arn: 'arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:31',
+        version: 31,
         externalPackages: ['aws_lambda_powertools'],
+        contents: MANAGED_LAYER_CONTENTS.python,
       },
     ]);
     expect(managedLayersOf(dev({ layerStrategy: 'hybrid' }))[0]?.externalPackages).toEqual(['@aws-lambda-powertools/*', '@aws-sdk/*']);

@@ -46,7 +46,7 @@ export interface BuildPlan {
 /** The API function in each language: where its code is and how Lambda calls it. */
 export const API_FUNCTIONS = {
   nodejs: { name: 'api', entry: 'handlers/api/index.ts', handler: 'index.handler' },
-  python: { name: 'api', entry: 'handlers/python_api', handler: 'python_api.main.handler' },
+  python: { name: 'api', entry: 'handlers/python_api', handler: 'main.handler' },
 } as const;
 
 function sha256(text: string): string {

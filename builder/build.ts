@@ -11,7 +11,8 @@ import { LayerSource, findSource, readAllLayerSources } from './layer-sources';
 import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from './manifest';
 import { buildNodeLayer } from './node-layer';
 import { Progress } from './progress';
-import { buildPythonLayer } from './python-layer';
+import { buildPythonLayer, floatingPackages, lockCommand } from './python-layer';
+import { LOCK_FILE } from './python-lock';
 
 export { readAllLayerSources } from './layer-sources';
 
@@ -88,6 +89,16 @@ export async function acquireBuildLock(buildDir: string, progress: Progress, wai
   }
 }
 
+/** What an unlocked Python layer leaves to the day it is built. */
+export function floatingWarning(id: string, layer: string, unpinned: readonly string[], total: number): string {
+  const shown = unpinned.length > 8 ? `${unpinned.slice(0, 8).join(', ')} and ${unpinned.length - 8} more` : unpinned.join(', ');
+  return (
+    `[unlocked] layer ${id} is not locked: ${unpinned.length} of its ${total} distributions float (${shown}); pip picks their newest ` +
+    `matching versions on every build, so another machine or day may build another tree. Run \`${lockCommand(layer)}\` where an index ` +
+    `is reachable and commit layers/${layer}/${LOCK_FILE}.`
+  );
+}
+
 function buildOneLayer(target: LayerTarget, source: LayerSource, options: LayerBuildOptions): Promise<LayerBuildResult> {
   return target.kind === 'python' ? buildPythonLayer(target, source, options) : buildNodeLayer(target, source, options);
 }
@@ -132,6 +143,7 @@ async function buildAll(
   const layers: LayerArtifact[] = [];
   const reports: LayerBuildReport[] = [];
   const unbuilt: UnbuiltLayer[] = [];
+  const floating: string[] = [];
   for (const target of plan.layers) {
     const source = findSource(sources, target.layer, target.kind);
     const unused = plan.unused.includes(target.id);
@@ -143,6 +155,10 @@ async function buildAll(
       const { artifact } = result;
       step.done(`${result.cached ? 'unchanged, reused' : 'built'} in ${seconds.toFixed(2)}s: ${describe(artifact)}`);
       layers.push(artifact);
+      if (target.kind === 'python') {
+        const unpinned = floatingPackages(source, artifact.packages);
+        if (unpinned.length) floating.push(floatingWarning(target.id, target.layer, unpinned, artifact.packages.length));
+      }
       reports.push({
         id: target.id,
         cached: result.cached,
@@ -166,11 +182,9 @@ async function buildAll(
   for (const target of plan.bundles) {
     const step = progress.step(`bundle ${target.id}`);
     try {
-      const bundle = await bundleFunction(projectRoot, buildDir, target);
-      step.done(
-        `${formatBytes(bundle.unzippedBytes)}, imports ${bundle.importsFromLayers.join(', ') || 'nothing'} from layers, ` +
-          `content ${bundle.contentHash.slice(0, 12)}`,
-      );
+      const bundle = await bundleFunction(projectRoot, buildDir, target, env);
+      const modules = new Set(bundle.imports.map((imported) => imported.module));
+      step.done(`${formatBytes(bundle.unzippedBytes)}, ${modules.size} modules imported (read by ${bundle.importsReadBy}), content ${bundle.contentHash.slice(0, 12)}`);
       bundles.push(bundle);
     } catch (error) {
       step.fail((error as Error).message.split('\n')[0]!);
@@ -190,7 +204,8 @@ async function buildAll(
   const deployments = config.environments.map((environment) =>
     deploymentOf(environment, artifactsForEnvironment(environment, manifest, sources, buildDir, projectRoot)),
   );
-  const warnings = assertDeployable(deployments).map((finding) => `[${finding.rule}] ${finding.message}`);
-  for (const warning of warnings) progress.warn(warning);
+  for (const warning of floating) progress.warn(warning);
+  const warnings = [...floating, ...assertDeployable(deployments).map((finding) => `[${finding.rule}] ${finding.message}`)];
+  for (const warning of warnings.slice(floating.length)) progress.warn(warning);
   return { manifest, layers: reports, unbuilt, bundles, warnings };
 }

@@ -1,15 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build } from 'esbuild';
-import { NodeRuntime, nodeMajorOf } from '../config/environments';
+import { build, version as esbuildVersion } from 'esbuild';
+import { NodeRuntime, PythonRuntime, nodeMajorOf, pythonVersionOf } from '../config/environments';
+import { isNodeBuiltin } from '../config/runtime-modules';
 import { UserError } from '../project/errors';
 import { toPosix } from '../project/paths';
 import { BundleTarget } from './build-plan';
-import { BundleArtifact } from './manifest';
+import { BundleArtifact, FunctionImport, UncheckedImport } from './manifest';
+import { readPythonImports } from './python-imports';
 import { contentHashOf, fingerprintTree, listTree, normaliseTree, replaceDirectory, summariseTree } from './tree';
 import { estimateZipBytes } from './zip-size';
-import { PYTHON_STDLIB } from './python-stdlib';
 
 export function bundleDir(buildDir: string, target: BundleTarget): string {
   return path.join(buildDir, 'functions', ...target.id.split('/'));
@@ -36,11 +37,29 @@ export function matchesExternal(name: string, pattern: string): boolean {
   return pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
 }
 
+/** The 1-based line of the first string literal naming `specifier` in `text`; undefined when the text does not show it. */
+export function lineOfSpecifier(text: string, specifier: string): number | undefined {
+  const lines = text.split('\n');
+  const quoted = [`'${specifier}'`, `"${specifier}"`, `\`${specifier}\``];
+  const index = lines.findIndex((line) => quoted.some((literal) => line.includes(literal)));
+  return index >= 0 ? index + 1 : undefined;
+}
+
+interface BundledCode {
+  readonly imports: FunctionImport[];
+  readonly ownModules: string[];
+  readonly unchecked: UncheckedImport[];
+  readonly readBy: string;
+  /** Project files the bundle was made from. */
+  readonly inputs: string[];
+}
+
 /**
  * Bundles the Node.js function with esbuild into `index.mjs`. Every package a layer
- * provides stays external, so at run time it can only come from the layer.
+ * provides stays external, so at run time it can only come from the layer. The
+ * imports are esbuild's own record of what each bundled file leaves external.
  */
-async function bundleNode(projectRoot: string, staging: string, target: BundleTarget): Promise<{ importsFromLayers: string[]; inputs: string[] }> {
+async function bundleNode(projectRoot: string, staging: string, target: BundleTarget): Promise<BundledCode> {
   const result = await build({
     absWorkingDir: projectRoot,
     entryPoints: [target.entry],
@@ -64,62 +83,60 @@ async function bundleNode(projectRoot: string, staging: string, target: BundleTa
       .join('\n  ');
     throw new UserError('BUNDLE_FAILED', `Bundling ${target.entry} failed:\n  ${details || error.message}`);
   });
-  const imported = new Set<string>();
-  for (const output of Object.values(result.metafile.outputs)) {
-    for (const imp of output.imports) {
-      if (imp.external && !imp.path.startsWith('node:')) imported.add(packageNameOf(imp.path));
+  const imports: FunctionImport[] = [];
+  for (const [file, input] of Object.entries(result.metafile.inputs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const external = input.imports.filter((imp) => imp.external);
+    if (external.length === 0) continue;
+    const text = fs.readFileSync(path.join(projectRoot, file), 'utf8');
+    for (const imp of external) {
+      const specifier = imp.original ?? imp.path;
+      const module = isNodeBuiltin(imp.path) ? (imp.path.startsWith('node:') ? imp.path : `node:${imp.path}`).split('/')[0]! : packageNameOf(imp.path);
+      const line = lineOfSpecifier(text, specifier);
+      imports.push({ module, specifier, file, ...(line ? { line } : {}) });
     }
   }
-  return {
-    importsFromLayers: [...imported].filter((name) => target.externals.some((pattern) => matchesExternal(name, pattern))).sort(),
-    inputs: Object.keys(result.metafile.inputs),
-  };
+  return { imports, ownModules: [], unchecked: [], readBy: `esbuild ${esbuildVersion}`, inputs: Object.keys(result.metafile.inputs) };
 }
 
-/** Python modules Lambda's Python runtimes ship beside the standard library. */
-const PYTHON_RUNTIME_MODULES = new Set(['boto3', 'botocore', 's3transfer', 'jmespath', 'dateutil', 'urllib3', 'six', 'awslambdaric']);
-
 /**
- * Copies the Python function's package into the task root, as Lambda runs it:
- * no bundler, imports resolve through /opt/python (layers) and the runtime.
+ * Copies the Python function's files into the task root, as Lambda runs them (no
+ * bundler: imports resolve through /opt/python and the runtime), then reads every
+ * module's imports from its syntax tree.
  */
-function copyPython(projectRoot: string, staging: string, target: BundleTarget): { importsFromLayers: string[]; inputs: string[] } {
+async function copyPython(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv): Promise<BundledCode> {
   const sourceDir = path.join(projectRoot, target.entry);
-  const packageName = path.basename(target.entry);
-  const inputs: string[] = [];
-  const imports = new Set<string>();
-  const local = new Set<string>();
+  const files: string[] = [];
   const visit = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== '__pycache__' && entry.name !== 'tests') visit(full);
       } else if (entry.name.endsWith('.py')) {
         const relative = toPosix(path.relative(sourceDir, full));
-        inputs.push(toPosix(path.relative(projectRoot, full)));
-        local.add(relative.split('/')[0]!.replace(/\.py$/, ''));
-        const text = fs.readFileSync(full, 'utf8');
-        for (const match of text.matchAll(/^\s*(?:from\s+([A-Za-z_][\w]*)[\w.]*\s+import|import\s+([A-Za-z_][\w]*))/gm)) imports.add(match[1] ?? match[2]!);
-        fs.mkdirSync(path.join(staging, packageName, path.dirname(relative)), { recursive: true });
-        fs.copyFileSync(full, path.join(staging, packageName, relative));
+        files.push(relative);
+        fs.mkdirSync(path.join(staging, path.dirname(relative)), { recursive: true });
+        fs.copyFileSync(full, path.join(staging, relative));
       }
     }
   };
   visit(sourceDir);
-  if (inputs.length === 0) throw new UserError('BUNDLE_FAILED', `No Python files in ${target.entry}.`);
-  const fromLayers = [...imports].filter(
-    (name) => name !== packageName && name !== '__future__' && !local.has(name) && !PYTHON_STDLIB.has(name) && !PYTHON_RUNTIME_MODULES.has(name),
-  );
-  return { importsFromLayers: fromLayers.sort(), inputs };
+  if (files.length === 0) throw new UserError('BUNDLE_FAILED', `No Python files in ${target.entry}.`);
+  const handlerModule = target.handler.slice(0, target.handler.lastIndexOf('.'));
+  const handlerFile = [`${handlerModule.replace(/\./g, '/')}.py`, `${handlerModule.replace(/\./g, '/')}/__init__.py`];
+  if (!files.some((file) => handlerFile.includes(file))) {
+    throw new UserError('BUNDLE_FAILED', `The handler ${target.handler} needs ${target.entry}/${handlerFile[0]}, which does not exist.`);
+  }
+  const read = await readPythonImports(staging, files, pythonVersionOf(target.runtime as PythonRuntime), toPosix(target.entry), env);
+  return { ...read, inputs: files.map((file) => `${toPosix(target.entry)}/${file}`) };
 }
 
 /** Builds the function's task root: an esbuild bundle for Node.js, the package copied for Python. */
-export async function bundleFunction(projectRoot: string, buildDir: string, target: BundleTarget): Promise<BundleArtifact> {
+export async function bundleFunction(projectRoot: string, buildDir: string, target: BundleTarget, env: NodeJS.ProcessEnv = process.env): Promise<BundleArtifact> {
   const staging = path.join(buildDir, 'tmp', `bundle-${randomBytes(6).toString('hex')}`);
   try {
     fs.mkdirSync(staging, { recursive: true });
-    const { importsFromLayers, inputs } = target.kind === 'nodejs' ? await bundleNode(projectRoot, staging, target) : copyPython(projectRoot, staging, target);
-    const sources = sourceHashes(projectRoot, inputs);
+    const code = target.kind === 'nodejs' ? await bundleNode(projectRoot, staging, target) : await copyPython(projectRoot, staging, target, env);
+    const sources = sourceHashes(projectRoot, code.inputs);
     normaliseTree(staging);
     const files = listTree(staging);
     const summary = contentHashOf(files);
@@ -137,7 +154,10 @@ export async function bundleFunction(projectRoot: string, buildDir: string, targ
       dir: toPosix(path.relative(buildDir, destination)),
       handler: target.handler,
       externals: target.externals,
-      importsFromLayers,
+      imports: code.imports,
+      ownModules: code.ownModules,
+      unchecked: code.unchecked,
+      importsReadBy: code.readBy,
       sources,
       contentHash: summary.contentHash,
       fileCount: summary.fileCount,

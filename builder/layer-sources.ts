@@ -5,6 +5,8 @@ import { RuntimeFamily } from '../config/environments';
 import { LayerKind } from './manifest';
 import { layerSourceInvalid } from '../project/errors';
 import { toPosix } from '../project/paths';
+import { normalisePythonName } from '../rules/pep508';
+import { LOCK_FILE, PythonLock, parseLock } from './python-lock';
 
 /** Optional per-layer settings, in layers/<name>/layer.config.json. */
 export interface LayerOptions {
@@ -34,6 +36,12 @@ export interface LayerSource {
   readonly options: LayerOptions;
   /** Python: requirements.txt pins hashes, so pip runs with --require-hashes. */
   readonly requireHashes: boolean;
+  /** Python: the extras requirements.txt asks for, by normalised name. */
+  readonly extras?: Readonly<Record<string, readonly string[]>>;
+  /** Python: normalised names requirements.txt pins to one version. */
+  readonly pinned?: readonly string[];
+  /** Python: the lock beside requirements.txt, when there is one. */
+  readonly lock?: PythonLock;
 }
 
 function readJson(file: string, folder: string): Record<string, unknown> {
@@ -91,23 +99,24 @@ function readNodeSource(dir: string, folder: string, name: string): Omit<LayerSo
   return { name, kind: 'nodejs', dir, files, provides };
 }
 
-/** PEP 503 normalised name: lower case, runs of "-", "_" and "." become "-". */
-export function normalisePythonName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-
 export interface ParsedRequirements {
   /** Normalised names of the requirements, sorted. */
   readonly names: readonly string[];
   /** Files named by -r / -c, relative to the requirements file. */
   readonly includes: readonly string[];
   readonly pinsHashes: boolean;
+  /** The extras each requirement asks for (`python-jose[cryptography]`), by normalised name; only those with extras. */
+  readonly extras: Readonly<Record<string, readonly string[]>>;
+  /** Normalised names pinned to one version (`==1.2.3`, no wildcard). */
+  readonly pinned: readonly string[];
 }
 
-/** What pip will read from a requirements file: names, included files, and whether hashes are pinned. */
+/** What pip will read from a requirements file: names, extras, pins, included files, and whether hashes are pinned. */
 export function parseRequirements(text: string): ParsedRequirements {
   const names = new Set<string>();
   const includes: string[] = [];
+  const extras: Record<string, string[]> = {};
+  const pinned = new Set<string>();
   let pinsHashes = false;
   const logical = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
   for (const raw of logical) {
@@ -120,15 +129,22 @@ export function parseRequirements(text: string): ParsedRequirements {
       continue;
     }
     if (line.startsWith('-')) continue;
-    const name = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line);
-    if (name) names.add(normalisePythonName(name[1]!));
+    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(==\s*[^\s,;*]+(?=\s|;|$))?/.exec(line);
+    if (!match) continue;
+    const name = normalisePythonName(match[1]!);
+    names.add(name);
+    const wanted = (match[2] ?? '').split(',').map((extra) => normalisePythonName(extra.trim())).filter(Boolean);
+    if (wanted.length) extras[name] = [...new Set([...(extras[name] ?? []), ...wanted])].sort();
+    if (match[3]) pinned.add(name);
   }
-  return { names: [...names].sort(), includes, pinsHashes };
+  return { names: [...names].sort(), includes, pinsHashes, extras, pinned: [...pinned].sort() };
 }
 
 function readPythonSource(dir: string, folder: string, name: string): Omit<LayerSource, 'options'> {
   const files = new Map<string, Buffer>();
   const names = new Set<string>();
+  const pinned = new Set<string>();
+  let extras: Record<string, readonly string[]> = {};
   let requireHashes = false;
   const visit = (relative: string, from: string): void => {
     const full = path.resolve(dir, relative);
@@ -143,13 +159,23 @@ function readPythonSource(dir: string, folder: string, name: string): Omit<Layer
     const parsed = parseRequirements(bytes.toString('utf8'));
     requireHashes = requireHashes || parsed.pinsHashes;
     if (inside === 'requirements.txt') parsed.names.forEach((n) => names.add(n));
+    // Constraint files (-c) pin versions too; only requirement files add names and extras.
+    parsed.pinned.forEach((n) => pinned.add(n));
+    if (inside === 'requirements.txt') extras = { ...extras, ...parsed.extras };
     for (const include of parsed.includes) visit(path.join(path.dirname(inside), include), inside);
   };
   visit('requirements.txt', 'requirements.txt');
   if (names.size === 0) {
     throw layerSourceInvalid(folder, 'requirements.txt names no package; a layer with nothing to provide is a mistake.');
   }
-  return { name, kind: 'python', dir, files, provides: [...names].sort(), requireHashes };
+  const lockFile = path.join(dir, LOCK_FILE);
+  let lock: PythonLock | undefined;
+  if (fs.existsSync(lockFile)) {
+    const bytes = fs.readFileSync(lockFile);
+    lock = parseLock(bytes.toString('utf8'), folder);
+    files.set(LOCK_FILE, bytes);
+  }
+  return { name, kind: 'python', dir, files, provides: [...names].sort(), requireHashes, extras, pinned: [...pinned].sort(), ...(lock ? { lock } : {}) };
 }
 
 /** The sources in one layer folder: one per runtime family it has packages for. */

@@ -5,7 +5,7 @@ import { artifactNotBuilt, manifestMissing, manifestUnreadable } from '../projec
 import { manifestPath, toPosix } from '../project/paths';
 import { writeFileAtomic } from './tree';
 
-export const MANIFEST_VERSION = 2;
+export const MANIFEST_VERSION = 3;
 
 /** A layer holds packages for one runtime family: `nodejs/node_modules` or `python/`. */
 export type LayerKind = RuntimeFamily;
@@ -19,6 +19,44 @@ export interface InstalledPackage {
   readonly direct: boolean;
   /** Python: the top-level modules the distribution installs, what `import` names. */
   readonly modules?: readonly string[];
+  /** Python: its declared dependencies, METADATA's Requires-Dist lines as written (markers included). */
+  readonly requires?: readonly string[];
+  /** Python: the extras it was requested with (`python-jose[cryptography]`), for the markers of its dependencies. */
+  readonly extras?: readonly string[];
+}
+
+/** One import in a function's own code: what it names, where, and how it is guarded. */
+export interface FunctionImport {
+  /**
+   * What must provide it: an npm package name (`hono`, `@aws-sdk/client-dynamodb`, `node:fs`),
+   * a Python top-level module (`mangum`), or for an import of the function's own code the
+   * dotted module it resolves to (`app.routes`).
+   */
+  readonly module: string;
+  /** As written: `fastapi.responses`, `@aws-sdk/client-dynamodb/dist`, `.ids`. */
+  readonly specifier: string;
+  /** Project-relative path of the importing file. */
+  readonly file: string;
+  /** 1-based line; absent where the bundler's record gives none and the text does not show it. */
+  readonly line?: number;
+  /** Python: resolved against the function's own files (a relative import). */
+  readonly own?: boolean;
+  /** Why a missing module would not fail the function: `try/except ImportError`, `if TYPE_CHECKING`. */
+  readonly optional?: string;
+  /** Python: imported inside a function, so it fails when that code runs, not at init. */
+  readonly lazy?: boolean;
+  /** Named by `importlib.import_module("...")` or `__import__("...")` with a literal. */
+  readonly dynamic?: boolean;
+  /** Why the import cannot work whatever is attached (a relative import beyond the top-level package). */
+  readonly problem?: string;
+}
+
+/** A dynamic import whose module is not a literal: seen, but not checkable. */
+export interface UncheckedImport {
+  readonly file: string;
+  readonly line: number;
+  /** The call as written, shortened. */
+  readonly call: string;
 }
 
 /** One built layer tree; written by the builder, read by stacks and the local run. */
@@ -62,8 +100,17 @@ export interface BundleArtifact {
   readonly handler: string;
   /** Packages left out of the bundle because a layer provides them. */
   readonly externals: readonly string[];
-  /** The externals the code really imports; each must come from a layer at run time. */
-  readonly importsFromLayers: readonly string[];
+  /**
+   * Every import the deployed code makes at run time, from the bundler's record of the
+   * bundle's external imports (Node.js) or the syntax trees of every module (Python).
+   */
+  readonly imports: readonly FunctionImport[];
+  /** Python: every module of the task root by dotted name (`main`, `app`, `app.routes`), for own imports. */
+  readonly ownModules: readonly string[];
+  /** Dynamic imports of a computed name, which no check can follow. */
+  readonly unchecked: readonly UncheckedImport[];
+  /** What read the imports, e.g. "esbuild 0.28.2" or "ast of Python 3.12.1". */
+  readonly importsReadBy: string;
   /** sha256 of each project source file bundled, by project-relative path; synth checks them. */
   readonly sources: Readonly<Record<string, string>>;
   readonly contentHash: string;

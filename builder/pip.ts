@@ -53,8 +53,24 @@ export interface PipTarget {
   readonly pythonVersion: string;
 }
 
-/** pip install for Lambda's platform: wheels only, no compiling, into `--target`. */
-export function pipInstallArgs(target: PipTarget, requirements: string, targetDir: string, cacheDir: string, requireHashes: boolean): string[] {
+/** The options that make pip choose wheels for Lambda's platform and Python version, never the host's, and build nothing. */
+function lambdaPlatformArgs(target: PipTarget): string[] {
+  return [
+    '--platform',
+    PIP_PLATFORM[target.architecture],
+    '--implementation',
+    'cp',
+    '--python-version',
+    target.pythonVersion,
+    '--only-binary=:all:',
+  ];
+}
+
+/**
+ * pip install for Lambda's platform: wheels only, no compiling, into `--target`.
+ * `locked` installs exactly the listed files: no dependency resolution, every hash required.
+ */
+export function pipInstallArgs(target: PipTarget, requirements: string, targetDir: string, cacheDir: string, requireHashes: boolean, locked = false): string[] {
   return [
     '-m',
     'pip',
@@ -63,20 +79,44 @@ export function pipInstallArgs(target: PipTarget, requirements: string, targetDi
     requirements,
     '--target',
     targetDir,
-    '--platform',
-    PIP_PLATFORM[target.architecture],
-    '--implementation',
-    'cp',
-    '--python-version',
-    target.pythonVersion,
-    '--only-binary=:all:',
+    ...lambdaPlatformArgs(target),
     '--no-compile',
     '--no-input',
     '--progress-bar',
     'off',
     '--cache-dir',
     cacheDir,
-    ...(requireHashes ? ['--require-hashes'] : []),
+    ...(requireHashes || locked ? ['--require-hashes'] : []),
+    ...(locked ? ['--no-deps'] : []),
+  ];
+}
+
+/**
+ * pip's own resolution for Lambda's platform, without installing: `--dry-run --report`
+ * lists every distribution it would install, with the wheel it chose and its sha256.
+ * `--ignore-installed` so that nothing installed on this machine satisfies a requirement.
+ */
+export function pipResolveArgs(target: PipTarget, requirements: string, scratchDir: string, reportFile: string, cacheDir: string): string[] {
+  return [
+    '-m',
+    'pip',
+    'install',
+    '--dry-run',
+    '--ignore-installed',
+    '--report',
+    reportFile,
+    '--requirement',
+    requirements,
+    // pip takes platform options only with --target, even for a dry run.
+    '--target',
+    scratchDir,
+    ...lambdaPlatformArgs(target),
+    '--no-input',
+    '--progress-bar',
+    'off',
+    '--quiet',
+    '--cache-dir',
+    cacheDir,
   ];
 }
 

@@ -5,12 +5,54 @@ import { UserError } from '../project/errors';
 export interface ManagedLayer {
   readonly name: string;
   readonly arn: string;
+  /** The pinned layer version (the number at the end of the ARN). */
+  readonly version: number;
   /**
    * Packages the function's bundle leaves out when this layer is attached: the layer's own,
    * and for TypeScript the runtime's AWS SDK, which Powertools relies on (npm patterns or Python modules).
    */
   readonly externalPackages: readonly string[];
+  /** What the layer holds, from the pinned table below: what imports it satisfies. */
+  readonly contents: ManagedLayerContents;
 }
+
+/** What one managed layer holds, for the import coverage rule. */
+export interface ManagedLayerContents {
+  /** Python top-level modules, or npm package names and patterns ("@aws-lambda-powertools/*"). */
+  readonly provides: readonly string[];
+  /** Python: the distributions installed, for the check of layers' declared dependencies. */
+  readonly distributions: readonly string[];
+  /** Layer versions this table describes, first to last. */
+  readonly versions: readonly [number, number];
+}
+
+/**
+ * What the Powertools layers hold. The Python V3 layer is built from
+ * `aws-lambda-powertools[all]` (tracer, validation, parser, data masking) without
+ * boto3, which the runtime has; the TypeScript V2 layer holds the Powertools
+ * packages and the X-Ray SDK the tracer needs, and relies on the runtime's AWS SDK
+ * (both from the Powertools documentation's "Lambda layer" sections). A pinned
+ * version outside `versions` is assumed to hold the same and the rule says so.
+ */
+export const MANAGED_LAYER_CONTENTS: Readonly<Record<'python' | 'nodejs', ManagedLayerContents>> = {
+  python: {
+    provides: [
+      'aws_lambda_powertools', 'jmespath', 'typing_extensions', 'aws_xray_sdk', 'wrapt', 'fastjsonschema', 'pydantic', 'pydantic_core',
+      'annotated_types', 'typing_inspection', 'aws_encryption_sdk', 'cryptography', 'cffi', '_cffi_backend', 'pycparser', 'attr',
+      'attrs', 'jsonpath_ng', 'ply',
+    ],
+    distributions: [
+      'aws-lambda-powertools', 'jmespath', 'typing-extensions', 'aws-xray-sdk', 'wrapt', 'fastjsonschema', 'pydantic', 'pydantic-core',
+      'annotated-types', 'typing-inspection', 'aws-encryption-sdk', 'cryptography', 'cffi', 'pycparser', 'attrs', 'jsonpath-ng', 'ply',
+    ],
+    versions: [1, 27],
+  },
+  nodejs: {
+    provides: ['@aws-lambda-powertools/*', 'aws-xray-sdk-core'],
+    distributions: [],
+    versions: [1, 44],
+  },
+};
 
 /** The publishing accounts of Powertools for AWS Lambda, per partition (from its documentation). */
 const POWERTOOLS_ACCOUNTS = {
@@ -59,6 +101,8 @@ export function managedLayersOf(
     {
       name: python ? 'powertools-python' : 'powertools-typescript',
       arn: powertoolsLayerArn(env.region, env.runtime, env.architecture, version),
+      version,
+      contents: MANAGED_LAYER_CONTENTS[python ? 'python' : 'nodejs'],
       externalPackages: python ? ['aws_lambda_powertools'] : ['@aws-lambda-powertools/*', '@aws-sdk/*'],
     },
   ];

@@ -5,7 +5,7 @@ import { LayerArtifact } from '../builder/manifest';
 import { runCommand } from '../builder/run-command';
 import { DEFAULT_RUNTIME, NodeRuntime, ProjectConfig, Runtime, runtimeFamilyOf } from '../config/environments';
 import { lambdaNodeBinary } from './node-binary';
-import { findPython, pythonCandidates } from './python-interpreter';
+import { findPython, noPythonReason } from '../project/python-interpreter';
 import { createSandbox } from './sandbox';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 
@@ -122,13 +122,12 @@ async function checkPythonLayer(layer: LayerArtifact, treeDir: string, env: Node
   const version = layer.pythonVersion!;
   const python = findPython(version, env);
   if (!python) {
-    const looked = pythonCandidates(version, env).slice(0, 3).join(', ');
     return {
       layer: layer.id,
       status: 'skipped',
       imported: [],
       failures: [],
-      skipped: [{ reason: `no Python ${version} interpreter on this machine (looked at ${looked}, pyenv and /usr); install one or set PYTHON${version.replace('.', '_')}` }],
+      skipped: [{ reason: noPythonReason(version, env) }],
     };
   }
   const modules = [...new Set(layer.packages.flatMap((pkg) => pkg.modules ?? []))].sort();

@@ -1,12 +1,20 @@
 import { UserError } from '../project/errors';
 import { Finding, FunctionDeployment, Rule } from './deployment';
 import { directUploadLimit } from './direct-upload-limit';
+import { importCoverageRule } from './import-coverage';
 import { layerMatchesFunction } from './layer-matches-function';
 import { layersAgreeOnVersions } from './layers-agree-on-versions';
 import { maxFiveLayers } from './max-five-layers';
 import { unzippedSizeLimit } from './unzipped-size-limit';
 
-export const DEPLOYMENT_RULES: readonly Rule[] = [layerMatchesFunction, maxFiveLayers, unzippedSizeLimit, directUploadLimit, layersAgreeOnVersions];
+export const DEPLOYMENT_RULES: readonly Rule[] = [
+  layerMatchesFunction,
+  maxFiveLayers,
+  unzippedSizeLimit,
+  directUploadLimit,
+  layersAgreeOnVersions,
+  importCoverageRule,
+];
 
 /** Every finding for every deployment, errors first. */
 export function checkDeployments(deployments: readonly FunctionDeployment[]): Finding[] {
@@ -19,9 +27,12 @@ export function assertDeployable(deployments: readonly FunctionDeployment[]): Fi
   const findings = checkDeployments(deployments);
   const errors = findings.filter((finding) => finding.severity === 'error');
   if (errors.length > 0) {
+    // Lambda refuses a deployment over its limits; one with an unprovided import it accepts, and then fails every request.
+    const refused = errors.some((finding) => finding.rule !== 'import-coverage');
+    const count = `${errors.length} problem${errors.length === 1 ? '' : 's'}`;
     throw new UserError(
-      'LAMBDA_LIMITS',
-      `Lambda would refuse this deployment (${errors.length} problem${errors.length === 1 ? '' : 's'}); nothing was deployed:\n` +
+      refused ? 'LAMBDA_LIMITS' : 'IMPORT_NOT_PROVIDED',
+      `${refused ? `Lambda would refuse this deployment (${count})` : `The function would fail on Lambda (${count})`}; nothing was deployed:\n` +
         errors.map((finding) => `  - [${finding.rule}] ${finding.message}`).join('\n'),
     );
   }

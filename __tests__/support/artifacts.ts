@@ -55,9 +55,25 @@ export function bundleArtifact(runtime: Runtime = 'nodejs24.x'): BundleArtifact 
     kind,
     runtime,
     dir: `functions/api/${runtime}-12345678`,
-    handler: kind === 'python' ? 'python_api.main.handler' : 'index.handler',
+    handler: kind === 'python' ? 'main.handler' : 'index.handler',
     externals: ['hono'],
-    importsFromLayers: ['hono'],
+    ...(kind === 'python'
+      ? {
+          imports: [
+            { module: 'fastapi', specifier: 'fastapi', file: 'handlers/python_api/main.py', line: 10 },
+            { module: 'mangum', specifier: 'mangum', file: 'handlers/python_api/main.py', line: 12 },
+            { module: 'json', specifier: 'json', file: 'handlers/python_api/contract.py', line: 7 },
+            { module: 'contract', specifier: 'contract', file: 'handlers/python_api/main.py', line: 15 },
+          ],
+          ownModules: ['contract', 'main'],
+          importsReadBy: 'ast of Python 3.12.1',
+        }
+      : {
+          imports: [{ module: 'hono', specifier: 'hono', file: 'handlers/api/app.ts', line: 1 }],
+          ownModules: [],
+          importsReadBy: 'esbuild 0.28.2',
+        }),
+    unchecked: [],
     sources: { 'handlers/api/index.ts': 'c'.repeat(64) },
     contentHash: 'd'.repeat(64),
     fileCount: 1,

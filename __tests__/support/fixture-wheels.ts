@@ -10,6 +10,8 @@ export interface WheelSpec {
   /** Wheel tag, e.g. py3-none-any or cp312-cp312-manylinux2014_x86_64. @default "py3-none-any" */
   readonly tag?: string;
   readonly requires?: readonly string[];
+  /** Extras it offers (Provides-Extra). */
+  readonly extras?: readonly string[];
   readonly files: Readonly<Record<string, string>>;
   readonly topLevel?: readonly string[];
   readonly executable?: readonly string[];
@@ -34,7 +36,10 @@ export function sha256File(file: string): string {
  * The wheels the Python layer tests build from, with no index: alpha depends on
  * beta and ships a console script, a test folder and a stray compiled file;
  * native has a wheel per architecture for CPython 3.12 only; armonly exists only
- * for aarch64.
+ * for aarch64; python-gadget installs the module gadget (a name that differs from
+ * its distribution's); needy declares a dependency, ghost, that exists nowhere, only
+ * on the architecture this machine is not (so pip, which evaluates markers for the
+ * machine it runs on, leaves it out).
  */
 export function makeFixtureWheels(): { dir: string; wheels: Record<string, string> } {
   const dir = makeTempDir('wheels');
@@ -70,8 +75,27 @@ export function makeFixtureWheels(): { dir: string; wheels: Record<string, strin
     tag: 'py3-none-manylinux2014_aarch64',
     files: { 'armonly/__init__.py': 'X = 1\n' },
   });
+  wheels['python-gadget'] = makeWheel(dir, {
+    name: 'python-gadget',
+    version: '2.1.0',
+    requires: ['beta>=1.0', 'alpha>=1.0; extra == "full"'],
+    extras: ['full'],
+    files: { 'gadget/__init__.py': 'NAME = "gadget"\n' },
+    topLevel: ['gadget'],
+  });
+  wheels['needy'] = makeWheel(dir, {
+    name: 'needy',
+    version: '1.0.0',
+    requires: [`ghost>=1.0; platform_machine == "${OTHER_MACHINE}"`],
+    files: { 'needy/__init__.py': 'import ghost\n' },
+    topLevel: ['needy'],
+  });
   return { dir, wheels };
 }
+
+/** The architecture this machine is not, as Lambda names it and as Python's platform_machine does. */
+export const OTHER_ARCHITECTURE = process.arch === 'arm64' ? 'x86_64' : 'arm64';
+const OTHER_MACHINE = OTHER_ARCHITECTURE === 'arm64' ? 'aarch64' : 'x86_64';
 
 /** pip's environment for the tests: no config files, no index, only the fixture wheels. */
 export function offlinePipEnv(wheelDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -89,4 +113,11 @@ export function makePythonProject(requirements: string, options: { name?: string
   fs.writeFileSync(path.join(layerDir, 'requirements.txt'), requirements);
   if (options.exclude) fs.writeFileSync(path.join(layerDir, 'layer.config.json'), JSON.stringify({ exclude: options.exclude }));
   return root;
+}
+
+/** The small Python function of __tests__/fixtures/python_function, copied as `root`'s handlers/python_api (the Python function's folder). */
+export function copyFixtureFunction(root: string): string {
+  const target = path.join(root, 'handlers', 'python_api');
+  fs.cpSync(path.join(__dirname, '..', 'fixtures', 'python_function'), target, { recursive: true });
+  return target;
 }

@@ -1,7 +1,7 @@
 """Writes a small wheel for tests: python3 make_wheel.py <out-dir> <json spec>.
 
-spec: {"name", "version", "tag" (default "py3-none-any"), "requires": [...],
-       "files": {"path/in/wheel": "text"}, "executable": ["path"...]}
+spec: {"name", "version", "tag" (default "py3-none-any"), "requires": [...], "extras": [...],
+       "files": {"path/in/wheel": "text"}, "executable": ["path"...], "top_level": [...]}
 The wheel is reproducible: fixed timestamps, sorted entries.
 """
 import base64
@@ -24,6 +24,7 @@ def main() -> None:
     info = f"{dist}-{version}.dist-info"
     files = dict(spec.get("files", {}))
     metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata += [f"Provides-Extra: {extra}" for extra in spec.get("extras", [])]
     metadata += [f"Requires-Dist: {req}" for req in spec.get("requires", [])]
     files[f"{info}/METADATA"] = "\n".join(metadata) + "\n"
     files[f"{info}/WHEEL"] = f"Wheel-Version: 1.0\nGenerator: make_wheel\nRoot-Is-Purelib: {'true' if tag.endswith('any') else 'false'}\nTag: {tag}\n"

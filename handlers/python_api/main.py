@@ -1,4 +1,4 @@
-"""The seed's API on FastAPI, served on Lambda through Mangum (handler: python_api.main.handler).
+"""The seed's API on FastAPI, served on Lambda through Mangum (handler: main.handler, as in the seed).
 
 Routing, validation and error bodies come from contract.py, so the answers are the
 Node.js function's, byte for byte in their JSON.
@@ -12,9 +12,9 @@ from fastapi.responses import JSONResponse
 from mangum import Mangum
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import contract
-from .ids import created_at_of, new_message_id
-from .store import MessagesStore, StoreUnavailable
+import contract
+from ids import created_at_of, new_message_id
+from store import MessagesStore, StoreUnavailable
 
 logger = logging.getLogger("python_api")
 store = MessagesStore(os.environ["TABLE_NAME"])

@@ -1,14 +1,14 @@
 """The Python handler against handlers/contract-cases.json, the cases the Node.js handler meets too.
 
-Run from the handlers folder: python3 -m unittest discover -s python_api/tests -t .
+Run from handlers/python_api, the task root: python3 -m unittest discover -s tests -t .
 """
 import base64
 import json
 import os
 import unittest
 
-from python_api import contract
-from python_api.ids import created_at_of, new_message_id
+import contract
+from ids import created_at_of, new_message_id
 
 CASES = os.path.join(os.path.dirname(__file__), "..", "..", "contract-cases.json")
 

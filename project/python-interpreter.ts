@@ -5,7 +5,10 @@ import * as path from 'node:path';
 
 export interface PythonInterpreter {
   readonly path: string;
+  /** Major and minor, e.g. "3.12". */
   readonly version: string;
+  /** e.g. "3.12.1". */
+  readonly fullVersion: string;
 }
 
 /** Where an interpreter of `version` (e.g. "3.12") may be: PYTHON3_12, python3.12 on PATH, pyenv, the usual prefixes. */
@@ -29,8 +32,18 @@ export function pythonCandidates(version: string, env: NodeJS.ProcessEnv): strin
 export function findPython(version: string, env: NodeJS.ProcessEnv = process.env): PythonInterpreter | undefined {
   for (const candidate of pythonCandidates(version, env)) {
     if (!fs.existsSync(candidate)) continue;
-    const probe = spawnSync(candidate, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8', env: { PATH: env['PATH'] ?? '' } });
-    if (probe.status === 0 && probe.stdout.trim() === version) return { path: candidate, version };
+    const probe = spawnSync(candidate, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8', env: { PATH: env['PATH'] ?? '' } });
+    const fullVersion = probe.stdout.trim();
+    if (probe.status === 0 && fullVersion.split('.').slice(0, 2).join('.') === version) return { path: candidate, version, fullVersion };
   }
   return undefined;
+}
+
+/** What to say when no interpreter of `version` is found: where it looked, and how to get one. */
+export function noPythonReason(version: string, env: NodeJS.ProcessEnv = process.env): string {
+  const looked = pythonCandidates(version, env).slice(0, 3).join(', ');
+  return (
+    `no Python ${version} interpreter on this machine (looked at ${looked}, pyenv and /usr); ` +
+    `install one (\`pyenv install ${version}\`, or Debian: apt-get install python${version}) or set PYTHON${version.replace('.', '_')} to its path`
+  );
 }

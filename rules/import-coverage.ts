@@ -1,0 +1,331 @@
+import { FunctionImport, InstalledPackage, LayerArtifact } from '../builder/manifest';
+import { PythonRuntime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
+import { ManagedLayer } from '../config/managed-layers';
+import { NODE_RUNTIME_PACKAGES, PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from '../config/runtime-modules';
+import { Finding, FunctionDeployment } from './deployment';
+import { MarkerEnvironment, Requirement, lambdaMarkerEnvironment, normalisePythonName, parseRequirement, requirementApplies, satisfies } from './pep508';
+
+/** Where an import comes from at run time, in the order Lambda searches. */
+export interface Provider {
+  readonly kind: 'own' | 'layer' | 'managed' | 'runtime';
+  /** The layer's folder name or the managed layer's name; absent for own code and the runtime. */
+  readonly layer?: string;
+  /** e.g. "fastapi 0.115.0", "standard library", "AWS SDK for JavaScript v3". */
+  readonly detail: string;
+}
+
+export interface ImportRow {
+  readonly module: string;
+  /** Every place the function imports it, in file and line order. */
+  readonly locations: readonly { readonly file: string; readonly line?: number }[];
+  /** Set when every import of it is guarded: a missing module then only warns. */
+  readonly optional?: string;
+  /** Every import of it is inside a function body. */
+  readonly lazy: boolean;
+  readonly own: boolean;
+  readonly provider?: Provider;
+  /** Why it cannot be provided (a broken relative import). */
+  readonly problem?: string;
+}
+
+/** A distribution in an attached layer whose declared dependency nothing attached provides. */
+export interface DependencyGap {
+  readonly layer: string;
+  readonly distribution: string;
+  readonly version: string;
+  /** The Requires-Dist line. */
+  readonly requirement: string;
+  readonly missing: string;
+}
+
+/** A declared dependency that is there, at a version its specifier does not allow. */
+export interface DependencyConflict extends DependencyGap {
+  readonly found: string;
+  readonly foundIn: string;
+}
+
+export interface ImportCoverage {
+  readonly rows: readonly ImportRow[];
+  readonly gaps: readonly DependencyGap[];
+  readonly conflicts: readonly DependencyConflict[];
+  /** Distributions whose declared dependencies were checked. */
+  readonly distributionsChecked: number;
+  /** Things the check took on trust, e.g. a managed layer version newer than the table. */
+  readonly assumptions: readonly string[];
+}
+
+/** Whether an npm name is covered by a package pattern ("hono", "@aws-sdk/*"). */
+export function matchesPackagePattern(name: string, pattern: string): boolean {
+  return pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
+}
+
+/** What a Node.js layer lets a function import: the packages at the top of its node_modules folders. */
+function nodeLayerPackages(layer: LayerArtifact): InstalledPackage[] {
+  return layer.packages.filter((pkg) => /^nodejs\/(node\d+\/)?node_modules\/(@[^/]+\/)?[^/@]+$/.test(pkg.path));
+}
+
+function layerProvider(layers: readonly LayerArtifact[], module: string, python: boolean): Provider | undefined {
+  // Lambda extracts layers over each other in order, so the last one that has it wins.
+  for (const layer of [...layers].reverse()) {
+    const pkg = python ? layer.packages.find((candidate) => candidate.modules?.includes(module)) : nodeLayerPackages(layer).find((candidate) => candidate.name === module);
+    if (pkg) return { kind: 'layer', layer: layer.name, detail: `${pkg.name} ${pkg.version}` };
+  }
+  return undefined;
+}
+
+function managedProvider(managed: readonly ManagedLayer[], module: string, python: boolean): Provider | undefined {
+  for (const layer of [...managed].reverse()) {
+    const provided = python ? layer.contents.provides.includes(module) : layer.contents.provides.some((pattern) => matchesPackagePattern(module, pattern));
+    if (provided) return { kind: 'managed', layer: layer.name, detail: `version ${layer.version}` };
+  }
+  return undefined;
+}
+
+/** What provides a module at run time, searched in Lambda's order; undefined when nothing does. */
+export function providerOf(deployment: FunctionDeployment, imported: Pick<FunctionImport, 'module' | 'own'>): Provider | undefined {
+  const { env, layers, managed, bundle } = deployment;
+  const python = runtimeFamilyOf(env.runtime) === 'python';
+  const { module } = imported;
+  if (imported.own) return bundle.ownModules.includes(module) ? { kind: 'own', detail: 'the function\'s own code' } : undefined;
+  if (python && bundle.ownModules.includes(module)) return { kind: 'own', detail: 'the function\'s own code' };
+  if (!python && module.startsWith('node:')) return { kind: 'runtime', detail: 'Node.js built-in' };
+  const fromLayers = layerProvider(layers, module, python) ?? managedProvider(managed, module, python);
+  if (fromLayers) return fromLayers;
+  if (python) {
+    if (pythonStdlib(pythonVersionOf(env.runtime as PythonRuntime)).has(module)) return { kind: 'runtime', detail: 'standard library' };
+    const shipped = PYTHON_RUNTIME_DISTRIBUTIONS.find((dist) => dist.modules.includes(module));
+    if (shipped) return { kind: 'runtime', detail: `${shipped.name}, shipped with the runtime` };
+    return undefined;
+  }
+  if (NODE_RUNTIME_PACKAGES.some((pattern) => matchesPackagePattern(module, pattern))) return { kind: 'runtime', detail: 'AWS SDK for JavaScript v3, shipped with the runtime' };
+  return undefined;
+}
+
+function compareLocations(a: { file: string; line?: number }, b: { file: string; line?: number }): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0);
+}
+
+/** One row per imported module: where it is imported, whether every import is guarded, and what provides it. */
+export function importRows(deployment: FunctionDeployment): ImportRow[] {
+  const groups = new Map<string, FunctionImport[]>();
+  for (const imported of deployment.bundle.imports) {
+    const key = `${imported.own ? 'own:' : ''}${imported.problem ? `${imported.specifier}@${imported.file}` : imported.module}`;
+    groups.set(key, [...(groups.get(key) ?? []), imported]);
+  }
+  const rows: ImportRow[] = [];
+  for (const imports of groups.values()) {
+    const first = imports[0]!;
+    const locations = imports.map(({ file, line }) => ({ file, ...(line ? { line } : {}) })).sort(compareLocations);
+    const optional = imports.every((imported) => imported.optional) ? first.optional : undefined;
+    const provider = first.problem ? undefined : providerOf(deployment, first);
+    rows.push({
+      module: first.module,
+      locations: locations.filter((location, i) => i === 0 || compareLocations(location, locations[i - 1]!) !== 0),
+      ...(optional ? { optional } : {}),
+      lazy: imports.every((imported) => imported.lazy),
+      own: Boolean(first.own),
+      ...(provider ? { provider } : {}),
+      ...(first.problem ? { problem: first.problem } : {}),
+    });
+  }
+  return rows.sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
+}
+
+interface Distribution {
+  readonly key: string;
+  readonly name: string;
+  readonly version?: string;
+  /** Where it is: a layer folder name, a managed layer name, or "runtime". */
+  readonly where: string;
+  readonly requires: readonly Requirement[];
+}
+
+/**
+ * Every declared dependency of every distribution in the attached layers, with its
+ * marker evaluated for the runtime's Python version and platform and for the extras
+ * it was requested with (followed through the dependencies that request extras),
+ * must be provided by an attached layer, a managed layer, or the runtime.
+ */
+export function dependencyCheck(deployment: FunctionDeployment): Pick<ImportCoverage, 'gaps' | 'conflicts' | 'distributionsChecked'> {
+  const { env, layers, managed } = deployment;
+  if (runtimeFamilyOf(env.runtime) !== 'python') return { gaps: [], conflicts: [], distributionsChecked: 0 };
+  const markers: MarkerEnvironment = lambdaMarkerEnvironment(pythonVersionOf(env.runtime as PythonRuntime), env.architecture);
+  const available = new Map<string, Distribution>();
+  for (const dist of PYTHON_RUNTIME_DISTRIBUTIONS) available.set(dist.name, { key: dist.name, name: dist.name, where: `${env.runtime} runtime`, requires: [] });
+  for (const layer of managed) {
+    for (const name of layer.contents.distributions) available.set(normalisePythonName(name), { key: normalisePythonName(name), name, where: layer.name, requires: [] });
+  }
+  const extras = new Map<string, Set<string>>();
+  for (const layer of layers) {
+    for (const pkg of layer.packages) {
+      const key = normalisePythonName(pkg.name);
+      const requires = (pkg.requires ?? []).flatMap((line) => {
+        try {
+          return [parseRequirement(line)];
+        } catch {
+          return [];
+        }
+      });
+      available.set(key, { key, name: pkg.name, version: pkg.version, where: layer.name, requires });
+      if (pkg.extras?.length) extras.set(key, new Set([...(extras.get(key) ?? []), ...pkg.extras.map(normalisePythonName)]));
+    }
+  }
+  const gaps: DependencyGap[] = [];
+  const conflicts: DependencyConflict[] = [];
+  const seen = new Set<string>();
+  const queue = [...available.values()].filter((dist) => dist.requires.length > 0).map((dist) => dist.key);
+  // Visit until no dependency requests a new extra; each (distribution, extras) pair is judged once.
+  while (queue.length > 0) {
+    const key = queue.shift()!;
+    const dist = available.get(key)!;
+    const active = [...(extras.get(key) ?? [])].sort();
+    const state = `${key}[${active.join(',')}]`;
+    if (seen.has(state)) continue;
+    seen.add(state);
+    for (const requirement of dist.requires) {
+      if (!requirementApplies(requirement, markers, active)) continue;
+      const found = available.get(requirement.key);
+      const base = { layer: dist.where, distribution: dist.name, version: dist.version ?? '', requirement: requirement.raw, missing: requirement.name };
+      if (!found) {
+        if (!gaps.some((gap) => gap.distribution === base.distribution && gap.missing === base.missing)) gaps.push(base);
+        continue;
+      }
+      if (found.version && requirement.specifier && !satisfies(found.version, requirement.specifier)) {
+        if (!conflicts.some((c) => c.distribution === base.distribution && c.missing === base.missing)) conflicts.push({ ...base, found: found.version, foundIn: found.where });
+      }
+      const wanted = extras.get(found.key) ?? new Set<string>();
+      const before = wanted.size;
+      requirement.extras.forEach((extra) => wanted.add(extra));
+      extras.set(found.key, wanted);
+      if (wanted.size !== before && found.requires.length > 0) queue.push(found.key);
+    }
+  }
+  const checked = layers.reduce((sum, layer) => sum + layer.packages.length, 0);
+  return { gaps, conflicts, distributionsChecked: checked };
+}
+
+/** Everything the import coverage rule and `npm run doctor` show for one deployment. */
+export function importCoverage(deployment: FunctionDeployment): ImportCoverage {
+  const assumptions = deployment.managed
+    .filter((layer) => layer.version < layer.contents.versions[0] || layer.version > layer.contents.versions[1])
+    .map(
+      (layer) =>
+        `${layer.name} version ${layer.version} is outside the versions the table in config/managed-layers.ts describes ` +
+        `(${layer.contents.versions.join('-')}); its contents are assumed to be the same.`,
+    );
+  return { rows: importRows(deployment), ...dependencyCheck(deployment), assumptions };
+}
+
+/** Import names that differ from the distribution that provides them, for the hint in the error. */
+const DISTRIBUTION_OF_MODULE: Readonly<Record<string, string>> = {
+  jose: 'python-jose',
+  jwt: 'PyJWT',
+  multipart: 'python-multipart',
+  dotenv: 'python-dotenv',
+  yaml: 'PyYAML',
+  PIL: 'Pillow',
+  bs4: 'beautifulsoup4',
+  cv2: 'opencv-python-headless',
+  sklearn: 'scikit-learn',
+  attr: 'attrs',
+  Crypto: 'pycryptodome',
+  OpenSSL: 'pyOpenSSL',
+  dateutil: 'python-dateutil',
+  google: 'the google-* distribution you use',
+};
+
+/** The attached layers and what they hold, for messages: "dependencies (fastapi 0.115.0, mangum 0.17.0; 23 packages in all)". */
+export function describeAttached(deployment: FunctionDeployment): string {
+  const own = deployment.layers.map((layer) => {
+    const direct = layer.packages.filter((pkg) => pkg.direct).map((pkg) => `${pkg.name} ${pkg.version}`);
+    const count = layer.packages.length === 1 ? '1 package' : `${layer.packages.length} packages`;
+    return `${layer.name} (${direct.join(', ') || 'nothing listed directly'}; ${count} in all)`;
+  });
+  const managed = deployment.managed.map((layer) => `${layer.name} (managed, version ${layer.version})`);
+  const all = [...managed, ...own];
+  return all.length ? all.join(', ') : 'no layers';
+}
+
+function layerFiles(deployment: FunctionDeployment, python: boolean): string {
+  const file = python ? 'requirements.txt' : 'package.json';
+  const names = deployment.layers.map((layer) => `layers/${layer.name}/${file}`);
+  return names.length === 1 ? names[0]! : `one of ${names.join(', ')}`;
+}
+
+function where(row: ImportRow): string {
+  const first = row.locations[0]!;
+  const more = row.locations.length > 1 ? ` (and ${row.locations.length - 1} more place${row.locations.length > 2 ? 's' : ''})` : '';
+  return `${first.file}${first.line ? `:${first.line}` : ''}${more}`;
+}
+
+/** The message for an import nothing provides: where, what is attached, what Lambda would say, and the fix. */
+export function missingImportMessage(deployment: FunctionDeployment, row: ImportRow): string {
+  const { env, bundle } = deployment;
+  const python = runtimeFamilyOf(env.runtime) === 'python';
+  const head = `${env.stackName}: ${where(row)} imports ${row.module}`;
+  if (row.problem) return `${head}, which cannot work: ${row.problem}. Use an absolute import of the module (the task root /var/task is on the path).`;
+  if (row.own) return `${head}, the function's own module, but the task root has no such module. Check the file name or the relative import.`;
+  const handlerModule = bundle.handler.slice(0, bundle.handler.lastIndexOf('.'));
+  const lambdaSays = python
+    ? row.lazy
+      ? `requests that reach that code would fail with ModuleNotFoundError: No module named '${row.module}'`
+      : `every request would fail with Runtime.ImportModuleError: Unable to import module '${handlerModule}': No module named '${row.module}'`
+    : `every request would fail with Runtime.ImportModuleError: Cannot find package '${row.module}' imported from /var/task/index.mjs`;
+  const distribution = python ? DISTRIBUTION_OF_MODULE[row.module] : undefined;
+  const what = distribution ? `the distribution that provides it (${distribution})` : row.module;
+  const fix =
+    deployment.layers.length === 0
+      ? `Attach a layer that provides it (the "layers" of environment ${env.name}).`
+      : python
+        ? `Add ${what} to ${layerFiles(deployment, true)} (and refresh its lock: npm run layers:lock), or attach a layer that provides it.`
+        : `Add it to ${layerFiles(deployment, false)} (npm install --save-exact --package-lock-only --prefix layers/<layer> ${row.module}), or attach a layer that provides it.`;
+  const runtimeHas = python ? 'the standard library and boto3' : 'Node.js built-ins and the AWS SDK v3';
+  return (
+    `${head}, and nothing the function gets provides it: layers ${describeAttached(deployment)}; ` +
+    `the ${env.runtime} runtime (${runtimeHas}). On Lambda ${lambdaSays}. ${fix}`
+  );
+}
+
+/**
+ * The seed's incident as a rule: every import of the function's code must be
+ * provided by an attached layer, a managed layer, the runtime, or its own files,
+ * and every declared dependency of the attached Python distributions too.
+ */
+export function importCoverageRule(deployment: FunctionDeployment): Finding[] {
+  const coverage = importCoverage(deployment);
+  const { env } = deployment;
+  const findings: Finding[] = [];
+  for (const row of coverage.rows) {
+    if (row.provider) continue;
+    if (row.optional) {
+      findings.push({
+        rule: 'import-coverage',
+        severity: 'warning',
+        message: `${env.stackName}: ${where(row)} imports ${row.module} optionally (${row.optional}), and nothing the function gets provides it; the function runs without it.`,
+      });
+    } else {
+      findings.push({ rule: 'import-coverage', severity: 'error', message: missingImportMessage(deployment, row) });
+    }
+  }
+  for (const gap of coverage.gaps) {
+    findings.push({
+      rule: 'import-coverage',
+      severity: 'error',
+      message:
+        `${env.stackName}: ${gap.distribution} ${gap.version} in layer ${gap.layer} requires ${gap.requirement}, and no attached layer or the ${env.runtime} ` +
+        `runtime provides ${gap.missing}; importing ${gap.distribution} would fail. Add ${gap.missing} to layers/${gap.layer}/requirements.txt ` +
+        '(or lock the layer with npm run layers:lock, which resolves every dependency).',
+    });
+  }
+  for (const conflict of coverage.conflicts) {
+    findings.push({
+      rule: 'import-coverage',
+      severity: 'warning',
+      message:
+        `${env.stackName}: ${conflict.distribution} ${conflict.version} in layer ${conflict.layer} requires ${conflict.requirement}, ` +
+        `but ${conflict.missing} is ${conflict.found} (from ${conflict.foundIn}). Pin a version both allow.`,
+    });
+  }
+  for (const assumption of coverage.assumptions) findings.push({ rule: 'import-coverage', severity: 'warning', message: `${env.stackName}: ${assumption}` });
+  return findings;
+}
