@@ -40,8 +40,8 @@ async function withFunction(
   const bootstrap = await compileRuntimeScript(PROJECT_ROOT, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'));
   const logs: string[] = [];
   const fn = new LocalFunction({
-    nodeBinary: node.path,
-    bootstrap,
+    command: node.path,
+    args: [bootstrap],
     taskRoot: sandbox.taskRoot,
     timeoutSeconds,
     functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:test',
@@ -177,7 +177,7 @@ describe('sandbox layout', () => {
     fs.mkdirSync(path.join(parent, 'node_modules'));
     fs.mkdirSync(path.join(parent, 'tmp'));
     expect(nodeModulesAncestor(path.join(parent, 'tmp'))).toBe(parent);
-    expect(() => createSandbox(env, makeTaskRoot({}), [], path.join(parent, 'tmp'))).toThrow(
+    expect(() => createSandbox(env, makeTaskRoot({}), [], { tempDir: path.join(parent, 'tmp') })).toThrow(
       /has a node_modules folder in .*leaky.*Point TMPDIR at a folder with no node_modules above it/,
     );
     expect(nodeModulesAncestor(makeTempDir('clean'))).toBeUndefined();

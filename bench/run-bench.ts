@@ -312,8 +312,8 @@ async function coldStart(bootstrap: string, taskDir: string, layerTrees: string[
   const runtimeClient = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
   fs.copyFileSync(bootstrap, runtimeClient);
   const fn = new LocalFunction({
-    nodeBinary: node.path,
-    bootstrap: runtimeClient,
+    command: node.path,
+    args: [runtimeClient],
     taskRoot: sandbox.taskRoot,
     timeoutSeconds: 30,
     functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:bench',

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProjectConfig } from '../config/environments';
 import { isUserError, UserError } from '../project/errors';
-import { assertDeployable } from '../rules';
+import { assertDeployable, checkDeployments } from '../rules';
 import { artifactsForEnvironment, deploymentOf } from './artifact-check';
 import { BuildPlan, LayerTarget, PlanOptions, planBuild } from './build-plan';
 import { bundleFunction } from './function-bundle';
@@ -22,6 +22,12 @@ export interface BuildOptions extends PlanOptions {
   readonly config: ProjectConfig;
   readonly progress: Progress;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Report what the deployment rules refuse as warnings instead of failing (`npm start -- --skip-checks`,
+   * to watch the failure locally). Synth never skips them.
+   * @default false
+   */
+  readonly skipChecks?: boolean;
 }
 
 export interface LayerBuildReport {
@@ -205,7 +211,10 @@ async function buildAll(
     deploymentOf(environment, artifactsForEnvironment(environment, manifest, sources, buildDir, projectRoot)),
   );
   for (const warning of floating) progress.warn(warning);
-  const warnings = [...floating, ...assertDeployable(deployments).map((finding) => `[${finding.rule}] ${finding.message}`)];
+  const findings = options.skipChecks
+    ? checkDeployments(deployments).map((finding) => (finding.severity === 'error' ? { ...finding, message: `NOT DEPLOYABLE, checks skipped: ${finding.message}` } : finding))
+    : assertDeployable(deployments);
+  const warnings = [...floating, ...findings.map((finding) => `[${finding.rule}] ${finding.message}`)];
   for (const warning of warnings.slice(floating.length)) progress.warn(warning);
   return { manifest, layers: reports, unbuilt, bundles, warnings };
 }

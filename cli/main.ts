@@ -14,9 +14,11 @@ import { deployCommand } from './commands/deploy';
 import { verifyCommand } from './commands/verify';
 import { layersInspectCommand } from './commands/layers-inspect';
 import { benchCommand } from './commands/bench';
+import { doctorCommand } from './commands/doctor';
+import { layersLockCommand } from './commands/layers-lock';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, historyCommand, rollbackCommand, layersPruneCommand, verifyCommand, layersInspectCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, doctorCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, historyCommand, rollbackCommand, layersPruneCommand, layersLockCommand, verifyCommand, layersInspectCommand, benchCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -3,18 +3,31 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { artifactsForEnvironment } from '../builder/artifact-check';
+import { EnvironmentArtifacts, artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
 import { LayerSource, readLayerSourcesIn } from '../builder/layer-sources';
 import { layerTargetFor } from '../builder/build-plan';
 import { buildNodeLayer } from '../builder/node-layer';
 import { acquireBuildLock } from '../builder/build';
 import { silentProgress } from '../builder/progress';
 import { BuildManifest, BundleArtifact, LayerArtifact } from '../builder/manifest';
-import { Architecture, EnvironmentConfig, NodeRuntime, functionEnvironment, functionNameOf, runtimeFamilyOf, tableNameOf } from '../config/environments';
+import {
+  Architecture,
+  EnvironmentConfig,
+  NodeRuntime,
+  PythonRuntime,
+  functionEnvironment,
+  functionNameOf,
+  pythonVersionOf,
+  runtimeFamilyOf,
+  tableNameOf,
+} from '../config/environments';
 import { UserError } from '../project/errors';
+import { findPython, noPythonReason } from '../project/python-interpreter';
+import { assertDeployable, checkDeployments } from '../rules';
+import { locatePythonSdk } from './python-sdk';
 import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamoDb } from './dynamodb-local';
 import { LocalFunction } from './local-function';
-import { NodeBinary, lambdaNodeBinary } from './node-binary';
+import { lambdaNodeBinary } from './node-binary';
 import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from './payload-v2';
 import { SandboxPlan, createSandbox } from './sandbox';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
@@ -36,6 +49,17 @@ export interface LocalApiOptions {
   readonly log: (line: string) => void;
   /** An already running DynamoDB-compatible endpoint; otherwise dynalite is started. */
   readonly dynamodbEndpoint?: string;
+  /**
+   * Serve even what the deployment rules refuse (an import nothing provides), to see how it fails.
+   * @default false - the rules run first and refuse
+   */
+  readonly skipChecks?: boolean;
+}
+
+export interface LocalInterpreter {
+  readonly name: 'Node' | 'Python';
+  readonly version: string;
+  readonly path: string;
 }
 
 export interface LocalApi {
@@ -43,7 +67,10 @@ export interface LocalApi {
   readonly dynamodbEndpoint: string;
   readonly tableName: string;
   readonly sandbox: SandboxPlan;
-  readonly node: NodeBinary;
+  /** The interpreter the function runs on. */
+  readonly interpreter: LocalInterpreter;
+  /** Where the packages the runtime ships (the AWS SDK) come from here. */
+  readonly runtimePackages: string;
   readonly layers: readonly LayerArtifact[];
   readonly bundle: BundleArtifact;
   /** PID of the function process, when one is running. */
@@ -96,28 +123,95 @@ async function buildRuntimeSdkStandIn(projectRoot: string, buildDir: string, arc
   return path.join(localBuild, result.artifact.treeDir, 'nodejs', 'node_modules');
 }
 
+/** How the function process starts, and what the banner says about it. */
+interface FunctionProcess {
+  readonly sandbox: SandboxPlan;
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Variables that differ between the runtimes (search paths, execution environment). */
+  readonly environment: Record<string, string>;
+  readonly interpreter: LocalInterpreter;
+  /** Where the packages the runtime ships come from, for the banner. */
+  readonly runtimePackages: string;
+}
+
+async function nodeProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: NodeRuntime): Promise<FunctionProcess> {
+  const { env, log } = options;
+  const node = lambdaNodeBinary(runtime, options.projectRoot);
+  if (node.source === 'system') log(`note: using this Node ${node.version} for ${env.runtime}; runtimes/ has no binary for it`);
+  const nodeModules = await buildRuntimeSdkStandIn(options.projectRoot, options.buildDir, env.architecture, log);
+  const sandbox = createSandbox({ ...env, runtime }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), { runtimePackages: { nodeModules } });
+  try {
+    const bootstrap = await compileRuntimeScript(options.projectRoot, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'), runtime);
+    return {
+      sandbox,
+      command: node.path,
+      args: [bootstrap],
+      environment: { PATH: `${path.dirname(node.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`, NODE_PATH: sandbox.nodePath },
+      interpreter: { name: 'Node', version: node.version, path: node.path },
+      runtimePackages: 'the AWS SDK v3 from local-lambda/runtime-sdk, in /var/runtime/node_modules',
+    };
+  } catch (error) {
+    fs.rmSync(sandbox.root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: PythonRuntime): FunctionProcess {
+  const { env, log } = options;
+  const version = pythonVersionOf(runtime);
+  const python = findPython(version);
+  if (!python) {
+    throw new UserError('PYTHON_RUNTIME_MISSING', `The local run needs Python ${version} (the ${runtime} runtime) to run the function, and there is ${noPythonReason(version)}.`);
+  }
+  const sdk = locatePythonSdk(version);
+  const sandbox = createSandbox({ ...env, runtime }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
+    runtimePackages: { pythonEntries: sdk?.entries ?? [] },
+  });
+  const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
+  fs.copyFileSync(path.join(__dirname, 'runtime', 'bootstrap.py'), bootstrap);
+  const site = `/var/lang/lib/python${version}/site-packages`;
+  const runtimePackages = sdk
+    ? `boto3 ${sdk.versions['boto3']} (botocore ${sdk.versions['botocore']} and what they need) from ${sdk.site}, linked into ${site}`
+    : `none: no Python here has boto3, so code that imports it fails locally (Lambda's runtime has it; python3 -m pip install boto3)`;
+  if (!sdk) log(`note: ${runtimePackages}`);
+  return {
+    sandbox,
+    // -I: no PYTHONPATH and no user site; -S: no site-packages of this machine; the client sets Lambda's sys.path.
+    command: python.path,
+    args: ['-I', '-S', '-B', '-u', bootstrap, ...sandbox.pythonPath],
+    environment: { PATH: `${path.dirname(python.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`, PYTHONPATH: sandbox.runtimeDir },
+    interpreter: { name: 'Python', version: python.fullVersion, path: python.path },
+    runtimePackages,
+  };
+}
+
+function layerTrees(options: LocalApiOptions, artifacts: EnvironmentArtifacts): string[] {
+  return artifacts.layers.map((layer) => path.join(options.buildDir, layer.treeDir));
+}
+
 /**
  * Serves the API from the built artifacts, laid out as Lambda lays them out, in a
- * function process under the runtime's Node major, with requests turned into
- * HTTP API payload 2.0 events and a local DynamoDB-compatible server behind it.
+ * function process on the runtime's own interpreter (Node of its major, Python of
+ * its version), with requests turned into HTTP API payload 2.0 events and a local
+ * DynamoDB-compatible server behind it. Unless told to skip them, the deployment
+ * rules run first: a function whose imports nothing provides is not served.
  */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const { env, log } = options;
-  if (runtimeFamilyOf(env.runtime) !== 'nodejs') {
-    throw new UserError(
-      'LOCAL_RUN_NODE_ONLY',
-      `The local run serves the Node.js function; environment "${env.name}" deploys the Python function (${env.runtime}). ` +
-        'Serve a Node.js environment (npm start -- --env <name>), and check the Python layers with `npm run check:layers`.',
-    );
-  }
-  const runtime = env.runtime as NodeRuntime;
   const artifacts = artifactsForEnvironment(env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
     log(`warning: ${message} Serving it as it is.`),
   );
-  const node = lambdaNodeBinary(runtime, options.projectRoot);
-  if (node.source === 'system') log(`note: using this Node ${node.version} for ${env.runtime}; runtimes/ has no binary for it`);
+  const deployment = deploymentOf(env, artifacts);
+  if (options.skipChecks) {
+    for (const finding of checkDeployments([deployment]).filter((candidate) => candidate.severity === 'error')) {
+      log(`warning: --skip-checks: serving what the deployment rules refuse: [${finding.rule}] ${finding.message}`);
+    }
+  } else {
+    assertDeployable([deployment]);
+  }
   if ((env.architecture === 'arm64') !== (process.arch === 'arm64')) {
-    log(`note: ${env.name} runs on ${env.architecture}; this machine runs ${process.arch}, so native addons in layers may not load here`);
+    log(`note: ${env.name} runs on ${env.architecture}; this machine runs ${process.arch}, so native code in layers may not load here`);
   }
 
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -125,19 +219,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     for (const step of cleanups.splice(0).reverse()) await step();
   };
   try {
-    const runtimeModules = await buildRuntimeSdkStandIn(options.projectRoot, options.buildDir, env.architecture, log);
-    const sandbox = createSandbox(
-      { ...env, runtime },
-      path.join(options.buildDir, artifacts.bundle.dir),
-      artifacts.layers.map((layer) => path.join(options.buildDir, layer.treeDir)),
-      undefined,
-      runtimeModules,
-    );
+    const prepared =
+      runtimeFamilyOf(env.runtime) === 'python'
+        ? pythonProcess(options, artifacts, env.runtime as PythonRuntime)
+        : await nodeProcess(options, artifacts, env.runtime as NodeRuntime);
+    const { sandbox } = prepared;
+    cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));
     if (artifacts.managed.length) {
       log(`note: ${artifacts.managed.map((layer) => layer.name).join(', ')} is published by AWS and attached on Lambda only; it is not here`);
     }
-    cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));
-    const bootstrap = await compileRuntimeScript(options.projectRoot, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'), runtime);
 
     let dynamo: LocalDynamoDb | undefined;
     let dynamodbEndpoint = options.dynamodbEndpoint;
@@ -152,18 +242,17 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const functionName = functionNameOf(env);
     const displayPath = (text: string): string => text.split(sandbox.root).join('');
     const fn = new LocalFunction({
-      nodeBinary: node.path,
-      bootstrap,
+      command: prepared.command,
+      args: prepared.args,
       taskRoot: sandbox.taskRoot,
       timeoutSeconds: env.timeoutSeconds,
       functionArn: `arn:aws:lambda:${env.region}:123456789012:function:${functionName}`,
       log: (line) => log(`  [${functionName}] ${line}`),
       displayPath,
       environment: {
-        PATH: `${path.dirname(node.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`,
+        ...prepared.environment,
         LANG: 'en_US.UTF-8',
         TZ: ':UTC',
-        NODE_PATH: sandbox.nodePath,
         LAMBDA_TASK_ROOT: sandbox.taskRoot,
         LAMBDA_RUNTIME_DIR: sandbox.runtimeDir,
         _HANDLER: artifacts.bundle.handler,
@@ -239,7 +328,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       dynamodbEndpoint,
       tableName,
       sandbox,
-      node,
+      interpreter: prepared.interpreter,
+      runtimePackages: prepared.runtimePackages,
       layers: artifacts.layers,
       bundle: artifacts.bundle,
       functionPid: () => fn.pid,

@@ -8,10 +8,10 @@ export type InvokeResult =
   | { readonly ok: false; readonly errorType: string; readonly errorMessage: string; readonly coldStart: boolean };
 
 export interface LocalFunctionOptions {
-  /** Node binary of the runtime's major version. */
-  readonly nodeBinary: string;
-  /** The runtime interface client, inside the sandbox's /var/runtime. */
-  readonly bootstrap: string;
+  /** The interpreter of the runtime: Node of its major version, or Python of its version. */
+  readonly command: string;
+  /** Its arguments: the runtime interface client inside the sandbox's /var/runtime, and what it needs. */
+  readonly args: readonly string[];
   /** Working folder of the process: the task root, as on Lambda. */
   readonly taskRoot: string;
   /** The process's whole environment; nothing is inherited from this process. */
@@ -35,8 +35,8 @@ interface Pending {
 const PREFIX = '/2018-06-01/runtime';
 
 /**
- * One Lambda execution environment, emulated: a Node process running the runtime
- * interface client against a Runtime API served here on loopback. Invocations run
+ * One Lambda execution environment, emulated: a process running the runtime
+ * interface client (Node.js or Python) against a Runtime API served here on loopback. Invocations run
  * one at a time, as in a Lambda sandbox. If the process dies (crash, init error,
  * timeout, or killed) the next invocation starts a new one: a cold start.
  */
@@ -95,7 +95,7 @@ export class LocalFunction {
   private ensureProcess(): void {
     if (this.pid || this.stopped) return;
     this.failure = undefined;
-    const child = spawn(this.options.nodeBinary, [this.options.bootstrap], {
+    const child = spawn(this.options.command, this.options.args, {
       cwd: this.options.taskRoot,
       env: { ...this.options.environment, AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${this.port}` },
       stdio: ['ignore', 'pipe', 'pipe'],

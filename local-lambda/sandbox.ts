@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EnvironmentConfig, NodeRuntime, functionNameOf, nodeMajorOf } from '../config/environments';
+import { EnvironmentConfig, NodeRuntime, PythonRuntime, Runtime, functionNameOf, nodeMajorOf, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
 import { UserError } from '../project/errors';
 
 /** Where Lambda puts things, relative to the sandbox root. */
-export const LAMBDA_PATHS = { task: 'var/task', runtime: 'var/runtime', opt: 'opt' } as const;
+export const LAMBDA_PATHS = { task: 'var/task', runtime: 'var/runtime', opt: 'opt', lang: 'var/lang' } as const;
 
 export interface SandboxPlan {
   readonly root: string;
@@ -14,25 +14,52 @@ export interface SandboxPlan {
   readonly optDir: string;
   /** Copies in order: the bundle to /var/task, then each layer over /opt, later layers winning. */
   readonly copies: readonly { readonly from: string; readonly to: string }[];
-  /** NODE_PATH exactly as Lambda's Node.js runtimes set it, under the sandbox root. */
+  /** Symbolic links, e.g. the AWS SDK for Python the runtime ships, from where this machine has it. */
+  readonly links: readonly { readonly from: string; readonly to: string }[];
+  /** Node.js: NODE_PATH exactly as Lambda's Node.js runtimes set it, under the sandbox root; empty for Python. */
   readonly nodePath: string;
+  /** Python: sys.path as Lambda's Python runtimes set it, before the standard library; empty for Node.js. */
+  readonly pythonPath: readonly string[];
 }
 
 /**
- * The sandbox layout for a function: pure, so the layout is testable without a disk.
- * `runtimeModules` stands in for what Lambda's runtime ships in /var/runtime/node_modules.
+ * What stands in for the packages Lambda's runtime ships: for Node.js a node_modules
+ * folder copied to /var/runtime/node_modules, for Python the files and folders of
+ * boto3 and its dependencies linked into /var/lang/lib/pythonX.Y/site-packages.
  */
+export interface RuntimePackages {
+  readonly nodeModules?: string;
+  readonly pythonEntries?: readonly string[];
+}
+
+/** The sandbox layout for a function: pure, so the layout is testable without a disk. */
 export function planSandbox(
   root: string,
-  env: { readonly runtime: NodeRuntime },
+  env: { readonly runtime: Runtime },
   bundleDir: string,
   layerTrees: readonly string[],
-  runtimeModules?: string,
+  runtimePackages: RuntimePackages = {},
 ): SandboxPlan {
   const taskRoot = path.join(root, LAMBDA_PATHS.task);
   const runtimeDir = path.join(root, LAMBDA_PATHS.runtime);
   const optDir = path.join(root, LAMBDA_PATHS.opt);
-  const major = nodeMajorOf(env.runtime);
+  const copies = [{ from: bundleDir, to: taskRoot }, ...layerTrees.map((tree) => ({ from: tree, to: optDir }))];
+  if (runtimeFamilyOf(env.runtime) === 'python') {
+    const python = `python${pythonVersionOf(env.runtime as PythonRuntime)}`;
+    const runtimeSite = path.join(root, LAMBDA_PATHS.lang, 'lib', python, 'site-packages');
+    return {
+      root,
+      taskRoot,
+      runtimeDir,
+      optDir,
+      copies,
+      links: (runtimePackages.pythonEntries ?? []).map((entry) => ({ from: entry, to: path.join(runtimeSite, path.basename(entry)) })),
+      nodePath: '',
+      // Lambda's order: the function, the layers (both layouts), then what the runtime ships.
+      pythonPath: [taskRoot, path.join(optDir, 'python', 'lib', python, 'site-packages'), path.join(optDir, 'python'), runtimeSite, runtimeDir],
+    };
+  }
+  const major = nodeMajorOf(env.runtime as NodeRuntime);
   const nodePath = [
     path.join(optDir, 'nodejs', `node${major}`, 'node_modules'),
     path.join(optDir, 'nodejs', 'node_modules'),
@@ -45,12 +72,10 @@ export function planSandbox(
     taskRoot,
     runtimeDir,
     optDir,
-    copies: [
-      { from: bundleDir, to: taskRoot },
-      ...layerTrees.map((tree) => ({ from: tree, to: optDir })),
-      ...(runtimeModules ? [{ from: runtimeModules, to: path.join(runtimeDir, 'node_modules') }] : []),
-    ],
+    copies: [...copies, ...(runtimePackages.nodeModules ? [{ from: runtimePackages.nodeModules, to: path.join(runtimeDir, 'node_modules') }] : [])],
+    links: [],
     nodePath,
+    pythonPath: [],
   };
 }
 
@@ -72,12 +97,12 @@ export function nodeModulesAncestor(dir: string): string | undefined {
  * Lambda fails.
  */
 export function createSandbox(
-  env: Pick<EnvironmentConfig, 'name' | 'project'> & { readonly runtime: NodeRuntime },
+  env: Pick<EnvironmentConfig, 'name' | 'project'> & { readonly runtime: Runtime },
   bundleDir: string,
   layerTrees: readonly string[],
-  tempDir: string = os.tmpdir(),
-  runtimeModules?: string,
+  options: { readonly tempDir?: string; readonly runtimePackages?: RuntimePackages } = {},
 ): SandboxPlan {
+  const tempDir = options.tempDir ?? os.tmpdir();
   const parent = fs.realpathSync(tempDir);
   const leak = nodeModulesAncestor(parent);
   if (leak) {
@@ -88,8 +113,12 @@ export function createSandbox(
     );
   }
   const root = fs.mkdtempSync(path.join(parent, `lambda-${functionNameOf(env)}-`));
-  const plan = planSandbox(root, env, bundleDir, layerTrees, runtimeModules);
+  const plan = planSandbox(root, env, bundleDir, layerTrees, options.runtimePackages);
   for (const dir of [plan.taskRoot, plan.runtimeDir, plan.optDir]) fs.mkdirSync(dir, { recursive: true });
   for (const copy of plan.copies) fs.cpSync(copy.from, copy.to, { recursive: true, force: true });
+  for (const link of plan.links) {
+    fs.mkdirSync(path.dirname(link.to), { recursive: true });
+    fs.symlinkSync(link.from, link.to);
+  }
   return plan;
 }

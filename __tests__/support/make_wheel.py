@@ -1,4 +1,4 @@
-"""Writes a small wheel for tests: python3 make_wheel.py <out-dir> <json spec>.
+"""Writes small wheels for tests: python3 make_wheel.py <out-dir> <json spec, a list of specs, or - to read them from stdin>.
 
 spec: {"name", "version", "tag" (default "py3-none-any"), "requires": [...], "extras": [...],
        "files": {"path/in/wheel": "text"}, "executable": ["path"...], "top_level": [...]}
@@ -17,7 +17,13 @@ def record_hash(data: bytes) -> str:
 
 
 def main() -> None:
-    out_dir, spec = sys.argv[1], json.loads(sys.argv[2])
+    out_dir = sys.argv[1]
+    specs = json.load(sys.stdin) if sys.argv[2] == "-" else json.loads(sys.argv[2])
+    for spec in specs if isinstance(specs, list) else [specs]:
+        print(write_wheel(out_dir, spec))
+
+
+def write_wheel(out_dir: str, spec: dict) -> str:
     name, version = spec["name"], spec["version"]
     tag = spec.get("tag", "py3-none-any")
     dist = name.replace("-", "_")
@@ -44,7 +50,7 @@ def main() -> None:
             entry.external_attr = ((0o755 if path in executable else 0o644) | 0o100000) << 16
             entry.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(entry, files[path])
-    print(wheel)
+    return wheel
 
 
 if __name__ == "__main__":

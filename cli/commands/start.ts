@@ -15,19 +15,25 @@ function parsePort(raw: string): number {
 export const startCommand: Command = {
   name: 'start',
   summary: 'Build, synthesise every environment, and serve the API locally as Lambda would',
-  usage: 'npm start -- [--env <name>] [--port <n>] [--skip-build] [--build-dir <dir>] [--json]',
+  usage: 'npm start -- [--env <name>] [--port <n>] [--skip-build] [--skip-checks] [--build-dir <dir>] [--json]',
   help: `Builds the layers and the handler, synthesises every environment, then serves
 the API of one environment on http://127.0.0.1:<port> from the built artifacts:
 the bundle as /var/task and each layer where Lambda mounts layers (/opt), in a
-separate process under the runtime's Node major that cannot see this project's
-node_modules. Requests become API Gateway HTTP API payload 2.0 events. DynamoDB is
-a local dynalite server; messages last until you stop. Ctrl-C stops everything.
+separate process on the runtime's own interpreter (Node of its major, or Python of
+its version) that cannot see this project's packages. Requests become API Gateway
+HTTP API payload 2.0 events. DynamoDB is a local dynalite server; messages last
+until you stop. Ctrl-C stops everything.
+
+The deployment rules run first: a function whose imports nothing attached provides
+is not served, as it is not deployed. --skip-checks serves it anyway (loudly), to
+watch it fail the way it would on Lambda; it then does not synthesise.
 
 Options:
   --env <name>       environment to mirror (default dev)
   --port <n>         port (default PORT, else 3000; 0 picks a free port)
   --host <address>   address to listen on (default 127.0.0.1)
   --skip-build       serve the existing build; do not build or synthesise
+  --skip-checks      serve even what the deployment rules refuse; no synth
   --build-dir <dir>  build folder (default .build, or BUILD_DIR)
   --json             print {"url", ...} on stdout once serving, for scripts
   --no-color         no colour (NO_COLOR is honoured too)
@@ -37,6 +43,7 @@ Options:
     port: { type: 'string' },
     host: { type: 'string' },
     'skip-build': { type: 'boolean' },
+    'skip-checks': { type: 'boolean' },
     'build-dir': { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -49,9 +56,14 @@ Options:
     }
     const port = parsePort((values['port'] as string | undefined) ?? env['PORT'] ?? '3000');
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
+    const skipChecks = Boolean(values['skip-checks']);
+    if (skipChecks) {
+      err.line(err.red(err.bold('!! --skip-checks: the deployment rules are not enforced. What is served here may be refused by synth and fail on Lambda. !!')));
+    }
     if (!values['skip-build']) {
-      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true });
-      await synthesiseStacks(config, buildDir, env, err);
+      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true, skipChecks });
+      if (skipChecks) err.warn('not synthesising: synth never skips the checks (run `npm run synth` to see what it refuses)');
+      else await synthesiseStacks(config, buildDir, env, err);
     }
     const step = err.step(`start the local API for ${name}`);
     let api;
@@ -64,6 +76,7 @@ Options:
         sources: readAllLayerSources(PROJECT_ROOT),
         host: (values['host'] as string | undefined) ?? '127.0.0.1',
         port,
+        skipChecks,
         log: (line) => err.line(line),
       });
     } catch (error) {
@@ -80,7 +93,8 @@ Options:
       const direct = layer.packages.filter((pkg) => pkg.direct).map((pkg) => `${pkg.name}@${pkg.version}`);
       err.line(`  layer     ${layer.name} -> /opt  content ${layer.contentHash.slice(0, 12)}  ${direct.join(', ')}`);
     }
-    err.line(`  function  ${api.bundle.id} -> /var/task  on Node ${api.node.version}`);
+    err.line(`  function  ${api.bundle.id} -> /var/task  on ${api.interpreter.name} ${api.interpreter.version} (${api.interpreter.path})`);
+    err.line(`  runtime   ${api.runtimePackages}`);
     err.line(`  dynamodb  ${api.dynamodbEndpoint} (dynalite), table ${api.tableName}`);
     err.line(`  try       curl ${api.url}/  |  curl ${api.url}/api/messages/`);
     err.line(err.dim('Press Ctrl-C to stop.'));
@@ -91,7 +105,10 @@ Options:
         dynamodbEndpoint: api.dynamodbEndpoint,
         tableName: api.tableName,
         sandbox: api.sandbox.root,
-        node: api.node.version,
+        interpreter: { name: api.interpreter.name, version: api.interpreter.version },
+        ...(api.interpreter.name === 'Node' ? { node: api.interpreter.version } : {}),
+        runtimePackages: api.runtimePackages,
+        skipChecks,
         layers: api.layers.map((layer) => ({ name: layer.name, contentHash: layer.contentHash })),
         bundle: api.bundle.id,
       });

@@ -1,0 +1,135 @@
+import { artifactsForEnvironment, deploymentOf } from '../../builder/artifact-check';
+import { readAllLayerSources } from '../../builder/layer-sources';
+import { UncheckedImport, readManifest } from '../../builder/manifest';
+import { loadProjectConfig } from '../../config/config-sources';
+import { EnvironmentConfig } from '../../config/environments';
+import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
+import { ImportCoverage, ImportRow, Provider, importCoverage } from '../../rules/import-coverage';
+import { Command, writeJson } from '../command';
+import { Output } from '../output';
+import { environmentForStack } from './stacks';
+
+/** How the table names a provider: "layer dependencies: fastapi 0.115.0", "python3.12 runtime: standard library". */
+export function providerText(provider: Provider, env: Pick<EnvironmentConfig, 'runtime'>): string {
+  switch (provider.kind) {
+    case 'own':
+      return 'own code (/var/task)';
+    case 'layer':
+      return `layer ${provider.layer}: ${provider.detail}`;
+    case 'managed':
+      return `managed layer ${provider.layer}, ${provider.detail}`;
+    default:
+      return `${env.runtime} runtime: ${provider.detail}`;
+  }
+}
+
+function locationText(row: ImportRow): string {
+  const first = row.locations[0]!;
+  const more = row.locations.length > 1 ? ` +${row.locations.length - 1}` : '';
+  return `${first.file}${first.line ? `:${first.line}` : ''}${more}`;
+}
+
+/** The rows as printed: module, where imported, and the provider or MISSING, with what guards the import. */
+export function coverageTable(coverage: ImportCoverage, env: Pick<EnvironmentConfig, 'runtime'>, out: Pick<Output, 'red' | 'yellow' | 'dim'>): string[] {
+  const cells = coverage.rows.map((row) => {
+    const notes = [row.optional, row.lazy ? 'inside a function' : undefined].filter(Boolean);
+    const provided = row.provider
+      ? providerText(row.provider, env)
+      : row.optional
+        ? out.yellow(`missing, optional`)
+        : out.red(row.problem ? `MISSING (${row.problem})` : 'MISSING');
+    return [row.module, locationText(row), `${provided}${notes.length ? out.dim(`  (${notes.join(', ')})`) : ''}`];
+  });
+  const header = ['module', 'imported at', 'provided by'];
+  const widths = [0, 1].map((column) => Math.max(header[column]!.length, ...cells.map((cell) => cell[column]!.length)));
+  const line = (cell: string[]): string => `  ${cell[0]!.padEnd(widths[0]!)}  ${cell[1]!.padEnd(widths[1]!)}  ${cell[2]}`;
+  return [line(header), ...cells.map(line)];
+}
+
+function uncheckedLines(unchecked: readonly UncheckedImport[]): string[] {
+  return unchecked.map((call) => `  ${call.file}:${call.line}  ${call.call}  (a computed module name: not checked)`);
+}
+
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: "Every import of a stack's function and what provides it, from the build; exit code 1 when one is missing",
+  usage: 'npm run doctor -- <stack> [--build-dir <dir>] [--json]',
+  help: `The table behind the import coverage rule that \`npm run build\` and synth apply:
+each module the function's code imports, where (file:line), and what provides it on
+Lambda: an attached layer (and the package version in it), a managed layer, the
+runtime itself (standard library and boto3, or Node.js built-ins and the AWS SDK v3),
+or the function's own code; or MISSING. Below it, the declared dependencies of every
+Python distribution in the attached layers (Requires-Dist, markers evaluated for the
+runtime) that nothing provides. Reads the existing build (\`npm run build\` writes it,
+also when the rule fails) and changes nothing.
+
+Exit code 1 when a required import or a declared dependency is missing; an import
+guarded by try/except ImportError or if TYPE_CHECKING only shows as optional.
+
+Options:
+  --build-dir <dir>  build folder (default .build, or BUILD_DIR)
+  --json             print the table's data as JSON on stdout
+  --no-color         no colour (NO_COLOR is honoured too)
+  -h, --help         this help`,
+  options: { 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run(values, positionals, { env, err, out }) {
+    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const environment = environmentForStack(config, positionals[0], 'doctor');
+    const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
+    const artifacts = artifactsForEnvironment(environment, readManifest(buildDir), readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT, (message) =>
+      err.warn(message),
+    );
+    const deployment = deploymentOf(environment, artifacts);
+    const coverage = importCoverage(deployment);
+    const missing = coverage.rows.filter((row) => !row.provider && !row.optional);
+    const failed = missing.length > 0 || coverage.gaps.length > 0;
+    const { bundle } = artifacts;
+    if (values['json']) {
+      writeJson(out, {
+        stack: environment.stackName,
+        runtime: environment.runtime,
+        architecture: environment.architecture,
+        bundle: bundle.id,
+        readBy: bundle.importsReadBy,
+        layers: artifacts.layers.map((layer) => ({ name: layer.name, id: layer.id, contentHash: layer.contentHash })),
+        managed: artifacts.managed.map((layer) => ({ name: layer.name, arn: layer.arn })),
+        ...coverage,
+        unchecked: bundle.unchecked,
+        missing: missing.length + coverage.gaps.length,
+        ok: !failed,
+      });
+      return failed ? 1 : 0;
+    }
+    const write = (text: string): void => {
+      out.write(`${text}\n`);
+    };
+    const layers = [...artifacts.managed.map((layer) => `${layer.name} (managed)`), ...artifacts.layers.map((layer) => `${layer.name} ${layer.contentHash.slice(0, 12)}`)];
+    write(`${err.bold(environment.stackName)}  ${environment.runtime} ${environment.architecture}, bundle ${bundle.id}, layers ${layers.join(', ') || 'none'}`);
+    write(err.dim(`imports read by ${bundle.importsReadBy}`));
+    for (const row of coverageTable(coverage, environment, err)) write(row);
+    if (bundle.unchecked.length) {
+      write('Dynamic imports of a computed name, which no check can follow:');
+      uncheckedLines(bundle.unchecked).forEach(write);
+    }
+    if (coverage.distributionsChecked > 0) {
+      write(
+        coverage.gaps.length === 0
+          ? `Declared dependencies: every one of the ${coverage.distributionsChecked} distributions in the layers has what it requires.`
+          : 'Declared dependencies that nothing attached provides:',
+      );
+      for (const gap of coverage.gaps) write(`  ${gap.distribution} ${gap.version} (layer ${gap.layer}) requires ${gap.requirement}: ${err.red('MISSING')}`);
+      for (const conflict of coverage.conflicts) {
+        write(`  ${conflict.distribution} ${conflict.version} (layer ${conflict.layer}) requires ${conflict.requirement}: ${err.yellow(`found ${conflict.found} in ${conflict.foundIn}`)}`);
+      }
+    }
+    for (const assumption of coverage.assumptions) err.warn(assumption);
+    const optional = coverage.rows.filter((row) => !row.provider && row.optional).length;
+    write(
+      failed
+        ? err.red(`${missing.length} import(s) and ${coverage.gaps.length} declared dependenc${coverage.gaps.length === 1 ? 'y' : 'ies'} missing: on Lambda this function would fail.`)
+        : `All ${coverage.rows.length - optional} required imports are provided${optional ? `; ${optional} optional one(s) are not` : ''}.`,
+    );
+    return failed ? 1 : 0;
+  },
+};

@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { PYTHON_RUNTIME_DISTRIBUTIONS } from '../config/runtime-modules';
+import { findPython } from '../project/python-interpreter';
+
+/** The AWS SDK for Python found on this machine, standing in for the one Lambda's Python runtimes ship. */
+export interface PythonSdkStandIn {
+  /** The interpreter whose site-packages holds it. */
+  readonly python: string;
+  /** boto3's version, and each distribution's. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** The folder it was found in (for the banner). */
+  readonly site: string;
+  /** Absolute paths of every top-level module and dist-info folder of the distributions, to link into the sandbox. */
+  readonly entries: readonly string[];
+}
+
+/** Lists, for each distribution, its version and the top-level paths it installed (modules and its dist-info). */
+const LOCATE = `
+import importlib.metadata as metadata, json, os, sys
+found = {"entries": [], "versions": {}, "site": ""}
+for name in json.loads(sys.argv[1]):
+    dist = metadata.distribution(name)
+    found["versions"][name] = dist.version
+    tops = sorted({str(file).split("/")[0] for file in (dist.files or []) if not str(file).startswith("..")})
+    for top in tops:
+        if top.endswith((".pth", "__pycache__")) or top == "bin":
+            continue
+        path = os.path.normpath(str(dist.locate_file(top)))
+        if os.path.exists(path):
+            found["entries"].append(path)
+            found["site"] = os.path.dirname(path)
+print(json.dumps(found))
+`;
+
+/**
+ * Where this machine has boto3 and what it needs (the runtime's own Python first,
+ * then PYTHON or python3): the local run links them into the sandbox's
+ * /var/lang/lib/pythonX.Y/site-packages, after the layers on sys.path, as Lambda
+ * ships them. Undefined when no interpreter has them all.
+ */
+export function locatePythonSdk(pythonVersion: string, env: NodeJS.ProcessEnv = process.env): PythonSdkStandIn | undefined {
+  const candidates = [findPython(pythonVersion, env)?.path, env['PYTHON'], 'python3'].filter((candidate): candidate is string => Boolean(candidate));
+  const names = PYTHON_RUNTIME_DISTRIBUTIONS.map((dist) => dist.name);
+  for (const python of [...new Set(candidates)]) {
+    const probe = spawnSync(python, ['-c', LOCATE, JSON.stringify(names)], { encoding: 'utf8', env: { PATH: env['PATH'] ?? '/usr/bin:/bin' } });
+    if (probe.status !== 0) continue;
+    const found = JSON.parse(probe.stdout) as { entries: string[]; versions: Record<string, string>; site: string };
+    return { python, versions: found.versions, site: found.site, entries: found.entries };
+  }
+  return undefined;
+}
