@@ -2,27 +2,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cliEnv, makeTempDir, PROJECT_ROOT, runCli, runNode } from './support/processes';
+import { cliEnv, copyProject, PROJECT_ROOT, runCli, runNode } from './support/processes';
 
 const STACKS = ['api-dev', 'api-staging', 'api-prod'];
-const SKIP = new Set(['node_modules', '.git', 'cdktf.out', 'coverage']);
-
-/** A copy of the project's sources in another folder, sharing node_modules and the npm download cache. */
-function copyProject(prefix: string): string {
-  const copy = path.join(makeTempDir(prefix), 'deeper', 'project');
-  fs.cpSync(PROJECT_ROOT, copy, {
-    recursive: true,
-    filter: (source) => {
-      const relative = path.relative(PROJECT_ROOT, source);
-      const top = relative.split(path.sep)[0]!;
-      if (SKIP.has(top) || top.startsWith('cdktf.out') || top.startsWith('.build-')) return false;
-      if (top === '.build') return relative === '.build' || relative.startsWith(path.join('.build', 'cache'));
-      return !relative.startsWith(path.join('runtimes', 'node_modules'));
-    },
-  });
-  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
-  return copy;
-}
 
 function runWithUmask(cwd: string, umask: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {

@@ -47,6 +47,25 @@ export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `${prefix}-`));
 }
 
+const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage']);
+
+/** A copy of the project's sources in another folder, sharing node_modules and the npm download cache. */
+export function copyProject(prefix: string): string {
+  const copy = path.join(makeTempDir(prefix), 'deeper', 'project');
+  fs.cpSync(PROJECT_ROOT, copy, {
+    recursive: true,
+    filter: (source) => {
+      const relative = path.relative(PROJECT_ROOT, source);
+      const top = relative.split(path.sep)[0]!;
+      if (NOT_COPIED.has(top) || top.startsWith('cdktf.out') || top.startsWith('.build-')) return false;
+      if (top === '.build') return relative === '.build' || relative.startsWith(path.join('.build', 'cache'));
+      return !relative.startsWith(path.join('runtimes', 'node_modules'));
+    },
+  });
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+  return copy;
+}
+
 export interface LocalServer {
   readonly url: string;
   readonly info: Record<string, unknown>;

@@ -1,0 +1,232 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BuildOptions, runBuild } from '../builder/build';
+import { readAllLayerSources } from '../builder/layer-sources';
+import { readManifest } from '../builder/manifest';
+import { silentProgress } from '../builder/progress';
+import { listLayerFolders } from '../config/config-sources';
+import { loadConfig } from '../config/load-config';
+import { LocalApi, startLocalApi } from '../local-lambda/local-api';
+import { copyFixtureFunction, makeFixtureWheels, makePythonProject, offlinePipEnv } from './support/fixture-wheels';
+import { cliEnv, copyProject, makeTempDir, PROJECT_ROOT, request, runCli, runNode, startLocalServer } from './support/processes';
+import { makeStandInWheels } from './support/stand-in-wheels';
+
+/**
+ * The seed's own function (handlers/python_api: FastAPI + Mangum) against the repository's own
+ * Python layers, built offline from stand-in wheels that carry the real distribution and module
+ * names (and enough of FastAPI, Starlette and Mangum to route a request).
+ */
+let standIns: string;
+const PYTHON_CONTEXT = JSON.stringify({ defaults: { function: 'python' } });
+const FRAMEWORK_ONLY = JSON.stringify({ defaults: { function: 'python', layers: ['framework'] } });
+
+beforeAll(() => {
+  standIns = makeStandInWheels();
+});
+
+/** A folder with the repository's layers and handlers, every environment on the Python function with `defaults`. */
+function seedProject(defaults: Record<string, unknown> = {}, edit?: (root: string) => void) {
+  const root = makeTempDir('seed-function');
+  fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(root, 'layers'), { recursive: true });
+  fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(root, 'handlers'), { recursive: true });
+  edit?.(root);
+  const config = loadConfig({ context: { defaults: { function: 'python', ...defaults } }, env: {}, availableLayers: listLayerFolders(root) });
+  const options: BuildOptions = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlinePipEnv(standIns), onlyUsed: true };
+  return { root, config, options };
+}
+
+function withoutMangum(root: string): void {
+  const file = path.join(root, 'layers', 'dependencies', 'requirements.txt');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('mangum==0.17.0\n', ''));
+}
+
+async function serve(project: ReturnType<typeof seedProject>, skipChecks = false): Promise<LocalApi> {
+  const { root, config, options } = project;
+  return startLocalApi({
+    env: config.environments[0]!,
+    manifest: readManifest(options.buildDir),
+    buildDir: options.buildDir,
+    projectRoot: root,
+    sources: readAllLayerSources(root),
+    port: 0,
+    skipChecks,
+    log: () => undefined,
+  });
+}
+
+describe("the seed's FastAPI function and the repository's Python layers", () => {
+  it.each(['single', 'hybrid', 'split'])('builds with every import provided, strategy %s', async (layerStrategy) => {
+    const report = await runBuild(seedProject({ layerStrategy }).options);
+    expect(report.warnings.filter((warning) => warning.startsWith('[import-coverage]'))).toEqual([]);
+    const bundle = report.bundles[0]!;
+    expect(bundle.handler).toBe('main.handler');
+    expect([...new Set(bundle.imports.filter((imported) => !imported.own).map((imported) => imported.module))].sort()).toEqual(
+      ['boto3', 'botocore', 'contract', 'datetime', 'fastapi', 'ids', 'json', 'logging', 'mangum', 'os', 're', 'starlette', 'store', 'threading', 'time', 'typing'],
+    );
+  });
+
+  it('refuses to build without mangum, by name, with the seed\'s error and the fix', async () => {
+    const error = await runBuild(seedProject({}, withoutMangum).options).then(() => undefined, (failure: Error) => failure);
+    expect(error?.message).toContain(
+      '  - [import-coverage] api-dev: handlers/python_api/main.py:12 imports mangum, and nothing the function gets provides it: layers dependencies ' +
+        '(PyJWT 2.9.0, fastapi 0.115.0, pydantic 2.9.0, pydantic-settings 2.5.2, python-jose 3.3.0, python-multipart 0.0.9, requests 2.32.3, typing_extensions 4.12.2; ' +
+        '25 packages in all); the python3.12 runtime (the standard library and boto3). ' +
+        "On Lambda every request would fail with Runtime.ImportModuleError: Unable to import module 'main': No module named 'mangum'. " +
+        'Add mangum to layers/dependencies/requirements.txt (and refresh its lock: npm run layers:lock), or attach a layer that provides it.',
+    );
+  });
+
+  it('serves the real app locally from /var/task and /opt, with boto3 from the runtime stand-in and dynalite', async () => {
+    const project = seedProject();
+    await runBuild(project.options);
+    const api = await serve(project);
+    try {
+      expect(api.interpreter).toMatchObject({ name: 'Python', version: expect.stringMatching(/^3\.12\./) });
+      expect(await request(`${api.url}/`)).toMatchObject({ status: 200, json: { status: 'ok', provider: 'aws', version: '3.0.0' } });
+      const created = await request(`${api.url}/api/messages/`, { method: 'POST', body: JSON.stringify({ content: 'Layer test message', author: 'System' }), headers: { 'content-type': 'application/json' } });
+      expect(created).toMatchObject({ status: 201, json: { content: 'Layer test message', author: 'System' } });
+      expect((await request(`${api.url}/api/messages`)).json).toEqual([created.json]);
+      expect((await request(`${api.url}/api/messages/?limit=0`)).status).toBe(400);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('the incident: without mangum, the local run refuses; told to serve it anyway, every request answers 500 with the seed\'s error', async () => {
+    const project = seedProject({}, withoutMangum);
+    await expect(runBuild(project.options)).rejects.toThrow(/imports mangum/);
+    await expect(serve(project)).rejects.toThrow(/^The function would fail on Lambda \(1 problem\); nothing was deployed:\n.*imports mangum/);
+    const api = await serve(project, true);
+    try {
+      for (const url of [`${api.url}/`, `${api.url}/api/messages/`]) {
+        const response = await request(url);
+        expect(response.status).toBe(500);
+        expect(response.json).toEqual({ message: 'Internal Server Error', errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'main': No module named 'mangum'" });
+      }
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
+describe('the Python function through the command line', () => {
+  let healthy: string;
+  let frameworkOnly: string;
+
+  beforeAll(async () => {
+    // Builds of this repository's own sources into temporary folders, as `npm run build` would make them.
+    const build = async (context: string): Promise<string> => {
+      const buildDir = makeTempDir('python-cli-build');
+      const config = loadConfig({ context: JSON.parse(context) as Record<string, unknown>, env: {}, availableLayers: listLayerFolders(PROJECT_ROOT) });
+      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: silentProgress, env: offlinePipEnv(standIns), onlyUsed: true }).catch(() => undefined);
+      return buildDir;
+    };
+    healthy = await build(PYTHON_CONTEXT);
+    frameworkOnly = await build(FRAMEWORK_ONLY);
+  });
+
+  it('doctor shows each import, where, and what provides it; exit code 0', async () => {
+    const result = await runCli(['doctor', 'api-dev', '--build-dir', healthy], { env: cliEnv({ CDKTF_CONTEXT_JSON: PYTHON_CONTEXT }) });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    const row = (module: string) => lines.find((line) => line.trim().startsWith(`${module} `))?.trim().split(/\s{2,}/);
+    expect(row('mangum')).toEqual(['mangum', 'handlers/python_api/main.py:12', 'layer dependencies: mangum 0.17.0']);
+    expect(row('starlette')).toEqual(['starlette', 'handlers/python_api/main.py:13', 'layer dependencies: starlette 0.38.6']);
+    expect(row('boto3')).toEqual(['boto3', 'handlers/python_api/store.py:19', 'python3.12 runtime: boto3, shipped with the runtime', '(inside a function)']);
+    expect(row('contract')).toEqual(['contract', 'handlers/python_api/main.py:15', 'own code (/var/task)']);
+    expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:7', 'python3.12 runtime: standard library']);
+    expect(result.stdout).toMatch(/Declared dependencies: every one of the \d+ distributions in the layers has what it requires\./);
+    expect(result.stdout).toContain('All 16 required imports are provided.');
+  });
+
+  it('doctor --json, and exit code 1 with MISSING when the attached layers lack mangum', async () => {
+    const result = await runCli(['doctor', 'api-dev', '--build-dir', frameworkOnly, '--json'], { env: cliEnv({ CDKTF_CONTEXT_JSON: FRAMEWORK_ONLY }) });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { ok: boolean; missing: number; rows: { module: string; provider?: { kind: string; layer?: string } }[] };
+    expect(report).toMatchObject({ ok: false, missing: 1 });
+    expect(report.rows.find((row) => row.module === 'mangum')).toEqual({ module: 'mangum', locations: [{ file: 'handlers/python_api/main.py', line: 12 }], lazy: false, own: false });
+    expect(report.rows.find((row) => row.module === 'fastapi')?.provider).toEqual({ kind: 'layer', layer: 'framework', detail: 'fastapi 0.115.0' });
+    const text = await runCli(['doctor', 'api-dev', '--build-dir', frameworkOnly], { env: cliEnv({ CDKTF_CONTEXT_JSON: FRAMEWORK_ONLY }) });
+    expect(text.stdout).toMatch(/mangum +handlers\/python_api\/main\.py:12 +MISSING/);
+  });
+
+  it('npm start refuses to serve it; --skip-checks serves it loudly and it answers 500 with the seed\'s error', async () => {
+    const env = cliEnv({ CDKTF_CONTEXT_JSON: FRAMEWORK_ONLY });
+    const refused = await runCli(['start', '--skip-build', '--build-dir', frameworkOnly, '--port', '0'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Unable to import module 'main': No module named 'mangum'");
+    const server = await startLocalServer(['--build-dir', frameworkOnly, '--skip-checks'], env);
+    try {
+      expect(server.stderr()).toContain('!! --skip-checks: the deployment rules are not enforced.');
+      expect(server.stderr()).toMatch(/warning: --skip-checks: serving what the deployment rules refuse: \[import-coverage\] api-dev: handlers\/python_api\/main\.py:12 imports mangum/);
+      expect(server.info).toMatchObject({ interpreter: { name: 'Python' }, skipChecks: true });
+      const response = await request(`${server.url}/`);
+      expect(response.status).toBe(500);
+      expect(response.json).toMatchObject({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'main': No module named 'mangum'" });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('synth refuses too, before writing anything, with the same message', async () => {
+    const copy = copyProject('python-synth');
+    withoutMangum(copy);
+    const env = cliEnv({ ...offlinePipEnv(standIns), CDKTF_CONTEXT_JSON: PYTHON_CONTEXT });
+    const synth = await runCli(['synth'], { env, cwd: copy });
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toContain("handlers/python_api/main.py:12 imports mangum, and nothing the function gets provides it");
+    // The failed build left its manifest; the cdktf app alone (what `cdktf synth` runs) refuses it as well.
+    const app = await runNode('main.ts', [], { env, cwd: copy });
+    expect(app.code).toBe(1);
+    expect(app.stderr).toContain("Unable to import module 'main': No module named 'mangum'");
+    expect(fs.existsSync(path.join(copy, 'cdktf.out'))).toBe(false);
+  });
+});
+
+describe('a small Python function served locally', () => {
+  let wheels: string;
+
+  beforeAll(() => {
+    wheels = makeFixtureWheels().dir;
+  });
+
+  function fixtureProject(requirements: string) {
+    const root = makePythonProject(requirements, { name: 'py' });
+    copyFixtureFunction(root);
+    const config = loadConfig({ context: { defaults: { function: 'python', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
+    return { root, config, options: { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlinePipEnv(wheels), onlyUsed: true } };
+  }
+
+  it('answers through /var/task and /opt, with Lambda\'s sys.path order, and reaches DynamoDB with the runtime\'s boto3', async () => {
+    const project = fixtureProject('alpha==1.0.0\n');
+    await runBuild(project.options);
+    const api = await serve(project);
+    try {
+      const root = (await request(`${api.url}/`)).json as { alpha: string; path: string[] };
+      expect(root.alpha).toBe('alpha+beta');
+      expect(root.path.map((entry) => entry.slice(api.sandbox.root.length))).toEqual([
+        '/var/task',
+        '/opt/python/lib/python3.12/site-packages',
+        '/opt/python',
+        '/var/lang/lib/python3.12/site-packages',
+        '/var/runtime',
+      ]);
+      expect(api.runtimePackages).toMatch(/^boto3 \d+\.\d+\.\d+ \(botocore .*\) from \/.*, linked into \/var\/lang\/lib\/python3\.12\/site-packages$/);
+      expect(await request(`${api.url}/tables`)).toMatchObject({ status: 200, json: { tables: ['multicloud-auto-deploy-dev-messages'] } });
+      expect((await request(`${api.url}/nope`)).status).toBe(404);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('reports an init failure as Lambda does, for a layer without the module', async () => {
+    const project = fixtureProject('beta==1.0.0\n');
+    await expect(runBuild(project.options)).rejects.toThrow(/main\.py:10 imports alpha/);
+    const api = await serve(project, true);
+    try {
+      expect((await request(`${api.url}/`)).json).toMatchObject({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'main': No module named 'alpha'" });
+    } finally {
+      await api.stop();
+    }
+  });
+});
