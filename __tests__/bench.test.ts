@@ -1,5 +1,5 @@
 import { renderBenchmarks } from '../bench/report';
-import { BenchResult } from '../bench/run-bench';
+import { BenchResult, benchGoals } from '../bench/run-bench';
 import { fmtSummary, linearFit, percentile, ratio, summarise } from '../bench/stats';
 
 describe('bench statistics', () => {
@@ -8,6 +8,7 @@ describe('bench statistics', () => {
     expect(summarise([1, 2, 3, 4]).median).toBe(2.5);
     expect(() => summarise([])).toThrow('no samples');
     expect(fmtSummary(summarise([0.5, 1.5, 2.5]))).toBe('1.50 s (min 500.0 ms, max 2.50 s, 3 runs)');
+    expect(fmtSummary(summarise([0.00001, 0.000012, 0.0007]))).toBe('12 µs (min 10 µs, max 700 µs, 3 runs)');
   });
 
   it('takes percentiles by nearest rank', () => {
@@ -29,7 +30,18 @@ describe('bench statistics', () => {
 describe('BENCHMARKS.md', () => {
   const s = (median: number) => summarise([median * 0.9, median, median * 1.1, median, median]);
   const result: BenchResult = {
-    summary: { cache_hit_ratio: 0.01, distinct_hashes: 1, naive_distinct_zips: 5, synth_seconds_per_extra_stack: 0.1, cold_start_ratio: 1.1, goals_met: true },
+    summary: {
+      cache_hit_ratio: 0.01,
+      distinct_hashes: 1,
+      naive_distinct_zips: 5,
+      synth_seconds_per_extra_stack: 0.1,
+      cold_start_ratio: 1.1,
+      python_cache_hit_ratio: 0.01,
+      python_distinct_hashes: 1,
+      python_cold_start_ratio: 1.05,
+      goals_met: true,
+      goals_skipped: [],
+    },
     machine: { cpu: 'test cpu', cores: 2 },
     runs: 5,
     seconds: 120,
@@ -39,6 +51,14 @@ describe('BENCHMARKS.md', () => {
     size: { oursUnzipped: 8e6, oursZipped: 3e6, naiveUnzipped: 9e6, naiveZipped: 4e6, unzippedRatio: 0.89, zippedRatio: 0.75, nodeSlimmedBytes: 0, pythonSlimmedBytes: 2e5, pythonUnzipped: 1e5 },
     coldStart: { layers: s(0.11), bundled: s(0.1), ratio: 1.1, imports: [{ name: 'hono', ms: s(15) }], goal: { description: '', met: true } },
     load: { requests: 200, concurrency: 2, routes: [{ route: 'GET / (baseline)', p50: 0.002, p99: 0.006, rps: 700, p50Ratio: 1 }] },
+    python: {
+      layer: { distributions: 12, direct: 4, modules: 108, unzippedBytes: 4e5 },
+      lockSeconds: 1.2,
+      build: { cold: s(2), cacheHit: s(0.02), cache_hit_ratio: 0.01, cacheHitRanPip: false, goal: { description: '', met: true } },
+      determinism: { builds: 5, distinct_hashes: 1, goal: { description: '', met: true } },
+      importCheck: { nodeRule: s(0.0001), pythonRead: s(0.05), pythonRule: s(0.0002), pythonFiles: 4, pythonImports: 20 },
+      coldStart: { layers: s(0.1), taskRoot: s(0.095), ratio: 1.05, goal: { description: '', met: true } },
+    },
   };
 
   it('states the method and the machine, and sets every figure against its baseline', () => {
@@ -52,5 +72,23 @@ describe('BENCHMARKS.md', () => {
     expect(text).toContain('≤ 1.2x: met');
     const failing = renderBenchmarks({ ...result, coldStart: { ...result.coldStart, ratio: 1.5, goal: { description: '', met: false } } }, '2026-11-25');
     expect(failing).toContain('≤ 1.2x: **not met**');
+  });
+
+  it('reports the Python layer from its lock, the import check and the Python cold start', () => {
+    const text = renderBenchmarks(result, '2026-11-25');
+    expect(text).toContain('| Python layer from the lock, cache hit vs cold | 20.0 ms (min 18.0 ms, max 22.0 ms, 5 runs) | cold 2.00 s');
+    expect(text).toContain('| distinct content hashes over 5 Python builds from the lock | 1 | - | - | 1: met |');
+    expect(text).toContain("| import check, Python function: reading 4 files' imports (20) | 50.0 ms");
+    expect(text).toContain('| Python cold start, dependencies in a layer | 100.0 ms (min 90.0 ms, max 110.0 ms, 5 runs) | in /var/task 95.0 ms');
+    expect(text).toContain('Every goal was measured in this run.');
+  });
+
+  it('says which goals it could not measure, and counts them as neither met nor failed', () => {
+    const python = { ...result.python, coldStart: { skipped: 'no Python 3.12 interpreter on this machine' } };
+    expect(benchGoals([{ description: '', met: true }], python)).toEqual({ goals_met: true, goals_skipped: ['Python cold start: no Python 3.12 interpreter on this machine'] });
+    expect(benchGoals([{ description: '', met: false }], python).goals_met).toBe(false);
+    const text = renderBenchmarks({ ...result, python, summary: { ...result.summary, goals_skipped: ['Python cold start: no Python 3.12 interpreter on this machine'] } }, '2026-11-25');
+    expect(text).toContain('| Python cold start | skipped: no Python 3.12 interpreter on this machine | - | - | not measured |');
+    expect(text).toContain('Not measured in this run (neither met nor failed): Python cold start: no Python 3.12 interpreter on this machine.');
   });
 });

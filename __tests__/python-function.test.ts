@@ -219,6 +219,20 @@ describe('a small Python function served locally', () => {
     }
   });
 
+  it('says which Python to install when the runtime\'s version is not on the machine', async () => {
+    const root = makePythonProject('alpha==1.0.0\n', { name: 'py' });
+    copyFixtureFunction(root);
+    const config = loadConfig({ context: { defaults: { function: 'python', runtime: 'python3.14', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
+    const buildDir = path.join(root, '.build');
+    await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlinePipEnv(wheels), onlyUsed: true });
+    const nowhere = makeTempDir('no-python');
+    await expect(
+      startLocalApi({ env: config.environments[0]!, manifest: readManifest(buildDir), buildDir, projectRoot: root, sources: readAllLayerSources(root), port: 0, log: () => undefined, lookup: { PATH: nowhere, PYENV_ROOT: nowhere } }),
+    ).rejects.toThrow(
+      /^The local run needs Python 3\.14 \(the python3\.14 runtime\) to run the function, and there is no Python 3\.14 interpreter on this machine \(looked at .*\); install one \(`pyenv install 3\.14`, or Debian: apt-get install python3\.14\) or set PYTHON3_14 to its path\.$/,
+    );
+  });
+
   it('reports an init failure as Lambda does, for a layer without the module', async () => {
     const project = fixtureProject('beta==1.0.0\n');
     await expect(runBuild(project.options)).rejects.toThrow(/main\.py:10 imports alpha/);

@@ -22,7 +22,8 @@ import { lambdaNodeBinary } from '../local-lambda/node-binary';
 import { createSandbox } from '../local-lambda/sandbox';
 import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
 import { readAllLayerSources } from '../builder/layer-sources';
-import { Summary, linearFit, percentile, ratio, summarise } from './stats';
+import { Goal, Summary, linearFit, percentile, ratio, summarise } from './stats';
+import { PythonBenchResult, benchPython } from './python-bench';
 import { makeFakeNpm } from '../__tests__/support/fake-npm';
 
 export interface BenchOptions {
@@ -31,10 +32,7 @@ export interface BenchOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
-export interface Goal {
-  readonly description: string;
-  readonly met: boolean;
-}
+export type { Goal } from './stats';
 
 export interface BenchResult {
   /** The headline numbers, flat, for CI to read. */
@@ -44,7 +42,14 @@ export interface BenchResult {
     readonly naive_distinct_zips: number;
     readonly synth_seconds_per_extra_stack: number;
     readonly cold_start_ratio: number;
+    readonly python_cache_hit_ratio: number;
+    readonly python_distinct_hashes: number;
+    /** Absent when no Python of the runtime's version is on the machine (the report says so). */
+    readonly python_cold_start_ratio?: number;
+    /** Every goal that was measured was met. */
     readonly goals_met: boolean;
+    /** Goals this run could not measure, and why: neither met nor failed. */
+    readonly goals_skipped: readonly string[];
   };
   readonly machine: Record<string, string | number>;
   readonly runs: number;
@@ -55,6 +60,7 @@ export interface BenchResult {
   readonly size: { oursUnzipped: number; oursZipped: number; naiveUnzipped: number; naiveZipped: number; unzippedRatio: number; zippedRatio: number; nodeSlimmedBytes: number; pythonSlimmedBytes: number; pythonUnzipped: number };
   readonly coldStart: { layers: Summary; bundled: Summary; ratio: number; imports: { name: string; ms: Summary }[]; goal: Goal };
   readonly load: { requests: number; concurrency: number; routes: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] };
+  readonly python: PythonBenchResult;
 }
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
@@ -459,8 +465,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   step.done(`${determinism.result.distinct_hashes} content hash(es); naive zips: ${determinism.result.naive_distinct_zips} distinct`);
 
   step = progress.step('size: Python slimming on generated wheels');
-  const python = await pythonSlimming(options);
-  step.done(`slimming removed ${python.slimmed} bytes`);
+  const slimming = await pythonSlimming(options);
+  step.done(`slimming removed ${slimming.slimmed} bytes`);
 
   step = progress.step('synth: 3, 10, 20 and 30 stacks');
   const synth = await benchSynth(options);
@@ -469,6 +475,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   step = progress.step('cold start: layers versus bundled, and import times');
   const coldStartResult = await benchColdStart(options);
   step.done(`${coldStartResult.ratio.toFixed(2)}x`);
+
+  step = progress.step('Python: a generated layer locked and built from the lock, the import check, and the cold start');
+  const python = await benchPython(options.runs, options.env);
+  step.done(
+    `cache hit ${(python.build.cache_hit_ratio * 100).toFixed(2)}% of a cold build, ${python.determinism.distinct_hashes} content hash(es), ` +
+      ('ratio' in python.coldStart ? `cold start ${python.coldStart.ratio.toFixed(2)}x` : `cold start not measured: ${python.coldStart.skipped}`),
+  );
 
   step = progress.step('local API under load');
   const load = await benchLoad(options);
@@ -483,7 +496,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       naive_distinct_zips: determinism.result.naive_distinct_zips,
       synth_seconds_per_extra_stack: synth.perExtraStackSeconds,
       cold_start_ratio: coldStartResult.ratio,
-      goals_met: [layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal].every((goal) => goal.met),
+      python_cache_hit_ratio: python.build.cache_hit_ratio,
+      python_distinct_hashes: python.determinism.distinct_hashes,
+      ...('ratio' in python.coldStart ? { python_cold_start_ratio: python.coldStart.ratio } : {}),
+      ...benchGoals([layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal], python),
     },
     machine: machine(options.env),
     runs: options.runs,
@@ -496,10 +512,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       unzippedRatio: ratio(size.oursUnzipped, size.naiveUnzipped),
       zippedRatio: ratio(size.oursZipped, size.naiveZipped),
       nodeSlimmedBytes: 0,
-      pythonSlimmedBytes: python.slimmed,
-      pythonUnzipped: python.unzipped,
+      pythonSlimmedBytes: slimming.slimmed,
+      pythonUnzipped: slimming.unzipped,
     },
     coldStart: coldStartResult,
     load: { requests: load.requests, concurrency: load.concurrency, routes: load.routes },
+    python,
   };
+}
+
+/** Whether every goal the run measured was met, and which it could not measure (those count as neither). */
+export function benchGoals(goals: readonly Goal[], python: PythonBenchResult): { goals_met: boolean; goals_skipped: string[] } {
+  const measured = [...goals, python.build.goal, python.determinism.goal, ...('goal' in python.coldStart ? [python.coldStart.goal] : [])];
+  const skipped = 'skipped' in python.coldStart ? [`Python cold start: ${python.coldStart.skipped}`] : [];
+  return { goals_met: measured.every((goal) => goal.met), goals_skipped: skipped };
 }

@@ -1,5 +1,11 @@
 /** Summaries of repeated measurements; pure, so the numbers in BENCHMARKS.md are testable. */
 
+/** A target a figure is held against, and whether this run met it. */
+export interface Goal {
+  readonly description: string;
+  readonly met: boolean;
+}
+
 export interface Summary {
   readonly runs: number;
   readonly median: number;
@@ -41,6 +47,7 @@ export function linearFit(points: readonly { x: number; y: number }[]): { slope:
 }
 
 export function ms(seconds: number): string {
+  if (seconds < 0.001) return `${(seconds * 1e6).toFixed(0)} µs`;
   return seconds < 1 ? `${(seconds * 1000).toFixed(1)} ms` : `${seconds.toFixed(2)} s`;
 }
 

@@ -14,12 +14,18 @@ export const PIP_PLATFORM: Readonly<Record<Architecture, string>> = {
   arm64: 'manylinux2014_aarch64',
 };
 
+const located = new Map<string, PipCommand>();
+
 /**
  * Finds pip: the interpreter in PYTHON, else python3. Reads pip's version without
- * running pip, so a cache hit runs no package manager.
+ * running pip, so a cache hit runs no package manager; once per interpreter and PATH
+ * in a process, since every Python layer of a build asks.
  */
 export async function locatePip(env: NodeJS.ProcessEnv): Promise<PipCommand> {
   const python = env['PYTHON'] || 'python3';
+  const key = `${python}\n${env['PATH'] ?? ''}\n${env['PYENV_VERSION'] ?? ''}`;
+  const known = located.get(key);
+  if (known) return known;
   const probe = await runCommand(python, ['-c', "import importlib.metadata as m; print(m.version('pip'))"], { env });
   if (probe.missing) {
     throw new UserError(
@@ -35,7 +41,9 @@ export async function locatePip(env: NodeJS.ProcessEnv): Promise<PipCommand> {
         `Install it (\`${python} -m ensurepip\`, or Debian: apt-get install python3-pip), or set PYTHON to an interpreter that has pip.`,
     );
   }
-  return { python, version: probe.output.trim() };
+  const pip = { python, version: probe.output.trim() };
+  located.set(key, pip);
+  return pip;
 }
 
 /** Settings that would fight --target or write outside the tree. */

@@ -54,6 +54,11 @@ export interface LocalApiOptions {
    * @default false - the rules run first and refuse
    */
   readonly skipChecks?: boolean;
+  /**
+   * Where to look for the runtime's interpreter and the AWS SDK for Python (PATH, PYENV_ROOT, PYTHON3_12, ...).
+   * @default process.env
+   */
+  readonly lookup?: NodeJS.ProcessEnv;
 }
 
 export interface LocalInterpreter {
@@ -160,11 +165,12 @@ async function nodeProcess(options: LocalApiOptions, artifacts: EnvironmentArtif
 function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: PythonRuntime): FunctionProcess {
   const { env, log } = options;
   const version = pythonVersionOf(runtime);
-  const python = findPython(version);
+  const lookup = options.lookup ?? process.env;
+  const python = findPython(version, lookup);
   if (!python) {
-    throw new UserError('PYTHON_RUNTIME_MISSING', `The local run needs Python ${version} (the ${runtime} runtime) to run the function, and there is ${noPythonReason(version)}.`);
+    throw new UserError('PYTHON_RUNTIME_MISSING', `The local run needs Python ${version} (the ${runtime} runtime) to run the function, and there is ${noPythonReason(version, lookup)}.`);
   }
-  const sdk = locatePythonSdk(version);
+  const sdk = locatePythonSdk(version, lookup);
   const sandbox = createSandbox({ ...env, runtime }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
     runtimePackages: { pythonEntries: sdk?.entries ?? [] },
   });

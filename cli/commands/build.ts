@@ -14,8 +14,12 @@ default (so a new layer can be tried before it is wired in), and the function
 bundles. Node.js layers come from package.json + package-lock.json (npm ci),
 Python layers from requirements.txt (pip, wheels for manylinux2014 only). A layer
 whose inputs are unchanged and whose tree is untouched is reused without running
-its package manager. A layer no environment uses may fail without failing the
-build; it is reported. Lambda's limits are checked for every environment last.
+its package manager; a Python layer with a requirements.lock.json installs exactly
+that, and one without warns what floats. A layer no environment uses may fail
+without failing the build; it is reported. Last, for every environment: Lambda's
+limits, and every import of the function's code against what its layers and the
+runtime provide (\`npm run doctor -- <stack>\` shows the table). The manifest is
+written before these checks, so doctor can read what they refused.
 
 Options:
   --only-used        build only what environments deploy (synth and start do this)

@@ -48,8 +48,9 @@ export const synthCommand: Command = {
 builds layers no environment uses yet), then runs the cdktf app (main.ts) exactly as
 \`cdktf synth\` would, writing one Terraform JSON stack per environment to
 cdktf.out/stacks/api-<env>/cdk.tf.json. Synthesis stops before writing anything when
-the configuration is invalid, the manifest is missing, or a built tree no longer
-matches its sources.
+the configuration is invalid, the manifest is missing, a built tree no longer
+matches its sources, Lambda would refuse a deployment, or a function imports
+something no attached layer or the runtime provides.
 
 Options:
   --skip-build  synthesise from the existing build
