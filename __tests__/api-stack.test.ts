@@ -35,14 +35,29 @@ function only(json: Json, type: string, kind: 'resource' | 'data' = 'resource'):
 describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s', (name, env) => {
   const { text, json } = synth(env);
 
-  it('stores state in S3 under the environment key, encrypted and locked with a lockfile', () => {
+  it('stores state in S3 under the environment key, locked with a lockfile, encrypted by the bucket\'s own key (no header that would override it)', () => {
     expect(json['terraform'].backend.s3).toEqual({
       bucket: 'multicloud-auto-deploy-terraform-state',
       key: `multicloud-auto-deploy/${name}/terraform.tfstate`,
       region: 'ap-northeast-1',
-      encrypt: true,
       use_lockfile: true,
     });
+  });
+
+  it('gives the function role the bootstrap\'s permissions boundary, which a deploy role requires', () => {
+    const [, role] = Object.entries(json['resource'].aws_iam_role as Json)[0] as [string, Json];
+    expect(role).toMatchObject({
+      name: `multicloud-auto-deploy-${name}-api`,
+      permissions_boundary:
+        'arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.caller.account_id}:policy/multicloud-auto-deploy/ci/multicloud-auto-deploy-function-boundary',
+    });
+    expect(role['path']).toBeUndefined();
+  });
+
+  it('caps the function with reserved concurrency and the API stage with throttling', () => {
+    expect(text).toHaveResourceWithProperties(LambdaFunction, { reserved_concurrent_executions: env.reservedConcurrency });
+    const [, stage] = only(json, 'aws_apigatewayv2_stage');
+    expect(stage['default_route_settings']).toEqual({ throttling_burst_limit: env.throttleBurstLimit, throttling_rate_limit: env.throttleRateLimit });
   });
 
   it('configures the AWS provider with default tags, and the archive provider', () => {

@@ -1,13 +1,26 @@
 import { Testing } from 'cdktf';
 import { loadConfig } from '../config/load-config';
 import { loadBootstrapConfig } from '../config/bootstrap-config';
-import { CiScope, UNSCOPED_ACTIONS, deployRoleStatements, planRoleStatements, trustedSubjects } from '../config/ci-permissions';
+import {
+  CiScope,
+  Statement,
+  UNSCOPED_ACTIONS,
+  ciArns,
+  deployRoleStatements,
+  environmentArns,
+  functionBoundaryStatements,
+  planRoleStatements,
+  trustedSubjects,
+} from '../config/ci-permissions';
+import { evaluate, serviceOf, wildcardMatch } from '../config/iam-policy';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const availableLayers = { dependencies: ['nodejs', 'python'] } as const;
 const config = loadConfig({ context: {}, env: { STATE_BUCKET: 'acme-state' }, availableLayers });
+const PROJECT = 'multicloud-auto-deploy';
+const ACCOUNT = '123456789012';
 
 function synth(context: Record<string, unknown> = {}): Json {
   const bootstrap = loadBootstrapConfig({ context: { githubRepository: 'acme/layers', ...context }, env: {} }, config)!;
@@ -16,17 +29,51 @@ function synth(context: Record<string, unknown> = {}): Json {
 }
 
 const scope: CiScope = {
-  project: 'multicloud-auto-deploy',
+  project: PROJECT,
   region: 'ap-northeast-1',
-  account: '123456789012',
+  account: ACCOUNT,
   stateBucket: 'acme-state',
-  stateKeys: ['multicloud-auto-deploy/dev/terraform.tfstate', 'multicloud-auto-deploy/prod/terraform.tfstate'],
   artifactBucket: 'acme-artifacts',
+  environments: ['dev', 'staging', 'prod'].map((name) => ({ name, stateKey: `${PROJECT}/${name}/terraform.tfstate` })),
+  stateKeyArn: `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
 };
+const ci = ciArns(scope);
+const WRITES = /:(Create|Delete|Update|Put|Publish|Add|Remove|Tag|Untag|Pass|Attach|Detach|Set|PATCH|POST|PUT|DELETE|Encrypt|GenerateDataKey)/;
+
+/** Every ARN of an environment's resources, with the tags the stack gives them. */
+function resourcesOf(env: string): { arn: string; context: Record<string, string> }[] {
+  const a = environmentArns(scope, scope.environments.find((candidate) => candidate.name === env)!);
+  const tags = { 'aws:ResourceTag/project': PROJECT, 'aws:ResourceTag/environment': env };
+  return [
+    a.function,
+    `${a.function}:7`,
+    `arn:aws:lambda:ap-northeast-1:${ACCOUNT}:layer:${PROJECT}-${env}-dependencies`,
+    `arn:aws:lambda:ap-northeast-1:${ACCOUNT}:layer:${PROJECT}-${env}-dependencies:3`,
+    a.role,
+    ...a.logGroups,
+    ...a.logGroups.map((group) => `${group}:log-stream:x`),
+    `arn:aws:dynamodb:ap-northeast-1:${ACCOUNT}:table/${PROJECT}-${env}-messages`,
+    a.state,
+    a.lock,
+    `arn:aws:s3:::acme-artifacts/layers/${PROJECT}/${env}/dependencies.zip`,
+    `arn:aws:s3:::acme-artifacts/functions/${PROJECT}/${env}/api.zip`,
+    `arn:aws:apigateway:ap-northeast-1::/apis/${env}api1`,
+    `arn:aws:apigateway:ap-northeast-1::/apis/${env}api1/routes/r1`,
+    `arn:aws:apigateway:ap-northeast-1::/tags/arn%3Aaws%3Aapigateway%3Aap-northeast-1%3A%3A%2Fapis%2F${env}api1`,
+  ].map((arn) => ({ arn, context: tags }));
+}
+
+/** What a job holding this role could do to `resource`: every action of the role's own statements, of the resource's service. */
+function allowedOn(statements: readonly Statement[], resource: { arn: string; context: Record<string, string> }): string[] {
+  const actions = [...new Set(statements.filter((statement) => (statement.effect ?? 'Allow') === 'Allow').flatMap((statement) => statement.actions))];
+  return actions.filter((action) => serviceOf(action) === serviceOf(resource.arn) && evaluate(statements, action, resource.arn, resource.context) === 'Allow');
+}
 
 describe('bootstrap stack', () => {
   const json = synth();
   const resources = json['resource'];
+  const documents = json['data'].aws_iam_policy_document as Json;
+  const document = (prefix: string) => Object.entries(documents).find(([id]) => id.startsWith(prefix))![1] as Json;
   const byBucket = (type: string, bucketLogicalPrefix: string) =>
     Object.entries(resources[type] as Json).find(([id]) => id.startsWith(bucketLogicalPrefix))![1] as Json;
 
@@ -34,25 +81,68 @@ describe('bootstrap stack', () => {
     expect(json['terraform'].backend).toEqual({ local: { path: '../../../bootstrap.tfstate' } });
   });
 
-  it('makes the state bucket versioned, encrypted, private, TLS-only, with noncurrent versions expiring after 90 days', () => {
+  it('makes the state bucket versioned, encrypted with its own key, private, TLS-only, with noncurrent versions expiring after 90 days', () => {
     const bucketNames = Object.values(resources.aws_s3_bucket as Json).map((bucket: Json) => bucket.bucket);
     expect(bucketNames.sort()).toEqual(['acme-state', 'multicloud-auto-deploy-artifacts']);
     expect(byBucket('aws_s3_bucket_versioning', 'state_')).toMatchObject({ versioning_configuration: { status: 'Enabled' } });
     expect(byBucket('aws_s3_bucket_server_side_encryption_configuration', 'state_').rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' }, bucket_key_enabled: true },
+      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.state-key.arn}' }, bucket_key_enabled: true },
     ]);
+    expect(byBucket('aws_s3_bucket_server_side_encryption_configuration', 'artifacts_').rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
     expect(byBucket('aws_s3_bucket_public_access_block', 'state_')).toMatchObject({
       block_public_acls: true,
       block_public_policy: true,
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    const tls = Object.entries(json['data'].aws_iam_policy_document as Json).find(([id]) => id.startsWith('state_tls-only'))![1] as Json;
-    expect(tls.statement[0]).toMatchObject({ effect: 'Deny', actions: ['s3:*'], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+    expect(document('state_tls-only').statement[0]).toMatchObject({ effect: 'Deny', actions: ['s3:*'], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
     expect(byBucket('aws_s3_bucket_lifecycle_configuration', 'state_').rule[0]).toMatchObject({
       status: 'Enabled',
       noncurrent_version_expiration: [{ noncurrent_days: 90 }],
     });
+  });
+
+  it('lets nobody but the CI roles and the state administrators read state, and refuses any other encryption', () => {
+    const [, readers, encryption, key] = document('state_tls-only').statement as Json[];
+    expect(readers).toMatchObject({ sid: 'StateIsReadByCiAndAdministratorsOnly', effect: 'Deny', actions: ['s3:GetObject', 's3:GetObjectVersion'] });
+    expect(readers.condition).toEqual([
+      {
+        test: 'ArnNotLike',
+        variable: 'aws:PrincipalArn',
+        values: [
+          'arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.caller.account_id}:role/multicloud-auto-deploy/ci/multicloud-auto-deploy-plan',
+          ...['dev', 'staging', 'prod'].map(
+            (env) => `arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.caller.account_id}:role/multicloud-auto-deploy/ci/multicloud-auto-deploy-deploy-${env}`,
+          ),
+          '${data.aws_iam_session_context.applier.issuer_arn}',
+        ],
+      },
+    ]);
+    expect(encryption.condition).toEqual([{ test: 'StringNotEqualsIfExists', variable: 's3:x-amz-server-side-encryption', values: ['aws:kms'] }]);
+    expect(key.condition).toEqual([{ test: 'StringNotEqualsIfExists', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: ['${aws_kms_key.state-key.arn}'] }]);
+  });
+
+  it('encrypts state with a rotated customer-managed key only CI and the administrators may use; the account keeps only key administration', () => {
+    const key = Object.values(resources.aws_kms_key as Json)[0] as Json;
+    expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, policy: '${data.aws_iam_policy_document.state-key-policy.json}' });
+    // KMS refuses a key policy naming principals that do not exist yet.
+    expect([...key.depends_on].sort()).toEqual(['deploy-dev', 'deploy-prod', 'deploy-staging', 'plan'].map((role) => expect.stringMatching(new RegExp(`^aws_iam_role\\.ci_${role}-role_\\w+$`))));
+    const statements = document('state-key-policy').statement as Json[];
+    const account = statements.find((statement) => statement.sid === 'AccountAdministersTheKey')!;
+    expect(account.actions).not.toContain('kms:Decrypt');
+    expect(account.actions.some((action: string) => /Decrypt|Encrypt|GenerateDataKey|ReEncrypt/.test(action))).toBe(false);
+    expect(statements.find((statement) => statement.sid === 'CiReadsState')!.actions).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+    expect(statements.find((statement) => statement.sid === 'DeployWritesState')!.principals[0].identifiers).toHaveLength(3);
+    expect(Object.values(resources.aws_kms_alias as Json)[0]).toMatchObject({ name: 'alias/multicloud-auto-deploy-state' });
+  });
+
+  it('names the state administrators from configuration, and refuses one that is not an IAM principal', () => {
+    const custom = synth({ stateAdministrators: ['arn:aws:iam::123456789012:role/break-glass'] });
+    const policy = Object.entries(custom['data'].aws_iam_policy_document as Json).find(([id]) => id.startsWith('state-key-policy'))![1] as Json;
+    expect(policy.statement.find((statement: Json) => statement.sid === 'StateAdministratorsUseIt').principals[0].identifiers).toEqual(['arn:aws:iam::123456789012:role/break-glass']);
+    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', stateAdministrators: ['someone'] }, env: {} }, config)).toThrow(
+      'stateAdministrators is ["someone"]; allowed: a list of IAM role or user ARNs',
+    );
   });
 
   it('takes the history length from configuration', () => {
@@ -64,76 +154,162 @@ describe('bootstrap stack', () => {
     );
   });
 
-  it('trusts GitHub\'s OIDC provider for this repository only: pull requests for plan, the deploy branch and environments for deploy', () => {
-    expect(Object.values(resources.aws_iam_openid_connect_provider as Json)[0]).toMatchObject({
-      url: 'https://token.actions.githubusercontent.com',
-      client_id_list: ['sts.amazonaws.com'],
-    });
-    const documents = json['data'].aws_iam_policy_document as Json;
-    const trust = (name: string) => (Object.entries(documents).find(([id]) => id.startsWith(`ci_${name}-trust`))![1] as Json).statement[0];
+  it('has one plan role and one deploy role per environment, under the CI path; each deploy role trusts only its GitHub environment', () => {
+    expect(Object.values(resources.aws_iam_openid_connect_provider as Json)[0]).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
+    const roles = Object.values(resources.aws_iam_role as Json) as Json[];
+    expect(roles.map((role) => [role.path, role.name]).sort()).toEqual([
+      ['/multicloud-auto-deploy/ci/', 'multicloud-auto-deploy-deploy-dev'],
+      ['/multicloud-auto-deploy/ci/', 'multicloud-auto-deploy-deploy-prod'],
+      ['/multicloud-auto-deploy/ci/', 'multicloud-auto-deploy-deploy-staging'],
+      ['/multicloud-auto-deploy/ci/', 'multicloud-auto-deploy-plan'],
+    ]);
+    const trust = (name: string) => document(`ci_${name}-trust`).statement[0] as Json;
     expect(trust('plan').condition).toEqual([
       { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
-      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:acme/layers:pull_request'] },
+      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:acme/layers:pull_request', 'repo:acme/layers:ref:refs/heads/main'] },
     ]);
-    expect(trust('deploy').condition[1].values).toEqual([
-      'repo:acme/layers:ref:refs/heads/main',
-      'repo:acme/layers:environment:dev',
-      'repo:acme/layers:environment:staging',
-      'repo:acme/layers:environment:prod',
-    ]);
-    expect(trust('deploy').actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
-    expect(Object.values(resources.aws_iam_role as Json).map((role: Json) => role.name).sort()).toEqual([
-      'multicloud-auto-deploy-github-deploy',
-      'multicloud-auto-deploy-github-plan',
-    ]);
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(trust(`deploy-${env}`).condition[1].values).toEqual([`repo:acme/layers:environment:${env}`]);
+      expect(trust(`deploy-${env}`).actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
+    }
+    expect(Object.values(resources.aws_iam_policy as Json)[0]).toMatchObject({ name: 'multicloud-auto-deploy-function-boundary', path: '/multicloud-auto-deploy/ci/' });
+    // The permissions are the pure statements, with the state key of this stack.
+    expect(document('ci_deploy-dev-permissions').statement.find((statement: Json) => statement.sid === 'EncryptState').resources).toEqual(['${aws_kms_key.state-key.arn}']);
+    expect(document('ci_plan-permissions').statement.map((statement: Json) => statement.sid)).toEqual(planRoleStatements(scope).map((statement) => statement.sid));
   });
 
-  it('outputs what the workflows need', () => {
-    expect(Object.keys(json['output']).sort()).toEqual(['artifact_bucket', 'deploy_role_arn', 'plan_role_arn', 'state_bucket']);
+  it('outputs what cdktf.json and the workflows need', () => {
+    expect(Object.keys(json['output']).sort()).toEqual(['artifact_bucket', 'deploy_role_arns', 'function_boundary_arn', 'plan_role_arn', 'state_bucket', 'state_key_arn']);
+    expect(json['output'].deploy_role_arns.value).toEqual(
+      Object.fromEntries(['dev', 'staging', 'prod'].map((env) => [env, expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.ci_deploy-${env}-role_\\w+\\.arn\\}$`))])),
+    );
   });
 });
 
-describe('CI role permissions', () => {
-  const writes = /:(Create|Delete|Update|Put|Publish|Add|Remove|Tag|Untag|Pass|PATCH|POST|PUT|DELETE)/;
+describe('the plan role', () => {
+  const statements = planRoleStatements(scope);
 
-  it('lets plan only read, except the state lock objects', () => {
-    const statements = planRoleStatements(scope);
-    const writing = statements.filter((statement) => statement.actions.some((action) => writes.test(action)));
-    expect(writing.map((statement) => [statement.sid, statement.resources])).toEqual([
-      ['StateLock', ['arn:aws:s3:::acme-state/multicloud-auto-deploy/dev/terraform.tfstate.tflock', 'arn:aws:s3:::acme-state/multicloud-auto-deploy/prod/terraform.tfstate.tflock']],
-    ]);
-  });
-
-  it('scopes every deploy permission to the project\'s resources, except the actions AWS cannot scope', () => {
-    for (const statement of deployRoleStatements(scope)) {
-      expect(statement.actions.every((action) => !action.includes('*'))).toBe(true);
-      if (statement.resources.includes('*')) {
-        expect([statement.sid, statement.actions]).toEqual(['ApiAccessLogDelivery', [...UNSCOPED_ACTIONS]]);
-        continue;
-      }
-      for (const resource of statement.resources) {
-        expect(resource).toMatch(/multicloud-auto-deploy|acme-state|acme-artifacts|AWSLambdaPowertools|apigateway:ap-northeast-1::/);
-      }
+  it('writes nothing at all, not even a state lock: plans run with -lock=false', () => {
+    expect(statements.filter((statement) => statement.actions.some((action) => WRITES.test(action))).map((statement) => statement.sid)).toEqual([]);
+    for (const env of scope.environments) {
+      expect(evaluate(statements, 's3:PutObject', environmentArns(scope, env).lock)).toBe('ImplicitDeny');
+      expect(evaluate(statements, 's3:DeleteObject', environmentArns(scope, env).lock)).toBe('ImplicitDeny');
     }
   });
 
-  it('passes roles to Lambda only, and never deletes layer versions (old versions are the way back)', () => {
-    const all = deployRoleStatements(scope);
-    expect(all.find((statement) => statement.sid === 'PassRolesToLambdaOnly')?.conditions).toEqual([
-      { test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] },
-    ]);
-    expect(all.flatMap((statement) => statement.actions)).not.toContain('lambda:DeleteLayerVersion');
+  it('reads only what a plan needs of state: the current objects, no history, decrypted through S3 only', () => {
+    const state = environmentArns(scope, scope.environments[2]!).state;
+    expect(evaluate(statements, 's3:GetObject', state)).toBe('Allow');
+    expect(evaluate(statements, 's3:GetObjectVersion', state)).toBe('ImplicitDeny');
+    expect(evaluate(statements, 's3:GetObject', 'arn:aws:s3:::acme-state/someone-else/terraform.tfstate')).toBe('ImplicitDeny');
+    expect(evaluate(statements, 'kms:Decrypt', scope.stateKeyArn, { 'kms:ViaService': 's3.ap-northeast-1.amazonaws.com' })).toBe('Allow');
+    expect(evaluate(statements, 'kms:Decrypt', scope.stateKeyArn)).toBe('ImplicitDeny');
+  });
+});
+
+describe('a deploy role', () => {
+  const dev = deployRoleStatements(scope, 'dev');
+
+  it('finds no Allow on any CI role, on the boundary, or on another environment\'s resources, except the actions AWS cannot scope', () => {
+    for (const env of ['dev', 'staging', 'prod']) {
+      const statements = deployRoleStatements(scope, env);
+      const ciTargets = [ci.planRole, ...Object.values(ci.deployRoles), ci.boundary, `${ci.roles.replace('*', '')}future-role`].map((arn) => ({
+        arn,
+        // The worst case: a request that even claims the boundary.
+        context: { 'iam:PermissionsBoundary': ci.boundary, 'iam:PassedToService': 'lambda.amazonaws.com' } as Record<string, string>,
+      }));
+      const others = ['dev', 'staging', 'prod'].filter((other) => other !== env).flatMap(resourcesOf);
+      for (const target of [...ciTargets, ...others]) {
+        expect([target.arn, allowedOn(statements, target).filter((action) => !(UNSCOPED_ACTIONS as readonly string[]).includes(action))]).toEqual([target.arn, []]);
+      }
+      // The same evaluation finds what the role is for, so the check above can fail.
+      const own = resourcesOf(env);
+      expect(own.every((target) => allowedOn(statements, target).length > 0)).toBe(true);
+    }
   });
 
-  it('trusts exactly the subjects of this repository', () => {
-    expect(trustedSubjects({ repository: 'acme/layers', deployBranch: 'release', environments: ['dev'] })).toEqual({
-      plan: ['repo:acme/layers:pull_request'],
-      deploy: ['repo:acme/layers:ref:refs/heads/release', 'repo:acme/layers:environment:dev'],
+  it('writes only its own function role, and only with the boundary that forbids IAM', () => {
+    const role = environmentArns(scope, scope.environments[0]!).role;
+    expect(role).toBe(`arn:aws:iam::${ACCOUNT}:role/${PROJECT}-dev-api`);
+    expect(evaluate(dev, 'iam:CreateRole', role, { 'iam:PermissionsBoundary': ci.boundary })).toBe('Allow');
+    expect(evaluate(dev, 'iam:CreateRole', role)).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'iam:PutRolePolicy', role, { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess` })).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'iam:DeleteRolePermissionsBoundary', role, { 'iam:PermissionsBoundary': ci.boundary })).toBe('ExplicitDeny');
+    expect(evaluate(dev, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/${PROJECT}-dev-anything`, { 'iam:PermissionsBoundary': ci.boundary })).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'iam:UpdateAssumeRolePolicy', ci.deployRoles['dev']!)).toBe('ExplicitDeny');
+    expect(evaluate(dev, 'iam:PutRolePolicy', ci.deployRoles['dev']!, { 'iam:PermissionsBoundary': ci.boundary })).toBe('ExplicitDeny');
+    expect(evaluate(dev, 'iam:CreatePolicyVersion', ci.boundary)).toBe('ExplicitDeny');
+  });
+
+  it('changes an HTTP API only when it carries this environment\'s tags, and creates one only with them', () => {
+    const api = `arn:aws:apigateway:ap-northeast-1::/apis/abc123`;
+    const tagged = (env: string, key = 'aws:ResourceTag') => ({ [`${key}/project`]: PROJECT, [`${key}/environment`]: env });
+    expect(evaluate(dev, 'apigateway:PATCH', api, tagged('dev'))).toBe('Allow');
+    expect(evaluate(dev, 'apigateway:DELETE', api, tagged('prod'))).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'apigateway:GET', api, tagged('prod'))).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'apigateway:DELETE', api)).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'apigateway:POST', 'arn:aws:apigateway:ap-northeast-1::/apis', tagged('dev', 'aws:RequestTag'))).toBe('Allow');
+    expect(evaluate(dev, 'apigateway:POST', 'arn:aws:apigateway:ap-northeast-1::/apis', tagged('prod', 'aws:RequestTag'))).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'apigateway:UntagResource', `arn:aws:apigateway:ap-northeast-1::/tags/x`, { ...tagged('dev'), 'aws:TagKeys': ['environment'] })).toBe('ExplicitDeny');
+  });
+
+  it('reads and writes only its own state, lock and artifacts, and never deletes layer versions (they are the way back)', () => {
+    const [own, other] = [environmentArns(scope, scope.environments[0]!), environmentArns(scope, scope.environments[2]!)];
+    expect(evaluate(dev, 's3:PutObject', own.state)).toBe('Allow');
+    expect(evaluate(dev, 's3:DeleteObject', own.lock)).toBe('Allow');
+    expect(evaluate(dev, 's3:DeleteObject', own.state)).toBe('ImplicitDeny');
+    expect(evaluate(dev, 's3:PutObject', other.state)).toBe('ImplicitDeny');
+    expect(evaluate(dev, 's3:DeleteObject', other.lock)).toBe('ImplicitDeny');
+    expect(evaluate(dev, 's3:ListBucket', 'arn:aws:s3:::acme-state', { 's3:prefix': `${PROJECT}/prod/terraform.tfstate` })).toBe('ImplicitDeny');
+    expect(evaluate(dev, 's3:ListBucket', 'arn:aws:s3:::acme-artifacts', { 's3:prefix': `functions/${PROJECT}/prod/` })).toBe('ImplicitDeny');
+    expect(dev.flatMap((statement) => statement.actions)).not.toContain('lambda:DeleteLayerVersion');
+  });
+
+  it('uses wildcards in actions only to deny, and "*" as a resource only for what AWS cannot scope', () => {
+    for (const statement of dev) {
+      if ((statement.effect ?? 'Allow') === 'Allow') expect([statement.sid, statement.actions.filter((action) => action.includes('*'))]).toEqual([statement.sid, []]);
+      if (statement.resources.includes('*') && (statement.effect ?? 'Allow') === 'Allow') expect([statement.sid, statement.actions]).toEqual(['ApiAccessLogDelivery', [...UNSCOPED_ACTIONS]]);
+    }
+  });
+});
+
+describe('the function boundary', () => {
+  const boundary = functionBoundaryStatements(scope);
+
+  it('allows a function its logs and tables, and no IAM or role assumption whatever its own policy says', () => {
+    expect(evaluate(boundary, 'dynamodb:PutItem', `arn:aws:dynamodb:ap-northeast-1:${ACCOUNT}:table/${PROJECT}-prod-messages`)).toBe('Allow');
+    expect(evaluate(boundary, 'dynamodb:DeleteTable', `arn:aws:dynamodb:ap-northeast-1:${ACCOUNT}:table/${PROJECT}-prod-messages`)).toBe('ImplicitDeny');
+    expect(evaluate(boundary, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/x`)).toBe('ExplicitDeny');
+    expect(evaluate(boundary, 'sts:AssumeRole', ci.deployRoles['prod']!)).toBe('ExplicitDeny');
+  });
+});
+
+describe('who may assume the roles', () => {
+  it('trusts exactly the subjects of this repository: no branch subject for any deploy role', () => {
+    expect(trustedSubjects({ repository: 'acme/layers', deployBranch: 'release', environments: ['dev', 'prod'] })).toEqual({
+      plan: ['repo:acme/layers:pull_request', 'repo:acme/layers:ref:refs/heads/release'],
+      deploy: { dev: ['repo:acme/layers:environment:dev'], prod: ['repo:acme/layers:environment:prod'] },
     });
   });
 
   it('is not configured without a repository, and names a malformed one', () => {
     expect(loadBootstrapConfig({ context: {}, env: {} }, config)).toBeUndefined();
     expect(() => loadBootstrapConfig({ context: {}, env: { GITHUB_REPOSITORY: 'not a repo' } }, config)).toThrow('githubRepository is "not a repo"');
+  });
+});
+
+describe('the policy evaluation the tests rely on', () => {
+  it('matches wildcards as IAM does and lets an explicit Deny win', () => {
+    expect(wildcardMatch('arn:aws:s3:::b/*', 'arn:aws:s3:::b/a/b')).toBe(true);
+    expect(wildcardMatch('iam:Get*', 'IAM:GetRole', true)).toBe(true);
+    expect(wildcardMatch('arn:aws:lambda:r:1:function:p-dev-*', 'arn:aws:lambda:r:1:function:p-prod-api')).toBe(false);
+    const statements: Statement[] = [
+      { sid: 'a', actions: ['s3:*'], resources: ['*'] },
+      { sid: 'd', effect: 'Deny', actions: ['s3:DeleteObject'], resources: ['arn:aws:s3:::b/*'] },
+    ];
+    expect(evaluate(statements, 's3:GetObject', 'arn:aws:s3:::b/x')).toBe('Allow');
+    expect(evaluate(statements, 's3:DeleteObject', 'arn:aws:s3:::b/x')).toBe('ExplicitDeny');
+    expect(evaluate(statements, 'ec2:RunInstances', '*')).toBe('ImplicitDeny');
   });
 });

@@ -16,7 +16,7 @@ describe('the project CLI', () => {
 
   it('has an npm script for every command', () => {
     const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    for (const command of COMMANDS) expect(scripts[command.name]).toBe(`node --import tsx cli/main.ts ${command.name}`);
+    for (const command of COMMANDS) expect(scripts[command.name]).toBe(`node runtimes/tooling-node.mjs --import tsx cli/main.ts ${command.name}`);
   });
 
   it('lists the commands and exits 2 for an unknown one', async () => {

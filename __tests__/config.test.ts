@@ -128,6 +128,15 @@ describe('invalid configuration', () => {
     expect(message).toMatch(/Invalid configuration \(3 problems\)/);
   });
 
+  it('caps concurrency and throttling by default, and refuses values that would not protect the account', () => {
+    const dev = envNamed(loadConfig(sources()).environments, 'dev');
+    expect([dev.reservedConcurrency, dev.throttleBurstLimit, dev.throttleRateLimit]).toEqual([10, 50, 20]);
+    const message = problemsOf(sources({ context: { defaults: { reservedConcurrency: 0, throttleRateLimit: 20000, throttleBurstLimit: 'lots' } } }));
+    expect(message).toContain('environment "dev": reservedConcurrency is 0 (from cdktf context "defaults.reservedConcurrency"); allowed: an integer from 1 to 1000');
+    expect(message).toContain('throttleRateLimit is 20000 (from cdktf context "defaults.throttleRateLimit"); allowed: an integer from 1 to 10000 (requests per second)');
+    expect(message).toContain('throttleBurstLimit is "lots"');
+  });
+
   it('names an environment variable as the source of a bad value', () => {
     expect(problemsOf(sources({ env: { STATE_BUCKET: 'Bad_Bucket' } }))).toContain(
       'stateBucket is "Bad_Bucket" (from environment variable STATE_BUCKET)',

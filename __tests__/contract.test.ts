@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseListLimit, parseNewMessage } from '../handlers/api/message-input';
+import { nextPageLink, parseCursor, parseListLimit, parseNewMessage } from '../handlers/api/message-input';
 import { PROJECT_ROOT } from './support/processes';
 
 /** The API contract both handlers meet, from one file of cases. */
 interface Cases {
   messages: { name: string; text?: string; base64?: string; json?: unknown; expect: Record<string, unknown> }[];
   limits: { name: string; raw: string | null; expect: Record<string, unknown> }[];
+  cursors: { name: string; raw: string | null; expect: Record<string, unknown> }[];
+  links: { name: string; path: string; limit: number; lastId: string; expect: string }[];
 }
 
 const cases = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'handlers', 'contract-cases.json'), 'utf8')) as Cases;
@@ -44,6 +46,19 @@ describe('the Node.js handler meets the shared contract', () => {
   });
 });
 
+describe('pagination in the Node.js handler meets the shared contract', () => {
+  it.each(cases.cursors.map((test) => [test.name, test] as const))('cursor: %s', (_name, test) => {
+    const result = parseCursor(test.raw ?? undefined);
+    const expected = test.expect as { ok?: string | null; status?: number; body?: unknown };
+    if ('ok' in expected) expect(result).toEqual({ ok: true, value: expected.ok ?? undefined });
+    else expect(result).toEqual({ ok: false, error: { status: expected.status, body: expected.body } });
+  });
+
+  it.each(cases.links.map((test) => [test.name, test] as const))('Link header: %s', (_name, test) => {
+    expect(nextPageLink(test.path, test.limit, test.lastId)).toBe(test.expect);
+  });
+});
+
 describe('the Python handler meets the same contract', () => {
   it('passes handlers/python_api/tests under python3', () => {
     const result = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.', '-v'], {
@@ -51,7 +66,7 @@ describe('the Python handler meets the same contract', () => {
       encoding: 'utf8',
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
     });
-    expect(result.stderr).toMatch(/Ran [4-9] tests/);
+    expect(result.stderr).toMatch(/Ran [6-9] tests/);
     expect(result.stderr).toContain('OK');
     expect(result.status).toBe(0);
   });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../local-lambda/runtime-scripts';
-import { LocalFunction } from '../local-lambda/local-function';
+import { LAMBDA_RESPONSE_LIMIT, LocalFunction } from '../local-lambda/local-function';
 import { lambdaNodeBinary } from '../local-lambda/node-binary';
 import { createSandbox, nodeModulesAncestor, planSandbox, SandboxPlan } from '../local-lambda/sandbox';
 import { makeTempDir, PROJECT_ROOT } from './support/processes';
@@ -35,6 +35,7 @@ async function withFunction(
   run: (fn: LocalFunction, sandbox: SandboxPlan, logs: string[]) => Promise<void>,
   layers: string[] = [makeLayer()],
   timeoutSeconds = 5,
+  maxInFlight?: number,
 ): Promise<void> {
   const sandbox = createSandbox(env, makeTaskRoot(taskFiles), layers);
   const bootstrap = await compileRuntimeScript(PROJECT_ROOT, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'));
@@ -44,6 +45,7 @@ async function withFunction(
     args: [bootstrap],
     taskRoot: sandbox.taskRoot,
     timeoutSeconds,
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
     functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:test',
     log: (line) => logs.push(line),
     displayPath: (text) => text.split(sandbox.root).join(''),
@@ -142,6 +144,32 @@ describe('the runtime interface client resolves imports as Lambda does', () => {
         const results = await Promise.all([fn.invoke({}), fn.invoke({}), fn.invoke({})]);
         expect(results.map((result) => (result.ok ? result.payload : result.errorMessage))).toEqual([1, 1, 1]);
       },
+    );
+  });
+
+  it('refuses a response over Lambda\'s 6 MB limit as Lambda does, and answers one just under it', async () => {
+    await withFunction({ 'index.mjs': 'export const handler = async (e) => "x".repeat(e.size);\n' }, async (fn) => {
+      // The limit counts the serialised result: a string of n characters is n + 2 bytes with its quotes.
+      expect(await fn.invoke({ size: LAMBDA_RESPONSE_LIMIT - 2 })).toMatchObject({ ok: true });
+      expect(await fn.invoke({ size: LAMBDA_RESPONSE_LIMIT - 1 })).toMatchObject({
+        ok: false,
+        errorType: 'Function.ResponseSizeTooLarge',
+        errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+      });
+      expect(await fn.invoke({ size: 3 })).toMatchObject({ ok: true, payload: 'xxx', coldStart: false });
+    });
+  });
+
+  it('throttles an invocation beyond the reserved concurrency, instead of queueing without end', async () => {
+    await withFunction(
+      { 'index.mjs': 'export const handler = async () => { await new Promise((r) => setTimeout(r, 100)); return "done"; };\n' },
+      async (fn) => {
+        const results = await Promise.all([fn.invoke({}), fn.invoke({}), fn.invoke({}), fn.invoke({})]);
+        expect(results.map((result) => (result.ok ? result.payload : result.errorType))).toEqual(['done', 'done', 'done', 'Local.Throttled']);
+      },
+      [],
+      5,
+      3,
     );
   });
 });

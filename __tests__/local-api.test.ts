@@ -42,7 +42,17 @@ describe('local API, the seed contract', () => {
   let server: LocalServer;
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
     request(`${server.url}${path}`, { method: 'POST', body, headers });
-  const list = async (): Promise<Message[]> => (await request(`${server.url}/api/messages/?limit=1000`)).json as Message[];
+  /** Every message, page after page, following the Link header as a client would. */
+  const list = async (): Promise<Message[]> => {
+    const all: Message[] = [];
+    let next: string | undefined = '/api/messages/?limit=100';
+    while (next) {
+      const page = await request(`${server.url}${next}`);
+      all.push(...(page.json as Message[]));
+      next = /^<([^>]+)>; rel="next"$/.exec(page.headers.get('link') ?? '')?.[1];
+    }
+    return all;
+  };
 
   beforeAll(async () => {
     server = await startLocalServer();
@@ -93,7 +103,36 @@ describe('local API, the seed contract', () => {
     expect(((await request(`${server.url}/api/messages/?limit=1`)).json as Message[]).length).toBe(1);
     const bad = await request(`${server.url}/api/messages/?limit=0`);
     expect(bad.status).toBe(400);
-    expect(bad.json).toEqual({ error: 'invalid_query', message: 'limit must be an integer from 1 to 1000, got "0"' });
+    expect(bad.json).toEqual({ error: 'invalid_query', message: 'limit must be an integer from 1 to 100, got "0"; follow the Link header (rel="next") for more' });
+    expect((await request(`${server.url}/api/messages/?limit=1000`)).status).toBe(400);
+  });
+
+  it('pages through every message with the Link header: newest first, none twice, none left out, no empty last page', async () => {
+    for (let i = 0; i < 7; i++) expect((await post('/api/messages/', JSON.stringify({ content: `page ${i}`, author: 'pager' }))).status).toBe(201);
+    const everything = (await request(`${server.url}/api/messages/?limit=100`)).json as Message[];
+    const pages: Message[][] = [];
+    let next: string | undefined = '/api/messages?limit=3';
+    while (next) {
+      const page = await request(`${server.url}${next}`);
+      expect(page.status).toBe(200);
+      pages.push(page.json as Message[]);
+      const link = page.headers.get('link');
+      next = link ? /^<(\/api\/messages\?limit=3&cursor=[A-Za-z0-9_-]+)>; rel="next"$/.exec(link)![1] : undefined;
+    }
+    expect(pages.flat().map((message) => message.id)).toEqual(everything.map((message) => message.id));
+    expect(pages.slice(0, -1).every((page) => page.length === 3)).toBe(true);
+    expect(pages[pages.length - 1]!.length).toBeGreaterThan(0);
+    const bad = await request(`${server.url}/api/messages/?cursor=bm90LWFuLWlk`);
+    expect(bad).toMatchObject({ status: 400, json: { error: 'invalid_query', message: 'cursor "bm90LWFuLWlk" is not one this API gave out; start again without it' } });
+  });
+
+  it('refuses what Lambda would refuse: a request over its 6 MB invocation limit gets 413, before the function runs', async () => {
+    const before = (await list()).length;
+    const response = await post('/api/messages/', JSON.stringify({ content: 'c', author: 'a', pad: 'p'.repeat(6_400_000) }));
+    expect(response.status).toBe(413);
+    expect(response.json).toEqual({ message: 'Request Entity Too Large' });
+    expect((await list()).length).toBe(before);
+    expect(server.stderr()).toMatch(/POST \/api\/messages\/ -> 413 in/);
   });
 
   describe('bad input gets a 4xx JSON body naming the problem, and leaves no record', () => {
@@ -107,6 +146,8 @@ describe('local API, the seed contract', () => {
       ['a blank field', '{"content":"   ","author":"a"}', 422, 'invalid_fields', /^content must not be blank$/],
       ['a non-string field', '{"content":"x","author":7}', 422, 'invalid_fields', /^author must be a string, got a number$/],
       ['content over 1000 characters', JSON.stringify({ content: 'c'.repeat(1001), author: 'a' }), 422, 'invalid_fields', /content must be at most 1000 characters, got 1001/],
+      ['a control character in content', JSON.stringify({ content: 'ring\u0007', author: 'a' }), 422, 'invalid_fields', /content must not contain control characters other than tab, line feed and carriage return, found U\+0007 at character 5/],
+      ['a line feed in the author', JSON.stringify({ content: 'c', author: 'a\nb' }), 422, 'invalid_fields', /author must not contain control characters, found U\+000A at character 2/],
       ['author over 100 characters', JSON.stringify({ content: 'c', author: 'a'.repeat(101) }), 422, 'invalid_fields', /author must be at most 100 characters, got 101/],
       ['a body over 64 KiB', JSON.stringify({ content: 'c', author: 'a', pad: 'p'.repeat(70000) }), 413, 'body_too_large', /limit is 65536/],
       ['invalid UTF-8', Buffer.concat([Buffer.from('{"content":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","author":"a"}')]), 400, 'invalid_encoding', /not valid UTF-8/],
@@ -150,7 +191,7 @@ describe('local API, the seed contract', () => {
     const [newPid] = childPids(server.child.pid!);
     expect(newPid).toBeDefined();
     expect(newPid).not.toBe(functionPid);
-    await waitFor(() => /GET \/api\/messages\/\?limit=1000 -> 200 in [\d.]+ ms \(cold start\)/.test(server.stderr()), 'the cold start log line');
+    await waitFor(() => /GET \/api\/messages\/\?limit=100 -> 200 in [\d.]+ ms \(cold start\)/.test(server.stderr()), 'the cold start log line');
   });
 });
 

@@ -1,4 +1,4 @@
-import { MAX_BODY_BYTES, codePoints, parseListLimit, parseNewMessage } from '../handlers/api/message-input';
+import { MAX_BODY_BYTES, MAX_LIST_LIMIT, codePoints, parseListLimit, parseNewMessage } from '../handlers/api/message-input';
 import { createdAtOf, newMessageId } from '../handlers/api/message-ids';
 import { routeKeyFor } from '../handlers/api/routes';
 
@@ -82,13 +82,26 @@ describe('POST body validation', () => {
 });
 
 describe('list limit', () => {
-  it('defaults to 100 and accepts 1 to 1000', () => {
-    expect(parseListLimit(undefined)).toEqual({ ok: true, value: 100 });
+  it('defaults to 50 and accepts 1 to 100: a page can never approach Lambda\'s 6 MB response limit', () => {
+    expect(parseListLimit(undefined)).toEqual({ ok: true, value: 50 });
     expect(parseListLimit('1')).toEqual({ ok: true, value: 1 });
-    expect(parseListLimit('1000')).toEqual({ ok: true, value: 1000 });
+    expect(parseListLimit('100')).toEqual({ ok: true, value: 100 });
   });
 
-  it.each(['0', '1001', '-1', 'ten', '1.5', ''])('rejects %j with 400', (raw) => {
+  it('keeps the largest possible page far below Lambda\'s 6 MB response limit, in either function', () => {
+    // The largest message: every character the one that grows most when the page is serialised twice (once as the
+    // body, once as Lambda's JSON of the result): '"' for Node.js (4 bytes), an astral character for Python,
+    // whose runtime escapes non-ASCII (12 bytes for its two \\u escapes).
+    const page = (char: string) => Array.from({ length: MAX_LIST_LIMIT }, () => ({ id: '0'.repeat(36), content: char.repeat(1000), author: char.repeat(100), created_at: '2026-01-01T00:00:00.000Z' }));
+    const nodeResult = JSON.stringify({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(page('"')) });
+    const asciiOnly = (text: string) => text.replace(/[\u0080-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const pythonResult = asciiOnly(JSON.stringify({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(page('😀')) }));
+    for (const result of [nodeResult, pythonResult]) expect(Buffer.byteLength(result)).toBeLessThan(6_291_556 / 4);
+    // The old maximum of 1000 would not have fitted.
+    expect(Buffer.byteLength(pythonResult) * 10).toBeGreaterThan(6_291_556);
+  });
+
+  it.each(['0', '101', '1000', '-1', 'ten', '1.5', ''])('rejects %j with 400', (raw) => {
     const parsed = parseListLimit(raw);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error).toMatchObject({ status: 400, body: { error: 'invalid_query' } });

@@ -92,4 +92,12 @@ describe('function result to response', () => {
       errorMessage: "Error: Cannot find package 'hono'",
     });
   });
+
+  it('answers 502 for a response over Lambda\'s limit, and 429 for a throttled invocation', () => {
+    const tooLarge = functionErrorResponse({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).' });
+    expect(tooLarge.statusCode).toBe(502);
+    expect(JSON.parse(tooLarge.body.toString())).toMatchObject({ message: 'Internal Server Error', errorType: 'Function.ResponseSizeTooLarge' });
+    const throttled = functionErrorResponse({ errorType: 'Local.Throttled', errorMessage: '10 invocations are already waiting' });
+    expect([throttled.statusCode, JSON.parse(throttled.body.toString())]).toEqual([429, { message: 'Too Many Requests' }]);
+  });
 });

@@ -61,7 +61,7 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
     const bundle = report.bundles[0]!;
     expect(bundle.handler).toBe('main.handler');
     expect([...new Set(bundle.imports.filter((imported) => !imported.own).map((imported) => imported.module))].sort()).toEqual(
-      ['boto3', 'botocore', 'contract', 'datetime', 'fastapi', 'ids', 'json', 'logging', 'mangum', 'os', 're', 'starlette', 'store', 'threading', 'time', 'typing'],
+      ['base64', 'binascii', 'boto3', 'botocore', 'contract', 'datetime', 'fastapi', 'ids', 'json', 'logging', 'mangum', 'os', 're', 'starlette', 'store', 'threading', 'time', 'typing'],
     );
   });
 
@@ -134,9 +134,9 @@ describe('the Python function through the command line', () => {
     expect(row('starlette')).toEqual(['starlette', 'handlers/python_api/main.py:13', 'layer dependencies: starlette 0.38.6']);
     expect(row('boto3')).toEqual(['boto3', 'handlers/python_api/store.py:19', 'python3.12 runtime: boto3, shipped with the runtime', '(inside a function)']);
     expect(row('contract')).toEqual(['contract', 'handlers/python_api/main.py:15', 'own code (/var/task)']);
-    expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:7', 'python3.12 runtime: standard library']);
+    expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:9', 'python3.12 runtime: standard library']);
     expect(result.stdout).toMatch(/Declared dependencies: every one of the \d+ distributions in the layers has what it requires\./);
-    expect(result.stdout).toContain('All 16 required imports are provided.');
+    expect(result.stdout).toContain('All 18 required imports are provided.');
   });
 
   it('doctor --json, and exit code 1 with MISSING when the attached layers lack mangum', async () => {

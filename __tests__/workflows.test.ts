@@ -26,6 +26,38 @@ describe('actionlint', () => {
   });
 });
 
+/** Every step of every job of a workflow. */
+const stepsOf = (doc: Json): Json[] => Object.values(doc['jobs'] as Json).flatMap((job: Json) => (job.steps ?? []) as Json[]);
+
+describe('every workflow', () => {
+  const ACTIONS = /^([\w.-]+\/[\w.-]+)@([0-9a-f]{40})$/;
+
+  it.each(files)('pins every action in %s by full commit SHA, with its release in a comment', (file) => {
+    const text = fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
+    const uses = stepsOf(workflow(file)).filter((step) => step.uses && !step.uses.startsWith('./')).map((step) => step.uses as string);
+    for (const ref of uses) expect([ref, ACTIONS.test(ref)]).toEqual([ref, true]);
+    for (const line of text.split('\n').filter((candidate) => /uses: [\w.-]+\/[\w.-]+@/.test(candidate))) {
+      expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it.each(files)('runs npm ci without install scripts in %s wherever a job can mint an OIDC token', (file) => {
+    const doc = workflow(file);
+    const idToken = doc['permissions']?.['id-token'] === 'write';
+    for (const job of Object.values(doc['jobs'] as Json) as Json[]) {
+      const installs = ((job.steps ?? []) as Json[]).filter((step) => /\bnpm ci\b/.test(step.run ?? ''));
+      if (idToken || job.permissions?.['id-token'] === 'write') for (const step of installs) expect(step.run).toBe('npm ci --ignore-scripts');
+    }
+  });
+
+  it.each(files)('runs the tooling on the Node of .nvmrc in %s', (file) => {
+    for (const step of stepsOf(workflow(file)).filter((candidate) => candidate.uses?.startsWith('actions/setup-node'))) {
+      expect(step.with['node-version-file']).toBe('.nvmrc');
+    }
+    expect(fs.readFileSync(path.join(PROJECT_ROOT, '.nvmrc'), 'utf8').trim()).toBe('24');
+  });
+});
+
 describe('plan workflow', () => {
   const plan = workflow('plan.yml');
 
@@ -34,11 +66,11 @@ describe('plan workflow', () => {
     expect(plan['permissions']).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
   });
 
-  it('plans every environment stack in a matrix, in the synthesised folder, with a lock timeout, a pinned Terraform and the npm cache', () => {
+  it('plans every environment stack in a matrix, in the synthesised folder, without a state lock, a pinned Terraform and the npm cache', () => {
     const job = plan['jobs'].plan as Json;
     expect(job.strategy.matrix.stack).toEqual(['api-dev', 'api-staging', 'api-prod']);
     const text = JSON.stringify(job.steps);
-    expect(text).toContain('terraform -chdir=\\"cdktf.out/stacks/$STACK\\" plan -input=false -lock-timeout=5m -out=plan.tfplan');
+    expect(text).toContain('terraform -chdir=\\"cdktf.out/stacks/$STACK\\" plan -input=false -lock=false -out=plan.tfplan');
     expect(text).toContain('show -json plan.tfplan');
     expect(text).toContain('npm run --silent plan:summary');
     expect(text).toContain('GITHUB_STEP_SUMMARY');
@@ -64,26 +96,56 @@ describe('plan workflow', () => {
 describe('deploy workflows', () => {
   const deploy = workflow('deploy.yml');
   const stack = workflow('deploy-stack.yml');
+  const planJob = stack['jobs'].plan as Json;
+  const applyJob = stack['jobs'].apply as Json;
+  const runs = (job: Json) => (job.steps as Json[]).map((step) => step.run ?? step.uses).join('\n');
+  const inOrder = (text: string, needles: string[]) => {
+    const order = needles.map((needle) => text.indexOf(needle));
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  };
 
-  it('deploys dev, then staging, then prod, each behind its GitHub environment', () => {
+  it('deploys dev, then staging, then prod, each through the plan-then-apply workflow', () => {
     expect(deploy['on'].push).toEqual({ branches: ['main'] });
     const jobs = deploy['jobs'] as Json;
     expect(Object.keys(jobs)).toEqual(['dev', 'staging', 'prod']);
     expect([jobs.dev.needs, jobs.staging.needs, jobs.prod.needs]).toEqual([undefined, 'dev', 'staging']);
     expect(jobs.prod.with).toEqual({ stack: 'api-prod', environment: 'prod' });
-    expect(stack['jobs'].deploy.environment).toBe('${{ inputs.environment }}');
+    expect(stack['permissions']).toEqual({ contents: 'read', 'id-token': 'write' });
+  });
+
+  it('plans in a job outside any environment, with the read-only plan role and no state lock, and uploads the saved plan with what it references', () => {
+    expect(planJob.environment).toBeUndefined();
+    inOrder(runs(planJob), ['npm ci --ignore-scripts', 'npm run synth', 'configure-aws-credentials', 'init -input=false', 'plan -input=false -lock=false -out=plan.tfplan', 'plan:summary', 'actions/upload-artifact']);
+    expect(planJob.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.plan_role_arn }}');
+    const upload = planJob.steps.find((step: Json) => step.uses?.startsWith('actions/upload-artifact')).with as Json;
+    expect(upload.path).toBe('cdktf.out/stacks/${{ inputs.stack }}\n!cdktf.out/stacks/${{ inputs.stack }}/.terraform\n');
+    // The provider lock file is a dot file: without this it would stay behind.
+    expect(upload['include-hidden-files']).toBe(true);
+    expect(upload.name).toBe('${{ env.PLAN_ARTIFACT }}');
+  });
+
+  it('applies behind the GitHub environment with that environment\'s deploy role, the approved plan unchanged, then verifies', () => {
+    expect(applyJob.needs).toBe('plan');
+    expect(applyJob.environment).toBe('${{ inputs.environment }}');
+    expect(applyJob.env.PLAN_ARTIFACT).toBe(planJob.env.PLAN_ARTIFACT);
+    const text = runs(applyJob);
+    inOrder(text, ['npm ci --ignore-scripts', 'actions/download-artifact', 'configure-aws-credentials', 'init -input=false -lockfile=readonly', 'apply -input=false -lock-timeout=10m plan.tfplan', 'npm run --silent verify -- "$STACK"']);
+    expect(text).not.toContain('npm run synth');
+    expect(text).not.toMatch(/terraform[^\n]* plan /);
+    expect(applyJob.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
+    expect(JSON.stringify(applyJob.steps)).toContain('ci:config -- --stack \\"$STACK\\"');
+  });
+
+  it('says what to do when the approved plan went stale', () => {
+    const stale = applyJob.steps.find((step: Json) => step.if === 'failure()') as Json;
+    expect(stale.run).toContain('grep -q "Saved plan is stale" apply.log');
+    expect(stale.run).toContain('Re-run this workflow: it plans again against the');
+    expect(runs(applyJob)).toContain('set -o pipefail');
   });
 
   it('never runs two applies on one stack and never cancels one', () => {
-    expect(stack['jobs'].deploy.concurrency).toEqual({ group: 'deploy-${{ inputs.stack }}', 'cancel-in-progress': false });
-  });
-
-  it('builds, plans and applies in one job, then verifies the deployment with the seed\'s checks', () => {
-    const runs = (stack['jobs'].deploy.steps as Json[]).map((step) => step.run ?? step.uses).join('\n');
-    const order = ['npm run synth', 'plan -input=false', 'apply -input=false -lock-timeout=10m plan.tfplan', 'npm run --silent verify -- "$STACK"'].map((needle) => runs.indexOf(needle));
-    expect(order.every((index) => index >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(stack['permissions']).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(applyJob.concurrency).toEqual({ group: 'deploy-${{ inputs.stack }}', 'cancel-in-progress': false });
   });
 
   it('uses OIDC, never static keys', () => {
@@ -94,11 +156,34 @@ describe('deploy workflows', () => {
 describe('CI settings in cdktf.json', () => {
   const project = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs'] } });
 
-  it('gives the workflows the region, state bucket and role ARNs', () => {
-    const ci = loadCiConfig({ context: { ci: { planRoleArn: 'arn:aws:iam::123456789012:role/p', deployRoleArn: 'arn:aws:iam::123456789012:role/d' } } }, project);
-    expect(githubOutputLines(ci)).toBe(
-      'region=ap-northeast-1\nstate_bucket=multicloud-auto-deploy-terraform-state\nplan_role_arn=arn:aws:iam::123456789012:role/p\ndeploy_role_arn=arn:aws:iam::123456789012:role/d',
+  const role = (name: string) => `arn:aws:iam::123456789012:role/multicloud-auto-deploy/ci/${name}`;
+  const deployRoleArns = { dev: role('d-dev'), staging: role('d-staging'), prod: role('d-prod') };
+
+  it('gives the workflows the region, state bucket, the plan role and the deploy role of the stack\'s environment', () => {
+    const ci = loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns } } }, project);
+    expect(githubOutputLines(ci, project.environments[2]!)).toBe(
+      `region=ap-northeast-1\nstate_bucket=multicloud-auto-deploy-terraform-state\nplan_role_arn=${role('p')}\ndeploy_role_arn=${role('d-prod')}`,
     );
+    expect(githubOutputLines(ci)).not.toContain('deploy_role_arn');
+  });
+
+  it('needs one deploy role for each environment, never one for two', () => {
+    expect(() => loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns: { dev: role('d-dev') } } } }, project)).toThrow(
+      /"ci.deployRoleArns.staging" is undefined; allowed: the deploy role ARN of environment staging/,
+    );
+    expect(() => loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns: { ...deployRoleArns, prod: role('d-dev') } } } }, project)).toThrow(
+      'names one role for two environments',
+    );
+    expect(() => loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArn: role('d') } } }, project)).toThrow(
+      /"ci.deployRoleArns" is undefined; allowed: an object with one role ARN per environment.*\n.*"ci" has "deployRoleArn", which is not a setting/,
+    );
+  });
+
+  it('prints the stack\'s deploy role on the command line', async () => {
+    const context = JSON.stringify({ ci: { planRoleArn: role('p'), deployRoleArns } });
+    const result = await runCli(['ci:config', '--stack', 'api-staging', '--github-output'], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) });
+    expect(result.stdout).toContain(`deploy_role_arn=${role('d-staging')}`);
+    expect((await runCli(['ci:config', '--stack', 'api-nope'], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) })).code).toBe(2);
   });
 
   it('says what to add when the bootstrap outputs are not there', async () => {

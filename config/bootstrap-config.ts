@@ -18,8 +18,14 @@ export interface BootstrapConfig {
   readonly stateVersionRetentionDays: number;
   /** Bucket for function and large layer archives. @default "<project>-artifacts" */
   readonly artifactBucket: string;
+  /**
+   * IAM roles or users (ARNs) who may read state and use its key besides CI: the break-glass administrators.
+   * @default - the role or user that applies the bootstrap
+   */
+  readonly stateAdministrators: readonly string[];
 }
 
+const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const BRANCH = /^[A-Za-z0-9._/-]{1,200}$/;
 
@@ -30,7 +36,7 @@ export function defaultArtifactBucket(project: string): string {
 /**
  * The bootstrap settings, or undefined when no repository is configured (then the
  * bootstrap stack is not synthesised). Context keys: githubRepository, deployBranch,
- * stateVersionRetentionDays; GITHUB_REPOSITORY (set in every GitHub Actions job) also works.
+ * stateVersionRetentionDays, stateAdministrators; GITHUB_REPOSITORY (set in every GitHub Actions job) also works.
  */
 export function loadBootstrapConfig(sources: Pick<ConfigSources, 'context' | 'env'>, project: ProjectConfig): BootstrapConfig | undefined {
   const { context, env } = sources;
@@ -48,11 +54,18 @@ export function loadBootstrapConfig(sources: Pick<ConfigSources, 'context' | 'en
   if (!Number.isInteger(days) || (days as number) < 1 || (days as number) > 3650) {
     problems.push(`stateVersionRetentionDays is ${JSON.stringify(days)}; allowed: an integer from 1 to 3650 (days)`);
   }
+  const administrators = context['stateAdministrators'] ?? [];
+  if (!Array.isArray(administrators) || !administrators.every((arn) => typeof arn === 'string' && PRINCIPAL_ARN.test(arn))) {
+    problems.push(
+      `stateAdministrators is ${JSON.stringify(administrators)}; allowed: a list of IAM role or user ARNs, e.g. ["arn:aws:iam::123456789012:role/admin"]`,
+    );
+  }
   if (problems.length) throw configInvalid(problems);
   return {
     repository: String(repository),
     deployBranch: String(branch),
     stateVersionRetentionDays: Number(days),
     artifactBucket: project.artifactBucket ?? defaultArtifactBucket(project.project),
+    stateAdministrators: administrators as string[],
   };
 }

@@ -1,4 +1,4 @@
-import { ProjectConfig } from './environments';
+import { EnvironmentConfig, ProjectConfig } from './environments';
 import { ConfigSources } from './load-config';
 import { UserError, configInvalid } from '../project/errors';
 
@@ -7,40 +7,61 @@ export interface CiConfig {
   readonly region: string;
   readonly stateBucket: string;
   readonly planRoleArn: string;
-  readonly deployRoleArn: string;
+  /** One deploy role per environment, by environment name. */
+  readonly deployRoleArns: Readonly<Record<string, string>>;
 }
 
-const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,128}$/;
+const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const SETTINGS = ['planRoleArn', 'deployRoleArns'];
 
-/** Reads context "ci" ({ planRoleArn, deployRoleArn }); the region and state bucket come from the project configuration. */
+/**
+ * Reads context "ci" ({ planRoleArn, deployRoleArns: { <env>: arn } }), the bootstrap's outputs; the region
+ * and state bucket come from the project configuration. Every environment needs its own deploy role.
+ */
 export function loadCiConfig(sources: Pick<ConfigSources, 'context'>, project: ProjectConfig): CiConfig {
   const ci = sources.context['ci'];
+  const example = `"ci": { "planRoleArn": "<plan_role_arn>", "deployRoleArns": { ${project.environments.map((env) => `"${env.name}": "<arn>"`).join(', ')} } }`;
   if (ci === undefined) {
     throw new UserError(
       'CI_NOT_CONFIGURED',
-      'cdktf.json has no "ci" context. After the bootstrap, put its outputs there: ' +
-        '"ci": { "planRoleArn": "<plan_role_arn>", "deployRoleArn": "<deploy_role_arn>" }, and "stateBucket": "<state_bucket>" (README, First-time setup).',
+      `cdktf.json has no "ci" context. After the bootstrap, put its outputs there: ${example}, and "stateBucket": "<state_bucket>" (README, First-time setup).`,
     );
   }
   const record = (typeof ci === 'object' && ci !== null ? ci : {}) as Record<string, unknown>;
   const problems: string[] = [];
-  for (const key of ['planRoleArn', 'deployRoleArn']) {
-    if (typeof record[key] !== 'string' || !ROLE_ARN.test(record[key] as string)) {
-      problems.push(`cdktf context "ci.${key}" is ${JSON.stringify(record[key])}; allowed: an IAM role ARN such as arn:aws:iam::123456789012:role/name`);
+  if (typeof record['planRoleArn'] !== 'string' || !ROLE_ARN.test(record['planRoleArn'])) {
+    problems.push(`cdktf context "ci.planRoleArn" is ${JSON.stringify(record['planRoleArn'])}; allowed: an IAM role ARN such as arn:aws:iam::123456789012:role/name`);
+  }
+  const deploy = record['deployRoleArns'];
+  const deployRecord = (typeof deploy === 'object' && deploy !== null && !Array.isArray(deploy) ? deploy : {}) as Record<string, unknown>;
+  if (deploy === undefined || deployRecord !== deploy) {
+    problems.push(`cdktf context "ci.deployRoleArns" is ${JSON.stringify(deploy)}; allowed: an object with one role ARN per environment, ${example.slice(example.indexOf('{ "'))}`);
+  } else {
+    for (const env of project.environments) {
+      const arn = deployRecord[env.name];
+      if (typeof arn !== 'string' || !ROLE_ARN.test(arn)) {
+        problems.push(`cdktf context "ci.deployRoleArns.${env.name}" is ${JSON.stringify(arn)}; allowed: the deploy role ARN of environment ${env.name} (bootstrap output deploy_role_arns)`);
+      }
+    }
+    const roles = Object.values(deployRecord).filter((arn) => typeof arn === 'string');
+    if (new Set(roles).size !== roles.length) problems.push('cdktf context "ci.deployRoleArns" names one role for two environments; each environment has its own role');
+    for (const name of Object.keys(deployRecord).filter((name) => !project.environments.some((env) => env.name === name))) {
+      problems.push(`cdktf context "ci.deployRoleArns" has "${name}", which is not an environment; environments are ${project.environments.map((env) => env.name).join(', ')}`);
     }
   }
-  const unknown = Object.keys(record).filter((key) => key !== 'planRoleArn' && key !== 'deployRoleArn');
-  for (const key of unknown) problems.push(`cdktf context "ci" has "${key}", which is not a setting; settings are planRoleArn, deployRoleArn`);
+  for (const key of Object.keys(record).filter((key) => !SETTINGS.includes(key))) {
+    problems.push(`cdktf context "ci" has "${key}", which is not a setting; settings are ${SETTINGS.join(', ')}`);
+  }
   if (problems.length) throw configInvalid(problems);
-  return { region: project.region, stateBucket: project.stateBucket, planRoleArn: String(record['planRoleArn']), deployRoleArn: String(record['deployRoleArn']) };
+  return { region: project.region, stateBucket: project.stateBucket, planRoleArn: String(record['planRoleArn']), deployRoleArns: deployRecord as Record<string, string> };
 }
 
-/** `name=value` lines for $GITHUB_OUTPUT. */
-export function githubOutputLines(config: CiConfig): string {
+/** `name=value` lines for $GITHUB_OUTPUT; with an environment, its deploy role as `deploy_role_arn`. */
+export function githubOutputLines(config: CiConfig, environment?: Pick<EnvironmentConfig, 'name'>): string {
   return [
     `region=${config.region}`,
     `state_bucket=${config.stateBucket}`,
     `plan_role_arn=${config.planRoleArn}`,
-    `deploy_role_arn=${config.deployRoleArn}`,
+    ...(environment ? [`deploy_role_arn=${config.deployRoleArns[environment.name]}`] : []),
   ].join('\n');
 }

@@ -2,15 +2,34 @@
  * What the CI roles may do, as IAM statements: pure data from the project
  * configuration, so the scope is reviewed (and tested) without AWS.
  *
- * plan   - read the stacks' resources, read state, write only the lock object;
- * deploy - manage what the stacks manage, nothing more.
+ * plan             - one role for pull requests and the deploy branch: reads what the stacks manage and
+ *                    their state (decrypting it), writes nothing (plans run with -lock=false);
+ * deploy-<env>     - one role per environment, assumable only from that GitHub environment: manages that
+ *                    environment's resources, its state and lock, its artifacts, and nothing else; creates
+ *                    IAM only for its own function role, only under the permissions boundary, and can never
+ *                    touch a CI role or the boundary;
+ * function boundary - the most any function role can ever do: write its logs, use its tables; no IAM.
  */
+
+export interface Condition {
+  readonly test: string;
+  readonly variable: string;
+  readonly values: readonly string[];
+}
 
 export interface Statement {
   readonly sid: string;
+  /** @default "Allow" */
+  readonly effect?: 'Allow' | 'Deny';
   readonly actions: readonly string[];
   readonly resources: readonly string[];
-  readonly conditions?: readonly { readonly test: string; readonly variable: string; readonly values: readonly string[] }[];
+  readonly conditions?: readonly Condition[];
+}
+
+export interface CiEnvironment {
+  readonly name: string;
+  /** Object key of its state, e.g. "<project>/dev/terraform.tfstate". */
+  readonly stateKey: string;
 }
 
 export interface CiScope {
@@ -18,16 +37,22 @@ export interface CiScope {
   readonly region: string;
   /** The account id, or a Terraform reference to it. */
   readonly account: string;
+  /** @default "aws" */
+  readonly partition?: string;
   readonly stateBucket: string;
-  /** Object keys of every environment's state, e.g. "<project>/dev/terraform.tfstate". */
-  readonly stateKeys: readonly string[];
   readonly artifactBucket: string;
+  readonly environments: readonly CiEnvironment[];
+  /** The customer-managed key that encrypts state (an ARN, or a Terraform reference to it). */
+  readonly stateKeyArn: string;
 }
 
 /** Accounts that publish the managed layers the hybrid strategy attaches (Powertools for AWS Lambda). */
 export const MANAGED_LAYER_ACCOUNTS = ['017000801446', '094274105915'] as const;
 
-/** Actions whose resources AWS does not let a policy narrow; each is listed here on purpose. */
+/**
+ * Actions whose resources AWS does not let a policy narrow (CloudWatch Logs' delivery API, which an HTTP API's
+ * access logging needs, and listing log groups); each is listed here on purpose, and the tests name them.
+ */
 export const UNSCOPED_ACTIONS = [
   'logs:DescribeLogGroups',
   'logs:CreateLogDelivery',
@@ -39,119 +64,212 @@ export const UNSCOPED_ACTIONS = [
   'logs:DescribeResourcePolicies',
 ] as const;
 
-function arns(scope: CiScope) {
-  const { project, region, account } = scope;
+/** The IAM path of everything CI owns (its roles, the function boundary): nothing a stack creates lives there. */
+export function ciPath(project: string): string {
+  return `/${project}/ci/`;
+}
+
+export const CI_ROLE_NAMES = {
+  plan: (project: string) => `${project}-plan`,
+  deploy: (project: string, env: string) => `${project}-deploy-${env}`,
+  boundary: (project: string) => `${project}-function-boundary`,
+};
+
+/** The tag every stack resource carries (provider default tags), which API Gateway writes are conditioned on. */
+export const ENVIRONMENT_TAG = 'environment';
+export const PROJECT_TAG = 'project';
+
+/** ARNs of what CI itself is: the roles and the boundary policy. No deploy role may write any of them. */
+export function ciArns(scope: Pick<CiScope, 'project' | 'account' | 'partition' | 'environments'>) {
+  const iam = `arn:${scope.partition ?? 'aws'}:iam::${scope.account}`;
+  const path = ciPath(scope.project);
   return {
-    functions: `arn:aws:lambda:${region}:${account}:function:${project}-*`,
-    layers: `arn:aws:lambda:${region}:${account}:layer:${project}-*`,
-    layerVersions: `arn:aws:lambda:${region}:${account}:layer:${project}-*:*`,
-    managedLayers: MANAGED_LAYER_ACCOUNTS.map((publisher) => `arn:aws:lambda:${region}:${publisher}:layer:AWSLambdaPowertools*:*`),
-    roles: `arn:aws:iam::${account}:role/${project}-*`,
-    logGroups: [`arn:aws:logs:${region}:${account}:log-group:/aws/lambda/${project}-*`, `arn:aws:logs:${region}:${account}:log-group:/aws/apigateway/${project}-*`],
-    logGroupsAny: `arn:aws:logs:${region}:${account}:log-group:*`,
-    tables: `arn:aws:dynamodb:${region}:${account}:table/${project}-*`,
-    // HTTP API ARNs carry an id, never a name; the region is as narrow as IAM allows.
-    apis: [`arn:aws:apigateway:${region}::/apis`, `arn:aws:apigateway:${region}::/apis/*`, `arn:aws:apigateway:${region}::/tags/*`],
-    stateObjects: scope.stateKeys.map((key) => `arn:aws:s3:::${scope.stateBucket}/${key}`),
-    lockObjects: scope.stateKeys.map((key) => `arn:aws:s3:::${scope.stateBucket}/${key}.tflock`),
-    stateBucket: `arn:aws:s3:::${scope.stateBucket}`,
-    artifacts: `arn:aws:s3:::${scope.artifactBucket}/layers/${project}/*`,
-    artifactFunctions: `arn:aws:s3:::${scope.artifactBucket}/functions/${project}/*`,
-    artifactBucket: `arn:aws:s3:::${scope.artifactBucket}`,
+    planRole: `${iam}:role${path}${CI_ROLE_NAMES.plan(scope.project)}`,
+    deployRoles: Object.fromEntries(scope.environments.map((env) => [env.name, `${iam}:role${path}${CI_ROLE_NAMES.deploy(scope.project, env.name)}`])) as Record<string, string>,
+    boundary: `${iam}:policy${path}${CI_ROLE_NAMES.boundary(scope.project)}`,
+    /** Every role and policy under the CI path, present or future. */
+    roles: `${iam}:role${path}*`,
+    policies: `${iam}:policy${path}*`,
+  };
+}
+
+/** Everything one environment's stack manages, by ARN (or ARN pattern). */
+export function environmentArns(scope: CiScope, env: CiEnvironment) {
+  const { project, region, account } = scope;
+  const partition = scope.partition ?? 'aws';
+  const prefix = `${project}-${env.name}`;
+  const logs = `arn:${partition}:logs:${region}:${account}:log-group:`;
+  return {
+    function: `arn:${partition}:lambda:${region}:${account}:function:${prefix}-api`,
+    functionVersions: `arn:${partition}:lambda:${region}:${account}:function:${prefix}-api:*`,
+    layers: `arn:${partition}:lambda:${region}:${account}:layer:${prefix}-*`,
+    layerVersions: `arn:${partition}:lambda:${region}:${account}:layer:${prefix}-*:*`,
+    /** The function's role: the one IAM role a deploy may create or change, at the root path. */
+    role: `arn:${partition}:iam::${account}:role/${prefix}-api`,
+    logGroups: [`${logs}/aws/lambda/${prefix}-api`, `${logs}/aws/apigateway/${prefix}-api`],
+    tables: `arn:${partition}:dynamodb:${region}:${account}:table/${prefix}-*`,
+    state: `arn:${partition}:s3:::${scope.stateBucket}/${env.stateKey}`,
+    lock: `arn:${partition}:s3:::${scope.stateBucket}/${env.stateKey}.tflock`,
+    artifactPrefixes: [`layers/${project}/${env.name}/`, `functions/${project}/${env.name}/`],
+    artifacts: [`arn:${partition}:s3:::${scope.artifactBucket}/layers/${project}/${env.name}/*`, `arn:${partition}:s3:::${scope.artifactBucket}/functions/${project}/${env.name}/*`],
+  };
+}
+
+function shared(scope: CiScope) {
+  const partition = scope.partition ?? 'aws';
+  return {
+    managedLayers: MANAGED_LAYER_ACCOUNTS.map((publisher) => `arn:${partition}:lambda:${scope.region}:${publisher}:layer:AWSLambdaPowertools*:*`),
+    logGroupsAny: `arn:${partition}:logs:${scope.region}:${scope.account}:log-group:*`,
+    // HTTP API ARNs carry an id, never a name: the region is as narrow as the resource gets; tags narrow the rest.
+    apis: [`arn:${partition}:apigateway:${scope.region}::/apis`, `arn:${partition}:apigateway:${scope.region}::/apis/*`, `arn:${partition}:apigateway:${scope.region}::/tags/*`],
+    stateBucket: `arn:${partition}:s3:::${scope.stateBucket}`,
+    artifactBucket: `arn:${partition}:s3:::${scope.artifactBucket}`,
+    viaS3: { test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${scope.region}.amazonaws.com`] },
   };
 }
 
 const READ = {
-  lambda: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetPolicy', 'lambda:ListVersionsByFunction', 'lambda:ListTags'],
+  lambda: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetPolicy', 'lambda:ListVersionsByFunction', 'lambda:ListTags', 'lambda:GetFunctionConcurrency'],
   layers: ['lambda:GetLayerVersion', 'lambda:ListLayerVersions'],
   iam: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
   logs: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
   dynamodb: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:ListTagsOfResource'],
-  apis: ['apigateway:GET'],
 };
 
-function stateStatements(a: ReturnType<typeof arns>, stateKeys: readonly string[]): Statement[] {
-  return [
-    { sid: 'ListStatePrefix', actions: ['s3:ListBucket'], resources: [a.stateBucket], conditions: [{ test: 'StringLike', variable: 's3:prefix', values: stateKeys.map((key) => `${key}*`) }] },
-    { sid: 'ReadState', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: a.stateObjects },
-    { sid: 'StateLock', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: a.lockObjects },
-  ];
-}
-
-/** The plan role: reads what the stacks manage and their state; writes only the lock objects. */
+/**
+ * The plan role: reads what every stack manages and each stack's state, decrypting it; writes nothing,
+ * not even a lock (plans run with -lock=false). Pull requests and the deploy branch assume it.
+ */
 export function planRoleStatements(scope: CiScope): Statement[] {
-  const a = arns(scope);
+  const s = shared(scope);
+  const envs = scope.environments.map((env) => environmentArns(scope, env));
   return [
-    ...stateStatements(a, scope.stateKeys),
-    { sid: 'ReadFunctions', actions: READ.lambda, resources: [a.functions] },
-    { sid: 'ReadLayers', actions: READ.layers, resources: [a.layers, a.layerVersions, ...a.managedLayers] },
-    { sid: 'ReadRoles', actions: READ.iam, resources: [a.roles] },
-    { sid: 'ReadLogGroups', actions: READ.logs, resources: [...a.logGroups, ...a.logGroups.map((g) => `${g}:*`)] },
-    { sid: 'DescribeLogGroups', actions: ['logs:DescribeLogGroups'], resources: [a.logGroupsAny] },
-    { sid: 'ReadTables', actions: READ.dynamodb, resources: [a.tables] },
-    { sid: 'ReadApis', actions: READ.apis, resources: a.apis },
-    { sid: 'ReadArtifacts', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'], resources: [a.artifacts, a.artifactFunctions] },
+    // A plan reads the state object and nothing else of the bucket: no versions, no lock.
+    { sid: 'ListStatePrefix', actions: ['s3:ListBucket'], resources: [s.stateBucket], conditions: [{ test: 'StringLike', variable: 's3:prefix', values: scope.environments.map((env) => env.stateKey) }] },
+    { sid: 'ReadState', actions: ['s3:GetObject'], resources: envs.map((env) => env.state) },
+    { sid: 'DecryptState', actions: ['kms:Decrypt'], resources: [scope.stateKeyArn], conditions: [s.viaS3] },
+    { sid: 'ReadFunctions', actions: READ.lambda, resources: envs.flatMap((env) => [env.function, env.functionVersions]) },
+    { sid: 'ReadLayers', actions: READ.layers, resources: [...envs.flatMap((env) => [env.layers, env.layerVersions]), ...s.managedLayers] },
+    { sid: 'ReadRoles', actions: READ.iam, resources: envs.map((env) => env.role) },
+    { sid: 'ReadLogGroups', actions: READ.logs, resources: envs.flatMap((env) => [...env.logGroups, ...env.logGroups.map((g) => `${g}:*`)]) },
+    { sid: 'DescribeLogGroups', actions: ['logs:DescribeLogGroups'], resources: [s.logGroupsAny] },
+    { sid: 'ReadTables', actions: READ.dynamodb, resources: envs.map((env) => env.tables) },
+    {
+      sid: 'ReadProjectApis',
+      actions: ['apigateway:GET'],
+      resources: s.apis,
+      conditions: [{ test: 'StringEquals', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: [scope.project] }],
+    },
+    { sid: 'ReadArtifacts', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'], resources: envs.flatMap((env) => env.artifacts) },
   ];
 }
 
-/** The deploy role: manages the stacks' resources and writes their state; nothing else. */
-export function deployRoleStatements(scope: CiScope): Statement[] {
-  const a = arns(scope);
+/** One environment's deploy role: that environment's resources, state, lock and artifacts; IAM only for its function role, under the boundary. */
+export function deployRoleStatements(scope: CiScope, environment: string): Statement[] {
+  const env = scope.environments.find((candidate) => candidate.name === environment);
+  if (!env) throw new Error(`no environment ${environment} in the CI scope`);
+  const a = environmentArns(scope, env);
+  const s = shared(scope);
+  const ci = ciArns(scope);
+  const boundary = { test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [ci.boundary] };
+  const ownTag = (key: 'aws:ResourceTag' | 'aws:RequestTag'): Condition[] => [
+    { test: 'StringEquals', variable: `${key}/${PROJECT_TAG}`, values: [scope.project] },
+    { test: 'StringEquals', variable: `${key}/${ENVIRONMENT_TAG}`, values: [env.name] },
+  ];
   return [
-    ...stateStatements(a, scope.stateKeys),
-    { sid: 'WriteState', actions: ['s3:PutObject'], resources: a.stateObjects },
+    { sid: 'ListOwnState', actions: ['s3:ListBucket'], resources: [s.stateBucket], conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${env.stateKey}*`] }] },
+    { sid: 'ReadWriteOwnState', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], resources: [a.state] },
+    { sid: 'OwnStateLock', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [a.lock] },
+    { sid: 'EncryptState', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [scope.stateKeyArn], conditions: [s.viaS3] },
     {
-      sid: 'ManageFunctions',
+      sid: 'ManageOwnFunction',
       actions: [
         ...READ.lambda,
         'lambda:CreateFunction',
         'lambda:DeleteFunction',
         'lambda:UpdateFunctionCode',
         'lambda:UpdateFunctionConfiguration',
+        'lambda:PutFunctionConcurrency',
+        'lambda:DeleteFunctionConcurrency',
         'lambda:PublishVersion',
         'lambda:AddPermission',
         'lambda:RemovePermission',
         'lambda:TagResource',
         'lambda:UntagResource',
       ],
-      resources: [a.functions],
+      resources: [a.function, a.functionVersions],
     },
-    { sid: 'PublishLayers', actions: [...READ.layers, 'lambda:PublishLayerVersion'], resources: [a.layers, a.layerVersions] },
-    { sid: 'UseManagedLayers', actions: ['lambda:GetLayerVersion'], resources: a.managedLayers },
+    { sid: 'PublishOwnLayers', actions: [...READ.layers, 'lambda:PublishLayerVersion'], resources: [a.layers, a.layerVersions] },
+    { sid: 'UseManagedLayers', actions: ['lambda:GetLayerVersion'], resources: s.managedLayers },
+    // IAM writes: only the function's own role, and only while it carries the boundary, which forbids IAM itself.
     {
-      sid: 'ManageFunctionRoles',
-      actions: [...READ.iam, 'iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:UntagRole'],
-      resources: [a.roles],
+      sid: 'WriteFunctionRoleUnderBoundary',
+      actions: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+      resources: [a.role],
+      conditions: [boundary],
     },
     {
-      sid: 'PassRolesToLambdaOnly',
+      sid: 'KeepFunctionRole',
+      actions: [...READ.iam, 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:TagRole', 'iam:UntagRole'],
+      resources: [a.role],
+    },
+    {
+      sid: 'PassFunctionRoleToLambdaOnly',
       actions: ['iam:PassRole'],
-      resources: [a.roles],
+      resources: [a.role],
       conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] }],
     },
     {
-      sid: 'ManageLogGroups',
+      sid: 'ManageOwnLogGroups',
       actions: [...READ.logs, 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
       resources: [...a.logGroups, ...a.logGroups.map((g) => `${g}:*`)],
     },
     { sid: 'ApiAccessLogDelivery', actions: [...UNSCOPED_ACTIONS], resources: ['*'] },
+    { sid: 'ReadOwnFunctionLogs', actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'], resources: [a.logGroups[0]!, `${a.logGroups[0]!}:*`] },
     {
-      sid: 'ReadFunctionLogsForVerify',
-      actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
-      resources: [a.logGroups[0]!, `${a.logGroups[0]!}:*`],
-    },
-    {
-      sid: 'ManageTables',
+      sid: 'ManageOwnTables',
       actions: [...READ.dynamodb, 'dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:UpdateTimeToLive', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
       resources: [a.tables],
     },
-    { sid: 'ManageApis', actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE', 'apigateway:TagResource', 'apigateway:UntagResource'], resources: a.apis },
+    // An HTTP API is created with the stack's tags; afterwards only an API (and what it holds) tagged with this environment.
+    { sid: 'CreateOwnApi', actions: ['apigateway:POST', 'apigateway:TagResource'], resources: [s.apis[0]!, s.apis[2]!], conditions: ownTag('aws:RequestTag') },
     {
-      sid: 'WriteArtifacts',
-      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
-      resources: [a.artifacts, a.artifactFunctions],
+      sid: 'ManageOwnApi',
+      actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE', 'apigateway:TagResource', 'apigateway:UntagResource'],
+      resources: s.apis,
+      conditions: ownTag('aws:ResourceTag'),
     },
-    { sid: 'ListArtifacts', actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [a.artifactBucket] },
+    {
+      sid: 'ReadWriteOwnArtifacts',
+      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
+      resources: a.artifacts,
+    },
+    {
+      sid: 'ListOwnArtifacts',
+      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+      resources: [s.artifactBucket],
+      conditions: [{ test: 'StringLike', variable: 's3:prefix', values: a.artifactPrefixes.map((prefix) => `${prefix}*`) }],
+    },
+    // Whatever the statements above allow, never a CI role or the boundary, and never a role without the boundary.
+    { sid: 'NeverTouchCi', effect: 'Deny', actions: ['iam:*'], resources: [ci.roles, ci.policies] },
+    { sid: 'NeverDropTheBoundary', effect: 'Deny', actions: ['iam:DeleteRolePermissionsBoundary', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion'], resources: ['*'] },
+    {
+      sid: 'NeverUntagTheEnvironment',
+      effect: 'Deny',
+      actions: ['apigateway:UntagResource', 'lambda:UntagResource', 'dynamodb:UntagResource', 'logs:UntagResource', 'iam:UntagRole'],
+      resources: ['*'],
+      conditions: [{ test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [PROJECT_TAG, ENVIRONMENT_TAG] }],
+    },
+  ];
+}
+
+/** The permissions boundary of every function role: its logs and its tables at most; no IAM, whatever its own policy says. */
+export function functionBoundaryStatements(scope: Pick<CiScope, 'project' | 'region' | 'account' | 'partition'>): Statement[] {
+  const partition = scope.partition ?? 'aws';
+  return [
+    { sid: 'WriteFunctionLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`arn:${partition}:logs:${scope.region}:${scope.account}:log-group:/aws/lambda/${scope.project}-*:*`] },
+    { sid: 'UseProjectTables', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [`arn:${partition}:dynamodb:${scope.region}:${scope.account}:table/${scope.project}-*`] },
+    { sid: 'NoIam', effect: 'Deny', actions: ['iam:*', 'sts:AssumeRole'], resources: ['*'] },
   ];
 }
 
@@ -163,10 +281,13 @@ export interface GithubTrust {
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
-/** Who may assume each role: this repository's pull requests (plan); its deploy branch and GitHub environments (deploy). */
-export function trustedSubjects(trust: GithubTrust): { plan: string[]; deploy: string[] } {
+/**
+ * Who may assume each role: the plan role from this repository's pull requests and its deploy branch (read-only);
+ * each deploy role only from a job that runs in that GitHub environment, whose rules and reviewers gate it.
+ */
+export function trustedSubjects(trust: GithubTrust): { plan: string[]; deploy: Record<string, string[]> } {
   return {
-    plan: [`repo:${trust.repository}:pull_request`],
-    deploy: [`repo:${trust.repository}:ref:refs/heads/${trust.deployBranch}`, ...trust.environments.map((env) => `repo:${trust.repository}:environment:${env}`)],
+    plan: [`repo:${trust.repository}:pull_request`, `repo:${trust.repository}:ref:refs/heads/${trust.deployBranch}`],
+    deploy: Object.fromEntries(trust.environments.map((env) => [env, [`repo:${trust.repository}:environment:${env}`]])),
   };
 }

@@ -146,6 +146,23 @@ export interface EnvironmentSettings {
    * @default false (prod true)
    */
   readonly deletionProtection: boolean;
+  /**
+   * Concurrent executions reserved for (and so the most allowed to) the function, 1 to 1000, so
+   * that abuse of one API cannot use the account's whole concurrency. Lambda keeps at least 100
+   * of the account's concurrency unreserved, so the account's limit must cover every reservation plus 100.
+   * @default 10
+   */
+  readonly reservedConcurrency: number;
+  /**
+   * Requests the HTTP API stage admits at once above the steady rate (the token bucket's size), 1 to 5000.
+   * @default 50
+   */
+  readonly throttleBurstLimit: number;
+  /**
+   * Requests per second the HTTP API stage admits on average, 1 to 10000; more get 429 Too Many Requests.
+   * @default 20
+   */
+  readonly throttleRateLimit: number;
 }
 
 /** One environment, fully resolved: what a stack is built from. */
@@ -178,6 +195,9 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layer
   logRetentionDays: 14,
   appVersion: '3.0.0',
   deletionProtection: false,
+  reservedConcurrency: 10,
+  throttleBurstLimit: 50,
+  throttleRateLimit: 20,
 };
 
 /** The built-in environments and what each changes from the defaults. */

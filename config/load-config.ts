@@ -96,6 +96,9 @@ const FIELD_CHECKS: Record<Field, Check> = {
       ? undefined
       : 'a version string such as "3.0.0" (letters, digits, ".", "+", "-"; at most 64 characters)',
   deletionProtection: (value) => (typeof value === 'boolean' ? undefined : 'true or false'),
+  reservedConcurrency: integerBetween(1, 1000, 'concurrent executions; Lambda keeps 100 of the account unreserved'),
+  throttleBurstLimit: integerBetween(1, 5000, 'requests'),
+  throttleRateLimit: integerBetween(1, 10000, 'requests per second'),
 };
 
 const FIELDS = Object.keys(FIELD_CHECKS) as Field[];

@@ -30,6 +30,11 @@ export interface ApiFunctionProps {
    * @default - the layers and bundle of this build
    */
   readonly pin?: RollbackPin;
+  /**
+   * The permissions boundary the function's role must carry: the bootstrap's function boundary (no IAM at all),
+   * without which a deploy role may not create the role.
+   */
+  readonly permissionsBoundary: string;
 }
 
 /**
@@ -69,7 +74,7 @@ export class ApiFunction extends Construct {
         },
       ],
     });
-    this.role = new IamRole(this, 'role', { name: functionName, assumeRolePolicy: assume.json });
+    this.role = new IamRole(this, 'role', { name: functionName, assumeRolePolicy: assume.json, permissionsBoundary: props.permissionsBoundary });
 
     const access = new DataAwsIamPolicyDocument(this, 'access', {
       statement: [
@@ -126,6 +131,8 @@ export class ApiFunction extends Construct {
       ...code,
       memorySize: env.memoryMb,
       timeout: env.timeoutSeconds,
+      // The most it may run at once, and so the most of the account's concurrency one API can take.
+      reservedConcurrentExecutions: env.reservedConcurrency,
       layers,
       environment: { variables: functionEnvironment(env, props.table.name) },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },

@@ -1,20 +1,34 @@
 import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { CiScope, GITHUB_OIDC_HOST, GithubTrust, Statement, deployRoleStatements, planRoleStatements, trustedSubjects } from '../config/ci-permissions';
+import {
+  CI_ROLE_NAMES,
+  CiScope,
+  GITHUB_OIDC_HOST,
+  GithubTrust,
+  Statement,
+  ciPath,
+  deployRoleStatements,
+  functionBoundaryStatements,
+  planRoleStatements,
+  trustedSubjects,
+} from '../config/ci-permissions';
 
 export interface GithubCiRolesProps {
-  readonly project: string;
+  /** What the roles may reach: the project's state, artifacts and every environment's resources. */
   readonly scope: CiScope;
+  /** Which repository, branch and GitHub environments may assume them. */
   readonly trust: GithubTrust;
 }
 
-function toDocument(statements: readonly Statement[]): DataAwsIamPolicyDocumentStatement[] {
+/** Terraform's form of the pure statements in config/ci-permissions.ts. */
+export function toDocument(statements: readonly Statement[]): DataAwsIamPolicyDocumentStatement[] {
   return statements.map((statement) => ({
     sid: statement.sid,
-    effect: 'Allow',
+    effect: statement.effect ?? 'Allow',
     actions: [...statement.actions],
     resources: [...statement.resources],
     ...(statement.conditions ? { condition: statement.conditions.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })) } : {}),
@@ -22,24 +36,29 @@ function toDocument(statements: readonly Statement[]): DataAwsIamPolicyDocumentS
 }
 
 /**
- * GitHub Actions' OIDC provider and the two roles CI assumes with it, no static
- * keys: plan (pull requests of this repository) and deploy (its deploy branch and
- * GitHub environments).
+ * GitHub Actions' OIDC provider and the roles CI assumes with it, no static keys:
+ * one plan role (pull requests and the deploy branch; reads only) and one deploy
+ * role per environment (that GitHub environment only; that environment only), all
+ * under the CI path, plus the permissions boundary every function role must carry.
  */
 export class GithubCiRoles extends Construct {
   public readonly provider: IamOpenidConnectProvider;
   public readonly planRole: IamRole;
-  public readonly deployRole: IamRole;
+  public readonly deployRoles: Readonly<Record<string, IamRole>>;
+  public readonly functionBoundary: IamPolicy;
 
   constructor(scope: Construct, id: string, props: GithubCiRolesProps) {
     super(scope, id);
+    const { project } = props.scope;
+    const missing = props.trust.environments.filter((env) => !props.scope.environments.some((candidate) => candidate.name === env));
+    if (missing.length) throw new Error(`${this.node.path}: environments ${missing.join(', ')} are trusted but have no CI scope (no state key).`);
     this.provider = new IamOpenidConnectProvider(this, 'github-oidc', {
       url: `https://${GITHUB_OIDC_HOST}`,
       clientIdList: ['sts.amazonaws.com'],
     });
     const subjects = trustedSubjects(props.trust);
-    const trustFor = (name: string, allowed: readonly string[]): DataAwsIamPolicyDocument =>
-      new DataAwsIamPolicyDocument(this, `${name}-trust`, {
+    const role = (name: string, roleName: string, allowed: readonly string[], statements: readonly Statement[], description: string): IamRole => {
+      const trust = new DataAwsIamPolicyDocument(this, `${name}-trust`, {
         statement: [
           {
             effect: 'Allow',
@@ -52,18 +71,24 @@ export class GithubCiRoles extends Construct {
           },
         ],
       });
-    const role = (name: string, allowed: readonly string[], statements: readonly Statement[], description: string): IamRole => {
-      const created = new IamRole(this, `${name}-role`, {
-        name: `${props.project}-github-${name}`,
-        description,
-        assumeRolePolicy: trustFor(name, allowed).json,
-        maxSessionDuration: 3600,
-      });
+      const created = new IamRole(this, `${name}-role`, { name: roleName, path: ciPath(project), description, assumeRolePolicy: trust.json, maxSessionDuration: 3600 });
       const policy = new DataAwsIamPolicyDocument(this, `${name}-permissions`, { statement: toDocument(statements) });
-      new IamRolePolicy(this, `${name}-policy`, { name: `${props.project}-github-${name}`, role: created.id, policy: policy.json });
+      new IamRolePolicy(this, `${name}-policy`, { name: roleName, role: created.id, policy: policy.json });
       return created;
     };
-    this.planRole = role('plan', subjects.plan, planRoleStatements(props.scope), 'Terraform plan from pull requests: read-only, plus the state lock');
-    this.deployRole = role('deploy', subjects.deploy, deployRoleStatements(props.scope), 'Terraform apply from the deploy branch and its GitHub environments');
+    const boundary = new DataAwsIamPolicyDocument(this, 'function-boundary-document', { statement: toDocument(functionBoundaryStatements(props.scope)) });
+    this.functionBoundary = new IamPolicy(this, 'function-boundary', {
+      name: CI_ROLE_NAMES.boundary(project),
+      path: ciPath(project),
+      description: 'The most any function role of the project may do: its logs and tables; no IAM',
+      policy: boundary.json,
+    });
+    this.planRole = role('plan', CI_ROLE_NAMES.plan(project), subjects.plan, planRoleStatements(props.scope), 'Terraform plan from pull requests and the deploy branch: reads only, no state lock');
+    this.deployRoles = Object.fromEntries(
+      props.trust.environments.map((env) => [
+        env,
+        role(`deploy-${env}`, CI_ROLE_NAMES.deploy(project, env), subjects.deploy[env]!, deployRoleStatements(props.scope, env), `Terraform apply of ${env}, from its GitHub environment only`),
+      ]),
+    );
   }
 }

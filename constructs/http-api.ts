@@ -37,7 +37,7 @@ export function routeId(routeKey: string): string {
   return `route-${method.toLowerCase()}-${name}`;
 }
 
-/** HTTP API (API Gateway v2) in front of the function, with access logs and a scoped invoke permission. */
+/** HTTP API (API Gateway v2) in front of the function, with access logs, throttling and a scoped invoke permission. */
 export class HttpApi extends Construct {
   public readonly api: Apigatewayv2Api;
   public readonly stage: Apigatewayv2Stage;
@@ -74,6 +74,8 @@ export class HttpApi extends Construct {
       name: '$default',
       autoDeploy: true,
       accessLogSettings: { destinationArn: this.accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      // Without these an HTTP API stage admits whatever the account's limits allow; above them it answers 429.
+      defaultRouteSettings: { throttlingBurstLimit: props.env.throttleBurstLimit, throttlingRateLimit: props.env.throttleRateLimit },
     });
 
     new LambdaPermission(this, 'invoke-permission', {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -15,11 +15,22 @@ export interface SecureBucketProps {
    * @example 90
    */
   readonly noncurrentVersionDays: number;
+  /**
+   * A customer-managed KMS key (ARN) for default encryption (SSE-KMS, with an S3 bucket key).
+   * @default - SSE-S3 (AES256)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * More bucket policy statements, after the one that refuses plain HTTP.
+   * @default - none
+   */
+  readonly policyStatements?: readonly DataAwsIamPolicyDocumentStatement[];
 }
 
 /**
  * A private, versioned, encrypted bucket that refuses plain HTTP: public access
- * blocked, objects owned by the bucket owner, old versions expiring after a while.
+ * blocked, objects owned by the bucket owner, old versions expiring after a while;
+ * encrypted with a customer-managed key when one is given.
  */
 export class SecureBucket extends Construct {
   public readonly bucket: S3Bucket;
@@ -30,7 +41,12 @@ export class SecureBucket extends Construct {
     new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: props.kmsKeyArn ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn } : { sseAlgorithm: 'AES256' },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     new S3BucketPublicAccessBlock(this, 'public-access', {
       bucket: this.bucket.id,
@@ -50,6 +66,7 @@ export class SecureBucket extends Construct {
           resources: [this.bucket.arn, `${this.bucket.arn}/*`],
           condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
         },
+        ...(props.policyStatements ?? []),
       ],
     });
     new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: tlsOnly.json });

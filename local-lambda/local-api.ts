@@ -35,6 +35,11 @@ import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 /** API Gateway HTTP APIs accept request bodies up to 10 MB. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
+/** Lambda's limit on a synchronous invocation's request (the whole event), in bytes, as its error message gives it. */
+export const LAMBDA_REQUEST_LIMIT = 6_291_456;
+
+const TOO_LARGE: OutgoingResponse = { statusCode: 413, headers: { 'content-type': ['application/json'] }, body: Buffer.from('{"message":"Request Entity Too Large"}') };
+
 export interface LocalApiOptions {
   readonly env: EnvironmentConfig;
   readonly manifest: BuildManifest;
@@ -252,6 +257,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       args: prepared.args,
       taskRoot: sandbox.taskRoot,
       timeoutSeconds: env.timeoutSeconds,
+      maxInFlight: env.reservedConcurrency,
       functionArn: `arn:aws:lambda:${env.region}:123456789012:function:${functionName}`,
       log: (line) => log(`  [${functionName}] ${line}`),
       displayPath,
@@ -287,19 +293,22 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         const body = await readBody(req, MAX_REQUEST_BYTES);
         let response: OutgoingResponse;
         let note = '';
-        if (!body) {
-          response = { statusCode: 413, headers: { 'content-type': ['application/json'] }, body: Buffer.from('{"message":"Request Entity Too Large"}') };
+        const event = body
+          ? toHttpApiEvent({
+              method: req.method ?? 'GET',
+              url: req.url ?? '/',
+              rawHeaders: req.rawHeaders,
+              body,
+              sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+              requestId: randomUUID(),
+              time: new Date(),
+              domainName: req.headers.host ?? 'localhost',
+            })
+          : undefined;
+        // API Gateway refuses a body over 10 MB; Lambda an invocation whose event, counted whole, is over its limit.
+        if (!event || Buffer.byteLength(JSON.stringify(event), 'utf8') > LAMBDA_REQUEST_LIMIT) {
+          response = TOO_LARGE;
         } else {
-          const event = toHttpApiEvent({
-            method: req.method ?? 'GET',
-            url: req.url ?? '/',
-            rawHeaders: req.rawHeaders,
-            body,
-            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-            requestId: randomUUID(),
-            time: new Date(),
-            domainName: req.headers.host ?? 'localhost',
-          });
           const result = await fn.invoke(event);
           if (result.ok) {
             response = fromFunctionResult(result.payload);

@@ -22,6 +22,13 @@ export interface LocalFunctionOptions {
   readonly log: (line: string) => void;
   /** Rewrites sandbox paths in error messages to Lambda's (/var/task, /opt). */
   readonly displayPath?: (text: string) => string;
+  /**
+   * Invocations in flight at most, running or waiting: the function's reserved concurrency, the most Lambda
+   * would run at once (this one sandbox runs them in turn). One more is throttled (errorType `Local.Throttled`)
+   * instead of queued without end.
+   * @default - no bound
+   */
+  readonly maxInFlight?: number;
 }
 
 interface Pending {
@@ -33,6 +40,9 @@ interface Pending {
 }
 
 const PREFIX = '/2018-06-01/runtime';
+
+/** Lambda's limit on a synchronous invocation's response, in bytes, as its error message gives it. */
+export const LAMBDA_RESPONSE_LIMIT = 6_291_556;
 
 /**
  * One Lambda execution environment, emulated: a process running the runtime
@@ -68,6 +78,15 @@ export class LocalFunction {
 
   invoke(event: unknown): Promise<InvokeResult> {
     if (this.stopped) return Promise.resolve({ ok: false, errorType: 'Local.Stopped', errorMessage: 'the local function is stopped', coldStart: false });
+    const inFlight = this.queue.length + (this.current ? 1 : 0);
+    if (this.options.maxInFlight !== undefined && inFlight >= this.options.maxInFlight) {
+      return Promise.resolve({
+        ok: false,
+        errorType: 'Local.Throttled',
+        errorMessage: `${inFlight} invocations are in flight, as many as the function's reserved concurrency; Lambda would throttle this one`,
+        coldStart: false,
+      });
+    }
     return new Promise((resolve) => {
       const coldStart = !this.pid;
       const pending: Pending = {
@@ -201,7 +220,14 @@ export class LocalFunction {
           return;
         }
         reply(202);
-        if (match[2] === 'response') {
+        if (match[2] === 'response' && Buffer.byteLength(body, 'utf8') > LAMBDA_RESPONSE_LIMIT) {
+          this.finish({
+            ok: false,
+            errorType: 'Function.ResponseSizeTooLarge',
+            errorMessage: `Response payload size exceeded maximum allowed payload size (${LAMBDA_RESPONSE_LIMIT} bytes).`,
+            coldStart: this.current.coldStart,
+          });
+        } else if (match[2] === 'response') {
           let payload: unknown;
           try {
             payload = body === '' ? null : JSON.parse(body);

@@ -200,8 +200,13 @@ export function fromFunctionResult(result: unknown): OutgoingResponse {
 
 /** API Gateway's answer when the function fails; locally it also says why, so the cause is visible at once. */
 export function functionErrorResponse(error: { errorType: string; errorMessage: string }): OutgoingResponse {
+  // Throttled: what API Gateway answers when it admits no more. A response over Lambda's limit: 502, as API Gateway answers
+  // a Lambda integration that returned no usable response. Anything else: 500.
+  if (error.errorType === 'Local.Throttled') {
+    return { statusCode: 429, headers: { 'content-type': ['application/json'] }, body: Buffer.from(JSON.stringify({ message: 'Too Many Requests' })) };
+  }
   return {
-    statusCode: 500,
+    statusCode: error.errorType === 'Function.ResponseSizeTooLarge' ? 502 : 500,
     headers: { 'content-type': ['application/json'] },
     body: Buffer.from(
       JSON.stringify({ message: 'Internal Server Error', errorType: error.errorType, errorMessage: error.errorMessage }),

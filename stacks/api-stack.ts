@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { CI_ROLE_NAMES, ciPath } from '../config/ci-permissions';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { BundleArtifact, LayerArtifact } from '../builder/manifest';
 import { EnvironmentConfig } from '../config/environments';
@@ -65,11 +68,11 @@ export class ApiStack extends TerraformStack {
     // Lambda's limits and layer fit, before any resource exists; main.ts runs the same check before the app.
     this.warnings = assertDeployable([{ env, layers: props.layers, managed: managedLayers, bundle: props.bundle }]);
 
+    // No encryption header: the bucket's default (SSE-KMS with the bootstrap's key) applies, and its policy refuses any other.
     new S3Backend(this, {
       bucket: env.stateBucket,
       key: env.stateKey,
       region: env.region,
-      encrypt: true,
     });
     // cdktf 0.21's S3Backend has no lockfile prop; Terraform 1.11 locks with a <key>.tflock object.
     this.addOverride('terraform.backend.s3.use_lockfile', true);
@@ -79,6 +82,10 @@ export class ApiStack extends TerraformStack {
       defaultTags: [{ tags: { project: env.project, environment: env.name, 'managed-by': 'cdktf' } }],
     });
     new ArchiveProvider(this, 'archive');
+
+    const caller = new DataAwsCallerIdentity(this, 'caller');
+    const partition = new DataAwsPartition(this, 'partition');
+    const boundary = `arn:${partition.partition}:iam::${caller.accountId}:policy${ciPath(env.project)}${CI_ROLE_NAMES.boundary(env.project)}`;
 
     this.messagesTable = new MessagesTable(this, 'messages', { env });
     this.layers = props.layers.map(
@@ -92,6 +99,7 @@ export class ApiStack extends TerraformStack {
       managedLayers,
       table: this.messagesTable.table,
       buildDirFromStack: props.buildDirFromStack,
+      permissionsBoundary: boundary,
       ...(props.pin ? { pin: props.pin } : {}),
     });
     this.httpApi = new HttpApi(this, 'http', { env, handler: this.apiFunction.function });

@@ -1,8 +1,14 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Lazy, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { BootstrapConfig } from '../config/bootstrap-config';
+import { CiScope, ciArns } from '../config/ci-permissions';
 import { ProjectConfig } from '../config/environments';
 import { GithubCiRoles } from '../constructs/github-ci-roles';
 import { SecureBucket } from '../constructs/secure-bucket';
@@ -18,14 +24,23 @@ export interface BootstrapStackProps {
   readonly localStatePath: string;
 }
 
+/** What a key administrator may do without being able to read anything with the key. */
+const KEY_ADMINISTRATION = [
+  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*', 'kms:Get*',
+  'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+];
+
 /**
  * Applied once, with local state: the state bucket (versioned: its history is what
- * rollback reads), the artifact bucket, GitHub's OIDC provider, and the plan and
- * deploy roles CI assumes.
+ * rollback reads; encrypted with a customer-managed key that only CI and the state
+ * administrators may use; state readable by nobody else), the artifact bucket,
+ * GitHub's OIDC provider, the plan role, one deploy role per environment, and the
+ * permissions boundary of every function role.
  */
 export class BootstrapStack extends TerraformStack {
   public readonly stateBucket: SecureBucket;
   public readonly artifactBucket: SecureBucket;
+  public readonly stateKey: KmsKey;
   public readonly ciRoles: GithubCiRoles;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
@@ -37,25 +52,91 @@ export class BootstrapStack extends TerraformStack {
       defaultTags: [{ tags: { project: config.project, environment: 'bootstrap', 'managed-by': 'cdktf' } }],
     });
     const caller = new DataAwsCallerIdentity(this, 'caller');
+    const partition = new DataAwsPartition(this, 'partition');
+    const applier = new DataAwsIamSessionContext(this, 'applier', { arn: caller.arn });
+    const administrators = bootstrap.stateAdministrators.length ? [...bootstrap.stateAdministrators] : [applier.issuerArn];
 
-    this.stateBucket = new SecureBucket(this, 'state', { bucketName: config.stateBucket, noncurrentVersionDays: bootstrap.stateVersionRetentionDays });
-    this.artifactBucket = new SecureBucket(this, 'artifacts', { bucketName: bootstrap.artifactBucket, noncurrentVersionDays: 365 });
-    this.ciRoles = new GithubCiRoles(this, 'ci', {
+    const ciScopeBase = {
       project: config.project,
-      scope: {
-        project: config.project,
-        region: config.region,
-        account: caller.accountId,
-        stateBucket: config.stateBucket,
-        stateKeys: config.environments.map((env) => env.stateKey),
-        artifactBucket: bootstrap.artifactBucket,
-      },
+      region: config.region,
+      account: caller.accountId,
+      partition: partition.partition,
+      stateBucket: config.stateBucket,
+      artifactBucket: bootstrap.artifactBucket,
+      environments: config.environments.map((env) => ({ name: env.name, stateKey: env.stateKey })),
+    };
+    // The roles' ARNs are known from their names and path, so the key policy need not wait for them to be read back.
+    const ci = ciArns(ciScopeBase);
+    const deployRoles = Object.values(ci.deployRoles);
+    const viaS3 = { test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${config.region}.amazonaws.com`] };
+    const keyPolicy = new DataAwsIamPolicyDocument(this, 'state-key-policy', {
+      statement: [
+        // The account (its IAM administrators) can manage the key, and so always get back in: the break-glass path.
+        { sid: 'AccountAdministersTheKey', effect: 'Allow', principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${caller.accountId}:root`] }], actions: KEY_ADMINISTRATION, resources: ['*'] },
+        { sid: 'StateAdministratorsUseIt', effect: 'Allow', principals: [{ type: 'AWS', identifiers: administrators }], actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'], resources: ['*'] },
+        { sid: 'CiReadsState', effect: 'Allow', principals: [{ type: 'AWS', identifiers: [ci.planRole, ...deployRoles] }], actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: ['*'], condition: [viaS3] },
+        { sid: 'DeployWritesState', effect: 'Allow', principals: [{ type: 'AWS', identifiers: deployRoles }], actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: ['*'], condition: [viaS3] },
+      ],
+    });
+    // The roles come first: KMS refuses a key policy that names principals which do not exist yet.
+    const ciScope: CiScope = { ...ciScopeBase, stateKeyArn: Lazy.stringValue({ produce: () => this.stateKey.arn }) };
+    this.ciRoles = new GithubCiRoles(this, 'ci', {
+      scope: ciScope,
       trust: { repository: bootstrap.repository, deployBranch: bootstrap.deployBranch, environments: config.environments.map((env) => env.name) },
     });
+    this.stateKey = new KmsKey(this, 'state-key', {
+      description: `Encrypts ${config.project}'s Terraform state; usable by its CI roles and state administrators only`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy.json,
+      dependsOn: [this.ciRoles.planRole, ...Object.values(this.ciRoles.deployRoles)],
+    });
+    new KmsAlias(this, 'state-key-alias', { name: `alias/${config.project}-state`, targetKeyId: this.stateKey.keyId });
+
+    const readers = [ci.planRole, ...deployRoles, ...administrators];
+    this.stateBucket = new SecureBucket(this, 'state', {
+      bucketName: config.stateBucket,
+      noncurrentVersionDays: bootstrap.stateVersionRetentionDays,
+      kmsKeyArn: this.stateKey.arn,
+      policyStatements: [
+        {
+          sid: 'StateIsReadByCiAndAdministratorsOnly',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [`arn:${partition.partition}:s3:::${config.stateBucket}/*`],
+          condition: [{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: readers }],
+        },
+        {
+          sid: 'StateIsEncryptedWithItsKeyOnly',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['s3:PutObject'],
+          resources: [`arn:${partition.partition}:s3:::${config.stateBucket}/*`],
+          condition: [
+            { test: 'StringNotEqualsIfExists', variable: 's3:x-amz-server-side-encryption', values: ['aws:kms'] },
+          ],
+        },
+        {
+          sid: 'StateIsEncryptedWithThisKey',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['s3:PutObject'],
+          resources: [`arn:${partition.partition}:s3:::${config.stateBucket}/*`],
+          condition: [{ test: 'StringNotEqualsIfExists', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: [this.stateKey.arn] }],
+        },
+      ],
+    });
+    this.artifactBucket = new SecureBucket(this, 'artifacts', { bucketName: bootstrap.artifactBucket, noncurrentVersionDays: 365 });
 
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket });
+    new TerraformOutput(this, 'state_key_arn', { value: this.stateKey.arn, description: 'The KMS key that encrypts state (the bucket applies it by default)' });
     new TerraformOutput(this, 'artifact_bucket', { value: this.artifactBucket.bucket.bucket });
-    new TerraformOutput(this, 'plan_role_arn', { value: this.ciRoles.planRole.arn, description: 'GitHub variable AWS_PLAN_ROLE_ARN' });
-    new TerraformOutput(this, 'deploy_role_arn', { value: this.ciRoles.deployRole.arn, description: 'GitHub variable AWS_DEPLOY_ROLE_ARN' });
+    new TerraformOutput(this, 'plan_role_arn', { value: this.ciRoles.planRole.arn, description: 'cdktf.json context ci.planRoleArn' });
+    new TerraformOutput(this, 'deploy_role_arns', {
+      value: Object.fromEntries(Object.entries(this.ciRoles.deployRoles).map(([env, role]) => [env, role.arn])),
+      description: 'cdktf.json context ci.deployRoleArns, by environment',
+    });
+    new TerraformOutput(this, 'function_boundary_arn', { value: this.ciRoles.functionBoundary.arn, description: 'The permissions boundary every function role carries' });
   }
 }

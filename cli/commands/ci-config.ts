@@ -3,26 +3,32 @@ import { githubOutputLines, loadCiConfig } from '../../config/ci-config';
 import { loadConfig } from '../../config/load-config';
 import { PROJECT_ROOT } from '../../project/paths';
 import { Command, writeJson } from '../command';
+import { environmentForStack } from './stacks';
 
 export const ciConfigCommand: Command = {
   name: 'ci:config',
   summary: 'Print the settings the workflows need (region, state bucket, role ARNs) from cdktf.json',
-  usage: 'npm run --silent ci:config -- [--github-output | --json]',
-  help: `Reads the "ci" context of cdktf.json (the bootstrap's role ARNs) and the project
-configuration (region, state bucket, with AWS_REGION and STATE_BUCKET honoured), and
-prints them for the workflows. Fails, saying what to add, when they are missing.
+  usage: 'npm run --silent ci:config -- [--stack <stack>] [--github-output | --json]',
+  help: `Reads the "ci" context of cdktf.json (the bootstrap's role ARNs: the plan role and
+one deploy role per environment) and the project configuration (region, state bucket,
+with AWS_REGION and STATE_BUCKET honoured), and prints them for the workflows. Fails,
+saying what to add, when they are missing.
 
 Options:
+  --stack <stack>  also print deploy_role_arn: the deploy role of that stack's environment
   --github-output  print name=value lines to append to $GITHUB_OUTPUT
   --json           print them as JSON
   --no-color       no colour (NO_COLOR is honoured too)
   -h, --help       this help`,
-  options: { 'github-output': { type: 'boolean' }, json: { type: 'boolean' } },
+  options: { stack: { type: 'string' }, 'github-output': { type: 'boolean' }, json: { type: 'boolean' } },
   async run(values, _positionals, { env, out }) {
     const sources = gatherConfigSources(PROJECT_ROOT, env);
-    const ci = loadCiConfig(sources, loadConfig(sources));
-    if (values['json']) writeJson(out, ci);
-    else out.write(`${githubOutputLines(ci)}\n`);
+    const project = loadConfig(sources);
+    const ci = loadCiConfig(sources, project);
+    const stack = values['stack'] as string | undefined;
+    const environment = stack === undefined ? undefined : environmentForStack(project, stack, 'ci:config');
+    if (values['json']) writeJson(out, { ...ci, ...(environment ? { deployRoleArn: ci.deployRoleArns[environment.name] } : {}) });
+    else out.write(`${githubOutputLines(ci, environment)}\n`);
     return 0;
   },
 };

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { ApiError, parseListLimit, parseNewMessage } from './message-input';
+import { ApiError, nextPageLink, parseCursor, parseListLimit, parseNewMessage } from './message-input';
 import { createdAtOf, newMessageId } from './message-ids';
 import { MessagesStore, StoreUnavailableError } from './messages-store';
 
@@ -43,8 +43,11 @@ export function createApp({ store, version }: AppOptions): Hono {
     app.get(path, async (c) => {
       const limit = parseListLimit(c.req.query('limit'));
       if (!limit.ok) return sendError(c, limit.error);
+      const cursor = parseCursor(c.req.query('cursor'));
+      if (!cursor.ok) return sendError(c, cursor.error);
       try {
-        return c.json(await store.list(limit.value));
+        const page = await store.list(limit.value, cursor.value);
+        return c.json(page.messages, 200, page.nextAfter ? { Link: nextPageLink(path, limit.value, page.nextAfter) } : {});
       } catch (error) {
         return storeUnavailable(c, error);
       }

@@ -37,6 +37,20 @@ function kindOf(value: unknown): string {
 /** What String.prototype.trim removes, spelt out so the Python handler can use the same set. */
 const BLANK = /^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$/;
 
+/**
+ * Control characters (Unicode category Cc: U+0000-U+001F, U+007F-U+009F). A message's content may hold
+ * tab, line feed and carriage return; an author none. Each would otherwise escape to six bytes in JSON.
+ */
+const CONTENT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const AUTHOR_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function controlProblem(value: string, pattern: RegExp, allowed: string): string | undefined {
+  const found = pattern.exec(value);
+  if (!found) return undefined;
+  const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return `must not contain control characters${allowed}, found ${code} at character ${codePoints(value.slice(0, found.index)) + 1}`;
+}
+
 /** Length in Unicode code points, as Python's len() counts, so both handlers agree. */
 export function codePoints(text: string): number {
   let count = 0;
@@ -50,6 +64,8 @@ function checkField(body: Record<string, unknown>, field: keyof NewMessage, max:
   if (typeof value !== 'string') return `must be a string, got ${kindOf(value)}`;
   if (value.length === 0) return 'must not be empty';
   if (BLANK.test(value)) return 'must not be blank';
+  const control = field === 'content' ? controlProblem(value, CONTENT_CONTROL, ' other than tab, line feed and carriage return') : controlProblem(value, AUTHOR_CONTROL, '');
+  if (control) return control;
   const length = codePoints(value);
   if (length > max) return `must be at most ${max} characters, got ${length}`;
   return undefined;
@@ -93,14 +109,45 @@ export function parseNewMessage(bytes: Uint8Array): Parsed<NewMessage> {
   return { ok: true, value: { content: record['content'] as string, author: record['author'] as string } };
 }
 
-export const DEFAULT_LIST_LIMIT = 100;
-export const MAX_LIST_LIMIT = 1000;
+/**
+ * A page holds at most 100 messages: even 100 of the largest (1000 characters that each escape to six bytes
+ * when Lambda serialises the response) stay far below Lambda's 6 MB response limit. Later pages follow the
+ * `Link: <...>; rel="next"` header, so the body stays the seed's JSON array.
+ */
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 100;
 
 /** The optional `limit` query parameter of GET /api/messages/. */
 export function parseListLimit(raw: string | undefined): Parsed<number> {
   if (raw === undefined) return { ok: true, value: DEFAULT_LIST_LIMIT };
   if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_LIST_LIMIT) {
-    return fail(400, 'invalid_query', `limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${JSON.stringify(raw)}`);
+    return fail(
+      400,
+      'invalid_query',
+      `limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${JSON.stringify(raw)}; follow the Link header (rel="next") for more`,
+    );
   }
   return { ok: true, value: Number(raw) };
+}
+
+const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The cursor of the page after the one ending with message `lastId`: opaque to clients, base64url of the id. */
+export function cursorAfter(lastId: string): string {
+  return Buffer.from(lastId, 'utf8').toString('base64url');
+}
+
+/** The optional `cursor` query parameter: the id of the last message of the previous page. */
+export function parseCursor(raw: string | undefined): Parsed<string | undefined> {
+  if (raw === undefined) return { ok: true, value: undefined };
+  const id = /^[A-Za-z0-9_-]{1,64}$/.test(raw) ? Buffer.from(raw, 'base64url').toString('utf8') : '';
+  if (!MESSAGE_ID.test(id) || cursorAfter(id) !== raw) {
+    return fail(400, 'invalid_query', `cursor ${JSON.stringify(raw)} is not one this API gave out; start again without it`);
+  }
+  return { ok: true, value: id };
+}
+
+/** The Link header that points to the next page: the same path, the same limit, the cursor after this page. */
+export function nextPageLink(path: string, limit: number, lastId: string): string {
+  return `<${path}?limit=${limit}&cursor=${cursorAfter(lastId)}>; rel="next"`;
 }

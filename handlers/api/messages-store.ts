@@ -1,9 +1,16 @@
 import { DynamoDBClient, PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { MESSAGES_TABLE, StoredMessage } from './messages-table';
 
+export interface MessagesPage {
+  /** Newest first. */
+  readonly messages: StoredMessage[];
+  /** The id of the last message when older ones follow; absent on the last page. */
+  readonly nextAfter?: string;
+}
+
 export interface MessagesStore {
-  /** Newest first, at most `limit`. */
-  list(limit: number): Promise<StoredMessage[]>;
+  /** Newest first, at most `limit`, older than message `after` when given. */
+  list(limit: number, after?: string): Promise<MessagesPage>;
   /** Writes one message in a single conditional put: it is stored whole or not at all. */
   create(message: StoredMessage): Promise<void>;
 }
@@ -34,9 +41,13 @@ export class DynamoMessagesStore implements MessagesStore {
       });
   }
 
-  async list(limit: number): Promise<StoredMessage[]> {
+  async list(limit: number, after?: string): Promise<MessagesPage> {
     const messages: StoredMessage[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
+    // One more than a page tells whether another page follows, without an empty last page.
+    const wanted = limit + 1;
+    let startKey: Record<string, AttributeValue> | undefined = after
+      ? { [MESSAGES_TABLE.partitionKey]: { S: MESSAGES_TABLE.partition }, [MESSAGES_TABLE.sortKey]: { S: after } }
+      : undefined;
     try {
       do {
         const page = await this.client.send(
@@ -46,7 +57,7 @@ export class DynamoMessagesStore implements MessagesStore {
             ExpressionAttributeNames: { '#pk': MESSAGES_TABLE.partitionKey },
             ExpressionAttributeValues: { ':pk': { S: MESSAGES_TABLE.partition } },
             ScanIndexForward: false,
-            Limit: limit - messages.length,
+            Limit: wanted - messages.length,
             ExclusiveStartKey: startKey,
           }),
         );
@@ -59,11 +70,12 @@ export class DynamoMessagesStore implements MessagesStore {
           });
         }
         startKey = page.LastEvaluatedKey;
-      } while (startKey && messages.length < limit);
+      } while (startKey && messages.length < wanted);
     } catch (error) {
       throw new StoreUnavailableError(error);
     }
-    return messages;
+    const page = messages.slice(0, limit);
+    return messages.length > limit ? { messages: page, nextAfter: page[page.length - 1]!.id } : { messages: page };
   }
 
   async create(message: StoredMessage): Promise<void> {

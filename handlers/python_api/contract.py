@@ -4,6 +4,8 @@ Kept free of FastAPI and pydantic so that it runs anywhere, and word for word th
 contract of handlers/api/message-input.ts: both are tested against
 handlers/contract-cases.json.
 """
+import base64
+import binascii
 import json
 import re
 from typing import Any, Dict, Optional, Tuple, Union
@@ -11,8 +13,14 @@ from typing import Any, Dict, Optional, Tuple, Union
 MAX_BODY_BYTES = 64 * 1024
 MAX_CONTENT_CHARS = 1000
 MAX_AUTHOR_CHARS = 100
-DEFAULT_LIST_LIMIT = 100
-MAX_LIST_LIMIT = 1000
+# A page holds at most 100 messages, far below Lambda's 6 MB response limit; more follow the Link header.
+DEFAULT_LIST_LIMIT = 50
+MAX_LIST_LIMIT = 100
+
+# Control characters (Unicode Cc). Content may hold tab, line feed and carriage return; an author none.
+_CONTENT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_AUTHOR_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_MESSAGE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 # The characters JavaScript's String.prototype.trim removes, so "blank" means the same in both handlers.
 _BLANK = re.compile("^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$")
@@ -52,6 +60,10 @@ def _check_field(body: Dict[str, Any], field: str, limit: int) -> Optional[str]:
         return "must not be empty"
     if _BLANK.match(value):
         return "must not be blank"
+    control, allowed = (_CONTENT_CONTROL, " other than tab, line feed and carriage return") if field == "content" else (_AUTHOR_CONTROL, "")
+    found = control.search(value)
+    if found:
+        return f"must not contain control characters{allowed}, found U+{ord(found.group()):04X} at character {found.start() + 1}"
     if len(value) > limit:
         return f"must be at most {limit} characters, got {len(value)}"
     return None
@@ -93,8 +105,37 @@ def parse_list_limit(raw: Optional[str]) -> Union[int, Failure]:
     if raw is None:
         return DEFAULT_LIST_LIMIT
     if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= MAX_LIST_LIMIT:
-        return _fail(400, "invalid_query", f"limit must be an integer from 1 to {MAX_LIST_LIMIT}, got {json.dumps(raw)}")
+        return _fail(
+            400,
+            "invalid_query",
+            f'limit must be an integer from 1 to {MAX_LIST_LIMIT}, got {json.dumps(raw)}; follow the Link header (rel="next") for more',
+        )
     return int(raw)
+
+
+def cursor_after(last_id: str) -> str:
+    """The cursor of the page after the one ending with message `last_id`: base64url of the id, unpadded."""
+    return base64.urlsafe_b64encode(last_id.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def parse_cursor(raw: Optional[str]) -> Union[None, str, Failure]:
+    """The optional `cursor` query parameter: None, the id of the last message of the previous page, or (status, error body)."""
+    if raw is None:
+        return None
+    message_id = ""
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", raw):
+        try:
+            message_id = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            message_id = ""
+    if not _MESSAGE_ID.fullmatch(message_id) or cursor_after(message_id) != raw:
+        return _fail(400, "invalid_query", f"cursor {json.dumps(raw)} is not one this API gave out; start again without it")
+    return message_id
+
+
+def next_page_link(path: str, limit: int, last_id: str) -> str:
+    """The Link header that points to the next page: the same path, the same limit, the cursor after this page."""
+    return f'<{path}?limit={limit}&cursor={cursor_after(last_id)}>; rel="next"'
 
 
 def not_found(method: str, path: str) -> Failure:

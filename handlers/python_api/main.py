@@ -38,11 +38,16 @@ async def list_messages(request: Request) -> JSONResponse:
     limit = contract.parse_list_limit(request.query_params.get("limit"))
     if isinstance(limit, tuple):
         return send(limit)
+    cursor = contract.parse_cursor(request.query_params.get("cursor"))
+    if isinstance(cursor, tuple):
+        return send(cursor)
     try:
-        return JSONResponse(store.list(limit))
+        messages, next_after = store.list(limit, cursor)
     except StoreUnavailable:
         logger.exception("message store failed")
         return send(contract.STORAGE_UNAVAILABLE)
+    headers = {"Link": contract.next_page_link(request.url.path, limit, next_after)} if next_after else None
+    return JSONResponse(messages, headers=headers)
 
 
 async def create_message(request: Request) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 boto3 comes with Lambda's Python runtime; it honours AWS_ENDPOINT_URL_DYNAMODB.
 """
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 PARTITION_KEY = "pk"
 SORT_KEY = "sk"
@@ -23,18 +23,21 @@ class MessagesStore:
         self._client = client
         self._table = table_name
 
-    def list(self, limit: int) -> List[Dict[str, str]]:
+    def list(self, limit: int, after: Optional[str] = None) -> Tuple[List[Dict[str, str]], Optional[str]]:
+        """Newest first, at most `limit`, older than message `after`; and the id to continue after, when more follow."""
         messages: List[Dict[str, str]] = []
-        start_key: Optional[Dict[str, Any]] = None
+        # One more than a page tells whether another page follows, without an empty last page.
+        wanted = limit + 1
+        start_key: Optional[Dict[str, Any]] = {PARTITION_KEY: {"S": PARTITION}, SORT_KEY: {"S": after}} if after else None
         try:
-            while len(messages) < limit:
+            while len(messages) < wanted:
                 request: Dict[str, Any] = {
                     "TableName": self._table,
                     "KeyConditionExpression": "#pk = :pk",
                     "ExpressionAttributeNames": {"#pk": PARTITION_KEY},
                     "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
                     "ScanIndexForward": False,
-                    "Limit": limit - len(messages),
+                    "Limit": wanted - len(messages),
                 }
                 if start_key:
                     request["ExclusiveStartKey"] = start_key
@@ -46,7 +49,8 @@ class MessagesStore:
                     break
         except Exception as error:  # any client or network failure
             raise StoreUnavailable() from error
-        return messages
+        page = messages[:limit]
+        return page, (page[-1]["id"] if len(messages) > limit else None)
 
     def create(self, message: Dict[str, str]) -> None:
         item = {PARTITION_KEY: {"S": PARTITION}, SORT_KEY: {"S": message["id"]}}

@@ -53,6 +53,18 @@ class ContractCases(unittest.TestCase):
                 expected = case["expect"]
                 self.assertEqual(result, expected["ok"] if "ok" in expected else (expected["status"], expected["body"]))
 
+    def test_cursors(self) -> None:
+        for case in self.cases["cursors"]:
+            with self.subTest(case["name"]):
+                result = contract.parse_cursor(case["raw"])
+                expected = case["expect"]
+                self.assertEqual(result, expected["ok"] if "ok" in expected else (expected["status"], expected["body"]))
+
+    def test_links(self) -> None:
+        for case in self.cases["links"]:
+            with self.subTest(case["name"]):
+                self.assertEqual(contract.next_page_link(case["path"], case["limit"], case["lastId"]), case["expect"])
+
     def test_routes_and_fixed_answers(self) -> None:
         self.assertEqual(contract.not_found("GET", "/x"), (404, {"error": "not_found", "message": "no route for GET /x"}))
         self.assertEqual(
