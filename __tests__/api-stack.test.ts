@@ -154,13 +154,14 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
   });
 
   it('fronts the function with an HTTP API: payload 2.0 proxy, every route, $default stage with access logs', () => {
-    const [fnId] = only(json, 'aws_lambda_function');
+    const [aliasId] = only(json, 'aws_lambda_alias');
     const [integrationId] = only(json, 'aws_apigatewayv2_integration');
     expect(text).toHaveResourceWithProperties(Apigatewayv2Api, { protocol_type: 'HTTP', name: `multicloud-auto-deploy-${name}-api` });
+    // The alias live, never $LATEST: a new version takes traffic only when the alias moves to it.
     expect(text).toHaveResourceWithProperties(Apigatewayv2Integration, {
       integration_type: 'AWS_PROXY',
       payload_format_version: '2.0',
-      integration_uri: `\${aws_lambda_function.${fnId}.invoke_arn}`,
+      integration_uri: `\${aws_lambda_alias.${aliasId}.invoke_arn}`,
     });
     const routes = Object.values(json['resource'].aws_apigatewayv2_route as Json) as Json[];
     expect(routes.map((route) => route.route_key).sort()).toEqual([...API_ROUTES].sort());
@@ -171,15 +172,61 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
     expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
   });
 
-  it('allows only this API to invoke the function', () => {
+  it('allows only this API to invoke the function, and only through the alias live', () => {
     const [apiId] = only(json, 'aws_apigatewayv2_api');
     const [fnId] = only(json, 'aws_lambda_function');
+    const [aliasId] = only(json, 'aws_lambda_alias');
     const [, permission] = only(json, 'aws_lambda_permission');
-    expect(permission).toMatchObject({
+    expect(permission).toEqual({
+      statement_id: 'AllowInvokeFromThisHttpApi',
       action: 'lambda:InvokeFunction',
       principal: 'apigateway.amazonaws.com',
       function_name: `\${aws_lambda_function.${fnId}.function_name}`,
+      qualifier: `\${aws_lambda_alias.${aliasId}.name}`,
       source_arn: `\${aws_apigatewayv2_api.${apiId}.execution_arn}/*/*`,
+    });
+  });
+
+  it('publishes a version on every change and keeps the old ones, which an instant rollback moves back to', () => {
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['publish']).toBe(true);
+    // Nothing removes earlier versions: no skip_destroy=false override, no lifecycle that replaces the function.
+    expect(fn['lifecycle']).toBeUndefined();
+  });
+
+  it('points the alias live at the version the rollout names, the newest when it names none, with a canary as a weight', () => {
+    const [fnId] = only(json, 'aws_lambda_function');
+    const [, alias] = only(json, 'aws_lambda_alias');
+    expect(alias).toMatchObject({
+      name: 'live',
+      function_name: `\${aws_lambda_function.${fnId}.function_name}`,
+      function_version: `\${coalesce(var.live_version, aws_lambda_function.${fnId}.version)}`,
+      routing_config: {
+        additional_version_weights: '${var.canary_version == "" ? {} : zipmap([var.canary_version], [var.canary_percent / 100])}',
+      },
+    });
+  });
+
+  it('takes where live points and the canary as validated variables (set with -var by deploy and promote)', () => {
+    expect(json['variable']).toEqual({
+      live_version: {
+        type: 'string',
+        default: '',
+        description: expect.stringMatching(/^The function version the alias live points to/),
+        validation: [{ condition: '${var.live_version == "" || can(regex("^[0-9]+$", var.live_version))}', error_message: 'live_version is a published version number, or empty for the newest.' }],
+      },
+      canary_version: {
+        type: 'string',
+        default: '',
+        description: expect.any(String),
+        validation: [{ condition: '${var.canary_version == "" || can(regex("^[0-9]+$", var.canary_version))}', error_message: 'canary_version is a published version number, or empty.' }],
+      },
+      canary_percent: {
+        type: 'number',
+        default: 0,
+        description: expect.any(String),
+        validation: [{ condition: '${var.canary_percent >= 0 && var.canary_percent <= 50}', error_message: 'canary_percent is from 0 to 50.' }],
+      },
     });
   });
 
@@ -201,6 +248,14 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
     expect(json['output'].api_url.value).toBe(`\${aws_apigatewayv2_api.${apiId}.api_endpoint}`);
     expect(json['output'].function_name.value).toMatch(/^\$\{aws_lambda_function\..+\.function_name\}$/);
     expect(json['output'].layer_version_arns.value).toEqual({ dependencies: `\${aws_lambda_layer_version.${layerId}.arn}` });
+  });
+
+  it('outputs the newest version, the live one and the canary, which the rollout and history read back', () => {
+    const [fnId] = only(json, 'aws_lambda_function');
+    const [aliasId] = only(json, 'aws_lambda_alias');
+    expect(json['output'].newest_version.value).toBe(`\${aws_lambda_function.${fnId}.version}`);
+    expect(json['output'].live_version.value).toBe(`\${aws_lambda_alias.${aliasId}.function_version}`);
+    expect(json['output'].canary.value).toEqual({ version: '${var.canary_version}', percent: '${var.canary_percent}' });
   });
 
   it('passes cdktf validation on a full synth', () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS } from '../cli/main';
@@ -17,6 +18,15 @@ describe('the project CLI', () => {
   it('has an npm script for every command', () => {
     const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     for (const command of COMMANDS) expect(scripts[command.name]).toBe(`node runtimes/tooling-node.mjs --import tsx cli/main.ts ${command.name}`);
+  });
+
+  it('runs the tooling on Node 22 or later, with only cdktf\'s util.isArray deprecation (DEP0044) silenced', () => {
+    const script = "require('node:util').isArray([]); new Buffer(1); process.stdout.write(process.version)";
+    const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'runtimes', 'tooling-node.mjs'), '-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(Number(/^v(\d+)\./.exec(result.stdout)![1])).toBeGreaterThanOrEqual(22);
+    expect(result.stderr).not.toContain('DEP0044');
+    expect(result.stderr).toContain('[DEP0005]');
   });
 
   it('lists the commands and exits 2 for an unknown one', async () => {

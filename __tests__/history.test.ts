@@ -18,11 +18,11 @@ const CODE_KEY = 'functions/multicloud-auto-deploy/staging/api.zip';
 const COMMITS = ['1111111111111111111111111111111111111111', '2222222222222222222222222222222222222222', '3333333333333333333333333333333333333333'];
 
 /** A state file with logical names unlike the stacks' own: history finds resources by type. */
-function terraformState(serial: number, commit: string, layerArn: string, contentHash: string, codeHash: string, codeVersion: string): string {
+function terraformState(serial: number, commit: string, layerArn: string, contentHash: string, codeHash: string, codeVersion: string, versions: Record<string, unknown> = {}): string {
   return terraformStateFile({
     serial,
     lineage: '6a0c9a3e-4d2f-4b51-a4b8-000000000001',
-    outputs: { deployed_commit: commit, api_url: 'https://example.execute-api.ap-northeast-1.amazonaws.com' },
+    outputs: { deployed_commit: commit, api_url: 'https://example.execute-api.ap-northeast-1.amazonaws.com', ...versions },
     resources: [
       { mode: 'data', type: 'archive_file', name: 'whatever', provider: 'archive', attributes: { output_base64sha256: codeHash } },
       {
@@ -54,6 +54,13 @@ function terraformState(serial: number, commit: string, layerArn: string, conten
   });
 }
 
+/** The rollout's outputs per deploy: none before stacks had the alias; then live on the newest; then a canary of 3 beside live 2. */
+const VERSION_OUTPUTS: Array<Record<string, unknown>> = [
+  {},
+  { newest_version: '2', live_version: '2', canary: { version: '', percent: 0 } },
+  { newest_version: '3', live_version: '2', canary: { version: '3', percent: 10 } },
+];
+
 let moto: MotoServer;
 let s3: S3Client;
 let lambda: LambdaClient;
@@ -75,7 +82,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     const code = await s3.send(new PutObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: CODE_KEY, Body: `code ${i}` }));
     codeVersions.push(code.VersionId!);
-    const state = terraformState(2 * i + 1, COMMITS[i]!, layerArns[i + 1]!, `${i}`.repeat(16), `Y29kZSBoYXNo${i}=`, code.VersionId!);
+    const state = terraformState(2 * i + 1, COMMITS[i]!, layerArns[i + 1]!, `${i}`.repeat(16), `Y29kZSBoYXNo${i}=`, code.VersionId!, VERSION_OUTPUTS[i]);
     await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: state }));
     await new Promise((resolve) => setTimeout(resolve, 1100));
   }
@@ -105,9 +112,13 @@ describe('npm run history', () => {
       s3: { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[2] },
     });
     expect(report.deployments.every((deployment) => typeof deployment['time'] === 'string' && deployment['stateVersionId'])).toBe(true);
+    expect(report.deployments.map((deployment) => deployment['versions'])).toEqual([{ newest: '3', live: '2', canary: { version: '3', percent: 10 } }, { newest: '2', live: '2' }, undefined]);
     const text = await runCli(['history', STACK], { env });
     expect(text.stdout).toContain(`serial 5 `);
     expect(text.stdout).toContain(`layers ${LAYER}:4`);
+    expect(text.stdout).toContain('function versions: newest 3, live 2, canary 3 at 10%\n');
+    expect(text.stdout).toContain('function versions: newest 2, live 2\n');
+    expect(text.stdout).toContain('function versions: newest -, live -\n');
   });
 
   it('says that history needs bucket versioning, and how to turn it on', async () => {

@@ -163,6 +163,12 @@ describe('the Python function through the command line', () => {
       const response = await request(`${server.url}/`);
       expect(response.status).toBe(500);
       expect(response.json).toMatchObject({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'main': No module named 'mangum'" });
+      // The rollout's probe, straight to the function through Lambda's Invoke API, says the same and fails.
+      const probe = await runCli(['probe', 'api-dev', '--function', String(server.info['functionName']), '--version', '4'], {
+        env: { ...env, AWS_ENDPOINT_URL_LAMBDA: server.url, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+      });
+      expect(probe.code).toBe(1);
+      expect(probe.stderr).toContain("✗ GET / on multicloud-auto-deploy-dev-api:4: the function failed: Runtime.ImportModuleError: Unable to import module 'main': No module named 'mangum'");
     } finally {
       await server.stop();
     }

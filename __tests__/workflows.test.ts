@@ -114,34 +114,32 @@ describe('deploy workflows', () => {
     expect(stack['permissions']).toEqual({ contents: 'read', 'id-token': 'write' });
   });
 
-  it('plans in a job outside any environment, with the read-only plan role and no state lock, and uploads the saved plan with what it references', () => {
+  it('plans the rollout\'s first phase in a job outside any environment, with the read-only plan role, and uploads the saved plan with what it references', () => {
     expect(planJob.environment).toBeUndefined();
-    inOrder(runs(planJob), ['npm ci --ignore-scripts', 'npm run synth', 'configure-aws-credentials', 'init -input=false', 'plan -input=false -lock=false -out=plan.tfplan', 'plan:summary', 'actions/upload-artifact']);
+    inOrder(runs(planJob), ['npm ci --ignore-scripts', 'npm run synth', 'configure-aws-credentials', 'deploy -- "$STACK" --skip-build --plan-only', 'plan:summary', 'actions/upload-artifact']);
     expect(planJob.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.plan_role_arn }}');
     const upload = planJob.steps.find((step: Json) => step.uses?.startsWith('actions/upload-artifact')).with as Json;
-    expect(upload.path).toBe('cdktf.out/stacks/${{ inputs.stack }}\n!cdktf.out/stacks/${{ inputs.stack }}/.terraform\n');
+    // The later phases plan again, and their archive_file data sources read the built trees.
+    expect(upload.path).toBe('cdktf.out/stacks/${{ inputs.stack }}\n!cdktf.out/stacks/${{ inputs.stack }}/.terraform\n.build/manifest.json\n.build/layers\n.build/functions\n');
     // The provider lock file is a dot file: without this it would stay behind.
     expect(upload['include-hidden-files']).toBe(true);
     expect(upload.name).toBe('${{ env.PLAN_ARTIFACT }}');
   });
 
-  it('applies behind the GitHub environment with that environment\'s deploy role, the approved plan unchanged, then verifies', () => {
+  it('rolls out behind the GitHub environment with that environment\'s deploy role: the approved plan unchanged, the probe, live, then verify', () => {
     expect(applyJob.needs).toBe('plan');
     expect(applyJob.environment).toBe('${{ inputs.environment }}');
     expect(applyJob.env.PLAN_ARTIFACT).toBe(planJob.env.PLAN_ARTIFACT);
     const text = runs(applyJob);
-    inOrder(text, ['npm ci --ignore-scripts', 'actions/download-artifact', 'configure-aws-credentials', 'init -input=false -lockfile=readonly', 'apply -input=false -lock-timeout=10m plan.tfplan', 'npm run --silent verify -- "$STACK"']);
+    inOrder(text, ['npm ci --ignore-scripts', 'actions/download-artifact', 'configure-aws-credentials', 'npm run deploy -- "$STACK" --apply-saved', 'npm run --silent verify -- "$STACK"']);
+    const rollout = applyJob.steps.find((step: Json) => /--apply-saved/.test(step.run ?? '')) as Json;
+    // The canary inputs reach the script through the environment, never inlined.
+    expect(rollout.env).toEqual({ CANARY: '${{ inputs.canary-percent }}', WATCH: '${{ inputs.watch }}' });
+    expect(rollout.run).toBe('npm run deploy -- "$STACK" --apply-saved ${CANARY:+--canary "$CANARY" --watch "$WATCH"}');
     expect(text).not.toContain('npm run synth');
     expect(text).not.toMatch(/terraform[^\n]* plan /);
     expect(applyJob.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
     expect(JSON.stringify(applyJob.steps)).toContain('ci:config -- --stack \\"$STACK\\"');
-  });
-
-  it('says what to do when the approved plan went stale', () => {
-    const stale = applyJob.steps.find((step: Json) => step.if === 'failure()') as Json;
-    expect(stale.run).toContain('grep -q "Saved plan is stale" apply.log');
-    expect(stale.run).toContain('Re-run this workflow: it plans again against the');
-    expect(runs(applyJob)).toContain('set -o pipefail');
   });
 
   it('never runs two applies on one stack and never cancels one', () => {

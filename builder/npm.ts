@@ -21,15 +21,28 @@ function npmVersionBeside(cliScript: string): string | undefined {
   }
 }
 
+/** `npm` on PATH, followed to the npm-cli.js it links to (a Node from runtimes/ has no npm beside it). */
+function npmOnPath(env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env['PATH'] ?? '').split(path.delimiter).filter(Boolean)) {
+    try {
+      return fs.realpathSync(path.join(dir, 'npm'));
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
+}
+
 /**
  * Finds npm without running it: the npm that started this script (npm_execpath),
- * else the one installed beside this Node. Its version comes from its package.json,
- * so a cache hit never spawns npm.
+ * else the one installed beside this Node, else the one on PATH. Its version comes
+ * from its package.json, so a cache hit never spawns npm.
  */
 export function locateNpm(env: NodeJS.ProcessEnv = process.env): NpmCommand {
   const candidates = [
     env['npm_execpath'],
     path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+    npmOnPath(env),
   ];
   for (const candidate of candidates) {
     if (candidate && path.basename(candidate) === 'npm-cli.js' && fs.existsSync(candidate)) {
@@ -39,7 +52,7 @@ export function locateNpm(env: NodeJS.ProcessEnv = process.env): NpmCommand {
   }
   throw new UserError(
     'NPM_NOT_FOUND',
-    'Cannot find npm (looked at npm_execpath and beside the running Node). Install Node.js with npm, ' +
+    'Cannot find npm (looked at npm_execpath, beside the running Node and on PATH). Install Node.js with npm, ' +
       'or run the build through `npm run build`.',
   );
 }

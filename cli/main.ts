@@ -16,9 +16,11 @@ import { layersInspectCommand } from './commands/layers-inspect';
 import { benchCommand } from './commands/bench';
 import { doctorCommand } from './commands/doctor';
 import { layersLockCommand } from './commands/layers-lock';
+import { probeCommand } from './commands/probe';
+import { promoteCommand } from './commands/promote';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, doctorCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, historyCommand, rollbackCommand, layersPruneCommand, layersLockCommand, verifyCommand, layersInspectCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, doctorCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, probeCommand, promoteCommand, historyCommand, rollbackCommand, layersPruneCommand, layersLockCommand, verifyCommand, layersInspectCommand, benchCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

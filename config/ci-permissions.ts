@@ -62,6 +62,8 @@ export const UNSCOPED_ACTIONS = [
   'logs:ListLogDeliveries',
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
+  // A canary's errors and throttles: GetMetricData has no resource-level permissions.
+  'cloudwatch:GetMetricData',
 ] as const;
 
 /** The IAM path of everything CI owns (its roles, the function boundary): nothing a stack creates lives there. */
@@ -129,7 +131,17 @@ function shared(scope: CiScope) {
 }
 
 const READ = {
-  lambda: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetFunctionCodeSigningConfig', 'lambda:GetPolicy', 'lambda:ListVersionsByFunction', 'lambda:ListTags', 'lambda:GetFunctionConcurrency'],
+  lambda: [
+    'lambda:GetFunction',
+    'lambda:GetFunctionConfiguration',
+    'lambda:GetFunctionCodeSigningConfig',
+    'lambda:GetPolicy',
+    'lambda:ListVersionsByFunction',
+    'lambda:ListTags',
+    'lambda:GetFunctionConcurrency',
+    'lambda:GetAlias',
+    'lambda:ListAliases',
+  ],
   layers: ['lambda:GetLayerVersion', 'lambda:ListLayerVersions'],
   iam: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
   logs: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
@@ -192,6 +204,11 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
         'lambda:PutFunctionConcurrency',
         'lambda:DeleteFunctionConcurrency',
         'lambda:PublishVersion',
+        'lambda:CreateAlias',
+        'lambda:UpdateAlias',
+        'lambda:DeleteAlias',
+        // The rollout's probe invokes a new version directly, before any traffic reaches it.
+        'lambda:InvokeFunction',
         'lambda:AddPermission',
         'lambda:RemovePermission',
         'lambda:TagResource',
@@ -224,7 +241,7 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
       actions: [...READ.logs, 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
       resources: [...a.logGroups, ...a.logGroups.map((g) => `${g}:*`)],
     },
-    { sid: 'ApiAccessLogDelivery', actions: [...UNSCOPED_ACTIONS], resources: ['*'] },
+    { sid: 'UnscopableActions', actions: [...UNSCOPED_ACTIONS], resources: ['*'] },
     { sid: 'ReadOwnFunctionLogs', actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'], resources: [a.logGroups[0]!, `${a.logGroups[0]!}:*`] },
     {
       sid: 'ManageOwnTables',

@@ -4,7 +4,9 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { Fn } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { BundleArtifact } from '../builder/manifest';
 import { EnvironmentConfig, functionEnvironment, functionNameOf } from '../config/environments';
@@ -12,6 +14,7 @@ import { DependencyLayer } from './dependency-layer';
 import { ManagedLayer } from '../config/managed-layers';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { RollbackPin } from '../history/pins';
+import { LIVE_ALIAS } from '../config/rollout-names';
 
 export interface ApiFunctionProps {
   readonly env: EnvironmentConfig;
@@ -35,6 +38,20 @@ export interface ApiFunctionProps {
    * without which a deploy role may not create the role.
    */
   readonly permissionsBoundary: string;
+  /**
+   * Where the alias `live` points, and any canary beside it: Terraform expressions (the stack's variables),
+   * so every move of the alias is an apply that state records.
+   * @default - the newest version goes live at once, no canary
+   */
+  readonly live?: LiveAliasSettings;
+}
+
+/** Terraform expressions for the alias `live`. */
+export interface LiveAliasSettings {
+  /** The version `live` points to; empty for the newest this apply publishes. */
+  readonly version: string;
+  /** The alias's additional version weights: a map of a canary version to its share (0 to 1), or an empty map. */
+  readonly canaryWeights: string;
 }
 
 /**
@@ -44,6 +61,8 @@ export interface ApiFunctionProps {
  */
 export class ApiFunction extends Construct {
   public readonly function: LambdaFunction;
+  /** `live`: what the API invokes; it moves only when a new version has answered. */
+  public readonly alias: LambdaAlias;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly role: IamRole;
   /** The bundle in the artifact bucket, when there is one. */
@@ -136,7 +155,19 @@ export class ApiFunction extends Construct {
       layers,
       environment: { variables: functionEnvironment(env, props.table.name) },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // Every change of code, layers or settings publishes a version; old ones stay, for an instant rollback.
+      publish: true,
       dependsOn: [this.logGroup, policy],
+    });
+
+    const live = props.live;
+    this.alias = new LambdaAlias(this, 'live', {
+      name: LIVE_ALIAS,
+      description: 'What the API invokes: a version that answered the probe',
+      functionName: this.function.functionName,
+      functionVersion: live ? Fn.coalesce([live.version, this.function.version]) : this.function.version,
+      // A canary is a weighted second version on the alias.
+      ...(live ? { routingConfig: { additionalVersionWeights: live.canaryWeights as unknown as Record<string, number> } } : {}),
     });
   }
 }

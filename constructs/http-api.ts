@@ -4,6 +4,7 @@ import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { EnvironmentConfig, functionNameOf } from '../config/environments';
@@ -13,6 +14,11 @@ export interface HttpApiProps {
   readonly env: EnvironmentConfig;
   /** Every route goes to this function through a payload 2.0 proxy integration. */
   readonly handler: LambdaFunction;
+  /**
+   * The alias the routes invoke, so a new version takes traffic only when the alias moves to it.
+   * @default - the function's unqualified ARN ($LATEST)
+   */
+  readonly alias?: LambdaAlias;
 }
 
 /** One JSON line per request in the access log. */
@@ -51,7 +57,7 @@ export class HttpApi extends Construct {
     const integration = new Apigatewayv2Integration(this, 'integration', {
       apiId: this.api.id,
       integrationType: 'AWS_PROXY',
-      integrationUri: props.handler.invokeArn,
+      integrationUri: props.alias ? props.alias.invokeArn : props.handler.invokeArn,
       integrationMethod: 'POST',
       payloadFormatVersion: '2.0',
       timeoutMilliseconds: 30000,
@@ -82,6 +88,7 @@ export class HttpApi extends Construct {
       statementId: 'AllowInvokeFromThisHttpApi',
       action: 'lambda:InvokeFunction',
       functionName: props.handler.functionName,
+      ...(props.alias ? { qualifier: props.alias.name } : {}),
       principal: 'apigateway.amazonaws.com',
       sourceArn: `${this.api.executionArn}/*/*`,
     });

@@ -35,6 +35,8 @@ export interface DeploymentState {
   readonly terraformVersion: string;
   /** The commit the deploy recorded (output deployed_commit), when it did. */
   readonly commit?: string;
+  /** The function's newest published version and the one the alias live pointed to (outputs newest_version, live_version). */
+  readonly versions?: { readonly newest?: string; readonly live?: string; readonly canary?: { readonly version: string; readonly percent: number } };
   readonly layers: readonly DeployedLayer[];
   readonly function?: DeployedFunction;
 }
@@ -95,12 +97,17 @@ export function readDeploymentState(text_: string): DeploymentState {
     };
   }
   const outputValues = Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output?.value]));
+  const newest = text(outputs['newest_version']?.value);
+  const live = text(outputs['live_version']?.value);
+  const canaryOutput = outputs['canary']?.value as { version?: unknown; percent?: unknown } | undefined;
+  const canary = text(canaryOutput?.version) ? { version: String(canaryOutput!.version), percent: Number(canaryOutput!.percent ?? 0) } : undefined;
   return {
     serial: state['serial'] as number,
     outputs: outputValues,
     lineage: String(state['lineage'] ?? ''),
     terraformVersion: String(state['terraform_version'] ?? ''),
     ...(commit ? { commit } : {}),
+    ...(newest || live ? { versions: { ...(newest ? { newest } : {}), ...(live ? { live } : {}), ...(canary ? { canary } : {}) } } : {}),
     layers,
     ...(deployedFunction ? { function: deployedFunction } : {}),
   };

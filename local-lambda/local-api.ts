@@ -29,6 +29,7 @@ import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamo
 import { LocalFunction } from './local-function';
 import { lambdaNodeBinary } from './node-binary';
 import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from './payload-v2';
+import { INVOKE_PREFIX, invokeResponse, lambdaError, parseInvokeRequest, refuseInvoke } from './invoke-api';
 import { SandboxPlan, createSandbox } from './sandbox';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 
@@ -83,6 +84,8 @@ export interface LocalApi {
   readonly runtimePackages: string;
   readonly layers: readonly LayerArtifact[];
   readonly bundle: BundleArtifact;
+  /** The function's name, which Lambda's Invoke API on the same port answers for. */
+  readonly functionName: string;
   /** PID of the function process, when one is running. */
   functionPid(): number | undefined;
   stop(): Promise<void>;
@@ -101,6 +104,24 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | un
     req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Lambda's Invoke API for the local function: the request's JSON as the event, Lambda's answer back. */
+async function answerInvoke(req: http.IncomingMessage, body: Buffer | undefined, fn: LocalFunction, local: { functionName: string; functionArn: string }): Promise<OutgoingResponse> {
+  const request = parseInvokeRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
+  if (!request) return lambdaError(404, 'UnknownOperationException', `No Lambda operation ${req.method} ${req.url} here; this endpoint serves Invoke`);
+  const refused = refuseInvoke(request, local);
+  if (refused) return refused;
+  if (!body || body.length > LAMBDA_REQUEST_LIMIT) {
+    return lambdaError(413, 'RequestTooLargeException', `Request must be smaller than ${LAMBDA_REQUEST_LIMIT} bytes for the InvokeFunction operation`);
+  }
+  let event: unknown;
+  try {
+    event = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    return lambdaError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
+  }
+  return invokeResponse(await fn.invoke(event), request.qualifier);
 }
 
 function send(res: http.ServerResponse, response: OutgoingResponse): void {
@@ -251,6 +272,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     await ensureMessagesTable(dynamodbEndpoint, tableName);
 
     const functionName = functionNameOf(env);
+    const functionArn = `arn:aws:lambda:${env.region}:123456789012:function:${functionName}`;
     const displayPath = (text: string): string => text.split(sandbox.root).join('');
     const fn = new LocalFunction({
       command: prepared.command,
@@ -258,7 +280,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       taskRoot: sandbox.taskRoot,
       timeoutSeconds: env.timeoutSeconds,
       maxInFlight: env.reservedConcurrency,
-      functionArn: `arn:aws:lambda:${env.region}:123456789012:function:${functionName}`,
+      functionArn,
       log: (line) => log(`  [${functionName}] ${line}`),
       displayPath,
       environment: {
@@ -293,6 +315,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         const body = await readBody(req, MAX_REQUEST_BYTES);
         let response: OutgoingResponse;
         let note = '';
+        if ((req.url ?? '').startsWith(INVOKE_PREFIX)) {
+          response = await answerInvoke(req, body, fn, { functionName, functionArn });
+          send(res, response);
+          log(`Lambda Invoke ${decodeURIComponent(req.url ?? '')} -> ${response.statusCode}${response.headers['x-amz-function-error'] ? ' (function error)' : ''}`);
+          return;
+        }
         const event = body
           ? toHttpApiEvent({
               method: req.method ?? 'GET',
@@ -347,6 +375,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       runtimePackages: prepared.runtimePackages,
       layers: artifacts.layers,
       bundle: artifacts.bundle,
+      functionName,
       functionPid: () => fn.pid,
       stop: cleanup,
     };

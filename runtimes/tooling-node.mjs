@@ -22,7 +22,10 @@ if (!node) {
   process.exit(1);
 }
 
-const child = spawn(node, process.argv.slice(2), { stdio: 'inherit' });
+// cdktf 0.21.0 (archived upstream, so this will not be fixed there) calls util.isArray when it synthesises an
+// output (lib/terraform-output.js), and Node 22+ warns about it (DEP0044) on every synth. Only that warning is
+// silenced; `node --trace-deprecation` without this launcher shows it.
+const child = spawn(node, ['--disable-warning=DEP0044', ...process.argv.slice(2)], { stdio: 'inherit' });
 // Ctrl-C reaches the child from the terminal itself; a SIGTERM sent to this process only is passed on.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => child.kill('SIGTERM'));

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
-import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { S3Backend, TerraformOutput, TerraformStack, TerraformVariable, TerraformVariableConfig } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { CI_ROLE_NAMES, ciPath } from '../config/ci-permissions';
+import { ROLLOUT_OUTPUTS, ROLLOUT_VARIABLES } from '../config/rollout-names';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { BundleArtifact, LayerArtifact } from '../builder/manifest';
 import { EnvironmentConfig } from '../config/environments';
@@ -44,6 +45,13 @@ export interface ApiStackProps {
    * @default - none
    */
   readonly pin?: RollbackPin;
+}
+
+/** A Terraform variable named `name` (construct ids are shared with the outputs, so the name is set apart). */
+function rolloutVariable(scope: Construct, name: string, config: TerraformVariableConfig): TerraformVariable {
+  const variable = new TerraformVariable(scope, `variable-${name}`, config);
+  variable.overrideLogicalId(name);
+  return variable;
 }
 
 /**
@@ -87,6 +95,27 @@ export class ApiStack extends TerraformStack {
     const partition = new DataAwsPartition(this, 'partition');
     const boundary = `arn:${partition.partition}:iam::${caller.accountId}:policy${ciPath(env.project)}${CI_ROLE_NAMES.boundary(env.project)}`;
 
+    // Where the alias `live` points: set by each phase of `npm run deploy` and by `npm run promote` (-var), so
+    // every move of it goes through a Terraform apply that state records. Left empty, the newest version goes live.
+    const liveVersion = rolloutVariable(this, ROLLOUT_VARIABLES.liveVersion, {
+      type: 'string',
+      default: '',
+      description: 'The function version the alias live points to; empty for the newest one this apply publishes',
+      validation: [{ condition: '${var.live_version == "" || can(regex("^[0-9]+$", var.live_version))}', errorMessage: 'live_version is a published version number, or empty for the newest.' }],
+    });
+    const canaryVersion = rolloutVariable(this, ROLLOUT_VARIABLES.canaryVersion, {
+      type: 'string',
+      default: '',
+      description: 'A version that takes canary_percent of live\'s traffic during a canary; empty for none',
+      validation: [{ condition: '${var.canary_version == "" || can(regex("^[0-9]+$", var.canary_version))}', errorMessage: 'canary_version is a published version number, or empty.' }],
+    });
+    const canaryPercent = rolloutVariable(this, ROLLOUT_VARIABLES.canaryPercent, {
+      type: 'number',
+      default: 0,
+      description: 'The share of live\'s traffic, in percent, the canary version takes',
+      validation: [{ condition: '${var.canary_percent >= 0 && var.canary_percent <= 50}', errorMessage: 'canary_percent is from 0 to 50.' }],
+    });
+
     this.messagesTable = new MessagesTable(this, 'messages', { env });
     this.layers = props.layers.map(
       (artifact) =>
@@ -100,12 +129,23 @@ export class ApiStack extends TerraformStack {
       table: this.messagesTable.table,
       buildDirFromStack: props.buildDirFromStack,
       permissionsBoundary: boundary,
+      live: {
+        version: liveVersion.stringValue,
+        // Written out: cdktf's Op renders the literals "" and 0 as undefined.
+        canaryWeights: `\${var.${ROLLOUT_VARIABLES.canaryVersion} == "" ? {} : zipmap([var.${ROLLOUT_VARIABLES.canaryVersion}], [var.${ROLLOUT_VARIABLES.canaryPercent} / 100])}`,
+      },
       ...(props.pin ? { pin: props.pin } : {}),
     });
-    this.httpApi = new HttpApi(this, 'http', { env, handler: this.apiFunction.function });
+    this.httpApi = new HttpApi(this, 'http', { env, handler: this.apiFunction.function, alias: this.apiFunction.alias });
 
     new TerraformOutput(this, 'api_url', { value: this.httpApi.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new TerraformOutput(this, 'function_name', { value: this.apiFunction.function.functionName });
+    new TerraformOutput(this, ROLLOUT_OUTPUTS.newestVersion, { value: this.apiFunction.function.version, description: 'The newest published version of the function' });
+    new TerraformOutput(this, ROLLOUT_OUTPUTS.liveVersion, { value: this.apiFunction.alias.functionVersion, description: 'The version the alias live (what the API invokes) points to' });
+    new TerraformOutput(this, ROLLOUT_OUTPUTS.canary, {
+      value: { version: canaryVersion.stringValue, percent: canaryPercent.numberValue },
+      description: 'A canary version on the alias live and its share of traffic; empty when there is none',
+    });
     new TerraformOutput(this, 'table_name', { value: this.messagesTable.table.name });
     new TerraformOutput(this, 'layer_version_arns', {
       value: Object.fromEntries(this.layers.map((layer, i) => [props.layers[i]!.name, layer.layerVersion.arn])),

@@ -44,13 +44,13 @@ export async function layerContent(location: string | undefined): Promise<{ entr
   }
 }
 
-/** The function's latest log lines, newest stream, oldest line first. */
-export async function latestLogLines(region: string, functionName: string, limit = 40): Promise<string[]> {
+/** The function's latest log lines (of one version, when given: its streams are named `.../[<version>]...`), newest stream, oldest line first. */
+export async function latestLogLines(region: string, functionName: string, limit = 40, version?: string): Promise<string[]> {
   const logs = new CloudWatchLogsClient({ region });
   const logGroupName = `/aws/lambda/${functionName}`;
   try {
-    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: 1 }));
-    const stream = streams.logStreams?.[0]?.logStreamName;
+    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: version ? 50 : 1 }));
+    const stream = (streams.logStreams ?? []).find((candidate) => !version || (candidate.logStreamName ?? '').includes(`[${version}]`))?.logStreamName;
     if (!stream) return [];
     const events = await logs.send(new GetLogEventsCommand({ logGroupName, logStreamName: stream, limit, startFromHead: false }));
     return (events.events ?? []).map((event) => `${new Date(event.timestamp ?? 0).toISOString()} ${(event.message ?? '').trimEnd()}`);

@@ -1,48 +1,193 @@
-import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as readline from 'node:readline/promises';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { runBuild } from '../../builder/build';
 import { loadProjectConfig } from '../../config/config-sources';
+import { EnvironmentConfig, functionNameOf } from '../../config/environments';
 import { readPin, removePin } from '../../history/pins';
-import { UserError } from '../../project/errors';
+import { UserError, usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
-import { Command } from '../command';
+import { parseDuration } from '../../rollout/canary';
+import { currentLiveVersion } from '../../rollout/lambda';
+import { CanaryOptions, liveOn, terraformVars } from '../../rollout/plan';
+import { ROLLOUT_RECORD, RolloutReport, readRolloutRecord, runRollout, writeRolloutRecord } from '../../rollout/run';
+import { Terraform, terraformIn } from '../../rollout/terraform';
+import { latestLogLines } from '../../verification/gather';
+import { Command, writeJson } from '../command';
+import { Output } from '../output';
+import { SYNTH_OUTDIR, synthesiseStacks } from './synth';
 import { environmentForStack } from './stacks';
+
+export const PUBLISH_PLAN = 'plan.tfplan';
+
+/** --canary and --watch, read and checked together. */
+export function canaryOption(values: Record<string, unknown>, command: string): CanaryOptions | undefined {
+  const percent = values['canary'] as string | undefined;
+  const watch = values['watch'] as string | undefined;
+  if (percent === undefined && watch === undefined) return undefined;
+  if (percent === undefined || watch === undefined) throw usage('--canary <percent> and --watch <duration> go together.', command);
+  if (!/^\d+$/.test(percent) || Number(percent) < 1 || Number(percent) > 50) throw usage(`--canary takes a percentage from 1 to 50, got "${percent}".`, command);
+  const seconds = parseDuration(watch);
+  if (seconds === undefined || seconds < 60 || seconds > 6 * 3600) throw usage(`--watch takes a duration from 1m to 6h such as 10m or 90s, got "${watch}".`, command);
+  return { percent: Number(percent), watchSeconds: seconds };
+}
+
+async function terraformOk(terraform: Terraform, args: string[], what: string): Promise<void> {
+  const result = await terraform.run(args);
+  if (result.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform ${what} failed (exit ${result.code}); its output is above.`);
+}
+
+function printReport(report: RolloutReport, err: Output): void {
+  for (const phase of report.phases) err.line(`${phase.ok ? err.green('✓') : err.red('✗')} ${phase.phase}: ${phase.detail}`);
+  if (!report.ok) {
+    for (const result of (report.probe ?? []).filter((candidate) => !candidate.ok)) err.line(`  the probe's answer to ${result.route}: ${result.answer || '(none)'}`);
+    if (report.logs?.length) {
+      err.line(`  latest log events of version ${report.newVersion}:`);
+      for (const line of report.logs) err.line(`    ${line}`);
+    }
+  }
+  err.line(report.ok ? err.green(report.summary) : err.red(report.summary));
+}
+
+/** Appends Markdown to the job summary when running in GitHub Actions. */
+function jobSummary(env: NodeJS.ProcessEnv, text: string): void {
+  if (env['GITHUB_STEP_SUMMARY']) fs.appendFileSync(env['GITHUB_STEP_SUMMARY'], `${text}\n`);
+}
+
+function clients(environment: EnvironmentConfig): { lambda: LambdaClient; cloudwatch: CloudWatchClient } {
+  return { lambda: new LambdaClient({ region: environment.region }), cloudwatch: new CloudWatchClient({ region: environment.region }) };
+}
+
+async function confirm(autoApprove: boolean): Promise<boolean> {
+  if (autoApprove) return true;
+  if (!process.stdin.isTTY) throw new UserError('DEPLOY_NEEDS_APPROVAL', 'The plan above needs an approval, and this is not a terminal: run with --auto-approve to apply it.');
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question('Apply this plan (publish the new version; live stays where it is)? [y/N] ')).trim());
+  } finally {
+    rl.close();
+  }
+}
 
 export const deployCommand: Command = {
   name: 'deploy',
-  summary: 'Build, then cdktf deploy one stack (a rollback pin is applied, then removed)',
-  usage: 'npm run deploy -- <stack> [--auto-approve]',
-  help: `Builds what the environments deploy, then runs \`cdktf deploy <stack>\`, which
-synthesises, shows the plan and asks before applying (unless --auto-approve). If
-the stack is pinned by \`npm run rollback\`, the plan is the rollback; once the
-apply succeeds the pin is removed, so the next deploy deploys the current build.
-Needs AWS credentials and the state bucket (see README, Deploying a stack).
+  summary: 'Build, publish a new version, probe it, then move live to it (or a canary); live stays on the old version on any failure',
+  usage: 'npm run deploy -- <stack> [--canary <percent> --watch <duration>] [--auto-approve] [--skip-build] [--plan-only | --apply-saved] [--json]',
+  help: `Rolls a build out in phases, each a Terraform apply that state records:
+  1. publish: apply with the alias live held on the current version (the function publishes
+     a new version; the API still invokes the old one); asks first unless --auto-approve;
+  2. probe: invoke the new version directly (by qualified ARN, not through the API) with
+     payload 2.0 events for GET / and GET /api/messages/: 200 and a well-formed body, or fail;
+  3. go live: apply with live on the new version; or, with --canary P --watch D, give the new
+     version P% of live's traffic, read its Errors and Throttles from CloudWatch (by
+     ExecutedVersion) for D, then promote, or revert at the first error.
+On any failure live stays on (or returns to) the previous version, the exit code is 1, and
+the probe's answer and the new version's latest log events are printed. A stack's first
+deploy has no previous version: it goes live directly and says so. A rollback pin (npm run
+rollback) is deployed the same way and removed once live.
+
+In CI the publishing plan is the reviewed one: the plan job runs --plan-only (plans with
+live held and -lock=false, writes ${PUBLISH_PLAN} and ${ROLLOUT_RECORD} in the stack folder);
+the apply job runs --apply-saved (applies that plan unchanged, then the other phases).
+
+Needs AWS credentials, Terraform 1.11 (TERRAFORM names another binary) and the state bucket.
 
 Options:
-  --auto-approve  apply without asking
-  --no-color      no colour (NO_COLOR is honoured too)
-  -h, --help      this help`,
-  options: { 'auto-approve': { type: 'boolean' } },
+  --canary <percent>  give the new version this share (1-50) of live's traffic first
+  --watch <duration>  how long to watch the canary, e.g. 10m (1m to 6h)
+  --auto-approve      apply the publishing plan without asking
+  --skip-build        use cdktf.out as it is: no build, no synth
+  --plan-only         plan the publishing phase and stop (CI's plan job)
+  --apply-saved       apply the saved publishing plan, then roll out (CI's apply job)
+  --json              print the rollout report as JSON on stdout
+  --no-color          no colour (NO_COLOR is honoured too)
+  -h, --help          this help`,
+  options: {
+    canary: { type: 'string' },
+    watch: { type: 'string' },
+    'auto-approve': { type: 'boolean' },
+    'skip-build': { type: 'boolean' },
+    'plan-only': { type: 'boolean' },
+    'apply-saved': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
   allowPositionals: true,
-  async run(values, positionals, { env, err }) {
+  async run(values, positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
-    const stack = environmentForStack(config, positionals[0], 'deploy').stackName;
+    const environment = environmentForStack(config, positionals[0], 'deploy');
+    const stack = environment.stackName;
+    const canary = canaryOption(values, 'deploy');
+    if (values['plan-only'] && values['apply-saved']) throw usage('--plan-only and --apply-saved are the two halves of a deploy; give one.', 'deploy');
     const buildDir = resolveBuildDir(undefined, env);
-    await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true });
+    const stackDir = path.join(PROJECT_ROOT, SYNTH_OUTDIR, 'stacks', stack);
+    if (!values['skip-build'] && !values['apply-saved']) {
+      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true });
+      await synthesiseStacks(config, buildDir, env, err);
+    }
+    if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) {
+      throw new UserError('STACK_NOT_SYNTHESISED', `${path.relative(PROJECT_ROOT, stackDir)}/cdk.tf.json does not exist; run npm run synth (or leave out --skip-build).`);
+    }
+    const terraform = terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
+    const { lambda, cloudwatch } = clients(environment);
     const pin = readPin(buildDir, stack);
-    if (pin) err.line(`${stack} is pinned to serial ${pin.serial}: this deploy rolls it back.`);
-    const cli = path.join(PROJECT_ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf');
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, 'deploy', stack, ...(values['auto-approve'] ? ['--auto-approve'] : [])], {
-        cwd: PROJECT_ROOT,
-        env: { ...env, BUILD_DIR: buildDir, CHECKPOINT_DISABLE: env['CHECKPOINT_DISABLE'] ?? '1' },
-        stdio: 'inherit',
+    try {
+      if (values['apply-saved']) {
+        const record = readRolloutRecord(stackDir);
+        await terraformOk(terraform, ['init', '-input=false', '-lockfile=readonly'], 'init');
+        const report = await rollout(record.previousLive, PUBLISH_PLAN);
+        return report.ok ? 0 : 1;
+      }
+      await terraformOk(terraform, ['init', '-input=false'], 'init');
+      const functionName = functionNameOf(environment);
+      const previousLive = await currentLiveVersion(lambda, functionName);
+      if (pin) err.line(`${stack} is pinned to serial ${pin.serial} by a rollback: this deploy rolls it back.`);
+      if (values['plan-only']) {
+        const planned = await terraform.run(['plan', '-input=false', '-lock=false', `-out=${PUBLISH_PLAN}`, ...terraformVars(liveOn(previousLive ?? ''))]);
+        if (planned.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform plan failed (exit ${planned.code}); its output is above.`);
+        // The plan in Terraform's JSON form, for the review summary (npm run plan:summary).
+        const shown = await terraform.run(['show', '-json', PUBLISH_PLAN], { quiet: true });
+        if (shown.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform show failed (exit ${shown.code}).`);
+        fs.writeFileSync(path.join(stackDir, 'plan.json'), shown.stdout);
+        writeRolloutRecord(stackDir, { ...(previousLive !== undefined ? { previousLive } : {}), functionName });
+        const note =
+          previousLive === undefined
+            ? `First deploy of ${stack}: the new version goes live in this apply.`
+            : `This plan publishes a new version with live held on version ${previousLive}; after the apply, the new version is probed, then takes traffic.`;
+        jobSummary(env, `> ${note}\n`);
+        err.line(note);
+        if (values['json']) writeJson(out, { stack, plan: path.relative(PROJECT_ROOT, path.join(stackDir, PUBLISH_PLAN)), ...(previousLive !== undefined ? { previousLive } : {}) });
+        return 0;
+      }
+      const report = await rollout(previousLive);
+      if (report.ok && pin && removePin(buildDir, stack)) err.line(`Rolled back to serial ${pin.serial}; the pin is removed, so the next deploy deploys the current build.`);
+      return report.ok ? 0 : 1;
+    } finally {
+      lambda.destroy();
+      cloudwatch.destroy();
+    }
+
+    async function rollout(previousLive: string | undefined, savedPlan?: string): Promise<RolloutReport> {
+      const functionName = functionNameOf(environment);
+      const report = await runRollout({
+        stack,
+        functionName,
+        terraform,
+        lambda,
+        cloudwatch,
+        ...(previousLive !== undefined ? { previousLive } : {}),
+        ...(canary ? { canary } : {}),
+        ...(savedPlan ? { savedPlan } : {}),
+        approve: () => confirm(Boolean(values['auto-approve'])),
+        say: (line) => err.line(line),
+        logs: (version) => latestLogLines(environment.region, functionName, 40, version),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       });
-      child.on('error', reject);
-      child.on('close', (exit) => resolve(exit ?? 1));
-    });
-    if (code !== 0) throw new UserError('DEPLOY_FAILED', `cdktf deploy ${stack} failed (exit ${code}); see above.${pin ? ' The rollback pin stays.' : ''}`);
-    if (pin && removePin(buildDir, stack)) err.line(`Rolled back to serial ${pin.serial}; the pin is removed, so the next deploy deploys the current build.`);
-    return 0;
+      printReport(report, err);
+      jobSummary(env, `### Rollout of ${stack}\n\n${report.phases.map((phase) => `- ${phase.ok ? '✅' : '❌'} **${phase.phase}**: ${phase.detail}`).join('\n')}\n\n${report.summary}\n`);
+      if (values['json']) writeJson(out, report);
+      return report;
+    }
   },
 };

@@ -31,8 +31,11 @@ Options:
     out.write(`Deployments of ${environment.stackName} (s3://${environment.stateBucket}/${environment.stateKey}), newest first:\n`);
     for (const deployment of history) {
       const layers = deployment.layers.map((layer) => `${layer.layerName}:${layer.version}`).join(', ') || 'none';
+      const versions = deployment.versions;
+      const canary = versions?.canary ? `, canary ${versions.canary.version} at ${versions.canary.percent}%` : '';
       out.write(
         `  serial ${String(deployment.serial).padEnd(4)} ${deployment.time}  terraform ${deployment.terraformVersion}  commit ${shortHash(deployment.commit)}\n` +
+          `      function versions: newest ${versions?.newest ?? '-'}, live ${versions?.live ?? '-'}${canary}\n` +
           `      layers ${layers}\n` +
           `      code   ${deployment.function?.codeHash ?? '-'}\n`,
       );

@@ -96,6 +96,7 @@ Options:
     err.line(`  function  ${api.bundle.id} -> /var/task  on ${api.interpreter.name} ${api.interpreter.version} (${api.interpreter.path})`);
     err.line(`  runtime   ${api.runtimePackages}`);
     err.line(`  dynamodb  ${api.dynamodbEndpoint} (dynalite), table ${api.tableName}`);
+    err.line(`  lambda    Invoke API for ${api.functionName} on the same port: AWS_ENDPOINT_URL_LAMBDA=${api.url} npm run probe -- ${environment.stackName} --version 1`);
     err.line(`  try       curl ${api.url}/  |  curl ${api.url}/api/messages/`);
     err.line(err.dim('Press Ctrl-C to stop.'));
     if (values['json']) {
@@ -104,6 +105,7 @@ Options:
         environment: environment.name,
         dynamodbEndpoint: api.dynamodbEndpoint,
         tableName: api.tableName,
+        functionName: api.functionName,
         sandbox: api.sandbox.root,
         interpreter: { name: api.interpreter.name, version: api.interpreter.version },
         ...(api.interpreter.name === 'Node' ? { node: api.interpreter.version } : {}),

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// A stand-in for the Terraform CLI in one stack folder (-chdir), for the rollout's tests
+// where providers cannot be downloaded: it keeps a small state (serial, deployed build,
+// newest version, where the alias live points, the canary) in fake.tfstate.json, and
+// answers init, plan -out, show -json, apply <plan> and output -json as Terraform does
+// for this stack. A plan publishes a version when build.txt differs from the deployed
+// build; a saved plan made before another apply is refused as stale, with Terraform's
+// words. Every call is appended to calls.jsonl.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const argv = process.argv.slice(2);
+const chdir = argv[0]?.startsWith('-chdir=') ? argv.shift().slice('-chdir='.length) : '.';
+const file = (name) => path.join(chdir, name);
+fs.appendFileSync(file('calls.jsonl'), `${JSON.stringify(argv)}\n`);
+
+const readState = () =>
+  fs.existsSync(file('fake.tfstate.json'))
+    ? JSON.parse(fs.readFileSync(file('fake.tfstate.json'), 'utf8'))
+    : { serial: 0, build: null, newest: 0, live: null, canaryVersion: '', canaryPercent: 0 };
+const build = () => fs.readFileSync(file('build.txt'), 'utf8').trim();
+const vars = (args) =>
+  Object.fromEntries(
+    args
+      .filter((arg) => arg.startsWith('-var='))
+      .map((arg) => arg.slice('-var='.length))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+
+const [command, ...args] = argv;
+switch (command) {
+  case 'init':
+    process.stdout.write('Terraform has been successfully initialized!\n');
+    break;
+  case 'plan': {
+    const state = readState();
+    const given = vars(args);
+    const publish = build() !== state.build;
+    const newest = publish ? state.newest + 1 : state.newest;
+    const after = {
+      serial: state.serial + 1,
+      build: build(),
+      newest,
+      live: given.live_version || String(newest),
+      canaryVersion: given.canary_version ?? '',
+      canaryPercent: Number(given.canary_percent ?? 0),
+    };
+    const changes = [];
+    if (publish) changes.push({ address: 'aws_lambda_function.api', type: 'aws_lambda_function', change: { actions: [state.build === null ? 'create' : 'update'] } });
+    if (after.live !== state.live || after.canaryVersion !== state.canaryVersion || after.canaryPercent !== state.canaryPercent) {
+      changes.push({ address: 'aws_lambda_alias.live', type: 'aws_lambda_alias', change: { actions: [state.live === null ? 'create' : 'update'] } });
+    }
+    changes.push({ address: 'data.aws_partition.partition', type: 'aws_partition', change: { actions: ['read'] } });
+    const out = args.find((arg) => arg.startsWith('-out='))?.slice('-out='.length);
+    fs.writeFileSync(file(out), JSON.stringify({ basedOn: state.serial, after, changes }));
+    process.stdout.write(`Plan: 0 to add, ${changes.length - 1} to change, 0 to destroy.\n`);
+    break;
+  }
+  case 'show': {
+    const plan = JSON.parse(fs.readFileSync(file(args.find((arg) => !arg.startsWith('-'))), 'utf8'));
+    process.stdout.write(JSON.stringify({ format_version: '1.2', resource_changes: plan.changes }));
+    break;
+  }
+  case 'apply': {
+    const plan = JSON.parse(fs.readFileSync(file(args.find((arg) => !arg.startsWith('-'))), 'utf8'));
+    if (plan.basedOn !== readState().serial) {
+      process.stderr.write('Error: Saved plan is stale\n\nThe given plan file can no longer be applied because the state was changed by another operation after the plan was created.\n');
+      process.exit(1);
+    }
+    if (process.env.FAKE_TERRAFORM_FAIL_APPLY_TO === plan.after.live) {
+      process.stderr.write(`Error: updating Lambda Alias (live): operation error Lambda: UpdateAlias, AccessDeniedException\n`);
+      process.exit(1);
+    }
+    fs.writeFileSync(file('fake.tfstate.json'), JSON.stringify(plan.after));
+    process.stdout.write(`Apply complete! Resources: 0 added, ${plan.changes.length - 1} changed, 0 destroyed.\n`);
+    break;
+  }
+  case 'output': {
+    const state = readState();
+    process.stdout.write(`${JSON.stringify(String(state.newest))}\n`);
+    break;
+  }
+  default:
+    process.stderr.write(`fake terraform: no command ${command}\n`);
+    process.exit(1);
+}

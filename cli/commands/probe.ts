@@ -1,0 +1,59 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { loadProjectConfig } from '../../config/config-sources';
+import { functionNameOf } from '../../config/environments';
+import { ROLLOUT_OUTPUTS } from '../../config/rollout-names';
+import { awsClients, currentState } from '../../history/aws';
+import { UserError, usage } from '../../project/errors';
+import { PROJECT_ROOT } from '../../project/paths';
+import { runProbe } from '../../rollout/lambda';
+import { Command, writeJson } from '../command';
+import { environmentForStack } from './stacks';
+
+export const probeCommand: Command = {
+  name: 'probe',
+  summary: 'Invoke one published version of a stack\'s function with the read-only routes; exit code 1 unless it answers well',
+  usage: 'npm run probe -- <stack> [--version <n>] [--function <name>] [--json]',
+  help: `The probe a rollout runs before a new version takes traffic, on its own: payload 2.0
+events for GET / and GET /api/messages/ sent straight to one version of the function
+(Lambda's Invoke with a qualifier, not through the API), each needing HTTP 200 and a
+well-formed body; a function error (Runtime.ImportModuleError above all) fails it, with
+the error's text. The version defaults to the stack's newest (its state output
+${ROLLOUT_OUTPUTS.newestVersion}); --function names the function where there is no state, e.g.
+against the local run (AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:3000, see npm start).
+
+Options:
+  --version <n>      the published version (or $LATEST, or the alias live)
+  --function <name>  the function (default: <project>-<env>-api of the stack)
+  --json             print the results as JSON on stdout
+  --no-color         no colour (NO_COLOR is honoured too)
+  -h, --help         this help`,
+  options: { version: { type: 'string' }, function: { type: 'string' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run(values, positionals, { env, err, out }) {
+    const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'probe');
+    const functionName = (values['function'] as string | undefined) ?? functionNameOf(environment);
+    let version = values['version'] as string | undefined;
+    if (version !== undefined && !/^(\d+|\$LATEST|live)$/.test(version)) throw usage(`--version takes a published version number, $LATEST or live, got "${version}".`, 'probe');
+    if (version === undefined) {
+      const state = await currentState(awsClients(environment.region), environment.stateBucket, environment.stateKey);
+      const newest = state.outputs?.[ROLLOUT_OUTPUTS.newestVersion];
+      if (typeof newest !== 'string' || !/^\d+$/.test(newest)) {
+        throw new UserError('PROBE_VERSION_UNKNOWN', `The state of ${environment.stackName} has no output ${ROLLOUT_OUTPUTS.newestVersion}; name the version with --version.`);
+      }
+      version = newest;
+    }
+    const lambda = new LambdaClient({ region: environment.region });
+    try {
+      const results = await runProbe(lambda, functionName, version);
+      const ok = results.every((result) => result.ok);
+      if (values['json']) writeJson(out, { function: functionName, version, ok, results });
+      for (const result of results) {
+        err.line(`${result.ok ? err.green('✓') : err.red('✗')} ${result.route} on ${functionName}:${version}: ${result.detail}`);
+        if (!result.ok && result.answer) err.line(`    answer: ${result.answer}`);
+      }
+      return ok ? 0 : 1;
+    } finally {
+      lambda.destroy();
+    }
+  },
+};

@@ -1,0 +1,233 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ROLLOUT_OUTPUTS } from '../config/rollout-names';
+import { UserError } from '../project/errors';
+import { CanaryDecision, judgeCanary } from './canary';
+import { canaryMetrics, runProbe } from './lambda';
+import { AliasVars, CanaryOptions, Phase, nothingPublished, planRollout, recoveryAfter, terraformVars } from './plan';
+import { ProbeResult } from './probe';
+import { Terraform, changedAddresses, isStalePlan } from './terraform';
+
+/** What a rollout needs: where Terraform runs, whom to probe, how to say what happens. */
+export interface RolloutContext {
+  readonly stack: string;
+  readonly functionName: string;
+  readonly terraform: Terraform;
+  readonly lambda: LambdaClient;
+  readonly cloudwatch: CloudWatchClient;
+  /** The version `live` points to before this rollout; undefined on the first deploy. */
+  readonly previousLive?: string;
+  readonly canary?: CanaryOptions;
+  /**
+   * The reviewed plan of the publishing phase, to apply unchanged (CI); otherwise the publish is planned here,
+   * and `approve` is asked before it is applied.
+   */
+  readonly savedPlan?: string;
+  readonly approve: () => Promise<boolean>;
+  /** One line for people. */
+  readonly say: (line: string) => void;
+  /** The new version's latest log lines, for a failure. */
+  readonly logs: (version: string) => Promise<string[]>;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Seconds between reads of the canary's metrics. @default 60 */
+  readonly pollSeconds?: number;
+}
+
+export interface PhaseRecord {
+  readonly phase: Phase['kind'] | 'revert';
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface RolloutReport {
+  readonly ok: boolean;
+  readonly stack: string;
+  readonly firstDeploy: boolean;
+  readonly previousLive?: string;
+  readonly newVersion?: string;
+  /** Where `live` points at the end, as far as this rollout knows. */
+  readonly live?: string;
+  readonly phases: readonly PhaseRecord[];
+  readonly probe?: readonly ProbeResult[];
+  readonly canary?: CanaryDecision;
+  readonly logs?: readonly string[];
+  readonly summary: string;
+}
+
+/** A phase that did not complete, and why. */
+export class PhaseFailed extends Error {
+  constructor(
+    readonly phase: Phase['kind'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function applyOrFail(terraform: Terraform, phase: Phase['kind'], args: string[]): Promise<void> {
+  const result = await terraform.run(['apply', '-input=false', '-lock-timeout=10m', ...args]);
+  if (result.code === 0) return;
+  if (isStalePlan(result.output)) {
+    throw new PhaseFailed(
+      phase,
+      'the state changed after this plan was made (another apply ran in between), so Terraform refused to apply it and nothing changed. Plan again (re-run the workflow, or npm run deploy) and review the new plan.',
+    );
+  }
+  throw new PhaseFailed(phase, `terraform apply failed (exit ${result.code}); its output is above`);
+}
+
+/**
+ * Moves the alias through Terraform, and nothing else: the plan is read before it is
+ * applied, and one that would change more than the alias (the stack folder is of
+ * another build than the one deployed) is refused.
+ */
+export async function applyAliasOnly(terraform: Terraform, phase: Phase['kind'], vars: AliasVars): Promise<void> {
+  const planFile = `rollout-${phase}.tfplan`;
+  const planned = await terraform.run(['plan', '-input=false', '-lock-timeout=10m', `-out=${planFile}`, ...terraformVars(vars)], { quiet: true });
+  if (planned.code !== 0) throw new PhaseFailed(phase, `terraform plan failed (exit ${planned.code}):\n${planned.output.trim().split('\n').slice(-15).join('\n')}`);
+  const shown = await terraform.run(['show', '-json', planFile], { quiet: true });
+  const others = changedAddresses(JSON.parse(shown.stdout) as Parameters<typeof changedAddresses>[0]).filter((change) => change.type !== 'aws_lambda_alias');
+  if (others.length > 0) {
+    throw new PhaseFailed(
+      phase,
+      `moving the alias would also change ${others.map((change) => `${change.address} (${change.actions.join(', ')})`).join(', ')}: this stack folder is not what is deployed. ` +
+        'Move the alias from the build that was deployed, or deploy this build with npm run deploy.',
+    );
+  }
+  await applyOrFail(terraform, phase, [planFile]);
+}
+
+async function newestVersion(ctx: RolloutContext): Promise<string> {
+  const result = await ctx.terraform.run(['output', '-json', ROLLOUT_OUTPUTS.newestVersion], { quiet: true });
+  const version = result.code === 0 ? String(JSON.parse(result.stdout)) : '';
+  if (!/^\d+$/.test(version)) throw new PhaseFailed('publish', `the stack's output ${ROLLOUT_OUTPUTS.newestVersion} is ${JSON.stringify(version)}, not a published version`);
+  return version;
+}
+
+async function watch(ctx: RolloutContext, version: string, seconds: number): Promise<CanaryDecision> {
+  const started = Date.now();
+  const poll = (ctx.pollSeconds ?? 60) * 1000;
+  for (;;) {
+    const elapsed = (Date.now() - started) / 1000;
+    const metrics = await canaryMetrics(ctx.cloudwatch, ctx.functionName, version, new Date(started - 60_000), new Date());
+    const decision = judgeCanary(metrics, elapsed, seconds);
+    ctx.say(`  canary: ${decision.reason}`);
+    if (decision.decision !== 'wait') return decision;
+    await ctx.sleep(Math.min(poll, Math.max(1000, (seconds - elapsed) * 1000)));
+  }
+}
+
+/** Runs the phases of planRollout; on any failure, what recoveryAfter says, then the report. */
+export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
+  const input = { ...(ctx.previousLive !== undefined ? { previousLive: ctx.previousLive } : {}), ...(ctx.canary ? { canary: ctx.canary } : {}) };
+  const phases = planRollout(input);
+  const records: PhaseRecord[] = [];
+  const firstDeploy = ctx.previousLive === undefined;
+  let newVersion: string | undefined;
+  let probe: ProbeResult[] | undefined;
+  let canary: CanaryDecision | undefined;
+  let live = ctx.previousLive;
+  const report = (ok: boolean, summary: string, logs?: string[]): RolloutReport => ({
+    ok,
+    stack: ctx.stack,
+    firstDeploy,
+    ...(ctx.previousLive !== undefined ? { previousLive: ctx.previousLive } : {}),
+    ...(newVersion && newVersion !== ctx.previousLive ? { newVersion } : {}),
+    ...(live !== undefined ? { live } : {}),
+    phases: records,
+    ...(probe ? { probe } : {}),
+    ...(canary ? { canary } : {}),
+    ...(logs ? { logs } : {}),
+    summary,
+  });
+  try {
+    for (const phase of phases) {
+      switch (phase.kind) {
+        case 'publish': {
+          ctx.say(
+            firstDeploy
+              ? 'First deploy of this stack: there is no earlier version, so the new one goes live in this apply.'
+              : `Publishing the new version; live stays on version ${ctx.previousLive}.`,
+          );
+          if (ctx.savedPlan) {
+            await applyOrFail(ctx.terraform, 'publish', [ctx.savedPlan]);
+          } else {
+            const planned = await ctx.terraform.run(['plan', '-input=false', '-lock-timeout=10m', '-out=rollout-publish.tfplan', ...terraformVars(phase.vars)]);
+            if (planned.code !== 0) throw new PhaseFailed('publish', `terraform plan failed (exit ${planned.code}); its output is above`);
+            if (!(await ctx.approve())) throw new PhaseFailed('publish', 'not approved; nothing was applied');
+            await applyOrFail(ctx.terraform, 'publish', ['rollout-publish.tfplan']);
+          }
+          newVersion = await newestVersion(ctx);
+          if (nothingPublished(input, newVersion)) {
+            records.push({ phase: 'publish', ok: true, detail: `no new version: the function did not change, version ${newVersion} stays live` });
+            return report(true, `Applied; the function did not change, so there was nothing to probe and version ${newVersion} stays live.`);
+          }
+          if (firstDeploy) live = newVersion;
+          records.push({ phase: 'publish', ok: true, detail: `version ${newVersion} published${firstDeploy ? ' and live' : ''}` });
+          break;
+        }
+        case 'probe': {
+          probe = await runProbe(ctx.lambda, ctx.functionName, newVersion!);
+          for (const result of probe) ctx.say(`  probe ${result.route}: ${result.ok ? 'ok' : 'FAILED'}, ${result.detail}`);
+          const failed = probe.filter((result) => !result.ok);
+          if (failed.length > 0) throw new PhaseFailed('probe', `version ${newVersion} did not answer the probe: ${failed.map((result) => `${result.route}: ${result.detail}`).join('; ')}`);
+          records.push({ phase: 'probe', ok: true, detail: `version ${newVersion} answered ${probe.map((result) => result.route).join(' and ')}` });
+          break;
+        }
+        case 'canary': {
+          ctx.say(`Canary: version ${newVersion} takes ${ctx.canary!.percent}% of live's traffic.`);
+          await applyAliasOnly(ctx.terraform, 'canary', phase.vars(newVersion!));
+          records.push({ phase: 'canary', ok: true, detail: `${ctx.canary!.percent}% to version ${newVersion}` });
+          break;
+        }
+        case 'watch': {
+          canary = await watch(ctx, newVersion!, phase.seconds);
+          if (canary.decision === 'revert') throw new PhaseFailed('watch', canary.reason);
+          records.push({ phase: 'watch', ok: true, detail: canary.reason });
+          break;
+        }
+        case 'go-live': {
+          await applyAliasOnly(ctx.terraform, 'go-live', phase.vars(newVersion!));
+          live = newVersion;
+          records.push({ phase: 'go-live', ok: true, detail: `live moved to version ${newVersion}` });
+          break;
+        }
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof PhaseFailed)) throw error;
+    records.push({ phase: error.phase, ok: false, detail: error.message });
+    const recovery = recoveryAfter(error.phase, input, newVersion);
+    if (recovery.revert) {
+      try {
+        await applyAliasOnly(ctx.terraform, 'go-live', recovery.revert);
+        live = recovery.revert.liveVersion;
+        records.push({ phase: 'revert', ok: true, detail: `live returned to version ${live}` });
+      } catch (revertError) {
+        records.push({ phase: 'revert', ok: false, detail: `live could not be returned: ${(revertError as Error).message}. Run npm run promote -- ${ctx.stack} --to ${ctx.previousLive} now.` });
+      }
+    }
+    return report(false, `${error.message}. ${recovery.summary}`, newVersion ? await ctx.logs(newVersion) : []);
+  }
+  return report(
+    true,
+    firstDeploy ? `Version ${newVersion} is live (the stack's first deploy).` : `Version ${newVersion} is live; version ${ctx.previousLive} stays published for an instant rollback.`,
+  );
+}
+
+/** What the plan job hands the apply job besides the saved plan: where live was when the plan was made. */
+export const ROLLOUT_RECORD = 'rollout.json';
+
+export function writeRolloutRecord(stackDir: string, record: { previousLive?: string; functionName: string }): void {
+  fs.writeFileSync(path.join(stackDir, ROLLOUT_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export function readRolloutRecord(stackDir: string): { previousLive?: string; functionName: string } {
+  const file = path.join(stackDir, ROLLOUT_RECORD);
+  if (!fs.existsSync(file)) {
+    throw new UserError('ROLLOUT_RECORD_MISSING', `${file} is missing: the saved plan must come from \`npm run deploy -- <stack> --plan-only\`, which writes it beside the plan.`);
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as { previousLive?: string; functionName: string };
+}
