@@ -27,7 +27,6 @@ let cloudwatch: CloudWatchClient;
 const clients: LambdaClient[] = [];
 
 beforeAll(async () => {
-  fs.chmodSync(FAKE_TERRAFORM, 0o755);
   const tampered = path.join(makeTempDir('rollout-broken'), 'build');
   fs.cpSync(path.join(PROJECT_ROOT, '.build'), tampered, { recursive: true, filter: (source) => source !== path.join(PROJECT_ROOT, '.build', 'cache') });
   const layer = readManifest(tampered).layers.find((candidate) => candidate.name === 'dependencies')!;
