@@ -8,7 +8,7 @@ import { readDeploymentState } from '../history/terraform-state';
 import { commitFromHead } from '../project/git-commit';
 import { MotoServer, createBucket, startMoto } from './support/moto';
 import { STAGING, terraformStateFile } from './support/terraform-state';
-import { PROJECT_ROOT, cliEnv, makeTempDir, runCli, runNode } from './support/processes';
+import { PROJECT_ROOT, cliEnv, copyBuildTo, makeTempDir, runCli, runNode } from './support/processes';
 
 const { region: REGION, stack: STACK, stateKey: STATE_KEY, layer: LAYER, function: FUNCTION } = STAGING;
 const STATE_BUCKET = 'history-test-state';
@@ -150,7 +150,7 @@ describe('npm run rollback', () => {
     const buildDir = path.join(PROJECT_ROOT, '.build-rollback-test');
     const outdir = path.join(PROJECT_ROOT, 'cdktf.out.rollback-test');
     fs.rmSync(buildDir, { recursive: true, force: true });
-    fs.cpSync(path.join(PROJECT_ROOT, '.build'), buildDir, { recursive: true, preserveTimestamps: true, filter: (source) => source !== path.join(PROJECT_ROOT, '.build', 'cache') && !source.endsWith(`${path.sep}.lock`) });
+    copyBuildTo(buildDir, { preserveTimestamps: true });
     try {
       const result = await runCli(['rollback', STACK, '--steps', '1', '--build-dir', buildDir], { env });
       expect(result.code).toBe(0);

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readManifest } from '../builder/manifest';
-import { cliEnv, makeTempDir, PROJECT_ROOT, request, runNode, startLocalServer } from './support/processes';
+import { buildWithoutPackage, cliEnv, PROJECT_ROOT, request, runNode, startLocalServer } from './support/processes';
 
 /**
  * The seed's incident, caught before deploy: a layer that lacks a package the
@@ -13,10 +12,7 @@ describe('a package missing from the built layer', () => {
   let buildDir: string;
 
   beforeAll(() => {
-    buildDir = path.join(makeTempDir('incident'), 'build');
-    fs.cpSync(path.join(PROJECT_ROOT, '.build'), buildDir, { recursive: true, filter: (source) => source !== path.join(PROJECT_ROOT, '.build', 'cache') });
-    const layer = readManifest(buildDir).layers.find((candidate) => candidate.name === 'dependencies')!;
-    fs.rmSync(path.join(buildDir, layer.treeDir, 'nodejs', 'node_modules', 'hono'), { recursive: true });
+    buildDir = buildWithoutPackage('incident', 'hono');
     expect(fs.existsSync(path.join(PROJECT_ROOT, 'node_modules', 'hono', 'package.json'))).toBe(true);
   });
 

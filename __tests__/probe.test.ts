@@ -1,10 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { readManifest } from '../builder/manifest';
 import { invokeVersion, runProbe } from '../rollout/lambda';
 import { probeEvent } from '../rollout/probe';
-import { cliEnv, LocalServer, makeTempDir, PROJECT_ROOT, request, runCli, startLocalServer } from './support/processes';
+import { buildWithoutPackage, cliEnv, LocalServer, request, runCli, startLocalServer } from './support/processes';
 
 /**
  * The probe against the real local function process, through Lambda's Invoke API
@@ -106,10 +103,7 @@ describe('the probe against a healthy local function', () => {
 
 describe('the probe against the seed\'s incident: a package removed from the built layer', () => {
   it('fails with Runtime.ImportModuleError and the module it could not find, and exits 1', async () => {
-    const buildDir = path.join(makeTempDir('probe-incident'), 'build');
-    fs.cpSync(path.join(PROJECT_ROOT, '.build'), buildDir, { recursive: true, filter: (source) => source !== path.join(PROJECT_ROOT, '.build', 'cache') });
-    const layer = readManifest(buildDir).layers.find((candidate) => candidate.name === 'dependencies')!;
-    fs.rmSync(path.join(buildDir, layer.treeDir, 'nodejs', 'node_modules', 'hono'), { recursive: true });
+    const buildDir = buildWithoutPackage('probe-incident', 'hono');
     const server = await startLocalServer(['--build-dir', buildDir]);
     try {
       const result = await probeCli(server, ['--version', '8', '--json']);

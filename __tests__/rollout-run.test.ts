@@ -2,12 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { readManifest } from '../builder/manifest';
 import { CanaryOptions, liveOn } from '../rollout/plan';
 import { PhaseFailed, RolloutReport, applyAliasOnly, runRollout } from '../rollout/run';
 import { terraformIn } from '../rollout/terraform';
 import { MotoServer, startMoto } from './support/moto';
-import { LocalServer, PROJECT_ROOT, cliEnv, makeTempDir, runCli, startLocalServer } from './support/processes';
+import { LocalServer, buildWithoutPackage, cliEnv, makeTempDir, runCli, startLocalServer } from './support/processes';
 
 /**
  * The rollout's phases run for real: Terraform is a stand-in process that keeps a small
@@ -27,10 +26,7 @@ let cloudwatch: CloudWatchClient;
 const clients: LambdaClient[] = [];
 
 beforeAll(async () => {
-  const tampered = path.join(makeTempDir('rollout-broken'), 'build');
-  fs.cpSync(path.join(PROJECT_ROOT, '.build'), tampered, { recursive: true, filter: (source) => source !== path.join(PROJECT_ROOT, '.build', 'cache') });
-  const layer = readManifest(tampered).layers.find((candidate) => candidate.name === 'dependencies')!;
-  fs.rmSync(path.join(tampered, layer.treeDir, 'nodejs', 'node_modules', 'hono'), { recursive: true });
+  const tampered = buildWithoutPackage('rollout-broken', 'hono');
   [healthy, broken, moto] = await Promise.all([startLocalServer(), startLocalServer(['--build-dir', tampered]), startMoto()]);
   cloudwatch = new CloudWatchClient(moto.sdk);
 });

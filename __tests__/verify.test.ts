@@ -13,7 +13,7 @@ import { expectedEntries, layerContent } from '../verification/gather';
 import { zipEntryNames } from '../verification/zip-entries';
 import { MotoServer, createBucket, startMoto } from './support/moto';
 import { STAGING, terraformStateFile } from './support/terraform-state';
-import { LocalServer, PROJECT_ROOT, cliEnv, makeTempDir, runCli, startLocalServer } from './support/processes';
+import { LocalServer, PROJECT_ROOT, buildWithoutPackage, cliEnv, makeTempDir, runCli, startLocalServer } from './support/processes';
 import { zipFolder } from './support/zip';
 
 const { region: REGION, stack: STACK, stateKey: STATE_KEY, layer: LAYER, function: FUNCTION } = STAGING;
@@ -144,9 +144,7 @@ describe('npm run verify, against moto and the local API', () => {
 
 describe('npm run verify when a package is missing from the layer', () => {
   it('prints the function\'s latest log events and names the missing module', async () => {
-    const buildDir = path.join(makeTempDir('verify-incident'), 'build');
-    fs.cpSync(path.join(PROJECT_ROOT, '.build'), buildDir, { recursive: true, filter: (source) => source !== path.join(PROJECT_ROOT, '.build', 'cache') });
-    fs.rmSync(path.join(buildDir, nodeLayer.treeDir, 'nodejs', 'node_modules', 'hono'), { recursive: true });
+    const buildDir = buildWithoutPackage('verify-incident', 'hono');
     const broken = await startLocalServer(['--env', 'staging', '--build-dir', buildDir]);
     try {
       const arn = await publish(['x86_64']);

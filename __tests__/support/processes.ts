@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readManifest } from '../../builder/manifest';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -64,6 +65,28 @@ export function copyProject(prefix: string): string {
   });
   fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
   return copy;
+}
+
+/** What a build leaves for those who use it: the manifest and the trees and bundles it lists. */
+const BUILD_OUTPUTS = ['manifest.json', 'layers', 'functions'];
+
+/**
+ * Copies the project's build to `dest`: its outputs only, never its cache, its scratch space or its
+ * lock, which a build running in another test may be changing meanwhile.
+ */
+export function copyBuildTo(dest: string, options: { preserveTimestamps?: boolean } = {}): string {
+  for (const name of BUILD_OUTPUTS) {
+    fs.cpSync(path.join(PROJECT_ROOT, '.build', name), path.join(dest, name), { recursive: true, preserveTimestamps: options.preserveTimestamps ?? false });
+  }
+  return dest;
+}
+
+/** The project's build in a temp folder, with one package taken out of its Node.js dependencies layer: the seed's incident. */
+export function buildWithoutPackage(prefix: string, packageName: string): string {
+  const buildDir = copyBuildTo(path.join(makeTempDir(prefix), 'build'));
+  const layer = readManifest(buildDir).layers.find((candidate) => candidate.id === 'dependencies/nodejs-x86_64')!;
+  fs.rmSync(path.join(buildDir, layer.treeDir, 'nodejs', 'node_modules', packageName), { recursive: true });
+  return buildDir;
 }
 
 export interface LocalServer {
