@@ -52,8 +52,17 @@ async function deployed(apiUrl: string, stateLayers: string[], liveLayers: strin
   await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: FUNCTION, Layers: liveLayers }));
 }
 
-async function verify(): Promise<{ code: number; stdout: string; stderr: string; report: { ok: boolean; causes: { cause: string; evidence: string }[]; checks: { name: string; ok: boolean; detail: string }[]; logs: string[] } }> {
-  const result = await runCli(['verify', STACK, '--json'], { env: cliEnv({ ...moto.env, STATE_BUCKET, CDKTF_OUTDIR: outdir }) });
+interface VerifyReport {
+  ok: boolean;
+  strict: boolean;
+  causes: { cause: string; evidence: string }[];
+  checks: { name: string; status: 'passed' | 'failed' | 'skipped'; detail: string }[];
+  counts: { passed: number; failed: number; skipped: number };
+  logs: string[];
+}
+
+async function verify(extra: string[] = [], outDir = outdir): Promise<{ code: number; stdout: string; stderr: string; report: VerifyReport }> {
+  const result = await runCli(['verify', STACK, '--json', ...extra], { env: cliEnv({ ...moto.env, STATE_BUCKET, CDKTF_OUTDIR: outDir }) });
   return { ...result, report: JSON.parse(result.stdout) };
 }
 
@@ -96,18 +105,47 @@ describe('npm run verify, against moto and the local API', () => {
     const { code, report, stderr } = await verify();
     expect(report.causes).toEqual([]);
     expect(code).toBe(0);
-    const names = report.checks.map((check) => `${check.ok ? 'ok' : 'FAIL'} ${check.name}`);
+    const names = report.checks.map((check) => `${check.status} ${check.name}`);
     expect(names).toEqual([
-      'ok layers attached',
-      `ok layer ${LAYER}:${arn.split(':').pop()} content`,
-      `ok layer ${LAYER}:${arn.split(':').pop()} packages`,
-      'ok API health',
-      'ok API list',
-      'ok API create',
-      'ok API list-after-create',
+      'passed layers attached',
+      `passed layer ${LAYER}:${arn.split(':').pop()} content`,
+      // moto gives no HTTP location for a layer's zip: the package check could not run, and says so.
+      `skipped layer ${LAYER}:${arn.split(':').pop()} packages`,
+      'passed API health',
+      'passed API list',
+      'passed API create',
+      'passed API list-after-create',
     ]);
     expect(report.checks[2]?.detail).toMatch(/^not checked: Lambda gave no downloadable location/);
+    expect(report.counts).toEqual({ passed: 6, failed: 0, skipped: 1 });
     expect(stderr).toContain('✓ layers attached');
+    expect(stderr).toMatch(new RegExp(`- layer ${LAYER}:\\d+ packages \\(skipped\\): not checked: Lambda gave no downloadable location`));
+    expect(stderr).toContain('6 passed, 0 failed, 1 skipped\n');
+  });
+
+  it('fails with --strict when a check could not run, saying that nothing failed', async () => {
+    const arn = await publish(['x86_64']);
+    await deployed(server.url, [arn], [arn]);
+    const { code, report, stderr } = await verify(['--strict']);
+    expect(code).toBe(1);
+    expect(report).toMatchObject({ ok: false, strict: true, counts: { passed: 6, failed: 0, skipped: 1 }, causes: [] });
+    expect(stderr).toContain('6 passed, 0 failed, 1 skipped (--strict: a skipped check fails)');
+    expect(stderr).toContain('Nothing failed, but 1 check(s) could not run, and --strict counts that as a failure.');
+  });
+
+  it('skips, with the reason, the checks it has nothing to compare with: no archive of this deploy, no build manifest', async () => {
+    const arn = await publish(['x86_64']);
+    await deployed(server.url, [arn], [arn]);
+    const elsewhere = makeTempDir('verify-no-archives');
+    const result = await runCli(['verify', STACK, '--json', '--build-dir', path.join(elsewhere, 'no-build')], { env: cliEnv({ ...moto.env, STATE_BUCKET, CDKTF_OUTDIR: elsewhere }) });
+    const report = JSON.parse(result.stdout) as VerifyReport;
+    expect(result.code).toBe(0);
+    const version = arn.split(':').pop();
+    expect(report.checks.filter((check) => check.status === 'skipped')).toEqual([
+      { name: `layer ${LAYER}:${version} content`, status: 'skipped', detail: 'not checked: the archive this deploy built (archives/layer-dependencies.zip in the stack folder) is not here; verify beside the deploy\'s stack folder' },
+      { name: `layer ${LAYER}:${version} packages`, status: 'skipped', detail: 'not checked: there is no build manifest here to list the packages the layer should hold (--build-dir)' },
+    ]);
+    expect(report.counts).toEqual({ passed: 5, failed: 0, skipped: 2 });
   });
 
   it('names a layer that is not attached', async () => {
@@ -127,7 +165,7 @@ describe('npm run verify, against moto and the local API', () => {
     fs.writeFileSync(path.join(outdir, 'stacks', STACK, 'archives', 'layer-dependencies.zip'), 'another build');
     try {
       const other = await verify();
-      expect(other.report.checks.find((check) => check.name.endsWith(' content'))).toMatchObject({ ok: false, detail: expect.stringContaining('but this deploy built') });
+      expect(other.report.checks.find((check) => check.name.endsWith(' content'))).toMatchObject({ status: 'failed', detail: expect.stringContaining('but this deploy built') });
     } finally {
       fs.writeFileSync(path.join(outdir, 'stacks', STACK, 'archives', 'layer-dependencies.zip'), archive);
     }
@@ -164,7 +202,7 @@ describe('npm run verify when a package is missing from the layer', () => {
       );
       const { code, report, stderr } = await verify();
       expect(code).toBe(1);
-      expect(report.checks.find((check) => check.name === 'API health')).toMatchObject({ ok: false, detail: expect.stringContaining('HTTP 500') });
+      expect(report.checks.find((check) => check.name === 'API health')).toMatchObject({ status: 'failed', detail: expect.stringContaining('HTTP 500') });
       expect(report.causes).toContainEqual({ cause: 'package missing from a layer', evidence: 'the function log says it cannot import hono' });
       expect(stderr).toContain(`Latest log events of /aws/lambda/${FUNCTION}:`);
       expect(stderr).toContain("Cannot find package 'hono'");
@@ -206,7 +244,17 @@ describe('the layer download path (where moto serves no content)', () => {
         api: [],
         logs: [],
       });
-      expect(judgeDeployment(facts(good)).checks[1]).toEqual({ name: 'layer x:1 packages', ok: true, detail: `all ${nodeLayer.packages.length} packages of the build are in the zip` });
+      const packagesCheck = (verdict: ReturnType<typeof judgeDeployment>) => verdict.checks.find((check) => check.name === 'layer x:1 packages');
+      expect(packagesCheck(judgeDeployment(facts(good)))).toEqual({ name: 'layer x:1 packages', status: 'passed', detail: `all ${nodeLayer.packages.length} packages of the build are in the zip` });
+      // Without the content, the check is skipped (counted apart), never passed; --strict makes that a failure.
+      const unreadable = judgeDeployment(facts({ unavailable: 'downloading the layer answered HTTP 403' }));
+      expect(unreadable.checks.find((check) => check.name === 'layer x:1 content')).toEqual({ name: 'layer x:1 content', status: 'skipped', detail: 'not checked: Lambda reported no CodeSha256 for it' });
+      expect(packagesCheck(unreadable)).toEqual({ name: 'layer x:1 packages', status: 'skipped', detail: 'not checked: downloading the layer answered HTTP 403' });
+      expect(unreadable.counts.passed + unreadable.counts.failed + unreadable.counts.skipped).toBe(unreadable.checks.length);
+      expect(unreadable.counts).toEqual({ passed: 1, failed: 0, skipped: 2 });
+      const answering = { ...facts({ unavailable: 'x' }), api: (['health', 'list', 'create', 'list-after-create'] as const).map((step) => ({ step, ok: true, detail: 'HTTP 200', ms: 1 })) };
+      expect(judgeDeployment(answering).ok).toBe(true);
+      expect(judgeDeployment(answering, { strict: true }).ok).toBe(false);
       expect(judgeDeployment(facts(missing)).causes).toEqual([{ cause: 'package missing from a layer', evidence: 'x:1 lacks hono@4.13.19' }]);
       expect(zipEntryNames(fs.readFileSync(full))).toContain('nodejs/node_modules/hono/package.json');
       expect(createHash('sha256').update(fs.readFileSync(full)).digest('base64')).toMatch(/=$/);

@@ -131,7 +131,7 @@ describe('deploy workflows', () => {
     expect(applyJob.environment).toBe('${{ inputs.environment }}');
     expect(applyJob.env.PLAN_ARTIFACT).toBe(planJob.env.PLAN_ARTIFACT);
     const text = runs(applyJob);
-    inOrder(text, ['npm ci --ignore-scripts', 'actions/download-artifact', 'configure-aws-credentials', 'npm run deploy -- "$STACK" --apply-saved', 'npm run --silent verify -- "$STACK"']);
+    inOrder(text, ['npm ci --ignore-scripts', 'actions/download-artifact', 'configure-aws-credentials', 'npm run deploy -- "$STACK" --apply-saved', 'npm run --silent verify -- "$STACK" --strict']);
     const rollout = applyJob.steps.find((step: Json) => /--apply-saved/.test(step.run ?? '')) as Json;
     // The canary inputs reach the script through the environment, never inlined.
     expect(rollout.env).toEqual({ CANARY: '${{ inputs.canary-percent }}', WATCH: '${{ inputs.watch }}' });

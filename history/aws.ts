@@ -10,11 +10,12 @@ import {
   GetFunctionConfigurationCommand,
   GetLayerVersionCommand,
   LambdaClient,
+  ListFunctionsCommand,
   ListLayerVersionsCommand,
 } from '@aws-sdk/client-lambda';
 import { UserError } from '../project/errors';
-import { StateVersion } from './deployments';
-import { LayerVersionRef } from './prune-plan';
+import { StateVersion, UnreadableStateVersion } from './deployments';
+import { LayerConsumer, LayerVersionRef } from './prune-plan';
 import { DeploymentState, StateFormatError, parseLayerArn, readDeploymentState } from './terraform-state';
 
 /**
@@ -37,8 +38,11 @@ function awsError(error: unknown): { name: string; message: string } {
   return { name: (error as { name?: string }).name ?? 'Error', message: (error as Error).message };
 }
 
-/** Every stored version of a stack's state object; refuses when the bucket keeps no history. */
-export async function stateVersions(clients: AwsClients, bucket: string, key: string): Promise<StateVersion[]> {
+/**
+ * Every stored version of a stack's state object, and those that could not be read as state (each with
+ * its version id and why); refuses when the bucket keeps no history.
+ */
+export async function stateVersions(clients: AwsClients, bucket: string, key: string): Promise<{ readable: StateVersion[]; unreadable: UnreadableStateVersion[] }> {
   let status: string | undefined;
   try {
     status = (await clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
@@ -66,17 +70,34 @@ export async function stateVersions(clients: AwsClients, bucket: string, key: st
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
     versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
   } while (keyMarker);
-  const versions: StateVersion[] = [];
+  const readable: StateVersion[] = [];
+  const unreadable: UnreadableStateVersion[] = [];
   for (const version of listed) {
     const object = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: version.versionId }));
     const text = await object.Body!.transformToString('utf8');
     try {
-      versions.push({ ...version, state: readDeploymentState(text) });
+      readable.push({ ...version, state: readDeploymentState(text) });
     } catch (error) {
       if (!(error instanceof StateFormatError)) throw error;
+      unreadable.push({ ...version, reason: error.message });
     }
   }
-  return versions;
+  return { readable, unreadable };
+}
+
+/** Every function version in the region (each published version and $LATEST) with the layer versions it uses. */
+export async function layerConsumers(clients: AwsClients): Promise<LayerConsumer[]> {
+  const consumers: LayerConsumer[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await clients.lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL', ...(marker ? { Marker: marker } : {}) }));
+    for (const fn of page.Functions ?? []) {
+      const layers = (fn.Layers ?? []).map((layer) => layer.Arn!).filter(Boolean);
+      if (layers.length) consumers.push({ name: `${fn.FunctionName}:${fn.Version ?? '$LATEST'}`, layers });
+    }
+    marker = page.NextMarker;
+  } while (marker);
+  return consumers;
 }
 
 /** Whether an object version (the kept function code) is still in the artifact bucket. */

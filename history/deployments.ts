@@ -15,6 +15,13 @@ export interface StateVersion {
   readonly state: DeploymentState;
 }
 
+/** A retained state version that could not be read as Terraform state, and why. */
+export interface UnreadableStateVersion {
+  readonly versionId: string;
+  readonly lastModified: string;
+  readonly reason: string;
+}
+
 /**
  * Every deployment, newest first. Terraform writes state more than once per apply,
  * each time with a higher serial; one serial appears once (its newest write).

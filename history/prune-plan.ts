@@ -1,4 +1,5 @@
-import { Deployment } from './deployments';
+import { UserError } from '../project/errors';
+import { Deployment, UnreadableStateVersion } from './deployments';
 import { parseLayerArn } from './terraform-state';
 
 export interface LayerVersionRef {
@@ -13,14 +14,23 @@ export interface PruneDecision extends LayerVersionRef {
   readonly reasons: readonly string[];
 }
 
+/** A function version that uses layers: `name:version` (or `name:$LATEST`), any function in the region. */
+export interface LayerConsumer {
+  readonly name: string;
+  readonly layers: readonly string[];
+}
+
 export interface PruneInputs {
   /** Every published version of the stack's layers, as Lambda lists them. */
   readonly versions: readonly LayerVersionRef[];
-  /** Layer ARNs the function has attached right now. */
-  readonly attached: readonly string[];
-  readonly functionName: string;
+  /** Every function version in the region and the layers it uses: this stack's, its retained versions (the alias's way back), and anyone else's. */
+  readonly consumers: readonly LayerConsumer[];
   /** Every deployment whose state version is still retained. */
   readonly history: readonly Deployment[];
+  /** Retained state versions that could not be read: while there is one, nothing may be pruned. */
+  readonly unreadable: readonly UnreadableStateVersion[];
+  /** Where the state lives, for the message. */
+  readonly stateLocation: string;
   /** How many of the newest versions of each layer to keep regardless. */
   readonly keep: number;
 }
@@ -34,12 +44,27 @@ export function stackLayerNames(history: readonly Deployment[]): string[] {
   return [...names].sort();
 }
 
+function usedBy(names: readonly string[]): string {
+  const shown = names.slice(0, 3).join(', ');
+  return `used by ${shown}${names.length > 3 ? ` and ${names.length - 3} more function version(s)` : ''}`;
+}
+
 /**
- * Which layer versions may go: beyond the newest N of their layer, attached to no
- * function, and referenced by no retained state (each one is a way back). Every
- * version that stays says why.
+ * Which layer versions may go: beyond the newest N of their layer, used by no function
+ * version in the region (any function, and every published version, which an alias may
+ * move back to), and referenced by no retained state (each one is a way back). Every
+ * version that stays says why. A retained state version that cannot be read could be
+ * the only reference to a version, so it stops the prune.
  */
 export function planPrune(inputs: PruneInputs): PruneDecision[] {
+  if (inputs.unreadable.length > 0) {
+    const listed = inputs.unreadable.map((version) => `version ${version.versionId} (written ${version.lastModified}): ${version.reason}`).join('; ');
+    throw new UserError(
+      'PRUNE_STATE_UNREADABLE',
+      `${inputs.unreadable.length} retained state version(s) of ${inputs.stateLocation} could not be read, and a layer version only they reference would look unused, so nothing is pruned: ${listed}. ` +
+        'Restore or delete those state versions (aws s3api delete-object --version-id ...), then prune again.',
+    );
+  }
   const references = new Map<string, number[]>();
   for (const deployment of inputs.history) {
     const arns = new Set([...deployment.layers.map((layer) => layer.arn), ...(deployment.function?.layers ?? [])]);
@@ -53,7 +78,8 @@ export function planPrune(inputs: PruneInputs): PruneDecision[] {
     newestFirst.forEach((version, index) => {
       const reasons: string[] = [];
       if (index < inputs.keep) reasons.push(`one of the newest ${inputs.keep}`);
-      if (inputs.attached.includes(version.arn)) reasons.push(`attached to ${inputs.functionName}`);
+      const users = inputs.consumers.filter((consumer) => consumer.layers.includes(version.arn)).map((consumer) => consumer.name);
+      if (users.length) reasons.push(usedBy(users));
       const serials = references.get(version.arn);
       if (serials?.length) reasons.push(`referenced by retained state serial${serials.length > 1 ? 's' : ''} ${serials.sort((a, b) => a - b).join(', ')}`);
       decisions.push({ ...version, action: reasons.length ? 'keep' : 'delete', reasons });

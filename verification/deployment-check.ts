@@ -21,6 +21,8 @@ export interface LayerFacts {
   readonly content?: { readonly entries: readonly string[] } | { readonly unavailable: string };
   /** Files that must be in the zip, one per package the build manifest lists. */
   readonly expected?: readonly { readonly pkg: string; readonly entry: string }[];
+  /** Why a check of this layer could not run: no built archive to compare with, no manifest to read the packages from. */
+  readonly unchecked?: { readonly content?: string; readonly packages?: string };
 }
 
 export interface DeployedStackFacts {
@@ -36,17 +38,28 @@ export interface DeployedStackFacts {
   readonly logs: readonly string[];
 }
 
+/** A check passed, failed, or could not run (and says why): a check that did not run never counts as passed. */
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+
 export interface Check {
   readonly name: string;
-  readonly ok: boolean;
+  readonly status: CheckStatus;
   readonly detail: string;
+}
+
+export interface CheckCounts {
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
 }
 
 export type Cause = 'package missing from a layer' | 'layer not attached' | 'architecture or runtime mismatch' | 'API not reachable' | 'function missing';
 
 export interface Verdict {
+  /** No check failed, and with `strict`, none was skipped either. */
   readonly ok: boolean;
   readonly checks: readonly Check[];
+  readonly counts: CheckCounts;
   /** Likely causes, each with the evidence for it. */
   readonly causes: readonly { readonly cause: Cause; readonly evidence: string }[];
 }
@@ -67,7 +80,15 @@ export function missingModulesIn(lines: readonly string[]): string[] {
   return [...found];
 }
 
-export function judgeDeployment(facts: DeployedStackFacts): Verdict {
+const status = (ok: boolean): CheckStatus => (ok ? 'passed' : 'failed');
+
+export function countChecks(checks: readonly Check[]): CheckCounts {
+  const count = (wanted: CheckStatus) => checks.filter((check) => check.status === wanted).length;
+  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
+}
+
+/** The verdict; with `strict`, a check that could not run fails the verdict as a failed one does. */
+export function judgeDeployment(facts: DeployedStackFacts, options: { strict?: boolean } = {}): Verdict {
   const checks: Check[] = [];
   const causes: { cause: Cause; evidence: string }[] = [];
   const cause = (kind: Cause, evidence: string): void => {
@@ -75,14 +96,14 @@ export function judgeDeployment(facts: DeployedStackFacts): Verdict {
   };
 
   if (!facts.live) {
-    checks.push({ name: 'function', ok: false, detail: `${facts.functionName} does not exist in Lambda` });
+    checks.push({ name: 'function', status: 'failed', detail: `${facts.functionName} does not exist in Lambda` });
     cause('function missing', `${facts.functionName} was not found; the deploy may have failed or run in another account or region`);
   } else {
     const same = JSON.stringify(facts.live.layers) === JSON.stringify(facts.desired.layers);
     const missing = facts.desired.layers.filter((arn) => !facts.live!.layers.includes(arn));
     checks.push({
       name: 'layers attached',
-      ok: same,
+      status: status(same),
       detail: same
         ? `${facts.live.layers.length} layer(s), as the state says`
         : `the function has [${facts.live.layers.map(short).join(', ')}], the state says [${facts.desired.layers.map(short).join(', ')}]`,
@@ -93,7 +114,7 @@ export function judgeDeployment(facts: DeployedStackFacts): Verdict {
   for (const layer of facts.layers) {
     const name = short(layer.arn);
     if (!layer.exists) {
-      checks.push({ name: `layer ${name}`, ok: false, detail: 'the layer version does not exist' });
+      checks.push({ name: `layer ${name}`, status: 'failed', detail: 'the layer version does not exist' });
       cause('layer not attached', `${name} does not exist`);
       continue;
     }
@@ -101,18 +122,21 @@ export function judgeDeployment(facts: DeployedStackFacts): Verdict {
       const same = layer.builtSha256 === layer.codeSha256;
       checks.push({
         name: `layer ${name} content`,
-        ok: same,
+        status: status(same),
         detail: same ? `CodeSha256 ${layer.codeSha256} is the archive this deploy built` : `CodeSha256 ${layer.codeSha256}, but this deploy built ${layer.builtSha256}`,
       });
       if (!same) cause('layer not attached', `${name} is not the layer this deploy built`);
+    } else if (layer.own) {
+      const why = layer.codeSha256 === undefined ? 'Lambda reported no CodeSha256 for it' : (layer.unchecked?.content ?? 'there is no archive of this deploy to compare with');
+      checks.push({ name: `layer ${name} content`, status: 'skipped', detail: `not checked: ${why}` });
     }
     const live = facts.live;
     if (live && layer.compatibleArchitectures?.length && !live.architectures.some((arch) => layer.compatibleArchitectures!.includes(arch))) {
-      checks.push({ name: `layer ${name} architecture`, ok: false, detail: `built for ${layer.compatibleArchitectures.join(', ')}, the function runs ${live.architectures.join(', ')}` });
+      checks.push({ name: `layer ${name} architecture`, status: 'failed', detail: `built for ${layer.compatibleArchitectures.join(', ')}, the function runs ${live.architectures.join(', ')}` });
       cause('architecture or runtime mismatch', `${name} is for ${layer.compatibleArchitectures.join(', ')}; the function runs ${live.architectures.join(', ')}`);
     }
     if (live && layer.compatibleRuntimes?.length && !layer.compatibleRuntimes.includes(live.runtime)) {
-      checks.push({ name: `layer ${name} runtime`, ok: false, detail: `compatible with ${layer.compatibleRuntimes.join(', ')}, the function runs ${live.runtime}` });
+      checks.push({ name: `layer ${name} runtime`, status: 'failed', detail: `compatible with ${layer.compatibleRuntimes.join(', ')}, the function runs ${live.runtime}` });
       cause('architecture or runtime mismatch', `${name} is for ${layer.compatibleRuntimes.join(', ')}; the function runs ${live.runtime}`);
     }
     if (layer.content && layer.expected) {
@@ -121,23 +145,26 @@ export function judgeDeployment(facts: DeployedStackFacts): Verdict {
         const absent = layer.expected.filter((item) => !entries.has(item.entry)).map((item) => item.pkg);
         checks.push({
           name: `layer ${name} packages`,
-          ok: absent.length === 0,
+          status: status(absent.length === 0),
           detail: absent.length ? `missing from the zip: ${absent.join(', ')}` : `all ${layer.expected.length} packages of the build are in the zip`,
         });
         if (absent.length) cause('package missing from a layer', `${name} lacks ${absent.join(', ')}`);
       } else {
-        checks.push({ name: `layer ${name} packages`, ok: true, detail: `not checked: ${layer.content.unavailable}` });
+        checks.push({ name: `layer ${name} packages`, status: 'skipped', detail: `not checked: ${layer.content.unavailable}` });
       }
+    } else if (layer.own) {
+      checks.push({ name: `layer ${name} packages`, status: 'skipped', detail: `not checked: ${layer.unchecked?.packages ?? 'the build manifest does not list this layer'}` });
     }
   }
 
-  for (const step of facts.api) checks.push({ name: `API ${step.step}`, ok: step.ok, detail: step.detail });
+  for (const step of facts.api) checks.push({ name: `API ${step.step}`, status: status(step.ok), detail: step.detail });
   const health = facts.api.find((step) => step.step === 'health');
   if (health && !health.ok && /HTTP 0 no answer/.test(health.detail)) cause('API not reachable', health.detail);
   for (const module of missingModulesIn(facts.logs)) cause('package missing from a layer', `the function log says it cannot import ${module}`);
   const platform = facts.logs.find((line) => PLATFORM_ERRORS.test(line));
   if (platform) cause('architecture or runtime mismatch', `the function log says: ${platform.trim()}`);
 
-  const ok = checks.every((check) => check.ok) && facts.api.length === 4;
-  return { ok, checks, causes };
+  const counts = countChecks(checks);
+  const ok = counts.failed === 0 && (!options.strict || counts.skipped === 0) && facts.api.length === 4;
+  return { ok, checks, counts, causes };
 }

@@ -85,6 +85,16 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
       extra = {
         ...(built ? { builtSha256: built } : {}),
         ...(artifact ? { expected: expectedEntries(artifact), content: await layerContent(version.location) } : {}),
+        unchecked: {
+          ...(built ? {} : { content: `the archive this deploy built (archives/layer-${folder}.zip in the stack folder) is not here; verify beside the deploy's stack folder` }),
+          ...(artifact
+            ? {}
+            : {
+                packages: options.manifest
+                  ? `the build manifest has no layer ${folder} for ${env.runtime} ${env.architecture}`
+                  : 'there is no build manifest here to list the packages the layer should hold (--build-dir)',
+              }),
+        },
       };
     }
     layers.push({

@@ -19,9 +19,12 @@ Options:
   options: { json: { type: 'boolean' } },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const { env: environment, history } = await loadStackHistory(positionals[0], 'history', env);
+    const { env: environment, history, unreadable } = await loadStackHistory(positionals[0], 'history', env);
+    for (const version of unreadable) {
+      err.warn(`state version ${version.versionId} of s3://${environment.stateBucket}/${environment.stateKey} could not be read (${version.reason}), written ${version.lastModified}; it is left out.`);
+    }
     if (values['json']) {
-      writeJson(out, { stack: environment.stackName, bucket: environment.stateBucket, key: environment.stateKey, deployments: history });
+      writeJson(out, { stack: environment.stackName, bucket: environment.stateBucket, key: environment.stateKey, deployments: history, unreadable });
       return 0;
     }
     if (history.length === 0) {

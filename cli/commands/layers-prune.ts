@@ -1,5 +1,4 @@
-import { functionNameOf } from '../../config/environments';
-import { deleteLayerVersion, describeFunction, listLayerVersions } from '../../history/aws';
+import { deleteLayerVersion, layerConsumers, listLayerVersions } from '../../history/aws';
 import { planPrune, stackLayerNames } from '../../history/prune-plan';
 import { usage } from '../../project/errors';
 import { Command, writeJson } from '../command';
@@ -11,8 +10,11 @@ export const layersPruneCommand: Command = {
   usage: 'npm run layers:prune -- <stack> --keep <n> [--apply] [--json]',
   help: `Deployments keep every layer version they replace (skip_destroy), so each stays a
 way back. This lists the versions of the stack's layers that are beyond the newest
-<n>, attached to no function, and referenced by no retained state version; only
-those may be deleted, and only with --apply. Every version that stays says why.
+<n>, used by no function version in the region (any function, not only this stack's,
+and every published version, which promote may move live back to), and referenced by
+no retained state version; only those may be deleted, and only with --apply. Every
+version that stays says why. A retained state version that cannot be read stops the
+prune, naming its version id: a layer version only it references would look unused.
 
 Options:
   --keep <n>  how many of each layer's newest versions to keep regardless (required)
@@ -25,11 +27,17 @@ Options:
   async run(values, positionals, { env, err, out }) {
     const keepRaw = values['keep'];
     if (keepRaw === undefined || !/^\d+$/.test(String(keepRaw))) throw usage('Say how many versions to keep with --keep <n> (a whole number).', 'layers:prune');
-    const { env: environment, clients, history } = await loadStackHistory(positionals[0], 'layers:prune', env);
-    const functionName = functionNameOf(environment);
+    const { env: environment, clients, history, unreadable } = await loadStackHistory(positionals[0], 'layers:prune', env);
     const names = stackLayerNames(history);
     const versions = (await Promise.all(names.map((name) => listLayerVersions(clients, name)))).flat();
-    const decisions = planPrune({ versions, attached: (await describeFunction(clients, functionName))?.layers ?? [], functionName, history, keep: Number(keepRaw) });
+    const decisions = planPrune({
+      versions,
+      consumers: await layerConsumers(clients),
+      history,
+      unreadable,
+      stateLocation: `s3://${environment.stateBucket}/${environment.stateKey}`,
+      keep: Number(keepRaw),
+    });
     const doomed = decisions.filter((decision) => decision.action === 'delete');
     for (const decision of decisions) {
       const mark = decision.action === 'delete' ? err.red(values['apply'] ? 'delete' : 'would delete') : err.green('keep');

@@ -1,7 +1,7 @@
 import { loadProjectConfig } from '../../config/config-sources';
 import { EnvironmentConfig, ProjectConfig } from '../../config/environments';
 import { AwsClients, awsClients, stateVersions } from '../../history/aws';
-import { Deployment, deploymentsFrom } from '../../history/deployments';
+import { Deployment, UnreadableStateVersion, deploymentsFrom } from '../../history/deployments';
 import { usage } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 
@@ -9,6 +9,8 @@ export interface StackHistory {
   readonly env: EnvironmentConfig;
   readonly clients: AwsClients;
   readonly history: Deployment[];
+  /** State versions that could not be read as state. */
+  readonly unreadable: UnreadableStateVersion[];
 }
 
 /** The environment behind a stack name given on the command line; the message lists the stacks. */
@@ -24,8 +26,8 @@ export function environmentForStack(config: ProjectConfig, stack: string | undef
 export async function loadStackHistory(stack: string | undefined, command: string, env: NodeJS.ProcessEnv): Promise<StackHistory> {
   const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), stack, command);
   const clients = awsClients(environment.region);
-  const history = deploymentsFrom(await stateVersions(clients, environment.stateBucket, environment.stateKey));
-  return { env: environment, clients, history };
+  const { readable, unreadable } = await stateVersions(clients, environment.stateBucket, environment.stateKey);
+  return { env: environment, clients, history: deploymentsFrom(readable), unreadable };
 }
 
 export function shortHash(value: string | undefined, length = 12): string {

@@ -13,7 +13,7 @@ import { loadProjectConfig } from '../../config/config-sources';
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'After a deploy: layers attached and complete, API answering; on failure, logs and the likely cause',
-  usage: 'npm run verify -- <stack> [--wait <seconds>] [--json]',
+  usage: 'npm run verify -- <stack> [--wait <seconds>] [--strict] [--json]',
   help: `The seed's troubleshooting runbook as one command. From the stack's state it reads
 the outputs and the function's layers, then checks:
   - the function's configured layers are exactly the layer versions in the state;
@@ -24,15 +24,21 @@ the outputs and the function's layers, then checks:
   - the API answers: health, list, create, and the list shows the new message.
 On any failure it prints the function's latest log events and names the likely
 cause: a package missing from a layer, a layer not attached, an architecture or
-runtime mismatch, or the API not reachable. Exit code 0 only when all pass.
+runtime mismatch, or the API not reachable.
+
+A check that could not run (no built archive or manifest here to compare with, a layer
+Lambda gives no download location for) is reported as skipped, with the reason, and
+counted apart: never as passed. Exit code 0 when nothing failed; with --strict, only
+when nothing was skipped either (the deploy workflow uses it).
 
 Options:
   --wait <seconds>  keep retrying the health check this long while a deploy settles (default 0)
+  --strict          a skipped check fails the verification
   --build-dir       build folder with the manifest (default .build, or BUILD_DIR)
   --json            print the checks and causes as JSON on stdout
   --no-color        no colour (NO_COLOR is honoured too)
   -h, --help        this help`,
-  options: { wait: { type: 'string' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+  options: { wait: { type: 'string' }, strict: { type: 'boolean' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'verify');
@@ -42,7 +48,7 @@ Options:
     try {
       manifest = readManifest(resolveBuildDir(values['build-dir'] as string | undefined, env));
     } catch {
-      err.line('note: no build manifest here, so layer contents are not compared with the build.');
+      // Each layer's package check says it was skipped, and why.
     }
     const facts = await gatherFacts({
       env: environment,
@@ -51,15 +57,21 @@ Options:
       stackDir: path.resolve(PROJECT_ROOT, env['CDKTF_OUTDIR'] ?? SYNTH_OUTDIR, 'stacks', environment.stackName),
       waitMs: wait * 1000,
     });
-    const verdict = judgeDeployment(facts);
-    for (const check of verdict.checks) err.line(`${check.ok ? err.green('✓') : err.red('✗')} ${check.name}: ${check.detail}`);
-    if (!verdict.ok) {
+    const strict = Boolean(values['strict']);
+    const verdict = judgeDeployment(facts, { strict });
+    const marks = { passed: err.green('✓'), failed: err.red('✗'), skipped: err.yellow('-') };
+    for (const check of verdict.checks) err.line(`${marks[check.status]} ${check.name}${check.status === 'skipped' ? ' (skipped)' : ''}: ${check.detail}`);
+    const { passed, failed, skipped } = verdict.counts;
+    err.line(`${passed} passed, ${failed} failed, ${skipped} skipped${strict && skipped > 0 ? ' (--strict: a skipped check fails)' : ''}`);
+    if (!verdict.ok && failed === 0) {
+      err.line(err.red(`Nothing failed, but ${skipped} check(s) could not run, and --strict counts that as a failure.`));
+    } else if (!verdict.ok) {
       for (const { cause, evidence } of verdict.causes) err.line(`${err.bold('Likely cause:')} ${cause} (${evidence})`);
       if (verdict.causes.length === 0) err.line(`${err.bold('Likely cause:')} not recognised; read the log events below.`);
       err.line(`Latest log events of /aws/lambda/${facts.functionName}:`);
       for (const line of facts.logs.length ? facts.logs : ['(none)']) err.line(`  ${line}`);
     }
-    if (values['json']) writeJson(out, { stack: environment.stackName, ...verdict, logs: facts.logs });
+    if (values['json']) writeJson(out, { stack: environment.stackName, strict, ...verdict, logs: facts.logs });
     return verdict.ok ? 0 : 1;
   },
 };
