@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { artifactsForEnvironment, deploymentOf } from './builder/artifact-check';
@@ -9,6 +10,7 @@ import { loadConfig } from './config/load-config';
 import { loadBootstrapConfig } from './config/bootstrap-config';
 import { BootstrapStack } from './stacks/bootstrap-stack';
 import { currentCommit } from './project/git-commit';
+import { deployOrigin } from './project/deploy-origin';
 import { readPin } from './history/pins';
 import { buildDirOutsideProject, isUserError, outdirOutsideProject } from './project/errors';
 import { PROJECT_ROOT, relativeInside, resolveBuildDir } from './project/paths';
@@ -44,11 +46,13 @@ function synthesise(): void {
   for (const warning of warnings) process.stderr.write(`warning: [${warning.rule}] ${warning.message}\n`);
 
   const commit = currentCommit(PROJECT_ROOT, env);
+  const origin = deployOrigin(env, { user: safeUserName(), host: os.hostname() });
   const app = new App({ outdir });
   for (const { environment, artifacts, buildDirFromStack, pin } of stacks) {
-    if (pin) process.stderr.write(`note: ${environment.stackName} is pinned to serial ${pin.serial} by a rollback (${buildDir}/pins); the next deploy applies it.\n`);
+    if (pin) process.stderr.write(`note: ${environment.stackName} is pinned to serial ${pin.serial} (${pin.scope}) by a rollback (${buildDir}/pins); the next deploy applies it.\n`);
     new ApiStack(app, environment.stackName, {
       ...(commit ? { commit } : {}),
+      origin,
       ...(pin ? { pin } : {}),
       env: environment,
       layers: artifacts.layers,
@@ -65,6 +69,15 @@ function synthesise(): void {
     process.stderr.write('note: the bootstrap stack is synthesised once GITHUB_REPOSITORY (owner/name) or the context "githubRepository" is set; see README "First-time setup".\n');
   }
   app.synth();
+}
+
+/** The local user's name; os.userInfo() throws where the uid has no passwd entry (some containers). */
+function safeUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env['USER'] ?? '';
+  }
 }
 
 try {

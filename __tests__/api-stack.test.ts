@@ -411,6 +411,30 @@ describe('the seed\'s strategies and the Python function', () => {
     const json = JSON.parse(Testing.synth(stack)) as Json;
     expect(json['output'].deployed_commit.value).toBe('c'.repeat(40));
     expect(json['output'].rolled_back_to_serial.value).toBe('');
+    expect(json['output'].rollback_scope.value).toBe('');
+    expect(json['output'].deployed_by.value).toBe('unknown');
+  });
+
+  it('records who deployed it and from where, and a layers-only rollback: the target\'s layers with this build\'s code', () => {
+    const env = envWith({});
+    const pinnedLayer = 'arn:aws:lambda:ap-northeast-1:123456789012:layer:multicloud-auto-deploy-staging-dependencies:2';
+    const stack = new ApiStack(Testing.app(), env.stackName, {
+      env,
+      layers: [layerArtifact()],
+      bundle: bundleArtifact(),
+      buildDirFromStack: '../../../.build',
+      origin: { by: 'octocat', from: 'https://github.com/o/r/actions/runs/9' },
+      pin: { stack: env.stackName, serial: 3, scope: 'layers', layers: [pinnedLayer], replacesSerial: 5 },
+    });
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+    expect(json['output'].deployed_by.value).toBe('octocat');
+    expect(json['output'].deployed_from.value).toBe('https://github.com/o/r/actions/runs/9');
+    expect(json['output'].rolled_back_to_serial.value).toBe('3');
+    expect(json['output'].rollback_scope.value).toBe('layers');
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['layers']).toEqual([pinnedLayer]);
+    const [archiveId] = Object.entries(json['data'].archive_file as Json).find(([id]) => !id.includes('layer'))!;
+    expect(fn['source_code_hash']).toBe(`\${data.archive_file.${archiveId}.output_base64sha256}`);
   });
 
   it('refuses that layer without an artifact bucket, before creating anything', () => {

@@ -262,6 +262,12 @@ describe('a deploy role', () => {
     expect(evaluate(dev, 's3:PutObject', other.state)).toBe('ImplicitDeny');
     expect(evaluate(dev, 's3:DeleteObject', other.lock)).toBe('ImplicitDeny');
     expect(evaluate(dev, 's3:ListBucket', 'arn:aws:s3:::acme-state', { 's3:prefix': `${PROJECT}/prod/terraform.tfstate` })).toBe('ImplicitDeny');
+    // Its own state's history (a rollback through CI reads it), and no other environment's.
+    expect(evaluate(dev, 's3:ListBucketVersions', 'arn:aws:s3:::acme-state', { 's3:prefix': `${PROJECT}/dev/terraform.tfstate` })).toBe('Allow');
+    expect(evaluate(dev, 's3:GetObjectVersion', own.state)).toBe('Allow');
+    expect(evaluate(dev, 's3:GetBucketVersioning', 'arn:aws:s3:::acme-state')).toBe('Allow');
+    expect(evaluate(dev, 's3:ListBucketVersions', 'arn:aws:s3:::acme-state', { 's3:prefix': `${PROJECT}/prod/terraform.tfstate` })).toBe('ImplicitDeny');
+    expect(evaluate(dev, 's3:GetObjectVersion', other.state)).toBe('ImplicitDeny');
     expect(evaluate(dev, 's3:ListBucket', 'arn:aws:s3:::acme-artifacts', { 's3:prefix': `functions/${PROJECT}/prod/` })).toBe('ImplicitDeny');
     expect(dev.flatMap((statement) => statement.actions)).not.toContain('lambda:DeleteLayerVersion');
   });

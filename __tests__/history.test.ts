@@ -19,7 +19,16 @@ const CODE_KEY = 'functions/multicloud-auto-deploy/staging/api.zip';
 const COMMITS = ['1111111111111111111111111111111111111111', '2222222222222222222222222222222222222222', '3333333333333333333333333333333333333333'];
 
 /** A state file with logical names unlike the stacks' own: history finds resources by type. */
-function terraformState(serial: number, commit: string, layerArn: string, contentHash: string, codeHash: string, codeVersion: string, versions: Record<string, unknown> = {}): string {
+function terraformState(
+  serial: number,
+  commit: string,
+  layerArn: string,
+  contentHash: string,
+  codeHash: string,
+  codeVersion: string,
+  versions: Record<string, unknown> = {},
+  packages = 'hono@4.13.19',
+): string {
   return terraformStateFile({
     serial,
     lineage: '6a0c9a3e-4d2f-4b51-a4b8-000000000001',
@@ -34,7 +43,7 @@ function terraformState(serial: number, commit: string, layerArn: string, conten
           layer_arn: layerArn.replace(/:\d+$/, ''),
           layer_name: LAYER,
           version: layerArn.split(':').pop(),
-          description: `content ${contentHash} | nodejs24.x x86_64 | hono@4.13.19`,
+          description: `content ${contentHash} | nodejs24.x x86_64 | ${packages}`,
           skip_destroy: true,
         },
       },
@@ -55,12 +64,25 @@ function terraformState(serial: number, commit: string, layerArn: string, conten
   });
 }
 
-/** The rollout's outputs per deploy: none before stacks had the alias; then live on the newest; then a canary of 3 beside live 2. */
+/**
+ * The outputs per deploy: none of the rollout's or the audit's before stacks recorded them; then live on
+ * the newest, deployed from a workflow run; then a canary of 3 beside live 2, from a laptop, as a rollback.
+ */
 const VERSION_OUTPUTS: Array<Record<string, unknown>> = [
   {},
-  { newest_version: '2', live_version: '2', canary: { version: '', percent: 0 } },
-  { newest_version: '3', live_version: '2', canary: { version: '3', percent: 10 } },
+  { newest_version: '2', live_version: '2', canary: { version: '', percent: 0 }, deployed_by: 'octocat', deployed_from: 'https://github.com/o/r/actions/runs/11', rolled_back_to_serial: '', rollback_scope: '' },
+  {
+    newest_version: '3',
+    live_version: '2',
+    canary: { version: '3', percent: 10 },
+    deployed_by: 'alice (local)',
+    deployed_from: 'local machine build-7',
+    rolled_back_to_serial: '1',
+    rollback_scope: 'layers',
+  },
 ];
+/** The direct packages each deploy's layer description lists. */
+const LAYER_PACKAGES = ['hono@4.11.0', '@aws-sdk/client-dynamodb@3.1000.0, hono@4.12.0', '@aws-sdk/client-dynamodb@3.1164.0, hono@4.13.19'];
 
 let moto: MotoServer;
 let s3: S3Client;
@@ -83,7 +105,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     const code = await s3.send(new PutObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: CODE_KEY, Body: `code ${i}` }));
     codeVersions.push(code.VersionId!);
-    const state = terraformState(2 * i + 1, COMMITS[i]!, layerArns[i + 1]!, `${i}`.repeat(16), `Y29kZSBoYXNo${i}=`, code.VersionId!, VERSION_OUTPUTS[i]);
+    const state = terraformState(2 * i + 1, COMMITS[i]!, layerArns[i + 1]!, `${i}`.repeat(16), `Y29kZSBoYXNo${i}=`, code.VersionId!, VERSION_OUTPUTS[i], LAYER_PACKAGES[i]);
     await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: state }));
     await new Promise((resolve) => setTimeout(resolve, 1100));
   }
@@ -105,7 +127,20 @@ describe('npm run history', () => {
       [3, COMMITS[1], '1.11.4'],
       [1, COMMITS[0], '1.11.4'],
     ]);
-    expect(report.deployments[0]!['layers']).toEqual([{ arn: layerArns[3], layerName: LAYER, version: 4, contentHash: '2222222222222222' }]);
+    expect(report.deployments[0]!['layers']).toEqual([
+      {
+        arn: layerArns[3],
+        layerName: LAYER,
+        version: 4,
+        contentHash: '2222222222222222',
+        packages: { list: [{ name: '@aws-sdk/client-dynamodb', version: '3.1164.0' }, { name: 'hono', version: '4.13.19' }], complete: true },
+      },
+    ]);
+    expect(report.deployments.map((deployment) => [deployment['origin'], deployment['rollback']])).toEqual([
+      [{ by: 'alice (local)', from: 'local machine build-7' }, { serial: 1, scope: 'layers' }],
+      [{ by: 'octocat', from: 'https://github.com/o/r/actions/runs/11' }, undefined],
+      [undefined, undefined],
+    ]);
     expect(report.deployments[0]!['function']).toEqual({
       functionName: FUNCTION,
       layers: [layerArns[3]],
@@ -120,6 +155,9 @@ describe('npm run history', () => {
     expect(text.stdout).toContain('function versions: newest 3, live 2, canary 3 at 10%\n');
     expect(text.stdout).toContain('function versions: newest 2, live 2\n');
     expect(text.stdout).toContain('function versions: newest -, live -\n');
+    expect(text.stdout).toContain('      by alice (local) from local machine build-7\n      rollback to serial 1 (layers only)\n');
+    expect(text.stdout).toContain('      by octocat from https://github.com/o/r/actions/runs/11\n      function versions');
+    expect(text.stdout).toContain('      by (not recorded)\n');
   });
 
   it('says that history needs bucket versioning, and how to turn it on', async () => {
@@ -143,8 +181,43 @@ describe('npm run rollback', () => {
       'function code: Y29kZSBoYXNo2= → Y29kZSBoYXNo0=',
       `deployed commit: ${COMMITS[2]} → ${COMMITS[0]}`,
     ]);
+    expect(report['scope']).toBe('layers and code');
+    expect(report['layers']).toEqual([
+      {
+        layerName: LAYER,
+        from: 4,
+        to: 2,
+        packages: { added: [], removed: [{ name: '@aws-sdk/client-dynamodb', version: '3.1164.0' }], changed: [{ name: 'hono', from: '4.13.19', to: '4.11.0' }], complete: true },
+      },
+    ]);
+    expect(result.stderr).toContain(`  layer ${LAYER}: version 4 → version 2; hono 4.13.19 → 4.11.0, @aws-sdk/client-dynamodb 3.1164.0 removed\n`);
     expect(result.stderr).toContain('Dry run: nothing was written or applied.');
     expect(fs.existsSync(path.join(buildDir, 'pins'))).toBe(false);
+  });
+
+  it('refuses a layers-only rollback to layers that lack a package the current code needs (the seed\'s incident)', async () => {
+    const buildDir = copyBuildTo(path.join(makeTempDir('rollback-layers-only'), 'build'), { preserveTimestamps: true });
+    const result = await runCli(['rollback', STACK, '--target', '1', '--layers-only', '--dry-run', '--build-dir', buildDir], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `The current code of ${STACK} needs @aws-sdk/client-dynamodb from its layers, and none of the layers of serial 1 lists it: a layers-only rollback would deploy code that cannot import its packages`,
+    );
+    // Without a current build to read, the check says it did not run, and why; it does not pass.
+    const unbuilt = await runCli(['rollback', STACK, '--target', '1', '--layers-only', '--dry-run', '--build-dir', makeTempDir('rollback-unbuilt'), '--json'], { env });
+    expect(unbuilt.code).toBe(0);
+    expect(JSON.parse(unbuilt.stdout).currentCode).toEqual({ status: 'skipped', missing: [] });
+    expect(unbuilt.stderr).toMatch(/current code against those layers: not checked: the current build could not be read \(.*\); run npm run build first/);
+  });
+
+  it('reads the workflow\'s target form and names a bad one', async () => {
+    const steps = await runCli(['rollback', STACK, '--target', '~2', '--dry-run', '--json'], { env });
+    expect(steps.code).toBe(0);
+    expect(JSON.parse(steps.stdout).target.serial).toBe(1);
+    const bad = await runCli(['rollback', STACK, '--target', '1; rm -rf /', '--dry-run'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--target takes a state serial such as 41, or ~N for N deployments back (~1 is the previous one), got "1; rm -rf /".');
+    const both = await runCli(['rollback', STACK, '--target', '1', '--to', '1'], { env });
+    expect(both.stderr).toContain('--target replaces --to and --steps; give one of them.');
   });
 
   it('pins the previous deployment with --steps 1, and the pin reaches the synthesised stack', async () => {
@@ -162,6 +235,7 @@ describe('npm run rollback', () => {
         stack: STACK,
         serial: 3,
         commit: COMMITS[1],
+        scope: 'layers and code',
         layers: [layerArns[2]],
         code: { codeHash: 'Y29kZSBoYXNo1=', s3: { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[1] } },
         replacesSerial: 5,
@@ -169,13 +243,31 @@ describe('npm run rollback', () => {
 
       const synth = await runNode('main.ts', [], { env: { ...env, BUILD_DIR: buildDir, CDKTF_OUTDIR: outdir } });
       expect(synth.code).toBe(0);
-      expect(synth.stderr).toContain(`note: ${STACK} is pinned to serial 3 by a rollback`);
+      expect(synth.stderr).toContain(`note: ${STACK} is pinned to serial 3 (layers and code) by a rollback`);
       const stack = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
       const fn = Object.values(stack.resource.aws_lambda_function)[0] as Record<string, unknown>;
       expect(fn).toMatchObject({ layers: [layerArns[2]], s3_bucket: ARTIFACT_BUCKET, s3_key: CODE_KEY, s3_object_version: codeVersions[1], source_code_hash: 'Y29kZSBoYXNo1=' });
       expect(stack.output.rolled_back_to_serial.value).toBe('3');
+      expect(stack.output.rollback_scope.value).toBe('layers and code');
       const other = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'api-dev', 'cdk.tf.json'), 'utf8'));
       expect(other.output.rolled_back_to_serial.value).toBe('');
+
+      // Layers only: the same target's layers, with the current build's code.
+      const layersOnly = await runCli(['rollback', STACK, '--steps', '1', '--layers-only', '--build-dir', buildDir, '--json'], { env });
+      expect(layersOnly.code).toBe(0);
+      expect(JSON.parse(layersOnly.stdout).currentCode).toEqual({ status: 'passed', missing: [] });
+      expect(layersOnly.stderr).toContain('current code against those layers: all 2 package(s) the code takes from layers are listed (@aws-sdk/client-dynamodb, hono)');
+      expect(JSON.parse(fs.readFileSync(path.join(buildDir, 'pins', `${STACK}.json`), 'utf8'))).toEqual({ stack: STACK, serial: 3, commit: COMMITS[1], scope: 'layers', layers: [layerArns[2]], replacesSerial: 5 });
+      const resynth = await runNode('main.ts', [], { env: { ...env, BUILD_DIR: buildDir, CDKTF_OUTDIR: outdir } });
+      expect(resynth.code).toBe(0);
+      const pinned = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
+      const pinnedFn = Object.values(pinned.resource.aws_lambda_function)[0] as Record<string, unknown>;
+      expect(pinnedFn['layers']).toEqual([layerArns[2]]);
+      // The code is this build's, through its own artifact object, not serial 3's.
+      expect(pinnedFn['s3_object_version']).toMatch(/^\$\{aws_s3_object\..+\.version_id\}$/);
+      expect(pinnedFn['source_code_hash']).toMatch(/^\$\{data\.archive_file\..+\.output_base64sha256\}$/);
+      expect(pinned.output.rollback_scope.value).toBe('layers');
+      expect(pinned.output.deployed_by.value).toMatch(/ \(local\)$/);
     } finally {
       fs.rmSync(buildDir, { recursive: true, force: true });
       fs.rmSync(outdir, { recursive: true, force: true });

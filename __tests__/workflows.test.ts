@@ -151,6 +151,60 @@ describe('deploy workflows', () => {
   });
 });
 
+describe('rollback workflow', () => {
+  const rollback = workflow('rollback.yml');
+  const inputs = rollback['on'].workflow_dispatch.inputs as Json;
+  const job = rollback['jobs'].rollback as Json;
+  const resolve = rollback['jobs'].resolve as Json;
+  const runs = (steps: Json[]) => steps.map((step) => step.run ?? step.uses).join('\n');
+
+  it('is started by hand with a choice of the configured stacks, a target, layers only and dry run', () => {
+    expect(Object.keys(rollback['on'])).toEqual(['workflow_dispatch']);
+    const stacks = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs'] } }).environments.map((env) => env.stackName);
+    expect(inputs.stack).toMatchObject({ type: 'choice', required: true, options: stacks });
+    expect(inputs.target).toMatchObject({ type: 'string', required: true, default: '~1' });
+    expect(inputs['layers-only']).toMatchObject({ type: 'boolean', default: false });
+    // The first run of an incident shows the plan; applying is a second, deliberate run.
+    expect(inputs['dry-run']).toMatchObject({ type: 'boolean', default: true });
+  });
+
+  it('runs behind the stack\'s GitHub environment with its deploy role, in the deploys\' concurrency group, never cancelled', () => {
+    const deployApply = workflow('deploy-stack.yml')['jobs'].apply as Json;
+    expect(job.needs).toBe('resolve');
+    expect(job.environment).toBe('${{ needs.resolve.outputs.environment }}');
+    expect(resolve.outputs).toEqual({ environment: '${{ steps.ci.outputs.environment }}' });
+    // Resolving the environment needs no AWS credentials and cannot mint a token.
+    expect(resolve.permissions).toEqual({ contents: 'read' });
+    expect(runs(resolve.steps)).not.toContain('configure-aws-credentials');
+    expect(job.concurrency).toEqual(deployApply.concurrency);
+    expect(job.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
+  });
+
+  it('resolves and pins the target, plans with the pin into the summary, and only without dry run applies that plan and verifies strictly', () => {
+    const text = runs(job.steps);
+    const order = [
+      'npm ci --ignore-scripts',
+      'configure-aws-credentials',
+      'npm run build -- --only-used',
+      'npm run rollback -- "$STACK" --target "$TARGET"',
+      'npm run --silent deploy -- "$STACK" --plan-only',
+      'plan:summary',
+      'npm run deploy -- "$STACK" --apply-saved',
+      'npm run --silent verify -- "$STACK" --strict',
+    ].map((needle) => text.indexOf(needle));
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const gated = job.steps.filter((step: Json) => /--apply-saved|verify/.test(step.run ?? ''));
+    expect(gated.map((step: Json) => step.if)).toEqual(["env.DRY_RUN != 'true'", "env.DRY_RUN != 'true'"]);
+    expect(job.steps.filter((step: Json) => step.if).length).toBe(2);
+  });
+
+  it('passes the inputs to scripts through the environment only', () => {
+    expect(job.env).toEqual({ STACK: '${{ inputs.stack }}', TARGET: '${{ inputs.target }}', LAYERS_ONLY: '${{ inputs.layers-only }}', DRY_RUN: '${{ inputs.dry-run }}' });
+    for (const step of [...job.steps, ...resolve.steps] as Json[]) expect(step.run ?? '').not.toContain('${{');
+  });
+});
+
 describe('CI settings in cdktf.json', () => {
   const project = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs'] } });
 
@@ -160,7 +214,7 @@ describe('CI settings in cdktf.json', () => {
   it('gives the workflows the region, state bucket, the plan role and the deploy role of the stack\'s environment', () => {
     const ci = loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns } } }, project);
     expect(githubOutputLines(ci, project.environments[2]!)).toBe(
-      `region=ap-northeast-1\nstate_bucket=multicloud-auto-deploy-terraform-state\nplan_role_arn=${role('p')}\ndeploy_role_arn=${role('d-prod')}`,
+      `region=ap-northeast-1\nstate_bucket=multicloud-auto-deploy-terraform-state\nplan_role_arn=${role('p')}\nenvironment=prod\ndeploy_role_arn=${role('d-prod')}`,
     );
     expect(githubOutputLines(ci)).not.toContain('deploy_role_arn');
   });

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Output } from './output';
 import { usage } from '../project/errors';
@@ -52,4 +53,9 @@ export function parseCommandArgs(
 
 export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Appends Markdown to the job summary when running in GitHub Actions (GITHUB_STEP_SUMMARY); nothing elsewhere. */
+export function appendJobSummary(env: NodeJS.ProcessEnv, markdown: string): void {
+  if (env['GITHUB_STEP_SUMMARY']) fs.appendFileSync(env['GITHUB_STEP_SUMMARY'], `${markdown}\n`);
 }

@@ -56,12 +56,12 @@ export function loadCiConfig(sources: Pick<ConfigSources, 'context'>, project: P
   return { region: project.region, stateBucket: project.stateBucket, planRoleArn: String(record['planRoleArn']), deployRoleArns: deployRecord as Record<string, string> };
 }
 
-/** `name=value` lines for $GITHUB_OUTPUT; with an environment, its deploy role as `deploy_role_arn`. */
+/** `name=value` lines for $GITHUB_OUTPUT; with an environment, its name as `environment` and its deploy role as `deploy_role_arn`. */
 export function githubOutputLines(config: CiConfig, environment?: Pick<EnvironmentConfig, 'name'>): string {
   return [
     `region=${config.region}`,
     `state_bucket=${config.stateBucket}`,
     `plan_role_arn=${config.planRoleArn}`,
-    ...(environment ? [`deploy_role_arn=${config.deployRoleArns[environment.name]}`] : []),
+    ...(environment ? [`environment=${environment.name}`, `deploy_role_arn=${config.deployRoleArns[environment.name]}`] : []),
   ].join('\n');
 }

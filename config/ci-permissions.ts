@@ -189,7 +189,9 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
     { test: 'StringEquals', variable: `${key}/${ENVIRONMENT_TAG}`, values: [env.name] },
   ];
   return [
-    { sid: 'ListOwnState', actions: ['s3:ListBucket'], resources: [s.stateBucket], conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${env.stateKey}*`] }] },
+    // Listing the versions of its own state is what a rollback through CI reads its history from.
+    { sid: 'ListOwnState', actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [s.stateBucket], conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${env.stateKey}*`] }] },
+    { sid: 'SeeStateVersioning', actions: ['s3:GetBucketVersioning'], resources: [s.stateBucket] },
     { sid: 'ReadWriteOwnState', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], resources: [a.state] },
     { sid: 'OwnStateLock', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [a.lock] },
     { sid: 'EncryptState', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [scope.stateKeyArn], conditions: [s.viaS3] },

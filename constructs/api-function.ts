@@ -133,7 +133,7 @@ export class ApiFunction extends Construct {
       });
     }
     const pin = props.pin;
-    const code = pin?.code.s3
+    const code = pin?.code?.s3
       ? { s3Bucket: pin.code.s3.bucket, s3Key: pin.code.s3.key, ...(pin.code.s3.version ? { s3ObjectVersion: pin.code.s3.version } : {}), sourceCodeHash: pin.code.codeHash }
       : this.codeObject
         ? { s3Bucket: this.codeObject.bucket, s3Key: this.codeObject.key, s3ObjectVersion: this.codeObject.versionId, sourceCodeHash: archive.outputBase64Sha256 }

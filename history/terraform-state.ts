@@ -1,3 +1,4 @@
+import { DEPLOYMENT_OUTPUTS, RollbackScope } from '../config/deployment-record';
 /**
  * What one Terraform state (format version 4) says about a deployment, found by
  * resource type, never by logical name: the layer versions, the function's code
@@ -13,6 +14,29 @@ export interface DeployedLayer {
   readonly version: number;
   /** The content hash from the description the stacks write, when present. */
   readonly contentHash?: string;
+  /** The layer's direct packages from that description; `complete` is false when it was cut at Lambda's 256 characters. */
+  readonly packages?: { readonly list: readonly { readonly name: string; readonly version: string }[]; readonly complete: boolean };
+}
+
+/**
+ * What the description the stacks give a layer version says
+ * (`content <hash> | <runtime> <arch> | name@version, ...`, cut with `...` at 256 characters).
+ */
+export function parseLayerDescription(description: string): Pick<DeployedLayer, 'contentHash' | 'packages'> {
+  const match = /^content ([0-9a-f]{8,64}) \| [\w.]+ [\w]+ \| (.*)$/s.exec(description);
+  if (!match) {
+    const contentHash = /^content ([0-9a-f]{8,64})\b/.exec(description)?.[1];
+    return contentHash ? { contentHash } : {};
+  }
+  const cut = match[2]!.endsWith('...');
+  const items = (cut ? match[2]!.slice(0, -3) : match[2]!).split(', ').filter(Boolean);
+  // A cut list may end in the middle of an item: only whole name@version items count.
+  const list = items.flatMap((item, index) => {
+    const at = item.lastIndexOf('@');
+    if (at <= 0 || (cut && index === items.length - 1)) return [];
+    return [{ name: item.slice(0, at), version: item.slice(at + 1) }];
+  });
+  return { contentHash: match[1]!, packages: { list, complete: !cut } };
 }
 
 export interface DeployedFunction {
@@ -35,6 +59,10 @@ export interface DeploymentState {
   readonly terraformVersion: string;
   /** The commit the deploy recorded (output deployed_commit), when it did. */
   readonly commit?: string;
+  /** Who ran the deploy and from where (outputs deployed_by, deployed_from), when it recorded that. */
+  readonly origin?: { readonly by: string; readonly from?: string };
+  /** The serial a rollback restored, and what of it (outputs rolled_back_to_serial, rollback_scope). */
+  readonly rollback?: { readonly serial: number; readonly scope: RollbackScope };
   /** The function's newest published version and the one the alias live pointed to (outputs newest_version, live_version). */
   readonly versions?: { readonly newest?: string; readonly live?: string; readonly canary?: { readonly version: string; readonly percent: number } };
   readonly layers: readonly DeployedLayer[];
@@ -76,12 +104,15 @@ export function readDeploymentState(text_: string): DeploymentState {
     const arn = text(attributes['arn']);
     const parsed = arn ? parseLayerArn(arn) : undefined;
     if (!arn || !parsed) return [];
-    const contentHash = /^content ([0-9a-f]{8,64})\b/.exec(String(attributes['description'] ?? ''))?.[1];
-    return [{ arn, layerName: text(attributes['layer_name']) ?? parsed.name, version: parsed.version, ...(contentHash ? { contentHash } : {}) }];
+    return [{ arn, layerName: text(attributes['layer_name']) ?? parsed.name, version: parsed.version, ...parseLayerDescription(String(attributes['description'] ?? '')) }];
   });
   const [fn] = instancesOf(state, 'aws_lambda_function');
   const outputs = (state['outputs'] ?? {}) as Record<string, { value?: unknown }>;
-  const commit = text(outputs['deployed_commit']?.value);
+  const commit = text(outputs[DEPLOYMENT_OUTPUTS.commit]?.value);
+  const by = text(outputs[DEPLOYMENT_OUTPUTS.by]?.value);
+  const from = text(outputs[DEPLOYMENT_OUTPUTS.from]?.value);
+  const rolledBackTo = text(outputs[DEPLOYMENT_OUTPUTS.rolledBackTo]?.value);
+  const scope = text(outputs[DEPLOYMENT_OUTPUTS.rollbackScope]?.value) === 'layers' ? 'layers' : 'layers and code';
   let deployedFunction: DeployedFunction | undefined;
   if (fn) {
     const bucket = text(fn['s3_bucket']);
@@ -107,6 +138,8 @@ export function readDeploymentState(text_: string): DeploymentState {
     lineage: String(state['lineage'] ?? ''),
     terraformVersion: String(state['terraform_version'] ?? ''),
     ...(commit ? { commit } : {}),
+    ...(by ? { origin: { by, ...(from ? { from } : {}) } } : {}),
+    ...(rolledBackTo && /^\d+$/.test(rolledBackTo) ? { rollback: { serial: Number(rolledBackTo), scope: scope as RollbackScope } } : {}),
     ...(newest || live ? { versions: { ...(newest ? { newest } : {}), ...(live ? { live } : {}), ...(canary ? { canary } : {}) } } : {}),
     layers,
     ...(deployedFunction ? { function: deployedFunction } : {}),

@@ -5,6 +5,8 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { CI_ROLE_NAMES, ciPath } from '../config/ci-permissions';
 import { ROLLOUT_OUTPUTS, ROLLOUT_VARIABLES } from '../config/rollout-names';
+import { DEPLOYMENT_OUTPUTS } from '../config/deployment-record';
+import { DeployOrigin } from '../project/deploy-origin';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { BundleArtifact, LayerArtifact } from '../builder/manifest';
 import { EnvironmentConfig } from '../config/environments';
@@ -45,6 +47,8 @@ export interface ApiStackProps {
    * @default - none
    */
   readonly pin?: RollbackPin;
+  /** Who runs this deployment and from where, recorded as outputs deployed_by and deployed_from. */
+  readonly origin?: DeployOrigin;
 }
 
 /** A Terraform variable named `name` (construct ids are shared with the outputs, so the name is set apart). */
@@ -151,10 +155,17 @@ export class ApiStack extends TerraformStack {
       value: Object.fromEntries(this.layers.map((layer, i) => [props.layers[i]!.name, layer.layerVersion.arn])),
       description: 'Layer version ARNs attached to the function, by layer folder name',
     });
-    new TerraformOutput(this, 'deployed_commit', { value: props.commit ?? 'unknown', description: 'The commit this deployment was made from' });
-    new TerraformOutput(this, 'rolled_back_to_serial', {
+    // The deployment's record, which every retained state version keeps and npm run history reads back.
+    new TerraformOutput(this, DEPLOYMENT_OUTPUTS.commit, { value: props.commit ?? 'unknown', description: 'The commit this deployment was made from' });
+    new TerraformOutput(this, DEPLOYMENT_OUTPUTS.by, { value: props.origin?.by ?? 'unknown', description: 'Who ran this deployment: a GitHub login, or a local user' });
+    new TerraformOutput(this, DEPLOYMENT_OUTPUTS.from, { value: props.origin?.from ?? 'unknown', description: 'Where it ran: the GitHub Actions run URL, or a local machine' });
+    new TerraformOutput(this, DEPLOYMENT_OUTPUTS.rolledBackTo, {
       value: props.pin ? String(props.pin.serial) : '',
       description: 'The state serial a rollback pin restored, empty for a normal deploy',
+    });
+    new TerraformOutput(this, DEPLOYMENT_OUTPUTS.rollbackScope, {
+      value: props.pin ? props.pin.scope : '',
+      description: 'What that rollback restored: "layers and code", or "layers" (the code stayed); empty for a normal deploy',
     });
     new TerraformOutput(this, 'managed_layer_arns', {
       value: managedLayers.map((layer) => layer.arn),

@@ -15,7 +15,7 @@ with AWS_REGION and STATE_BUCKET honoured), and prints them for the workflows. F
 saying what to add, when they are missing.
 
 Options:
-  --stack <stack>  also print deploy_role_arn: the deploy role of that stack's environment
+  --stack <stack>  also print that stack's environment and its deploy role (environment, deploy_role_arn)
   --github-output  print name=value lines to append to $GITHUB_OUTPUT
   --json           print them as JSON
   --no-color       no colour (NO_COLOR is honoured too)

@@ -15,7 +15,7 @@ import { CanaryOptions, liveOn, terraformVars } from '../../rollout/plan';
 import { ROLLOUT_RECORD, RolloutReport, readRolloutRecord, runRollout, writeRolloutRecord } from '../../rollout/run';
 import { Terraform, terraformIn } from '../../rollout/terraform';
 import { latestLogLines } from '../../verification/gather';
-import { Command, writeJson } from '../command';
+import { Command, appendJobSummary, writeJson } from '../command';
 import { Output } from '../output';
 import { SYNTH_OUTDIR, synthesiseStacks } from './synth';
 import { environmentForStack } from './stacks';
@@ -49,11 +49,6 @@ function printReport(report: RolloutReport, err: Output): void {
     }
   }
   err.line(report.ok ? err.green(report.summary) : err.red(report.summary));
-}
-
-/** Appends Markdown to the job summary when running in GitHub Actions. */
-function jobSummary(env: NodeJS.ProcessEnv, text: string): void {
-  if (env['GITHUB_STEP_SUMMARY']) fs.appendFileSync(env['GITHUB_STEP_SUMMARY'], `${text}\n`);
 }
 
 function clients(environment: EnvironmentConfig): { lambda: LambdaClient; cloudwatch: CloudWatchClient } {
@@ -155,7 +150,7 @@ Options:
           previousLive === undefined
             ? `First deploy of ${stack}: the new version goes live in this apply.`
             : `This plan publishes a new version with live held on version ${previousLive}; after the apply, the new version is probed, then takes traffic.`;
-        jobSummary(env, `> ${note}\n`);
+        appendJobSummary(env, `> ${note}\n`);
         err.line(note);
         if (values['json']) writeJson(out, { stack, plan: path.relative(PROJECT_ROOT, path.join(stackDir, PUBLISH_PLAN)), ...(previousLive !== undefined ? { previousLive } : {}) });
         return 0;
@@ -185,7 +180,7 @@ Options:
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       });
       printReport(report, err);
-      jobSummary(env, `### Rollout of ${stack}\n\n${report.phases.map((phase) => `- ${phase.ok ? '✅' : '❌'} **${phase.phase}**: ${phase.detail}`).join('\n')}\n\n${report.summary}\n`);
+      appendJobSummary(env, `### Rollout of ${stack}\n\n${report.phases.map((phase) => `- ${phase.ok ? '✅' : '❌'} **${phase.phase}**: ${phase.detail}`).join('\n')}\n\n${report.summary}\n`);
       if (values['json']) writeJson(out, report);
       return report;
     }

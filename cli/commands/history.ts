@@ -7,8 +7,10 @@ export const historyCommand: Command = {
   usage: 'npm run history -- <stack> [--json]',
   help: `Reads every version of the stack's state object in the S3 backend (the bucket must
 keep versions) and lists the deployments, newest first: time, state serial,
-Terraform version, the commit deployed (output deployed_commit), the layer version
-ARNs and the function's code hash. Resources are found by type, not by name.
+Terraform version, the commit deployed, who deployed it and from where (the GitHub
+login and workflow run, or a local user and machine), whether it was a rollback and
+to which serial, the function's newest and live versions, the layer versions and the
+function's code hash. Resources are found by type, not by name.
 AWS access follows the SDK's usual settings: AWS_REGION, AWS_PROFILE or role
 credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.
 
@@ -38,6 +40,8 @@ Options:
       const canary = versions?.canary ? `, canary ${versions.canary.version} at ${versions.canary.percent}%` : '';
       out.write(
         `  serial ${String(deployment.serial).padEnd(4)} ${deployment.time}  terraform ${deployment.terraformVersion}  commit ${shortHash(deployment.commit)}\n` +
+          (deployment.origin ? `      by ${deployment.origin.by}${deployment.origin.from ? ` from ${deployment.origin.from}` : ''}\n` : '      by (not recorded)\n') +
+          (deployment.rollback ? `      rollback to serial ${deployment.rollback.serial} (${deployment.rollback.scope === 'layers' ? 'layers only' : 'layers and code'})\n` : '') +
           `      function versions: newest ${versions?.newest ?? '-'}, live ${versions?.live ?? '-'}${canary}\n` +
           `      layers ${layers}\n` +
           `      code   ${deployment.function?.codeHash ?? '-'}\n`,

@@ -1,11 +1,15 @@
-import { ownLayerFolderOf } from '../../config/environments';
+import { artifactsForEnvironment } from '../../builder/artifact-check';
+import { readAllLayerSources } from '../../builder/layer-sources';
+import { readManifest } from '../../builder/manifest';
+import { ownLayerFolderOf, runtimeFamilyOf } from '../../config/environments';
 import { describeLayerVersion, objectVersionExists } from '../../history/aws';
-import { rollbackChanges, rollbackTarget } from '../../history/deployments';
+import { TargetChoice, rollbackChanges, rollbackTarget } from '../../history/deployments';
+import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } from '../../history/layer-rollback';
 import { pinFor, writePin } from '../../history/pins';
 import { parseLayerArn } from '../../history/terraform-state';
 import { UserError, usage } from '../../project/errors';
-import { resolveBuildDir } from '../../project/paths';
-import { Command, writeJson } from '../command';
+import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
+import { Command, appendJobSummary, writeJson } from '../command';
 import { loadStackHistory } from './stacks';
 
 function wholeNumber(raw: unknown, option: string): number | undefined {
@@ -14,36 +18,69 @@ function wholeNumber(raw: unknown, option: string): number | undefined {
   return Number(raw);
 }
 
+/** --to, --steps, or --target (`<serial>` or `~<steps>`, the form the rollback workflow's input takes). */
+export function targetChoice(values: Record<string, unknown>): TargetChoice {
+  const to = wholeNumber(values['to'], '--to');
+  const steps = wholeNumber(values['steps'], '--steps');
+  const target = values['target'] as string | undefined;
+  if (target === undefined) return { ...(to !== undefined ? { to } : {}), ...(steps !== undefined ? { steps } : {}) };
+  if (to !== undefined || steps !== undefined) throw usage('--target replaces --to and --steps; give one of them.', 'rollback');
+  const match = /^(?:(\d+)|~(\d+))$/.exec(target.trim());
+  if (!match) throw usage(`--target takes a state serial such as 41, or ~N for N deployments back (~1 is the previous one), got ${JSON.stringify(target)}.`, 'rollback');
+  return match[1] !== undefined ? { to: Number(match[1]) } : { steps: Number(match[2]) };
+}
+
 export const rollbackCommand: Command = {
   name: 'rollback',
-  summary: "Pin a stack to an earlier deployment's layers and code; the usual deploy applies it",
-  usage: 'npm run rollback -- <stack> (--to <serial> | --steps <n>) [--dry-run] [--json]',
+  summary: "Pin a stack to an earlier deployment's layers and code (or layers only); the usual deploy applies it",
+  usage: 'npm run rollback -- <stack> (--to <serial> | --steps <n> | --target <serial|~n>) [--layers-only] [--dry-run] [--json]',
   help: `Finds the target deployment in the stack's state history (npm run history), checks
 that its layer versions still exist in Lambda and that its function code is still
 in the artifact bucket, and writes a pin (.build/pins/<stack>.json). The stack reads
 the pin at synth time, so the usual deploy (npm run deploy -- <stack>) applies the
-rollback through Terraform: its plan shows exactly what reverts, and the state stays
-the single source of truth. That deploy removes the pin, so the one after it deploys
-the current build again.
+rollback through Terraform: its plan shows exactly what reverts, the new version is
+probed before live moves to it, and the state stays the single source of truth. That
+deploy removes the pin, so the one after it deploys the current build again.
+
+--layers-only pins the target's layers and keeps the current build's code: the plan
+changes only the function's layers. It works where the target's code was uploaded
+directly (no artifact bucket) and so cannot be restored. For a Node.js function it
+refuses when the current code needs a package none of those layers lists.
+
+Each layer's line says which version it returns to and which packages differ, from the
+descriptions the stacks give layer versions. In GitHub Actions the target and the
+changes also go to the job summary. For an instant move back to a version the function
+still has, without a new apply of code or layers, see npm run promote.
 
 Options:
-  --to <serial>  the state serial to return to
-  --steps <n>    or: this many deployments back from the newest (1 = the previous one)
-  --dry-run      print the target and what would change; write nothing
-  --build-dir    build folder that holds the pins (default .build, or BUILD_DIR)
-  --json         print the target and changes as JSON on stdout
-  --no-color     no colour (NO_COLOR is honoured too)
-  -h, --help     this help`,
-  options: { to: { type: 'string' }, steps: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+  --to <serial>    the state serial to return to
+  --steps <n>      or: this many deployments back from the newest (1 = the previous one)
+  --target <t>     or: a serial (41) or ~n for n deployments back (the workflow's input)
+  --layers-only    put back the layers only; the current code stays
+  --dry-run        print the target and what would change; write nothing
+  --build-dir      build folder that holds the pins (default .build, or BUILD_DIR)
+  --json           print the target and changes as JSON on stdout
+  --no-color       no colour (NO_COLOR is honoured too)
+  -h, --help       this help`,
+  options: {
+    to: { type: 'string' },
+    steps: { type: 'string' },
+    target: { type: 'string' },
+    'layers-only': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'build-dir': { type: 'string' },
+    json: { type: 'boolean' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const to = wholeNumber(values['to'], '--to');
-    const steps = wholeNumber(values['steps'], '--steps');
+    const choice = targetChoice(values);
+    const layersOnly = Boolean(values['layers-only']);
     const { env: environment, clients, history } = await loadStackHistory(positionals[0], 'rollback', env);
+    const stack = environment.stackName;
     if (history.length === 0) {
-      throw new UserError('HISTORY_EMPTY', `${environment.stackName} has no deployment in its state history yet; there is nothing to roll back to.`);
+      throw new UserError('HISTORY_EMPTY', `${stack} has no deployment in its state history yet; there is nothing to roll back to.`);
     }
-    const { current, target } = rollbackTarget(history, { ...(to !== undefined ? { to } : {}), ...(steps !== undefined ? { steps } : {}) });
+    const { current, target } = rollbackTarget(history, choice);
     const ownLayers = (target.function?.layers ?? []).filter((arn) => {
       const parsed = parseLayerArn(arn);
       return parsed !== undefined && ownLayerFolderOf(environment, parsed.name) !== undefined;
@@ -52,32 +89,78 @@ Options:
       if (!(await describeLayerVersion(clients, arn))) {
         throw new UserError(
           'ROLLBACK_LAYER_GONE',
-          `Layer version ${arn} of serial ${target.serial} no longer exists (pruned or deleted), so that deployment cannot be restored. Choose a later serial (npm run history -- ${environment.stackName}).`,
+          `Layer version ${arn} of serial ${target.serial} no longer exists (pruned or deleted), so that deployment cannot be restored. Choose a later serial (npm run history -- ${stack}).`,
         );
       }
     }
-    const pin = pinFor(environment.stackName, current, target);
-    if (pin.code.s3 && !(await objectVersionExists(clients, pin.code.s3.bucket, pin.code.s3.key, pin.code.s3.version))) {
+    const pin = pinFor(stack, current, target, { layersOnly });
+    if (pin.code?.s3 && !(await objectVersionExists(clients, pin.code.s3.bucket, pin.code.s3.key, pin.code.s3.version))) {
       throw new UserError(
         'ROLLBACK_CODE_GONE',
-        `The function code of serial ${target.serial} (s3://${pin.code.s3.bucket}/${pin.code.s3.key}, version ${pin.code.s3.version ?? 'latest'}) is no longer in the artifact bucket; choose a later serial.`,
+        `The function code of serial ${target.serial} (s3://${pin.code.s3.bucket}/${pin.code.s3.key}, version ${pin.code.s3.version ?? 'latest'}) is no longer in the artifact bucket; choose a later serial, or add --layers-only to put back its layers alone.`,
       );
     }
-    const changes = rollbackChanges(current, target);
-    const report = { stack: environment.stackName, current: current.serial, target: { serial: target.serial, commit: target.commit ?? null, time: target.time, layers: pin.layers, codeHash: pin.code.codeHash }, changes };
-    err.line(`${environment.stackName}: serial ${current.serial} → serial ${target.serial} (deployed ${target.time}, commit ${target.commit ?? 'unknown'})`);
-    err.line(`  layers ${pin.layers.join(', ') || 'none'}`);
-    err.line(`  code   ${pin.code.codeHash}`);
-    for (const change of changes) err.line(`  - ${change}`);
+    const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
+    const known = knownLayers(history);
+    const layers = layerChanges(current, target, known);
+    const codeCheck = layersOnly ? currentCodeAgainstLayers() : undefined;
+
+    const changes = rollbackChanges(current, target).map((change) => (layersOnly && change.startsWith('function code:') ? 'function code: stays (the current build)' : change));
+    const scope = layersOnly ? 'layers only; the current code stays' : 'layers and code';
+    const lines = [
+      `${stack}: serial ${current.serial} → serial ${target.serial} (deployed ${target.time}, commit ${target.commit ?? 'unknown'}${target.origin ? `, by ${target.origin.by}` : ''}), ${scope}`,
+      ...layers.map((change) => `  ${describeLayerChange(change)}`),
+      `  code   ${pin.code ? pin.code.codeHash : 'the current build'}`,
+      ...changes.map((change) => `  - ${change}`),
+      ...(codeCheck ? [`  current code against those layers: ${codeCheck.text}`] : []),
+    ];
+    for (const line of lines) err.line(line);
+    appendJobSummary(env, `### Rollback of ${stack}\n\n${values['dry-run'] ? '_Dry run: nothing written._\n\n' : ''}\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
     if (values['dry-run']) {
       err.line('Dry run: nothing was written or applied.');
     } else {
-      const file = writePin(resolveBuildDir(values['build-dir'] as string | undefined, env), pin);
+      const file = writePin(buildDir, pin);
       err.line(`Pinned: ${file}`);
-      err.line(`Next: npm run deploy -- ${environment.stackName}   (its plan shows exactly what reverts)`);
+      err.line(`Next: npm run deploy -- ${stack}   (its plan shows exactly what reverts; the new version is probed before live moves)`);
       err.line('That deploy removes the pin; the deploy after it deploys the current build again.');
     }
-    if (values['json']) writeJson(out, { ...report, dryRun: Boolean(values['dry-run']) });
+    if (values['json']) {
+      writeJson(out, {
+        stack,
+        current: current.serial,
+        scope: pin.scope,
+        target: { serial: target.serial, commit: target.commit ?? null, time: target.time, layers: pin.layers, codeHash: pin.code?.codeHash ?? null },
+        layers,
+        changes,
+        ...(codeCheck ? { currentCode: { status: codeCheck.status, missing: codeCheck.missing } } : {}),
+        dryRun: Boolean(values['dry-run']),
+      });
+    }
     return 0;
+
+    /** Whether the current code's packages are in the target's layers: refused when certainly not, skipped when it cannot be told. */
+    function currentCodeAgainstLayers(): { status: 'passed' | 'skipped'; text: string; missing: string[] } {
+      if (runtimeFamilyOf(environment.runtime) !== 'nodejs') {
+        return { status: 'skipped', missing: [], text: 'not checked here (Python module names are not in the layer descriptions); the rollout probes the new version before live moves to it' };
+      }
+      let externals: readonly string[];
+      try {
+        externals = artifactsForEnvironment(environment, readManifest(buildDir), readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT).bundle.externals;
+      } catch (error) {
+        return { status: 'skipped', missing: [], text: `not checked: the current build could not be read (${(error as Error).message.split('\n')[0]}); run npm run build first` };
+      }
+      const { missing, certain } = packagesNotInLayers(externals, pin.layers, known);
+      if (missing.length && certain) {
+        throw new UserError(
+          'ROLLBACK_LAYERS_LACK_PACKAGES',
+          `The current code of ${stack} needs ${missing.join(', ')} from its layers, and none of the layers of serial ${target.serial} lists ${missing.length > 1 ? 'them' : 'it'}: ` +
+            'a layers-only rollback would deploy code that cannot import its packages (the seed\'s incident). Roll back layers and code (leave out --layers-only), or choose another serial.',
+        );
+      }
+      if (missing.length) {
+        return { status: 'skipped', missing, text: `not certain: ${missing.join(', ')} not listed, but a layer description was cut or missing; the rollout probes the new version before live moves to it` };
+      }
+      return { status: 'passed', missing: [], text: `all ${externals.length} package(s) the code takes from layers are listed (${externals.join(', ')})` };
+    }
   },
 };
