@@ -70,8 +70,9 @@ describe('plan workflow', () => {
     const job = plan['jobs'].plan as Json;
     expect(job.strategy.matrix.stack).toEqual(['api-dev', 'api-staging', 'api-prod']);
     const text = JSON.stringify(job.steps);
-    expect(text).toContain('terraform -chdir=\\"cdktf.out/stacks/$STACK\\" plan -input=false -lock=false -out=plan.tfplan');
-    expect(text).toContain('show -json plan.tfplan');
+    // The deploy's first phase, planned the same way (live held, -lock=false, show -json into plan.json).
+    expect(text).toContain('npm run --silent deploy -- \\"$STACK\\" --skip-build --plan-only');
+    expect((job.steps as Json[]).map((step) => step.run ?? '').join('\n')).not.toMatch(/\bterraform\b.*\bplan\b/);
     expect(text).toContain('npm run --silent plan:summary');
     expect(text).toContain('GITHUB_STEP_SUMMARY');
     expect(plan['env'].TERRAFORM_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
@@ -202,6 +203,28 @@ describe('rollback workflow', () => {
   it('passes the inputs to scripts through the environment only', () => {
     expect(job.env).toEqual({ STACK: '${{ inputs.stack }}', TARGET: '${{ inputs.target }}', LAYERS_ONLY: '${{ inputs.layers-only }}', DRY_RUN: '${{ inputs.dry-run }}' });
     for (const step of [...job.steps, ...resolve.steps] as Json[]) expect(step.run ?? '').not.toContain('${{');
+  });
+});
+
+describe('promote workflow', () => {
+  const promote = workflow('promote.yml');
+  const job = promote['jobs'].promote as Json;
+
+  it('moves live by hand behind the stack\'s environment with its deploy role, in the deploys\' concurrency group', () => {
+    const inputs = promote['on'].workflow_dispatch.inputs as Json;
+    expect(Object.keys(inputs)).toEqual(['stack', 'version', 'dry-run']);
+    expect(inputs.stack.options).toEqual(workflow('rollback.yml')['on'].workflow_dispatch.inputs.stack.options);
+    expect(job.environment).toBe('${{ needs.resolve.outputs.environment }}');
+    expect(job.concurrency).toEqual((workflow('deploy-stack.yml')['jobs'].apply as Json).concurrency);
+    expect(job.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
+  });
+
+  it('synthesises the deployed commit, then runs promote with the inputs from the environment only', () => {
+    const text = (job.steps as Json[]).map((step) => step.run ?? step.uses).join('\n');
+    expect(text.indexOf('npm run synth')).toBeLessThan(text.indexOf('npm run promote -- "$STACK" --to "$VERSION"'));
+    expect(text).toContain('npm run promote -- "$STACK" --to "$VERSION" --dry-run');
+    expect(job.env).toEqual({ STACK: '${{ inputs.stack }}', VERSION: '${{ inputs.version }}', DRY_RUN: '${{ inputs.dry-run }}' });
+    for (const step of Object.values(promote['jobs'] as Json).flatMap((candidate: Json) => candidate.steps as Json[])) expect(step.run ?? '').not.toContain('${{');
   });
 });
 
