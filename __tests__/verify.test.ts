@@ -8,8 +8,8 @@ import { CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, Update
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { readManifest } from '../builder/manifest';
-import { judgeDeployment, missingModulesIn, DeployedStackFacts } from '../verification/deployment-check';
-import { expectedEntries, layerContent } from '../verification/gather';
+import { comparableEntry, judgeDeployment, missingModulesIn, DeployedStackFacts } from '../verification/deployment-check';
+import { entriesFromDescription, expectedEntries, layerContent } from '../verification/gather';
 import { zipEntryNames } from '../verification/zip-entries';
 import { MotoServer, createBucket, startMoto } from './support/moto';
 import { STAGING, terraformStateFile } from './support/terraform-state';
@@ -148,6 +148,43 @@ describe('npm run verify, against moto and the local API', () => {
     expect(report.counts).toEqual({ passed: 5, failed: 0, skipped: 2 });
   });
 
+  it('checks a rolled-back layer against what the restored deployment recorded, not against this build', async () => {
+    // The restored layer is an older build: not this deploy's archive.
+    const older = path.join(makeTempDir('verify-rollback'), 'older.zip');
+    zipFolder(treeDir, older, ['nodejs/node_modules/hono/']);
+    const published = await lambda.send(
+      new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: fs.readFileSync(older) }, CompatibleRuntimes: ['nodejs24.x'], CompatibleArchitectures: ['x86_64'] }),
+    );
+    const arn = published.LayerVersionArn!;
+    const restoredState = terraformStateFile({
+      serial: 3,
+      lineage: 'verify',
+      outputs: { api_url: server.url, function_name: FUNCTION },
+      resources: [
+        { type: 'aws_lambda_layer_version', name: 'layer', attributes: { arn, layer_name: LAYER, code_sha256: published.Content!.CodeSha256, description: 'content 0123456789abcdef | nodejs24.x x86_64 | hono@4.13.19' } },
+      ],
+    });
+    await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: restoredState }));
+    const rolledBack = terraformStateFile({
+      serial: 9,
+      lineage: 'verify',
+      outputs: { api_url: server.url, function_name: FUNCTION, rolled_back_to_serial: '3', rollback_scope: 'layers' },
+      resources: [{ type: 'aws_lambda_function', name: 'fn', attributes: { function_name: FUNCTION, layers: [arn], runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
+    });
+    await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: rolledBack }));
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: FUNCTION, Layers: [arn] }));
+    const { code, report } = await verify();
+    const version = arn.split(':').pop();
+    expect(report.checks.find((check) => check.name === `layer ${LAYER}:${version} content`)).toEqual({
+      name: `layer ${LAYER}:${version} content`,
+      status: 'passed',
+      detail: `CodeSha256 ${published.Content!.CodeSha256} is the archive serial 3 deployed`,
+    });
+    expect(report.checks.find((check) => check.name === `layer ${LAYER}:${version} packages`)).toMatchObject({ status: 'skipped' });
+    expect(report.causes).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('names a layer that is not attached', async () => {
     const arn = await publish(['x86_64']);
     await deployed(server.url, [arn], []);
@@ -256,6 +293,22 @@ describe('the layer download path (where moto serves no content)', () => {
       expect(judgeDeployment(answering).ok).toBe(true);
       expect(judgeDeployment(answering, { strict: true }).ok).toBe(false);
       expect(judgeDeployment(facts(missing)).causes).toEqual([{ cause: 'package missing from a layer', evidence: 'x:1 lacks hono@4.13.19' }]);
+      // After a rollback, what the restored layer version's description lists is what must be inside.
+      const described = { arn: 'arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1', layerName: 'x', version: 1, packages: { list: [{ name: 'hono', version: '4.13.19' }], complete: true } };
+      const restored = (content: typeof good): DeployedStackFacts => ({
+        ...facts(content),
+        layers: [{ ...facts(content).layers[0]!, expected: entriesFromDescription(described, 'nodejs'), reference: { archive: 'serial 3 deployed', packages: 'the description of x:1' } }],
+      });
+      expect(packagesCheck(judgeDeployment(restored(good)))).toEqual({ name: 'layer x:1 packages', status: 'passed', detail: 'all 1 packages of the description of x:1 are in the zip' });
+      expect(judgeDeployment(restored(missing)).causes).toEqual([{ cause: 'package missing from a layer', evidence: 'x:1 lacks hono@4.13.19' }]);
+      expect(entriesFromDescription({ ...described, packages: { list: [{ name: 'PyJWT', version: '2.9.0' }], complete: true } }, 'python')).toEqual([
+        { pkg: 'PyJWT@2.9.0', entry: 'python/PyJWT-2.9.0.dist-info/METADATA' },
+      ]);
+      // pip and wheels spell a distribution's folder differently; the comparison does not care.
+      expect(comparableEntry('python/PyJWT-2.9.0.dist-info/METADATA')).toBe(comparableEntry('python/pyjwt-2.9.0.dist-info/METADATA'));
+      expect(comparableEntry('python/typing-extensions-4.12.2.dist-info/METADATA')).toBe(comparableEntry('python/typing_extensions-4.12.2.dist-info/METADATA'));
+      expect(comparableEntry('python/typing_extensions-4.12.2.dist-info/METADATA')).not.toBe(comparableEntry('python/typing_extensions-4.12.3.dist-info/METADATA'));
+      expect(comparableEntry('nodejs/node_modules/Hono/package.json')).toBe('nodejs/node_modules/Hono/package.json');
       expect(zipEntryNames(fs.readFileSync(full))).toContain('nodejs/node_modules/hono/package.json');
       expect(createHash('sha256').update(fs.readFileSync(full)).digest('base64')).toMatch(/=$/);
     } finally {

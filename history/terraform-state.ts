@@ -14,6 +14,8 @@ export interface DeployedLayer {
   readonly version: number;
   /** The content hash from the description the stacks write, when present. */
   readonly contentHash?: string;
+  /** The zip's sha256 (base64) as Lambda reported it when the version was published (code_sha256, else source_code_hash). */
+  readonly codeSha256?: string;
   /** The layer's direct packages from that description; `complete` is false when it was cut at Lambda's 256 characters. */
   readonly packages?: { readonly list: readonly { readonly name: string; readonly version: string }[]; readonly complete: boolean };
 }
@@ -104,7 +106,16 @@ export function readDeploymentState(text_: string): DeploymentState {
     const arn = text(attributes['arn']);
     const parsed = arn ? parseLayerArn(arn) : undefined;
     if (!arn || !parsed) return [];
-    return [{ arn, layerName: text(attributes['layer_name']) ?? parsed.name, version: parsed.version, ...parseLayerDescription(String(attributes['description'] ?? '')) }];
+    const codeSha256 = text(attributes['code_sha256']) ?? text(attributes['source_code_hash']);
+    return [
+      {
+        arn,
+        layerName: text(attributes['layer_name']) ?? parsed.name,
+        version: parsed.version,
+        ...(codeSha256 ? { codeSha256 } : {}),
+        ...parseLayerDescription(String(attributes['description'] ?? '')),
+      },
+    ];
   });
   const [fn] = instancesOf(state, 'aws_lambda_function');
   const outputs = (state['outputs'] ?? {}) as Record<string, { value?: unknown }>;

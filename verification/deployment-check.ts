@@ -13,8 +13,14 @@ export interface LayerFacts {
   readonly exists: boolean;
   /** CodeSha256 Lambda reports. */
   readonly codeSha256?: string;
-  /** sha256 (base64) of the archive this deploy built, when it is on disk. */
+  /** sha256 (base64) of the archive this deploy built, when it is on disk; after a rollback, the CodeSha256 the restored deployment recorded. */
   readonly builtSha256?: string;
+  /**
+   * Where `builtSha256` and `expected` come from, for the messages: this deploy's build, or, after a
+   * rollback, the deployment it restored.
+   * @default { archive: 'this deploy built', packages: 'the build' }
+   */
+  readonly reference?: { readonly archive: string; readonly packages: string };
   readonly compatibleRuntimes?: readonly string[];
   readonly compatibleArchitectures?: readonly string[];
   /** The zip's file names, or why they could not be read. */
@@ -72,6 +78,15 @@ function short(arn: string): string {
 }
 
 /** Modules a log says it could not import. */
+/**
+ * A zip entry as compared: a Python distribution's metadata folder by its normalised name (PEP 503:
+ * case and runs of -_. do not matter), as pip and wheels spell it differently; anything else as it is.
+ */
+export function comparableEntry(entry: string): string {
+  const match = /^(.*\/)?([^/]+)-([^/-]+)\.dist-info\/METADATA$/.exec(entry);
+  return match ? `${match[1] ?? ''}${match[2]!.replace(/[-_.]+/g, '_').toLowerCase()}-${match[3]}.dist-info/METADATA` : entry;
+}
+
 export function missingModulesIn(lines: readonly string[]): string[] {
   const found = new Set<string>();
   for (const line of lines) {
@@ -123,7 +138,9 @@ export function judgeDeployment(facts: DeployedStackFacts, options: { strict?: b
       checks.push({
         name: `layer ${name} content`,
         status: status(same),
-        detail: same ? `CodeSha256 ${layer.codeSha256} is the archive this deploy built` : `CodeSha256 ${layer.codeSha256}, but this deploy built ${layer.builtSha256}`,
+        detail: same
+          ? `CodeSha256 ${layer.codeSha256} is the archive ${layer.reference?.archive ?? 'this deploy built'}`
+          : `CodeSha256 ${layer.codeSha256}, but ${layer.reference?.archive ?? 'this deploy built'} ${layer.builtSha256}`,
       });
       if (!same) cause('layer not attached', `${name} is not the layer this deploy built`);
     } else if (layer.own) {
@@ -141,12 +158,12 @@ export function judgeDeployment(facts: DeployedStackFacts, options: { strict?: b
     }
     if (layer.content && layer.expected) {
       if ('entries' in layer.content) {
-        const entries = new Set(layer.content.entries);
-        const absent = layer.expected.filter((item) => !entries.has(item.entry)).map((item) => item.pkg);
+        const entries = new Set(layer.content.entries.map(comparableEntry));
+        const absent = layer.expected.filter((item) => !entries.has(comparableEntry(item.entry))).map((item) => item.pkg);
         checks.push({
           name: `layer ${name} packages`,
           status: status(absent.length === 0),
-          detail: absent.length ? `missing from the zip: ${absent.join(', ')}` : `all ${layer.expected.length} packages of the build are in the zip`,
+          detail: absent.length ? `missing from the zip: ${absent.join(', ')}` : `all ${layer.expected.length} packages of ${layer.reference?.packages ?? 'the build'} are in the zip`,
         });
         if (absent.length) cause('package missing from a layer', `${name} lacks ${absent.join(', ')}`);
       } else {

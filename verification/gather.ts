@@ -4,8 +4,10 @@ import * as path from 'node:path';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BuildManifest, LayerArtifact } from '../builder/manifest';
 import { EnvironmentConfig, functionNameOf, ownLayerFolderOf, runtimeFamilyOf } from '../config/environments';
-import { AwsClients, currentState, describeFunction, describeLayerVersion } from '../history/aws';
-import { parseLayerArn } from '../history/terraform-state';
+import { AwsClients, currentState, describeFunction, describeLayerVersion, stateVersions } from '../history/aws';
+import { deploymentsFrom } from '../history/deployments';
+import { knownLayers } from '../history/layer-rollback';
+import { DeployedLayer, parseLayerArn } from '../history/terraform-state';
 import { checkApi } from './api-check';
 import { DeployedStackFacts, LayerFacts } from './deployment-check';
 import { zipEntryNames } from './zip-entries';
@@ -61,6 +63,24 @@ export async function latestLogLines(region: string, functionName: string, limit
   }
 }
 
+/** What the zip must hold for each package a layer version's description lists (after a rollback, where no build made it). */
+export function entriesFromDescription(layer: DeployedLayer, family: 'nodejs' | 'python'): { pkg: string; entry: string }[] {
+  return (layer.packages?.list ?? []).map((pkg) => ({
+    pkg: `${pkg.name}@${pkg.version}`,
+    entry: family === 'python' ? `python/${pkg.name}-${pkg.version}.dist-info/METADATA` : `nodejs/node_modules/${pkg.name}/package.json`,
+  }));
+}
+
+/**
+ * After a rollback the function's layers are the restored deployment's, not this build's: they are checked
+ * against what that deployment recorded (each version's CodeSha256 and the packages its description lists),
+ * read from the retained state versions.
+ */
+async function restoredLayers(options: GatherOptions, serial: number): Promise<{ serial: number; known: ReadonlyMap<string, DeployedLayer> }> {
+  const { readable } = await stateVersions(options.clients, options.env.stateBucket, options.env.stateKey);
+  return { serial, known: knownLayers(deploymentsFrom(readable)) };
+}
+
 /** Everything the verdict needs, read from the state, Lambda, the build and the API. */
 export async function gatherFacts(options: GatherOptions): Promise<DeployedStackFacts> {
   const { env, clients } = options;
@@ -68,6 +88,7 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
   const functionName = String(state.outputs?.['function_name'] ?? state.function?.functionName ?? functionNameOf(env));
   const desired = { layers: state.function?.layers ?? [], ...(state.function?.runtime ? { runtime: state.function.runtime } : {}) };
   const live = await describeFunction(clients, functionName);
+  const restored = state.rollback ? await restoredLayers(options, state.rollback.serial) : undefined;
   const layers: LayerFacts[] = [];
   for (const arn of desired.layers) {
     const parsed = parseLayerArn(arn);
@@ -79,7 +100,20 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
       continue;
     }
     let extra: Partial<LayerFacts> = {};
-    if (folder !== undefined) {
+    if (folder !== undefined && restored) {
+      const recorded = restored.known.get(arn);
+      const expected = recorded ? entriesFromDescription(recorded, runtimeFamilyOf(env.runtime)) : [];
+      const cut = recorded?.packages && !recorded.packages.complete ? ', as far as its description goes' : '';
+      extra = {
+        reference: { archive: `serial ${restored.serial} deployed`, packages: `the description of ${parsed!.name}:${parsed!.version}${cut}` },
+        ...(recorded?.codeSha256 ? { builtSha256: recorded.codeSha256 } : {}),
+        ...(expected.length ? { expected, content: await layerContent(version.location) } : {}),
+        unchecked: {
+          ...(recorded?.codeSha256 ? {} : { content: `no retained state records the CodeSha256 of ${parsed!.name}:${parsed!.version}` }),
+          ...(expected.length ? {} : { packages: `no retained state lists the packages of ${parsed!.name}:${parsed!.version}` }),
+        },
+      };
+    } else if (folder !== undefined) {
       const artifact = options.manifest?.layers.find((layer) => layer.name === folder && layer.kind === runtimeFamilyOf(env.runtime) && layer.architecture === env.architecture);
       const built = sha256Base64(path.join(options.stackDir, 'archives', `layer-${folder}.zip`));
       extra = {
