@@ -10,7 +10,7 @@ import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { loadConfig } from '../config/load-config';
 import { EnvironmentConfig } from '../config/environments';
 import { API_ROUTES } from '../handlers/api/routes';
-import { layerDescription, MAX_DESCRIPTION } from '../constructs/dependency-layer';
+import { layerDescription, MAX_DESCRIPTION } from '../builder/layer-description';
 import { ApiStack } from '../stacks/api-stack';
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
 import { LayerArtifact } from '../builder/manifest';

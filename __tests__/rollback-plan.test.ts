@@ -1,8 +1,8 @@
-import { layerDescription } from '../constructs/dependency-layer';
+import { layerDescription, parseLayerDescription } from '../builder/layer-description';
 import { Deployment } from '../history/deployments';
 import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } from '../history/layer-rollback';
 import { pinFor } from '../history/pins';
-import { DeployedLayer, parseLayerDescription } from '../history/terraform-state';
+import { DeployedLayer } from '../history/terraform-state';
 import { deployOrigin } from '../project/deploy-origin';
 import { layerArtifact } from './support/artifacts';
 

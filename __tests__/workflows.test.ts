@@ -68,7 +68,14 @@ describe('plan workflow', () => {
 
   it('plans every environment stack in a matrix, in the synthesised folder, without a state lock, a pinned Terraform and the npm cache', () => {
     const job = plan['jobs'].plan as Json;
-    expect(job.strategy.matrix.stack).toEqual(['api-dev', 'api-staging', 'api-prod']);
+    // The matrix is the configuration's stacks, read by a job that holds no AWS credentials.
+    expect(job.needs).toBe('stacks');
+    expect(job.strategy.matrix.stack).toBe('${{ fromJSON(needs.stacks.outputs.stacks) }}');
+    const stacksJob = plan['jobs'].stacks as Json;
+    expect(stacksJob.permissions).toEqual({ contents: 'read' });
+    expect(stacksJob.outputs).toEqual({ stacks: '${{ steps.ci.outputs.stacks }}' });
+    expect(stacksJob.if).toBe(job.if);
+    expect(JSON.stringify(stacksJob.steps)).toContain('ci:config -- --github-output');
     const text = JSON.stringify(job.steps);
     // The deploy's first phase, planned the same way (live held, -lock=false, show -json into plan.json).
     expect(text).toContain('npm run --silent deploy -- \\"$STACK\\" --skip-build --plan-only');
@@ -106,12 +113,16 @@ describe('deploy workflows', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   };
 
-  it('deploys dev, then staging, then prod, each through the plan-then-apply workflow', () => {
+  it('deploys every configured stack in the configured order, one at a time, each through the plan-then-apply workflow', () => {
     expect(deploy['on'].push).toEqual({ branches: ['main'] });
     const jobs = deploy['jobs'] as Json;
-    expect(Object.keys(jobs)).toEqual(['dev', 'staging', 'prod']);
-    expect([jobs.dev.needs, jobs.staging.needs, jobs.prod.needs]).toEqual([undefined, 'dev', 'staging']);
-    expect(jobs.prod.with).toEqual({ stack: 'api-prod', environment: 'prod' });
+    expect(Object.keys(jobs)).toEqual(['order', 'deploy']);
+    expect(jobs.order.permissions).toEqual({ contents: 'read' });
+    expect(jobs.order.outputs).toEqual({ deploy_order: '${{ steps.ci.outputs.deploy_order }}' });
+    expect(jobs.deploy.needs).toBe('order');
+    expect(jobs.deploy.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, matrix: { include: '${{ fromJSON(needs.order.outputs.deploy_order) }}' } });
+    expect(jobs.deploy.uses).toBe('./.github/workflows/deploy-stack.yml');
+    expect(jobs.deploy.with).toEqual({ stack: '${{ matrix.stack }}', environment: '${{ matrix.environment }}' });
     expect(stack['permissions']).toEqual({ contents: 'read', 'id-token': 'write' });
   });
 
@@ -237,9 +248,29 @@ describe('CI settings in cdktf.json', () => {
   it('gives the workflows the region, state bucket, the plan role and the deploy role of the stack\'s environment', () => {
     const ci = loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns } } }, project);
     expect(githubOutputLines(ci, project.environments[2]!)).toBe(
-      `region=ap-northeast-1\nstate_bucket=multicloud-auto-deploy-terraform-state\nplan_role_arn=${role('p')}\nenvironment=prod\ndeploy_role_arn=${role('d-prod')}`,
+      [
+        'region=ap-northeast-1',
+        'state_bucket=multicloud-auto-deploy-terraform-state',
+        `plan_role_arn=${role('p')}`,
+        'stacks=["api-dev","api-staging","api-prod"]',
+        'deploy_order=[{"stack":"api-dev","environment":"dev"},{"stack":"api-staging","environment":"staging"},{"stack":"api-prod","environment":"prod"}]',
+        'environment=prod',
+        `deploy_role_arn=${role('d-prod')}`,
+      ].join('\n'),
     );
     expect(githubOutputLines(ci)).not.toContain('deploy_role_arn');
+  });
+
+  it('takes the stacks and their deploy order from the configuration: a new environment joins the matrix, deployOrder reorders', () => {
+    const withQa = loadConfig({ context: { environments: { qa: {} } }, env: {}, availableLayers: { dependencies: ['nodejs'] } });
+    const roles = { ...deployRoleArns, qa: role('d-qa') };
+    const ci = loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns: roles } } }, withQa);
+    expect(githubOutputLines(ci)).toContain('stacks=["api-dev","api-staging","api-prod","api-qa"]\n');
+    const ordered = loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns: roles, deployOrder: ['dev', 'qa', 'staging', 'prod'] } } }, withQa);
+    expect(ordered.deployOrder.map((entry) => entry.stack)).toEqual(['api-dev', 'api-qa', 'api-staging', 'api-prod']);
+    expect(() => loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns: roles, deployOrder: ['dev', 'prod'] } } }, withQa)).toThrow(
+      'cdktf context "ci.deployOrder" is ["dev","prod"]; allowed: every environment once, in the order to deploy them, e.g. ["dev","staging","prod","qa"]',
+    );
   });
 
   it('needs one deploy role for each environment, never one for two', () => {
@@ -258,6 +289,12 @@ describe('CI settings in cdktf.json', () => {
     const context = JSON.stringify({ ci: { planRoleArn: role('p'), deployRoleArns } });
     const result = await runCli(['ci:config', '--stack', 'api-staging', '--github-output'], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) });
     expect(result.stdout).toContain(`deploy_role_arn=${role('d-staging')}`);
+    expect(result.stdout).toContain('stacks=["api-dev","api-staging","api-prod"]\n');
+    // A new environment in cdktf.json joins the plan matrix and the deploy order with no workflow edit.
+    const withQa = JSON.stringify({ environments: { qa: {} }, ci: { planRoleArn: role('p'), deployRoleArns: { ...deployRoleArns, qa: role('d-qa') } } });
+    const matrix = await runCli(['ci:config', '--github-output'], { env: cliEnv({ CDKTF_CONTEXT_JSON: withQa }) });
+    expect(matrix.stdout).toContain('stacks=["api-dev","api-staging","api-prod","api-qa"]\n');
+    expect(matrix.stdout).toContain('{"stack":"api-qa","environment":"qa"}]\n');
     expect((await runCli(['ci:config', '--stack', 'api-nope'], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) })).code).toBe(2);
   });
 

@@ -4,6 +4,7 @@ import { buildCommand } from './commands/build';
 import { synthCommand } from './commands/synth';
 import { startCommand } from './commands/start';
 import { checkLayersCommand } from './commands/check-layers';
+import { planCommand } from './commands/plan';
 import { planSummaryCommand } from './commands/plan-summary';
 import { checkApiCommand } from './commands/check-api';
 import { ciConfigCommand } from './commands/ci-config';
@@ -20,7 +21,7 @@ import { probeCommand } from './commands/probe';
 import { promoteCommand } from './commands/promote';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, doctorCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, probeCommand, promoteCommand, historyCommand, rollbackCommand, layersPruneCommand, layersLockCommand, verifyCommand, layersInspectCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, doctorCommand, planCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, probeCommand, promoteCommand, historyCommand, rollbackCommand, layersPruneCommand, layersLockCommand, verifyCommand, layersInspectCommand, benchCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -9,10 +9,12 @@ export interface CiConfig {
   readonly planRoleArn: string;
   /** One deploy role per environment, by environment name. */
   readonly deployRoleArns: Readonly<Record<string, string>>;
+  /** The stacks in the order a push to main deploys them (and the plan workflow's matrix). */
+  readonly deployOrder: readonly { readonly stack: string; readonly environment: string }[];
 }
 
 const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const SETTINGS = ['planRoleArn', 'deployRoleArns'];
+const SETTINGS = ['planRoleArn', 'deployRoleArns', 'deployOrder'];
 
 /**
  * Reads context "ci" ({ planRoleArn, deployRoleArns: { <env>: arn } }), the bootstrap's outputs; the region
@@ -49,19 +51,37 @@ export function loadCiConfig(sources: Pick<ConfigSources, 'context'>, project: P
       problems.push(`cdktf context "ci.deployRoleArns" has "${name}", which is not an environment; environments are ${project.environments.map((env) => env.name).join(', ')}`);
     }
   }
+  const order = record['deployOrder'];
+  const names = project.environments.map((env) => env.name);
+  if (order !== undefined) {
+    const list = Array.isArray(order) ? order : [];
+    const valid = Array.isArray(order) && list.every((name) => typeof name === 'string') && new Set(list).size === list.length && list.length === names.length && names.every((name) => list.includes(name));
+    if (!valid) {
+      problems.push(`cdktf context "ci.deployOrder" is ${JSON.stringify(order)}; allowed: every environment once, in the order to deploy them, e.g. ${JSON.stringify(names)}`);
+    }
+  }
   for (const key of Object.keys(record).filter((key) => !SETTINGS.includes(key))) {
     problems.push(`cdktf context "ci" has "${key}", which is not a setting; settings are ${SETTINGS.join(', ')}`);
   }
   if (problems.length) throw configInvalid(problems);
-  return { region: project.region, stateBucket: project.stateBucket, planRoleArn: String(record['planRoleArn']), deployRoleArns: deployRecord as Record<string, string> };
+  // By default the configuration's order: dev, staging, prod, then environments added in cdktf.json.
+  const ordered = Array.isArray(order) ? (order as string[]) : names;
+  const deployOrder = ordered.map((name) => ({ stack: project.environments.find((env) => env.name === name)!.stackName, environment: name }));
+  return { region: project.region, stateBucket: project.stateBucket, planRoleArn: String(record['planRoleArn']), deployRoleArns: deployRecord as Record<string, string>, deployOrder };
 }
 
-/** `name=value` lines for $GITHUB_OUTPUT; with an environment, its name as `environment` and its deploy role as `deploy_role_arn`. */
+/**
+ * `name=value` lines for $GITHUB_OUTPUT: the region, state bucket and plan role; the stacks (JSON, for the plan
+ * workflow's matrix) and the deploy order (JSON, for the deploy workflow); with an environment, its name as
+ * `environment` and its deploy role as `deploy_role_arn`.
+ */
 export function githubOutputLines(config: CiConfig, environment?: Pick<EnvironmentConfig, 'name'>): string {
   return [
     `region=${config.region}`,
     `state_bucket=${config.stateBucket}`,
     `plan_role_arn=${config.planRoleArn}`,
+    `stacks=${JSON.stringify(config.deployOrder.map((entry) => entry.stack))}`,
+    `deploy_order=${JSON.stringify(config.deployOrder)}`,
     ...(environment ? [`environment=${environment.name}`, `deploy_role_arn=${config.deployRoleArns[environment.name]}`] : []),
   ].join('\n');
 }

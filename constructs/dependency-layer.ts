@@ -4,6 +4,7 @@ import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { uploadRoute } from '../rules/direct-upload-limit';
 import { LayerArtifact } from '../builder/manifest';
+import { layerDescription } from '../builder/layer-description';
 import { EnvironmentConfig, layerNameOf } from '../config/environments';
 
 export interface DependencyLayerProps {
@@ -16,21 +17,6 @@ export interface DependencyLayerProps {
    * @example "../../../.build"
    */
   readonly buildDirFromStack: string;
-}
-
-/** Lambda caps a layer version's description at 256 characters. */
-export const MAX_DESCRIPTION = 256;
-
-/**
- * `content <hash16> | <runtime> <arch> | <package versions>`: the hash and runtime
- * always fit; the package list is cut with "..." when it does not.
- */
-export function layerDescription(artifact: LayerArtifact, runtime: string): string {
-  const head = `content ${artifact.contentHash.slice(0, 16)} | ${runtime} ${artifact.architecture} | `;
-  const direct = artifact.packages.filter((pkg) => pkg.direct).map((pkg) => `${pkg.name}@${pkg.version}`);
-  const list = direct.join(', ');
-  const room = MAX_DESCRIPTION - head.length;
-  return head + (list.length <= room ? list : `${list.slice(0, room - 3)}...`);
 }
 
 /**

@@ -1,4 +1,6 @@
+import { DescribedLayer, parseLayerDescription } from '../builder/layer-description';
 import { DEPLOYMENT_OUTPUTS, RollbackScope } from '../config/deployment-record';
+
 /**
  * What one Terraform state (format version 4) says about a deployment, found by
  * resource type, never by logical name: the layer versions, the function's code
@@ -17,29 +19,9 @@ export interface DeployedLayer {
   /** The zip's sha256 (base64) as Lambda reported it when the version was published (code_sha256, else source_code_hash). */
   readonly codeSha256?: string;
   /** The layer's direct packages from that description; `complete` is false when it was cut at Lambda's 256 characters. */
-  readonly packages?: { readonly list: readonly { readonly name: string; readonly version: string }[]; readonly complete: boolean };
+  readonly packages?: DescribedLayer['packages'];
 }
 
-/**
- * What the description the stacks give a layer version says
- * (`content <hash> | <runtime> <arch> | name@version, ...`, cut with `...` at 256 characters).
- */
-export function parseLayerDescription(description: string): Pick<DeployedLayer, 'contentHash' | 'packages'> {
-  const match = /^content ([0-9a-f]{8,64}) \| [\w.]+ [\w]+ \| (.*)$/s.exec(description);
-  if (!match) {
-    const contentHash = /^content ([0-9a-f]{8,64})\b/.exec(description)?.[1];
-    return contentHash ? { contentHash } : {};
-  }
-  const cut = match[2]!.endsWith('...');
-  const items = (cut ? match[2]!.slice(0, -3) : match[2]!).split(', ').filter(Boolean);
-  // A cut list may end in the middle of an item: only whole name@version items count.
-  const list = items.flatMap((item, index) => {
-    const at = item.lastIndexOf('@');
-    if (at <= 0 || (cut && index === items.length - 1)) return [];
-    return [{ name: item.slice(0, at), version: item.slice(at + 1) }];
-  });
-  return { contentHash: match[1]!, packages: { list, complete: !cut } };
-}
 
 export interface DeployedFunction {
   readonly functionName: string;

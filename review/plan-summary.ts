@@ -1,4 +1,7 @@
+import { parseLayerDescription } from '../builder/layer-description';
+import { formatBytes } from '../builder/build';
 import { UserError } from '../project/errors';
+import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents } from './layer-packages';
 
 /**
  * A Terraform plan (the JSON of `terraform show -json <planfile>`), read for what
@@ -94,7 +97,7 @@ function show(value: unknown): string {
 
 /** The content hash our layer descriptions carry: `content <hash16> | ...`. */
 export function contentHashIn(description: unknown): string | undefined {
-  return typeof description === 'string' ? /^content ([0-9a-f]{8,64})\b/.exec(description)?.[1] : undefined;
+  return parseLayerDescription(description).contentHash;
 }
 
 function replacedBecause(change: ResourceChange): string {
@@ -153,12 +156,59 @@ function describeFunction(change: ResourceChange): string | undefined {
   return `\`${name}\`: ${prefix}${parts.length ? parts.join('; ') : 'other settings change'}`;
 }
 
+/** One row of a function's import coverage, as the review shows it. */
+export interface CoverageRow {
+  readonly module: string;
+  /** file:line, and how many more places. */
+  readonly where: string;
+  /** What provides it on Lambda; absent when nothing does. */
+  readonly provider?: string;
+  /** Every import of it is guarded (try/except ImportError, if TYPE_CHECKING): missing, it only warns. */
+  readonly optional?: boolean;
+}
+
+/** What the shell found for the review besides the plan: this build's layers, the deployed ones' manifests, import coverage. */
+export interface ReviewContext {
+  /** This build's layers, by the first 16 characters of their content hash. */
+  readonly built?: ReadonlyMap<string, LayerContents>;
+  /** Manifests stored for deployed layers, by the first 16 characters of their content hash. */
+  readonly stored?: ReadonlyMap<string, LayerContents>;
+  /** Import coverage of each function of this build, by function name. */
+  readonly coverage?: ReadonlyMap<string, readonly CoverageRow[]>;
+  /** Why the import coverage is not shown, when it is not (no build here). */
+  readonly coverageUnavailable?: string;
+  /** What the shell could not read, said under the summary (a stored manifest it had no access to). */
+  readonly notes?: readonly string[];
+}
+
+export interface LayerReview {
+  readonly layer: string;
+  readonly before?: string;
+  readonly after?: string;
+  /** The packages' changes; absent when neither side's packages are known. */
+  readonly diff?: LayerPackageDiff;
+}
+
+export interface FunctionCoverage {
+  readonly functionName: string;
+  readonly rows: readonly CoverageRow[];
+  readonly missing: readonly string[];
+}
+
 export interface PlanSummary {
   readonly counts: Readonly<Record<'add' | 'change' | 'replace' | 'destroy', number>>;
   readonly reads: number;
   readonly destructive: readonly string[];
+  /** Package removals and downgrades, and imports nothing provides: in the caution box with the destructive changes. */
+  readonly cautions: readonly string[];
   readonly layers: readonly string[];
+  /** Per new layer version: what changed inside it, in packages. */
+  readonly layerPackages: readonly LayerReview[];
   readonly functions: readonly string[];
+  /** Per function the plan touches: every import and what provides it. */
+  readonly coverage: readonly FunctionCoverage[];
+  readonly coverageUnavailable?: string;
+  readonly notes: readonly string[];
   readonly others: readonly { readonly kind: ChangeKind; readonly address: string; readonly order?: string }[];
 }
 
@@ -169,13 +219,46 @@ export function replaceOrder(change: ResourceChange): string | undefined {
   return first === 'create' ? 'create before destroy' : 'destroy before create';
 }
 
+/** A new layer version's packages against the deployed one's: the stored or built manifest where there is one, else the descriptions. */
+function reviewLayer(change: ResourceChange, context: ReviewContext): LayerReview | undefined {
+  const kind = kindOf(change);
+  if (kind !== 'add' && kind !== 'replace') return undefined;
+  const layer = nameOf(change, 'layer_name');
+  const beforeDescription = field(change.change.before, 'description');
+  const afterDescription = field(change.change.after, 'description');
+  const beforeHash = contentHashIn(beforeDescription);
+  const afterHash = contentHashIn(afterDescription);
+  const after = (afterHash ? context.built?.get(afterHash.slice(0, 16)) : undefined) ?? contentsFromDescription(afterDescription);
+  const before: LayerContents | undefined =
+    kind === 'add' ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true } : ((beforeHash ? context.stored?.get(beforeHash.slice(0, 16)) : undefined) ?? contentsFromDescription(beforeDescription));
+  return {
+    layer,
+    ...(beforeHash ? { before: beforeHash } : {}),
+    ...(afterHash ? { after: afterHash } : {}),
+    ...(before && after ? { diff: diffLayerContents(before, after) } : {}),
+  };
+}
+
+/** The import coverage of a function the plan creates or changes. */
+function reviewFunction(change: ResourceChange, context: ReviewContext): FunctionCoverage | undefined {
+  const kind = kindOf(change);
+  if (kind !== 'add' && kind !== 'change' && kind !== 'replace') return undefined;
+  const functionName = nameOf(change, 'function_name');
+  const rows = context.coverage?.get(functionName);
+  if (!rows) return undefined;
+  return { functionName, rows, missing: rows.filter((row) => !row.provider && !row.optional).map((row) => row.module) };
+}
+
 /** The decisions, without formatting: what changes, and what to flag. */
-export function summarisePlan(plan: TerraformPlan): PlanSummary {
+export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}): PlanSummary {
   const counts = { add: 0, change: 0, replace: 0, destroy: 0 };
   let reads = 0;
   const destructive: string[] = [];
+  const cautions: string[] = [];
   const layers: string[] = [];
+  const layerPackages: LayerReview[] = [];
   const functions: string[] = [];
+  const coverage: FunctionCoverage[] = [];
   const others: { kind: ChangeKind; address: string; order?: string }[] = [];
   for (const change of plan.resource_changes) {
     const kind = kindOf(change);
@@ -193,14 +276,72 @@ export function summarisePlan(plan: TerraformPlan): PlanSummary {
     if (change.type === 'aws_lambda_layer_version') {
       const line = describeLayer(change);
       if (line) layers.push(line);
+      const review = reviewLayer(change, context);
+      if (review) {
+        layerPackages.push(review);
+        if (review.diff) cautions.push(...cautionsOf(review.layer, review.diff));
+      }
     } else if (change.type === 'aws_lambda_function') {
       const line = describeFunction(change);
       if (line) functions.push(line);
+      const review = reviewFunction(change, context);
+      if (review) {
+        coverage.push(review);
+        for (const module of review.missing) cautions.push(`function \`${review.functionName}\`: **imports \`${module}\`, and nothing it gets provides it** (build and synth refuse this; on Lambda every request would fail)`);
+      }
     }
     const order = replaceOrder(change);
     if (kind !== 'none') others.push({ kind, address: change.address, ...(order ? { order } : {}) });
   }
-  return { counts, reads, destructive, layers, functions, others };
+  const touchesFunction = plan.resource_changes.some((change) => change.type === 'aws_lambda_function' && ['add', 'change', 'replace'].includes(kindOf(change)));
+  return {
+    counts,
+    reads,
+    destructive,
+    cautions,
+    layers,
+    layerPackages,
+    functions,
+    coverage,
+    ...(touchesFunction && coverage.length === 0 && context.coverageUnavailable ? { coverageUnavailable: context.coverageUnavailable } : {}),
+    notes: layerPackages.length ? [...(context.notes ?? [])] : [],
+    others,
+  };
+}
+
+const CHANGE_WORDS: Readonly<Record<string, string>> = { added: 'added', removed: '**removed**', upgraded: 'upgraded', downgraded: '**downgraded**', changed: 'changed' };
+
+function renderLayerPackages(review: LayerReview): string[] {
+  const title = `**Packages of \`${review.layer}\`** (content \`${review.before ?? 'none'}\` → \`${review.after ?? 'unknown'}\`)`;
+  const diff = review.diff;
+  if (!diff) return [title, '', '_Neither version says what it holds (no manifest, and no description the stacks wrote)._', ''];
+  const size = diff.sizeAfter !== undefined ? `, unzipped ${diff.sizeBefore !== undefined ? `${formatBytes(diff.sizeBefore)} → ` : ''}${formatBytes(diff.sizeAfter)}` : '';
+  const lines = [`${title}${size}`, ''];
+  if (diff.changes.length === 0) {
+    lines.push(`No package changed (${diff.unchanged} the same).`);
+  } else {
+    lines.push('| package | before | after | change |', '| --- | --- | --- | --- |');
+    for (const change of diff.changes) {
+      lines.push(`| ${change.name}${change.direct ? '' : ' _(transitive)_'} | ${change.from ?? '—'} | ${change.to ?? '—'} | ${CHANGE_WORDS[change.kind]} |`);
+    }
+    if (diff.unchanged) lines.push('', `${diff.unchanged} other package(s) unchanged.`);
+  }
+  if (diff.partial) lines.push('', `_Partial: ${diff.partial}._`);
+  lines.push('');
+  return lines;
+}
+
+function renderCoverage(item: FunctionCoverage): string[] {
+  const provided = item.rows.filter((row) => row.provider).length;
+  // HTML, not Markdown: GitHub does not render Markdown inside <summary>.
+  const title = `<b>Import coverage of <code>${item.functionName}</code></b>`;
+  const head = item.missing.length
+    ? `${title}: ${item.missing.length} of ${item.rows.length} import(s) MISSING`
+    : `${title}: all ${provided} import(s) provided${item.rows.length > provided ? `, ${item.rows.length - provided} optional one(s) not` : ''}`;
+  const lines = [`<details><summary>${head}</summary>`, '', '| module | imported at | provided by |', '| --- | --- | --- |'];
+  for (const row of item.rows) lines.push(`| \`${row.module}\` | ${row.where} | ${row.provider ?? (row.optional ? 'missing, optional' : '**MISSING**')} |`);
+  lines.push('', '</details>', '');
+  return lines;
 }
 
 /** Markdown for a pull request comment and a job summary. */
@@ -211,17 +352,21 @@ export function renderPlanSummary(stack: string, summary: PlanSummary): string {
     return `### Plan for \`${stack}\`: No changes.\n\nThe deployed infrastructure matches the configuration.${summary.reads ? ` ${summary.reads} data source(s) will be read.` : ''}\n`;
   }
   const lines = [`### Plan for \`${stack}\`: ${counts.add} to add, ${counts.change} to change, ${counts.replace} to replace, ${counts.destroy} to destroy`, ''];
-  if (summary.destructive.length) {
-    lines.push('> [!CAUTION]', '> **Destructive changes: read these before approving.**');
-    for (const item of summary.destructive) lines.push(`> - ${item}`);
+  if (summary.destructive.length || summary.cautions.length) {
+    lines.push('> [!CAUTION]', `> **${summary.destructive.length ? 'Destructive changes' : 'Changes that can break the function'}: read these before approving.**`);
+    for (const item of [...summary.destructive, ...summary.cautions]) lines.push(`> - ${item}`);
     lines.push('');
   }
   if (summary.layers.length) {
     lines.push('**Layers**', '', ...summary.layers.map((line) => `- ${line}`), '');
   }
+  for (const review of summary.layerPackages) lines.push(...renderLayerPackages(review));
   if (summary.functions.length) {
     lines.push('**Functions**', '', ...summary.functions.map((line) => `- ${line}`), '');
   }
+  for (const item of summary.coverage) lines.push(...renderCoverage(item));
+  if (summary.coverageUnavailable) lines.push(`_Import coverage not shown: ${summary.coverageUnavailable}._`, '');
+  for (const note of summary.notes) lines.push(`_Note: ${note}._`, '');
   lines.push(`<details><summary>Every change (${summary.others.length})</summary>`, '', '| Action | Resource |', '| --- | --- |');
   for (const other of summary.others) lines.push(`| ${other.kind}${other.order ? ` (${other.order})` : ''} | \`${other.address}\` |`);
   lines.push('', '</details>', '');

@@ -4,6 +4,11 @@ import * as readline from 'node:readline/promises';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { runBuild } from '../../builder/build';
+import { layerTargetsOf } from '../../builder/build-plan';
+import { readAllLayerSources } from '../../builder/layer-sources';
+import { readManifest } from '../../builder/manifest';
+import { awsClients } from '../../history/aws';
+import { storeLayerManifests } from '../../review/manifest-store';
 import { loadProjectConfig } from '../../config/config-sources';
 import { EnvironmentConfig, functionNameOf } from '../../config/environments';
 import { readPin, removePin } from '../../history/pins';
@@ -21,6 +26,8 @@ import { SYNTH_OUTDIR, synthesiseStacks } from './synth';
 import { environmentForStack } from './stacks';
 
 export const PUBLISH_PLAN = 'plan.tfplan';
+/** The publishing plan in Terraform's JSON form, beside it: what the review summarises. */
+export const PLAN_JSON = 'plan.json';
 
 /** --canary and --watch, read and checked together. */
 export function canaryOption(values: Record<string, unknown>, command: string): CanaryOptions | undefined {
@@ -34,7 +41,7 @@ export function canaryOption(values: Record<string, unknown>, command: string): 
   return { percent: Number(percent), watchSeconds: seconds };
 }
 
-async function terraformOk(terraform: Terraform, args: string[], what: string): Promise<void> {
+export async function terraformOk(terraform: Terraform, args: string[], what: string): Promise<void> {
   const result = await terraform.run(args);
   if (result.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform ${what} failed (exit ${result.code}); its output is above.`);
 }
@@ -63,6 +70,45 @@ async function confirm(autoApprove: boolean): Promise<boolean> {
     return /^y(es)?$/i.test((await rl.question('Apply this plan (publish the new version; live stays where it is)? [y/N] ')).trim());
   } finally {
     rl.close();
+  }
+}
+
+/**
+ * Plans a rollout's first phase in a synthesised stack folder (initialised): publish with live held where it
+ * is, no state lock (a plan writes nothing); writes the saved plan, its JSON (plan.json, for the review) and
+ * the rollout record beside it. Returns the sentence that says what the plan does to live.
+ */
+export async function planFirstPhase(options: { stack: string; stackDir: string; terraform: Terraform; functionName: string; previousLive: string | undefined }): Promise<string> {
+  const { stack, stackDir, terraform, functionName, previousLive } = options;
+  const planned = await terraform.run(['plan', '-input=false', '-lock=false', `-out=${PUBLISH_PLAN}`, ...terraformVars(liveOn(previousLive ?? ''))]);
+  if (planned.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform plan failed (exit ${planned.code}); its output is above.`);
+  const shown = await terraform.run(['show', '-json', PUBLISH_PLAN], { quiet: true });
+  if (shown.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform show failed (exit ${shown.code}).`);
+  fs.writeFileSync(path.join(stackDir, PLAN_JSON), shown.stdout);
+  writeRolloutRecord(stackDir, { ...(previousLive !== undefined ? { previousLive } : {}), functionName });
+  return previousLive === undefined
+    ? `First deploy of ${stack}: the new version goes live in this apply.`
+    : `This plan publishes a new version with live held on version ${previousLive}; after the apply, the new version is probed, then takes traffic.`;
+}
+
+/**
+ * Stores this build's layer manifests in the artifact bucket under their content hashes, so the review of
+ * the next change can list what changed inside each layer; a failure is said, and does not stop the deploy.
+ */
+async function storeLayerManifestsOf(environment: EnvironmentConfig, buildDir: string, err: Output): Promise<void> {
+  if (!environment.artifactBucket) return;
+  const clients = awsClients(environment.region);
+  try {
+    const manifest = readManifest(buildDir);
+    const ids = new Set(layerTargetsOf(environment, readAllLayerSources(PROJECT_ROOT)).map((target) => target.id));
+    const layers = manifest.layers.filter((layer) => ids.has(layer.id));
+    const keys = await storeLayerManifests(clients.s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, layers);
+    err.line(`Layer manifests stored for review: ${keys.map((key) => `s3://${environment.artifactBucket}/${key}`).join(', ') || 'none (no layers)'}.`);
+  } catch (error) {
+    err.warn(`the layer manifests could not be stored (${(error as Error).name}: ${(error as Error).message}); the next review lists only the packages the layer descriptions name.`);
+  } finally {
+    clients.s3.destroy();
+    clients.lambda.destroy();
   }
 }
 
@@ -127,6 +173,7 @@ Options:
     const terraform = terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
     const { lambda, cloudwatch } = clients(environment);
     const pin = readPin(buildDir, stack);
+    const storeManifests = () => storeLayerManifestsOf(environment, buildDir, err);
     try {
       if (values['apply-saved']) {
         const record = readRolloutRecord(stackDir);
@@ -139,17 +186,7 @@ Options:
       const previousLive = await currentLiveVersion(lambda, functionName);
       if (pin) err.line(`${stack} is pinned to serial ${pin.serial} by a rollback: this deploy rolls it back.`);
       if (values['plan-only']) {
-        const planned = await terraform.run(['plan', '-input=false', '-lock=false', `-out=${PUBLISH_PLAN}`, ...terraformVars(liveOn(previousLive ?? ''))]);
-        if (planned.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform plan failed (exit ${planned.code}); its output is above.`);
-        // The plan in Terraform's JSON form, for the review summary (npm run plan:summary).
-        const shown = await terraform.run(['show', '-json', PUBLISH_PLAN], { quiet: true });
-        if (shown.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform show failed (exit ${shown.code}).`);
-        fs.writeFileSync(path.join(stackDir, 'plan.json'), shown.stdout);
-        writeRolloutRecord(stackDir, { ...(previousLive !== undefined ? { previousLive } : {}), functionName });
-        const note =
-          previousLive === undefined
-            ? `First deploy of ${stack}: the new version goes live in this apply.`
-            : `This plan publishes a new version with live held on version ${previousLive}; after the apply, the new version is probed, then takes traffic.`;
+        const note = await planFirstPhase({ stack, stackDir, terraform, functionName, previousLive });
         appendJobSummary(env, `> ${note}\n`);
         err.line(note);
         if (values['json']) writeJson(out, { stack, plan: path.relative(PROJECT_ROOT, path.join(stackDir, PUBLISH_PLAN)), ...(previousLive !== undefined ? { previousLive } : {}) });
@@ -164,6 +201,7 @@ Options:
     }
 
     async function rollout(previousLive: string | undefined, savedPlan?: string): Promise<RolloutReport> {
+      await storeManifests();
       const functionName = functionNameOf(environment);
       const report = await runRollout({
         stack,

@@ -1,8 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parsePlan, renderPlanSummary, summarisePlan } from '../../review/plan-summary';
+import { artifactsForEnvironment, deploymentOf } from '../../builder/artifact-check';
+import { readAllLayerSources } from '../../builder/layer-sources';
+import { BuildManifest, readManifest } from '../../builder/manifest';
+import { loadProjectConfig } from '../../config/config-sources';
+import { functionNameOf } from '../../config/environments';
+import { awsClients } from '../../history/aws';
 import { UserError, usage } from '../../project/errors';
+import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
+import { contentsFromArtifact } from '../../review/layer-packages';
+import { fetchLayerManifests } from '../../review/manifest-store';
+import { CoverageRow, PlanSummary, ReviewContext, TerraformPlan, contentHashIn, kindOf, parsePlan, renderPlanSummary, summarisePlan } from '../../review/plan-summary';
+import { importCoverage } from '../../rules/import-coverage';
 import { Command, writeJson } from '../command';
+import { providerText } from './doctor';
 
 /** The stack a plan belongs to: --stack, else the folder it sits in (cdktf.out/stacks/<stack>/plan.json). */
 export function stackOfPlanFile(file: string, explicit?: string): string {
@@ -11,37 +22,117 @@ export function stackOfPlanFile(file: string, explicit?: string): string {
   return folder && folder !== '.' ? folder : path.basename(file, '.json');
 }
 
+/** The deployed content hashes of the layers a plan gives a new version. */
+function deployedLayerHashes(plan: TerraformPlan): string[] {
+  return plan.resource_changes
+    .filter((change) => change.type === 'aws_lambda_layer_version' && kindOf(change) === 'replace')
+    .flatMap((change) => {
+      const hash = contentHashIn((change.change.before as Record<string, unknown> | undefined)?.['description']);
+      return hash ? [hash] : [];
+    });
+}
+
+/**
+ * What the review needs besides the plan, read here: this build's layers (the manifest), the stored
+ * manifests of the deployed layers (the artifact bucket), and the import coverage of the stack's function.
+ * Whatever cannot be read is said in the summary, and the review falls back to the layer descriptions.
+ */
+export async function reviewContext(plan: TerraformPlan, stack: string, env: NodeJS.ProcessEnv, buildDirOption?: string): Promise<ReviewContext> {
+  const config = loadProjectConfig(PROJECT_ROOT, env);
+  const environment = config.environments.find((candidate) => candidate.stackName === stack);
+  const buildDir = resolveBuildDir(buildDirOption, env);
+  let manifest: BuildManifest | undefined;
+  try {
+    manifest = readManifest(buildDir);
+  } catch {
+    // The summary says the coverage is not shown, and the layer list falls back to the descriptions.
+  }
+  const built = new Map((manifest?.layers ?? []).map((layer) => [layer.contentHash.slice(0, 16), contentsFromArtifact(layer)]));
+  const notes: string[] = [];
+  let coverage: Map<string, CoverageRow[]> | undefined;
+  let coverageUnavailable: string | undefined;
+  if (!environment) coverageUnavailable = `${stack} is not a configured stack`;
+  else if (!manifest) coverageUnavailable = `there is no build here (${path.relative(PROJECT_ROOT, buildDir) || buildDir}); run npm run build`;
+  else {
+    try {
+      const artifacts = artifactsForEnvironment(environment, manifest, readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT, () => undefined);
+      const rows = importCoverage(deploymentOf(environment, artifacts)).rows.map((row) => {
+        const first = row.locations[0];
+        const where = first ? `${first.file}${first.line ? `:${first.line}` : ''}${row.locations.length > 1 ? ` +${row.locations.length - 1}` : ''}` : '';
+        return { module: row.module, where, ...(row.provider ? { provider: providerText(row.provider, environment) } : {}), ...(row.optional ? { optional: true } : {}) };
+      });
+      coverage = new Map([[functionNameOf(environment), rows]]);
+    } catch (error) {
+      coverageUnavailable = `the build does not match the sources (${(error as Error).message.split('\n')[0]})`;
+    }
+  }
+  let stored: ReviewContext['stored'];
+  const hashes = deployedLayerHashes(plan);
+  if (environment && hashes.length) {
+    if (!environment.artifactBucket) {
+      notes.push('no artifact bucket is configured, so deploys store no layer manifests and the deployed side comes from the layer descriptions');
+    } else {
+      const clients = awsClients(environment.region);
+      try {
+        const fetched = await fetchLayerManifests(clients.s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, hashes);
+        stored = fetched.found;
+        notes.push(...fetched.problems);
+      } catch (error) {
+        notes.push(`the stored layer manifests could not be read (${(error as Error).name}: ${(error as Error).message})`);
+      } finally {
+        clients.s3.destroy();
+        clients.lambda.destroy();
+      }
+    }
+  }
+  return { built, ...(stored ? { stored } : {}), ...(coverage ? { coverage } : {}), ...(coverageUnavailable ? { coverageUnavailable } : {}), notes };
+}
+
+/** A plan file read and summarised for review, with everything the review can find for it. */
+export async function reviewPlanFile(file: string, stack: string, env: NodeJS.ProcessEnv, buildDir?: string): Promise<{ stack: string; summary: PlanSummary }> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError('PLAN_MISSING', `Cannot read ${file}. Make it with \`terraform show -json plan.tfplan > ${file}\`.`);
+  }
+  const plan = parsePlan(text, file);
+  return { stack, summary: summarisePlan(plan, await reviewContext(plan, stack, env, buildDir)) };
+}
+
 export const planSummaryCommand: Command = {
   name: 'plan:summary',
-  summary: 'Summarise Terraform JSON plans as Markdown: layers, functions, destructive changes',
-  usage: 'npm run plan:summary -- <plan.json>... [--stack <name>] [--json]',
+  summary: 'Summarise Terraform JSON plans as Markdown: package changes in layers, import coverage, destructive changes',
+  usage: 'npm run plan:summary -- <plan.json>... [--stack <name>] [--build-dir <dir>] [--json]',
   help: `Reads plans in Terraform's JSON format (terraform show -json plan.tfplan > plan.json)
 and prints Markdown for a pull request comment: per stack, how many resources are
-added, changed, replaced and destroyed; destructive changes to tables, buckets,
-roles and log groups first; which layers get a new version, with the content hash
-before and after; which functions change layers or code; "No changes" when there
-are none. Values Terraform knows only after apply are shown as such.
+added, changed, replaced and destroyed; destructive changes to tables, buckets, roles
+and log groups first, with package removals and downgrades and imports nothing
+provides; for each layer that gets a new version, the packages added, removed,
+upgraded and downgraded (transitive ones too) and the unzipped size before and after;
+for each function it touches, every import and what provides it; "No changes" when
+there are none.
+
+The new layer's packages come from this build's manifest; the deployed one's from the
+manifest each deploy stores in the artifact bucket under its content hash (read with
+the AWS SDK's usual settings); where there is none, from the direct packages the two
+versions' descriptions name, and the summary says the list is partial.
 
 Options:
-  --stack <name>  title for a single plan (default: the folder the plan is in)
-  --json          print the summaries as JSON instead
-  --no-color      no colour (NO_COLOR is honoured too)
-  -h, --help      this help`,
-  options: { stack: { type: 'string' }, json: { type: 'boolean' } },
+  --stack <name>     the stack of a single plan (default: the folder the plan is in)
+  --build-dir <dir>  the build whose manifest and imports to use (default .build, or BUILD_DIR)
+  --json             print the summaries as JSON instead
+  --no-color         no colour (NO_COLOR is honoured too)
+  -h, --help         this help`,
+  options: { stack: { type: 'string' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
   allowPositionals: true,
-  async run(values, positionals, { out }) {
+  async run(values, positionals, { env, out }) {
     if (positionals.length === 0) throw usage('Name at least one plan JSON file.', 'plan:summary');
     if (values['stack'] && positionals.length > 1) throw usage('--stack names one plan; give one file with it.', 'plan:summary');
-    const results = positionals.map((file) => {
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        throw new UserError('PLAN_MISSING', `Cannot read ${file}. Make it with \`terraform show -json plan.tfplan > ${file}\`.`);
-      }
-      const stack = stackOfPlanFile(file, values['stack'] as string | undefined);
-      return { stack, summary: summarisePlan(parsePlan(text, file)) };
-    });
+    const results = [];
+    for (const file of positionals) {
+      results.push(await reviewPlanFile(file, stackOfPlanFile(file, values['stack'] as string | undefined), env, values['build-dir'] as string | undefined));
+    }
     if (values['json']) writeJson(out, results);
     else out.write(results.map(({ stack, summary }) => renderPlanSummary(stack, summary)).join('\n'));
     return 0;

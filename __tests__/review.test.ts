@@ -1,0 +1,235 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { layerDescription } from '../builder/layer-description';
+import { LayerArtifact, readManifest } from '../builder/manifest';
+import { LayerContents, contentsFromArtifact, contentsFromDescription, contentsFromStored, diffLayerContents, layerManifestKey, storedManifestOf } from '../review/layer-packages';
+import { fetchLayerManifests, storeLayerManifests } from '../review/manifest-store';
+import { TerraformPlan, parsePlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';
+import { compareVersions } from '../review/versions';
+import { MotoServer, createBucket, startMoto } from './support/moto';
+import { PROJECT_ROOT, cliEnv, makeTempDir, runCli } from './support/processes';
+
+/**
+ * The review in packages: what changed inside each new layer version, from this build's manifest and
+ * the manifest stored for the deployed content (or, without one, the two descriptions), and the import
+ * coverage of each function the plan touches.
+ */
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'plans');
+const fixture = (name: string): TerraformPlan => parsePlan(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'), name);
+const LAYER = 'multicloud-auto-deploy-staging-dependencies';
+const FUNCTION = 'multicloud-auto-deploy-staging-api';
+
+function contents(contentHash: string, packages: [string, string, boolean][], unzippedBytes: number): LayerContents {
+  return { contentHash, packages: packages.map(([name, version, direct]) => ({ name, version, direct })), unzippedBytes, source: 'manifest', complete: true };
+}
+
+// The fixture's layer goes from content f07b2d069bc0349d to 9a1b2c3d4e5f6071.
+const deployed = contents(
+  'f07b2d069bc0349d'.padEnd(64, '0'),
+  [
+    ['@aws-sdk/client-dynamodb', '3.1169.0', true],
+    ['hono', '4.13.19', true],
+    ['mangum-like', '1.0.0', true],
+    ['tslib', '2.8.1', false],
+    ['fast-xml-parser', '4.4.1', false],
+    ['@smithy/util-retry', '4.0.1', false],
+  ],
+  8_762_401,
+);
+const built = contents(
+  '9a1b2c3d4e5f6071'.padEnd(64, '0'),
+  [
+    ['@aws-sdk/client-dynamodb', '3.1169.0', true],
+    ['hono', '4.14.0', true],
+    ['tslib', '2.8.1', false],
+    ['fast-xml-parser', '4.2.0', false],
+    ['uuid', '11.0.3', false],
+  ],
+  9_100_000,
+);
+
+describe('versions', () => {
+  it('orders npm and Python versions as their ecosystems do', () => {
+    const ascending = ['1.0.0-alpha.1', '1.0.0-beta.2', '1.0.0-rc.1', '1.0.0', '1.0.1', '1.2.0', '1.10.0', '2.0.0'];
+    for (let i = 1; i < ascending.length; i++) expect([ascending[i - 1], compareVersions(ascending[i - 1]!, ascending[i]!)]).toEqual([ascending[i - 1], -1]);
+    const pep440 = ['1.0.dev1', '1.0a1', '1.0b2', '1.0rc1', '1.0', '1.0.post1', '1.1', '1!0.1'];
+    for (let i = 1; i < pep440.length; i++) expect([pep440[i - 1], compareVersions(pep440[i - 1]!, pep440[i]!)]).toEqual([pep440[i - 1], -1]);
+    expect(compareVersions('0.115.0', '0.115.0')).toBe(0);
+    expect(compareVersions('1.0', '1.0.0')).toBe(0);
+    expect(compareVersions('4.14.0', '4.13.19')).toBe(1);
+    expect(compareVersions('1.0.0-canary.3', '1.0.0')).toBe(-1);
+  });
+});
+
+describe('package changes inside a layer', () => {
+  it('lists added, removed, upgraded and downgraded packages, direct ones first, with sizes', () => {
+    const diff = diffLayerContents(deployed, built);
+    expect(diff.changes).toEqual([
+      { name: 'hono', kind: 'upgraded', from: '4.13.19', to: '4.14.0', direct: true },
+      { name: 'mangum-like', kind: 'removed', from: '1.0.0', direct: true },
+      { name: '@smithy/util-retry', kind: 'removed', from: '4.0.1', direct: false },
+      { name: 'fast-xml-parser', kind: 'downgraded', from: '4.4.1', to: '4.2.0', direct: false },
+      { name: 'uuid', kind: 'added', to: '11.0.3', direct: false },
+    ]);
+    expect(diff).toMatchObject({ unchanged: 2, sizeBefore: 8_762_401, sizeAfter: 9_100_000 });
+    expect(diff.partial).toBeUndefined();
+  });
+
+  it('falls back to the direct packages of the two descriptions, and says the list is partial', () => {
+    const before = contentsFromDescription('content f07b2d069bc0349d | nodejs24.x x86_64 | @aws-sdk/client-dynamodb@3.1169.0, hono@4.13.19, mangum-like@1.0.0')!;
+    const diff = diffLayerContents(before, built);
+    // Transitive packages of the new side are left out: the old side cannot say anything about them.
+    expect(diff.changes).toEqual([
+      { name: 'hono', kind: 'upgraded', from: '4.13.19', to: '4.14.0', direct: true },
+      { name: 'mangum-like', kind: 'removed', from: '1.0.0', direct: true },
+    ]);
+    expect(diff.partial).toBe('only the direct packages the layer descriptions name (no stored manifest for the deployed content f07b2d069bc0349d)');
+    const cut = contentsFromDescription(`content f07b2d069bc0349d | nodejs24.x x86_64 | hono@4.13.19, ${'x'.repeat(20)}...`)!;
+    expect(diffLayerContents(cut, built).partial).toContain('a description was cut at 256 characters');
+  });
+
+  it('stores and reads back a layer\'s manifest by its content hash', () => {
+    const artifact = readManifest(path.join(PROJECT_ROOT, '.build')).layers.find((layer) => layer.id === 'dependencies/nodejs-x86_64')!;
+    const stored = storedManifestOf(artifact);
+    expect(contentsFromStored(JSON.stringify(stored))).toEqual({ ...contentsFromArtifact(artifact), contentHash: artifact.contentHash });
+    expect(contentsFromStored('{"format":2}')).toBeUndefined();
+    expect(contentsFromStored('not json')).toBeUndefined();
+    expect(layerManifestKey('acme', 'prod', artifact.contentHash)).toBe(`layers/acme/prod/manifests/${artifact.contentHash.slice(0, 16)}.json`);
+  });
+});
+
+describe('the plan summary in packages', () => {
+  const coverage = new Map([
+    [
+      FUNCTION,
+      [
+        { module: 'hono', where: 'handlers/api/app.ts:1', provider: 'layer dependencies: hono 4.14.0' },
+        { module: 'node:crypto', where: 'handlers/api/app.ts:2', provider: 'nodejs24.x runtime: Node.js built-in' },
+        { module: 'mangum-like', where: 'handlers/api/index.ts:3' },
+      ],
+    ],
+  ]);
+
+  it('shows each new layer version\'s package changes, and puts removals, downgrades and missing imports in the caution box', () => {
+    const summary = summarisePlan(fixture('layer-replace-create-before-destroy'), {
+      built: new Map([['9a1b2c3d4e5f6071', built]]),
+      stored: new Map([['f07b2d069bc0349d', deployed]]),
+      coverage,
+    });
+    expect(summary.cautions).toEqual([
+      `layer \`${LAYER}\`: **mangum-like 1.0.0 removed**`,
+      `layer \`${LAYER}\`: **@smithy/util-retry 4.0.1 removed** (a transitive package)`,
+      `layer \`${LAYER}\`: **fast-xml-parser downgraded 4.4.1 → 4.2.0** (a transitive package)`,
+      `function \`${FUNCTION}\`: **imports \`mangum-like\`, and nothing it gets provides it** (build and synth refuse this; on Lambda every request would fail)`,
+    ]);
+    const text = renderPlanSummary('api-staging', summary);
+    expect(text).toContain('> [!CAUTION]\n> **Changes that can break the function: read these before approving.**\n');
+    expect(text).toContain(`**Packages of \`${LAYER}\`** (content \`f07b2d069bc0349d\` → \`9a1b2c3d4e5f6071\`), unzipped 8.4 MiB → 8.7 MiB`);
+    expect(text).toContain(
+      [
+        '| package | before | after | change |',
+        '| --- | --- | --- | --- |',
+        '| hono | 4.13.19 | 4.14.0 | upgraded |',
+        '| mangum-like | 1.0.0 | — | **removed** |',
+        '| @smithy/util-retry _(transitive)_ | 4.0.1 | — | **removed** |',
+        '| fast-xml-parser _(transitive)_ | 4.4.1 | 4.2.0 | **downgraded** |',
+        '| uuid _(transitive)_ | — | 11.0.3 | added |',
+        '',
+        '2 other package(s) unchanged.',
+      ].join('\n'),
+    );
+    expect(text).toContain(`<details><summary><b>Import coverage of <code>${FUNCTION}</code></b>: 1 of 3 import(s) MISSING</summary>`);
+    expect(text).toContain('| `mangum-like` | handlers/api/index.ts:3 | **MISSING** |');
+    expect(text).not.toContain('Partial');
+  });
+
+  it('without stored manifests, lists the descriptions\' direct packages and says it is partial', () => {
+    const text = renderPlanSummary('api-staging', summarisePlan(fixture('layer-replace-create-before-destroy')));
+    expect(text).toContain('| hono | 4.13.19 | 4.14.0 | upgraded |');
+    expect(text).toContain(
+      '_Partial: only the direct packages the layer descriptions name (no stored manifest for the deployed content f07b2d069bc0349d; no manifest of this build for content 9a1b2c3d4e5f6071)._',
+    );
+    expect(text).not.toContain('CAUTION');
+  });
+
+  it('lists every package of a new layer as added on a first deploy', () => {
+    const summary = summarisePlan(fixture('first-deploy'));
+    expect(summary.layerPackages).toHaveLength(1);
+    expect(summary.layerPackages[0]!.before).toBeUndefined();
+    expect(summary.cautions).toEqual([]);
+  });
+
+  it('says when the coverage cannot be shown', () => {
+    const summary = summarisePlan(fixture('function-update'), { coverageUnavailable: 'there is no build here (.build); run npm run build' });
+    expect(renderPlanSummary('api-staging', summary)).toContain('_Import coverage not shown: there is no build here (.build); run npm run build._');
+  });
+});
+
+describe('layer manifests in the artifact bucket (moto)', () => {
+  let moto: MotoServer;
+  let s3: S3Client;
+  const BUCKET = 'review-artifacts';
+  const scope = { project: 'multicloud-auto-deploy', environment: 'staging' };
+  const artifact = readManifest(path.join(PROJECT_ROOT, '.build')).layers.find((layer) => layer.id === 'dependencies/nodejs-x86_64')!;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    s3 = new S3Client(moto.sdk);
+    await createBucket(moto, s3, BUCKET);
+  });
+
+  afterAll(async () => {
+    s3?.destroy();
+    await moto?.stop();
+  });
+
+  it('stores each manifest under its content hash, and reads back the ones there are', async () => {
+    const key = layerManifestKey(scope.project, 'staging', artifact.contentHash);
+    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact])).toEqual([key]);
+    // Stored again by the next deploy of the same content: the same bytes under the same key.
+    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact])).toEqual([key]);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: layerManifestKey(scope.project, 'staging', 'badbadbadbadbad0'), Body: 'garbage' }));
+    const fetched = await fetchLayerManifests(s3, BUCKET, scope, [artifact.contentHash, '0000000000000000', 'badbadbadbadbad0']);
+    expect([...fetched.found.keys()]).toEqual([artifact.contentHash.slice(0, 16)]);
+    expect(fetched.found.get(artifact.contentHash.slice(0, 16))!.packages).toHaveLength(artifact.packages.length);
+    expect(fetched.problems).toEqual([`s3://${BUCKET}/layers/multicloud-auto-deploy/staging/manifests/badbadbadbadbad0.json is not a stored layer manifest`]);
+  });
+
+  it('gives npm run plan:summary the deployed layer\'s packages, transitive ones included, and the function\'s import coverage', async () => {
+    // The deployed layer: this build's, with an older hono and a transitive package this build no longer has.
+    const older: LayerArtifact = {
+      ...artifact,
+      contentHash: '0123456789abcdef'.padEnd(64, '0'),
+      unzippedBytes: 8_000_000,
+      packages: [...artifact.packages.map((pkg) => (pkg.name === 'hono' ? { ...pkg, version: '4.12.0' } : pkg)), { name: 'left-pad', version: '1.3.0', path: 'nodejs/node_modules/left-pad', direct: false }],
+    };
+    await storeLayerManifests(s3, BUCKET, scope, [older]);
+    const plan = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'layer-replace-create-before-destroy.json'), 'utf8'));
+    for (const change of plan.resource_changes) {
+      if (change.type !== 'aws_lambda_layer_version') continue;
+      change.change.before.description = layerDescription(older, 'nodejs24.x');
+      change.change.after.description = layerDescription(artifact, 'nodejs24.x');
+    }
+    const dir = makeTempDir('review-plan');
+    fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan));
+    const env = cliEnv({ ...moto.env, ARTIFACT_BUCKET: BUCKET });
+    const result = await runCli(['plan:summary', path.join(dir, 'plan.json'), '--stack', 'api-staging'], { env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`**Packages of \`${LAYER}\`** (content \`0123456789abcdef\` → \`${artifact.contentHash.slice(0, 16)}\`), unzipped 7.6 MiB → `);
+    expect(result.stdout).toContain('| hono | 4.12.0 | 4.13.19 | upgraded |');
+    expect(result.stdout).toContain('| left-pad _(transitive)_ | 1.3.0 | — | **removed** |');
+    expect(result.stdout).toContain(`> - layer \`${LAYER}\`: **left-pad 1.3.0 removed** (a transitive package)`);
+    expect(result.stdout).toContain(`${artifact.packages.length - 1} other package(s) unchanged.`);
+    expect(result.stdout).not.toContain('Partial');
+    expect(result.stdout).toMatch(new RegExp(`<details><summary><b>Import coverage of <code>${FUNCTION}</code></b>: all \\d+ import\\(s\\) provided</summary>`));
+    expect(result.stdout).toContain('| `hono` | handlers/api/app.ts:');
+
+    // Without an artifact bucket there is nothing stored: the descriptions, said to be partial, and why.
+    const without = await runCli(['plan:summary', path.join(dir, 'plan.json'), '--stack', 'api-staging'], { env: cliEnv(moto.env) });
+    expect(without.stdout).toContain('_Partial: only the direct packages the layer descriptions name (no stored manifest for the deployed content 0123456789abcdef)._');
+    expect(without.stdout).toContain('_Note: no artifact bucket is configured, so deploys store no layer manifests and the deployed side comes from the layer descriptions._');
+  });
+});

@@ -1,0 +1,155 @@
+import { parseLayerDescription } from '../builder/layer-description';
+import { LayerArtifact } from '../builder/manifest';
+import { compareVersions } from './versions';
+
+/**
+ * What a layer version holds, in packages, and how two versions differ: the review's view
+ * of a layer change. The new side comes from this build's manifest; the old side from the
+ * manifest stored for the deployed content hash, else from the two versions' descriptions
+ * (direct packages only, said to be partial). Pure.
+ */
+
+export interface LayerPackage {
+  readonly name: string;
+  readonly version: string;
+  /** Named in the layer's requirements or package.json (not pulled in by another package). */
+  readonly direct: boolean;
+}
+
+export interface LayerContents {
+  /** The content hash (16 hex characters at least). */
+  readonly contentHash: string;
+  readonly packages: readonly LayerPackage[];
+  readonly unzippedBytes?: number;
+  /** `manifest`: every package, transitive ones too; `description`: the direct ones a description names. */
+  readonly source: 'manifest' | 'description';
+  /** False when a description's list was cut at Lambda's 256 characters. */
+  readonly complete: boolean;
+}
+
+/** What each deploy stores per layer, content-addressed, for later reviews to diff against. */
+export interface StoredLayerManifest {
+  readonly format: 1;
+  readonly contentHash: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly architecture: string;
+  readonly unzippedBytes: number;
+  readonly zippedBytes: number;
+  readonly packages: readonly LayerPackage[];
+}
+
+/** Where a layer's manifest is stored: under the environment's layer prefix of the artifact bucket, by content hash. */
+export function layerManifestKey(project: string, environment: string, contentHash: string): string {
+  return `layers/${project}/${environment}/manifests/${contentHash.slice(0, 16)}.json`;
+}
+
+export function storedManifestOf(artifact: LayerArtifact): StoredLayerManifest {
+  return {
+    format: 1,
+    contentHash: artifact.contentHash,
+    name: artifact.name,
+    kind: artifact.kind,
+    architecture: artifact.architecture,
+    unzippedBytes: artifact.unzippedBytes,
+    zippedBytes: artifact.zippedBytes,
+    packages: artifact.packages.map((pkg) => ({ name: pkg.name, version: pkg.version, direct: pkg.direct })),
+  };
+}
+
+/** A stored manifest read back; undefined (with the caller saying why) when it is not one. */
+export function contentsFromStored(text: string): LayerContents | undefined {
+  let parsed: Partial<StoredLayerManifest>;
+  try {
+    parsed = JSON.parse(text) as Partial<StoredLayerManifest>;
+  } catch {
+    return undefined;
+  }
+  const packagesOk = Array.isArray(parsed.packages) && parsed.packages.every((pkg) => typeof pkg?.name === 'string' && typeof pkg.version === 'string' && typeof pkg.direct === 'boolean');
+  if (parsed.format !== 1 || typeof parsed.contentHash !== 'string' || !packagesOk) return undefined;
+  return {
+    contentHash: parsed.contentHash,
+    packages: parsed.packages!,
+    ...(typeof parsed.unzippedBytes === 'number' ? { unzippedBytes: parsed.unzippedBytes } : {}),
+    source: 'manifest',
+    complete: true,
+  };
+}
+
+export function contentsFromArtifact(artifact: LayerArtifact): LayerContents {
+  return { ...contentsFromStored(JSON.stringify(storedManifestOf(artifact)))!, contentHash: artifact.contentHash };
+}
+
+/** The direct packages a version's description names; undefined for a description the stacks did not write. */
+export function contentsFromDescription(description: unknown): LayerContents | undefined {
+  const described = parseLayerDescription(description);
+  if (!described.contentHash) return undefined;
+  return {
+    contentHash: described.contentHash,
+    packages: (described.packages?.list ?? []).map((pkg) => ({ ...pkg, direct: true })),
+    source: 'description',
+    complete: described.packages?.complete ?? false,
+  };
+}
+
+export interface PackageChange {
+  readonly name: string;
+  readonly kind: 'added' | 'removed' | 'upgraded' | 'downgraded' | 'changed';
+  readonly from?: string;
+  readonly to?: string;
+  readonly direct: boolean;
+}
+
+export interface LayerPackageDiff {
+  /** Direct packages first, then transitive ones, each by name. */
+  readonly changes: readonly PackageChange[];
+  readonly unchanged: number;
+  readonly sizeBefore?: number;
+  readonly sizeAfter?: number;
+  /** Why the list may leave packages out; absent when both sides are whole manifests. */
+  readonly partial?: string;
+}
+
+/** The packages added, removed, upgraded and downgraded between the deployed version and the new one. */
+export function diffLayerContents(before: LayerContents, after: LayerContents): LayerPackageDiff {
+  const fromDescriptions = before.source === 'description' || after.source === 'description';
+  // A description names direct packages only: compare like with like.
+  const scope = (contents: LayerContents) => (fromDescriptions ? contents.packages.filter((pkg) => pkg.direct) : contents.packages);
+  const old = new Map(scope(before).map((pkg) => [pkg.name, pkg]));
+  const now = new Map(scope(after).map((pkg) => [pkg.name, pkg]));
+  const changes: PackageChange[] = [];
+  let unchanged = 0;
+  for (const [name, pkg] of now) {
+    const was = old.get(name);
+    if (!was) changes.push({ name, kind: 'added', to: pkg.version, direct: pkg.direct });
+    else if (was.version === pkg.version) unchanged += 1;
+    else {
+      const order = compareVersions(pkg.version, was.version);
+      changes.push({ name, kind: order > 0 ? 'upgraded' : order < 0 ? 'downgraded' : 'changed', from: was.version, to: pkg.version, direct: pkg.direct || was.direct });
+    }
+  }
+  for (const [name, pkg] of old) if (!now.has(name)) changes.push({ name, kind: 'removed', from: pkg.version, direct: pkg.direct });
+  changes.sort((a, b) => (a.direct === b.direct ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.direct ? -1 : 1));
+  const reasons: string[] = [];
+  if (before.source === 'description') reasons.push(`no stored manifest for the deployed content ${before.contentHash.slice(0, 16)}`);
+  if (after.source === 'description') reasons.push(`no manifest of this build for content ${after.contentHash.slice(0, 16)}`);
+  if (fromDescriptions && !(before.complete && after.complete)) reasons.push('a description was cut at 256 characters');
+  return {
+    changes,
+    unchanged,
+    ...(before.unzippedBytes !== undefined ? { sizeBefore: before.unzippedBytes } : {}),
+    ...(after.unzippedBytes !== undefined ? { sizeAfter: after.unzippedBytes } : {}),
+    ...(reasons.length ? { partial: `only the direct packages the layer descriptions name (${reasons.join('; ')})` } : {}),
+  };
+}
+
+/** Changes a reviewer must not miss: a package removed or downgraded. */
+export function cautionsOf(layer: string, diff: LayerPackageDiff): string[] {
+  return diff.changes
+    .filter((change) => change.kind === 'removed' || change.kind === 'downgraded')
+    .map((change) =>
+      change.kind === 'removed'
+        ? `layer \`${layer}\`: **${change.name} ${change.from} removed**${change.direct ? '' : ' (a transitive package)'}`
+        : `layer \`${layer}\`: **${change.name} downgraded ${change.from} → ${change.to}**${change.direct ? '' : ' (a transitive package)'}`,
+    );
+}

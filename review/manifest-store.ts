@@ -1,0 +1,62 @@
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LayerArtifact } from '../builder/manifest';
+import { LayerContents, contentsFromStored, layerManifestKey, storedManifestOf } from './layer-packages';
+
+/**
+ * The layer manifests each deploy stores in the artifact bucket, content-addressed
+ * (`layers/<project>/<env>/manifests/<hash16>.json`), so a later review can say what
+ * the deployed layer version held, package by package. Thin: S3 calls only.
+ */
+
+function errorName(error: unknown): string {
+  return (error as { name?: string }).name ?? 'Error';
+}
+
+/**
+ * Stores the manifest of each layer under its content hash. It is written every time rather than checked
+ * first: a deploy role that may list only its own prefixes gets 403, not 404, for a missing object, and
+ * the same content under the same key changes nothing a reader sees.
+ */
+export async function storeLayerManifests(
+  s3: S3Client,
+  bucket: string,
+  scope: { readonly project: string; readonly environment: string },
+  layers: readonly LayerArtifact[],
+): Promise<string[]> {
+  const keys: string[] = [];
+  for (const layer of layers) {
+    const key = layerManifestKey(scope.project, scope.environment, layer.contentHash);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${JSON.stringify(storedManifestOf(layer), null, 2)}\n`, ContentType: 'application/json' }));
+    keys.push(key);
+  }
+  return keys;
+}
+
+/**
+ * The stored manifests of the given content hashes. A hash with none stored (a first deploy, a layer
+ * published before manifests were stored) is simply absent; any other failure is said, per hash.
+ */
+export async function fetchLayerManifests(
+  s3: S3Client,
+  bucket: string,
+  scope: { readonly project: string; readonly environment: string },
+  contentHashes: readonly string[],
+): Promise<{ found: Map<string, LayerContents>; problems: string[] }> {
+  const found = new Map<string, LayerContents>();
+  const problems: string[] = [];
+  for (const hash of [...new Set(contentHashes.map((candidate) => candidate.slice(0, 16)))]) {
+    const key = layerManifestKey(scope.project, scope.environment, hash);
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const contents = contentsFromStored(await object.Body!.transformToString('utf8'));
+      if (contents) found.set(hash, contents);
+      else problems.push(`s3://${bucket}/${key} is not a stored layer manifest`);
+    } catch (error) {
+      const name = errorName(error);
+      if (name === 'NoSuchKey' || name === 'NotFound') continue;
+      const hint = name === 'AccessDenied' ? '; S3 also answers this for a missing object to a reader that may not list the bucket' : '';
+      problems.push(`s3://${bucket}/${key} could not be read (${name}: ${(error as Error).message}${hint})`);
+    }
+  }
+  return { found, problems };
+}
