@@ -1,3 +1,4 @@
+import { layerManifestKey } from '../review/layer-packages';
 import { Testing } from 'cdktf';
 import { loadConfig } from '../config/load-config';
 import { loadBootstrapConfig } from '../config/bootstrap-config';
@@ -204,6 +205,17 @@ describe('the plan role', () => {
     expect(evaluate(statements, 's3:GetObject', 'arn:aws:s3:::acme-state/someone-else/terraform.tfstate')).toBe('ImplicitDeny');
     expect(evaluate(statements, 'kms:Decrypt', scope.stateKeyArn, { 'kms:ViaService': 's3.ap-northeast-1.amazonaws.com' })).toBe('Allow');
     expect(evaluate(statements, 'kms:Decrypt', scope.stateKeyArn)).toBe('ImplicitDeny');
+  });
+
+  it('reads the layer manifests deploys store, for the review of every environment, and writes none', () => {
+    for (const env of ['dev', 'prod']) {
+      const key = `arn:aws:s3:::acme-artifacts/${layerManifestKey(PROJECT, env, 'f07b2d069bc0349d')}`;
+      expect(evaluate(statements, 's3:GetObject', key)).toBe('Allow');
+      expect(evaluate(statements, 's3:PutObject', key)).toBe('ImplicitDeny');
+    }
+    // Each deploy role stores its own environment's, and no other's.
+    expect(evaluate(deployRoleStatements(scope, 'dev'), 's3:PutObject', `arn:aws:s3:::acme-artifacts/${layerManifestKey(PROJECT, 'dev', 'f07b2d069bc0349d')}`)).toBe('Allow');
+    expect(evaluate(deployRoleStatements(scope, 'dev'), 's3:PutObject', `arn:aws:s3:::acme-artifacts/${layerManifestKey(PROJECT, 'prod', 'f07b2d069bc0349d')}`)).toBe('ImplicitDeny');
   });
 });
 

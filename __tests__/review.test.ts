@@ -8,7 +8,7 @@ import { fetchLayerManifests, storeLayerManifests } from '../review/manifest-sto
 import { TerraformPlan, parsePlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';
 import { compareVersions } from '../review/versions';
 import { MotoServer, createBucket, startMoto } from './support/moto';
-import { PROJECT_ROOT, cliEnv, makeTempDir, runCli } from './support/processes';
+import { PROJECT_ROOT, cliEnv, copyProject, makeTempDir, runCli } from './support/processes';
 
 /**
  * The review in packages: what changed inside each new layer version, from this build's manifest and
@@ -231,5 +231,42 @@ describe('layer manifests in the artifact bucket (moto)', () => {
     const without = await runCli(['plan:summary', path.join(dir, 'plan.json'), '--stack', 'api-staging'], { env: cliEnv(moto.env) });
     expect(without.stdout).toContain('_Partial: only the direct packages the layer descriptions name (no stored manifest for the deployed content 0123456789abcdef)._');
     expect(without.stdout).toContain('_Note: no artifact bucket is configured, so deploys store no layer manifests and the deployed side comes from the layer descriptions._');
+  });
+});
+
+describe('npm run plan', () => {
+  let moto: MotoServer;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it('builds, synthesises, plans the deploy\'s first phase and prints what the pull request shows', async () => {
+    // A copy of the project, so the synthesised folder and the saved plan are written to a temp folder;
+    // Terraform is the stand-in process (providers cannot be downloaded here), Lambda is moto's.
+    const copy = copyProject('plan-command');
+    const env = cliEnv({ ...moto.env, TERRAFORM: path.join(__dirname, 'support', 'fake-terraform.mjs') });
+    const result = await runCli(['plan', 'api-dev'], { env, cwd: copy });
+    expect(result.stderr).toContain('First deploy of api-dev: the new version goes live in this apply.');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^### Plan for `api-dev`: 2 to add, 0 to change, 0 to replace, 0 to destroy\n/);
+    expect(result.stdout).toContain('- `multicloud-auto-deploy-dev-api`: created');
+    expect(result.stdout).toMatch(/<details><summary><b>Import coverage of <code>multicloud-auto-deploy-dev-api<\/code><\/b>: all \d+ import\(s\) provided<\/summary>/);
+    expect(result.stdout).toContain('| `hono` | handlers/api/');
+    const stackDir = path.join(copy, 'cdktf.out', 'stacks', 'api-dev');
+    expect(fs.existsSync(path.join(stackDir, 'plan.json'))).toBe(true);
+    // The plan held live where it is (nowhere yet: the first deploy) and took no lock.
+    const calls = fs.readFileSync(path.join(stackDir, 'calls.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
+    expect(calls.find((call) => call[0] === 'plan')).toEqual(['plan', '-input=false', '-lock=false', '-out=plan.tfplan', '-var=live_version=', '-var=canary_version=', '-var=canary_percent=0']);
+
+    const json = await runCli(['plan', 'api-dev', '--skip-build', '--json'], { env, cwd: copy });
+    expect(json.code).toBe(0);
+    const review = JSON.parse(json.stdout) as { stack: string; summary: { counts: Record<string, number>; coverage: { functionName: string; missing: string[] }[] } };
+    expect(review.stack).toBe('api-dev');
+    expect(review.summary.coverage).toEqual([expect.objectContaining({ functionName: 'multicloud-auto-deploy-dev-api', missing: [] })]);
   });
 });

@@ -18,7 +18,14 @@ const readState = () =>
   fs.existsSync(file('fake.tfstate.json'))
     ? JSON.parse(fs.readFileSync(file('fake.tfstate.json'), 'utf8'))
     : { serial: 0, build: null, newest: 0, live: null, canaryVersion: '', canaryPercent: 0 };
-const build = () => fs.readFileSync(file('build.txt'), 'utf8').trim();
+// The build: build.txt when a test writes one, else the synthesised stack itself.
+const build = () => (fs.existsSync(file('build.txt')) ? fs.readFileSync(file('build.txt'), 'utf8') : fs.readFileSync(file('cdk.tf.json'), 'utf8')).trim();
+/** The function's name as the synthesised stack spells it, for the plan's JSON. */
+const functionName = () => {
+  if (!fs.existsSync(file('cdk.tf.json'))) return 'api';
+  const fn = Object.values(JSON.parse(fs.readFileSync(file('cdk.tf.json'), 'utf8')).resource?.aws_lambda_function ?? {})[0];
+  return fn?.function_name ?? 'api';
+};
 const vars = (args) =>
   Object.fromEntries(
     args
@@ -46,11 +53,19 @@ switch (command) {
       canaryPercent: Number(given.canary_percent ?? 0),
     };
     const changes = [];
-    if (publish) changes.push({ address: 'aws_lambda_function.api', type: 'aws_lambda_function', change: { actions: [state.build === null ? 'create' : 'update'] } });
-    if (after.live !== state.live || after.canaryVersion !== state.canaryVersion || after.canaryPercent !== state.canaryPercent) {
-      changes.push({ address: 'aws_lambda_alias.live', type: 'aws_lambda_alias', change: { actions: [state.live === null ? 'create' : 'update'] } });
+    if (publish) {
+      changes.push({
+        address: 'aws_lambda_function.api',
+        mode: 'managed',
+        type: 'aws_lambda_function',
+        name: 'api',
+        change: { actions: [state.build === null ? 'create' : 'update'], before: state.build === null ? null : { function_name: functionName() }, after: { function_name: functionName() } },
+      });
     }
-    changes.push({ address: 'data.aws_partition.partition', type: 'aws_partition', change: { actions: ['read'] } });
+    if (after.live !== state.live || after.canaryVersion !== state.canaryVersion || after.canaryPercent !== state.canaryPercent) {
+      changes.push({ address: 'aws_lambda_alias.live', mode: 'managed', type: 'aws_lambda_alias', name: 'live', change: { actions: [state.live === null ? 'create' : 'update'] } });
+    }
+    changes.push({ address: 'data.aws_partition.partition', mode: 'data', type: 'aws_partition', name: 'partition', change: { actions: ['read'] } });
     const out = args.find((arg) => arg.startsWith('-out='))?.slice('-out='.length);
     fs.writeFileSync(file(out), JSON.stringify({ basedOn: state.serial, after, changes }));
     process.stdout.write(`Plan: 0 to add, ${changes.length - 1} to change, 0 to destroy.\n`);
