@@ -10,10 +10,10 @@ import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { loadConfig } from '../config/load-config';
 import { EnvironmentConfig } from '../config/environments';
 import { API_ROUTES } from '../handlers/api/routes';
-import { layerDescription, MAX_DESCRIPTION } from '../builder/layer-description';
+import { layerDescription, MAX_DESCRIPTION } from '../artifacts/layer-description';
 import { ApiStack } from '../stacks/api-stack';
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
-import { LayerArtifact } from '../builder/manifest';
+import { LayerArtifact } from '../artifacts/manifest';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
-import { readManifest } from '../builder/manifest';
+import { readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../builder/progress';
 import { loadConfig } from '../config/load-config';
 import { listLayerFolders } from '../config/config-sources';

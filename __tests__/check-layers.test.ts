@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-sources';
-import { LayerArtifact } from '../builder/manifest';
+import { LayerArtifact } from '../artifacts/manifest';
 import { buildNodeLayer } from '../builder/node-layer';
 import { silentProgress } from '../builder/progress';
 import { buildPythonLayer } from '../builder/python-layer';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FunctionImport, InstalledPackage } from '../builder/manifest';
+import { FunctionImport, InstalledPackage } from '../artifacts/manifest';
 import { RawPythonFile, moduleOfFile, ownModulesOf, readPythonImports, resolvePythonImports } from '../builder/python-imports';
 import { EnvironmentConfig } from '../config/environments';
 import { managedLayersOf } from '../config/managed-layers';

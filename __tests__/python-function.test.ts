@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BuildOptions, runBuild } from '../builder/build';
 import { readAllLayerSources } from '../builder/layer-sources';
-import { readManifest } from '../builder/manifest';
+import { readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../builder/progress';
 import { listLayerFolders } from '../config/config-sources';
 import { loadConfig } from '../config/load-config';

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { layerDescription } from '../builder/layer-description';
-import { LayerArtifact, readManifest } from '../builder/manifest';
+import { layerDescription } from '../artifacts/layer-description';
+import { LayerArtifact, readManifest } from '../artifacts/manifest';
 import { LayerContents, contentsFromArtifact, contentsFromDescription, contentsFromStored, diffLayerContents, layerManifestKey, storedManifestOf } from '../review/layer-packages';
 import { fetchLayerManifests, storeLayerManifests } from '../review/manifest-store';
 import { TerraformPlan, parsePlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';

@@ -1,4 +1,4 @@
-import { layerDescription, parseLayerDescription } from '../builder/layer-description';
+import { layerDescription, parseLayerDescription } from '../artifacts/layer-description';
 import { Deployment } from '../history/deployments';
 import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } from '../history/layer-rollback';
 import { pinFor } from '../history/pins';

@@ -7,7 +7,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { readManifest } from '../builder/manifest';
+import { readManifest } from '../artifacts/manifest';
 import { comparableEntry, judgeDeployment, missingModulesIn, DeployedStackFacts } from '../verification/deployment-check';
 import { entriesFromDescription, expectedEntries, layerContent } from '../verification/gather';
 import { zipEntryNames } from '../verification/zip-entries';

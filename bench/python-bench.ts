@@ -7,7 +7,7 @@ import { layerTargetFor } from '../builder/build-plan';
 import { runBuild } from '../builder/build';
 import { readAllLayerSources, readLayerSources } from '../builder/layer-sources';
 import { lockPythonLayer } from '../builder/lock-layer';
-import { readManifest } from '../builder/manifest';
+import { readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../builder/progress';
 import { readPythonImports } from '../builder/python-imports';
 import { buildPythonLayer } from '../builder/python-layer';

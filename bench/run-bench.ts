@@ -9,7 +9,7 @@ import { bundleFunction } from '../builder/function-bundle';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../local-lambda/runtime-scripts';
 import { runBuild } from '../builder/build';
 import { readLayerSources } from '../builder/layer-sources';
-import { readManifest } from '../builder/manifest';
+import { readManifest } from '../artifacts/manifest';
 import { buildNodeLayer } from '../builder/node-layer';
 import { locateNpm } from '../builder/npm';
 import { Progress, silentProgress } from '../builder/progress';

@@ -7,7 +7,7 @@ import { bundleTargetOf, inputHashOf, layerTargetsOf } from './build-plan';
 import { LayerSource, findSource } from './layer-sources';
 import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
 import { FunctionDeployment } from '../rules/deployment';
-import { BuildManifest, BundleArtifact, LayerArtifact, findBundle, findLayer } from './manifest';
+import { BuildManifest, BundleArtifact, LayerArtifact, findBundle, findLayer } from '../artifacts/manifest';
 import { fingerprintTree, treeDrift } from './tree';
 
 export interface EnvironmentArtifacts {

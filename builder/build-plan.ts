@@ -12,7 +12,7 @@ import {
 } from '../config/environments';
 import { managedLayersOf } from '../config/managed-layers';
 import { LayerSource, findSource } from './layer-sources';
-import { LayerKind, layerId } from './manifest';
+import { LayerKind, layerId } from '../artifacts/manifest';
 
 /** Bumped when the builder changes what it writes, so old trees are rebuilt. */
 export const BUILDER_VERSION = 2;

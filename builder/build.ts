@@ -8,7 +8,7 @@ import { BuildPlan, LayerTarget, PlanOptions, planBuild } from './build-plan';
 import { bundleFunction } from './function-bundle';
 import { LayerBuildOptions, LayerBuildResult } from './layer-build';
 import { LayerSource, findSource, readAllLayerSources } from './layer-sources';
-import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from './manifest';
+import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from '../artifacts/manifest';
 import { buildNodeLayer } from './node-layer';
 import { Progress } from './progress';
 import { buildPythonLayer, floatingPackages, lockCommand } from './python-layer';

@@ -7,9 +7,10 @@ import { isNodeBuiltin } from '../config/runtime-modules';
 import { UserError } from '../project/errors';
 import { toPosix } from '../project/paths';
 import { BundleTarget } from './build-plan';
-import { BundleArtifact, FunctionImport, UncheckedImport } from './manifest';
+import { BundleArtifact, FunctionImport, UncheckedImport } from '../artifacts/manifest';
 import { readPythonImports } from './python-imports';
-import { contentHashOf, fingerprintTree, listTree, normaliseTree, replaceDirectory, summariseTree } from './tree';
+import { replaceDirectory } from '../project/files';
+import { contentHashOf, fingerprintTree, listTree, normaliseTree, summariseTree } from './tree';
 import { estimateZipBytes } from './zip-size';
 
 export function bundleDir(buildDir: string, target: BundleTarget): string {

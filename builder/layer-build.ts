@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import { toPosix } from '../project/paths';
 import { LayerTarget, inputHashOf } from './build-plan';
 import { LayerSource } from './layer-sources';
-import { InstalledPackage, LayerArtifact } from './manifest';
+import { InstalledPackage, LayerArtifact } from '../artifacts/manifest';
 import { ProgressStep } from './progress';
 import { slimTree } from './slimming';
-import { contentHashOf, fingerprintTree, listTree, normaliseTree, replaceDirectory, treeDrift, writeFileAtomic } from './tree';
+import { replaceDirectory, writeFileAtomic } from '../project/files';
+import { contentHashOf, fingerprintTree, listTree, normaliseTree, treeDrift } from './tree';
 import { estimateZipBytes } from './zip-size';
 
 /** The build record kept beside each built tree; the manifest collects them. */

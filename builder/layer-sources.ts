@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LAYER_FAMILY_FILES, listLayerFolders } from '../config/config-sources';
 import { RuntimeFamily } from '../config/environments';
-import { LayerKind } from './manifest';
+import { LayerKind } from '../artifacts/manifest';
 import { layerSourceInvalid } from '../project/errors';
 import { toPosix } from '../project/paths';
 import { normalisePythonName } from '../rules/pep508';

@@ -10,7 +10,7 @@ import { explainPipFailure, firstUnreachableIndex, locatePip, pipEnvironment, pi
 import { ProgressStep } from './progress';
 import { LOCK_FILE, LockTarget, LockTargetSpec, PipReport, lockTargetFromReport, lockTargetKey, requirementFileHashes, serialiseLock } from './python-lock';
 import { runCommand } from './run-command';
-import { writeFileAtomic } from './tree';
+import { writeFileAtomic } from '../project/files';
 
 /** The targets a Python layer is locked for: every (Python version, architecture) an environment builds it for, or the default. */
 export function lockTargetsOf(config: ProjectConfig, sources: readonly LayerSource[], layer: string): LockTargetSpec[] {

@@ -5,7 +5,7 @@ import { toPosix } from '../project/paths';
 import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
-import { InstalledPackage } from './manifest';
+import { InstalledPackage } from '../artifacts/manifest';
 import { explainNpmFailure, installEnvironment, locateNpm } from './npm';
 import { runCommand } from './run-command';
 import { comparePaths } from './tree';

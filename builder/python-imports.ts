@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { UserError } from '../project/errors';
 import { findPython } from '../project/python-interpreter';
-import { FunctionImport, UncheckedImport } from './manifest';
+import { FunctionImport, UncheckedImport } from '../artifacts/manifest';
 import { runCommand } from './run-command';
 
 /** One import as find_imports.py reports it, before it is resolved against the task root. */

@@ -6,7 +6,7 @@ import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTi
 import { LayerSource } from './layer-sources';
 import { normalisePythonName } from '../rules/pep508';
 import { LOCK_FILE, lockStaleness, lockTargetKey, lockedRequirements } from './python-lock';
-import { InstalledPackage } from './manifest';
+import { InstalledPackage } from '../artifacts/manifest';
 import { PIP_PLATFORM, PipCommand, explainPipFailure, firstUnreachableIndex, locatePip, pipEnvironment, pipIndexes, pipInstallArgs } from './pip';
 import { runCommand } from './run-command';
 import { PYTHON_SLIMMING } from './slimming';

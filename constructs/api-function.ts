@@ -8,12 +8,12 @@ import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { Fn } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
-import { BundleArtifact } from '../builder/manifest';
+import { BundleArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, functionEnvironment, functionNameOf } from '../config/environments';
 import { DependencyLayer } from './dependency-layer';
 import { ManagedLayer } from '../config/managed-layers';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { RollbackPin } from '../history/pins';
+import { RollbackPin } from '../artifacts/rollback-pin';
 import { LIVE_ALIAS } from '../config/rollout-names';
 
 export interface ApiFunctionProps {

@@ -3,8 +3,8 @@ import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { uploadRoute } from '../rules/direct-upload-limit';
-import { LayerArtifact } from '../builder/manifest';
-import { layerDescription } from '../builder/layer-description';
+import { LayerArtifact } from '../artifacts/manifest';
+import { layerDescription } from '../artifacts/layer-description';
 import { EnvironmentConfig, layerNameOf } from '../config/environments';
 
 export interface DependencyLayerProps {

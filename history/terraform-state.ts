@@ -1,4 +1,4 @@
-import { DescribedLayer, parseLayerDescription } from '../builder/layer-description';
+import { DescribedLayer, parseLayerDescription } from '../artifacts/layer-description';
 import { DEPLOYMENT_OUTPUTS, RollbackScope } from '../config/deployment-record';
 
 /**

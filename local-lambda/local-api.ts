@@ -9,7 +9,7 @@ import { layerTargetFor } from '../builder/build-plan';
 import { buildNodeLayer } from '../builder/node-layer';
 import { acquireBuildLock } from '../builder/build';
 import { silentProgress } from '../builder/progress';
-import { BuildManifest, BundleArtifact, LayerArtifact } from '../builder/manifest';
+import { BuildManifest, BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import {
   Architecture,
   EnvironmentConfig,

@@ -1,5 +1,5 @@
-import { parseLayerDescription } from '../builder/layer-description';
-import { LayerArtifact } from '../builder/manifest';
+import { parseLayerDescription } from '../artifacts/layer-description';
+import { LayerArtifact } from '../artifacts/manifest';
 import { compareVersions } from './versions';
 
 /**

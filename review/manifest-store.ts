@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { LayerArtifact } from '../builder/manifest';
+import { LayerArtifact } from '../artifacts/manifest';
 import { LayerContents, contentsFromStored, layerManifestKey, storedManifestOf } from './layer-packages';
 
 /**

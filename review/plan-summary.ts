@@ -1,4 +1,4 @@
-import { parseLayerDescription } from '../builder/layer-description';
+import { parseLayerDescription } from '../artifacts/layer-description';
 import { formatBytes } from '../builder/build';
 import { UserError } from '../project/errors';
 import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents } from './layer-packages';

@@ -1,4 +1,4 @@
-import { BundleArtifact, LayerArtifact } from '../builder/manifest';
+import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
 

@@ -1,4 +1,4 @@
-import { FunctionImport, InstalledPackage, LayerArtifact } from '../builder/manifest';
+import { FunctionImport, InstalledPackage, LayerArtifact } from '../artifacts/manifest';
 import { PythonRuntime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
 import { NODE_RUNTIME_PACKAGES, PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from '../config/runtime-modules';

@@ -8,7 +8,7 @@ import { ROLLOUT_OUTPUTS, ROLLOUT_VARIABLES } from '../config/rollout-names';
 import { DEPLOYMENT_OUTPUTS } from '../config/deployment-record';
 import { DeployOrigin } from '../project/deploy-origin';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
-import { BundleArtifact, LayerArtifact } from '../builder/manifest';
+import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig } from '../config/environments';
 import { ApiFunction } from '../constructs/api-function';
 import { DependencyLayer } from '../constructs/dependency-layer';
@@ -16,7 +16,7 @@ import { HttpApi } from '../constructs/http-api';
 import { MessagesTable } from '../constructs/messages-table';
 import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
 import { assertDeployable } from '../rules';
-import { RollbackPin } from '../history/pins';
+import { RollbackPin } from '../artifacts/rollback-pin';
 import { Finding } from '../rules/deployment';
 
 export interface ApiStackProps {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { BuildManifest, LayerArtifact } from '../builder/manifest';
+import { BuildManifest, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, functionNameOf, ownLayerFolderOf, runtimeFamilyOf } from '../config/environments';
 import { AwsClients, currentState, describeFunction, describeLayerVersion, stateVersions } from '../history/aws';
 import { deploymentsFrom } from '../history/deployments';

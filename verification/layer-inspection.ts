@@ -1,4 +1,4 @@
-import { InstalledPackage, LayerArtifact } from '../builder/manifest';
+import { InstalledPackage, LayerArtifact } from '../artifacts/manifest';
 import { TreeFile } from '../builder/tree';
 import { LAMBDA_LIMITS } from '../rules/deployment';
 

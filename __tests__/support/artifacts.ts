@@ -1,4 +1,4 @@
-import { BundleArtifact, LayerArtifact } from '../../builder/manifest';
+import { BundleArtifact, LayerArtifact } from '../../artifacts/manifest';
 import { Architecture, Runtime, runtimeFamilyOf } from '../../config/environments';
 
 /** A manifest entry for a layer, as the builder would write it; no tree behind it. */

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readManifest } from '../../builder/manifest';
+import { readManifest } from '../../artifacts/manifest';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 

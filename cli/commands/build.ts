@@ -1,7 +1,7 @@
 import { runBuild } from '../../builder/build';
 import { loadProjectConfig } from '../../config/config-sources';
 import { PROJECT_ROOT, manifestPath, resolveBuildDir } from '../../project/paths';
-import { displayPath } from '../../builder/manifest';
+import { displayPath } from '../../artifacts/manifest';
 import { Command, writeJson } from '../command';
 
 export const buildCommand: Command = {

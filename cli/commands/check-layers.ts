@@ -1,4 +1,4 @@
-import { readManifest } from '../../builder/manifest';
+import { readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { checkLayerImports } from '../../local-lambda/layer-import-check';
 import { usage } from '../../project/errors';

@@ -1,6 +1,6 @@
 import { artifactsForEnvironment, deploymentOf } from '../../builder/artifact-check';
 import { readAllLayerSources } from '../../builder/layer-sources';
-import { UncheckedImport, readManifest } from '../../builder/manifest';
+import { UncheckedImport, readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { EnvironmentConfig } from '../../config/environments';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { formatBytes } from '../../builder/build';
 import { LAYER_RECORD_FILE, PREVIOUS_RECORD_FILE, readRecord } from '../../builder/layer-build';
-import { readManifest } from '../../builder/manifest';
+import { readManifest } from '../../artifacts/manifest';
 import { listTree } from '../../builder/tree';
 import { usage } from '../../project/errors';
 import { resolveBuildDir } from '../../project/paths';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { artifactsForEnvironment, deploymentOf } from '../../builder/artifact-check';
 import { readAllLayerSources } from '../../builder/layer-sources';
-import { BuildManifest, readManifest } from '../../builder/manifest';
+import { BuildManifest, readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { functionNameOf } from '../../config/environments';
 import { awsClients } from '../../history/aws';

@@ -1,11 +1,12 @@
 import { artifactsForEnvironment } from '../../builder/artifact-check';
 import { readAllLayerSources } from '../../builder/layer-sources';
-import { readManifest } from '../../builder/manifest';
+import { readManifest } from '../../artifacts/manifest';
 import { ownLayerFolderOf, runtimeFamilyOf } from '../../config/environments';
 import { describeLayerVersion, objectVersionExists } from '../../history/aws';
 import { TargetChoice, rollbackChanges, rollbackTarget } from '../../history/deployments';
 import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } from '../../history/layer-rollback';
-import { pinFor, writePin } from '../../history/pins';
+import { writePin } from '../../artifacts/rollback-pin';
+import { pinFor } from '../../history/pins';
 import { parseLayerArn } from '../../history/terraform-state';
 import { UserError, usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';

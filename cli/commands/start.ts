@@ -1,5 +1,5 @@
 import { runBuild, readAllLayerSources } from '../../builder/build';
-import { readManifest } from '../../builder/manifest';
+import { readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { UserError, usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { readManifest } from '../../builder/manifest';
+import { readManifest } from '../../artifacts/manifest';
 import { awsClients } from '../../history/aws';
 import { judgeDeployment } from '../../verification/deployment-check';
 import { gatherFacts } from '../../verification/gather';

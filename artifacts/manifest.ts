@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Architecture, Runtime, RuntimeFamily } from '../config/environments';
 import { artifactNotBuilt, manifestMissing, manifestUnreadable } from '../project/errors';
 import { manifestPath, toPosix } from '../project/paths';
-import { writeFileAtomic } from './tree';
+import { writeFileAtomic } from '../project/files';
 
 export const MANIFEST_VERSION = 3;
 

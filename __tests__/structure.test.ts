@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PROJECT_ROOT } from './support/processes';
+
+/**
+ * The shape of the source: imports point down. Reads every TypeScript import of the source
+ * folders and fails on a folder-level cycle, naming the imports that close it.
+ */
+
+const NOT_SOURCE = new Set(['node_modules', '__tests__', 'runtimes', 'layers', 'coverage', 'bench']);
+
+function sourceFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name.startsWith('cdktf.out') || (dir === PROJECT_ROOT && NOT_SOURCE.has(entry.name))) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') sourceFiles(full, out);
+    } else if (entry.name.endsWith('.ts')) out.push(full);
+  }
+  return out;
+}
+
+/** The folder a file belongs to: its top-level folder, or "(root)" for main.ts. */
+function folderOf(file: string): string {
+  const relative = path.relative(PROJECT_ROOT, file);
+  return relative.includes(path.sep) ? relative.split(path.sep)[0]! : '(root)';
+}
+
+/** The file an import names: `x.ts`, or `x/index.ts`. */
+function resolveImport(from: string, specifier: string): string | undefined {
+  const base = path.resolve(path.dirname(from), specifier);
+  return [`${base}.ts`, path.join(base, 'index.ts'), base].find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+}
+
+/** Folder → folder → the imports (file → file) behind that edge. */
+export function folderGraph(files: readonly string[]): Map<string, Map<string, string[]>> {
+  const graph = new Map<string, Map<string, string[]>>();
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/g)) {
+      const target = resolveImport(file, match[1]!);
+      if (!target) continue;
+      const [a, b] = [folderOf(file), folderOf(target)];
+      if (a === b) continue;
+      const edges = graph.get(a) ?? new Map<string, string[]>();
+      edges.set(b, [...(edges.get(b) ?? []), `${path.relative(PROJECT_ROOT, file)} → ${path.relative(PROJECT_ROOT, target)}`]);
+      graph.set(a, edges);
+    }
+  }
+  return graph;
+}
+
+/** Every folder-level cycle, each as the folders in order (Tarjan's strongly connected components). */
+export function cyclesIn(graph: Map<string, Map<string, string[]>>): string[][] {
+  let index = 0;
+  const indices = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const visit = (node: string): void => {
+    indices.set(node, index);
+    low.set(node, index);
+    index += 1;
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node)?.keys() ?? []) {
+      if (!indices.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, indices.get(next)!));
+    }
+    if (low.get(node) === indices.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1) components.push(component.sort());
+    }
+  };
+  for (const node of [...graph.keys()].sort()) if (!indices.has(node)) visit(node);
+  return components;
+}
+
+describe('the source folders', () => {
+  const graph = folderGraph(sourceFiles(PROJECT_ROOT));
+
+  it('import one another without a cycle', () => {
+    const cycles = cyclesIn(graph).map((cycle) =>
+      cycle.flatMap((a) => cycle.filter((b) => graph.get(a)?.has(b)).map((b) => `${a} → ${b}: ${graph.get(a)!.get(b)![0]}`)),
+    );
+    expect(cycles).toEqual([]);
+  });
+
+  it('keep the layers the design names: rules and constructs read shared types, never the builder or history', () => {
+    expect([...(graph.get('rules')?.keys() ?? [])]).not.toContain('builder');
+    expect([...(graph.get('constructs')?.keys() ?? [])]).not.toContain('history');
+    expect([...(graph.get('artifacts')?.keys() ?? [])].sort()).toEqual(['config', 'project']);
+    expect([...(graph.get('project')?.keys() ?? [])]).toEqual([]);
+  });
+
+  it('are all type-checked: tsconfig includes every folder that holds TypeScript', () => {
+    const include = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] }).include;
+    const folders = fs
+      .readdirSync(PROJECT_ROOT, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.startsWith('cdktf.out') && !['node_modules', 'runtimes'].includes(entry.name))
+      .map((entry) => entry.name)
+      .filter((name) => sourceFiles(path.join(PROJECT_ROOT, name)).length > 0 || fs.readdirSync(path.join(PROJECT_ROOT, name), { recursive: true }).some((file) => String(file).endsWith('.ts')));
+    expect(folders.filter((name) => !include.includes(name))).toEqual([]);
+  });
+
+  it('would see a cycle (so the check above can fail)', () => {
+    const looped = new Map([
+      ['a', new Map([['b', ['a/x.ts → b/y.ts']]])],
+      ['b', new Map([['c', ['b/y.ts → c/z.ts']]])],
+      ['c', new Map([['a', ['c/z.ts → a/x.ts']]])],
+    ]);
+    expect(cyclesIn(looped)).toEqual([['a', 'b', 'c']]);
+  });
+});

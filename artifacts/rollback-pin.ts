@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../project/errors';
+import { writeFileAtomic } from '../project/files';
+import { RollbackScope } from '../config/deployment-record';
+
+/**
+ * A rollback pin: what the stack deploys instead of the current build, read at
+ * synth time, so the usual deploy (and its plan) carries out the rollback.
+ */
+export interface RollbackPin {
+  readonly stack: string;
+  /** The state serial rolled back to, and the commit it was deployed from. */
+  readonly serial: number;
+  readonly commit?: string;
+  /** What the pin restores: layers and code, or layers alone (the current build's code stays). */
+  readonly scope: RollbackScope;
+  /** Layer ARNs the function gets, in order, from that state. */
+  readonly layers: readonly string[];
+  /** The function code of that deployment, as the artifact bucket keeps it; absent for a layers-only pin. */
+  readonly code?: { readonly codeHash: string; readonly s3?: { readonly bucket: string; readonly key: string; readonly version?: string } };
+  /** The serial that was current when the pin was made. */
+  readonly replacesSerial: number;
+}
+
+export function pinsDir(buildDir: string): string {
+  return path.join(buildDir, 'pins');
+}
+
+export function pinFile(buildDir: string, stack: string): string {
+  return path.join(pinsDir(buildDir), `${stack}.json`);
+}
+
+export function writePin(buildDir: string, pin: RollbackPin): string {
+  const file = pinFile(buildDir, pin.stack);
+  writeFileAtomic(file, `${JSON.stringify(pin, null, 2)}\n`);
+  return file;
+}
+
+export function readPin(buildDir: string, stack: string): RollbackPin | undefined {
+  const file = pinFile(buildDir, stack);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const read = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<RollbackPin, 'scope'> & { scope?: RollbackScope };
+    // Pins written before layers-only rollbacks existed restore layers and code.
+    const pin: RollbackPin = { ...read, scope: read.scope ?? 'layers and code' };
+    if (pin.stack !== stack || !Array.isArray(pin.layers)) throw new Error('missing fields');
+    if (pin.scope === 'layers and code' ? typeof pin.code?.codeHash !== 'string' : pin.scope !== 'layers' || pin.code !== undefined) throw new Error(`a pin of scope "${pin.scope}" with the wrong code`);
+    return pin;
+  } catch (error) {
+    throw new UserError('PIN_INVALID', `The rollback pin ${file} is not readable (${(error as Error).message}); delete it or run the rollback again.`);
+  }
+}
+
+export function removePin(buildDir: string, stack: string): boolean {
+  const file = pinFile(buildDir, stack);
+  if (!fs.existsSync(file)) return false;
+  fs.rmSync(file);
+  return true;
+}
