@@ -112,6 +112,13 @@ describe('the source folders', () => {
     expect(folders.filter((name) => !include.includes(name))).toEqual([]);
   });
 
+  it('make every user-facing error through a named factory of project/errors.ts', () => {
+    const inline = sourceFiles(PROJECT_ROOT)
+      .filter((file) => path.relative(PROJECT_ROOT, file) !== path.join('project', 'errors.ts'))
+      .flatMap((file) => (/new UserError\(/.test(fs.readFileSync(file, 'utf8')) ? [path.relative(PROJECT_ROOT, file)] : []));
+    expect(inline).toEqual([]);
+  });
+
   it('would see a cycle (so the check above can fail)', () => {
     const looped = new Map([
       ['a', new Map([['b', ['a/x.ts → b/y.ts']]])],

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../project/errors';
+import { pinInvalid } from '../project/errors';
 import { writeFileAtomic } from '../project/files';
 import { RollbackScope } from '../config/deployment-record';
 
@@ -48,7 +48,7 @@ export function readPin(buildDir: string, stack: string): RollbackPin | undefine
     if (pin.scope === 'layers and code' ? typeof pin.code?.codeHash !== 'string' : pin.scope !== 'layers' || pin.code !== undefined) throw new Error(`a pin of scope "${pin.scope}" with the wrong code`);
     return pin;
   } catch (error) {
-    throw new UserError('PIN_INVALID', `The rollback pin ${file} is not readable (${(error as Error).message}); delete it or run the rollback again.`);
+    throw pinInvalid(file, error);
   }
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProjectConfig } from '../config/environments';
-import { isUserError, UserError } from '../project/errors';
+import { buildLocked, isUserError } from '../project/errors';
 import { assertDeployable, checkDeployments } from '../rules';
 import { artifactsForEnvironment, deploymentOf } from './artifact-check';
 import { BuildPlan, LayerTarget, PlanOptions, planBuild } from './build-plan';
@@ -87,7 +87,7 @@ export async function acquireBuildLock(buildDir: string, progress: Progress, wai
       continue;
     }
     if (Date.now() > until) {
-      throw new UserError('BUILD_LOCKED', `Another build (pid ${holder}) has held ${lock} for too long; stop it or delete the file.`);
+      throw buildLocked(holder, lock);
     }
     if (!told) progress.info(`waiting for another build of ${buildDir} (pid ${holder}) ...`);
     told = true;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
 import { NodeRuntime, PythonRuntime, nodeMajorOf, pythonVersionOf } from '../config/environments';
 import { isNodeBuiltin } from '../config/runtime-modules';
-import { UserError } from '../project/errors';
+import { bundleFailed } from '../project/errors';
 import { toPosix } from '../project/paths';
 import { BundleTarget } from './build-plan';
 import { BundleArtifact, FunctionImport, UncheckedImport } from '../artifacts/manifest';
@@ -82,7 +82,7 @@ async function bundleNode(projectRoot: string, staging: string, target: BundleTa
     const details = (error.errors ?? [])
       .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
       .join('\n  ');
-    throw new UserError('BUNDLE_FAILED', `Bundling ${target.entry} failed:\n  ${details || error.message}`);
+    throw bundleFailed(`Bundling ${target.entry} failed:\n  ${details || error.message}`);
   });
   const imports: FunctionImport[] = [];
   for (const [file, input] of Object.entries(result.metafile.inputs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -121,11 +121,11 @@ async function copyPython(projectRoot: string, staging: string, target: BundleTa
     }
   };
   visit(sourceDir);
-  if (files.length === 0) throw new UserError('BUNDLE_FAILED', `No Python files in ${target.entry}.`);
+  if (files.length === 0) throw bundleFailed(`No Python files in ${target.entry}.`);
   const handlerModule = target.handler.slice(0, target.handler.lastIndexOf('.'));
   const handlerFile = [`${handlerModule.replace(/\./g, '/')}.py`, `${handlerModule.replace(/\./g, '/')}/__init__.py`];
   if (!files.some((file) => handlerFile.includes(file))) {
-    throw new UserError('BUNDLE_FAILED', `The handler ${target.handler} needs ${target.entry}/${handlerFile[0]}, which does not exist.`);
+    throw bundleFailed(`The handler ${target.handler} needs ${target.entry}/${handlerFile[0]}, which does not exist.`);
   }
   const read = await readPythonImports(staging, files, pythonVersionOf(target.runtime as PythonRuntime), toPosix(target.entry), env);
   return { ...read, inputs: files.map((file) => `${toPosix(target.entry)}/${file}`) };

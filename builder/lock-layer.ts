@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProjectConfig } from '../config/environments';
-import { UserError } from '../project/errors';
+import { layerLockFailed } from '../project/errors';
 import { planBuild } from './build-plan';
 import { withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
@@ -52,7 +52,7 @@ export async function lockPythonLayer(
       if (result.code !== 0) {
         const nothingFound = /No matching distribution found|Could not find a version/.test(result.output);
         const unreachable = nothingFound ? await firstUnreachableIndex(await pipIndexes(pip, env, source.dir)) : undefined;
-        throw new UserError('LAYER_LOCK_FAILED', explainPipFailure(source.name, target, result.output, options.env, unreachable).replace(/^Layer/, 'Locking layer'));
+        throw layerLockFailed(explainPipFailure(source.name, target, result.output, options.env, unreachable).replace(/^Layer/, 'Locking layer'));
       }
       locked.push(lockTargetFromReport(target, JSON.parse(fs.readFileSync(report, 'utf8')) as PipReport));
     }

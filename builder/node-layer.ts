@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../project/errors';
+import { layerIncomplete, layerInstallFailed, layerLinkedFolder } from '../project/errors';
 import { toPosix } from '../project/paths';
 import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
@@ -47,11 +47,7 @@ export function absoluteFileSpecs(text: string, layerDir: string, layer: string)
   return text.replace(/"file:([^"]+)"/g, (_match, target: string) => {
     const absolute = path.resolve(layerDir, target);
     if (fs.existsSync(absolute) && fs.statSync(absolute).isDirectory()) {
-      throw new UserError(
-        'LAYER_LINKED_FOLDER',
-        `Layer "${layer}" depends on the folder file:${target}; npm links folders instead of copying them, so the ` +
-          'layer would not contain it. Pack it (`npm pack`) and depend on the .tgz instead.',
-      );
+      throw layerLinkedFolder(layer, target);
     }
     return JSON.stringify(`file:${absolute}`);
   });
@@ -91,17 +87,13 @@ export function nodeInstaller(target: LayerTarget, source: LayerSource, options:
       const result = await withTicker(options.step, `npm ci for linux/${target.architecture} (${reason})`, () =>
         runCommand(npm.command, args, { cwd: installDir, env: installEnvironment(options.env) }),
       );
-      if (result.code !== 0) throw new UserError('LAYER_INSTALL_FAILED', explainNpmFailure(target.layer, result.output));
+      if (result.code !== 0) throw layerInstallFailed(explainNpmFailure(target.layer, result.output));
       // The layer holds node_modules only; npm's own bookkeeping differs between npm configurations.
       for (const name of npmFiles) fs.rmSync(path.join(installDir, name), { force: true });
       fs.rmSync(path.join(installDir, 'node_modules', '.package-lock.json'), { force: true });
       const missing = source.provides.filter((name) => !fs.existsSync(path.join(installDir, 'node_modules', name, 'package.json')));
       if (missing.length > 0) {
-        throw new UserError(
-          'LAYER_INCOMPLETE',
-          `Layer "${target.layer}": npm ci finished but ${missing.join(', ')} is not in the tree for ` +
-            `linux/${target.architecture}. Check that the package supports that platform.`,
-        );
+        throw layerIncomplete(target.layer, missing, target.architecture);
       }
     },
     packages: (treeDir) => listNodePackages(treeDir, source.provides),

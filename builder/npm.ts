@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../project/errors';
+import { npmNotFound } from '../project/errors';
 
 /** How to run npm without going through a shell. */
 export interface NpmCommand {
@@ -50,11 +50,7 @@ export function locateNpm(env: NodeJS.ProcessEnv = process.env): NpmCommand {
       if (version) return { command: process.execPath, args: [candidate], version };
     }
   }
-  throw new UserError(
-    'NPM_NOT_FOUND',
-    'Cannot find npm (looked at npm_execpath, beside the running Node and on PATH). Install Node.js with npm, ' +
-      'or run the build through `npm run build`.',
-  );
+  throw npmNotFound();
 }
 
 /** npm settings that may reach a child npm, because they say where packages come from, not what is built. */

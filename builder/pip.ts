@@ -1,6 +1,6 @@
 import { runCommand } from './run-command';
 import { Architecture } from '../config/environments';
-import { UserError } from '../project/errors';
+import { pipNotFound, pythonForPipNotFound } from '../project/errors';
 
 /** The Python that runs pip, and pip's version. */
 export interface PipCommand {
@@ -28,18 +28,10 @@ export async function locatePip(env: NodeJS.ProcessEnv): Promise<PipCommand> {
   if (known) return known;
   const probe = await runCommand(python, ['-c', "import importlib.metadata as m; print(m.version('pip'))"], { env });
   if (probe.missing) {
-    throw new UserError(
-      'PYTHON_NOT_FOUND',
-      `Python layers need a Python 3 with pip to download wheels, but "${python}" was not found. ` +
-        'Install python3 and python3-pip (Debian: apt-get install python3-pip), or set PYTHON to an interpreter that has pip.',
-    );
+    throw pythonForPipNotFound(python);
   }
   if (probe.code !== 0) {
-    throw new UserError(
-      'PIP_NOT_FOUND',
-      `pip is not installed for ${python} (${probe.output.trim().split('\n').pop()}). ` +
-        `Install it (\`${python} -m ensurepip\`, or Debian: apt-get install python3-pip), or set PYTHON to an interpreter that has pip.`,
-    );
+    throw pipNotFound(python, probe.output);
   }
   const pip = { python, version: probe.output.trim() };
   located.set(key, pip);

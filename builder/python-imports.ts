@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { UserError } from '../project/errors';
+import { pythonForImportsNotFound, pythonSyntax } from '../project/errors';
 import { findPython } from '../project/python-interpreter';
 import { FunctionImport, UncheckedImport } from '../artifacts/manifest';
 import { runCommand } from './run-command';
@@ -61,10 +61,7 @@ export function resolvePythonImports(files: readonly RawPythonFile[], projectPre
   for (const file of files) {
     const projectFile = `${projectPrefix}/${file.path}`;
     if (file.error) {
-      throw new UserError(
-        'PYTHON_SYNTAX',
-        `${projectFile}: ${file.error}. The function cannot be imported on Lambda (Runtime.UserCodeSyntaxError); fix the file.`,
-      );
+      throw pythonSyntax(projectFile, file.error);
     }
     const module = moduleOfFile(file.path);
     const isPackage = file.path.endsWith('__init__.py');
@@ -115,11 +112,7 @@ export async function readPythonImports(
   const python = importReader(pythonVersion, env);
   const result = await runCommand(python, ['-I', path.join(__dirname, 'find_imports.py'), taskRoot, ...files], { env: { PATH: env['PATH'] ?? '/usr/bin:/bin' } });
   if (result.missing || result.code !== 0) {
-    throw new UserError(
-      'PYTHON_NOT_FOUND',
-      `Reading the imports of ${projectPrefix} needs a Python interpreter, and ${python} ${result.missing ? 'was not found' : `failed: ${result.output.trim().split('\n').pop()}`}. ` +
-        `Install Python ${pythonVersion} (or any Python 3), or set PYTHON${pythonVersion.replace('.', '_')} or PYTHON.`,
-    );
+    throw pythonForImportsNotFound(projectPrefix, python, result.missing ? undefined : result.output.trim().split('\n').pop() ?? '', pythonVersion);
   }
   const report = JSON.parse(result.stdout) as { python: string; files: RawPythonFile[] };
   const parser = report.python.split('.').slice(0, 2).join('.');

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../project/errors';
+import { layerInstallFailed, layerLockStale } from '../project/errors';
 import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
@@ -99,7 +99,7 @@ export function pythonInstaller(target: LayerTarget, source: LayerSource, option
         // pip says only "no matching distribution" when its index does not answer with retries off; ask the index.
         const nothingFound = /No matching distribution found|Could not find a version/.test(result.output);
         const unreachable = nothingFound ? await firstUnreachableIndex(await pipIndexes(pip, pipEnvironment(options.env), source.dir)) : undefined;
-        throw new UserError('LAYER_INSTALL_FAILED', explainPipFailure(target.layer, pipTarget, result.output, options.env, unreachable));
+        throw layerInstallFailed(explainPipFailure(target.layer, pipTarget, result.output, options.env, unreachable));
       }
     },
     packages: (treeDir) => listPythonPackages(treeDir, source.provides, source.extras),
@@ -117,19 +117,11 @@ export function assertLockFits(target: LayerTarget, source: LayerSource): void {
   if (!source.lock) return;
   const stale = lockStaleness(source.lock, source.files);
   if (stale) {
-    throw new UserError(
-      'LAYER_LOCK_STALE',
-      `Layer "${target.layer}": layers/${target.layer}/${LOCK_FILE} no longer matches its requirements (${stale}), so the build would not ` +
-        `install what requirements.txt asks for. Run \`${lockCommand(target.layer)}\` and commit the lock.`,
-    );
+    throw layerLockStale(target.layer, LOCK_FILE, `no longer matches its requirements (${stale}), so the build would not install what requirements.txt asks for`, lockCommand(target.layer));
   }
   const key = lockTargetKey({ pythonVersion: target.pythonVersion!, architecture: target.architecture });
   if (!source.lock.targets[key]) {
-    throw new UserError(
-      'LAYER_LOCK_STALE',
-      `Layer "${target.layer}": layers/${target.layer}/${LOCK_FILE} has no entry for ${key} (it has ${Object.keys(source.lock.targets).join(', ') || 'none'}), ` +
-        `which an environment now needs. Run \`${lockCommand(target.layer)}\` and commit the lock.`,
-    );
+    throw layerLockStale(target.layer, LOCK_FILE, `has no entry for ${key} (it has ${Object.keys(source.lock.targets).join(', ') || 'none'}), which an environment now needs`, lockCommand(target.layer));
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../project/errors';
+import { treePathUnsupported, treeSymlinkOutside } from '../project/errors';
 
 /**
  * Built trees are normalised on disk so that the archive provider, which zeroes
@@ -58,11 +58,7 @@ function hashFile(file: string): string {
 
 function assertPlainPath(relative: string, root: string): void {
   if (/[\n\r\\]/.test(relative)) {
-    throw new UserError(
-      'TREE_PATH_UNSUPPORTED',
-      `The built tree ${root} holds a file named ${JSON.stringify(relative)}; names with newlines or ` +
-        'backslashes do not survive a zip on every platform. Remove the package that ships it.',
-    );
+    throw treePathUnsupported(root, relative);
   }
 }
 
@@ -81,11 +77,7 @@ export function normaliseTree(root: string): void {
       if (entry.isSymbolicLink()) {
         const target = fs.realpathSync(full);
         if (target !== realRoot && !target.startsWith(realRoot + path.sep)) {
-          throw new UserError(
-            'TREE_SYMLINK_OUTSIDE',
-            `${path.relative(root, full)} in ${root} is a symlink to ${target}, outside the tree; ` +
-              'the zip would depend on the build machine. Remove the link or vendor the file.',
-          );
+          throw treeSymlinkOutside(root, path.relative(root, full), target);
         }
         fs.rmSync(full);
         fs.cpSync(target, full, { recursive: true, dereference: true });

@@ -1,6 +1,6 @@
 import { EnvironmentConfig, ProjectConfig } from './environments';
 import { ConfigSources } from './load-config';
-import { UserError, configInvalid } from '../project/errors';
+import { ciNotConfigured, configInvalid } from '../project/errors';
 
 /** What the workflows need to reach AWS, kept in cdktf.json (context "ci") so it is reviewed like code. */
 export interface CiConfig {
@@ -24,10 +24,7 @@ export function loadCiConfig(sources: Pick<ConfigSources, 'context'>, project: P
   const ci = sources.context['ci'];
   const example = `"ci": { "planRoleArn": "<plan_role_arn>", "deployRoleArns": { ${project.environments.map((env) => `"${env.name}": "<arn>"`).join(', ')} } }`;
   if (ci === undefined) {
-    throw new UserError(
-      'CI_NOT_CONFIGURED',
-      `cdktf.json has no "ci" context. After the bootstrap, put its outputs there: ${example}, and "stateBucket": "<state_bucket>" (README, First-time setup).`,
-    );
+    throw ciNotConfigured(example);
   }
   const record = (typeof ci === 'object' && ci !== null ? ci : {}) as Record<string, unknown>;
   const problems: string[] = [];

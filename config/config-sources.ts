@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigSources, loadConfig } from './load-config';
 import { ProjectConfig, RuntimeFamily } from './environments';
-import { UserError } from '../project/errors';
+import { cdktfJsonInvalid, contextEnvInvalid } from '../project/errors';
 
 /**
  * The cdktf context as the app will see it: CDKTF_CONTEXT_JSON when the cdktf CLI
@@ -15,7 +15,7 @@ export function readContext(projectRoot: string, env: NodeJS.ProcessEnv): Record
     try {
       return JSON.parse(fromCli) as Record<string, unknown>;
     } catch (error) {
-      throw new UserError('CONTEXT_INVALID', `CDKTF_CONTEXT_JSON is not valid JSON (${(error as Error).message}).`);
+      throw contextEnvInvalid(error);
     }
   }
   const file = path.join(projectRoot, 'cdktf.json');
@@ -29,7 +29,7 @@ export function readContext(projectRoot: string, env: NodeJS.ProcessEnv): Record
     const parsed = JSON.parse(text) as { context?: Record<string, unknown> };
     return parsed.context ?? {};
   } catch (error) {
-    throw new UserError('CONTEXT_INVALID', `cdktf.json is not valid JSON (${(error as Error).message}); fix the file.`);
+    throw cdktfJsonInvalid(error);
   }
 }
 

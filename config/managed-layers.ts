@@ -1,5 +1,5 @@
 import { Architecture, EnvironmentConfig, PythonRuntime, Runtime, pythonVersionOf, runtimeFamilyOf } from './environments';
-import { UserError } from '../project/errors';
+import { managedLayerUnknown } from '../project/errors';
 
 /** A layer AWS publishes, attached by ARN; it counts toward Lambda's five layers. */
 export interface ManagedLayer {
@@ -77,11 +77,7 @@ export function powertoolsLayerArn(region: string, runtime: Runtime, architectur
   const accounts = POWERTOOLS_ACCOUNTS[family] as Partial<Record<string, string>>;
   const account = accounts[partition];
   if (!account) {
-    throw new UserError(
-      'MANAGED_LAYER_UNKNOWN',
-      `No Powertools for AWS Lambda ${family === 'python' ? 'Python' : 'TypeScript'} layer is known for region ${region} ` +
-        `(partition ${partition}); use the "single" or "split" strategy there.`,
-    );
+    throw managedLayerUnknown(family === 'python' ? 'Python' : 'TypeScript', region, partition);
   }
   if (family === 'python') {
     const python = `python${pythonVersionOf(runtime as PythonRuntime).replace('.', '')}`;

@@ -13,7 +13,7 @@ import {
   ListFunctionsCommand,
   ListLayerVersionsCommand,
 } from '@aws-sdk/client-lambda';
-import { UserError } from '../project/errors';
+import { stateBucketMissing, stateBucketUnreadable, stateMissing, stateUnreadable, stateVersioningOff } from '../project/errors';
 import { StateVersion, UnreadableStateVersion } from './deployments';
 import { LayerConsumer, LayerVersionRef } from './prune-plan';
 import { DeploymentState, StateFormatError, parseLayerArn, readDeploymentState } from './terraform-state';
@@ -48,16 +48,11 @@ export async function stateVersions(clients: AwsClients, bucket: string, key: st
     status = (await clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
   } catch (error) {
     const { name, message } = awsError(error);
-    if (name === 'NoSuchBucket') throw new UserError('STATE_BUCKET_MISSING', `The state bucket ${bucket} does not exist; check STATE_BUCKET or stateBucket in cdktf.json.`);
-    throw new UserError('STATE_BUCKET_UNREADABLE', `Cannot read the state bucket ${bucket} (${name}: ${message}). Check the credentials and AWS_REGION.`);
+    if (name === 'NoSuchBucket') throw stateBucketMissing(bucket);
+    throw stateBucketUnreadable(bucket, name, message);
   }
   if (status !== 'Enabled') {
-    throw new UserError(
-      'STATE_VERSIONING_OFF',
-      `History needs versioning on the state bucket ${bucket}, and it is ${status ? status.toLowerCase() : 'off'}: without it every deploy overwrites the last. ` +
-        `Turn it on with \`aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled\` ` +
-        '(the bootstrap stack does); history starts from the next deploy.',
-    );
+    throw stateVersioningOff(bucket, status);
   }
   const listed: { versionId: string; lastModified: string }[] = [];
   let keyMarker: string | undefined;
@@ -138,14 +133,14 @@ export async function currentState(clients: AwsClients, bucket: string, key: str
   } catch (error) {
     const { name, message } = awsError(error);
     if (name === 'NoSuchKey' || name === 'NoSuchBucket') {
-      throw new UserError('STATE_MISSING', `There is no state at s3://${bucket}/${key}: the stack has not been deployed (or STATE_BUCKET points elsewhere).`);
+      throw stateMissing(bucket, key);
     }
-    throw new UserError('STATE_UNREADABLE', `Cannot read s3://${bucket}/${key} (${name}: ${message}).`);
+    throw stateUnreadable(bucket, key, `${name}: ${message}`);
   }
   try {
     return readDeploymentState(text);
   } catch (error) {
-    throw new UserError('STATE_UNREADABLE', `s3://${bucket}/${key} is ${(error as Error).message}.`);
+    throw stateUnreadable(bucket, key, `it is ${(error as Error).message}`);
   }
 }
 

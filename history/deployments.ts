@@ -1,5 +1,5 @@
 import { DeploymentState } from './terraform-state';
-import { UserError } from '../project/errors';
+import { historyEmpty, rollbackTargetCurrent, rollbackTargetUnknown, usage } from '../project/errors';
 
 /** One deployment of a stack: a state version in the versioned state bucket. */
 export interface Deployment extends DeploymentState {
@@ -46,25 +46,25 @@ export interface TargetChoice {
 /** The deployment to roll back to; the message lists the serials there are when the choice is not one of them. */
 export function rollbackTarget(history: readonly Deployment[], choice: TargetChoice): { current: Deployment; target: Deployment } {
   const [current] = history;
-  if (!current) throw new UserError('HISTORY_EMPTY', 'The stack has no deployment in its state history yet; there is nothing to roll back to.');
+  if (!current) throw historyEmpty();
   const serials = history.map((deployment) => deployment.serial).join(', ');
   if ((choice.to === undefined) === (choice.steps === undefined)) {
-    throw new UserError('USAGE', 'Give either --to <serial> or --steps <n>. See npm run rollback -- --help.');
+    throw usage('Give either --to <serial> or --steps <n>.', 'rollback');
   }
   let target: Deployment | undefined;
   if (choice.to !== undefined) {
     target = history.find((deployment) => deployment.serial === choice.to);
-    if (!target) throw new UserError('ROLLBACK_TARGET_UNKNOWN', `Serial ${choice.to} is not in the history of this stack; its serials are ${serials}.`);
+    if (!target) throw rollbackTargetUnknown(`Serial ${choice.to} is not in the history of this stack; its serials are ${serials}.`);
   } else {
     const steps = choice.steps!;
-    if (!Number.isInteger(steps) || steps < 1) throw new UserError('USAGE', `--steps takes a whole number of deployments, at least 1, got ${steps}.`);
+    if (!Number.isInteger(steps) || steps < 1) throw usage(`--steps takes a whole number of deployments, at least 1, got ${steps}.`, 'rollback');
     target = history[steps];
     if (!target) {
-      throw new UserError('ROLLBACK_TARGET_UNKNOWN', `The history holds ${history.length} deployment(s) (serials ${serials}); ${steps} step(s) back is beyond it.`);
+      throw rollbackTargetUnknown(`The history holds ${history.length} deployment(s) (serials ${serials}); ${steps} step(s) back is beyond it.`);
     }
   }
   if (target.serial === current.serial) {
-    throw new UserError('ROLLBACK_TARGET_CURRENT', `Serial ${target.serial} is the current deployment; choose an earlier one (serials ${serials}).`);
+    throw rollbackTargetCurrent(target.serial, serials);
   }
   return { current, target };
 }

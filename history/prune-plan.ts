@@ -1,4 +1,4 @@
-import { UserError } from '../project/errors';
+import { pruneStateUnreadable } from '../project/errors';
 import { Deployment, UnreadableStateVersion } from './deployments';
 import { parseLayerArn } from './terraform-state';
 
@@ -59,11 +59,7 @@ function usedBy(names: readonly string[]): string {
 export function planPrune(inputs: PruneInputs): PruneDecision[] {
   if (inputs.unreadable.length > 0) {
     const listed = inputs.unreadable.map((version) => `version ${version.versionId} (written ${version.lastModified}): ${version.reason}`).join('; ');
-    throw new UserError(
-      'PRUNE_STATE_UNREADABLE',
-      `${inputs.unreadable.length} retained state version(s) of ${inputs.stateLocation} could not be read, and a layer version only they reference would look unused, so nothing is pruned: ${listed}. ` +
-        'Restore or delete those state versions (aws s3api delete-object --version-id ...), then prune again.',
-    );
+    throw pruneStateUnreadable(inputs.unreadable.length, inputs.stateLocation, listed);
   }
   const references = new Map<string, number[]>();
   for (const deployment of inputs.history) {

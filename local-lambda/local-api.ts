@@ -21,7 +21,7 @@ import {
   runtimeFamilyOf,
   tableNameOf,
 } from '../config/environments';
-import { UserError } from '../project/errors';
+import { pythonRuntimeMissing } from '../project/errors';
 import { findPython, noPythonReason } from '../project/python-interpreter';
 import { assertDeployable, checkDeployments } from '../rules';
 import { locatePythonSdk } from './python-sdk';
@@ -194,7 +194,7 @@ function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts
   const lookup = options.lookup ?? process.env;
   const python = findPython(version, lookup);
   if (!python) {
-    throw new UserError('PYTHON_RUNTIME_MISSING', `The local run needs Python ${version} (the ${runtime} runtime) to run the function, and there is ${noPythonReason(version, lookup)}.`);
+    throw pythonRuntimeMissing(version, runtime, noPythonReason(version, lookup));
   }
   const sdk = locatePythonSdk(version, lookup);
   const sandbox = createSandbox({ ...env, runtime }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodeRuntime, nodeMajorOf } from '../config/environments';
-import { UserError } from '../project/errors';
+import { nodeRuntimeMissing } from '../project/errors';
 
 export interface NodeBinary {
   readonly path: string;
@@ -31,10 +31,5 @@ export function lambdaNodeBinary(
   if (Number(host.version.slice(1).split('.')[0]) === major) {
     return { path: host.execPath, version: host.version, source: 'system' };
   }
-  throw new UserError(
-    'NODE_RUNTIME_MISSING',
-    `The local run needs Node.js ${major} (the ${runtime} runtime), but runtimes/node_modules/node${major}-linux-${cpu} ` +
-      `is not installed and this Node is ${host.version}. Run \`npm ci\` (its postinstall installs runtimes/), ` +
-      `or \`npm ci --prefix runtimes\`; on macOS or Windows run \`npm start\` with Node.js ${major}.`,
-  );
+  throw nodeRuntimeMissing(major, runtime, cpu, host.version);
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentConfig, NodeRuntime, PythonRuntime, Runtime, functionNameOf, nodeMajorOf, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
-import { UserError } from '../project/errors';
+import { sandboxNotIsolated } from '../project/errors';
 
 /** Where Lambda puts things, relative to the sandbox root. */
 export const LAMBDA_PATHS = { task: 'var/task', runtime: 'var/runtime', opt: 'opt', lang: 'var/lang' } as const;
@@ -106,11 +106,7 @@ export function createSandbox(
   const parent = fs.realpathSync(tempDir);
   const leak = nodeModulesAncestor(parent);
   if (leak) {
-    throw new UserError(
-      'SANDBOX_NOT_ISOLATED',
-      `The temp folder ${parent} has a node_modules folder in ${leak}, so the local function could load packages ` +
-        'that its layers lack. Point TMPDIR at a folder with no node_modules above it (for example /tmp).',
-    );
+    throw sandboxNotIsolated(parent, leak);
   }
   const root = fs.mkdtempSync(path.join(parent, `lambda-${functionNameOf(env)}-`));
   const plan = planSandbox(root, env, bundleDir, layerTrees, options.runtimePackages);

@@ -1,11 +1,74 @@
+/** Every error code the project uses: one per kind of problem a user can fix. */
+export type ErrorCode =
+  | 'ARTIFACT_NOT_BUILT'
+  | 'BUILD_DIR_OUTSIDE_PROJECT'
+  | 'BUILD_LOCKED'
+  | 'BUILT_TREE_MODIFIED'
+  | 'BUNDLE_FAILED'
+  | 'BUNDLE_STALE'
+  | 'CI_NOT_CONFIGURED'
+  | 'CONFIG_INVALID'
+  | 'CONTEXT_INVALID'
+  | 'DEPLOY_NEEDS_APPROVAL'
+  | 'HISTORY_EMPTY'
+  | 'IMPORT_NOT_PROVIDED'
+  | 'LAMBDA_LIMITS'
+  | 'LAYER_INCOMPLETE'
+  | 'LAYER_INSTALL_FAILED'
+  | 'LAYER_LINKED_FOLDER'
+  | 'LAYER_LOCK_FAILED'
+  | 'LAYER_LOCK_STALE'
+  | 'LAYER_SOURCE_INVALID'
+  | 'LAYER_STALE'
+  | 'MANAGED_LAYER_UNKNOWN'
+  | 'MANIFEST_MISSING'
+  | 'MANIFEST_UNREADABLE'
+  | 'NODE_RUNTIME_MISSING'
+  | 'NPM_NOT_FOUND'
+  | 'OUTDIR_OUTSIDE_PROJECT'
+  | 'PIN_INVALID'
+  | 'PIP_NOT_FOUND'
+  | 'PLAN_INVALID'
+  | 'PLAN_MISSING'
+  | 'PLAN_NOT_JSON'
+  | 'PORT_IN_USE'
+  | 'PROBE_VERSION_UNKNOWN'
+  | 'PROMOTE_FAILED'
+  | 'PRUNE_STATE_UNREADABLE'
+  | 'PYTHON_NOT_FOUND'
+  | 'PYTHON_RUNTIME_MISSING'
+  | 'PYTHON_SYNTAX'
+  | 'ROLLBACK_CODE_GONE'
+  | 'ROLLBACK_CODE_NOT_KEPT'
+  | 'ROLLBACK_LAYERS_LACK_PACKAGES'
+  | 'ROLLBACK_LAYER_GONE'
+  | 'ROLLBACK_NO_FUNCTION'
+  | 'ROLLBACK_TARGET_CURRENT'
+  | 'ROLLBACK_TARGET_UNKNOWN'
+  | 'ROLLOUT_RECORD_MISSING'
+  | 'SANDBOX_NOT_ISOLATED'
+  | 'STACK_NOT_SYNTHESISED'
+  | 'STATE_BUCKET_MISSING'
+  | 'STATE_BUCKET_UNREADABLE'
+  | 'STATE_MISSING'
+  | 'STATE_UNREADABLE'
+  | 'STATE_VERSIONING_OFF'
+  | 'SYNTH_FAILED'
+  | 'TERRAFORM_FAILED'
+  | 'TERRAFORM_NOT_FOUND'
+  | 'TREE_PATH_UNSUPPORTED'
+  | 'TREE_SYMLINK_OUTSIDE'
+  | 'USAGE'
+  | 'VERSION_NOT_RETAINED';
+
 /**
  * Errors a user can fix. The CLI prints their message without a stack trace;
  * every message says what went wrong and what to do about it.
  */
 export class UserError extends Error {
-  public readonly code: string;
+  public readonly code: ErrorCode;
 
-  constructor(code: string, message: string) {
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = 'UserError';
     this.code = code;
@@ -98,4 +161,302 @@ export function buildDirOutsideProject(buildDir: string): UserError {
 export function usage(message: string, command?: string): UserError {
   const help = command ? `npm run ${command} -- --help` : 'the --help of the command';
   return new UserError('USAGE', `${message} See ${help}.`);
+}
+
+/* ---- Every other error a user can fix, one factory each, grouped by where it happens. ---- */
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// Configuration and the CI settings.
+
+export function contextEnvInvalid(error: unknown): UserError {
+  return new UserError('CONTEXT_INVALID', `CDKTF_CONTEXT_JSON is not valid JSON (${reason(error)}).`);
+}
+
+export function cdktfJsonInvalid(error: unknown): UserError {
+  return new UserError('CONTEXT_INVALID', `cdktf.json is not valid JSON (${reason(error)}); fix the file.`);
+}
+
+export function ciNotConfigured(example: string): UserError {
+  return new UserError(
+    'CI_NOT_CONFIGURED',
+    `cdktf.json has no "ci" context. After the bootstrap, put its outputs there: ${example}, and "stateBucket": "<state_bucket>" (README, First-time setup).`,
+  );
+}
+
+export function managedLayerUnknown(language: 'Python' | 'TypeScript', region: string, partition: string): UserError {
+  return new UserError(
+    'MANAGED_LAYER_UNKNOWN',
+    `No Powertools for AWS Lambda ${language} layer is known for region ${region} (partition ${partition}); use the "single" or "split" strategy there.`,
+  );
+}
+
+// The build: tools, trees, layers, bundles.
+
+export function buildLocked(holder: number, lockFile: string): UserError {
+  return new UserError('BUILD_LOCKED', `Another build (pid ${holder}) has held ${lockFile} for too long; stop it or delete the file.`);
+}
+
+export function npmNotFound(): UserError {
+  return new UserError(
+    'NPM_NOT_FOUND',
+    'Cannot find npm (looked at npm_execpath, beside the running Node and on PATH). Install Node.js with npm, or run the build through `npm run build`.',
+  );
+}
+
+export function pythonForPipNotFound(python: string): UserError {
+  return new UserError(
+    'PYTHON_NOT_FOUND',
+    `Python layers need a Python 3 with pip to download wheels, but "${python}" was not found. ` +
+      'Install python3 and python3-pip (Debian: apt-get install python3-pip), or set PYTHON to an interpreter that has pip.',
+  );
+}
+
+export function pipNotFound(python: string, output: string): UserError {
+  return new UserError(
+    'PIP_NOT_FOUND',
+    `pip is not installed for ${python} (${output.trim().split('\n').pop()}). ` +
+      `Install it (\`${python} -m ensurepip\`, or Debian: apt-get install python3-pip), or set PYTHON to an interpreter that has pip.`,
+  );
+}
+
+export function pythonForImportsNotFound(folder: string, python: string, failure: string | undefined, pythonVersion: string): UserError {
+  return new UserError(
+    'PYTHON_NOT_FOUND',
+    `Reading the imports of ${folder} needs a Python interpreter, and ${python} ${failure === undefined ? 'was not found' : `failed: ${failure}`}. ` +
+      `Install Python ${pythonVersion} (or any Python 3), or set PYTHON${pythonVersion.replace('.', '_')} or PYTHON.`,
+  );
+}
+
+export function pythonSyntax(file: string, error: string): UserError {
+  return new UserError('PYTHON_SYNTAX', `${file}: ${error}. The function cannot be imported on Lambda (Runtime.UserCodeSyntaxError); fix the file.`);
+}
+
+/** A package manager failed; `explanation` is the builder's reading of its output (what failed, and what to do). */
+export function layerInstallFailed(explanation: string): UserError {
+  return new UserError('LAYER_INSTALL_FAILED', explanation);
+}
+
+export function layerLockFailed(explanation: string): UserError {
+  return new UserError('LAYER_LOCK_FAILED', explanation);
+}
+
+export function layerLockStale(layer: string, lockFile: string, why: string, lockCommand: string): UserError {
+  return new UserError('LAYER_LOCK_STALE', `Layer "${layer}": layers/${layer}/${lockFile} ${why}. Run \`${lockCommand}\` and commit the lock.`);
+}
+
+export function layerLinkedFolder(layer: string, target: string): UserError {
+  return new UserError(
+    'LAYER_LINKED_FOLDER',
+    `Layer "${layer}" depends on the folder file:${target}; npm links folders instead of copying them, so the layer would not contain it. ` +
+      'Pack it (`npm pack`) and depend on the .tgz instead.',
+  );
+}
+
+export function layerIncomplete(layer: string, missing: readonly string[], architecture: string): UserError {
+  return new UserError(
+    'LAYER_INCOMPLETE',
+    `Layer "${layer}": npm ci finished but ${missing.join(', ')} is not in the tree for linux/${architecture}. Check that the package supports that platform.`,
+  );
+}
+
+export function treePathUnsupported(tree: string, relative: string): UserError {
+  return new UserError(
+    'TREE_PATH_UNSUPPORTED',
+    `The built tree ${tree} holds a file named ${JSON.stringify(relative)}; names with newlines or backslashes do not survive a zip on every platform. ` +
+      'Remove the package that ships it.',
+  );
+}
+
+export function treeSymlinkOutside(tree: string, relative: string, target: string): UserError {
+  return new UserError(
+    'TREE_SYMLINK_OUTSIDE',
+    `${relative} in ${tree} is a symlink to ${target}, outside the tree; the zip would depend on the build machine. Remove the link or vendor the file.`,
+  );
+}
+
+export function bundleFailed(what: string): UserError {
+  return new UserError('BUNDLE_FAILED', what);
+}
+
+// The deployment rules.
+
+export function deploymentRefused(refused: boolean, findings: readonly { readonly rule: string; readonly message: string }[]): UserError {
+  const count = findings.length === 1 ? '1 problem' : `${findings.length} problems`;
+  return new UserError(
+    refused ? 'LAMBDA_LIMITS' : 'IMPORT_NOT_PROVIDED',
+    `${refused ? `Lambda would refuse this deployment (${count})` : `The function would fail on Lambda (${count})`}; nothing was deployed:\n` +
+      findings.map((finding) => `  - [${finding.rule}] ${finding.message}`).join('\n'),
+  );
+}
+
+// The local run.
+
+export function sandboxNotIsolated(parent: string, leak: string): UserError {
+  return new UserError(
+    'SANDBOX_NOT_ISOLATED',
+    `The temp folder ${parent} has a node_modules folder in ${leak}, so the local function could load packages that its layers lack. ` +
+      'Point TMPDIR at a folder with no node_modules above it (for example /tmp).',
+  );
+}
+
+export function pythonRuntimeMissing(version: string, runtime: string, why: string): UserError {
+  return new UserError('PYTHON_RUNTIME_MISSING', `The local run needs Python ${version} (the ${runtime} runtime) to run the function, and there is ${why}.`);
+}
+
+export function nodeRuntimeMissing(major: number, runtime: string, cpu: string, hostVersion: string): UserError {
+  return new UserError(
+    'NODE_RUNTIME_MISSING',
+    `The local run needs Node.js ${major} (the ${runtime} runtime), but runtimes/node_modules/node${major}-linux-${cpu} is not installed and this Node is ${hostVersion}. ` +
+      `Run \`npm ci\` (its postinstall installs runtimes/), or \`npm ci --prefix runtimes\`; on macOS or Windows run \`npm start\` with Node.js ${major}.`,
+  );
+}
+
+export function portInUse(port: number): UserError {
+  return new UserError('PORT_IN_USE', `Port ${port} is in use. Stop what uses it, or choose another with --port or PORT.`);
+}
+
+// Synth, plans and Terraform.
+
+export function synthFailed(): UserError {
+  return new UserError('SYNTH_FAILED', 'Synthesis failed; the message above names the problem.');
+}
+
+export function stackNotSynthesised(stackFile: string): UserError {
+  return new UserError('STACK_NOT_SYNTHESISED', `${stackFile} does not exist; run npm run synth (or leave out --skip-build).`);
+}
+
+export function terraformNotFound(binary: string): UserError {
+  return new UserError('TERRAFORM_NOT_FOUND', `Terraform was not found ("${binary}"). Install Terraform 1.11 (README, Deploying a stack), or set TERRAFORM to its path.`);
+}
+
+export function terraformFailed(what: string, exitCode: number, outputAbove = true): UserError {
+  return new UserError('TERRAFORM_FAILED', `terraform ${what} failed (exit ${exitCode})${outputAbove ? '; its output is above' : ''}.`);
+}
+
+export function planMissing(file: string): UserError {
+  return new UserError('PLAN_MISSING', `Cannot read ${file}. Make it with \`terraform show -json plan.tfplan > ${file}\`.`);
+}
+
+export function planNotJson(source: string, error: unknown): UserError {
+  return new UserError('PLAN_NOT_JSON', `${source} is not JSON (${reason(error)}). Make it with \`terraform show -json plan.tfplan > plan.json\`.`);
+}
+
+export function planInvalid(source: string, what: 'state' | 'other' | 'changes'): UserError {
+  if (what === 'changes') return new UserError('PLAN_INVALID', `${source} has resource_changes that is not a list; it is not a plan Terraform wrote.`);
+  return new UserError(
+    'PLAN_INVALID',
+    `${source} is ${what === 'state' ? 'a Terraform state, not a plan' : 'not a Terraform plan (no format_version and planned_values)'}. ` +
+      'Make it with `terraform plan -out=plan.tfplan` and `terraform show -json plan.tfplan > plan.json`.',
+  );
+}
+
+// Deploys, rollouts and promotion.
+
+export function deployNeedsApproval(): UserError {
+  return new UserError('DEPLOY_NEEDS_APPROVAL', 'The plan above needs an approval, and this is not a terminal: run with --auto-approve to apply it.');
+}
+
+export function rolloutRecordMissing(file: string): UserError {
+  return new UserError('ROLLOUT_RECORD_MISSING', `${file} is missing: the saved plan must come from \`npm run deploy -- <stack> --plan-only\`, which writes it beside the plan.`);
+}
+
+export function probeVersionUnknown(stack: string, output: string): UserError {
+  return new UserError('PROBE_VERSION_UNKNOWN', `The state of ${stack} has no output ${output}; name the version with --version.`);
+}
+
+export function versionNotRetained(functionName: string, version: string, versions: readonly string[]): UserError {
+  return new UserError('VERSION_NOT_RETAINED', `${functionName} has no version ${version}; its published versions are ${versions.join(', ') || 'none'}.`);
+}
+
+export function promoteFailed(live: string | undefined, why: string): UserError {
+  return new UserError('PROMOTE_FAILED', `live stays on version ${live ?? '(none)'}: ${why}`);
+}
+
+// State, history, rollback and prune.
+
+export function stateBucketMissing(bucket: string): UserError {
+  return new UserError('STATE_BUCKET_MISSING', `The state bucket ${bucket} does not exist; check STATE_BUCKET or stateBucket in cdktf.json.`);
+}
+
+export function stateBucketUnreadable(bucket: string, name: string, message: string): UserError {
+  return new UserError('STATE_BUCKET_UNREADABLE', `Cannot read the state bucket ${bucket} (${name}: ${message}). Check the credentials and AWS_REGION.`);
+}
+
+export function stateVersioningOff(bucket: string, status: string | undefined): UserError {
+  return new UserError(
+    'STATE_VERSIONING_OFF',
+    `History needs versioning on the state bucket ${bucket}, and it is ${status ? status.toLowerCase() : 'off'}: without it every deploy overwrites the last. ` +
+      `Turn it on with \`aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled\` ` +
+      '(the bootstrap stack does); history starts from the next deploy.',
+  );
+}
+
+export function stateMissing(bucket: string, key: string): UserError {
+  return new UserError('STATE_MISSING', `There is no state at s3://${bucket}/${key}: the stack has not been deployed (or STATE_BUCKET points elsewhere).`);
+}
+
+export function stateUnreadable(bucket: string, key: string, why: string): UserError {
+  return new UserError('STATE_UNREADABLE', `Cannot read s3://${bucket}/${key} (${why}).`);
+}
+
+export function historyEmpty(stack = 'The stack'): UserError {
+  return new UserError('HISTORY_EMPTY', `${stack} has no deployment in its state history yet; there is nothing to roll back to.`);
+}
+
+export function rollbackTargetUnknown(message: string): UserError {
+  return new UserError('ROLLBACK_TARGET_UNKNOWN', message);
+}
+
+export function rollbackTargetCurrent(serial: number, serials: string): UserError {
+  return new UserError('ROLLBACK_TARGET_CURRENT', `Serial ${serial} is the current deployment; choose an earlier one (serials ${serials}).`);
+}
+
+export function rollbackNoFunction(serial: number): UserError {
+  return new UserError('ROLLBACK_NO_FUNCTION', `Serial ${serial} has no function in its state; it cannot be rolled back to.`);
+}
+
+export function rollbackCodeNotKept(serial: number): UserError {
+  return new UserError(
+    'ROLLBACK_CODE_NOT_KEPT',
+    `The function code of serial ${serial} was uploaded directly, so no copy of it is kept and it cannot be restored. ` +
+      'To put back only its layers and keep the current code, add --layers-only. ' +
+      'For next time, set an artifact bucket (artifactBucket in cdktf.json, or ARTIFACT_BUCKET): every deploy then keeps its bundle there as an object version.',
+  );
+}
+
+export function rollbackLayerGone(arn: string, serial: number, stack: string): UserError {
+  return new UserError(
+    'ROLLBACK_LAYER_GONE',
+    `Layer version ${arn} of serial ${serial} no longer exists (pruned or deleted), so that deployment cannot be restored. Choose a later serial (npm run history -- ${stack}).`,
+  );
+}
+
+export function rollbackCodeGone(serial: number, location: string): UserError {
+  return new UserError(
+    'ROLLBACK_CODE_GONE',
+    `The function code of serial ${serial} (${location}) is no longer in the artifact bucket; choose a later serial, or add --layers-only to put back its layers alone.`,
+  );
+}
+
+export function rollbackLayersLackPackages(stack: string, missing: readonly string[], serial: number): UserError {
+  return new UserError(
+    'ROLLBACK_LAYERS_LACK_PACKAGES',
+    `The current code of ${stack} needs ${missing.join(', ')} from its layers, and none of the layers of serial ${serial} lists ${missing.length > 1 ? 'them' : 'it'}: ` +
+      "a layers-only rollback would deploy code that cannot import its packages (the seed's incident). Roll back layers and code (leave out --layers-only), or choose another serial.",
+  );
+}
+
+export function pinInvalid(file: string, error: unknown): UserError {
+  return new UserError('PIN_INVALID', `The rollback pin ${file} is not readable (${reason(error)}); delete it or run the rollback again.`);
+}
+
+export function pruneStateUnreadable(count: number, location: string, listed: string): UserError {
+  return new UserError(
+    'PRUNE_STATE_UNREADABLE',
+    `${count} retained state version(s) of ${location} could not be read, and a layer version only they reference would look unused, so nothing is pruned: ${listed}. ` +
+      'Restore or delete those state versions (aws s3api delete-object --version-id ...), then prune again.',
+  );
 }

@@ -1,6 +1,6 @@
 import { parseLayerDescription } from '../artifacts/layer-description';
 import { formatBytes } from '../builder/build';
-import { UserError } from '../project/errors';
+import { planInvalid, planNotJson } from '../project/errors';
 import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents } from './layer-packages';
 
 /**
@@ -49,21 +49,17 @@ export function parsePlan(text: string, source: string): TerraformPlan {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UserError('PLAN_NOT_JSON', `${source} is not JSON (${(error as Error).message}). Make it with \`terraform show -json plan.tfplan > plan.json\`.`);
+    throw planNotJson(source, error);
   }
   const plan = parsed as Json;
   const isPlan = typeof plan === 'object' && plan !== null && typeof plan['format_version'] === 'string' && ('planned_values' in plan || 'resource_changes' in plan);
   if (!isPlan) {
     const looksLikeState = typeof plan === 'object' && plan !== null && 'values' in plan && !('planned_values' in plan);
-    throw new UserError(
-      'PLAN_INVALID',
-      `${source} is ${looksLikeState ? 'a Terraform state, not a plan' : 'not a Terraform plan (no format_version and planned_values)'}. ` +
-        'Make it with `terraform plan -out=plan.tfplan` and `terraform show -json plan.tfplan > plan.json`.',
-    );
+    throw planInvalid(source, looksLikeState ? 'state' : 'other');
   }
   const changes = plan['resource_changes'];
   if (changes !== undefined && !Array.isArray(changes)) {
-    throw new UserError('PLAN_INVALID', `${source} has resource_changes that is not a list; it is not a plan Terraform wrote.`);
+    throw planInvalid(source, 'changes');
   }
   return { format_version: String(plan['format_version']), terraform_version: String(plan['terraform_version'] ?? ''), resource_changes: (changes ?? []) as ResourceChange[] };
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ROLLOUT_OUTPUTS } from '../config/rollout-names';
-import { UserError } from '../project/errors';
+import { rolloutRecordMissing } from '../project/errors';
 import { CanaryDecision, judgeCanary } from './canary';
 import { canaryMetrics, runProbe } from './lambda';
 import { AliasVars, CanaryOptions, Phase, nothingPublished, planRollout, recoveryAfter, terraformVars } from './plan';
@@ -227,7 +227,7 @@ export function writeRolloutRecord(stackDir: string, record: { previousLive?: st
 export function readRolloutRecord(stackDir: string): { previousLive?: string; functionName: string } {
   const file = path.join(stackDir, ROLLOUT_RECORD);
   if (!fs.existsSync(file)) {
-    throw new UserError('ROLLOUT_RECORD_MISSING', `${file} is missing: the saved plan must come from \`npm run deploy -- <stack> --plan-only\`, which writes it beside the plan.`);
+    throw rolloutRecordMissing(file);
   }
   return JSON.parse(fs.readFileSync(file, 'utf8')) as { previousLive?: string; functionName: string };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { UserError } from '../project/errors';
+import { terraformNotFound } from '../project/errors';
 
 /**
  * Terraform in a synthesised stack folder, for the rollout's phases: what it prints
@@ -37,7 +37,7 @@ export function terraformIn(stackDir: string, env: NodeJS.ProcessEnv, echo: (chu
         child.on('error', (error: NodeJS.ErrnoException) =>
           reject(
             error.code === 'ENOENT'
-              ? new UserError('TERRAFORM_NOT_FOUND', `Terraform was not found ("${binary}"). Install Terraform 1.11 (README, Deploying a stack), or set TERRAFORM to its path.`)
+              ? terraformNotFound(binary)
               : error,
           ),
         );

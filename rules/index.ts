@@ -1,4 +1,4 @@
-import { UserError } from '../project/errors';
+import { deploymentRefused } from '../project/errors';
 import { Finding, FunctionDeployment, Rule } from './deployment';
 import { directUploadLimit } from './direct-upload-limit';
 import { importCoverageRule } from './import-coverage';
@@ -29,12 +29,7 @@ export function assertDeployable(deployments: readonly FunctionDeployment[]): Fi
   if (errors.length > 0) {
     // Lambda refuses a deployment over its limits; one with an unprovided import it accepts, and then fails every request.
     const refused = errors.some((finding) => finding.rule !== 'import-coverage');
-    const count = `${errors.length} problem${errors.length === 1 ? '' : 's'}`;
-    throw new UserError(
-      refused ? 'LAMBDA_LIMITS' : 'IMPORT_NOT_PROVIDED',
-      `${refused ? `Lambda would refuse this deployment (${count})` : `The function would fail on Lambda (${count})`}; nothing was deployed:\n` +
-        errors.map((finding) => `  - [${finding.rule}] ${finding.message}`).join('\n'),
-    );
+    throw deploymentRefused(refused, errors);
   }
   return findings.filter((finding) => finding.severity === 'warning');
 }

@@ -12,7 +12,7 @@ import { storeLayerManifests } from '../../review/manifest-store';
 import { loadProjectConfig } from '../../config/config-sources';
 import { EnvironmentConfig, functionNameOf } from '../../config/environments';
 import { readPin, removePin } from '../../artifacts/rollback-pin';
-import { UserError, usage } from '../../project/errors';
+import { deployNeedsApproval, stackNotSynthesised, terraformFailed, usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { parseDuration } from '../../rollout/canary';
 import { currentLiveVersion } from '../../rollout/lambda';
@@ -43,7 +43,7 @@ export function canaryOption(values: Record<string, unknown>, command: string): 
 
 export async function terraformOk(terraform: Terraform, args: string[], what: string): Promise<void> {
   const result = await terraform.run(args);
-  if (result.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform ${what} failed (exit ${result.code}); its output is above.`);
+  if (result.code !== 0) throw terraformFailed(what, result.code);
 }
 
 function printReport(report: RolloutReport, err: Output): void {
@@ -64,7 +64,7 @@ function clients(environment: EnvironmentConfig): { lambda: LambdaClient; cloudw
 
 async function confirm(autoApprove: boolean): Promise<boolean> {
   if (autoApprove) return true;
-  if (!process.stdin.isTTY) throw new UserError('DEPLOY_NEEDS_APPROVAL', 'The plan above needs an approval, and this is not a terminal: run with --auto-approve to apply it.');
+  if (!process.stdin.isTTY) throw deployNeedsApproval();
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question('Apply this plan (publish the new version; live stays where it is)? [y/N] ')).trim());
@@ -81,9 +81,9 @@ async function confirm(autoApprove: boolean): Promise<boolean> {
 export async function planFirstPhase(options: { stack: string; stackDir: string; terraform: Terraform; functionName: string; previousLive: string | undefined }): Promise<string> {
   const { stack, stackDir, terraform, functionName, previousLive } = options;
   const planned = await terraform.run(['plan', '-input=false', '-lock=false', `-out=${PUBLISH_PLAN}`, ...terraformVars(liveOn(previousLive ?? ''))]);
-  if (planned.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform plan failed (exit ${planned.code}); its output is above.`);
+  if (planned.code !== 0) throw terraformFailed('plan', planned.code);
   const shown = await terraform.run(['show', '-json', PUBLISH_PLAN], { quiet: true });
-  if (shown.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform show failed (exit ${shown.code}).`);
+  if (shown.code !== 0) throw terraformFailed('show', shown.code, false);
   fs.writeFileSync(path.join(stackDir, PLAN_JSON), shown.stdout);
   writeRolloutRecord(stackDir, { ...(previousLive !== undefined ? { previousLive } : {}), functionName });
   return previousLive === undefined
@@ -168,7 +168,7 @@ Options:
       await synthesiseStacks(config, buildDir, env, err);
     }
     if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) {
-      throw new UserError('STACK_NOT_SYNTHESISED', `${path.relative(PROJECT_ROOT, stackDir)}/cdk.tf.json does not exist; run npm run synth (or leave out --skip-build).`);
+      throw stackNotSynthesised(`${path.relative(PROJECT_ROOT, stackDir)}/cdk.tf.json`);
     }
     const terraform = terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
     const { lambda, cloudwatch } = clients(environment);

@@ -6,7 +6,7 @@ import { BuildManifest, readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { functionNameOf } from '../../config/environments';
 import { awsClients } from '../../history/aws';
-import { UserError, usage } from '../../project/errors';
+import { planMissing, usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { contentsFromArtifact } from '../../review/layer-packages';
 import { fetchLayerManifests } from '../../review/manifest-store';
@@ -94,7 +94,7 @@ export async function reviewPlanFile(file: string, stack: string, env: NodeJS.Pr
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new UserError('PLAN_MISSING', `Cannot read ${file}. Make it with \`terraform show -json plan.tfplan > ${file}\`.`);
+    throw planMissing(file);
   }
   const plan = parsePlan(text, file);
   return { stack, summary: summarisePlan(plan, await reviewContext(plan, stack, env, buildDir)) };

@@ -4,7 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { runBuild } from '../../builder/build';
 import { loadProjectConfig } from '../../config/config-sources';
 import { functionNameOf } from '../../config/environments';
-import { UserError } from '../../project/errors';
+import { stackNotSynthesised } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { renderPlanSummary } from '../../review/plan-summary';
 import { currentLiveVersion } from '../../rollout/lambda';
@@ -46,7 +46,7 @@ Options:
       await synthesiseStacks(config, buildDir, env, err);
     }
     if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) {
-      throw new UserError('STACK_NOT_SYNTHESISED', `${path.relative(PROJECT_ROOT, stackDir)}/cdk.tf.json does not exist; run npm run synth (or leave out --skip-build).`);
+      throw stackNotSynthesised(`${path.relative(PROJECT_ROOT, stackDir)}/cdk.tf.json`);
     }
     const terraform = terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
     await terraformOk(terraform, ['init', '-input=false'], 'init');

@@ -3,7 +3,7 @@ import { loadProjectConfig } from '../../config/config-sources';
 import { functionNameOf } from '../../config/environments';
 import { ROLLOUT_OUTPUTS } from '../../config/rollout-names';
 import { awsClients, currentState } from '../../history/aws';
-import { UserError, usage } from '../../project/errors';
+import { probeVersionUnknown, usage } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { runProbe } from '../../rollout/lambda';
 import { Command, writeJson } from '../command';
@@ -38,7 +38,7 @@ Options:
       const state = await currentState(awsClients(environment.region), environment.stateBucket, environment.stateKey);
       const newest = state.outputs?.[ROLLOUT_OUTPUTS.newestVersion];
       if (typeof newest !== 'string' || !/^\d+$/.test(newest)) {
-        throw new UserError('PROBE_VERSION_UNKNOWN', `The state of ${environment.stackName} has no output ${ROLLOUT_OUTPUTS.newestVersion}; name the version with --version.`);
+        throw probeVersionUnknown(environment.stackName, ROLLOUT_OUTPUTS.newestVersion);
       }
       version = newest;
     }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadProjectConfig } from '../../config/config-sources';
 import { functionNameOf } from '../../config/environments';
-import { UserError, usage } from '../../project/errors';
+import { promoteFailed, terraformFailed, usage, versionNotRetained } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { currentLiveVersion, publishedVersions } from '../../rollout/lambda';
 import { liveOn } from '../../rollout/plan';
@@ -42,7 +42,7 @@ Options:
     try {
       const versions = await publishedVersions(lambda, functionName);
       if (!versions.includes(to)) {
-        throw new UserError('VERSION_NOT_RETAINED', `${functionName} has no version ${to}; its published versions are ${versions.join(', ') || 'none'}.`);
+        throw versionNotRetained(functionName, to, versions);
       }
       const live = await currentLiveVersion(lambda, functionName);
       const result = { stack: environment.stackName, function: functionName, from: live ?? null, to, dryRun: Boolean(values['dry-run']) };
@@ -62,11 +62,11 @@ Options:
       if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) await synthesiseStacks(config, resolveBuildDir(undefined, env), env, err);
       const terraform = terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
       const init = await terraform.run(['init', '-input=false']);
-      if (init.code !== 0) throw new UserError('TERRAFORM_FAILED', `terraform init failed (exit ${init.code}); its output is above.`);
+      if (init.code !== 0) throw terraformFailed('init', init.code);
       try {
         await applyAliasOnly(terraform, 'go-live', liveOn(to));
       } catch (error) {
-        if (error instanceof PhaseFailed) throw new UserError('PROMOTE_FAILED', `live stays on version ${live ?? '(none)'}: ${error.message}`);
+        if (error instanceof PhaseFailed) throw promoteFailed(live, error.message);
         throw error;
       }
       err.line(err.green(`live now points to version ${to}.`));

@@ -8,7 +8,7 @@ import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } f
 import { writePin } from '../../artifacts/rollback-pin';
 import { pinFor } from '../../history/pins';
 import { parseLayerArn } from '../../history/terraform-state';
-import { UserError, usage } from '../../project/errors';
+import { historyEmpty, rollbackCodeGone, rollbackLayerGone, rollbackLayersLackPackages, usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, appendJobSummary, writeJson } from '../command';
 import { loadStackHistory } from './stacks';
@@ -79,7 +79,7 @@ Options:
     const { env: environment, clients, history } = await loadStackHistory(positionals[0], 'rollback', env);
     const stack = environment.stackName;
     if (history.length === 0) {
-      throw new UserError('HISTORY_EMPTY', `${stack} has no deployment in its state history yet; there is nothing to roll back to.`);
+      throw historyEmpty(stack);
     }
     const { current, target } = rollbackTarget(history, choice);
     const ownLayers = (target.function?.layers ?? []).filter((arn) => {
@@ -88,18 +88,12 @@ Options:
     });
     for (const arn of ownLayers) {
       if (!(await describeLayerVersion(clients, arn))) {
-        throw new UserError(
-          'ROLLBACK_LAYER_GONE',
-          `Layer version ${arn} of serial ${target.serial} no longer exists (pruned or deleted), so that deployment cannot be restored. Choose a later serial (npm run history -- ${stack}).`,
-        );
+        throw rollbackLayerGone(arn, target.serial, stack);
       }
     }
     const pin = pinFor(stack, current, target, { layersOnly });
     if (pin.code?.s3 && !(await objectVersionExists(clients, pin.code.s3.bucket, pin.code.s3.key, pin.code.s3.version))) {
-      throw new UserError(
-        'ROLLBACK_CODE_GONE',
-        `The function code of serial ${target.serial} (s3://${pin.code.s3.bucket}/${pin.code.s3.key}, version ${pin.code.s3.version ?? 'latest'}) is no longer in the artifact bucket; choose a later serial, or add --layers-only to put back its layers alone.`,
-      );
+      throw rollbackCodeGone(target.serial, `s3://${pin.code.s3.bucket}/${pin.code.s3.key}, version ${pin.code.s3.version ?? 'latest'}`);
     }
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
     const known = knownLayers(history);
@@ -152,11 +146,7 @@ Options:
       }
       const { missing, certain } = packagesNotInLayers(externals, pin.layers, known);
       if (missing.length && certain) {
-        throw new UserError(
-          'ROLLBACK_LAYERS_LACK_PACKAGES',
-          `The current code of ${stack} needs ${missing.join(', ')} from its layers, and none of the layers of serial ${target.serial} lists ${missing.length > 1 ? 'them' : 'it'}: ` +
-            'a layers-only rollback would deploy code that cannot import its packages (the seed\'s incident). Roll back layers and code (leave out --layers-only), or choose another serial.',
-        );
+        throw rollbackLayersLackPackages(stack, missing, target.serial);
       }
       if (missing.length) {
         return { status: 'skipped', missing, text: `not certain: ${missing.join(', ')} not listed, but a layer description was cut or missing; the rollout probes the new version before live moves to it` };

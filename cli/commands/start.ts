@@ -1,7 +1,7 @@
 import { runBuild, readAllLayerSources } from '../../builder/build';
 import { readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
-import { UserError, usage } from '../../project/errors';
+import { portInUse, usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { startLocalApi } from '../../local-lambda/local-api';
 import { Command, writeJson } from '../command';
@@ -82,7 +82,7 @@ Options:
     } catch (error) {
       step.fail((error as Error).message.split('\n')[0]!);
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new UserError('PORT_IN_USE', `Port ${port} is in use. Stop what uses it, or choose another with --port or PORT.`);
+        throw portInUse(port);
       }
       throw error;
     }

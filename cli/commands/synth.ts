@@ -5,7 +5,7 @@ import { runBuild } from '../../builder/build';
 import { Progress } from '../../builder/progress';
 import { ProjectConfig } from '../../config/environments';
 import { loadProjectConfig } from '../../config/config-sources';
-import { UserError } from '../../project/errors';
+import { synthFailed } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
 
@@ -31,7 +31,7 @@ export async function synthesiseStacks(
   });
   if (code !== 0) {
     step.fail('the cdktf app failed (see above)');
-    throw new UserError('SYNTH_FAILED', 'Synthesis failed; the message above names the problem.');
+    throw synthFailed();
   }
   const written = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, SYNTH_OUTDIR, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
   const order = config.environments.map((environment) => environment.stackName);
