@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateFunctionCommand, DeleteFunctionCommand, DeleteLayerVersionCommand, LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, DeleteLayerVersionCommand, LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { deploymentsFrom, rollbackChanges, rollbackTarget } from '../history/deployments';
 import { planPrune } from '../history/prune-plan';
@@ -84,19 +84,28 @@ const VERSION_OUTPUTS: Array<Record<string, unknown>> = [
 /** The direct packages each deploy's layer description lists. */
 const LAYER_PACKAGES = ['hono@4.11.0', '@aws-sdk/client-dynamodb@3.1000.0, hono@4.12.0', '@aws-sdk/client-dynamodb@3.1164.0, hono@4.13.19'];
 
-let moto: MotoServer;
-let s3: S3Client;
-let lambda: LambdaClient;
-const layerArns: string[] = [];
-const codeVersions: string[] = [];
-let env: NodeJS.ProcessEnv;
+interface HistoryFixture {
+  readonly moto: MotoServer;
+  readonly s3: S3Client;
+  readonly lambda: LambdaClient;
+  readonly layerArns: readonly string[];
+  readonly codeVersions: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
 
-beforeAll(async () => {
-  moto = await startMoto(REGION);
-  s3 = new S3Client(moto.sdk);
-  lambda = new LambdaClient(moto.sdk);
+/**
+ * A moto server holding three deploys of the staging stack: five layer versions (v1 predates the history;
+ * v2, v3, v4 are the deploys; v5 is unused), three code versions and three state versions. A test that
+ * deletes or adds something makes its own, so every test passes alone and in any order.
+ */
+async function historyFixture(): Promise<HistoryFixture> {
+  const moto = await startMoto(REGION);
+  const s3 = new S3Client(moto.sdk);
+  const lambda = new LambdaClient(moto.sdk);
+  const layerArns: string[] = [];
+  const codeVersions: string[] = [];
   for (const bucket of [STATE_BUCKET, ARTIFACT_BUCKET, PLAIN_BUCKET]) await createBucket(moto, s3, bucket, bucket !== PLAIN_BUCKET);
-  // Five published versions: v1 predates the history; v2, v3, v4 are the three deploys; v5 is unused.
   for (let i = 1; i <= 5; i++) {
     const published = await lambda.send(new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from(`layer zip ${i}`) }, CompatibleRuntimes: ['nodejs24.x'] }));
     layerArns.push(published.LayerVersionArn!);
@@ -107,14 +116,48 @@ beforeAll(async () => {
     codeVersions.push(code.VersionId!);
     const state = terraformState(2 * i + 1, COMMITS[i]!, layerArns[i + 1]!, `${i}`.repeat(16), `Y29kZSBoYXNo${i}=`, code.VersionId!, VERSION_OUTPUTS[i], LAYER_PACKAGES[i]);
     await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: state }));
+    // Distinct LastModified seconds, as separate deploys have.
     await new Promise((resolve) => setTimeout(resolve, 1100));
   }
   await s3.send(new PutObjectCommand({ Bucket: PLAIN_BUCKET, Key: STATE_KEY, Body: terraformState(1, COMMITS[0]!, layerArns[1]!, 'a'.repeat(16), 'x', 'v') }));
-  env = cliEnv({ ...moto.env, STATE_BUCKET, ARTIFACT_BUCKET });
+  return {
+    moto,
+    s3,
+    lambda,
+    layerArns,
+    codeVersions,
+    env: cliEnv({ ...moto.env, STATE_BUCKET, ARTIFACT_BUCKET }),
+    stop: async () => {
+      s3.destroy();
+      lambda.destroy();
+      await moto.stop();
+    },
+  };
+}
+
+/** Runs a test against a fixture of its own, for a test that changes what it finds. */
+async function withOwnFixture(test: (fixture: HistoryFixture) => Promise<void>): Promise<void> {
+  const fixture = await historyFixture();
+  try {
+    await test(fixture);
+  } finally {
+    await fixture.stop();
+  }
+}
+
+/** The fixture the tests that only read share. */
+let shared: HistoryFixture;
+let layerArns: readonly string[];
+let codeVersions: readonly string[];
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  shared = await historyFixture();
+  ({ layerArns, codeVersions, env } = shared);
 }, 60_000);
 
 afterAll(async () => {
-  await moto?.stop();
+  await shared?.stop();
 });
 
 describe('npm run history', () => {
@@ -280,33 +323,35 @@ describe('npm run rollback', () => {
     expect(result.stderr).toContain('Serial 4 is not in the history of this stack; its serials are 5, 3, 1.');
   });
 
-  it('refuses a deployment whose code version is gone from the artifact bucket', async () => {
-    await s3.send(new DeleteObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: CODE_KEY, VersionId: codeVersions[0] }));
-    const result = await runCli(['rollback', STACK, '--to', '1', '--dry-run'], { env });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`The function code of serial 1 (s3://${ARTIFACT_BUCKET}/${CODE_KEY}, version ${codeVersions[0]}) is no longer in the artifact bucket`);
-  });
+  it('refuses a deployment whose code version is gone from the artifact bucket', () =>
+    withOwnFixture(async (own) => {
+      await own.s3.send(new DeleteObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: CODE_KEY, VersionId: own.codeVersions[0] }));
+      const result = await runCli(['rollback', STACK, '--to', '1', '--dry-run'], { env: own.env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`The function code of serial 1 (s3://${ARTIFACT_BUCKET}/${CODE_KEY}, version ${own.codeVersions[0]}) is no longer in the artifact bucket`);
+    }));
 
-  it('refuses a deployment whose layer version no longer exists', async () => {
-    await lambda.send(new DeleteLayerVersionCommand({ LayerName: LAYER, VersionNumber: 2 }));
-    const result = await runCli(['rollback', STACK, '--to', '1', '--dry-run'], { env });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Layer version ${layerArns[1]} of serial 1 no longer exists (pruned or deleted)`);
-  });
+  it('refuses a deployment whose layer version no longer exists', () =>
+    withOwnFixture(async (own) => {
+      await own.lambda.send(new DeleteLayerVersionCommand({ LayerName: LAYER, VersionNumber: 2 }));
+      const result = await runCli(['rollback', STACK, '--to', '1', '--dry-run'], { env: own.env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Layer version ${own.layerArns[1]} of serial 1 no longer exists (pruned or deleted)`);
+    }));
 });
 
 describe('npm run layers:prune', () => {
-  it('lists only versions beyond the newest N that no function anywhere uses and no retained state references, and deletes them only with --apply', async () => {
-    // A sixth version becomes the newest; another team's function, outside this stack, uses the first.
-    const sixth = await lambda.send(new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from('layer zip 6') }, CompatibleRuntimes: ['nodejs24.x'] }));
-    const iam = new IAMClient(moto.sdk);
-    const role = await iam.send(new CreateRoleCommand({ RoleName: 'another-team', AssumeRolePolicyDocument: '{}' }));
-    iam.destroy();
-    await lambda.send(
-      new CreateFunctionCommand({ FunctionName: 'another-team-api', Runtime: 'nodejs24.x', Role: role.Role!.Arn!, Handler: 'index.handler', Code: { ZipFile: Buffer.from('zip') }, Layers: [layerArns[0]!] }),
-    );
-    try {
-      const dry = await runCli(['layers:prune', STACK, '--keep', '1', '--json'], { env });
+  it('lists only versions beyond the newest N that no function anywhere uses and no retained state references, and deletes them only with --apply', () =>
+    withOwnFixture(async ({ lambda, moto, layerArns: arns, env: ownEnv }) => {
+      // A sixth version becomes the newest; another team's function, outside this stack, uses the first.
+      await lambda.send(new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from('layer zip 6') }, CompatibleRuntimes: ['nodejs24.x'] }));
+      const iam = new IAMClient(moto.sdk);
+      const role = await iam.send(new CreateRoleCommand({ RoleName: 'another-team', AssumeRolePolicyDocument: '{}' }));
+      iam.destroy();
+      await lambda.send(
+        new CreateFunctionCommand({ FunctionName: 'another-team-api', Runtime: 'nodejs24.x', Role: role.Role!.Arn!, Handler: 'index.handler', Code: { ZipFile: Buffer.from('zip') }, Layers: [arns[0]!] }),
+      );
+      const dry = await runCli(['layers:prune', STACK, '--keep', '1', '--json'], { env: ownEnv });
       expect(dry.code).toBe(0);
       const decisions = (JSON.parse(dry.stdout) as { decisions: { version: number; action: string; reasons: string[] }[] }).decisions;
       expect(decisions.map((d) => [d.version, d.action, d.reasons])).toEqual([
@@ -314,38 +359,33 @@ describe('npm run layers:prune', () => {
         [5, 'delete', []],
         [4, 'keep', ['referenced by retained state serial 5']],
         [3, 'keep', ['referenced by retained state serial 3']],
+        [2, 'keep', ['referenced by retained state serial 1']],
         [1, 'keep', ['used by another-team-api:$LATEST']],
       ]);
       expect(dry.stderr).toContain('Dry run: 1 layer version(s) would be deleted. Add --apply to delete them.');
-      expect((await lambda.send(new ListLayerVersionsCommand({ LayerName: LAYER }))).LayerVersions?.map((v) => v.Version).sort()).toEqual([1, 3, 4, 5, 6]);
+      const versions = async () => (await lambda.send(new ListLayerVersionsCommand({ LayerName: LAYER }))).LayerVersions?.map((v) => v.Version).sort();
+      expect(await versions()).toEqual([1, 2, 3, 4, 5, 6]);
 
-      const applied = await runCli(['layers:prune', STACK, '--keep', '1', '--apply'], { env });
+      const applied = await runCli(['layers:prune', STACK, '--keep', '1', '--apply'], { env: ownEnv });
       expect(applied.code).toBe(0);
       expect(applied.stderr).toContain('Deleted 1 layer version(s).');
-      expect((await lambda.send(new ListLayerVersionsCommand({ LayerName: LAYER }))).LayerVersions?.map((v) => v.Version).sort()).toEqual([1, 3, 4, 6]);
-    } finally {
-      await lambda.send(new DeleteFunctionCommand({ FunctionName: 'another-team-api' }));
-      await lambda.send(new DeleteLayerVersionCommand({ LayerName: LAYER, VersionNumber: sixth.Version! }));
-    }
-  });
+      expect(await versions()).toEqual([1, 2, 3, 4, 6]);
+    }));
 
-  it('stops, naming the version id, when a retained state version cannot be read (and history says so)', async () => {
-    const broken = await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: '{"version": 4, "serial": 7, "resources": [' }));
-    try {
-      const result = await runCli(['layers:prune', STACK, '--keep', '0', '--apply'], { env });
+  it('stops, naming the version id, when a retained state version cannot be read (and history says so)', () =>
+    withOwnFixture(async ({ s3: ownS3, lambda, env: ownEnv }) => {
+      const broken = await ownS3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: '{"version": 4, "serial": 7, "resources": [' }));
+      const result = await runCli(['layers:prune', STACK, '--keep', '0', '--apply'], { env: ownEnv });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
         `1 retained state version(s) of s3://${STATE_BUCKET}/${STATE_KEY} could not be read, and a layer version only they reference would look unused, so nothing is pruned: version ${broken.VersionId} (written `,
       );
       expect(result.stderr).toMatch(/\): not JSON \(.*\)\. Restore or delete those state versions/);
-      expect((await lambda.send(new ListLayerVersionsCommand({ LayerName: LAYER }))).LayerVersions?.length).toBeGreaterThan(0);
-      const history = await runCli(['history', STACK], { env });
+      expect((await lambda.send(new ListLayerVersionsCommand({ LayerName: LAYER }))).LayerVersions?.length).toBe(5);
+      const history = await runCli(['history', STACK], { env: ownEnv });
       expect(history.code).toBe(0);
       expect(history.stderr).toContain(`warning: state version ${broken.VersionId} of s3://${STATE_BUCKET}/${STATE_KEY} could not be read (not JSON`);
-    } finally {
-      await s3.send(new DeleteObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, VersionId: broken.VersionId! }));
-    }
-  });
+    }));
 });
 
 describe('deciding without AWS', () => {
