@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': '<rootDir>/jest.esbuild-transform.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/__tests__/support/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup-cdktf.ts'],
   testTimeout: 120000,
   maxWorkers: 2,

@@ -440,7 +440,7 @@ describe('the seed\'s strategies and the Python function', () => {
   it('refuses that layer without an artifact bucket, before creating anything', () => {
     const env = envWith({});
     expect(() => synthEnv(env, [layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })])).toThrow(
-      /\[direct-upload-limit\] api-staging: layer dependencies zips to about 60\.0 MB/,
+      /\[direct-upload-limit\] api-staging: layer dependencies zips to about 57\.2 MiB/,
     );
   });
 });

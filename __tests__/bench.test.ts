@@ -1,6 +1,18 @@
 import { renderBenchmarks } from '../bench/report';
 import { BenchResult, benchGoals } from '../bench/run-bench';
+import { cacheHitGoal, coldStartGoal, determinismGoal, pythonCacheHitGoal, synthGoal } from '../bench/goals';
 import { fmtSummary, linearFit, percentile, ratio, summarise } from '../bench/stats';
+
+describe('bench goals', () => {
+  it('holds each threshold at its edge and fails just past it', () => {
+    expect([cacheHitGoal(0.02, false).met, cacheHitGoal(0.0201, false).met, cacheHitGoal(0.001, true).met]).toEqual([true, false, false]);
+    expect([determinismGoal(5, 1).met, determinismGoal(5, 2).met]).toEqual([true, false]);
+    expect(determinismGoal(5, 1, 'Python builds from the lock').description).toBe('5 Python builds from the lock in different folders and umasks give one content hash');
+    expect([synthGoal(0.5, 0.95).met, synthGoal(0.51, 0.99).met, synthGoal(0.1, 0.94).met]).toEqual([true, false, false]);
+    expect([coldStartGoal(1.2, 'bundled').met, coldStartGoal(1.21, 'bundled').met]).toEqual([true, false]);
+    expect([pythonCacheHitGoal(false).met, pythonCacheHitGoal(true).met]).toEqual([true, false]);
+  });
+});
 
 describe('bench statistics', () => {
   it('summarises runs by median, min and max', () => {

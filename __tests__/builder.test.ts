@@ -21,7 +21,7 @@ import {
 import { loadConfig } from '../config/load-config';
 import { FixtureProject, makeFixtureProject, packFixturePackages } from './support/fixture-layer';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
-import { makeFakeNpm } from './support/fake-npm';
+import { makeFakeNpm } from '../package-fixtures/fake-npm';
 
 const file = (filePath: string, mode = 0o644, sha256 = 'x', size = 1): TreeFile => ({ path: filePath, mode, size, sha256 });
 

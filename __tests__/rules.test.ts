@@ -9,6 +9,7 @@ import { maxFiveLayers } from '../rules/max-five-layers';
 import { unzippedSizeLimit } from '../rules/unzipped-size-limit';
 import { assertDeployable, checkDeployments } from '../rules';
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
+import { exactBytes, formatBytes } from '../project/bytes';
 
 const availableLayers = { dependencies: ['nodejs', 'python'], 'dependencies-minimal': ['nodejs', 'python'], stable: ['nodejs', 'python'], framework: ['nodejs', 'python'], adapters: ['python'] } as const;
 const dev = (settings: Record<string, unknown> = {}, context: Record<string, unknown> = {}): EnvironmentConfig =>
@@ -37,6 +38,19 @@ describe('max-five-layers', () => {
   });
 });
 
+describe('sizes', () => {
+  it('are written one way, in binary units that say so, and limits also exactly', () => {
+    expect([formatBytes(100), formatBytes(2048), formatBytes(LAMBDA_LIMITS.directUploadBytes), formatBytes(LAMBDA_LIMITS.unzippedBytes), formatBytes(3 * 1024 ** 3)]).toEqual([
+      '100 B',
+      '2.0 KiB',
+      '50.0 MiB',
+      '250.0 MiB',
+      '3.00 GiB',
+    ]);
+    expect(exactBytes(LAMBDA_LIMITS.directUploadBytes)).toBe('52,428,800 bytes');
+  });
+});
+
 describe('unzipped-size-limit', () => {
   it('allows function and layers up to 262,144,000 bytes', () => {
     const half = LAMBDA_LIMITS.unzippedBytes / 2;
@@ -48,7 +62,7 @@ describe('unzipped-size-limit', () => {
       deployment({ layers: [layerArtifact('big', 'x86_64', 'a'.repeat(64), { unzippedBytes: 200_000_000 }), layerArtifact('more', 'x86_64', 'a'.repeat(64), { unzippedBytes: 62_144_000 })] }),
     );
     expect(finding?.message).toBe(
-      'api-dev: function and layers unzip to 262.1 MB (big 200.0 MB, more 62.1 MB, function 0.0 MB); Lambda allows 262,144,000 bytes. ' +
+      'api-dev: function and layers unzip to 250.0 MiB, 262,144,100 bytes (big 190.7 MiB, more 59.3 MiB, function 100 B); Lambda allows 250.0 MiB (262,144,000 bytes). ' +
         'Drop packages, exclude tests and docs in layer.config.json, or move the heavy dependency to a container image.',
     );
   });
@@ -57,7 +71,7 @@ describe('unzipped-size-limit', () => {
 describe('direct-upload-limit', () => {
   const big = layerArtifact('big', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 });
 
-  it('sends zips over 50 MB through the artifact bucket when there is one', () => {
+  it('sends zips over 50 MiB (52,428,800 bytes) through the artifact bucket when there is one', () => {
     expect(uploadRoute(LAMBDA_LIMITS.directUploadBytes, undefined)).toBe('direct');
     expect(uploadRoute(LAMBDA_LIMITS.directUploadBytes + 1, 'artifacts')).toBe('s3');
     expect(uploadRoute(LAMBDA_LIMITS.directUploadBytes + 1, undefined)).toBe('too-large');
@@ -66,7 +80,7 @@ describe('direct-upload-limit', () => {
 
   it('fails without a bucket, naming the layer, its size and the setting that fixes it', () => {
     expect(directUploadLimit(deployment({ layers: [big] }))[0]?.message).toBe(
-      'api-dev: layer big zips to about 60.0 MB; Lambda takes at most 52.4 MB directly. Set an artifact bucket (ARTIFACT_BUCKET, ' +
+      'api-dev: layer big zips to about 57.2 MiB; Lambda takes at most 50.0 MiB (52,428,800 bytes) directly. Set an artifact bucket (ARTIFACT_BUCKET, ' +
         'or "artifactBucket" in the cdktf.json context) and the stack uploads the zip to S3 for the layer version, or slim the layer.',
     );
   });

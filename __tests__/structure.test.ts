@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { PROJECT_ROOT } from './support/processes';
+import { REPO_ROOT } from './support/test-project';
 
 /**
  * The shape of the source: imports point down. Reads every TypeScript import of the source
  * folders and fails on a folder-level cycle, naming the imports that close it.
  */
 
-const NOT_SOURCE = new Set(['node_modules', '__tests__', 'runtimes', 'layers', 'coverage', 'bench']);
+const NOT_SOURCE = new Set(['node_modules', '__tests__', 'runtimes', 'layers', 'coverage']);
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -100,6 +102,13 @@ describe('the source folders', () => {
     expect([...(graph.get('constructs')?.keys() ?? [])]).not.toContain('history');
     expect([...(graph.get('artifacts')?.keys() ?? [])].sort()).toEqual(['config', 'project']);
     expect([...(graph.get('project')?.keys() ?? [])]).toEqual([]);
+    // Nothing outside the tests, the bench included, reads test support.
+    expect([...graph.entries()].filter(([, edges]) => edges.has('__tests__')).map(([, edges]) => edges.get('__tests__')![0])).toEqual([]);
+  });
+
+  it('are read from a copy: the tests never run against (or write into) the repository itself', () => {
+    expect(PROJECT_ROOT).not.toBe(REPO_ROOT);
+    expect(PROJECT_ROOT.startsWith(fs.realpathSync(os.tmpdir()))).toBe(true);
   });
 
   it('are all type-checked: tsconfig includes every folder that holds TypeScript', () => {

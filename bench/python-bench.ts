@@ -20,6 +20,8 @@ import { importCoverage } from '../rules/import-coverage';
 import { loadConfig } from '../config/load-config';
 import { listLayerFolders } from '../config/config-sources';
 import { Goal, Summary, ratio, summarise } from './stats';
+import { MAKE_WHEEL } from '../package-fixtures/wheels';
+import { coldStartGoal, determinismGoal, pythonCacheHitGoal } from './goals';
 
 export interface PythonBenchResult {
   /** The generated layer: distributions, of which direct, and its size. */
@@ -65,7 +67,7 @@ function makeWheels(dir: string): string[] {
     ...Array.from({ length: TRANSITIVE }, (_, i) => distribution(`bench-dep${i}`, [])),
     ...Array.from({ length: DIRECT }, (_, i) => distribution(`bench-lib${i}`, [`bench-dep${(2 * i) % TRANSITIVE}>=1.0`, `bench-dep${(2 * i + 1) % TRANSITIVE}>=1.0`])),
   ];
-  const made = spawnSync('python3', [path.join(PROJECT_ROOT, '__tests__', 'support', 'make_wheel.py'), dir, '-'], { input: JSON.stringify(specs), encoding: 'utf8' });
+  const made = spawnSync('python3', [MAKE_WHEEL, dir, '-'], { input: JSON.stringify(specs), encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`making the bench wheels failed: ${made.stderr}`);
   return Array.from({ length: DIRECT }, (_, i) => `bench-lib${i}==1.0.0`);
 }
@@ -208,7 +210,7 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv): Promise
       const layers = summarise(layered);
       const taskRoot = summarise(inTask);
       const coldRatio = ratio(layers.median, taskRoot.median);
-      coldStart = { layers, taskRoot, ratio: coldRatio, goal: { description: 'a Python cold start with dependencies in a layer takes at most 1.2x the same with them in /var/task', met: coldRatio <= 1.2 } };
+      coldStart = { layers, taskRoot, ratio: coldRatio, goal: coldStartGoal(coldRatio, 'in /var/task (Python)') };
     }
     return {
       layer: { distributions: artifact!.packages.length, direct: artifact!.packages.filter((pkg) => pkg.direct).length, modules: (DIRECT + TRANSITIVE) * (MODULES + 1), unzippedBytes: artifact!.unzippedBytes },
@@ -220,9 +222,9 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv): Promise
         cacheHitRanPip: ranPip,
         // A hit still starts the interpreter once to read pip's version (0.05-0.1 s), so its ratio says more about how short a
         // cold build from wheels on disk is than about the cache; what must hold is that pip does not run.
-        goal: { description: "a locked Python layer's cache hit runs no pip", met: !ranPip },
+        goal: pythonCacheHitGoal(ranPip),
       },
-      determinism: { builds, distinct_hashes: hashes.size, goal: { description: `${builds} Python builds from the lock in different folders and umasks give one content hash`, met: hashes.size === 1 } },
+      determinism: { builds, distinct_hashes: hashes.size, goal: determinismGoal(builds, hashes.size, 'Python builds from the lock') },
       importCheck,
       coldStart,
     };

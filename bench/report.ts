@@ -1,7 +1,8 @@
 import { BenchResult } from './run-bench';
 import { fmtSummary, ms } from './stats';
+import { formatBytes } from '../project/bytes';
 
-const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(2)} MB`;
+
 const x = (value: number): string => `${value.toFixed(value < 0.1 ? 4 : 2)}x`;
 const goal = (met: boolean): string => (met ? 'met' : '**not met**');
 
@@ -58,9 +59,9 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     `| distinct content hashes over ${determinism.builds} builds | ${determinism.distinct_hashes} (zips: ${determinism.distinct_zips}) | naive zips: ${determinism.naive_distinct_zips} distinct | - | 1: ${goal(determinism.goal.met)} |`,
     ...synth.points.map((point) => `| synth, ${point.stacks} stacks | ${fmtSummary(point.seconds)} | 3 stacks | ${x(point.seconds.median / synth.points[0]!.seconds.median)} | - |`),
     `| synth, cost per extra stack | ${ms(synth.perExtraStackSeconds)} (r² ${synth.r2.toFixed(3)}) | 30 vs 3 stacks | ${x(synth.ratio30to3)} for 10x the stacks | ≤ 0.5 s, linear: ${goal(synth.goal.met)} |`,
-    `| layer size, unzipped | ${mb(size.oursUnzipped)} | naive ${mb(size.naiveUnzipped)} | ${x(size.unzippedRatio)} | - |`,
-    `| layer size, zipped | ${mb(size.oursZipped)} | naive ${mb(size.naiveZipped)} | ${x(size.zippedRatio)} | - |`,
-    `| slimming removed | Python ${mb(size.pythonSlimmedBytes)} of ${mb(size.pythonSlimmedBytes + size.pythonUnzipped)}; Node.js ${mb(size.nodeSlimmedBytes)} (none by default) | - | - | - |`,
+    `| layer size, unzipped | ${formatBytes(size.oursUnzipped)} | naive ${formatBytes(size.naiveUnzipped)} | ${x(size.unzippedRatio)} | - |`,
+    `| layer size, zipped | ${formatBytes(size.oursZipped)} | naive ${formatBytes(size.naiveZipped)} | ${x(size.zippedRatio)} | - |`,
+    `| slimming removed | Python ${formatBytes(size.pythonSlimmedBytes)} of ${formatBytes(size.pythonSlimmedBytes + size.pythonUnzipped)}; Node.js ${formatBytes(size.nodeSlimmedBytes)} (none by default) | - | - | - |`,
     `| cold start, dependencies in layers | ${fmtSummary(coldStart.layers)} | bundled ${fmtSummary(coldStart.bundled)} | ${x(coldStart.ratio)} | ≤ 1.2x: ${goal(coldStart.goal.met)} |`,
     ...coldStart.imports.map((item) => `| import \`${item.name}\` from the layer | ${item.ms.median.toFixed(1)} ms (min ${item.ms.min.toFixed(1)}, max ${item.ms.max.toFixed(1)}) | - | - | - |`),
     ...load.routes.map(

@@ -24,7 +24,9 @@ import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
 import { readAllLayerSources } from '../builder/layer-sources';
 import { Goal, Summary, linearFit, percentile, ratio, summarise } from './stats';
 import { PythonBenchResult, benchPython } from './python-bench';
-import { makeFakeNpm } from '../__tests__/support/fake-npm';
+import { makeFakeNpm } from '../package-fixtures/fake-npm';
+import { MAKE_WHEEL } from '../package-fixtures/wheels';
+import { cacheHitGoal, coldStartGoal, determinismGoal, synthGoal } from './goals';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -166,7 +168,7 @@ async function benchLayerBuild(options: BenchOptions, warmCache: string) {
       cacheHit: hitSummary,
       cache_hit_ratio: hitRatio,
       cacheHitRanPackageManager: ranPackageManager,
-      goal: { description: 'a cache hit costs at most 2% of a cold build and runs no package manager', met: hitRatio <= 0.02 && !ranPackageManager },
+      goal: cacheHitGoal(hitRatio, ranPackageManager),
     },
     buildDir: lastBuildDir,
     target,
@@ -228,7 +230,7 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
       distinct_zips: zips.size,
       naive_distinct_zips: naiveZips.size,
       builds,
-      goal: { description: `${builds} builds in different folders and umasks give one content hash`, met: contentHashes.size === 1 },
+      goal: determinismGoal(builds, contentHashes.size),
     },
     size: { oursUnzipped, oursZipped, naiveUnzipped, naiveZipped },
   };
@@ -271,7 +273,7 @@ async function benchSynth(options: BenchOptions) {
     perExtraStackSeconds: fit.slope,
     r2: fit.r2,
     ratio30to3: ratio(thirty, three),
-    goal: { description: 'growth close to linear (r² ≥ 0.95) and at most 0.5 s per extra stack', met: fit.slope <= 0.5 && fit.r2 >= 0.95 },
+    goal: synthGoal(fit.slope, fit.r2),
   };
 }
 
@@ -281,7 +283,7 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
   const root = tmp('python');
   const wheels = path.join(root, 'wheels');
   fs.mkdirSync(wheels);
-  const maker = path.join(PROJECT_ROOT, '__tests__', 'support', 'make_wheel.py');
+  const maker = MAKE_WHEEL;
   const names: string[] = [];
   for (let i = 0; i < 6; i++) {
     const name = `benchpkg${i}`;
@@ -392,7 +394,7 @@ async function benchColdStart(options: BenchOptions) {
     bundled: bundledSummary,
     ratio: coldRatio,
     imports,
-    goal: { description: 'a cold start with dependencies in layers takes at most 1.2x the same dependencies bundled', met: coldRatio <= 1.2 },
+    goal: coldStartGoal(coldRatio, 'bundled'),
   };
 }
 

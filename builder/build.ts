@@ -13,6 +13,7 @@ import { buildNodeLayer } from './node-layer';
 import { Progress } from './progress';
 import { buildPythonLayer, floatingPackages, lockCommand } from './python-layer';
 import { LOCK_FILE } from './python-lock';
+import { formatBytes } from '../project/bytes';
 
 export { readAllLayerSources } from './layer-sources';
 
@@ -57,11 +58,6 @@ export interface BuildReport {
   readonly warnings: readonly string[];
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 /** Holds `<buildDir>/.lock` so two builds never write one build folder at once; a dead holder's lock is taken over. */
 export async function acquireBuildLock(buildDir: string, progress: Progress, waitMs = 300_000): Promise<() => void> {

@@ -10,7 +10,7 @@ const END_RECORD = 22;
 /**
  * The size of the zip the archive provider makes from a tree: every file deflated
  * at the default level, no folder entries. Within about 1% of the real archive,
- * which is enough to check Lambda's 50 MB direct-upload limit before a plan.
+ * which is enough to check Lambda's 50 MiB direct-upload limit before a plan.
  */
 export function estimateZipBytes(root: string, files: readonly TreeFile[]): number {
   let total = END_RECORD;

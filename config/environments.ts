@@ -71,8 +71,8 @@ export interface ProjectSettings {
    */
   readonly stateBucket: string;
   /**
-   * S3 bucket for archives too large to upload to Lambda directly (layer zips over 50 MB).
-   * @default - none: a layer zip over 50 MB fails the build, naming this setting
+   * S3 bucket for archives too large to upload to Lambda directly (layer zips over 50 MiB).
+   * @default - none: a layer zip over 50 MiB fails the build, naming this setting
    */
   readonly artifactBucket?: string;
 }

@@ -22,7 +22,7 @@ export interface DependencyLayerProps {
 /**
  * One dependency layer: the archive provider zips the built tree at plan time and
  * a LayerVersion is published from it (through the artifact bucket when the zip is
- * over Lambda's 50 MB direct-upload limit). A new content hash means a new version;
+ * over Lambda's 50 MiB direct-upload limit). A new content hash means a new version;
  * old versions stay (skip_destroy) so a rollback can attach them again.
  */
 export class DependencyLayer extends Construct {

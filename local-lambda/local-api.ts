@@ -33,7 +33,7 @@ import { INVOKE_PREFIX, invokeResponse, lambdaError, parseInvokeRequest, refuseI
 import { SandboxPlan, createSandbox } from './sandbox';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 
-/** API Gateway HTTP APIs accept request bodies up to 10 MB. */
+/** API Gateway HTTP APIs accept request bodies up to 10 MiB. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /** Lambda's limit on a synchronous invocation's request (the whole event), in bytes, as its error message gives it. */
@@ -333,7 +333,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
               domainName: req.headers.host ?? 'localhost',
             })
           : undefined;
-        // API Gateway refuses a body over 10 MB; Lambda an invocation whose event, counted whole, is over its limit.
+        // API Gateway refuses a body over 10 MiB; Lambda an invocation whose event, counted whole, is over its limit.
         if (!event || Buffer.byteLength(JSON.stringify(event), 'utf8') > LAMBDA_REQUEST_LIMIT) {
           response = TOO_LARGE;
         } else {

@@ -1,5 +1,5 @@
 import { parseLayerDescription } from '../artifacts/layer-description';
-import { formatBytes } from '../builder/build';
+import { formatBytes } from '../project/bytes';
 import { planInvalid, planNotJson } from '../project/errors';
 import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents } from './layer-packages';
 

@@ -29,6 +29,3 @@ export interface Finding {
 
 export type Rule = (deployment: FunctionDeployment) => Finding[];
 
-export function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
-}

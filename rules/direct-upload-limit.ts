@@ -1,4 +1,5 @@
-import { FunctionDeployment, Finding, LAMBDA_LIMITS, megabytes } from './deployment';
+import { FunctionDeployment, Finding, LAMBDA_LIMITS } from './deployment';
+import { exactBytes, formatBytes } from '../project/bytes';
 
 /** How a zip reaches Lambda: with the API call, or through the artifact bucket when it is too big for that. */
 export function uploadRoute(zippedBytes: number, artifactBucket: string | undefined): 'direct' | 's3' | 'too-large' {
@@ -6,7 +7,7 @@ export function uploadRoute(zippedBytes: number, artifactBucket: string | undefi
   return artifactBucket ? 's3' : 'too-large';
 }
 
-/** A layer zip over 50 MB must go through S3; without an artifact bucket that is an error naming the fix. */
+/** A layer zip over 50 MiB must go through S3; without an artifact bucket that is an error naming the fix. */
 export function directUploadLimit({ env, layers, bundle }: FunctionDeployment): Finding[] {
   const findings: Finding[] = [];
   for (const layer of layers) {
@@ -15,8 +16,8 @@ export function directUploadLimit({ env, layers, bundle }: FunctionDeployment): 
       rule: 'direct-upload-limit',
       severity: 'error',
       message:
-        `${env.stackName}: layer ${layer.name} zips to about ${megabytes(layer.zippedBytes)}; Lambda takes at most ` +
-        `${megabytes(LAMBDA_LIMITS.directUploadBytes)} directly. Set an artifact bucket (ARTIFACT_BUCKET, or "artifactBucket" in ` +
+        `${env.stackName}: layer ${layer.name} zips to about ${formatBytes(layer.zippedBytes)}; Lambda takes at most ` +
+        `${formatBytes(LAMBDA_LIMITS.directUploadBytes)} (${exactBytes(LAMBDA_LIMITS.directUploadBytes)}) directly. Set an artifact bucket (ARTIFACT_BUCKET, or "artifactBucket" in ` +
         'the cdktf.json context) and the stack uploads the zip to S3 for the layer version, or slim the layer.',
     });
   }
@@ -25,8 +26,8 @@ export function directUploadLimit({ env, layers, bundle }: FunctionDeployment): 
       rule: 'direct-upload-limit',
       severity: 'error',
       message:
-        `${env.stackName}: the function zips to about ${megabytes(bundle.zippedBytes)}; Lambda takes at most ` +
-        `${megabytes(LAMBDA_LIMITS.directUploadBytes)} directly. Move its dependencies into layers.`,
+        `${env.stackName}: the function zips to about ${formatBytes(bundle.zippedBytes)}; Lambda takes at most ` +
+        `${formatBytes(LAMBDA_LIMITS.directUploadBytes)} (${exactBytes(LAMBDA_LIMITS.directUploadBytes)}) directly. Move its dependencies into layers.`,
     });
   }
   return findings;

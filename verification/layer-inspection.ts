@@ -31,7 +31,7 @@ export interface LayerInspection {
     /** Left of 262,144,000 bytes once this layer and the function are counted. */
     readonly unzippedBytes: number;
     readonly functionBytes: number;
-    /** Left of the 50 MB direct-upload limit. */
+    /** Left of the 50 MiB direct-upload limit. */
     readonly directUploadBytes: number;
   };
   /** Against the build before this one; undefined when there was none. */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeTempDir } from './processes';
+import { MAKE_WHEEL } from '../../package-fixtures/wheels';
 
 export interface WheelSpec {
   readonly name: string;
@@ -17,11 +18,11 @@ export interface WheelSpec {
   readonly executable?: readonly string[];
 }
 
-/** Writes a wheel with __tests__/support/make_wheel.py; returns its path. */
+/** Writes a wheel with package-fixtures/make_wheel.py; returns its path. */
 export function makeWheel(dir: string, spec: WheelSpec): string {
   const result = spawnSync(
     'python3',
-    [path.join(__dirname, 'make_wheel.py'), dir, JSON.stringify({ ...spec, ...(spec.topLevel ? { top_level: spec.topLevel } : {}) })],
+    [MAKE_WHEEL, dir, JSON.stringify({ ...spec, ...(spec.topLevel ? { top_level: spec.topLevel } : {}) })],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`make_wheel failed: ${result.stderr}`);

@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readManifest } from '../../artifacts/manifest';
+import { REPO_ROOT, copySources } from './test-project';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+/** The project the tests run against: a temporary copy of the repository (see test-project.ts), never the repository itself. */
+export const PROJECT_ROOT = process.env['TEST_PROJECT_ROOT'] ?? REPO_ROOT;
 
 export interface CliResult {
   readonly code: number;
@@ -48,22 +50,10 @@ export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `${prefix}-`));
 }
 
-const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage']);
-
-/** A copy of the project's sources in another folder, sharing node_modules and the npm download cache. */
+/** A copy of the project's sources in another folder, sharing node_modules and the build cache. */
 export function copyProject(prefix: string): string {
   const copy = path.join(makeTempDir(prefix), 'deeper', 'project');
-  fs.cpSync(PROJECT_ROOT, copy, {
-    recursive: true,
-    filter: (source) => {
-      const relative = path.relative(PROJECT_ROOT, source);
-      const top = relative.split(path.sep)[0]!;
-      if (NOT_COPIED.has(top) || top.startsWith('cdktf.out') || top.startsWith('.build-')) return false;
-      if (top === '.build') return relative === '.build' || relative.startsWith(path.join('.build', 'cache'));
-      return !relative.startsWith(path.join('runtimes', 'node_modules'));
-    },
-  });
-  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+  copySources(PROJECT_ROOT, copy);
   return copy;
 }
 

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WheelSpec } from './fixture-wheels';
 import { makeTempDir } from './processes';
+import { MAKE_WHEEL } from '../../package-fixtures/wheels';
 
 const SOURCES = path.join(__dirname, '..', 'fixtures', 'stand-ins');
 
@@ -115,7 +116,7 @@ export function makeStandInWheels(): string {
     if (!standIn.native) return [{ ...base, files: filesOf(standIn) }];
     return ['x86_64', 'aarch64'].map((arch) => ({ ...base, tag: `cp312-cp312-manylinux2014_${arch}`, files: filesOf(standIn, arch) }));
   });
-  const result = spawnSync('python3', [path.join(__dirname, 'make_wheel.py'), dir, '-'], {
+  const result = spawnSync('python3', [MAKE_WHEEL, dir, '-'], {
     input: JSON.stringify(specs.map((spec) => ({ ...spec, top_level: spec.topLevel }))),
     encoding: 'utf8',
   });

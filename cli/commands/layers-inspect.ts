@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { formatBytes } from '../../builder/build';
+import { formatBytes } from '../../project/bytes';
 import { LAYER_RECORD_FILE, PREVIOUS_RECORD_FILE, readRecord } from '../../builder/layer-build';
 import { readManifest } from '../../artifacts/manifest';
 import { listTree } from '../../builder/tree';
@@ -13,8 +13,8 @@ export const layersInspectCommand: Command = {
   summary: 'What a built layer holds, how big it is, its headroom, and what changed since the previous build',
   usage: 'npm run layers:inspect -- [<layer name or id>] [--json]',
   help: `For each built layer (or the one named): its packages and versions, unzipped and
-zipped size, the ten largest packages, headroom against Lambda's limits (250 MB
-unzipped together with the function, 50 MB for a direct upload), and the packages
+zipped size, the ten largest packages, headroom against Lambda's limits (250 MiB
+unzipped together with the function, 50 MiB for a direct upload), and the packages
 added, removed or upgraded since the build before.
 
 Options:

@@ -111,7 +111,7 @@ export function parseNewMessage(bytes: Uint8Array): Parsed<NewMessage> {
 
 /**
  * A page holds at most 100 messages: even 100 of the largest (1000 characters that each escape to six bytes
- * when Lambda serialises the response) stay far below Lambda's 6 MB response limit. Later pages follow the
+ * when Lambda serialises the response) stay far below Lambda's 6 MiB response limit. Later pages follow the
  * `Link: <...>; rel="next"` header, so the body stays the seed's JSON array.
  */
 export const DEFAULT_LIST_LIMIT = 50;

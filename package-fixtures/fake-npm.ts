@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { locateNpm } from '../../builder/npm';
+import { locateNpm } from '../builder/npm';
 
 export interface FakeNpm {
   /** The value for npm_execpath, so the builder picks this npm. */
@@ -11,7 +11,7 @@ export interface FakeNpm {
   remove(): void;
 }
 
-/** A copy of support/fake-npm that reports the real npm's version, so input hashes match the real one's. */
+/** A copy of fake-npm/ (an npm that only records that it ran) that reports the real npm's version, so input hashes match the real one's. */
 export function makeFakeNpm(env: NodeJS.ProcessEnv = process.env): FakeNpm {
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'fake-npm-'));
   fs.cpSync(path.join(__dirname, 'fake-npm'), dir, { recursive: true });

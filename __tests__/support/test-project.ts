@@ -1,0 +1,30 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The tests never write into the repository: they run against a copy of its sources in a temporary
+ * folder (TEST_PROJECT_ROOT, made once by the global setup, removed by the teardown), which shares
+ * node_modules and the runtimes' binaries by symbolic link and starts from the repository's build
+ * cache, read only.
+ */
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage']);
+
+/** Copies a project's sources (no node_modules, git, synth output or build other than its cache) and links its node_modules. */
+export function copySources(from: string, to: string): void {
+  fs.cpSync(from, to, {
+    recursive: true,
+    filter: (source) => {
+      const relative = path.relative(from, source);
+      const top = relative.split(path.sep)[0]!;
+      if (NOT_COPIED.has(top) || top.startsWith('cdktf.out') || top.startsWith('.build-')) return false;
+      if (top === '.build') return relative === '.build' || relative.startsWith(path.join('.build', 'cache'));
+      return !relative.startsWith(path.join('runtimes', 'node_modules'));
+    },
+  });
+  fs.symlinkSync(fs.realpathSync(path.join(from, 'node_modules')), path.join(to, 'node_modules'));
+  const runtimes = path.join(from, 'runtimes', 'node_modules');
+  if (fs.existsSync(runtimes)) fs.symlinkSync(fs.realpathSync(runtimes), path.join(to, 'runtimes', 'node_modules'));
+}

@@ -1,0 +1,31 @@
+import { Goal } from './stats';
+
+/**
+ * What each benchmark must show, as pure functions of its figures, so the thresholds are tested
+ * (`__tests__/bench.test.ts`) and the bench only measures.
+ */
+
+/** A layer cache hit costs at most 2% of a cold build and runs no package manager. */
+export function cacheHitGoal(hitRatio: number, ranPackageManager: boolean): Goal {
+  return { description: 'a cache hit costs at most 2% of a cold build and runs no package manager', met: hitRatio <= 0.02 && !ranPackageManager };
+}
+
+/** Builds in different folders and umasks give one content hash. */
+export function determinismGoal(builds: number, distinctHashes: number, what = 'builds'): Goal {
+  return { description: `${builds} ${what} in different folders and umasks give one content hash`, met: distinctHashes === 1 };
+}
+
+/** Synth grows close to linearly with the stacks (r² ≥ 0.95), at most 0.5 s per extra stack. */
+export function synthGoal(secondsPerExtraStack: number, r2: number): Goal {
+  return { description: 'growth close to linear (r² ≥ 0.95) and at most 0.5 s per extra stack', met: secondsPerExtraStack <= 0.5 && r2 >= 0.95 };
+}
+
+/** A cold start with dependencies in layers takes at most 1.2x the same dependencies elsewhere (bundled, or in /var/task). */
+export function coldStartGoal(ratio: number, baseline: string): Goal {
+  return { description: `a cold start with dependencies in layers takes at most 1.2x the same dependencies ${baseline}`, met: ratio <= 1.2 };
+}
+
+/** A locked Python layer's cache hit runs no pip (a hit still starts the interpreter once to read pip's version). */
+export function pythonCacheHitGoal(ranPip: boolean): Goal {
+  return { description: "a locked Python layer's cache hit runs no pip", met: !ranPip };
+}
