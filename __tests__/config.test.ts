@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { loadConfig, ConfigSources } from '../config/load-config';
 import { EnvironmentConfig, functionNameOf, layerNameOf, ownLayerFolderOf } from '../config/environments';
 import { cliEnv, makeTempDir, PROJECT_ROOT, runNode } from './support/processes';
+import { ENVIRONMENT_SETTINGS, FIELDS, RESOLUTION_ORDER } from '../config/settings-schema';
 
 function sources(overrides: Partial<ConfigSources> = {}): ConfigSources {
   return { context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] }, ...overrides };
@@ -192,5 +193,31 @@ describe('synth with invalid configuration', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is outside the project');
     expect(fs.existsSync(outside)).toBe(false);
+  });
+});
+
+describe('the settings schema', () => {
+  it('resolves every setting once, and a default reads only settings resolved before it', () => {
+    expect([...RESOLUTION_ORDER].sort()).toEqual([...FIELDS].sort());
+    expect(new Set(RESOLUTION_ORDER).size).toBe(RESOLUTION_ORDER.length);
+    RESOLUTION_ORDER.forEach((field, index) => {
+      const read: string[] = [];
+      const resolved = new Proxy({} as Record<string, unknown>, {
+        get: (_target, key) => {
+          read.push(String(key));
+          return undefined;
+        },
+      });
+      ENVIRONMENT_SETTINGS[field].default({ project: 'p', environment: 'dev', explicit: () => undefined, resolved });
+      for (const key of read) expect([field, key, RESOLUTION_ORDER.indexOf(key as never) < index]).toEqual([field, key, true]);
+    });
+  });
+
+  it('says what each setting allows, and allows its own default', () => {
+    for (const field of FIELDS) {
+      const { value } = ENVIRONMENT_SETTINGS[field].default({ project: 'multicloud-auto-deploy', environment: 'dev', explicit: () => undefined, resolved: { function: 'nodejs', runtime: 'nodejs24.x', layerStrategy: 'single' } });
+      expect([field, ENVIRONMENT_SETTINGS[field].allowed(value)]).toEqual([field, undefined]);
+      expect(typeof ENVIRONMENT_SETTINGS[field].allowed(Symbol('not a setting value'))).toBe('string');
+    }
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigSources, loadConfig } from './load-config';
-import { ProjectConfig, RuntimeFamily } from './environments';
+import { ProjectConfig, RUNTIME_FAMILIES, RuntimeFamily } from './environments';
 import { cdktfJsonInvalid, contextEnvInvalid } from '../project/errors';
 
 /**
@@ -33,8 +33,6 @@ export function readContext(projectRoot: string, env: NodeJS.ProcessEnv): Record
   }
 }
 
-/** The file that makes a layer folder hold packages for a runtime family. */
-export const LAYER_FAMILY_FILES: Readonly<Record<RuntimeFamily, string>> = { nodejs: 'package.json', python: 'requirements.txt' };
 
 /** Folders under layers/, sorted, each with the runtime families it holds packages for. */
 export function listLayerFolders(projectRoot: string): Record<string, RuntimeFamily[]> {
@@ -47,9 +45,7 @@ export function listLayerFolders(projectRoot: string): Record<string, RuntimeFam
     .map((entry) => entry.name)
     .sort();
   for (const name of names) {
-    folders[name] = (Object.keys(LAYER_FAMILY_FILES) as RuntimeFamily[]).filter((family) =>
-      fs.existsSync(path.join(layersDir, name, LAYER_FAMILY_FILES[family])),
-    );
+    folders[name] = (Object.keys(RUNTIME_FAMILIES) as RuntimeFamily[]).filter((family) => fs.existsSync(path.join(layersDir, name, RUNTIME_FAMILIES[family].packageFile)));
   }
   return folders;
 }

@@ -18,6 +18,12 @@ export type Runtime = NodeRuntime | PythonRuntime;
 /** Which function an environment deploys follows from its runtime: Node.js (handlers/api) or Python (handlers/python_api). */
 export type RuntimeFamily = 'nodejs' | 'python';
 
+/** Each runtime family: how people name it, and the file that makes a layer folder hold its packages. */
+export const RUNTIME_FAMILIES: Readonly<Record<RuntimeFamily, { readonly name: string; readonly packageFile: string }>> = {
+  nodejs: { name: 'Node.js', packageFile: 'package.json' },
+  python: { name: 'Python', packageFile: 'requirements.txt' },
+};
+
 /** The runtime each family uses when nothing says otherwise, e.g. to build a layer no environment uses yet. */
 export const DEFAULT_RUNTIME: Readonly<Record<RuntimeFamily, Runtime>> = { nodejs: 'nodejs24.x', python: 'python3.12' };
 

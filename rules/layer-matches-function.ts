@@ -1,7 +1,5 @@
-import { PythonRuntime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
+import { PythonRuntime, RUNTIME_FAMILIES, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
 import { FunctionDeployment, Finding } from './deployment';
-
-const FAMILY = { nodejs: 'Node.js', python: 'Python' } as const;
 
 /** Every layer must be built for the function's runtime (family and Python version) and architecture. */
 export function layerMatchesFunction({ env, layers }: FunctionDeployment): Finding[] {
@@ -10,7 +8,7 @@ export function layerMatchesFunction({ env, layers }: FunctionDeployment): Findi
   for (const layer of layers) {
     const problems: string[] = [];
     if (layer.kind !== family) {
-      problems.push(`it holds ${FAMILY[layer.kind]} packages and the function runs ${env.runtime}`);
+      problems.push(`it holds ${RUNTIME_FAMILIES[layer.kind].name} packages and the function runs ${env.runtime}`);
     } else if (family === 'python' && layer.pythonVersion !== pythonVersionOf(env.runtime as PythonRuntime)) {
       problems.push(`its wheels are for Python ${layer.pythonVersion} and the function runs ${env.runtime}`);
     }
