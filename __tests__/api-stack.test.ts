@@ -298,7 +298,7 @@ describe('stack validation', () => {
   it('refuses a bundle built for another runtime', () => {
     expect(() =>
       new ApiStack(Testing.app(), 'api-dev', { env, layers: [layerArtifact()], bundle: bundleArtifact('nodejs22.x'), buildDirFromStack: '../../../.build' }),
-    ).toThrow(/targets nodejs22.x, but environment "dev" runs nodejs24.x/);
+    ).toThrow(/api-dev\/api: bundle api\/nodejs22.x-12345678 targets nodejs22.x, but the function runs nodejs24.x; run `npm run build`/);
   });
 
   it('refuses an absolute build path, which would differ between machines', () => {

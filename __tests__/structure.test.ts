@@ -128,6 +128,15 @@ describe('the source folders', () => {
     expect(inline).toEqual([]);
   });
 
+  it('give each construct narrow props and a test of its own', () => {
+    const constructs = fs.readdirSync(path.join(PROJECT_ROOT, 'constructs')).filter((file) => file.endsWith('.ts'));
+    for (const file of constructs) {
+      const text = fs.readFileSync(path.join(PROJECT_ROOT, 'constructs', file), 'utf8');
+      expect([file, /readonly env: EnvironmentConfig/.test(text)]).toEqual([file, false]);
+      expect([file, fs.existsSync(path.join(PROJECT_ROOT, '__tests__', 'constructs', file.replace(/\.ts$/, '.test.ts')))]).toEqual([file, true]);
+    }
+  });
+
   it('would see a cycle (so the check above can fail)', () => {
     const looped = new Map([
       ['a', new Map([['b', ['a/x.ts → b/y.ts']]])],

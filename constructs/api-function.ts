@@ -9,16 +9,25 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { Fn } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { BundleArtifact } from '../artifacts/manifest';
-import { EnvironmentConfig, functionEnvironment, functionNameOf } from '../config/environments';
+import { EnvironmentConfig, functionEnvironment } from '../config/environments';
+import { constructPropsInvalid } from '../project/errors';
+import { LAMBDA_LIMITS } from '../rules/deployment';
 import { DependencyLayer } from './dependency-layer';
 import { ManagedLayer } from '../config/managed-layers';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { RollbackPin } from '../artifacts/rollback-pin';
 import { LIVE_ALIAS } from '../config/rollout-names';
 
+/** The function's settings, as an environment has them. */
+export type FunctionSettings = Pick<EnvironmentConfig, 'runtime' | 'architecture' | 'memoryMb' | 'timeoutSeconds' | 'reservedConcurrency' | 'logRetentionDays' | 'appVersion'>;
+
 export interface ApiFunctionProps {
-  readonly env: EnvironmentConfig;
-  /** The bundled handler, from the build manifest. */
+  /** The function's name; its role, policy and log group are named after it. */
+  readonly functionName: string;
+  /** What the function serves, for its description, e.g. "multicloud-auto-deploy, dev". */
+  readonly describedAs: string;
+  readonly settings: FunctionSettings;
+  /** The bundled handler, from the build manifest; built for `settings.runtime`. */
   readonly bundle: BundleArtifact;
   /** Attached in this order; Lambda applies later layers over earlier ones. */
   readonly layers: readonly DependencyLayer[];
@@ -28,6 +37,11 @@ export interface ApiFunctionProps {
   readonly table: DynamodbTable;
   /** Path of the build folder relative to the synthesised stack's folder. */
   readonly buildDirFromStack: string;
+  /**
+   * Where every bundle goes as a new version of one key, so an older deployment's code can be deployed again.
+   * @default - none: the zip is uploaded with the function, and no copy is kept
+   */
+  readonly codeUpload?: { readonly bucket: string; readonly key: string };
   /**
    * A rollback: the layer ARNs and code of an earlier deployment, from its state.
    * @default - the layers and bundle of this build
@@ -59,6 +73,19 @@ export interface LiveAliasSettings {
  * log group and read/write only its table. Layers are attached by reference to the
  * LayerVersion resources, never as ARN strings.
  */
+/** What is wrong with the props, in words; empty when nothing is. */
+export function apiFunctionProblems(props: Pick<ApiFunctionProps, 'functionName' | 'settings' | 'bundle' | 'layers' | 'managedLayers' | 'pin'>): string[] {
+  const problems: string[] = [];
+  const { settings, bundle } = props;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) problems.push(`functionName ${JSON.stringify(props.functionName)} is not 1 to 64 letters, digits, "_" and "-"`);
+  if (bundle.runtime !== settings.runtime) problems.push(`bundle ${bundle.id} targets ${bundle.runtime}, but the function runs ${settings.runtime}; run \`npm run build\` for this configuration`);
+  const attached = props.pin ? props.pin.layers.length : props.layers.length + props.managedLayers.length;
+  if (attached > LAMBDA_LIMITS.layersPerFunction) problems.push(`${attached} layers are attached; Lambda allows ${LAMBDA_LIMITS.layersPerFunction}`);
+  if (!(Number.isInteger(settings.memoryMb) && settings.memoryMb >= 128 && settings.memoryMb <= 10240)) problems.push(`memoryMb ${settings.memoryMb} is not from 128 to 10240`);
+  if (!(Number.isInteger(settings.timeoutSeconds) && settings.timeoutSeconds >= 1 && settings.timeoutSeconds <= 900)) problems.push(`timeoutSeconds ${settings.timeoutSeconds} is not from 1 to 900`);
+  return problems;
+}
+
 export class ApiFunction extends Construct {
   public readonly function: LambdaFunction;
   /** `live`: what the API invokes; it moves only when a new version has answered. */
@@ -70,18 +97,13 @@ export class ApiFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
-    const { env, bundle } = props;
-    if (bundle.runtime !== env.runtime) {
-      throw new Error(
-        `${this.node.path}: bundle ${bundle.id} targets ${bundle.runtime}, but environment "${env.name}" runs ${env.runtime}; ` +
-          'run `npm run build` for this configuration.',
-      );
-    }
-    const functionName = functionNameOf(env);
+    const problems = apiFunctionProblems(props);
+    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
+    const { settings, bundle, functionName } = props;
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${functionName}`,
-      retentionInDays: env.logRetentionDays,
+      retentionInDays: settings.logRetentionDays,
     });
 
     const assume = new DataAwsIamPolicyDocument(this, 'assume-role', {
@@ -124,10 +146,10 @@ export class ApiFunction extends Construct {
     });
 
     // Through the artifact bucket, every bundle stays as a version of one key: a rollback can deploy it again.
-    if (env.artifactBucket) {
+    if (props.codeUpload) {
       this.codeObject = new S3Object(this, 'code', {
-        bucket: env.artifactBucket,
-        key: `functions/${env.project}/${env.name}/${bundle.function}.zip`,
+        bucket: props.codeUpload.bucket,
+        key: props.codeUpload.key,
         source: archive.outputPath,
         sourceHash: archive.outputMd5,
       });
@@ -142,18 +164,18 @@ export class ApiFunction extends Construct {
 
     this.function = new LambdaFunction(this, 'function', {
       functionName,
-      description: `API of ${env.project} (${env.name}, ${bundle.kind === 'python' ? 'FastAPI' : 'Node.js'}); code ${bundle.contentHash.slice(0, 16)}`,
+      description: `API of ${props.describedAs} (${bundle.kind === 'python' ? 'FastAPI' : 'Node.js'}); code ${bundle.contentHash.slice(0, 16)}`,
       role: this.role.arn,
-      runtime: env.runtime,
-      architectures: [env.architecture],
+      runtime: settings.runtime,
+      architectures: [settings.architecture],
       handler: bundle.handler,
       ...code,
-      memorySize: env.memoryMb,
-      timeout: env.timeoutSeconds,
+      memorySize: settings.memoryMb,
+      timeout: settings.timeoutSeconds,
       // The most it may run at once, and so the most of the account's concurrency one API can take.
-      reservedConcurrentExecutions: env.reservedConcurrency,
+      reservedConcurrentExecutions: settings.reservedConcurrency,
       layers,
-      environment: { variables: functionEnvironment(env, props.table.name) },
+      environment: { variables: functionEnvironment(settings, props.table.name) },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       // Every change of code, layers or settings publishes a version; old ones stay, for an instant rollback.
       publish: true,

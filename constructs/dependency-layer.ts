@@ -5,11 +5,11 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { uploadRoute } from '../rules/direct-upload-limit';
 import { LayerArtifact } from '../artifacts/manifest';
 import { layerDescription } from '../artifacts/layer-description';
-import { EnvironmentConfig, layerNameOf } from '../config/environments';
+import { Runtime, runtimeFamilyOf } from '../config/environments';
+import { formatBytes } from '../project/bytes';
+import { constructPropsInvalid } from '../project/errors';
 
 export interface DependencyLayerProps {
-  /** The environment the layer version belongs to; names and compatibility come from it. */
-  readonly env: EnvironmentConfig;
   /** The built tree, from the build manifest. */
   readonly artifact: LayerArtifact;
   /**
@@ -17,6 +17,26 @@ export interface DependencyLayerProps {
    * @example "../../../.build"
    */
   readonly buildDirFromStack: string;
+  /** The layer's name in Lambda, e.g. `<project>-<env>-<folder>`. */
+  readonly layerName: string;
+  /** The function runtime the version is published for; the artifact must hold that runtime's packages. */
+  readonly runtime: Runtime;
+  /**
+   * Where a zip too big to upload directly goes (one key per layer; each zip a new object version).
+   * @default - none: a zip over Lambda's direct-upload limit is refused
+   */
+  readonly upload?: { readonly bucket: string; readonly key: string };
+}
+
+/** What is wrong with the props, in words; empty when nothing is. */
+export function dependencyLayerProblems(props: DependencyLayerProps): string[] {
+  const problems: string[] = [];
+  if (!/^[A-Za-z0-9_-]{1,140}$/.test(props.layerName)) problems.push(`layerName ${JSON.stringify(props.layerName)} is not 1 to 140 letters, digits, "_" and "-"`);
+  if (props.artifact.kind !== runtimeFamilyOf(props.runtime)) problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.kind} packages, not ${props.runtime} ones`);
+  if (uploadRoute(props.artifact.zippedBytes, props.upload?.bucket) === 'too-large') {
+    problems.push(`the artifact ${props.artifact.id} zips to about ${formatBytes(props.artifact.zippedBytes)}, over Lambda's direct-upload limit, and no upload bucket is given`);
+  }
+  return problems;
 }
 
 /**
@@ -33,18 +53,19 @@ export class DependencyLayer extends Construct {
 
   constructor(scope: Construct, id: string, props: DependencyLayerProps) {
     super(scope, id);
-    const { env, artifact } = props;
+    const problems = dependencyLayerProblems(props);
+    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
+    const { artifact } = props;
     this.archive = new DataArchiveFile(this, 'archive', {
       type: 'zip',
       sourceDir: `${props.buildDirFromStack}/${artifact.treeDir}`,
       outputPath: `archives/layer-${artifact.name}.zip`,
     });
-    const route = uploadRoute(artifact.zippedBytes, env.artifactBucket);
-    if (route === 's3') {
+    if (props.upload && uploadRoute(artifact.zippedBytes, props.upload.bucket) === 's3') {
       this.upload = new S3Object(this, 'upload', {
-        bucket: env.artifactBucket!,
+        bucket: props.upload.bucket,
         // One key per layer: each new zip is a new object version, and no replacement ever deletes old versions.
-        key: `layers/${env.project}/${env.name}/${artifact.name}.zip`,
+        key: props.upload.key,
         source: this.archive.outputPath,
         sourceHash: this.archive.outputMd5,
       });
@@ -53,12 +74,12 @@ export class DependencyLayer extends Construct {
       ? { s3Bucket: this.upload.bucket, s3Key: this.upload.key, s3ObjectVersion: this.upload.versionId }
       : { filename: this.archive.outputPath };
     this.layerVersion = new LambdaLayerVersion(this, 'version', {
-      layerName: layerNameOf(env, artifact.name),
-      description: layerDescription(artifact, env.runtime),
+      layerName: props.layerName,
+      description: layerDescription(artifact, props.runtime),
       ...code,
       sourceCodeHash: this.archive.outputBase64Sha256,
-      compatibleRuntimes: [env.runtime],
-      compatibleArchitectures: [env.architecture],
+      compatibleRuntimes: [props.runtime],
+      compatibleArchitectures: [artifact.architecture],
       skipDestroy: true,
     });
   }

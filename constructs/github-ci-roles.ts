@@ -4,6 +4,7 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { constructPropsInvalid } from '../project/errors';
 import {
   CI_ROLE_NAMES,
   CiScope,
@@ -51,7 +52,7 @@ export class GithubCiRoles extends Construct {
     super(scope, id);
     const { project } = props.scope;
     const missing = props.trust.environments.filter((env) => !props.scope.environments.some((candidate) => candidate.name === env));
-    if (missing.length) throw new Error(`${this.node.path}: environments ${missing.join(', ')} are trusted but have no CI scope (no state key).`);
+    if (missing.length) throw constructPropsInvalid(this.node.path, [`environments ${missing.join(', ')} are trusted but have no CI scope (no state key)`]);
     this.provider = new IamOpenidConnectProvider(this, 'github-oidc', {
       url: `https://${GITHUB_OIDC_HOST}`,
       clientIdList: ['sts.amazonaws.com'],

@@ -7,11 +7,20 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { EnvironmentConfig, functionNameOf } from '../config/environments';
+import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from '../config/environments';
+import { constructPropsInvalid } from '../project/errors';
 import { API_ROUTES } from '../handlers/api/routes';
 
 export interface HttpApiProps {
-  readonly env: EnvironmentConfig;
+  /** The API's name, and its access log group's (`/aws/apigateway/<name>`). */
+  readonly name: string;
+  /** Days the access logs are kept: one of CloudWatch's retention periods. */
+  readonly logRetentionDays: number;
+  /**
+   * The `$default` stage's throttling: above it the API answers 429 before anything is invoked.
+   * @default - burst 50, 20 requests per second (ENVIRONMENT_DEFAULTS)
+   */
+  readonly throttle?: { readonly burstLimit: number; readonly rateLimit: number };
   /** Every route goes to this function through a payload 2.0 proxy integration. */
   readonly handler: LambdaFunction;
   /**
@@ -43,6 +52,17 @@ export function routeId(routeKey: string): string {
   return `route-${method.toLowerCase()}-${name}`;
 }
 
+/** What is wrong with the props, in words; empty when nothing is. */
+export function httpApiProblems(props: Pick<HttpApiProps, 'name' | 'logRetentionDays' | 'throttle'>): string[] {
+  const problems: string[] = [];
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(props.name)) problems.push(`name ${JSON.stringify(props.name)} is not 1 to 128 letters, digits, "_", "-" and "."`);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays)) problems.push(`logRetentionDays ${props.logRetentionDays} is not one of CloudWatch's retention periods`);
+  if (props.throttle && !(Number.isInteger(props.throttle.burstLimit) && props.throttle.burstLimit > 0 && props.throttle.rateLimit > 0)) {
+    problems.push(`throttle ${JSON.stringify(props.throttle)} needs a whole burst limit and a rate limit above 0`);
+  }
+  return problems;
+}
+
 /** HTTP API (API Gateway v2) in front of the function, with access logs, throttling and a scoped invoke permission. */
 export class HttpApi extends Construct {
   public readonly api: Apigatewayv2Api;
@@ -51,7 +71,10 @@ export class HttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
-    const name = functionNameOf(props.env);
+    const problems = httpApiProblems(props);
+    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
+    const { name } = props;
+    const throttle = props.throttle ?? { burstLimit: ENVIRONMENT_DEFAULTS.throttleBurstLimit, rateLimit: ENVIRONMENT_DEFAULTS.throttleRateLimit };
     this.api = new Apigatewayv2Api(this, 'api', { name, protocolType: 'HTTP' });
 
     const integration = new Apigatewayv2Integration(this, 'integration', {
@@ -73,7 +96,7 @@ export class HttpApi extends Construct {
 
     this.accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
       name: `/aws/apigateway/${name}`,
-      retentionInDays: props.env.logRetentionDays,
+      retentionInDays: props.logRetentionDays,
     });
     this.stage = new Apigatewayv2Stage(this, 'stage', {
       apiId: this.api.id,
@@ -81,7 +104,7 @@ export class HttpApi extends Construct {
       autoDeploy: true,
       accessLogSettings: { destinationArn: this.accessLogs.arn, format: ACCESS_LOG_FORMAT },
       // Without these an HTTP API stage admits whatever the account's limits allow; above them it answers 429.
-      defaultRouteSettings: { throttlingBurstLimit: props.env.throttleBurstLimit, throttlingRateLimit: props.env.throttleRateLimit },
+      defaultRouteSettings: { throttlingBurstLimit: throttle.burstLimit, throttlingRateLimit: throttle.rateLimit },
     });
 
     new LambdaPermission(this, 'invoke-permission', {

@@ -1,10 +1,21 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { EnvironmentConfig, tableNameOf } from '../config/environments';
 import { MESSAGES_TABLE } from '../handlers/api/messages-table';
+import { constructPropsInvalid } from '../project/errors';
 
 export interface MessagesTableProps {
-  readonly env: EnvironmentConfig;
+  /** The table's name: 3 to 255 letters, digits, "_", "-" and ".". */
+  readonly tableName: string;
+  /**
+   * Whether the table refuses to be deleted (prod).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** What is wrong with the props, in words; empty when nothing is. */
+export function messagesTableProblems(props: MessagesTableProps): string[] {
+  return /^[A-Za-z0-9_.-]{3,255}$/.test(props.tableName) ? [] : [`tableName ${JSON.stringify(props.tableName)} is not a DynamoDB table name (3 to 255 letters, digits, "_", "-" and ".")`];
 }
 
 /** The messages table: on-demand, point-in-time recovery, encrypted at rest. */
@@ -13,8 +24,10 @@ export class MessagesTable extends Construct {
 
   constructor(scope: Construct, id: string, props: MessagesTableProps) {
     super(scope, id);
+    const problems = messagesTableProblems(props);
+    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
     this.table = new DynamodbTable(this, 'table', {
-      name: tableNameOf(props.env),
+      name: props.tableName,
       billingMode: 'PAY_PER_REQUEST',
       hashKey: MESSAGES_TABLE.partitionKey,
       rangeKey: MESSAGES_TABLE.sortKey,
@@ -24,7 +37,7 @@ export class MessagesTable extends Construct {
       ],
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
-      deletionProtectionEnabled: props.env.deletionProtection,
+      deletionProtectionEnabled: props.deletionProtection ?? false,
     });
   }
 }

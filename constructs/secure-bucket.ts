@@ -7,6 +7,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { constructPropsInvalid } from '../project/errors';
 
 export interface SecureBucketProps {
   readonly bucketName: string;
@@ -27,6 +28,15 @@ export interface SecureBucketProps {
   readonly policyStatements?: readonly DataAwsIamPolicyDocumentStatement[];
 }
 
+/** What is wrong with the props, in words; empty when nothing is. */
+export function secureBucketProblems(props: Pick<SecureBucketProps, 'bucketName' | 'noncurrentVersionDays'>): string[] {
+  const problems: string[] = [];
+  // A Terraform reference (the bootstrap passes names it computes) is checked by AWS; a literal name here.
+  if (!props.bucketName.startsWith('${') && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) problems.push(`bucketName ${JSON.stringify(props.bucketName)} is not an S3 bucket name`);
+  if (!(Number.isInteger(props.noncurrentVersionDays) && props.noncurrentVersionDays >= 1)) problems.push(`noncurrentVersionDays ${props.noncurrentVersionDays} is not a whole number of days, at least 1`);
+  return problems;
+}
+
 /**
  * A private, versioned, encrypted bucket that refuses plain HTTP: public access
  * blocked, objects owned by the bucket owner, old versions expiring after a while;
@@ -37,6 +47,8 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    const problems = secureBucketProblems(props);
+    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName });
     new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'BUNDLE_STALE'
   | 'CI_NOT_CONFIGURED'
   | 'CONFIG_INVALID'
+  | 'CONSTRUCT_PROPS_INVALID'
   | 'CONTEXT_INVALID'
   | 'DEPLOY_NEEDS_APPROVAL'
   | 'HISTORY_EMPTY'
@@ -459,4 +460,10 @@ export function pruneStateUnreadable(count: number, location: string, listed: st
     `${count} retained state version(s) of ${location} could not be read, and a layer version only they reference would look unused, so nothing is pruned: ${listed}. ` +
       'Restore or delete those state versions (aws s3api delete-object --version-id ...), then prune again.',
   );
+}
+
+// Constructs, validating their props before they create anything.
+
+export function constructPropsInvalid(path: string, problems: readonly string[]): UserError {
+  return new UserError('CONSTRUCT_PROPS_INVALID', `${path}: ${problems.join('; ')}.`);
 }

@@ -9,7 +9,7 @@ import { DEPLOYMENT_OUTPUTS } from '../config/deployment-record';
 import { DeployOrigin } from '../project/deploy-origin';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
-import { EnvironmentConfig } from '../config/environments';
+import { EnvironmentConfig, functionNameOf, layerNameOf, tableNameOf } from '../config/environments';
 import { ApiFunction } from '../constructs/api-function';
 import { DependencyLayer } from '../constructs/dependency-layer';
 import { HttpApi } from '../constructs/http-api';
@@ -120,14 +120,23 @@ export class ApiStack extends TerraformStack {
       validation: [{ condition: '${var.canary_percent >= 0 && var.canary_percent <= 50}', errorMessage: 'canary_percent is from 0 to 50.' }],
     });
 
-    this.messagesTable = new MessagesTable(this, 'messages', { env });
+    this.messagesTable = new MessagesTable(this, 'messages', { tableName: tableNameOf(env), deletionProtection: env.deletionProtection });
     this.layers = props.layers.map(
       (artifact) =>
-        new DependencyLayer(this, `layer-${artifact.name}`, { env, artifact, buildDirFromStack: props.buildDirFromStack }),
+        new DependencyLayer(this, `layer-${artifact.name}`, {
+          artifact,
+          buildDirFromStack: props.buildDirFromStack,
+          layerName: layerNameOf(env, artifact.name),
+          runtime: env.runtime,
+          ...(env.artifactBucket ? { upload: { bucket: env.artifactBucket, key: `layers/${env.project}/${env.name}/${artifact.name}.zip` } } : {}),
+        }),
     );
     this.apiFunction = new ApiFunction(this, 'api', {
-      env,
+      functionName: functionNameOf(env),
+      describedAs: `${env.project}, ${env.name}`,
+      settings: env,
       bundle: props.bundle,
+      ...(env.artifactBucket ? { codeUpload: { bucket: env.artifactBucket, key: `functions/${env.project}/${env.name}/${props.bundle.function}.zip` } } : {}),
       layers: this.layers,
       managedLayers,
       table: this.messagesTable.table,
@@ -140,7 +149,13 @@ export class ApiStack extends TerraformStack {
       },
       ...(props.pin ? { pin: props.pin } : {}),
     });
-    this.httpApi = new HttpApi(this, 'http', { env, handler: this.apiFunction.function, alias: this.apiFunction.alias });
+    this.httpApi = new HttpApi(this, 'http', {
+      name: functionNameOf(env),
+      logRetentionDays: env.logRetentionDays,
+      throttle: { burstLimit: env.throttleBurstLimit, rateLimit: env.throttleRateLimit },
+      handler: this.apiFunction.function,
+      alias: this.apiFunction.alias,
+    });
 
     new TerraformOutput(this, 'api_url', { value: this.httpApi.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new TerraformOutput(this, 'function_name', { value: this.apiFunction.function.functionName });
