@@ -5,6 +5,12 @@ import { artifactNotBuilt, manifestMissing, manifestUnreadable } from '../projec
 import { manifestPath, toPosix } from '../project/paths';
 import { writeFileAtomic } from '../project/files';
 
+/**
+ * The build manifest (.build/manifest.json): what the build wrote, layer trees and function bundles with
+ * their hashes, packages and imports. The builder writes it; the rules, stacks, local run, review and
+ * verification read it, so its types live here, below all of them.
+ */
+
 export const MANIFEST_VERSION = 3;
 
 /** A layer holds packages for one runtime family: `nodejs/node_modules` or `python/`. */

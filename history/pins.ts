@@ -2,6 +2,8 @@ import { RollbackPin } from '../artifacts/rollback-pin';
 import { rollbackCodeNotKept, rollbackNoFunction } from '../project/errors';
 import { Deployment } from './deployments';
 
+/** Deciding a rollback's pin from the state history; the pin itself and its file are in artifacts/rollback-pin.ts. */
+
 /**
  * The pin for a rollback from `current` to `target`; refuses when the old code cannot be restored. With
  * `layersOnly`, only the target's layers are pinned and the current build's code stays, so it works where
