@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DeleteLogGroupCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { readManifest } from '../artifacts/manifest';
 import { comparableEntry, judgeDeployment, missingModulesIn, DeployedStackFacts } from '../verification/deployment-check';
 import { entriesFromDescription, expectedEntries, layerContent } from '../verification/gather';
@@ -244,6 +244,8 @@ describe('npm run verify when a package is missing from the layer', () => {
       expect(stderr).toContain(`Latest log events of /aws/lambda/${FUNCTION}:`);
       expect(stderr).toContain("Cannot find package 'hono'");
     } finally {
+      // The log events are this test's: no other test may read them.
+      await logs.send(new DeleteLogGroupCommand({ logGroupName: `/aws/lambda/${FUNCTION}` })).catch(() => undefined);
       await broken.stop();
     }
   });
