@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS } from '../cli/main';
+import { helpText } from '../cli/command';
 import { PROJECT_ROOT, cliEnv, runCli } from './support/processes';
 
 const ESC = '\u001b[';
@@ -13,6 +14,23 @@ describe('the project CLI', () => {
     expect(result.stdout.startsWith(`Usage: npm ${command === 'start' ? 'start' : `run ${command === 'ci:config' ? '--silent ci:config' : command}`}`)).toBe(true);
     expect(result.stdout).toContain('--no-color');
     expect(result.stdout).toContain('-h, --help');
+  });
+
+  it.each(COMMANDS.map((command) => [command.name, command] as const))('lists every option %s parses in its --help, with the value it takes', (_name, command) => {
+    const lines = helpText(command).split('\n');
+    const options = lines.slice(lines.indexOf('Options:') + 1);
+    const columns = new Set<number>();
+    for (const [name, option] of Object.entries(command.options)) {
+      const line = options.find((candidate) => candidate.startsWith(`  --${name} `));
+      expect(line).toBeDefined();
+      if (option.type === 'string') expect(line).toMatch(new RegExp(`^  --${name} <[^>]+> `));
+      expect(line!.endsWith(`  ${option.describe}`)).toBe(true);
+      expect(option.describe).not.toMatch(/\n/);
+      columns.add(line!.length - option.describe.length);
+    }
+    expect(columns.size).toBeLessThanOrEqual(1);
+    expect(options.slice(-2)).toEqual([expect.stringMatching(/^  --no-color +no colour/), expect.stringMatching(/^  -h, --help +this help$/)]);
+    expect(command.help).not.toContain('Options:');
   });
 
   it('has an npm script for every command', () => {

@@ -3,7 +3,19 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Output } from './output';
 import { usage } from '../project/errors';
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** One option: how it is parsed and the line --help shows for it, declared together so they cannot drift apart. */
+export type OptionDoc =
+  | { readonly type: 'boolean'; readonly short?: string; readonly value?: never; /** One line for --help. */ readonly describe: string }
+  | {
+      readonly type: 'string';
+      readonly short?: string;
+      /** The value's placeholder in --help, e.g. `<dir>`. */
+      readonly value: string;
+      /** One line for --help. */
+      readonly describe: string;
+    };
+
+export type OptionDocs = Readonly<Record<string, OptionDoc>>;
 
 export interface CommandContext {
   readonly env: NodeJS.ProcessEnv;
@@ -19,20 +31,41 @@ export interface Command {
   readonly name: string;
   /** One line for the command list. */
   readonly summary: string;
-  /** The --help text after the usage line. */
+  /** The --help prose between the summary and the options (the options block is made from `options`). */
   readonly help: string;
   readonly usage: string;
-  readonly options: OptionSpec;
+  readonly options: OptionDocs;
   readonly allowPositionals?: boolean;
   /** Resolves to the process exit code. */
   run(values: Record<string, unknown>, positionals: string[], context: CommandContext): Promise<number>;
 }
 
-/** Options every command accepts. */
-export const COMMON_OPTIONS: OptionSpec = {
-  help: { type: 'boolean', short: 'h' },
-  'no-color': { type: 'boolean' },
+/** Options every command accepts, listed last in its --help. */
+export const COMMON_OPTIONS: OptionDocs = {
+  'no-color': { type: 'boolean', describe: 'no colour (NO_COLOR is honoured too)' },
+  help: { type: 'boolean', short: 'h', describe: 'this help' },
 };
+
+function allOptions(command: Command): OptionDocs {
+  return { ...command.options, ...COMMON_OPTIONS };
+}
+
+/** The whole --help text of a command: usage, summary, its prose, then every option in one aligned column. */
+export function helpText(command: Command): string {
+  const rows = Object.entries(allOptions(command)).map(([name, option]) => [
+    `${option.short ? `-${option.short}, ` : ''}--${name}${option.value ? ` ${option.value}` : ''}`,
+    option.describe,
+  ]);
+  const width = Math.max(...rows.map(([flag]) => flag!.length));
+  const options = rows.map(([flag, describe]) => `  ${flag!.padEnd(width)}  ${describe}`);
+  return [`Usage: ${command.usage}`, '', `${command.summary}.`, '', command.help, '', 'Options:', ...options].join('\n');
+}
+
+function parseArgsOptions(options: OptionDocs): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, option]) => [name, option.short ? { type: option.type, short: option.short } : { type: option.type }]),
+  );
+}
 
 export function parseCommandArgs(
   command: Command,
@@ -41,7 +74,7 @@ export function parseCommandArgs(
   try {
     const parsed = parseArgs({
       args: argv,
-      options: { ...COMMON_OPTIONS, ...command.options },
+      options: parseArgsOptions(allOptions(command)),
       allowPositionals: command.allowPositionals ?? false,
       strict: true,
     });

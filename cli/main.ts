@@ -1,5 +1,5 @@
 import { isUserError } from '../project/errors';
-import { Command, CommandContext, parseCommandArgs } from './command';
+import { Command, CommandContext, helpText, parseCommandArgs } from './command';
 import { buildCommand } from './commands/build';
 import { synthCommand } from './commands/synth';
 import { startCommand } from './commands/start';
@@ -55,7 +55,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     const { values, positionals } = parseCommandArgs(command, rest);
     if (values['help']) {
-      process.stdout.write(`Usage: ${command.usage}\n\n${command.summary}.\n\n${command.help}\n`);
+      process.stdout.write(`${helpText(command)}\n`);
       return 0;
     }
     const context: CommandContext = { env, err, out: process.stdout, signal: controller.signal };

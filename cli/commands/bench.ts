@@ -14,15 +14,12 @@ export const benchCommand: Command = {
 the method): layer build cold vs cache hit, determinism across folders and umasks vs
 the naive install-and-zip, synth of 3 to 30 stacks, layer sizes vs the naive install,
 cold start with layers vs bundled, and the local API under a bounded load. Takes a
-few minutes on two cores; needs the npm registry for the naive installs.
-
-Options:
-  --runs <n>    runs per figure, at least 5 (default 5)
-  --out <file>  where to write the report (default BENCHMARKS.md)
-  --json        print the results as JSON on stdout
-  --no-color    no colour (NO_COLOR is honoured too)
-  -h, --help    this help`,
-  options: { runs: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+few minutes on two cores; needs the npm registry for the naive installs.`,
+  options: {
+    runs: { type: 'string', value: '<n>', describe: 'runs per figure, at least 5 (default 5)' },
+    out: { type: 'string', value: '<file>', describe: 'where to write the report (default BENCHMARKS.md)' },
+    json: { type: 'boolean', describe: 'print the results as JSON on stdout' },
+  },
   async run(values, _positionals, { env, err, out }) {
     const runs = values['runs'] === undefined ? 5 : Number(values['runs']);
     if (!Number.isInteger(runs) || runs < 5) throw usage(`--runs takes a whole number of at least 5, got "${String(values['runs'])}".`, 'bench');

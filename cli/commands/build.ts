@@ -19,15 +19,12 @@ that, and one without warns what floats. A layer no environment uses may fail
 without failing the build; it is reported. Last, for every environment: Lambda's
 limits, and every import of the function's code against what its layers and the
 runtime provide (\`npm run doctor -- <stack>\` shows the table). The manifest is
-written before these checks, so doctor can read what they refused.
-
-Options:
-  --only-used        build only what environments deploy (synth and start do this)
-  --build-dir <dir>  where to build (default .build, or BUILD_DIR)
-  --json             print the build report as JSON on stdout
-  --no-color         no colour (NO_COLOR is honoured too)
-  -h, --help         this help`,
-  options: { 'only-used': { type: 'boolean' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+written before these checks, so doctor can read what they refused.`,
+  options: {
+    'only-used': { type: 'boolean', describe: 'build only what environments deploy (synth and start do this)' },
+    'build-dir': { type: 'string', value: '<dir>', describe: 'where to build (default .build, or BUILD_DIR)' },
+    json: { type: 'boolean', describe: 'print the build report as JSON on stdout' },
+  },
   async run(values, _positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);

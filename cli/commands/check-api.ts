@@ -9,14 +9,11 @@ export const checkApiCommand: Command = {
   help: `Calls GET /, GET /api/messages/, POST /api/messages/ with the seed's message
 {"content":"Layer test message","author":"System"}, then GET /api/messages/ again
 and checks that the new message is listed. Exit code 0 only when all four pass.
-The deploy workflow runs it after every apply.
-
-Options:
-  --wait <seconds>  keep retrying the health check this long while a deploy settles (default 0)
-  --json            print the results as JSON on stdout
-  --no-color        no colour (NO_COLOR is honoured too)
-  -h, --help        this help`,
-  options: { wait: { type: 'string' }, json: { type: 'boolean' } },
+The deploy workflow runs it after every apply.`,
+  options: {
+    wait: { type: 'string', value: '<seconds>', describe: 'keep retrying the health check this long while a deploy settles (default 0)' },
+    json: { type: 'boolean', describe: 'print the results as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { err, out }) {
     const [url] = positionals;

@@ -15,15 +15,12 @@ provides is imported: Node.js packages by ES import (through NODE_PATH, as Lambd
 runtime resolves them) or require, under the runtime's Node major; Python modules by
 an interpreter of the layer's Python version. Where that interpreter is not on this
 machine, or a module is compiled for the other architecture, the check says what it
-could not run and why. Exit code 1 only when an import really fails.
-
-Options:
-  --layer <name|id>  check only this layer (e.g. dependencies, or dependencies/python3.12-x86_64)
-  --build-dir <dir>  build folder (default .build, or BUILD_DIR)
-  --json             print the results as JSON on stdout
-  --no-color         no colour (NO_COLOR is honoured too)
-  -h, --help         this help`,
-  options: { layer: { type: 'string' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+could not run and why. Exit code 1 only when an import really fails.`,
+  options: {
+    layer: { type: 'string', value: '<name|id>', describe: 'check only this layer (e.g. dependencies, or dependencies/python3.12-x86_64)' },
+    'build-dir': { type: 'string', value: '<dir>', describe: 'build folder (default .build, or BUILD_DIR)' },
+    json: { type: 'boolean', describe: 'print the results as JSON on stdout' },
+  },
   async run(values, _positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);

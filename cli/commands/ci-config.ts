@@ -12,15 +12,12 @@ export const ciConfigCommand: Command = {
   help: `Reads the "ci" context of cdktf.json (the bootstrap's role ARNs: the plan role and
 one deploy role per environment) and the project configuration (region, state bucket,
 with AWS_REGION and STATE_BUCKET honoured), and prints them for the workflows. Fails,
-saying what to add, when they are missing.
-
-Options:
-  --stack <stack>  also print that stack's environment and its deploy role (environment, deploy_role_arn)
-  --github-output  print name=value lines to append to $GITHUB_OUTPUT
-  --json           print them as JSON
-  --no-color       no colour (NO_COLOR is honoured too)
-  -h, --help       this help`,
-  options: { stack: { type: 'string' }, 'github-output': { type: 'boolean' }, json: { type: 'boolean' } },
+saying what to add, when they are missing.`,
+  options: {
+    stack: { type: 'string', value: '<stack>', describe: 'also print that stack\'s environment and its deploy role (environment, deploy_role_arn)' },
+    'github-output': { type: 'boolean', describe: 'print name=value lines to append to $GITHUB_OUTPUT' },
+    json: { type: 'boolean', describe: 'print them as JSON' },
+  },
   async run(values, _positionals, { env, out }) {
     const sources = gatherConfigSources(PROJECT_ROOT, env);
     const project = loadConfig(sources);

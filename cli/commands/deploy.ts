@@ -133,26 +133,15 @@ In CI the publishing plan is the reviewed one: the plan job runs --plan-only (pl
 live held and -lock=false, writes ${PUBLISH_PLAN} and ${ROLLOUT_RECORD} in the stack folder);
 the apply job runs --apply-saved (applies that plan unchanged, then the other phases).
 
-Needs AWS credentials, Terraform 1.11 (TERRAFORM names another binary) and the state bucket.
-
-Options:
-  --canary <percent>  give the new version this share (1-50) of live's traffic first
-  --watch <duration>  how long to watch the canary, e.g. 10m (1m to 6h)
-  --auto-approve      apply the publishing plan without asking
-  --skip-build        use cdktf.out as it is: no build, no synth
-  --plan-only         plan the publishing phase and stop (CI's plan job)
-  --apply-saved       apply the saved publishing plan, then roll out (CI's apply job)
-  --json              print the rollout report as JSON on stdout
-  --no-color          no colour (NO_COLOR is honoured too)
-  -h, --help          this help`,
+Needs AWS credentials, Terraform 1.11 (TERRAFORM names another binary) and the state bucket.`,
   options: {
-    canary: { type: 'string' },
-    watch: { type: 'string' },
-    'auto-approve': { type: 'boolean' },
-    'skip-build': { type: 'boolean' },
-    'plan-only': { type: 'boolean' },
-    'apply-saved': { type: 'boolean' },
-    json: { type: 'boolean' },
+    canary: { type: 'string', value: '<percent>', describe: 'give the new version this share (1-50) of live\'s traffic first' },
+    watch: { type: 'string', value: '<duration>', describe: 'how long to watch the canary, e.g. 10m (1m to 6h)' },
+    'auto-approve': { type: 'boolean', describe: 'apply the publishing plan without asking' },
+    'skip-build': { type: 'boolean', describe: 'use cdktf.out as it is: no build, no synth' },
+    'plan-only': { type: 'boolean', describe: 'plan the publishing phase and stop (CI\'s plan job)' },
+    'apply-saved': { type: 'boolean', describe: 'apply the saved publishing plan, then roll out (CI\'s apply job)' },
+    json: { type: 'boolean', describe: 'print the rollout report as JSON on stdout' },
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {

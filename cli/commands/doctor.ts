@@ -64,14 +64,11 @@ runtime) that nothing provides. Reads the existing build (\`npm run build\` writ
 also when the rule fails) and changes nothing.
 
 Exit code 1 when a required import or a declared dependency is missing; an import
-guarded by try/except ImportError or if TYPE_CHECKING only shows as optional.
-
-Options:
-  --build-dir <dir>  build folder (default .build, or BUILD_DIR)
-  --json             print the table's data as JSON on stdout
-  --no-color         no colour (NO_COLOR is honoured too)
-  -h, --help         this help`,
-  options: { 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+guarded by try/except ImportError or if TYPE_CHECKING only shows as optional.`,
+  options: {
+    'build-dir': { type: 'string', value: '<dir>', describe: 'build folder (default .build, or BUILD_DIR)' },
+    json: { type: 'boolean', describe: 'print the table\'s data as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);

@@ -12,13 +12,10 @@ login and workflow run, or a local user and machine), whether it was a rollback 
 to which serial, the function's newest and live versions, the layer versions and the
 function's code hash. Resources are found by type, not by name.
 AWS access follows the SDK's usual settings: AWS_REGION, AWS_PROFILE or role
-credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.
-
-Options:
-  --json      print the deployments as JSON on stdout
-  --no-color  no colour (NO_COLOR is honoured too)
-  -h, --help  this help`,
-  options: { json: { type: 'boolean' } },
+credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.`,
+  options: {
+    json: { type: 'boolean', describe: 'print the deployments as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const { env: environment, history, unreadable } = await loadStackHistory(positionals[0], 'history', env);

@@ -15,14 +15,11 @@ export const layersInspectCommand: Command = {
   help: `For each built layer (or the one named): its packages and versions, unzipped and
 zipped size, the ten largest packages, headroom against Lambda's limits (250 MiB
 unzipped together with the function, 50 MiB for a direct upload), and the packages
-added, removed or upgraded since the build before.
-
-Options:
-  --build-dir <dir>  build folder (default .build, or BUILD_DIR)
-  --json             print the inspections as JSON on stdout
-  --no-color         no colour (NO_COLOR is honoured too)
-  -h, --help         this help`,
-  options: { 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+added, removed or upgraded since the build before.`,
+  options: {
+    'build-dir': { type: 'string', value: '<dir>', describe: 'build folder (default .build, or BUILD_DIR)' },
+    json: { type: 'boolean', describe: 'print the inspections as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);

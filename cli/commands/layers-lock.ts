@@ -18,14 +18,11 @@ every distribution, transitive ones included, with its version, wheel and sha256
 The build then installs exactly that (\`--no-deps --require-hashes\`), so any machine,
 any day, builds the same tree. A lock that no longer matches requirements.txt fails
 the build with this command. It needs a package index (PIP_INDEX_URL, pip.conf) or a
-folder of wheels (PIP_FIND_LINKS); pip's configuration is honoured.
-
-Options:
-  --build-dir <dir>  where pip's cache and scratch files go (default .build, or BUILD_DIR)
-  --json             print what was locked as JSON on stdout
-  --no-color         no colour (NO_COLOR is honoured too)
-  -h, --help         this help`,
-  options: { 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+folder of wheels (PIP_FIND_LINKS); pip's configuration is honoured.`,
+  options: {
+    'build-dir': { type: 'string', value: '<dir>', describe: 'where pip\'s cache and scratch files go (default .build, or BUILD_DIR)' },
+    json: { type: 'boolean', describe: 'print what was locked as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);

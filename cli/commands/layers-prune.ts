@@ -14,15 +14,12 @@ way back. This lists the versions of the stack's layers that are beyond the newe
 and every published version, which promote may move live back to), and referenced by
 no retained state version; only those may be deleted, and only with --apply. Every
 version that stays says why. A retained state version that cannot be read stops the
-prune, naming its version id: a layer version only it references would look unused.
-
-Options:
-  --keep <n>  how many of each layer's newest versions to keep regardless (required)
-  --apply     delete the listed versions (without it, a dry run)
-  --json      print the decisions as JSON on stdout
-  --no-color  no colour (NO_COLOR is honoured too)
-  -h, --help  this help`,
-  options: { keep: { type: 'string' }, apply: { type: 'boolean' }, json: { type: 'boolean' } },
+prune, naming its version id: a layer version only it references would look unused.`,
+  options: {
+    keep: { type: 'string', value: '<n>', describe: 'how many of each layer\'s newest versions to keep regardless (required)' },
+    apply: { type: 'boolean', describe: 'delete the listed versions (without it, a dry run)' },
+    json: { type: 'boolean', describe: 'print the decisions as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const keepRaw = values['keep'];

@@ -116,15 +116,12 @@ there are none.
 The new layer's packages come from this build's manifest; the deployed one's from the
 manifest each deploy stores in the artifact bucket under its content hash (read with
 the AWS SDK's usual settings); where there is none, from the direct packages the two
-versions' descriptions name, and the summary says the list is partial.
-
-Options:
-  --stack <name>     the stack of a single plan (default: the folder the plan is in)
-  --build-dir <dir>  the build whose manifest and imports to use (default .build, or BUILD_DIR)
-  --json             print the summaries as JSON instead
-  --no-color         no colour (NO_COLOR is honoured too)
-  -h, --help         this help`,
-  options: { stack: { type: 'string' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+versions' descriptions name, and the summary says the list is partial.`,
+  options: {
+    stack: { type: 'string', value: '<name>', describe: 'the stack of a single plan (default: the folder the plan is in)' },
+    'build-dir': { type: 'string', value: '<dir>', describe: 'the build whose manifest and imports to use (default .build, or BUILD_DIR)' },
+    json: { type: 'boolean', describe: 'print the summaries as JSON instead' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, out }) {
     if (positionals.length === 0) throw usage('Name at least one plan JSON file.', 'plan:summary');

@@ -26,14 +26,11 @@ the summary: the package changes inside each new layer version, every import of 
 function and what provides it, destructive changes first. Changes nothing.
 
 Needs AWS credentials that can read the stack's state (and the artifact bucket, for the
-deployed layers' manifests), and Terraform 1.11 (TERRAFORM names another binary).
-
-Options:
-  --skip-build  plan cdktf.out as it is
-  --json        print the data behind the summary as JSON on stdout
-  --no-color    no colour (NO_COLOR is honoured too)
-  -h, --help    this help`,
-  options: { 'skip-build': { type: 'boolean' }, json: { type: 'boolean' } },
+deployed layers' manifests), and Terraform 1.11 (TERRAFORM names another binary).`,
+  options: {
+    'skip-build': { type: 'boolean', describe: 'plan cdktf.out as it is' },
+    json: { type: 'boolean', describe: 'print the data behind the summary as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);

@@ -19,15 +19,12 @@ events for GET / and GET /api/messages/ sent straight to one version of the func
 well-formed body; a function error (Runtime.ImportModuleError above all) fails it, with
 the error's text. The version defaults to the stack's newest (its state output
 ${ROLLOUT_OUTPUTS.newestVersion}); --function names the function where there is no state, e.g.
-against the local run (AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:3000, see npm start).
-
-Options:
-  --version <n>      the published version (or $LATEST, or the alias live)
-  --function <name>  the function (default: <project>-<env>-api of the stack)
-  --json             print the results as JSON on stdout
-  --no-color         no colour (NO_COLOR is honoured too)
-  -h, --help         this help`,
-  options: { version: { type: 'string' }, function: { type: 'string' }, json: { type: 'boolean' } },
+against the local run (AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:3000, see npm start).`,
+  options: {
+    version: { type: 'string', value: '<n>', describe: 'the published version (or $LATEST, or the alias live)' },
+    function: { type: 'string', value: '<name>', describe: 'the function (default: <project>-<env>-api of the stack)' },
+    json: { type: 'boolean', describe: 'print the results as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'probe');

@@ -22,15 +22,12 @@ still keeps (every deploy publishes one; \`npm run history\` shows which were li
 It is a Terraform apply with -var live_version=<version>, so state records it, and it is
 refused when that apply would change anything but the alias (when cdktf.out is of
 another build than the deployed one): nothing is rebuilt and no layer version is made.
-For an older deployment as a whole (code and layers through a new apply), see npm run rollback.
-
-Options:
-  --to <version>  the published version to make live
-  --dry-run       say what would move, change nothing
-  --json          print the result as JSON on stdout
-  --no-color      no colour (NO_COLOR is honoured too)
-  -h, --help      this help`,
-  options: { to: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+For an older deployment as a whole (code and layers through a new apply), see npm run rollback.`,
+  options: {
+    to: { type: 'string', value: '<version>', describe: 'the published version to make live' },
+    'dry-run': { type: 'boolean', describe: 'say what would move, change nothing' },
+    json: { type: 'boolean', describe: 'print the result as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);

@@ -51,26 +51,15 @@ refuses when the current code needs a package none of those layers lists.
 Each layer's line says which version it returns to and which packages differ, from the
 descriptions the stacks give layer versions. In GitHub Actions the target and the
 changes also go to the job summary. For an instant move back to a version the function
-still has, without a new apply of code or layers, see npm run promote.
-
-Options:
-  --to <serial>    the state serial to return to
-  --steps <n>      or: this many deployments back from the newest (1 = the previous one)
-  --target <t>     or: a serial (41) or ~n for n deployments back (the workflow's input)
-  --layers-only    put back the layers only; the current code stays
-  --dry-run        print the target and what would change; write nothing
-  --build-dir      build folder that holds the pins (default .build, or BUILD_DIR)
-  --json           print the target and changes as JSON on stdout
-  --no-color       no colour (NO_COLOR is honoured too)
-  -h, --help       this help`,
+still has, without a new apply of code or layers, see npm run promote.`,
   options: {
-    to: { type: 'string' },
-    steps: { type: 'string' },
-    target: { type: 'string' },
-    'layers-only': { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    'build-dir': { type: 'string' },
-    json: { type: 'boolean' },
+    to: { type: 'string', value: '<serial>', describe: 'the state serial to return to' },
+    steps: { type: 'string', value: '<n>', describe: 'or: this many deployments back from the newest (1 = the previous one)' },
+    target: { type: 'string', value: '<t>', describe: 'or: a serial (41) or ~n for n deployments back (the workflow\'s input)' },
+    'layers-only': { type: 'boolean', describe: 'put back the layers only; the current code stays' },
+    'dry-run': { type: 'boolean', describe: 'print the target and what would change; write nothing' },
+    'build-dir': { type: 'string', value: '<dir>', describe: 'build folder that holds the pins (default .build, or BUILD_DIR)' },
+    json: { type: 'boolean', describe: 'print the target and changes as JSON on stdout' },
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {

@@ -26,26 +26,15 @@ until you stop. Ctrl-C stops everything.
 
 The deployment rules run first: a function whose imports nothing attached provides
 is not served, as it is not deployed. --skip-checks serves it anyway (loudly), to
-watch it fail the way it would on Lambda; it then does not synthesise.
-
-Options:
-  --env <name>       environment to mirror (default dev)
-  --port <n>         port (default PORT, else 3000; 0 picks a free port)
-  --host <address>   address to listen on (default 127.0.0.1)
-  --skip-build       serve the existing build; do not build or synthesise
-  --skip-checks      serve even what the deployment rules refuse; no synth
-  --build-dir <dir>  build folder (default .build, or BUILD_DIR)
-  --json             print {"url", ...} on stdout once serving, for scripts
-  --no-color         no colour (NO_COLOR is honoured too)
-  -h, --help         this help`,
+watch it fail the way it would on Lambda; it then does not synthesise.`,
   options: {
-    env: { type: 'string' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'skip-build': { type: 'boolean' },
-    'skip-checks': { type: 'boolean' },
-    'build-dir': { type: 'string' },
-    json: { type: 'boolean' },
+    env: { type: 'string', value: '<name>', describe: 'environment to mirror (default dev)' },
+    port: { type: 'string', value: '<n>', describe: 'port (default PORT, else 3000; 0 picks a free port)' },
+    host: { type: 'string', value: '<address>', describe: 'address to listen on (default 127.0.0.1)' },
+    'skip-build': { type: 'boolean', describe: 'serve the existing build; do not build or synthesise' },
+    'skip-checks': { type: 'boolean', describe: 'serve even what the deployment rules refuse; no synth' },
+    'build-dir': { type: 'string', value: '<dir>', describe: 'build folder (default .build, or BUILD_DIR)' },
+    json: { type: 'boolean', describe: 'print {"url", ...} on stdout once serving, for scripts' },
   },
   async run(values, _positionals, { env, err, out, signal }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);

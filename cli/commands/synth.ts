@@ -50,14 +50,11 @@ builds layers no environment uses yet), then runs the cdktf app (main.ts) exactl
 cdktf.out/stacks/api-<env>/cdk.tf.json. Synthesis stops before writing anything when
 the configuration is invalid, the manifest is missing, a built tree no longer
 matches its sources, Lambda would refuse a deployment, or a function imports
-something no attached layer or the runtime provides.
-
-Options:
-  --skip-build  synthesise from the existing build
-  --json        print the synthesised stacks as JSON on stdout
-  --no-color    no colour (NO_COLOR is honoured too)
-  -h, --help    this help`,
-  options: { 'skip-build': { type: 'boolean' }, json: { type: 'boolean' } },
+something no attached layer or the runtime provides.`,
+  options: {
+    'skip-build': { type: 'boolean', describe: 'synthesise from the existing build' },
+    json: { type: 'boolean', describe: 'print the synthesised stacks as JSON on stdout' },
+  },
   async run(values, _positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const buildDir = resolveBuildDir(undefined, env);

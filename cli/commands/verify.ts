@@ -29,16 +29,13 @@ runtime mismatch, or the API not reachable.
 A check that could not run (no built archive or manifest here to compare with, a layer
 Lambda gives no download location for) is reported as skipped, with the reason, and
 counted apart: never as passed. Exit code 0 when nothing failed; with --strict, only
-when nothing was skipped either (the deploy workflow uses it).
-
-Options:
-  --wait <seconds>  keep retrying the health check this long while a deploy settles (default 0)
-  --strict          a skipped check fails the verification
-  --build-dir       build folder with the manifest (default .build, or BUILD_DIR)
-  --json            print the checks and causes as JSON on stdout
-  --no-color        no colour (NO_COLOR is honoured too)
-  -h, --help        this help`,
-  options: { wait: { type: 'string' }, strict: { type: 'boolean' }, 'build-dir': { type: 'string' }, json: { type: 'boolean' } },
+when nothing was skipped either (the deploy workflow uses it).`,
+  options: {
+    wait: { type: 'string', value: '<seconds>', describe: 'keep retrying the health check this long while a deploy settles (default 0)' },
+    strict: { type: 'boolean', describe: 'a skipped check fails the verification' },
+    'build-dir': { type: 'string', value: '<dir>', describe: 'build folder with the manifest (default .build, or BUILD_DIR)' },
+    json: { type: 'boolean', describe: 'print the checks and causes as JSON on stdout' },
+  },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'verify');
