@@ -128,11 +128,14 @@ describe('the source folders', () => {
     expect(inline).toEqual([]);
   });
 
-  it('give each construct narrow props and a test of its own', () => {
-    const constructs = fs.readdirSync(path.join(PROJECT_ROOT, 'constructs')).filter((file) => file.endsWith('.ts'));
+  it('give each construct narrow props, checked in its constructor, and a test of its own', () => {
+    const read = (file: string): string => fs.readFileSync(path.join(PROJECT_ROOT, 'constructs', file), 'utf8');
+    const constructs = fs.readdirSync(path.join(PROJECT_ROOT, 'constructs')).filter((file) => file.endsWith('.ts') && /extends Construct\b/.test(read(file)));
+    expect(constructs.length).toBeGreaterThanOrEqual(6);
     for (const file of constructs) {
-      const text = fs.readFileSync(path.join(PROJECT_ROOT, 'constructs', file), 'utf8');
+      const text = read(file);
       expect([file, /readonly env: EnvironmentConfig/.test(text)]).toEqual([file, false]);
+      expect([file, /rejectInvalidProps\(this, \w+Problems\(props\)\)/.test(text)]).toEqual([file, true]);
       expect([file, fs.existsSync(path.join(PROJECT_ROOT, '__tests__', 'constructs', file.replace(/\.ts$/, '.test.ts')))]).toEqual([file, true]);
     }
   });

@@ -10,7 +10,7 @@ import { Fn } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { BundleArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, functionEnvironment } from '../config/environments';
-import { constructPropsInvalid } from '../project/errors';
+import { rejectInvalidProps } from './props';
 import { LAMBDA_LIMITS } from '../rules/deployment';
 import { DependencyLayer } from './dependency-layer';
 import { ManagedLayer } from '../config/managed-layers';
@@ -97,8 +97,7 @@ export class ApiFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
-    const problems = apiFunctionProblems(props);
-    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
+    rejectInvalidProps(this, apiFunctionProblems(props));
     const { settings, bundle, functionName } = props;
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {

@@ -7,7 +7,7 @@ import { LayerArtifact } from '../artifacts/manifest';
 import { layerDescription } from '../artifacts/layer-description';
 import { Runtime, runtimeFamilyOf } from '../config/environments';
 import { formatBytes } from '../project/bytes';
-import { constructPropsInvalid } from '../project/errors';
+import { rejectInvalidProps } from './props';
 
 export interface DependencyLayerProps {
   /** The built tree, from the build manifest. */
@@ -53,8 +53,7 @@ export class DependencyLayer extends Construct {
 
   constructor(scope: Construct, id: string, props: DependencyLayerProps) {
     super(scope, id);
-    const problems = dependencyLayerProblems(props);
-    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
+    rejectInvalidProps(this, dependencyLayerProblems(props));
     const { artifact } = props;
     this.archive = new DataArchiveFile(this, 'archive', {
       type: 'zip',

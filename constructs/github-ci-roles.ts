@@ -4,7 +4,7 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { constructPropsInvalid } from '../project/errors';
+import { rejectInvalidProps } from './props';
 import {
   CI_ROLE_NAMES,
   CiScope,
@@ -36,6 +36,12 @@ export function toDocument(statements: readonly Statement[]): DataAwsIamPolicyDo
   }));
 }
 
+/** What is wrong with the props, in words; empty when nothing is. */
+export function githubCiRolesProblems(props: GithubCiRolesProps): string[] {
+  const missing = props.trust.environments.filter((env) => !props.scope.environments.some((candidate) => candidate.name === env));
+  return missing.length ? [`environments ${missing.join(', ')} are trusted but have no CI scope (no state key)`] : [];
+}
+
 /**
  * GitHub Actions' OIDC provider and the roles CI assumes with it, no static keys:
  * one plan role (pull requests and the deploy branch; reads only) and one deploy
@@ -51,8 +57,7 @@ export class GithubCiRoles extends Construct {
   constructor(scope: Construct, id: string, props: GithubCiRolesProps) {
     super(scope, id);
     const { project } = props.scope;
-    const missing = props.trust.environments.filter((env) => !props.scope.environments.some((candidate) => candidate.name === env));
-    if (missing.length) throw constructPropsInvalid(this.node.path, [`environments ${missing.join(', ')} are trusted but have no CI scope (no state key)`]);
+    rejectInvalidProps(this, githubCiRolesProblems(props));
     this.provider = new IamOpenidConnectProvider(this, 'github-oidc', {
       url: `https://${GITHUB_OIDC_HOST}`,
       clientIdList: ['sts.amazonaws.com'],

@@ -8,7 +8,7 @@ import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from '../config/environments';
-import { constructPropsInvalid } from '../project/errors';
+import { rejectInvalidProps } from './props';
 import { API_ROUTES } from '../handlers/api/routes';
 
 export interface HttpApiProps {
@@ -71,8 +71,7 @@ export class HttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
-    const problems = httpApiProblems(props);
-    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
+    rejectInvalidProps(this, httpApiProblems(props));
     const { name } = props;
     const throttle = props.throttle ?? { burstLimit: ENVIRONMENT_DEFAULTS.throttleBurstLimit, rateLimit: ENVIRONMENT_DEFAULTS.throttleRateLimit };
     this.api = new Apigatewayv2Api(this, 'api', { name, protocolType: 'HTTP' });

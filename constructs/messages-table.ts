@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { MESSAGES_TABLE } from '../handlers/api/messages-table';
-import { constructPropsInvalid } from '../project/errors';
+import { rejectInvalidProps } from './props';
 
 export interface MessagesTableProps {
   /** The table's name: 3 to 255 letters, digits, "_", "-" and ".". */
@@ -24,8 +24,7 @@ export class MessagesTable extends Construct {
 
   constructor(scope: Construct, id: string, props: MessagesTableProps) {
     super(scope, id);
-    const problems = messagesTableProblems(props);
-    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
+    rejectInvalidProps(this, messagesTableProblems(props));
     this.table = new DynamodbTable(this, 'table', {
       name: props.tableName,
       billingMode: 'PAY_PER_REQUEST',

@@ -7,7 +7,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { constructPropsInvalid } from '../project/errors';
+import { rejectInvalidProps } from './props';
 
 export interface SecureBucketProps {
   readonly bucketName: string;
@@ -47,8 +47,7 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    const problems = secureBucketProblems(props);
-    if (problems.length) throw constructPropsInvalid(this.node.path, problems);
+    rejectInvalidProps(this, secureBucketProblems(props));
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName });
     new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
