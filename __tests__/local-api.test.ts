@@ -100,6 +100,7 @@ describe('local API, the seed contract', () => {
   });
 
   it('honours limit and rejects a bad one', async () => {
+    for (const content of ['one', 'two']) expect((await post('/api/messages/', JSON.stringify({ content, author: 'limit' }))).status).toBe(201);
     expect(((await request(`${server.url}/api/messages/?limit=1`)).json as Message[]).length).toBe(1);
     const bad = await request(`${server.url}/api/messages/?limit=0`);
     expect(bad.status).toBe(400);
