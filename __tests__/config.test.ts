@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { loadConfig, ConfigSources } from '../config/load-config';
 import { EnvironmentConfig, functionNameOf, layerNameOf, ownLayerFolderOf } from '../config/environments';
 import { cliEnv, makeTempDir, PROJECT_ROOT, runNode } from './support/processes';
-import { ENVIRONMENT_SETTINGS, FIELDS, RESOLUTION_ORDER } from '../config/settings-schema';
+import { ENVIRONMENT_SETTINGS, FIELDS, PROJECT_SETTINGS, RESOLUTION_ORDER } from '../config/settings-schema';
 
 function sources(overrides: Partial<ConfigSources> = {}): ConfigSources {
   return { context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] }, ...overrides };
@@ -219,5 +219,15 @@ describe('the settings schema', () => {
       expect([field, ENVIRONMENT_SETTINGS[field].allowed(value)]).toEqual([field, undefined]);
       expect(typeof ENVIRONMENT_SETTINGS[field].allowed(Symbol('not a setting value'))).toBe('string');
     }
+  });
+
+  it('is what the README\'s configuration table lists, setting for setting', () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Adding an environment'));
+    const listed = section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .flatMap((line) => line.split(' | ')[0]!.match(/`[A-Za-z]+`/g)!.map((name) => name.slice(1, -1)));
+    expect([...listed].sort()).toEqual([...Object.keys(PROJECT_SETTINGS), ...FIELDS].sort());
   });
 });
