@@ -142,7 +142,7 @@ describe('bootstrap stack', () => {
     const policy = Object.entries(custom['data'].aws_iam_policy_document as Json).find(([id]) => id.startsWith('state-key-policy'))![1] as Json;
     expect(policy.statement.find((statement: Json) => statement.sid === 'StateAdministratorsUseIt').principals[0].identifiers).toEqual(['arn:aws:iam::123456789012:role/break-glass']);
     expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', stateAdministrators: ['someone'] }, env: {} }, config)).toThrow(
-      'stateAdministrators is ["someone"]; allowed: a list of IAM role or user ARNs',
+      'stateAdministrators is ["someone"] (from cdktf context "stateAdministrators"); allowed: a list of IAM role or user ARNs',
     );
   });
 
@@ -151,7 +151,7 @@ describe('bootstrap stack', () => {
     const lifecycle = Object.entries(custom['resource'].aws_s3_bucket_lifecycle_configuration as Json).find(([id]) => id.startsWith('state_'))![1] as Json;
     expect(lifecycle.rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 400 }]);
     expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', stateVersionRetentionDays: 0 }, env: {} }, config)).toThrow(
-      'stateVersionRetentionDays is 0; allowed: an integer from 1 to 3650 (days)',
+      'stateVersionRetentionDays is 0 (from cdktf context "stateVersionRetentionDays"); allowed: an integer from 1 to 3650 (days)',
     );
   });
 
@@ -313,7 +313,10 @@ describe('who may assume the roles', () => {
 
   it('is not configured without a repository, and names a malformed one', () => {
     expect(loadBootstrapConfig({ context: {}, env: {} }, config)).toBeUndefined();
-    expect(() => loadBootstrapConfig({ context: {}, env: { GITHUB_REPOSITORY: 'not a repo' } }, config)).toThrow('githubRepository is "not a repo"');
+    expect(() => loadBootstrapConfig({ context: {}, env: { GITHUB_REPOSITORY: 'not a repo' } }, config)).toThrow('githubRepository is "not a repo" (from environment variable GITHUB_REPOSITORY)');
+    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', deployBranch: 'a..b' }, env: {} }, config)).toThrow(
+      /deployBranch is "a\.\.b" \(from cdktf context "deployBranch"\); allowed: a branch name such as "main"\nBootstrap settings are githubRepository, deployBranch, .* See README "First-time setup"\.$/,
+    );
   });
 });
 

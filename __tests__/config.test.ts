@@ -107,7 +107,7 @@ describe('invalid configuration', () => {
     expect(problemsOf(sources({ context: { environments: { staging: { memoryMb: 100000 } } } }))).toMatchInlineSnapshot(`
       "Invalid configuration (1 problem); nothing was built or synthesised:
         - environment "staging": memoryMb is 100000 (from cdktf context "environments.staging.memoryMb"); allowed: an integer from 128 to 10240 (MB)
-      Settings live in config/environments.ts (defaults), the "context" of cdktf.json, and the environment variables PROJECT_NAME, AWS_REGION and STATE_BUCKET. See README "Configuration"."
+      Settings, what they allow and their defaults are in config/settings-schema.ts (the built-in environments in config/environments.ts); set them in the "context" of cdktf.json, or with the environment variables PROJECT_NAME, AWS_REGION, STATE_BUCKET and ARTIFACT_BUCKET. See README "Configuration"."
     `);
   });
 

@@ -301,6 +301,7 @@ describe('CI settings in cdktf.json', () => {
   it('says what to add when the bootstrap outputs are not there', async () => {
     expect(() => loadCiConfig({ context: {} }, project)).toThrow(/cdktf.json has no "ci" context\. After the bootstrap, put its outputs there/);
     expect(() => loadCiConfig({ context: { ci: { planRoleArn: 'role/p' } } }, project)).toThrow(/"ci.planRoleArn" is "role\/p"; allowed: an IAM role ARN/);
+    expect(() => loadCiConfig({ context: { ci: { planRoleArn: 'role/p' } } }, project)).toThrow(/\nCI settings are the "ci" object in the "context" of cdktf.json, from the bootstrap's outputs\. See README "First-time setup"\.$/);
     const result = await runCli(['ci:config', '--github-output'], { env: cliEnv() });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('cdktf.json has no "ci" context');

@@ -42,25 +42,32 @@ export function loadBootstrapConfig(sources: Pick<ConfigSources, 'context' | 'en
   const { context, env } = sources;
   const repository = env['GITHUB_REPOSITORY'] || (context['githubRepository'] as unknown);
   if (repository === undefined || repository === '') return undefined;
+  const repositorySource = env['GITHUB_REPOSITORY'] ? 'environment variable GITHUB_REPOSITORY' : 'cdktf context "githubRepository"';
   const problems: string[] = [];
   if (typeof repository !== 'string' || !REPOSITORY.test(repository)) {
-    problems.push(`githubRepository is ${JSON.stringify(repository)}; allowed: "owner/name" of a GitHub repository`);
+    problems.push(`githubRepository is ${JSON.stringify(repository)} (from ${repositorySource}); allowed: "owner/name" of a GitHub repository`);
   }
   const branch = context['deployBranch'] ?? 'main';
   if (typeof branch !== 'string' || !BRANCH.test(branch) || branch.includes('..')) {
-    problems.push(`deployBranch is ${JSON.stringify(branch)}; allowed: a branch name such as "main"`);
+    problems.push(`deployBranch is ${JSON.stringify(branch)} (from cdktf context "deployBranch"); allowed: a branch name such as "main"`);
   }
   const days = context['stateVersionRetentionDays'] ?? 90;
   if (!Number.isInteger(days) || (days as number) < 1 || (days as number) > 3650) {
-    problems.push(`stateVersionRetentionDays is ${JSON.stringify(days)}; allowed: an integer from 1 to 3650 (days)`);
+    problems.push(`stateVersionRetentionDays is ${JSON.stringify(days)} (from cdktf context "stateVersionRetentionDays"); allowed: an integer from 1 to 3650 (days)`);
   }
   const administrators = context['stateAdministrators'] ?? [];
   if (!Array.isArray(administrators) || !administrators.every((arn) => typeof arn === 'string' && PRINCIPAL_ARN.test(arn))) {
     problems.push(
-      `stateAdministrators is ${JSON.stringify(administrators)}; allowed: a list of IAM role or user ARNs, e.g. ["arn:aws:iam::123456789012:role/admin"]`,
+      `stateAdministrators is ${JSON.stringify(administrators)} (from cdktf context "stateAdministrators"); allowed: a list of IAM role or user ARNs, e.g. ["arn:aws:iam::123456789012:role/admin"]`,
     );
   }
-  if (problems.length) throw configInvalid(problems);
+  if (problems.length) {
+    throw configInvalid(
+      problems,
+      'Bootstrap settings are githubRepository, deployBranch, stateVersionRetentionDays and stateAdministrators in the "context" of cdktf.json ' +
+        '(GITHUB_REPOSITORY wins over githubRepository). See README "First-time setup".',
+    );
+  }
   return {
     repository: String(repository),
     deployBranch: String(branch),

@@ -60,7 +60,7 @@ export function loadCiConfig(sources: Pick<ConfigSources, 'context'>, project: P
   for (const key of Object.keys(record).filter((key) => !SETTINGS.includes(key))) {
     problems.push(`cdktf context "ci" has "${key}", which is not a setting; settings are ${SETTINGS.join(', ')}`);
   }
-  if (problems.length) throw configInvalid(problems);
+  if (problems.length) throw configInvalid(problems, 'CI settings are the "ci" object in the "context" of cdktf.json, from the bootstrap\'s outputs. See README "First-time setup".');
   // By default the configuration's order: dev, staging, prod, then environments added in cdktf.json.
   const ordered = Array.isArray(order) ? (order as string[]) : names;
   const deployOrder = ordered.map((name) => ({ stack: project.environments.find((env) => env.name === name)!.stackName, environment: name }));

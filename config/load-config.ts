@@ -174,6 +174,13 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     environments.push(resolved);
   }
 
-  if (problems.length > 0) throw configInvalid(problems);
+  if (problems.length > 0) {
+    const variables = Object.values(PROJECT_SETTINGS).map((setting) => setting.variable);
+    throw configInvalid(
+      problems,
+      'Settings, what they allow and their defaults are in config/settings-schema.ts (the built-in environments in config/environments.ts); ' +
+        `set them in the "context" of cdktf.json, or with the environment variables ${variables.slice(0, -1).join(', ')} and ${variables[variables.length - 1]}. See README "Configuration".`,
+    );
+  }
   return { ...base, environments };
 }

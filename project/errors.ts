@@ -80,14 +80,12 @@ export function isUserError(error: unknown): error is UserError {
   return error instanceof Error && error.name === 'UserError' && typeof (error as UserError).code === 'string';
 }
 
-export function configInvalid(problems: readonly string[]): UserError {
+/** Every configuration problem at once; `whereSettingsLive` tells where to change them (and which README section explains them). */
+export function configInvalid(problems: readonly string[], whereSettingsLive: string): UserError {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   return new UserError(
     'CONFIG_INVALID',
-    `Invalid configuration (${count}); nothing was built or synthesised:\n` +
-      problems.map((problem) => `  - ${problem}`).join('\n') +
-      '\nSettings live in config/environments.ts (defaults), the "context" of cdktf.json, and the ' +
-      'environment variables PROJECT_NAME, AWS_REGION and STATE_BUCKET. See README "Configuration".',
+    `Invalid configuration (${count}); nothing was built or synthesised:\n` + problems.map((problem) => `  - ${problem}`).join('\n') + `\n${whereSettingsLive}`,
   );
 }
 
