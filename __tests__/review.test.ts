@@ -22,7 +22,7 @@ const LAYER = 'multicloud-auto-deploy-staging-dependencies';
 const FUNCTION = 'multicloud-auto-deploy-staging-api';
 
 function contents(contentHash: string, packages: [string, string, boolean][], unzippedBytes: number): LayerContents {
-  return { contentHash, packages: packages.map(([name, version, direct]) => ({ name, version, direct })), unzippedBytes, source: 'manifest', complete: true };
+  return { contentHash, kind: 'nodejs', packages: packages.map(([name, version, direct]) => ({ name, version, direct })), unzippedBytes, source: 'manifest', complete: true };
 }
 
 // The fixture's layer goes from content f07b2d069bc0349d to 9a1b2c3d4e5f6071.
@@ -53,13 +53,16 @@ const built = contents(
 describe('versions', () => {
   it('orders npm and Python versions as their ecosystems do', () => {
     const ascending = ['1.0.0-alpha.1', '1.0.0-beta.2', '1.0.0-rc.1', '1.0.0', '1.0.1', '1.2.0', '1.10.0', '2.0.0'];
-    for (let i = 1; i < ascending.length; i++) expect([ascending[i - 1], compareVersions(ascending[i - 1]!, ascending[i]!)]).toEqual([ascending[i - 1], -1]);
+    for (let i = 1; i < ascending.length; i++) expect([ascending[i - 1], compareVersions(ascending[i - 1]!, ascending[i]!, 'nodejs')]).toEqual([ascending[i - 1], -1]);
     const pep440 = ['1.0.dev1', '1.0a1', '1.0b2', '1.0rc1', '1.0', '1.0.post1', '1.1', '1!0.1'];
-    for (let i = 1; i < pep440.length; i++) expect([pep440[i - 1], compareVersions(pep440[i - 1]!, pep440[i]!)]).toEqual([pep440[i - 1], -1]);
-    expect(compareVersions('0.115.0', '0.115.0')).toBe(0);
-    expect(compareVersions('1.0', '1.0.0')).toBe(0);
-    expect(compareVersions('4.14.0', '4.13.19')).toBe(1);
-    expect(compareVersions('1.0.0-canary.3', '1.0.0')).toBe(-1);
+    for (let i = 1; i < pep440.length; i++) expect([pep440[i - 1], compareVersions(pep440[i - 1]!, pep440[i]!, 'python')]).toEqual([pep440[i - 1], -1]);
+    expect(compareVersions('0.115.0', '0.115.0', 'python')).toBe(0);
+    expect(compareVersions('1.0', '1.0.0', 'python')).toBe(0);
+    expect(compareVersions('4.14.0', '4.13.19', 'nodejs')).toBe(1);
+    expect(compareVersions('1.0.0-canary.3', '1.0.0', 'nodejs')).toBe(-1);
+    // Where the two orders disagree, the layer's kind decides: an npm prerelease, a Python post-release.
+    expect([compareVersions('1.0.0-1', '1.0.0', 'nodejs'), compareVersions('1.0.0-1', '1.0.0', 'python')]).toEqual([-1, 1]);
+    expect(compareVersions('1.0.0-alpha.10', '1.0.0-alpha.9', 'nodejs')).toBe(1);
   });
 });
 

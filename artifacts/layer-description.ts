@@ -26,16 +26,24 @@ export interface DescribedLayer {
   readonly packages?: { readonly list: readonly { readonly name: string; readonly version: string }[]; readonly complete: boolean };
 }
 
+/** `content <hash> | <runtime> <arch> | <packages>`. */
+const DESCRIPTION = /^content ([0-9a-f]{8,64}) \| ([\w.]+) [\w]+ \| (.*)$/s;
+
+/** The runtime a description names, e.g. `nodejs24.x`; undefined for a description the stacks did not write. */
+export function runtimeInDescription(description: unknown): string | undefined {
+  return typeof description === 'string' ? DESCRIPTION.exec(description)?.[2] : undefined;
+}
+
 /** What a description says; nothing for a description the stacks did not write. */
 export function parseLayerDescription(description: unknown): DescribedLayer {
   if (typeof description !== 'string') return {};
-  const match = /^content ([0-9a-f]{8,64}) \| [\w.]+ [\w]+ \| (.*)$/s.exec(description);
+  const match = DESCRIPTION.exec(description);
   if (!match) {
     const contentHash = /^content ([0-9a-f]{8,64})\b/.exec(description)?.[1];
     return contentHash ? { contentHash } : {};
   }
-  const cut = match[2]!.endsWith('...');
-  const items = (cut ? match[2]!.slice(0, -3) : match[2]!).split(', ').filter(Boolean);
+  const cut = match[3]!.endsWith('...');
+  const items = (cut ? match[3]!.slice(0, -3) : match[3]!).split(', ').filter(Boolean);
   // A cut list may end in the middle of an item: only whole name@version items count.
   const list = items.flatMap((item, index) => {
     const at = item.lastIndexOf('@');

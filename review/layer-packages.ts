@@ -1,5 +1,5 @@
-import { parseLayerDescription } from '../artifacts/layer-description';
-import { LayerArtifact } from '../artifacts/manifest';
+import { parseLayerDescription, runtimeInDescription } from '../artifacts/layer-description';
+import { LayerArtifact, LayerKind } from '../artifacts/manifest';
 import { compareVersions } from './versions';
 
 /**
@@ -19,6 +19,8 @@ export interface LayerPackage {
 export interface LayerContents {
   /** The content hash (16 hex characters at least). */
   readonly contentHash: string;
+  /** Whose packages, which decides how their versions order; absent only where no package is named. */
+  readonly kind?: LayerKind;
   readonly packages: readonly LayerPackage[];
   readonly unzippedBytes?: number;
   /** `manifest`: every package, transitive ones too; `description`: the direct ones a description names. */
@@ -32,7 +34,7 @@ export interface StoredLayerManifest {
   readonly format: 1;
   readonly contentHash: string;
   readonly name: string;
-  readonly kind: string;
+  readonly kind: LayerKind;
   readonly architecture: string;
   readonly unzippedBytes: number;
   readonly zippedBytes: number;
@@ -66,9 +68,11 @@ export function contentsFromStored(text: string): LayerContents | undefined {
     return undefined;
   }
   const packagesOk = Array.isArray(parsed.packages) && parsed.packages.every((pkg) => typeof pkg?.name === 'string' && typeof pkg.version === 'string' && typeof pkg.direct === 'boolean');
-  if (parsed.format !== 1 || typeof parsed.contentHash !== 'string' || !packagesOk) return undefined;
+  const kindOk = parsed.kind === 'nodejs' || parsed.kind === 'python';
+  if (parsed.format !== 1 || typeof parsed.contentHash !== 'string' || !packagesOk || !kindOk) return undefined;
   return {
     contentHash: parsed.contentHash,
+    kind: parsed.kind as LayerKind,
     packages: parsed.packages!,
     ...(typeof parsed.unzippedBytes === 'number' ? { unzippedBytes: parsed.unzippedBytes } : {}),
     source: 'manifest',
@@ -84,8 +88,10 @@ export function contentsFromArtifact(artifact: LayerArtifact): LayerContents {
 export function contentsFromDescription(description: unknown): LayerContents | undefined {
   const described = parseLayerDescription(description);
   if (!described.contentHash) return undefined;
+  const runtime = runtimeInDescription(description);
   return {
     contentHash: described.contentHash,
+    ...(runtime ? { kind: runtime.startsWith('python') ? ('python' as const) : ('nodejs' as const) } : {}),
     packages: (described.packages?.list ?? []).map((pkg) => ({ ...pkg, direct: true })),
     source: 'description',
     complete: described.packages?.complete ?? false,
@@ -113,6 +119,8 @@ export interface LayerPackageDiff {
 /** The packages added, removed, upgraded and downgraded between the deployed version and the new one. */
 export function diffLayerContents(before: LayerContents, after: LayerContents): LayerPackageDiff {
   const fromDescriptions = before.source === 'description' || after.source === 'description';
+  // Packages come only with their kind (a manifest, or a description naming its runtime).
+  const kind = after.kind ?? before.kind ?? 'nodejs';
   // A description names direct packages only: compare like with like.
   const scope = (contents: LayerContents) => (fromDescriptions ? contents.packages.filter((pkg) => pkg.direct) : contents.packages);
   const old = new Map(scope(before).map((pkg) => [pkg.name, pkg]));
@@ -124,7 +132,7 @@ export function diffLayerContents(before: LayerContents, after: LayerContents): 
     if (!was) changes.push({ name, kind: 'added', to: pkg.version, direct: pkg.direct });
     else if (was.version === pkg.version) unchanged += 1;
     else {
-      const order = compareVersions(pkg.version, was.version);
+      const order = compareVersions(pkg.version, was.version, kind);
       changes.push({ name, kind: order > 0 ? 'upgraded' : order < 0 ? 'downgraded' : 'changed', from: was.version, to: pkg.version, direct: pkg.direct || was.direct });
     }
   }
