@@ -1,4 +1,4 @@
-import { layerManifestKey } from '../review/layer-packages';
+import { layerManifestKey } from '../config/artifact-keys';
 import { Testing } from 'cdktf';
 import { loadConfig } from '../config/load-config';
 import { loadBootstrapConfig } from '../config/bootstrap-config';

@@ -10,6 +10,7 @@
  *                    touch a CI role or the boundary;
  * function boundary - the most any function role can ever do: write its logs, use its tables; no IAM.
  */
+import { artifactPrefixes } from './artifact-keys';
 
 export interface Condition {
   readonly test: string;
@@ -112,8 +113,8 @@ export function environmentArns(scope: CiScope, env: CiEnvironment) {
     tables: `arn:${partition}:dynamodb:${region}:${account}:table/${prefix}-*`,
     state: `arn:${partition}:s3:::${scope.stateBucket}/${env.stateKey}`,
     lock: `arn:${partition}:s3:::${scope.stateBucket}/${env.stateKey}.tflock`,
-    artifactPrefixes: [`layers/${project}/${env.name}/`, `functions/${project}/${env.name}/`],
-    artifacts: [`arn:${partition}:s3:::${scope.artifactBucket}/layers/${project}/${env.name}/*`, `arn:${partition}:s3:::${scope.artifactBucket}/functions/${project}/${env.name}/*`],
+    artifactPrefixes: artifactPrefixes(project, env.name),
+    artifacts: artifactPrefixes(project, env.name).map((prefix) => `arn:${partition}:s3:::${scope.artifactBucket}/${prefix}*`),
   };
 }
 

@@ -41,11 +41,6 @@ export interface StoredLayerManifest {
   readonly packages: readonly LayerPackage[];
 }
 
-/** Where a layer's manifest is stored: under the environment's layer prefix of the artifact bucket, by content hash. */
-export function layerManifestKey(project: string, environment: string, contentHash: string): string {
-  return `layers/${project}/${environment}/manifests/${contentHash.slice(0, 16)}.json`;
-}
-
 export function storedManifestOf(artifact: LayerArtifact): StoredLayerManifest {
   return {
     format: 1,

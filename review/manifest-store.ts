@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LayerArtifact } from '../artifacts/manifest';
-import { LayerContents, contentsFromStored, layerManifestKey, storedManifestOf } from './layer-packages';
+import { layerManifestKey } from '../config/artifact-keys';
+import { LayerContents, contentsFromStored, storedManifestOf } from './layer-packages';
 
 /**
  * The layer manifests each deploy stores in the artifact bucket, content-addressed

@@ -6,6 +6,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { CI_ROLE_NAMES, ciPath } from '../config/ci-permissions';
 import { ROLLOUT_OUTPUTS, ROLLOUT_VARIABLES } from '../config/rollout-names';
 import { DEPLOYMENT_OUTPUTS } from '../config/deployment-record';
+import { functionZipKey, layerZipKey } from '../config/artifact-keys';
 import { DeployOrigin } from '../project/deploy-origin';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
@@ -128,7 +129,7 @@ export class ApiStack extends TerraformStack {
           buildDirFromStack: props.buildDirFromStack,
           layerName: layerNameOf(env, artifact.name),
           runtime: env.runtime,
-          ...(env.artifactBucket ? { upload: { bucket: env.artifactBucket, key: `layers/${env.project}/${env.name}/${artifact.name}.zip` } } : {}),
+          ...(env.artifactBucket ? { upload: { bucket: env.artifactBucket, key: layerZipKey(env.project, env.name, artifact.name) } } : {}),
         }),
     );
     this.apiFunction = new ApiFunction(this, 'api', {
@@ -136,7 +137,7 @@ export class ApiStack extends TerraformStack {
       describedAs: `${env.project}, ${env.name}`,
       settings: env,
       bundle: props.bundle,
-      ...(env.artifactBucket ? { codeUpload: { bucket: env.artifactBucket, key: `functions/${env.project}/${env.name}/${props.bundle.function}.zip` } } : {}),
+      ...(env.artifactBucket ? { codeUpload: { bucket: env.artifactBucket, key: functionZipKey(env.project, env.name, props.bundle.function) } } : {}),
       layers: this.layers,
       managedLayers,
       table: this.messagesTable.table,
