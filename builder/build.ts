@@ -58,7 +58,6 @@ export interface BuildReport {
   readonly warnings: readonly string[];
 }
 
-
 /** Holds `<buildDir>/.lock` so two builds never write one build folder at once; a dead holder's lock is taken over. */
 export async function acquireBuildLock(buildDir: string, progress: Progress, waitMs = 300_000): Promise<() => void> {
   const lock = path.join(buildDir, '.lock');

@@ -28,10 +28,14 @@ export interface AwsClients {
   readonly lambda: LambdaClient;
 }
 
-export function awsClients(region: string): AwsClients {
-  // Path-style addressing works with every S3-compatible endpoint, AWS included.
+/** An S3 client for the region; path-style addressing when an endpoint is set, which every S3-compatible endpoint (AWS included) answers. */
+export function s3Client(region: string): S3Client {
   const forcePathStyle = Boolean(process.env['AWS_ENDPOINT_URL'] || process.env['AWS_ENDPOINT_URL_S3']);
-  return { s3: new S3Client({ region, forcePathStyle }), lambda: new LambdaClient({ region }) };
+  return new S3Client({ region, forcePathStyle });
+}
+
+export function awsClients(region: string): AwsClients {
+  return { s3: s3Client(region), lambda: new LambdaClient({ region }) };
 }
 
 function awsError(error: unknown): { name: string; message: string } {

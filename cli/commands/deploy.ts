@@ -7,7 +7,7 @@ import { runBuild } from '../../builder/build';
 import { layerTargetsOf } from '../../builder/build-plan';
 import { readAllLayerSources } from '../../builder/layer-sources';
 import { readManifest } from '../../artifacts/manifest';
-import { awsClients } from '../../history/aws';
+import { s3Client } from '../../history/aws';
 import { storeLayerManifests } from '../../review/manifest-store';
 import { loadProjectConfig } from '../../config/config-sources';
 import { EnvironmentConfig, functionNameOf } from '../../config/environments';
@@ -97,18 +97,17 @@ export async function planFirstPhase(options: { stack: string; stackDir: string;
  */
 async function storeLayerManifestsOf(environment: EnvironmentConfig, buildDir: string, err: Output): Promise<void> {
   if (!environment.artifactBucket) return;
-  const clients = awsClients(environment.region);
+  const s3 = s3Client(environment.region);
   try {
     const manifest = readManifest(buildDir);
     const ids = new Set(layerTargetsOf(environment, readAllLayerSources(PROJECT_ROOT)).map((target) => target.id));
     const layers = manifest.layers.filter((layer) => ids.has(layer.id));
-    const keys = await storeLayerManifests(clients.s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, layers);
+    const keys = await storeLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, layers);
     err.line(`Layer manifests stored for review: ${keys.map((key) => `s3://${environment.artifactBucket}/${key}`).join(', ') || 'none (no layers)'}.`);
   } catch (error) {
     err.warn(`the layer manifests could not be stored (${(error as Error).name}: ${(error as Error).message}); the next review lists only the packages the layer descriptions name.`);
   } finally {
-    clients.s3.destroy();
-    clients.lambda.destroy();
+    s3.destroy();
   }
 }
 

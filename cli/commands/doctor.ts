@@ -23,8 +23,10 @@ export function providerText(provider: Provider, env: Pick<EnvironmentConfig, 'r
   }
 }
 
-function locationText(row: ImportRow): string {
-  const first = row.locations[0]!;
+/** Where a module is imported: the first place, and how many more ("main.py:12 +2"). */
+export function locationText(row: Pick<ImportRow, 'locations'>): string {
+  const first = row.locations[0];
+  if (!first) return '';
   const more = row.locations.length > 1 ? ` +${row.locations.length - 1}` : '';
   return `${first.file}${first.line ? `:${first.line}` : ''}${more}`;
 }

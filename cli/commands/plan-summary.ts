@@ -5,7 +5,7 @@ import { readAllLayerSources } from '../../builder/layer-sources';
 import { BuildManifest, readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { functionNameOf } from '../../config/environments';
-import { awsClients } from '../../history/aws';
+import { s3Client } from '../../history/aws';
 import { planMissing, usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { contentsFromArtifact } from '../../review/layer-packages';
@@ -13,7 +13,7 @@ import { fetchLayerManifests } from '../../review/manifest-store';
 import { CoverageRow, PlanSummary, ReviewContext, TerraformPlan, contentHashIn, kindOf, parsePlan, renderPlanSummary, summarisePlan } from '../../review/plan-summary';
 import { importCoverage } from '../../rules/import-coverage';
 import { Command, writeJson } from '../command';
-import { providerText } from './doctor';
+import { locationText, providerText } from './doctor';
 
 /** The stack a plan belongs to: --stack, else the folder it sits in (cdktf.out/stacks/<stack>/plan.json). */
 export function stackOfPlanFile(file: string, explicit?: string): string {
@@ -56,11 +56,12 @@ export async function reviewContext(plan: TerraformPlan, stack: string, env: Nod
   else {
     try {
       const artifacts = artifactsForEnvironment(environment, manifest, readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT, () => undefined);
-      const rows = importCoverage(deploymentOf(environment, artifacts)).rows.map((row) => {
-        const first = row.locations[0];
-        const where = first ? `${first.file}${first.line ? `:${first.line}` : ''}${row.locations.length > 1 ? ` +${row.locations.length - 1}` : ''}` : '';
-        return { module: row.module, where, ...(row.provider ? { provider: providerText(row.provider, environment) } : {}), ...(row.optional ? { optional: true } : {}) };
-      });
+      const rows = importCoverage(deploymentOf(environment, artifacts)).rows.map((row) => ({
+        module: row.module,
+        where: locationText(row),
+        ...(row.provider ? { provider: providerText(row.provider, environment) } : {}),
+        ...(row.optional ? { optional: true } : {}),
+      }));
       coverage = new Map([[functionNameOf(environment), rows]]);
     } catch (error) {
       coverageUnavailable = `the build does not match the sources (${(error as Error).message.split('\n')[0]})`;
@@ -72,16 +73,15 @@ export async function reviewContext(plan: TerraformPlan, stack: string, env: Nod
     if (!environment.artifactBucket) {
       notes.push('no artifact bucket is configured, so deploys store no layer manifests and the deployed side comes from the layer descriptions');
     } else {
-      const clients = awsClients(environment.region);
+      const s3 = s3Client(environment.region);
       try {
-        const fetched = await fetchLayerManifests(clients.s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, hashes);
+        const fetched = await fetchLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, hashes);
         stored = fetched.found;
         notes.push(...fetched.problems);
       } catch (error) {
         notes.push(`the stored layer manifests could not be read (${(error as Error).name}: ${(error as Error).message})`);
       } finally {
-        clients.s3.destroy();
-        clients.lambda.destroy();
+        s3.destroy();
       }
     }
   }
