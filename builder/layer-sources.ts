@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listLayerFolders } from '../config/config-sources';
-import { RUNTIME_FAMILIES, RuntimeFamily } from '../config/environments';
+import { familiesIn, listLayerFolders } from '../config/config-sources';
 import { LayerKind } from '../artifacts/manifest';
 import { layerSourceInvalid } from '../project/errors';
 import { toPosix } from '../project/paths';
@@ -189,7 +188,7 @@ export function readLayerSourcesIn(dir: string, name: string, root: string): Lay
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
     throw layerSourceInvalid(folder, 'a layer folder name may hold only letters, digits, "-" and "_" (at most 64).');
   }
-  const kinds = (Object.keys(RUNTIME_FAMILIES) as RuntimeFamily[]).filter((kind) => fs.existsSync(path.join(dir, RUNTIME_FAMILIES[kind].packageFile)));
+  const kinds = familiesIn(dir);
   if (kinds.length === 0) {
     throw layerSourceInvalid(
       folder,

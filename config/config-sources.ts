@@ -33,6 +33,10 @@ export function readContext(projectRoot: string, env: NodeJS.ProcessEnv): Record
   }
 }
 
+/** The runtime families a layer folder holds packages for: the ones whose package file (package.json, requirements.txt) it has. */
+export function familiesIn(layerDir: string): RuntimeFamily[] {
+  return (Object.keys(RUNTIME_FAMILIES) as RuntimeFamily[]).filter((family) => fs.existsSync(path.join(layerDir, RUNTIME_FAMILIES[family].packageFile)));
+}
 
 /** Folders under layers/, sorted, each with the runtime families it holds packages for. */
 export function listLayerFolders(projectRoot: string): Record<string, RuntimeFamily[]> {
@@ -45,7 +49,7 @@ export function listLayerFolders(projectRoot: string): Record<string, RuntimeFam
     .map((entry) => entry.name)
     .sort();
   for (const name of names) {
-    folders[name] = (Object.keys(RUNTIME_FAMILIES) as RuntimeFamily[]).filter((family) => fs.existsSync(path.join(layersDir, name, RUNTIME_FAMILIES[family].packageFile)));
+    folders[name] = familiesIn(path.join(layersDir, name));
   }
   return folders;
 }

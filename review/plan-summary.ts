@@ -256,6 +256,7 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
   const functions: string[] = [];
   const coverage: FunctionCoverage[] = [];
   const others: { kind: ChangeKind; address: string; order?: string }[] = [];
+  let touchesFunction = false;
   for (const change of plan.resource_changes) {
     const kind = kindOf(change);
     if (change.mode === 'data' || kind === 'read') {
@@ -278,6 +279,7 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
         if (review.diff) cautions.push(...cautionsOf(review.layer, review.diff));
       }
     } else if (change.type === 'aws_lambda_function') {
+      touchesFunction ||= kind === 'add' || kind === 'change' || kind === 'replace';
       const line = describeFunction(change);
       if (line) functions.push(line);
       const review = reviewFunction(change, context);
@@ -289,7 +291,6 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
     const order = replaceOrder(change);
     if (kind !== 'none') others.push({ kind, address: change.address, ...(order ? { order } : {}) });
   }
-  const touchesFunction = plan.resource_changes.some((change) => change.type === 'aws_lambda_function' && ['add', 'change', 'replace'].includes(kindOf(change)));
   return {
     counts,
     reads,
