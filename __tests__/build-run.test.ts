@@ -5,7 +5,7 @@ import { readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../builder/progress';
 import { loadConfig } from '../config/load-config';
 import { listLayerFolders } from '../config/config-sources';
-import { copyFixtureFunction, makeFixtureWheels, offlinePipEnv } from './support/fixture-wheels';
+import { copyFixtureFunction, makeFixtureWheels, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
 
 let wheels: string;
@@ -38,7 +38,7 @@ describe('npm run build with the split strategy', () => {
   it('rebuilds, and so republishes, only the layer whose inputs changed', async () => {
     const { root, config } = pythonProject({ stable: 'beta==1.0.0\n', framework: 'alpha==1.0.0\nbeta==1.0.0\n', adapters: 'native==1.0.0\n' }, { runtime: 'python3.12', layerStrategy: 'split' });
     const buildDir = path.join(root, '.build');
-    const options = { projectRoot: root, buildDir, config, progress: silentProgress, env: offlinePipEnv(wheels) };
+    const options = { projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) };
     const first = await runBuild(options);
     expect(first.layers.map((layer) => [layer.id, layer.cached])).toEqual([
       ['adapters/python3.12-x86_64', false],
@@ -74,7 +74,7 @@ describe('npm run build and Lambda\'s limits', () => {
     const layers = Object.fromEntries(['one', 'two', 'three', 'four', 'five'].map((name) => [name, 'beta==1.0.0\n']));
     const { root, config } = pythonProject(layers, { runtime: 'python3.12', layerStrategy: 'hybrid', layers: Object.keys(layers) });
     const buildDir = path.join(root, '.build');
-    await expect(runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlinePipEnv(wheels) })).rejects.toThrow(
+    await expect(runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) })).rejects.toThrow(
       'api-dev: the function would have 6 layers (powertools-python (managed), one, two, three, four, five); Lambda attaches at most 5.',
     );
     expect(readManifest(buildDir).layers).toHaveLength(5);
@@ -88,9 +88,9 @@ describe('npm run build and Lambda\'s limits', () => {
       buildDir: path.join(root, '.build'),
       config,
       progress: { ...silentProgress, warn: (message) => warnings.push(message) },
-      env: offlinePipEnv(wheels),
+      env: offlineWheelEnv(wheels),
     });
-    expect(report.unbuilt).toEqual([{ id: 'spare/python3.12-x86_64', reason: expect.stringContaining('there is no wheel of armonly==1.0.0 for manylinux2014_x86_64') }]);
+    expect(report.unbuilt).toEqual([{ id: 'spare/python3.12-x86_64', reason: expect.stringContaining('there is no wheel of armonly for x86_64-manylinux_2_34 (glibc 2.34 or older) and CPython 3.12') }]);
     expect(warnings[0]).toMatch(/1 layer\(s\) that no environment uses could not be built \(spare\/python3\.12-x86_64\)/);
     expect(readManifest(path.join(root, '.build')).unbuilt).toEqual(report.unbuilt);
   });

@@ -10,7 +10,7 @@ import { loadConfig } from '../config/load-config';
 import { checkLayerImports, judgeImports } from '../local-lambda/layer-import-check';
 import { findPython } from '../project/python-interpreter';
 import { makeFixtureProject, packFixturePackages } from './support/fixture-layer';
-import { makeFixtureWheels, makePythonProject, offlinePipEnv } from './support/fixture-wheels';
+import { makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir, runCli } from './support/processes';
 
 /** Lambda's name for this machine's architecture, and the other one: nothing here assumes which this machine is. */
@@ -23,7 +23,7 @@ async function pythonLayer(requirements: string, architecture: 'x86_64' | 'arm64
   const root = makePythonProject(requirements);
   const buildDir = path.join(root, '.build');
   const source = readLayerSources(root, 'pylayer')[0]!;
-  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, runtime), source, { buildDir, env: offlinePipEnv(wheelDir), step: silentProgress.step('t') });
+  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, runtime), source, { buildDir, env: offlineWheelEnv(wheelDir), step: silentProgress.step('t') });
   return { layer: artifact, buildDir };
 }
 

@@ -1,39 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { nextPageLink, parseCursor, parseListLimit, parseNewMessage } from '../handlers/api/message-input';
 import { PROJECT_ROOT } from './support/processes';
+import { bodyOfCase, expandCase, readContractCases } from './support/contract-cases';
 
-/** The API contract both handlers meet, from one file of cases. */
-interface Cases {
-  messages: { name: string; text?: string; base64?: string; json?: unknown; expect: Record<string, unknown> }[];
-  limits: { name: string; raw: string | null; expect: Record<string, unknown> }[];
-  cursors: { name: string; raw: string | null; expect: Record<string, unknown> }[];
-  links: { name: string; path: string; limit: number; lastId: string; expect: string }[];
-}
-
-const cases = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'handlers', 'contract-cases.json'), 'utf8')) as Cases;
-
-function expand(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(expand);
-  if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if ('$repeat' in record) return String(record['$repeat']).repeat(Number(record['times']));
-    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, expand(item)]));
-  }
-  return value;
-}
-
-function bodyOf(test: Cases['messages'][number]): Uint8Array {
-  if (test.text !== undefined) return new TextEncoder().encode(test.text);
-  if (test.base64 !== undefined) return Buffer.from(test.base64, 'base64');
-  return new TextEncoder().encode(JSON.stringify(expand(test.json)));
-}
+const cases = readContractCases();
 
 describe('the Node.js handler meets the shared contract', () => {
   it.each(cases.messages.map((test) => [test.name, test] as const))('message body: %s', (_name, test) => {
-    const result = parseNewMessage(bodyOf(test));
-    const expected = expand(test.expect) as { ok?: unknown; status?: number; body?: unknown };
+    const result = parseNewMessage(bodyOfCase(test));
+    const expected = expandCase(test.expect) as { ok?: unknown; status?: number; body?: unknown };
     if (expected.ok) expect(result).toEqual({ ok: true, value: expected.ok });
     else expect(result).toEqual({ ok: false, error: { status: expected.status, body: expected.body } });
   });

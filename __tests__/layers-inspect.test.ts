@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load-config';
 import { inspectLayer, packageChanges } from '../verification/layer-inspection';
 import { layerArtifact } from './support/artifacts';
 import { makeFixtureProject, packFixturePackages } from './support/fixture-layer';
-import { copyFixtureFunction, makeFixtureWheels, offlinePipEnv } from './support/fixture-wheels';
+import { copyFixtureFunction, makeFixtureWheels, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir, runCli } from './support/processes';
 
 describe('what changed between two builds', () => {
@@ -72,7 +72,7 @@ describe('npm run layers:inspect', () => {
     copyFixtureFunction(root);
     const config = loadConfig({ context: { defaults: { function: 'python', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
     const buildDir = path.join(root, '.build');
-    await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlinePipEnv(wheels) });
+    await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) });
     const result = await runCli(['layers:inspect', 'py', '--build-dir', buildDir, '--json']);
     const [inspection] = JSON.parse(result.stdout) as ReturnType<typeof inspectLayer>[];
     expect(inspection!.largest.map((pkg) => [pkg.name, pkg.bytes > 0])).toEqual([

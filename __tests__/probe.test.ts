@@ -83,6 +83,8 @@ describe('the probe against a healthy local function', () => {
     const other = await request(`${server.url}/2015-03-31/functions/multicloud-auto-deploy-dev-api/configuration`);
     expect(other.status).toBe(404);
     expect(other.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    const otherVersions = await request(`${server.url}/2015-03-31/functions/nope/versions`);
+    expect([otherVersions.status, otherVersions.headers.get('x-amzn-errortype')]).toEqual([404, 'ResourceNotFoundException']);
     const getInvoke = await request(`${server.url}/2015-03-31/functions/multicloud-auto-deploy-dev-api/invocations`);
     expect(getInvoke.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
     const notJson = await request(`${server.url}/2015-03-31/functions/multicloud-auto-deploy-dev-api/invocations`, { method: 'POST', body: '{not json' });
@@ -92,6 +94,17 @@ describe('the probe against a healthy local function', () => {
     expect(async.status).toBe(400);
     // The API itself is untouched.
     expect((await request(`${server.url}/`)).status).toBe(200);
+  });
+
+  it('without --version and with --function (no state to read), probes the newest version the function lists, as ListVersionsByFunction says', async () => {
+    const result = await probeCli(server, ['--json']);
+    expect(result.stderr).not.toMatch(/ENOTFOUND|state/);
+    expect([result.code, JSON.parse(result.stdout)]).toEqual([0, expect.objectContaining({ version: '1', ok: true })]);
+    const listed = await request(`${server.url}/2015-03-31/functions/multicloud-auto-deploy-dev-api/versions`);
+    expect((listed.json as { Versions: { Version: string }[] }).Versions.map((version) => version.Version)).toEqual(['$LATEST', '1']);
+    const other = await runCli(['probe', 'api-dev', '--function', 'nope'], { env: cliEnv({ ...DUMMY_CREDENTIALS, AWS_ENDPOINT_URL_LAMBDA: server.url }) });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('error: Cannot list the published versions of nope (ResourceNotFoundException: Function not found: arn:aws:lambda:ap-northeast-1:123456789012:function:nope). Check --function');
   });
 
   it('says what to fix for a version that is not a version', async () => {

@@ -7,40 +7,48 @@ import { silentProgress } from '../builder/progress';
 import { listLayerFolders } from '../config/config-sources';
 import { loadConfig } from '../config/load-config';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
-import { copyFixtureFunction, makeFixtureWheels, makePythonProject, offlinePipEnv } from './support/fixture-wheels';
+import { copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
 import { cliEnv, copyProject, makeTempDir, PROJECT_ROOT, request, runCli, runNode, startLocalServer } from './support/processes';
-import { makeStandInWheels } from './support/stand-in-wheels';
+import { lockPythonLayer } from '../builder/lock-layer';
+import { readLayerSources as readSources } from '../builder/layer-sources';
+import { wheelCacheDir } from '../builder/wheel-cache';
+import { bodyOfCase, expandCase, readContractCases } from './support/contract-cases';
 
 /**
  * The seed's own function (handlers/python_api: FastAPI + Mangum) against the repository's own
- * Python layers, built offline from stand-in wheels that carry the real distribution and module
- * names (and enough of FastAPI, Starlette and Mangum to route a request).
+ * Python layers, built from their committed locks and the real wheels (FastAPI, Starlette, pydantic
+ * with its compiled pydantic-core, Mangum, cryptography and cffi), which the global setup put in the
+ * wheel cache; every test runs offline (UV_OFFLINE).
  */
-let standIns: string;
 const PYTHON_CONTEXT = JSON.stringify({ defaults: { function: 'python' } });
 const FRAMEWORK_ONLY = JSON.stringify({ defaults: { function: 'python', layers: ['framework'] } });
 
-beforeAll(() => {
-  standIns = makeStandInWheels();
-});
-
 /** A folder with the repository's layers and handlers, every environment on the Python function with `defaults`. */
-function seedProject(defaults: Record<string, unknown> = {}, edit?: (root: string) => void) {
+async function seedProject(defaults: Record<string, unknown> = {}, edit?: (root: string) => Promise<void>) {
   const root = makeTempDir('seed-function');
   fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(root, 'layers'), { recursive: true });
   fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(root, 'handlers'), { recursive: true });
-  edit?.(root);
+  await edit?.(root);
   const config = loadConfig({ context: { defaults: { function: 'python', ...defaults } }, env: {}, availableLayers: listLayerFolders(root) });
-  const options: BuildOptions = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlinePipEnv(standIns), onlyUsed: true };
+  const options: BuildOptions = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: process.env, onlyUsed: true };
   return { root, config, options };
 }
 
-function withoutMangum(root: string): void {
+/** The incident, done the way it happens now: mangum==0.17.0 taken out of the single layer's requirements, and the layer locked again (offline, from the wheel cache). */
+async function withoutMangum(root: string): Promise<void> {
   const file = path.join(root, 'layers', 'dependencies', 'requirements.txt');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('mangum==0.17.0\n', ''));
+  const cache = wheelCacheDir(process.env);
+  const source = readSources(root, 'dependencies').find((candidate) => candidate.kind === 'python')!;
+  await lockPythonLayer(source, [{ pythonVersion: '3.12', architecture: 'arm64' }, { pythonVersion: '3.12', architecture: 'x86_64' }], {
+    projectRoot: root,
+    buildDir: path.join(root, '.build'),
+    env: { ...offlineWheelEnv(cache), PYTHON_WHEEL_CACHE: cache },
+    step: silentProgress.step('relock'),
+  });
 }
 
-async function serve(project: ReturnType<typeof seedProject>, skipChecks = false): Promise<LocalApi> {
+async function serve(project: Awaited<ReturnType<typeof seedProject>>, skipChecks = false): Promise<LocalApi> {
   const { root, config, options } = project;
   return startLocalApi({
     env: config.environments[0]!,
@@ -55,9 +63,16 @@ async function serve(project: ReturnType<typeof seedProject>, skipChecks = false
 }
 
 describe("the seed's FastAPI function and the repository's Python layers", () => {
-  it.each(['single', 'hybrid', 'split'])('builds with every import provided, strategy %s', async (layerStrategy) => {
-    const report = await runBuild(seedProject({ layerStrategy }).options);
-    expect(report.warnings.filter((warning) => warning.startsWith('[import-coverage]'))).toEqual([]);
+  it.each([
+    ['single', 'x86_64'],
+    ['single', 'arm64'],
+    ['hybrid', 'x86_64'],
+    ['hybrid', 'arm64'],
+    ['split', 'x86_64'],
+    ['split', 'arm64'],
+  ])('builds strategy %s on %s with every import and every declared dependency provided, and no false alarm', async (layerStrategy, architecture) => {
+    const report = await runBuild((await seedProject({ layerStrategy, architecture })).options);
+    expect(report.warnings).toEqual([]);
     const bundle = report.bundles[0]!;
     expect(bundle.handler).toBe('main.handler');
     expect([...new Set(bundle.imports.filter((imported) => !imported.own).map((imported) => imported.module))].sort()).toEqual(
@@ -66,18 +81,18 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
   });
 
   it('refuses to build without mangum, by name, with the seed\'s error and the fix', async () => {
-    const error = await runBuild(seedProject({}, withoutMangum).options).then(() => undefined, (failure: Error) => failure);
+    const error = await runBuild((await seedProject({}, withoutMangum)).options).then(() => undefined, (failure: Error) => failure);
     expect(error?.message).toContain(
       '  - [import-coverage] api-dev: handlers/python_api/main.py:12 imports mangum, and nothing the function gets provides it: layers dependencies ' +
-        '(PyJWT 2.9.0, fastapi 0.115.0, pydantic 2.9.0, pydantic-settings 2.5.2, python-jose 3.3.0, python-multipart 0.0.9, requests 2.32.3, typing_extensions 4.12.2; ' +
-        '25 packages in all); the python3.12 runtime (the standard library and boto3). ' +
+        '(PyJWT 2.9.0, fastapi 0.120.4, pydantic 2.9.0, pydantic-settings 2.5.2, python-jose 3.5.0, python-multipart 0.0.22, requests 2.32.5, typing_extensions 4.12.2; ' +
+        '26 packages in all); the python3.12 runtime (the standard library and boto3). ' +
         "On Lambda every request would fail with Runtime.ImportModuleError: Unable to import module 'main': No module named 'mangum'. " +
         'Add mangum to layers/dependencies/requirements.txt (and refresh its lock: npm run layers:lock), or attach a layer that provides it.',
     );
   });
 
   it('serves the real app locally from /var/task and /opt, with boto3 from the runtime stand-in and dynalite', async () => {
-    const project = seedProject();
+    const project = await seedProject();
     await runBuild(project.options);
     const api = await serve(project);
     try {
@@ -93,7 +108,7 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
   });
 
   it('the incident: without mangum, the local run refuses; told to serve it anyway, every request answers 500 with the seed\'s error', async () => {
-    const project = seedProject({}, withoutMangum);
+    const project = await seedProject({}, withoutMangum);
     await expect(runBuild(project.options)).rejects.toThrow(/imports mangum/);
     await expect(serve(project)).rejects.toThrow(/^The function would fail on Lambda \(1 problem\); nothing was deployed:\n.*imports mangum/);
     const api = await serve(project, true);
@@ -109,6 +124,52 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
   });
 });
 
+/** Every case of handlers/contract-cases.json sent to a served API over HTTP; the cases whose answer differs, with what came. */
+async function contractOverHttp(url: string): Promise<string[]> {
+  const cases = readContractCases();
+  const wrong: string[] = [];
+  for (const test of cases.messages) {
+    const answer = await request(`${url}/api/messages/`, { method: 'POST', body: Buffer.from(bodyOfCase(test)), headers: { 'content-type': 'application/json' } });
+    const expected = expandCase(test.expect) as { ok?: { content: string; author: string }; status?: number; body?: unknown };
+    const ok = expected.ok
+      ? answer.status === 201 && JSON.stringify([(answer.json as { content: string }).content, (answer.json as { author: string }).author]) === JSON.stringify([expected.ok.content, expected.ok.author])
+      : answer.status === expected.status && JSON.stringify(answer.json) === JSON.stringify(expected.body);
+    if (!ok) wrong.push(`message ${test.name}: ${answer.status} ${answer.text.slice(0, 200)}`);
+  }
+  const query = async (name: string, parameter: string, raw: string | null, expected: { ok?: unknown; status?: number; body?: unknown }) => {
+    const answer = await request(`${url}/api/messages/${raw === null ? '' : `?${parameter}=${encodeURIComponent(raw)}`}`);
+    const ok = 'ok' in expected ? answer.status === 200 && Array.isArray(answer.json) : answer.status === expected.status && JSON.stringify(answer.json) === JSON.stringify(expected.body);
+    if (!ok) wrong.push(`${parameter} ${name}: ${answer.status} ${answer.text.slice(0, 200)}`);
+  };
+  for (const test of cases.limits) await query(test.name, 'limit', test.raw, test.expect);
+  for (const test of cases.cursors) await query(test.name, 'cursor', test.raw, test.expect);
+  return wrong;
+}
+
+describe("npm start on the Python function: the seed's app on its real locked packages", () => {
+  it('serves every contract case as the contract says, passes npm run check:api, and the probe finds its version without state', async () => {
+    const copy = copyProject('python-start');
+    // The one line of configuration that puts dev on the Python function (README "The seed's Python app").
+    const env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { dev: { function: 'python' } } }) });
+    const server = await startLocalServer(['--env', 'dev'], env, { cwd: copy, build: true });
+    try {
+      expect(server.info).toMatchObject({ environment: 'dev', interpreter: { name: 'Python', version: expect.stringMatching(/^3\.12\./) }, layers: [{ name: 'dependencies' }] });
+      expect(server.stderr()).toMatch(/layer {5}dependencies -> \/opt .*fastapi@0\.120\.4, mangum@0\.17\.0, pydantic@2\.9\.0/);
+      expect(await contractOverHttp(server.url)).toEqual([]);
+      const check = await runCli(['check:api', server.url, '--json'], { env, cwd: copy });
+      expect([check.code, (JSON.parse(check.stdout) as { ok: boolean }).ok]).toEqual([0, true]);
+      const probe = await runCli(['probe', 'api-dev', '--function', String(server.info['functionName']), '--json'], {
+        env: { ...env, AWS_ENDPOINT_URL_LAMBDA: server.url, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+        cwd: copy,
+      });
+      expect(probe.stderr).not.toContain('ENOTFOUND');
+      expect([probe.code, JSON.parse(probe.stdout)]).toEqual([0, expect.objectContaining({ function: 'multicloud-auto-deploy-dev-api', version: '1', ok: true })]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('the Python function through the command line', () => {
   let healthy: string;
   let frameworkOnly: string;
@@ -118,7 +179,7 @@ describe('the Python function through the command line', () => {
     const build = async (context: string): Promise<string> => {
       const buildDir = makeTempDir('python-cli-build');
       const config = loadConfig({ context: JSON.parse(context) as Record<string, unknown>, env: {}, availableLayers: listLayerFolders(PROJECT_ROOT) });
-      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: silentProgress, env: offlinePipEnv(standIns), onlyUsed: true }).catch(() => undefined);
+      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: silentProgress, env: process.env, onlyUsed: true }).catch(() => undefined);
       return buildDir;
     };
     healthy = await build(PYTHON_CONTEXT);
@@ -131,7 +192,7 @@ describe('the Python function through the command line', () => {
     const lines = result.stdout.split('\n');
     const row = (module: string) => lines.find((line) => line.trim().startsWith(`${module} `))?.trim().split(/\s{2,}/);
     expect(row('mangum')).toEqual(['mangum', 'handlers/python_api/main.py:12', 'layer dependencies: mangum 0.17.0']);
-    expect(row('starlette')).toEqual(['starlette', 'handlers/python_api/main.py:13', 'layer dependencies: starlette 0.38.6']);
+    expect(row('starlette')).toEqual(['starlette', 'handlers/python_api/main.py:13', 'layer dependencies: starlette 0.49.3']);
     expect(row('boto3')).toEqual(['boto3', 'handlers/python_api/store.py:19', 'python3.12 runtime: boto3, shipped with the runtime', '(inside a function)']);
     expect(row('contract')).toEqual(['contract', 'handlers/python_api/main.py:15', 'own code (/var/task)']);
     expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:9', 'python3.12 runtime: standard library']);
@@ -145,7 +206,7 @@ describe('the Python function through the command line', () => {
     const report = JSON.parse(result.stdout) as { ok: boolean; missing: number; rows: { module: string; provider?: { kind: string; layer?: string } }[] };
     expect(report).toMatchObject({ ok: false, missing: 1 });
     expect(report.rows.find((row) => row.module === 'mangum')).toEqual({ module: 'mangum', locations: [{ file: 'handlers/python_api/main.py', line: 12 }], lazy: false, own: false });
-    expect(report.rows.find((row) => row.module === 'fastapi')?.provider).toEqual({ kind: 'layer', layer: 'framework', detail: 'fastapi 0.115.0' });
+    expect(report.rows.find((row) => row.module === 'fastapi')?.provider).toEqual({ kind: 'layer', layer: 'framework', detail: 'fastapi 0.120.4' });
     const text = await runCli(['doctor', 'api-dev', '--build-dir', frameworkOnly], { env: cliEnv({ CDKTF_CONTEXT_JSON: FRAMEWORK_ONLY }) });
     expect(text.stdout).toMatch(/mangum +handlers\/python_api\/main\.py:12 +MISSING/);
   });
@@ -176,8 +237,8 @@ describe('the Python function through the command line', () => {
 
   it('synth refuses too, before writing anything, with the same message', async () => {
     const copy = copyProject('python-synth');
-    withoutMangum(copy);
-    const env = cliEnv({ ...offlinePipEnv(standIns), CDKTF_CONTEXT_JSON: PYTHON_CONTEXT });
+    await withoutMangum(copy);
+    const env = cliEnv({ CDKTF_CONTEXT_JSON: PYTHON_CONTEXT });
     const synth = await runCli(['synth'], { env, cwd: copy });
     expect(synth.code).toBe(1);
     expect(synth.stderr).toContain("handlers/python_api/main.py:12 imports mangum, and nothing the function gets provides it");
@@ -200,7 +261,7 @@ describe('a small Python function served locally', () => {
     const root = makePythonProject(requirements, { name: 'py' });
     copyFixtureFunction(root);
     const config = loadConfig({ context: { defaults: { function: 'python', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
-    return { root, config, options: { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlinePipEnv(wheels), onlyUsed: true } };
+    return { root, config, options: { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true } };
   }
 
   it('answers through /var/task and /opt, with Lambda\'s sys.path order, and reaches DynamoDB with the runtime\'s boto3', async () => {
@@ -230,7 +291,7 @@ describe('a small Python function served locally', () => {
     copyFixtureFunction(root);
     const config = loadConfig({ context: { defaults: { function: 'python', runtime: 'python3.14', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
     const buildDir = path.join(root, '.build');
-    await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlinePipEnv(wheels), onlyUsed: true });
+    await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true });
     const nowhere = makeTempDir('no-python');
     await expect(
       startLocalApi({ env: config.environments[0]!, manifest: readManifest(buildDir), buildDir, projectRoot: root, sources: readAllLayerSources(root), port: 0, log: () => undefined, lookup: { PATH: nowhere, PYENV_ROOT: nowhere } }),

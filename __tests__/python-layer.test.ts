@@ -1,17 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { layerTargetFor } from '../builder/build-plan';
 import { LayerBuildResult } from '../builder/layer-build';
 import { parseRequirements, readLayerSources } from '../builder/layer-sources';
-import { explainPipFailure, pipInstallArgs } from '../builder/pip';
+import { explainPipFailure, pipIndexArgs, pipInstallArgs } from '../builder/pip';
 import { silentProgress } from '../builder/progress';
 import { buildPythonLayer } from '../builder/python-layer';
 import { globToRegExp } from '../builder/slimming';
 import { fingerprintTree, listTree } from '../builder/tree';
 import { Architecture, PythonRuntime } from '../config/environments';
-import { makeFixtureWheels, makePythonProject, offlinePipEnv, sha256File } from './support/fixture-wheels';
+import { explainUvFailure, pythonIndexSettings, uvInstallArgs } from '../builder/uv';
+import { makeFixtureWheels, makePythonProject, offlineWheelEnv, sha256File } from './support/fixture-wheels';
 import { makeTempDir } from './support/processes';
 
 let wheels: { dir: string; wheels: Record<string, string> };
@@ -34,14 +34,33 @@ async function withUmask<T>(umask: number, work: () => Promise<T>): Promise<T> {
   }
 }
 
-describe('pip for Lambda', () => {
-  it('asks for the function\'s platform, implementation and Python version, wheels only, no compiling', () => {
-    expect(pipInstallArgs({ architecture: 'arm64', pythonVersion: '3.13' }, 'requirements.txt', '/t/python', '/c', true)).toEqual([
-      '-m', 'pip', 'install', '--requirement', 'requirements.txt', '--target', '/t/python',
-      '--platform', 'manylinux2014_aarch64', '--implementation', 'cp', '--python-version', '3.13',
-      '--only-binary=:all:', '--no-compile', '--no-input', '--progress-bar', 'off', '--cache-dir', '/c', '--require-hashes',
+describe('uv and pip for Lambda', () => {
+  const settings = pythonIndexSettings({});
+
+  it("ask for the function's platform (Amazon Linux 2023's glibc and older), Python version and wheels only; from the wheel cache alone when locked", () => {
+    expect(uvInstallArgs({ architecture: 'arm64', pythonVersion: '3.13' }, { requirements: 'requirements.txt', requireHashes: true }, '/t/python', '/c')).toEqual([
+      'pip', 'install', '--target', '/t/python', '--requirement', 'requirements.txt',
+      '--python-platform', 'aarch64-manylinux_2_34', '--python-version', '3.13', '--only-binary', ':all:',
+      '--link-mode', 'copy', '--quiet', '--cache-dir', '/c', '--require-hashes',
     ]);
-    expect(pipInstallArgs({ architecture: 'x86_64', pythonVersion: '3.12' }, 'r.txt', '/t', '/c', false)).not.toContain('--require-hashes');
+    expect(uvInstallArgs({ architecture: 'x86_64', pythonVersion: '3.12' }, { requirements: 'lock.txt', requireHashes: true, lockedFrom: '/wheels' }, '/t', '/c').slice(-8)).toEqual([
+      '--cache-dir', '/c', '--no-deps', '--require-hashes', '--no-index', '--find-links', '/wheels', '--offline',
+    ]);
+    const pip = pipInstallArgs({ architecture: 'x86_64', pythonVersion: '3.12' }, { requirements: 'r.txt', requireHashes: false }, '/t', '/c', settings);
+    expect(pip.slice(0, 9)).toEqual(['-m', 'pip', 'install', '--requirement', 'r.txt', '--target', '/t', '--platform', 'manylinux_2_34_x86_64']);
+    expect(pip).toEqual(expect.arrayContaining(['--platform', 'manylinux2014_x86_64', '--platform', 'manylinux1_x86_64', '--implementation', 'cp', '--python-version', '3.12', '--only-binary=:all:', '--no-compile']));
+    expect(pip).not.toContain('--require-hashes');
+    expect(pipInstallArgs({ architecture: 'arm64', pythonVersion: '3.12' }, { requirements: 'l.txt', requireHashes: true, lockedFrom: '/w' }, '/t', '/c', settings).slice(-7)).toEqual([
+      '--cache-dir', '/c', '--no-deps', '--require-hashes', '--no-index', '--find-links', '/w',
+    ]);
+  });
+
+  it("take the indexes from uv's variables, and give pip the same as options", () => {
+    const custom = pythonIndexSettings({ UV_DEFAULT_INDEX: 'https://mirror/simple', UV_INDEX: 'internal=https://internal/simple https://more/simple', UV_FIND_LINKS: '/w1,/w2' });
+    expect(custom).toEqual({ defaultIndex: 'https://mirror/simple', extraIndexes: ['https://internal/simple', 'https://more/simple'], findLinks: ['/w1', '/w2'], noIndex: false, offline: false });
+    expect(pipIndexArgs(custom)).toEqual(['--index-url', 'https://mirror/simple', '--extra-index-url', 'https://internal/simple', '--extra-index-url', 'https://more/simple', '--find-links', '/w1', '--find-links', '/w2']);
+    expect(pipIndexArgs(pythonIndexSettings({ UV_NO_INDEX: '1', UV_FIND_LINKS: '/w', UV_INDEX_URL: 'https://ignored/simple' }))).toEqual(['--no-index', '--find-links', '/w']);
+    expect(pythonIndexSettings({ UV_OFFLINE: 'true' }).offline).toBe(true);
   });
 
   it('reads requirement names, extras, version pins, includes and hash pins', () => {
@@ -60,7 +79,7 @@ describe('Python layer build, from local wheels and no index', () => {
   it('installs for x86_64 and CPython 3.12 into python/, with dependencies, and reports the packages', async () => {
     const root = makePythonProject('alpha==1.0.0\nnative==1.0.0\n');
     const buildDir = path.join(root, '.build');
-    const result = await build(root, buildDir, offlinePipEnv(wheels.dir));
+    const result = await build(root, buildDir, offlineWheelEnv(wheels.dir));
     const { artifact } = result;
     expect(artifact).toMatchObject({ id: 'pylayer/python3.12-x86_64', kind: 'python', pythonVersion: '3.12', architecture: 'x86_64' });
     expect(artifact.packages.map((pkg) => [pkg.name, pkg.version, pkg.direct, pkg.modules])).toEqual([
@@ -74,20 +93,18 @@ describe('Python layer build, from local wheels and no index', () => {
     expect(files).toContain('python/alpha-1.0.0.dist-info/METADATA');
   });
 
-  it('honours pip\'s own configuration file', async () => {
+  it("gives pip uv's indexes and none of pip.conf's", async () => {
     const conf = path.join(makeTempDir('pip-conf'), 'pip.conf');
-    fs.writeFileSync(conf, `[global]\nno-index = true\nfind-links = ${wheels.dir}\n`);
-    const env = offlinePipEnv(wheels.dir, { PIP_CONFIG_FILE: conf });
-    delete env['PIP_NO_INDEX'];
-    delete env['PIP_FIND_LINKS'];
-    const root = makePythonProject('beta==1.0.0\n');
-    const { artifact } = await build(root, path.join(root, '.build'), env);
-    expect(artifact.packages.map((pkg) => pkg.name)).toEqual(['beta']);
+    fs.writeFileSync(conf, `[global]\nindex-url = http://127.0.0.1:9/simple\nfind-links = /nonexistent\n`);
+    const root = makePythonProject('alpha==1.0.0\n');
+    const { artifact } = await build(root, path.join(root, '.build'), offlineWheelEnv(wheels.dir, { PYTHON_INSTALLER: 'pip', PIP_CONFIG_FILE: conf }));
+    expect(artifact.packages.map((pkg) => pkg.name)).toEqual(['alpha', 'beta']);
+    expect(artifact.tool.name).toBe('pip');
   });
 
   it('picks the aarch64 wheel for arm64 functions', async () => {
     const root = makePythonProject('native==1.0.0\narmonly==1.0.0\n');
-    const { artifact } = await build(root, path.join(root, '.build'), offlinePipEnv(wheels.dir), 'arm64');
+    const { artifact } = await build(root, path.join(root, '.build'), offlineWheelEnv(wheels.dir), 'arm64');
     const files = listTree(path.join(root, '.build', artifact.treeDir)).map((file) => file.path);
     expect(files).toContain('python/native/_speedups.cpython-312-aarch64-linux-gnu.so');
     expect(files).not.toContain('python/native/_speedups.cpython-312-x86_64-linux-gnu.so');
@@ -97,8 +114,8 @@ describe('Python layer build, from local wheels and no index', () => {
   it('slims caches, compiled files and console scripts by default, keeps dist-info, applies configured excludes, and reports the bytes saved', async () => {
     const plain = makePythonProject('alpha==1.0.0\n');
     const slim = makePythonProject('alpha==1.0.0\n', { exclude: ['python/**/tests/**'] });
-    const a = await build(plain, path.join(plain, '.build'), offlinePipEnv(wheels.dir));
-    const b = await build(slim, path.join(slim, '.build'), offlinePipEnv(wheels.dir));
+    const a = await build(plain, path.join(plain, '.build'), offlineWheelEnv(wheels.dir));
+    const b = await build(slim, path.join(slim, '.build'), offlineWheelEnv(wheels.dir));
     const filesA = listTree(path.join(plain, '.build', a.artifact.treeDir)).map((file) => file.path);
     const filesB = listTree(path.join(slim, '.build', b.artifact.treeDir)).map((file) => file.path);
     expect(filesA.filter((file) => /__pycache__|\.pyc$|^python\/bin\//.test(file))).toEqual([]);
@@ -115,8 +132,8 @@ describe('Python layer build, from local wheels and no index', () => {
     const second = path.join(makeTempDir('py-ci'), 'deeper', 'project');
     fs.cpSync(first, second, { recursive: true });
     const secondBuild = path.join(makeTempDir('py-elsewhere'), 'b');
-    const a = await withUmask(0o022, () => build(first, path.join(first, '.build'), offlinePipEnv(wheels.dir)));
-    const b = await withUmask(0o077, () => build(second, secondBuild, offlinePipEnv(wheels.dir)));
+    const a = await withUmask(0o022, () => build(first, path.join(first, '.build'), offlineWheelEnv(wheels.dir)));
+    const b = await withUmask(0o077, () => build(second, secondBuild, offlineWheelEnv(wheels.dir)));
     expect(b.artifact.contentHash).toBe(a.artifact.contentHash);
     expect(b.artifact.inputHash).toBe(a.artifact.inputHash);
     expect(listTree(path.join(secondBuild, b.artifact.treeDir))).toEqual(listTree(path.join(first, '.build', a.artifact.treeDir)));
@@ -124,59 +141,67 @@ describe('Python layer build, from local wheels and no index', () => {
     const files = listTree(path.join(first, '.build', a.artifact.treeDir));
     expect(files.every((file) => file.mode === 0o644 || file.mode === 0o755)).toBe(true);
     for (const file of files) expect(fs.readFileSync(path.join(first, '.build', a.artifact.treeDir, file.path), 'utf8')).not.toContain(first);
+    // uv's note of when it read each wheel (dist-info/uv_cache.json) would differ by the second; it is not in the tree.
+    expect(files.filter((file) => file.path.endsWith('uv_cache.json') || /uv_cache/.test(fs.readFileSync(path.join(first, '.build', a.artifact.treeDir, file.path), 'utf8')))).toEqual([]);
   });
 
-  it('reuses an unchanged tree without running pip', async () => {
+  it('reuses an unchanged tree without the toolchain: no installer runs and no Python process starts', async () => {
     const root = makePythonProject('alpha==1.0.0\n');
     const buildDir = path.join(root, '.build');
-    await build(root, buildDir, offlinePipEnv(wheels.dir));
-    // A Python that logs every call, then runs the real one.
-    const log = path.join(makeTempDir('python-log'), 'calls');
-    const wrapper = path.join(path.dirname(log), 'python');
-    fs.writeFileSync(wrapper, `#!/bin/sh\necho "$@" >> ${log}\nexec python3 "$@"\n`, { mode: 0o755 });
-    const env = offlinePipEnv(wheels.dir, { PYTHON: wrapper });
-    const second = await build(root, buildDir, env);
+    await build(root, buildDir, offlineWheelEnv(wheels.dir));
+    // A toolchain folder that cannot exist, and no Python on PATH: a hit needs neither (the tool's version comes from the toolchain's lock).
+    const nowhere = offlineWheelEnv(wheels.dir, { PYTHON_TOOLCHAIN: '/dev/null/toolchain', PATH: makeTempDir('no-python'), PYENV_ROOT: '/dev/null' });
+    const second = await build(root, buildDir, nowhere);
     expect(second.cached).toBe(true);
-    const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
-    expect(calls.every((call) => !call.includes('-m pip'))).toBe(true);
-    // The same wrapper sees pip run once the inputs change, so the check above can fail.
+    // Once the inputs change, the same environment needs the toolchain, so the check above can fail.
     fs.appendFileSync(path.join(root, 'layers', 'pylayer', 'requirements.txt'), 'native==1.0.0\n');
-    const third = await build(root, buildDir, env);
-    expect(third.cached).toBe(false);
-    expect(fs.readFileSync(log, 'utf8')).toContain('-m pip install');
+    await expect(build(root, buildDir, nowhere)).rejects.toThrow(/Python toolchain/);
   });
 
   it('builds with --require-hashes when requirements pin hashes, and names a mismatch', async () => {
     const good = makePythonProject(`alpha==1.0.0 --hash=sha256:${sha256File(wheels.wheels['alpha']!)}\nbeta==1.0.0 --hash=sha256:${sha256File(wheels.wheels['beta']!)}\n`);
-    const result = await build(good, path.join(good, '.build'), offlinePipEnv(wheels.dir));
+    const result = await build(good, path.join(good, '.build'), offlineWheelEnv(wheels.dir));
     expect(result.artifact.packages.map((pkg) => pkg.name)).toEqual(['alpha', 'beta']);
     const bad = makePythonProject(`alpha==1.0.0 --hash=sha256:${'0'.repeat(64)}\nbeta==1.0.0 --hash=sha256:${sha256File(wheels.wheels['beta']!)}\n`);
-    await expect(build(bad, path.join(bad, '.build'), offlinePipEnv(wheels.dir))).rejects.toThrow(
-      /Layer "pylayer" \(Python 3.12, x86_64\): the download of alpha.* does not match the hash pinned in requirements.txt/,
+    await expect(build(bad, path.join(bad, '.build'), offlineWheelEnv(wheels.dir))).rejects.toThrow(
+      /Layer "pylayer" \(Python 3.12, x86_64\): the file of alpha.* does not match its pinned hash/,
     );
     const partial = makePythonProject(`alpha==1.0.0 --hash=sha256:${sha256File(wheels.wheels['alpha']!)}\n`);
-    await expect(build(partial, path.join(partial, '.build'), offlinePipEnv(wheels.dir))).rejects.toThrow(/pip requires one for every package, dependencies included/);
+    await expect(build(partial, path.join(partial, '.build'), offlineWheelEnv(wheels.dir))).rejects.toThrow(/requirements.txt pins hashes, so every package needs one, dependencies included/);
   });
 });
 
-describe('clear pip errors', () => {
+describe('clear errors from the installers', () => {
   it('names the package, the platform and the Python version when no wheel fits, and refuses source builds', async () => {
     const root = makePythonProject('armonly==1.0.0\n');
-    await expect(build(root, path.join(root, '.build'), offlinePipEnv(wheels.dir))).rejects.toThrow(
-      'Layer "pylayer" (Python 3.12, x86_64): there is no wheel of armonly==1.0.0 for manylinux2014_x86_64 and CPython 3.12 ' +
-        '(versions pip could see: none). Source builds are not allowed (--only-binary=:all:) because they would compile for this ' +
-        'machine, not for Lambda. Pin a version that ships a manylinux2014_x86_64 or pure-Python wheel, or choose another package.',
+    const error = await build(root, path.join(root, '.build'), offlineWheelEnv(wheels.dir)).catch((failure: Error) => failure);
+    expect((error as Error).message).toContain(
+      'Layer "pylayer" (Python 3.12, x86_64): there is no wheel of armonly for x86_64-manylinux_2_34 (glibc 2.34 or older) and CPython 3.12. ' +
+        'Source builds are not allowed (--only-binary :all:) because they would compile for this machine, not for Lambda. ' +
+        'Pin a version that ships such a wheel or a pure-Python one, or choose another package.',
+    );
+    // uv's own hint stays: where wheels do exist.
+    expect((error as Error).message).toContain('Wheels are available for `armonly` (v1.0.0) on the following platform: `manylinux2014_aarch64`');
+    await expect(build(root, path.join(root, '.build-pip'), offlineWheelEnv(wheels.dir, { PYTHON_INSTALLER: 'pip' }))).rejects.toThrow(
+      'Layer "pylayer" (Python 3.12, x86_64): there is no wheel of armonly==1.0.0 for manylinux_2_34_x86_64 (or an older manylinux) and CPython 3.12 (versions pip could see: none).',
     );
   });
 
   it('says a wheel for another Python version does not fit', async () => {
     const root = makePythonProject('native==1.0.0\n');
-    await expect(build(root, path.join(root, '.build'), offlinePipEnv(wheels.dir), 'x86_64', 'python3.13')).rejects.toThrow(
-      /no wheel of native==1.0.0 for manylinux2014_x86_64 and CPython 3.13/,
+    await expect(build(root, path.join(root, '.build'), offlineWheelEnv(wheels.dir), 'x86_64', 'python3.13')).rejects.toThrow(
+      /no wheel of native for x86_64-manylinux_2_34 \(glibc 2\.34 or older\) and CPython 3\.13[^]*only found wheels for `native` \(v1\.0\.0\) with the following Python ABI tag: `cp312`/,
     );
   });
 
-  it('names the package, the index tried and the variable to set when no index is reachable', async () => {
+  it('names a package no index has', async () => {
+    const root = makePythonProject('nosuch==1.0.0\n');
+    await expect(build(root, path.join(root, '.build'), offlineWheelEnv(wheels.dir))).rejects.toThrow(
+      `Layer "pylayer" (Python 3.12, x86_64): nosuch is on none of the indexes (${wheels.dir}). Check its name, or add the index that has it (UV_INDEX).`,
+    );
+  });
+
+  it('names the index tried and the variable to set when no index is reachable', async () => {
     const closed = await new Promise<number>((resolve) => {
       const server = net.createServer();
       server.listen(0, '127.0.0.1', () => {
@@ -185,33 +210,21 @@ describe('clear pip errors', () => {
       });
     });
     const root = makePythonProject('alpha==1.0.0\n');
-    const env = offlinePipEnv(makeTempDir('no-wheels'), { PIP_INDEX_URL: `http://127.0.0.1:${closed}/simple`, PIP_RETRIES: '0', PIP_TIMEOUT: '2' });
-    delete env['PIP_NO_INDEX'];
+    const env = offlineWheelEnv(makeTempDir('no-wheels'), { UV_DEFAULT_INDEX: `http://127.0.0.1:${closed}/simple`, UV_HTTP_RETRIES: '0' });
+    delete env['UV_NO_INDEX'];
+    delete env['UV_FIND_LINKS'];
     await expect(build(root, path.join(root, '.build'), env)).rejects.toThrow(
-      `Layer "pylayer" (Python 3.12, x86_64): pip could not reach the package index for alpha==1.0.0 (tried http://127.0.0.1:${closed}/simple). ` +
-        'Set PIP_INDEX_URL to a reachable index (or PIP_EXTRA_INDEX_URL, or PIP_FIND_LINKS to a folder of wheels), or fix the network.',
+      `Layer "pylayer" (Python 3.12, x86_64): uv could not reach the package index (tried http://127.0.0.1:${closed}/simple). ` +
+        'Set UV_DEFAULT_INDEX to a reachable index (or UV_INDEX for more, UV_FIND_LINKS for a folder of wheels), or fix the network.',
+    );
+    await expect(build(root, path.join(root, '.build'), { ...env, PYTHON_INSTALLER: 'pip', PIP_RETRIES: '0', PIP_TIMEOUT: '2' })).rejects.toThrow(
+      `Layer "pylayer" (Python 3.12, x86_64): pip could not reach the package index for alpha==1.0.0 (tried http://127.0.0.1:${closed}/simple).`,
     );
   });
 
-  it('says pip is missing, and how to get it', async () => {
-    const venv = path.join(makeTempDir('no-pip'), 'venv');
-    expect(spawnSync('python3', ['-m', 'venv', '--without-pip', venv]).status).toBe(0);
-    const root = makePythonProject('alpha==1.0.0\n');
-    await expect(build(root, path.join(root, '.build'), offlinePipEnv(wheels.dir, { PYTHON: path.join(venv, 'bin', 'python') }))).rejects.toThrow(
-      /pip is not installed for .*venv\/bin\/python \(.*No package metadata was found for pip\)\. Install it \(`.* -m ensurepip`, or Debian: apt-get install python3-pip\), or set PYTHON/,
-    );
-  });
-
-  it('says Python is missing', async () => {
-    const root = makePythonProject('alpha==1.0.0\n');
-    await expect(build(root, path.join(root, '.build'), offlinePipEnv(wheels.dir, { PYTHON: '/nonexistent/python3' }))).rejects.toThrow(
-      'Python layers need a Python 3 with pip to download wheels, but "/nonexistent/python3" was not found.',
-    );
-  });
-
-  it('keeps pip\'s last lines for anything else', () => {
-    expect(explainPipFailure('x', { architecture: 'x86_64', pythonVersion: '3.12' }, 'ERROR: something odd\n', {})).toBe(
-      'Layer "x" (Python 3.12, x86_64): pip install failed.\nERROR: something odd',
-    );
+  it("keeps the installers' last lines for anything else", () => {
+    const settings = pythonIndexSettings({});
+    expect(explainPipFailure('Layer "x"', { architecture: 'x86_64', pythonVersion: '3.12' }, 'ERROR: something odd\n', settings)).toBe('Layer "x": pip failed.\nERROR: something odd');
+    expect(explainUvFailure('Layer "x"', { architecture: 'x86_64', pythonVersion: '3.12' }, 'error: something odd\n', settings)).toBe('Layer "x": uv failed.\nerror: something odd');
   });
 });

@@ -2,16 +2,27 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { layerTargetFor } from '../builder/build-plan';
-import { readLayerSources } from '../builder/layer-sources';
+import { readAllLayerSources, readLayerSources } from '../builder/layer-sources';
 import { lockPythonLayer, lockTargetsOf } from '../builder/lock-layer';
 import { silentProgress } from '../builder/progress';
-import { LOCK_FILE, lockStaleness, lockTargetFromReport, lockedRequirements, parseLock, serialiseLock } from '../builder/python-lock';
+import {
+  LockTarget,
+  lockFileName,
+  lockStaleness,
+  lockTargetFromPylock,
+  parseLockTarget,
+  requirementFileHashes,
+  serialiseLockTarget,
+} from '../builder/python-lock';
 import { buildPythonLayer } from '../builder/python-layer';
+import { chooseWheel } from '../builder/wheel-tags';
+import { wheelCacheDir } from '../builder/wheel-cache';
 import { listLayerFolders } from '../config/config-sources';
 import { Architecture } from '../config/environments';
+import { LAMBDA_PLATFORMS } from '../config/lambda-platform';
 import { loadConfig } from '../config/load-config';
-import { OTHER_ARCHITECTURE, copyFixtureFunction, makeFixtureWheels, makePythonProject, offlinePipEnv } from './support/fixture-wheels';
-import { cliEnv, makeTempDir, runCli } from './support/processes';
+import { OTHER_ARCHITECTURE, copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
+import { PROJECT_ROOT, cliEnv, makeTempDir, runCli } from './support/processes';
 
 let wheels: { dir: string; wheels: Record<string, string> };
 
@@ -20,96 +31,154 @@ beforeAll(() => {
 });
 
 const TARGETS = [
-  { pythonVersion: '3.12', architecture: 'x86_64' as const },
   { pythonVersion: '3.12', architecture: 'arm64' as const },
+  { pythonVersion: '3.12', architecture: 'x86_64' as const },
 ];
 
-function source(root: string) {
-  return readLayerSources(root, 'pylayer').find((candidate) => candidate.kind === 'python')!;
+function source(root: string, name = 'pylayer') {
+  return readLayerSources(root, name).find((candidate) => candidate.kind === 'python')!;
 }
 
-async function lock(root: string, env = offlinePipEnv(wheels.dir)) {
-  return lockPythonLayer(source(root), TARGETS, { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('lock') });
+async function lock(root: string, env = offlineWheelEnv(wheels.dir), targets = TARGETS, name = 'pylayer') {
+  return lockPythonLayer(source(root, name), targets, { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('lock') });
 }
 
-function build(root: string, architecture: Architecture = 'x86_64', env = offlinePipEnv(wheels.dir)) {
+function build(root: string, env: NodeJS.ProcessEnv, architecture: Architecture = 'x86_64') {
   const layer = source(root);
   return buildPythonLayer(layerTargetFor(layer, architecture, 'python3.12'), layer, { buildDir: path.join(root, '.build'), env, step: silentProgress.step('build') });
 }
 
-/** A Python that logs its arguments, then runs the real one. */
-function loggingPython(): { env: NodeJS.ProcessEnv; calls: () => string } {
-  const log = path.join(makeTempDir('python-calls'), 'calls');
-  const wrapper = path.join(path.dirname(log), 'python');
-  fs.writeFileSync(wrapper, `#!/bin/sh\necho "$@" >> ${log}\nexec python3 "$@"\n`, { mode: 0o755 });
-  return { env: offlinePipEnv(wheels.dir, { PYTHON: wrapper }), calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '') };
+function lockText(root: string, architecture: Architecture = 'x86_64', name = 'pylayer'): string {
+  return fs.readFileSync(path.join(root, 'layers', name, lockFileName({ pythonVersion: '3.12', architecture })), 'utf8');
 }
 
-describe('the lock file', () => {
-  const report = {
-    install: [
-      { download_info: { url: 'file:///somewhere/native-1.0.0-cp312-cp312-manylinux2014_x86_64.whl', archive_info: { hashes: { sha256: 'a'.repeat(64) } } }, requested: true, metadata: { name: 'native', version: '1.0.0' } },
-      { download_info: { url: 'https://index/packages/Beta-1.0.0-py3-none-any.whl', archive_info: { hash: `sha256=${'b'.repeat(64)}` } }, requested: false, metadata: { name: 'Beta', version: '1.0.0' } },
-      { download_info: { url: 'https://index/alpha-1.0.0-py3-none-any.whl', archive_info: { hashes: { sha256: 'c'.repeat(64) } } }, requested: true, requested_extras: ['Full'], metadata: { name: 'alpha', version: '1.0.0' } },
-    ],
-  };
+const PYLOCK = `
+lock-version = "1.0"
+created-by = "uv"
+requires-python = ">=3.12"
 
-  it('is made from pip\'s report: every distribution by name, version, wheel and sha256, sorted, with no URL', () => {
-    const target = lockTargetFromReport({ pythonVersion: '3.12', architecture: 'x86_64' }, report);
-    expect(target).toEqual({
-      pythonVersion: '3.12',
-      architecture: 'x86_64',
-      platform: 'manylinux2014_x86_64',
-      distributions: [
-        { name: 'alpha', version: '1.0.0', wheel: 'alpha-1.0.0-py3-none-any.whl', sha256: 'c'.repeat(64), direct: true, extras: ['full'] },
-        { name: 'Beta', version: '1.0.0', wheel: 'Beta-1.0.0-py3-none-any.whl', sha256: 'b'.repeat(64), direct: false },
-        { name: 'native', version: '1.0.0', wheel: 'native-1.0.0-cp312-cp312-manylinux2014_x86_64.whl', sha256: 'a'.repeat(64), direct: true },
-      ],
-    });
-    expect(lockedRequirements(target)).toBe(`alpha==1.0.0 --hash=sha256:${'c'.repeat(64)}\nBeta==1.0.0 --hash=sha256:${'b'.repeat(64)}\nnative==1.0.0 --hash=sha256:${'a'.repeat(64)}\n`);
-    expect(() => lockTargetFromReport(TARGETS[0]!, { install: [{ download_info: { url: 'file:///x/pkg-1.0.tar.gz' }, metadata: { name: 'pkg', version: '1.0' } }] })).toThrow(/without a wheel sha256/);
+[[packages]]
+name = "cffi"
+version = "2.1.1"
+marker = "platform_python_implementation != 'PyPy'"
+wheels = [
+  { url = "https://files.example/cffi-2.1.1-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl", hashes = { sha256 = "${'a'.repeat(64)}" } },
+  { url = "https://files.example/cffi-2.1.1-cp312-cp312-musllinux_1_1_x86_64.whl", hashes = { sha256 = "${'b'.repeat(64)}" } },
+]
+
+[[packages]]
+name = "Alpha"
+version = "1.0.0"
+wheels = [{ path = "/home/someone/wheels/alpha-1.0.0-py3-none-any.whl", hashes = { sha256 = "${'c'.repeat(64)}" } }]
+
+[[packages]]
+name = "tzdata"
+version = "2026.6"
+marker = "sys_platform == 'win32'"
+wheels = [{ url = "https://files.example/tzdata-2026.6-py2.py3-none-any.whl", hashes = { sha256 = "${'d'.repeat(64)}" } }]
+`;
+
+describe('the lock file', () => {
+  it("is made from the resolver's PEP 751 lock: the wheel that loads on the target, packages whose marker does not hold left out, no URL or path", () => {
+    const target = lockTargetFromPylock({ pythonVersion: '3.12', architecture: 'x86_64' }, PYLOCK, 'pylayer');
+    expect(target.distributions).toEqual([
+      { name: 'Alpha', version: '1.0.0', wheel: 'alpha-1.0.0-py3-none-any.whl', sha256: 'c'.repeat(64) },
+      { name: 'cffi', version: '2.1.1', wheel: 'cffi-2.1.1-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl', sha256: 'a'.repeat(64) },
+    ]);
+    expect(() => lockTargetFromPylock({ pythonVersion: '3.12', architecture: 'arm64' }, PYLOCK, 'pylayer')).toThrow(
+      'Layer "pylayer": the resolver chose cffi 2.1.1 for python3.12-arm64, but none of its files is a wheel for aarch64-manylinux_2_34 and CPython 3.12 ' +
+        '(cffi-2.1.1-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl, cffi-2.1.1-cp312-cp312-musllinux_1_1_x86_64.whl). Pin a version that ships one, or choose another package.',
+    );
   });
 
-  it('is stable text: targets and requirement files sorted, a trailing newline, readable back', () => {
-    const x86 = lockTargetFromReport(TARGETS[0]!, report);
-    const arm = lockTargetFromReport(TARGETS[1]!, report);
-    const text = serialiseLock({ 'requirements.txt': 'f'.repeat(64) }, [x86, arm]);
-    expect(text).toBe(serialiseLock({ 'requirements.txt': 'f'.repeat(64) }, [arm, x86]));
-    expect(text.endsWith('}\n')).toBe(true);
-    expect(Object.keys(parseLock(text, 'layers/pylayer').targets)).toEqual(['python3.12-arm64', 'python3.12-x86_64']);
-    expect(() => parseLock('{"lockVersion": 9}', 'layers/pylayer')).toThrow(/requirements\.lock\.json is not a lock this builder reads.*npm run layers:lock -- pylayer/);
-    expect(() => parseLock('not json', 'layers/pylayer')).toThrow(/is not valid JSON/);
+  it('is a hashed requirements file pip and uv install as it is, and reads back; it names what made it and from which files', () => {
+    const target = lockTargetFromPylock({ pythonVersion: '3.12', architecture: 'x86_64' }, PYLOCK, 'pylayer');
+    const text = serialiseLockTarget('pylayer', target, { 'requirements.txt': 'f'.repeat(64) }, 'uv 0.13.9');
+    expect(text).toBe(
+      '# This file was autogenerated by `npm run layers:lock -- pylayer`; do not edit it. Lambda target python3.12-x86_64:\n' +
+        '# CPython 3.12 on x86_64-manylinux_2_34, resolved by uv 0.13.9 with markers evaluated for that target.\n' +
+        '# One wheel per distribution, by its sha256: the build installs exactly these files (--no-deps --require-hashes).\n' +
+        `# from requirements.txt sha256:${'f'.repeat(64)}\n` +
+        `Alpha==1.0.0 \\\n    --hash=sha256:${'c'.repeat(64)}\n    # wheel alpha-1.0.0-py3-none-any.whl\n` +
+        `cffi==2.1.1 \\\n    --hash=sha256:${'a'.repeat(64)}\n    # wheel cffi-2.1.1-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl\n`,
+    );
+    expect(parseLockTarget(text, 'requirements.python3.12-x86_64.lock.txt', 'pylayer')).toEqual({
+      file: 'requirements.python3.12-x86_64.lock.txt',
+      requirements: { 'requirements.txt': 'f'.repeat(64) },
+      target,
+    });
+  });
+
+  it('refuses a lock it cannot install exactly, naming the command that writes it again', () => {
+    const good = serialiseLockTarget('pylayer', lockTargetFromPylock({ pythonVersion: '3.12', architecture: 'x86_64' }, PYLOCK, 'pylayer'), { 'requirements.txt': 'f'.repeat(64) }, 'uv');
+    const refused = (text: string, file = 'requirements.python3.12-x86_64.lock.txt') => () => parseLockTarget(text, file, 'pylayer');
+    expect(refused(good, 'requirements.lock.txt')).toThrow('layers/pylayer/requirements.lock.txt is not named requirements.python<X.Y>-<x86_64|arm64>.lock.txt; run `npm run layers:lock -- pylayer`');
+    expect(refused(good.replace(/^# from .*\n/m, ''))).toThrow(/does not say which requirements files it was resolved from/);
+    expect(refused(good.replace(/\n {4}# wheel alpha.*/, ''))).toThrow(/pins Alpha==1\.0\.0 without exactly one --hash and its "# wheel" line/);
+    expect(refused(`${good}gamma>=1\n`)).toThrow(/has lines that are not pinned distributions \(gamma>=1\)/);
   });
 
   it('says which requirements file changed, appeared or went', () => {
-    const files = new Map([['requirements.txt', Buffer.from('alpha==1.0.0\n')], [LOCK_FILE, Buffer.from('{}')]]);
-    const lock = parseLock(serialiseLock({ 'requirements.txt': 'x'.repeat(64), 'old.txt': 'y'.repeat(64) }, []), 'layers/pylayer');
-    expect(lockStaleness(lock, files)).toBe('requirements.txt changed, old.txt is gone');
+    expect(lockStaleness({ 'requirements.txt': 'x'.repeat(64), 'old.txt': 'y'.repeat(64) }, requirementFileHashes(new Map([['requirements.txt', Buffer.from('alpha==1.0.0\n')], ['layer.config.json', Buffer.from('{}')]])))).toBe(
+      'requirements.txt changed, old.txt is gone',
+    );
+    expect(lockStaleness({}, { 'constraints.txt': 'z'.repeat(64) })).toBe('constraints.txt is new');
   });
 });
 
 describe('npm run layers:lock and the build from the lock, offline from fixture wheels', () => {
-  it('resolves every target with pip, and the build installs exactly that with --no-deps --require-hashes', async () => {
+  it('resolves each target with uv, markers and wheels for that target, and writes the same bytes again', async () => {
     const root = makePythonProject('alpha==1.0.0\nnative==1.0.0\n');
     const result = await lock(root);
-    expect(result).toMatchObject({ layer: 'pylayer', file: `layers/pylayer/${LOCK_FILE}`, changed: true });
-    const locked = parseLock(fs.readFileSync(path.join(root, 'layers', 'pylayer', LOCK_FILE), 'utf8'), 'layers/pylayer');
-    const x86 = locked.targets['python3.12-x86_64']!;
-    const arm = locked.targets['python3.12-arm64']!;
-    expect(x86.distributions.map((dist) => [dist.name, dist.version, dist.direct])).toEqual([
-      ['alpha', '1.0.0', true],
-      ['beta', '1.0.0', false],
-      ['native', '1.0.0', true],
-    ]);
-    expect(x86.distributions.find((dist) => dist.name === 'native')!.wheel).toBe('native-1.0.0-cp312-cp312-manylinux2014_x86_64.whl');
-    expect(arm.distributions.find((dist) => dist.name === 'native')!.wheel).toBe('native-1.0.0-cp312-cp312-manylinux2014_aarch64.whl');
-    expect(fs.readFileSync(path.join(root, 'layers', 'pylayer', LOCK_FILE), 'utf8')).not.toContain(wheels.dir);
-
-    const python = loggingPython();
-    const built = await build(root, 'arm64', python.env);
-    expect(built.artifact.packages.map((pkg) => `${pkg.name} ${pkg.version}`)).toEqual(['alpha 1.0.0', 'beta 1.0.0', 'native 1.0.0']);
-    expect(python.calls()).toMatch(/-m pip install --requirement \S+requirements\.locked\.txt .*--require-hashes --no-deps/);
+    expect(result).toMatchObject({ layer: 'pylayer', files: ['layers/pylayer/requirements.python3.12-arm64.lock.txt', 'layers/pylayer/requirements.python3.12-x86_64.lock.txt'], changed: true });
+    const x86 = parseLockTarget(lockText(root), lockFileName(TARGETS[1]!), 'pylayer').target;
+    const arm = parseLockTarget(lockText(root, 'arm64'), lockFileName(TARGETS[0]!), 'pylayer').target;
+    expect(x86.distributions.map((dist) => `${dist.name}==${dist.version}`)).toEqual(['alpha==1.0.0', 'beta==1.0.0', 'native==1.0.0']);
+    expect(x86.distributions.find((dist) => dist.name === 'native')).toMatchObject({ wheel: 'native-1.0.0-cp312-cp312-manylinux2014_x86_64.whl' });
+    expect(arm.distributions.find((dist) => dist.name === 'native')).toMatchObject({ wheel: 'native-1.0.0-cp312-cp312-manylinux2014_aarch64.whl' });
+    expect(lockText(root)).not.toContain(wheels.dir);
+    expect(lockText(root)).not.toContain(root);
     expect((await lock(root)).changed).toBe(false);
+  });
+
+  it('the build installs exactly the lock from the wheel cache: no dependency resolution, every hash checked, with uv or pip', async () => {
+    const root = makePythonProject('alpha==1.0.0\n');
+    await lock(root);
+    const env = offlineWheelEnv(wheels.dir);
+    const built = await build(root, env);
+    expect(built.artifact.packages.map((pkg) => `${pkg.name} ${pkg.version}`)).toEqual(['alpha 1.0.0', 'beta 1.0.0']);
+    expect(built.artifact.tool).toMatchObject({ name: 'uv' });
+    // The wheels came into the cache this build uses, named as the lock names them.
+    expect(fs.readdirSync(env['PYTHON_WHEEL_CACHE']!).sort()).toEqual(['alpha-1.0.0-py3-none-any.whl', 'beta-1.0.0-py3-none-any.whl']);
+    expect(wheelCacheDir(env)).toBe(env['PYTHON_WHEEL_CACHE']);
+
+    // --no-deps: a lock without beta installs no beta, although alpha requires it.
+    const file = path.join(root, 'layers', 'pylayer', lockFileName(TARGETS[1]!));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/beta==1\.0\.0 \\\n.*\n.*\n/, ''));
+    const withoutBeta = await build(root, env);
+    expect(withoutBeta.artifact.packages.map((pkg) => pkg.name)).toEqual(['alpha']);
+
+    // Every hash checked: a wheel in the cache that is not the locked file stops the build, with uv and with pip
+    // (a new build folder, so uv has not unpacked the right file into its own cache before).
+    fs.copyFileSync(wheels.wheels['beta']!, path.join(env['PYTHON_WHEEL_CACHE']!, 'alpha-1.0.0-py3-none-any.whl'));
+    fs.appendFileSync(path.join(root, 'layers', 'pylayer', 'requirements.txt'), '\n');
+    await lock(root);
+    fs.rmSync(path.join(root, '.build'), { recursive: true });
+    await expect(build(root, env)).rejects.toThrow(/Layer "pylayer" \(Python 3\.12, x86_64\): the file of alpha.* does not match its pinned hash/);
+    await expect(build(root, { ...env, PYTHON_INSTALLER: 'pip' })).rejects.toThrow(/Layer "pylayer" \(Python 3\.12, x86_64\): the download of alpha.* does not match its pinned hash/);
+  });
+
+  it('pip builds the same distributions from the same lock and cache; the tool is part of the input hash', async () => {
+    const root = makePythonProject('alpha==1.0.0\nnative==1.0.0\n');
+    await lock(root);
+    const env = offlineWheelEnv(wheels.dir);
+    const uv = await build(root, env);
+    const pip = await build(root, { ...env, PYTHON_INSTALLER: 'pip' });
+    expect(pip.artifact.tool).toMatchObject({ name: 'pip' });
+    expect(pip.cached).toBe(false);
+    expect(pip.artifact.packages.map((pkg) => [pkg.name, pkg.version, pkg.modules])).toEqual(uv.artifact.packages.map((pkg) => [pkg.name, pkg.version, pkg.modules]));
+    expect(pip.artifact.inputHash).not.toBe(uv.artifact.inputHash);
+    await expect(build(root, { ...env, PYTHON_INSTALLER: 'poetry' })).rejects.toThrow('PYTHON_INSTALLER is "poetry"; it may be "uv" (the default) or "pip". Unset it, or set one of those.');
   });
 
   it('writes the same lock and builds the same tree in two folders', async () => {
@@ -117,9 +186,9 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
     const second = path.join(makeTempDir('lock-ci'), 'deeper', 'project');
     fs.cpSync(first, second, { recursive: true });
     await Promise.all([lock(first), lock(second)]);
-    const file = path.join('layers', 'pylayer', LOCK_FILE);
-    expect(fs.readFileSync(path.join(second, file), 'utf8')).toBe(fs.readFileSync(path.join(first, file), 'utf8'));
-    const [a, b] = [await build(first), await build(second)];
+    expect(lockText(second)).toBe(lockText(first));
+    expect(lockText(second, 'arm64')).toBe(lockText(first, 'arm64'));
+    const [a, b] = [await build(first, offlineWheelEnv(wheels.dir)), await build(second, offlineWheelEnv(wheels.dir))];
     expect(b.artifact.contentHash).toBe(a.artifact.contentHash);
     expect(b.artifact.inputHash).toBe(a.artifact.inputHash);
   });
@@ -128,18 +197,27 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
     const root = makePythonProject('alpha==1.0.0\n');
     await lock(root);
     fs.appendFileSync(path.join(root, 'layers', 'pylayer', 'requirements.txt'), 'native==1.0.0\n');
-    await expect(build(root)).rejects.toThrow(
-      `Layer "pylayer": layers/pylayer/${LOCK_FILE} no longer matches its requirements (requirements.txt changed), so the build would not install ` +
+    await expect(build(root, offlineWheelEnv(wheels.dir))).rejects.toThrow(
+      'Layer "pylayer": layers/pylayer/requirements.python3.12-x86_64.lock.txt no longer matches its requirements (requirements.txt changed), so the build would not install ' +
         'what requirements.txt asks for. Run `npm run layers:lock -- pylayer` and commit the lock.',
     );
     const narrow = makePythonProject('alpha==1.0.0\n');
-    await lockPythonLayer(source(narrow), [TARGETS[0]!], { projectRoot: narrow, buildDir: path.join(narrow, '.build'), env: offlinePipEnv(wheels.dir), step: silentProgress.step('lock') });
-    await expect(build(narrow, 'arm64')).rejects.toThrow(
-      `layers/pylayer/${LOCK_FILE} has no entry for python3.12-arm64 (it has python3.12-x86_64), which an environment now needs. Run \`npm run layers:lock -- pylayer\``,
+    await lock(narrow, offlineWheelEnv(wheels.dir), [TARGETS[1]!]);
+    await expect(build(narrow, offlineWheelEnv(wheels.dir), 'arm64')).rejects.toThrow(
+      'Layer "pylayer": layers/pylayer/requirements.python3.12-arm64.lock.txt is missing (the layer has requirements.python3.12-x86_64.lock.txt), and an environment now builds it for ' +
+        'python3.12-arm64. Run `npm run layers:lock -- pylayer` and commit the lock.',
     );
+    // Locking again for fewer targets removes the lock files no target needs.
+    expect((await lock(root, offlineWheelEnv(wheels.dir), [TARGETS[1]!])).removed).toEqual(['requirements.python3.12-arm64.lock.txt']);
   });
 
-  it('locks for the targets the environments build, or the default for a layer no environment uses', () => {
+  it('refuses the lock format of an earlier version, by name', () => {
+    const root = makePythonProject('alpha==1.0.0\n');
+    fs.writeFileSync(path.join(root, 'layers', 'pylayer', 'requirements.lock.json'), '{}');
+    expect(() => source(root)).toThrow('requirements.lock.json is the lock format of an earlier version of this project; delete it and run `npm run layers:lock -- pylayer`.');
+  });
+
+  it('locks python3.12 for both architectures, and every target the environments build', () => {
     const root = makePythonProject('alpha==1.0.0\n', { name: 'py' });
     fs.cpSync(path.join(makePythonProject('beta==1.0.0\n', { name: 'spare' }), 'layers', 'spare'), path.join(root, 'layers', 'spare'), { recursive: true });
     const config = loadConfig({
@@ -149,10 +227,21 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
     });
     const sources = readLayerSources(root, 'py').concat(readLayerSources(root, 'spare'));
     expect(lockTargetsOf(config, sources, 'py')).toEqual([
+      { pythonVersion: '3.12', architecture: 'arm64' },
       { pythonVersion: '3.12', architecture: 'x86_64' },
       { pythonVersion: '3.13', architecture: 'arm64' },
     ]);
-    expect(lockTargetsOf(config, sources, 'spare')).toEqual([{ pythonVersion: '3.12', architecture: 'x86_64' }]);
+    expect(lockTargetsOf(config, sources, 'spare')).toEqual(TARGETS);
+  });
+
+  it('stops offline, naming the wheels the cache lacks, rather than reaching an index', async () => {
+    const root = makePythonProject('alpha==1.0.0\n');
+    await lock(root);
+    const env = offlineWheelEnv(wheels.dir, { UV_OFFLINE: '1' });
+    await expect(build(root, env)).rejects.toThrow(
+      `Layer "pylayer" (python3.12-x86_64) is locked to wheels the wheel cache ${env['PYTHON_WHEEL_CACHE']} does not hold (alpha-1.0.0-py3-none-any.whl, beta-1.0.0-py3-none-any.whl), ` +
+        'and UV_OFFLINE forbids downloading them.',
+    );
   });
 });
 
@@ -165,35 +254,70 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
 
   it('warns, for an unlocked layer, which distributions float', async () => {
     const { root, config } = project('alpha\n');
-    const report = await runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlinePipEnv(wheels.dir), onlyUsed: true });
+    const options = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels.dir), onlyUsed: true };
+    const report = await runBuild(options);
     expect(report.warnings[0]).toBe(
-      '[unlocked] layer py/python3.12-x86_64 is not locked: 2 of its 2 distributions float (alpha 1.0.0, beta 1.0.0); pip picks their newest matching ' +
-        'versions on every build, so another machine or day may build another tree. Run `npm run layers:lock -- py` where an index is reachable and commit layers/py/requirements.lock.json.',
+      '[unlocked] layer py/python3.12-x86_64 is not locked: 2 of its 2 distributions float (alpha 1.0.0, beta 1.0.0); the resolver picks their newest matching ' +
+        'versions on every build, so another machine or day may build another tree. Run `npm run layers:lock -- py` where an index is reachable and commit layers/py/requirements.*.lock.txt.',
     );
-    await lockPythonLayer(readLayerSources(root, 'py')[0]!, [TARGETS[0]!], { projectRoot: root, buildDir: path.join(root, '.build'), env: offlinePipEnv(wheels.dir), step: silentProgress.step('lock') });
-    const locked = await runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlinePipEnv(wheels.dir), onlyUsed: true });
-    expect(locked.warnings.filter((warning) => warning.startsWith('[unlocked]'))).toEqual([]);
+    await lock(root, offlineWheelEnv(wheels.dir), TARGETS, 'py');
+    expect((await runBuild(options)).warnings.filter((warning) => warning.startsWith('[unlocked]'))).toEqual([]);
   });
 
   it('stops the build when a lock leaves out a dependency a distribution declares', async () => {
     const { root, config } = project('alpha==1.0.0\n');
-    const layer = readLayerSources(root, 'py')[0]!;
-    await lockPythonLayer(layer, [TARGETS[0]!], { projectRoot: root, buildDir: path.join(root, '.build'), env: offlinePipEnv(wheels.dir), step: silentProgress.step('lock') });
-    const lockFile = path.join(root, 'layers', 'py', LOCK_FILE);
-    const edited = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
-    edited.targets['python3.12-x86_64'].distributions = edited.targets['python3.12-x86_64'].distributions.filter((dist: { name: string }) => dist.name !== 'beta');
-    fs.writeFileSync(lockFile, JSON.stringify(edited));
-    await expect(runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlinePipEnv(wheels.dir), onlyUsed: true })).rejects.toThrow(
+    await lock(root, offlineWheelEnv(wheels.dir), TARGETS, 'py');
+    const file = path.join(root, 'layers', 'py', lockFileName(TARGETS[1]!));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/beta==1\.0\.0 \\\n.*\n.*\n/, ''));
+    await expect(runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels.dir), onlyUsed: true })).rejects.toThrow(
       'api-dev: alpha 1.0.0 in layer py requires beta>=1.0, and no attached layer or the python3.12 runtime provides beta; importing alpha would fail.',
     );
   });
 
-  it('catches the dependency pip leaves out because it evaluates markers for this machine, not for Lambda', async () => {
+  it('uv resolves markers for the target, so a dependency only the target needs is found or named; pip leaves it out and the rule catches it', async () => {
     const root = makePythonProject('needy==1.0.0\nalpha==1.0.0\n', { name: 'py' });
     copyFixtureFunction(root);
     const config = loadConfig({ context: { defaults: { function: 'python', layers: ['py'], architecture: OTHER_ARCHITECTURE } }, env: {}, availableLayers: listLayerFolders(root) });
-    const build = runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlinePipEnv(wheels.dir), onlyUsed: true });
-    await expect(build).rejects.toThrow(`api-dev: needy 1.0.0 in layer py requires ghost>=1.0; platform_machine == "${OTHER_ARCHITECTURE === 'arm64' ? 'aarch64' : 'x86_64'}", and no attached layer`);
+    const options = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, onlyUsed: true };
+    // uv sees that needy needs ghost on this architecture, and ghost ships nowhere.
+    await expect(runBuild({ ...options, env: offlineWheelEnv(wheels.dir) })).rejects.toThrow(
+      /Layer "py" \(Python 3\.12, \w+\): the requirements cannot all hold at once for \w+-manylinux_2_34 and CPython 3\.12; uv says why:\n[^]*all versions of needy depend on ghost/,
+    );
+    // pip evaluates markers for the machine it runs on, leaves ghost out, and the declared-dependency check stops the build.
+    await expect(runBuild({ ...options, env: offlineWheelEnv(wheels.dir, { PYTHON_INSTALLER: 'pip' }) })).rejects.toThrow(
+      `api-dev: needy 1.0.0 in layer py requires ghost>=1.0; platform_machine == "${OTHER_ARCHITECTURE === 'arm64' ? 'aarch64' : 'x86_64'}", and no attached layer`,
+    );
+  });
+});
+
+describe("the repository's own Python layers", () => {
+  const sources = readAllLayerSources(PROJECT_ROOT).filter((candidate) => candidate.kind === 'python');
+
+  it('are locked for python3.12 on both architectures, every lock matching its requirements, every wheel one that loads on its target', () => {
+    expect(sources.map((candidate) => candidate.name)).toEqual(['adapters', 'dependencies', 'dependencies-minimal', 'framework', 'stable']);
+    for (const layer of sources) {
+      expect([layer.name, Object.keys(layer.locks ?? {}).sort()]).toEqual([layer.name, ['python3.12-arm64', 'python3.12-x86_64']]);
+      for (const lockFile of Object.values(layer.locks!)) {
+        expect([lockFile.file, lockStaleness(lockFile.requirements, requirementFileHashes(layer.files))]).toEqual([lockFile.file, undefined]);
+        const target = { ...lockFile.target, platform: LAMBDA_PLATFORMS['python3.12'] };
+        for (const dist of lockFile.target.distributions) {
+          expect([lockFile.file, dist.wheel, chooseWheel([{ filename: dist.wheel, sha256: dist.sha256 }], target)?.filename]).toEqual([lockFile.file, dist.wheel, dist.wheel]);
+        }
+      }
+    }
+  });
+
+  it('lock again, offline from the wheel cache, to the same bytes (another machine with the same wheels writes the same locks)', async () => {
+    const root = makeTempDir('relock');
+    for (const layer of sources) fs.cpSync(layer.dir, path.join(root, 'layers', layer.name), { recursive: true });
+    const env = { ...offlineWheelEnv(wheelCacheDir(process.env)), PYTHON_WHEEL_CACHE: wheelCacheDir(process.env) };
+    for (const layer of sources) {
+      const copy = readLayerSources(root, layer.name).find((candidate) => candidate.kind === 'python')!;
+      const result = await lockPythonLayer(copy, TARGETS, { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('relock') });
+      expect([layer.name, result.changed]).toEqual([layer.name, false]);
+    }
+    const target: LockTarget = parseLockTarget(lockText(root, 'arm64', 'dependencies'), lockFileName(TARGETS[0]!), 'dependencies').target;
+    expect(target.distributions.find((dist) => dist.name === 'pydantic-core')?.wheel).toMatch(/^pydantic_core-.*-cp312-cp312-.*manylinux.*_aarch64.*\.whl$/);
   });
 });
 
@@ -205,11 +329,11 @@ describe('npm run layers:lock on the command line', () => {
   });
 
   it('names the index it could not reach, and writes no lock', async () => {
-    const result = await runCli(['layers:lock', 'adapters', '--build-dir', makeTempDir('lock-build')], {
-      env: cliEnv({ PIP_INDEX_URL: 'http://127.0.0.1:9/simple', PIP_RETRIES: '0', PIP_TIMEOUT: '2', PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: undefined, PIP_FIND_LINKS: undefined }),
-    });
+    const before = lockText(PROJECT_ROOT, 'x86_64', 'adapters');
+    const env = cliEnv({ UV_DEFAULT_INDEX: 'http://127.0.0.1:9/simple', UV_HTTP_RETRIES: '0', UV_OFFLINE: undefined, UV_NO_INDEX: undefined, UV_FIND_LINKS: undefined });
+    const result = await runCli(['layers:lock', 'adapters', '--build-dir', makeTempDir('lock-build')], { env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Locking layer "adapters" (Python 3.12, x86_64): pip could not reach the package index for mangum==0.17.0 (tried http://127.0.0.1:9/simple).');
-    expect(fs.existsSync(path.join(__dirname, '..', 'layers', 'adapters', LOCK_FILE))).toBe(false);
+    expect(result.stderr).toContain('Locking layer "adapters" (Python 3.12, arm64): uv could not reach the package index (tried http://127.0.0.1:9/simple).');
+    expect(lockText(PROJECT_ROOT, 'x86_64', 'adapters')).toBe(before);
   });
 });

@@ -84,7 +84,7 @@ function makeProject(parent: string, requirements: string[]): string {
 }
 
 function pipEnv(env: NodeJS.ProcessEnv, wheels: string): NodeJS.ProcessEnv {
-  return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels };
+  return { ...env, UV_NO_INDEX: '1', UV_FIND_LINKS: wheels, PYTHON_WHEEL_CACHE: path.join(path.dirname(wheels), 'wheel-cache') };
 }
 
 async function timeIt(runs: number, work: () => unknown): Promise<Summary> {

@@ -306,7 +306,7 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
   fs.writeFileSync(path.join(root, 'layers', 'py', 'requirements.txt'), `${names.join('\n')}\n`);
   fs.writeFileSync(path.join(root, 'layers', 'py', 'layer.config.json'), JSON.stringify({ exclude: ['python/**/tests/**'] }));
   const [source] = readLayerSources(root, 'py');
-  const env = { ...options.env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels };
+  const env = { ...options.env, UV_NO_INDEX: '1', UV_FIND_LINKS: wheels, PYTHON_WHEEL_CACHE: path.join(root, 'wheel-cache') };
   const built = await buildPythonLayer(layerTargetFor(source!, 'x86_64', 'python3.12'), source!, { buildDir: path.join(root, '.build'), env, step: silentProgress.step('') });
   fs.rmSync(root, { recursive: true, force: true });
   return { slimmed: built.artifact.slimmedBytes, unzipped: built.artifact.unzippedBytes };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { EnvironmentConfig } from '../config/environments';
 import { builtTreeModified, bundleSourcesChanged, layerSourceChanged } from '../project/errors';
 import { bundleTargetOf, inputHashOf, layerTargetsOf } from './build-plan';
-import { LayerSource, findSource } from './layer-sources';
+import { LayerSource, findSource, inputFilesOf } from './layer-sources';
 import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
 import { FunctionDeployment } from '../rules/deployment';
 import { BuildManifest, BundleArtifact, LayerArtifact, findBundle, findLayer } from '../artifacts/manifest';
@@ -44,7 +44,7 @@ export function artifactsForEnvironment(
     const artifact = findLayer(manifest, target.id, buildDir);
     const source = findSource(sources, target.layer, target.kind);
     // The same hash the build computed, from today's files and the package manager the build used.
-    const current = inputHashOf({ ...artifact, files: source.files });
+    const current = inputHashOf({ ...artifact, files: inputFilesOf(source, artifact) });
     if (current !== artifact.inputHash) {
       throw layerSourceChanged(target.layer, `files in layers/${target.layer} differ from the ones built`);
     }

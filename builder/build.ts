@@ -11,8 +11,8 @@ import { LayerSource, findSource, readAllLayerSources } from './layer-sources';
 import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from '../artifacts/manifest';
 import { buildNodeLayer } from './node-layer';
 import { Progress } from './progress';
-import { buildPythonLayer, floatingPackages, lockCommand } from './python-layer';
-import { LOCK_FILE } from './python-lock';
+import { buildPythonLayer, floatingPackages } from './python-layer';
+import { lockCommand } from './python-lock';
 import { formatBytes } from '../project/bytes';
 
 export { readAllLayerSources } from './layer-sources';
@@ -94,9 +94,9 @@ export async function acquireBuildLock(buildDir: string, progress: Progress, wai
 export function floatingWarning(id: string, layer: string, unpinned: readonly string[], total: number): string {
   const shown = unpinned.length > 8 ? `${unpinned.slice(0, 8).join(', ')} and ${unpinned.length - 8} more` : unpinned.join(', ');
   return (
-    `[unlocked] layer ${id} is not locked: ${unpinned.length} of its ${total} distributions float (${shown}); pip picks their newest ` +
+    `[unlocked] layer ${id} is not locked: ${unpinned.length} of its ${total} distributions float (${shown}); the resolver picks their newest ` +
     `matching versions on every build, so another machine or day may build another tree. Run \`${lockCommand(layer)}\` where an index ` +
-    `is reachable and commit layers/${layer}/${LOCK_FILE}.`
+    `is reachable and commit layers/${layer}/requirements.*.lock.txt.`
   );
 }
 

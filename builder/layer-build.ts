@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toPosix } from '../project/paths';
 import { LayerTarget, inputHashOf } from './build-plan';
-import { LayerSource } from './layer-sources';
+import { LayerSource, inputFilesOf } from './layer-sources';
 import { InstalledPackage, LayerArtifact } from '../artifacts/manifest';
 import { ProgressStep } from './progress';
 import { slimTree } from './slimming';
@@ -67,7 +67,7 @@ export async function buildLayer(
   installer: LayerInstaller,
   options: LayerBuildOptions,
 ): Promise<LayerBuildResult> {
-  const inputHash = inputHashOf({ ...target, files: source.files, tool: installer.tool });
+  const inputHash = inputHashOf({ ...target, files: inputFilesOf(source, target), tool: installer.tool });
   const variantDir = layerVariantDir(options.buildDir, target);
   const treeDir = path.join(variantDir, 'tree');
   const previous = readRecord(path.join(variantDir, LAYER_RECORD_FILE));

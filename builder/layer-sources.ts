@@ -5,7 +5,8 @@ import { LayerKind } from '../artifacts/manifest';
 import { layerSourceInvalid } from '../project/errors';
 import { toPosix } from '../project/paths';
 import { normalisePythonName } from '../rules/pep508';
-import { LOCK_FILE, PythonLock, parseLock } from './python-lock';
+import { LockFile, lockCommand, lockFileName, lockFileTarget, lockTargetKey, parseLockTarget } from './python-lock';
+import { Architecture } from '../config/environments';
 
 /** Optional per-layer settings, in layers/<name>/layer.config.json. */
 export interface LayerOptions {
@@ -39,8 +40,10 @@ export interface LayerSource {
   readonly extras?: Readonly<Record<string, readonly string[]>>;
   /** Python: normalised names requirements.txt pins to one version. */
   readonly pinned?: readonly string[];
-  /** Python: the lock beside requirements.txt, when there is one. */
-  readonly lock?: PythonLock;
+  /** Python: the lock of each target the layer is locked for (requirements.<target>.lock.txt), by target key. */
+  readonly locks?: Readonly<Record<string, LockFile>>;
+  /** Python: the bytes of each lock file, by target key; a target's build reads only its own. */
+  readonly lockFiles?: ReadonlyMap<string, Buffer>;
 }
 
 function readJson(file: string, folder: string): Record<string, unknown> {
@@ -167,14 +170,31 @@ function readPythonSource(dir: string, folder: string, name: string): Omit<Layer
   if (names.size === 0) {
     throw layerSourceInvalid(folder, 'requirements.txt names no package; a layer with nothing to provide is a mistake.');
   }
-  const lockFile = path.join(dir, LOCK_FILE);
-  let lock: PythonLock | undefined;
-  if (fs.existsSync(lockFile)) {
-    const bytes = fs.readFileSync(lockFile);
-    lock = parseLock(bytes.toString('utf8'), folder);
-    files.set(LOCK_FILE, bytes);
+  if (fs.existsSync(path.join(dir, 'requirements.lock.json'))) {
+    throw layerSourceInvalid(folder, `requirements.lock.json is the lock format of an earlier version of this project; delete it and run \`${lockCommand(name)}\`.`);
   }
-  return { name, kind: 'python', dir, files, provides: [...names].sort(), requireHashes, extras, pinned: [...pinned].sort(), ...(lock ? { lock } : {}) };
+  const locks: Record<string, LockFile> = {};
+  const lockFiles = new Map<string, Buffer>();
+  for (const file of fs.readdirSync(dir).sort()) {
+    const target = lockFileTarget(file);
+    if (!target) continue;
+    const bytes = fs.readFileSync(path.join(dir, file));
+    locks[lockTargetKey(target)] = parseLockTarget(bytes.toString('utf8'), file, name);
+    lockFiles.set(lockTargetKey(target), bytes);
+  }
+  const locked = lockFiles.size > 0 ? { locks, lockFiles } : {};
+  return { name, kind: 'python', dir, files, provides: [...names].sort(), requireHashes, extras, pinned: [...pinned].sort(), ...locked };
+}
+
+/**
+ * The files a build of `target` reads from its source, for its input hash: the package files, and for a
+ * Python layer the lock of that target only (locking another architecture rebuilds nothing here).
+ */
+export function inputFilesOf(source: LayerSource, target: { readonly kind: LayerKind; readonly architecture: Architecture; readonly pythonVersion?: string }): ReadonlyMap<string, Buffer> {
+  if (target.kind !== 'python' || !target.pythonVersion) return source.files;
+  const spec = { pythonVersion: target.pythonVersion, architecture: target.architecture };
+  const lock = source.lockFiles?.get(lockTargetKey(spec));
+  return lock ? new Map([...source.files, [lockFileName(spec), lock]]) : source.files;
 }
 
 /** The sources in one layer folder: one per runtime family it has packages for. */

@@ -1,67 +1,89 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProjectConfig } from '../config/environments';
+import { ARCHITECTURES, DEFAULT_RUNTIME, ProjectConfig, PythonRuntime, pythonVersionOf } from '../config/environments';
 import { layerLockFailed } from '../project/errors';
+import { writeFileAtomic } from '../project/files';
+import { runCommand } from '../project/run-command';
+import { ensurePythonToolchain } from '../toolchain/python-toolchain';
 import { planBuild } from './build-plan';
 import { withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
-import { explainPipFailure, firstUnreachableIndex, locatePip, pipEnvironment, pipIndexes, pipResolveArgs } from './pip';
 import { ProgressStep } from './progress';
-import { LOCK_FILE, LockTarget, LockTargetSpec, PipReport, lockTargetFromReport, lockTargetKey, requirementFileHashes, serialiseLock } from './python-lock';
-import { runCommand } from './run-command';
-import { writeFileAtomic } from '../project/files';
+import { LockTarget, LockTargetSpec, lockFileName, lockFileTarget, lockTargetFromPylock, lockTargetKey, requirementFileHashes, serialiseLockTarget } from './python-lock';
+import { explainUvFailure, pythonIndexSettings, uvCompileArgs, uvEnvironment } from './uv';
 
-/** The targets a Python layer is locked for: every (Python version, architecture) an environment builds it for, or the default. */
+/** Every layer is locked at least for the default Python runtime on both architectures, so moving an environment to arm64 needs no new lock. */
+export const DEFAULT_LOCK_TARGETS: readonly LockTargetSpec[] = ARCHITECTURES.map((architecture) => ({
+  pythonVersion: pythonVersionOf(DEFAULT_RUNTIME.python as PythonRuntime),
+  architecture,
+}));
+
+/** The targets a Python layer is locked for: the defaults and every (Python version, architecture) an environment builds it for, sorted. */
 export function lockTargetsOf(config: ProjectConfig, sources: readonly LayerSource[], layer: string): LockTargetSpec[] {
-  return planBuild(config, sources)
+  const built = planBuild(config, sources, { onlyUsed: true })
     .layers.filter((target) => target.layer === layer && target.kind === 'python')
     .map((target) => ({ pythonVersion: target.pythonVersion!, architecture: target.architecture }));
+  const byKey = new Map([...DEFAULT_LOCK_TARGETS, ...built].map((target) => [lockTargetKey(target), target]));
+  return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
 }
 
 export interface LockResult {
   readonly layer: string;
-  /** Project-relative path of the lock file. */
-  readonly file: string;
+  /** Project-relative paths of the lock files written (one per target). */
+  readonly files: readonly string[];
+  /** Lock files of targets no longer needed, removed. */
+  readonly removed: readonly string[];
   readonly targets: readonly LockTarget[];
-  /** False when the file already held exactly this lock. */
+  /** False when every file already held exactly this lock. */
   readonly changed: boolean;
 }
 
 /**
- * `npm run layers:lock`: pip's own resolver, for Lambda's platform and each target
- * Python version (`pip install --dry-run --report`, nothing installed), then the
- * lock file beside requirements.txt with every distribution's version and sha256.
+ * `npm run layers:lock`: uv resolves requirements.txt for each target (Lambda's platform, the target's
+ * Python version, markers evaluated for it, wheels only), nothing installed; each distribution gets the
+ * wheel that loads there, and each target's lock file is written beside requirements.txt.
  */
 export async function lockPythonLayer(
   source: LayerSource,
   targets: readonly LockTargetSpec[],
   options: { readonly projectRoot: string; readonly buildDir: string; readonly env: NodeJS.ProcessEnv; readonly step: ProgressStep },
 ): Promise<LockResult> {
-  const pip = await locatePip(options.env);
-  const env = pipEnvironment(options.env);
+  const toolchain = await ensurePythonToolchain({ env: options.env, progress: (line) => options.step.update(line) });
+  const resolver = `uv ${toolchain.versions['uv'] ?? ''}`.trim();
   const scratch = path.join(options.buildDir, 'tmp', `lock-${source.name}-${randomBytes(6).toString('hex')}`);
   const locked: LockTarget[] = [];
   try {
     for (const target of targets) {
-      const dir = path.join(scratch, lockTargetKey(target));
-      fs.mkdirSync(dir, { recursive: true });
-      const report = path.join(dir, 'report.json');
-      const args = pipResolveArgs(target, 'requirements.txt', path.join(dir, 'target'), report, path.join(options.buildDir, 'cache', 'pip'));
-      const result = await withTicker(options.step, `pip resolves ${source.name} for ${lockTargetKey(target)}`, () => runCommand(pip.python, args, { env, cwd: source.dir }));
+      fs.mkdirSync(scratch, { recursive: true });
+      // uv names its PEP 751 output pylock.<name>.toml, a name without dots.
+      const output = path.join(scratch, `pylock.${lockTargetKey(target).replace(/\./g, '')}.toml`);
+      const args = uvCompileArgs(target, 'requirements.txt', output, path.join(options.buildDir, 'cache', 'uv'));
+      const result = await withTicker(options.step, `uv resolves ${source.name} for ${lockTargetKey(target)}`, () =>
+        runCommand(toolchain.uv, args, { env: uvEnvironment(options.env), cwd: source.dir }),
+      );
       if (result.code !== 0) {
-        const nothingFound = /No matching distribution found|Could not find a version/.test(result.output);
-        const unreachable = nothingFound ? await firstUnreachableIndex(await pipIndexes(pip, env, source.dir)) : undefined;
-        throw layerLockFailed(explainPipFailure(source.name, target, result.output, options.env, unreachable).replace(/^Layer/, 'Locking layer'));
+        throw layerLockFailed(explainUvFailure(`Locking layer "${source.name}" (Python ${target.pythonVersion}, ${target.architecture})`, target, result.output, pythonIndexSettings(options.env)));
       }
-      locked.push(lockTargetFromReport(target, JSON.parse(fs.readFileSync(report, 'utf8')) as PipReport));
+      locked.push(lockTargetFromPylock(target, fs.readFileSync(output, 'utf8'), source.name));
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  const text = serialiseLock(requirementFileHashes(source.files), locked);
-  const file = path.join(source.dir, LOCK_FILE);
-  const changed = !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text;
-  if (changed) writeFileAtomic(file, text);
-  return { layer: source.name, file: path.relative(options.projectRoot, file).split(path.sep).join('/'), targets: locked, changed };
+  const requirements = requirementFileHashes(source.files);
+  let changed = false;
+  const files: string[] = [];
+  for (const target of locked) {
+    const file = path.join(source.dir, lockFileName(target));
+    const text = serialiseLockTarget(source.name, target, requirements, resolver);
+    if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) {
+      writeFileAtomic(file, text);
+      changed = true;
+    }
+    files.push(path.relative(options.projectRoot, file).split(path.sep).join('/'));
+  }
+  const wanted = new Set(locked.map(lockFileName));
+  const removed = fs.readdirSync(source.dir).filter((file) => lockFileTarget(file) && !wanted.has(file));
+  for (const file of removed) fs.rmSync(path.join(source.dir, file));
+  return { layer: source.name, files, removed, targets: locked, changed: changed || removed.length > 0 };
 }

@@ -7,7 +7,7 @@ import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTi
 import { LayerSource } from './layer-sources';
 import { InstalledPackage } from '../artifacts/manifest';
 import { explainNpmFailure, installEnvironment, locateNpm } from './npm';
-import { runCommand } from './run-command';
+import { runCommand } from '../project/run-command';
 import { comparePaths } from './tree';
 
 /** Lambda's names for the CPUs, as npm's --cpu spells them. */

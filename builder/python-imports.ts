@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { pythonForImportsNotFound, pythonSyntax } from '../project/errors';
 import { findPython } from '../project/python-interpreter';
 import { FunctionImport, UncheckedImport } from '../artifacts/manifest';
-import { runCommand } from './run-command';
+import { runCommand } from '../project/run-command';
 
 /** One import as find_imports.py reports it, before it is resolved against the task root. */
 export interface RawPythonImport {

@@ -1,16 +1,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { layerInstallFailed, layerLockStale } from '../project/errors';
+import { layerInstallFailed, layerLockStale, pythonInstallerUnknown } from '../project/errors';
 import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
 import { normalisePythonName } from '../rules/pep508';
-import { LOCK_FILE, lockStaleness, lockTargetKey, lockedRequirements } from './python-lock';
+import { lockCommand, lockFileName, lockStaleness, lockTargetKey, requirementFileHashes } from './python-lock';
 import { InstalledPackage } from '../artifacts/manifest';
-import { PIP_PLATFORM, PipCommand, explainPipFailure, firstUnreachableIndex, locatePip, pipEnvironment, pipIndexes, pipInstallArgs } from './pip';
-import { runCommand } from './run-command';
+import { explainPipFailure, firstUnreachableIndex, pipEnvironment, pipInstallArgs } from './pip';
+import { runCommand } from '../project/run-command';
 import { PYTHON_SLIMMING } from './slimming';
 import { comparePaths } from './tree';
+import { ensurePythonToolchain, toolchainVersions } from '../toolchain/python-toolchain';
+import { InstallSource, PythonTarget, explainUvFailure, indexesOf, pythonIndexSettings, uvEnvironment, uvInstallArgs } from './uv';
+import { ensureWheels, wheelCacheDir } from './wheel-cache';
+import { uvPythonPlatform, pythonPlatformOf } from '../config/lambda-platform';
 
 /** The header fields of a METADATA file (everything before the first blank line; the description follows it). */
 export function metadataHeaders(text: string): Map<string, string[]> {
@@ -39,12 +43,17 @@ function modulesOf(distInfo: string): string[] {
   if (!fs.existsSync(record)) return [];
   const modules = new Set<string>();
   for (const line of fs.readFileSync(record, 'utf8').split('\n')) {
-    const file = line.split(',')[0]!.trim();
+    const file = line.split(',')[0]!.trim().replace(/^"|"$/g, '');
     if (!file || file.startsWith('..') || file.includes('.dist-info/') || file.includes('.data/')) continue;
     const first = file.split('/')[0]!;
-    if (first === '__pycache__' || first === 'bin') continue;
-    if (file.includes('/')) modules.add(first);
-    else if (/\.(py|so|pyd)$/.test(first)) modules.add(first.replace(/(\.cpython-[^.]+|\.abi3)?\.(py|so|pyd)$/, ''));
+    // A folder is an importable package (regular or namespace) when its name is an identifier: not bin, not cffi.libs.
+    if (file.includes('/')) {
+      if (/^[A-Za-z_]\w*$/.test(first) && first !== '__pycache__' && first !== 'bin') modules.add(first);
+    } else {
+      // A module of one file: name.py, or an extension (name.cpython-312-x86_64-linux-gnu.so, name.abi3.so, name.so).
+      const single = /^([A-Za-z_]\w*)(?:\.[\w-]+)?\.(?:py|so|pyd)$/.exec(first);
+      if (single) modules.add(single[1]!);
+    }
   }
   return [...modules];
 }
@@ -73,33 +82,83 @@ export function listPythonPackages(treeRoot: string, direct: readonly string[], 
   return packages.sort((a, b) => comparePaths(a.path, b.path));
 }
 
-/** pip for Lambda's platform and Python version into `python/`, wheels only, with safe slimming. */
-export function pythonInstaller(target: LayerTarget, source: LayerSource, options: LayerBuildOptions, pip: PipCommand): LayerInstaller {
-  const pipTarget = { architecture: target.architecture, pythonVersion: target.pythonVersion! };
+/**
+ * uv records, in each distribution it installs from a local file, when it read that file
+ * (`<dist-info>/uv_cache.json`, listed in RECORD). That timestamp would make every build a new tree;
+ * nothing reads it from a layer, so it goes, with its RECORD line.
+ */
+export function dropInstallTimestamps(sitePackages: string): void {
+  for (const entry of fs.readdirSync(sitePackages)) {
+    if (!entry.endsWith('.dist-info')) continue;
+    const stamp = path.join(sitePackages, entry, 'uv_cache.json');
+    if (!fs.existsSync(stamp)) continue;
+    fs.rmSync(stamp);
+    const record = path.join(sitePackages, entry, 'RECORD');
+    if (fs.existsSync(record)) {
+      const lines = fs.readFileSync(record, 'utf8').split('\n');
+      fs.writeFileSync(record, lines.filter((line) => !line.startsWith(`${entry}/uv_cache.json,`)).join('\n'));
+    }
+  }
+}
+
+export type PythonInstallerName = 'uv' | 'pip';
+
+/** The installer of Python layers: PYTHON_INSTALLER, uv unless it says pip. */
+export function pythonInstallerOf(env: NodeJS.ProcessEnv): PythonInstallerName {
+  const chosen = env['PYTHON_INSTALLER'] || 'uv';
+  if (chosen !== 'uv' && chosen !== 'pip') throw pythonInstallerUnknown(chosen);
+  return chosen;
+}
+
+/** What goes into a Python layer's input hash for the tool: its name and the version the toolchain's lock pins (no process runs). */
+export function pythonInstallerTool(name: PythonInstallerName): { name: string; version: string } {
+  return { name, version: toolchainVersions()[name] ?? 'unknown' };
+}
+
+/**
+ * uv (or pip) for Lambda's platform and Python version into `python/`, wheels only, with safe
+ * slimming. A locked target installs exactly its lock from the wheel cache (fetching what is missing
+ * first); an unlocked layer resolves requirements.txt from the index.
+ */
+export function pythonInstaller(target: LayerTarget, source: LayerSource, options: LayerBuildOptions, installer: PythonInstallerName): LayerInstaller {
+  const pythonTarget: PythonTarget = { architecture: target.architecture, pythonVersion: target.pythonVersion! };
   return {
-    tool: { name: 'pip', version: pip.version },
+    tool: pythonInstallerTool(installer),
     defaultSlimming: PYTHON_SLIMMING,
     async install(treeDir, reason) {
       const sitePackages = path.join(treeDir, 'python');
       fs.mkdirSync(sitePackages, { recursive: true });
-      const locked = source.lock?.targets[lockTargetKey(pipTarget)];
-      let requirements = 'requirements.txt';
+      const toolchain = await ensurePythonToolchain({ env: options.env, progress: (line) => options.step.update(line) });
+      const key = lockTargetKey(pythonTarget);
+      const locked = source.locks?.[key];
+      const settings = pythonIndexSettings(options.env);
+      const cache = path.join(options.buildDir, 'cache');
+      let install: InstallSource = { requirements: 'requirements.txt', requireHashes: source.requireHashes };
       if (locked) {
-        // Beside the tree in the staging folder, so it never lands in the layer.
-        requirements = path.join(path.dirname(treeDir), 'requirements.locked.txt');
-        fs.writeFileSync(requirements, lockedRequirements(locked));
+        const wheels = wheelCacheDir(options.env);
+        await ensureWheels(target.layer, locked.target, { cacheDir: wheels, toolchain, env: options.env, pipCacheDir: path.join(cache, 'pip'), progress: (line) => options.step.update(line) });
+        install = { requirements: lockFileName(pythonTarget), requireHashes: true, lockedFrom: wheels };
       }
-      const args = pipInstallArgs(pipTarget, requirements, sitePackages, path.join(options.buildDir, 'cache', 'pip'), source.requireHashes, Boolean(locked));
-      const from = locked ? `from ${LOCK_FILE}, ${locked.distributions.length} pinned` : 'from requirements.txt';
-      const result = await withTicker(options.step, `pip for ${PIP_PLATFORM[pipTarget.architecture]}, Python ${pipTarget.pythonVersion} ${from} (${reason})`, () =>
-        // Run in the layer folder so relative paths in requirements.txt (-r, -c, local wheels) resolve as they do by hand.
-        runCommand(pip.python, args, { env: pipEnvironment(options.env), cwd: source.dir }),
+      const from = locked ? `from ${lockFileName(pythonTarget)}, ${locked.target.distributions.length} pinned` : 'from requirements.txt';
+      const label = `${installer} for ${uvPythonPlatform(pythonTarget.architecture, pythonPlatformOf(pythonTarget.pythonVersion))}, Python ${pythonTarget.pythonVersion} ${from} (${reason})`;
+      const where = `Layer "${target.layer}" (Python ${pythonTarget.pythonVersion}, ${pythonTarget.architecture})`;
+      // Run in the layer folder so relative paths in requirements.txt (-r, -c, local wheels) resolve as they do by hand.
+      if (installer === 'uv') {
+        const result = await withTicker(options.step, label, () =>
+          runCommand(toolchain.uv, uvInstallArgs(pythonTarget, install, sitePackages, path.join(cache, 'uv')), { env: uvEnvironment(options.env), cwd: source.dir }),
+        );
+        if (result.code !== 0) throw layerInstallFailed(explainUvFailure(where, pythonTarget, result.output, settings));
+        dropInstallTimestamps(sitePackages);
+        return;
+      }
+      const result = await withTicker(options.step, label, () =>
+        runCommand(toolchain.python, pipInstallArgs(pythonTarget, install, sitePackages, path.join(cache, 'pip'), settings), { env: pipEnvironment(options.env), cwd: source.dir }),
       );
       if (result.code !== 0) {
         // pip says only "no matching distribution" when its index does not answer with retries off; ask the index.
         const nothingFound = /No matching distribution found|Could not find a version/.test(result.output);
-        const unreachable = nothingFound ? await firstUnreachableIndex(await pipIndexes(pip, pipEnvironment(options.env), source.dir)) : undefined;
-        throw layerInstallFailed(explainPipFailure(target.layer, pipTarget, result.output, options.env, unreachable));
+        const unreachable = nothingFound && !locked ? await firstUnreachableIndex(indexesOf(settings)) : undefined;
+        throw layerInstallFailed(explainPipFailure(where, pythonTarget, result.output, settings, unreachable));
       }
     },
     packages: (treeDir) => listPythonPackages(treeDir, source.provides, source.extras),
@@ -107,27 +166,24 @@ export function pythonInstaller(target: LayerTarget, source: LayerSource, option
   };
 }
 
-/** The command that refreshes a layer's lock. */
-export function lockCommand(layer: string): string {
-  return `npm run layers:lock -- ${layer}`;
-}
-
-/** A lock that does not match requirements.txt, or lacks the target, stops the build before pip runs. */
+/** A lock that does not match requirements.txt, or lacks the target, stops the build before anything installs. */
 export function assertLockFits(target: LayerTarget, source: LayerSource): void {
-  if (!source.lock) return;
-  const stale = lockStaleness(source.lock, source.files);
-  if (stale) {
-    throw layerLockStale(target.layer, LOCK_FILE, `no longer matches its requirements (${stale}), so the build would not install what requirements.txt asks for`, lockCommand(target.layer));
+  if (!source.locks) return;
+  const spec = { pythonVersion: target.pythonVersion!, architecture: target.architecture };
+  const lock = source.locks[lockTargetKey(spec)];
+  if (!lock) {
+    const has = Object.values(source.locks).map((other) => other.file);
+    throw layerLockStale(target.layer, lockFileName(spec), `is missing (the layer has ${has.join(', ')}), and an environment now builds it for ${lockTargetKey(spec)}`, lockCommand(target.layer));
   }
-  const key = lockTargetKey({ pythonVersion: target.pythonVersion!, architecture: target.architecture });
-  if (!source.lock.targets[key]) {
-    throw layerLockStale(target.layer, LOCK_FILE, `has no entry for ${key} (it has ${Object.keys(source.lock.targets).join(', ') || 'none'}), which an environment now needs`, lockCommand(target.layer));
+  const stale = lockStaleness(lock.requirements, requirementFileHashes(source.files));
+  if (stale) {
+    throw layerLockStale(target.layer, lock.file, `no longer matches its requirements (${stale}), so the build would not install what requirements.txt asks for`, lockCommand(target.layer));
   }
 }
 
 /** The distributions of an unlocked layer whose version no requirements file pins: another day's build may pick others. */
 export function floatingPackages(source: LayerSource, packages: readonly InstalledPackage[]): string[] {
-  if (source.lock) return [];
+  if (source.locks) return [];
   const pinned = new Set(source.pinned ?? []);
   return packages.filter((pkg) => !pinned.has(normalisePythonName(pkg.name))).map((pkg) => `${pkg.name} ${pkg.version}`);
 }
@@ -135,6 +191,5 @@ export function floatingPackages(source: LayerSource, packages: readonly Install
 /** Builds (or reuses) one Python layer tree with Lambda's layout, `python/`; from the lock when there is one. */
 export async function buildPythonLayer(target: LayerTarget, source: LayerSource, options: LayerBuildOptions): Promise<LayerBuildResult> {
   assertLockFits(target, source);
-  const pip = await locatePip(options.env);
-  return buildLayer(target, source, pythonInstaller(target, source, options, pip), options);
+  return buildLayer(target, source, pythonInstaller(target, source, options, pythonInstallerOf(options.env)), options);
 }

@@ -1,149 +1,167 @@
 import { createHash } from 'node:crypto';
+import { parse as parseToml } from 'smol-toml';
 import { Architecture } from '../config/environments';
-import { layerSourceInvalid } from '../project/errors';
-import { normalisePythonName } from '../rules/pep508';
-import { PIP_PLATFORM } from './pip';
+import { pythonPlatformOf, uvPythonPlatform } from '../config/lambda-platform';
+import { layerLockInvalid } from '../project/errors';
+import { evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../rules/pep508';
+import { parsePinnedRequirements } from '../toolchain/requirements-file';
+import { chooseWheel } from './wheel-tags';
 
 /**
- * A Python layer's lock: every distribution pip resolved from requirements.txt,
- * per target (Python version and architecture), pinned by version and the sha256
- * of its wheel, so a build on any machine, any day, installs the same files.
- * Written by `npm run layers:lock`, read by the build; beside requirements.txt.
+ * A Python layer's lock: for each target (Python version and architecture), every distribution the
+ * resolver chose for Lambda's platform, pinned by version and by the sha256 of the one wheel that
+ * loads there. It is a hashed requirements file, one per target, beside requirements.txt
+ * (`requirements.python3.12-x86_64.lock.txt`), so pip and uv install it as it is
+ * (`--no-deps --require-hashes`) and pip-audit, OSV-Scanner, Dependabot and Renovate read it.
+ * Written by `npm run layers:lock`, read by the build.
  */
-export const LOCK_FILE = 'requirements.lock.json';
-export const LOCK_VERSION = 1;
-
-export interface LockedDistribution {
-  readonly name: string;
-  readonly version: string;
-  /** The wheel pip chose for the target, by file name (no URL: that would name an index or a folder of this machine). */
-  readonly wheel: string;
-  readonly sha256: string;
-  /** Named in requirements.txt, not only needed by something that is. */
-  readonly direct: boolean;
-  readonly extras?: readonly string[];
-}
-
-export interface LockTarget {
-  readonly pythonVersion: string;
-  readonly architecture: Architecture;
-  /** pip's --platform for the architecture. */
-  readonly platform: string;
-  readonly distributions: readonly LockedDistribution[];
-}
-
-export interface PythonLock {
-  readonly lockVersion: number;
-  /** sha256 of each requirements file the lock was resolved from (requirements.txt and what it includes). */
-  readonly requirements: Readonly<Record<string, string>>;
-  /** By target key, e.g. "python3.12-x86_64". */
-  readonly targets: Readonly<Record<string, LockTarget>>;
-}
 
 export interface LockTargetSpec {
   readonly pythonVersion: string;
   readonly architecture: Architecture;
 }
 
-/** The key of a target in the lock; the same as the layer's build variant. */
+export interface LockedDistribution {
+  readonly name: string;
+  readonly version: string;
+  /** The wheel's file name (no URL: that would name an index or a folder of this machine). */
+  readonly wheel: string;
+  readonly sha256: string;
+}
+
+export interface LockTarget extends LockTargetSpec {
+  readonly distributions: readonly LockedDistribution[];
+}
+
+/** One target's lock file, as read back. */
+export interface LockFile {
+  readonly file: string;
+  readonly target: LockTarget;
+  /** sha256 of each requirements file it was resolved from (requirements.txt and what it includes). */
+  readonly requirements: Readonly<Record<string, string>>;
+}
+
+/** The key of a target, e.g. "python3.12-x86_64"; the same as the layer's build variant. */
 export function lockTargetKey(target: LockTargetSpec): string {
   return `python${target.pythonVersion}-${target.architecture}`;
 }
 
-/** The files of a layer source that requirements come from: everything but the lock and the layer options. */
+/** The lock file of a target: requirements.python3.12-x86_64.lock.txt. */
+export function lockFileName(target: LockTargetSpec): string {
+  return `requirements.${lockTargetKey(target)}.lock.txt`;
+}
+
+/** The target a lock file name stands for; undefined for any other file. */
+export function lockFileTarget(file: string): LockTargetSpec | undefined {
+  const match = /^requirements\.python(\d+\.\d+)-(x86_64|arm64)\.lock\.txt$/.exec(file);
+  return match ? { pythonVersion: match[1]!, architecture: match[2] as Architecture } : undefined;
+}
+
+/** The command that refreshes a layer's locks. */
+export function lockCommand(layer: string): string {
+  return `npm run layers:lock -- ${layer}`;
+}
+
+/** sha256 of each requirements file of a layer source, by its name in the folder (its build options, layer.config.json, are not requirements). */
 export function requirementFileHashes(files: ReadonlyMap<string, Buffer>): Record<string, string> {
   const hashes: Record<string, string> = {};
-  for (const name of [...files.keys()].sort()) {
-    if (name === LOCK_FILE || name === 'layer.config.json') continue;
-    hashes[name] = createHash('sha256').update(files.get(name)!).digest('hex');
-  }
+  for (const name of [...files.keys()].sort()) if (name !== 'layer.config.json') hashes[name] = createHash('sha256').update(files.get(name)!).digest('hex');
   return hashes;
 }
 
 /** Why a lock no longer matches its requirements (a file changed, appeared or went); undefined when it matches. */
-export function lockStaleness(lock: PythonLock, files: ReadonlyMap<string, Buffer>): string | undefined {
-  const current = requirementFileHashes(files);
-  const changed = Object.keys(current).filter((name) => lock.requirements[name] !== undefined && lock.requirements[name] !== current[name]);
-  const added = Object.keys(current).filter((name) => lock.requirements[name] === undefined);
-  const removed = Object.keys(lock.requirements).filter((name) => current[name] === undefined);
+export function lockStaleness(recorded: Readonly<Record<string, string>>, current: Readonly<Record<string, string>>): string | undefined {
   const parts = [
-    ...changed.map((name) => `${name} changed`),
-    ...added.map((name) => `${name} is new`),
-    ...removed.map((name) => `${name} is gone`),
+    ...Object.keys(current).filter((name) => recorded[name] !== undefined && recorded[name] !== current[name]).map((name) => `${name} changed`),
+    ...Object.keys(current).filter((name) => recorded[name] === undefined).map((name) => `${name} is new`),
+    ...Object.keys(recorded).filter((name) => current[name] === undefined).map((name) => `${name} is gone`),
   ];
   return parts.length ? parts.join(', ') : undefined;
 }
 
-/** The requirements file pip installs a locked target from: one pinned, hashed line per distribution. */
-export function lockedRequirements(target: LockTarget): string {
-  return target.distributions.map((dist) => `${dist.name}==${dist.version} --hash=sha256:${dist.sha256}\n`).join('');
+const byName = (a: { name: string }, b: { name: string }): number => {
+  const [x, y] = [normalisePythonName(a.name), normalisePythonName(b.name)];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+interface PylockWheel {
+  readonly name?: string;
+  readonly url?: string;
+  readonly path?: string;
+  readonly hashes?: Readonly<Record<string, string>>;
 }
 
-/** What `pip install --dry-run --report` writes, as far as the lock reads it. */
-export interface PipReport {
-  readonly install: readonly {
-    readonly download_info: { readonly url: string; readonly archive_info?: { readonly hash?: string; readonly hashes?: Readonly<Record<string, string>> } };
-    readonly requested?: boolean;
-    readonly requested_extras?: readonly string[];
-    readonly metadata: { readonly name: string; readonly version: string };
-  }[];
+interface PylockPackage {
+  readonly name: string;
+  readonly version?: string;
+  readonly marker?: string;
+  readonly wheels?: readonly PylockWheel[];
 }
 
-/** One target of the lock from pip's own resolution report. */
-export function lockTargetFromReport(spec: LockTargetSpec, report: PipReport): LockTarget {
-  const distributions = report.install.map((item) => {
-    const sha256 = item.download_info.archive_info?.hashes?.['sha256'] ?? /^sha256=([0-9a-f]{64})$/.exec(item.download_info.archive_info?.hash ?? '')?.[1];
-    const wheel = decodeURIComponent(item.download_info.url.split('/').pop() ?? '');
-    if (!sha256 || !wheel.endsWith('.whl')) {
-      throw new Error(`pip reported ${item.metadata.name} ${item.metadata.version} from ${wheel || 'an unknown file'} without a wheel sha256`);
+/**
+ * One target of the lock from the resolver's PEP 751 lock (`uv pip compile --format pylock.toml`, run
+ * for the target): each package whose marker holds on the target, with the wheel an installer takes
+ * there among the files the resolver saw.
+ */
+export function lockTargetFromPylock(spec: LockTargetSpec, pylockText: string, layer: string): LockTarget {
+  const parsed = parseToml(pylockText) as { packages?: PylockPackage[] };
+  const environment = lambdaMarkerEnvironment(spec.pythonVersion, spec.architecture);
+  const platform = { ...spec, platform: pythonPlatformOf(spec.pythonVersion) };
+  const distributions: LockedDistribution[] = [];
+  for (const pkg of parsed.packages ?? []) {
+    if (pkg.marker && !evaluateMarker(parseMarker(pkg.marker), environment)) continue;
+    const files = (pkg.wheels ?? []).flatMap((wheel) => {
+      const filename = wheel.name ?? decodeURIComponent((wheel.url ?? wheel.path ?? '').split(/[/\\]/).pop() ?? '');
+      const sha256 = wheel.hashes?.['sha256'];
+      return filename.endsWith('.whl') && sha256 ? [{ filename, sha256 }] : [];
+    });
+    const chosen = chooseWheel(files, platform);
+    if (!pkg.version || !chosen) {
+      throw layerLockInvalid(
+        layer,
+        `the resolver chose ${pkg.name} ${pkg.version ?? '(no version)'} for ${lockTargetKey(spec)}, but none of its files is a wheel for ` +
+          `${uvPythonPlatform(spec.architecture, platform.platform)} and CPython ${spec.pythonVersion} (${files.map((file) => file.filename).join(', ') || 'no wheels'}). ` +
+          'Pin a version that ships one, or choose another package.',
+      );
     }
-    const extras = [...(item.requested_extras ?? [])].map(normalisePythonName).sort();
-    return {
-      name: item.metadata.name,
-      version: item.metadata.version,
-      wheel,
-      sha256,
-      direct: Boolean(item.requested),
-      ...(extras.length ? { extras } : {}),
-    };
+    distributions.push({ name: pkg.name, version: pkg.version, wheel: chosen.filename, sha256: chosen.sha256 });
+  }
+  return { pythonVersion: spec.pythonVersion, architecture: spec.architecture, distributions: distributions.sort(byName) };
+}
+
+/**
+ * A target's lock file: a header that says what made it, for which target and from which requirement
+ * files, then `name==version --hash=sha256:...` and the wheel's name for each distribution, sorted.
+ * Nothing about this machine, its folders or today goes in, so two machines write the same bytes.
+ */
+export function serialiseLockTarget(layer: string, target: LockTarget, requirements: Readonly<Record<string, string>>, resolver: string): string {
+  const platform = uvPythonPlatform(target.architecture, pythonPlatformOf(target.pythonVersion));
+  const header = [
+    `# This file was autogenerated by \`${lockCommand(layer)}\`; do not edit it. Lambda target ${lockTargetKey(target)}:`,
+    `# CPython ${target.pythonVersion} on ${platform}, resolved by ${resolver} with markers evaluated for that target.`,
+    '# One wheel per distribution, by its sha256: the build installs exactly these files (--no-deps --require-hashes).',
+    ...Object.entries(requirements)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([file, sha256]) => `# from ${file} sha256:${sha256}`),
+  ];
+  const entries = target.distributions.map((dist) => `${dist.name}==${dist.version} \\\n    --hash=sha256:${dist.sha256}\n    # wheel ${dist.wheel}`);
+  return `${[...header, ...entries].join('\n')}\n`;
+}
+
+/** Reads a target's lock file back, refusing one this builder did not write (it needs the wheel of every entry). */
+export function parseLockTarget(text: string, file: string, layer: string): LockFile {
+  const spec = lockFileTarget(file);
+  const invalid = (why: string) => layerLockInvalid(layer, `layers/${layer}/${file} ${why}; run \`${lockCommand(layer)}\` to write it again.`);
+  if (!spec) throw invalid('is not named requirements.python<X.Y>-<x86_64|arm64>.lock.txt');
+  const requirements: Record<string, string> = {};
+  for (const match of text.matchAll(/^# from (\S+) sha256:([0-9a-f]{64})$/gm)) requirements[match[1]!] = match[2]!;
+  if (Object.keys(requirements).length === 0) throw invalid('does not say which requirements files it was resolved from (no "# from <file> sha256:..." line)');
+  const { pins, problems } = parsePinnedRequirements(text);
+  if (problems.length) throw invalid(`has lines that are not pinned distributions (${problems.join('; ')})`);
+  const distributions = pins.map((pin) => {
+    const wheel = pin.comments.map((comment) => /^wheel (\S+\.whl)$/.exec(comment)?.[1]).find(Boolean);
+    if (pin.hashes.length !== 1 || !wheel) throw invalid(`pins ${pin.name}==${pin.version} without exactly one --hash and its "# wheel" line`);
+    return { name: pin.name, version: pin.version, wheel, sha256: pin.hashes[0]! };
   });
-  distributions.sort((a, b) => (normalisePythonName(a.name) < normalisePythonName(b.name) ? -1 : 1));
-  return { pythonVersion: spec.pythonVersion, architecture: spec.architecture, platform: PIP_PLATFORM[spec.architecture], distributions };
-}
-
-/** The lock file's text: fixed key order, sorted targets, a trailing newline; nothing about this machine or today. */
-export function serialiseLock(requirements: Readonly<Record<string, string>>, targets: readonly LockTarget[]): string {
-  const sorted = [...targets].sort((a, b) => (lockTargetKey(a) < lockTargetKey(b) ? -1 : 1));
-  const lock: PythonLock = {
-    lockVersion: LOCK_VERSION,
-    requirements: Object.fromEntries(Object.entries(requirements).sort(([a], [b]) => (a < b ? -1 : 1))),
-    targets: Object.fromEntries(sorted.map((target) => [lockTargetKey(target), target])),
-  };
-  return `${JSON.stringify(lock, null, 2)}\n`;
-}
-
-/** Reads a lock file, refusing one this builder does not understand. */
-export function parseLock(text: string, folder: string): PythonLock {
-  let parsed: PythonLock;
-  try {
-    parsed = JSON.parse(text) as PythonLock;
-  } catch (error) {
-    throw layerSourceInvalid(folder, `${LOCK_FILE} is not valid JSON (${(error as Error).message}); run \`npm run layers:lock -- ${folder.split('/').pop()}\` to write it again.`);
-  }
-  const targetsValid =
-    parsed &&
-    typeof parsed.targets === 'object' &&
-    Object.values(parsed.targets).every(
-      (target) =>
-        Array.isArray(target.distributions) &&
-        target.distributions.every((dist) => typeof dist.name === 'string' && typeof dist.version === 'string' && /^[0-9a-f]{64}$/.test(dist.sha256)),
-    );
-  if (parsed?.lockVersion !== LOCK_VERSION || typeof parsed.requirements !== 'object' || !targetsValid) {
-    throw layerSourceInvalid(
-      folder,
-      `${LOCK_FILE} is not a lock this builder reads (expected lockVersion ${LOCK_VERSION} with requirements and targets, every distribution with a sha256); ` +
-        `run \`npm run layers:lock -- ${folder.split('/').pop()}\` to write it again.`,
-    );
-  }
-  return parsed;
+  return { file, requirements, target: { ...spec, distributions } };
 }

@@ -3,7 +3,8 @@ import { OutgoingResponse } from './payload-v2';
 
 /**
  * Lambda's Invoke API (`POST /2015-03-31/functions/<name>/invocations`) for the local
- * function, on the local API's own port, as one local edge endpoint serves every
+ * function, and ListVersionsByFunction (`GET .../versions`) so a probe can find the newest
+ * version, on the local API's own port, as one local edge endpoint serves every
  * service: requests under Lambda's path prefix never reach the API's routes. The AWS
  * SDK, pointed here with AWS_ENDPOINT_URL_LAMBDA, invokes the real local process.
  */
@@ -34,6 +35,26 @@ export function parseInvokeRequest(method: string, url: string, headers: Readonl
   }
   const type = headers['x-amz-invocation-type'];
   return { functionName: name, ...(qualifier ? { qualifier } : {}), invocationType: (Array.isArray(type) ? type[0] : type) ?? 'RequestResponse' };
+}
+
+/** The function of a ListVersionsByFunction request (a name or an ARN); undefined for any other request. */
+export function parseListVersionsRequest(method: string, url: string): string | undefined {
+  const match = /^\/2015-03-31\/functions\/([^/]+)\/versions$/.exec(new URL(url, 'http://local').pathname);
+  if (method !== 'GET' || !match) return undefined;
+  const name = decodeURIComponent(match[1]!);
+  return /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:([^:]+)$/.exec(name)?.[1] ?? name;
+}
+
+/** One build is served here, so it is $LATEST and the one published version, 1 (which every number and `live` also name). */
+export const LOCAL_PUBLISHED_VERSION = '1';
+
+/** ListVersionsByFunction's answer for the local function: $LATEST and version 1. */
+export function listVersionsResponse(functionName: string, local: { functionName: string; functionArn: string }): OutgoingResponse {
+  if (functionName !== local.functionName) {
+    return lambdaError(404, 'ResourceNotFoundException', `Function not found: ${local.functionArn.replace(local.functionName, functionName)}`);
+  }
+  const version = (qualifier: string) => ({ FunctionName: local.functionName, FunctionArn: `${local.functionArn}:${qualifier}`, Version: qualifier });
+  return json(200, { Versions: [version('$LATEST'), version(LOCAL_PUBLISHED_VERSION)] });
 }
 
 function json(statusCode: number, body: unknown, headers: Record<string, string[]> = {}): OutgoingResponse {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LayerArtifact } from '../artifacts/manifest';
-import { runCommand } from '../builder/run-command';
+import { runCommand } from '../project/run-command';
 import { DEFAULT_RUNTIME, NodeRuntime, ProjectConfig, Runtime, runtimeFamilyOf } from '../config/environments';
 import { lambdaNodeBinary } from './node-binary';
 import { findPython, noPythonReason } from '../project/python-interpreter';

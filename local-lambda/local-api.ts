@@ -29,7 +29,7 @@ import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamo
 import { LocalFunction } from './local-function';
 import { lambdaNodeBinary } from './node-binary';
 import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from './payload-v2';
-import { INVOKE_PREFIX, invokeResponse, lambdaError, parseInvokeRequest, refuseInvoke } from './invoke-api';
+import { INVOKE_PREFIX, invokeResponse, lambdaError, listVersionsResponse, parseInvokeRequest, parseListVersionsRequest, refuseInvoke } from './invoke-api';
 import { SandboxPlan, createSandbox } from './sandbox';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 
@@ -108,8 +108,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | un
 
 /** Lambda's Invoke API for the local function: the request's JSON as the event, Lambda's answer back. */
 async function answerInvoke(req: http.IncomingMessage, body: Buffer | undefined, fn: LocalFunction, local: { functionName: string; functionArn: string }): Promise<OutgoingResponse> {
+  const listed = parseListVersionsRequest(req.method ?? 'GET', req.url ?? '/');
+  if (listed) return listVersionsResponse(listed, local);
   const request = parseInvokeRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
-  if (!request) return lambdaError(404, 'UnknownOperationException', `No Lambda operation ${req.method} ${req.url} here; this endpoint serves Invoke`);
+  if (!request) return lambdaError(404, 'UnknownOperationException', `No Lambda operation ${req.method} ${req.url} here; this endpoint serves Invoke and ListVersionsByFunction`);
   const refused = refuseInvoke(request, local);
   if (refused) return refused;
   if (!body || body.length > LAMBDA_REQUEST_LIMIT) {
@@ -188,7 +190,7 @@ async function nodeProcess(options: LocalApiOptions, artifacts: EnvironmentArtif
   }
 }
 
-function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: PythonRuntime): FunctionProcess {
+async function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: PythonRuntime): Promise<FunctionProcess> {
   const { env, log } = options;
   const version = pythonVersionOf(runtime);
   const lookup = options.lookup ?? process.env;
@@ -196,17 +198,14 @@ function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts
   if (!python) {
     throw pythonRuntimeMissing(version, runtime, noPythonReason(version, lookup));
   }
-  const sdk = locatePythonSdk(version, lookup);
+  const sdk = await locatePythonSdk(process.env, log);
   const sandbox = createSandbox({ ...env, runtime }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
-    runtimePackages: { pythonEntries: sdk?.entries ?? [] },
+    runtimePackages: { pythonEntries: sdk.entries },
   });
   const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
   fs.copyFileSync(path.join(__dirname, 'runtime', 'bootstrap.py'), bootstrap);
   const site = `/var/lang/lib/python${version}/site-packages`;
-  const runtimePackages = sdk
-    ? `boto3 ${sdk.versions['boto3']} (botocore ${sdk.versions['botocore']} and what they need) from ${sdk.site}, linked into ${site}`
-    : `none: no Python here has boto3, so code that imports it fails locally (Lambda's runtime has it; python3 -m pip install boto3)`;
-  if (!sdk) log(`note: ${runtimePackages}`);
+  const runtimePackages = `boto3 ${sdk.versions['boto3']} (botocore ${sdk.versions['botocore']} and what they need) from ${sdk.site}, linked into ${site}`;
   return {
     sandbox,
     // -I: no PYTHONPATH and no user site; -S: no site-packages of this machine; the client sets Lambda's sys.path.
@@ -253,7 +252,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   try {
     const prepared =
       runtimeFamilyOf(env.runtime) === 'python'
-        ? pythonProcess(options, artifacts, env.runtime as PythonRuntime)
+        ? await pythonProcess(options, artifacts, env.runtime as PythonRuntime)
         : await nodeProcess(options, artifacts, env.runtime as NodeRuntime);
     const { sandbox } = prepared;
     cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { PYTHON_RUNTIME_DISTRIBUTIONS } from '../config/runtime-modules';
-import { findPython } from '../project/python-interpreter';
+import { runCommand } from '../project/run-command';
+import { ensurePythonToolchain } from '../toolchain/python-toolchain';
 
-/** The AWS SDK for Python found on this machine, standing in for the one Lambda's Python runtimes ship. */
+/** The AWS SDK for Python of the project's toolchain, standing in for the one Lambda's Python runtimes ship. */
 export interface PythonSdkStandIn {
   /** The interpreter whose site-packages holds it. */
   readonly python: string;
@@ -33,19 +33,15 @@ print(json.dumps(found))
 `;
 
 /**
- * Where this machine has boto3 and what it needs (the runtime's own Python first,
- * then PYTHON or python3): the local run links them into the sandbox's
- * /var/lang/lib/pythonX.Y/site-packages, after the layers on sys.path, as Lambda
- * ships them. Undefined when no interpreter has them all.
+ * boto3 and what it needs, pinned in the project's toolchain (pure Python, so one copy serves every
+ * runtime version): the local run links them into the sandbox's /var/lang/lib/pythonX.Y/site-packages,
+ * after the layers on sys.path, as Lambda ships them. Installs the toolchain first when it is missing.
  */
-export function locatePythonSdk(pythonVersion: string, env: NodeJS.ProcessEnv = process.env): PythonSdkStandIn | undefined {
-  const candidates = [findPython(pythonVersion, env)?.path, env['PYTHON'], 'python3'].filter((candidate): candidate is string => Boolean(candidate));
+export async function locatePythonSdk(env: NodeJS.ProcessEnv = process.env, progress?: (line: string) => void): Promise<PythonSdkStandIn> {
+  const { python } = await ensurePythonToolchain({ env, ...(progress ? { progress } : {}) });
   const names = PYTHON_RUNTIME_DISTRIBUTIONS.map((dist) => dist.name);
-  for (const python of [...new Set(candidates)]) {
-    const probe = spawnSync(python, ['-c', LOCATE, JSON.stringify(names)], { encoding: 'utf8', env: { PATH: env['PATH'] ?? '/usr/bin:/bin' } });
-    if (probe.status !== 0) continue;
-    const found = JSON.parse(probe.stdout) as { entries: string[]; versions: Record<string, string>; site: string };
-    return { python, versions: found.versions, site: found.site, entries: found.entries };
-  }
-  return undefined;
+  const probe = await runCommand(python, ['-c', LOCATE, JSON.stringify(names)], { env: { PATH: env['PATH'] ?? '/usr/bin:/bin' } });
+  if (probe.code !== 0) throw new Error(`reading boto3 from the toolchain (${python}) failed: ${probe.output}`);
+  const found = JSON.parse(probe.stdout) as { entries: string[]; versions: Record<string, string>; site: string };
+  return { python, versions: found.versions, site: found.site, entries: found.entries };
 }

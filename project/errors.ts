@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'LAYER_INSTALL_FAILED'
   | 'LAYER_LINKED_FOLDER'
   | 'LAYER_LOCK_FAILED'
+  | 'LAYER_LOCK_INVALID'
   | 'LAYER_LOCK_STALE'
   | 'LAYER_SOURCE_INVALID'
   | 'LAYER_STALE'
@@ -28,7 +29,6 @@ export type ErrorCode =
   | 'NPM_NOT_FOUND'
   | 'OUTDIR_OUTSIDE_PROJECT'
   | 'PIN_INVALID'
-  | 'PIP_NOT_FOUND'
   | 'PLAN_INVALID'
   | 'PLAN_MISSING'
   | 'PLAN_NOT_JSON'
@@ -57,10 +57,16 @@ export type ErrorCode =
   | 'SYNTH_FAILED'
   | 'TERRAFORM_FAILED'
   | 'TERRAFORM_NOT_FOUND'
+  | 'TOOLCHAIN_INSTALL_FAILED'
+  | 'TOOLCHAIN_LOCK_STALE'
+  | 'TOOLCHAIN_PYTHON_MISSING'
   | 'TREE_PATH_UNSUPPORTED'
   | 'TREE_SYMLINK_OUTSIDE'
   | 'USAGE'
-  | 'VERSION_NOT_RETAINED';
+  | 'VERSION_NOT_RETAINED'
+  | 'WHEEL_FETCH_FAILED'
+  | 'WHEELS_NOT_CACHED'
+  | 'PYTHON_INSTALLER_UNKNOWN';
 
 /**
  * Errors a user can fix. The CLI prints their message without a stack trace;
@@ -205,22 +211,6 @@ export function npmNotFound(): UserError {
   );
 }
 
-export function pythonForPipNotFound(python: string): UserError {
-  return new UserError(
-    'PYTHON_NOT_FOUND',
-    `Python layers need a Python 3 with pip to download wheels, but "${python}" was not found. ` +
-      'Install python3 and python3-pip (Debian: apt-get install python3-pip), or set PYTHON to an interpreter that has pip.',
-  );
-}
-
-export function pipNotFound(python: string, output: string): UserError {
-  return new UserError(
-    'PIP_NOT_FOUND',
-    `pip is not installed for ${python} (${output.trim().split('\n').pop()}). ` +
-      `Install it (\`${python} -m ensurepip\`, or Debian: apt-get install python3-pip), or set PYTHON to an interpreter that has pip.`,
-  );
-}
-
 export function pythonForImportsNotFound(folder: string, python: string, failure: string | undefined, pythonVersion: string): UserError {
   return new UserError(
     'PYTHON_NOT_FOUND',
@@ -234,12 +224,64 @@ export function pythonSyntax(file: string, error: string): UserError {
 }
 
 /** A package manager failed; `explanation` is the builder's reading of its output (what failed, and what to do). */
+export function toolchainPythonMissing(versions: readonly string[]): UserError {
+  return new UserError(
+    'TOOLCHAIN_PYTHON_MISSING',
+    `The project's Python toolchain (uv, pip, pip-audit, moto, boto3) is made from an interpreter of this machine, and there is none of Python ${versions.join(', ')} ` +
+      '(looked at PYTHON3_X, pythonX.Y on PATH, pyenv and /usr). Install one (`pyenv install 3.12`, or Debian: apt-get install python3.12 python3.12-venv), ' +
+      'or set PYTHON to a Python 3.10 or later. Node.js environments do not need it.',
+  );
+}
+
+export function toolchainInstallFailed(command: string, output: string, missing: boolean): UserError {
+  const lastLines = output.trim().split('\n').slice(-8).join('\n');
+  const hint = /No module named venv|ensurepip is not available/.test(output)
+    ? ' The interpreter has no venv module: install it (Debian: apt-get install python3-venv, or python3.X-venv).'
+    : /Could not fetch URL|NewConnectionError|Name or service not known|Temporary failure in name resolution|ProxyError|Max retries exceeded/.test(output)
+      ? ' pip could not reach the package index: set PIP_INDEX_URL (or pip.conf) to a reachable index, or fix the network.'
+      : /THESE PACKAGES DO NOT MATCH THE HASHES/.test(output)
+        ? ' A download does not match the hash in the lock: check the index (a mirror serving other files), or refresh the lock with `npm run toolchain -- --lock`.'
+        : '';
+  return new UserError(
+    'TOOLCHAIN_INSTALL_FAILED',
+    `Installing the project's Python toolchain failed: ${missing ? 'the command was not found' : 'this command failed'}: ${command}.${hint}\n${lastLines}`,
+  );
+}
+
+export function toolchainLockStale(lockFile: string, problems: readonly string[]): UserError {
+  return new UserError(
+    'TOOLCHAIN_LOCK_STALE',
+    `${lockFile} does not match toolchain/requirements.txt (${problems.join('; ')}). Run \`npm run toolchain -- --lock\` where an index is reachable and commit the lock.`,
+  );
+}
+
 export function layerInstallFailed(explanation: string): UserError {
   return new UserError('LAYER_INSTALL_FAILED', explanation);
 }
 
 export function layerLockFailed(explanation: string): UserError {
   return new UserError('LAYER_LOCK_FAILED', explanation);
+}
+
+export function wheelsNotCached(layer: string, target: string, wheels: readonly string[], cacheDir: string): UserError {
+  const shown = wheels.length > 4 ? `${wheels.slice(0, 4).join(', ')} and ${wheels.length - 4} more` : wheels.join(', ');
+  return new UserError(
+    'WHEELS_NOT_CACHED',
+    `Layer "${layer}" (${target}) is locked to wheels the wheel cache ${cacheDir} does not hold (${shown}), and UV_OFFLINE forbids downloading them. ` +
+      'Build once where the index is reachable (or unset UV_OFFLINE), or point PYTHON_WHEEL_CACHE at a cache that has them.',
+  );
+}
+
+export function wheelFetchFailed(explanation: string): UserError {
+  return new UserError('WHEEL_FETCH_FAILED', explanation);
+}
+
+export function pythonInstallerUnknown(value: string): UserError {
+  return new UserError('PYTHON_INSTALLER_UNKNOWN', `PYTHON_INSTALLER is "${value}"; it may be "uv" (the default) or "pip". Unset it, or set one of those.`);
+}
+
+export function layerLockInvalid(layer: string, why: string): UserError {
+  return new UserError('LAYER_LOCK_INVALID', `Layer "${layer}": ${why}`);
 }
 
 export function layerLockStale(layer: string, lockFile: string, why: string, lockCommand: string): UserError {
@@ -364,6 +406,14 @@ export function rolloutRecordMissing(file: string): UserError {
 
 export function probeVersionUnknown(stack: string, output: string): UserError {
   return new UserError('PROBE_VERSION_UNKNOWN', `The state of ${stack} has no output ${output}; name the version with --version.`);
+}
+
+export function probeVersionsUnreadable(functionName: string, reason: string): UserError {
+  return new UserError('PROBE_VERSION_UNKNOWN', `Cannot list the published versions of ${functionName} (${reason}). Check --function (and AWS_ENDPOINT_URL_LAMBDA for the local run), or name the version with --version.`);
+}
+
+export function noPublishedVersion(functionName: string): UserError {
+  return new UserError('PROBE_VERSION_UNKNOWN', `${functionName} has no published version yet (only $LATEST); name one with --version, e.g. --version '$LATEST'.`);
 }
 
 export function versionNotRetained(functionName: string, version: string, versions: readonly string[]): UserError {

@@ -98,12 +98,15 @@ export function makeFixtureWheels(): { dir: string; wheels: Record<string, strin
 export const OTHER_ARCHITECTURE = process.arch === 'arm64' ? 'x86_64' : 'arm64';
 const OTHER_MACHINE = OTHER_ARCHITECTURE === 'arm64' ? 'aarch64' : 'x86_64';
 
-/** pip's environment for the tests: no config files, no index, only the fixture wheels. */
-export function offlinePipEnv(wheelDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+/**
+ * The resolver's and installers' environment for the tests: no index, only the fixture wheels (uv's
+ * UV_NO_INDEX and UV_FIND_LINKS, which pip is given too), and a wheel cache of its own in a temporary
+ * folder, so locked builds of fixture layers never write to the user's cache.
+ */
+export function offlineWheelEnv(wheelDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env['PIP_INDEX_URL'];
-  delete env['PIP_EXTRA_INDEX_URL'];
-  return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheelDir, ...extra };
+  for (const key of Object.keys(env)) if (key.startsWith('UV_') || key.startsWith('PIP_')) delete env[key];
+  return { ...env, UV_NO_INDEX: '1', UV_FIND_LINKS: wheelDir, PYTHON_WHEEL_CACHE: makeTempDir('wheel-cache'), ...extra };
 }
 
 /** A project folder with layers/<name>/requirements.txt (and optional layer.config.json). */

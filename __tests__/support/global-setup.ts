@@ -2,13 +2,28 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readAllLayerSources } from '../../builder/layer-sources';
+import { fetchLockedWheels, wheelCacheDir } from '../../builder/wheel-cache';
+import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
 import { REPO_ROOT, copySources } from './test-project';
 
 /**
- * Makes the project the tests run against, a copy of the repository's sources in a temporary folder,
- * and builds what the environments deploy there, once, for the tests that serve or synthesise it.
+ * Before any test: the project's Python toolchain (moto's server, boto3, uv, pip) and every wheel the
+ * repository's Python layers are locked to, fetched once into the wheel cache (the only time the tests
+ * reach a package index); then UV_OFFLINE and UV_NO_INDEX for every test, so none can reach one. Then
+ * the project the tests run against: a copy of the repository's sources in a temporary folder, with
+ * what the environments deploy built there once, for the tests that serve or synthesise it.
  */
-export default function globalSetup(): void {
+export default async function globalSetup(): Promise<void> {
+  const progress = (line: string): void => {
+    process.stderr.write(`[global setup] ${line}\n`);
+  };
+  const toolchain = await ensurePythonToolchain({ env: process.env, progress });
+  const cacheDir = wheelCacheDir(process.env);
+  const pipCacheDir = path.join(os.tmpdir(), `layer-stacks-pip-cache-${process.getuid?.() ?? 'user'}`);
+  await fetchLockedWheels(readAllLayerSources(REPO_ROOT), { cacheDir, toolchain, env: process.env, pipCacheDir, progress });
+  Object.assign(process.env, { PYTHON_WHEEL_CACHE: cacheDir, UV_OFFLINE: '1', UV_NO_INDEX: '1' });
+
   const root = path.join(fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'layer-stacks-tests-')), 'project');
   copySources(REPO_ROOT, root);
   process.env['TEST_PROJECT_ROOT'] = root;

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -23,18 +24,19 @@ function freePort(): Promise<number> {
 }
 
 /**
- * moto's AWS server (`python3 -m moto.server`), on a free loopback port. It is part
- * of the machine image; when it is missing this fails, it does not skip.
+ * moto's AWS server (`python -m moto.server` of the project's Python toolchain, pinned in
+ * toolchain/requirements.lock.txt), on a free loopback port. When it cannot start this fails; it does not skip.
  */
 export async function startMoto(region = 'ap-northeast-1'): Promise<MotoServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const { python } = await ensurePythonToolchain();
+  const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const endpoint = `http://127.0.0.1:${port}`;
   const until = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto's server (python3 -m moto.server) exited with ${child.exitCode}; is moto installed?\n${stderr}`);
+    if (child.exitCode !== null) throw new Error(`moto's server (${python} -m moto.server) exited with ${child.exitCode}\n${stderr}`);
     try {
       if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
     } catch {

@@ -88,10 +88,14 @@ export interface LocalServer {
 }
 
 /** Starts `cli/main.ts start --skip-build --port 0 --json` and waits for it to serve. */
-export function startLocalServer(extraArgs: string[] = [], env: NodeJS.ProcessEnv = cliEnv()): Promise<LocalServer> {
+export function startLocalServer(
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = cliEnv(),
+  options: { readonly cwd?: string; /** Build and synthesise first, as a plain `npm start` does. */ readonly build?: boolean } = {},
+): Promise<LocalServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'start', '--skip-build', '--port', '0', '--json', ...extraArgs], {
-      cwd: PROJECT_ROOT,
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'start', ...(options.build ? [] : ['--skip-build']), '--port', '0', '--json', ...extraArgs], {
+      cwd: options.cwd ?? PROJECT_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

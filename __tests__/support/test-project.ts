@@ -10,9 +10,9 @@ import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage']);
+const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage', '.toolchain']);
 
-/** Copies a project's sources (no node_modules, git, synth output or build other than its cache) and links its node_modules. */
+/** Copies a project's sources (no node_modules, git, synth output or build other than its cache) and links its node_modules and Python toolchain. */
 export function copySources(from: string, to: string): void {
   fs.cpSync(from, to, {
     recursive: true,
@@ -25,6 +25,8 @@ export function copySources(from: string, to: string): void {
     },
   });
   fs.symlinkSync(fs.realpathSync(path.join(from, 'node_modules')), path.join(to, 'node_modules'));
+  const toolchain = path.join(from, '.toolchain');
+  if (fs.existsSync(toolchain)) fs.symlinkSync(fs.realpathSync(toolchain), path.join(to, '.toolchain'));
   const runtimes = path.join(from, 'runtimes', 'node_modules');
   if (fs.existsSync(runtimes)) fs.symlinkSync(fs.realpathSync(runtimes), path.join(to, 'runtimes', 'node_modules'));
 }

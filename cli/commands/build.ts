@@ -12,10 +12,12 @@ export const buildCommand: Command = {
 architecture and Python version), every other layer in layers/ for its runtime's
 default (so a new layer can be tried before it is wired in), and the function
 bundles. Node.js layers come from package.json + package-lock.json (npm ci),
-Python layers from requirements.txt (pip, wheels for manylinux2014 only). A layer
-whose inputs are unchanged and whose tree is untouched is reused without running
-its package manager; a Python layer with a requirements.lock.json installs exactly
-that, and one without warns what floats. A layer no environment uses may fail
+Python layers from their locks (requirements.<target>.lock.txt: uv installs exactly
+those wheels from the wheel cache, fetching what is missing; PYTHON_INSTALLER=pip
+uses pip), or from requirements.txt with a warning of what floats; wheels for
+Amazon Linux 2023 (manylinux_2_34 and older) only. A layer whose inputs are
+unchanged and whose tree is untouched is reused without running its package
+manager, or any Python. A layer no environment uses may fail
 without failing the build; it is reported. Last, for every environment: Lambda's
 limits, and every import of the function's code against what its layers and the
 runtime provide (\`npm run doctor -- <stack>\` shows the table). The manifest is

@@ -8,19 +8,22 @@ import { Command, writeJson } from '../command';
 
 export const layersLockCommand: Command = {
   name: 'layers:lock',
-  summary: "Lock Python layers: pip's resolution for every target, pinned by version and sha256, beside requirements.txt",
+  summary: "Lock Python layers: uv's resolution for every target, one wheel per distribution pinned by version and sha256, beside requirements.txt",
   usage: 'npm run layers:lock -- [<layer>...] [--json]',
-  help: `Resolves each Python layer's requirements.txt (or the layers named) with pip's own
-resolver, \`pip install --dry-run --report\`, for Lambda's platform and every target the
-environments build it for (Python version and architecture; a layer no environment
-uses is locked for python3.12 x86_64), and writes layers/<layer>/requirements.lock.json:
-every distribution, transitive ones included, with its version, wheel and sha256.
-The build then installs exactly that (\`--no-deps --require-hashes\`), so any machine,
-any day, builds the same tree. A lock that no longer matches requirements.txt fails
-the build with this command. It needs a package index (PIP_INDEX_URL, pip.conf) or a
-folder of wheels (PIP_FIND_LINKS); pip's configuration is honoured.`,
+  help: `Resolves each Python layer's requirements.txt (or the layers named) with uv, the
+project toolchain's resolver, for Lambda's platform (manylinux_2_34: Amazon Linux 2023)
+and every target: python3.12 on x86_64 and arm64, and every other Python version and
+architecture an environment builds the layer for. Markers are evaluated for the target,
+not this machine. For each target it writes layers/<layer>/requirements.<target>.lock.txt,
+a hashed requirements file: every distribution, transitive ones included, pinned by
+version and by the sha256 of the one wheel that loads there. The build installs exactly
+that (\`--no-deps --require-hashes\`, from the wheel cache), so any machine, any day,
+builds the same tree; pip, uv, pip-audit, OSV-Scanner, Dependabot and Renovate read it as
+it is. A lock that no longer matches requirements.txt fails the build with this command.
+Indexes are uv's settings: UV_DEFAULT_INDEX (default https://pypi.org/simple), UV_INDEX,
+UV_FIND_LINKS, UV_NO_INDEX.`,
   options: {
-    'build-dir': { type: 'string', value: '<dir>', describe: 'where pip\'s cache and scratch files go (default .build, or BUILD_DIR)' },
+    'build-dir': { type: 'string', value: '<dir>', describe: 'where uv\'s cache and scratch files go (default .build, or BUILD_DIR)' },
     json: { type: 'boolean', describe: 'print what was locked as JSON on stdout' },
   },
   allowPositionals: true,
@@ -42,7 +45,8 @@ folder of wheels (PIP_FIND_LINKS); pip's configuration is honoured.`,
       try {
         const result = await lockPythonLayer(source, targets, { projectRoot: PROJECT_ROOT, buildDir, env, step });
         const counts = result.targets.map((target) => `${lockTargetKey(target)} ${target.distributions.length} distributions`).join(', ');
-        step.done(`${counts}; ${result.changed ? 'wrote' : 'unchanged'} ${result.file}`);
+        const removed = result.removed.length ? `; removed ${result.removed.join(', ')}` : '';
+        step.done(`${counts}; ${result.changed ? 'wrote' : 'unchanged'} layers/${source.name}/requirements.*.lock.txt${removed}`);
         results.push(result);
       } catch (error) {
         step.fail((error as Error).message.split('\n')[0]!);
@@ -50,7 +54,7 @@ folder of wheels (PIP_FIND_LINKS); pip's configuration is honoured.`,
       }
     }
     if (values['json']) {
-      writeJson(out, { locked: results.map((result) => ({ layer: result.layer, file: result.file, changed: result.changed, targets: result.targets })) });
+      writeJson(out, { locked: results.map((result) => ({ layer: result.layer, files: result.files, removed: result.removed, changed: result.changed, targets: result.targets })) });
     } else if (results.length > 0) {
       err.line(`Locked ${results.length} layer(s); commit the lock files. \`npm run build\` now installs from them.`);
     }

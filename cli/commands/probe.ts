@@ -3,9 +3,9 @@ import { loadProjectConfig } from '../../config/config-sources';
 import { functionNameOf } from '../../config/environments';
 import { ROLLOUT_OUTPUTS } from '../../config/rollout-names';
 import { awsClients, currentState } from '../../history/aws';
-import { probeVersionUnknown, usage } from '../../project/errors';
+import { noPublishedVersion, probeVersionUnknown, probeVersionsUnreadable, usage } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
-import { runProbe } from '../../rollout/lambda';
+import { publishedVersions, runProbe } from '../../rollout/lambda';
 import { Command, writeJson } from '../command';
 import { environmentForStack } from './stacks';
 
@@ -18,8 +18,9 @@ events for GET / and GET /api/messages/ sent straight to one version of the func
 (Lambda's Invoke with a qualifier, not through the API), each needing HTTP 200 and a
 well-formed body; a function error (Runtime.ImportModuleError above all) fails it, with
 the error's text. The version defaults to the stack's newest (its state output
-${ROLLOUT_OUTPUTS.newestVersion}); --function names the function where there is no state, e.g.
-against the local run (AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:3000, see npm start).`,
+${ROLLOUT_OUTPUTS.newestVersion}). --function names the function where there is no state, e.g.
+against the local run (AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:3000, see npm start); the
+version then defaults to the function's newest published one (Lambda's ListVersionsByFunction).`,
   options: {
     version: { type: 'string', value: '<n>', describe: 'the published version (or $LATEST, or the alias live)' },
     function: { type: 'string', value: '<name>', describe: 'the function (default: <project>-<env>-api of the stack)' },
@@ -31,16 +32,23 @@ against the local run (AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:3000, see npm st
     const functionName = (values['function'] as string | undefined) ?? functionNameOf(environment);
     let version = values['version'] as string | undefined;
     if (version !== undefined && !/^(\d+|\$LATEST|live)$/.test(version)) throw usage(`--version takes a published version number, $LATEST or live, got "${version}".`, 'probe');
-    if (version === undefined) {
-      const state = await currentState(awsClients(environment.region), environment.stateBucket, environment.stateKey);
-      const newest = state.outputs?.[ROLLOUT_OUTPUTS.newestVersion];
-      if (typeof newest !== 'string' || !/^\d+$/.test(newest)) {
-        throw probeVersionUnknown(environment.stackName, ROLLOUT_OUTPUTS.newestVersion);
-      }
-      version = newest;
-    }
     const lambda = new LambdaClient({ region: environment.region });
     try {
+      if (version === undefined && values['function'] !== undefined) {
+        // No state to read: ask the function itself.
+        const versions = await publishedVersions(lambda, functionName).catch((error: Error) => {
+          throw probeVersionsUnreadable(functionName, `${error.name}: ${error.message}`);
+        });
+        version = versions.pop();
+        if (version === undefined) throw noPublishedVersion(functionName);
+      } else if (version === undefined) {
+        const state = await currentState(awsClients(environment.region), environment.stateBucket, environment.stateKey);
+        const newest = state.outputs?.[ROLLOUT_OUTPUTS.newestVersion];
+        if (typeof newest !== 'string' || !/^\d+$/.test(newest)) {
+          throw probeVersionUnknown(environment.stackName, ROLLOUT_OUTPUTS.newestVersion);
+        }
+        version = newest;
+      }
       const results = await runProbe(lambda, functionName, version);
       const ok = results.every((result) => result.ok);
       if (values['json']) writeJson(out, { function: functionName, version, ok, results });

@@ -1,0 +1,36 @@
+import * as path from 'node:path';
+import { PROJECT_ROOT } from '../../project/paths';
+import { TOOLCHAIN_LOCK, ensurePythonToolchain, lockPythonToolchain } from '../../toolchain/python-toolchain';
+import { Command, writeJson } from '../command';
+
+export const toolchainCommand: Command = {
+  name: 'toolchain',
+  summary: "Install (or check) the project's Python toolchain: uv, pip, pip-audit, moto and boto3, pinned with hashes",
+  usage: 'npm run toolchain -- [--lock] [--json]',
+  help: `Python layers are resolved and installed by the project's own tools, never by what the
+machine happens to have: uv (and pip, the other installer), pip-audit for known advisories,
+and moto's server and boto3 for the tests and the local run. They are pinned with their
+hashes in ${TOOLCHAIN_LOCK} and installed from it alone into .toolchain/python (or
+PYTHON_TOOLCHAIN), a virtual environment made from this machine's Python (3.12 preferred;
+PYTHON picks another). Commands that need it install it on first use; this command does it
+now and prints the versions. --lock resolves toolchain/requirements.txt again (universal:
+every platform, Python 3.10 and later) and rewrites the lock. Node.js environments never
+need any of it.`,
+  options: {
+    lock: { type: 'boolean', describe: 'resolve toolchain/requirements.txt again and rewrite the lock (needs an index)' },
+    json: { type: 'boolean', describe: 'print the toolchain (folder, interpreter, versions) as JSON on stdout' },
+  },
+  async run(values, _positionals, { env, err, out }) {
+    if (values['lock']) {
+      const step = err.step(`resolve toolchain/requirements.txt with uv`);
+      const changed = await lockPythonToolchain({ env, progress: (line) => step.update(line) });
+      step.done(`${changed ? 'wrote' : 'unchanged'} ${TOOLCHAIN_LOCK}`);
+    }
+    const step = err.step('Python toolchain');
+    const toolchain = await ensurePythonToolchain({ env, progress: (line) => step.update(line) });
+    const shown = ['uv', 'pip', 'pip-audit', 'moto', 'boto3'].map((name) => `${name} ${toolchain.versions[name] ?? '?'}`).join(', ');
+    step.done(`${shown} in ${path.relative(PROJECT_ROOT, toolchain.dir) || toolchain.dir}`);
+    if (values['json']) writeJson(out, { dir: toolchain.dir, python: toolchain.python, uv: toolchain.uv, versions: toolchain.versions });
+    return 0;
+  },
+};
