@@ -2,15 +2,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readAllLayerSources } from '../../builder/layer-sources';
+import { readAllLayerSources, readLayerSourcesIn } from '../../builder/layer-sources';
 import { fetchLockedWheels, wheelCacheDir } from '../../builder/wheel-cache';
 import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
-import { REPO_ROOT, copySources } from './test-project';
+import { REAL_LAYER_FIXTURES, REPO_ROOT, copySources } from './test-project';
 
 /**
  * Before any test: the project's Python toolchain (moto's server, boto3, uv, pip) and every wheel the
- * repository's Python layers are locked to, fetched once into the wheel cache (the only time the tests
- * reach a package index); then UV_OFFLINE and UV_NO_INDEX for every test, so none can reach one. Then
+ * repository's Python layers (and the real-package fixture layers) are locked to, fetched once into the
+ * wheel cache (the only time the tests reach a package index); then UV_OFFLINE and UV_NO_INDEX for every test, so none can reach one. Then
  * the project the tests run against: a copy of the repository's sources in a temporary folder, with
  * what the environments deploy built there once, for the tests that serve or synthesise it.
  */
@@ -21,7 +21,8 @@ export default async function globalSetup(): Promise<void> {
   const toolchain = await ensurePythonToolchain({ env: process.env, progress });
   const cacheDir = wheelCacheDir(process.env);
   const pipCacheDir = path.join(os.tmpdir(), `layer-stacks-pip-cache-${process.getuid?.() ?? 'user'}`);
-  await fetchLockedWheels(readAllLayerSources(REPO_ROOT), { cacheDir, toolchain, env: process.env, pipCacheDir, progress });
+  const fixtures = fs.readdirSync(REAL_LAYER_FIXTURES).flatMap((name) => readLayerSourcesIn(path.join(REAL_LAYER_FIXTURES, name), name, REPO_ROOT));
+  await fetchLockedWheels([...readAllLayerSources(REPO_ROOT), ...fixtures], { cacheDir, toolchain, env: process.env, pipCacheDir, progress });
   Object.assign(process.env, { PYTHON_WHEEL_CACHE: cacheDir, UV_OFFLINE: '1', UV_NO_INDEX: '1' });
 
   const root = path.join(fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'layer-stacks-tests-')), 'project');
