@@ -188,9 +188,11 @@ describe('Node.js layer build', () => {
       '644 nodejs/node_modules/fixture-b/package.json',
     ]);
     expect(fingerprintTree(path.join(secondBuild, second.artifact.treeDir))?.normalised).toBe(true);
+    // Each package with package-lock.json's integrity (SHA-512) and the packages its dependencies resolve to, for the SBOM.
+    const sha512 = { alg: 'SHA-512', content: expect.stringMatching(/^[0-9a-f]{128}$/) };
     expect(first.artifact.packages).toEqual([
-      { name: 'fixture-a', version: '1.0.0', path: 'nodejs/node_modules/fixture-a', direct: true },
-      { name: 'fixture-b', version: '1.0.0', path: 'nodejs/node_modules/fixture-b', direct: true },
+      { name: 'fixture-a', version: '1.0.0', path: 'nodejs/node_modules/fixture-a', direct: true, hashes: [sha512], dependsOn: ['nodejs/node_modules/fixture-b'] },
+      { name: 'fixture-b', version: '1.0.0', path: 'nodejs/node_modules/fixture-b', direct: true, hashes: [sha512] },
     ]);
     expect(first.artifact).toMatchObject({ fileCount: 5, kind: 'nodejs', architecture: 'x86_64', provides: ['fixture-a', 'fixture-b'] });
   });

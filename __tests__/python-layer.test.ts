@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { layerTargetFor } from '../builder/build-plan';
 import { LayerBuildResult } from '../builder/layer-build';
@@ -12,7 +11,7 @@ import { fingerprintTree, listTree } from '../builder/tree';
 import { Architecture, PythonRuntime } from '../config/environments';
 import { explainUvFailure, pythonIndexSettings, uvInstallArgs } from '../builder/uv';
 import { makeFixtureWheels, makePythonProject, offlineWheelEnv, sha256File } from './support/fixture-wheels';
-import { makeTempDir } from './support/processes';
+import { makeTempDir, freePort } from './support/processes';
 
 let wheels: { dir: string; wheels: Record<string, string> };
 
@@ -202,13 +201,7 @@ describe('clear errors from the installers', () => {
   });
 
   it('names the index tried and the variable to set when no index is reachable', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const server = net.createServer();
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as net.AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const root = makePythonProject('alpha==1.0.0\n');
     const env = offlineWheelEnv(makeTempDir('no-wheels'), { UV_DEFAULT_INDEX: `http://127.0.0.1:${closed}/simple`, UV_HTTP_RETRIES: '0' });
     delete env['UV_NO_INDEX'];

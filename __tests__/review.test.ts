@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { layerDescription } from '../artifacts/layer-description';
 import { LayerArtifact, readManifest } from '../artifacts/manifest';
-import { layerManifestKey } from '../config/artifact-keys';
+import { layerManifestKey, layerSbomKey } from '../config/artifact-keys';
 import { LayerContents, contentsFromArtifact, contentsFromDescription, contentsFromStored, diffLayerContents, storedManifestOf } from '../review/layer-packages';
 import { fetchLayerManifests, storeLayerManifests } from '../review/manifest-store';
 import { TerraformPlan, parsePlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';
@@ -189,11 +189,16 @@ describe('layer manifests in the artifact bucket (moto)', () => {
     await moto?.stop();
   });
 
-  it('stores each manifest under its content hash, and reads back the ones there are', async () => {
+  it('stores each manifest and SBOM under its content hash, and reads back the ones there are', async () => {
     const key = layerManifestKey(scope.project, 'staging', artifact.contentHash);
-    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact])).toEqual([key]);
+    const sbomKey = layerSbomKey(scope.project, 'staging', artifact.contentHash);
+    expect(sbomKey).toBe(key.replace(/\.json$/, '.cdx.json'));
+    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact])).toEqual([key, sbomKey]);
     // Stored again by the next deploy of the same content: the same bytes under the same key.
-    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact])).toEqual([key]);
+    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact])).toEqual([key, sbomKey]);
+    // The SBOM stored is the one the build kept beside the tree, byte for byte.
+    const stored = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: sbomKey }))).Body!.transformToString('utf8');
+    expect(stored).toBe(fs.readFileSync(path.join(PROJECT_ROOT, '.build', artifact.sbom!), 'utf8'));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: layerManifestKey(scope.project, 'staging', 'badbadbadbadbad0'), Body: 'garbage' }));
     const fetched = await fetchLayerManifests(s3, BUCKET, scope, [artifact.contentHash, '0000000000000000', 'badbadbadbadbad0']);
     expect([...fetched.found.keys()]).toEqual([artifact.contentHash.slice(0, 16)]);

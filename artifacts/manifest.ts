@@ -29,6 +29,20 @@ export interface InstalledPackage {
   readonly requires?: readonly string[];
   /** Python: the extras it was requested with (`python-jose[cryptography]`), for the markers of its dependencies. */
   readonly extras?: readonly string[];
+  /** The file it came from, by its hash: a locked wheel's SHA-256, or npm's integrity (SHA-512) from package-lock.json. */
+  readonly hashes?: readonly PackageHash[];
+  /** Python: the wheel file a lock installed it from. */
+  readonly wheel?: string;
+  /** The license it declares: METADATA's License-Expression, or package.json's "license". */
+  readonly license?: string;
+  /** The packages of the same layer it needs on this target, by their `path` (markers and extras evaluated). */
+  readonly dependsOn?: readonly string[];
+}
+
+export interface PackageHash {
+  readonly alg: 'SHA-256' | 'SHA-512';
+  /** Lowercase hex. */
+  readonly content: string;
 }
 
 /** One import in a function's own code: what it names, where, and how it is guarded. */
@@ -91,6 +105,8 @@ export interface LayerArtifact {
   readonly packages: readonly InstalledPackage[];
   /** The package manager that built the tree. */
   readonly tool: { readonly name: string; readonly version: string };
+  /** Its CycloneDX SBOM, relative to the build folder (beside the tree). */
+  readonly sbom?: string;
 }
 
 /** One bundled function; the folder is the function's task root. */

@@ -10,6 +10,8 @@ import { slimTree } from './slimming';
 import { replaceDirectory, writeFileAtomic } from '../project/files';
 import { contentHashOf, fingerprintTree, listTree, normaliseTree, treeDrift } from './tree';
 import { estimateZipBytes } from './zip-size';
+import { SBOM_FILE, layerSbom } from '../artifacts/sbom';
+import { PROJECT_TOOL } from '../project/paths';
 
 /** The build record kept beside each built tree; the manifest collects them. */
 export const LAYER_RECORD_FILE = 'layer.json';
@@ -111,7 +113,9 @@ export async function buildLayer(
       provides: installer.provides(packages),
       packages,
       tool: installer.tool,
+      sbom: toPosix(path.relative(options.buildDir, path.join(variantDir, SBOM_FILE))),
     };
+    writeFileAtomic(path.join(staging, SBOM_FILE), layerSbom(artifact, PROJECT_TOOL));
     writeFileAtomic(path.join(staging, LAYER_RECORD_FILE), `${JSON.stringify(artifact, null, 2)}\n`);
     if (previous) writeFileAtomic(path.join(staging, PREVIOUS_RECORD_FILE), `${JSON.stringify(previous, null, 2)}\n`);
     replaceDirectory(staging, variantDir);

@@ -5,7 +5,7 @@ import { toPosix } from '../project/paths';
 import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
-import { InstalledPackage } from '../artifacts/manifest';
+import { InstalledPackage, PackageHash } from '../artifacts/manifest';
 import { explainNpmFailure, installEnvironment, locateNpm } from './npm';
 import { runCommand } from '../project/run-command';
 import { comparePaths } from './tree';
@@ -13,9 +13,31 @@ import { comparePaths } from './tree';
 /** Lambda's names for the CPUs, as npm's --cpu spells them. */
 const NPM_CPU = { x86_64: 'x64', arm64: 'arm64' } as const;
 
-/** Every package folder in a node_modules tree (nested ones too), by path. */
-export function listNodePackages(treeRoot: string, direct: readonly string[]): InstalledPackage[] {
-  const found: InstalledPackage[] = [];
+/** npm's integrity (`sha512-<base64>`) as a hash; undefined for any other algorithm. */
+export function integrityHash(integrity: unknown): PackageHash | undefined {
+  const match = typeof integrity === 'string' ? /(?:^|\s)sha512-([A-Za-z0-9+/=]+)/.exec(integrity) : null;
+  return match ? { alg: 'SHA-512', content: Buffer.from(match[1]!, 'base64').toString('hex') } : undefined;
+}
+
+/** Where Node resolves `name` from a package folder: its own node_modules, then each one above it. */
+function resolveFrom(packagePath: string, name: string, paths: ReadonlySet<string>): string | undefined {
+  let base = packagePath;
+  for (;;) {
+    const candidate = `${base}/node_modules/${name}`;
+    if (paths.has(candidate)) return candidate;
+    const up = base.lastIndexOf('/node_modules/');
+    if (up < 0) return paths.has(`nodejs/node_modules/${name}`) ? `nodejs/node_modules/${name}` : undefined;
+    base = base.slice(0, up);
+  }
+}
+
+/**
+ * Every package folder in a node_modules tree (nested ones too), by path, with its license, the integrity
+ * package-lock.json records for it, and the packages of the tree its dependencies resolve to.
+ */
+export function listNodePackages(treeRoot: string, direct: readonly string[], lockfile: Readonly<Record<string, unknown>> = {}): InstalledPackage[] {
+  const found: (InstalledPackage & { needs: string[] })[] = [];
+  const locked = (lockfile['packages'] ?? {}) as Record<string, { integrity?: unknown }>;
   const visitModules = (modulesDir: string, depth: number): void => {
     if (!fs.existsSync(modulesDir)) return;
     for (const entry of fs.readdirSync(modulesDir, { withFileTypes: true })) {
@@ -30,16 +52,31 @@ export function listNodePackages(treeRoot: string, direct: readonly string[]): I
       for (const packageDir of packageDirs) {
         const manifestFile = path.join(packageDir, 'package.json');
         if (!fs.existsSync(manifestFile)) continue;
-        const pkg = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { name?: string; version?: string };
+        const pkg = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { name?: string; version?: string; license?: unknown; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
         const relative = toPosix(path.relative(treeRoot, packageDir));
         const name = pkg.name ?? path.basename(packageDir);
-        found.push({ name, version: pkg.version ?? '0.0.0', path: relative, direct: depth === 0 && direct.includes(name) });
+        const hash = integrityHash(locked[relative.slice('nodejs/'.length)]?.integrity);
+        found.push({
+          name,
+          version: pkg.version ?? '0.0.0',
+          path: relative,
+          direct: depth === 0 && direct.includes(name),
+          ...(hash ? { hashes: [hash] } : {}),
+          ...(typeof pkg.license === 'string' ? { license: pkg.license } : {}),
+          needs: Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }),
+        });
         visitModules(path.join(packageDir, 'node_modules'), depth + 1);
       }
     }
   };
   visitModules(path.join(treeRoot, 'nodejs', 'node_modules'), 0);
-  return found.sort((a, b) => comparePaths(a.path, b.path));
+  const paths = new Set(found.map((pkg) => pkg.path));
+  return found
+    .map(({ needs, ...pkg }) => {
+      const dependsOn = [...new Set(needs.map((name) => resolveFrom(pkg.path, name, paths)).filter((dep): dep is string => dep !== undefined))].sort(comparePaths);
+      return { ...pkg, ...(dependsOn.length ? { dependsOn } : {}) };
+    })
+    .sort((a, b) => comparePaths(a.path, b.path));
 }
 
 /** `file:` specs relative to the layer folder, made absolute so npm can run in the staging folder. */
@@ -96,7 +133,7 @@ export function nodeInstaller(target: LayerTarget, source: LayerSource, options:
         throw layerIncomplete(target.layer, missing, target.architecture);
       }
     },
-    packages: (treeDir) => listNodePackages(treeDir, source.provides),
+    packages: (treeDir) => listNodePackages(treeDir, source.provides, JSON.parse(source.files.get('package-lock.json')!.toString('utf8')) as Record<string, unknown>),
     provides: () => source.provides,
   };
 }

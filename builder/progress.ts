@@ -11,11 +11,13 @@ export interface ProgressStep {
   update(detail: string): void;
   done(detail: string): void;
   fail(detail: string): void;
+  /** Ends a step that could not do its work: neither passed nor failed. */
+  skip(detail: string): void;
 }
 
 /** Progress that goes nowhere, for library callers and tests. */
 export const silentProgress: Progress = {
-  step: () => ({ update: () => undefined, done: () => undefined, fail: () => undefined }),
+  step: () => ({ update: () => undefined, done: () => undefined, fail: () => undefined, skip: () => undefined }),
   info: () => undefined,
   warn: () => undefined,
 };

@@ -4,8 +4,8 @@ import { layerInstallFailed, layerLockStale, pythonInstallerUnknown } from '../p
 import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
-import { normalisePythonName } from '../rules/pep508';
-import { lockCommand, lockFileName, lockStaleness, lockTargetKey, requirementFileHashes } from './python-lock';
+import { appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, tryParseRequirement } from '../rules/pep508';
+import { LockTarget, lockCommand, lockFileName, lockStaleness, lockTargetKey, requirementFileHashes } from './python-lock';
 import { InstalledPackage } from '../artifacts/manifest';
 import { explainPipFailure, firstUnreachableIndex, pipEnvironment, pipInstallArgs } from './pip';
 import { runCommand } from '../project/run-command';
@@ -77,9 +77,40 @@ export function listPythonPackages(treeRoot: string, direct: readonly string[], 
       modules: modulesOf(distInfo).sort(),
       requires: metadata.get('requires-dist') ?? [],
       ...(extras[key]?.length ? { extras: extras[key] } : {}),
+      ...(metadata.get('license-expression')?.[0] ? { license: metadata.get('license-expression')![0] } : {}),
     });
   }
   return packages.sort((a, b) => comparePaths(a.path, b.path));
+}
+
+/**
+ * What a layer's SBOM says of each distribution beyond its metadata: the packages of the layer it needs on
+ * the target (markers and extras evaluated), and, when the layer is locked, the wheel and its SHA-256.
+ */
+export function withPythonDetails(packages: readonly InstalledPackage[], target: PythonTarget, lock?: LockTarget): InstalledPackage[] {
+  const byKey = new Map(packages.map((pkg) => [normalisePythonName(pkg.name), pkg]));
+  const declaring = new Map(
+    packages.map((pkg) => {
+      const key = normalisePythonName(pkg.name);
+      return [key, { key, requires: (pkg.requires ?? []).flatMap((line) => tryParseRequirement(line) ?? []), ...(pkg.extras ? { extras: pkg.extras } : {}) }];
+    }),
+  );
+  const needs = new Map<string, Set<string>>();
+  for (const { from, requirement } of appliedRequirements(declaring, lambdaMarkerEnvironment(target.pythonVersion, target.architecture))) {
+    const found = byKey.get(requirement.key);
+    if (found) needs.set(from, new Set([...(needs.get(from) ?? []), found.path]));
+  }
+  const wheels = new Map((lock?.distributions ?? []).map((dist) => [normalisePythonName(dist.name), dist]));
+  return packages.map((pkg) => {
+    const key = normalisePythonName(pkg.name);
+    const wheel = wheels.get(key);
+    const dependsOn = [...(needs.get(key) ?? [])].sort(comparePaths);
+    return {
+      ...pkg,
+      ...(wheel ? { hashes: [{ alg: 'SHA-256' as const, content: wheel.sha256 }], wheel: wheel.wheel } : {}),
+      ...(dependsOn.length ? { dependsOn } : {}),
+    };
+  });
 }
 
 /**
@@ -161,7 +192,7 @@ export function pythonInstaller(target: LayerTarget, source: LayerSource, option
         throw layerInstallFailed(explainPipFailure(where, pythonTarget, result.output, settings, unreachable));
       }
     },
-    packages: (treeDir) => listPythonPackages(treeDir, source.provides, source.extras),
+    packages: (treeDir) => withPythonDetails(listPythonPackages(treeDir, source.provides, source.extras), pythonTarget, source.locks?.[lockTargetKey(pythonTarget)]?.target),
     provides: (packages) => [...new Set(packages.flatMap((pkg) => pkg.modules ?? []))].sort(),
   };
 }

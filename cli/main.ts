@@ -17,12 +17,13 @@ import { layersInspectCommand } from './commands/layers-inspect';
 import { benchCommand } from './commands/bench';
 import { doctorCommand } from './commands/doctor';
 import { layersLockCommand } from './commands/layers-lock';
+import { layersAuditCommand } from './commands/layers-audit';
 import { probeCommand } from './commands/probe';
 import { promoteCommand } from './commands/promote';
 import { toolchainCommand } from './commands/toolchain';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, doctorCommand, planCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, probeCommand, promoteCommand, historyCommand, rollbackCommand, layersPruneCommand, layersLockCommand, verifyCommand, layersInspectCommand, toolchainCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, doctorCommand, planCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, probeCommand, promoteCommand, historyCommand, rollbackCommand, layersPruneCommand, layersLockCommand, layersAuditCommand, verifyCommand, layersInspectCommand, toolchainCommand, benchCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -82,6 +82,7 @@ export function createOutput(options: OutputOptions): Output {
         },
         done: (text) => finish(output.green('✓'), text),
         fail: (text) => finish(output.red('✗'), text),
+        skip: (text) => finish(output.yellow('○'), `skipped, ${text}`),
       };
     },
   };

@@ -30,3 +30,8 @@ export function functionZipKey(project: string, environment: string, fn: string)
 export function layerManifestKey(project: string, environment: string, contentHash: string): string {
   return `${layerArtifactPrefix(project, environment)}manifests/${contentHash.slice(0, 16)}.json`;
 }
+
+/** A layer's CycloneDX SBOM, stored by each deploy beside its manifest. */
+export function layerSbomKey(project: string, environment: string, contentHash: string): string {
+  return `${layerArtifactPrefix(project, environment)}manifests/${contentHash.slice(0, 16)}.cdx.json`;
+}

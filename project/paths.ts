@@ -1,7 +1,14 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The folder that holds package.json, cdktf.json and main.ts. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** This project as a tool, by package.json's name and version: what SBOMs name as their producer. */
+export const PROJECT_TOOL: { readonly name: string; readonly version: string } = (() => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  return { name: pkg.name, version: pkg.version };
+})();
 
 /** Where builds go unless BUILD_DIR or --build-dir says otherwise. */
 export const DEFAULT_BUILD_DIR = path.join(PROJECT_ROOT, '.build');

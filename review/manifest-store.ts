@@ -1,12 +1,15 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LayerArtifact } from '../artifacts/manifest';
-import { layerManifestKey } from '../config/artifact-keys';
+import { layerManifestKey, layerSbomKey } from '../config/artifact-keys';
+import { layerSbom } from '../artifacts/sbom';
+import { PROJECT_TOOL } from '../project/paths';
 import { LayerContents, contentsFromStored, storedManifestOf } from './layer-packages';
 
 /**
  * The layer manifests each deploy stores in the artifact bucket, content-addressed
  * (`layers/<project>/<env>/manifests/<hash16>.json`), so a later review can say what
- * the deployed layer version held, package by package. Thin: S3 calls only.
+ * the deployed layer version held, package by package; beside each, the layer's CycloneDX
+ * SBOM (`<hash16>.cdx.json`) for scanners. Thin: S3 calls only.
  */
 
 function errorName(error: unknown): string {
@@ -14,7 +17,7 @@ function errorName(error: unknown): string {
 }
 
 /**
- * Stores the manifest of each layer under its content hash. It is written every time rather than checked
+ * Stores the manifest and the SBOM of each layer under its content hash. They are written every time rather than checked
  * first: a deploy role that may list only its own prefixes gets 403, not 404, for a missing object, and
  * the same content under the same key changes nothing a reader sees.
  */
@@ -28,7 +31,9 @@ export async function storeLayerManifests(
   for (const layer of layers) {
     const key = layerManifestKey(scope.project, scope.environment, layer.contentHash);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${JSON.stringify(storedManifestOf(layer), null, 2)}\n`, ContentType: 'application/json' }));
-    keys.push(key);
+    const sbomKey = layerSbomKey(scope.project, scope.environment, layer.contentHash);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: sbomKey, Body: layerSbom(layer, PROJECT_TOOL), ContentType: 'application/vnd.cyclonedx+json' }));
+    keys.push(key, sbomKey);
   }
   return keys;
 }

@@ -2,6 +2,8 @@ import { parseLayerDescription } from '../artifacts/layer-description';
 import { formatBytes } from '../project/bytes';
 import { planInvalid, planNotJson } from '../project/errors';
 import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents } from './layer-packages';
+import { AdvisoryFinding, advisoryText } from './advisories';
+import { normalisePythonName } from '../rules/pep508';
 
 /**
  * A Terraform plan (the JSON of `terraform show -json <planfile>`), read for what
@@ -175,6 +177,8 @@ export interface ReviewContext {
   readonly coverageUnavailable?: string;
   /** What the shell could not read, said under the summary (a stored manifest it had no access to). */
   readonly notes?: readonly string[];
+  /** Known advisories no layer accepts, by normalised `name==version` of a Python distribution (npm run layers:audit's findings). */
+  readonly advisories?: ReadonlyMap<string, readonly AdvisoryFinding[]>;
 }
 
 export interface LayerReview {
@@ -183,6 +187,8 @@ export interface LayerReview {
   readonly after?: string;
   /** The packages' changes; absent when neither side's packages are known. */
   readonly diff?: LayerPackageDiff;
+  /** Known advisories of the packages the new version holds, not accepted by the layer. */
+  readonly advisories?: readonly AdvisoryFinding[];
 }
 
 export interface FunctionCoverage {
@@ -227,11 +233,13 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
   const after = (afterHash ? context.built?.get(afterHash.slice(0, 16)) : undefined) ?? contentsFromDescription(afterDescription);
   const before: LayerContents | undefined =
     kind === 'add' ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true } : ((beforeHash ? context.stored?.get(beforeHash.slice(0, 16)) : undefined) ?? contentsFromDescription(beforeDescription));
+  const advisories = after?.kind === 'python' ? after.packages.flatMap((pkg) => context.advisories?.get(`${normalisePythonName(pkg.name)}==${pkg.version}`) ?? []) : [];
   return {
     layer,
     ...(beforeHash ? { before: beforeHash } : {}),
     ...(afterHash ? { after: afterHash } : {}),
     ...(before && after ? { diff: diffLayerContents(before, after) } : {}),
+    ...(advisories.length ? { advisories } : {}),
   };
 }
 
@@ -277,6 +285,9 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
       if (review) {
         layerPackages.push(review);
         if (review.diff) cautions.push(...cautionsOf(review.layer, review.diff));
+        for (const finding of review.advisories ?? []) {
+          cautions.push(`layer \`${review.layer}\`: **${finding.name} ${finding.version} has a known advisory**: ${advisoryText(finding)}`);
+        }
       }
     } else if (change.type === 'aws_lambda_function') {
       touchesFunction ||= kind === 'add' || kind === 'change' || kind === 'replace';

@@ -3,7 +3,7 @@ import { PythonRuntime, pythonVersionOf, runtimeFamilyOf } from '../config/envir
 import { ManagedLayer } from '../config/managed-layers';
 import { NODE_RUNTIME_PACKAGES, PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from '../config/runtime-modules';
 import { Finding, FunctionDeployment } from './deployment';
-import { MarkerEnvironment, Requirement, lambdaMarkerEnvironment, normalisePythonName, parseRequirement, requirementApplies, satisfies } from './pep508';
+import { MarkerEnvironment, Requirement, appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, satisfies, tryParseRequirement } from './pep508';
 
 /** Where an import comes from at run time, in the order Lambda searches. */
 export interface Provider {
@@ -138,6 +138,7 @@ interface Distribution {
   /** Where it is: a layer folder name, a managed layer name, or "runtime". */
   readonly where: string;
   readonly requires: readonly Requirement[];
+  readonly extras?: readonly string[];
 }
 
 /**
@@ -155,49 +156,23 @@ export function dependencyCheck(deployment: FunctionDeployment): Pick<ImportCove
   for (const layer of managed) {
     for (const name of layer.contents.distributions) available.set(normalisePythonName(name), { key: normalisePythonName(name), name, where: layer.name, requires: [] });
   }
-  const extras = new Map<string, Set<string>>();
   for (const layer of layers) {
     for (const pkg of layer.packages) {
       const key = normalisePythonName(pkg.name);
-      const requires = (pkg.requires ?? []).flatMap((line) => {
-        try {
-          return [parseRequirement(line)];
-        } catch {
-          return [];
-        }
-      });
-      available.set(key, { key, name: pkg.name, version: pkg.version, where: layer.name, requires });
-      if (pkg.extras?.length) extras.set(key, new Set([...(extras.get(key) ?? []), ...pkg.extras.map(normalisePythonName)]));
+      const requires = (pkg.requires ?? []).flatMap((line) => tryParseRequirement(line) ?? []);
+      available.set(key, { key, name: pkg.name, version: pkg.version, where: layer.name, requires, ...(pkg.extras?.length ? { extras: pkg.extras } : {}) });
     }
   }
   const gaps: DependencyGap[] = [];
   const conflicts: DependencyConflict[] = [];
-  const seen = new Set<string>();
-  const queue = [...available.values()].filter((dist) => dist.requires.length > 0).map((dist) => dist.key);
-  // Visit until no dependency requests a new extra; each (distribution, extras) pair is judged once.
-  while (queue.length > 0) {
-    const key = queue.shift()!;
-    const dist = available.get(key)!;
-    const active = [...(extras.get(key) ?? [])].sort();
-    const state = `${key}[${active.join(',')}]`;
-    if (seen.has(state)) continue;
-    seen.add(state);
-    for (const requirement of dist.requires) {
-      if (!requirementApplies(requirement, markers, active)) continue;
-      const found = available.get(requirement.key);
-      const base = { layer: dist.where, distribution: dist.name, version: dist.version ?? '', requirement: requirement.raw, missing: requirement.name };
-      if (!found) {
-        if (!gaps.some((gap) => gap.distribution === base.distribution && gap.missing === base.missing)) gaps.push(base);
-        continue;
-      }
-      if (found.version && requirement.specifier && !satisfies(found.version, requirement.specifier)) {
-        if (!conflicts.some((c) => c.distribution === base.distribution && c.missing === base.missing)) conflicts.push({ ...base, found: found.version, foundIn: found.where });
-      }
-      const wanted = extras.get(found.key) ?? new Set<string>();
-      const before = wanted.size;
-      requirement.extras.forEach((extra) => wanted.add(extra));
-      extras.set(found.key, wanted);
-      if (wanted.size !== before && found.requires.length > 0) queue.push(found.key);
+  for (const { from, requirement } of appliedRequirements(available, markers)) {
+    const dist = available.get(from)!;
+    const found = available.get(requirement.key);
+    const base = { layer: dist.where, distribution: dist.name, version: dist.version ?? '', requirement: requirement.raw, missing: requirement.name };
+    if (!found) {
+      if (!gaps.some((gap) => gap.distribution === base.distribution && gap.missing === base.missing)) gaps.push(base);
+    } else if (found.version && requirement.specifier && !satisfies(found.version, requirement.specifier)) {
+      if (!conflicts.some((c) => c.distribution === base.distribution && c.missing === base.missing)) conflicts.push({ ...base, found: found.version, foundIn: found.where });
     }
   }
   const checked = layers.reduce((sum, layer) => sum + layer.packages.length, 0);

@@ -220,6 +220,66 @@ export function requirementApplies(requirement: Requirement, env: MarkerEnvironm
   return ['', ...extras].some((extra) => evaluateMarker(requirement.marker!, { ...env, extra }));
 }
 
+/** A distribution as the dependency walk sees it: its normalised name, what it requires, and the extras it was asked for. */
+export interface DeclaringDistribution {
+  readonly key: string;
+  readonly requires: readonly Requirement[];
+  readonly extras?: readonly string[];
+}
+
+/** One requirement that applies, and the distribution it names. */
+export interface AppliedRequirement {
+  readonly from: string;
+  readonly requirement: Requirement;
+}
+
+/**
+ * Every requirement that applies among distributions installed together: markers evaluated for `env`,
+ * extras followed from the ones each was asked for and through the requirements that ask for more
+ * (python-jose[cryptography] -> cryptography). Each (distribution, extras) pair is visited once; a
+ * requirement is listed once per distribution.
+ */
+export function appliedRequirements(distributions: ReadonlyMap<string, DeclaringDistribution>, env: MarkerEnvironment): AppliedRequirement[] {
+  const extras = new Map<string, Set<string>>();
+  for (const dist of distributions.values()) if (dist.extras?.length) extras.set(dist.key, new Set(dist.extras.map(normalisePythonName)));
+  const applied: AppliedRequirement[] = [];
+  const listed = new Set<string>();
+  const seen = new Set<string>();
+  const queue = [...distributions.values()].filter((dist) => dist.requires.length > 0).map((dist) => dist.key);
+  while (queue.length > 0) {
+    const key = queue.shift()!;
+    const dist = distributions.get(key)!;
+    const active = [...(extras.get(key) ?? [])].sort();
+    const state = `${key}[${active.join(',')}]`;
+    if (seen.has(state)) continue;
+    seen.add(state);
+    for (const requirement of dist.requires) {
+      if (!requirementApplies(requirement, env, active)) continue;
+      if (!listed.has(`${key}\n${requirement.raw}`)) {
+        listed.add(`${key}\n${requirement.raw}`);
+        applied.push({ from: key, requirement });
+      }
+      const found = distributions.get(requirement.key);
+      if (!found) continue;
+      const wanted = extras.get(found.key) ?? new Set<string>();
+      const before = wanted.size;
+      requirement.extras.forEach((extra) => wanted.add(extra));
+      extras.set(found.key, wanted);
+      if (wanted.size !== before && found.requires.length > 0) queue.push(found.key);
+    }
+  }
+  return applied;
+}
+
+/** A Requires-Dist line as a requirement; undefined for one this parser cannot read (it is then not judged). */
+export function tryParseRequirement(line: string): Requirement | undefined {
+  try {
+    return parseRequirement(line);
+  } catch {
+    return undefined;
+  }
+}
+
 interface Version {
   readonly epoch: number;
   readonly release: readonly number[];

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import * as net from 'node:net';
 import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
+import { freePort } from './processes';
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -10,17 +10,6 @@ export interface MotoServer {
   /** Client configuration for the SDK's clients: this server, path-style S3, dummy credentials. */
   readonly sdk: { region: string; endpoint: string; forcePathStyle: true; credentials: { accessKeyId: string; secretAccessKey: string } };
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

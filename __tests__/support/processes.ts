@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readManifest } from '../../artifacts/manifest';
@@ -44,6 +45,18 @@ export function runNode(script: string, args: string[], options: { env?: NodeJS.
 
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return runNode(path.join(options.cwd ?? PROJECT_ROOT, 'cli', 'main.ts'), args, options);
+}
+
+/** A loopback port nothing listens on (free a moment ago): to listen on, or to stand for an index that cannot be reached. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export function makeTempDir(prefix: string): string {

@@ -45,6 +45,8 @@ added, removed or upgraded since the build before.`,
         `  headroom  ${formatBytes(inspection.headroom.unzippedBytes)} of 250 MiB unzipped (with a ${formatBytes(inspection.headroom.functionBytes)} function), ` +
           `${formatBytes(inspection.headroom.directUploadBytes)} of 50 MiB direct upload\n`,
       );
+      const sbom = layers.find((layer) => layer.id === inspection.id)?.sbom;
+      if (sbom) out.write(`  sbom      ${path.relative(process.cwd(), path.join(buildDir, sbom)) || sbom} (CycloneDX 1.6)\n`);
       out.write(`  packages  ${inspection.packages.map((pkg) => `${pkg.name}@${pkg.version}${pkg.direct ? '' : '*'}`).join(', ')}   (* = a dependency)\n`);
       out.write('  largest\n');
       for (const pkg of inspection.largest) out.write(`    ${formatBytes(pkg.bytes).padStart(10)}  ${pkg.name}@${pkg.version}\n`);

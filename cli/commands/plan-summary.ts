@@ -4,7 +4,11 @@ import { artifactsForEnvironment, deploymentOf } from '../../builder/artifact-ch
 import { readAllLayerSources } from '../../builder/layer-sources';
 import { BuildManifest, readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
-import { functionNameOf } from '../../config/environments';
+import { EnvironmentConfig, PythonRuntime, functionNameOf, pythonVersionOf, runtimeFamilyOf } from '../../config/environments';
+import { lockTargetKey } from '../../builder/python-lock';
+import { openAdvisories } from '../../review/advisories';
+import { auditLayers, auditSettings, serviceName } from '../../review/pip-audit';
+import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
 import { s3Client } from '../../history/aws';
 import { planMissing, usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
@@ -37,7 +41,7 @@ function deployedLayerHashes(plan: TerraformPlan): string[] {
  * manifests of the deployed layers (the artifact bucket), and the import coverage of the stack's function.
  * Whatever cannot be read is said in the summary, and the review falls back to the layer descriptions.
  */
-export async function reviewContext(plan: TerraformPlan, stack: string, env: NodeJS.ProcessEnv, buildDirOption?: string): Promise<ReviewContext> {
+export async function reviewContext(plan: TerraformPlan, stack: string, env: NodeJS.ProcessEnv, buildDirOption?: string, options: ReviewOptions = {}): Promise<ReviewContext> {
   const config = loadProjectConfig(PROJECT_ROOT, env);
   const environment = config.environments.find((candidate) => candidate.stackName === stack);
   const buildDir = resolveBuildDir(buildDirOption, env);
@@ -85,11 +89,46 @@ export async function reviewContext(plan: TerraformPlan, stack: string, env: Nod
       }
     }
   }
-  return { built, ...(stored ? { stored } : {}), ...(coverage ? { coverage } : {}), ...(coverageUnavailable ? { coverageUnavailable } : {}), notes };
+  let advisories: ReviewContext['advisories'];
+  if (environment && runtimeFamilyOf(environment.runtime) === 'python') {
+    if (options.skipAudit) notes.push('known advisories were not looked up (--skip-audit)');
+    else {
+      const audited = await advisoriesFor(environment, buildDir, env);
+      advisories = audited.open;
+      notes.push(...audited.notes);
+    }
+  }
+  return { built, ...(stored ? { stored } : {}), ...(coverage ? { coverage } : {}), ...(coverageUnavailable ? { coverageUnavailable } : {}), notes, ...(advisories ? { advisories } : {}) };
+}
+
+export interface ReviewOptions {
+  /** Do not ask the advisory service (npm run layers:audit's) about the environment's locked versions. */
+  readonly skipAudit?: boolean;
+}
+
+/** The environment's Python layers' locked versions against known advisories: the open ones, and what could not be looked up. */
+async function advisoriesFor(environment: EnvironmentConfig, buildDir: string, env: NodeJS.ProcessEnv): Promise<{ open: ReturnType<typeof openAdvisories>; notes: string[] }> {
+  const settings = auditSettings(env, path.join(buildDir, 'cache', 'pip-audit'));
+  const target = lockTargetKey({ pythonVersion: pythonVersionOf(environment.runtime as PythonRuntime), architecture: environment.architecture });
+  const layers = readAllLayerSources(PROJECT_ROOT)
+    .filter((source) => source.kind === 'python' && environment.layers.includes(source.name) && source.locks?.[target])
+    .map((source) => ({ name: source.name, dir: source.dir, locks: { [target]: source.locks![target]! } }));
+  try {
+    const toolchain = await ensurePythonToolchain({ env });
+    const audits = await auditLayers(layers, { toolchain, settings, env, projectRoot: PROJECT_ROOT });
+    const skipped = audits.filter((audit) => audit.status === 'skipped');
+    const found = audits.flatMap((audit) => audit.findings);
+    const notes = skipped.length
+      ? [`known advisories could not be looked up for ${skipped.map((audit) => `${audit.layer} ${audit.target}`).join(', ')}: ${skipped[0]!.reason}`]
+      : [`known advisories from ${serviceName(settings)}: ${found.filter((finding) => !finding.accepted).length} open, ${found.filter((finding) => finding.accepted).length} accepted, for ${audits.length} lock(s)`];
+    return { open: openAdvisories(audits), notes };
+  } catch (error) {
+    return { open: new Map(), notes: [`known advisories could not be looked up: ${(error as Error).message.split('\n')[0]}`] };
+  }
 }
 
 /** A plan file read and summarised for review, with everything the review can find for it. */
-export async function reviewPlanFile(file: string, stack: string, env: NodeJS.ProcessEnv, buildDir?: string): Promise<{ stack: string; summary: PlanSummary }> {
+export async function reviewPlanFile(file: string, stack: string, env: NodeJS.ProcessEnv, buildDir?: string, options: ReviewOptions = {}): Promise<{ stack: string; summary: PlanSummary }> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -97,7 +136,7 @@ export async function reviewPlanFile(file: string, stack: string, env: NodeJS.Pr
     throw planMissing(file);
   }
   const plan = parsePlan(text, file);
-  return { stack, summary: summarisePlan(plan, await reviewContext(plan, stack, env, buildDir)) };
+  return { stack, summary: summarisePlan(plan, await reviewContext(plan, stack, env, buildDir, options)) };
 }
 
 export const planSummaryCommand: Command = {
@@ -116,10 +155,15 @@ there are none.
 The new layer's packages come from this build's manifest; the deployed one's from the
 manifest each deploy stores in the artifact bucket under its content hash (read with
 the AWS SDK's usual settings); where there is none, from the direct packages the two
-versions' descriptions name, and the summary says the list is partial.`,
+versions' descriptions name, and the summary says the list is partial.
+
+For a Python function, the locked versions of its layers are looked up for known
+advisories as \`npm run layers:audit\` does (LAYERS_AUDIT_SERVICE, LAYERS_AUDIT_OSV_URL); one
+a layer does not accept is in the caution box, and a lookup that could not run is said.`,
   options: {
     stack: { type: 'string', value: '<name>', describe: 'the stack of a single plan (default: the folder the plan is in)' },
     'build-dir': { type: 'string', value: '<dir>', describe: 'the build whose manifest and imports to use (default .build, or BUILD_DIR)' },
+    'skip-audit': { type: 'boolean', describe: 'do not look up known advisories for the Python layers (the summary says so)' },
     json: { type: 'boolean', describe: 'print the summaries as JSON instead' },
   },
   allowPositionals: true,
@@ -128,7 +172,7 @@ versions' descriptions name, and the summary says the list is partial.`,
     if (values['stack'] && positionals.length > 1) throw usage('--stack names one plan; give one file with it.', 'plan:summary');
     const results = [];
     for (const file of positionals) {
-      results.push(await reviewPlanFile(file, stackOfPlanFile(file, values['stack'] as string | undefined), env, values['build-dir'] as string | undefined));
+      results.push(await reviewPlanFile(file, stackOfPlanFile(file, values['stack'] as string | undefined), env, values['build-dir'] as string | undefined, { skipAudit: Boolean(values['skip-audit']) }));
     }
     if (values['json']) writeJson(out, results);
     else out.write(results.map(({ stack, summary }) => renderPlanSummary(stack, summary)).join('\n'));

@@ -22,13 +22,15 @@ export const planCommand: Command = {
   help: `What the plan workflow shows on a pull request, on your terminal: builds and synthesises
 (unless --skip-build), runs terraform init and plan in cdktf.out/stacks/<stack> the way a
 deploy's first phase does (the alias live held where it is, no state lock), and prints
-the summary: the package changes inside each new layer version, every import of the
-function and what provides it, destructive changes first. Changes nothing.
+the summary: the package changes inside each new layer version (and, for a Python
+function, known advisories of their locked versions), every import of the function and
+what provides it, destructive changes first. Changes nothing.
 
 Needs AWS credentials that can read the stack's state (and the artifact bucket, for the
 deployed layers' manifests), and Terraform 1.11 (TERRAFORM names another binary).`,
   options: {
     'skip-build': { type: 'boolean', describe: 'plan cdktf.out as it is' },
+    'skip-audit': { type: 'boolean', describe: 'do not look up known advisories for the Python layers (the summary says so)' },
     json: { type: 'boolean', describe: 'print the data behind the summary as JSON on stdout' },
   },
   allowPositionals: true,
@@ -54,7 +56,7 @@ deployed layers' manifests), and Terraform 1.11 (TERRAFORM names another binary)
     } finally {
       lambda.destroy();
     }
-    const review = await reviewPlanFile(path.join(stackDir, PLAN_JSON), stack, env);
+    const review = await reviewPlanFile(path.join(stackDir, PLAN_JSON), stack, env, undefined, { skipAudit: Boolean(values['skip-audit']) });
     if (values['json']) writeJson(out, review);
     else out.write(renderPlanSummary(stack, review.summary));
     return 0;
