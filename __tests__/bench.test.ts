@@ -1,6 +1,6 @@
 import { renderBenchmarks } from '../bench/report';
 import { BenchResult, benchGoals } from '../bench/run-bench';
-import { cacheHitGoal, coldStartGoal, determinismGoal, pythonCacheHitGoal, synthGoal } from '../bench/goals';
+import { cacheHitGoal, coldStartGoal, determinismGoal, importCheckGoal, pythonCacheHitGoal, pythonColdStartGoal, synthGoal } from '../bench/goals';
 import { fmtSummary, linearFit, percentile, ratio, summarise } from '../bench/stats';
 
 describe('bench goals', () => {
@@ -10,7 +10,9 @@ describe('bench goals', () => {
     expect(determinismGoal(5, 1, 'Python builds from the lock').description).toBe('5 Python builds from the lock in different folders and umasks give one content hash');
     expect([synthGoal(0.5, 0.95).met, synthGoal(0.51, 0.99).met, synthGoal(0.1, 0.94).met]).toEqual([true, false, false]);
     expect([coldStartGoal(1.2, 'bundled').met, coldStartGoal(1.21, 'bundled').met]).toEqual([true, false]);
-    expect([pythonCacheHitGoal(false).met, pythonCacheHitGoal(true).met]).toEqual([true, false]);
+    expect([pythonCacheHitGoal(0.01, []).met, pythonCacheHitGoal(0.03, []).met, pythonCacheHitGoal(0.01, ['python']).met]).toEqual([true, false, false]);
+    expect([pythonColdStartGoal(1.1).met, pythonColdStartGoal(1.11).met]).toEqual([true, false]);
+    expect([importCheckGoal(0.49).met, importCheckGoal(0.5).met]).toEqual([true, false]);
   });
 });
 
@@ -64,11 +66,16 @@ describe('BENCHMARKS.md', () => {
     coldStart: { layers: s(0.11), bundled: s(0.1), ratio: 1.1, imports: [{ name: 'hono', ms: s(15) }], goal: { description: '', met: true } },
     load: { requests: 200, concurrency: 2, routes: [{ route: 'GET / (baseline)', p50: 0.002, p99: 0.006, rps: 700, p50Ratio: 1 }] },
     python: {
-      layer: { distributions: 12, direct: 4, modules: 108, unzippedBytes: 4e5 },
-      lockSeconds: 1.2,
-      build: { cold: s(2), cacheHit: s(0.02), cache_hit_ratio: 0.01, cacheHitRanPip: false, goal: { description: '', met: true } },
+      layer: { distributions: 27, direct: 9, unzippedBytes: 28e6, zippedBytes: 9e6 },
+      sizes: [
+        { layer: 'dependencies', architecture: 'x86_64', distributions: 27, unzippedBytes: 28e6, zippedBytes: 9_500_000 },
+        { layer: 'dependencies-minimal', architecture: 'arm64', distributions: 23, unzippedBytes: 26e6, zippedBytes: 9_000_000 },
+      ],
+      resolve: { uv: s(0.5), pip: s(5), ratio: 0.1 },
+      install: { uv: s(0.5), pip: s(1.5), ratio: 0.33 },
+      build: { uvCold: s(2), pipCold: s(6), uvVsPip: 0.33, cacheHit: s(0.02), cache_hit_ratio: 0.01, cacheHitStarted: [], goal: { description: '', met: true } },
       determinism: { builds: 5, distinct_hashes: 1, goal: { description: '', met: true } },
-      importCheck: { nodeRule: s(0.0001), pythonRead: s(0.05), pythonRule: s(0.0002), pythonFiles: 4, pythonImports: 20 },
+      importCheck: { nodeRule: s(0.0001), pythonRead: s(0.05), pythonRule: s(0.0002), pythonFiles: 4, pythonImports: 20, distributions: 27, perFunction: 0.0502, goal: { description: '', met: true } },
       coldStart: { layers: s(0.1), taskRoot: s(0.095), ratio: 1.05, goal: { description: '', met: true } },
     },
   };
@@ -88,10 +95,18 @@ describe('BENCHMARKS.md', () => {
 
   it('reports the Python layer from its lock, the import check and the Python cold start', () => {
     const text = renderBenchmarks(result, '2026-11-25');
-    expect(text).toContain('| Python layer from the lock, cache hit vs cold | 20.0 ms (min 18.0 ms, max 22.0 ms, 5 runs) | cold 2.00 s');
+    expect(text).toContain('| Python resolution of the single layer, uv | 500.0 ms (min 450.0 ms, max 550.0 ms, 5 runs) | pip 5.00 s');
+    expect(text).toContain('| Python lock installed, the installer alone, uv | 500.0 ms (min 450.0 ms, max 550.0 ms, 5 runs) | pip 1.50 s');
+    expect(text).toContain('| Python layer from its lock, whole cold build, uv | 2.00 s (min 1.80 s, max 2.20 s, 5 runs) | pip 6.00 s');
+    expect(text).toContain('| Python layer from its lock, cache hit vs cold | 20.0 ms (min 18.0 ms, max 22.0 ms, 5 runs) | cold (uv) 2.00 s');
+    expect(text).toContain('started on a hit: nothing | ≤ 0.02 and nothing: met |');
     expect(text).toContain('| distinct content hashes over 5 Python builds from the lock | 1 | - | - | 1: met |');
+    expect(text).toContain("| Python layer `dependencies` x86_64, 27 distributions | 9.1 MiB zipped (9.5 MB), 26.7 MiB unzipped | the seed's single layer: about 8.8 MB |");
+    expect(text).toContain("| Python layer `dependencies-minimal` arm64, 23 distributions | 8.6 MiB zipped (9.0 MB), 24.8 MiB unzipped | the seed's hybrid layer: about 7 MB |");
     expect(text).toContain("| import check, Python function: reading 4 files' imports (20) | 50.0 ms");
-    expect(text).toContain('| Python cold start, dependencies in a layer | 100.0 ms (min 90.0 ms, max 110.0 ms, 5 runs) | in /var/task 95.0 ms');
+    expect(text).toContain('| import check, one Python function (reading and rule) | 50.2 ms | - | - | < 0.5 s: met |');
+    expect(text).toContain("| Python cold start of the seed's app, packages in a layer | 100.0 ms (min 90.0 ms, max 110.0 ms, 5 runs) | in /var/task 95.0 ms");
+    expect(text).toContain('≤ 1.1x: met');
     expect(text).toContain('Every goal was measured in this run.');
   });
 
@@ -99,6 +114,9 @@ describe('BENCHMARKS.md', () => {
     const python = { ...result.python, coldStart: { skipped: 'no Python 3.12 interpreter on this machine' } };
     expect(benchGoals([{ description: '', met: true }], python)).toEqual({ goals_met: true, goals_skipped: ['Python cold start: no Python 3.12 interpreter on this machine'] });
     expect(benchGoals([{ description: '', met: false }], python).goals_met).toBe(false);
+    const offline = { ...result.python, resolve: { skipped: 'uv could not resolve against the index: error: Failed to fetch' } };
+    expect(benchGoals([], offline).goals_skipped).toEqual(['Python resolution, uv against pip: uv could not resolve against the index: error: Failed to fetch']);
+    expect(renderBenchmarks({ ...result, python: offline }, '2026-11-25')).toContain('| Python resolution of the single layer | skipped: uv could not resolve against the index: error: Failed to fetch | - | - | not measured |');
     const text = renderBenchmarks({ ...result, python, summary: { ...result.summary, goals_skipped: ['Python cold start: no Python 3.12 interpreter on this machine'] } }, '2026-11-25');
     expect(text).toContain('| Python cold start | skipped: no Python 3.12 interpreter on this machine | - | - | not measured |');
     expect(text).toContain('Not measured in this run (neither met nor failed): Python cold start: no Python 3.12 interpreter on this machine.');

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,37 +5,78 @@ import { artifactsForEnvironment, deploymentOf } from '../builder/artifact-check
 import { layerTargetFor } from '../builder/build-plan';
 import { runBuild } from '../builder/build';
 import { readAllLayerSources, readLayerSources } from '../builder/layer-sources';
-import { lockPythonLayer } from '../builder/lock-layer';
 import { readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../builder/progress';
 import { readPythonImports } from '../builder/python-imports';
 import { buildPythonLayer } from '../builder/python-layer';
-import { loadProjectConfig } from '../config/config-sources';
+import { pipEnvironment, pipIndexArgs, pipInstallArgs, pipPlatformArgs } from '../builder/pip';
+import { lockFileName } from '../builder/python-lock';
+import { wheelCacheDir } from '../builder/wheel-cache';
+import { pythonIndexSettings, uvCompileArgs, uvEnvironment, uvInstallArgs } from '../builder/uv';
+import { loadConfig } from '../config/load-config';
+import { listLayerFolders, loadProjectConfig } from '../config/config-sources';
 import { LocalFunction } from '../local-lambda/local-function';
+import { locatePythonSdk } from '../local-lambda/python-sdk';
 import { createSandbox } from '../local-lambda/sandbox';
 import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
 import { findPython } from '../project/python-interpreter';
+import { runCommand } from '../project/run-command';
 import { importCoverage } from '../rules/import-coverage';
-import { loadConfig } from '../config/load-config';
-import { listLayerFolders } from '../config/config-sources';
+import { probeEvent } from '../rollout/probe';
+import { ensurePythonToolchain, toolchainDir } from '../toolchain/python-toolchain';
 import { Goal, Summary, ratio, summarise } from './stats';
-import { MAKE_WHEEL } from '../package-fixtures/wheels';
-import { coldStartGoal, determinismGoal, pythonCacheHitGoal } from './goals';
+import { determinismGoal, importCheckGoal, pythonCacheHitGoal, pythonColdStartGoal } from './goals';
+import { providerLikeZip } from './provider-zip';
 
-export interface PythonBenchResult {
-  /** The generated layer: distributions, of which direct, and its size. */
-  readonly layer: { readonly distributions: number; readonly direct: number; readonly modules: number; readonly unzippedBytes: number };
-  readonly lockSeconds: number;
-  readonly build: { readonly cold: Summary; readonly cacheHit: Summary; readonly cache_hit_ratio: number; readonly cacheHitRanPip: boolean; readonly goal: Goal };
-  readonly determinism: { readonly builds: number; readonly distinct_hashes: number; readonly goal: Goal };
-  readonly importCheck: { readonly nodeRule: Summary; readonly pythonRead: Summary; readonly pythonRule: Summary; readonly pythonFiles: number; readonly pythonImports: number };
-  /** Undefined, with the reason, when no interpreter of the runtime's Python version is on the machine. */
-  readonly coldStart: { readonly layers: Summary; readonly taskRoot: Summary; readonly ratio: number; readonly goal: Goal } | { readonly skipped: string };
+/**
+ * The Python side of the bench, on the seed's real stack: the repository's locked layers and the real
+ * wheels (FastAPI, Starlette, pydantic with pydantic-core, Mangum, cryptography), the seed's FastAPI app.
+ */
+
+export interface LayerSize {
+  readonly layer: string;
+  readonly architecture: string;
+  readonly distributions: number;
+  readonly unzippedBytes: number;
+  /** The zip an archive-provider-like zipper makes of the tree (deflate, level 6). */
+  readonly zippedBytes: number;
 }
 
-const DIRECT = 4;
-const TRANSITIVE = 8;
-const MODULES = 8;
+export interface PythonBenchResult {
+  /** The seed's single layer (layers/dependencies), python3.12 x86_64, built from its lock. */
+  readonly layer: { readonly distributions: number; readonly direct: number; readonly unzippedBytes: number; readonly zippedBytes: number };
+  /** Every Python layer of the repository, both architectures, against the seed's figures (about 8.8 MB and 7 MB zipped). */
+  readonly sizes: readonly LayerSize[];
+  /** Resolving the single layer's requirements for Lambda's platform against the index: uv (what layers:lock runs) and pip's resolver. */
+  readonly resolve: { readonly uv: Summary; readonly pip: Summary; readonly ratio: number } | { readonly skipped: string };
+  /** The installer alone, from the same lock and wheel cache into an empty folder (fresh installer caches): uv against pip. */
+  readonly install: { readonly uv: Summary; readonly pip: Summary; readonly ratio: number };
+  readonly build: {
+    readonly uvCold: Summary;
+    readonly pipCold: Summary;
+    /** uv's cold build against pip's, same lock, same wheel cache. */
+    readonly uvVsPip: number;
+    readonly cacheHit: Summary;
+    readonly cache_hit_ratio: number;
+    /** What a cache hit started (installer, Python); empty when it started nothing. */
+    readonly cacheHitStarted: readonly string[];
+    readonly goal: Goal;
+  };
+  readonly determinism: { readonly builds: number; readonly distinct_hashes: number; readonly goal: Goal };
+  readonly importCheck: {
+    readonly nodeRule: Summary;
+    readonly pythonRead: Summary;
+    readonly pythonRule: Summary;
+    readonly pythonFiles: number;
+    readonly pythonImports: number;
+    /** Distributions of the real layer the rule judged. */
+    readonly distributions: number;
+    /** Reading the imports and the rule, the medians added: one function's whole check. */
+    readonly perFunction: number;
+    readonly goal: Goal;
+  };
+  readonly coldStart: { readonly layers: Summary; readonly taskRoot: Summary; readonly ratio: number; readonly goal: Goal } | { readonly skipped: string };
+}
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 
@@ -49,44 +89,6 @@ function withUmask<T>(mask: number, work: () => Promise<T>): Promise<T> {
   return work().finally(() => process.umask(previous));
 }
 
-/**
- * Wheels made here (PyPI is not reachable): 4 direct distributions, each needing 2 of 8 more,
- * each a package of 8 modules of some code, so the lock has transitive entries and a cold start imports something.
- */
-function makeWheels(dir: string): string[] {
-  const body = (name: string, i: number): string =>
-    `"""${name}, module ${i}."""\nimport json\n\n` +
-    Array.from({ length: 40 }, (_, f) => `def f${f}(value):\n    return json.dumps({"module": ${i}, "f": ${f}, "value": value})\n`).join('\n');
-  const distribution = (name: string, requires: string[]) => {
-    const module = name.replace(/-/g, '_');
-    const files: Record<string, string> = { [`${module}/__init__.py`]: Array.from({ length: MODULES }, (_, i) => `from . import m${i}\n`).join('') };
-    for (let i = 0; i < MODULES; i++) files[`${module}/m${i}.py`] = body(name, i);
-    return { name, version: '1.0.0', requires, files, top_level: [module] };
-  };
-  const specs = [
-    ...Array.from({ length: TRANSITIVE }, (_, i) => distribution(`bench-dep${i}`, [])),
-    ...Array.from({ length: DIRECT }, (_, i) => distribution(`bench-lib${i}`, [`bench-dep${(2 * i) % TRANSITIVE}>=1.0`, `bench-dep${(2 * i + 1) % TRANSITIVE}>=1.0`])),
-  ];
-  const made = spawnSync('python3', [MAKE_WHEEL, dir, '-'], { input: JSON.stringify(specs), encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`making the bench wheels failed: ${made.stderr}`);
-  return Array.from({ length: DIRECT }, (_, i) => `bench-lib${i}==1.0.0`);
-}
-
-/** A project folder with the layer `py` (the generated requirements) and a function importing every direct distribution. */
-function makeProject(parent: string, requirements: string[]): string {
-  fs.mkdirSync(path.join(parent, 'layers', 'py'), { recursive: true });
-  fs.writeFileSync(path.join(parent, 'layers', 'py', 'requirements.txt'), `${requirements.join('\n')}\n`);
-  const fn = path.join(parent, 'handlers', 'python_api');
-  fs.mkdirSync(fn, { recursive: true });
-  const imports = Array.from({ length: DIRECT }, (_, i) => `import bench_lib${i}`).join('\n');
-  fs.writeFileSync(path.join(fn, 'main.py'), `import json\n${imports}\n\n\ndef handler(event, context):\n    return {"statusCode": 200, "body": bench_lib0.m0.f0(1)}\n`);
-  return parent;
-}
-
-function pipEnv(env: NodeJS.ProcessEnv, wheels: string): NodeJS.ProcessEnv {
-  return { ...env, UV_NO_INDEX: '1', UV_FIND_LINKS: wheels, PYTHON_WHEEL_CACHE: path.join(path.dirname(wheels), 'wheel-cache') };
-}
-
 async function timeIt(runs: number, work: () => unknown): Promise<Summary> {
   const samples: number[] = [];
   for (let run = 0; run < runs; run++) {
@@ -97,9 +99,89 @@ async function timeIt(runs: number, work: () => unknown): Promise<Summary> {
   return summarise(samples);
 }
 
-/** One cold start of a Python function: from spawning the process to its first answer. */
-async function pythonColdStart(python: string, taskDir: string, layerTrees: string[]): Promise<number> {
-  const sandbox = createSandbox({ runtime: 'python3.12', name: 'bench', project: 'python-cold' }, taskDir, layerTrees);
+/** A project folder with the repository's Python layers and handlers. */
+function seedProject(parent: string): string {
+  fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(parent, 'layers'), { recursive: true });
+  fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(parent, 'handlers'), { recursive: true });
+  return parent;
+}
+
+function zippedSize(tree: string, scratch: string): number {
+  const zip = path.join(scratch, `${path.basename(path.dirname(tree))}-${Date.now()}.zip`);
+  providerLikeZip(tree, zip);
+  const bytes = fs.statSync(zip).size;
+  fs.rmSync(zip);
+  return bytes;
+}
+
+/**
+ * A toolchain folder whose uv and python leave a mark when anything runs them, with the real one's
+ * stamp: a cache hit that started an installer or a Python process would show.
+ */
+function markingToolchain(real: string, work: string): { dir: string; started: () => string[] } {
+  const dir = path.join(work, 'marking-toolchain');
+  const marks = path.join(work, 'started');
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  fs.copyFileSync(path.join(real, 'toolchain.json'), path.join(dir, 'toolchain.json'));
+  for (const tool of ['uv', 'python']) {
+    fs.writeFileSync(path.join(dir, 'bin', tool), `#!/bin/sh\necho ${tool} >> ${marks}\nexec ${path.join(real, 'bin', tool)} "$@"\n`, { mode: 0o755 });
+  }
+  return { dir, started: () => (fs.existsSync(marks) ? [...new Set(fs.readFileSync(marks, 'utf8').trim().split('\n'))] : []) };
+}
+
+/** uv and pip resolving the single layer for python3.12 x86_64 against the index, warm caches, interleaved. */
+async function benchResolve(runs: number, project: string, work: string, env: NodeJS.ProcessEnv) {
+  const toolchain = await ensurePythonToolchain({ env });
+  const layerDir = path.join(project, 'layers', 'dependencies');
+  const target = { pythonVersion: '3.12', architecture: 'x86_64' as const };
+  const uv = () => runCommand(toolchain.uv, uvCompileArgs(target, 'requirements.txt', path.join(work, 'pylock.bench.toml'), path.join(work, 'uv-cache')), { env: uvEnvironment(env), cwd: layerDir });
+  const pipArgs = [
+    '-m', 'pip', 'install', '--dry-run', '--ignore-installed', '--quiet', '--report', path.join(work, 'pip-report.json'),
+    '--requirement', 'requirements.txt', '--target', path.join(work, 'pip-scratch'), ...pipPlatformArgs(target),
+    '--cache-dir', path.join(work, 'pip-cache'), ...pipIndexArgs(pythonIndexSettings(env)),
+  ];
+  const pip = () => runCommand(toolchain.python, pipArgs, { env: pipEnvironment(env), cwd: layerDir });
+  const first = await uv();
+  if (first.code !== 0) return { skipped: `uv could not resolve against the index: ${first.output.trim().split('\n').pop()}` };
+  const warm = await pip();
+  if (warm.code !== 0) return { skipped: `pip could not resolve against the index: ${warm.output.trim().split('\n').pop()}` };
+  const [uvTimes, pipTimes]: number[][] = [[], []];
+  for (let run = 0; run < runs; run++) {
+    let started = now();
+    await uv();
+    uvTimes.push(now() - started);
+    started = now();
+    await pip();
+    pipTimes.push(now() - started);
+  }
+  const [uvSummary, pipSummary] = [summarise(uvTimes), summarise(pipTimes)];
+  return { uv: uvSummary, pip: pipSummary, ratio: ratio(uvSummary.median, pipSummary.median) };
+}
+
+/** uv and pip installing the single layer's lock from the wheel cache into an empty folder, fresh caches, interleaved. */
+async function benchInstall(runs: number, project: string, work: string, env: NodeJS.ProcessEnv) {
+  const toolchain = await ensurePythonToolchain({ env });
+  const layerDir = path.join(project, 'layers', 'dependencies');
+  const target = { pythonVersion: '3.12', architecture: 'x86_64' as const };
+  const install = { requirements: lockFileName(target), requireHashes: true, lockedFrom: wheelCacheDir(env) };
+  const [uvTimes, pipTimes]: number[][] = [[], []];
+  for (let run = 0; run < runs; run++) {
+    const dir = path.join(work, `install-${run}`);
+    let started = now();
+    const uv = await runCommand(toolchain.uv, uvInstallArgs(target, install, path.join(dir, 'uv'), path.join(dir, 'uv-cache')), { env: uvEnvironment(env), cwd: layerDir });
+    uvTimes.push(now() - started);
+    started = now();
+    const pip = await runCommand(toolchain.python, pipInstallArgs(target, install, path.join(dir, 'pip'), path.join(dir, 'pip-cache'), pythonIndexSettings(env)), { env: pipEnvironment(env), cwd: layerDir });
+    pipTimes.push(now() - started);
+    if (uv.code !== 0 || pip.code !== 0) throw new Error(`installing the lock failed:\n${uv.output}\n${pip.output}`);
+  }
+  const [uvSummary, pipSummary] = [summarise(uvTimes), summarise(pipTimes)];
+  return { uv: uvSummary, pip: pipSummary, ratio: ratio(uvSummary.median, pipSummary.median) };
+}
+
+/** The seed's app answering its first request, from spawning the process: packages in a layer, or in /var/task. */
+async function seedColdStart(python: string, taskDir: string, layerTrees: string[], sdkEntries: readonly string[]): Promise<number> {
+  const sandbox = createSandbox({ runtime: 'python3.12', name: 'bench', project: 'python-cold' }, taskDir, layerTrees, { runtimePackages: { pythonEntries: sdkEntries } });
   const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
   fs.copyFileSync(path.join(PROJECT_ROOT, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
   const fn = new LocalFunction({
@@ -109,13 +191,21 @@ async function pythonColdStart(python: string, taskDir: string, layerTrees: stri
     timeoutSeconds: 30,
     functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:bench',
     log: () => undefined,
-    environment: { PATH: '/usr/bin:/bin', LAMBDA_TASK_ROOT: sandbox.taskRoot, _HANDLER: 'main.handler' },
+    environment: {
+      PATH: '/usr/bin:/bin',
+      LAMBDA_TASK_ROOT: sandbox.taskRoot,
+      _HANDLER: 'main.handler',
+      TABLE_NAME: 'bench-messages',
+      APP_VERSION: '3.0.0',
+      AWS_REGION: 'ap-northeast-1',
+      AWS_DEFAULT_REGION: 'ap-northeast-1',
+    },
   });
   await fn.start();
   try {
     const started = now();
-    const result = await fn.invoke({ rawPath: '/' });
-    if (!result.ok) throw new Error(`the Python cold start failed: ${result.errorType}: ${result.errorMessage}`);
+    const result = await fn.invoke(probeEvent('/', 'bench', new Date()));
+    if (!result.ok) throw new Error(`the seed's app failed to start: ${result.errorType}: ${result.errorMessage}`);
     return now() - started;
   } finally {
     await fn.stop();
@@ -126,103 +216,120 @@ async function pythonColdStart(python: string, taskDir: string, layerTrees: stri
 const UMASKS = [0o022, 0o077, 0o002, 0o027, 0o022, 0o077, 0o002];
 
 /**
- * The Python side of the bench: a generated layer locked and built from the lock (cold
- * and cache hit, and in 5 folders and umasks), the import coverage check of each
- * function, and the Python function's local cold start with its dependencies in a
- * layer against the same code with them in /var/task.
+ * The seed's single layer resolved (uv against pip), built cold from its lock (uv against pip, same lock, same
+ * wheel cache) and as a cache hit; five builds in other folders and umasks; the size of every Python layer; the
+ * import check of the real function on the real layer; the seed's app's cold start, layer against /var/task.
  */
-export async function benchPython(runs: number, env: NodeJS.ProcessEnv): Promise<PythonBenchResult> {
+export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress: (line: string) => void = () => undefined): Promise<PythonBenchResult> {
   const work = tmp('python-bench');
   try {
-    const wheels = path.join(work, 'wheels');
-    fs.mkdirSync(wheels);
-    const requirements = makeWheels(wheels);
-    const project = makeProject(path.join(work, 'project'), requirements);
-    const source = () => readLayerSources(project, 'py')[0]!;
-    const started = now();
-    await lockPythonLayer(source(), [{ pythonVersion: '3.12', architecture: 'x86_64' }], { projectRoot: project, buildDir: path.join(work, 'lock-build'), env: pipEnv(env, wheels), step: silentProgress.step('') });
-    const lockSeconds = now() - started;
+    const project = seedProject(path.join(work, 'project'));
+    const source = () => readLayerSources(project, 'dependencies').find((candidate) => candidate.kind === 'python')!;
     const target = layerTargetFor(source(), 'x86_64', 'python3.12');
+    await ensurePythonToolchain({ env, progress });
 
-    const cold: number[] = [];
-    let buildDir = '';
+    progress('resolving: uv against pip');
+    const resolve = await benchResolve(runs, project, work, env);
+
+    progress('cold builds from the lock: uv against pip');
+    const [uvCold, pipCold]: number[][] = [[], []];
+    let hitDir = '';
     for (let run = 0; run < runs; run++) {
-      buildDir = path.join(work, `cold${run}`);
-      const began = now();
-      const built = await buildPythonLayer(target, source(), { buildDir, env: pipEnv(env, wheels), step: silentProgress.step('') });
-      if (built.cached) throw new Error('a cold Python build reused a tree');
-      cold.push(now() - began);
+      for (const installer of ['uv', 'pip'] as const) {
+        const buildDir = path.join(work, `cold-${installer}-${run}`);
+        const began = now();
+        const built = await buildPythonLayer(target, source(), { buildDir, env: { ...env, PYTHON_INSTALLER: installer }, step: silentProgress.step('') });
+        if (built.cached) throw new Error('a cold Python build reused a tree');
+        (installer === 'uv' ? uvCold : pipCold).push(now() - began);
+        if (installer === 'uv') hitDir = buildDir;
+      }
     }
-    // A PYTHON that would leave a mark if a cache hit ran pip; a new one each run, so that each hit reads pip's
-    // version as a fresh `npm run build` does (the build remembers it per interpreter within one process).
-    const mark = path.join(work, 'pip-ran');
+    progress('the installers alone: uv against pip');
+    const install = await benchInstall(runs, project, work, env);
+    progress('cache hits');
+    const marking = markingToolchain(toolchainDir(env), work);
     const hits: number[] = [];
     let artifact;
     for (let run = 0; run < runs; run++) {
-      const wrapper = path.join(work, `python-${run}`);
-      fs.writeFileSync(wrapper, `#!/bin/sh\ncase "$*" in *"-m pip"*) touch ${mark};; esac\nexec python3 "$@"\n`, { mode: 0o755 });
       const began = now();
-      const built = await buildPythonLayer(target, source(), { buildDir, env: { ...pipEnv(env, wheels), PYTHON: wrapper }, step: silentProgress.step('') });
+      const built = await buildPythonLayer(target, source(), { buildDir: hitDir, env: { ...env, PYTHON_TOOLCHAIN: marking.dir }, step: silentProgress.step('') });
       if (!built.cached) throw new Error('a Python cache hit rebuilt the tree');
       hits.push(now() - began);
       artifact = built.artifact;
     }
-    const coldSummary = summarise(cold);
-    const hitSummary = summarise(hits);
-    const hitRatio = ratio(hitSummary.median, coldSummary.median);
-    const ranPip = fs.existsSync(mark);
+    const [uvSummary, pipSummary, hitSummary] = [summarise(uvCold), summarise(pipCold), summarise(hits)];
+    const hitRatio = ratio(hitSummary.median, uvSummary.median);
 
+    progress('determinism');
     const builds = Math.max(5, runs);
     const hashes = new Set<string>();
     for (let run = 0; run < builds; run++) {
       const copy = path.join(work, `folder${run}`, ...Array.from({ length: run }, (_, i) => `d${i}`));
-      fs.cpSync(project, copy, { recursive: true });
-      const copySource = readLayerSources(copy, 'py')[0]!;
+      fs.cpSync(path.join(project, 'layers', 'dependencies'), path.join(copy, 'layers', 'dependencies'), { recursive: true });
+      const copySource = readLayerSources(copy, 'dependencies').find((candidate) => candidate.kind === 'python')!;
       const built = await withUmask(UMASKS[run % UMASKS.length]!, () =>
-        buildPythonLayer(layerTargetFor(copySource, 'x86_64', 'python3.12'), copySource, { buildDir: path.join(copy, '.build'), env: pipEnv(env, wheels), step: silentProgress.step('') }),
+        buildPythonLayer(layerTargetFor(copySource, 'x86_64', 'python3.12'), copySource, { buildDir: path.join(copy, '.build'), env, step: silentProgress.step('') }),
       );
       hashes.add(built.artifact.contentHash);
     }
 
-    const importCheck = await benchImportCheck(runs, env, project, wheels);
+    progress('sizes of every Python layer, both architectures');
+    const sizes: LayerSize[] = [];
+    for (const layerSource of readAllLayerSources(project).filter((candidate) => candidate.kind === 'python')) {
+      for (const architecture of ['x86_64', 'arm64'] as const) {
+        const buildDir = path.join(work, 'sizes');
+        const { artifact: built } = await buildPythonLayer(layerTargetFor(layerSource, architecture, 'python3.12'), layerSource, { buildDir, env, step: silentProgress.step('') });
+        sizes.push({ layer: layerSource.name, architecture, distributions: built.packages.length, unzippedBytes: built.unzippedBytes, zippedBytes: zippedSize(path.join(buildDir, built.treeDir), work) });
+      }
+    }
 
+    progress('the import check');
+    const importCheck = await benchImportCheck(runs, env, project);
+
+    progress("the seed's app's cold start");
     const python = findPython('3.12', env);
     let coldStart: PythonBenchResult['coldStart'];
     if (!python) {
       coldStart = { skipped: 'no Python 3.12 interpreter on this machine' };
     } else {
       const manifest = readManifest(path.join(project, '.build'));
-      const bundle = manifest.bundles[0]!;
-      const layerTree = path.join(buildDir, artifact!.treeDir);
-      // The same code with every dependency in the task root instead of a layer.
-      const fat = path.join(work, 'fat-task');
-      fs.cpSync(path.join(project, '.build', bundle.dir), fat, { recursive: true });
-      fs.cpSync(path.join(layerTree, 'python'), fat, { recursive: true });
+      const bundle = manifest.bundles.find((candidate) => candidate.kind === 'python')!;
+      const layerTree = path.join(hitDir, artifact!.treeDir);
       const task = path.join(project, '.build', bundle.dir);
-      await pythonColdStart(python.path, task, [layerTree]);
-      await pythonColdStart(python.path, fat, []);
-      const layered: number[] = [];
-      const inTask: number[] = [];
+      // The same code with every package in the task root instead of a layer.
+      const fat = path.join(work, 'fat-task');
+      fs.cpSync(task, fat, { recursive: true });
+      fs.cpSync(path.join(layerTree, 'python'), fat, { recursive: true });
+      const sdk = await locatePythonSdk(env);
+      await seedColdStart(python.path, task, [layerTree], sdk.entries);
+      await seedColdStart(python.path, fat, [], sdk.entries);
+      const [layered, inTask]: number[][] = [[], []];
       for (let run = 0; run < Math.max(runs * 3, 15); run++) {
-        layered.push(await pythonColdStart(python.path, task, [layerTree]));
-        inTask.push(await pythonColdStart(python.path, fat, []));
+        layered.push(await seedColdStart(python.path, task, [layerTree], sdk.entries));
+        inTask.push(await seedColdStart(python.path, fat, [], sdk.entries));
       }
-      const layers = summarise(layered);
-      const taskRoot = summarise(inTask);
+      const [layers, taskRoot] = [summarise(layered), summarise(inTask)];
       const coldRatio = ratio(layers.median, taskRoot.median);
-      coldStart = { layers, taskRoot, ratio: coldRatio, goal: coldStartGoal(coldRatio, 'in /var/task (Python)') };
+      coldStart = { layers, taskRoot, ratio: coldRatio, goal: pythonColdStartGoal(coldRatio) };
     }
     return {
-      layer: { distributions: artifact!.packages.length, direct: artifact!.packages.filter((pkg) => pkg.direct).length, modules: (DIRECT + TRANSITIVE) * (MODULES + 1), unzippedBytes: artifact!.unzippedBytes },
-      lockSeconds,
+      layer: {
+        distributions: artifact!.packages.length,
+        direct: artifact!.packages.filter((pkg) => pkg.direct).length,
+        unzippedBytes: artifact!.unzippedBytes,
+        zippedBytes: sizes.find((size) => size.layer === 'dependencies' && size.architecture === 'x86_64')!.zippedBytes,
+      },
+      sizes,
+      resolve,
+      install,
       build: {
-        cold: coldSummary,
+        uvCold: uvSummary,
+        pipCold: pipSummary,
+        uvVsPip: ratio(uvSummary.median, pipSummary.median),
         cacheHit: hitSummary,
         cache_hit_ratio: hitRatio,
-        cacheHitRanPip: ranPip,
-        // A hit still starts the interpreter once to read pip's version (0.05-0.1 s), so its ratio says more about how short a
-        // cold build from wheels on disk is than about the cache; what must hold is that pip does not run.
-        goal: pythonCacheHitGoal(ranPip),
+        cacheHitStarted: marking.started(),
+        goal: pythonCacheHitGoal(hitRatio, marking.started()),
       },
       determinism: { builds, distinct_hashes: hashes.size, goal: determinismGoal(builds, hashes.size, 'Python builds from the lock') },
       importCheck,
@@ -233,25 +340,28 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv): Promise
   }
 }
 
-/** The import coverage check: the rule for the Node.js function's build, reading the Python function's imports (its syntax trees), and the rule for it. */
-async function benchImportCheck(runs: number, env: NodeJS.ProcessEnv, project: string, wheels: string) {
+/** The import coverage check: the rule for the Node.js function's build; the seed's function's imports read from its syntax trees, and the rule on its real layer. */
+async function benchImportCheck(runs: number, env: NodeJS.ProcessEnv, project: string) {
   const buildDir = resolveBuildDir(undefined, env);
   const config = loadProjectConfig(PROJECT_ROOT, env);
   const dev = config.environments.find((environment) => environment.name === 'dev')!;
   const nodeDeployment = deploymentOf(dev, artifactsForEnvironment(dev, readManifest(buildDir), readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT));
   const nodeRule = await timeIt(runs * 20, () => importCoverage(nodeDeployment));
 
-  const seed = path.join(PROJECT_ROOT, 'handlers', 'python_api');
+  const seed = path.join(project, 'handlers', 'python_api');
   const files = fs.readdirSync(seed).filter((file) => file.endsWith('.py'));
   let imports = 0;
   const pythonRead = await timeIt(runs, async () => {
     imports = (await readPythonImports(seed, files, '3.12', 'handlers/python_api', env)).imports.length;
   });
 
-  const pyConfig = loadConfig({ context: { defaults: { function: 'python', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(project) });
-  await runBuild({ projectRoot: project, buildDir: path.join(project, '.build'), config: pyConfig, progress: silentProgress, env: pipEnv(env, wheels), onlyUsed: true });
+  const pyConfig = loadConfig({ context: { defaults: { function: 'python' } }, env: {}, availableLayers: listLayerFolders(project) });
+  await runBuild({ projectRoot: project, buildDir: path.join(project, '.build'), config: pyConfig, progress: silentProgress, env, onlyUsed: true });
   const pyEnv = pyConfig.environments[0]!;
-  const pyDeployment = deploymentOf(pyEnv, artifactsForEnvironment(pyEnv, readManifest(path.join(project, '.build')), readAllLayerSources(project), path.join(project, '.build'), project));
+  const artifacts = artifactsForEnvironment(pyEnv, readManifest(path.join(project, '.build')), readAllLayerSources(project), path.join(project, '.build'), project);
+  const pyDeployment = deploymentOf(pyEnv, artifacts);
   const pythonRule = await timeIt(runs * 20, () => importCoverage(pyDeployment));
-  return { nodeRule, pythonRead, pythonRule, pythonFiles: files.length, pythonImports: imports };
+  const perFunction = pythonRead.median + pythonRule.median;
+  const distributions = artifacts.layers.reduce((sum, layer) => sum + layer.packages.length, 0);
+  return { nodeRule, pythonRead, pythonRule, pythonFiles: files.length, pythonImports: imports, distributions, perFunction, goal: importCheckGoal(perFunction) };
 }

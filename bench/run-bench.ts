@@ -27,6 +27,7 @@ import { PythonBenchResult, benchPython } from './python-bench';
 import { makeFakeNpm } from '../package-fixtures/fake-npm';
 import { MAKE_WHEEL } from '../package-fixtures/wheels';
 import { cacheHitGoal, coldStartGoal, determinismGoal, synthGoal } from './goals';
+import { providerLikeZip } from './provider-zip';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -92,25 +93,6 @@ function duBytes(dir: string): number {
   };
   visit(dir);
   return total;
-}
-
-/** The zip the archive provider would make: every file, sorted, zero timestamps, modes from disk. */
-function providerLikeZip(folder: string, zipFile: string): void {
-  const script = [
-    'import os, sys, zipfile',
-    'root, out = sys.argv[1], sys.argv[2]',
-    'paths = []',
-    'for d, _, files in os.walk(root):',
-    '    paths += [os.path.join(d, f) for f in files]',
-    'with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:',
-    '    for full in sorted(paths, key=lambda p: os.path.relpath(p, root).encode()):',
-    '        info = zipfile.ZipInfo(os.path.relpath(full, root).replace(os.sep, "/"), (1980, 1, 1, 0, 0, 0))',
-    '        info.external_attr = (os.stat(full).st_mode & 0xFFFF) << 16',
-    '        info.compress_type = zipfile.ZIP_DEFLATED',
-    '        with open(full, "rb") as f: z.writestr(info, f.read())',
-  ].join('\n');
-  const result = spawnSync('python3', ['-c', script, folder, zipFile], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`zipping ${folder} failed: ${result.stderr}`);
 }
 
 function withUmask<T>(mask: number, work: () => Promise<T>): Promise<T> {
@@ -478,10 +460,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const coldStartResult = await benchColdStart(options);
   step.done(`${coldStartResult.ratio.toFixed(2)}x`);
 
-  step = progress.step('Python: a generated layer locked and built from the lock, the import check, and the cold start');
-  const python = await benchPython(options.runs, options.env);
+  step = progress.step("Python, the seed's real stack: resolve, build from the lock, sizes, the import check, the cold start");
+  const pythonStep = step;
+  const python = await benchPython(options.runs, options.env, (line) => pythonStep.update(line));
   step.done(
-    `cache hit ${(python.build.cache_hit_ratio * 100).toFixed(2)}% of a cold build, ${python.determinism.distinct_hashes} content hash(es), ` +
+    `uv ${python.build.uvVsPip.toFixed(2)}x of pip's cold build, cache hit ${(python.build.cache_hit_ratio * 100).toFixed(2)}% of a cold build, ${python.determinism.distinct_hashes} content hash(es), ` +
       ('ratio' in python.coldStart ? `cold start ${python.coldStart.ratio.toFixed(2)}x` : `cold start not measured: ${python.coldStart.skipped}`),
   );
 
@@ -525,7 +508,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
 /** Whether every goal the run measured was met, and which it could not measure (those count as neither). */
 export function benchGoals(goals: readonly Goal[], python: PythonBenchResult): { goals_met: boolean; goals_skipped: string[] } {
-  const measured = [...goals, python.build.goal, python.determinism.goal, ...('goal' in python.coldStart ? [python.coldStart.goal] : [])];
-  const skipped = 'skipped' in python.coldStart ? [`Python cold start: ${python.coldStart.skipped}`] : [];
+  const measured = [...goals, python.build.goal, python.determinism.goal, python.importCheck.goal, ...('goal' in python.coldStart ? [python.coldStart.goal] : [])];
+  const skipped = [
+    ...('skipped' in python.coldStart ? [`Python cold start: ${python.coldStart.skipped}`] : []),
+    ...('skipped' in python.resolve ? [`Python resolution, uv against pip: ${python.resolve.skipped}`] : []),
+  ];
   return { goals_met: measured.every((goal) => goal.met), goals_skipped: skipped };
 }
