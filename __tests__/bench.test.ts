@@ -1,6 +1,6 @@
 import { renderBenchmarks } from '../bench/report';
 import { BenchResult, benchGoals } from '../bench/run-bench';
-import { cacheHitGoal, coldStartGoal, determinismGoal, importCheckGoal, pythonCacheHitGoal, pythonColdStartGoal, synthGoal } from '../bench/goals';
+import { cacheHitGoal, coldStartGoal, determinismGoal, importCheckGoal, nativeCodeGoal, pythonCacheHitGoal, pythonColdStartGoal, synthGoal } from '../bench/goals';
 import { fmtSummary, linearFit, percentile, ratio, summarise } from '../bench/stats';
 
 describe('bench goals', () => {
@@ -13,6 +13,7 @@ describe('bench goals', () => {
     expect([pythonCacheHitGoal(0.01, []).met, pythonCacheHitGoal(0.03, []).met, pythonCacheHitGoal(0.01, ['python']).met]).toEqual([true, false, false]);
     expect([pythonColdStartGoal(1.1).met, pythonColdStartGoal(1.11).met]).toEqual([true, false]);
     expect([importCheckGoal(0.49).met, importCheckGoal(0.5).met]).toEqual([true, false]);
+    expect([nativeCodeGoal(0.19).met, nativeCodeGoal(0.2).met]).toEqual([true, false]);
   });
 });
 
@@ -77,6 +78,7 @@ describe('BENCHMARKS.md', () => {
       determinism: { builds: 5, distinct_hashes: 1, goal: { description: '', met: true } },
       importCheck: { nodeRule: s(0.0001), pythonRead: s(0.05), pythonRule: s(0.0002), pythonFiles: 4, pythonImports: 20, distributions: 27, perFunction: 0.0502, goal: { description: '', met: true } },
       coldStart: { layers: s(0.1), taskRoot: s(0.095), ratio: 1.05, goal: { description: '', met: true } },
+      nativeCode: { objects: 9, scan: s(0.003), rule: s(0.0002), perLayer: 0.0032, goal: { description: '', met: true } },
     },
   };
 
@@ -107,6 +109,8 @@ describe('BENCHMARKS.md', () => {
     expect(text).toContain('| import check, one Python function (reading and rule) | 50.2 ms | - | - | < 0.5 s: met |');
     expect(text).toContain("| Python cold start of the seed's app, packages in a layer | 100.0 ms (min 90.0 ms, max 110.0 ms, 5 runs) | in /var/task 95.0 ms");
     expect(text).toContain('≤ 1.1x: met');
+    expect(text).toContain("| native code, reading the single layer's 9 shared objects (a cold build) | 3.0 ms");
+    expect(text).toContain('| native code, one layer cold (reading and rule; a cache hit reads nothing) | 3.2 ms | - | - | < 0.2 s: met |');
     expect(text).toContain('Every goal was measured in this run.');
   });
 

@@ -198,6 +198,7 @@ describe('the Python function through the command line', () => {
     expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:9', 'python3.12 runtime: standard library']);
     expect(result.stdout).toMatch(/Declared dependencies: every one of the \d+ distributions in the layers has what it requires\./);
     expect(result.stdout).toContain('All 18 required imports are provided.');
+    expect(result.stdout).toMatch(/Native code: \d+ shared object\(s\) in the layers and the bundle, every one for x86_64 and Amazon Linux 2023 \(glibc 2\.34\)\./);
   });
 
   it('doctor --json, and exit code 1 with MISSING when the attached layers lack mangum', async () => {

@@ -15,7 +15,7 @@ import {
   serialiseLockTarget,
 } from '../builder/python-lock';
 import { buildPythonLayer } from '../builder/python-layer';
-import { chooseWheel } from '../builder/wheel-tags';
+import { chooseWheel } from '../rules/wheel-tags';
 import { wheelCacheDir } from '../builder/wheel-cache';
 import { listLayerFolders } from '../config/config-sources';
 import { Architecture } from '../config/environments';

@@ -1,4 +1,4 @@
-import { chooseWheel, parseWheelName, supportedTags } from '../builder/wheel-tags';
+import { chooseWheel, parseWheelName, supportedTags } from '../rules/wheel-tags';
 import { LAMBDA_PLATFORMS, manylinuxTags, uvPythonPlatform } from '../config/lambda-platform';
 
 const AL2023 = LAMBDA_PLATFORMS['python3.12'];
@@ -9,7 +9,7 @@ const wheel = (filename: string) => ({ filename, sha256: filename.length.toStrin
 
 describe("Lambda's platform as wheel tags", () => {
   it('is Amazon Linux 2023 with glibc 2.34 for every runtime, newest manylinux first, with the legacy names, and no plain linux tag', () => {
-    for (const platform of Object.values(LAMBDA_PLATFORMS)) expect(platform).toEqual({ os: 'Amazon Linux 2023', glibc: [2, 34] });
+    for (const platform of Object.values(LAMBDA_PLATFORMS)) expect(platform).toEqual({ os: 'Amazon Linux 2023', glibc: [2, 34], glibcxx: [3, 4, 29], cxxabi: [1, 3, 13], libgcc: [11, 0] });
     const tags = manylinuxTags('x86_64', AL2023);
     expect(tags.slice(0, 3)).toEqual(['manylinux_2_34_x86_64', 'manylinux_2_33_x86_64', 'manylinux_2_32_x86_64']);
     expect(tags.slice(tags.indexOf('manylinux_2_17_x86_64'), tags.indexOf('manylinux_2_17_x86_64') + 2)).toEqual(['manylinux_2_17_x86_64', 'manylinux2014_x86_64']);

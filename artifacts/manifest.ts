@@ -37,6 +37,33 @@ export interface InstalledPackage {
   readonly license?: string;
   /** The packages of the same layer it needs on this target, by their `path` (markers and extras evaluated). */
   readonly dependsOn?: readonly string[];
+  /** Python: the tags its wheel's WHEEL file declares (python-abi-platform, e.g. cp312-cp312-manylinux_2_17_x86_64). */
+  readonly wheelTags?: readonly string[];
+}
+
+/**
+ * A shared object in a layer or bundle (`.so`, `.so.N`, a Node.js `.node` addon), as its own bytes
+ * describe it (builder/elf.ts); the native-code rule judges it against each environment that attaches it.
+ */
+export interface NativeObject {
+  /** Forward-slash path inside the tree. */
+  readonly path: string;
+  /** The package it belongs to, by that package's `path`. */
+  readonly owner?: string;
+  readonly format: 'elf' | 'mach-o' | 'pe' | 'unknown';
+  /** Not ELF: its first bytes, in hex. */
+  readonly magic?: string;
+  readonly class?: 32 | 64;
+  readonly endian?: 'little' | 'big';
+  /** ELF e_machine: 62 x86_64, 183 aarch64. */
+  readonly machine?: number;
+  /** DT_NEEDED. */
+  readonly needed?: readonly string[];
+  readonly soname?: string;
+  /** Symbol versions needed, by library: `libc.so.6` -> ["GLIBC_2.17", ...]. */
+  readonly versions?: Readonly<Record<string, readonly string[]>>;
+  /** What of its headers could not be read. */
+  readonly problem?: string;
 }
 
 export interface PackageHash {
@@ -107,6 +134,8 @@ export interface LayerArtifact {
   readonly tool: { readonly name: string; readonly version: string };
   /** Its CycloneDX SBOM, relative to the build folder (beside the tree). */
   readonly sbom?: string;
+  /** Every shared object in the tree, read at build time, so the rule costs nothing on a cache hit. */
+  readonly nativeObjects?: readonly NativeObject[];
 }
 
 /** One bundled function; the folder is the function's task root. */
@@ -139,6 +168,8 @@ export interface BundleArtifact {
   readonly fileCount: number;
   readonly unzippedBytes: number;
   readonly zippedBytes: number;
+  /** Shared objects in the bundle (a vendored `.so`), read at build time. */
+  readonly nativeObjects?: readonly NativeObject[];
 }
 
 export interface BuildManifest {

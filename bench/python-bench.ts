@@ -25,7 +25,10 @@ import { importCoverage } from '../rules/import-coverage';
 import { probeEvent } from '../rollout/probe';
 import { ensurePythonToolchain, toolchainDir } from '../toolchain/python-toolchain';
 import { Goal, Summary, ratio, summarise } from './stats';
-import { determinismGoal, importCheckGoal, pythonCacheHitGoal, pythonColdStartGoal } from './goals';
+import { determinismGoal, importCheckGoal, nativeCodeGoal, pythonCacheHitGoal, pythonColdStartGoal } from './goals';
+import { scanNativeObjects } from '../builder/native-scan';
+import { listTree } from '../builder/tree';
+import { nativeCodeLoads } from '../rules/native-code';
 import { providerLikeZip } from './provider-zip';
 
 /**
@@ -76,6 +79,8 @@ export interface PythonBenchResult {
     readonly goal: Goal;
   };
   readonly coldStart: { readonly layers: Summary; readonly taskRoot: Summary; readonly ratio: number; readonly goal: Goal } | { readonly skipped: string };
+  /** The native-code check on the single layer: reading its shared objects (what a cold build does) and the rule (what every build, synth and start does). */
+  readonly nativeCode: { readonly objects: number; readonly scan: Summary; readonly rule: Summary; readonly perLayer: number; readonly goal: Goal };
 }
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
@@ -286,6 +291,19 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
     progress('the import check');
     const importCheck = await benchImportCheck(runs, env, project);
 
+    progress('the native-code check');
+    const tree = path.join(hitDir, artifact!.treeDir);
+    const treeFiles = listTree(tree).map((file) => file.path);
+    let objects = 0;
+    const scan = await timeIt(runs * 4, () => {
+      objects = scanNativeObjects(tree, treeFiles, artifact!.packages).length;
+    });
+    const pyConfig = loadConfig({ context: { defaults: { function: 'python' } }, env: {}, availableLayers: listLayerFolders(project) });
+    const deployment = { env: pyConfig.environments[0]!, layers: [artifact!], managed: [], bundle: readManifest(path.join(project, '.build')).bundles.find((bundle) => bundle.kind === 'python')! };
+    const rule = await timeIt(runs * 20, () => nativeCodeLoads(deployment));
+    const perLayer = scan.median + rule.median;
+    const nativeCode = { objects, scan, rule, perLayer, goal: nativeCodeGoal(perLayer) };
+
     progress("the seed's app's cold start");
     const python = findPython('3.12', env);
     let coldStart: PythonBenchResult['coldStart'];
@@ -334,6 +352,7 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
       determinism: { builds, distinct_hashes: hashes.size, goal: determinismGoal(builds, hashes.size, 'Python builds from the lock') },
       importCheck,
       coldStart,
+      nativeCode,
     };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

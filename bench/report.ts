@@ -57,6 +57,9 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     "- **Import check**: the import coverage rule on the Node.js function's build (dev); for the seed's Python function,",
     '  reading its imports from its syntax trees (one interpreter process) and the rule on its real single layer, which',
     '  together are one function\'s check.',
+    "- **Native code**: reading every shared object of the single layer's tree (ELF headers, dynamic section, version needs),",
+    '  as a cold build does, and the native-code rule on what was read, as build, synth and start do; a cache hit reuses what',
+    '  the build kept in its manifest.',
     "- **Python cold start**: the seed's FastAPI app (its handler `main.handler` through Mangum, boto3's client made at",
     '  init) on Python 3.12 in the local Lambda layout, from spawning the process to its answer to `GET /`: its packages in a',
     '  layer (/opt/python) against the same packages in /var/task; one discarded warm-up each, then at least 15 of each,',
@@ -93,6 +96,9 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     `| import check, Python function: reading ${python.importCheck.pythonFiles} files' imports (${python.importCheck.pythonImports}) | ${fmtSummary(python.importCheck.pythonRead)} | - | - | - |`,
     `| import check, Python function (rule, ${python.importCheck.distributions} real distributions' dependencies) | ${fmtSummary(python.importCheck.pythonRule)} | - | - | - |`,
     `| import check, one Python function (reading and rule) | ${ms(python.importCheck.perFunction)} | - | - | < 0.5 s: ${goal(python.importCheck.goal.met)} |`,
+    `| native code, reading the single layer's ${python.nativeCode.objects} shared objects (a cold build) | ${fmtSummary(python.nativeCode.scan)} | - | - | - |`,
+    `| native code, the rule on them (every build, synth, start) | ${fmtSummary(python.nativeCode.rule)} | - | - | - |`,
+    `| native code, one layer cold (reading and rule; a cache hit reads nothing) | ${ms(python.nativeCode.perLayer)} | - | - | < 0.2 s: ${goal(python.nativeCode.goal.met)} |`,
     'ratio' in python.coldStart
       ? `| Python cold start of the seed's app, packages in a layer | ${fmtSummary(python.coldStart.layers)} | in /var/task ${fmtSummary(python.coldStart.taskRoot)} | ${x(python.coldStart.ratio)} | ≤ 1.1x: ${goal(python.coldStart.goal.met)} |`
       : `| Python cold start | skipped: ${python.coldStart.skipped} | - | - | not measured |`,

@@ -508,7 +508,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
 /** Whether every goal the run measured was met, and which it could not measure (those count as neither). */
 export function benchGoals(goals: readonly Goal[], python: PythonBenchResult): { goals_met: boolean; goals_skipped: string[] } {
-  const measured = [...goals, python.build.goal, python.determinism.goal, python.importCheck.goal, ...('goal' in python.coldStart ? [python.coldStart.goal] : [])];
+  const measured = [...goals, python.build.goal, python.determinism.goal, python.importCheck.goal, python.nativeCode.goal, ...('goal' in python.coldStart ? [python.coldStart.goal] : [])];
   const skipped = [
     ...('skipped' in python.coldStart ? [`Python cold start: ${python.coldStart.skipped}`] : []),
     ...('skipped' in python.resolve ? [`Python resolution, uv against pip: ${python.resolve.skipped}`] : []),

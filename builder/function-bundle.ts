@@ -11,6 +11,7 @@ import { BundleArtifact, FunctionImport, UncheckedImport } from '../artifacts/ma
 import { readPythonImports } from './python-imports';
 import { replaceDirectory } from '../project/files';
 import { contentHashOf, fingerprintTree, listTree, normaliseTree, summariseTree } from './tree';
+import { scanNativeObjects } from './native-scan';
 import { estimateZipBytes } from './zip-size';
 
 export function bundleDir(buildDir: string, target: BundleTarget): string {
@@ -142,6 +143,7 @@ export async function bundleFunction(projectRoot: string, buildDir: string, targ
     const files = listTree(staging);
     const summary = contentHashOf(files);
     const zippedBytes = estimateZipBytes(staging, files);
+    const nativeObjects = scanNativeObjects(staging, files.map((file) => file.path), []);
     const destination = bundleDir(buildDir, target);
     // An identical bundle already in place stays untouched, so readers of the build folder never see it move.
     const existing = fingerprintTree(destination);
@@ -164,6 +166,7 @@ export async function bundleFunction(projectRoot: string, buildDir: string, targ
       fileCount: summary.fileCount,
       unzippedBytes: summary.unzippedBytes,
       zippedBytes,
+      ...(nativeObjects.length ? { nativeObjects } : {}),
     };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

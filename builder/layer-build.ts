@@ -10,6 +10,7 @@ import { slimTree } from './slimming';
 import { replaceDirectory, writeFileAtomic } from '../project/files';
 import { contentHashOf, fingerprintTree, listTree, normaliseTree, treeDrift } from './tree';
 import { estimateZipBytes } from './zip-size';
+import { scanNativeObjects } from './native-scan';
 import { SBOM_FILE, layerSbom } from '../artifacts/sbom';
 import { PROJECT_TOOL } from '../project/paths';
 
@@ -114,6 +115,7 @@ export async function buildLayer(
       packages,
       tool: installer.tool,
       sbom: toPosix(path.relative(options.buildDir, path.join(variantDir, SBOM_FILE))),
+      nativeObjects: scanNativeObjects(stagedTree, files.map((file) => file.path), packages),
     };
     writeFileAtomic(path.join(staging, SBOM_FILE), layerSbom(artifact, PROJECT_TOOL));
     writeFileAtomic(path.join(staging, LAYER_RECORD_FILE), `${JSON.stringify(artifact, null, 2)}\n`);

@@ -58,6 +58,14 @@ function modulesOf(distInfo: string): string[] {
   return [...modules];
 }
 
+/** The tags a distribution's WHEEL file declares, as `{ wheelTags }`, or nothing when it has none. */
+function wheelTagsOf(distInfo: string): { wheelTags?: string[] } {
+  const file = path.join(distInfo, 'WHEEL');
+  if (!fs.existsSync(file)) return {};
+  const tags = metadataHeaders(fs.readFileSync(file, 'utf8')).get('tag') ?? [];
+  return tags.length ? { wheelTags: tags } : {};
+}
+
 /** Every distribution installed in `python/`, from its `*.dist-info`. */
 export function listPythonPackages(treeRoot: string, direct: readonly string[], extras: Readonly<Record<string, readonly string[]>> = {}): InstalledPackage[] {
   const site = path.join(treeRoot, 'python');
@@ -78,6 +86,7 @@ export function listPythonPackages(treeRoot: string, direct: readonly string[], 
       requires: metadata.get('requires-dist') ?? [],
       ...(extras[key]?.length ? { extras: extras[key] } : {}),
       ...(metadata.get('license-expression')?.[0] ? { license: metadata.get('license-expression')![0] } : {}),
+      ...wheelTagsOf(distInfo),
     });
   }
   return packages.sort((a, b) => comparePaths(a.path, b.path));

@@ -5,7 +5,7 @@ import { pythonPlatformOf, uvPythonPlatform } from '../config/lambda-platform';
 import { layerLockInvalid } from '../project/errors';
 import { evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../rules/pep508';
 import { parsePinnedRequirements } from '../toolchain/requirements-file';
-import { chooseWheel } from './wheel-tags';
+import { chooseWheel } from '../rules/wheel-tags';
 
 /**
  * A Python layer's lock: for each target (Python version and architecture), every distribution the

@@ -2,17 +2,23 @@ import { Architecture, Runtime } from './environments';
 
 /**
  * What a function's code runs on, as binary packages see it: the operating system under each
- * runtime and its C library. Every runtime this project deploys (python3.12 and later, nodejs22.x
- * and later) runs on Amazon Linux 2023, whose glibc is 2.34; a wheel built for a newer glibc
- * (manylinux_2_35 and up) will not load there, an older one will.
+ * runtime, its C library and its C++ runtime. Every runtime this project deploys (python3.12 and
+ * later, nodejs22.x and later) runs on Amazon Linux 2023, whose glibc is 2.34 and whose compiler and
+ * runtime libraries are GCC 11 (https://docs.aws.amazon.com/linux/al2023/ug/glibc-gcc-and-binutils.html:
+ * glibc 2.34, gcc 11.3; AL2023 later moved to 11.4, the same library versions). A wheel built for a
+ * newer glibc (manylinux_2_35 and up) will not load there, an older one will.
  */
 export interface LambdaPlatform {
   readonly os: string;
-  /** glibc as [major, minor]. */
+  /** glibc as [major, minor]: the newest GLIBC_x.y symbol version libc.so.6 and its siblings define. */
   readonly glibc: readonly [number, number];
+  /** The newest symbol versions of the GCC 11 runtime libraries: libstdc++.so.6 (GLIBCXX_, CXXABI_) and libgcc_s.so.1 (GCC_). */
+  readonly glibcxx: readonly number[];
+  readonly cxxabi: readonly number[];
+  readonly libgcc: readonly number[];
 }
 
-const AMAZON_LINUX_2023: LambdaPlatform = { os: 'Amazon Linux 2023', glibc: [2, 34] };
+const AMAZON_LINUX_2023: LambdaPlatform = { os: 'Amazon Linux 2023', glibc: [2, 34], glibcxx: [3, 4, 29], cxxabi: [1, 3, 13], libgcc: [11, 0] };
 
 export const LAMBDA_PLATFORMS: Readonly<Record<Runtime, LambdaPlatform>> = {
   'nodejs22.x': AMAZON_LINUX_2023,
@@ -60,3 +66,60 @@ export function manylinuxTags(architecture: Architecture, platform: LambdaPlatfo
 export function uvPythonPlatform(architecture: Architecture, platform: LambdaPlatform): string {
   return `${pythonMachineOf(architecture)}-manylinux_${platform.glibc[0]}_${platform.glibc[1]}`;
 }
+
+/**
+ * The shared libraries a function may load from the operating system of Amazon Linux 2023's Lambda runtimes.
+ * `certain`: glibc's own libraries (libc, libm, libpthread, libdl, librt, libresolv, libutil, the loader) and the
+ * GCC runtime (libgcc_s, libstdc++), which every AL2023 image has and which the manylinux policy lets wheels
+ * assume. `likely`: libraries `rpm -qa` lists in public.ecr.aws/lambda/python:3.12 (amazonlinux/amazon-linux-2023
+ * issue 585: openssl-libs, zlib, xz-libs, bzip2-libs, libffi, sqlite-libs, glib2, krb5-libs, libxml2, ...); AWS
+ * does not promise them, and the Node.js images need not have the same, so a layer that needs one gets a warning.
+ */
+export const OS_LIBRARIES: { readonly certain: readonly string[]; readonly likely: readonly string[] } = {
+  certain: [
+    'libc.so.6',
+    'libm.so.6',
+    'libpthread.so.0',
+    'libdl.so.2',
+    'librt.so.1',
+    'libresolv.so.2',
+    'libutil.so.1',
+    'libanl.so.1',
+    'ld-linux-x86-64.so.2',
+    'ld-linux-aarch64.so.1',
+    'libgcc_s.so.1',
+    'libstdc++.so.6',
+  ],
+  likely: [
+    'libz.so.1',
+    'libssl.so.3',
+    'libcrypto.so.3',
+    'libffi.so.8',
+    'liblzma.so.5',
+    'libbz2.so.1',
+    'libsqlite3.so.0',
+    'libexpat.so.1',
+    'libuuid.so.1',
+    'libzstd.so.1',
+    'liblz4.so.1',
+    'libxml2.so.2',
+    'libpcre2-8.so.0',
+    'libglib-2.0.so.0',
+    'libgobject-2.0.so.0',
+    'libgio-2.0.so.0',
+    'libkrb5.so.3',
+    'libgssapi_krb5.so.2',
+    'libcurl.so.4',
+    'libcrypt.so.2',
+    'libcap.so.2',
+    'libselinux.so.1',
+    'libblkid.so.1',
+    'libmount.so.1',
+    'libgmp.so.10',
+    'libtinfo.so.6',
+    'libncursesw.so.6',
+  ],
+};
+
+/** The ELF machine (e_machine) of Lambda's architectures. */
+export const ELF_MACHINE: Readonly<Record<Architecture, number>> = { x86_64: 62, arm64: 183 };

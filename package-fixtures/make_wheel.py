@@ -1,7 +1,7 @@
 """Writes small wheels for tests: python3 make_wheel.py <out-dir> <json spec, a list of specs, or - to read them from stdin>.
 
 spec: {"name", "version", "tag" (default "py3-none-any"), "requires": [...], "extras": [...],
-       "files": {"path/in/wheel": "text"}, "executable": ["path"...], "top_level": [...]}
+       "files": {"path/in/wheel": "text" or {"from": "/a/file/whose/bytes/to/copy"}}, "executable": ["path"...], "top_level": [...]}
 The wheel is reproducible: fixed timestamps, sorted entries.
 """
 import base64
@@ -23,6 +23,13 @@ def main() -> None:
         print(write_wheel(out_dir, spec))
 
 
+def read_bytes(value) -> bytes:
+    if isinstance(value, dict):
+        with open(value["from"], "rb") as handle:
+            return handle.read()
+    return value.encode()
+
+
 def write_wheel(out_dir: str, spec: dict) -> str:
     name, version = spec["name"], spec["version"]
     tag = spec.get("tag", "py3-none-any")
@@ -36,12 +43,13 @@ def write_wheel(out_dir: str, spec: dict) -> str:
     files[f"{info}/WHEEL"] = f"Wheel-Version: 1.0\nGenerator: make_wheel\nRoot-Is-Purelib: {'true' if tag.endswith('any') else 'false'}\nTag: {tag}\n"
     if "top_level" in spec:
         files[f"{info}/top_level.txt"] = "\n".join(spec["top_level"]) + "\n"
+    files = {path: read_bytes(value) for path, value in files.items()}
     record_lines = []
     for path in sorted(files):
-        data = files[path].encode()
+        data = files[path]
         record_lines.append(f"{path},{record_hash(data)},{len(data)}")
     record_lines.append(f"{info}/RECORD,,")
-    files[f"{info}/RECORD"] = "\n".join(record_lines) + "\n"
+    files[f"{info}/RECORD"] = ("\n".join(record_lines) + "\n").encode()
     wheel = os.path.join(out_dir, f"{dist}-{version}-{tag}.whl")
     executable = set(spec.get("executable", []))
     with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as zf:

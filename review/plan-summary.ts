@@ -179,6 +179,8 @@ export interface ReviewContext {
   readonly notes?: readonly string[];
   /** Known advisories no layer accepts, by normalised `name==version` of a Python distribution (npm run layers:audit's findings). */
   readonly advisories?: ReadonlyMap<string, readonly AdvisoryFinding[]>;
+  /** The native-code rule's findings for the stack's build: shared objects that would not load (errors) or may not (warnings). */
+  readonly native?: readonly { readonly severity: 'error' | 'warning'; readonly message: string }[];
 }
 
 export interface LayerReview {
@@ -302,6 +304,14 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
     const order = replaceOrder(change);
     if (kind !== 'none') others.push({ kind, address: change.address, ...(order ? { order } : {}) });
   }
+  // Native code that would not load fails every request as surely as a missing import: said wherever the plan changes the function or a layer.
+  const nativeNotes: string[] = [];
+  if (touchesFunction || layerPackages.length) {
+    for (const finding of context.native ?? []) {
+      if (finding.severity === 'error') cautions.push(`**native code that would not load**: ${finding.message}`);
+      else nativeNotes.push(`native code that may not load: ${finding.message}`);
+    }
+  }
   return {
     counts,
     reads,
@@ -312,7 +322,7 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
     functions,
     coverage,
     ...(touchesFunction && coverage.length === 0 && context.coverageUnavailable ? { coverageUnavailable: context.coverageUnavailable } : {}),
-    notes: layerPackages.length ? [...(context.notes ?? [])] : [],
+    notes: [...(layerPackages.length ? (context.notes ?? []) : []), ...nativeNotes],
     others,
   };
 }

@@ -5,6 +5,7 @@ import { importCoverageRule } from './import-coverage';
 import { layerMatchesFunction } from './layer-matches-function';
 import { layersAgreeOnVersions } from './layers-agree-on-versions';
 import { maxFiveLayers } from './max-five-layers';
+import { nativeCodeLoads } from './native-code';
 import { unzippedSizeLimit } from './unzipped-size-limit';
 
 export const DEPLOYMENT_RULES: readonly Rule[] = [
@@ -14,6 +15,7 @@ export const DEPLOYMENT_RULES: readonly Rule[] = [
   directUploadLimit,
   layersAgreeOnVersions,
   importCoverageRule,
+  nativeCodeLoads,
 ];
 
 /** Every finding for every deployment, errors first. */
@@ -27,8 +29,8 @@ export function assertDeployable(deployments: readonly FunctionDeployment[]): Fi
   const findings = checkDeployments(deployments);
   const errors = findings.filter((finding) => finding.severity === 'error');
   if (errors.length > 0) {
-    // Lambda refuses a deployment over its limits; one with an unprovided import it accepts, and then fails every request.
-    const refused = errors.some((finding) => finding.rule !== 'import-coverage');
+    // Lambda refuses a deployment over its limits; one with an unprovided import or code that cannot load it accepts, and then fails every request.
+    const refused = errors.some((finding) => finding.rule !== 'import-coverage' && finding.rule !== 'native-code');
     throw deploymentRefused(refused, errors);
   }
   return findings.filter((finding) => finding.severity === 'warning');

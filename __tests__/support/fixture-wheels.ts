@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeTempDir } from './processes';
 import { MAKE_WHEEL } from '../../package-fixtures/wheels';
+import { craftElf } from './crafted-elf';
 
 export interface WheelSpec {
   readonly name: string;
@@ -13,7 +14,8 @@ export interface WheelSpec {
   readonly requires?: readonly string[];
   /** Extras it offers (Provides-Extra). */
   readonly extras?: readonly string[];
-  readonly files: Readonly<Record<string, string>>;
+  /** Text, or the bytes of a file (`{ from: path }`), by path in the wheel. */
+  readonly files: Readonly<Record<string, string | { readonly from: string }>>;
   readonly topLevel?: readonly string[];
   readonly executable?: readonly string[];
 }
@@ -36,7 +38,7 @@ export function sha256File(file: string): string {
 /**
  * The wheels the Python layer tests build from, with no index: alpha depends on
  * beta and ships a console script, a test folder and a stray compiled file;
- * native has a wheel per architecture for CPython 3.12 only; armonly exists only
+ * native has a wheel per architecture for CPython 3.12 only, each with an ELF shared object of its architecture; armonly exists only
  * for aarch64; python-gadget installs the module gadget (a name that differs from
  * its distribution's); needy declares a dependency, ghost, that exists nowhere, only
  * on the architecture this machine is not (so pip, which evaluates markers for the
@@ -59,13 +61,16 @@ export function makeFixtureWheels(): { dir: string; wheels: Record<string, strin
   });
   wheels['beta'] = makeWheel(dir, { name: 'beta', version: '1.0.0', files: { 'beta.py': 'VALUE = "beta"\n' } });
   for (const arch of ['x86_64', 'aarch64']) {
+    // A shared object as the loader sees one: a small ELF of the architecture, needing only libc.
+    const elf = path.join(makeTempDir('fixture-elf'), 'speedups.so');
+    fs.writeFileSync(elf, craftElf({ machine: arch === 'aarch64' ? 183 : 62, needed: ['libc.so.6'], versions: { 'libc.so.6': ['GLIBC_2.17'] } }));
     wheels[`native-${arch}`] = makeWheel(dir, {
       name: 'native',
       version: '1.0.0',
       tag: `cp312-cp312-manylinux2014_${arch}`,
       files: {
         'native/__init__.py': 'ARCH = "' + arch + '"\n',
-        [`native/_speedups.cpython-312-${arch}-linux-gnu.so`]: `compiled for ${arch}`,
+        [`native/_speedups.cpython-312-${arch}-linux-gnu.so`]: { from: elf },
       },
       topLevel: ['native'],
     });

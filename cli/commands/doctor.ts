@@ -5,6 +5,8 @@ import { loadProjectConfig } from '../../config/config-sources';
 import { EnvironmentConfig } from '../../config/environments';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { ImportCoverage, ImportRow, Provider, importCoverage } from '../../rules/import-coverage';
+import { nativeCodeLoads } from '../../rules/native-code';
+import { LAMBDA_PLATFORMS } from '../../config/lambda-platform';
 import { Command, writeJson } from '../command';
 import { Output } from '../output';
 import { environmentForStack } from './stacks';
@@ -54,7 +56,7 @@ function uncheckedLines(unchecked: readonly UncheckedImport[]): string[] {
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: "Every import of a stack's function and what provides it, from the build; exit code 1 when one is missing",
+  summary: "Every import of a stack's function and what provides it, and whether its native code loads, from the build; exit code 1 when not",
   usage: 'npm run doctor -- <stack> [--build-dir <dir>] [--json]',
   help: `The table behind the import coverage rule that \`npm run build\` and synth apply:
 each module the function's code imports, where (file:line), and what provides it on
@@ -65,8 +67,13 @@ Python distribution in the attached layers (Requires-Dist, markers evaluated for
 runtime) that nothing provides. Reads the existing build (\`npm run build\` writes it,
 also when the rule fails) and changes nothing.
 
-Exit code 1 when a required import or a declared dependency is missing; an import
-guarded by try/except ImportError or if TYPE_CHECKING only shows as optional.`,
+Last, native code: every shared object of the layers and the bundle (read at build time)
+against the environment's architecture, Python and operating system, as the native-code
+rule judges it at build and synth.
+
+Exit code 1 when a required import or a declared dependency is missing, or native code
+would not load; an import guarded by try/except ImportError or if TYPE_CHECKING only
+shows as optional.`,
   options: {
     'build-dir': { type: 'string', value: '<dir>', describe: 'build folder (default .build, or BUILD_DIR)' },
     json: { type: 'boolean', describe: 'print the table\'s data as JSON on stdout' },
@@ -82,7 +89,10 @@ guarded by try/except ImportError or if TYPE_CHECKING only shows as optional.`,
     const deployment = deploymentOf(environment, artifacts);
     const coverage = importCoverage(deployment);
     const missing = coverage.rows.filter((row) => !row.provider && !row.optional);
-    const failed = missing.length > 0 || coverage.gaps.length > 0;
+    const native = nativeCodeLoads(deployment);
+    const nativeErrors = native.filter((finding) => finding.severity === 'error');
+    const objects = [...artifacts.layers.flatMap((layer) => layer.nativeObjects ?? []), ...(artifacts.bundle.nativeObjects ?? [])].length;
+    const failed = missing.length > 0 || coverage.gaps.length > 0 || nativeErrors.length > 0;
     const { bundle } = artifacts;
     if (values['json']) {
       writeJson(out, {
@@ -96,6 +106,7 @@ guarded by try/except ImportError or if TYPE_CHECKING only shows as optional.`,
         ...coverage,
         unchecked: bundle.unchecked,
         missing: missing.length + coverage.gaps.length,
+        nativeCode: { sharedObjects: objects, findings: native },
         ok: !failed,
       });
       return failed ? 1 : 0;
@@ -123,12 +134,21 @@ guarded by try/except ImportError or if TYPE_CHECKING only shows as optional.`,
       }
     }
     for (const assumption of coverage.assumptions) err.warn(assumption);
-    const optional = coverage.rows.filter((row) => !row.provider && row.optional).length;
+    const platform = LAMBDA_PLATFORMS[environment.runtime];
     write(
-      failed
+      native.length === 0
+        ? `Native code: ${objects} shared object(s) in the layers and the bundle, every one for ${environment.architecture} and ${platform.os} (glibc ${platform.glibc.join('.')}).`
+        : `Native code: ${objects} shared object(s) in the layers and the bundle; these would not load, or may not:`,
+    );
+    for (const finding of native) write(`  ${finding.severity === 'error' ? err.red('ERROR') : err.yellow('warning')} ${finding.message}`);
+    const optional = coverage.rows.filter((row) => !row.provider && row.optional).length;
+    const missingImports = missing.length > 0 || coverage.gaps.length > 0;
+    write(
+      missingImports
         ? err.red(`${missing.length} import(s) and ${coverage.gaps.length} declared dependenc${coverage.gaps.length === 1 ? 'y' : 'ies'} missing: on Lambda this function would fail.`)
         : `All ${coverage.rows.length - optional} required imports are provided${optional ? `; ${optional} optional one(s) are not` : ''}.`,
     );
+    if (nativeErrors.length) write(err.red(`${nativeErrors.length} shared object(s) would not load: on Lambda this function would fail.`));
     return failed ? 1 : 0;
   },
 };

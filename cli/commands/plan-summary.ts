@@ -16,6 +16,7 @@ import { contentsFromArtifact } from '../../review/layer-packages';
 import { fetchLayerManifests } from '../../review/manifest-store';
 import { CoverageRow, PlanSummary, ReviewContext, TerraformPlan, contentHashIn, kindOf, parsePlan, renderPlanSummary, summarisePlan } from '../../review/plan-summary';
 import { importCoverage } from '../../rules/import-coverage';
+import { nativeCodeLoads } from '../../rules/native-code';
 import { Command, writeJson } from '../command';
 import { locationText, providerText } from './doctor';
 
@@ -55,12 +56,15 @@ export async function reviewContext(plan: TerraformPlan, stack: string, env: Nod
   const notes: string[] = [];
   let coverage: Map<string, CoverageRow[]> | undefined;
   let coverageUnavailable: string | undefined;
+  let native: ReviewContext['native'];
   if (!environment) coverageUnavailable = `${stack} is not a configured stack`;
   else if (!manifest) coverageUnavailable = `there is no build here (${path.relative(PROJECT_ROOT, buildDir) || buildDir}); run npm run build`;
   else {
     try {
       const artifacts = artifactsForEnvironment(environment, manifest, readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT, () => undefined);
-      const rows = importCoverage(deploymentOf(environment, artifacts)).rows.map((row) => ({
+      const deployment = deploymentOf(environment, artifacts);
+      native = nativeCodeLoads(deployment).map((finding) => ({ severity: finding.severity, message: finding.message }));
+      const rows = importCoverage(deployment).rows.map((row) => ({
         module: row.module,
         where: locationText(row),
         ...(row.provider ? { provider: providerText(row.provider, environment) } : {}),
@@ -98,7 +102,15 @@ export async function reviewContext(plan: TerraformPlan, stack: string, env: Nod
       notes.push(...audited.notes);
     }
   }
-  return { built, ...(stored ? { stored } : {}), ...(coverage ? { coverage } : {}), ...(coverageUnavailable ? { coverageUnavailable } : {}), notes, ...(advisories ? { advisories } : {}) };
+  return {
+    built,
+    ...(stored ? { stored } : {}),
+    ...(coverage ? { coverage } : {}),
+    ...(coverageUnavailable ? { coverageUnavailable } : {}),
+    notes,
+    ...(advisories ? { advisories } : {}),
+    ...(native ? { native } : {}),
+  };
 }
 
 export interface ReviewOptions {

@@ -22,14 +22,21 @@ export interface WheelName {
   readonly tags: readonly string[];
 }
 
+/** Every `python-abi-platform` tag a compressed tag set stands for (`cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64` is two). */
+export function expandTags(compressed: string): string[] {
+  const [pythons, abis, platforms] = compressed.split('-');
+  if (!pythons || !abis || !platforms) return [compressed];
+  const tags: string[] = [];
+  for (const python of pythons.split('.')) for (const abi of abis.split('.')) for (const platform of platforms.split('.')) tags.push(`${python}-${abi}-${platform}`);
+  return tags;
+}
+
 /** Reads `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl`; undefined for anything else. */
 export function parseWheelName(filename: string): WheelName | undefined {
-  const match = /^([^-]+)-([^-]+)(?:-(\d[^-]*))?-([^-]+)-([^-]+)-([^-]+)\.whl$/.exec(filename);
+  const match = /^([^-]+)-([^-]+)(?:-(\d[^-]*))?-([^-]+-[^-]+-[^-]+)\.whl$/.exec(filename);
   if (!match) return undefined;
-  const [, distribution, version, build, pythons, abis, platforms] = match;
-  const tags: string[] = [];
-  for (const python of pythons!.split('.')) for (const abi of abis!.split('.')) for (const platform of platforms!.split('.')) tags.push(`${python}-${abi}-${platform}`);
-  return { distribution: distribution!, version: version!, ...(build ? { build } : {}), tags };
+  const [, distribution, version, build, tagSet] = match;
+  return { distribution: distribution!, version: version!, ...(build ? { build } : {}), tags: expandTags(tagSet!) };
 }
 
 /**
