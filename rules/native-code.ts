@@ -150,13 +150,12 @@ function objectProblems(object: NativeObject, env: EnvironmentConfig, available:
 }
 
 /** A Python distribution's WHEEL tags against the target: a wheel for another platform, or a pure-Python tag on compiled code. */
-function wheelProblems(pkg: InstalledPackage, objects: readonly NativeObject[], env: EnvironmentConfig): { errors: string[]; warnings: string[] } {
+function wheelProblems(pkg: InstalledPackage, objects: readonly NativeObject[], env: EnvironmentConfig, supported: ReadonlySet<string>): { errors: string[]; warnings: string[] } {
   // A WHEEL file's Tag line may hold a compressed tag set, as maturin writes them.
   const tags = (pkg.wheelTags ?? []).flatMap(expandTags);
   if (tags.length === 0 || runtimeFamilyOf(env.runtime) !== 'python') return { errors: [], warnings: [] };
   const python = pythonVersionOf(env.runtime as PythonRuntime);
   const platform = LAMBDA_PLATFORMS[env.runtime];
-  const supported = new Set(supportedTags({ pythonVersion: python, architecture: env.architecture, platform }));
   const pure = tags.every((tag) => tag.endsWith('-none-any'));
   const owned = objects.filter((object) => object.owner === pkg.path && object.format === 'elf');
   if (tags.some((tag) => supported.has(tag))) {
@@ -181,6 +180,8 @@ export function nativeCodeLoads(deployment: FunctionDeployment): Finding[] {
   ];
   // What the loader may find in the layers and the bundle themselves (auditwheel's .libs, a vendored library).
   const available = new Set(places.flatMap(({ objects }) => objects.flatMap((object) => [object.path.split('/').pop()!, ...(object.soname ? [object.soname] : [])])));
+  const supported: ReadonlySet<string> =
+    family === 'python' ? new Set(supportedTags({ pythonVersion: pythonVersionOf(env.runtime as PythonRuntime), architecture: env.architecture, platform: LAMBDA_PLATFORMS[env.runtime] })) : new Set();
   const findings: Finding[] = [];
   for (const { where, objects } of places) {
     for (const object of objects) {
@@ -191,7 +192,7 @@ export function nativeCodeLoads(deployment: FunctionDeployment): Finding[] {
       for (const warning of warnings) findings.push({ rule: RULE, severity: 'warning', message: `${subject} ${warning}.` });
     }
     for (const pkg of where.packages) {
-      const { errors, warnings } = wheelProblems(pkg, objects, env);
+      const { errors, warnings } = wheelProblems(pkg, objects, env, supported);
       const subject = `${env.stackName}: ${where.place} holds ${pkg.name} ${pkg.version}, and`;
       if (errors.length) findings.push({ rule: RULE, severity: 'error', message: `${subject} ${errors.join('; ')}. ${fixFor(where, { path: pkg.path, owner: pkg.path, format: 'elf' }, env)}` });
       for (const warning of warnings) findings.push({ rule: RULE, severity: 'warning', message: `${subject} ${warning}.` });

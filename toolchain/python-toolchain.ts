@@ -40,10 +40,13 @@ export function toolchainDir(env: NodeJS.ProcessEnv, projectRoot = PROJECT_ROOT)
   return env['PYTHON_TOOLCHAIN'] ? path.resolve(env['PYTHON_TOOLCHAIN']) : path.join(projectRoot, '.toolchain', 'python');
 }
 
-/** The version of every distribution the lock pins for any environment (the first pin of a name wins). */
+/**
+ * The version of every distribution the lock pins for any environment (the first pin of a name wins). A layer
+ * cache hit reads the installer's version here, so this looks only at the lines that start a pin.
+ */
 export function lockedVersions(lockText: string): Record<string, string> {
   const versions: Record<string, string> = {};
-  for (const pin of parsePinnedRequirements(lockText).pins) versions[normalisePythonName(pin.name)] ??= pin.version;
+  for (const match of lockText.matchAll(/^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]\n]*\])?\s*===?\s*([^\s;\\]+)/gm)) versions[normalisePythonName(match[1]!)] ??= match[2]!;
   return versions;
 }
 
