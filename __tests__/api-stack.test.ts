@@ -12,6 +12,8 @@ import { EnvironmentConfig } from '../config/environments';
 import { API_ROUTES } from '../handlers/api/routes';
 import { layerDescription, MAX_DESCRIPTION } from '../artifacts/layer-description';
 import { ApiStack } from '../stacks/api-stack';
+import { functionRoleStatements } from '../config/ci-permissions';
+import { evaluate } from '../config/iam-policy';
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
 import { LayerArtifact } from '../artifacts/manifest';
 
@@ -44,14 +46,13 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
     });
   });
 
-  it('gives the function role the bootstrap\'s permissions boundary, which a deploy role requires', () => {
-    const [, role] = Object.entries(json['resource'].aws_iam_role as Json)[0] as [string, Json];
-    expect(role).toMatchObject({
-      name: `multicloud-auto-deploy-${name}-api`,
-      permissions_boundary:
-        'arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.caller.account_id}:policy/multicloud-auto-deploy/ci/multicloud-auto-deploy-function-boundary',
-    });
-    expect(role['path']).toBeUndefined();
+  it('runs the function as the bootstrap\'s function role of its environment, and makes no IAM of its own', () => {
+    expect(json['resource'].aws_iam_role).toBeUndefined();
+    expect(json['resource'].aws_iam_role_policy).toBeUndefined();
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['role']).toBe(
+      `arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.caller.account_id}:role/multicloud-auto-deploy/functions/multicloud-auto-deploy-${name}-function`,
+    );
   });
 
   it('caps the function with reserved concurrency and the API stage with throttling', () => {
@@ -111,35 +112,17 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
     expect(fn['source_code_hash']).toMatch(/^\$\{data\.archive_file\.api_archive_[A-F0-9]+\.output_base64sha256\}$/);
   });
 
-  it('lets the role write only its own log group and use only its own table', () => {
-    const [logsId] = Object.entries(json['resource'].aws_cloudwatch_log_group as Json).find(([, group]) =>
-      String(group.name).startsWith('/aws/lambda/'),
-    )!;
-    const [tableId] = only(json, 'aws_dynamodb_table');
-    const documents = json['data'].aws_iam_policy_document as Json;
-    const access = Object.values(documents).find((doc: Json) => doc.statement.some((s: Json) => s.sid === 'ReadWriteOwnTable')) as Json;
-    expect(access.statement).toEqual([
-      {
-        sid: 'WriteOwnLogs',
-        effect: 'Allow',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [`\${aws_cloudwatch_log_group.${logsId}.arn}:*`],
-      },
-      {
-        sid: 'ReadWriteOwnTable',
-        effect: 'Allow',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-        resources: [`\${aws_dynamodb_table.${tableId}.arn}`],
-      },
-    ]);
-    for (const doc of Object.values(documents) as Json[]) {
-      for (const statement of doc.statement as Json[]) {
-        expect(statement.actions.join(' ')).not.toContain('*');
-        expect(JSON.stringify(statement.resources ?? [])).not.toMatch(/"\*"|:\*:\*/);
-      }
+  it('names its table and log group as the bootstrap\'s function role of its environment allows them, and no other environment\'s role', () => {
+    const [, logs] = Object.entries(json['resource'].aws_cloudwatch_log_group as Json).find(([, group]) => String(group.name).startsWith('/aws/lambda/'))!;
+    const [, table] = only(json, 'aws_dynamodb_table');
+    const scope = { project: env.project, region: env.region, account: '123456789012', stateBucket: 's', artifactBucket: 'a', stateKeyArn: 'k', environments: environments.map((e) => ({ name: e.name, stateKey: e.stateKey })) };
+    const tableArn = `arn:aws:dynamodb:${env.region}:123456789012:table/${table['name']}`;
+    const stream = `arn:aws:logs:${env.region}:123456789012:log-group:${logs['name']}:log-stream:x`;
+    for (const other of environments) {
+      const expected = other.name === name ? 'Allow' : 'ImplicitDeny';
+      expect([other.name, evaluate(functionRoleStatements(scope, other.name), 'dynamodb:PutItem', tableArn), evaluate(functionRoleStatements(scope, other.name), 'logs:PutLogEvents', stream)]).toEqual([other.name, expected, expected]);
     }
-    const assume = Object.values(documents).find((doc: Json) => doc.statement[0].actions[0] === 'sts:AssumeRole') as Json;
-    expect(assume.statement[0].principals).toEqual([{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }]);
+    expect(json['data'].aws_iam_policy_document).toBeUndefined();
   });
 
   it('keeps function and API logs for the configured retention', () => {

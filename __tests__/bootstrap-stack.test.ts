@@ -9,7 +9,7 @@ import {
   ciArns,
   deployRoleStatements,
   environmentArns,
-  functionBoundaryStatements,
+  functionRoleStatements,
   planRoleStatements,
   trustedSubjects,
 } from '../config/ci-permissions';
@@ -44,7 +44,8 @@ const WRITES = /:(Create|Delete|Update|Put|Publish|Add|Remove|Tag|Untag|Pass|Att
 /** Every ARN of an environment's resources, with the tags the stack gives them. */
 function resourcesOf(env: string): { arn: string; context: Record<string, string> }[] {
   const a = environmentArns(scope, scope.environments.find((candidate) => candidate.name === env)!);
-  const tags = { 'aws:ResourceTag/project': PROJECT, 'aws:ResourceTag/environment': env };
+  // The tags the stack gives everything, and (for the function role) the one service a role is passed to.
+  const tags = { 'aws:ResourceTag/project': PROJECT, 'aws:ResourceTag/environment': env, 'iam:PassedToService': 'lambda.amazonaws.com' };
   return [
     a.function,
     `${a.function}:7`,
@@ -155,7 +156,7 @@ describe('bootstrap stack', () => {
     );
   });
 
-  it('has one plan role and one deploy role per environment, under the CI path; each deploy role trusts only its GitHub environment', () => {
+  it('has one plan role and one deploy role per environment under the CI path, and each environment\'s function role; each deploy role trusts only its GitHub environment', () => {
     expect(Object.values(resources.aws_iam_openid_connect_provider as Json)[0]).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
     const roles = Object.values(resources.aws_iam_role as Json) as Json[];
     expect(roles.map((role) => [role.path, role.name]).sort()).toEqual([
@@ -163,6 +164,9 @@ describe('bootstrap stack', () => {
       ['/multicloud-auto-deploy/ci/', 'multicloud-auto-deploy-deploy-prod'],
       ['/multicloud-auto-deploy/ci/', 'multicloud-auto-deploy-deploy-staging'],
       ['/multicloud-auto-deploy/ci/', 'multicloud-auto-deploy-plan'],
+      ['/multicloud-auto-deploy/functions/', 'multicloud-auto-deploy-dev-function'],
+      ['/multicloud-auto-deploy/functions/', 'multicloud-auto-deploy-prod-function'],
+      ['/multicloud-auto-deploy/functions/', 'multicloud-auto-deploy-staging-function'],
     ]);
     const trust = (name: string) => document(`ci_${name}-trust`).statement[0] as Json;
     expect(trust('plan').condition).toEqual([
@@ -173,14 +177,14 @@ describe('bootstrap stack', () => {
       expect(trust(`deploy-${env}`).condition[1].values).toEqual([`repo:acme/layers:environment:${env}`]);
       expect(trust(`deploy-${env}`).actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
     }
-    expect(Object.values(resources.aws_iam_policy as Json)[0]).toMatchObject({ name: 'multicloud-auto-deploy-function-boundary', path: '/multicloud-auto-deploy/ci/' });
+    expect(resources.aws_iam_policy).toBeUndefined();
     // The permissions are the pure statements, with the state key of this stack.
     expect(document('ci_deploy-dev-permissions').statement.find((statement: Json) => statement.sid === 'EncryptState').resources).toEqual(['${aws_kms_key.state-key.arn}']);
     expect(document('ci_plan-permissions').statement.map((statement: Json) => statement.sid)).toEqual(planRoleStatements(scope).map((statement) => statement.sid));
   });
 
   it('outputs what cdktf.json and the workflows need', () => {
-    expect(Object.keys(json['output']).sort()).toEqual(['artifact_bucket', 'deploy_role_arns', 'function_boundary_arn', 'plan_role_arn', 'state_bucket', 'state_key_arn']);
+    expect(Object.keys(json['output']).sort()).toEqual(['artifact_bucket', 'deploy_role_arns', 'function_role_arns', 'plan_role_arn', 'state_bucket', 'state_key_arn']);
     expect(json['output'].deploy_role_arns.value).toEqual(
       Object.fromEntries(['dev', 'staging', 'prod'].map((env) => [env, expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.ci_deploy-${env}-role_\\w+\\.arn\\}$`))])),
     );
@@ -222,13 +226,12 @@ describe('the plan role', () => {
 describe('a deploy role', () => {
   const dev = deployRoleStatements(scope, 'dev');
 
-  it('finds no Allow on any CI role, on the boundary, or on another environment\'s resources, except the actions AWS cannot scope', () => {
+  it('finds no Allow on any CI role, on any function role but its own (pass only), or on another environment\'s resources, except the actions AWS cannot scope', () => {
     for (const env of ['dev', 'staging', 'prod']) {
       const statements = deployRoleStatements(scope, env);
-      const ciTargets = [ci.planRole, ...Object.values(ci.deployRoles), ci.boundary, `${ci.roles.replace('*', '')}future-role`].map((arn) => ({
+      const ciTargets = [ci.planRole, ...Object.values(ci.deployRoles), ...Object.values(ci.functionRoles).filter((arn) => !arn.endsWith(`-${env}-function`)), `${ci.roles.replace('*', '')}future-role`].map((arn) => ({
         arn,
-        // The worst case: a request that even claims the boundary.
-        context: { 'iam:PermissionsBoundary': ci.boundary, 'iam:PassedToService': 'lambda.amazonaws.com' } as Record<string, string>,
+        context: { 'iam:PassedToService': 'lambda.amazonaws.com' } as Record<string, string>,
       }));
       const others = ['dev', 'staging', 'prod'].filter((other) => other !== env).flatMap(resourcesOf);
       for (const target of [...ciTargets, ...others]) {
@@ -240,18 +243,23 @@ describe('a deploy role', () => {
     }
   });
 
-  it('writes only its own function role, and only with the boundary that forbids IAM', () => {
+  it('writes no IAM at all, and passes only its own function role, only to Lambda', () => {
     const role = environmentArns(scope, scope.environments[0]!).role;
-    expect(role).toBe(`arn:aws:iam::${ACCOUNT}:role/${PROJECT}-dev-api`);
-    expect(evaluate(dev, 'iam:CreateRole', role, { 'iam:PermissionsBoundary': ci.boundary })).toBe('Allow');
-    expect(evaluate(dev, 'iam:CreateRole', role)).toBe('ImplicitDeny');
-    expect(evaluate(dev, 'iam:PutRolePolicy', role, { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess` })).toBe('ImplicitDeny');
-    expect(evaluate(dev, 'iam:DeleteRolePermissionsBoundary', role, { 'iam:PermissionsBoundary': ci.boundary })).toBe('ExplicitDeny');
-    expect(evaluate(dev, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/${PROJECT}-dev-anything`, { 'iam:PermissionsBoundary': ci.boundary })).toBe('ImplicitDeny');
+    expect(role).toBe(`arn:aws:iam::${ACCOUNT}:role/${PROJECT}/functions/${PROJECT}-dev-function`);
+    expect(evaluate(dev, 'iam:PassRole', role, { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe('Allow');
     expect(evaluate(dev, 'iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe('ImplicitDeny');
-    expect(evaluate(dev, 'iam:UpdateAssumeRolePolicy', ci.deployRoles['dev']!)).toBe('ExplicitDeny');
-    expect(evaluate(dev, 'iam:PutRolePolicy', ci.deployRoles['dev']!, { 'iam:PermissionsBoundary': ci.boundary })).toBe('ExplicitDeny');
-    expect(evaluate(dev, 'iam:CreatePolicyVersion', ci.boundary)).toBe('ExplicitDeny');
+    expect(evaluate(dev, 'iam:PassRole', ci.functionRoles['prod']!, { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe('ImplicitDeny');
+    for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'iam:CreatePolicyVersion']) {
+      for (const target of [role, ci.deployRoles['dev']!, `arn:aws:iam::${ACCOUNT}:role/${PROJECT}-dev-anything`]) expect([action, target, evaluate(dev, action, target)]).toEqual([action, target, 'ExplicitDeny']);
+    }
+    expect(dev.filter((statement) => (statement.effect ?? 'Allow') === 'Allow').flatMap((statement) => statement.actions.filter((action) => action.startsWith('iam:')))).toEqual(['iam:PassRole']);
+  });
+
+  it('lets only API Gateway invoke its function: no invoke permission for any other principal', () => {
+    const fn = environmentArns(scope, scope.environments[0]!).function;
+    expect(evaluate(dev, 'lambda:AddPermission', fn, { 'lambda:Principal': 'apigateway.amazonaws.com' })).toBe('Allow');
+    for (const principal of ['*', '999999999999', 'arn:aws:iam::999999999999:root', 's3.amazonaws.com']) expect(evaluate(dev, 'lambda:AddPermission', fn, { 'lambda:Principal': principal })).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'lambda:AddPermission', fn)).toBe('ImplicitDeny');
   });
 
   it('changes an HTTP API only when it carries this environment\'s tags, and creates one only with them', () => {
@@ -262,8 +270,10 @@ describe('a deploy role', () => {
     expect(evaluate(dev, 'apigateway:GET', api, tagged('prod'))).toBe('ImplicitDeny');
     expect(evaluate(dev, 'apigateway:DELETE', api)).toBe('ImplicitDeny');
     expect(evaluate(dev, 'apigateway:POST', 'arn:aws:apigateway:ap-northeast-1::/apis', tagged('dev', 'aws:RequestTag'))).toBe('Allow');
-    expect(evaluate(dev, 'apigateway:POST', 'arn:aws:apigateway:ap-northeast-1::/apis', tagged('prod', 'aws:RequestTag'))).toBe('ImplicitDeny');
-    expect(evaluate(dev, 'apigateway:UntagResource', `arn:aws:apigateway:ap-northeast-1::/tags/x`, { ...tagged('dev'), 'aws:TagKeys': ['environment'] })).toBe('ExplicitDeny');
+    expect(evaluate(dev, 'apigateway:POST', 'arn:aws:apigateway:ap-northeast-1::/apis', tagged('prod', 'aws:RequestTag'))).not.toBe('Allow');
+    expect(evaluate(dev, 'apigateway:DELETE', `arn:aws:apigateway:ap-northeast-1::/tags/x`, { ...tagged('dev'), 'aws:TagKeys': ['environment'] })).toBe('ExplicitDeny');
+    // Tagging goes through /tags/<arn> and needs the API to carry dev's tags already: request tags alone are not enough.
+    expect(evaluate(dev, 'apigateway:POST', `arn:aws:apigateway:ap-northeast-1::/tags/x`, { ...tagged('dev', 'aws:RequestTag'), 'aws:TagKeys': ['project', 'environment'] })).toBe('ImplicitDeny');
   });
 
   it('reads and writes only its own state, lock and artifacts, and never deletes layer versions (they are the way back)', () => {
@@ -292,14 +302,16 @@ describe('a deploy role', () => {
   });
 });
 
-describe('the function boundary', () => {
-  const boundary = functionBoundaryStatements(scope);
-
-  it('allows a function its logs and tables, and no IAM or role assumption whatever its own policy says', () => {
-    expect(evaluate(boundary, 'dynamodb:PutItem', `arn:aws:dynamodb:ap-northeast-1:${ACCOUNT}:table/${PROJECT}-prod-messages`)).toBe('Allow');
-    expect(evaluate(boundary, 'dynamodb:DeleteTable', `arn:aws:dynamodb:ap-northeast-1:${ACCOUNT}:table/${PROJECT}-prod-messages`)).toBe('ImplicitDeny');
-    expect(evaluate(boundary, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/x`)).toBe('ExplicitDeny');
-    expect(evaluate(boundary, 'sts:AssumeRole', ci.deployRoles['prod']!)).toBe('ExplicitDeny');
+describe('the function role', () => {
+  it('uses its own environment\'s table and log group and nothing else', () => {
+    const dev = functionRoleStatements(scope, 'dev');
+    const table = (env: string) => `arn:aws:dynamodb:ap-northeast-1:${ACCOUNT}:table/${PROJECT}-${env}-messages`;
+    expect(evaluate(dev, 'dynamodb:PutItem', table('dev'))).toBe('Allow');
+    expect(evaluate(dev, 'dynamodb:PutItem', table('prod'))).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'dynamodb:DeleteTable', table('dev'))).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'logs:PutLogEvents', `arn:aws:logs:ap-northeast-1:${ACCOUNT}:log-group:/aws/lambda/${PROJECT}-dev-api:log-stream:x`)).toBe('Allow');
+    expect(evaluate(dev, 'logs:PutLogEvents', `arn:aws:logs:ap-northeast-1:${ACCOUNT}:log-group:/aws/lambda/${PROJECT}-prod-api:log-stream:x`)).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/x`)).toBe('ImplicitDeny');
   });
 });
 

@@ -4,13 +4,16 @@
  *
  * plan             - one role for pull requests and the deploy branch: reads what the stacks manage and
  *                    their state (decrypting it), writes nothing (plans run with -lock=false);
- * deploy-<env>     - one role per environment, assumable only from that GitHub environment: manages that
- *                    environment's resources, its state and lock, its artifacts, and nothing else; creates
- *                    IAM only for its own function role, only under the permissions boundary, and can never
- *                    touch a CI role or the boundary;
- * function boundary - the most any function role can ever do: write its logs, use its tables; no IAM.
+ * deploy-<env>     - one role per environment, assumable only from that GitHub environment on the deploy
+ *                    branch: manages that environment's resources, its state and lock, its artifacts, and
+ *                    nothing else; writes no IAM at all, and passes only its environment's function role,
+ *                    only to Lambda;
+ * function-<env>   - each environment's function role, made by the bootstrap (not by a deploy): its own log
+ *                    group and its own table; trusted by Lambda alone. Nobody a deploy can become may change
+ *                    its policy or its trust, so no deploy reaches past its environment through it.
  */
 import { artifactPrefixes } from './artifact-keys';
+import { functionNameOf, tableNameOf } from './environments';
 
 export interface Condition {
   readonly test: string;
@@ -67,29 +70,39 @@ export const UNSCOPED_ACTIONS = [
   'cloudwatch:GetMetricData',
 ] as const;
 
-/** The IAM path of everything CI owns (its roles, the function boundary): nothing a stack creates lives there. */
+/** The IAM path of CI's roles: nothing a stack creates lives there. */
 export function ciPath(project: string): string {
   return `/${project}/ci/`;
+}
+
+/** The IAM path of the function roles the bootstrap makes. */
+export function functionRolePath(project: string): string {
+  return `/${project}/functions/`;
 }
 
 export const CI_ROLE_NAMES = {
   plan: (project: string) => `${project}-plan`,
   deploy: (project: string, env: string) => `${project}-deploy-${env}`,
-  boundary: (project: string) => `${project}-function-boundary`,
+  function: (project: string, env: string) => `${project}-${env}-function`,
 };
+
+/** The ARN of an environment's function role, which the API stack attaches by name: it is the bootstrap's. */
+export function functionRoleArn(scope: { project: string; account: string; partition?: string }, environment: string): string {
+  return `arn:${scope.partition ?? 'aws'}:iam::${scope.account}:role${functionRolePath(scope.project)}${CI_ROLE_NAMES.function(scope.project, environment)}`;
+}
 
 /** The tag every stack resource carries (provider default tags), which API Gateway writes are conditioned on. */
 export const ENVIRONMENT_TAG = 'environment';
 export const PROJECT_TAG = 'project';
 
-/** ARNs of what CI itself is: the roles and the boundary policy. No deploy role may write any of them. */
+/** ARNs of what CI itself is: its roles, and the function roles the bootstrap makes. No deploy role may write any of them. */
 export function ciArns(scope: Pick<CiScope, 'project' | 'account' | 'partition' | 'environments'>) {
   const iam = `arn:${scope.partition ?? 'aws'}:iam::${scope.account}`;
   const path = ciPath(scope.project);
   return {
     planRole: `${iam}:role${path}${CI_ROLE_NAMES.plan(scope.project)}`,
     deployRoles: Object.fromEntries(scope.environments.map((env) => [env.name, `${iam}:role${path}${CI_ROLE_NAMES.deploy(scope.project, env.name)}`])) as Record<string, string>,
-    boundary: `${iam}:policy${path}${CI_ROLE_NAMES.boundary(scope.project)}`,
+    functionRoles: Object.fromEntries(scope.environments.map((env) => [env.name, functionRoleArn(scope, env.name)])) as Record<string, string>,
     /** Every role and policy under the CI path, present or future. */
     roles: `${iam}:role${path}*`,
     policies: `${iam}:policy${path}*`,
@@ -101,16 +114,20 @@ export function environmentArns(scope: CiScope, env: CiEnvironment) {
   const { project, region, account } = scope;
   const partition = scope.partition ?? 'aws';
   const prefix = `${project}-${env.name}`;
+  const named = { project, name: env.name };
   const logs = `arn:${partition}:logs:${region}:${account}:log-group:`;
   return {
-    function: `arn:${partition}:lambda:${region}:${account}:function:${prefix}-api`,
-    functionVersions: `arn:${partition}:lambda:${region}:${account}:function:${prefix}-api:*`,
+    function: `arn:${partition}:lambda:${region}:${account}:function:${functionNameOf(named)}`,
+    functionVersions: `arn:${partition}:lambda:${region}:${account}:function:${functionNameOf(named)}:*`,
     layers: `arn:${partition}:lambda:${region}:${account}:layer:${prefix}-*`,
     layerVersions: `arn:${partition}:lambda:${region}:${account}:layer:${prefix}-*:*`,
-    /** The function's role: the one IAM role a deploy may create or change, at the root path. */
-    role: `arn:${partition}:iam::${account}:role/${prefix}-api`,
-    logGroups: [`${logs}/aws/lambda/${prefix}-api`, `${logs}/aws/apigateway/${prefix}-api`],
+    /** The function's role, which the bootstrap makes and a deploy may only pass to Lambda. */
+    role: functionRoleArn(scope, env.name),
+    logGroups: [`${logs}/aws/lambda/${functionNameOf(named)}`, `${logs}/aws/apigateway/${functionNameOf(named)}`],
+    // Environment names hold no "-", so "<project>-<env>-" names one environment's and no other's.
     tables: `arn:${partition}:dynamodb:${region}:${account}:table/${prefix}-*`,
+    /** The one table the function reads and writes. */
+    messagesTable: `arn:${partition}:dynamodb:${region}:${account}:table/${tableNameOf(named)}`,
     state: `arn:${partition}:s3:::${scope.stateBucket}/${env.stateKey}`,
     lock: `arn:${partition}:s3:::${scope.stateBucket}/${env.stateKey}.tflock`,
     artifactPrefixes: artifactPrefixes(project, env.name),
@@ -144,7 +161,6 @@ const READ = {
     'lambda:ListAliases',
   ],
   layers: ['lambda:GetLayerVersion', 'lambda:ListLayerVersions'],
-  iam: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'],
   logs: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
   dynamodb: ['dynamodb:DescribeTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:ListTagsOfResource'],
 };
@@ -163,7 +179,6 @@ export function planRoleStatements(scope: CiScope): Statement[] {
     { sid: 'DecryptState', actions: ['kms:Decrypt'], resources: [scope.stateKeyArn], conditions: [s.viaS3] },
     { sid: 'ReadFunctions', actions: READ.lambda, resources: envs.flatMap((env) => [env.function, env.functionVersions]) },
     { sid: 'ReadLayers', actions: READ.layers, resources: [...envs.flatMap((env) => [env.layers, env.layerVersions]), ...s.managedLayers] },
-    { sid: 'ReadRoles', actions: READ.iam, resources: envs.map((env) => env.role) },
     { sid: 'ReadLogGroups', actions: READ.logs, resources: envs.flatMap((env) => [...env.logGroups, ...env.logGroups.map((g) => `${g}:*`)]) },
     { sid: 'DescribeLogGroups', actions: ['logs:DescribeLogGroups'], resources: [s.logGroupsAny] },
     { sid: 'ReadTables', actions: READ.dynamodb, resources: envs.map((env) => env.tables) },
@@ -177,17 +192,66 @@ export function planRoleStatements(scope: CiScope): Statement[] {
   ];
 }
 
-/** One environment's deploy role: that environment's resources, state, lock and artifacts; IAM only for its function role, under the boundary. */
+/** Tag writes on existing resources, by service; API Gateway's are HTTP verbs on `/tags/<arn>`. */
+const TAG_ACTIONS = {
+  lambda: ['lambda:TagResource', 'lambda:UntagResource'],
+  dynamodb: ['dynamodb:TagResource', 'dynamodb:UntagResource'],
+  logs: ['logs:TagResource', 'logs:UntagResource', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
+};
+const SET_TAG_ACTIONS = ['lambda:TagResource', 'dynamodb:TagResource', 'logs:TagResource', 'logs:TagLogGroup', 'apigateway:POST', 'apigateway:PUT'];
+const UNTAG_ACTIONS = ['lambda:UntagResource', 'dynamodb:UntagResource', 'logs:UntagResource', 'logs:UntagLogGroup', 'apigateway:DELETE'];
+
+/** IAM writes: a deploy role holds none of them, and denies them all, so no later statement can hand one back. */
+export const IAM_WRITES = [
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:UpdateRole',
+  'iam:UpdateRoleDescription',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:TagRole',
+  'iam:UntagRole',
+  'iam:CreatePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:DeletePolicy',
+  'iam:DeletePolicyVersion',
+  'iam:CreateUser',
+  'iam:CreateAccessKey',
+  'iam:PutUserPolicy',
+  'iam:AttachUserPolicy',
+  'iam:CreateServiceLinkedRole',
+  'iam:CreateOpenIDConnectProvider',
+  'iam:UpdateOpenIDConnectProviderThumbprint',
+  'iam:AddClientIDToOpenIDConnectProvider',
+] as const;
+
+/**
+ * One environment's deploy role: that environment's resources, state, lock and artifacts; no IAM beyond passing
+ * its function role to Lambda; tags only on what already carries its environment's tags (or is created with
+ * them), and never a change of the project or environment tag's value.
+ */
 export function deployRoleStatements(scope: CiScope, environment: string): Statement[] {
   const env = scope.environments.find((candidate) => candidate.name === environment);
   if (!env) throw new Error(`no environment ${environment} in the CI scope`);
   const a = environmentArns(scope, env);
   const s = shared(scope);
   const ci = ciArns(scope);
-  const boundary = { test: 'StringEquals', variable: 'iam:PermissionsBoundary', values: [ci.boundary] };
-  const ownTag = (key: 'aws:ResourceTag' | 'aws:RequestTag'): Condition[] => [
+  const tagged = (key: 'aws:ResourceTag' | 'aws:RequestTag'): Condition[] => [
     { test: 'StringEquals', variable: `${key}/${PROJECT_TAG}`, values: [scope.project] },
     { test: 'StringEquals', variable: `${key}/${ENVIRONMENT_TAG}`, values: [env.name] },
+  ];
+  const untagged: Condition = { test: 'Null', variable: `aws:ResourceTag/${ENVIRONMENT_TAG}`, values: ['true'] };
+  const named = { function: [a.function, a.functionVersions], tables: [a.tables], logs: [...a.logGroups, ...a.logGroups.map((g) => `${g}:*`)] };
+  // Tagging what carries this environment's tags, or what carries none yet and is given them in the same request.
+  const tagging = (sid: string, actions: readonly string[], resources: readonly string[]): Statement[] => [
+    { sid: `${sid}Tagged`, actions, resources, conditions: tagged('aws:ResourceTag') },
+    { sid: `${sid}New`, actions: actions.filter((action) => !/Untag/.test(action)), resources, conditions: [untagged, ...tagged('aws:RequestTag')] },
   ];
   return [
     // Listing the versions of its own state is what a rollback through CI reads its history from.
@@ -212,52 +276,48 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
         'lambda:DeleteAlias',
         // The rollout's probe invokes a new version directly, before any traffic reaches it.
         'lambda:InvokeFunction',
-        'lambda:AddPermission',
-        'lambda:RemovePermission',
-        'lambda:TagResource',
-        'lambda:UntagResource',
       ],
-      resources: [a.function, a.functionVersions],
+      resources: named.function,
     },
+    // The function's resource policy admits API Gateway and nobody else (the stack sets the source to its own API).
+    {
+      sid: 'LetOnlyApiGatewayInvoke',
+      actions: ['lambda:AddPermission', 'lambda:RemovePermission'],
+      resources: named.function,
+      conditions: [{ test: 'StringEquals', variable: 'lambda:Principal', values: ['apigateway.amazonaws.com'] }],
+    },
+    ...tagging('TagOwnFunction', TAG_ACTIONS.lambda, named.function),
     { sid: 'PublishOwnLayers', actions: [...READ.layers, 'lambda:PublishLayerVersion'], resources: [a.layers, a.layerVersions] },
     { sid: 'UseManagedLayers', actions: ['lambda:GetLayerVersion'], resources: s.managedLayers },
-    // IAM writes: only the function's own role, and only while it carries the boundary, which forbids IAM itself.
+    // The one IAM action: its environment's function role, which the bootstrap made, handed to Lambda only.
     {
-      sid: 'WriteFunctionRoleUnderBoundary',
-      actions: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
-      resources: [a.role],
-      conditions: [boundary],
-    },
-    {
-      sid: 'KeepFunctionRole',
-      actions: [...READ.iam, 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:TagRole', 'iam:UntagRole'],
-      resources: [a.role],
-    },
-    {
-      sid: 'PassFunctionRoleToLambdaOnly',
+      sid: 'PassOwnFunctionRoleToLambda',
       actions: ['iam:PassRole'],
       resources: [a.role],
       conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] }],
     },
     {
       sid: 'ManageOwnLogGroups',
-      actions: [...READ.logs, 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
-      resources: [...a.logGroups, ...a.logGroups.map((g) => `${g}:*`)],
+      actions: [...READ.logs, 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy'],
+      resources: named.logs,
     },
+    ...tagging('TagOwnLogGroups', TAG_ACTIONS.logs, named.logs),
     { sid: 'UnscopableActions', actions: [...UNSCOPED_ACTIONS], resources: ['*'] },
     { sid: 'ReadOwnFunctionLogs', actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'], resources: [a.logGroups[0]!, `${a.logGroups[0]!}:*`] },
     {
       sid: 'ManageOwnTables',
-      actions: [...READ.dynamodb, 'dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:UpdateTimeToLive', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
-      resources: [a.tables],
+      actions: [...READ.dynamodb, 'dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:UpdateTimeToLive'],
+      resources: named.tables,
     },
-    // An HTTP API is created with the stack's tags; afterwards only an API (and what it holds) tagged with this environment.
-    { sid: 'CreateOwnApi', actions: ['apigateway:POST', 'apigateway:TagResource'], resources: [s.apis[0]!, s.apis[2]!], conditions: ownTag('aws:RequestTag') },
+    ...tagging('TagOwnTables', TAG_ACTIONS.dynamodb, named.tables),
+    // An HTTP API is created with the stack's tags (API Gateway authorises tags on create with the create itself);
+    // afterwards only an API, and what it holds and its tags, that already carries this environment's tags.
+    { sid: 'CreateOwnApi', actions: ['apigateway:POST'], resources: [s.apis[0]!], conditions: tagged('aws:RequestTag') },
     {
       sid: 'ManageOwnApi',
-      actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE', 'apigateway:TagResource', 'apigateway:UntagResource'],
+      actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE'],
       resources: s.apis,
-      conditions: ownTag('aws:ResourceTag'),
+      conditions: tagged('aws:ResourceTag'),
     },
     {
       sid: 'ReadWriteOwnArtifacts',
@@ -270,26 +330,40 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
       resources: [s.artifactBucket],
       conditions: [{ test: 'StringLike', variable: 's3:prefix', values: a.artifactPrefixes.map((prefix) => `${prefix}*`) }],
     },
-    // Whatever the statements above allow, never a CI role or the boundary, and never a role without the boundary.
-    { sid: 'NeverTouchCi', effect: 'Deny', actions: ['iam:*'], resources: [ci.roles, ci.policies] },
-    { sid: 'NeverDropTheBoundary', effect: 'Deny', actions: ['iam:DeleteRolePermissionsBoundary', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion'], resources: ['*'] },
+    // Whatever the statements above allow: no IAM write anywhere, nothing at all on CI's roles and policies.
+    { sid: 'NeverWriteIam', effect: 'Deny', actions: [...IAM_WRITES], resources: ['*'] },
+    { sid: 'NeverTouchCi', effect: 'Deny', actions: ['iam:*', 'sts:*'], resources: [ci.roles, ci.policies] },
+    // A tag's value never changes, nor goes: the project and environment tags are what ownership is read from.
+    ...[PROJECT_TAG, ENVIRONMENT_TAG].map(
+      (key): Statement => ({
+        sid: `NeverRetag${key === PROJECT_TAG ? 'TheProject' : 'TheEnvironment'}`,
+        effect: 'Deny',
+        actions: SET_TAG_ACTIONS,
+        resources: ['*'],
+        conditions: [
+          { test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [key] },
+          { test: 'StringNotEquals', variable: `aws:RequestTag/${key}`, values: [key === PROJECT_TAG ? scope.project : env.name] },
+        ],
+      }),
+    ),
     {
       sid: 'NeverUntagTheEnvironment',
       effect: 'Deny',
-      actions: ['apigateway:UntagResource', 'lambda:UntagResource', 'dynamodb:UntagResource', 'logs:UntagResource', 'iam:UntagRole'],
+      actions: UNTAG_ACTIONS,
       resources: ['*'],
       conditions: [{ test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [PROJECT_TAG, ENVIRONMENT_TAG] }],
     },
   ];
 }
 
-/** The permissions boundary of every function role: its logs and its tables at most; no IAM, whatever its own policy says. */
-export function functionBoundaryStatements(scope: Pick<CiScope, 'project' | 'region' | 'account' | 'partition'>): Statement[] {
-  const partition = scope.partition ?? 'aws';
+/** An environment's function role: its own log group and its own table, nothing else; the bootstrap makes it. */
+export function functionRoleStatements(scope: CiScope, environment: string): Statement[] {
+  const env = scope.environments.find((candidate) => candidate.name === environment);
+  if (!env) throw new Error(`no environment ${environment} in the CI scope`);
+  const a = environmentArns(scope, env);
   return [
-    { sid: 'WriteFunctionLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`arn:${partition}:logs:${scope.region}:${scope.account}:log-group:/aws/lambda/${scope.project}-*:*`] },
-    { sid: 'UseProjectTables', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [`arn:${partition}:dynamodb:${scope.region}:${scope.account}:table/${scope.project}-*`] },
-    { sid: 'NoIam', effect: 'Deny', actions: ['iam:*', 'sts:AssumeRole'], resources: ['*'] },
+    { sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${a.logGroups[0]!}:*`] },
+    { sid: 'ReadWriteOwnTable', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [a.messagesTable] },
   ];
 }
 

@@ -25,7 +25,13 @@ function conditionHolds(condition: Condition, context: RequestContext): boolean 
   let test = condition.test;
   const ifExists = test.endsWith('IfExists');
   if (ifExists) test = test.slice(0, -'IfExists'.length);
-  if (values.length === 0) return ifExists || /^(String|Arn)Not/.test(test.replace(/^ForAnyValue:|^ForAllValues:/, ''));
+  // Null tests whether the key is absent ("true") or present ("false").
+  if (test === 'Null') return condition.values.includes(values.length === 0 ? 'true' : 'false');
+  if (values.length === 0) {
+    // A missing key: ...IfExists and ForAllValues hold, ForAnyValue does not, a negated operator does.
+    if (ifExists || test.startsWith('ForAllValues:')) return true;
+    return !test.startsWith('ForAnyValue:') && /^(String|Arn)Not/.test(test);
+  }
   const anyValue = test.startsWith('ForAnyValue:');
   test = test.replace(/^ForAnyValue:|^ForAllValues:/, '');
   const one = (value: string): boolean => {

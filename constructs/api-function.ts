@@ -1,9 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { Fn } from 'cdktf';
@@ -33,7 +30,7 @@ export interface ApiFunctionProps {
   readonly layers: readonly DependencyLayer[];
   /** Layers AWS publishes, attached by ARN before the project's own. */
   readonly managedLayers: readonly ManagedLayer[];
-  /** The only table the function may read and write. */
+  /** The table the function reads and writes (its role, made by the bootstrap, allows this one and no other). */
   readonly table: DynamodbTable;
   /** Path of the build folder relative to the synthesised stack's folder. */
   readonly buildDirFromStack: string;
@@ -48,10 +45,10 @@ export interface ApiFunctionProps {
    */
   readonly pin?: RollbackPin;
   /**
-   * The permissions boundary the function's role must carry: the bootstrap's function boundary (no IAM at all),
-   * without which a deploy role may not create the role.
+   * The ARN of the function's execution role. The bootstrap makes it (its own log group and table, trusted by
+   * Lambda alone); a deploy only passes it to Lambda and writes no IAM.
    */
-  readonly permissionsBoundary: string;
+  readonly roleArn: string;
   /**
    * Where the alias `live` points, and any canary beside it: Terraform expressions (the stack's variables),
    * so every move of the alias is an apply that state records.
@@ -68,11 +65,6 @@ export interface LiveAliasSettings {
   readonly canaryWeights: string;
 }
 
-/**
- * The API function with its own log group and a role that may write only to that
- * log group and read/write only its table. Layers are attached by reference to the
- * LayerVersion resources, never as ARN strings.
- */
 /** What is wrong with the props, in words; empty when nothing is. */
 export function apiFunctionProblems(props: Pick<ApiFunctionProps, 'functionName' | 'settings' | 'bundle' | 'layers' | 'managedLayers' | 'pin'>): string[] {
   const problems: string[] = [];
@@ -86,12 +78,15 @@ export function apiFunctionProblems(props: Pick<ApiFunctionProps, 'functionName'
   return problems;
 }
 
+/**
+ * The API function with its own log group, run as the bootstrap's function role of its environment.
+ * Layers are attached by reference to the LayerVersion resources, never as ARN strings.
+ */
 export class ApiFunction extends Construct {
   public readonly function: LambdaFunction;
   /** `live`: what the API invokes; it moves only when a new version has answered. */
   public readonly alias: LambdaAlias;
   public readonly logGroup: CloudwatchLogGroup;
-  public readonly role: IamRole;
   /** The bundle in the artifact bucket, when there is one. */
   public readonly codeObject?: S3Object;
 
@@ -103,39 +98,6 @@ export class ApiFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${functionName}`,
       retentionInDays: settings.logRetentionDays,
-    });
-
-    const assume = new DataAwsIamPolicyDocument(this, 'assume-role', {
-      statement: [
-        {
-          effect: 'Allow',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }],
-        },
-      ],
-    });
-    this.role = new IamRole(this, 'role', { name: functionName, assumeRolePolicy: assume.json, permissionsBoundary: props.permissionsBoundary });
-
-    const access = new DataAwsIamPolicyDocument(this, 'access', {
-      statement: [
-        {
-          sid: 'WriteOwnLogs',
-          effect: 'Allow',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [`${this.logGroup.arn}:*`],
-        },
-        {
-          sid: 'ReadWriteOwnTable',
-          effect: 'Allow',
-          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-          resources: [props.table.arn],
-        },
-      ],
-    });
-    const policy = new IamRolePolicy(this, 'access-policy', {
-      name: `${functionName}-access`,
-      role: this.role.id,
-      policy: access.json,
     });
 
     const archive = new DataArchiveFile(this, 'archive', {
@@ -164,7 +126,7 @@ export class ApiFunction extends Construct {
     this.function = new LambdaFunction(this, 'function', {
       functionName,
       description: `API of ${props.describedAs} (${bundle.kind === 'python' ? 'FastAPI' : 'Node.js'}); code ${bundle.contentHash.slice(0, 16)}`,
-      role: this.role.arn,
+      role: props.roleArn,
       runtime: settings.runtime,
       architectures: [settings.architecture],
       handler: bundle.handler,
@@ -178,7 +140,7 @@ export class ApiFunction extends Construct {
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       // Every change of code, layers or settings publishes a version; old ones stay, for an instant rollback.
       publish: true,
-      dependsOn: [this.logGroup, policy],
+      dependsOn: [this.logGroup],
     });
 
     const live = props.live;

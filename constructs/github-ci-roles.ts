@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
-import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { rejectInvalidProps } from './props';
@@ -13,7 +12,6 @@ import {
   Statement,
   ciPath,
   deployRoleStatements,
-  functionBoundaryStatements,
   planRoleStatements,
   trustedSubjects,
 } from '../config/ci-permissions';
@@ -46,13 +44,12 @@ export function githubCiRolesProblems(props: GithubCiRolesProps): string[] {
  * GitHub Actions' OIDC provider and the roles CI assumes with it, no static keys:
  * one plan role (pull requests and the deploy branch; reads only) and one deploy
  * role per environment (that GitHub environment only; that environment only), all
- * under the CI path, plus the permissions boundary every function role must carry.
+ * under the CI path.
  */
 export class GithubCiRoles extends Construct {
   public readonly provider: IamOpenidConnectProvider;
   public readonly planRole: IamRole;
   public readonly deployRoles: Readonly<Record<string, IamRole>>;
-  public readonly functionBoundary: IamPolicy;
 
   constructor(scope: Construct, id: string, props: GithubCiRolesProps) {
     super(scope, id);
@@ -82,13 +79,6 @@ export class GithubCiRoles extends Construct {
       new IamRolePolicy(this, `${name}-policy`, { name: roleName, role: created.id, policy: policy.json });
       return created;
     };
-    const boundary = new DataAwsIamPolicyDocument(this, 'function-boundary-document', { statement: toDocument(functionBoundaryStatements(props.scope)) });
-    this.functionBoundary = new IamPolicy(this, 'function-boundary', {
-      name: CI_ROLE_NAMES.boundary(project),
-      path: ciPath(project),
-      description: 'The most any function role of the project may do: its logs and tables; no IAM',
-      policy: boundary.json,
-    });
     this.planRole = role('plan', CI_ROLE_NAMES.plan(project), subjects.plan, planRoleStatements(props.scope), 'Terraform plan from pull requests and the deploy branch: reads only, no state lock');
     this.deployRoles = Object.fromEntries(
       props.trust.environments.map((env) => [

@@ -3,7 +3,7 @@ import { S3Backend, TerraformOutput, TerraformStack, TerraformVariable, Terrafor
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { CI_ROLE_NAMES, ciPath } from '../config/ci-permissions';
+import { functionRoleArn } from '../config/ci-permissions';
 import { ROLLOUT_OUTPUTS, ROLLOUT_VARIABLES } from '../config/rollout-names';
 import { DEPLOYMENT_OUTPUTS } from '../config/deployment-record';
 import { functionZipKey, layerZipKey } from '../config/artifact-keys';
@@ -98,7 +98,8 @@ export class ApiStack extends TerraformStack {
 
     const caller = new DataAwsCallerIdentity(this, 'caller');
     const partition = new DataAwsPartition(this, 'partition');
-    const boundary = `arn:${partition.partition}:iam::${caller.accountId}:policy${ciPath(env.project)}${CI_ROLE_NAMES.boundary(env.project)}`;
+    // The bootstrap's function role of this environment: a deploy passes it to Lambda and writes no IAM.
+    const roleArn = functionRoleArn({ project: env.project, account: caller.accountId, partition: partition.partition }, env.name);
 
     // Where the alias `live` points: set by each phase of `npm run deploy` and by `npm run promote` (-var), so
     // every move of it goes through a Terraform apply that state records. Left empty, the newest version goes live.
@@ -142,7 +143,7 @@ export class ApiStack extends TerraformStack {
       managedLayers,
       table: this.messagesTable.table,
       buildDirFromStack: props.buildDirFromStack,
-      permissionsBoundary: boundary,
+      roleArn,
       live: {
         version: liveVersion.stringValue,
         // Written out: cdktf's Op renders the literals "" and 0 as undefined.

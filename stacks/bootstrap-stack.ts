@@ -10,6 +10,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { BootstrapConfig } from '../config/bootstrap-config';
 import { CiScope, ciArns } from '../config/ci-permissions';
 import { ProjectConfig } from '../config/environments';
+import { FunctionRoles } from '../constructs/function-roles';
 import { GithubCiRoles } from '../constructs/github-ci-roles';
 import { SecureBucket } from '../constructs/secure-bucket';
 
@@ -34,14 +35,15 @@ const KEY_ADMINISTRATION = [
  * Applied once, with local state: the state bucket (versioned: its history is what
  * rollback reads; encrypted with a customer-managed key that only CI and the state
  * administrators may use; state readable by nobody else), the artifact bucket,
- * GitHub's OIDC provider, the plan role, one deploy role per environment, and the
- * permissions boundary of every function role.
+ * GitHub's OIDC provider, the plan role, one deploy role per environment, and each
+ * environment's function role (deploys only pass it to Lambda; they write no IAM).
  */
 export class BootstrapStack extends TerraformStack {
   public readonly stateBucket: SecureBucket;
   public readonly artifactBucket: SecureBucket;
   public readonly stateKey: KmsKey;
   public readonly ciRoles: GithubCiRoles;
+  public readonly functionRoles: FunctionRoles;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
@@ -84,6 +86,7 @@ export class BootstrapStack extends TerraformStack {
       scope: ciScope,
       trust: { repository: bootstrap.repository, deployBranch: bootstrap.deployBranch, environments: config.environments.map((env) => env.name) },
     });
+    this.functionRoles = new FunctionRoles(this, 'functions', { scope: ciScope });
     this.stateKey = new KmsKey(this, 'state-key', {
       description: `Encrypts ${config.project}'s Terraform state; usable by its CI roles and state administrators only`,
       enableKeyRotation: true,
@@ -137,6 +140,9 @@ export class BootstrapStack extends TerraformStack {
       value: Object.fromEntries(Object.entries(this.ciRoles.deployRoles).map(([env, role]) => [env, role.arn])),
       description: 'cdktf.json context ci.deployRoleArns, by environment',
     });
-    new TerraformOutput(this, 'function_boundary_arn', { value: this.ciRoles.functionBoundary.arn, description: 'The permissions boundary every function role carries' });
+    new TerraformOutput(this, 'function_role_arns', {
+      value: Object.fromEntries(Object.entries(this.functionRoles.roles).map(([env, role]) => [env, role.arn])),
+      description: 'Each environment\'s function role, by environment; the API stack attaches it by name',
+    });
   }
 }

@@ -1,6 +1,5 @@
 import { Testing } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
@@ -22,7 +21,7 @@ function synth(extra: Partial<ApiFunctionProps> = {}): string {
       managedLayers: [],
       table,
       buildDirFromStack: '../../../.build',
-      permissionsBoundary: 'arn:aws:iam::123456789012:policy/acme/ci/acme-function-boundary',
+      roleArn: 'arn:aws:iam::123456789012:role/acme/functions/acme-dev-function',
       ...extra,
     });
   });
@@ -43,9 +42,10 @@ describe('ApiFunction', () => {
     });
   });
 
-  it('gives its role the boundary, and points the alias live at the newest version unless told otherwise', () => {
+  it('runs as the role it is given, creating none, and points the alias live at the newest version unless told otherwise', () => {
     const text = synth();
-    expect(text).toHaveResourceWithProperties(IamRole, { name: 'acme-dev-api', permissions_boundary: 'arn:aws:iam::123456789012:policy/acme/ci/acme-function-boundary' });
+    expect(text).toHaveResourceWithProperties(LambdaFunction, { role: 'arn:aws:iam::123456789012:role/acme/functions/acme-dev-function' });
+    expect(JSON.parse(text).resource.aws_iam_role).toBeUndefined();
     expect(text).toHaveResourceWithProperties(LambdaAlias, { name: 'live' });
     const [alias] = Object.values(JSON.parse(text).resource.aws_lambda_alias) as Record<string, unknown>[];
     expect(alias!['function_version']).toMatch(/^\$\{aws_lambda_function\.api_function_[A-F0-9]+\.version\}$/);
