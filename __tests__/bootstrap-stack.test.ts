@@ -24,7 +24,7 @@ const PROJECT = 'multicloud-auto-deploy';
 const ACCOUNT = '123456789012';
 
 function synth(context: Record<string, unknown> = {}): Json {
-  const bootstrap = loadBootstrapConfig({ context: { githubRepository: 'acme/layers', ...context }, env: {} }, config)!;
+  const bootstrap = loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, ...context }, env: {} }, config)!;
   const stack = new BootstrapStack(Testing.app(), 'bootstrap', { config, bootstrap, localStatePath: '../../../bootstrap.tfstate' });
   return JSON.parse(Testing.synth(stack)) as Json;
 }
@@ -142,7 +142,7 @@ describe('bootstrap stack', () => {
     const custom = synth({ stateAdministrators: ['arn:aws:iam::123456789012:role/break-glass'] });
     const policy = Object.entries(custom['data'].aws_iam_policy_document as Json).find(([id]) => id.startsWith('state-key-policy'))![1] as Json;
     expect(policy.statement.find((statement: Json) => statement.sid === 'StateAdministratorsUseIt').principals[0].identifiers).toEqual(['arn:aws:iam::123456789012:role/break-glass']);
-    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', stateAdministrators: ['someone'] }, env: {} }, config)).toThrow(
+    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, stateAdministrators: ['someone'] }, env: {} }, config)).toThrow(
       'stateAdministrators is ["someone"] (from cdktf context "stateAdministrators"); allowed: a list of IAM role or user ARNs',
     );
   });
@@ -151,7 +151,7 @@ describe('bootstrap stack', () => {
     const custom = synth({ stateVersionRetentionDays: 400 });
     const lifecycle = Object.entries(custom['resource'].aws_s3_bucket_lifecycle_configuration as Json).find(([id]) => id.startsWith('state_'))![1] as Json;
     expect(lifecycle.rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 400 }]);
-    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', stateVersionRetentionDays: 0 }, env: {} }, config)).toThrow(
+    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, stateVersionRetentionDays: 0 }, env: {} }, config)).toThrow(
       'stateVersionRetentionDays is 0 (from cdktf context "stateVersionRetentionDays"); allowed: an integer from 1 to 3650 (days)',
     );
   });
@@ -169,18 +169,35 @@ describe('bootstrap stack', () => {
       ['/multicloud-auto-deploy/functions/', 'multicloud-auto-deploy-staging-function'],
     ]);
     const trust = (name: string) => document(`ci_${name}-trust`).statement[0] as Json;
+    const subjects = trustedSubjects({ repository: 'acme/layers', deployBranch: 'main', environments: ['dev', 'staging', 'prod'] });
     expect(trust('plan').condition).toEqual([
       { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
-      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:acme/layers:pull_request', 'repo:acme/layers:ref:refs/heads/main'] },
+      { test: 'StringLike', variable: 'token.actions.githubusercontent.com:sub', values: subjects.plan.values },
     ]);
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(trust(`deploy-${env}`).condition[1].values).toEqual([`repo:acme/layers:environment:${env}`]);
+      expect(trust(`deploy-${env}`).condition[1]).toEqual({ test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: subjects.deploy[env]!.values });
       expect(trust(`deploy-${env}`).actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
     }
     expect(resources.aws_iam_policy).toBeUndefined();
     // The permissions are the pure statements, with the state key of this stack.
     expect(document('ci_deploy-dev-permissions').statement.find((statement: Json) => statement.sid === 'EncryptState').resources).toEqual(['${aws_kms_key.state-key.arn}']);
     expect(document('ci_plan-permissions').statement.map((statement: Json) => statement.sid)).toEqual(planRoleStatements(scope).map((statement) => statement.sid));
+  });
+
+  it('declares the GitHub side of the gate with the roles: each environment on the deploy branch only, prod\'s reviewers, the OIDC subject they trust', () => {
+    expect(json['provider'].github).toEqual([{ owner: 'acme' }]);
+    const environments = Object.values(resources.github_repository_environment as Json) as Json[];
+    expect(environments.map((env) => [env.environment, env.repository, Boolean(env.reviewers)]).sort()).toEqual([
+      ['dev', 'layers', false],
+      ['prod', 'layers', true],
+      ['staging', 'layers', false],
+    ]);
+    expect((Object.values(resources.github_repository_environment_deployment_policy as Json) as Json[]).map((policy) => policy.branch_pattern)).toEqual(['main', 'main', 'main']);
+    const custom = synth({ deployBranch: 'release' });
+    expect((Object.values(custom['resource'].github_repository_environment_deployment_policy as Json) as Json[]).map((policy) => policy.branch_pattern)).toEqual(['release', 'release', 'release']);
+    expect(Object.values(resources.github_actions_repository_oidc_subject_claim_customization_template as Json)).toEqual([
+      { repository: 'layers', use_default: false, include_claim_keys: ['repo', 'context', 'job_workflow_ref'] },
+    ]);
   });
 
   it('outputs what cdktf.json and the workflows need', () => {
@@ -202,10 +219,13 @@ describe('the plan role', () => {
     }
   });
 
-  it('reads only what a plan needs of state: the current objects, no history, decrypted through S3 only', () => {
+  it('reads only what a plan needs of state: the objects and their history (a rollback\'s plan), no lock, decrypted through S3 only', () => {
     const state = environmentArns(scope, scope.environments[2]!).state;
     expect(evaluate(statements, 's3:GetObject', state)).toBe('Allow');
-    expect(evaluate(statements, 's3:GetObjectVersion', state)).toBe('ImplicitDeny');
+    expect(evaluate(statements, 's3:GetObjectVersion', state)).toBe('Allow');
+    expect(evaluate(statements, 's3:ListBucketVersions', 'arn:aws:s3:::acme-state', { 's3:prefix': `${PROJECT}/prod/terraform.tfstate` })).toBe('Allow');
+    expect(evaluate(statements, 's3:ListBucketVersions', 'arn:aws:s3:::acme-state', { 's3:prefix': 'someone-else/' })).toBe('ImplicitDeny');
+    expect(evaluate(statements, 's3:GetObjectVersion', `${state}.tflock`)).toBe('ImplicitDeny');
     expect(evaluate(statements, 's3:GetObject', 'arn:aws:s3:::acme-state/someone-else/terraform.tfstate')).toBe('ImplicitDeny');
     expect(evaluate(statements, 'kms:Decrypt', scope.stateKeyArn, { 'kms:ViaService': 's3.ap-northeast-1.amazonaws.com' })).toBe('Allow');
     expect(evaluate(statements, 'kms:Decrypt', scope.stateKeyArn)).toBe('ImplicitDeny');
@@ -316,17 +336,54 @@ describe('the function role', () => {
 });
 
 describe('who may assume the roles', () => {
-  it('trusts exactly the subjects of this repository: no branch subject for any deploy role', () => {
-    expect(trustedSubjects({ repository: 'acme/layers', deployBranch: 'release', environments: ['dev', 'prod'] })).toEqual({
-      plan: ['repo:acme/layers:pull_request', 'repo:acme/layers:ref:refs/heads/release'],
-      deploy: { dev: ['repo:acme/layers:environment:dev'], prod: ['repo:acme/layers:environment:prod'] },
+  it('trusts a deploy role only to the deploy, rollback and promote workflows, on the deploy branch, in its environment', () => {
+    const subjects = trustedSubjects({ repository: 'acme/layers', deployBranch: 'release', environments: ['dev', 'prod'] });
+    const workflow = (file: string, ref = 'refs/heads/release') => `job_workflow_ref:acme/layers/.github/workflows/${file}@${ref}`;
+    expect(subjects.deploy['prod']).toEqual({
+      test: 'StringEquals',
+      values: ['deploy-stack.yml', 'rollback.yml', 'promote.yml'].map((file) => `repo:acme/layers:environment:prod:${workflow(file)}`),
     });
+    expect(subjects.plan).toEqual({
+      test: 'StringLike',
+      values: [
+        `repo:acme/layers:pull_request:${workflow('plan.yml', 'refs/pull/*/merge')}`,
+        ...['deploy-stack.yml', 'rollback.yml', 'promote.yml'].map((file) => `repo:acme/layers:ref:refs/heads/release:${workflow(file)}`),
+      ],
+    });
+    // What GitHub would put in the token of a job that must not get in: the same workflow from another branch,
+    // another workflow file on the deploy branch, or the environment's name alone (GitHub's default subject).
+    const trustOf = (condition: { test: string; values: readonly string[] }) => [{ sid: 't', actions: ['sts:AssumeRoleWithWebIdentity'], resources: ['*'], conditions: [{ test: condition.test, variable: 'sub', values: condition.values }] }];
+    const admits = (condition: { test: string; values: readonly string[] }, sub: string) => evaluate(trustOf(condition), 'sts:AssumeRoleWithWebIdentity', 'role', { sub }) === 'Allow';
+    expect(admits(subjects.deploy['prod']!, `repo:acme/layers:environment:prod:${workflow('deploy-stack.yml')}`)).toBe(true);
+    for (const sub of [
+      `repo:acme/layers:environment:prod:${workflow('deploy-stack.yml', 'refs/heads/feature')}`,
+      `repo:acme/layers:environment:prod:${workflow('my-own.yml')}`,
+      `repo:acme/layers:environment:dev:${workflow('deploy-stack.yml')}`,
+      'repo:acme/layers:environment:prod',
+      `repo:acme/other:environment:prod:${workflow('deploy-stack.yml')}`,
+    ]) {
+      expect([sub, admits(subjects.deploy['prod']!, sub)]).toEqual([sub, false]);
+    }
+    expect(admits(subjects.plan, `repo:acme/layers:pull_request:${workflow('plan.yml', 'refs/pull/12/merge')}`)).toBe(true);
+    expect(admits(subjects.plan, `repo:acme/layers:ref:refs/heads/feature:${workflow('deploy-stack.yml', 'refs/heads/feature')}`)).toBe(false);
+    expect(admits(subjects.plan, `repo:acme/layers:environment:prod:${workflow('deploy-stack.yml')}`)).toBe(false);
+  });
+
+  it('names who approves each environment, and refuses a data-keeping environment without reviewers or a malformed reviewer', () => {
+    const repo = { githubRepository: 'acme/layers' };
+    expect(loadBootstrapConfig({ context: { ...repo, reviewers: { prod: ['octocat', 'team:platform'] } }, env: {} }, config)!.reviewers).toEqual({ prod: { users: ['octocat'], teams: ['platform'] } });
+    expect(() => loadBootstrapConfig({ context: repo, env: {} }, config)).toThrow(
+      'environment prod keeps its data (deletionProtection) but has no reviewers: name who approves its deploys, e.g. "reviewers": { "prod": ["<github-login>"] }',
+    );
+    expect(() => loadBootstrapConfig({ context: { ...repo, reviewers: { prod: ['-bad'], qa: ['octocat'] } }, env: {} }, config)).toThrow(
+      /\(2 problems\).*\n  - reviewers\.prod is \["-bad"\] \(from cdktf context "reviewers"\); allowed: 1 to 6 GitHub logins or "team:<slug>" \(GitHub's limit per environment\), not "-bad"\n  - reviewers has "qa", which is not an environment; environments are dev, staging, prod\n/s,
+    );
   });
 
   it('is not configured without a repository, and names a malformed one', () => {
     expect(loadBootstrapConfig({ context: {}, env: {} }, config)).toBeUndefined();
     expect(() => loadBootstrapConfig({ context: {}, env: { GITHUB_REPOSITORY: 'not a repo' } }, config)).toThrow('githubRepository is "not a repo" (from environment variable GITHUB_REPOSITORY)');
-    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', deployBranch: 'a..b' }, env: {} }, config)).toThrow(
+    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, deployBranch: 'a..b' }, env: {} }, config)).toThrow(
       /deployBranch is "a\.\.b" \(from cdktf context "deployBranch"\); allowed: a branch name such as "main"\nBootstrap settings are githubRepository, deployBranch, .* See README "First-time setup"\.$/,
     );
   });

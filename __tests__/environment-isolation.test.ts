@@ -27,7 +27,7 @@ const ADMINISTRATOR = `arn:aws:iam::${ACCOUNT}:role/administrator`;
 
 function synthesised(): { model: AccountModel; artifactBucket: string } {
   const config = loadConfig({ context: {}, env: { STATE_BUCKET: 'acme-state' }, availableLayers: { dependencies: ['nodejs', 'python'] } });
-  const bootstrap = loadBootstrapConfig({ context: { githubRepository: 'acme/layers' }, env: {} }, config)!;
+  const bootstrap = loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] } }, env: {} }, config)!;
   const stacks: Json[] = [JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), 'bootstrap', { config, bootstrap, localStatePath: '../../../bootstrap.tfstate' })))];
   for (const env of config.environments) {
     const stack = new ApiStack(Testing.app(), env.stackName, { env, layers: [layerArtifact()], bundle: bundleArtifact(env.runtime), buildDirFromStack: '../../../.build' });

@@ -4,6 +4,7 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CanaryOptions, liveOn } from '../rollout/plan';
 import { PhaseFailed, RolloutReport, applyAliasOnly, runRollout } from '../rollout/run';
+import { PROMOTE_PLAN, PromotionRefused, planPromotion, promote, readPromotionRecord } from '../rollout/promote';
 import { terraformIn } from '../rollout/terraform';
 import { MotoServer, startMoto } from './support/moto';
 import { LocalServer, buildWithoutPackage, cliEnv, makeTempDir, runCli, startLocalServer } from './support/processes';
@@ -275,6 +276,47 @@ describe('moving live alone (promote, revert)', () => {
     stack.deploy('build 4');
     await applyAliasOnly(terraform, 'go-live', liveOn('3'));
     expect(stack.state()).toMatchObject({ live: '3', newest: 4 });
+  });
+});
+
+describe('promoting a retained version', () => {
+  const fakeTerraform = (stack: Stack) => terraformIn(stack.dir, { ...process.env, TERRAFORM: FAKE_TERRAFORM }, () => undefined);
+
+  it('probes the version first and refuses one that does not answer, with the probe\'s answer; live does not move', async () => {
+    const stack = stackFolder(4);
+    stack.deploy('build 4');
+    const said: string[] = [];
+    const error = await promote({ terraform: fakeTerraform(stack), lambda: lambdaAt(broken), functionName: FUNCTION, to: '1', say: (line) => said.push(line) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PromotionRefused);
+    expect((error as Error).message).toMatch(/^version 1 did not answer the probe, so live does not move to it: GET \/: the function failed: Runtime\.ImportModuleError: .*hono/s);
+    expect((error as PromotionRefused).probe.every((result) => !result.ok && /hono/.test(result.answer))).toBe(true);
+    expect(said[0]).toMatch(/^  probe GET \/ of version 1: FAILED, /);
+    expect(stack.state()).toMatchObject({ live: '4' });
+    // Terraform never ran.
+    expect(fs.existsSync(path.join(stack.dir, 'calls.jsonl'))).toBe(false);
+  });
+
+  it('plans the move with no lock (the plan job), then the approved job probes and applies that plan unchanged', async () => {
+    const stack = stackFolder(4);
+    stack.deploy('build 4');
+    await planPromotion(fakeTerraform(stack), stack.dir, { functionName: FUNCTION, from: '4', to: '3' }, 'plan.json');
+    expect(readPromotionRecord(stack.dir)).toEqual({ functionName: FUNCTION, from: '4', to: '3' });
+    const plan = stack.calls().find((call) => call[0] === 'plan')!;
+    expect(plan).toEqual(expect.arrayContaining(['-lock=false', `-out=${PROMOTE_PLAN}`, '-var=live_version=3']));
+    expect(JSON.parse(fs.readFileSync(path.join(stack.dir, 'plan.json'), 'utf8')).resource_changes.map((change: { address: string }) => change.address)).toContain('aws_lambda_alias.live');
+    expect(stack.state()).toMatchObject({ live: '4' });
+    const probe = await promote({ terraform: fakeTerraform(stack), lambda: lambdaAt(healthy), functionName: FUNCTION, to: '1', savedPlan: PROMOTE_PLAN, say: () => undefined });
+    expect(probe.every((result) => result.ok)).toBe(true);
+    // The saved plan is what moved live (to 3, as reviewed), not a new plan for the version probed.
+    expect(stack.state()).toMatchObject({ live: '3', newest: 4 });
+    expect(stack.calls().filter((call) => call[0] === 'apply')).toEqual([expect.arrayContaining([PROMOTE_PLAN])]);
+  });
+
+  it('refuses to plan a move that would change more than the alias', async () => {
+    const stack = stackFolder(4);
+    stack.deploy('a build that was never deployed');
+    await expect(planPromotion(fakeTerraform(stack), stack.dir, { functionName: FUNCTION, to: '3' }, 'plan.json')).rejects.toThrow(/moving the alias would also change aws_lambda_function\.api \(update\)/);
+    expect(readPromotionRecord(stack.dir)).toBeUndefined();
   });
 });
 

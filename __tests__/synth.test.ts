@@ -42,7 +42,7 @@ describe('npm run synth', () => {
   it('adds the bootstrap stack once a repository is named, also free of local paths', async () => {
     const outdir = path.join(PROJECT_ROOT, 'cdktf.out.bootstrap-test');
     try {
-      const result = await runNode('main.ts', [], { env: cliEnv({ GITHUB_REPOSITORY: 'acme/layers', CDKTF_OUTDIR: outdir }) });
+      const result = await runNode('main.ts', [], { env: cliEnv({ GITHUB_REPOSITORY: 'acme/layers', CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify({ reviewers: { prod: ['octocat'] } }) }) });
       expect(result.code).toBe(0);
       const text = fs.readFileSync(path.join(outdir, 'stacks', 'bootstrap', 'cdk.tf.json'), 'utf8');
       for (const local of [PROJECT_ROOT, fs.realpathSync(os.tmpdir()), os.homedir()]) expect(text).not.toContain(local);

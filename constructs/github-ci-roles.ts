@@ -10,6 +10,7 @@ import {
   GITHUB_OIDC_HOST,
   GithubTrust,
   Statement,
+  SubjectCondition,
   ciPath,
   deployRoleStatements,
   planRoleStatements,
@@ -60,7 +61,7 @@ export class GithubCiRoles extends Construct {
       clientIdList: ['sts.amazonaws.com'],
     });
     const subjects = trustedSubjects(props.trust);
-    const role = (name: string, roleName: string, allowed: readonly string[], statements: readonly Statement[], description: string): IamRole => {
+    const role = (name: string, roleName: string, allowed: SubjectCondition, statements: readonly Statement[], description: string): IamRole => {
       const trust = new DataAwsIamPolicyDocument(this, `${name}-trust`, {
         statement: [
           {
@@ -69,7 +70,7 @@ export class GithubCiRoles extends Construct {
             principals: [{ type: 'Federated', identifiers: [this.provider.arn] }],
             condition: [
               { test: 'StringEquals', variable: `${GITHUB_OIDC_HOST}:aud`, values: ['sts.amazonaws.com'] },
-              { test: 'StringEquals', variable: `${GITHUB_OIDC_HOST}:sub`, values: [...allowed] },
+              { test: allowed.test, variable: `${GITHUB_OIDC_HOST}:sub`, values: [...allowed.values] },
             ],
           },
         ],

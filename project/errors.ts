@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'MANIFEST_MISSING'
   | 'MANIFEST_UNREADABLE'
   | 'NODE_RUNTIME_MISSING'
+  | 'NOT_DEPLOY_BRANCH'
   | 'NPM_NOT_FOUND'
   | 'OUTDIR_OUTSIDE_PROJECT'
   | 'PIN_INVALID'
@@ -35,6 +36,8 @@ export type ErrorCode =
   | 'PORT_IN_USE'
   | 'PROBE_VERSION_UNKNOWN'
   | 'PROMOTE_FAILED'
+  | 'PROMOTE_PLAN_MISSING'
+  | 'PROMOTE_REFUSED'
   | 'PRUNE_STATE_UNREADABLE'
   | 'PYTHON_NOT_FOUND'
   | 'PYTHON_RUNTIME_MISSING'
@@ -188,6 +191,14 @@ export function ciNotConfigured(example: string): UserError {
   return new UserError(
     'CI_NOT_CONFIGURED',
     `cdktf.json has no "ci" context. After the bootstrap, put its outputs there: ${example}, and "stateBucket": "<state_bucket>" (README, First-time setup).`,
+  );
+}
+
+export function notDeployBranch(ref: string, deployBranch: string): UserError {
+  return new UserError(
+    'NOT_DEPLOY_BRANCH',
+    `This job changes an environment, and runs only from the deploy branch (refs/heads/${deployBranch}, cdktf context "deployBranch"), not from ${JSON.stringify(ref)}. ` +
+      `Run the workflow from ${deployBranch}: merge the change first. The deploy roles trust no other ref either.`,
   );
 }
 
@@ -422,6 +433,17 @@ export function versionNotRetained(functionName: string, version: string, versio
 
 export function promoteFailed(live: string | undefined, why: string): UserError {
   return new UserError('PROMOTE_FAILED', `live stays on version ${live ?? '(none)'}: ${why}`);
+}
+
+export function promoteRefused(live: string | undefined, why: string, answers: readonly { route: string; answer: string }[]): UserError {
+  return new UserError(
+    'PROMOTE_REFUSED',
+    `live stays on version ${live ?? '(none)'}: ${why}.\n` + answers.map((answer) => `  the probe's answer to ${answer.route}: ${answer.answer || '(none)'}`).join('\n'),
+  );
+}
+
+export function promotePlanMissing(file: string): UserError {
+  return new UserError('PROMOTE_PLAN_MISSING', `There is no saved promotion here (${file}); the plan job makes it: npm run promote -- <stack> --to <version> --plan-only.`);
 }
 
 // State, history, rollback and prune.

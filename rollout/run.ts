@@ -79,13 +79,14 @@ async function applyOrFail(terraform: Terraform, phase: Phase['kind'], args: str
 }
 
 /**
- * Moves the alias through Terraform, and nothing else: the plan is read before it is
- * applied, and one that would change more than the alias (the stack folder is of
- * another build than the one deployed) is refused.
+ * Plans a move of the alias into `planFile` and reads the plan: one that would change more than the alias (the
+ * stack folder is of another build than the one deployed) is refused. With `lock: false` it takes no state lock
+ * (a plan job's, which writes nothing). Returns the plan's JSON (terraform show -json), for the review.
  */
-export async function applyAliasOnly(terraform: Terraform, phase: Phase['kind'], vars: AliasVars): Promise<void> {
-  const planFile = `rollout-${phase}.tfplan`;
-  const planned = await terraform.run(['plan', '-input=false', '-lock-timeout=10m', `-out=${planFile}`, ...terraformVars(vars)], { quiet: true });
+export async function planAliasOnly(terraform: Terraform, phase: Phase['kind'], vars: AliasVars, options: { planFile?: string; lock?: boolean } = {}): Promise<string> {
+  const planFile = options.planFile ?? `rollout-${phase}.tfplan`;
+  const lock = options.lock === false ? ['-lock=false'] : ['-lock-timeout=10m'];
+  const planned = await terraform.run(['plan', '-input=false', ...lock, `-out=${planFile}`, ...terraformVars(vars)], { quiet: true });
   if (planned.code !== 0) throw new PhaseFailed(phase, `terraform plan failed (exit ${planned.code}):\n${planned.output.trim().split('\n').slice(-15).join('\n')}`);
   const shown = await terraform.run(['show', '-json', planFile], { quiet: true });
   const others = changedAddresses(JSON.parse(shown.stdout) as Parameters<typeof changedAddresses>[0]).filter((change) => change.type !== 'aws_lambda_alias');
@@ -96,6 +97,18 @@ export async function applyAliasOnly(terraform: Terraform, phase: Phase['kind'],
         'Move the alias from the build that was deployed, or deploy this build with npm run deploy.',
     );
   }
+  return shown.stdout;
+}
+
+/** Moves the alias through Terraform, and nothing else: planned and read first (planAliasOnly), then applied. */
+export async function applyAliasOnly(terraform: Terraform, phase: Phase['kind'], vars: AliasVars): Promise<void> {
+  const planFile = `rollout-${phase}.tfplan`;
+  await planAliasOnly(terraform, phase, vars, { planFile });
+  await applyOrFail(terraform, phase, [planFile]);
+}
+
+/** Applies a saved plan unchanged; a stale one (another apply ran since) is refused by Terraform and said so. */
+export async function applySavedPlan(terraform: Terraform, phase: Phase['kind'], planFile: string): Promise<void> {
   await applyOrFail(terraform, phase, [planFile]);
 }
 

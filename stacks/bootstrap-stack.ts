@@ -10,7 +10,9 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { BootstrapConfig } from '../config/bootstrap-config';
 import { CiScope, ciArns } from '../config/ci-permissions';
 import { ProjectConfig } from '../config/environments';
+import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { FunctionRoles } from '../constructs/function-roles';
+import { GithubDeployGate } from '../constructs/github-deploy-gate';
 import { GithubCiRoles } from '../constructs/github-ci-roles';
 import { SecureBucket } from '../constructs/secure-bucket';
 
@@ -36,7 +38,8 @@ const KEY_ADMINISTRATION = [
  * rollback reads; encrypted with a customer-managed key that only CI and the state
  * administrators may use; state readable by nobody else), the artifact bucket,
  * GitHub's OIDC provider, the plan role, one deploy role per environment, and each
- * environment's function role (deploys only pass it to Lambda; they write no IAM).
+ * environment's function role (deploys only pass it to Lambda; they write no IAM); and, on
+ * GitHub, each environment's branch rule and reviewers and the repository's OIDC subject.
  */
 export class BootstrapStack extends TerraformStack {
   public readonly stateBucket: SecureBucket;
@@ -44,6 +47,7 @@ export class BootstrapStack extends TerraformStack {
   public readonly stateKey: KmsKey;
   public readonly ciRoles: GithubCiRoles;
   public readonly functionRoles: FunctionRoles;
+  public readonly gate: GithubDeployGate;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
@@ -87,6 +91,14 @@ export class BootstrapStack extends TerraformStack {
       trust: { repository: bootstrap.repository, deployBranch: bootstrap.deployBranch, environments: config.environments.map((env) => env.name) },
     });
     this.functionRoles = new FunctionRoles(this, 'functions', { scope: ciScope });
+    // The GitHub side of the same gate: which branch may use each environment, who approves it, and the OIDC
+    // subject the roles above trust. The provider reads its token from GITHUB_TOKEN when the bootstrap is applied.
+    new GithubProvider(this, 'github', { owner: bootstrap.repository.split('/')[0]! });
+    this.gate = new GithubDeployGate(this, 'gate', {
+      repository: bootstrap.repository,
+      deployBranch: bootstrap.deployBranch,
+      environments: config.environments.map((env) => ({ name: env.name, ...(bootstrap.reviewers[env.name] ? { reviewers: bootstrap.reviewers[env.name] } : {}) })),
+    });
     this.stateKey = new KmsKey(this, 'state-key', {
       description: `Encrypts ${config.project}'s Terraform state; usable by its CI roles and state administrators only`,
       enableKeyRotation: true,

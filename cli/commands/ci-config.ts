@@ -1,6 +1,8 @@
+import { deployBranchOf } from '../../config/bootstrap-config';
 import { gatherConfigSources } from '../../config/config-sources';
 import { githubOutputLines, loadCiConfig } from '../../config/ci-config';
 import { loadConfig } from '../../config/load-config';
+import { configInvalid, notDeployBranch } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { Command, writeJson } from '../command';
 import { environmentForStack } from './stacks';
@@ -8,18 +10,27 @@ import { environmentForStack } from './stacks';
 export const ciConfigCommand: Command = {
   name: 'ci:config',
   summary: 'Print the settings the workflows need (region, state bucket, role ARNs) from cdktf.json',
-  usage: 'npm run --silent ci:config -- [--stack <stack>] [--github-output | --json]',
+  usage: 'npm run --silent ci:config -- [--stack <stack>] [--deploy-ref <ref>] [--github-output | --json]',
   help: `Reads the "ci" context of cdktf.json (the bootstrap's role ARNs: the plan role and
 one deploy role per environment) and the project configuration (region, state bucket,
 with AWS_REGION and STATE_BUCKET honoured), and prints them for the workflows. Fails,
-saying what to add, when they are missing.`,
+saying what to add, when they are missing. With --deploy-ref, fails unless the ref is the
+deploy branch (context "deployBranch", default main): the first step of every job that
+deploys, rolls back or promotes.`,
   options: {
     stack: { type: 'string', value: '<stack>', describe: 'also print that stack\'s environment and its deploy role (environment, deploy_role_arn)' },
     'github-output': { type: 'boolean', describe: 'print name=value lines to append to $GITHUB_OUTPUT' },
     json: { type: 'boolean', describe: 'print them as JSON' },
+    'deploy-ref': { type: 'string', value: '<ref>', describe: 'refuse unless this ref (e.g. $GITHUB_REF) is refs/heads/<deploy branch>' },
   },
   async run(values, _positionals, { env, out }) {
     const sources = gatherConfigSources(PROJECT_ROOT, env);
+    const ref = values['deploy-ref'] as string | undefined;
+    if (ref !== undefined) {
+      const { branch, problem } = deployBranchOf(sources.context);
+      if (problem) throw configInvalid([problem], 'The deploy branch is "deployBranch" in the "context" of cdktf.json.');
+      if (ref !== `refs/heads/${branch}`) throw notDeployBranch(ref, branch);
+    }
     const project = loadConfig(sources);
     const ci = loadCiConfig(sources, project);
     const stack = values['stack'] as string | undefined;

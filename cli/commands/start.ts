@@ -52,7 +52,12 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
     if (!values['skip-build']) {
       await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true, skipChecks });
       if (skipChecks) err.warn('not synthesising: synth never skips the checks (run `npm run synth` to see what it refuses)');
-      else await synthesiseStacks(config, buildDir, env, err);
+      else {
+        // Every environment's stack; the bootstrap only when cdktf.json names the repository, not because the
+        // machine is a GitHub runner or Codespace (GITHUB_REPOSITORY): serving locally needs no GitHub settings.
+        const { GITHUB_REPOSITORY: _implicit, ...withoutImplicitRepository } = env;
+        await synthesiseStacks(config, buildDir, withoutImplicitRepository, err);
+      }
     }
     const step = err.step(`start the local API for ${name}`);
     let api;
