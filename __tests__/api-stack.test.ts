@@ -106,7 +106,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
       handler: 'index.handler',
       memory_size: env.memoryMb,
       timeout: env.timeoutSeconds,
-      environment: { variables: { TABLE_NAME: `\${aws_dynamodb_table.${tableId}.name}`, APP_VERSION: '3.0.0' } },
+      environment: { variables: { TABLE_NAME: `\${aws_dynamodb_table.${tableId}.name}`, APP_VERSION: '3.0.0', MESSAGE_TTL_DAYS: '0' } },
     });
     const [, fn] = only(json, 'aws_lambda_function');
     expect(fn['source_code_hash']).toMatch(/^\$\{data\.archive_file\.api_archive_[A-F0-9]+\.output_base64sha256\}$/);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { nextPageLink, parseCursor, parseListLimit, parseNewMessage } from '../handlers/api/message-input';
+import { expiresAt, nextPageLink, parseContentType, parseCursor, parseListLimit, parseNewMessage } from '../handlers/api/message-input';
 import { PROJECT_ROOT } from './support/processes';
 import { bodyOfCase, expandCase, readContractCases } from './support/contract-cases';
 
@@ -12,6 +12,16 @@ describe('the Node.js handler meets the shared contract', () => {
     const expected = expandCase(test.expect) as { ok?: unknown; status?: number; body?: unknown };
     if (expected.ok) expect(result).toEqual({ ok: true, value: expected.ok });
     else expect(result).toEqual({ ok: false, error: { status: expected.status, body: expected.body } });
+  });
+
+  it.each(cases.contentTypes.map((test) => [test.name, test] as const))('Content-Type: %s', (_name, test) => {
+    const result = parseContentType(test.raw ?? undefined);
+    if (test.expect.ok) expect(result).toEqual({ ok: true, value: undefined });
+    else expect(result).toEqual({ ok: false, error: { status: test.expect.status, body: test.expect.body } });
+  });
+
+  it.each(cases.expiry.map((test) => [test.name, test] as const))('expiry: %s', (_name, test) => {
+    expect(expiresAt(test.createdAtMs, test.days) ?? null).toBe(test.expect);
   });
 
   it.each(cases.limits.map((test) => [test.name, test] as const))('list %s', (_name, test) => {

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import { localDynamoDbCall } from '../local-lambda/dynamodb-local';
 import * as path from 'node:path';
 import { LocalServer, cliEnv, makeTempDir, request, runCli, startLocalServer } from './support/processes';
+import { contractOverHttp, expiryOverHttp } from './support/contract-cases';
 
 type Message = { id: string; content: string; author: string; created_at: string };
 
@@ -68,6 +70,40 @@ describe('local API, the seed contract', () => {
     expect(server.stderr()).toContain('mirrors api-dev: nodejs24.x, x86_64');
     expect(server.stderr()).toMatch(/layer +dependencies -> \/opt {2}content [0-9a-f]{12} {2}@aws-sdk\/client-dynamodb@[\d.]+, hono@[\d.]+/);
     expect(server.info['node']).toMatch(/^v24\./);
+  });
+
+  it('answers every case of the shared contract over HTTP as the contract says (the Python function does too)', async () => {
+    expect(await contractOverHttp(server.url)).toEqual([]);
+  });
+
+  it('cannot be reached from a web page: another Host gets 403, a browser\'s Invoke gets 403, a bad escape 400, and the log prints no control character', async () => {
+    const raw = (path: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = new URL(server.url);
+        const req = http.request({ host: url.hostname, port: url.port, path, headers }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const rebound = await raw('/api/messages/', { host: `attacker.example:${new URL(server.url).port}` });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body).error).toBe('forbidden_host');
+    expect((await raw('/', { host: `localhost:${new URL(server.url).port}` })).status).toBe(200);
+    const invoke = `${server.url}/2015-03-31/functions/multicloud-auto-deploy-dev-api/invocations`;
+    const fromPage = await request(invoke, { method: 'POST', body: Buffer.from('{}'), headers: { origin: 'https://attacker.example' } });
+    expect(fromPage.status).toBe(403);
+    expect((await request(invoke, { method: 'POST', body: Buffer.from('{}') })).status).toBe(200);
+    for (const path of ['/api/%E0%A4%A', '/%zz']) {
+      const bad = await request(`${server.url}${path}`);
+      expect([path, bad.status, bad.json]).toEqual([path, 400, { error: 'bad_request', message: 'the path is not valid percent-encoding' }]);
+    }
+    await request(`${server.url}/2015-03-31/functions/%1b%5b31mforged%0d%0a/invocations`, { method: 'POST', body: Buffer.from('{}') });
+    await request(`${server.url}/api/%1b%5b2J`);
+    expect(server.stderr()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(server.stderr()).toContain('%1b%5b31mforged%0d%0a');
   });
 
   it('GET / answers the health document', async () => {
@@ -206,7 +242,7 @@ describe('local API, failures and shutdown', () => {
 
     for (const response of [
       await request(`${server.url}/api/messages/`),
-      await request(`${server.url}/api/messages/`, { method: 'POST', body: '{"content":"x","author":"y"}' }),
+      await request(`${server.url}/api/messages/`, { method: 'POST', body: '{"content":"x","author":"y"}', headers: { 'content-type': 'application/json' } }),
     ]) {
       expect(response.status).toBe(503);
       expect(response.json).toEqual({ error: 'storage_unavailable', message: 'the message store is unavailable; try again later' });
@@ -227,6 +263,17 @@ describe('local API, failures and shutdown', () => {
   });
 });
 
+describe('local API, messages that expire', () => {
+  it('stores each message with its expiry (messageTtlDays) and leaves an expired one out of the list', async () => {
+    const server = await startLocalServer(['--env', 'staging'], cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { staging: { messageTtlDays: 7 } } }) }));
+    try {
+      expect(await expiryOverHttp(server, 7)).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('local API, hybrid strategy', () => {
   it('serves a function whose AWS SDK comes from the runtime, as Lambda\'s Node.js runtime provides it', async () => {
     const env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { staging: { layerStrategy: 'hybrid' } } }) });
@@ -239,7 +286,7 @@ describe('local API, hybrid strategy', () => {
     try {
       expect(server.stderr()).toContain('powertools-typescript is published by AWS and attached on Lambda only');
       expect(server.info['layers']).toEqual([{ name: 'dependencies-minimal', contentHash: expect.any(String) }]);
-      const created = await request(`${server.url}/api/messages/`, { method: 'POST', body: '{"content":"hybrid","author":"sdk from runtime"}' });
+      const created = await request(`${server.url}/api/messages/`, { method: 'POST', body: '{"content":"hybrid","author":"sdk from runtime"}', headers: { 'content-type': 'application/json' } });
       expect(created.status).toBe(201);
       expect(((await request(`${server.url}/api/messages`)).json as Message[])[0]?.content).toBe('hybrid');
     } finally {

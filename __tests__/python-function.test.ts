@@ -12,7 +12,7 @@ import { cliEnv, copyProject, makeTempDir, PROJECT_ROOT, request, runCli, runNod
 import { lockPythonLayer } from '../builder/lock-layer';
 import { readLayerSources as readSources } from '../builder/layer-sources';
 import { wheelCacheDir } from '../builder/wheel-cache';
-import { bodyOfCase, expandCase, readContractCases } from './support/contract-cases';
+import { contractOverHttp, expiryOverHttp } from './support/contract-cases';
 
 /**
  * The seed's own function (handlers/python_api: FastAPI + Mangum) against the repository's own
@@ -124,38 +124,17 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
   });
 });
 
-/** Every case of handlers/contract-cases.json sent to a served API over HTTP; the cases whose answer differs, with what came. */
-async function contractOverHttp(url: string): Promise<string[]> {
-  const cases = readContractCases();
-  const wrong: string[] = [];
-  for (const test of cases.messages) {
-    const answer = await request(`${url}/api/messages/`, { method: 'POST', body: Buffer.from(bodyOfCase(test)), headers: { 'content-type': 'application/json' } });
-    const expected = expandCase(test.expect) as { ok?: { content: string; author: string }; status?: number; body?: unknown };
-    const ok = expected.ok
-      ? answer.status === 201 && JSON.stringify([(answer.json as { content: string }).content, (answer.json as { author: string }).author]) === JSON.stringify([expected.ok.content, expected.ok.author])
-      : answer.status === expected.status && JSON.stringify(answer.json) === JSON.stringify(expected.body);
-    if (!ok) wrong.push(`message ${test.name}: ${answer.status} ${answer.text.slice(0, 200)}`);
-  }
-  const query = async (name: string, parameter: string, raw: string | null, expected: { ok?: unknown; status?: number; body?: unknown }) => {
-    const answer = await request(`${url}/api/messages/${raw === null ? '' : `?${parameter}=${encodeURIComponent(raw)}`}`);
-    const ok = 'ok' in expected ? answer.status === 200 && Array.isArray(answer.json) : answer.status === expected.status && JSON.stringify(answer.json) === JSON.stringify(expected.body);
-    if (!ok) wrong.push(`${parameter} ${name}: ${answer.status} ${answer.text.slice(0, 200)}`);
-  };
-  for (const test of cases.limits) await query(test.name, 'limit', test.raw, test.expect);
-  for (const test of cases.cursors) await query(test.name, 'cursor', test.raw, test.expect);
-  return wrong;
-}
-
 describe("npm start on the Python function: the seed's app on its real locked packages", () => {
   it('serves every contract case as the contract says, passes npm run check:api, and the probe finds its version without state', async () => {
     const copy = copyProject('python-start');
-    // The one line of configuration that puts dev on the Python function (README "The seed's Python app").
-    const env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { dev: { function: 'python' } } }) });
+    // The one line of configuration that puts dev on the Python function (README "The seed's Python app"), and an expiry.
+    const env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { dev: { function: 'python', messageTtlDays: 30 } } }) });
     const server = await startLocalServer(['--env', 'dev'], env, { cwd: copy, build: true });
     try {
       expect(server.info).toMatchObject({ environment: 'dev', interpreter: { name: 'Python', version: expect.stringMatching(/^3\.12\./) }, layers: [{ name: 'dependencies' }] });
       expect(server.stderr()).toMatch(/layer {5}dependencies -> \/opt .*fastapi@0\.120\.4, mangum@0\.17\.0, pydantic@2\.9\.0/);
       expect(await contractOverHttp(server.url)).toEqual([]);
+      expect(await expiryOverHttp(server, 30)).toEqual([]);
       const check = await runCli(['check:api', server.url, '--json'], { env, cwd: copy });
       expect([check.code, (JSON.parse(check.stdout) as { ok: boolean }).ok]).toEqual([0, true]);
       const probe = await runCli(['probe', 'api-dev', '--function', String(server.info['functionName']), '--json'], {
@@ -193,7 +172,7 @@ describe('the Python function through the command line', () => {
     const row = (module: string) => lines.find((line) => line.trim().startsWith(`${module} `))?.trim().split(/\s{2,}/);
     expect(row('mangum')).toEqual(['mangum', 'handlers/python_api/main.py:12', 'layer dependencies: mangum 0.17.0']);
     expect(row('starlette')).toEqual(['starlette', 'handlers/python_api/main.py:13', 'layer dependencies: starlette 0.49.3']);
-    expect(row('boto3')).toEqual(['boto3', 'handlers/python_api/store.py:19', 'python3.12 runtime: boto3, shipped with the runtime', '(inside a function)']);
+    expect(row('boto3')).toEqual(['boto3', 'handlers/python_api/store.py:22', 'python3.12 runtime: boto3, shipped with the runtime', '(inside a function)']);
     expect(row('contract')).toEqual(['contract', 'handlers/python_api/main.py:15', 'own code (/var/task)']);
     expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:9', 'python3.12 runtime: standard library']);
     expect(result.stdout).toMatch(/Declared dependencies: every one of the \d+ distributions in the layers has what it requires\./);

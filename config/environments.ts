@@ -169,6 +169,13 @@ export interface EnvironmentSettings {
    * @default 20
    */
   readonly throttleRateLimit: number;
+  /**
+   * Days a message is kept, 0 to 3650: each message carries its expiry and DynamoDB's TTL removes it after
+   * (within days; lists leave expired messages out until then). 0 keeps messages; messages written while it
+   * was 0 are kept whatever it becomes.
+   * @default 0
+   */
+  readonly messageTtlDays: number;
 }
 
 /** One environment, fully resolved: what a stack is built from. */
@@ -204,6 +211,7 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layer
   reservedConcurrency: 10,
   throttleBurstLimit: 50,
   throttleRateLimit: 20,
+  messageTtlDays: 0,
 };
 
 /** The built-in environments and what each changes from the defaults. */
@@ -245,8 +253,8 @@ export function tableNameOf(env: Pick<EnvironmentConfig, 'project' | 'name'>): s
 }
 
 /** Environment variables of the API function; the stack and the local run both use this. */
-export function functionEnvironment(env: Pick<EnvironmentSettings, 'appVersion'>, tableName: string): Record<string, string> {
-  return { TABLE_NAME: tableName, APP_VERSION: env.appVersion };
+export function functionEnvironment(env: Pick<EnvironmentSettings, 'appVersion' | 'messageTtlDays'>, tableName: string): Record<string, string> {
+  return { TABLE_NAME: tableName, APP_VERSION: env.appVersion, MESSAGE_TTL_DAYS: String(env.messageTtlDays) };
 }
 
 /** Node.js major version that a Lambda runtime runs, e.g. 24 for nodejs24.x. */

@@ -156,6 +156,7 @@ export const ENVIRONMENT_SETTINGS: Readonly<Record<Field, EnvironmentSetting>> =
   reservedConcurrency: { allowed: integerBetween(1, 1000, 'concurrent executions; Lambda keeps 100 of the account unreserved'), default: plain('reservedConcurrency') },
   throttleBurstLimit: { allowed: integerBetween(1, 5000, 'requests'), default: plain('throttleBurstLimit') },
   throttleRateLimit: { allowed: integerBetween(1, 10000, 'requests per second'), default: plain('throttleRateLimit') },
+  messageTtlDays: { allowed: integerBetween(0, 3650, 'days a message is kept; 0 keeps them'), default: plain('messageTtlDays') },
 };
 
 /**
@@ -180,6 +181,7 @@ export const RESOLUTION_ORDER: readonly Field[] = [
   'reservedConcurrency',
   'throttleBurstLimit',
   'throttleRateLimit',
+  'messageTtlDays',
 ];
 
 /** The settings, in the order messages list them ("settings are ..."). */

@@ -16,7 +16,7 @@ import { RollbackPin } from '../artifacts/rollback-pin';
 import { LIVE_ALIAS } from '../config/rollout-names';
 
 /** The function's settings, as an environment has them. */
-export type FunctionSettings = Pick<EnvironmentConfig, 'runtime' | 'architecture' | 'memoryMb' | 'timeoutSeconds' | 'reservedConcurrency' | 'logRetentionDays' | 'appVersion'>;
+export type FunctionSettings = Pick<EnvironmentConfig, 'runtime' | 'architecture' | 'memoryMb' | 'timeoutSeconds' | 'reservedConcurrency' | 'logRetentionDays' | 'appVersion' | 'messageTtlDays'>;
 
 export interface ApiFunctionProps {
   /** The function's name; its role, policy and log group are named after it. */

@@ -18,7 +18,7 @@ export function messagesTableProblems(props: MessagesTableProps): string[] {
   return /^[A-Za-z0-9_.-]{3,255}$/.test(props.tableName) ? [] : [`tableName ${JSON.stringify(props.tableName)} is not a DynamoDB table name (3 to 255 letters, digits, "_", "-" and ".")`];
 }
 
-/** The messages table: on-demand, point-in-time recovery, encrypted at rest. */
+/** The messages table: on-demand, point-in-time recovery, encrypted at rest, expiring messages by TTL. */
 export class MessagesTable extends Construct {
   public readonly table: DynamodbTable;
 
@@ -34,6 +34,8 @@ export class MessagesTable extends Construct {
         { name: MESSAGES_TABLE.partitionKey, type: 'S' },
         { name: MESSAGES_TABLE.sortKey, type: 'S' },
       ],
+      // Messages that carry an expiry (messageTtlDays) are removed by DynamoDB after it; the others are kept.
+      ttl: { attributeName: MESSAGES_TABLE.expiresAt, enabled: true },
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
       deletionProtectionEnabled: props.deletionProtection ?? false,

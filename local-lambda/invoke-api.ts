@@ -54,16 +54,17 @@ export function listVersionsResponse(functionName: string, local: { functionName
     return lambdaError(404, 'ResourceNotFoundException', `Function not found: ${local.functionArn.replace(local.functionName, functionName)}`);
   }
   const version = (qualifier: string) => ({ FunctionName: local.functionName, FunctionArn: `${local.functionArn}:${qualifier}`, Version: qualifier });
-  return json(200, { Versions: [version('$LATEST'), version(LOCAL_PUBLISHED_VERSION)] });
+  return jsonResponse(200, { Versions: [version('$LATEST'), version(LOCAL_PUBLISHED_VERSION)] });
 }
 
-function json(statusCode: number, body: unknown, headers: Record<string, string[]> = {}): OutgoingResponse {
+/** A JSON answer of the local server. */
+export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string[]> = {}): OutgoingResponse {
   return { statusCode, headers: { 'content-type': ['application/json'], ...headers }, body: Buffer.from(JSON.stringify(body)) };
 }
 
 /** Lambda's error answer: the type in x-amzn-ErrorType, where the SDK reads it. */
 export function lambdaError(statusCode: number, type: string, message: string): OutgoingResponse {
-  return json(statusCode, { Type: 'User', message }, { 'x-amzn-errortype': [type] });
+  return jsonResponse(statusCode, { Type: 'User', message }, { 'x-amzn-errortype': [type] });
 }
 
 /** Why this endpoint will not run the request, as Lambda would say it; undefined when it will. */
@@ -85,7 +86,7 @@ export function refuseInvoke(request: InvokeRequest, local: { functionName: stri
 /** Lambda's answer to an invocation: the result, or the error object with X-Amz-Function-Error; a throttle as Lambda's 429. */
 export function invokeResponse(result: InvokeResult, qualifier: string | undefined): OutgoingResponse {
   const executed = { 'x-amz-executed-version': [qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST'] };
-  if (result.ok) return json(200, result.payload, executed);
+  if (result.ok) return jsonResponse(200, result.payload, executed);
   if (result.errorType === 'Local.Throttled') return lambdaError(429, 'TooManyRequestsException', `Rate Exceeded. ${result.errorMessage}`);
-  return json(200, { errorMessage: result.errorMessage, errorType: result.errorType, stackTrace: [] }, { ...executed, 'x-amz-function-error': ['Unhandled'] });
+  return jsonResponse(200, { errorMessage: result.errorMessage, errorType: result.errorType, stackTrace: [] }, { ...executed, 'x-amz-function-error': ['Unhandled'] });
 }

@@ -31,6 +31,7 @@ import { lambdaNodeBinary } from './node-binary';
 import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from './payload-v2';
 import { INVOKE_PREFIX, invokeResponse, lambdaError, listVersionsResponse, parseInvokeRequest, parseListVersionsRequest, refuseInvoke } from './invoke-api';
 import { SandboxPlan, createSandbox } from './sandbox';
+import { printable, refuseRequest } from './request-guard';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 
 /** API Gateway HTTP APIs accept request bodies up to 10 MiB. */
@@ -314,10 +315,18 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         const body = await readBody(req, MAX_REQUEST_BYTES);
         let response: OutgoingResponse;
         let note = '';
+        // What a logged path or message holds is printed escaped: a request must not write to the terminal.
+        const requested = printable(`${req.method} ${req.url ?? ''}`);
+        const refused = refuseRequest({ url: req.url ?? '/', headers: req.headers }, options.host ?? '127.0.0.1', INVOKE_PREFIX);
+        if (refused) {
+          send(res, refused);
+          log(`${requested} -> ${refused.statusCode} refused (${printable(JSON.parse(refused.body.toString('utf8')).message ?? '')})`);
+          return;
+        }
         if ((req.url ?? '').startsWith(INVOKE_PREFIX)) {
           response = await answerInvoke(req, body, fn, { functionName, functionArn });
           send(res, response);
-          log(`Lambda Invoke ${decodeURIComponent(req.url ?? '')} -> ${response.statusCode}${response.headers['x-amz-function-error'] ? ' (function error)' : ''}`);
+          log(`Lambda Invoke ${printable(req.url ?? '')} -> ${response.statusCode}${response.headers['x-amz-function-error'] ? ' (function error)' : ''}`);
           return;
         }
         const event = body
@@ -341,13 +350,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
             response = fromFunctionResult(result.payload);
           } else {
             response = functionErrorResponse(result);
-            log(`  function error ${result.errorType}: ${result.errorMessage}`);
+            log(`  function error ${printable(result.errorType)}: ${printable(result.errorMessage)}`);
           }
           if (result.coldStart) note = ' (cold start)';
         }
         send(res, response);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(`${req.method} ${req.url} -> ${response.statusCode} in ${ms.toFixed(1)} ms${note}`);
+        log(`${requested} -> ${response.statusCode} in ${ms.toFixed(1)} ms${note}`);
       })().catch((error: unknown) => {
         log(`local server error: ${(error as Error).stack ?? String(error)}`);
         if (!res.headersSent) send(res, functionErrorResponse({ errorType: 'Local.ServerError', errorMessage: String(error) }));

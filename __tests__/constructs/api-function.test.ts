@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ApiFunction, ApiFunctionProps, FunctionSettings, apiFunctionProblems } from '../../constructs/api-function';
 import { bundleArtifact } from '../support/artifacts';
 
-const settings: FunctionSettings = { runtime: 'nodejs24.x', architecture: 'arm64', memoryMb: 512, timeoutSeconds: 10, reservedConcurrency: 5, logRetentionDays: 14, appVersion: '3.0.0' };
+const settings: FunctionSettings = { runtime: 'nodejs24.x', architecture: 'arm64', memoryMb: 512, timeoutSeconds: 10, reservedConcurrency: 5, logRetentionDays: 14, appVersion: '3.0.0', messageTtlDays: 0 };
 
 function synth(extra: Partial<ApiFunctionProps> = {}): string {
   return Testing.synthScope((scope: Construct) => {
@@ -38,7 +38,7 @@ describe('ApiFunction', () => {
       timeout: 10,
       reserved_concurrent_executions: 5,
       publish: true,
-      environment: { variables: expect.objectContaining({ APP_VERSION: '3.0.0' }) },
+      environment: { variables: expect.objectContaining({ APP_VERSION: '3.0.0', MESSAGE_TTL_DAYS: '0' }) },
     });
   });
 

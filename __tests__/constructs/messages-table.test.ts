@@ -13,6 +13,8 @@ describe('MessagesTable', () => {
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true },
       deletion_protection_enabled: false,
+      // The attribute both handlers write when messageTtlDays is set.
+      ttl: { attribute_name: 'expires_at', enabled: true },
     });
   });
 

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { ApiError, nextPageLink, parseCursor, parseListLimit, parseNewMessage } from './message-input';
+import { ApiError, expiresAt, nextPageLink, parseContentType, parseCursor, parseListLimit, parseNewMessage } from './message-input';
 import { createdAtOf, newMessageId } from './message-ids';
 import { MessagesStore, StoreUnavailableError } from './messages-store';
 
@@ -7,6 +7,11 @@ export interface AppOptions {
   readonly store: MessagesStore;
   /** Reported by GET /. */
   readonly version: string;
+  /**
+   * Days a message is kept; DynamoDB's TTL removes it after, and lists leave expired ones out.
+   * @default 0 (kept)
+   */
+  readonly messageTtlDays?: number;
 }
 
 const MESSAGES_PATHS = ['/api/messages', '/api/messages/'];
@@ -33,7 +38,7 @@ function methodNotAllowed(allowed: readonly string[]) {
 }
 
 /** The seed's API: health, list and create messages, with and without a trailing slash. */
-export function createApp({ store, version }: AppOptions): Hono {
+export function createApp({ store, version, messageTtlDays = 0 }: AppOptions): Hono {
   const app = new Hono();
 
   app.get('/', (c) => c.json({ status: 'ok', provider: 'aws', version }));
@@ -53,12 +58,15 @@ export function createApp({ store, version }: AppOptions): Hono {
       }
     });
     app.post(path, async (c) => {
+      const contentType = parseContentType(c.req.header('content-type'));
+      if (!contentType.ok) return sendError(c, contentType.error);
       const parsed = parseNewMessage(new Uint8Array(await c.req.arrayBuffer()));
       if (!parsed.ok) return sendError(c, parsed.error);
       const id = newMessageId();
       const message = { id, content: parsed.value.content, author: parsed.value.author, created_at: createdAtOf(id) };
+      const expires = expiresAt(Date.parse(message.created_at), messageTtlDays);
       try {
-        await store.create(message);
+        await store.create(message, expires);
       } catch (error) {
         return storeUnavailable(c, error);
       }

@@ -6,6 +6,8 @@
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_CONTENT_CHARS = 1000;
 export const MAX_AUTHOR_CHARS = 100;
+/** How deep arrays and objects may nest in a request body, counting the top-level object. */
+export const MAX_JSON_DEPTH = 32;
 
 export interface NewMessage {
   readonly content: string;
@@ -13,7 +15,7 @@ export interface NewMessage {
 }
 
 export interface ApiError {
-  readonly status: 400 | 404 | 405 | 413 | 422 | 500 | 503;
+  readonly status: 400 | 404 | 405 | 413 | 415 | 422 | 500 | 503;
   readonly body: {
     readonly error: string;
     readonly message: string;
@@ -58,6 +60,33 @@ export function codePoints(text: string): number {
   return count;
 }
 
+const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** The first code point of `value` that `test` picks, as "U+XXXX at character N"; undefined when none. */
+function firstCodePoint(value: string, test: (code: number) => boolean): string | undefined {
+  let position = 0;
+  for (const character of value) {
+    position += 1;
+    const code = character.codePointAt(0)!;
+    if (test(code)) return `${hex(code)} at character ${position}`;
+  }
+  return undefined;
+}
+
+/** A surrogate code point standing alone: JSON's \ud800 escape makes one; no UTF-8 text can hold it. */
+const isSurrogate = (code: number) => code >= 0xd800 && code <= 0xdfff;
+
+/** Unicode's Bidi_Control characters: embeddings, overrides, isolates and marks, which reorder how text around them reads. */
+const isBidiControl = (code: number) => code === 0x061c || code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+
+/** Unicode's Default_Ignorable_Code_Point (zero-width spaces and joiners, variation selectors, tags...) and the blanks: nothing to see. */
+const DEFAULT_IGNORABLE: readonly (readonly [number, number])[] = [
+  [0x00ad, 0x00ad], [0x034f, 0x034f], [0x061c, 0x061c], [0x115f, 0x1160], [0x17b4, 0x17b5], [0x180b, 0x180f], [0x200b, 0x200f],
+  [0x202a, 0x202e], [0x2060, 0x206f], [0x3164, 0x3164], [0xfe00, 0xfe0f], [0xfeff, 0xfeff], [0xffa0, 0xffa0], [0xfff0, 0xfff8],
+  [0x1bca0, 0x1bca3], [0x1d173, 0x1d17a], [0xe0000, 0xe0fff],
+];
+const isInvisible = (code: number) => BLANK.test(String.fromCodePoint(code)) || DEFAULT_IGNORABLE.some(([low, high]) => code >= low && code <= high);
+
 function checkField(body: Record<string, unknown>, field: keyof NewMessage, max: number): string | undefined {
   if (!(field in body)) return 'is required';
   const value = body[field];
@@ -66,9 +95,60 @@ function checkField(body: Record<string, unknown>, field: keyof NewMessage, max:
   if (BLANK.test(value)) return 'must not be blank';
   const control = field === 'content' ? controlProblem(value, CONTENT_CONTROL, ' other than tab, line feed and carriage return') : controlProblem(value, AUTHOR_CONTROL, '');
   if (control) return control;
+  const surrogate = firstCodePoint(value, isSurrogate);
+  if (surrogate) return `must not contain unpaired surrogates, found ${surrogate}`;
+  if (field === 'author') {
+    const bidi = firstCodePoint(value, isBidiControl);
+    if (bidi) return `must not contain bidirectional control characters, found ${bidi}`;
+    if (!firstCodePoint(value, (code) => !isInvisible(code))) return 'must contain a visible character, not only invisible ones';
+  }
   const length = codePoints(value);
   if (length > max) return `must be at most ${max} characters, got ${length}`;
   return undefined;
+}
+
+/**
+ * Whether JSON text opens more than `limit` arrays or objects inside each other, read before parsing (a parser
+ * recursing 10,000 levels deep is what this keeps out). Brackets inside strings do not count.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const character = text[i];
+    if (inString) {
+      if (character === '\\') i += 1;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === '[' || character === '{') {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (character === ']' || character === '}') depth -= 1;
+  }
+  return false;
+}
+
+/**
+ * The Content-Type a create must carry: application/json, in UTF-8 if a charset is named. A form or plain-text
+ * body (what a web page can send another site without asking) is refused before it is read.
+ */
+export function parseContentType(raw: string | undefined): Parsed<void> {
+  const refuse = (why: string) => fail(415, 'unsupported_media_type', why);
+  if (raw === undefined || raw.trim() === '') return refuse('Content-Type must be application/json, got none');
+  const [mediaType, ...parameters] = raw.split(';');
+  if (mediaType!.trim().toLowerCase() !== 'application/json') return refuse(`Content-Type must be application/json, got ${JSON.stringify(raw)}`);
+  for (const parameter of parameters) {
+    const equals = parameter.indexOf('=');
+    if (equals < 0 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue;
+    const charset = parameter.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (!['utf-8', 'utf8'].includes(charset.toLowerCase())) return refuse(`Content-Type application/json must be UTF-8, got charset ${JSON.stringify(charset)}`);
+  }
+  return { ok: true, value: undefined };
+}
+
+/** When a message created at `createdAtMs` expires (DynamoDB's TTL attribute, in epoch seconds); undefined when messages are kept. */
+export function expiresAt(createdAtMs: number, ttlDays: number): number | undefined {
+  return ttlDays > 0 ? Math.floor(createdAtMs / 1000) + ttlDays * 86400 : undefined;
 }
 
 /** Validates a create-message request body, from raw bytes to a NewMessage. */
@@ -84,6 +164,9 @@ export function parseNewMessage(bytes: Uint8Array): Parsed<NewMessage> {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return fail(400, 'invalid_encoding', 'request body is not valid UTF-8');
+  }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return fail(400, 'invalid_json', `request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
   }
   let body: unknown;
   try {

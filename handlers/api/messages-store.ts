@@ -11,8 +11,8 @@ export interface MessagesPage {
 export interface MessagesStore {
   /** Newest first, at most `limit`, older than message `after` when given. */
   list(limit: number, after?: string): Promise<MessagesPage>;
-  /** Writes one message in a single conditional put: it is stored whole or not at all. */
-  create(message: StoredMessage): Promise<void>;
+  /** Writes one message in a single conditional put: it is stored whole or not at all; `expiresAt` (epoch seconds) for TTL. */
+  create(message: StoredMessage, expiresAt?: number): Promise<void>;
 }
 
 /** A store failure the API reports as 503 without internals. */
@@ -54,8 +54,10 @@ export class DynamoMessagesStore implements MessagesStore {
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': MESSAGES_TABLE.partitionKey },
-            ExpressionAttributeValues: { ':pk': { S: MESSAGES_TABLE.partition } },
+            // TTL deletes within days of expiry, not at once: an expired message is left out until it is gone.
+            FilterExpression: 'attribute_not_exists(#expires) OR #expires > :now',
+            ExpressionAttributeNames: { '#pk': MESSAGES_TABLE.partitionKey, '#expires': MESSAGES_TABLE.expiresAt },
+            ExpressionAttributeValues: { ':pk': { S: MESSAGES_TABLE.partition }, ':now': { N: String(Math.floor(Date.now() / 1000)) } },
             ScanIndexForward: false,
             Limit: wanted - messages.length,
             ExclusiveStartKey: startKey,
@@ -78,7 +80,7 @@ export class DynamoMessagesStore implements MessagesStore {
     return messages.length > limit ? { messages: page, nextAfter: page[page.length - 1]!.id } : { messages: page };
   }
 
-  async create(message: StoredMessage): Promise<void> {
+  async create(message: StoredMessage, expiresAt?: number): Promise<void> {
     try {
       await this.client.send(
         new PutItemCommand({
@@ -90,6 +92,7 @@ export class DynamoMessagesStore implements MessagesStore {
             content: { S: message.content },
             author: { S: message.author },
             created_at: { S: message.created_at },
+            ...(expiresAt !== undefined ? { [MESSAGES_TABLE.expiresAt]: { N: String(expiresAt) } } : {}),
           },
           ConditionExpression: 'attribute_not_exists(#sk)',
           ExpressionAttributeNames: { '#sk': MESSAGES_TABLE.sortKey },

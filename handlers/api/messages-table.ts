@@ -8,6 +8,8 @@ export const MESSAGES_TABLE = {
   sortKey: 'sk',
   /** Every message lives in this partition. */
   partition: 'MESSAGE',
+  /** DynamoDB's TTL attribute: epoch seconds after which the message expires (absent: kept). */
+  expiresAt: 'expires_at',
 } as const;
 
 export interface StoredMessage {

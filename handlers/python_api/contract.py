@@ -13,6 +13,8 @@ from typing import Any, Dict, Optional, Tuple, Union
 MAX_BODY_BYTES = 64 * 1024
 MAX_CONTENT_CHARS = 1000
 MAX_AUTHOR_CHARS = 100
+# How deep arrays and objects may nest in a request body, counting the top-level object.
+MAX_JSON_DEPTH = 32
 # A page holds at most 100 messages, far below Lambda's 6 MB response limit; more follow the Link header.
 DEFAULT_LIST_LIMIT = 50
 MAX_LIST_LIMIT = 100
@@ -24,6 +26,17 @@ _MESSAGE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3
 
 # The characters JavaScript's String.prototype.trim removes, so "blank" means the same in both handlers.
 _BLANK = re.compile("^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$")
+
+# Unicode's Bidi_Control characters: embeddings, overrides, isolates and marks.
+_BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Unicode's Default_Ignorable_Code_Point (zero-width spaces and joiners, variation selectors, tags...), and the blanks.
+_INVISIBLE = re.compile(
+    "^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
+    "\ufe00-\ufe0f\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]*$"
+)
+# A surrogate code point standing alone: JSON's \ud800 escape makes one; no UTF-8 text can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 ErrorBody = Dict[str, Any]
 Failure = Tuple[int, ErrorBody]
@@ -64,6 +77,15 @@ def _check_field(body: Dict[str, Any], field: str, limit: int) -> Optional[str]:
     found = control.search(value)
     if found:
         return f"must not contain control characters{allowed}, found U+{ord(found.group()):04X} at character {found.start() + 1}"
+    surrogate = _SURROGATE.search(value)
+    if surrogate:
+        return f"must not contain unpaired surrogates, found U+{ord(surrogate.group()):04X} at character {surrogate.start() + 1}"
+    if field == "author":
+        bidi = _BIDI_CONTROL.search(value)
+        if bidi:
+            return f"must not contain bidirectional control characters, found U+{ord(bidi.group()):04X} at character {bidi.start() + 1}"
+        if _INVISIBLE.match(value):
+            return "must contain a visible character, not only invisible ones"
     if len(value) > limit:
         return f"must be at most {limit} characters, got {len(value)}"
     return None
@@ -71,6 +93,55 @@ def _check_field(body: Dict[str, Any], field: str, limit: int) -> Optional[str]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def nests_deeper_than(text: str, limit: int) -> bool:
+    """Whether JSON text opens more than `limit` arrays or objects inside each other, read before parsing
+    (json.loads recursing 10,000 levels deep raises RecursionError). Brackets inside strings do not count."""
+    depth = 0
+    in_string = False
+    i = 0
+    while i < len(text):
+        character = text[i]
+        if in_string:
+            if character == "\\":
+                i += 1
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif character in "]}":
+            depth -= 1
+        i += 1
+    return False
+
+
+def parse_content_type(raw: Optional[str]) -> Optional[Failure]:
+    """None when a create's Content-Type is application/json (UTF-8 if a charset is named), else (415, error body)."""
+    if raw is None or raw.strip() == "":
+        return _fail(415, "unsupported_media_type", "Content-Type must be application/json, got none")
+    media_type, *parameters = raw.split(";")
+    if media_type.strip().lower() != "application/json":
+        return _fail(415, "unsupported_media_type", f"Content-Type must be application/json, got {json.dumps(raw, ensure_ascii=False)}")
+    for parameter in parameters:
+        name, equals, value = parameter.partition("=")
+        if not equals or name.strip().lower() != "charset":
+            continue
+        charset = value.strip()
+        if len(charset) >= 2 and charset.startswith('"') and charset.endswith('"'):
+            charset = charset[1:-1]
+        if charset.lower() not in ("utf-8", "utf8"):
+            return _fail(415, "unsupported_media_type", f"Content-Type application/json must be UTF-8, got charset {json.dumps(charset, ensure_ascii=False)}")
+    return None
+
+
+def expires_at(created_at_ms: int, ttl_days: int) -> Optional[int]:
+    """When a message created at `created_at_ms` expires (DynamoDB's TTL attribute, epoch seconds); None when kept."""
+    return created_at_ms // 1000 + ttl_days * 86400 if ttl_days > 0 else None
 
 
 def parse_new_message(raw: bytes) -> Union[Tuple[str, str], Failure]:
@@ -83,9 +154,11 @@ def parse_new_message(raw: bytes) -> Union[Tuple[str, str], Failure]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _fail(400, "invalid_encoding", "request body is not valid UTF-8")
+    if nests_deeper_than(text, MAX_JSON_DEPTH):
+        return _fail(400, "invalid_json", f"request body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep")
     try:
         body = json.loads(text, parse_constant=_reject_constant)
-    except ValueError:
+    except (ValueError, RecursionError):
         return _fail(400, "invalid_json", "request body is not valid JSON")
     if not isinstance(body, dict):
         return _fail(422, "invalid_body", f'request body must be a JSON object with "content" and "author", got {_kind_of(body)}')
@@ -108,7 +181,7 @@ def parse_list_limit(raw: Optional[str]) -> Union[int, Failure]:
         return _fail(
             400,
             "invalid_query",
-            f'limit must be an integer from 1 to {MAX_LIST_LIMIT}, got {json.dumps(raw)}; follow the Link header (rel="next") for more',
+            f'limit must be an integer from 1 to {MAX_LIST_LIMIT}, got {json.dumps(raw, ensure_ascii=False)}; follow the Link header (rel="next") for more',
         )
     return int(raw)
 
@@ -129,7 +202,7 @@ def parse_cursor(raw: Optional[str]) -> Union[None, str, Failure]:
         except (binascii.Error, UnicodeDecodeError):
             message_id = ""
     if not _MESSAGE_ID.fullmatch(message_id) or cursor_after(message_id) != raw:
-        return _fail(400, "invalid_query", f"cursor {json.dumps(raw)} is not one this API gave out; start again without it")
+        return _fail(400, "invalid_query", f"cursor {json.dumps(raw, ensure_ascii=False)} is not one this API gave out; start again without it")
     return message_id
 
 

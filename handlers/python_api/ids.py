@@ -32,8 +32,13 @@ def new_message_id(now_millis: int = -1) -> str:
     return f"{text[0:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
+def created_millis_of(message_id: str) -> int:
+    """The creation time an id carries, in Unix milliseconds."""
+    return int(message_id.replace("-", "")[:12], 16)
+
+
 def created_at_of(message_id: str) -> str:
     """The creation time an id carries: ISO 8601 UTC with milliseconds, like JavaScript's toISOString()."""
-    millis = int(message_id.replace("-", "")[:12], 16)
+    millis = created_millis_of(message_id)
     moment = datetime.fromtimestamp(millis / 1000, tz=timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"

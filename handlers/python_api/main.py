@@ -13,12 +13,14 @@ from mangum import Mangum
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import contract
-from ids import created_at_of, new_message_id
+from ids import created_at_of, created_millis_of, new_message_id
 from store import MessagesStore, StoreUnavailable
 
 logger = logging.getLogger("python_api")
 store = MessagesStore(os.environ["TABLE_NAME"])
 version = os.environ.get("APP_VERSION", "unknown")
+# Days a message is kept; DynamoDB's TTL removes it after, and lists leave expired ones out.
+message_ttl_days = int(os.environ.get("MESSAGE_TTL_DAYS", "0") or "0")
 
 app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 app.router.redirect_slashes = False
@@ -51,6 +53,9 @@ async def list_messages(request: Request) -> JSONResponse:
 
 
 async def create_message(request: Request) -> JSONResponse:
+    media_type = contract.parse_content_type(request.headers.get("content-type"))
+    if media_type is not None:
+        return send(media_type)
     parsed = contract.parse_new_message(await request.body())
     if isinstance(parsed[0], int):
         return send(parsed)  # type: ignore[arg-type]
@@ -58,7 +63,7 @@ async def create_message(request: Request) -> JSONResponse:
     message_id = new_message_id()
     message = {"id": message_id, "content": content, "author": author, "created_at": created_at_of(message_id)}
     try:
-        store.create(message)
+        store.create(message, contract.expires_at(created_millis_of(message_id), message_ttl_days))
     except StoreUnavailable:
         logger.exception("message store failed")
         return send(contract.STORAGE_UNAVAILABLE)

@@ -2,11 +2,14 @@
 
 boto3 comes with Lambda's Python runtime; it honours AWS_ENDPOINT_URL_DYNAMODB.
 """
+import time
 from typing import Any, Dict, List, Optional, Tuple
 
 PARTITION_KEY = "pk"
 SORT_KEY = "sk"
 PARTITION = "MESSAGE"
+# DynamoDB's TTL attribute: epoch seconds after which the message expires (absent: kept).
+EXPIRES_AT = "expires_at"
 
 
 class StoreUnavailable(Exception):
@@ -34,8 +37,10 @@ class MessagesStore:
                 request: Dict[str, Any] = {
                     "TableName": self._table,
                     "KeyConditionExpression": "#pk = :pk",
-                    "ExpressionAttributeNames": {"#pk": PARTITION_KEY},
-                    "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
+                    # TTL deletes within days of expiry, not at once: an expired message is left out until it is gone.
+                    "FilterExpression": "attribute_not_exists(#expires) OR #expires > :now",
+                    "ExpressionAttributeNames": {"#pk": PARTITION_KEY, "#expires": EXPIRES_AT},
+                    "ExpressionAttributeValues": {":pk": {"S": PARTITION}, ":now": {"N": str(int(time.time()))}},
                     "ScanIndexForward": False,
                     "Limit": wanted - len(messages),
                 }
@@ -52,9 +57,11 @@ class MessagesStore:
         page = messages[:limit]
         return page, (page[-1]["id"] if len(messages) > limit else None)
 
-    def create(self, message: Dict[str, str]) -> None:
-        item = {PARTITION_KEY: {"S": PARTITION}, SORT_KEY: {"S": message["id"]}}
+    def create(self, message: Dict[str, str], expires_at: Optional[int] = None) -> None:
+        item: Dict[str, Any] = {PARTITION_KEY: {"S": PARTITION}, SORT_KEY: {"S": message["id"]}}
         item.update({name: {"S": message[name]} for name in ("id", "content", "author", "created_at")})
+        if expires_at is not None:
+            item[EXPIRES_AT] = {"N": str(expires_at)}
         try:
             self._client.put_item(
                 TableName=self._table,

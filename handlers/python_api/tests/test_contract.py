@@ -24,6 +24,8 @@ def expand(value):
 
 
 def body_of(case) -> bytes:
+    if "text" in case and isinstance(case["text"], list):
+        return "".join(expand(case["text"])).encode("utf-8")
     if "text" in case:
         return case["text"].encode("utf-8")
     if "base64" in case:
@@ -45,6 +47,17 @@ class ContractCases(unittest.TestCase):
                     self.assertEqual(result, (expected["ok"]["content"], expected["ok"]["author"]))
                 else:
                     self.assertEqual(result, (expected["status"], expected["body"]))
+
+    def test_content_types(self) -> None:
+        for case in self.cases["contentTypes"]:
+            with self.subTest(case["name"]):
+                expected = case["expect"]
+                self.assertEqual(contract.parse_content_type(case["raw"]), None if expected.get("ok") else (expected["status"], expected["body"]))
+
+    def test_expiry(self) -> None:
+        for case in self.cases["expiry"]:
+            with self.subTest(case["name"]):
+                self.assertEqual(contract.expires_at(case["createdAtMs"], case["days"]), case["expect"])
 
     def test_list_limits(self) -> None:
         for case in self.cases["limits"]:
