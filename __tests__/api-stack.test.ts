@@ -115,7 +115,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
   it('names its table and log group as the bootstrap\'s function role of its environment allows them, and no other environment\'s role', () => {
     const [, logs] = Object.entries(json['resource'].aws_cloudwatch_log_group as Json).find(([, group]) => String(group.name).startsWith('/aws/lambda/'))!;
     const [, table] = only(json, 'aws_dynamodb_table');
-    const scope = { project: env.project, region: env.region, account: '123456789012', stateBucket: 's', artifactBucket: 'a', stateKeyArn: 'k', environments: environments.map((e) => ({ name: e.name, stateKey: e.stateKey })) };
+    const scope = { project: env.project, region: env.region, account: '123456789012', stateBucket: 's', artifactBucket: 'a', stateKeyArn: 'k', artifactKeyArn: 'ak', environments: environments.map((e) => ({ name: e.name, stateKey: e.stateKey })) };
     const tableArn = `arn:aws:dynamodb:${env.region}:123456789012:table/${table['name']}`;
     const stream = `arn:aws:logs:${env.region}:123456789012:log-group:${logs['name']}:log-stream:x`;
     for (const other of environments) {

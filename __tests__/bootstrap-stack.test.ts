@@ -37,6 +37,7 @@ const scope: CiScope = {
   artifactBucket: 'acme-artifacts',
   environments: ['dev', 'staging', 'prod'].map((name) => ({ name, stateKey: `${PROJECT}/${name}/terraform.tfstate` })),
   stateKeyArn: `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+  artifactKeyArn: `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/abcd1234-12ab-34cd-56ef-1234567890ab`,
 };
 const ci = ciArns(scope);
 const WRITES = /:(Create|Delete|Update|Put|Publish|Add|Remove|Tag|Untag|Pass|Attach|Detach|Set|PATCH|POST|PUT|DELETE|Encrypt|GenerateDataKey)/;
@@ -90,7 +91,10 @@ describe('bootstrap stack', () => {
     expect(byBucket('aws_s3_bucket_server_side_encryption_configuration', 'state_').rule).toEqual([
       { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.state-key.arn}' }, bucket_key_enabled: true },
     ]);
-    expect(byBucket('aws_s3_bucket_server_side_encryption_configuration', 'artifacts_').rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
+    expect(byBucket('aws_s3_bucket_server_side_encryption_configuration', 'artifacts_').rule[0].apply_server_side_encryption_by_default).toEqual({
+      sse_algorithm: 'aws:kms',
+      kms_master_key_id: '${aws_kms_key.artifact-key.arn}',
+    });
     expect(byBucket('aws_s3_bucket_public_access_block', 'state_')).toMatchObject({
       block_public_acls: true,
       block_public_policy: true,
@@ -120,12 +124,19 @@ describe('bootstrap stack', () => {
         ],
       },
     ]);
-    expect(encryption.condition).toEqual([{ test: 'StringNotEqualsIfExists', variable: 's3:x-amz-server-side-encryption', values: ['aws:kms'] }]);
-    expect(key.condition).toEqual([{ test: 'StringNotEqualsIfExists', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: ['${aws_kms_key.state-key.arn}'] }]);
+    // Only when the request names an encryption (the S3 backend names none and gets the bucket's default, this key).
+    expect(encryption.condition).toEqual([
+      { test: 'Null', variable: 's3:x-amz-server-side-encryption', values: ['false'] },
+      { test: 'StringNotEquals', variable: 's3:x-amz-server-side-encryption', values: ['aws:kms'] },
+    ]);
+    expect(key.condition).toEqual([
+      { test: 'Null', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: ['false'] },
+      { test: 'StringNotEquals', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: ['${aws_kms_key.state-key.arn}'] },
+    ]);
   });
 
   it('encrypts state with a rotated customer-managed key only CI and the administrators may use; the account keeps only key administration', () => {
-    const key = Object.values(resources.aws_kms_key as Json)[0] as Json;
+    const key = (resources.aws_kms_key as Json)['state-key'] as Json;
     expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, policy: '${data.aws_iam_policy_document.state-key-policy.json}' });
     // KMS refuses a key policy naming principals that do not exist yet.
     expect([...key.depends_on].sort()).toEqual(['deploy-dev', 'deploy-prod', 'deploy-staging', 'plan'].map((role) => expect.stringMatching(new RegExp(`^aws_iam_role\\.ci_${role}-role_\\w+$`))));
@@ -135,7 +146,30 @@ describe('bootstrap stack', () => {
     expect(account.actions.some((action: string) => /Decrypt|Encrypt|GenerateDataKey|ReEncrypt/.test(action))).toBe(false);
     expect(statements.find((statement) => statement.sid === 'CiReadsState')!.actions).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
     expect(statements.find((statement) => statement.sid === 'DeployWritesState')!.principals[0].identifiers).toHaveLength(3);
-    expect(Object.values(resources.aws_kms_alias as Json)[0]).toMatchObject({ name: 'alias/multicloud-auto-deploy-state' });
+    expect((Object.values(resources.aws_kms_alias as Json) as Json[]).map((alias) => alias.name).sort()).toEqual(['alias/multicloud-auto-deploy-artifacts', 'alias/multicloud-auto-deploy-state']);
+  });
+
+  it('encrypts the artifacts with their own rotated key, used through S3 by CI only, and keeps each environment\'s prefixes to its deploy role in the bucket policy', () => {
+    const key = (resources.aws_kms_key as Json)['artifact-key'] as Json;
+    expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, policy: '${data.aws_iam_policy_document.artifact-key-policy.json}' });
+    const keyPolicy = document('artifact-key-policy').statement as Json[];
+    expect(keyPolicy.find((statement) => statement.sid === 'AccountAdministersTheKey')!.actions.some((action: string) => /Decrypt|Encrypt|GenerateDataKey/.test(action))).toBe(false);
+    expect(keyPolicy.find((statement) => statement.sid === 'DeployWritesArtifacts')!.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.ap-northeast-1.amazonaws.com'] }]);
+    const policy = document('artifacts_tls-only').statement as Json[];
+    expect(policy.map((statement) => statement.sid)).toEqual([
+      'DenyPlainHttp',
+      'OnlyDevDeployWritesItsPrefixes',
+      'OnlyStagingDeployWritesItsPrefixes',
+      'OnlyProdDeployWritesItsPrefixes',
+      'NothingElseIsWritten',
+      'ArtifactsEncryptedWithKmsOnly',
+      'ArtifactsEncryptedWithTheirKeyOnly',
+    ]);
+    expect(policy.slice(1).every((statement) => statement.effect === 'Deny' && statement.principals[0].type === '*')).toBe(true);
+    expect(policy[3].resources).toEqual([
+      'arn:${data.aws_partition.partition.partition}:s3:::multicloud-auto-deploy-artifacts/layers/multicloud-auto-deploy/prod/*',
+      'arn:${data.aws_partition.partition.partition}:s3:::multicloud-auto-deploy-artifacts/functions/multicloud-auto-deploy/prod/*',
+    ]);
   });
 
   it('names the state administrators from configuration, and refuses one that is not an IAM principal', () => {
@@ -201,7 +235,7 @@ describe('bootstrap stack', () => {
   });
 
   it('outputs what cdktf.json and the workflows need', () => {
-    expect(Object.keys(json['output']).sort()).toEqual(['artifact_bucket', 'deploy_role_arns', 'function_role_arns', 'plan_role_arn', 'state_bucket', 'state_key_arn']);
+    expect(Object.keys(json['output']).sort()).toEqual(['artifact_bucket', 'artifact_key_arn', 'deploy_role_arns', 'function_role_arns', 'plan_role_arn', 'state_bucket', 'state_key_arn']);
     expect(json['output'].deploy_role_arns.value).toEqual(
       Object.fromEntries(['dev', 'staging', 'prod'].map((env) => [env, expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.ci_deploy-${env}-role_\\w+\\.arn\\}$`))])),
     );

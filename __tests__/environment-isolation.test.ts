@@ -176,6 +176,38 @@ describe('environments that cannot reach each other (chain analysis of the synth
     }
   });
 
+  it('keeps each environment\'s artifact prefixes to its deploy role by the bucket policy alone, whatever an identity policy allows', () => {
+    expect(model.resourcePolicies!.map((policy) => policy.resource)).toContain(`arn:aws:s3:::${artifactBucket}*`);
+    // Every role given s3:* on the whole bucket, as a careless identity policy would.
+    const careless: AccountModel = {
+      ...model,
+      roles: model.roles.map((r) => ({ ...r, policy: [...r.policy, { sid: 'Careless', actions: ['s3:*'], resources: [`arn:aws:s3:::${artifactBucket}/*`] }] })),
+    };
+    const loose = new AccessAnalysis(careless);
+    const object = (env: string, key = 'dependencies.zip') => ({ arn: `arn:aws:s3:::${artifactBucket}/layers/${PROJECT}/${env}/${key}` });
+    expect(loose.reach(role.deploy('prod'), 's3:PutObject', object('prod'))).toBeDefined();
+    for (const [from, env] of [[role.deploy('dev'), 'prod'], [role.deploy('staging'), 'prod'], [role.deploy('prod'), 'dev'], [role.plan, 'dev']] as const) {
+      for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectTagging']) {
+        expect([from, action, env, loose.reach(from, action, object(env))]).toEqual([from, action, env, undefined]);
+      }
+    }
+    // Outside every environment's prefixes nobody writes; and nothing is written with another key or none.
+    expect(loose.reach(role.deploy('dev'), 's3:PutObject', { arn: `arn:aws:s3:::${artifactBucket}/elsewhere/x` })).toBeUndefined();
+    expect(loose.reach(role.deploy('prod'), 's3:PutObject', { ...object('prod'), context: { 's3:x-amz-server-side-encryption': 'AES256' } })).toBeUndefined();
+    expect(loose.reach(role.deploy('prod'), 's3:PutObject', { ...object('prod'), context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:ap-northeast-1:999999999999:key/theirs' } })).toBeUndefined();
+    // Reading is not what the policy limits (the roles' own policies do).
+    expect(loose.reach(role.deploy('dev'), 's3:GetObject', object('prod', 'manifests/f07b2d069bc0349d.json'))).toBeDefined();
+    expect(analysis.reach(role.deploy('dev'), 's3:GetObject', object('prod', 'manifests/f07b2d069bc0349d.json'))).toBeUndefined();
+  });
+
+  it('lets the S3 backend write state as it does (no encryption header: the bucket\'s key by default), and refuses another encryption or key', () => {
+    const state = { arn: `arn:aws:s3:::acme-state/${PROJECT}/dev/terraform.tfstate` };
+    expect(analysis.reach(role.deploy('dev'), 's3:PutObject', state)).toBeDefined();
+    expect(analysis.reach(role.deploy('dev'), 's3:PutObject', { ...state, context: { 's3:x-amz-server-side-encryption': 'AES256' } })).toBeUndefined();
+    expect(analysis.reach(role.deploy('dev'), 's3:PutObject', { ...state, context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:ap-northeast-1:999999999999:key/theirs' } })).toBeUndefined();
+    expect(analysis.reach(role.deploy('dev'), 's3:PutObject', { ...state, context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${REGION}:${ACCOUNT}:key/state-key` } })).toBeDefined();
+  });
+
   it('holds tags: a deploy role tags only what carries its environment (or is created with it) and never changes the project or environment tag', () => {
     const dev = role.deploy('dev');
     for (const service of ['apigateway', 'lambda', 'dynamodb', 'logs']) {

@@ -4,7 +4,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { layerDescription } from '../artifacts/layer-description';
 import { LayerArtifact, readManifest } from '../artifacts/manifest';
 import { layerManifestKey, layerSbomKey } from '../config/artifact-keys';
-import { LayerContents, contentsFromArtifact, contentsFromDescription, contentsFromStored, diffLayerContents, storedManifestOf } from '../review/layer-packages';
+import { LayerContents, contentsFromArtifact, contentsFromDescription, contentsFromStored, diffLayerContents, storedManifestMismatch, storedManifestOf } from '../review/layer-packages';
 import { fetchLayerManifests, storeLayerManifests } from '../review/manifest-store';
 import { TerraformPlan, parsePlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';
 import { compareVersions } from '../review/versions';
@@ -50,6 +50,18 @@ const built = contents(
   ],
   9_100_000,
 );
+
+/** What the deployed layer version's description says of it (Lambda keeps it): the direct packages of `deployed`. */
+const DEPLOYED_DESCRIPTION = 'content f07b2d069bc0349d | nodejs24.x x86_64 | @aws-sdk/client-dynamodb@3.1169.0, hono@4.13.19, mangum-like@1.0.0';
+
+/** The plan with the deployed layer version's description replaced. */
+function withDeployedDescription(plan: TerraformPlan, description: string): TerraformPlan {
+  const copy = JSON.parse(JSON.stringify(plan)) as TerraformPlan;
+  for (const change of copy.resource_changes ?? []) {
+    if (change.type === 'aws_lambda_layer_version' && change.change.before) (change.change.before as Record<string, unknown>)['description'] = description;
+  }
+  return copy;
+}
 
 describe('versions', () => {
   it('orders npm and Python versions as their ecosystems do', () => {
@@ -104,6 +116,35 @@ describe('package changes inside a layer', () => {
   });
 });
 
+describe('a stored manifest, checked before it is believed', () => {
+  it('is shown only when it names the content it is filed under and the packages its layer version\'s description names', () => {
+    const hash = 'f07b2d069bc0349d'.padEnd(64, '0');
+    expect(storedManifestMismatch(deployed, hash, DEPLOYED_DESCRIPTION)).toBeUndefined();
+    expect(storedManifestMismatch(deployed, hash, undefined)).toBeUndefined();
+    expect(storedManifestMismatch({ ...deployed, contentHash: 'ffff'.padEnd(64, '0') }, hash, DEPLOYED_DESCRIPTION)).toBe('it says content ffff000000000000, but it is filed under f07b2d069bc0349d');
+    // A package swapped for a look-alike, a version changed, a direct package added: the description disagrees.
+    const forged = { ...deployed, packages: deployed.packages.map((pkg) => (pkg.name === 'hono' ? { ...pkg, version: '4.13.18' } : pkg)) };
+    expect(storedManifestMismatch(forged, hash, DEPLOYED_DESCRIPTION)).toBe("the layer version's description names hono@4.13.19, which it does not");
+    const added = { ...deployed, packages: [...deployed.packages, { name: 'evil', version: '1.0.0', direct: true }] };
+    expect(storedManifestMismatch(added, hash, DEPLOYED_DESCRIPTION)).toBe("it names evil@1.0.0 as direct packages, which the layer version's description does not");
+    // A description cut at 256 characters names only some: those must be there, more may be.
+    expect(storedManifestMismatch(added, hash, 'content f07b2d069bc0349d | nodejs24.x x86_64 | hono@4.13.19, mangum-like@1.0.0, xx...')).toBeUndefined();
+    expect(storedManifestMismatch(deployed, hash, 'content 0123456789abcdef | nodejs24.x x86_64 | hono@4.13.19')).toBe("the layer version's description says content 0123456789abcdef, not f07b2d069bc0349d");
+  });
+
+  it('is not shown when it disagrees: the review says so in the caution box and uses the description', () => {
+    const forged = { ...deployed, packages: deployed.packages.filter((pkg) => pkg.name !== 'mangum-like') };
+    const summary = summarisePlan(withDeployedDescription(fixture('layer-replace-create-before-destroy'), DEPLOYED_DESCRIPTION), {
+      built: new Map([['9a1b2c3d4e5f6071', built]]),
+      stored: new Map([['f07b2d069bc0349d', forged]]),
+    });
+    expect(summary.cautions[0]).toBe(
+      `layer \`${LAYER}\`: **the stored manifest of the deployed version does not match** (the layer version's description names mangum-like@1.0.0, which it does not); its packages are shown from the layer version's description instead. Someone who can write the artifact bucket may have changed it.`,
+    );
+    expect(summary.layerPackages[0]!.diff!.partial).toMatch(/^only the direct packages the layer descriptions name/);
+  });
+});
+
 describe('the plan summary in packages', () => {
   const coverage = new Map([
     [
@@ -117,7 +158,7 @@ describe('the plan summary in packages', () => {
   ]);
 
   it('shows each new layer version\'s package changes, and puts removals, downgrades and missing imports in the caution box', () => {
-    const summary = summarisePlan(fixture('layer-replace-create-before-destroy'), {
+    const summary = summarisePlan(withDeployedDescription(fixture('layer-replace-create-before-destroy'), DEPLOYED_DESCRIPTION), {
       built: new Map([['9a1b2c3d4e5f6071', built]]),
       stored: new Map([['f07b2d069bc0349d', deployed]]),
       coverage,
@@ -200,10 +241,15 @@ describe('layer manifests in the artifact bucket (moto)', () => {
     const stored = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: sbomKey }))).Body!.transformToString('utf8');
     expect(stored).toBe(fs.readFileSync(path.join(PROJECT_ROOT, '.build', artifact.sbom!), 'utf8'));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: layerManifestKey(scope.project, 'staging', 'badbadbadbadbad0'), Body: 'garbage' }));
-    const fetched = await fetchLayerManifests(s3, BUCKET, scope, [artifact.contentHash, '0000000000000000', 'badbadbadbadbad0']);
+    // Another layer's manifest copied under this key: it names another content than the one it is filed under.
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: layerManifestKey(scope.project, 'staging', 'abcdefabcdefabcd'), Body: JSON.stringify(storedManifestOf(artifact)) }));
+    const fetched = await fetchLayerManifests(s3, BUCKET, scope, [artifact.contentHash, '0000000000000000', 'badbadbadbadbad0', 'abcdefabcdefabcd']);
     expect([...fetched.found.keys()]).toEqual([artifact.contentHash.slice(0, 16)]);
     expect(fetched.found.get(artifact.contentHash.slice(0, 16))!.packages).toHaveLength(artifact.packages.length);
-    expect(fetched.problems).toEqual([`s3://${BUCKET}/layers/multicloud-auto-deploy/staging/manifests/badbadbadbadbad0.json is not a stored layer manifest`]);
+    expect(fetched.problems).toEqual([
+      `s3://${BUCKET}/layers/multicloud-auto-deploy/staging/manifests/badbadbadbadbad0.json is not a stored layer manifest`,
+      `s3://${BUCKET}/layers/multicloud-auto-deploy/staging/manifests/abcdefabcdefabcd.json says content ${artifact.contentHash.slice(0, 16)}, not abcdefabcdefabcd: not shown as what the deployed layer holds`,
+    ]);
   });
 
   it('gives npm run plan:summary the deployed layer\'s packages, transitive ones included, and the function\'s import coverage', async () => {

@@ -35,7 +35,7 @@ function state(apiUrl: string, layers: string[]): string {
   return terraformStateFile({
     serial: 7,
     lineage: 'verify',
-    outputs: { api_url: apiUrl, function_name: FUNCTION },
+    outputs: { api_url: apiUrl, function_name: FUNCTION, ...(localTable ? { table_name: localTable } : {}) },
     resources: [{ type: 'aws_lambda_function', name: 'fn', attributes: { function_name: FUNCTION, layers, runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
   });
 }
@@ -61,8 +61,14 @@ interface VerifyReport {
   logs: string[];
 }
 
+/** The local API's table, where verify removes what its create check wrote (its DynamoDB is the local run's). */
+let localTable: string | undefined;
+let localDynamoDb: string | undefined;
+
 async function verify(extra: string[] = [], outDir = outdir): Promise<{ code: number; stdout: string; stderr: string; report: VerifyReport }> {
-  const result = await runCli(['verify', STACK, '--json', ...extra], { env: cliEnv({ ...moto.env, STATE_BUCKET, CDKTF_OUTDIR: outDir }) });
+  const result = await runCli(['verify', STACK, '--json', ...extra], {
+    env: cliEnv({ ...moto.env, STATE_BUCKET, CDKTF_OUTDIR: outDir, ...(localDynamoDb ? { AWS_ENDPOINT_URL_DYNAMODB: localDynamoDb } : {}) }),
+  });
   return { ...result, report: JSON.parse(result.stdout) };
 }
 
@@ -93,6 +99,8 @@ describe('npm run verify, against moto and the local API', () => {
 
   beforeAll(async () => {
     server = await startLocalServer(['--env', 'staging']);
+    localTable = String(server.info['tableName']);
+    localDynamoDb = String(server.info['dynamodbEndpoint']);
   });
 
   afterAll(async () => {
@@ -115,12 +123,37 @@ describe('npm run verify, against moto and the local API', () => {
       'passed API list',
       'passed API create',
       'passed API list-after-create',
+      'passed API cleanup',
     ]);
     expect(report.checks[2]?.detail).toMatch(/^not checked: Lambda gave no downloadable location/);
-    expect(report.counts).toEqual({ passed: 6, failed: 0, skipped: 1 });
+    expect(report.counts).toEqual({ passed: 7, failed: 0, skipped: 1 });
     expect(stderr).toContain('✓ layers attached');
     expect(stderr).toMatch(new RegExp(`- layer ${LAYER}:\\d+ packages \\(skipped\\): not checked: Lambda gave no downloadable location`));
-    expect(stderr).toContain('6 passed, 0 failed, 1 skipped\n');
+    expect(stderr).toContain('7 passed, 0 failed, 1 skipped\n');
+    // It left nothing behind: the message it created is gone from the table, and said so.
+    const created = report.checks.find((check) => check.name === 'API create')!.detail.split(' ')[1]!;
+    expect(report.checks.find((check) => check.name === 'API cleanup')!.detail).toBe(`removed ${created} from ${localTable}: verify leaves no message behind`);
+    const listed = (await (await fetch(`${server.url}/api/messages/?limit=100`)).json()) as { id: string }[];
+    expect(listed.map((message) => message.id)).not.toContain(created);
+  });
+
+  it('fails, saying the message stays, when it cannot remove what its create check wrote', async () => {
+    const arn = await publish(['x86_64']);
+    await deployed(server.url, [arn], [arn]);
+    const withoutTable = terraformStateFile({
+      serial: 8,
+      lineage: 'verify',
+      outputs: { api_url: server.url, function_name: FUNCTION },
+      resources: [{ type: 'aws_lambda_function', name: 'fn', attributes: { function_name: FUNCTION, layers: [arn], runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
+    });
+    await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: withoutTable }));
+    const { code, report } = await verify();
+    expect(code).toBe(1);
+    expect(report.checks.find((check) => check.name === 'API cleanup')).toEqual({
+      name: 'API cleanup',
+      status: 'failed',
+      detail: expect.stringMatching(/^the message [0-9a-f-]{36} stays: the state has no table_name output to remove it from$/),
+    });
   });
 
   it('fails with --strict when a check could not run, saying that nothing failed', async () => {
@@ -128,8 +161,8 @@ describe('npm run verify, against moto and the local API', () => {
     await deployed(server.url, [arn], [arn]);
     const { code, report, stderr } = await verify(['--strict']);
     expect(code).toBe(1);
-    expect(report).toMatchObject({ ok: false, strict: true, counts: { passed: 6, failed: 0, skipped: 1 }, causes: [] });
-    expect(stderr).toContain('6 passed, 0 failed, 1 skipped (--strict: a skipped check fails)');
+    expect(report).toMatchObject({ ok: false, strict: true, counts: { passed: 7, failed: 0, skipped: 1 }, causes: [] });
+    expect(stderr).toContain('7 passed, 0 failed, 1 skipped (--strict: a skipped check fails)');
     expect(stderr).toContain('Nothing failed, but 1 check(s) could not run, and --strict counts that as a failure.');
   });
 
@@ -137,7 +170,9 @@ describe('npm run verify, against moto and the local API', () => {
     const arn = await publish(['x86_64']);
     await deployed(server.url, [arn], [arn]);
     const elsewhere = makeTempDir('verify-no-archives');
-    const result = await runCli(['verify', STACK, '--json', '--build-dir', path.join(elsewhere, 'no-build')], { env: cliEnv({ ...moto.env, STATE_BUCKET, CDKTF_OUTDIR: elsewhere }) });
+    const result = await runCli(['verify', STACK, '--json', '--build-dir', path.join(elsewhere, 'no-build')], {
+      env: cliEnv({ ...moto.env, STATE_BUCKET, CDKTF_OUTDIR: elsewhere, AWS_ENDPOINT_URL_DYNAMODB: localDynamoDb! }),
+    });
     const report = JSON.parse(result.stdout) as VerifyReport;
     expect(result.code).toBe(0);
     const version = arn.split(':').pop();
@@ -145,7 +180,7 @@ describe('npm run verify, against moto and the local API', () => {
       { name: `layer ${LAYER}:${version} content`, status: 'skipped', detail: 'not checked: the archive this deploy built (archives/layer-dependencies.zip in the stack folder) is not here; verify beside the deploy\'s stack folder' },
       { name: `layer ${LAYER}:${version} packages`, status: 'skipped', detail: 'not checked: there is no build manifest here to list the packages the layer should hold (--build-dir)' },
     ]);
-    expect(report.counts).toEqual({ passed: 5, failed: 0, skipped: 2 });
+    expect(report.counts).toEqual({ passed: 6, failed: 0, skipped: 2 });
   });
 
   it('checks a rolled-back layer against what the restored deployment recorded, not against this build', async () => {
@@ -168,7 +203,7 @@ describe('npm run verify, against moto and the local API', () => {
     const rolledBack = terraformStateFile({
       serial: 9,
       lineage: 'verify',
-      outputs: { api_url: server.url, function_name: FUNCTION, rolled_back_to_serial: '3', rollback_scope: 'layers' },
+      outputs: { api_url: server.url, function_name: FUNCTION, table_name: localTable!, rolled_back_to_serial: '3', rollback_scope: 'layers' },
       resources: [{ type: 'aws_lambda_function', name: 'fn', attributes: { function_name: FUNCTION, layers: [arn], runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
     });
     await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: rolledBack }));
@@ -291,7 +326,7 @@ describe('the layer download path (where moto serves no content)', () => {
       expect(packagesCheck(unreadable)).toEqual({ name: 'layer x:1 packages', status: 'skipped', detail: 'not checked: downloading the layer answered HTTP 403' });
       expect(unreadable.counts.passed + unreadable.counts.failed + unreadable.counts.skipped).toBe(unreadable.checks.length);
       expect(unreadable.counts).toEqual({ passed: 1, failed: 0, skipped: 2 });
-      const answering = { ...facts({ unavailable: 'x' }), api: (['health', 'list', 'create', 'list-after-create'] as const).map((step) => ({ step, ok: true, detail: 'HTTP 200', ms: 1 })) };
+      const answering = { ...facts({ unavailable: 'x' }), api: (['health', 'list', 'create', 'list-after-create', 'cleanup'] as const).map((step) => ({ step, ok: true, detail: 'HTTP 200', ms: 1 })) };
       expect(judgeDeployment(answering).ok).toBe(true);
       expect(judgeDeployment(answering, { strict: true }).ok).toBe(false);
       expect(judgeDeployment(facts(missing)).causes).toEqual([{ cause: 'package missing from a layer', evidence: 'x:1 lacks hono@4.13.19' }]);

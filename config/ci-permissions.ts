@@ -27,7 +27,9 @@ export interface Statement {
   /** @default "Allow" */
   readonly effect?: 'Allow' | 'Deny';
   readonly actions: readonly string[];
+  /** What it applies to; with `notResources`, everything but those (then `resources` is empty). */
   readonly resources: readonly string[];
+  readonly notResources?: readonly string[];
   readonly conditions?: readonly Condition[];
 }
 
@@ -49,6 +51,8 @@ export interface CiScope {
   readonly environments: readonly CiEnvironment[];
   /** The customer-managed key that encrypts state (an ARN, or a Terraform reference to it). */
   readonly stateKeyArn: string;
+  /** The customer-managed key that encrypts the artifact bucket (an ARN, or a Terraform reference to it). */
+  readonly artifactKeyArn: string;
 }
 
 /** Accounts that publish the managed layers the hybrid strategy attaches (Powertools for AWS Lambda). */
@@ -196,6 +200,7 @@ export function planRoleStatements(scope: CiScope): Statement[] {
       conditions: [{ test: 'StringEquals', variable: `aws:ResourceTag/${PROJECT_TAG}`, values: [scope.project] }],
     },
     { sid: 'ReadArtifacts', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'], resources: envs.flatMap((env) => env.artifacts) },
+    { sid: 'DecryptArtifacts', actions: ['kms:Decrypt'], resources: [scope.artifactKeyArn], conditions: [s.viaS3] },
   ];
 }
 
@@ -317,6 +322,8 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
       resources: named.tables,
     },
     ...tagging('TagOwnTables', TAG_ACTIONS.dynamodb, named.tables),
+    // npm run verify removes the message its create check wrote (only that one: the delete is conditioned on its content).
+    { sid: 'VerifyRemovesItsMessage', actions: ['dynamodb:DeleteItem'], resources: [a.messagesTable] },
     // An HTTP API is created with the stack's tags (API Gateway authorises tags on create with the create itself);
     // afterwards only an API, and what it holds and its tags, that already carries this environment's tags.
     { sid: 'CreateOwnApi', actions: ['apigateway:POST'], resources: [s.apis[0]!], conditions: tagged('aws:RequestTag') },
@@ -331,6 +338,8 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
       actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'],
       resources: a.artifacts,
     },
+    // Through S3 only: the bucket's key, for its own objects (and Lambda reading the code it names, on its behalf).
+    { sid: 'EncryptOwnArtifacts', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [scope.artifactKeyArn], conditions: [s.viaS3] },
     {
       sid: 'ListOwnArtifacts',
       actions: ['s3:ListBucket', 's3:ListBucketVersions'],
@@ -360,6 +369,51 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
       resources: ['*'],
       conditions: [{ test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [PROJECT_TAG, ENVIRONMENT_TAG] }],
     },
+  ];
+}
+
+/**
+ * Bucket policy statements that refuse an object written with another encryption or another key than the bucket's
+ * own. They apply only to a request that names its encryption (the header is present): one that names none gets
+ * the bucket's default, which is that key. (`...IfExists` would be wrong here: it holds when the header is absent,
+ * so such a Deny would refuse every write relying on the default, Terraform's state included.)
+ */
+export function encryptionDenials(what: string, objects: string, keyArn: string): Statement[] {
+  const present = (key: string): Condition => ({ test: 'Null', variable: key, values: ['false'] });
+  const algorithm = 's3:x-amz-server-side-encryption';
+  const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+  return [
+    { sid: `${what}EncryptedWithKmsOnly`, effect: 'Deny', actions: ['s3:PutObject'], resources: [objects], conditions: [present(algorithm), { test: 'StringNotEquals', variable: algorithm, values: ['aws:kms'] }] },
+    { sid: `${what}EncryptedWithTheirKeyOnly`, effect: 'Deny', actions: ['s3:PutObject'], resources: [objects], conditions: [present(keyId), { test: 'StringNotEquals', variable: keyId, values: [keyArn] }] },
+  ];
+}
+
+/** Object writes: what the artifact bucket's policy keeps to each environment's deploy role and its own prefixes. */
+export const OBJECT_WRITES = ['s3:PutObject', 's3:PutObjectTagging', 's3:PutObjectAcl', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:DeleteObjectTagging', 's3:RestoreObject'];
+
+/**
+ * The artifact bucket's policy (Deny statements, for every principal): each environment's prefixes are written by
+ * its deploy role and nobody else, nothing outside them is written by anyone, and an object is written only with
+ * the bucket's key. It holds whatever an identity policy in the account allows, so a role that could write the
+ * bucket by mistake (or an administrator's broad policy) still cannot put code into another environment.
+ */
+export function artifactBucketPolicyStatements(scope: CiScope): Statement[] {
+  const s = shared(scope);
+  const ci = ciArns(scope);
+  const objects = `${s.artifactBucket}/*`;
+  return [
+    ...scope.environments.map(
+      (env): Statement => ({
+        sid: `Only${env.name.charAt(0).toUpperCase()}${env.name.slice(1)}DeployWritesItsPrefixes`,
+        effect: 'Deny',
+        actions: OBJECT_WRITES,
+        resources: environmentArns(scope, env).artifacts,
+        conditions: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [ci.deployRoles[env.name]!] }],
+      }),
+    ),
+    // Outside every environment's prefixes, nobody at all: not even a deploy role whose own policy would allow it.
+    { sid: 'NothingElseIsWritten', effect: 'Deny', actions: OBJECT_WRITES, resources: [], notResources: scope.environments.flatMap((env) => environmentArns(scope, env).artifacts) },
+    ...encryptionDenials('Artifacts', objects, scope.artifactKeyArn),
   ];
 }
 

@@ -60,7 +60,7 @@ function conditionHolds(condition: Condition, context: RequestContext): boolean 
 function applies(statement: Statement, action: string, resource: string, context: RequestContext): boolean {
   return (
     statement.actions.some((pattern) => wildcardMatch(pattern, action, true)) &&
-    statement.resources.some((pattern) => wildcardMatch(pattern, resource)) &&
+    (statement.notResources ? !statement.notResources.some((pattern) => wildcardMatch(pattern, resource)) : statement.resources.some((pattern) => wildcardMatch(pattern, resource))) &&
     (statement.conditions ?? []).every((condition) => conditionHolds(condition, context))
   );
 }

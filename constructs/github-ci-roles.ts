@@ -30,9 +30,14 @@ export function toDocument(statements: readonly Statement[]): DataAwsIamPolicyDo
     sid: statement.sid,
     effect: statement.effect ?? 'Allow',
     actions: [...statement.actions],
-    resources: [...statement.resources],
+    ...(statement.notResources ? { notResources: [...statement.notResources] } : { resources: [...statement.resources] }),
     ...(statement.conditions ? { condition: statement.conditions.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })) } : {}),
   }));
+}
+
+/** The same, as resource policy statements that apply to every principal (the bucket policies' Deny statements). */
+export function toDocumentForEveryone(statements: readonly Statement[]): DataAwsIamPolicyDocumentStatement[] {
+  return toDocument(statements).map((statement) => ({ ...statement, principals: [{ type: '*', identifiers: ['*'] }] }));
 }
 
 /** What is wrong with the props, in words; empty when nothing is. */

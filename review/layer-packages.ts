@@ -79,6 +79,31 @@ export function contentsFromArtifact(artifact: LayerArtifact): LayerContents {
   return { ...contentsFromStored(JSON.stringify(storedManifestOf(artifact)))!, contentHash: artifact.contentHash };
 }
 
+/**
+ * Why a stored manifest may not be shown as what a deployed layer version holds; undefined when it may. It is
+ * read from a bucket, so it is checked against what does not come from there: the content hash it is filed
+ * under (and asked for), and the layer version's own description on Lambda, written when it was published,
+ * whose direct packages it must name exactly (or include, when the description's list was cut).
+ */
+export function storedManifestMismatch(stored: LayerContents, filedUnder: string, description: unknown): string | undefined {
+  const key = filedUnder.slice(0, 16);
+  if (!stored.contentHash.startsWith(key)) return `it says content ${stored.contentHash.slice(0, 16)}, but it is filed under ${key}`;
+  const described = contentsFromDescription(description);
+  if (!described) return undefined;
+  if (!stored.contentHash.startsWith(described.contentHash.slice(0, 16)) && !described.contentHash.startsWith(key)) {
+    return `the layer version's description says content ${described.contentHash.slice(0, 16)}, not ${key}`;
+  }
+  const spelt = (pkg: LayerPackage) => `${pkg.name}@${pkg.version}`;
+  const storedDirect = new Set(stored.packages.filter((pkg) => pkg.direct).map(spelt));
+  const missing = described.packages.map(spelt).filter((name) => !storedDirect.has(name));
+  if (missing.length) return `the layer version's description names ${missing.join(', ')}, which it does not`;
+  if (described.complete) {
+    const extra = [...storedDirect].filter((name) => !described.packages.some((pkg) => spelt(pkg) === name));
+    if (extra.length) return `it names ${extra.join(', ')} as direct packages, which the layer version's description does not`;
+  }
+  return undefined;
+}
+
 /** The direct packages a version's description names; undefined for a description the stacks did not write. */
 export function contentsFromDescription(description: unknown): LayerContents | undefined {
   const described = parseLayerDescription(description);

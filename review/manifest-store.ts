@@ -55,7 +55,9 @@ export async function fetchLayerManifests(
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const contents = contentsFromStored(await object.Body!.transformToString('utf8'));
-      if (contents) found.set(hash, contents);
+      // Content-addressed: one that names another content than its key is not shown as what either holds.
+      if (contents && contents.contentHash.startsWith(hash)) found.set(hash, contents);
+      else if (contents) problems.push(`s3://${bucket}/${key} says content ${contents.contentHash.slice(0, 16)}, not ${hash}: not shown as what the deployed layer holds`);
       else problems.push(`s3://${bucket}/${key} is not a stored layer manifest`);
     } catch (error) {
       const name = errorName(error);

@@ -1,7 +1,7 @@
 import { parseLayerDescription } from '../artifacts/layer-description';
 import { formatBytes } from '../project/bytes';
 import { planInvalid, planNotJson } from '../project/errors';
-import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents } from './layer-packages';
+import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents, storedManifestMismatch } from './layer-packages';
 import { AdvisoryFinding, advisoryText } from './advisories';
 import { normalisePythonName } from '../rules/pep508';
 
@@ -191,6 +191,8 @@ export interface LayerReview {
   readonly diff?: LayerPackageDiff;
   /** Known advisories of the packages the new version holds, not accepted by the layer. */
   readonly advisories?: readonly AdvisoryFinding[];
+  /** Why the stored manifest of the deployed version was not believed (the description was used instead). */
+  readonly distrusted?: string;
 }
 
 export interface FunctionCoverage {
@@ -233,8 +235,10 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
   const beforeHash = contentHashIn(beforeDescription);
   const afterHash = contentHashIn(afterDescription);
   const after = (afterHash ? context.built?.get(afterHash.slice(0, 16)) : undefined) ?? contentsFromDescription(afterDescription);
+  const stored = beforeHash ? context.stored?.get(beforeHash.slice(0, 16)) : undefined;
+  const distrusted = stored ? storedManifestMismatch(stored, beforeHash!, beforeDescription) : undefined;
   const before: LayerContents | undefined =
-    kind === 'add' ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true } : ((beforeHash ? context.stored?.get(beforeHash.slice(0, 16)) : undefined) ?? contentsFromDescription(beforeDescription));
+    kind === 'add' ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true } : ((distrusted ? undefined : stored) ?? contentsFromDescription(beforeDescription));
   const advisories = after?.kind === 'python' ? after.packages.flatMap((pkg) => context.advisories?.get(`${normalisePythonName(pkg.name)}==${pkg.version}`) ?? []) : [];
   return {
     layer,
@@ -242,6 +246,7 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
     ...(afterHash ? { after: afterHash } : {}),
     ...(before && after ? { diff: diffLayerContents(before, after) } : {}),
     ...(advisories.length ? { advisories } : {}),
+    ...(distrusted ? { distrusted } : {}),
   };
 }
 
@@ -286,6 +291,9 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
       const review = reviewLayer(change, context);
       if (review) {
         layerPackages.push(review);
+        if (review.distrusted) {
+          cautions.push(`layer \`${review.layer}\`: **the stored manifest of the deployed version does not match** (${review.distrusted}); its packages are shown from the layer version's description instead. Someone who can write the artifact bucket may have changed it.`);
+        }
         if (review.diff) cautions.push(...cautionsOf(review.layer, review.diff));
         for (const finding of review.advisories ?? []) {
           cautions.push(`layer \`${review.layer}\`: **${finding.name} ${finding.version} has a known advisory**: ${advisoryText(finding)}`);

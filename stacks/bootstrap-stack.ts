@@ -8,12 +8,12 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { BootstrapConfig } from '../config/bootstrap-config';
-import { CiScope, ciArns } from '../config/ci-permissions';
+import { CiScope, artifactBucketPolicyStatements, ciArns, encryptionDenials } from '../config/ci-permissions';
 import { ProjectConfig } from '../config/environments';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { FunctionRoles } from '../constructs/function-roles';
 import { GithubDeployGate } from '../constructs/github-deploy-gate';
-import { GithubCiRoles } from '../constructs/github-ci-roles';
+import { GithubCiRoles, toDocumentForEveryone } from '../constructs/github-ci-roles';
 import { SecureBucket } from '../constructs/secure-bucket';
 
 export interface BootstrapStackProps {
@@ -45,6 +45,7 @@ export class BootstrapStack extends TerraformStack {
   public readonly stateBucket: SecureBucket;
   public readonly artifactBucket: SecureBucket;
   public readonly stateKey: KmsKey;
+  public readonly artifactKey: KmsKey;
   public readonly ciRoles: GithubCiRoles;
   public readonly functionRoles: FunctionRoles;
   public readonly gate: GithubDeployGate;
@@ -85,7 +86,11 @@ export class BootstrapStack extends TerraformStack {
       ],
     });
     // The roles come first: KMS refuses a key policy that names principals which do not exist yet.
-    const ciScope: CiScope = { ...ciScopeBase, stateKeyArn: Lazy.stringValue({ produce: () => this.stateKey.arn }) };
+    const ciScope: CiScope = {
+      ...ciScopeBase,
+      stateKeyArn: Lazy.stringValue({ produce: () => this.stateKey.arn }),
+      artifactKeyArn: Lazy.stringValue({ produce: () => this.artifactKey.arn }),
+    };
     this.ciRoles = new GithubCiRoles(this, 'ci', {
       scope: ciScope,
       trust: { repository: bootstrap.repository, deployBranch: bootstrap.deployBranch, environments: config.environments.map((env) => env.name) },
@@ -122,31 +127,39 @@ export class BootstrapStack extends TerraformStack {
           resources: [`arn:${partition.partition}:s3:::${config.stateBucket}/*`],
           condition: [{ test: 'ArnNotLike', variable: 'aws:PrincipalArn', values: readers }],
         },
-        {
-          sid: 'StateIsEncryptedWithItsKeyOnly',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          actions: ['s3:PutObject'],
-          resources: [`arn:${partition.partition}:s3:::${config.stateBucket}/*`],
-          condition: [
-            { test: 'StringNotEqualsIfExists', variable: 's3:x-amz-server-side-encryption', values: ['aws:kms'] },
-          ],
-        },
-        {
-          sid: 'StateIsEncryptedWithThisKey',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          actions: ['s3:PutObject'],
-          resources: [`arn:${partition.partition}:s3:::${config.stateBucket}/*`],
-          condition: [{ test: 'StringNotEqualsIfExists', variable: 's3:x-amz-server-side-encryption-aws-kms-key-id', values: [this.stateKey.arn] }],
-        },
+        // Only a request that names another encryption or key: the S3 backend names none, and gets the default, this key.
+        ...toDocumentForEveryone(encryptionDenials('State', `arn:${partition.partition}:s3:::${config.stateBucket}/*`, this.stateKey.arn)),
       ],
     });
-    this.artifactBucket = new SecureBucket(this, 'artifacts', { bucketName: bootstrap.artifactBucket, noncurrentVersionDays: 365 });
+    // Artifacts (function and layer zips, the manifests the review reads): their own key, and a policy that keeps
+    // each environment's prefixes to its deploy role whatever any identity policy says.
+    const artifactKeyPolicy = new DataAwsIamPolicyDocument(this, 'artifact-key-policy', {
+      statement: [
+        { sid: 'AccountAdministersTheKey', effect: 'Allow', principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${caller.accountId}:root`] }], actions: KEY_ADMINISTRATION, resources: ['*'] },
+        { sid: 'AdministratorsUseIt', effect: 'Allow', principals: [{ type: 'AWS', identifiers: administrators }], actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: ['*'] },
+        { sid: 'CiReadsArtifacts', effect: 'Allow', principals: [{ type: 'AWS', identifiers: [ci.planRole, ...deployRoles] }], actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: ['*'], condition: [viaS3] },
+        { sid: 'DeployWritesArtifacts', effect: 'Allow', principals: [{ type: 'AWS', identifiers: deployRoles }], actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: ['*'], condition: [viaS3] },
+      ],
+    });
+    this.artifactKey = new KmsKey(this, 'artifact-key', {
+      description: `Encrypts ${config.project}'s artifacts (function and layer zips, layer manifests); usable by its CI roles through S3`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: artifactKeyPolicy.json,
+      dependsOn: [this.ciRoles.planRole, ...Object.values(this.ciRoles.deployRoles)],
+    });
+    new KmsAlias(this, 'artifact-key-alias', { name: `alias/${config.project}-artifacts`, targetKeyId: this.artifactKey.keyId });
+    this.artifactBucket = new SecureBucket(this, 'artifacts', {
+      bucketName: bootstrap.artifactBucket,
+      noncurrentVersionDays: 365,
+      kmsKeyArn: this.artifactKey.arn,
+      policyStatements: toDocumentForEveryone(artifactBucketPolicyStatements(ciScope)),
+    });
 
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket });
     new TerraformOutput(this, 'state_key_arn', { value: this.stateKey.arn, description: 'The KMS key that encrypts state (the bucket applies it by default)' });
     new TerraformOutput(this, 'artifact_bucket', { value: this.artifactBucket.bucket.bucket });
+    new TerraformOutput(this, 'artifact_key_arn', { value: this.artifactKey.arn, description: 'The KMS key that encrypts the artifact bucket (the bucket applies it by default)' });
     new TerraformOutput(this, 'plan_role_arn', { value: this.ciRoles.planRole.arn, description: 'cdktf.json context ci.planRoleArn' });
     new TerraformOutput(this, 'deploy_role_arns', {
       value: Object.fromEntries(Object.entries(this.ciRoles.deployRoles).map(([env, role]) => [env, role.arn])),

@@ -1,7 +1,8 @@
 /**
  * The seed's success check, "success means all three answer": health, list,
- * create, then the list shows the new message. Each step is judged by a pure
- * function; `checkApi` only does the HTTP.
+ * create, then the list shows the new message; then, where it can, the message
+ * it created is removed again, so a check leaves no trace in the environment's
+ * data. Each step is judged by a pure function; `checkApi` only does the HTTP.
  */
 
 export interface HttpAnswer {
@@ -10,7 +11,7 @@ export interface HttpAnswer {
 }
 
 export interface StepResult {
-  readonly step: 'health' | 'list' | 'create' | 'list-after-create';
+  readonly step: 'health' | 'list' | 'create' | 'list-after-create' | 'cleanup';
   readonly ok: boolean;
   readonly detail: string;
   readonly ms: number;
@@ -65,7 +66,15 @@ export interface ApiCheckOptions {
   /** How long to keep retrying the health check while a fresh deploy settles. @default 0 */
   readonly waitMs?: number;
   readonly fetchImpl?: typeof fetch;
+  /**
+   * Removes the message the create step wrote (the API itself has no delete). Without it the message stays,
+   * and the create step says so.
+   */
+  readonly removeCreated?: (id: string) => Promise<{ ok: boolean; detail: string }>;
 }
+
+/** Every step of a full check, in order: a verification with fewer did not finish. */
+export const API_STEPS: readonly StepResult['step'][] = ['health', 'list', 'create', 'list-after-create', 'cleanup'];
 
 /** Runs the seed's checks against a deployed (or local) API; every step is reported, the first failure stops the rest. */
 export async function checkApi(baseUrl: string, options: ApiCheckOptions = {}): Promise<StepResult[]> {
@@ -98,14 +107,16 @@ export async function checkApi(baseUrl: string, options: ApiCheckOptions = {}): 
   if (!health.ok) return results;
   const list = await timed('list', async () => judgeList(await call('/api/messages/')));
   if (!list.ok) return results;
-  const created = await timed('create', async () =>
-    judgeCreate(await call('/api/messages/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PROBE_MESSAGE) })),
-  );
+  const created = await timed('create', async () => {
+    const judged = judgeCreate(await call('/api/messages/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PROBE_MESSAGE) }));
+    return judged.ok && !options.removeCreated ? { ...judged, detail: `${judged.detail}; it stays: the API has no delete, and this check has no access to its table` } : judged;
+  });
   if (!created.ok) return results;
   await timed('list-after-create', async () => {
     const after = judgeList(await call('/api/messages/'));
     const seen = after.ok && after.ids.includes(created.id!);
     return { ok: seen, detail: seen ? `the list shows ${created.id}` : `the new message ${created.id} is not in the list (${after.detail})` };
   });
+  if (options.removeCreated) await timed('cleanup', () => options.removeCreated!(created.id!));
   return results;
 }

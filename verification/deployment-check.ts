@@ -1,4 +1,4 @@
-import { StepResult } from './api-check';
+import { API_STEPS, StepResult } from './api-check';
 
 /**
  * The seed's troubleshooting runbook as judgments: are the layers the state says
@@ -182,6 +182,6 @@ export function judgeDeployment(facts: DeployedStackFacts, options: { strict?: b
   if (platform) cause('architecture or runtime mismatch', `the function log says: ${platform.trim()}`);
 
   const counts = countChecks(checks);
-  const ok = counts.failed === 0 && (!options.strict || counts.skipped === 0) && facts.api.length === 4;
+  const ok = counts.failed === 0 && (!options.strict || counts.skipped === 0) && facts.api.length === API_STEPS.length;
   return { ok, checks, counts, causes };
 }

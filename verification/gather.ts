@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { MESSAGES_TABLE } from '../handlers/api/messages-table';
 import { BuildManifest, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, functionNameOf, ownLayerFolderOf, runtimeFamilyOf } from '../config/environments';
 import { AwsClients, currentState, describeFunction, describeLayerVersion, stateVersions } from '../history/aws';
 import { deploymentsFrom } from '../history/deployments';
 import { knownLayers } from '../history/layer-rollback';
 import { DeployedLayer, parseLayerArn } from '../history/terraform-state';
-import { checkApi } from './api-check';
+import { API_STEPS, PROBE_MESSAGE, checkApi } from './api-check';
 import { DeployedStackFacts, LayerFacts } from './deployment-check';
 import { zipEntryNames } from './zip-entries';
 
@@ -82,6 +84,31 @@ async function restoredLayers(options: GatherOptions, serial: number): Promise<{
 }
 
 /** Everything the verdict needs, read from the state, Lambda, the build and the API. */
+/**
+ * Deletes the message verify's create check wrote, and only it: the key is its id, and the delete holds only while
+ * the item is still the check's own message (its content and author), so nothing a user wrote can go.
+ */
+async function removeProbeMessage(region: string, tableName: string | undefined, id: string): Promise<{ ok: boolean; detail: string }> {
+  if (!tableName) return { ok: false, detail: `the message ${id} stays: the state has no table_name output to remove it from` };
+  const dynamodb = new DynamoDBClient({ region, maxAttempts: 2 });
+  try {
+    await dynamodb.send(
+      new DeleteItemCommand({
+        TableName: tableName,
+        Key: { [MESSAGES_TABLE.partitionKey]: { S: MESSAGES_TABLE.partition }, [MESSAGES_TABLE.sortKey]: { S: id } },
+        ConditionExpression: '#content = :content AND #author = :author',
+        ExpressionAttributeNames: { '#content': 'content', '#author': 'author' },
+        ExpressionAttributeValues: { ':content': { S: PROBE_MESSAGE.content }, ':author': { S: PROBE_MESSAGE.author } },
+      }),
+    );
+    return { ok: true, detail: `removed ${id} from ${tableName}: verify leaves no message behind` };
+  } catch (error) {
+    return { ok: false, detail: `the message ${id} stays in ${tableName}: ${(error as Error).name}: ${(error as Error).message}` };
+  } finally {
+    dynamodb.destroy();
+  }
+}
+
 export async function gatherFacts(options: GatherOptions): Promise<DeployedStackFacts> {
   const { env, clients } = options;
   const state = await currentState(clients, env.stateBucket, env.stateKey);
@@ -142,8 +169,10 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
     });
   }
   const apiUrl = typeof state.outputs?.['api_url'] === 'string' ? (state.outputs['api_url'] as string) : undefined;
-  const api = apiUrl ? await checkApi(apiUrl, { waitMs: options.waitMs }) : [{ step: 'health' as const, ok: false, detail: 'HTTP 0 no answer: the state has no api_url output', ms: 0 }];
-  const failed = !live || api.some((step) => !step.ok) || api.length < 4;
+  const tableName = typeof state.outputs?.['table_name'] === 'string' ? (state.outputs['table_name'] as string) : undefined;
+  const removeCreated = (id: string) => removeProbeMessage(env.region, tableName, id);
+  const api = apiUrl ? await checkApi(apiUrl, { waitMs: options.waitMs, removeCreated }) : [{ step: 'health' as const, ok: false, detail: 'HTTP 0 no answer: the state has no api_url output', ms: 0 }];
+  const failed = !live || api.some((step) => !step.ok) || api.length < API_STEPS.length;
   const logs = failed ? await latestLogLines(env.region, functionName) : [];
   return { stack: env.stackName, functionName, desired, ...(live ? { live } : {}), layers, api, logs };
 }

@@ -9,4 +9,5 @@ export const ACME_SCOPE: CiScope = {
   artifactBucket: 'acme-artifacts',
   environments: ['dev', 'prod'].map((name) => ({ name, stateKey: `acme/${name}/terraform.tfstate` })),
   stateKeyArn: 'arn:aws:kms:ap-northeast-1:123456789012:key/k',
+  artifactKeyArn: 'arn:aws:kms:ap-northeast-1:123456789012:key/a',
 };

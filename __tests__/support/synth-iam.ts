@@ -82,7 +82,8 @@ export function accountModelFromSynth(stacks: readonly Json[], values: SynthValu
     sid: raw.sid ?? `statement${index}`,
     effect: raw.effect ?? 'Allow',
     actions: raw.actions ?? [],
-    resources: raw.resources ?? ['*'],
+    resources: raw.not_resources ? [] : (raw.resources ?? ['*']),
+    ...(raw.not_resources ? { notResources: raw.not_resources } : {}),
     ...(raw.condition ? { conditions: raw.condition.map((c: Json) => ({ test: c.test, variable: c.variable, values: c.values })) } : {}),
   });
   const all = (type: string) => stacks.flatMap((stack) => Object.entries((stack['resource']?.[type] ?? {}) as Json));

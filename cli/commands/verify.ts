@@ -21,7 +21,9 @@ the outputs and the function's layers, then checks:
     archive is in cdktf.out), its runtimes and architectures fit the function, and,
     where Lambda lets its content be downloaded, every package of the build manifest
     is inside;
-  - the API answers: health, list, create, and the list shows the new message.
+  - the API answers: health, list, create, and the list shows the new message;
+    then the message it created is deleted from the table (the stack's table_name;
+    only while it is still that message), so verify leaves no trace in the data.
 On any failure it prints the function's latest log events and names the likely
 cause: a package missing from a layer, a layer not attached, an architecture or
 runtime mismatch, or the API not reachable.
