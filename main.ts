@@ -13,7 +13,7 @@ import { currentCommit } from './project/git-commit';
 import { deployOrigin } from './project/deploy-origin';
 import { readPin } from './artifacts/rollback-pin';
 import { buildDirOutsideProject, isUserError, outdirOutsideProject } from './project/errors';
-import { PROJECT_ROOT, relativeInside, resolveBuildDir } from './project/paths';
+import { PROJECT_ROOT, relativeInside, resolveBuildDir, stackFolder, synthOutdir } from './project/paths';
 import { ApiStack } from './stacks/api-stack';
 
 /**
@@ -29,12 +29,12 @@ function synthesise(): void {
   const buildDir = resolveBuildDir(undefined, env);
   const manifest = readManifest(buildDir);
   const layerSources = readAllLayerSources(PROJECT_ROOT);
-  const outdir = path.resolve(env['CDKTF_OUTDIR'] ?? 'cdktf.out');
+  const outdir = synthOutdir(env);
   if (!relativeInside(PROJECT_ROOT, outdir)) throw outdirOutsideProject(outdir);
   if (!relativeInside(PROJECT_ROOT, buildDir)) throw buildDirOutsideProject(buildDir);
 
   const stacks = config.environments.map((environment) => {
-    const stackDir = path.join(outdir, 'stacks', environment.stackName);
+    const stackDir = stackFolder(environment.stackName, env);
     return {
       environment,
       artifacts: artifactsForEnvironment(environment, manifest, layerSources, buildDir, PROJECT_ROOT),
@@ -62,7 +62,7 @@ function synthesise(): void {
     });
   }
   if (bootstrap) {
-    const stackDir = path.join(outdir, 'stacks', 'bootstrap');
+    const stackDir = stackFolder('bootstrap', env);
     const localStatePath = `${path.relative(stackDir, PROJECT_ROOT).split(path.sep).join('/')}/bootstrap.tfstate`;
     new BootstrapStack(app, 'bootstrap', { config, bootstrap, localStatePath });
   } else {

@@ -1,6 +1,6 @@
 import { renderBenchmarks } from '../bench/report';
 import { BenchResult, benchGoals } from '../bench/run-bench';
-import { cacheHitGoal, coldStartGoal, determinismGoal, importCheckGoal, nativeCodeGoal, pythonCacheHitGoal, pythonColdStartGoal, synthGoal } from '../bench/goals';
+import { cacheHitGoal, coldStartGoal, commandStartGoal, determinismGoal, importCheckGoal, nativeCodeGoal, pythonCacheHitGoal, pythonColdStartGoal, synthGoal } from '../bench/goals';
 import { fmtSummary, linearFit, percentile, ratio, summarise } from '../bench/stats';
 
 describe('bench goals', () => {
@@ -13,6 +13,7 @@ describe('bench goals', () => {
     expect([pythonCacheHitGoal(0.01, []).met, pythonCacheHitGoal(0.03, []).met, pythonCacheHitGoal(0.01, ['python']).met]).toEqual([true, false, false]);
     expect([pythonColdStartGoal(1.1).met, pythonColdStartGoal(1.11).met]).toEqual([true, false]);
     expect([importCheckGoal(0.49).met, importCheckGoal(0.5).met]).toEqual([true, false]);
+    expect([commandStartGoal(0.2, 0.5).met, commandStartGoal(0.21, 0.3).met, commandStartGoal(0.1, 0.51).met]).toEqual([true, false, false]);
     expect([nativeCodeGoal(0.19).met, nativeCodeGoal(0.2).met]).toEqual([true, false]);
   });
 });
@@ -65,6 +66,7 @@ describe('BENCHMARKS.md', () => {
     synth: { points: [3, 30].map((stacks) => ({ stacks, seconds: s(stacks / 10) })), perExtraStackSeconds: 0.1, r2: 0.99, ratio30to3: 10, goal: { description: '', met: true } },
     size: { oursUnzipped: 8e6, oursZipped: 3e6, naiveUnzipped: 9e6, naiveZipped: 4e6, unzippedRatio: 0.89, zippedRatio: 0.75, nodeSlimmedBytes: 0, pythonSlimmedBytes: 2e5, pythonUnzipped: 1e5 },
     coldStart: { layers: s(0.11), bundled: s(0.1), ratio: 1.1, imports: [{ name: 'hono', ms: s(15) }], goal: { description: '', met: true } },
+    commandStart: { help: s(0.07), noChangeBuild: s(0.42), node: s(0.04), goal: { description: '', met: true } },
     load: { requests: 200, concurrency: 2, routes: [{ route: 'GET / (baseline)', p50: 0.002, p99: 0.006, rps: 700, p50Ratio: 1 }] },
     python: {
       layer: { distributions: 27, direct: 9, unzippedBytes: 28e6, zippedBytes: 9e6 },
@@ -93,6 +95,9 @@ describe('BENCHMARKS.md', () => {
     expect(text).toContain('≤ 1.2x: met');
     const failing = renderBenchmarks({ ...result, coldStart: { ...result.coldStart, ratio: 1.5, goal: { description: '', met: false } } }, '2026-11-25');
     expect(failing).toContain('≤ 1.2x: **not met**');
+    expect(text).toContain('| command start, `--help` | 70.0 ms');
+    expect(text).toContain('| command start, no-change `npm run build -- --only-used` | 420.0 ms');
+    expect(text).toMatch(/only-used` \| 420\.0 ms.*≤ 0\.5 s: met \|/);
   });
 
   it('reports the Python layer from its lock, the import check and the Python cold start', () => {

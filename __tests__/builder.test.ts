@@ -7,7 +7,7 @@ import { LayerSource, readLayerSources } from '../builder/layer-sources';
 import { buildNodeLayer } from '../builder/node-layer';
 import { LayerBuildResult } from '../builder/layer-build';
 import { locateNpm } from '../builder/npm';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import {
   NORMALISED_MTIME_SECONDS,
   TreeFile,

@@ -4,7 +4,7 @@ import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-sources';
 import { LayerArtifact } from '../artifacts/manifest';
 import { buildNodeLayer } from '../builder/node-layer';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../builder/python-layer';
 import { loadConfig } from '../config/load-config';
 import { checkLayerImports, judgeImports } from '../local-lambda/layer-import-check';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import { listLayerFolders } from '../config/config-sources';
 import { loadConfig } from '../config/load-config';
 import { inspectLayer, packageChanges } from '../verification/layer-inspection';

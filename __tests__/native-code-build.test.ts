@@ -4,7 +4,7 @@ import { runBuild } from '../builder/build';
 import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-sources';
 import { buildNodeLayer } from '../builder/node-layer';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import { listLayerFolders } from '../config/config-sources';
 import { loadConfig } from '../config/load-config';
 import { nativeCodeLoads } from '../rules/native-code';

@@ -1,4 +1,4 @@
-import { clfTime, fromFunctionResult, functionErrorResponse, toHttpApiEvent, IncomingRequest } from '../local-lambda/payload-v2';
+import { clfTime, fromFunctionResult, functionErrorResponse, toHttpApiEvent, IncomingRequest } from '../api-gateway/payload-v2';
 
 const request = (overrides: Partial<IncomingRequest> = {}): IncomingRequest => ({
   method: 'POST',

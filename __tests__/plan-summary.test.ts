@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contentHashIn, kindOf, parsePlan, renderPlanSummary, summarisePlan, TerraformPlan } from '../review/plan-summary';
-import { stackOfPlanFile } from '../cli/commands/plan-summary';
+import { stackOfPlanFile } from '../use-cases/review-plan';
 import { makeTempDir, runCli } from './support/processes';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'plans');

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { BuildOptions, runBuild } from '../builder/build';
 import { readAllLayerSources } from '../builder/layer-sources';
 import { readManifest } from '../artifacts/manifest';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import { listLayerFolders } from '../config/config-sources';
 import { loadConfig } from '../config/load-config';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';

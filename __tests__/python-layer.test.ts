@@ -4,7 +4,7 @@ import { layerTargetFor } from '../builder/build-plan';
 import { LayerBuildResult } from '../builder/layer-build';
 import { parseRequirements, readLayerSources } from '../builder/layer-sources';
 import { explainPipFailure, pipIndexArgs, pipInstallArgs } from '../builder/pip';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../builder/python-layer';
 import { globToRegExp } from '../builder/slimming';
 import { fingerprintTree, listTree } from '../builder/tree';

@@ -4,7 +4,7 @@ import { runBuild } from '../builder/build';
 import { layerTargetFor } from '../builder/build-plan';
 import { readAllLayerSources, readLayerSources } from '../builder/layer-sources';
 import { lockPythonLayer, lockTargetsOf } from '../builder/lock-layer';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import {
   LockTarget,
   lockFileName,

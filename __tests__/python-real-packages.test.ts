@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-sources';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../builder/python-layer';
 import { LayerArtifact } from '../artifacts/manifest';
 import { listLayerFolders } from '../config/config-sources';

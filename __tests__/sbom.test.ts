@@ -5,7 +5,7 @@ import { LayerArtifact, readManifest } from '../artifacts/manifest';
 import { layerSbom, purlOf } from '../artifacts/sbom';
 import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-sources';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../builder/python-layer';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
 

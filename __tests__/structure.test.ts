@@ -140,6 +140,26 @@ describe('the source folders', () => {
     }
   });
 
+  it('keep use cases out of commands: a command imports no other command, and the use cases import no command', () => {
+    const commands = path.join(PROJECT_ROOT, 'cli', 'commands');
+    const crossing = sourceFiles(PROJECT_ROOT).flatMap((file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      return [...text.matchAll(/from\s+'(\.[^']+)'/g)]
+        .map((match) => resolveImport(file, match[1]!))
+        .filter((target): target is string => target !== undefined && path.dirname(target) === commands && target !== file && file.startsWith(`${PROJECT_ROOT}${path.sep}`) && !file.endsWith(`${path.sep}cli${path.sep}main.ts`))
+        .map((target) => `${path.relative(PROJECT_ROOT, file)} → ${path.relative(PROJECT_ROOT, target)}`);
+    });
+    expect(crossing).toEqual([]);
+    expect([...(graph.get('use-cases')?.keys() ?? [])]).not.toContain('cli');
+  });
+
+  it('spell the stack folder in one place (project/paths.ts stackFolder, which honours CDKTF_OUTDIR)', () => {
+    const spelled = sourceFiles(PROJECT_ROOT)
+      .filter((file) => path.relative(PROJECT_ROOT, file) !== path.join('project', 'paths.ts'))
+      .flatMap((file) => (/'stacks',|'cdktf\.out'|CDKTF_OUTDIR'\]/.test(fs.readFileSync(file, 'utf8')) ? [path.relative(PROJECT_ROOT, file)] : []));
+    expect(spelled).toEqual([]);
+  });
+
   it('would see a cycle (so the check above can fail)', () => {
     const looped = new Map([
       ['a', new Map([['b', ['a/x.ts → b/y.ts']]])],

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Contrib, Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
-import { PackageURL } from 'packageurl-js';
-import spdxExpressionParse from 'spdx-expression-parse';
+import type * as CycloneDx from '@cyclonedx/cyclonedx-library';
+import type { PackageURL } from 'packageurl-js';
 import { InstalledPackage, LayerArtifact } from './manifest';
 
 /**
@@ -21,8 +20,36 @@ export interface SbomProducer {
   readonly version: string;
 }
 
+interface Libraries {
+  readonly cdx: typeof CycloneDx;
+  readonly PackageURL: typeof PackageURL;
+  readonly licenses: CycloneDx.Contrib.License.Factories.LicenseFactory;
+}
+
+let loaded: Libraries | undefined;
+
+/**
+ * The CycloneDX, purl and SPDX libraries, loaded with the first SBOM: they take a fifth of a second to load, and a
+ * build that reuses every layer (or a command that makes no SBOM) never needs them.
+ */
+function libraries(): Libraries {
+  if (!loaded) {
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+    const cdx = require('@cyclonedx/cyclonedx-library') as typeof CycloneDx;
+    const spdxExpressionParse = require('spdx-expression-parse') as typeof import('spdx-expression-parse');
+    const { PackageURL: purl } = require('packageurl-js') as typeof import('packageurl-js');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const licenses = new cdx.Contrib.License.Factories.LicenseFactory((expression: string) => {
+      spdxExpressionParse(expression);
+    });
+    loaded = { cdx, PackageURL: purl, licenses };
+  }
+  return loaded;
+}
+
 /** The package URL (purl) of a package: pkg:pypi/<normalised name>@<version>, pkg:npm/<@scope>/<name>@<version>. */
 export function purlOf(kind: LayerArtifact['kind'], pkg: Pick<InstalledPackage, 'name' | 'version'>): string {
+  const { PackageURL } = libraries();
   if (kind === 'python') return new PackageURL('pypi', undefined, pkg.name.toLowerCase().replace(/[-_.]+/g, '-'), pkg.version, undefined, undefined).toString();
   const [scope, name] = pkg.name.startsWith('@') ? (pkg.name.split('/') as [string, string]) : [undefined, pkg.name];
   return new PackageURL('npm', scope, name, pkg.version, undefined, undefined).toString();
@@ -37,14 +64,11 @@ function serialNumberOf(layer: LayerArtifact): string {
   return `urn:uuid:${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
 }
 
-const licenses = new Contrib.License.Factories.LicenseFactory((expression: string) => {
-  spdxExpressionParse(expression);
-});
-
-const HASH_ALGORITHMS = { 'SHA-256': Enums.HashAlgorithm['SHA-256'], 'SHA-512': Enums.HashAlgorithm['SHA-512'] } as const;
-
 /** The layer's CycloneDX 1.6 JSON, with a trailing newline. */
 export function layerSbom(layer: LayerArtifact, producer: SbomProducer): string {
+  const { cdx, licenses } = libraries();
+  const { Enums, Models, Serialize, Spec } = cdx;
+  const HASH_ALGORITHMS = { 'SHA-256': Enums.HashAlgorithm['SHA-256'], 'SHA-512': Enums.HashAlgorithm['SHA-512'] } as const;
   const bom = new Models.Bom({ serialNumber: serialNumberOf(layer) });
   const subject = new Models.Component(Enums.ComponentType.Library, layer.name, {
     bomRef: `layer:${layer.id}`,
@@ -63,8 +87,8 @@ export function layerSbom(layer: LayerArtifact, producer: SbomProducer): string 
   bom.metadata.component = subject;
   for (const tool of [producer, layer.tool]) bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, tool.name, { version: tool.version }));
 
-  const byPath = new Map<string, Models.Component>();
-  const byPurl = new Map<string, Models.Component>();
+  const byPath = new Map<string, CycloneDx.Models.Component>();
+  const byPurl = new Map<string, CycloneDx.Models.Component>();
   for (const pkg of layer.packages) {
     const purl = purlOf(layer.kind, pkg);
     let component = byPurl.get(purl);

@@ -47,3 +47,14 @@ export function importCheckGoal(seconds: number): Goal {
 export function nativeCodeGoal(secondsPerLayer: number): Goal {
   return { description: 'the native-code check takes under 0.2 s per layer cold (reading and judging), nothing on a cache hit', met: secondsPerLayer < 0.2 };
 }
+
+/** The most a command's `--help` may take as a whole process, and a no-change `npm run build -- --only-used` with npm's own start. */
+export const COMMAND_START_LIMITS = { helpSeconds: 0.2, noChangeBuildSeconds: 0.5 } as const;
+
+/** The CLI starts as a compiled program: `--help` and a build that changes nothing within COMMAND_START_LIMITS. */
+export function commandStartGoal(helpSeconds: number, noChangeBuildSeconds: number): Goal {
+  return {
+    description: `\`--help\` at most ${COMMAND_START_LIMITS.helpSeconds} s and a no-change \`npm run build -- --only-used\` at most ${COMMAND_START_LIMITS.noChangeBuildSeconds} s, as whole processes`,
+    met: helpSeconds <= COMMAND_START_LIMITS.helpSeconds && noChangeBuildSeconds <= COMMAND_START_LIMITS.noChangeBuildSeconds,
+  };
+}

@@ -6,7 +6,7 @@ import { layerTargetFor } from '../builder/build-plan';
 import { runBuild } from '../builder/build';
 import { readAllLayerSources, readLayerSources } from '../builder/layer-sources';
 import { readManifest } from '../artifacts/manifest';
-import { silentProgress } from '../builder/progress';
+import { silentProgress } from '../project/progress';
 import { readPythonImports } from '../builder/python-imports';
 import { buildPythonLayer } from '../builder/python-layer';
 import { pipEnvironment, pipIndexArgs, pipInstallArgs, pipPlatformArgs } from '../builder/pip';

@@ -1,4 +1,5 @@
 import { BenchResult } from './run-bench';
+import { COMMAND_START_LIMITS } from './goals';
 import { fmtSummary, ms } from './stats';
 import { formatBytes } from '../project/bytes';
 
@@ -11,7 +12,7 @@ const SEED_SIZES: Readonly<Record<string, string>> = { dependencies: "the seed's
 
 /** BENCHMARKS.md: method, machine, every figure with its baseline from the same run. */
 export function renderBenchmarks(result: BenchResult, date: string): string {
-  const { layerBuild, determinism, synth, size, coldStart, load, python } = result;
+  const { layerBuild, determinism, synth, size, coldStart, commandStart, load, python } = result;
   const lines = [
     '# Benchmarks',
     '',
@@ -40,6 +41,9 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     '  local Lambda layout, a new process each run: dependencies in the layer versus the same code with every dependency',
     '  bundled in; one discarded warm-up each, then at least 15 of each, interleaved. Import time: each package of the',
     '  layer imported alone in a fresh process.',
+    '- **Command start**: whole processes on this machine, after one run that compiles the CLI if its sources changed:',
+    '  `sh runtimes/cli.sh --help` (what `npm run <command> -- --help` runs, without npm), and `npm run build -- --only-used`',
+    '  when nothing changed (npm\'s own start included); the baseline is Node.js starting alone (`node -e 0`).',
     `- **Load**: the local API (one function process, as one Lambda sandbox; dynalite behind it), ${load.requests} requests`,
     `  per route, ${load.concurrency} at a time on loopback, after a warm-up; the baseline is \`GET /\`.`,
     "- **Python, the seed's real stack**: the repository's locked layers built from the real wheels (FastAPI, Starlette,",
@@ -77,6 +81,8 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     `| layer size, zipped | ${formatBytes(size.oursZipped)} | naive ${formatBytes(size.naiveZipped)} | ${x(size.zippedRatio)} | - |`,
     `| slimming removed | Python ${formatBytes(size.pythonSlimmedBytes)} of ${formatBytes(size.pythonSlimmedBytes + size.pythonUnzipped)}; Node.js ${formatBytes(size.nodeSlimmedBytes)} (none by default) | - | - | - |`,
     `| cold start, dependencies in layers | ${fmtSummary(coldStart.layers)} | bundled ${fmtSummary(coldStart.bundled)} | ${x(coldStart.ratio)} | ≤ 1.2x: ${goal(coldStart.goal.met)} |`,
+    `| command start, \`--help\` | ${fmtSummary(commandStart.help)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.help.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.helpSeconds} s: ${goal(commandStart.help.median <= COMMAND_START_LIMITS.helpSeconds)} |`,
+    `| command start, no-change \`npm run build -- --only-used\` | ${fmtSummary(commandStart.noChangeBuild)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.noChangeBuild.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.noChangeBuildSeconds} s: ${goal(commandStart.noChangeBuild.median <= COMMAND_START_LIMITS.noChangeBuildSeconds)} |`,
     ...coldStart.imports.map((item) => `| import \`${item.name}\` from the layer | ${item.ms.median.toFixed(1)} ms (min ${item.ms.min.toFixed(1)}, max ${item.ms.max.toFixed(1)}) | - | - | - |`),
     ...load.routes.map(
       (route) => `| ${route.route} | p50 ${ms(route.p50)}, p99 ${ms(route.p99)}, ${route.rps.toFixed(0)} req/s | \`GET /\` p50 | ${x(route.p50Ratio)} | - |`,

@@ -12,7 +12,7 @@ import { readLayerSources } from '../builder/layer-sources';
 import { readManifest } from '../artifacts/manifest';
 import { buildNodeLayer } from '../builder/node-layer';
 import { locateNpm } from '../builder/npm';
-import { Progress, silentProgress } from '../builder/progress';
+import { Progress, silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../builder/python-layer';
 import { loadProjectConfig } from '../config/config-sources';
 import { tableNameOf } from '../config/environments';
@@ -26,8 +26,9 @@ import { Goal, Summary, linearFit, percentile, ratio, summarise } from './stats'
 import { PythonBenchResult, benchPython } from './python-bench';
 import { makeFakeNpm } from '../package-fixtures/fake-npm';
 import { MAKE_WHEEL } from '../package-fixtures/wheels';
-import { cacheHitGoal, coldStartGoal, determinismGoal, synthGoal } from './goals';
+import { cacheHitGoal, coldStartGoal, commandStartGoal, determinismGoal, synthGoal } from './goals';
 import { providerLikeZip } from './provider-zip';
+import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -62,6 +63,7 @@ export interface BenchResult {
   readonly synth: { points: { stacks: number; seconds: Summary }[]; perExtraStackSeconds: number; r2: number; ratio30to3: number; goal: Goal };
   readonly size: { oursUnzipped: number; oursZipped: number; naiveUnzipped: number; naiveZipped: number; unzippedRatio: number; zippedRatio: number; nodeSlimmedBytes: number; pythonSlimmedBytes: number; pythonUnzipped: number };
   readonly coldStart: { layers: Summary; bundled: Summary; ratio: number; imports: { name: string; ms: Summary }[]; goal: Goal };
+  readonly commandStart: { help: Summary; noChangeBuild: Summary; node: Summary; goal: Goal };
   readonly load: { requests: number; concurrency: number; routes: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] };
   readonly python: PythonBenchResult;
 }
@@ -222,7 +224,7 @@ async function synthOnce(env: NodeJS.ProcessEnv, outdir: string): Promise<number
   const { seconds } = await timed(
     () =>
       new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: PROJECT_ROOT, env: { ...env, CDKTF_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, [...CDKTF_APP_NODE_FLAGS, '--import', 'tsx', 'main.ts'], { cwd: PROJECT_ROOT, env: { ...env, CDKTF_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'] });
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('error', reject);
@@ -392,6 +394,33 @@ function request(url: string, method: string, body: string | undefined, agent: h
   });
 }
 
+/** One whole process, from spawn to exit; fails the bench when it does. */
+function processSeconds(command: string, args: readonly string[], env: NodeJS.ProcessEnv): number {
+  const started = now();
+  const result = spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
+  const seconds = now() - started;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
+  return seconds;
+}
+
+/** How fast a command starts: `--help`, and a build that changes nothing through npm as a user runs it, against Node starting alone. */
+async function benchCommandStart(options: BenchOptions) {
+  const env = { ...options.env, NO_COLOR: '1' };
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  // The first run compiles the CLI when the sources changed since the last; it is not what is measured.
+  processSeconds('sh', ['runtimes/cli.sh', 'build', '--only-used'], env);
+  const help: number[] = [];
+  const build: number[] = [];
+  const node: number[] = [];
+  for (let run = 0; run < Math.max(options.runs, 10); run++) {
+    help.push(processSeconds('sh', ['runtimes/cli.sh', '--help'], env));
+    build.push(processSeconds(npm, ['run', '--silent', 'build', '--', '--only-used'], env));
+    node.push(processSeconds(process.execPath, ['-e', '0'], env));
+  }
+  const result = { help: summarise(help), noChangeBuild: summarise(build), node: summarise(node) };
+  return { ...result, goal: commandStartGoal(result.help.median, result.noChangeBuild.median) };
+}
+
 async function benchLoad(options: BenchOptions) {
   const config = loadProjectConfig(PROJECT_ROOT, options.env);
   const env = config.environments.find((candidate) => candidate.name === 'dev')!;
@@ -468,6 +497,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ('ratio' in python.coldStart ? `cold start ${python.coldStart.ratio.toFixed(2)}x` : `cold start not measured: ${python.coldStart.skipped}`),
   );
 
+  step = progress.step('command start: --help, and a build that changes nothing, as whole processes');
+  const commandStart = await benchCommandStart(options);
+  step.done(`--help ${(commandStart.help.median * 1000).toFixed(0)} ms, npm run build -- --only-used ${(commandStart.noChangeBuild.median * 1000).toFixed(0)} ms`);
+
   step = progress.step('local API under load');
   const load = await benchLoad(options);
   step.done(load.routes.map((route) => `${route.route} p50 ${(route.p50 * 1000).toFixed(1)} ms`).join(', '));
@@ -484,7 +517,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       python_cache_hit_ratio: python.build.cache_hit_ratio,
       python_distinct_hashes: python.determinism.distinct_hashes,
       ...('ratio' in python.coldStart ? { python_cold_start_ratio: python.coldStart.ratio } : {}),
-      ...benchGoals([layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal], python),
+      ...benchGoals([layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal, commandStart.goal], python),
     },
     machine: machine(options.env),
     runs: options.runs,
@@ -501,6 +534,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       pythonUnzipped: slimming.unzipped,
     },
     coldStart: coldStartResult,
+    commandStart,
     load: { requests: load.requests, concurrency: load.concurrency, routes: load.routes },
     python,
   };

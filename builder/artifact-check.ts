@@ -8,7 +8,7 @@ import { LayerSource, findSource, inputFilesOf } from './layer-sources';
 import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
 import { FunctionDeployment } from '../rules/deployment';
 import { BuildManifest, BundleArtifact, LayerArtifact, findBundle, findLayer } from '../artifacts/manifest';
-import { fingerprintTree, treeDrift } from './tree';
+import { Fingerprints, freshFingerprints, treeDrift } from './tree';
 
 export interface EnvironmentArtifacts {
   readonly layers: readonly LayerArtifact[];
@@ -35,6 +35,8 @@ export function artifactsForEnvironment(
   projectRoot: string,
   /** What to do when a built tree changed after the build: stop (synth), or report and go on (the local run). */
   onDrift: 'error' | ((message: string) => void) = 'error',
+  /** How trees are looked at: the build passes the looks it already took (default: afresh). */
+  fingerprints: Fingerprints = freshFingerprints,
 ): EnvironmentArtifacts {
   const drifted = (error: Error): void => {
     if (onDrift === 'error') throw error;
@@ -48,7 +50,7 @@ export function artifactsForEnvironment(
     if (current !== artifact.inputHash) {
       throw layerSourceChanged(target.layer, `files in layers/${target.layer} differ from the ones built`);
     }
-    const drift = treeDrift(artifact, fingerprintTree(path.join(buildDir, artifact.treeDir)));
+    const drift = treeDrift(artifact, fingerprints.of(path.join(buildDir, artifact.treeDir)));
     if (drift) drifted(builtTreeModified(`layer ${artifact.id}`, drift));
     return artifact;
   });
@@ -62,7 +64,7 @@ export function artifactsForEnvironment(
   if (changed.length > 0) {
     throw bundleSourcesChanged(bundle.id, changed);
   }
-  const drift = treeDrift(bundle, fingerprintTree(path.join(buildDir, bundle.dir)));
+  const drift = treeDrift(bundle, fingerprints.of(path.join(buildDir, bundle.dir)));
   if (drift) drifted(builtTreeModified(`bundle ${bundle.id}`, drift));
   return { layers, bundle, managed: managedLayersOf(env) };
 }

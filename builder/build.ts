@@ -4,13 +4,14 @@ import { ProjectConfig } from '../config/environments';
 import { buildLocked, isUserError } from '../project/errors';
 import { assertDeployable, checkDeployments } from '../rules';
 import { artifactsForEnvironment, deploymentOf } from './artifact-check';
+import { fingerprintsForOneBuild } from './tree';
 import { BuildPlan, LayerTarget, PlanOptions, planBuild } from './build-plan';
 import { bundleFunction } from './function-bundle';
 import { LayerBuildOptions, LayerBuildResult } from './layer-build';
 import { LayerSource, findSource, readAllLayerSources } from './layer-sources';
 import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from '../artifacts/manifest';
 import { buildNodeLayer } from './node-layer';
-import { Progress } from './progress';
+import { Progress } from '../project/progress';
 import { buildPythonLayer, floatingPackages } from './python-layer';
 import { lockCommand } from './python-lock';
 import { formatBytes } from '../project/bytes';
@@ -141,6 +142,7 @@ async function buildAll(
   const { projectRoot, buildDir, progress, config } = options;
   fs.rmSync(path.join(buildDir, 'tmp'), { recursive: true, force: true });
 
+  const fingerprints = fingerprintsForOneBuild();
   const layers: LayerArtifact[] = [];
   const reports: LayerBuildReport[] = [];
   const unbuilt: UnbuiltLayer[] = [];
@@ -151,7 +153,7 @@ async function buildAll(
     const step = progress.step(`layer ${target.id}${unused ? ' (no environment uses it yet)' : ''}`);
     const started = process.hrtime.bigint();
     try {
-      const result = await buildOneLayer(target, source, { buildDir, env, step });
+      const result = await buildOneLayer(target, source, { buildDir, env, step, fingerprints });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { artifact } = result;
       step.done(`${result.cached ? 'unchanged, reused' : 'built'} in ${seconds.toFixed(2)}s: ${describe(artifact)}`);
@@ -203,7 +205,7 @@ async function buildAll(
   }
 
   const deployments = config.environments.map((environment) =>
-    deploymentOf(environment, artifactsForEnvironment(environment, manifest, sources, buildDir, projectRoot)),
+    deploymentOf(environment, artifactsForEnvironment(environment, manifest, sources, buildDir, projectRoot, 'error', fingerprints)),
   );
   for (const warning of floating) progress.warn(warning);
   const findings = options.skipChecks

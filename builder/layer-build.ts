@@ -5,10 +5,10 @@ import { toPosix } from '../project/paths';
 import { LayerTarget, inputHashOf } from './build-plan';
 import { LayerSource, inputFilesOf } from './layer-sources';
 import { InstalledPackage, LayerArtifact } from '../artifacts/manifest';
-import { ProgressStep } from './progress';
+import { ProgressStep } from '../project/progress';
 import { slimTree } from './slimming';
 import { replaceDirectory, writeFileAtomic } from '../project/files';
-import { contentHashOf, fingerprintTree, listTree, normaliseTree, treeDrift } from './tree';
+import { Fingerprints, contentHashOf, freshFingerprints, listTree, normaliseTree, treeDrift } from './tree';
 import { estimateZipBytes } from './zip-size';
 import { scanNativeObjects } from './native-scan';
 import { SBOM_FILE, layerSbom } from '../artifacts/sbom';
@@ -24,6 +24,8 @@ export interface LayerBuildOptions {
   readonly buildDir: string;
   readonly env: NodeJS.ProcessEnv;
   readonly step: ProgressStep;
+  /** How trees are looked at: once per build when the build passes its own (default: afresh). */
+  readonly fingerprints?: Fingerprints;
 }
 
 export interface LayerBuildResult {
@@ -81,7 +83,7 @@ export async function buildLayer(
   } else if (previous.inputHash !== inputHash) {
     reason = 'inputs changed';
   } else {
-    const drift = treeDrift(previous, fingerprintTree(treeDir));
+    const drift = treeDrift(previous, (options.fingerprints ?? freshFingerprints).of(treeDir));
     if (!drift) return { artifact: previous, cached: true };
     reason = `tree changed since the build: ${drift}`;
   }
@@ -121,6 +123,7 @@ export async function buildLayer(
     writeFileAtomic(path.join(staging, LAYER_RECORD_FILE), `${JSON.stringify(artifact, null, 2)}\n`);
     if (previous) writeFileAtomic(path.join(staging, PREVIOUS_RECORD_FILE), `${JSON.stringify(previous, null, 2)}\n`);
     replaceDirectory(staging, variantDir);
+    options.fingerprints?.forget(treeDir);
     return { artifact, cached: false, reason };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

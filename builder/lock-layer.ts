@@ -9,7 +9,7 @@ import { ensurePythonToolchain } from '../toolchain/python-toolchain';
 import { planBuild } from './build-plan';
 import { withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
-import { ProgressStep } from './progress';
+import { ProgressStep } from '../project/progress';
 import { LockTarget, LockTargetSpec, lockFileName, lockFileTarget, lockTargetFromPylock, lockTargetKey, requirementFileHashes, serialiseLockTarget } from './python-lock';
 import { explainUvFailure, pythonIndexSettings, uvCompileArgs, uvEnvironment } from './uv';
 

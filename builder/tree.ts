@@ -173,6 +173,31 @@ export function fingerprintTree(root: string): TreeFingerprint | undefined {
   return { fileCount, unzippedBytes, normalised };
 }
 
+/** A tree's fingerprint, taken once per tree within one build: the layer check and each environment's rules read the same look. */
+export interface Fingerprints {
+  of(root: string): TreeFingerprint | undefined;
+  /** The tree at `root` was replaced: the next look walks it again. */
+  forget(root: string): void;
+}
+
+/** Fingerprints remembered for the life of one build (never longer: a tree may be touched between two commands). */
+export function fingerprintsForOneBuild(): Fingerprints {
+  const seen = new Map<string, TreeFingerprint | undefined>();
+  return {
+    of(root) {
+      const key = path.resolve(root);
+      if (!seen.has(key)) seen.set(key, fingerprintTree(key));
+      return seen.get(key);
+    },
+    forget(root) {
+      seen.delete(path.resolve(root));
+    },
+  };
+}
+
+/** Looks at a tree afresh every time: for callers outside a build (synth, the local run). */
+export const freshFingerprints: Fingerprints = { of: (root) => fingerprintTree(root), forget: () => undefined };
+
 /** Why a tree no longer matches what its manifest recorded; undefined when it matches. */
 export function treeDrift(
   recorded: { readonly fileCount: number; readonly unzippedBytes: number },

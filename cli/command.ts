@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Output } from './output';
 import { usage } from '../project/errors';
@@ -27,10 +26,16 @@ export interface CommandContext {
   readonly signal: AbortSignal;
 }
 
-export interface Command {
+/** A command as the command list knows it: its name and one line, and how to load the rest. */
+export interface CommandEntry {
   readonly name: string;
-  /** One line for the command list. */
+  /** One line for the command list, and the first of its --help. */
   readonly summary: string;
+  load(): Command;
+}
+
+/** What a command does: its options and help (declared together), and its run, which parses, calls one use case and prints. */
+export interface Command {
   /** The --help prose between the summary and the options (the options block is made from `options`). */
   readonly help: string;
   readonly usage: string;
@@ -51,14 +56,14 @@ function allOptions(command: Command): OptionDocs {
 }
 
 /** The whole --help text of a command: usage, summary, its prose, then every option in one aligned column. */
-export function helpText(command: Command): string {
+export function helpText(entry: Pick<CommandEntry, 'summary'>, command: Command): string {
   const rows = Object.entries(allOptions(command)).map(([name, option]) => [
     `${option.short ? `-${option.short}, ` : ''}--${name}${option.value ? ` ${option.value}` : ''}`,
     option.describe,
   ]);
   const width = Math.max(...rows.map(([flag]) => flag!.length));
   const options = rows.map(([flag, describe]) => `  ${flag!.padEnd(width)}  ${describe}`);
-  return [`Usage: ${command.usage}`, '', `${command.summary}.`, '', command.help, '', 'Options:', ...options].join('\n');
+  return [`Usage: ${command.usage}`, '', `${entry.summary}.`, '', command.help, '', 'Options:', ...options].join('\n');
 }
 
 function parseArgsOptions(options: OptionDocs): NonNullable<ParseArgsConfig['options']> {
@@ -68,6 +73,7 @@ function parseArgsOptions(options: OptionDocs): NonNullable<ParseArgsConfig['opt
 }
 
 export function parseCommandArgs(
+  name: string,
   command: Command,
   argv: string[],
 ): { values: Record<string, unknown>; positionals: string[] } {
@@ -80,15 +86,10 @@ export function parseCommandArgs(
     });
     return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
   } catch (error) {
-    throw usage(`${(error as Error).message}.`, command.name);
+    throw usage(`${(error as Error).message}.`, name);
   }
 }
 
 export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** Appends Markdown to the job summary when running in GitHub Actions (GITHUB_STEP_SUMMARY); nothing elsewhere. */
-export function appendJobSummary(env: NodeJS.ProcessEnv, markdown: string): void {
-  if (env['GITHUB_STEP_SUMMARY']) fs.appendFileSync(env['GITHUB_STEP_SUMMARY'], `${markdown}\n`);
 }

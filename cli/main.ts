@@ -1,29 +1,36 @@
 import { isUserError } from '../project/errors';
-import { Command, CommandContext, helpText, parseCommandArgs } from './command';
-import { buildCommand } from './commands/build';
-import { synthCommand } from './commands/synth';
-import { startCommand } from './commands/start';
-import { checkLayersCommand } from './commands/check-layers';
-import { planCommand } from './commands/plan';
-import { planSummaryCommand } from './commands/plan-summary';
-import { checkApiCommand } from './commands/check-api';
-import { ciConfigCommand } from './commands/ci-config';
-import { historyCommand } from './commands/history';
-import { rollbackCommand } from './commands/rollback';
-import { layersPruneCommand } from './commands/layers-prune';
-import { deployCommand } from './commands/deploy';
-import { verifyCommand } from './commands/verify';
-import { layersInspectCommand } from './commands/layers-inspect';
-import { benchCommand } from './commands/bench';
-import { doctorCommand } from './commands/doctor';
-import { layersLockCommand } from './commands/layers-lock';
-import { layersAuditCommand } from './commands/layers-audit';
-import { probeCommand } from './commands/probe';
-import { promoteCommand } from './commands/promote';
-import { toolchainCommand } from './commands/toolchain';
+import { CommandContext, CommandEntry, helpText, parseCommandArgs } from './command';
 import { createOutput } from './output';
 
-export const COMMANDS: readonly Command[] = [buildCommand, synthCommand, startCommand, checkLayersCommand, doctorCommand, planCommand, planSummaryCommand, checkApiCommand, ciConfigCommand, deployCommand, probeCommand, promoteCommand, historyCommand, rollbackCommand, layersPruneCommand, layersLockCommand, layersAuditCommand, verifyCommand, layersInspectCommand, toolchainCommand, benchCommand];
+/**
+ * Every command, by name, with the line the command list shows. A command's module (and what it imports: the AWS
+ * SDK, cdktf, the builder) is loaded only when that command runs, so `--help` and a cached build start fast.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- require() here is what loads one command's module on demand (import() would not run under Jest's CommonJS) */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'build', summary: 'Build every layer tree and function bundle into .build/ and write the manifest', load: () => (require('./commands/build') as typeof import('./commands/build')).buildCommand },
+  { name: 'synth', summary: 'Build, then synthesise every environment into cdktf.out/stacks/', load: () => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand },
+  { name: 'start', summary: 'Build, synthesise every environment, and serve the API locally as Lambda would', load: () => (require('./commands/start') as typeof import('./commands/start')).startCommand },
+  { name: 'check:layers', summary: 'Import every package of every built layer, alone in a Lambda-like layout', load: () => (require('./commands/check-layers') as typeof import('./commands/check-layers')).checkLayersCommand },
+  { name: 'doctor', summary: "Every import of a stack's function and what provides it, and whether its native code loads, from the build; exit code 1 when not", load: () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand },
+  { name: 'plan', summary: 'Build, synthesise and plan one stack, and print the review a pull request shows (packages, imports, destructive changes)', load: () => (require('./commands/plan') as typeof import('./commands/plan')).planCommand },
+  { name: 'plan:summary', summary: 'Summarise Terraform JSON plans as Markdown: package changes in layers, import coverage, destructive changes', load: () => (require('./commands/plan-summary') as typeof import('./commands/plan-summary')).planSummaryCommand },
+  { name: 'check:api', summary: "The seed's success check against an API URL: health, list, create, list again", load: () => (require('./commands/check-api') as typeof import('./commands/check-api')).checkApiCommand },
+  { name: 'ci:config', summary: 'Print the settings the workflows need (region, state bucket, role ARNs) from cdktf.json', load: () => (require('./commands/ci-config') as typeof import('./commands/ci-config')).ciConfigCommand },
+  { name: 'deploy', summary: 'Build, publish a new version, probe it, then move live to it (or a canary); live stays on the old version on any failure', load: () => (require('./commands/deploy') as typeof import('./commands/deploy')).deployCommand },
+  { name: 'probe', summary: 'Invoke one published version of a stack\'s function with the read-only routes; exit code 1 unless it answers well', load: () => (require('./commands/probe') as typeof import('./commands/probe')).probeCommand },
+  { name: 'promote', summary: 'Move live to a retained version that answers the probe, through Terraform: the instant rollback, no rebuild', load: () => (require('./commands/promote') as typeof import('./commands/promote')).promoteCommand },
+  { name: 'history', summary: 'Every deployment of a stack, newest first, from the versions of its state', load: () => (require('./commands/history') as typeof import('./commands/history')).historyCommand },
+  { name: 'rollback', summary: "Pin a stack to an earlier deployment's layers and code (or layers only); the usual deploy applies it", load: () => (require('./commands/rollback') as typeof import('./commands/rollback')).rollbackCommand },
+  { name: 'layers:prune', summary: 'List (and with --apply delete) old layer versions nothing uses or could roll back to', load: () => (require('./commands/layers-prune') as typeof import('./commands/layers-prune')).layersPruneCommand },
+  { name: 'layers:lock', summary: "Lock Python layers: uv's resolution for every target, one wheel per distribution pinned by version and sha256, beside requirements.txt", load: () => (require('./commands/layers-lock') as typeof import('./commands/layers-lock')).layersLockCommand },
+  { name: 'layers:audit', summary: 'Known advisories for the versions the Python layers are locked to (pip-audit); exit code 1 when one is not accepted', load: () => (require('./commands/layers-audit') as typeof import('./commands/layers-audit')).layersAuditCommand },
+  { name: 'verify', summary: 'After a deploy: layers attached and complete, API answering; on failure, logs and the likely cause', load: () => (require('./commands/verify') as typeof import('./commands/verify')).verifyCommand },
+  { name: 'layers:inspect', summary: 'What a built layer holds, how big it is, its headroom, and what changed since the previous build', load: () => (require('./commands/layers-inspect') as typeof import('./commands/layers-inspect')).layersInspectCommand },
+  { name: 'toolchain', summary: "Install (or check) the project's Python toolchain: uv, pip, pip-audit, moto and boto3, pinned with hashes", load: () => (require('./commands/toolchain') as typeof import('./commands/toolchain')).toolchainCommand },
+  { name: 'bench', summary: 'Measure builds, determinism, synth, sizes, cold start and local load; write BENCHMARKS.md', load: () => (require('./commands/bench') as typeof import('./commands/bench')).benchCommand },
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -45,8 +52,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stdout.write(`${overview()}\n`);
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (!entry) {
     err.line(`${err.red('error:')} unknown command "${name}".\n\n${overview()}`);
     return 2;
   }
@@ -55,9 +62,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const { values, positionals } = parseCommandArgs(command, rest);
+    const command = entry.load();
+    const { values, positionals } = parseCommandArgs(entry.name, command, rest);
     if (values['help']) {
-      process.stdout.write(`${helpText(command)}\n`);
+      process.stdout.write(`${helpText(entry, command)}\n`);
       return 0;
     }
     const context: CommandContext = { env, err, out: process.stdout, signal: controller.signal };

@@ -1,4 +1,4 @@
-import { Progress, ProgressStep } from '../builder/progress';
+import { ProgressStep, Reporter } from '../project/progress';
 
 export interface OutputOptions {
   readonly stream: NodeJS.WriteStream | NodeJS.WritableStream;
@@ -7,16 +7,10 @@ export interface OutputOptions {
   readonly noColor?: boolean;
 }
 
-export interface Output extends Progress {
+/** A Reporter on a stream: whether it paints colour and whether it redraws lines in place. */
+export interface Output extends Reporter {
   readonly color: boolean;
   readonly interactive: boolean;
-  /** Prints a line to the stream. */
-  line(text: string): void;
-  bold(text: string): string;
-  dim(text: string): string;
-  green(text: string): string;
-  red(text: string): string;
-  yellow(text: string): string;
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

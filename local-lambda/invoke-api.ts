@@ -1,5 +1,5 @@
 import { InvokeResult } from './local-function';
-import { OutgoingResponse } from './payload-v2';
+import { OutgoingResponse } from '../api-gateway/payload-v2';
 
 /**
  * Lambda's Invoke API (`POST /2015-03-31/functions/<name>/invocations`) for the local

@@ -8,7 +8,8 @@ import { LayerSource, readLayerSourcesIn } from '../builder/layer-sources';
 import { layerTargetFor } from '../builder/build-plan';
 import { buildNodeLayer } from '../builder/node-layer';
 import { acquireBuildLock } from '../builder/build';
-import { silentProgress } from '../builder/progress';
+import { PROJECT_ROOT } from '../project/paths';
+import { silentProgress } from '../project/progress';
 import { BuildManifest, BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import {
   Architecture,
@@ -28,7 +29,7 @@ import { locatePythonSdk } from './python-sdk';
 import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamoDb } from './dynamodb-local';
 import { LocalFunction } from './local-function';
 import { lambdaNodeBinary } from './node-binary';
-import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from './payload-v2';
+import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from '../api-gateway/payload-v2';
 import { INVOKE_PREFIX, invokeResponse, lambdaError, listVersionsResponse, parseInvokeRequest, parseListVersionsRequest, refuseInvoke } from './invoke-api';
 import { SandboxPlan, createSandbox } from './sandbox';
 import { printable, refuseRequest } from './request-guard';
@@ -204,7 +205,7 @@ async function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArt
     runtimePackages: { pythonEntries: sdk.entries },
   });
   const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
-  fs.copyFileSync(path.join(__dirname, 'runtime', 'bootstrap.py'), bootstrap);
+  fs.copyFileSync(path.join(PROJECT_ROOT, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
   const site = `/var/lang/lib/python${version}/site-packages`;
   const runtimePackages = `boto3 ${sdk.versions['boto3']} (botocore ${sdk.versions['botocore']} and what they need) from ${sdk.site}, linked into ${site}`;
   return {

@@ -4,7 +4,7 @@
  * own domain name), and a browser's cross-origin request to the Lambda Invoke API (which runs the function with
  * any event). A path that is not valid percent-encoding gets 400, as a front door would answer it. Pure.
  */
-import { OutgoingResponse } from './payload-v2';
+import { OutgoingResponse } from '../api-gateway/payload-v2';
 import { jsonResponse, lambdaError } from './invoke-api';
 
 export interface GuardedRequest {

@@ -1,8 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The folder that holds package.json, cdktf.json and main.ts. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+/**
+ * The folder that holds package.json, cdktf.json and main.ts: the nearest above this module that has cdktf.json.
+ * This file is project/paths.ts in the sources and part of the compiled CLI in .cli/, so it is
+ * found, not counted in folders.
+ */
+export const PROJECT_ROOT = ((): string => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'cdktf.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..');
+  }
+})();
 
 /** This project as a tool, by package.json's name and version: what SBOMs name as their producer. */
 export const PROJECT_TOOL: { readonly name: string; readonly version: string } = (() => {
@@ -14,6 +23,19 @@ export const PROJECT_TOOL: { readonly name: string; readonly version: string } =
 export const DEFAULT_BUILD_DIR = path.join(PROJECT_ROOT, '.build');
 
 export const MANIFEST_FILE = 'manifest.json';
+
+/** Where synth writes unless CDKTF_OUTDIR says otherwise. */
+export const DEFAULT_SYNTH_OUTDIR = 'cdktf.out';
+
+/** The synth output folder: CDKTF_OUTDIR (relative to the project), else cdktf.out. Everything that reads or writes a stack asks here. */
+export function synthOutdir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(PROJECT_ROOT, env['CDKTF_OUTDIR'] || DEFAULT_SYNTH_OUTDIR);
+}
+
+/** A synthesised stack's folder, `<outdir>/stacks/<stack>`, where its cdk.tf.json, plans and Terraform files live. */
+export function stackFolder(stack: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(synthOutdir(env), 'stacks', stack);
+}
 
 /** Build folder from an explicit option, then BUILD_DIR, then the default. */
 export function resolveBuildDir(option?: string, env: NodeJS.ProcessEnv = process.env): string {

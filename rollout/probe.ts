@@ -1,4 +1,4 @@
-import { HttpApiEventV2, fromFunctionResult, toHttpApiEvent } from '../local-lambda/payload-v2';
+import { HttpApiEventV2, fromFunctionResult, toHttpApiEvent } from '../api-gateway/payload-v2';
 
 /**
  * The probe: the read-only routes of the API, sent straight to one version of the

@@ -13,7 +13,7 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Layer folders of real packages, locked like the repository's, for what the seed's requirements do not show. */
 export const REAL_LAYER_FIXTURES = path.join(REPO_ROOT, '__tests__', 'fixtures', 'real-layers');
 
-const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage', '.toolchain']);
+const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage', '.toolchain', '.cli']);
 
 /** Copies a project's sources (no node_modules, git, synth output or build other than its cache) and links its node_modules and Python toolchain. */
 export function copySources(from: string, to: string): void {

@@ -7,8 +7,6 @@ import { PROJECT_ROOT } from '../../project/paths';
 import { Command, writeJson } from '../command';
 
 export const benchCommand: Command = {
-  name: 'bench',
-  summary: 'Measure builds, determinism, synth, sizes, cold start and local load; write BENCHMARKS.md',
   usage: 'npm run bench -- [--runs <n>] [--out <file>] [--json]',
   help: `Runs every benchmark against its baseline in the same run (see BENCHMARKS.md for
 the method): layer build cold vs cache hit, determinism across folders and umasks vs

@@ -5,8 +5,6 @@ import { displayPath } from '../../artifacts/manifest';
 import { Command, writeJson } from '../command';
 
 export const buildCommand: Command = {
-  name: 'build',
-  summary: 'Build every layer tree and function bundle into .build/ and write the manifest',
   usage: 'npm run build -- [--only-used] [--build-dir <dir>] [--json]',
   help: `Builds, for Lambda's platform, every layer that an environment uses (per
 architecture and Python version), every other layer in layers/ for its runtime's

@@ -3,8 +3,6 @@ import { usage } from '../../project/errors';
 import { Command, writeJson } from '../command';
 
 export const checkApiCommand: Command = {
-  name: 'check:api',
-  summary: "The seed's success check against an API URL: health, list, create, list again",
   usage: 'npm run check:api -- <url> [--wait <seconds>] [--json]',
   help: `Calls GET /, GET /api/messages/, POST /api/messages/ with the seed's message
 {"content":"Layer test message","author":"System"}, then GET /api/messages/ again

@@ -6,8 +6,6 @@ import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
 
 export const checkLayersCommand: Command = {
-  name: 'check:layers',
-  summary: 'Import every package of every built layer, alone in a Lambda-like layout',
   usage: 'npm run check:layers -- [--layer <name or id>] [--build-dir <dir>] [--json]',
   help: `The seed's import test, automated. Each built layer is laid out alone where Lambda
 puts layers (/opt), with nothing else on the module path, and every package it

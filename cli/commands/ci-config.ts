@@ -5,11 +5,9 @@ import { loadConfig } from '../../config/load-config';
 import { configInvalid, notDeployBranch } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { Command, writeJson } from '../command';
-import { environmentForStack } from './stacks';
+import { environmentForStack } from '../../use-cases/stacks';
 
 export const ciConfigCommand: Command = {
-  name: 'ci:config',
-  summary: 'Print the settings the workflows need (region, state bucket, role ARNs) from cdktf.json',
   usage: 'npm run --silent ci:config -- [--stack <stack>] [--deploy-ref <ref>] [--github-output | --json]',
   help: `Reads the "ci" context of cdktf.json (the bootstrap's role ARNs: the plan role and
 one deploy role per environment) and the project configuration (region, state bucket,

@@ -4,34 +4,13 @@ import { UncheckedImport, readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { EnvironmentConfig } from '../../config/environments';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
-import { ImportCoverage, ImportRow, Provider, importCoverage } from '../../rules/import-coverage';
+import { ImportCoverage, importCoverage } from '../../rules/import-coverage';
+import { locationText, providerText } from '../../review/import-rows';
 import { nativeCodeLoads } from '../../rules/native-code';
 import { LAMBDA_PLATFORMS } from '../../config/lambda-platform';
 import { Command, writeJson } from '../command';
 import { Output } from '../output';
-import { environmentForStack } from './stacks';
-
-/** How the table names a provider: "layer dependencies: fastapi 0.115.0", "python3.12 runtime: standard library". */
-export function providerText(provider: Provider, env: Pick<EnvironmentConfig, 'runtime'>): string {
-  switch (provider.kind) {
-    case 'own':
-      return 'own code (/var/task)';
-    case 'layer':
-      return `layer ${provider.layer}: ${provider.detail}`;
-    case 'managed':
-      return `managed layer ${provider.layer}, ${provider.detail}`;
-    default:
-      return `${env.runtime} runtime: ${provider.detail}`;
-  }
-}
-
-/** Where a module is imported: the first place, and how many more ("main.py:12 +2"). */
-export function locationText(row: Pick<ImportRow, 'locations'>): string {
-  const first = row.locations[0];
-  if (!first) return '';
-  const more = row.locations.length > 1 ? ` +${row.locations.length - 1}` : '';
-  return `${first.file}${first.line ? `:${first.line}` : ''}${more}`;
-}
+import { environmentForStack } from '../../use-cases/stacks';
 
 /** The rows as printed: module, where imported, and the provider or MISSING, with what guards the import. */
 export function coverageTable(coverage: ImportCoverage, env: Pick<EnvironmentConfig, 'runtime'>, out: Pick<Output, 'red' | 'yellow' | 'dim'>): string[] {
@@ -55,8 +34,6 @@ function uncheckedLines(unchecked: readonly UncheckedImport[]): string[] {
 }
 
 export const doctorCommand: Command = {
-  name: 'doctor',
-  summary: "Every import of a stack's function and what provides it, and whether its native code loads, from the build; exit code 1 when not",
   usage: 'npm run doctor -- <stack> [--build-dir <dir>] [--json]',
   help: `The table behind the import coverage rule that \`npm run build\` and synth apply:
 each module the function's code imports, where (file:line), and what provides it on

@@ -1,9 +1,7 @@
 import { Command, writeJson } from '../command';
-import { loadStackHistory, shortHash } from './stacks';
+import { loadStackHistory } from '../../use-cases/stacks';
 
 export const historyCommand: Command = {
-  name: 'history',
-  summary: 'Every deployment of a stack, newest first, from the versions of its state',
   usage: 'npm run history -- <stack> [--json]',
   help: `Reads every version of the stack's state object in the S3 backend (the bucket must
 keep versions) and lists the deployments, newest first: time, state serial,
@@ -47,3 +45,7 @@ credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.`,
     return 0;
   },
 };
+
+export function shortHash(value: string | undefined, length = 12): string {
+  return value ? value.slice(0, length) : '-';
+}

@@ -8,8 +8,6 @@ import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
 import { Command, writeJson } from '../command';
 
 export const layersAuditCommand: Command = {
-  name: 'layers:audit',
-  summary: 'Known advisories for the versions the Python layers are locked to (pip-audit); exit code 1 when one is not accepted',
   usage: 'npm run layers:audit -- [<layer>...] [--service pypi|osv] [--osv-url <url>] [--strict] [--json]',
   help: `Runs the toolchain's pip-audit on every lock file of every Python layer (or the layers
 named): each locked distribution and version against known advisories, from the index's

@@ -9,8 +9,6 @@ import { LayerInspection, inspectLayer } from '../../verification/layer-inspecti
 import { Command, writeJson } from '../command';
 
 export const layersInspectCommand: Command = {
-  name: 'layers:inspect',
-  summary: 'What a built layer holds, how big it is, its headroom, and what changed since the previous build',
   usage: 'npm run layers:inspect -- [<layer name or id>] [--json]',
   help: `For each built layer (or the one named): its packages and versions, unzipped and
 zipped size, the ten largest packages, headroom against Lambda's limits (250 MiB

@@ -7,8 +7,6 @@ import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
 
 export const layersLockCommand: Command = {
-  name: 'layers:lock',
-  summary: "Lock Python layers: uv's resolution for every target, one wheel per distribution pinned by version and sha256, beside requirements.txt",
   usage: 'npm run layers:lock -- [<layer>...] [--json]',
   help: `Resolves each Python layer's requirements.txt (or the layers named) with uv, the
 project toolchain's resolver, for Lambda's platform (manylinux_2_34: Amazon Linux 2023)

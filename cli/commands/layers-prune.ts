@@ -1,12 +1,10 @@
-import { deleteLayerVersion, layerConsumers, listLayerVersions } from '../../history/aws';
+import { deleteLayerVersion, layerConsumers, listLayerVersions } from '../../aws/lambda';
 import { planPrune, stackLayerNames } from '../../history/prune-plan';
 import { usage } from '../../project/errors';
 import { Command, writeJson } from '../command';
-import { loadStackHistory } from './stacks';
+import { loadStackHistory } from '../../use-cases/stacks';
 
 export const layersPruneCommand: Command = {
-  name: 'layers:prune',
-  summary: 'List (and with --apply delete) old layer versions nothing uses or could roll back to',
   usage: 'npm run layers:prune -- <stack> --keep <n> [--apply] [--json]',
   help: `Deployments keep every layer version they replace (skip_destroy), so each stays a
 way back. This lists the versions of the stack's layers that are beyond the newest

@@ -1,23 +1,11 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { runBuild } from '../../builder/build';
 import { loadProjectConfig } from '../../config/config-sources';
-import { functionNameOf } from '../../config/environments';
-import { stackNotSynthesised } from '../../project/errors';
-import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
+import { PROJECT_ROOT } from '../../project/paths';
 import { renderPlanSummary } from '../../review/plan-summary';
-import { currentLiveVersion } from '../../rollout/lambda';
-import { terraformIn } from '../../rollout/terraform';
+import { planStack } from '../../use-cases/plan';
+import { environmentForStack } from '../../use-cases/stacks';
 import { Command, writeJson } from '../command';
-import { PLAN_JSON, planFirstPhase, terraformOk } from './deploy';
-import { reviewPlanFile } from './plan-summary';
-import { SYNTH_OUTDIR, synthesiseStacks } from './synth';
-import { environmentForStack } from './stacks';
 
 export const planCommand: Command = {
-  name: 'plan',
-  summary: 'Build, synthesise and plan one stack, and print the review a pull request shows (packages, imports, destructive changes)',
   usage: 'npm run plan -- <stack> [--skip-build] [--json]',
   help: `What the plan workflow shows on a pull request, on your terminal: builds and synthesises
 (unless --skip-build), runs terraform init and plan in cdktf.out/stacks/<stack> the way a
@@ -37,28 +25,9 @@ deployed layers' manifests), and Terraform 1.11 (TERRAFORM names another binary)
   async run(values, positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const environment = environmentForStack(config, positionals[0], 'plan');
-    const stack = environment.stackName;
-    const buildDir = resolveBuildDir(undefined, env);
-    const stackDir = path.join(PROJECT_ROOT, SYNTH_OUTDIR, 'stacks', stack);
-    if (!values['skip-build']) {
-      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true });
-      await synthesiseStacks(config, buildDir, env, err);
-    }
-    if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) {
-      throw stackNotSynthesised(`${path.relative(PROJECT_ROOT, stackDir)}/cdk.tf.json`);
-    }
-    const terraform = terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
-    await terraformOk(terraform, ['init', '-input=false'], 'init');
-    const lambda = new LambdaClient({ region: environment.region });
-    try {
-      const functionName = functionNameOf(environment);
-      err.line(await planFirstPhase({ stack, stackDir, terraform, functionName, previousLive: await currentLiveVersion(lambda, functionName) }));
-    } finally {
-      lambda.destroy();
-    }
-    const review = await reviewPlanFile(path.join(stackDir, PLAN_JSON), stack, env, undefined, { skipAudit: Boolean(values['skip-audit']) });
+    const review = await planStack({ config, environment, env, report: err, skipBuild: Boolean(values['skip-build']), skipAudit: Boolean(values['skip-audit']) });
     if (values['json']) writeJson(out, review);
-    else out.write(renderPlanSummary(stack, review.summary));
+    else out.write(renderPlanSummary(review.stack, review.summary));
     return 0;
   },
 };

@@ -2,16 +2,15 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadProjectConfig } from '../../config/config-sources';
 import { functionNameOf } from '../../config/environments';
 import { ROLLOUT_OUTPUTS } from '../../config/rollout-names';
-import { awsClients, currentState } from '../../history/aws';
+import { awsClients } from '../../aws/clients';
+import { currentState } from '../../aws/state';
 import { noPublishedVersion, probeVersionUnknown, probeVersionsUnreadable, usage } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { publishedVersions, runProbe } from '../../rollout/lambda';
 import { Command, writeJson } from '../command';
-import { environmentForStack } from './stacks';
+import { environmentForStack } from '../../use-cases/stacks';
 
 export const probeCommand: Command = {
-  name: 'probe',
-  summary: 'Invoke one published version of a stack\'s function with the read-only routes; exit code 1 unless it answers well',
   usage: 'npm run probe -- <stack> [--version <n>] [--function <name>] [--json]',
   help: `The probe a rollout runs before a new version takes traffic, on its own: payload 2.0
 events for GET / and GET /api/messages/ sent straight to one version of the function

@@ -1,11 +1,8 @@
-import { runBuild, readAllLayerSources } from '../../builder/build';
-import { readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
-import { portInUse, usage } from '../../project/errors';
+import { usage } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
-import { startLocalApi } from '../../local-lambda/local-api';
+import { startLocal } from '../../use-cases/start';
 import { Command, writeJson } from '../command';
-import { synthesiseStacks } from './synth';
 
 function parsePort(raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw usage(`The port "${raw}" is not a port number (0-65535; 0 picks a free one).`, 'start');
@@ -13,8 +10,6 @@ function parsePort(raw: string): number {
 }
 
 export const startCommand: Command = {
-  name: 'start',
-  summary: 'Build, synthesise every environment, and serve the API locally as Lambda would',
   usage: 'npm start -- [--env <name>] [--port <n>] [--skip-build] [--skip-checks] [--build-dir <dir>] [--json]',
   help: `Builds the layers and the handler, synthesises every environment, then serves
 the API of one environment on http://127.0.0.1:<port> from the built artifacts:
@@ -44,43 +39,17 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
       throw usage(`There is no environment "${name}"; environments are ${config.environments.map((e) => e.name).join(', ')}.`, 'start');
     }
     const port = parsePort((values['port'] as string | undefined) ?? env['PORT'] ?? '3000');
-    const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
-    const skipChecks = Boolean(values['skip-checks']);
-    if (skipChecks) {
-      err.line(err.red(err.bold('!! --skip-checks: the deployment rules are not enforced. What is served here may be refused by synth and fail on Lambda. !!')));
-    }
-    if (!values['skip-build']) {
-      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true, skipChecks });
-      if (skipChecks) err.warn('not synthesising: synth never skips the checks (run `npm run synth` to see what it refuses)');
-      else {
-        // Every environment's stack; the bootstrap only when cdktf.json names the repository, not because the
-        // machine is a GitHub runner or Codespace (GITHUB_REPOSITORY): serving locally needs no GitHub settings.
-        const { GITHUB_REPOSITORY: _implicit, ...withoutImplicitRepository } = env;
-        await synthesiseStacks(config, buildDir, withoutImplicitRepository, err);
-      }
-    }
-    const step = err.step(`start the local API for ${name}`);
-    let api;
-    try {
-      api = await startLocalApi({
-        env: environment,
-        manifest: readManifest(buildDir),
-        buildDir,
-        projectRoot: PROJECT_ROOT,
-        sources: readAllLayerSources(PROJECT_ROOT),
-        host: (values['host'] as string | undefined) ?? '127.0.0.1',
-        port,
-        skipChecks,
-        log: (line) => err.line(line),
-      });
-    } catch (error) {
-      step.fail((error as Error).message.split('\n')[0]!);
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw portInUse(port);
-      }
-      throw error;
-    }
-    step.done(api.url);
+    const api = await startLocal({
+      config,
+      environment,
+      env,
+      report: err,
+      buildDir: resolveBuildDir(values['build-dir'] as string | undefined, env),
+      host: (values['host'] as string | undefined) ?? '127.0.0.1',
+      port,
+      skipBuild: Boolean(values['skip-build']),
+      skipChecks: Boolean(values['skip-checks']),
+    });
     err.line('');
     err.line(`${err.bold('Local API')} ${api.url}  ${err.dim(`(mirrors ${environment.stackName}: ${environment.runtime}, ${environment.architecture})`)}`);
     for (const layer of api.layers) {
@@ -104,7 +73,7 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
         interpreter: { name: api.interpreter.name, version: api.interpreter.version },
         ...(api.interpreter.name === 'Node' ? { node: api.interpreter.version } : {}),
         runtimePackages: api.runtimePackages,
-        skipChecks,
+        skipChecks: Boolean(values['skip-checks']),
         layers: api.layers.map((layer) => ({ name: layer.name, contentHash: layer.contentHash })),
         bundle: api.bundle.id,
       });

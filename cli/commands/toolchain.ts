@@ -4,8 +4,6 @@ import { TOOLCHAIN_LOCK, ensurePythonToolchain, lockPythonToolchain } from '../.
 import { Command, writeJson } from '../command';
 
 export const toolchainCommand: Command = {
-  name: 'toolchain',
-  summary: "Install (or check) the project's Python toolchain: uv, pip, pip-audit, moto and boto3, pinned with hashes",
   usage: 'npm run toolchain -- [--lock] [--json]',
   help: `Python layers are resolved and installed by the project's own tools, never by what the
 machine happens to have: uv (and pip, the other installer), pip-audit for known advisories,

@@ -1,18 +1,11 @@
-import * as path from 'node:path';
-import { readManifest } from '../../artifacts/manifest';
-import { awsClients } from '../../history/aws';
-import { judgeDeployment } from '../../verification/deployment-check';
-import { gatherFacts } from '../../verification/gather';
-import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
-import { usage } from '../../project/errors';
-import { Command, writeJson } from '../command';
-import { SYNTH_OUTDIR } from './synth';
-import { environmentForStack } from './stacks';
 import { loadProjectConfig } from '../../config/config-sources';
+import { usage } from '../../project/errors';
+import { PROJECT_ROOT } from '../../project/paths';
+import { environmentForStack } from '../../use-cases/stacks';
+import { verifyStack } from '../../use-cases/verify';
+import { Command, writeJson } from '../command';
 
 export const verifyCommand: Command = {
-  name: 'verify',
-  summary: 'After a deploy: layers attached and complete, API answering; on failure, logs and the likely cause',
   usage: 'npm run verify -- <stack> [--wait <seconds>] [--strict] [--json]',
   help: `The seed's troubleshooting runbook as one command. From the stack's state it reads
 the outputs and the function's layers, then checks:
@@ -43,21 +36,8 @@ when nothing was skipped either (the deploy workflow uses it).`,
     const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'verify');
     const wait = values['wait'] === undefined ? 0 : Number(values['wait']);
     if (!Number.isFinite(wait) || wait < 0) throw usage(`--wait takes seconds, got "${String(values['wait'])}".`, 'verify');
-    let manifest;
-    try {
-      manifest = readManifest(resolveBuildDir(values['build-dir'] as string | undefined, env));
-    } catch {
-      // Each layer's package check says it was skipped, and why.
-    }
-    const facts = await gatherFacts({
-      env: environment,
-      clients: awsClients(environment.region),
-      ...(manifest ? { manifest } : {}),
-      stackDir: path.resolve(PROJECT_ROOT, env['CDKTF_OUTDIR'] ?? SYNTH_OUTDIR, 'stacks', environment.stackName),
-      waitMs: wait * 1000,
-    });
     const strict = Boolean(values['strict']);
-    const verdict = judgeDeployment(facts, { strict });
+    const { facts, verdict } = await verifyStack({ environment, env, ...(values['build-dir'] ? { buildDir: values['build-dir'] as string } : {}), waitMs: wait * 1000, strict });
     const marks = { passed: err.green('✓'), failed: err.red('✗'), skipped: err.yellow('-') };
     for (const check of verdict.checks) err.line(`${marks[check.status]} ${check.name}${check.status === 'skipped' ? ' (skipped)' : ''}: ${check.detail}`);
     const { passed, failed, skipped } = verdict.counts;

@@ -1,9 +1,10 @@
-import { loadProjectConfig } from '../../config/config-sources';
-import { EnvironmentConfig, ProjectConfig } from '../../config/environments';
-import { AwsClients, awsClients, stateVersions } from '../../history/aws';
-import { Deployment, UnreadableStateVersion, deploymentsFrom } from '../../history/deployments';
-import { usage } from '../../project/errors';
-import { PROJECT_ROOT } from '../../project/paths';
+import { loadProjectConfig } from '../config/config-sources';
+import { EnvironmentConfig, ProjectConfig } from '../config/environments';
+import { AwsClients, awsClients } from '../aws/clients';
+import { stateVersions } from '../aws/state';
+import { Deployment, UnreadableStateVersion, deploymentsFrom } from '../history/deployments';
+import { usage } from '../project/errors';
+import { PROJECT_ROOT } from '../project/paths';
 
 export interface StackHistory {
   readonly env: EnvironmentConfig;
@@ -28,8 +29,4 @@ export async function loadStackHistory(stack: string | undefined, command: strin
   const clients = awsClients(environment.region);
   const { readable, unreadable } = await stateVersions(clients, environment.stateBucket, environment.stateKey);
   return { env: environment, clients, history: deploymentsFrom(readable), unreadable };
-}
-
-export function shortHash(value: string | undefined, length = 12): string {
-  return value ? value.slice(0, length) : '-';
 }

@@ -21,3 +21,17 @@ export const silentProgress: Progress = {
   info: () => undefined,
   warn: () => undefined,
 };
+
+/**
+ * What a use case says to people: lines, warnings, steps, and the marks that style them. The CLI's output
+ * implements it for a terminal or a log (colour only where it should); tests and scripts can give their own.
+ */
+export interface Reporter extends Progress {
+  /** Prints a line. */
+  line(text: string): void;
+  bold(text: string): string;
+  dim(text: string): string;
+  green(text: string): string;
+  red(text: string): string;
+  yellow(text: string): string;
+}

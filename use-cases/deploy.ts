@@ -1,0 +1,184 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline/promises';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { readManifest } from '../artifacts/manifest';
+import { readPin, removePin } from '../artifacts/rollback-pin';
+import { s3Client } from '../aws/clients';
+import { runBuild } from '../builder/build';
+import { layerTargetsOf } from '../builder/build-plan';
+import { readAllLayerSources } from '../builder/layer-sources';
+import { EnvironmentConfig, ProjectConfig, functionNameOf } from '../config/environments';
+import { deployNeedsApproval, stackNotSynthesised, terraformFailed } from '../project/errors';
+import { PROJECT_ROOT, resolveBuildDir, stackFolder } from '../project/paths';
+import { Reporter } from '../project/progress';
+import { storeLayerManifests } from '../review/manifest-store';
+import { currentLiveVersion } from '../rollout/lambda';
+import { CanaryOptions, liveOn, terraformVars } from '../rollout/plan';
+import { RolloutReport, readRolloutRecord, runRollout, writeRolloutRecord } from '../rollout/run';
+import { Terraform, terraformIn } from '../rollout/terraform';
+import { latestLogLines } from '../verification/gather';
+import { appendJobSummary } from './job-summary';
+import { synthesiseStacks } from './synth';
+
+export const PUBLISH_PLAN = 'plan.tfplan';
+/** The publishing plan in Terraform's JSON form, beside it: what the review summarises. */
+export const PLAN_JSON = 'plan.json';
+
+export async function terraformOk(terraform: Terraform, args: string[], what: string): Promise<void> {
+  const result = await terraform.run(args);
+  if (result.code !== 0) throw terraformFailed(what, result.code);
+}
+
+/** Builds (only what the environments use) and synthesises every stack, unless told not to. */
+export async function buildAndSynthesise(config: ProjectConfig, buildDir: string, env: NodeJS.ProcessEnv, report: Reporter): Promise<void> {
+  await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: report, env, onlyUsed: true });
+  await synthesiseStacks(config, buildDir, env, report);
+}
+
+/** The synthesised stack's folder; refuses when synth has not written it. */
+export function synthesisedStack(stack: string, env: NodeJS.ProcessEnv): string {
+  const stackDir = stackFolder(stack, env);
+  if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) throw stackNotSynthesised(`${path.relative(PROJECT_ROOT, stackDir)}/cdk.tf.json`);
+  return stackDir;
+}
+
+/**
+ * Plans a rollout's first phase in a synthesised stack folder (initialised): publish with live held where it
+ * is, no state lock (a plan writes nothing); writes the saved plan, its JSON (plan.json, for the review) and
+ * the rollout record beside it. Returns the sentence that says what the plan does to live.
+ */
+export async function planFirstPhase(options: { stack: string; stackDir: string; terraform: Terraform; functionName: string; previousLive: string | undefined }): Promise<string> {
+  const { stack, stackDir, terraform, functionName, previousLive } = options;
+  const planned = await terraform.run(['plan', '-input=false', '-lock=false', `-out=${PUBLISH_PLAN}`, ...terraformVars(liveOn(previousLive ?? ''))]);
+  if (planned.code !== 0) throw terraformFailed('plan', planned.code);
+  const shown = await terraform.run(['show', '-json', PUBLISH_PLAN], { quiet: true });
+  if (shown.code !== 0) throw terraformFailed('show', shown.code, false);
+  fs.writeFileSync(path.join(stackDir, PLAN_JSON), shown.stdout);
+  writeRolloutRecord(stackDir, { ...(previousLive !== undefined ? { previousLive } : {}), functionName });
+  return previousLive === undefined
+    ? `First deploy of ${stack}: the new version goes live in this apply.`
+    : `This plan publishes a new version with live held on version ${previousLive}; after the apply, the new version is probed, then takes traffic.`;
+}
+
+/**
+ * Stores this build's layer manifests in the artifact bucket under their content hashes, so the review of
+ * the next change can list what changed inside each layer; a failure is said, and does not stop the deploy.
+ */
+async function storeLayerManifestsOf(environment: EnvironmentConfig, buildDir: string, report: Reporter): Promise<void> {
+  if (!environment.artifactBucket) return;
+  const s3 = s3Client(environment.region);
+  try {
+    const manifest = readManifest(buildDir);
+    const ids = new Set(layerTargetsOf(environment, readAllLayerSources(PROJECT_ROOT)).map((target) => target.id));
+    const layers = manifest.layers.filter((layer) => ids.has(layer.id));
+    const keys = await storeLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, layers);
+    report.line(`Layer manifests stored for review: ${keys.map((key) => `s3://${environment.artifactBucket}/${key}`).join(', ') || 'none (no layers)'}.`);
+  } catch (error) {
+    report.warn(`the layer manifests could not be stored (${(error as Error).name}: ${(error as Error).message}); the next review lists only the packages the layer descriptions name.`);
+  } finally {
+    s3.destroy();
+  }
+}
+
+function printReport(rollout: RolloutReport, report: Reporter): void {
+  for (const phase of rollout.phases) report.line(`${phase.ok ? report.green('✓') : report.red('✗')} ${phase.phase}: ${phase.detail}`);
+  if (!rollout.ok) {
+    for (const result of (rollout.probe ?? []).filter((candidate) => !candidate.ok)) report.line(`  the probe's answer to ${result.route}: ${result.answer || '(none)'}`);
+    if (rollout.logs?.length) {
+      report.line(`  latest log events of version ${rollout.newVersion}:`);
+      for (const line of rollout.logs) report.line(`    ${line}`);
+    }
+  }
+  report.line(rollout.ok ? report.green(rollout.summary) : report.red(rollout.summary));
+}
+
+async function confirm(autoApprove: boolean): Promise<boolean> {
+  if (autoApprove) return true;
+  if (!process.stdin.isTTY) throw deployNeedsApproval();
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question('Apply this plan (publish the new version; live stays where it is)? [y/N] ')).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export interface DeployOptions {
+  readonly config: ProjectConfig;
+  readonly environment: EnvironmentConfig;
+  readonly env: NodeJS.ProcessEnv;
+  readonly report: Reporter;
+  readonly canary?: CanaryOptions;
+  readonly autoApprove?: boolean;
+  readonly skipBuild?: boolean;
+  /** CI's plan job: plan the publishing phase and stop. */
+  readonly planOnly?: boolean;
+  /** CI's apply job: apply the saved publishing plan, then roll out. */
+  readonly applySaved?: boolean;
+}
+
+export type DeployResult =
+  | { readonly kind: 'planned'; readonly stack: string; readonly plan: string; readonly previousLive?: string }
+  | { readonly kind: 'rolled-out'; readonly report: RolloutReport };
+
+/**
+ * A deploy in phases: build and synthesise (unless skipped), then plan the publishing phase (--plan-only), or
+ * apply it (the saved plan, or a new one after approval) and roll out: probe the new version, move live.
+ */
+export async function deployStack(options: DeployOptions): Promise<DeployResult> {
+  const { config, environment, env, report } = options;
+  const stack = environment.stackName;
+  const buildDir = resolveBuildDir(undefined, env);
+  if (!options.skipBuild && !options.applySaved) await buildAndSynthesise(config, buildDir, env, report);
+  const stackDir = synthesisedStack(stack, env);
+  const terraform = terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
+  const lambda = new LambdaClient({ region: environment.region });
+  const cloudwatch = new CloudWatchClient({ region: environment.region });
+  const functionName = functionNameOf(environment);
+  const pin = readPin(buildDir, stack);
+  try {
+    if (options.applySaved) {
+      const record = readRolloutRecord(stackDir);
+      await terraformOk(terraform, ['init', '-input=false', '-lockfile=readonly'], 'init');
+      return { kind: 'rolled-out', report: await rollout(record.previousLive, PUBLISH_PLAN) };
+    }
+    await terraformOk(terraform, ['init', '-input=false'], 'init');
+    const previousLive = await currentLiveVersion(lambda, functionName);
+    if (pin) report.line(`${stack} is pinned to serial ${pin.serial} by a rollback: this deploy rolls it back.`);
+    if (options.planOnly) {
+      const note = await planFirstPhase({ stack, stackDir, terraform, functionName, previousLive });
+      appendJobSummary(env, `> ${note}\n`);
+      report.line(note);
+      return { kind: 'planned', stack, plan: path.relative(PROJECT_ROOT, path.join(stackDir, PUBLISH_PLAN)), ...(previousLive !== undefined ? { previousLive } : {}) };
+    }
+    const result = await rollout(previousLive);
+    if (result.ok && pin && removePin(buildDir, stack)) report.line(`Rolled back to serial ${pin.serial}; the pin is removed, so the next deploy deploys the current build.`);
+    return { kind: 'rolled-out', report: result };
+  } finally {
+    lambda.destroy();
+    cloudwatch.destroy();
+  }
+
+  async function rollout(previousLive: string | undefined, savedPlan?: string): Promise<RolloutReport> {
+    await storeLayerManifestsOf(environment, buildDir, report);
+    const result = await runRollout({
+      stack,
+      functionName,
+      terraform,
+      lambda,
+      cloudwatch,
+      ...(previousLive !== undefined ? { previousLive } : {}),
+      ...(options.canary ? { canary: options.canary } : {}),
+      ...(savedPlan ? { savedPlan } : {}),
+      approve: () => confirm(Boolean(options.autoApprove)),
+      say: (line) => report.line(line),
+      logs: (version) => latestLogLines(environment.region, functionName, 40, version),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    printReport(result, report);
+    appendJobSummary(env, `### Rollout of ${stack}\n\n${result.phases.map((phase) => `- ${phase.ok ? '✅' : '❌'} **${phase.phase}**: ${phase.detail}`).join('\n')}\n\n${result.summary}\n`);
+    return result;
+  }
+}

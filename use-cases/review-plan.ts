@@ -1,0 +1,152 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
+import { readAllLayerSources } from '../builder/layer-sources';
+import { BuildManifest, readManifest } from '../artifacts/manifest';
+import { loadProjectConfig } from '../config/config-sources';
+import { EnvironmentConfig, PythonRuntime, functionNameOf, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
+import { lockTargetKey } from '../builder/python-lock';
+import { openAdvisories } from '../review/advisories';
+import { auditLayers, auditSettings, serviceName } from '../review/pip-audit';
+import { ensurePythonToolchain } from '../toolchain/python-toolchain';
+import { s3Client } from '../aws/clients';
+import { planMissing } from '../project/errors';
+import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
+import { contentsFromArtifact } from '../review/layer-packages';
+import { fetchLayerManifests } from '../review/manifest-store';
+import { CoverageRow, PlanSummary, ReviewContext, TerraformPlan, contentHashIn, kindOf, parsePlan, summarisePlan } from '../review/plan-summary';
+import { importCoverage } from '../rules/import-coverage';
+import { nativeCodeLoads } from '../rules/native-code';
+import { locationText, providerText } from '../review/import-rows';
+
+/** The stack a plan belongs to: --stack, else the folder it sits in (cdktf.out/stacks/<stack>/plan.json). */
+export function stackOfPlanFile(file: string, explicit?: string): string {
+  if (explicit) return explicit;
+  const folder = path.basename(path.dirname(path.resolve(file)));
+  return folder && folder !== '.' ? folder : path.basename(file, '.json');
+}
+
+/** The deployed content hashes of the layers a plan gives a new version. */
+function deployedLayerHashes(plan: TerraformPlan): string[] {
+  return plan.resource_changes
+    .filter((change) => change.type === 'aws_lambda_layer_version' && kindOf(change) === 'replace')
+    .flatMap((change) => {
+      const hash = contentHashIn((change.change.before as Record<string, unknown> | undefined)?.['description']);
+      return hash ? [hash] : [];
+    });
+}
+
+/**
+ * What the review needs besides the plan, read here: this build's layers (the manifest), the stored
+ * manifests of the deployed layers (the artifact bucket), and the import coverage of the stack's function.
+ * Whatever cannot be read is said in the summary, and the review falls back to the layer descriptions.
+ */
+export async function reviewContext(plan: TerraformPlan, stack: string, env: NodeJS.ProcessEnv, buildDirOption?: string, options: ReviewOptions = {}): Promise<ReviewContext> {
+  const config = loadProjectConfig(PROJECT_ROOT, env);
+  const environment = config.environments.find((candidate) => candidate.stackName === stack);
+  const buildDir = resolveBuildDir(buildDirOption, env);
+  let manifest: BuildManifest | undefined;
+  try {
+    manifest = readManifest(buildDir);
+  } catch {
+    // The summary says the coverage is not shown, and the layer list falls back to the descriptions.
+  }
+  const built = new Map((manifest?.layers ?? []).map((layer) => [layer.contentHash.slice(0, 16), contentsFromArtifact(layer)]));
+  const notes: string[] = [];
+  let coverage: Map<string, CoverageRow[]> | undefined;
+  let coverageUnavailable: string | undefined;
+  let native: ReviewContext['native'];
+  if (!environment) coverageUnavailable = `${stack} is not a configured stack`;
+  else if (!manifest) coverageUnavailable = `there is no build here (${path.relative(PROJECT_ROOT, buildDir) || buildDir}); run npm run build`;
+  else {
+    try {
+      const artifacts = artifactsForEnvironment(environment, manifest, readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT, () => undefined);
+      const deployment = deploymentOf(environment, artifacts);
+      native = nativeCodeLoads(deployment).map((finding) => ({ severity: finding.severity, message: finding.message }));
+      const rows = importCoverage(deployment).rows.map((row) => ({
+        module: row.module,
+        where: locationText(row),
+        ...(row.provider ? { provider: providerText(row.provider, environment) } : {}),
+        ...(row.optional ? { optional: true } : {}),
+      }));
+      coverage = new Map([[functionNameOf(environment), rows]]);
+    } catch (error) {
+      coverageUnavailable = `the build does not match the sources (${(error as Error).message.split('\n')[0]})`;
+    }
+  }
+  let stored: ReviewContext['stored'];
+  const hashes = deployedLayerHashes(plan);
+  if (environment && hashes.length) {
+    if (!environment.artifactBucket) {
+      notes.push('no artifact bucket is configured, so deploys store no layer manifests and the deployed side comes from the layer descriptions');
+    } else {
+      const s3 = s3Client(environment.region);
+      try {
+        const fetched = await fetchLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, hashes);
+        stored = fetched.found;
+        notes.push(...fetched.problems);
+      } catch (error) {
+        notes.push(`the stored layer manifests could not be read (${(error as Error).name}: ${(error as Error).message})`);
+      } finally {
+        s3.destroy();
+      }
+    }
+  }
+  let advisories: ReviewContext['advisories'];
+  if (environment && runtimeFamilyOf(environment.runtime) === 'python') {
+    if (options.skipAudit) notes.push('known advisories were not looked up (--skip-audit)');
+    else {
+      const audited = await advisoriesFor(environment, buildDir, env);
+      advisories = audited.open;
+      notes.push(...audited.notes);
+    }
+  }
+  return {
+    built,
+    ...(stored ? { stored } : {}),
+    ...(coverage ? { coverage } : {}),
+    ...(coverageUnavailable ? { coverageUnavailable } : {}),
+    notes,
+    ...(advisories ? { advisories } : {}),
+    ...(native ? { native } : {}),
+  };
+}
+
+export interface ReviewOptions {
+  /** Do not ask the advisory service (npm run layers:audit's) about the environment's locked versions. */
+  readonly skipAudit?: boolean;
+}
+
+/** The environment's Python layers' locked versions against known advisories: the open ones, and what could not be looked up. */
+async function advisoriesFor(environment: EnvironmentConfig, buildDir: string, env: NodeJS.ProcessEnv): Promise<{ open: ReturnType<typeof openAdvisories>; notes: string[] }> {
+  const settings = auditSettings(env, path.join(buildDir, 'cache', 'pip-audit'));
+  const target = lockTargetKey({ pythonVersion: pythonVersionOf(environment.runtime as PythonRuntime), architecture: environment.architecture });
+  const layers = readAllLayerSources(PROJECT_ROOT)
+    .filter((source) => source.kind === 'python' && environment.layers.includes(source.name) && source.locks?.[target])
+    .map((source) => ({ name: source.name, dir: source.dir, locks: { [target]: source.locks![target]! } }));
+  try {
+    const toolchain = await ensurePythonToolchain({ env });
+    const audits = await auditLayers(layers, { toolchain, settings, env, projectRoot: PROJECT_ROOT });
+    const skipped = audits.filter((audit) => audit.status === 'skipped');
+    const found = audits.flatMap((audit) => audit.findings);
+    const notes = skipped.length
+      ? [`known advisories could not be looked up for ${skipped.map((audit) => `${audit.layer} ${audit.target}`).join(', ')}: ${skipped[0]!.reason}`]
+      : [`known advisories from ${serviceName(settings)}: ${found.filter((finding) => !finding.accepted).length} open, ${found.filter((finding) => finding.accepted).length} accepted, for ${audits.length} lock(s)`];
+    return { open: openAdvisories(audits), notes };
+  } catch (error) {
+    return { open: new Map(), notes: [`known advisories could not be looked up: ${(error as Error).message.split('\n')[0]}`] };
+  }
+}
+
+/** A plan file read and summarised for review, with everything the review can find for it. */
+export async function reviewPlanFile(file: string, stack: string, env: NodeJS.ProcessEnv, buildDir?: string, options: ReviewOptions = {}): Promise<{ stack: string; summary: PlanSummary }> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw planMissing(file);
+  }
+  const plan = parsePlan(text, file);
+  return { stack, summary: summarisePlan(plan, await reviewContext(plan, stack, env, buildDir, options)) };
+}
+
