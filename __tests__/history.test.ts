@@ -238,12 +238,24 @@ describe('npm run rollback', () => {
     expect(fs.existsSync(path.join(buildDir, 'pins'))).toBe(false);
   });
 
-  it('refuses a layers-only rollback to layers that lack a package the current code needs (the seed\'s incident)', async () => {
+  it('refuses a layers-only rollback to layers that lack a package the current code needs (the seed\'s incident), and takes what the runtime ships as provided', async () => {
     const buildDir = copyBuildTo(path.join(makeTempDir('rollback-layers-only'), 'build'), { preserveTimestamps: true });
+    // Serial 1's layer holds hono only; the code's other package, the AWS SDK, is the nodejs24.x runtime's (as the import check says).
+    const fine = await runCli(['rollback', STACK, '--target', '1', '--layers-only', '--dry-run', '--build-dir', buildDir, '--json'], { env });
+    expect(fine.code).toBe(0);
+    expect(JSON.parse(fine.stdout).currentCode).toEqual({ status: 'passed', missing: [] });
+    expect(fine.stderr).toContain(
+      'current code against those layers: all 2 package(s) the code takes from outside its bundle are provided (@aws-sdk/client-dynamodb: nodejs24.x runtime: AWS SDK for JavaScript v3, shipped with the runtime; hono: layer',
+    );
+    // Code that needs a package neither serial 1's layer nor the runtime has is refused.
+    const manifestFile = path.join(buildDir, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { bundles: { externals: string[] }[] };
+    for (const bundle of manifest.bundles) bundle.externals = [...bundle.externals, 'zod'];
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
     const result = await runCli(['rollback', STACK, '--target', '1', '--layers-only', '--dry-run', '--build-dir', buildDir], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      `The current code of ${STACK} needs @aws-sdk/client-dynamodb from its layers, and none of the layers of serial 1 lists it: a layers-only rollback would deploy code that cannot import its packages`,
+      `The current code of ${STACK} needs zod from outside its bundle, and neither the nodejs24.x runtime nor the layers of serial 1 provide it: a layers-only rollback would deploy code that cannot import its packages`,
     );
     // Without a current build to read, the check says it did not run, and why; it does not pass.
     const unbuilt = await runCli(['rollback', STACK, '--target', '1', '--layers-only', '--dry-run', '--build-dir', makeTempDir('rollback-unbuilt'), '--json'], { env });
@@ -299,7 +311,9 @@ describe('npm run rollback', () => {
       const layersOnly = await runCli(['rollback', STACK, '--steps', '1', '--layers-only', '--build-dir', buildDir, '--json'], { env });
       expect(layersOnly.code).toBe(0);
       expect(JSON.parse(layersOnly.stdout).currentCode).toEqual({ status: 'passed', missing: [] });
-      expect(layersOnly.stderr).toContain('current code against those layers: all 2 package(s) the code takes from layers are listed (@aws-sdk/client-dynamodb, hono)');
+      expect(layersOnly.stderr).toContain(
+        `current code against those layers: all 2 package(s) the code takes from outside its bundle are provided (@aws-sdk/client-dynamodb: layer ${LAYER}: @aws-sdk/client-dynamodb 3.1000.0; hono: layer ${LAYER}: hono 4.12.0)`,
+      );
       expect(JSON.parse(fs.readFileSync(path.join(buildDir, 'pins', `${STACK}.json`), 'utf8'))).toEqual({ stack: STACK, serial: 3, commit: COMMITS[1], scope: 'layers', layers: [layerArns[2]], replacesSerial: 5 });
       const resynth = await runNode('main.ts', [], { env: { ...env, BUILD_DIR: buildDir, CDKTF_OUTDIR: outdir } });
       expect(resynth.code).toBe(0);

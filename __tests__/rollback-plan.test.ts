@@ -1,3 +1,4 @@
+import { managedLayersOf } from '../config/managed-layers';
 import { layerDescription, parseLayerDescription } from '../artifacts/layer-description';
 import { Deployment } from '../history/deployments';
 import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } from '../history/layer-rollback';
@@ -101,13 +102,28 @@ describe('a layers-only rollback', () => {
     );
   });
 
-  it('finds the current code\'s packages missing from the target\'s layers, certainly only when every list is whole', () => {
+  it('finds the current code\'s packages nothing would provide with the target\'s layers, certainly only when every list is whole', () => {
     const known = knownLayers([now, then]);
-    expect(packagesNotInLayers(['@aws-sdk/client-dynamodb', 'hono'], [ARN('deps', 2)], known)).toEqual({ missing: ['@aws-sdk/client-dynamodb'], certain: true });
-    expect(packagesNotInLayers(['hono'], [ARN('deps', 2)], known)).toEqual({ missing: [], certain: true });
+    const node = { runtime: 'nodejs24.x' as const, managed: [] };
+    expect(packagesNotInLayers(['zod', 'hono'], [ARN('deps', 2)], known, node)).toMatchObject({ missing: ['zod'], certain: true });
+    expect(packagesNotInLayers(['hono'], [ARN('deps', 2)], known, node)).toMatchObject({ missing: [], certain: true });
+    // What the runtime ships is provided, as the import coverage rule says (this refused rollbacks for nothing).
+    expect(packagesNotInLayers(['@aws-sdk/client-dynamodb', 'hono'], [ARN('deps', 2)], known, node)).toEqual({
+      missing: [],
+      certain: true,
+      provided: [
+        { module: '@aws-sdk/client-dynamodb', provider: { kind: 'runtime', detail: 'AWS SDK for JavaScript v3, shipped with the runtime' } },
+        { module: 'hono', provider: { kind: 'layer', layer: 'deps', detail: 'hono 4.11.0' } },
+      ],
+    });
+    // And what an attached managed layer holds; its ARN has no description, which makes nothing uncertain.
+    const powertools = managedLayersOf({ region: 'ap-northeast-1', runtime: 'nodejs24.x', architecture: 'x86_64', layerStrategy: 'hybrid', powertoolsPythonLayerVersion: 18, powertoolsTypeScriptLayerVersion: 41 });
+    const withManaged = { ...node, managed: powertools };
+    expect(packagesNotInLayers(['@aws-lambda-powertools/logger', 'hono'], [powertools[0]!.arn, ARN('deps', 2)], known, withManaged)).toMatchObject({ missing: [], certain: true });
+    expect(packagesNotInLayers(['@aws-lambda-powertools/logger'], [ARN('deps', 2)], known, withManaged)).toMatchObject({ missing: ['@aws-lambda-powertools/logger'], certain: true });
     const cut = knownLayers([deployment(8, [layer('deps', 2, 'hono@4.11.0', false)], [], { codeHash: 'z' })]);
-    expect(packagesNotInLayers(['zod'], [ARN('deps', 2)], cut)).toEqual({ missing: ['zod'], certain: false });
-    expect(packagesNotInLayers(['zod'], [ARN('unknown', 1)], known)).toEqual({ missing: ['zod'], certain: false });
+    expect(packagesNotInLayers(['zod'], [ARN('deps', 2)], cut, node)).toMatchObject({ missing: ['zod'], certain: false });
+    expect(packagesNotInLayers(['zod'], [ARN('unknown', 1)], known, node)).toMatchObject({ missing: ['zod'], certain: false });
   });
 });
 

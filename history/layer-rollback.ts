@@ -1,3 +1,6 @@
+import { Runtime } from '../config/environments';
+import { ManagedLayer } from '../config/managed-layers';
+import { ImportSources, Provider, providerOf } from '../rules/import-coverage';
 import { Deployment } from './deployments';
 import { DeployedLayer, parseLayerArn } from './terraform-state';
 
@@ -86,11 +89,30 @@ export function describeLayerChange(change: LayerChange): string {
 }
 
 /**
- * Which of the current code's layer packages (a Node.js bundle's externals) none of the target's layers
- * lists. `certain` is false when a description was cut or is missing, so an absence proves nothing.
+ * Which of the current code's packages (a Node.js bundle's externals) nothing would provide with the target's layers
+ * attached: asked of the same providerOf the import coverage rule uses, with each layer's packages read from its
+ * description, so what the runtime ships (the AWS SDK on nodejs*.x) or a managed layer holds is provided here too.
+ * `certain` is false when one of the project's layers has a description that was cut or is missing, so an absence
+ * proves nothing.
  */
-export function packagesNotInLayers(externals: readonly string[], layerArns: readonly string[], known: ReadonlyMap<string, DeployedLayer>): { missing: string[]; certain: boolean } {
-  const lists = layerArns.map((arn) => known.get(arn)?.packages);
-  const provided = new Set(lists.flatMap((list) => (list ? list.list.map((pkg) => pkg.name) : [])));
-  return { missing: externals.filter((name) => !provided.has(name)), certain: lists.every((list) => list?.complete === true) };
+export function packagesNotInLayers(
+  externals: readonly string[],
+  layerArns: readonly string[],
+  known: ReadonlyMap<string, DeployedLayer>,
+  platform: { readonly runtime: Runtime; readonly managed: readonly ManagedLayer[] },
+): { missing: string[]; certain: boolean; provided: { module: string; provider: Provider }[] } {
+  const managed = platform.managed.filter((layer) => layerArns.includes(layer.arn));
+  const own = layerArns.filter((arn) => !managed.some((layer) => layer.arn === arn)).map((arn) => known.get(arn));
+  const sources: ImportSources = {
+    runtime: platform.runtime,
+    ownModules: [],
+    layers: own.flatMap((layer) => (layer?.packages ? [{ name: layer.layerName, packages: layer.packages.list }] : [])),
+    managed,
+  };
+  const found = externals.map((module) => ({ module, provider: providerOf(sources, { module }) }));
+  return {
+    missing: found.filter((entry) => !entry.provider).map((entry) => entry.module),
+    certain: own.every((layer) => layer?.packages?.complete === true),
+    provided: found.flatMap((entry) => (entry.provider ? [{ module: entry.module, provider: entry.provider }] : [])),
+  };
 }

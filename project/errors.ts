@@ -512,10 +512,10 @@ export function rollbackCodeGone(serial: number, location: string): UserError {
   );
 }
 
-export function rollbackLayersLackPackages(stack: string, missing: readonly string[], serial: number): UserError {
+export function rollbackLayersLackPackages(stack: string, missing: readonly string[], serial: number, runtime: string): UserError {
   return new UserError(
     'ROLLBACK_LAYERS_LACK_PACKAGES',
-    `The current code of ${stack} needs ${missing.join(', ')} from its layers, and none of the layers of serial ${serial} lists ${missing.length > 1 ? 'them' : 'it'}: ` +
+    `The current code of ${stack} needs ${missing.join(', ')} from outside its bundle, and neither the ${runtime} runtime nor the layers of serial ${serial} provide ${missing.length > 1 ? 'them' : 'it'}: ` +
       "a layers-only rollback would deploy code that cannot import its packages (the seed's incident). Roll back layers and code (leave out --layers-only), or choose another serial.",
   );
 }

@@ -1,5 +1,5 @@
 import { FunctionImport, InstalledPackage, LayerArtifact } from '../artifacts/manifest';
-import { PythonRuntime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
+import { PythonRuntime, Runtime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
 import { NODE_RUNTIME_PACKAGES, PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from '../config/runtime-modules';
 import { Finding, FunctionDeployment } from './deployment';
@@ -59,15 +59,43 @@ export function matchesPackagePattern(name: string, pattern: string): boolean {
   return pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
 }
 
-/** What a Node.js layer lets a function import: the packages at the top of its node_modules folders. */
+/** What an attached layer lets a function import: Node.js packages at the top of its node_modules, or Python distributions with their modules. */
+export interface ImportableLayer {
+  /** The layer's folder name (or its name in Lambda, for a deployed version). */
+  readonly name: string;
+  readonly packages: readonly { readonly name: string; readonly version: string; readonly modules?: readonly string[] }[];
+}
+
+/** Everything that can provide an import at run time, each in Lambda's search order. */
+export interface ImportSources {
+  readonly runtime: Runtime;
+  /** The function's own top-level modules (Python) or files; empty where only packages are asked about. */
+  readonly ownModules: readonly string[];
+  /** Attached in this order: Lambda extracts them over each other, so the last that has a module wins. */
+  readonly layers: readonly ImportableLayer[];
+  readonly managed: readonly ManagedLayer[];
+}
+
+/** What a built Node.js layer lets a function import: the packages at the top of its node_modules folders. */
 function nodeLayerPackages(layer: LayerArtifact): InstalledPackage[] {
   return layer.packages.filter((pkg) => /^nodejs\/(node\d+\/)?node_modules\/(@[^/]+\/)?[^/@]+$/.test(pkg.path));
 }
 
-function layerProvider(layers: readonly LayerArtifact[], module: string, python: boolean): Provider | undefined {
+/** The import sources of a deployment built here: its bundle's own modules, its built layers, its managed layers, its runtime. */
+export function importSourcesOf(deployment: FunctionDeployment): ImportSources {
+  const python = runtimeFamilyOf(deployment.env.runtime) === 'python';
+  return {
+    runtime: deployment.env.runtime,
+    ownModules: deployment.bundle.ownModules,
+    layers: deployment.layers.map((layer) => ({ name: layer.name, packages: python ? layer.packages : nodeLayerPackages(layer) })),
+    managed: deployment.managed,
+  };
+}
+
+function layerProvider(layers: readonly ImportableLayer[], module: string, python: boolean): Provider | undefined {
   // Lambda extracts layers over each other in order, so the last one that has it wins.
   for (const layer of [...layers].reverse()) {
-    const pkg = python ? layer.packages.find((candidate) => candidate.modules?.includes(module)) : nodeLayerPackages(layer).find((candidate) => candidate.name === module);
+    const pkg = layer.packages.find((candidate) => (python ? candidate.modules?.includes(module) : candidate.name === module));
     if (pkg) return { kind: 'layer', layer: layer.name, detail: `${pkg.name} ${pkg.version}` };
   }
   return undefined;
@@ -81,18 +109,21 @@ function managedProvider(managed: readonly ManagedLayer[], module: string, pytho
   return undefined;
 }
 
-/** What provides a module at run time, searched in Lambda's order; undefined when nothing does. */
-export function providerOf(deployment: FunctionDeployment, imported: Pick<FunctionImport, 'module' | 'own'>): Provider | undefined {
-  const { env, layers, managed, bundle } = deployment;
-  const python = runtimeFamilyOf(env.runtime) === 'python';
+/**
+ * What provides a module at run time, searched in Lambda's order; undefined when nothing does. The one answer to that
+ * question: the import coverage rule, doctor, the plan review and the layers-only rollback all ask here.
+ */
+export function providerOf(from: FunctionDeployment | ImportSources, imported: Pick<FunctionImport, 'module' | 'own'>): Provider | undefined {
+  const sources = 'bundle' in from ? importSourcesOf(from) : from;
+  const python = runtimeFamilyOf(sources.runtime) === 'python';
   const { module } = imported;
-  if (imported.own) return bundle.ownModules.includes(module) ? { kind: 'own', detail: 'the function\'s own code' } : undefined;
-  if (python && bundle.ownModules.includes(module)) return { kind: 'own', detail: 'the function\'s own code' };
+  if (imported.own) return sources.ownModules.includes(module) ? { kind: 'own', detail: 'the function\'s own code' } : undefined;
+  if (python && sources.ownModules.includes(module)) return { kind: 'own', detail: 'the function\'s own code' };
   if (!python && module.startsWith('node:')) return { kind: 'runtime', detail: 'Node.js built-in' };
-  const fromLayers = layerProvider(layers, module, python) ?? managedProvider(managed, module, python);
+  const fromLayers = layerProvider(sources.layers, module, python) ?? managedProvider(sources.managed, module, python);
   if (fromLayers) return fromLayers;
   if (python) {
-    if (pythonStdlib(pythonVersionOf(env.runtime as PythonRuntime)).has(module)) return { kind: 'runtime', detail: 'standard library' };
+    if (pythonStdlib(pythonVersionOf(sources.runtime as PythonRuntime)).has(module)) return { kind: 'runtime', detail: 'standard library' };
     const shipped = PYTHON_RUNTIME_DISTRIBUTIONS.find((dist) => dist.modules.includes(module));
     if (shipped) return { kind: 'runtime', detail: `${shipped.name}, shipped with the runtime` };
     return undefined;
@@ -112,12 +143,13 @@ export function importRows(deployment: FunctionDeployment): ImportRow[] {
     const key = `${imported.own ? 'own:' : ''}${imported.problem ? `${imported.specifier}@${imported.file}` : imported.module}`;
     groups.set(key, [...(groups.get(key) ?? []), imported]);
   }
+  const sources = importSourcesOf(deployment);
   const rows: ImportRow[] = [];
   for (const imports of groups.values()) {
     const first = imports[0]!;
     const locations = imports.map(({ file, line }) => ({ file, ...(line ? { line } : {}) })).sort(compareLocations);
     const optional = imports.every((imported) => imported.optional) ? first.optional : undefined;
-    const provider = first.problem ? undefined : providerOf(deployment, first);
+    const provider = first.problem ? undefined : providerOf(sources, first);
     rows.push({
       module: first.module,
       locations: locations.filter((location, i) => i === 0 || compareLocations(location, locations[i - 1]!) !== 0),

@@ -2,6 +2,7 @@ import { artifactsForEnvironment } from '../builder/artifact-check';
 import { readAllLayerSources } from '../builder/layer-sources';
 import { readManifest } from '../artifacts/manifest';
 import { ownLayerFolderOf, runtimeFamilyOf } from '../config/environments';
+import { managedLayersOf } from '../config/managed-layers';
 import { describeLayerVersion } from '../aws/lambda';
 import { objectVersionExists } from '../aws/state';
 import { TargetChoice, rollbackChanges, rollbackTarget } from '../history/deployments';
@@ -11,6 +12,7 @@ import { pinFor } from '../history/pins';
 import { parseLayerArn } from '../history/terraform-state';
 import { historyEmpty, rollbackCodeGone, rollbackLayerGone, rollbackLayersLackPackages } from '../project/errors';
 import { PROJECT_ROOT } from '../project/paths';
+import { providerText } from '../review/import-rows';
 import { Reporter } from '../project/progress';
 import { appendJobSummary } from './job-summary';
 import { loadStackHistory } from './stacks';
@@ -97,13 +99,14 @@ export async function rollbackStack(options: RollbackOptions): Promise<Readonly<
     } catch (error) {
       return { status: 'skipped', missing: [], text: `not checked: the current build could not be read (${(error as Error).message.split('\n')[0]}); run npm run build first` };
     }
-    const { missing, certain } = packagesNotInLayers(externals, pin.layers, known);
+    const { missing, certain, provided } = packagesNotInLayers(externals, pin.layers, known, { runtime: environment.runtime, managed: managedLayersOf(environment) });
     if (missing.length && certain) {
-      throw rollbackLayersLackPackages(stack, missing, target.serial);
+      throw rollbackLayersLackPackages(stack, missing, target.serial, environment.runtime);
     }
     if (missing.length) {
       return { status: 'skipped', missing, text: `not certain: ${missing.join(', ')} not listed, but a layer description was cut or missing; the rollout probes the new version before live moves to it` };
     }
-    return { status: 'passed', missing: [], text: `all ${externals.length} package(s) the code takes from layers are listed (${externals.join(', ')})` };
+    const by = provided.map(({ module, provider }) => `${module}: ${providerText(provider, environment)}`).join('; ');
+    return { status: 'passed', missing: [], text: `all ${externals.length} package(s) the code takes from outside its bundle are provided (${by})` };
   }
 }

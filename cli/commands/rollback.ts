@@ -35,7 +35,8 @@ deploy removes the pin, so the one after it deploys the current build again.
 --layers-only pins the target's layers and keeps the current build's code: the plan
 changes only the function's layers. It works where the target's code was uploaded
 directly (no artifact bucket) and so cannot be restored. For a Node.js function it
-refuses when the current code needs a package none of those layers lists.
+refuses when the current code needs a package that neither those layers nor the
+runtime (or an attached managed layer) provides.
 
 Each layer's line says which version it returns to and which packages differ, from the
 descriptions the stacks give layer versions. In GitHub Actions the target and the
