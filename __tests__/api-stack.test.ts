@@ -12,6 +12,8 @@ import { EnvironmentConfig } from '../config/environments';
 import { API_ROUTES } from '../handlers/api/routes';
 import { layerDescription, MAX_DESCRIPTION } from '../artifacts/layer-description';
 import { ApiStack } from '../stacks/api-stack';
+import { assertDeployable } from '../rules';
+import { managedLayersOf } from '../config/managed-layers';
 import { functionRoleStatements } from '../config/ci-permissions';
 import { evaluate } from '../config/iam-policy';
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
@@ -264,15 +266,8 @@ describe('several layers', () => {
 describe('stack validation', () => {
   const env = environments[0]!;
 
-  it('refuses a layer built for another architecture', () => {
-    expect(() =>
-      new ApiStack(Testing.app(), 'api-dev', {
-        env,
-        layers: [layerArtifact('dependencies', 'arm64')],
-        bundle: bundleArtifact(),
-        buildDirFromStack: '../../../.build',
-      }),
-    ).toThrowErrorMatchingInlineSnapshot(`
+  it('refuses a layer built for another architecture (the synth entry\'s rules, run once before the app exists)', () => {
+    expect(() => assertDeployable([{ env, layers: [layerArtifact('dependencies', 'arm64')], managed: managedLayersOf(env), bundle: bundleArtifact() }])).toThrowErrorMatchingInlineSnapshot(`
       "Lambda would refuse this deployment (1 problem); nothing was deployed:
         - [layer-matches-function] api-dev: layer dependencies (dependencies/nodejs-arm64) does not fit the function: it is built for arm64 and the function runs on x86_64. Run \`npm run build\` for this environment."
     `);
@@ -422,7 +417,8 @@ describe('the seed\'s strategies and the Python function', () => {
 
   it('refuses that layer without an artifact bucket, before creating anything', () => {
     const env = envWith({});
-    expect(() => synthEnv(env, [layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })])).toThrow(
+    const layers = [layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })];
+    expect(() => assertDeployable([{ env, layers, managed: managedLayersOf(env), bundle: bundleArtifact(env.runtime) }])).toThrow(
       /\[direct-upload-limit\] api-staging: layer dependencies zips to about 57\.2 MiB/,
     );
   });

@@ -7,7 +7,7 @@ import { managedLayersOf } from '../config/managed-layers';
 import { loadConfig } from '../config/load-config';
 import { assertDeployable } from '../rules';
 import { FunctionDeployment } from '../rules/deployment';
-import { importCoverage, importCoverageRule, providerOf } from '../rules/import-coverage';
+import { checkImportCoverage, importCoverage, providerOf } from '../rules/import-coverage';
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
 import { makeTempDir, PROJECT_ROOT } from './support/processes';
 
@@ -110,7 +110,7 @@ describe('what provides each import of the Python function', () => {
 
   it('refuses an import nothing provides, naming the environment, the file and line, the layers and what they hold, and the fix', () => {
     const deployment = pythonDeployment([imp('fastapi', 10), imp('mangum', 12)], packages);
-    const findings = importCoverageRule(deployment);
+    const findings = checkImportCoverage(deployment);
     expect(findings).toHaveLength(1);
     expect(findings[0]!.severity).toBe('error');
     expect(findings[0]!.message).toBe(
@@ -123,13 +123,13 @@ describe('what provides each import of the Python function', () => {
   });
 
   it('names the distribution when the module is called otherwise (jwt is PyJWT), and says what a lazy import breaks', () => {
-    const [finding] = importCoverageRule(pythonDeployment([imp('jwt', 5, { lazy: true })], packages));
+    const [finding] = checkImportCoverage(pythonDeployment([imp('jwt', 5, { lazy: true })], packages));
     expect(finding!.message).toContain("requests that reach that code would fail with ModuleNotFoundError: No module named 'jwt'");
     expect(finding!.message).toContain('Add the distribution that provides it (PyJWT) to layers/dependencies/requirements.txt');
   });
 
   it('only warns about an optional import (try/except ImportError, if TYPE_CHECKING), and not at all when it is provided', () => {
-    const findings = importCoverageRule(
+    const findings = checkImportCoverage(
       pythonDeployment([imp('ujson', 14, { optional: 'try/except ImportError' }), imp('mypy_boto3_dynamodb', 19, { optional: 'if TYPE_CHECKING' }), imp('fastapi', 20, { optional: 'try/except ImportError' })], packages),
     );
     expect(findings.map((finding) => [finding.severity, finding.message])).toEqual([
@@ -145,7 +145,7 @@ describe('what provides each import of the Python function', () => {
   });
 
   it('refuses an own import that resolves to no module, and a relative import that cannot work', () => {
-    const findings = importCoverageRule(
+    const findings = checkImportCoverage(
       pythonDeployment(
         [imp('app.missing', 3, { own: true, specifier: '.missing' }), imp('..x', 4, { own: true, problem: 'attempted relative import beyond top-level package' })],
         packages,
@@ -164,7 +164,7 @@ describe('declared dependencies of the distributions in the layers', () => {
   it('finds a dependency nothing provides, and accepts one the runtime ships', () => {
     const coverage = check([pkg('needy', '1.0.0', ['needy'], { requires: ['ghost>=1.0', 'botocore>=1.30'] })]);
     expect(coverage.gaps).toEqual([{ layer: 'dependencies', distribution: 'needy', version: '1.0.0', requirement: 'ghost>=1.0', missing: 'ghost' }]);
-    const [finding] = importCoverageRule(pythonDeployment([], [pkg('needy', '1.0.0', ['needy'], { requires: ['ghost>=1.0'] })]));
+    const [finding] = checkImportCoverage(pythonDeployment([], [pkg('needy', '1.0.0', ['needy'], { requires: ['ghost>=1.0'] })]));
     expect(finding).toEqual({
       rule: 'import-coverage',
       severity: 'error',
@@ -225,7 +225,7 @@ describe('what provides each import of the Node.js function', () => {
 
   it('refuses a package nothing provides, with the package.json to add it to', () => {
     const deployment: FunctionDeployment = { env: environment(), layers: [layerArtifact()], managed: [], bundle: { ...bundleArtifact(), imports: nodeImports(['ghost']) } };
-    const [finding] = importCoverageRule(deployment);
+    const [finding] = checkImportCoverage(deployment);
     expect(finding!.message).toContain("On Lambda every request would fail with Runtime.ImportModuleError: Cannot find package 'ghost' imported from /var/task/index.mjs.");
     expect(finding!.message).toContain('Add it to layers/dependencies/package.json (npm install --save-exact --package-lock-only --prefix layers/<layer> ghost)');
   });

@@ -1,13 +1,14 @@
 import { loadConfig } from '../config/load-config';
 import { EnvironmentConfig } from '../config/environments';
 import { MANAGED_LAYER_CONTENTS, managedLayersOf, powertoolsLayerArn } from '../config/managed-layers';
-import { LAMBDA_LIMITS, FunctionDeployment } from '../rules/deployment';
+import { LAMBDA_LIMITS } from '../config/lambda-limits';
+import { FunctionDeployment } from '../rules/deployment';
 import { directUploadLimit, uploadRoute } from '../rules/direct-upload-limit';
 import { layerMatchesFunction } from '../rules/layer-matches-function';
 import { layersAgreeOnVersions } from '../rules/layers-agree-on-versions';
 import { maxFiveLayers } from '../rules/max-five-layers';
 import { unzippedSizeLimit } from '../rules/unzipped-size-limit';
-import { assertDeployable, checkDeployments } from '../rules';
+import { DEPLOYMENT_RULES, assertDeployable, checkDeployments, ruleOf } from '../rules';
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
 import { exactBytes, formatBytes } from '../project/bytes';
 
@@ -210,6 +211,38 @@ describe('choosing the function', () => {
     expect(() => dev({ function: 'python', runtime: 'nodejs24.x' })).toThrow(
       'environment "dev": runtime is "nodejs24.x" (from cdktf context "environments.dev.runtime") but function is "python" ' +
         '(from cdktf context "environments.dev.function"); allowed: a Python runtime, or function "nodejs"',
+    );
+  });
+});
+
+describe('the rule registry', () => {
+  it('registers each rule once, with its id, severity and what Lambda would do; every finding carries its rule\'s id', () => {
+    const ids = DEPLOYMENT_RULES.map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of DEPLOYMENT_RULES) {
+      expect([rule.id, ['error', 'warning'].includes(rule.severity), rule.lambda.length > 0]).toEqual([rule.id, true, true]);
+    }
+    const over = deployment({ layers: [1, 2, 3, 4, 5, 6].map((n) => layerArtifact(`layer${n}`)), bundle: { ...bundleArtifact(), zippedBytes: 60_000_000 } });
+    const findings = checkDeployments([over, deployment({ layers: [layerArtifact('dependencies', 'arm64')] })]);
+    expect(findings.length).toBeGreaterThanOrEqual(3);
+    for (const finding of findings) expect(ruleOf(finding).check).toBeDefined();
+    expect(() => ruleOf({ rule: 'no-such-rule' })).toThrow('a finding of an unregistered rule: no-such-rule');
+  });
+
+  it('names the refusal by what Lambda would do: a limit refuses the deployment, an unprovided import fails every invocation', () => {
+    const refusedBy = (run: () => unknown): string => {
+      try {
+        run();
+        return 'deployable';
+      } catch (error) {
+        return (error as { code: string }).code;
+      }
+    };
+    expect(refusedBy(() => assertDeployable([deployment({ layers: [layerArtifact('dependencies', 'arm64')] })]))).toBe('LAMBDA_LIMITS');
+    const imports = [{ module: 'left-pad', specifier: 'left-pad', file: 'index.mjs', line: 1, lazy: false }];
+    expect(refusedBy(() => assertDeployable([deployment({ bundle: { ...bundleArtifact(), imports, externals: ['left-pad'] } })]))).toBe('IMPORT_NOT_PROVIDED');
+    expect(DEPLOYMENT_RULES.filter((rule) => rule.lambda === 'refuses the deployment').map((rule) => rule.id).sort()).toEqual(
+      ['direct-upload-limit', 'layer-matches-function', 'max-five-layers', 'unzipped-size-limit'],
     );
   });
 });

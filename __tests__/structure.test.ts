@@ -160,6 +160,14 @@ describe('the source folders', () => {
     expect(spelled).toEqual([]);
   });
 
+  it('run the deployment rules at the entry points only, once each: never inside a stack or construct', () => {
+    const inside = sourceFiles(PROJECT_ROOT)
+      .filter((file) => ['stacks', 'constructs'].includes(folderOf(file)))
+      .filter((file) => /from '\.\.\/rules(\/index)?'|assertDeployable|checkDeployments/.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(PROJECT_ROOT, file));
+    expect(inside).toEqual([]);
+  });
+
   it('would see a cycle (so the check above can fail)', () => {
     const looped = new Map([
       ['a', new Map([['b', ['a/x.ts → b/y.ts']]])],

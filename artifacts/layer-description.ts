@@ -1,4 +1,5 @@
 import { LayerArtifact } from './manifest';
+import { LAMBDA_LIMITS } from '../config/lambda-limits';
 
 /**
  * The description every layer version the stacks publish carries, and its reading back:
@@ -8,7 +9,7 @@ import { LayerArtifact } from './manifest';
  */
 
 /** Lambda caps a layer version's description at 256 characters. */
-export const MAX_DESCRIPTION = 256;
+export const MAX_DESCRIPTION = LAMBDA_LIMITS.descriptionCharacters;
 
 /** The hash and runtime always fit; the package list is cut with "..." when it does not. */
 export function layerDescription(artifact: LayerArtifact, runtime: string): string {

@@ -16,6 +16,7 @@ import {
   defaultStateKey,
   runtimeFamilyOf,
 } from './environments';
+import { HTTP_API_LIMITS, LAMBDA_LIMITS } from './lambda-limits';
 
 /**
  * Every setting in one place: what it allows (and the sentence that says so), where it comes from and
@@ -129,15 +130,18 @@ export const ENVIRONMENT_SETTINGS: Readonly<Record<Field, EnvironmentSetting>> =
   powertoolsPythonLayerVersion: { allowed: integerBetween(1, 10000, 'a published layer version'), default: plain('powertoolsPythonLayerVersion') },
   powertoolsTypeScriptLayerVersion: { allowed: integerBetween(1, 10000, 'a published layer version'), default: plain('powertoolsTypeScriptLayerVersion') },
   architecture: { allowed: oneOf(ARCHITECTURES), default: plain('architecture') },
-  memoryMb: { allowed: integerBetween(128, 10240, 'MB'), default: plain('memoryMb') },
-  timeoutSeconds: { allowed: integerBetween(1, 30, 'seconds; the HTTP API stops waiting after 30'), default: plain('timeoutSeconds') },
+  memoryMb: { allowed: integerBetween(LAMBDA_LIMITS.memoryMb.min, LAMBDA_LIMITS.memoryMb.max, 'MB'), default: plain('memoryMb') },
+  timeoutSeconds: {
+    allowed: integerBetween(LAMBDA_LIMITS.timeoutSeconds.min, HTTP_API_LIMITS.integrationTimeoutSeconds, `seconds; the HTTP API stops waiting after ${HTTP_API_LIMITS.integrationTimeoutSeconds}`),
+    default: plain('timeoutSeconds'),
+  },
   logRetentionDays: { allowed: oneOf(LOG_RETENTION_DAYS), default: plain('logRetentionDays') },
   // The layers default to the strategy's, for the runtime's family.
   layers: {
     allowed: (value) =>
-      Array.isArray(value) && value.length >= 1 && value.length <= 5 && value.every((name) => typeof name === 'string' && LAYER_NAME.test(name)) && new Set(value).size === value.length
+      Array.isArray(value) && value.length >= 1 && value.length <= LAMBDA_LIMITS.layersPerFunction && value.every((name) => typeof name === 'string' && LAYER_NAME.test(name)) && new Set(value).size === value.length
         ? undefined
-        : 'a list of 1 to 5 distinct layer folder names (Lambda attaches at most 5 layers)',
+        : `a list of 1 to ${LAMBDA_LIMITS.layersPerFunction} distinct layer folder names (Lambda attaches at most ${LAMBDA_LIMITS.layersPerFunction} layers)`,
     default: ({ resolved }) => {
       const strategy: LayerStrategy = LAYER_STRATEGIES.includes(resolved.layerStrategy as LayerStrategy) ? (resolved.layerStrategy as LayerStrategy) : 'single';
       const family = familyOf(resolved.runtime) ?? 'nodejs';

@@ -8,7 +8,7 @@ import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { BundleArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, functionEnvironment } from '../config/environments';
 import { rejectInvalidProps } from './props';
-import { LAMBDA_LIMITS } from '../rules/deployment';
+import { LAMBDA_LIMITS } from '../config/lambda-limits';
 import { DependencyLayer } from './dependency-layer';
 import { ManagedLayer } from '../config/managed-layers';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
@@ -73,8 +73,11 @@ export function apiFunctionProblems(props: Pick<ApiFunctionProps, 'functionName'
   if (bundle.runtime !== settings.runtime) problems.push(`bundle ${bundle.id} targets ${bundle.runtime}, but the function runs ${settings.runtime}; run \`npm run build\` for this configuration`);
   const attached = props.pin ? props.pin.layers.length : props.layers.length + props.managedLayers.length;
   if (attached > LAMBDA_LIMITS.layersPerFunction) problems.push(`${attached} layers are attached; Lambda allows ${LAMBDA_LIMITS.layersPerFunction}`);
-  if (!(Number.isInteger(settings.memoryMb) && settings.memoryMb >= 128 && settings.memoryMb <= 10240)) problems.push(`memoryMb ${settings.memoryMb} is not from 128 to 10240`);
-  if (!(Number.isInteger(settings.timeoutSeconds) && settings.timeoutSeconds >= 1 && settings.timeoutSeconds <= 900)) problems.push(`timeoutSeconds ${settings.timeoutSeconds} is not from 1 to 900`);
+  const { memoryMb, timeoutSeconds } = LAMBDA_LIMITS;
+  if (!(Number.isInteger(settings.memoryMb) && settings.memoryMb >= memoryMb.min && settings.memoryMb <= memoryMb.max)) problems.push(`memoryMb ${settings.memoryMb} is not from ${memoryMb.min} to ${memoryMb.max}`);
+  if (!(Number.isInteger(settings.timeoutSeconds) && settings.timeoutSeconds >= timeoutSeconds.min && settings.timeoutSeconds <= timeoutSeconds.max)) {
+    problems.push(`timeoutSeconds ${settings.timeoutSeconds} is not from ${timeoutSeconds.min} to ${timeoutSeconds.max}`);
+  }
   return problems;
 }
 

@@ -10,6 +10,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { ENVIRONMENT_DEFAULTS, LOG_RETENTION_DAYS } from '../config/environments';
 import { rejectInvalidProps } from './props';
 import { API_ROUTES } from '../handlers/api/routes';
+import { HTTP_API_LIMITS } from '../config/lambda-limits';
 
 export interface HttpApiProps {
   /** The API's name, and its access log group's (`/aws/apigateway/<name>`). */
@@ -82,7 +83,7 @@ export class HttpApi extends Construct {
       integrationUri: props.alias ? props.alias.invokeArn : props.handler.invokeArn,
       integrationMethod: 'POST',
       payloadFormatVersion: '2.0',
-      timeoutMilliseconds: 30000,
+      timeoutMilliseconds: HTTP_API_LIMITS.integrationTimeoutSeconds * 1000,
     });
 
     for (const routeKey of API_ROUTES) {

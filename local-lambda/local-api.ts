@@ -34,12 +34,13 @@ import { INVOKE_PREFIX, invokeResponse, lambdaError, listVersionsResponse, parse
 import { SandboxPlan, createSandbox } from './sandbox';
 import { printable, refuseRequest } from './request-guard';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
+import { LAMBDA_LIMITS } from '../config/lambda-limits';
 
 /** API Gateway HTTP APIs accept request bodies up to 10 MiB. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /** Lambda's limit on a synchronous invocation's request (the whole event), in bytes, as its error message gives it. */
-export const LAMBDA_REQUEST_LIMIT = 6_291_456;
+export const LAMBDA_REQUEST_LIMIT = LAMBDA_LIMITS.requestBytes;
 
 const TOO_LARGE: OutgoingResponse = { statusCode: 413, headers: { 'content-type': ['application/json'] }, body: Buffer.from('{"message":"Request Entity Too Large"}') };
 

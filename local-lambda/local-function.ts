@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { LAMBDA_LIMITS } from '../config/lambda-limits';
 
 export type InvokeResult =
   | { readonly ok: true; readonly payload: unknown; readonly coldStart: boolean }
@@ -42,7 +43,7 @@ interface Pending {
 const PREFIX = '/2018-06-01/runtime';
 
 /** Lambda's limit on a synchronous invocation's response, in bytes, as its error message gives it. */
-export const LAMBDA_RESPONSE_LIMIT = 6_291_556;
+export const LAMBDA_RESPONSE_LIMIT = LAMBDA_LIMITS.responseBytes;
 
 /**
  * One Lambda execution environment, emulated: a process running the runtime

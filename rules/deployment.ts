@@ -2,14 +2,6 @@ import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
 
-/** Lambda's numbers (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
-export const LAMBDA_LIMITS = {
-  layersPerFunction: 5,
-  /** Function code plus all layers, unzipped. */
-  unzippedBytes: 262_144_000,
-  /** A zip uploaded with the API call itself; larger ones go through S3. */
-  directUploadBytes: 52_428_800,
-} as const;
 
 /** What one environment deploys: the input of every rule. */
 export interface FunctionDeployment {
@@ -27,5 +19,15 @@ export interface Finding {
   readonly message: string;
 }
 
-export type Rule = (deployment: FunctionDeployment) => Finding[];
+/** What Lambda does with a deployment a rule finds an error in: refuse it outright, or take it and fail when it runs. */
+export type LambdaOutcome = 'refuses the deployment' | 'accepts it, then fails every invocation' | 'accepts it, and the later layer overwrites the earlier file by file';
+
+/** A deployment rule, declared once with what it is: its id (every finding of it carries it), how bad it gets, and what Lambda would do. */
+export interface Rule {
+  readonly id: string;
+  /** The worst its findings get: an error stops build, synth and the local run; a warning is printed and deploys. */
+  readonly severity: 'error' | 'warning';
+  readonly lambda: LambdaOutcome;
+  readonly check: (deployment: FunctionDeployment) => Finding[];
+}
 

@@ -1,5 +1,8 @@
-import { FunctionDeployment, Finding, LAMBDA_LIMITS } from './deployment';
+import { LAMBDA_LIMITS } from '../config/lambda-limits';
+import { FunctionDeployment, Finding, Rule } from './deployment';
 import { exactBytes, formatBytes } from '../project/bytes';
+
+const ID = 'direct-upload-limit';
 
 /** How a zip reaches Lambda: with the API call, or through the artifact bucket when it is too big for that. */
 export function uploadRoute(zippedBytes: number, artifactBucket: string | undefined): 'direct' | 's3' | 'too-large' {
@@ -13,7 +16,7 @@ export function directUploadLimit({ env, layers, bundle }: FunctionDeployment): 
   for (const layer of layers) {
     if (uploadRoute(layer.zippedBytes, env.artifactBucket) !== 'too-large') continue;
     findings.push({
-      rule: 'direct-upload-limit',
+      rule: ID,
       severity: 'error',
       message:
         `${env.stackName}: layer ${layer.name} zips to about ${formatBytes(layer.zippedBytes)}; Lambda takes at most ` +
@@ -23,7 +26,7 @@ export function directUploadLimit({ env, layers, bundle }: FunctionDeployment): 
   }
   if (bundle.zippedBytes > LAMBDA_LIMITS.directUploadBytes) {
     findings.push({
-      rule: 'direct-upload-limit',
+      rule: ID,
       severity: 'error',
       message:
         `${env.stackName}: the function zips to about ${formatBytes(bundle.zippedBytes)}; Lambda takes at most ` +
@@ -32,3 +35,6 @@ export function directUploadLimit({ env, layers, bundle }: FunctionDeployment): 
   }
   return findings;
 }
+
+/** The rule, as the registry (rules/index.ts) knows it: a zip over the direct-upload limit goes through S3. */
+export const directUploadLimitRule: Rule = { id: ID, severity: 'error', lambda: 'refuses the deployment', check: directUploadLimit };

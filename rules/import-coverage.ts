@@ -2,8 +2,10 @@ import { FunctionImport, InstalledPackage, LayerArtifact } from '../artifacts/ma
 import { PythonRuntime, Runtime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
 import { NODE_RUNTIME_PACKAGES, PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from '../config/runtime-modules';
-import { Finding, FunctionDeployment } from './deployment';
+import { Finding, FunctionDeployment, Rule } from './deployment';
 import { MarkerEnvironment, Requirement, appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, satisfies, tryParseRequirement } from './pep508';
+
+const ID = 'import-coverage';
 
 /** Where an import comes from at run time, in the order Lambda searches. */
 export interface Provider {
@@ -298,7 +300,7 @@ export function missingImportMessage(deployment: FunctionDeployment, row: Import
  * provided by an attached layer, a managed layer, the runtime, or its own files,
  * and every declared dependency of the attached Python distributions too.
  */
-export function importCoverageRule(deployment: FunctionDeployment): Finding[] {
+export function checkImportCoverage(deployment: FunctionDeployment): Finding[] {
   const coverage = importCoverage(deployment);
   const { env } = deployment;
   const findings: Finding[] = [];
@@ -306,17 +308,17 @@ export function importCoverageRule(deployment: FunctionDeployment): Finding[] {
     if (row.provider) continue;
     if (row.optional) {
       findings.push({
-        rule: 'import-coverage',
+        rule: ID,
         severity: 'warning',
         message: `${env.stackName}: ${where(row)} imports ${row.module} optionally (${row.optional}), and nothing the function gets provides it; the function runs without it.`,
       });
     } else {
-      findings.push({ rule: 'import-coverage', severity: 'error', message: missingImportMessage(deployment, row) });
+      findings.push({ rule: ID, severity: 'error', message: missingImportMessage(deployment, row) });
     }
   }
   for (const gap of coverage.gaps) {
     findings.push({
-      rule: 'import-coverage',
+      rule: ID,
       severity: 'error',
       message:
         `${env.stackName}: ${gap.distribution} ${gap.version} in layer ${gap.layer} requires ${gap.requirement}, and no attached layer or the ${env.runtime} ` +
@@ -326,13 +328,16 @@ export function importCoverageRule(deployment: FunctionDeployment): Finding[] {
   }
   for (const conflict of coverage.conflicts) {
     findings.push({
-      rule: 'import-coverage',
+      rule: ID,
       severity: 'warning',
       message:
         `${env.stackName}: ${conflict.distribution} ${conflict.version} in layer ${conflict.layer} requires ${conflict.requirement}, ` +
         `but ${conflict.missing} is ${conflict.found} (from ${conflict.foundIn}). Pin a version both allow.`,
     });
   }
-  for (const assumption of coverage.assumptions) findings.push({ rule: 'import-coverage', severity: 'warning', message: `${env.stackName}: ${assumption}` });
+  for (const assumption of coverage.assumptions) findings.push({ rule: ID, severity: 'warning', message: `${env.stackName}: ${assumption}` });
   return findings;
 }
+
+/** The rule, as the registry (rules/index.ts) knows it: every import of the function is provided. */
+export const importCoverageRule: Rule = { id: ID, severity: 'error', lambda: 'accepts it, then fails every invocation', check: checkImportCoverage };

@@ -1,5 +1,7 @@
 import { PythonRuntime, RUNTIME_FAMILIES, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
-import { FunctionDeployment, Finding } from './deployment';
+import { FunctionDeployment, Finding, Rule } from './deployment';
+
+const ID = 'layer-matches-function';
 
 /** Every layer must be built for the function's runtime (family and Python version) and architecture. */
 export function layerMatchesFunction({ env, layers }: FunctionDeployment): Finding[] {
@@ -17,7 +19,7 @@ export function layerMatchesFunction({ env, layers }: FunctionDeployment): Findi
     }
     if (problems.length) {
       findings.push({
-        rule: 'layer-matches-function',
+        rule: ID,
         severity: 'error',
         message: `${env.stackName}: layer ${layer.name} (${layer.id}) does not fit the function: ${problems.join('; ')}. Run \`npm run build\` for this environment.`,
       });
@@ -25,3 +27,6 @@ export function layerMatchesFunction({ env, layers }: FunctionDeployment): Findi
   }
   return findings;
 }
+
+/** The rule, as the registry (rules/index.ts) knows it: every layer fits the function's runtime and architecture. */
+export const layerMatchesFunctionRule: Rule = { id: ID, severity: 'error', lambda: 'refuses the deployment', check: layerMatchesFunction };

@@ -1,4 +1,6 @@
-import { FunctionDeployment, Finding } from './deployment';
+import { FunctionDeployment, Finding, Rule } from './deployment';
+
+const ID = 'layers-agree-on-versions';
 
 /**
  * Lambda extracts layers over each other in order, so one package in two layers at
@@ -13,7 +15,7 @@ export function layersAgreeOnVersions({ env, layers }: FunctionDeployment): Find
       const earlier = seen.get(key);
       if (earlier && earlier.version !== pkg.version) {
         findings.push({
-          rule: 'layers-agree-on-versions',
+          rule: ID,
           severity: 'warning',
           message:
             `${env.stackName}: ${pkg.name} is ${earlier.version} in layer ${earlier.layer} and ${pkg.version} in layer ${layer.name}; ` +
@@ -25,3 +27,6 @@ export function layersAgreeOnVersions({ env, layers }: FunctionDeployment): Find
   }
   return findings;
 }
+
+/** The rule, as the registry (rules/index.ts) knows it: no package at two versions in two layers. */
+export const layersAgreeOnVersionsRule: Rule = { id: ID, severity: 'warning', lambda: 'accepts it, and the later layer overwrites the earlier file by file', check: layersAgreeOnVersions };

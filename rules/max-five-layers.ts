@@ -1,4 +1,7 @@
-import { FunctionDeployment, Finding, LAMBDA_LIMITS } from './deployment';
+import { LAMBDA_LIMITS } from '../config/lambda-limits';
+import { FunctionDeployment, Finding, Rule } from './deployment';
+
+const ID = 'max-five-layers';
 
 /** Lambda attaches at most five layers to a function; managed layers count. */
 export function maxFiveLayers({ env, layers, managed }: FunctionDeployment): Finding[] {
@@ -6,7 +9,7 @@ export function maxFiveLayers({ env, layers, managed }: FunctionDeployment): Fin
   if (names.length <= LAMBDA_LIMITS.layersPerFunction) return [];
   return [
     {
-      rule: 'max-five-layers',
+      rule: ID,
       severity: 'error',
       message:
         `${env.stackName}: the function would have ${names.length} layers (${names.join(', ')}); Lambda attaches at most ` +
@@ -14,3 +17,6 @@ export function maxFiveLayers({ env, layers, managed }: FunctionDeployment): Fin
     },
   ];
 }
+
+/** The rule, as the registry (rules/index.ts) knows it: Lambda attaches at most five layers, managed layers included. */
+export const maxFiveLayersRule: Rule = { id: ID, severity: 'error', lambda: 'refuses the deployment', check: maxFiveLayers };

@@ -1,7 +1,7 @@
 import { InstalledPackage, LayerArtifact, NativeObject } from '../artifacts/manifest';
 import { Architecture, EnvironmentConfig, PythonRuntime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
 import { ELF_MACHINE, LAMBDA_PLATFORMS, LambdaPlatform, OS_LIBRARIES, pythonMachineOf, uvPythonPlatform } from '../config/lambda-platform';
-import { Finding, FunctionDeployment } from './deployment';
+import { Finding, FunctionDeployment, Rule } from './deployment';
 import { expandTags, supportedTags } from './wheel-tags';
 
 /**
@@ -200,3 +200,6 @@ export function nativeCodeLoads(deployment: FunctionDeployment): Finding[] {
   }
   return findings;
 }
+
+/** The rule, as the registry (rules/index.ts) knows it: every shared object loads on the environment's Lambda. */
+export const nativeCodeLoadsRule: Rule = { id: RULE, severity: 'error', lambda: 'accepts it, then fails every invocation', check: nativeCodeLoads };

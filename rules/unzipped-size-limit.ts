@@ -1,5 +1,8 @@
-import { FunctionDeployment, Finding, LAMBDA_LIMITS } from './deployment';
+import { LAMBDA_LIMITS } from '../config/lambda-limits';
+import { FunctionDeployment, Finding, Rule } from './deployment';
 import { exactBytes, formatBytes } from '../project/bytes';
+
+const ID = 'unzipped-size-limit';
 
 /** Function code plus layers must unzip to at most 262,144,000 bytes. */
 export function unzippedSizeLimit({ env, layers, managed, bundle }: FunctionDeployment): Finding[] {
@@ -9,7 +12,7 @@ export function unzippedSizeLimit({ env, layers, managed, bundle }: FunctionDepl
   const unknown = managed.length ? `, plus ${managed.map((layer) => layer.name).join(', ')} (size not known before deploy)` : '';
   return [
     {
-      rule: 'unzipped-size-limit',
+      rule: ID,
       severity: 'error',
       message:
         `${env.stackName}: function and layers unzip to ${formatBytes(total)}, ${exactBytes(total)} (${parts.join(', ')}${unknown}); Lambda allows ` +
@@ -18,3 +21,6 @@ export function unzippedSizeLimit({ env, layers, managed, bundle }: FunctionDepl
     },
   ];
 }
+
+/** The rule, as the registry (rules/index.ts) knows it: function code and layers unzip within Lambda's limit. */
+export const unzippedSizeLimitRule: Rule = { id: ID, severity: 'error', lambda: 'refuses the deployment', check: unzippedSizeLimit };

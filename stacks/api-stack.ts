@@ -16,9 +16,7 @@ import { DependencyLayer } from '../constructs/dependency-layer';
 import { HttpApi } from '../constructs/http-api';
 import { MessagesTable } from '../constructs/messages-table';
 import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
-import { assertDeployable } from '../rules';
 import { RollbackPin } from '../artifacts/rollback-pin';
-import { Finding } from '../rules/deployment';
 
 export interface ApiStackProps {
   /** The resolved environment this stack deploys. */
@@ -68,8 +66,6 @@ export class ApiStack extends TerraformStack {
   public readonly apiFunction: ApiFunction;
   public readonly httpApi: HttpApi;
   public readonly messagesTable: MessagesTable;
-  /** Warnings of the deployment rules (errors throw). */
-  public readonly warnings: readonly Finding[];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id);
@@ -77,9 +73,9 @@ export class ApiStack extends TerraformStack {
     if (/^\/|^[A-Za-z]:/.test(props.buildDirFromStack)) {
       throw new Error(`${id}: buildDirFromStack must be relative, got "${props.buildDirFromStack}".`);
     }
+    // The deployment rules (Lambda's limits, layer fit, imports, native code) are the synth entry's: main.ts runs them
+    // once, before the app exists, so a refused deployment writes nothing. The stack checks its own props.
     const managedLayers = props.managedLayers ?? managedLayersOf(env);
-    // Lambda's limits and layer fit, before any resource exists; main.ts runs the same check before the app.
-    this.warnings = assertDeployable([{ env, layers: props.layers, managed: managedLayers, bundle: props.bundle }]);
 
     // No encryption header: the bucket's default (SSE-KMS with the bootstrap's key) applies, and its policy refuses any other.
     new S3Backend(this, {

@@ -1,6 +1,6 @@
 import { InstalledPackage, LayerArtifact } from '../artifacts/manifest';
 import { TreeFile } from '../builder/tree';
-import { LAMBDA_LIMITS } from '../rules/deployment';
+import { LAMBDA_LIMITS } from '../config/lambda-limits';
 
 /**
  * What a reviewer asks about a new layer version: what is in it, how big it is
