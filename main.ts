@@ -49,7 +49,10 @@ function synthesise(): void {
   const origin = deployOrigin(env, { user: safeUserName(), host: os.hostname() });
   const app = new App({ outdir });
   for (const { environment, artifacts, buildDirFromStack, pin } of stacks) {
-    if (pin) process.stderr.write(`note: ${environment.stackName} is pinned to serial ${pin.serial} (${pin.scope}) by a rollback (${buildDir}/pins); the next deploy applies it.\n`);
+    if (pin)
+      process.stderr.write(
+        `note: ${environment.stackName} is pinned to serial ${pin.serial} (${pin.scope}) by a rollback (${buildDir}/pins); the next deploy applies it.\n`,
+      );
     new ApiStack(app, environment.stackName, {
       ...(commit ? { commit } : {}),
       origin,
@@ -66,7 +69,9 @@ function synthesise(): void {
     const localStatePath = `${path.relative(stackDir, PROJECT_ROOT).split(path.sep).join('/')}/bootstrap.tfstate`;
     new BootstrapStack(app, 'bootstrap', { config, bootstrap, localStatePath });
   } else {
-    process.stderr.write('note: the bootstrap stack is synthesised once GITHUB_REPOSITORY (owner/name) or the context "githubRepository" is set; see README "First-time setup".\n');
+    process.stderr.write(
+      'note: the bootstrap stack is synthesised once GITHUB_REPOSITORY (owner/name) or the context "githubRepository" is set; see README "First-time setup".\n',
+    );
   }
   app.synth();
 }

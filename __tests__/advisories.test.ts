@@ -33,7 +33,11 @@ const ECDSA_MINERVA = {
 describe('judging an audit', () => {
   const report = {
     dependencies: [
-      { name: 'requests', version: '2.32.3', vulns: [{ id: 'PYSEC-2024-1', fix_versions: ['2.32.4'], aliases: ['CVE-2024-47081', 'PYSEC-2024-1'], description: 'netrc' }] },
+      {
+        name: 'requests',
+        version: '2.32.3',
+        vulns: [{ id: 'PYSEC-2024-1', fix_versions: ['2.32.4'], aliases: ['CVE-2024-47081', 'PYSEC-2024-1'], description: 'netrc' }],
+      },
       { name: 'ecdsa', version: '0.19.2', vulns: [{ id: 'GHSA-wj6h-64fc-37mp', fix_versions: [], aliases: ['CVE-2024-23342'] }] },
       { name: 'rsa', version: '4.9.1', vulns: [] },
       { name: 'private-pkg', skip_reason: 'Dependency not found on PyPI and could not be audited: private-pkg (1.0)' },
@@ -42,7 +46,11 @@ describe('judging an audit', () => {
 
   it('lists each advisory with its aliases and fix, accepted ones with their reason (by id or alias), and what was not audited', () => {
     const audit = judgeAudit(WHERE, report, { 'CVE-2024-23342': 'python-jose uses the cryptography backend; ecdsa is never called for signing' });
-    expect(audit).toMatchObject({ status: 'audited', distributions: 4, notAudited: [{ name: 'private-pkg', reason: expect.stringContaining('not found on PyPI') }] });
+    expect(audit).toMatchObject({
+      status: 'audited',
+      distributions: 4,
+      notAudited: [{ name: 'private-pkg', reason: expect.stringContaining('not found on PyPI') }],
+    });
     expect(audit.findings.map((finding) => [finding.name, advisoryText(finding), finding.accepted ?? null])).toEqual([
       ['ecdsa', 'GHSA-wj6h-64fc-37mp (CVE-2024-23342), no fixed version', 'python-jose uses the cryptography backend; ecdsa is never called for signing'],
       ['requests', 'PYSEC-2024-1 (CVE-2024-47081), fixed in 2.32.4', null],
@@ -51,12 +59,27 @@ describe('judging an audit', () => {
   });
 
   it('is skipped, with the reason, when the service answered for no distribution: never a clean result', () => {
-    const none = judgeAudit(WHERE, { dependencies: [{ name: 'a', skip_reason: 'Dependency not found on PyPI and could not be audited: a (1.0)' }, { name: 'b', skip_reason: 'Dependency not found on PyPI and could not be audited: b (2.0)' }] }, {});
-    expect(none).toMatchObject({ status: 'skipped', reason: 'the service answered for none of its 2 distributions (Dependency not found on PyPI and could not be audited)', findings: [] });
+    const none = judgeAudit(
+      WHERE,
+      {
+        dependencies: [
+          { name: 'a', skip_reason: 'Dependency not found on PyPI and could not be audited: a (1.0)' },
+          { name: 'b', skip_reason: 'Dependency not found on PyPI and could not be audited: b (2.0)' },
+        ],
+      },
+      {},
+    );
+    expect(none).toMatchObject({
+      status: 'skipped',
+      reason: 'the service answered for none of its 2 distributions (Dependency not found on PyPI and could not be audited)',
+      findings: [],
+    });
   });
 
   it('reads the advisories a layer accepts, and refuses an acceptance without a reason', () => {
-    expect(parseAcceptedAdvisories('{"accepted": {"GHSA-wj6h-64fc-37mp": "no fixed version exists; not reachable here"}}')).toEqual({ 'GHSA-wj6h-64fc-37mp': 'no fixed version exists; not reachable here' });
+    expect(parseAcceptedAdvisories('{"accepted": {"GHSA-wj6h-64fc-37mp": "no fixed version exists; not reachable here"}}')).toEqual({
+      'GHSA-wj6h-64fc-37mp': 'no fixed version exists; not reachable here',
+    });
     expect(parseAcceptedAdvisories('{"accepted": {"GHSA-x": "ok"}}')).toMatch(/each with the reason it is accepted/);
     expect(parseAcceptedAdvisories('{"ignore": []}')).toMatch(/may hold only "accepted"/);
     expect(parseAcceptedAdvisories('nope')).toMatch(/is not valid JSON/);
@@ -71,17 +94,47 @@ describe('judging an audit', () => {
           mode: 'managed',
           type: 'aws_lambda_layer_version',
           name: 'stable',
-          change: { actions: ['create'], before: null, after: { layer_name: 'multicloud-auto-deploy-dev-stable', description: `content ${contentHash.slice(0, 16)} | python3.12 x86_64 | requests==2.32.3` } },
+          change: {
+            actions: ['create'],
+            before: null,
+            after: {
+              layer_name: 'multicloud-auto-deploy-dev-stable',
+              description: `content ${contentHash.slice(0, 16)} | python3.12 x86_64 | requests==2.32.3`,
+            },
+          },
         },
       ],
     } as unknown as TerraformPlan;
-    const audit: LockAudit = judgeAudit(WHERE, { dependencies: [{ name: 'requests', version: '2.32.3', vulns: [{ id: 'GHSA-9hjg-9r4m-mvj7', fix_versions: ['2.32.4'], aliases: ['CVE-2024-47081'] }] }] }, {});
-    const built = new Map([[contentHash.slice(0, 16), { contentHash, kind: 'python' as const, packages: [{ name: 'requests', version: '2.32.3', direct: true }], source: 'manifest' as const, complete: true }]]);
+    const audit: LockAudit = judgeAudit(
+      WHERE,
+      {
+        dependencies: [{ name: 'requests', version: '2.32.3', vulns: [{ id: 'GHSA-9hjg-9r4m-mvj7', fix_versions: ['2.32.4'], aliases: ['CVE-2024-47081'] }] }],
+      },
+      {},
+    );
+    const built = new Map([
+      [
+        contentHash.slice(0, 16),
+        {
+          contentHash,
+          kind: 'python' as const,
+          packages: [{ name: 'requests', version: '2.32.3', direct: true }],
+          source: 'manifest' as const,
+          complete: true,
+        },
+      ],
+    ]);
     const summary = summarisePlan(plan, { built, advisories: openAdvisories([audit]), notes: ['known advisories from the OSV service: 1 open'] });
-    expect(summary.cautions).toEqual(['layer `multicloud-auto-deploy-dev-stable`: **requests 2.32.3 has a known advisory**: GHSA-9hjg-9r4m-mvj7 (CVE-2024-47081), fixed in 2.32.4']);
+    expect(summary.cautions).toEqual([
+      'layer `multicloud-auto-deploy-dev-stable`: **requests 2.32.3 has a known advisory**: GHSA-9hjg-9r4m-mvj7 (CVE-2024-47081), fixed in 2.32.4',
+    ]);
     expect(renderPlanSummary('api-dev', summary)).toContain('> - layer `multicloud-auto-deploy-dev-stable`: **requests 2.32.3 has a known advisory**');
     // Accepted, it is not a caution.
-    const accepted = judgeAudit(WHERE, { dependencies: [{ name: 'requests', version: '2.32.3', vulns: [{ id: 'GHSA-9hjg-9r4m-mvj7', fix_versions: ['2.32.4'], aliases: [] }] }] }, { 'GHSA-9hjg-9r4m-mvj7': 'the function never follows redirects with credentials' });
+    const accepted = judgeAudit(
+      WHERE,
+      { dependencies: [{ name: 'requests', version: '2.32.3', vulns: [{ id: 'GHSA-9hjg-9r4m-mvj7', fix_versions: ['2.32.4'], aliases: [] }] }] },
+      { 'GHSA-9hjg-9r4m-mvj7': 'the function never follows redirects with credentials' },
+    );
     expect(summarisePlan(plan, { built, advisories: openAdvisories([accepted]) }).cautions).toEqual([]);
   });
 });
@@ -109,7 +162,10 @@ describe('npm run layers:audit, with the real pip-audit against a local OSV serv
   let service: Awaited<ReturnType<typeof osvService>>;
 
   beforeAll(async () => {
-    service = await osvService((name, version) => [...(name === 'requests' && version === '2.32.3' ? [REQUESTS_NETRC] : []), ...(name === 'ecdsa' ? [ECDSA_MINERVA] : [])]);
+    service = await osvService((name, version) => [
+      ...(name === 'requests' && version === '2.32.3' ? [REQUESTS_NETRC] : []),
+      ...(name === 'ecdsa' ? [ECDSA_MINERVA] : []),
+    ]);
   });
 
   afterAll(async () => {
@@ -133,15 +189,21 @@ describe('npm run layers:audit, with the real pip-audit against a local OSV serv
       ['requests', '2.32.3', 'CVE-2024-47081 (GHSA-9hjg-9r4m-mvj7), fixed in 2.32.4', null],
     ]);
     expect(service.queries).toEqual(expect.arrayContaining(['requests==2.32.3', 'cryptography==50.0.2', 'python-jose==3.5.0']));
-    expect(result.stderr).toMatch(/✗ advisories from the OSV service http:\/\/127\.0\.0\.1:\d+\/v1\/query: 1 open advisory finding\(s\), 2 accepted, 0 of 2 lock\(s\) skipped/);
+    expect(result.stderr).toMatch(
+      /✗ advisories from the OSV service http:\/\/127\.0\.0\.1:\d+\/v1\/query: 1 open advisory finding\(s\), 2 accepted, 0 of 2 lock\(s\) skipped/,
+    );
   });
 
   it("passes the repository's own locks: ecdsa's advisory shown as accepted, with the reason its layers give", async () => {
     const result = await runCli(['layers:audit', '--service', 'osv', '--osv-url', service.url], { env: cliEnv() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('  accepted ecdsa 0.19.2: CVE-2024-23342 (GHSA-wj6h-64fc-37mp), no fixed version (accepted: CVE-2024-23342, the Minerva timing attack');
+    expect(result.stdout).toContain(
+      '  accepted ecdsa 0.19.2: CVE-2024-23342 (GHSA-wj6h-64fc-37mp), no fixed version (accepted: CVE-2024-23342, the Minerva timing attack',
+    );
     expect(result.stdout.match(/ {2}accepted ecdsa/g)).toHaveLength(6);
-    expect(result.stdout).toMatch(/adapters python3\.12-arm64 {2}layers\/adapters\/requirements\.python3\.12-arm64\.lock\.txt, 3 distributions: no known advisories\n/);
+    expect(result.stdout).toMatch(
+      /adapters python3\.12-arm64 {2}layers\/adapters\/requirements\.python3\.12-arm64\.lock\.txt, 3 distributions: no known advisories\n/,
+    );
     expect(result.stderr).toMatch(/✓ .*: 0 open advisory finding\(s\), 6 accepted, 0 of 10 lock\(s\) skipped/);
   });
 
@@ -151,7 +213,11 @@ describe('npm run layers:audit, with the real pip-audit against a local OSV serv
     const result = await runCli(['layers:audit', 'adapters'], { env });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/○ advisories from the OSV service .*: skipped, 0 open advisory finding\(s\), 0 accepted, 2 of 2 lock\(s\) skipped/);
-    expect(result.stdout).toMatch(new RegExp(`adapters python3\\.12-x86_64 .*: skipped, pip-audit could not ask the OSV service http://127\\.0\\.0\\.1:${closed}/v1/query: .*Connection refused`));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `adapters python3\\.12-x86_64 .*: skipped, pip-audit could not ask the OSV service http://127\\.0\\.0\\.1:${closed}/v1/query: .*Connection refused`,
+      ),
+    );
     expect((await runCli(['layers:audit', 'adapters', '--strict'], { env })).code).toBe(1);
     const wrong = await runCli(['layers:audit', '--service', 'snyk'], { env });
     expect([wrong.code, wrong.stderr]).toEqual([2, expect.stringContaining('The advisory service "snyk" is not one pip-audit asks here; use pypi')]);
@@ -159,7 +225,11 @@ describe('npm run layers:audit, with the real pip-audit against a local OSV serv
 
   it("npm run plan:summary looks up the Python function's layers, puts an open advisory in the caution box, and says when it could not look", async () => {
     // A service that knows an advisory for the version the repository is locked to (a test record, not a real one).
-    const testRecord = { id: 'OSV-TEST-0001', summary: "a test advisory of the test's own service", affected: [{ package: { name: 'requests', ecosystem: 'PyPI' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '99.0' }] }] }] };
+    const testRecord = {
+      id: 'OSV-TEST-0001',
+      summary: "a test advisory of the test's own service",
+      affected: [{ package: { name: 'requests', ecosystem: 'PyPI' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '99.0' }] }] }],
+    };
     const local = await osvService((name, version) => (name === 'requests' && version === '2.32.5' ? [testRecord] : name === 'ecdsa' ? [ECDSA_MINERVA] : []));
     try {
       const context = JSON.stringify({ environments: { dev: { function: 'python' } } });
@@ -167,7 +237,9 @@ describe('npm run layers:audit, with the real pip-audit against a local OSV serv
       const built = await runCli(['build', '--only-used', '--build-dir', buildDir], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) });
       expect(built.code).toBe(0);
       const layer = readManifest(buildDir).layers.find((candidate) => candidate.id === 'dependencies/python3.12-x86_64')!;
-      const plan = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'plans', 'layer-replace.json'), 'utf8')) as { resource_changes: { type: string; change: { after: Record<string, unknown> } }[] };
+      const plan = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'plans', 'layer-replace.json'), 'utf8')) as {
+        resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
+      };
       for (const change of plan.resource_changes) {
         if (change.type !== 'aws_lambda_layer_version') continue;
         change.change.after['layer_name'] = 'multicloud-auto-deploy-dev-dependencies';
@@ -176,14 +248,20 @@ describe('npm run layers:audit, with the real pip-audit against a local OSV serv
       const planFile = path.join(makeTempDir('audit-plan-json'), 'plan.json');
       fs.writeFileSync(planFile, JSON.stringify(plan));
       const summary = (url: string, extra: string[] = []) =>
-        runCli(['plan:summary', planFile, '--stack', 'api-dev', '--build-dir', buildDir, ...extra], { env: cliEnv({ CDKTF_CONTEXT_JSON: context, LAYERS_AUDIT_SERVICE: 'osv', LAYERS_AUDIT_OSV_URL: url }) });
+        runCli(['plan:summary', planFile, '--stack', 'api-dev', '--build-dir', buildDir, ...extra], {
+          env: cliEnv({ CDKTF_CONTEXT_JSON: context, LAYERS_AUDIT_SERVICE: 'osv', LAYERS_AUDIT_OSV_URL: url }),
+        });
       const found = await summary(local.url);
       expect(found.code).toBe(0);
-      expect(found.stdout).toContain('> - layer `multicloud-auto-deploy-dev-dependencies`: **requests 2.32.5 has a known advisory**: OSV-TEST-0001, fixed in 99.0');
+      expect(found.stdout).toContain(
+        '> - layer `multicloud-auto-deploy-dev-dependencies`: **requests 2.32.5 has a known advisory**: OSV-TEST-0001, fixed in 99.0',
+      );
       expect(found.stdout).not.toContain('**ecdsa');
       expect(found.stdout).toContain(`_Note: known advisories from the OSV service ${local.url}: 1 open, 1 accepted, for 1 lock(s)._`);
       const unreachable = await summary('http://127.0.0.1:9/v1/query');
-      expect(unreachable.stdout).toMatch(/_Note: known advisories could not be looked up for dependencies python3\.12-x86_64: pip-audit could not ask the OSV service http:\/\/127\.0\.0\.1:9\/v1\/query: .*Connection refused/);
+      expect(unreachable.stdout).toMatch(
+        /_Note: known advisories could not be looked up for dependencies python3\.12-x86_64: pip-audit could not ask the OSV service http:\/\/127\.0\.0\.1:9\/v1\/query: .*Connection refused/,
+      );
       expect(unreachable.stdout).not.toContain('has a known advisory');
       expect((await summary(local.url, ['--skip-audit'])).stdout).toContain('_Note: known advisories were not looked up (--skip-audit)._');
     } finally {

@@ -3,8 +3,8 @@ import { AddressInfo } from 'node:net';
 import { judgeCreate, judgeHealth, judgeList } from '../verification/api-check';
 import { LocalServer, runCli, startLocalServer } from './support/processes';
 
-describe('judging the seed\'s checks', () => {
-  it('accepts the seed\'s answers', () => {
+describe("judging the seed's checks", () => {
+  it("accepts the seed's answers", () => {
     expect(judgeHealth({ status: 200, body: '{"status":"ok","provider":"aws","version":"3.0.0"}' })).toEqual({ ok: true, detail: 'status ok, version 3.0.0' });
     expect(judgeList({ status: 200, body: '[]' })).toEqual({ ok: true, detail: '0 message(s)', ids: [] });
     const created = judgeCreate({
@@ -46,7 +46,7 @@ describe('npm run check:api', () => {
       ['list-after-create', true],
     ]);
     // Against a bare URL nothing can remove what it wrote, and it says so (npm run verify removes it).
-    expect(report.results[2]!.detail).toMatch(/; it stays: the API has no delete, and this check has no access to its table$/);
+    expect(report.results[2].detail).toMatch(/; it stays: the API has no delete, and this check has no access to its table$/);
   });
 
   it('fails when the API answers wrongly, and when nothing answers', async () => {

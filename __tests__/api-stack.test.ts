@@ -18,8 +18,7 @@ import { functionRoleStatements } from '../config/ci-permissions';
 import { evaluate } from '../config/iam-policy';
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
 import { LayerArtifact } from '../artifacts/manifest';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { Json } from './support/json';
 
 const environments = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] } }).environments;
 
@@ -39,7 +38,7 @@ function only(json: Json, type: string, kind: 'resource' | 'data' = 'resource'):
 describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s', (name, env) => {
   const { text, json } = synth(env);
 
-  it('stores state in S3 under the environment key, locked with a lockfile, encrypted by the bucket\'s own key (no header that would override it)', () => {
+  it("stores state in S3 under the environment key, locked with a lockfile, encrypted by the bucket's own key (no header that would override it)", () => {
     expect(json['terraform'].backend.s3).toEqual({
       bucket: 'multicloud-auto-deploy-terraform-state',
       key: `multicloud-auto-deploy/${name}/terraform.tfstate`,
@@ -48,7 +47,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
     });
   });
 
-  it('runs the function as the bootstrap\'s function role of its environment, and makes no IAM of its own', () => {
+  it("runs the function as the bootstrap's function role of its environment, and makes no IAM of its own", () => {
     expect(json['resource'].aws_iam_role).toBeUndefined();
     expect(json['resource'].aws_iam_role_policy).toBeUndefined();
     const [, fn] = only(json, 'aws_lambda_function');
@@ -114,15 +113,28 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
     expect(fn['source_code_hash']).toMatch(/^\$\{data\.archive_file\.api_archive_[A-F0-9]+\.output_base64sha256\}$/);
   });
 
-  it('names its table and log group as the bootstrap\'s function role of its environment allows them, and no other environment\'s role', () => {
+  it("names its table and log group as the bootstrap's function role of its environment allows them, and no other environment's role", () => {
     const [, logs] = Object.entries(json['resource'].aws_cloudwatch_log_group as Json).find(([, group]) => String(group.name).startsWith('/aws/lambda/'))!;
     const [, table] = only(json, 'aws_dynamodb_table');
-    const scope = { project: env.project, region: env.region, account: '123456789012', stateBucket: 's', artifactBucket: 'a', stateKeyArn: 'k', artifactKeyArn: 'ak', environments: environments.map((e) => ({ name: e.name, stateKey: e.stateKey })) };
+    const scope = {
+      project: env.project,
+      region: env.region,
+      account: '123456789012',
+      stateBucket: 's',
+      artifactBucket: 'a',
+      stateKeyArn: 'k',
+      artifactKeyArn: 'ak',
+      environments: environments.map((e) => ({ name: e.name, stateKey: e.stateKey })),
+    };
     const tableArn = `arn:aws:dynamodb:${env.region}:123456789012:table/${table['name']}`;
     const stream = `arn:aws:logs:${env.region}:123456789012:log-group:${logs['name']}:log-stream:x`;
     for (const other of environments) {
       const expected = other.name === name ? 'Allow' : 'ImplicitDeny';
-      expect([other.name, evaluate(functionRoleStatements(scope, other.name), 'dynamodb:PutItem', tableArn), evaluate(functionRoleStatements(scope, other.name), 'logs:PutLogEvents', stream)]).toEqual([other.name, expected, expected]);
+      expect([
+        other.name,
+        evaluate(functionRoleStatements(scope, other.name), 'dynamodb:PutItem', tableArn),
+        evaluate(functionRoleStatements(scope, other.name), 'logs:PutLogEvents', stream),
+      ]).toEqual([other.name, expected, expected]);
     }
     expect(json['data'].aws_iam_policy_document).toBeUndefined();
   });
@@ -198,13 +210,23 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
         type: 'string',
         default: '',
         description: expect.stringMatching(/^The function version the alias live points to/),
-        validation: [{ condition: '${var.live_version == "" || can(regex("^[0-9]+$", var.live_version))}', error_message: 'live_version is a published version number, or empty for the newest.' }],
+        validation: [
+          {
+            condition: '${var.live_version == "" || can(regex("^[0-9]+$", var.live_version))}',
+            error_message: 'live_version is a published version number, or empty for the newest.',
+          },
+        ],
       },
       canary_version: {
         type: 'string',
         default: '',
         description: expect.any(String),
-        validation: [{ condition: '${var.canary_version == "" || can(regex("^[0-9]+$", var.canary_version))}', error_message: 'canary_version is a published version number, or empty.' }],
+        validation: [
+          {
+            condition: '${var.canary_version == "" || can(regex("^[0-9]+$", var.canary_version))}',
+            error_message: 'canary_version is a published version number, or empty.',
+          },
+        ],
       },
       canary_percent: {
         type: 'number',
@@ -244,13 +266,18 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
   });
 
   it('passes cdktf validation on a full synth', () => {
-    const stack = new ApiStack(Testing.app(), env.stackName, { env, layers: [layerArtifact()], bundle: bundleArtifact(), buildDirFromStack: '../../../.build' });
+    const stack = new ApiStack(Testing.app(), env.stackName, {
+      env,
+      layers: [layerArtifact()],
+      bundle: bundleArtifact(),
+      buildDirFromStack: '../../../.build',
+    });
     expect(() => Testing.fullSynth(stack)).not.toThrow();
   });
 });
 
 describe('several layers', () => {
-  const env = { ...environments[0]!, layers: ['dependencies', 'extra'] };
+  const env = { ...environments[0], layers: ['dependencies', 'extra'] };
   const { json } = synth(env, [layerArtifact('dependencies'), layerArtifact('extra', 'x86_64', 'e'.repeat(64))]);
 
   it('attaches them in the configured order, one archive and version each', () => {
@@ -264,30 +291,32 @@ describe('several layers', () => {
 });
 
 describe('stack validation', () => {
-  const env = environments[0]!;
+  const env = environments[0];
 
-  it('refuses a layer built for another architecture (the synth entry\'s rules, run once before the app exists)', () => {
-    expect(() => assertDeployable([{ env, layers: [layerArtifact('dependencies', 'arm64')], managed: managedLayersOf(env), bundle: bundleArtifact() }])).toThrowErrorMatchingInlineSnapshot(`
+  it("refuses a layer built for another architecture (the synth entry's rules, run once before the app exists)", () => {
+    expect(() => assertDeployable([{ env, layers: [layerArtifact('dependencies', 'arm64')], managed: managedLayersOf(env), bundle: bundleArtifact() }]))
+      .toThrowErrorMatchingInlineSnapshot(`
       "Lambda would refuse this deployment (1 problem); nothing was deployed:
         - [layer-matches-function] api-dev: layer dependencies (dependencies/nodejs-arm64) does not fit the function: it is built for arm64 and the function runs on x86_64. Run \`npm run build\` for this environment."
     `);
   });
 
   it('refuses a bundle built for another runtime', () => {
-    expect(() =>
-      new ApiStack(Testing.app(), 'api-dev', { env, layers: [layerArtifact()], bundle: bundleArtifact('nodejs22.x'), buildDirFromStack: '../../../.build' }),
+    expect(
+      () =>
+        new ApiStack(Testing.app(), 'api-dev', { env, layers: [layerArtifact()], bundle: bundleArtifact('nodejs22.x'), buildDirFromStack: '../../../.build' }),
     ).toThrow(/api-dev\/api: bundle api\/nodejs22.x-12345678 targets nodejs22.x, but the function runs nodejs24.x; run `npm run build`/);
   });
 
   it('refuses an absolute build path, which would differ between machines', () => {
-    expect(() =>
-      new ApiStack(Testing.app(), 'api-dev', { env, layers: [layerArtifact()], bundle: bundleArtifact(), buildDirFromStack: '/home/me/project/.build' }),
+    expect(
+      () => new ApiStack(Testing.app(), 'api-dev', { env, layers: [layerArtifact()], bundle: bundleArtifact(), buildDirFromStack: '/home/me/project/.build' }),
     ).toThrow(/must be relative/);
   });
 });
 
 describe('layer description', () => {
-  it('always keeps the content hash and runtime, and fits Lambda\'s 256 characters', () => {
+  it("always keeps the content hash and runtime, and fits Lambda's 256 characters", () => {
     const many = {
       ...layerArtifact(),
       packages: Array.from({ length: 40 }, (_, i) => ({ name: `package-number-${i}`, version: '1.2.3', path: `nodejs/node_modules/p${i}`, direct: true })),
@@ -300,16 +329,22 @@ describe('layer description', () => {
   });
 });
 
-describe('the seed\'s strategies and the Python function', () => {
-  const withLayers = { dependencies: ['nodejs', 'python'], 'dependencies-minimal': ['nodejs', 'python'], stable: ['nodejs', 'python'], framework: ['nodejs', 'python'], adapters: ['python'] } as const;
+describe("the seed's strategies and the Python function", () => {
+  const withLayers = {
+    dependencies: ['nodejs', 'python'],
+    'dependencies-minimal': ['nodejs', 'python'],
+    stable: ['nodejs', 'python'],
+    framework: ['nodejs', 'python'],
+    adapters: ['python'],
+  } as const;
   const envWith = (settings: Record<string, unknown>, context: Record<string, unknown> = {}): EnvironmentConfig =>
-    loadConfig({ context: { ...context, environments: { staging: settings } }, env: {}, availableLayers: withLayers }).environments[1]!;
+    loadConfig({ context: { ...context, environments: { staging: settings } }, env: {}, availableLayers: withLayers }).environments[1];
   const synthEnv = (env: EnvironmentConfig, layers: LayerArtifact[]) => {
     const stack = new ApiStack(Testing.app(), env.stackName, { env, layers, bundle: bundleArtifact(env.runtime), buildDirFromStack: '../../../.build' });
     return JSON.parse(Testing.synth(stack)) as Json;
   };
 
-  it('deploys the FastAPI function on python3.12 with the seed\'s single dependencies layer', () => {
+  it("deploys the FastAPI function on python3.12 with the seed's single dependencies layer", () => {
     const env = envWith({ runtime: 'python3.12' });
     const json = synthEnv(env, [pythonLayerArtifact()]);
     const [layerId, layer] = only(json, 'aws_lambda_layer_version');
@@ -321,7 +356,12 @@ describe('the seed\'s strategies and the Python function', () => {
       skip_destroy: true,
     });
     expect(layer['description']).toContain('python3.12 x86_64 | fastapi@0.115.0, mangum@0.17.0');
-    expect(fn).toMatchObject({ function_name: 'multicloud-auto-deploy-staging-api', runtime: 'python3.12', handler: 'main.handler', layers: [`\${aws_lambda_layer_version.${layerId}.arn}`] });
+    expect(fn).toMatchObject({
+      function_name: 'multicloud-auto-deploy-staging-api',
+      runtime: 'python3.12',
+      handler: 'main.handler',
+      layers: [`\${aws_lambda_layer_version.${layerId}.arn}`],
+    });
     expect(fn['description']).toContain('FastAPI');
   });
 
@@ -334,15 +374,20 @@ describe('the seed\'s strategies and the Python function', () => {
       'arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27',
       `\${aws_lambda_layer_version.${layerId}.arn}`,
     ]);
-    expect(json['output'].managed_layer_arns.value).toEqual(['arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27']);
+    expect(json['output'].managed_layer_arns.value).toEqual([
+      'arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27',
+    ]);
   });
 
   it('publishes the three split layers in order, one version each', () => {
     const env = envWith({ runtime: 'python3.13', layerStrategy: 'split' });
-    const json = synthEnv(env, ['stable', 'framework', 'adapters'].map((name) => pythonLayerArtifact(name, '3.13')));
+    const json = synthEnv(
+      env,
+      ['stable', 'framework', 'adapters'].map((name) => pythonLayerArtifact(name, '3.13')),
+    );
     const versions = json['resource'].aws_lambda_layer_version as Json;
     const [, fn] = only(json, 'aws_lambda_function');
-    const names = (fn['layers'] as string[]).map((ref) => versions[/aws_lambda_layer_version\.([^.]+)\.arn/.exec(ref)![1]!].layer_name);
+    const names = (fn['layers'] as string[]).map((ref) => versions[/aws_lambda_layer_version\.([^.]+)\.arn/.exec(ref)![1]].layer_name);
     expect(names).toEqual(['multicloud-auto-deploy-staging-stable', 'multicloud-auto-deploy-staging-framework', 'multicloud-auto-deploy-staging-adapters']);
   });
 
@@ -385,7 +430,13 @@ describe('the seed\'s strategies and the Python function', () => {
 
   it('records the commit it deploys, and no rollback', () => {
     const env = envWith({});
-    const stack = new ApiStack(Testing.app(), env.stackName, { env, layers: [layerArtifact()], bundle: bundleArtifact(), buildDirFromStack: '../../../.build', commit: 'c'.repeat(40) });
+    const stack = new ApiStack(Testing.app(), env.stackName, {
+      env,
+      layers: [layerArtifact()],
+      bundle: bundleArtifact(),
+      buildDirFromStack: '../../../.build',
+      commit: 'c'.repeat(40),
+    });
     const json = JSON.parse(Testing.synth(stack)) as Json;
     expect(json['output'].deployed_commit.value).toBe('c'.repeat(40));
     expect(json['output'].rolled_back_to_serial.value).toBe('');
@@ -393,7 +444,7 @@ describe('the seed\'s strategies and the Python function', () => {
     expect(json['output'].deployed_by.value).toBe('unknown');
   });
 
-  it('records who deployed it and from where, and a layers-only rollback: the target\'s layers with this build\'s code', () => {
+  it("records who deployed it and from where, and a layers-only rollback: the target's layers with this build's code", () => {
     const env = envWith({});
     const pinnedLayer = 'arn:aws:lambda:ap-northeast-1:123456789012:layer:multicloud-auto-deploy-staging-dependencies:2';
     const stack = new ApiStack(Testing.app(), env.stackName, {

@@ -1,13 +1,25 @@
 import { renderBenchmarks } from '../bench/report';
 import { BenchResult, benchGoals } from '../bench/run-bench';
-import { cacheHitGoal, coldStartGoal, commandStartGoal, determinismGoal, importCheckGoal, nativeCodeGoal, pythonCacheHitGoal, pythonColdStartGoal, synthGoal } from '../bench/goals';
+import {
+  cacheHitGoal,
+  coldStartGoal,
+  commandStartGoal,
+  determinismGoal,
+  importCheckGoal,
+  nativeCodeGoal,
+  pythonCacheHitGoal,
+  pythonColdStartGoal,
+  synthGoal,
+} from '../bench/goals';
 import { fmtSummary, linearFit, percentile, ratio, summarise } from '../bench/stats';
 
 describe('bench goals', () => {
   it('holds each threshold at its edge and fails just past it', () => {
     expect([cacheHitGoal(0.02, false).met, cacheHitGoal(0.0201, false).met, cacheHitGoal(0.001, true).met]).toEqual([true, false, false]);
     expect([determinismGoal(5, 1).met, determinismGoal(5, 2).met]).toEqual([true, false]);
-    expect(determinismGoal(5, 1, 'Python builds from the lock').description).toBe('5 Python builds from the lock in different folders and umasks give one content hash');
+    expect(determinismGoal(5, 1, 'Python builds from the lock').description).toBe(
+      '5 Python builds from the lock in different folders and umasks give one content hash',
+    );
     expect([synthGoal(0.5, 0.95).met, synthGoal(0.51, 0.99).met, synthGoal(0.1, 0.94).met]).toEqual([true, false, false]);
     expect([coldStartGoal(1.2, 'bundled').met, coldStartGoal(1.21, 'bundled').met]).toEqual([true, false]);
     expect([pythonCacheHitGoal(0.01, []).met, pythonCacheHitGoal(0.03, []).met, pythonCacheHitGoal(0.01, ['python']).met]).toEqual([true, false, false]);
@@ -38,7 +50,13 @@ describe('bench statistics', () => {
     expect(fit.slope).toBeCloseTo(2);
     expect(fit.intercept).toBeCloseTo(1);
     expect(fit.r2).toBeCloseTo(1);
-    expect(linearFit([{ x: 1, y: 1 }, { x: 2, y: 5 }, { x: 3, y: 1 }]).r2).toBeLessThan(0.5);
+    expect(
+      linearFit([
+        { x: 1, y: 1 },
+        { x: 2, y: 5 },
+        { x: 3, y: 1 },
+      ]).r2,
+    ).toBeLessThan(0.5);
     expect(ratio(1, 4)).toBe(0.25);
   });
 });
@@ -63,8 +81,24 @@ describe('BENCHMARKS.md', () => {
     seconds: 120,
     layerBuild: { cold: s(3), cacheHit: s(0.03), cache_hit_ratio: 0.01, cacheHitRanPackageManager: false, goal: { description: '', met: true } },
     determinism: { distinct_hashes: 1, distinct_zips: 1, naive_distinct_zips: 5, builds: 5, goal: { description: '', met: true } },
-    synth: { points: [3, 30].map((stacks) => ({ stacks, seconds: s(stacks / 10) })), perExtraStackSeconds: 0.1, r2: 0.99, ratio30to3: 10, goal: { description: '', met: true } },
-    size: { oursUnzipped: 8e6, oursZipped: 3e6, naiveUnzipped: 9e6, naiveZipped: 4e6, unzippedRatio: 0.89, zippedRatio: 0.75, nodeSlimmedBytes: 0, pythonSlimmedBytes: 2e5, pythonUnzipped: 1e5 },
+    synth: {
+      points: [3, 30].map((stacks) => ({ stacks, seconds: s(stacks / 10) })),
+      perExtraStackSeconds: 0.1,
+      r2: 0.99,
+      ratio30to3: 10,
+      goal: { description: '', met: true },
+    },
+    size: {
+      oursUnzipped: 8e6,
+      oursZipped: 3e6,
+      naiveUnzipped: 9e6,
+      naiveZipped: 4e6,
+      unzippedRatio: 0.89,
+      zippedRatio: 0.75,
+      nodeSlimmedBytes: 0,
+      pythonSlimmedBytes: 2e5,
+      pythonUnzipped: 1e5,
+    },
     coldStart: { layers: s(0.11), bundled: s(0.1), ratio: 1.1, imports: [{ name: 'hono', ms: s(15) }], goal: { description: '', met: true } },
     commandStart: { help: s(0.07), noChangeBuild: s(0.42), node: s(0.04), goal: { description: '', met: true } },
     load: { requests: 200, concurrency: 2, routes: [{ route: 'GET / (baseline)', p50: 0.002, p99: 0.006, rps: 700, p50Ratio: 1 }] },
@@ -76,9 +110,26 @@ describe('BENCHMARKS.md', () => {
       ],
       resolve: { uv: s(0.5), pip: s(5), ratio: 0.1 },
       install: { uv: s(0.5), pip: s(1.5), ratio: 0.33 },
-      build: { uvCold: s(2), pipCold: s(6), uvVsPip: 0.33, cacheHit: s(0.02), cache_hit_ratio: 0.01, cacheHitStarted: [], goal: { description: '', met: true } },
+      build: {
+        uvCold: s(2),
+        pipCold: s(6),
+        uvVsPip: 0.33,
+        cacheHit: s(0.02),
+        cache_hit_ratio: 0.01,
+        cacheHitStarted: [],
+        goal: { description: '', met: true },
+      },
       determinism: { builds: 5, distinct_hashes: 1, goal: { description: '', met: true } },
-      importCheck: { nodeRule: s(0.0001), pythonRead: s(0.05), pythonRule: s(0.0002), pythonFiles: 4, pythonImports: 20, distributions: 27, perFunction: 0.0502, goal: { description: '', met: true } },
+      importCheck: {
+        nodeRule: s(0.0001),
+        pythonRead: s(0.05),
+        pythonRule: s(0.0002),
+        pythonFiles: 4,
+        pythonImports: 20,
+        distributions: 27,
+        perFunction: 0.0502,
+        goal: { description: '', met: true },
+      },
       coldStart: { layers: s(0.1), taskRoot: s(0.095), ratio: 1.05, goal: { description: '', met: true } },
       nativeCode: { objects: 9, scan: s(0.003), rule: s(0.0002), perLayer: 0.0032, goal: { description: '', met: true } },
     },
@@ -108,8 +159,12 @@ describe('BENCHMARKS.md', () => {
     expect(text).toContain('| Python layer from its lock, cache hit vs cold | 20.0 ms (min 18.0 ms, max 22.0 ms, 5 runs) | cold (uv) 2.00 s');
     expect(text).toContain('started on a hit: nothing | ≤ 0.02 and nothing: met |');
     expect(text).toContain('| distinct content hashes over 5 Python builds from the lock | 1 | - | - | 1: met |');
-    expect(text).toContain("| Python layer `dependencies` x86_64, 27 distributions | 9.1 MiB zipped (9.5 MB), 26.7 MiB unzipped | the seed's single layer: about 8.8 MB |");
-    expect(text).toContain("| Python layer `dependencies-minimal` arm64, 23 distributions | 8.6 MiB zipped (9.0 MB), 24.8 MiB unzipped | the seed's hybrid layer: about 7 MB |");
+    expect(text).toContain(
+      "| Python layer `dependencies` x86_64, 27 distributions | 9.1 MiB zipped (9.5 MB), 26.7 MiB unzipped | the seed's single layer: about 8.8 MB |",
+    );
+    expect(text).toContain(
+      "| Python layer `dependencies-minimal` arm64, 23 distributions | 8.6 MiB zipped (9.0 MB), 24.8 MiB unzipped | the seed's hybrid layer: about 7 MB |",
+    );
     expect(text).toContain("| import check, Python function: reading 4 files' imports (20) | 50.0 ms");
     expect(text).toContain('| import check, one Python function (reading and rule) | 50.2 ms | - | - | < 0.5 s: met |');
     expect(text).toContain("| Python cold start of the seed's app, packages in a layer | 100.0 ms (min 90.0 ms, max 110.0 ms, 5 runs) | in /var/task 95.0 ms");
@@ -121,12 +176,22 @@ describe('BENCHMARKS.md', () => {
 
   it('says which goals it could not measure, and counts them as neither met nor failed', () => {
     const python = { ...result.python, coldStart: { skipped: 'no Python 3.12 interpreter on this machine' } };
-    expect(benchGoals([{ description: '', met: true }], python)).toEqual({ goals_met: true, goals_skipped: ['Python cold start: no Python 3.12 interpreter on this machine'] });
+    expect(benchGoals([{ description: '', met: true }], python)).toEqual({
+      goals_met: true,
+      goals_skipped: ['Python cold start: no Python 3.12 interpreter on this machine'],
+    });
     expect(benchGoals([{ description: '', met: false }], python).goals_met).toBe(false);
     const offline = { ...result.python, resolve: { skipped: 'uv could not resolve against the index: error: Failed to fetch' } };
-    expect(benchGoals([], offline).goals_skipped).toEqual(['Python resolution, uv against pip: uv could not resolve against the index: error: Failed to fetch']);
-    expect(renderBenchmarks({ ...result, python: offline }, '2026-11-25')).toContain('| Python resolution of the single layer | skipped: uv could not resolve against the index: error: Failed to fetch | - | - | not measured |');
-    const text = renderBenchmarks({ ...result, python, summary: { ...result.summary, goals_skipped: ['Python cold start: no Python 3.12 interpreter on this machine'] } }, '2026-11-25');
+    expect(benchGoals([], offline).goals_skipped).toEqual([
+      'Python resolution, uv against pip: uv could not resolve against the index: error: Failed to fetch',
+    ]);
+    expect(renderBenchmarks({ ...result, python: offline }, '2026-11-25')).toContain(
+      '| Python resolution of the single layer | skipped: uv could not resolve against the index: error: Failed to fetch | - | - | not measured |',
+    );
+    const text = renderBenchmarks(
+      { ...result, python, summary: { ...result.summary, goals_skipped: ['Python cold start: no Python 3.12 interpreter on this machine'] } },
+      '2026-11-25',
+    );
     expect(text).toContain('| Python cold start | skipped: no Python 3.12 interpreter on this machine | - | - | not measured |');
     expect(text).toContain('Not measured in this run (neither met nor failed): Python cold start: no Python 3.12 interpreter on this machine.');
   });

@@ -15,8 +15,7 @@ import {
 } from '../config/ci-permissions';
 import { evaluate, serviceOf, wildcardMatch } from '../config/iam-policy';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { Json } from './support/json';
 
 const availableLayers = { dependencies: ['nodejs', 'python'] } as const;
 const config = loadConfig({ context: {}, env: { STATE_BUCKET: 'acme-state' }, availableLayers });
@@ -44,7 +43,10 @@ const WRITES = /:(Create|Delete|Update|Put|Publish|Add|Remove|Tag|Untag|Pass|Att
 
 /** Every ARN of an environment's resources, with the tags the stack gives them. */
 function resourcesOf(env: string): { arn: string; context: Record<string, string> }[] {
-  const a = environmentArns(scope, scope.environments.find((candidate) => candidate.name === env)!);
+  const a = environmentArns(
+    scope,
+    scope.environments.find((candidate) => candidate.name === env)!,
+  );
   // The tags the stack gives everything, and (for the function role) the one service a role is passed to.
   const tags = { 'aws:ResourceTag/project': PROJECT, 'aws:ResourceTag/environment': env, 'iam:PassedToService': 'lambda.amazonaws.com' };
   return [
@@ -101,7 +103,11 @@ describe('bootstrap stack', () => {
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(document('state_tls-only').statement[0]).toMatchObject({ effect: 'Deny', actions: ['s3:*'], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+    expect(document('state_tls-only').statement[0]).toMatchObject({
+      effect: 'Deny',
+      actions: ['s3:*'],
+      condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+    });
     expect(byBucket('aws_s3_bucket_lifecycle_configuration', 'state_').rule[0]).toMatchObject({
       status: 'Enabled',
       noncurrent_version_expiration: [{ noncurrent_days: 90 }],
@@ -118,7 +124,8 @@ describe('bootstrap stack', () => {
         values: [
           'arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.caller.account_id}:role/multicloud-auto-deploy/ci/multicloud-auto-deploy-plan',
           ...['dev', 'staging', 'prod'].map(
-            (env) => `arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.caller.account_id}:role/multicloud-auto-deploy/ci/multicloud-auto-deploy-deploy-${env}`,
+            (env) =>
+              `arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.caller.account_id}:role/multicloud-auto-deploy/ci/multicloud-auto-deploy-deploy-${env}`,
           ),
           '${data.aws_iam_session_context.applier.issuer_arn}',
         ],
@@ -139,22 +146,33 @@ describe('bootstrap stack', () => {
     const key = (resources.aws_kms_key as Json)['state-key'] as Json;
     expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, policy: '${data.aws_iam_policy_document.state-key-policy.json}' });
     // KMS refuses a key policy naming principals that do not exist yet.
-    expect([...key.depends_on].sort()).toEqual(['deploy-dev', 'deploy-prod', 'deploy-staging', 'plan'].map((role) => expect.stringMatching(new RegExp(`^aws_iam_role\\.ci_${role}-role_\\w+$`))));
+    expect([...key.depends_on].sort()).toEqual(
+      ['deploy-dev', 'deploy-prod', 'deploy-staging', 'plan'].map((role) => expect.stringMatching(new RegExp(`^aws_iam_role\\.ci_${role}-role_\\w+$`))),
+    );
     const statements = document('state-key-policy').statement as Json[];
     const account = statements.find((statement) => statement.sid === 'AccountAdministersTheKey')!;
     expect(account.actions).not.toContain('kms:Decrypt');
     expect(account.actions.some((action: string) => /Decrypt|Encrypt|GenerateDataKey|ReEncrypt/.test(action))).toBe(false);
     expect(statements.find((statement) => statement.sid === 'CiReadsState')!.actions).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
     expect(statements.find((statement) => statement.sid === 'DeployWritesState')!.principals[0].identifiers).toHaveLength(3);
-    expect((Object.values(resources.aws_kms_alias as Json) as Json[]).map((alias) => alias.name).sort()).toEqual(['alias/multicloud-auto-deploy-artifacts', 'alias/multicloud-auto-deploy-state']);
+    expect((Object.values(resources.aws_kms_alias as Json) as Json[]).map((alias) => alias.name).sort()).toEqual([
+      'alias/multicloud-auto-deploy-artifacts',
+      'alias/multicloud-auto-deploy-state',
+    ]);
   });
 
-  it('encrypts the artifacts with their own rotated key, used through S3 by CI only, and keeps each environment\'s prefixes to its deploy role in the bucket policy', () => {
+  it("encrypts the artifacts with their own rotated key, used through S3 by CI only, and keeps each environment's prefixes to its deploy role in the bucket policy", () => {
     const key = (resources.aws_kms_key as Json)['artifact-key'] as Json;
     expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, policy: '${data.aws_iam_policy_document.artifact-key-policy.json}' });
     const keyPolicy = document('artifact-key-policy').statement as Json[];
-    expect(keyPolicy.find((statement) => statement.sid === 'AccountAdministersTheKey')!.actions.some((action: string) => /Decrypt|Encrypt|GenerateDataKey/.test(action))).toBe(false);
-    expect(keyPolicy.find((statement) => statement.sid === 'DeployWritesArtifacts')!.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.ap-northeast-1.amazonaws.com'] }]);
+    expect(
+      keyPolicy
+        .find((statement) => statement.sid === 'AccountAdministersTheKey')!
+        .actions.some((action: string) => /Decrypt|Encrypt|GenerateDataKey/.test(action)),
+    ).toBe(false);
+    expect(keyPolicy.find((statement) => statement.sid === 'DeployWritesArtifacts')!.condition).toEqual([
+      { test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.ap-northeast-1.amazonaws.com'] },
+    ]);
     const policy = document('artifacts_tls-only').statement as Json[];
     expect(policy.map((statement) => statement.sid)).toEqual([
       'DenyPlainHttp',
@@ -175,23 +193,31 @@ describe('bootstrap stack', () => {
   it('names the state administrators from configuration, and refuses one that is not an IAM principal', () => {
     const custom = synth({ stateAdministrators: ['arn:aws:iam::123456789012:role/break-glass'] });
     const policy = Object.entries(custom['data'].aws_iam_policy_document as Json).find(([id]) => id.startsWith('state-key-policy'))![1] as Json;
-    expect(policy.statement.find((statement: Json) => statement.sid === 'StateAdministratorsUseIt').principals[0].identifiers).toEqual(['arn:aws:iam::123456789012:role/break-glass']);
-    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, stateAdministrators: ['someone'] }, env: {} }, config)).toThrow(
-      'stateAdministrators is ["someone"] (from cdktf context "stateAdministrators"); allowed: a list of IAM role or user ARNs',
-    );
+    expect(policy.statement.find((statement: Json) => statement.sid === 'StateAdministratorsUseIt').principals[0].identifiers).toEqual([
+      'arn:aws:iam::123456789012:role/break-glass',
+    ]);
+    expect(() =>
+      loadBootstrapConfig(
+        { context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, stateAdministrators: ['someone'] }, env: {} },
+        config,
+      ),
+    ).toThrow('stateAdministrators is ["someone"] (from cdktf context "stateAdministrators"); allowed: a list of IAM role or user ARNs');
   });
 
   it('takes the history length from configuration', () => {
     const custom = synth({ stateVersionRetentionDays: 400 });
     const lifecycle = Object.entries(custom['resource'].aws_s3_bucket_lifecycle_configuration as Json).find(([id]) => id.startsWith('state_'))![1] as Json;
     expect(lifecycle.rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 400 }]);
-    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, stateVersionRetentionDays: 0 }, env: {} }, config)).toThrow(
-      'stateVersionRetentionDays is 0 (from cdktf context "stateVersionRetentionDays"); allowed: an integer from 1 to 3650 (days)',
-    );
+    expect(() =>
+      loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, stateVersionRetentionDays: 0 }, env: {} }, config),
+    ).toThrow('stateVersionRetentionDays is 0 (from cdktf context "stateVersionRetentionDays"); allowed: an integer from 1 to 3650 (days)');
   });
 
-  it('has one plan role and one deploy role per environment under the CI path, and each environment\'s function role; each deploy role trusts only its GitHub environment', () => {
-    expect(Object.values(resources.aws_iam_openid_connect_provider as Json)[0]).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
+  it("has one plan role and one deploy role per environment under the CI path, and each environment's function role; each deploy role trusts only its GitHub environment", () => {
+    expect(Object.values(resources.aws_iam_openid_connect_provider as Json)[0]).toMatchObject({
+      url: 'https://token.actions.githubusercontent.com',
+      client_id_list: ['sts.amazonaws.com'],
+    });
     const roles = Object.values(resources.aws_iam_role as Json) as Json[];
     expect(roles.map((role) => [role.path, role.name]).sort()).toEqual([
       ['/multicloud-auto-deploy/ci/', 'multicloud-auto-deploy-deploy-dev'],
@@ -209,16 +235,24 @@ describe('bootstrap stack', () => {
       { test: 'StringLike', variable: 'token.actions.githubusercontent.com:sub', values: subjects.plan.values },
     ]);
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(trust(`deploy-${env}`).condition[1]).toEqual({ test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: subjects.deploy[env]!.values });
+      expect(trust(`deploy-${env}`).condition[1]).toEqual({
+        test: 'StringEquals',
+        variable: 'token.actions.githubusercontent.com:sub',
+        values: subjects.deploy[env].values,
+      });
       expect(trust(`deploy-${env}`).actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
     }
     expect(resources.aws_iam_policy).toBeUndefined();
     // The permissions are the pure statements, with the state key of this stack.
-    expect(document('ci_deploy-dev-permissions').statement.find((statement: Json) => statement.sid === 'EncryptState').resources).toEqual(['${aws_kms_key.state-key.arn}']);
-    expect(document('ci_plan-permissions').statement.map((statement: Json) => statement.sid)).toEqual(planRoleStatements(scope).map((statement) => statement.sid));
+    expect(document('ci_deploy-dev-permissions').statement.find((statement: Json) => statement.sid === 'EncryptState').resources).toEqual([
+      '${aws_kms_key.state-key.arn}',
+    ]);
+    expect(document('ci_plan-permissions').statement.map((statement: Json) => statement.sid)).toEqual(
+      planRoleStatements(scope).map((statement) => statement.sid),
+    );
   });
 
-  it('declares the GitHub side of the gate with the roles: each environment on the deploy branch only, prod\'s reviewers, the OIDC subject they trust', () => {
+  it("declares the GitHub side of the gate with the roles: each environment on the deploy branch only, prod's reviewers, the OIDC subject they trust", () => {
     expect(json['provider'].github).toEqual([{ owner: 'acme' }]);
     const environments = Object.values(resources.github_repository_environment as Json) as Json[];
     expect(environments.map((env) => [env.environment, env.repository, Boolean(env.reviewers)]).sort()).toEqual([
@@ -226,18 +260,34 @@ describe('bootstrap stack', () => {
       ['prod', 'layers', true],
       ['staging', 'layers', false],
     ]);
-    expect((Object.values(resources.github_repository_environment_deployment_policy as Json) as Json[]).map((policy) => policy.branch_pattern)).toEqual(['main', 'main', 'main']);
+    expect((Object.values(resources.github_repository_environment_deployment_policy as Json) as Json[]).map((policy) => policy.branch_pattern)).toEqual([
+      'main',
+      'main',
+      'main',
+    ]);
     const custom = synth({ deployBranch: 'release' });
-    expect((Object.values(custom['resource'].github_repository_environment_deployment_policy as Json) as Json[]).map((policy) => policy.branch_pattern)).toEqual(['release', 'release', 'release']);
+    expect(
+      (Object.values(custom['resource'].github_repository_environment_deployment_policy as Json) as Json[]).map((policy) => policy.branch_pattern),
+    ).toEqual(['release', 'release', 'release']);
     expect(Object.values(resources.github_actions_repository_oidc_subject_claim_customization_template as Json)).toEqual([
       { repository: 'layers', use_default: false, include_claim_keys: ['repo', 'context', 'job_workflow_ref'] },
     ]);
   });
 
   it('outputs what cdktf.json and the workflows need', () => {
-    expect(Object.keys(json['output']).sort()).toEqual(['artifact_bucket', 'artifact_key_arn', 'deploy_role_arns', 'function_role_arns', 'plan_role_arn', 'state_bucket', 'state_key_arn']);
+    expect(Object.keys(json['output']).sort()).toEqual([
+      'artifact_bucket',
+      'artifact_key_arn',
+      'deploy_role_arns',
+      'function_role_arns',
+      'plan_role_arn',
+      'state_bucket',
+      'state_key_arn',
+    ]);
     expect(json['output'].deploy_role_arns.value).toEqual(
-      Object.fromEntries(['dev', 'staging', 'prod'].map((env) => [env, expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.ci_deploy-${env}-role_\\w+\\.arn\\}$`))])),
+      Object.fromEntries(
+        ['dev', 'staging', 'prod'].map((env) => [env, expect.stringMatching(new RegExp(`^\\$\\{aws_iam_role\\.ci_deploy-${env}-role_\\w+\\.arn\\}$`))]),
+      ),
     );
   });
 });
@@ -253,8 +303,8 @@ describe('the plan role', () => {
     }
   });
 
-  it('reads only what a plan needs of state: the objects and their history (a rollback\'s plan), no lock, decrypted through S3 only', () => {
-    const state = environmentArns(scope, scope.environments[2]!).state;
+  it("reads only what a plan needs of state: the objects and their history (a rollback's plan), no lock, decrypted through S3 only", () => {
+    const state = environmentArns(scope, scope.environments[2]).state;
     expect(evaluate(statements, 's3:GetObject', state)).toBe('Allow');
     expect(evaluate(statements, 's3:GetObjectVersion', state)).toBe('Allow');
     expect(evaluate(statements, 's3:ListBucketVersions', 'arn:aws:s3:::acme-state', { 's3:prefix': `${PROJECT}/prod/terraform.tfstate` })).toBe('Allow');
@@ -272,24 +322,36 @@ describe('the plan role', () => {
       expect(evaluate(statements, 's3:PutObject', key)).toBe('ImplicitDeny');
     }
     // Each deploy role stores its own environment's, and no other's.
-    expect(evaluate(deployRoleStatements(scope, 'dev'), 's3:PutObject', `arn:aws:s3:::acme-artifacts/${layerManifestKey(PROJECT, 'dev', 'f07b2d069bc0349d')}`)).toBe('Allow');
-    expect(evaluate(deployRoleStatements(scope, 'dev'), 's3:PutObject', `arn:aws:s3:::acme-artifacts/${layerManifestKey(PROJECT, 'prod', 'f07b2d069bc0349d')}`)).toBe('ImplicitDeny');
+    expect(
+      evaluate(deployRoleStatements(scope, 'dev'), 's3:PutObject', `arn:aws:s3:::acme-artifacts/${layerManifestKey(PROJECT, 'dev', 'f07b2d069bc0349d')}`),
+    ).toBe('Allow');
+    expect(
+      evaluate(deployRoleStatements(scope, 'dev'), 's3:PutObject', `arn:aws:s3:::acme-artifacts/${layerManifestKey(PROJECT, 'prod', 'f07b2d069bc0349d')}`),
+    ).toBe('ImplicitDeny');
   });
 });
 
 describe('a deploy role', () => {
   const dev = deployRoleStatements(scope, 'dev');
 
-  it('finds no Allow on any CI role, on any function role but its own (pass only), or on another environment\'s resources, except the actions AWS cannot scope', () => {
+  it("finds no Allow on any CI role, on any function role but its own (pass only), or on another environment's resources, except the actions AWS cannot scope", () => {
     for (const env of ['dev', 'staging', 'prod']) {
       const statements = deployRoleStatements(scope, env);
-      const ciTargets = [ci.planRole, ...Object.values(ci.deployRoles), ...Object.values(ci.functionRoles).filter((arn) => !arn.endsWith(`-${env}-function`)), `${ci.roles.replace('*', '')}future-role`].map((arn) => ({
+      const ciTargets = [
+        ci.planRole,
+        ...Object.values(ci.deployRoles),
+        ...Object.values(ci.functionRoles).filter((arn) => !arn.endsWith(`-${env}-function`)),
+        `${ci.roles.replace('*', '')}future-role`,
+      ].map((arn) => ({
         arn,
-        context: { 'iam:PassedToService': 'lambda.amazonaws.com' } as Record<string, string>,
+        context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
       }));
       const others = ['dev', 'staging', 'prod'].filter((other) => other !== env).flatMap(resourcesOf);
       for (const target of [...ciTargets, ...others]) {
-        expect([target.arn, allowedOn(statements, target).filter((action) => !(UNSCOPED_ACTIONS as readonly string[]).includes(action))]).toEqual([target.arn, []]);
+        expect([target.arn, allowedOn(statements, target).filter((action) => !(UNSCOPED_ACTIONS as readonly string[]).includes(action))]).toEqual([
+          target.arn,
+          [],
+        ]);
       }
       // The same evaluation finds what the role is for, so the check above can fail.
       const own = resourcesOf(env);
@@ -298,25 +360,39 @@ describe('a deploy role', () => {
   });
 
   it('writes no IAM at all, and passes only its own function role, only to Lambda', () => {
-    const role = environmentArns(scope, scope.environments[0]!).role;
+    const role = environmentArns(scope, scope.environments[0]).role;
     expect(role).toBe(`arn:aws:iam::${ACCOUNT}:role/${PROJECT}/functions/${PROJECT}-dev-function`);
     expect(evaluate(dev, 'iam:PassRole', role, { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe('Allow');
     expect(evaluate(dev, 'iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe('ImplicitDeny');
-    expect(evaluate(dev, 'iam:PassRole', ci.functionRoles['prod']!, { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe('ImplicitDeny');
-    for (const action of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary', 'iam:CreatePolicyVersion']) {
-      for (const target of [role, ci.deployRoles['dev']!, `arn:aws:iam::${ACCOUNT}:role/${PROJECT}-dev-anything`]) expect([action, target, evaluate(dev, action, target)]).toEqual([action, target, 'ExplicitDeny']);
+    expect(evaluate(dev, 'iam:PassRole', ci.functionRoles['prod'], { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe('ImplicitDeny');
+    for (const action of [
+      'iam:CreateRole',
+      'iam:PutRolePolicy',
+      'iam:AttachRolePolicy',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:PutRolePermissionsBoundary',
+      'iam:DeleteRolePermissionsBoundary',
+      'iam:CreatePolicyVersion',
+    ]) {
+      for (const target of [role, ci.deployRoles['dev'], `arn:aws:iam::${ACCOUNT}:role/${PROJECT}-dev-anything`])
+        expect([action, target, evaluate(dev, action, target)]).toEqual([action, target, 'ExplicitDeny']);
     }
-    expect(dev.filter((statement) => (statement.effect ?? 'Allow') === 'Allow').flatMap((statement) => statement.actions.filter((action) => action.startsWith('iam:')))).toEqual(['iam:PassRole']);
+    expect(
+      dev
+        .filter((statement) => (statement.effect ?? 'Allow') === 'Allow')
+        .flatMap((statement) => statement.actions.filter((action) => action.startsWith('iam:'))),
+    ).toEqual(['iam:PassRole']);
   });
 
   it('lets only API Gateway invoke its function: no invoke permission for any other principal', () => {
-    const fn = environmentArns(scope, scope.environments[0]!).function;
+    const fn = environmentArns(scope, scope.environments[0]).function;
     expect(evaluate(dev, 'lambda:AddPermission', fn, { 'lambda:Principal': 'apigateway.amazonaws.com' })).toBe('Allow');
-    for (const principal of ['*', '999999999999', 'arn:aws:iam::999999999999:root', 's3.amazonaws.com']) expect(evaluate(dev, 'lambda:AddPermission', fn, { 'lambda:Principal': principal })).toBe('ImplicitDeny');
+    for (const principal of ['*', '999999999999', 'arn:aws:iam::999999999999:root', 's3.amazonaws.com'])
+      expect(evaluate(dev, 'lambda:AddPermission', fn, { 'lambda:Principal': principal })).toBe('ImplicitDeny');
     expect(evaluate(dev, 'lambda:AddPermission', fn)).toBe('ImplicitDeny');
   });
 
-  it('changes an HTTP API only when it carries this environment\'s tags, and creates one only with them', () => {
+  it("changes an HTTP API only when it carries this environment's tags, and creates one only with them", () => {
     const api = `arn:aws:apigateway:ap-northeast-1::/apis/abc123`;
     const tagged = (env: string, key = 'aws:ResourceTag') => ({ [`${key}/project`]: PROJECT, [`${key}/environment`]: env });
     expect(evaluate(dev, 'apigateway:PATCH', api, tagged('dev'))).toBe('Allow');
@@ -325,13 +401,20 @@ describe('a deploy role', () => {
     expect(evaluate(dev, 'apigateway:DELETE', api)).toBe('ImplicitDeny');
     expect(evaluate(dev, 'apigateway:POST', 'arn:aws:apigateway:ap-northeast-1::/apis', tagged('dev', 'aws:RequestTag'))).toBe('Allow');
     expect(evaluate(dev, 'apigateway:POST', 'arn:aws:apigateway:ap-northeast-1::/apis', tagged('prod', 'aws:RequestTag'))).not.toBe('Allow');
-    expect(evaluate(dev, 'apigateway:DELETE', `arn:aws:apigateway:ap-northeast-1::/tags/x`, { ...tagged('dev'), 'aws:TagKeys': ['environment'] })).toBe('ExplicitDeny');
+    expect(evaluate(dev, 'apigateway:DELETE', `arn:aws:apigateway:ap-northeast-1::/tags/x`, { ...tagged('dev'), 'aws:TagKeys': ['environment'] })).toBe(
+      'ExplicitDeny',
+    );
     // Tagging goes through /tags/<arn> and needs the API to carry dev's tags already: request tags alone are not enough.
-    expect(evaluate(dev, 'apigateway:POST', `arn:aws:apigateway:ap-northeast-1::/tags/x`, { ...tagged('dev', 'aws:RequestTag'), 'aws:TagKeys': ['project', 'environment'] })).toBe('ImplicitDeny');
+    expect(
+      evaluate(dev, 'apigateway:POST', `arn:aws:apigateway:ap-northeast-1::/tags/x`, {
+        ...tagged('dev', 'aws:RequestTag'),
+        'aws:TagKeys': ['project', 'environment'],
+      }),
+    ).toBe('ImplicitDeny');
   });
 
   it('reads and writes only its own state, lock and artifacts, and never deletes layer versions (they are the way back)', () => {
-    const [own, other] = [environmentArns(scope, scope.environments[0]!), environmentArns(scope, scope.environments[2]!)];
+    const [own, other] = [environmentArns(scope, scope.environments[0]), environmentArns(scope, scope.environments[2])];
     expect(evaluate(dev, 's3:PutObject', own.state)).toBe('Allow');
     expect(evaluate(dev, 's3:DeleteObject', own.lock)).toBe('Allow');
     expect(evaluate(dev, 's3:DeleteObject', own.state)).toBe('ImplicitDeny');
@@ -350,21 +433,25 @@ describe('a deploy role', () => {
 
   it('uses wildcards in actions only to deny, and "*" as a resource only for what AWS cannot scope', () => {
     for (const statement of dev) {
-      if ((statement.effect ?? 'Allow') === 'Allow') expect([statement.sid, statement.actions.filter((action) => action.includes('*'))]).toEqual([statement.sid, []]);
-      if (statement.resources.includes('*') && (statement.effect ?? 'Allow') === 'Allow') expect([statement.sid, statement.actions]).toEqual(['UnscopableActions', [...UNSCOPED_ACTIONS]]);
+      if ((statement.effect ?? 'Allow') === 'Allow')
+        expect([statement.sid, statement.actions.filter((action) => action.includes('*'))]).toEqual([statement.sid, []]);
+      if (statement.resources.includes('*') && (statement.effect ?? 'Allow') === 'Allow')
+        expect([statement.sid, statement.actions]).toEqual(['UnscopableActions', [...UNSCOPED_ACTIONS]]);
     }
   });
 });
 
 describe('the function role', () => {
-  it('uses its own environment\'s table and log group and nothing else', () => {
+  it("uses its own environment's table and log group and nothing else", () => {
     const dev = functionRoleStatements(scope, 'dev');
     const table = (env: string) => `arn:aws:dynamodb:ap-northeast-1:${ACCOUNT}:table/${PROJECT}-${env}-messages`;
     expect(evaluate(dev, 'dynamodb:PutItem', table('dev'))).toBe('Allow');
     expect(evaluate(dev, 'dynamodb:PutItem', table('prod'))).toBe('ImplicitDeny');
     expect(evaluate(dev, 'dynamodb:DeleteTable', table('dev'))).toBe('ImplicitDeny');
     expect(evaluate(dev, 'logs:PutLogEvents', `arn:aws:logs:ap-northeast-1:${ACCOUNT}:log-group:/aws/lambda/${PROJECT}-dev-api:log-stream:x`)).toBe('Allow');
-    expect(evaluate(dev, 'logs:PutLogEvents', `arn:aws:logs:ap-northeast-1:${ACCOUNT}:log-group:/aws/lambda/${PROJECT}-prod-api:log-stream:x`)).toBe('ImplicitDeny');
+    expect(evaluate(dev, 'logs:PutLogEvents', `arn:aws:logs:ap-northeast-1:${ACCOUNT}:log-group:/aws/lambda/${PROJECT}-prod-api:log-stream:x`)).toBe(
+      'ImplicitDeny',
+    );
     expect(evaluate(dev, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/x`)).toBe('ImplicitDeny');
   });
 });
@@ -386,9 +473,17 @@ describe('who may assume the roles', () => {
     });
     // What GitHub would put in the token of a job that must not get in: the same workflow from another branch,
     // another workflow file on the deploy branch, or the environment's name alone (GitHub's default subject).
-    const trustOf = (condition: { test: string; values: readonly string[] }) => [{ sid: 't', actions: ['sts:AssumeRoleWithWebIdentity'], resources: ['*'], conditions: [{ test: condition.test, variable: 'sub', values: condition.values }] }];
-    const admits = (condition: { test: string; values: readonly string[] }, sub: string) => evaluate(trustOf(condition), 'sts:AssumeRoleWithWebIdentity', 'role', { sub }) === 'Allow';
-    expect(admits(subjects.deploy['prod']!, `repo:acme/layers:environment:prod:${workflow('deploy-stack.yml')}`)).toBe(true);
+    const trustOf = (condition: { test: string; values: readonly string[] }) => [
+      {
+        sid: 't',
+        actions: ['sts:AssumeRoleWithWebIdentity'],
+        resources: ['*'],
+        conditions: [{ test: condition.test, variable: 'sub', values: condition.values }],
+      },
+    ];
+    const admits = (condition: { test: string; values: readonly string[] }, sub: string) =>
+      evaluate(trustOf(condition), 'sts:AssumeRoleWithWebIdentity', 'role', { sub }) === 'Allow';
+    expect(admits(subjects.deploy['prod'], `repo:acme/layers:environment:prod:${workflow('deploy-stack.yml')}`)).toBe(true);
     for (const sub of [
       `repo:acme/layers:environment:prod:${workflow('deploy-stack.yml', 'refs/heads/feature')}`,
       `repo:acme/layers:environment:prod:${workflow('my-own.yml')}`,
@@ -396,7 +491,7 @@ describe('who may assume the roles', () => {
       'repo:acme/layers:environment:prod',
       `repo:acme/other:environment:prod:${workflow('deploy-stack.yml')}`,
     ]) {
-      expect([sub, admits(subjects.deploy['prod']!, sub)]).toEqual([sub, false]);
+      expect([sub, admits(subjects.deploy['prod'], sub)]).toEqual([sub, false]);
     }
     expect(admits(subjects.plan, `repo:acme/layers:pull_request:${workflow('plan.yml', 'refs/pull/12/merge')}`)).toBe(true);
     expect(admits(subjects.plan, `repo:acme/layers:ref:refs/heads/feature:${workflow('deploy-stack.yml', 'refs/heads/feature')}`)).toBe(false);
@@ -405,19 +500,25 @@ describe('who may assume the roles', () => {
 
   it('names who approves each environment, and refuses a data-keeping environment without reviewers or a malformed reviewer', () => {
     const repo = { githubRepository: 'acme/layers' };
-    expect(loadBootstrapConfig({ context: { ...repo, reviewers: { prod: ['octocat', 'team:platform'] } }, env: {} }, config)!.reviewers).toEqual({ prod: { users: ['octocat'], teams: ['platform'] } });
+    expect(loadBootstrapConfig({ context: { ...repo, reviewers: { prod: ['octocat', 'team:platform'] } }, env: {} }, config)!.reviewers).toEqual({
+      prod: { users: ['octocat'], teams: ['platform'] },
+    });
     expect(() => loadBootstrapConfig({ context: repo, env: {} }, config)).toThrow(
       'environment prod keeps its data (deletionProtection) but has no reviewers: name who approves its deploys, e.g. "reviewers": { "prod": ["<github-login>"] }',
     );
     expect(() => loadBootstrapConfig({ context: { ...repo, reviewers: { prod: ['-bad'], qa: ['octocat'] } }, env: {} }, config)).toThrow(
-      /\(2 problems\).*\n  - reviewers\.prod is \["-bad"\] \(from cdktf context "reviewers"\); allowed: 1 to 6 GitHub logins or "team:<slug>" \(GitHub's limit per environment\), not "-bad"\n  - reviewers has "qa", which is not an environment; environments are dev, staging, prod\n/s,
+      /\(2 problems\).*\n {2}- reviewers\.prod is \["-bad"\] \(from cdktf context "reviewers"\); allowed: 1 to 6 GitHub logins or "team:<slug>" \(GitHub's limit per environment\), not "-bad"\n {2}- reviewers has "qa", which is not an environment; environments are dev, staging, prod\n/s,
     );
   });
 
   it('is not configured without a repository, and names a malformed one', () => {
     expect(loadBootstrapConfig({ context: {}, env: {} }, config)).toBeUndefined();
-    expect(() => loadBootstrapConfig({ context: {}, env: { GITHUB_REPOSITORY: 'not a repo' } }, config)).toThrow('githubRepository is "not a repo" (from environment variable GITHUB_REPOSITORY)');
-    expect(() => loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, deployBranch: 'a..b' }, env: {} }, config)).toThrow(
+    expect(() => loadBootstrapConfig({ context: {}, env: { GITHUB_REPOSITORY: 'not a repo' } }, config)).toThrow(
+      'githubRepository is "not a repo" (from environment variable GITHUB_REPOSITORY)',
+    );
+    expect(() =>
+      loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, deployBranch: 'a..b' }, env: {} }, config),
+    ).toThrow(
       /deployBranch is "a\.\.b" \(from cdktf context "deployBranch"\); allowed: a branch name such as "main"\nBootstrap settings are githubRepository, deployBranch, .* See README "First-time setup"\.$/,
     );
   });

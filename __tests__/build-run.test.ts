@@ -36,7 +36,10 @@ function pythonProject(
 
 describe('npm run build with the split strategy', () => {
   it('rebuilds, and so republishes, only the layer whose inputs changed', async () => {
-    const { root, config } = pythonProject({ stable: 'beta==1.0.0\n', framework: 'alpha==1.0.0\nbeta==1.0.0\n', adapters: 'native==1.0.0\n' }, { runtime: 'python3.12', layerStrategy: 'split' });
+    const { root, config } = pythonProject(
+      { stable: 'beta==1.0.0\n', framework: 'alpha==1.0.0\nbeta==1.0.0\n', adapters: 'native==1.0.0\n' },
+      { runtime: 'python3.12', layerStrategy: 'split' },
+    );
     const buildDir = path.join(root, '.build');
     const options = { projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) };
     const first = await runBuild(options);
@@ -62,14 +65,14 @@ describe('npm run build with the split strategy', () => {
       ['framework/python3.12-x86_64', true],
       ['stable/python3.12-x86_64', true],
     ]);
-    expect(byId(second)['adapters/python3.12-x86_64']!.contentHash).not.toBe(byId(first)['adapters/python3.12-x86_64']!.contentHash);
-    expect(byId(second)['framework/python3.12-x86_64']!.contentHash).toBe(byId(first)['framework/python3.12-x86_64']!.contentHash);
+    expect(byId(second)['adapters/python3.12-x86_64'].contentHash).not.toBe(byId(first)['adapters/python3.12-x86_64'].contentHash);
+    expect(byId(second)['framework/python3.12-x86_64'].contentHash).toBe(byId(first)['framework/python3.12-x86_64'].contentHash);
     // Every version is pinned in these requirements, so nothing floats; only the optional imports warn.
     expect(second.warnings).toEqual(first.warnings);
   });
 });
 
-describe('npm run build and Lambda\'s limits', () => {
+describe("npm run build and Lambda's limits", () => {
   it('fails after building when an environment would exceed five layers, naming them; the manifest stays for inspection', async () => {
     const layers = Object.fromEntries(['one', 'two', 'three', 'four', 'five'].map((name) => [name, 'beta==1.0.0\n']));
     const { root, config } = pythonProject(layers, { runtime: 'python3.12', layerStrategy: 'hybrid', layers: Object.keys(layers) });
@@ -90,7 +93,12 @@ describe('npm run build and Lambda\'s limits', () => {
       progress: { ...silentProgress, warn: (message) => warnings.push(message) },
       env: offlineWheelEnv(wheels),
     });
-    expect(report.unbuilt).toEqual([{ id: 'spare/python3.12-x86_64', reason: expect.stringContaining('there is no wheel of armonly for x86_64-manylinux_2_34 (glibc 2.34 or older) and CPython 3.12') }]);
+    expect(report.unbuilt).toEqual([
+      {
+        id: 'spare/python3.12-x86_64',
+        reason: expect.stringContaining('there is no wheel of armonly for x86_64-manylinux_2_34 (glibc 2.34 or older) and CPython 3.12'),
+      },
+    ]);
     expect(warnings[0]).toMatch(/1 layer\(s\) that no environment uses could not be built \(spare\/python3\.12-x86_64\)/);
     expect(readManifest(path.join(root, '.build')).unbuilt).toEqual(report.unbuilt);
   });

@@ -8,16 +8,7 @@ import { buildNodeLayer } from '../builder/node-layer';
 import { LayerBuildResult } from '../builder/layer-build';
 import { locateNpm } from '../builder/npm';
 import { silentProgress } from '../project/progress';
-import {
-  NORMALISED_MTIME_SECONDS,
-  TreeFile,
-  contentHashOf,
-  listTree,
-  normaliseTree,
-  normalisedMode,
-  treeDrift,
-  fingerprintTree,
-} from '../builder/tree';
+import { NORMALISED_MTIME_SECONDS, TreeFile, contentHashOf, listTree, normaliseTree, normalisedMode, treeDrift, fingerprintTree } from '../builder/tree';
 import { loadConfig } from '../config/load-config';
 import { FixtureProject, makeFixtureProject, packFixturePackages } from './support/fixture-layer';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
@@ -76,7 +67,11 @@ describe('build plan', () => {
   const sources = [source('dependencies', ['hono', '@aws-sdk/client-dynamodb']), source('dependencies', ['fastapi'], 'python'), source('extra', ['zod'])];
 
   it('builds each used layer once per architecture, and every other layer folder for the default architecture', () => {
-    const config = loadConfig({ context: { environments: { prod: { architecture: 'arm64' } } }, env: {}, availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] } });
+    const config = loadConfig({
+      context: { environments: { prod: { architecture: 'arm64' } } },
+      env: {},
+      availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] },
+    });
     const plan = planBuild(config, sources);
     expect(plan.layers.map((target) => target.id)).toEqual([
       'dependencies/nodejs-arm64',
@@ -99,9 +94,9 @@ describe('build plan', () => {
     });
     const plan = planBuild(config, sources);
     expect(plan.bundles).toHaveLength(3);
-    const dev = bundleTargetOf(config.environments[0]!, sources);
+    const dev = bundleTargetOf(config.environments[0], sources);
     expect(dev.externals).toEqual(['@aws-sdk/client-dynamodb', 'hono']);
-    expect(bundleTargetOf(config.environments[2]!, sources).externals).toEqual(['@aws-sdk/client-dynamodb', 'hono', 'zod']);
+    expect(bundleTargetOf(config.environments[2], sources).externals).toEqual(['@aws-sdk/client-dynamodb', 'hono', 'zod']);
   });
 });
 
@@ -156,7 +151,7 @@ describe('Node.js layer build', () => {
 
   async function build(root: string, buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LayerBuildResult> {
     const [source] = readLayerSources(root, 'fixture');
-    return buildNodeLayer(layerTargetFor(source!, 'x86_64', 'nodejs24.x'), source!, { buildDir, env, step: silentProgress.step('test') });
+    return buildNodeLayer(layerTargetFor(source, 'x86_64', 'nodejs24.x'), source, { buildDir, env, step: silentProgress.step('test') });
   }
 
   async function buildWithUmask(root: string, buildDir: string, umask: number): Promise<LayerBuildResult> {
@@ -191,7 +186,14 @@ describe('Node.js layer build', () => {
     // Each package with package-lock.json's integrity (SHA-512) and the packages its dependencies resolve to, for the SBOM.
     const sha512 = { alg: 'SHA-512', content: expect.stringMatching(/^[0-9a-f]{128}$/) };
     expect(first.artifact.packages).toEqual([
-      { name: 'fixture-a', version: '1.0.0', path: 'nodejs/node_modules/fixture-a', direct: true, hashes: [sha512], dependsOn: ['nodejs/node_modules/fixture-b'] },
+      {
+        name: 'fixture-a',
+        version: '1.0.0',
+        path: 'nodejs/node_modules/fixture-a',
+        direct: true,
+        hashes: [sha512],
+        dependsOn: ['nodejs/node_modules/fixture-b'],
+      },
       { name: 'fixture-b', version: '1.0.0', path: 'nodejs/node_modules/fixture-b', direct: true, hashes: [sha512] },
     ]);
     expect(first.artifact).toMatchObject({ fileCount: 5, kind: 'nodejs', architecture: 'x86_64', provides: ['fixture-a', 'fixture-b'] });
@@ -252,13 +254,17 @@ describe('Node.js layer build', () => {
     fs.writeFileSync(path.join(linked, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
     const [source] = readLayerSources(broken, 'linked');
     await expect(
-      buildNodeLayer(layerTargetFor(source!, 'x86_64', 'nodejs24.x'), source!, { buildDir: path.join(broken, '.build'), env: process.env, step: silentProgress.step('t') }),
+      buildNodeLayer(layerTargetFor(source, 'x86_64', 'nodejs24.x'), source, {
+        buildDir: path.join(broken, '.build'),
+        env: process.env,
+        step: silentProgress.step('t'),
+      }),
     ).rejects.toThrow(/depends on the folder file:..\/..\/local-package; npm links folders/);
   });
 });
 
 describe('build lock', () => {
-  it('makes a second build wait for the first, and takes over a dead holder\'s lock', async () => {
+  it("makes a second build wait for the first, and takes over a dead holder's lock", async () => {
     const buildDir = makeTempDir('lock');
     const messages: string[] = [];
     const progress = { ...silentProgress, info: (message: string) => messages.push(message) };
@@ -284,10 +290,10 @@ describe('build lock', () => {
 });
 
 describe('function bundle', () => {
-  it('leaves layer packages external and records, from esbuild\'s metafile, which file imports each at which line', async () => {
+  it("leaves layer packages external and records, from esbuild's metafile, which file imports each at which line", async () => {
     const buildDir = makeTempDir('bundle');
     const config = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] } });
-    const target = bundleTargetOf(config.environments[0]!, readLayerSources(PROJECT_ROOT, 'dependencies'));
+    const target = bundleTargetOf(config.environments[0], readLayerSources(PROJECT_ROOT, 'dependencies'));
     const bundle = await bundleFunction(PROJECT_ROOT, buildDir, target);
     const code = fs.readFileSync(path.join(buildDir, bundle.dir, 'index.mjs'), 'utf8');
     expect(code).toMatch(/from "hono"/);

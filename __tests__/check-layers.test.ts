@@ -19,11 +19,20 @@ const OTHER_MACHINE = THIS_MACHINE === 'arm64' ? 'x86_64' : 'arm64';
 
 const config = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] } });
 
-async function pythonLayer(requirements: string, architecture: 'x86_64' | 'arm64', runtime: 'python3.12' | 'python3.14', wheelDir: string): Promise<{ layer: LayerArtifact; buildDir: string }> {
+async function pythonLayer(
+  requirements: string,
+  architecture: 'x86_64' | 'arm64',
+  runtime: 'python3.12' | 'python3.14',
+  wheelDir: string,
+): Promise<{ layer: LayerArtifact; buildDir: string }> {
   const root = makePythonProject(requirements);
   const buildDir = path.join(root, '.build');
-  const source = readLayerSources(root, 'pylayer')[0]!;
-  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, runtime), source, { buildDir, env: offlineWheelEnv(wheelDir), step: silentProgress.step('t') });
+  const source = readLayerSources(root, 'pylayer')[0];
+  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, runtime), source, {
+    buildDir,
+    env: offlineWheelEnv(wheelDir),
+    step: silentProgress.step('t'),
+  });
   return { layer: artifact, buildDir };
 }
 
@@ -36,11 +45,12 @@ describe('Node.js layers', () => {
     packFixturePackages(packages);
     const project = makeFixtureProject(path.join(packages, 'tarballs'));
     buildDir = path.join(project.root, '.build');
-    const source = readLayerSources(project.root, 'fixture')[0]!;
-    layer = (await buildNodeLayer(layerTargetFor(source, 'x86_64', 'nodejs24.x'), source, { buildDir, env: process.env, step: silentProgress.step('t') })).artifact;
+    const source = readLayerSources(project.root, 'fixture')[0];
+    layer = (await buildNodeLayer(layerTargetFor(source, 'x86_64', 'nodejs24.x'), source, { buildDir, env: process.env, step: silentProgress.step('t') }))
+      .artifact;
   });
 
-  it('imports every package the layer provides, alone, under the runtime\'s Node', async () => {
+  it("imports every package the layer provides, alone, under the runtime's Node", async () => {
     const [check] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config);
     expect(check).toMatchObject({ layer: 'fixture/nodejs-x86_64', status: 'passed', imported: ['fixture-a', 'fixture-b'], failures: [] });
     expect(check?.interpreter).toMatch(/^node v24\./);
@@ -65,7 +75,7 @@ describe('Python layers', () => {
     wheels = makeFixtureWheels().dir;
   });
 
-  it('imports every top-level module with an interpreter of the layer\'s Python version and only the layer on the path', async () => {
+  it("imports every top-level module with an interpreter of the layer's Python version and only the layer on the path", async () => {
     expect(findPython('3.12')).toBeDefined();
     const { layer, buildDir } = await pythonLayer('alpha==1.0.0\nnative==1.0.0\n', THIS_MACHINE, 'python3.12', wheels);
     const [check] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config);
@@ -83,7 +93,11 @@ describe('Python layers', () => {
   it('skips compiled modules of the other architecture, saying why, and checks the rest', async () => {
     const { layer, buildDir } = await pythonLayer('alpha==1.0.0\nnative==1.0.0\n', OTHER_MACHINE, 'python3.12', wheels);
     const [check] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config);
-    expect(check).toMatchObject({ status: 'passed', imported: ['alpha', 'beta'], skipped: [{ module: 'native', reason: `compiled for ${OTHER_MACHINE}; this machine is ${THIS_MACHINE}` }] });
+    expect(check).toMatchObject({
+      status: 'passed',
+      imported: ['alpha', 'beta'],
+      skipped: [{ module: 'native', reason: `compiled for ${OTHER_MACHINE}; this machine is ${THIS_MACHINE}` }],
+    });
   });
 
   it('says which check it could not run when no interpreter of that version is here', async () => {
@@ -91,27 +105,35 @@ describe('Python layers', () => {
     const env = { PATH: makeTempDir('empty-path'), PYENV_ROOT: makeTempDir('empty-pyenv') };
     const [check] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config, env);
     expect(check?.status).toBe('skipped');
-    expect(check?.skipped[0]?.reason).toMatch(/^no Python 3\.14 interpreter on this machine \(looked at .*\); install one \(`pyenv install 3\.14`.*\) or set PYTHON3_14 to its path$/);
+    expect(check?.skipped[0]?.reason).toMatch(
+      /^no Python 3\.14 interpreter on this machine \(looked at .*\); install one \(`pyenv install 3\.14`.*\) or set PYTHON3_14 to its path$/,
+    );
   });
 });
 
 describe('verdicts', () => {
   it('does not count a package without a root entry point as a failure', () => {
     expect(
-      judgeImports('x', [
-        { name: 'ok', ok: true },
-        { name: 'types-only', ok: false, code: 'ERR_PACKAGE_PATH_NOT_EXPORTED', error: 'no "." export' },
-      ], 'node v24'),
+      judgeImports(
+        'x',
+        [
+          { name: 'ok', ok: true },
+          { name: 'types-only', ok: false, code: 'ERR_PACKAGE_PATH_NOT_EXPORTED', error: 'no "." export' },
+        ],
+        'node v24',
+      ),
     ).toMatchObject({ status: 'passed', imported: ['ok'], skipped: [{ module: 'types-only', reason: 'the package has no root entry point to import' }] });
   });
 });
 
 describe('npm run check:layers', () => {
-  it('checks the project\'s built layers and exits 0 when they import', async () => {
+  it("checks the project's built layers and exits 0 when they import", async () => {
     const result = await runCli(['check:layers', '--layer', 'dependencies/nodejs-x86_64', '--json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { checks: { layer: string; status: string; imported: string[] }[] };
-    expect(report.checks).toEqual([expect.objectContaining({ layer: 'dependencies/nodejs-x86_64', status: 'passed', imported: ['@aws-sdk/client-dynamodb', 'hono'] })]);
+    expect(report.checks).toEqual([
+      expect.objectContaining({ layer: 'dependencies/nodejs-x86_64', status: 'passed', imported: ['@aws-sdk/client-dynamodb', 'hono'] }),
+    ]);
     expect(result.stderr).toMatch(/✓ dependencies\/nodejs-x86_64: 2 imported with node v24/);
   });
 

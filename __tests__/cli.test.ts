@@ -13,7 +13,9 @@ describe('the project CLI', () => {
   it.each(COMMANDS.map((command) => command.name))('explains %s with --help', async (command) => {
     const result = await runCli([command, '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout.startsWith(`Usage: npm ${command === 'start' ? 'start' : `run ${command === 'ci:config' ? '--silent ci:config' : command}`}`)).toBe(true);
+    expect(result.stdout.startsWith(`Usage: npm ${command === 'start' ? 'start' : `run ${command === 'ci:config' ? '--silent ci:config' : command}`}`)).toBe(
+      true,
+    );
     expect(result.stdout).toContain('--no-color');
     expect(result.stdout).toContain('-h, --help');
   });
@@ -32,7 +34,7 @@ describe('the project CLI', () => {
       columns.add(line!.length - option.describe.length);
     }
     expect(columns.size).toBeLessThanOrEqual(1);
-    expect(options.slice(-2)).toEqual([expect.stringMatching(/^  --no-color +no colour/), expect.stringMatching(/^  -h, --help +this help$/)]);
+    expect(options.slice(-2)).toEqual([expect.stringMatching(/^ {2}--no-color +no colour/), expect.stringMatching(/^ {2}-h, --help +this help$/)]);
     expect(command.help).not.toContain('Options:');
   });
 
@@ -70,10 +72,14 @@ describe('the project CLI', () => {
     }
   });
 
-  it('synthesises through the npm script without a deprecation warning (cdktf\'s DEP0044 is silenced in the app\'s process too)', () => {
+  it("synthesises through the npm script without a deprecation warning (cdktf's DEP0044 is silenced in the app's process too)", () => {
     const outdir = `cdktf.out.deprecation-${process.pid}`;
     try {
-      const result = spawnSync('sh', ['runtimes/cli.sh', 'synth', '--skip-build'], { cwd: PROJECT_ROOT, encoding: 'utf8', env: cliEnv({ CDKTF_OUTDIR: outdir }) });
+      const result = spawnSync('sh', ['runtimes/cli.sh', 'synth', '--skip-build'], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        env: cliEnv({ CDKTF_OUTDIR: outdir }),
+      });
       expect([result.status, result.stderr]).toEqual([0, expect.stringContaining(`-> ${outdir}/stacks/`)]);
       expect(result.stderr).not.toMatch(/DEP0044|DeprecationWarning|Warning:/);
       expect(fs.existsSync(path.join(PROJECT_ROOT, outdir, 'stacks', 'api-dev', 'cdk.tf.json'))).toBe(true);
@@ -94,9 +100,12 @@ describe('the project CLI', () => {
     expect(JSON.parse(result.stderr)).toEqual({ afterList: [], afterBuild: ['build.ts'] });
   });
 
-  it('runs the tooling on Node 22 or later, with only cdktf\'s util.isArray deprecation (DEP0044) silenced', () => {
+  it("runs the tooling on Node 22 or later, with only cdktf's util.isArray deprecation (DEP0044) silenced", () => {
     const script = "require('node:util').isArray([]); new Buffer(1); process.stdout.write(process.version)";
-    const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'runtimes', 'tooling-node.mjs'), '-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'runtimes', 'tooling-node.mjs'), '-e', script], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     expect(Number(/^v(\d+)\./.exec(result.stdout)![1])).toBeGreaterThanOrEqual(22);
     expect(result.stderr).not.toContain('DEP0044');

@@ -118,9 +118,7 @@ describe('invalid configuration', () => {
   });
 
   it('rejects an unknown architecture, a timeout beyond the HTTP API limit and a retention CloudWatch refuses', () => {
-    const message = problemsOf(
-      sources({ context: { environments: { dev: { architecture: 'x86', timeoutSeconds: 60, logRetentionDays: 10 } } } }),
-    );
+    const message = problemsOf(sources({ context: { environments: { dev: { architecture: 'x86', timeoutSeconds: 60, logRetentionDays: 10 } } } }));
     expect(message).toContain('environment "dev": architecture is "x86"');
     expect(message).toContain('allowed: one of "x86_64", "arm64"');
     expect(message).toContain('timeoutSeconds is 60');
@@ -133,15 +131,17 @@ describe('invalid configuration', () => {
     const dev = envNamed(loadConfig(sources()).environments, 'dev');
     expect([dev.reservedConcurrency, dev.throttleBurstLimit, dev.throttleRateLimit]).toEqual([10, 50, 20]);
     const message = problemsOf(sources({ context: { defaults: { reservedConcurrency: 0, throttleRateLimit: 20000, throttleBurstLimit: 'lots' } } }));
-    expect(message).toContain('environment "dev": reservedConcurrency is 0 (from cdktf context "defaults.reservedConcurrency"); allowed: an integer from 1 to 1000');
-    expect(message).toContain('throttleRateLimit is 20000 (from cdktf context "defaults.throttleRateLimit"); allowed: an integer from 1 to 10000 (requests per second)');
+    expect(message).toContain(
+      'environment "dev": reservedConcurrency is 0 (from cdktf context "defaults.reservedConcurrency"); allowed: an integer from 1 to 1000',
+    );
+    expect(message).toContain(
+      'throttleRateLimit is 20000 (from cdktf context "defaults.throttleRateLimit"); allowed: an integer from 1 to 10000 (requests per second)',
+    );
     expect(message).toContain('throttleBurstLimit is "lots"');
   });
 
   it('names an environment variable as the source of a bad value', () => {
-    expect(problemsOf(sources({ env: { STATE_BUCKET: 'Bad_Bucket' } }))).toContain(
-      'stateBucket is "Bad_Bucket" (from environment variable STATE_BUCKET)',
-    );
+    expect(problemsOf(sources({ env: { STATE_BUCKET: 'Bad_Bucket' } }))).toContain('stateBucket is "Bad_Bucket" (from environment variable STATE_BUCKET)');
     expect(problemsOf(sources({ env: { AWS_REGION: 'tokyo' } }))).toContain('region is "tokyo" (from environment variable AWS_REGION)');
   });
 
@@ -161,9 +161,7 @@ describe('invalid configuration', () => {
   });
 
   it('rejects more than five layers and duplicates', () => {
-    expect(problemsOf(sources({ context: { defaults: { layers: ['a', 'b', 'c', 'd', 'e', 'f'] } } }))).toContain(
-      'Lambda attaches at most 5 layers',
-    );
+    expect(problemsOf(sources({ context: { defaults: { layers: ['a', 'b', 'c', 'd', 'e', 'f'] } } }))).toContain('Lambda attaches at most 5 layers');
     expect(problemsOf(sources({ context: { defaults: { layers: ['dependencies', 'dependencies'] } } }))).toContain('distinct');
   });
 
@@ -202,12 +200,15 @@ describe('the settings schema', () => {
     expect(new Set(RESOLUTION_ORDER).size).toBe(RESOLUTION_ORDER.length);
     RESOLUTION_ORDER.forEach((field, index) => {
       const read: string[] = [];
-      const resolved = new Proxy({} as Record<string, unknown>, {
-        get: (_target, key) => {
-          read.push(String(key));
-          return undefined;
+      const resolved = new Proxy(
+        {},
+        {
+          get: (_target, key) => {
+            read.push(String(key));
+            return undefined;
+          },
         },
-      });
+      );
       ENVIRONMENT_SETTINGS[field].default({ project: 'p', environment: 'dev', explicit: () => undefined, resolved });
       for (const key of read) expect([field, key, RESOLUTION_ORDER.indexOf(key as never) < index]).toEqual([field, key, true]);
     });
@@ -215,19 +216,29 @@ describe('the settings schema', () => {
 
   it('says what each setting allows, and allows its own default', () => {
     for (const field of FIELDS) {
-      const { value } = ENVIRONMENT_SETTINGS[field].default({ project: 'multicloud-auto-deploy', environment: 'dev', explicit: () => undefined, resolved: { function: 'nodejs', runtime: 'nodejs24.x', layerStrategy: 'single' } });
+      const { value } = ENVIRONMENT_SETTINGS[field].default({
+        project: 'multicloud-auto-deploy',
+        environment: 'dev',
+        explicit: () => undefined,
+        resolved: { function: 'nodejs', runtime: 'nodejs24.x', layerStrategy: 'single' },
+      });
       expect([field, ENVIRONMENT_SETTINGS[field].allowed(value)]).toEqual([field, undefined]);
       expect(typeof ENVIRONMENT_SETTINGS[field].allowed(Symbol('not a setting value'))).toBe('string');
     }
   });
 
-  it('is what the README\'s configuration table lists, setting for setting', () => {
+  it("is what the README's configuration table lists, setting for setting", () => {
     const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Adding an environment'));
     const listed = section
       .split('\n')
       .filter((line) => line.startsWith('| `'))
-      .flatMap((line) => line.split(' | ')[0]!.match(/`[A-Za-z]+`/g)!.map((name) => name.slice(1, -1)));
+      .flatMap((line) =>
+        line
+          .split(' | ')[0]
+          .match(/`[A-Za-z]+`/g)!
+          .map((name) => name.slice(1, -1)),
+      );
     expect([...listed].sort()).toEqual([...Object.keys(PROJECT_SETTINGS), ...FIELDS].sort());
   });
 });

@@ -35,7 +35,7 @@ function fromFile(file: string): { info: SharedObjectFormat; bytesRead: number; 
   }
 }
 
-describe('real binaries of the seed\'s wheels', () => {
+describe("real binaries of the seed's wheels", () => {
   it.each([
     ['x86_64', 62],
     ['aarch64', 183],
@@ -54,17 +54,17 @@ describe('real binaries of the seed\'s wheels', () => {
   it("cryptography's manylinux_2_34 extension needs glibc 2.34 exactly, and greenlet needs libstdc++", () => {
     const rust = fromFile(realWheelMember(/^cryptography-.*-cp311-abi3-manylinux_2_34_x86_64\.whl$/, /_rust\.abi3\.so$/)).info as ElfInfo;
     expect(rust.versions['libc.so.6']).toContain('GLIBC_2.34');
-    expect(rust.versions['libc.so.6']!.some((name) => name > 'GLIBC_2.34' && /^GLIBC_2\.3[5-9]/.test(name))).toBe(false);
+    expect(rust.versions['libc.so.6'].some((name) => name > 'GLIBC_2.34' && /^GLIBC_2\.3[5-9]/.test(name))).toBe(false);
     const greenlet = fromFile(realWheelMember(/^greenlet-.*aarch64.*\.whl$/, /_greenlet\.cpython-312-.*\.so$/)).info as ElfInfo;
     expect(greenlet).toMatchObject({ machine: 183 });
     expect(greenlet.needed).toContain('libstdc++.so.6');
     expect(Object.keys(greenlet.versions)).toEqual(expect.arrayContaining(['libstdc++.so.6']));
-    expect(greenlet.versions['libstdc++.so.6']!.some((name) => name.startsWith('GLIBCXX_'))).toBe(true);
+    expect(greenlet.versions['libstdc++.so.6'].some((name) => name.startsWith('GLIBCXX_'))).toBe(true);
   });
 });
 
-describe("binaries of this machine", () => {
-  it('reads the Node binary that runs the tests: this machine\'s architecture and libc', () => {
+describe('binaries of this machine', () => {
+  it("reads the Node binary that runs the tests: this machine's architecture and libc", () => {
     const { info } = fromFile(process.execPath);
     expect(info).toMatchObject({ format: 'elf', class: 64, endian: 'little', machine: process.arch === 'arm64' ? 183 : 62 });
     expect((info as ElfInfo).needed).toContain('libc.so.6');
@@ -75,14 +75,19 @@ describe("binaries of this machine", () => {
     const file = candidates.find((candidate) => fs.existsSync(candidate))!;
     const info = readSharedObjectFile(file) as ElfInfo;
     expect(info.soname).toBe('libstdc++.so.6');
-    expect(info.versions['libc.so.6']!.length).toBeGreaterThan(5);
-    expect(info.versions['libc.so.6']!.every((name) => /^GLIBC_(2\.\d+(\.\d+)?|PRIVATE)$/.test(name))).toBe(true);
+    expect(info.versions['libc.so.6'].length).toBeGreaterThan(5);
+    expect(info.versions['libc.so.6'].every((name) => /^GLIBC_(2\.\d+(\.\d+)?|PRIVATE)$/.test(name))).toBe(true);
   });
 });
 
 describe('crafted bytes', () => {
   it('reads needed libraries, the SONAME and version-needed entries, in both classes and byte orders', () => {
-    const spec = { machine: 183, needed: ['libc.so.6', 'libfoo.so.1'], soname: 'libbar.so.2', versions: { 'libc.so.6': ['GLIBC_2.38', 'GLIBC_2.17'], 'libstdc++.so.6': ['GLIBCXX_3.4.32'] } };
+    const spec = {
+      machine: 183,
+      needed: ['libc.so.6', 'libfoo.so.1'],
+      soname: 'libbar.so.2',
+      versions: { 'libc.so.6': ['GLIBC_2.38', 'GLIBC_2.17'], 'libstdc++.so.6': ['GLIBCXX_3.4.32'] },
+    };
     for (const elfClass of [64, 32] as const) {
       for (const endian of ['little', 'big'] as const) {
         const { info } = fromBuffer(craftElf({ ...spec, class: elfClass, endian }));

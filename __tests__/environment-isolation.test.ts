@@ -16,8 +16,7 @@ import { ApiStack } from '../stacks/api-stack';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { bundleArtifact, layerArtifact } from './support/artifacts';
 import { accountModelFromSynth } from './support/synth-iam';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { Json } from './support/json';
 
 const PROJECT = 'multicloud-auto-deploy';
 const ACCOUNT = '123456789012';
@@ -28,14 +27,25 @@ const ADMINISTRATOR = `arn:aws:iam::${ACCOUNT}:role/administrator`;
 function synthesised(): { model: AccountModel; artifactBucket: string } {
   const config = loadConfig({ context: {}, env: { STATE_BUCKET: 'acme-state' }, availableLayers: { dependencies: ['nodejs', 'python'] } });
   const bootstrap = loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] } }, env: {} }, config)!;
-  const stacks: Json[] = [JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), 'bootstrap', { config, bootstrap, localStatePath: '../../../bootstrap.tfstate' })))];
+  const stacks: Json[] = [
+    JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), 'bootstrap', { config, bootstrap, localStatePath: '../../../bootstrap.tfstate' }))),
+  ];
   for (const env of config.environments) {
-    const stack = new ApiStack(Testing.app(), env.stackName, { env, layers: [layerArtifact()], bundle: bundleArtifact(env.runtime), buildDirFromStack: '../../../.build' });
+    const stack = new ApiStack(Testing.app(), env.stackName, {
+      env,
+      layers: [layerArtifact()],
+      bundle: bundleArtifact(env.runtime),
+      buildDirFromStack: '../../../.build',
+    });
     stacks.push(JSON.parse(Testing.synth(stack)));
   }
-  const model = accountModelFromSynth(stacks, { account: ACCOUNT, region: REGION, references: { 'data.aws_iam_session_context.applier.issuer_arn': ADMINISTRATOR } }, {
-    tagValues: { project: [PROJECT, 'another-project'], environment: [...ENVIRONMENTS] },
-  });
+  const model = accountModelFromSynth(
+    stacks,
+    { account: ACCOUNT, region: REGION, references: { 'data.aws_iam_session_context.applier.issuer_arn': ADMINISTRATOR } },
+    {
+      tagValues: { project: [PROJECT, 'another-project'], environment: [...ENVIRONMENTS] },
+    },
+  );
   return { model, artifactBucket: bootstrap.artifactBucket };
 }
 
@@ -81,15 +91,37 @@ function targetsOf(env: string, artifactBucket = 'acme-artifacts'): Target[] {
 function actionsFor(model: AccountModel, target: Target): string[] {
   const named = model.roles.flatMap((r) => r.policy.filter((statement) => (statement.effect ?? 'Allow') === 'Allow').flatMap((statement) => statement.actions));
   const data = [
-    'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
-    'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:PutLogEvents', 'logs:CreateLogStream',
-    's3:GetObject', 's3:PutObject', 's3:DeleteObject',
-    'lambda:InvokeFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:DeleteFunction',
-    'apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE',
-    'sts:AssumeRole', 'iam:PassRole', ...IAM_WRITES,
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'dynamodb:DeleteItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:BatchWriteItem',
+    'logs:GetLogEvents',
+    'logs:FilterLogEvents',
+    'logs:PutLogEvents',
+    'logs:CreateLogStream',
+    's3:GetObject',
+    's3:PutObject',
+    's3:DeleteObject',
+    'lambda:InvokeFunction',
+    'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration',
+    'lambda:DeleteFunction',
+    'apigateway:GET',
+    'apigateway:POST',
+    'apigateway:PATCH',
+    'apigateway:PUT',
+    'apigateway:DELETE',
+    'sts:AssumeRole',
+    'iam:PassRole',
+    ...IAM_WRITES,
   ];
   const service = serviceOf(target.arn);
-  return [...new Set([...named, ...data])].filter((action) => !action.includes('*') && (serviceOf(action) === service || (service === 'iam' && action.startsWith('sts:'))));
+  return [...new Set([...named, ...data])].filter(
+    (action) => !action.includes('*') && (serviceOf(action) === service || (service === 'iam' && action.startsWith('sts:'))),
+  );
 }
 
 interface Crossing {
@@ -100,7 +132,10 @@ interface Crossing {
 }
 
 /** Every action some start can do, by any chain, to what it must not reach. */
-function crossings(model: AccountModel, starts: readonly { from: string; forbidden: readonly Target[]; only?: (action: string) => boolean }[]): { found: Crossing[]; checked: number } {
+function crossings(
+  model: AccountModel,
+  starts: readonly { from: string; forbidden: readonly Target[]; only?: (action: string) => boolean }[],
+): { found: Crossing[]; checked: number } {
   const analysis = new AccessAnalysis(model);
   const found: Crossing[] = [];
   let checked = 0;
@@ -119,15 +154,23 @@ function crossings(model: AccountModel, starts: readonly { from: string; forbidd
 }
 
 const ciTargets = (model: AccountModel): Target[] => model.roles.filter((r) => /\/ci\/|\/functions\/|-api$/.test(r.arn)).map((r) => ({ arn: r.arn }));
-const WRITES = /:(Create|Delete|Update|Put|Publish|Add|Remove|Tag|Untag|Pass|Attach|Detach|Set|PATCH|POST|PUT|DELETE|Encrypt|GenerateDataKey|Invoke|AssumeRole)/;
+const WRITES =
+  /:(Create|Delete|Update|Put|Publish|Add|Remove|Tag|Untag|Pass|Attach|Detach|Set|PATCH|POST|PUT|DELETE|Encrypt|GenerateDataKey|Invoke|AssumeRole)/;
 const DATA_READS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'logs:GetLogEvents', 'logs:FilterLogEvents'];
 
 /** Each deploy role against everything of every other environment, and every CI role; the plan role against any write or data read. */
 function isolationStarts(model: AccountModel, artifactBucket?: string) {
   const of = (env: string) => targetsOf(env, artifactBucket);
   return [
-    ...ENVIRONMENTS.map((env) => ({ from: role.deploy(env), forbidden: [...ENVIRONMENTS.filter((other) => other !== env).flatMap(of), ...ciTargets(model).filter((t) => !t.arn.includes(`-${env}-`))] })),
-    { from: role.plan, forbidden: [...ENVIRONMENTS.flatMap(of), ...ciTargets(model)], only: (action: string) => WRITES.test(action) || DATA_READS.includes(action) },
+    ...ENVIRONMENTS.map((env) => ({
+      from: role.deploy(env),
+      forbidden: [...ENVIRONMENTS.filter((other) => other !== env).flatMap(of), ...ciTargets(model).filter((t) => !t.arn.includes(`-${env}-`))],
+    })),
+    {
+      from: role.plan,
+      forbidden: [...ENVIRONMENTS.flatMap(of), ...ciTargets(model)],
+      only: (action: string) => WRITES.test(action) || DATA_READS.includes(action),
+    },
   ];
 }
 
@@ -144,7 +187,10 @@ describe('environments that cannot reach each other (chain analysis of the synth
       ].sort(),
     );
     expect(model.functions).toEqual(
-      ENVIRONMENTS.map((env) => ({ arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${PROJECT}-${env}-api`, role: `arn:aws:iam::${ACCOUNT}:role/${PROJECT}/functions/${PROJECT}-${env}-function` })),
+      ENVIRONMENTS.map((env) => ({
+        arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${PROJECT}-${env}-api`,
+        role: `arn:aws:iam::${ACCOUNT}:role/${PROJECT}/functions/${PROJECT}-${env}-function`,
+      })),
     );
   });
 
@@ -164,19 +210,28 @@ describe('environments that cannot reach each other (chain analysis of the synth
       `arn:aws:iam::${ACCOUNT}:role/${PROJECT}/functions/${PROJECT}-dev-function may dynamodb:PutItem on ${table.arn}`,
     ]);
     expect(analysis.reach(dev, 'dynamodb:Scan', table)).toBeUndefined();
-    expect(analysis.reach(dev, 'apigateway:DELETE', own.find((t) => t.arn.endsWith('/apis/devapi1'))!)).toBeDefined();
+    expect(
+      analysis.reach(
+        dev,
+        'apigateway:DELETE',
+        own.find((t) => t.arn.endsWith('/apis/devapi1'))!,
+      ),
+    ).toBeDefined();
     const identities = analysis.identities(dev);
-    const context = (target: Target): Target => (serviceOf(target.arn) === 'iam' ? { ...target, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } } : target);
-    expect(own.filter((target) => !actionsFor(model, target).some((action) => analysis.reach(dev, action, context(target), identities))).map((target) => target.arn)).toEqual([]);
+    const context = (target: Target): Target =>
+      serviceOf(target.arn) === 'iam' ? { ...target, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } } : target;
+    expect(
+      own.filter((target) => !actionsFor(model, target).some((action) => analysis.reach(dev, action, context(target), identities))).map((target) => target.arn),
+    ).toEqual([]);
   });
 
-  it('leaves no way out: no trust policy any CI role can write or create, no invoke permission but API Gateway\'s, no resource policy write', () => {
+  it("leaves no way out: no trust policy any CI role can write or create, no invoke permission but API Gateway's, no resource policy write", () => {
     for (const from of [role.plan, ...ENVIRONMENTS.map(role.deploy)]) {
       expect([from, analysis.exposures(from)]).toEqual([from, []]);
     }
   });
 
-  it('keeps each environment\'s artifact prefixes to its deploy role by the bucket policy alone, whatever an identity policy allows', () => {
+  it("keeps each environment's artifact prefixes to its deploy role by the bucket policy alone, whatever an identity policy allows", () => {
     expect(model.resourcePolicies!.map((policy) => policy.resource)).toContain(`arn:aws:s3:::${artifactBucket}*`);
     // Every role given s3:* on the whole bucket, as a careless identity policy would.
     const careless: AccountModel = {
@@ -186,7 +241,12 @@ describe('environments that cannot reach each other (chain analysis of the synth
     const loose = new AccessAnalysis(careless);
     const object = (env: string, key = 'dependencies.zip') => ({ arn: `arn:aws:s3:::${artifactBucket}/layers/${PROJECT}/${env}/${key}` });
     expect(loose.reach(role.deploy('prod'), 's3:PutObject', object('prod'))).toBeDefined();
-    for (const [from, env] of [[role.deploy('dev'), 'prod'], [role.deploy('staging'), 'prod'], [role.deploy('prod'), 'dev'], [role.plan, 'dev']] as const) {
+    for (const [from, env] of [
+      [role.deploy('dev'), 'prod'],
+      [role.deploy('staging'), 'prod'],
+      [role.deploy('prod'), 'dev'],
+      [role.plan, 'dev'],
+    ] as const) {
       for (const action of ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectTagging']) {
         expect([from, action, env, loose.reach(from, action, object(env))]).toEqual([from, action, env, undefined]);
       }
@@ -194,18 +254,42 @@ describe('environments that cannot reach each other (chain analysis of the synth
     // Outside every environment's prefixes nobody writes; and nothing is written with another key or none.
     expect(loose.reach(role.deploy('dev'), 's3:PutObject', { arn: `arn:aws:s3:::${artifactBucket}/elsewhere/x` })).toBeUndefined();
     expect(loose.reach(role.deploy('prod'), 's3:PutObject', { ...object('prod'), context: { 's3:x-amz-server-side-encryption': 'AES256' } })).toBeUndefined();
-    expect(loose.reach(role.deploy('prod'), 's3:PutObject', { ...object('prod'), context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:ap-northeast-1:999999999999:key/theirs' } })).toBeUndefined();
+    expect(
+      loose.reach(role.deploy('prod'), 's3:PutObject', {
+        ...object('prod'),
+        context: {
+          's3:x-amz-server-side-encryption': 'aws:kms',
+          's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:ap-northeast-1:999999999999:key/theirs',
+        },
+      }),
+    ).toBeUndefined();
     // Reading is not what the policy limits (the roles' own policies do).
     expect(loose.reach(role.deploy('dev'), 's3:GetObject', object('prod', 'manifests/f07b2d069bc0349d.json'))).toBeDefined();
     expect(analysis.reach(role.deploy('dev'), 's3:GetObject', object('prod', 'manifests/f07b2d069bc0349d.json'))).toBeUndefined();
   });
 
-  it('lets the S3 backend write state as it does (no encryption header: the bucket\'s key by default), and refuses another encryption or key', () => {
+  it("lets the S3 backend write state as it does (no encryption header: the bucket's key by default), and refuses another encryption or key", () => {
     const state = { arn: `arn:aws:s3:::acme-state/${PROJECT}/dev/terraform.tfstate` };
     expect(analysis.reach(role.deploy('dev'), 's3:PutObject', state)).toBeDefined();
     expect(analysis.reach(role.deploy('dev'), 's3:PutObject', { ...state, context: { 's3:x-amz-server-side-encryption': 'AES256' } })).toBeUndefined();
-    expect(analysis.reach(role.deploy('dev'), 's3:PutObject', { ...state, context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:ap-northeast-1:999999999999:key/theirs' } })).toBeUndefined();
-    expect(analysis.reach(role.deploy('dev'), 's3:PutObject', { ...state, context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${REGION}:${ACCOUNT}:key/state-key` } })).toBeDefined();
+    expect(
+      analysis.reach(role.deploy('dev'), 's3:PutObject', {
+        ...state,
+        context: {
+          's3:x-amz-server-side-encryption': 'aws:kms',
+          's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:ap-northeast-1:999999999999:key/theirs',
+        },
+      }),
+    ).toBeUndefined();
+    expect(
+      analysis.reach(role.deploy('dev'), 's3:PutObject', {
+        ...state,
+        context: {
+          's3:x-amz-server-side-encryption': 'aws:kms',
+          's3:x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${REGION}:${ACCOUNT}:key/state-key`,
+        },
+      }),
+    ).toBeDefined();
   });
 
   it('holds tags: a deploy role tags only what carries its environment (or is created with it) and never changes the project or environment tag', () => {
@@ -216,7 +300,7 @@ describe('environments that cannot reach each other (chain analysis of the synth
       const tagArn = (target: Target) => target.tagArn ?? target.arn;
       const tagAction = service === 'apigateway' ? 'apigateway:POST' : service === 'logs' ? 'logs:TagResource' : `${service}:TagResource`;
       const untagAction = service === 'apigateway' ? 'apigateway:DELETE' : `${service}:UntagResource`;
-      const devIdentity = analysis.identities(dev)[0]!;
+      const devIdentity = analysis.identities(dev)[0];
       const tagging = (target: Target, tags: Record<string, string>, request: Record<string, string>) =>
         analysis.decide(devIdentity, tagAction, tagArn(target), {
           ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
@@ -232,17 +316,28 @@ describe('environments that cannot reach each other (chain analysis of the synth
       expect([service, tagging(prodTarget, prodTarget.tags!, { owner: 'team' })]).not.toEqual([service, 'Allow']);
       expect([service, tagging(prodTarget, prodTarget.tags!, { project: PROJECT, environment: 'dev' })]).not.toEqual([service, 'Allow']);
       // Untagging the project or environment tag: never, even its own.
-      expect([service, analysis.decide(devIdentity, untagAction, tagArn(devTarget), { 'aws:ResourceTag/environment': 'dev', 'aws:ResourceTag/project': PROJECT, 'aws:TagKeys': ['environment'] })]).toEqual([
+      expect([
         service,
-        'ExplicitDeny',
-      ]);
+        analysis.decide(devIdentity, untagAction, tagArn(devTarget), {
+          'aws:ResourceTag/environment': 'dev',
+          'aws:ResourceTag/project': PROJECT,
+          'aws:TagKeys': ['environment'],
+        }),
+      ]).toEqual([service, 'ExplicitDeny']);
     }
     // An API Gateway resource carrying no tags (someone else's) cannot be adopted by tagging it dev.
-    const foreign = { arn: `arn:aws:apigateway:${REGION}::/apis/foreign1`, tagArn: `arn:aws:apigateway:${REGION}::/tags/${encodeURIComponent(`arn:aws:apigateway:${REGION}::/apis/foreign1`)}` };
+    const foreign = {
+      arn: `arn:aws:apigateway:${REGION}::/apis/foreign1`,
+      tagArn: `arn:aws:apigateway:${REGION}::/tags/${encodeURIComponent(`arn:aws:apigateway:${REGION}::/apis/foreign1`)}`,
+    };
     expect(analysis.reach(dev, 'apigateway:DELETE', foreign)).toBeUndefined();
     // Creating one: with dev's tags yes, with prod's no.
     const create = (environment: string) =>
-      analysis.decide(analysis.identities(dev)[0]!, 'apigateway:POST', `arn:aws:apigateway:${REGION}::/apis`, { 'aws:RequestTag/project': PROJECT, 'aws:RequestTag/environment': environment, 'aws:TagKeys': ['project', 'environment'] });
+      analysis.decide(analysis.identities(dev)[0], 'apigateway:POST', `arn:aws:apigateway:${REGION}::/apis`, {
+        'aws:RequestTag/project': PROJECT,
+        'aws:RequestTag/environment': environment,
+        'aws:TagKeys': ['project', 'environment'],
+      });
     expect(create('dev')).toBe('Allow');
     expect(create('prod')).not.toBe('Allow');
   });
@@ -252,15 +347,20 @@ describe('the same analysis, fed the policies before issue 21', () => {
   const analysis = new AccessAnalysis(before);
   const dev = role.deploy('dev');
 
-  it('finds dev\'s deploy role reaching prod\'s table and logs through its function role, whose policy it writes', () => {
+  it("finds dev's deploy role reaching prod's table and logs through its function role, whose policy it writes", () => {
     const { found } = crossings(before, isolationStarts(before));
     const prodTable = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${PROJECT}-prod-messages`;
     const putItem = found.find((crossing) => crossing.from === dev && crossing.action === 'dynamodb:PutItem' && crossing.resource === prodTable);
     expect(putItem?.chain.join('\n')).toMatch(/writes any policy on arn:aws:iam::123456789012:role\/multicloud-auto-deploy-dev-api/);
-    expect(found.some((crossing) => crossing.from === dev && crossing.action === 'logs:PutLogEvents' && crossing.resource.includes('/aws/lambda/multicloud-auto-deploy-prod-api'))).toBe(true);
+    expect(
+      found.some(
+        (crossing) =>
+          crossing.from === dev && crossing.action === 'logs:PutLogEvents' && crossing.resource.includes('/aws/lambda/multicloud-auto-deploy-prod-api'),
+      ),
+    ).toBe(true);
   });
 
-  it('finds dev re-tagging prod\'s API as dev and then deleting it', () => {
+  it("finds dev re-tagging prod's API as dev and then deleting it", () => {
     const prodApi = targetsOf('prod').find((t) => t.arn.endsWith('/apis/prodapi1'))!;
     const reach = analysis.reach(dev, 'apigateway:DELETE', prodApi);
     expect(reach?.chain[0]).toMatch(/tags it project=multicloud-auto-deploy, environment=dev/);

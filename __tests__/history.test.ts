@@ -10,6 +10,7 @@ import { commitFromHead } from '../project/git-commit';
 import { MotoServer, createBucket, startMoto } from './support/moto';
 import { STAGING, terraformStateFile } from './support/terraform-state';
 import { PROJECT_ROOT, cliEnv, copyBuildTo, makeTempDir, runCli, runNode } from './support/processes';
+import { Json } from './support/json';
 
 const { region: REGION, stack: STACK, stateKey: STATE_KEY, layer: LAYER, function: FUNCTION } = STAGING;
 const STATE_BUCKET = 'history-test-state';
@@ -70,7 +71,15 @@ function terraformState(
  */
 const VERSION_OUTPUTS: Array<Record<string, unknown>> = [
   {},
-  { newest_version: '2', live_version: '2', canary: { version: '', percent: 0 }, deployed_by: 'octocat', deployed_from: 'https://github.com/o/r/actions/runs/11', rolled_back_to_serial: '', rollback_scope: '' },
+  {
+    newest_version: '2',
+    live_version: '2',
+    canary: { version: '', percent: 0 },
+    deployed_by: 'octocat',
+    deployed_from: 'https://github.com/o/r/actions/runs/11',
+    rolled_back_to_serial: '',
+    rollback_scope: '',
+  },
   {
     newest_version: '3',
     live_version: '2',
@@ -107,19 +116,30 @@ async function historyFixture(): Promise<HistoryFixture> {
   const codeVersions: string[] = [];
   for (const bucket of [STATE_BUCKET, ARTIFACT_BUCKET, PLAIN_BUCKET]) await createBucket(moto, s3, bucket, bucket !== PLAIN_BUCKET);
   for (let i = 1; i <= 5; i++) {
-    const published = await lambda.send(new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from(`layer zip ${i}`) }, CompatibleRuntimes: ['nodejs24.x'] }));
+    const published = await lambda.send(
+      new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from(`layer zip ${i}`) }, CompatibleRuntimes: ['nodejs24.x'] }),
+    );
     layerArns.push(published.LayerVersionArn!);
   }
   // Three deploys, each a new code version and a new state version, as Terraform writes them.
   for (let i = 0; i < 3; i++) {
     const code = await s3.send(new PutObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: CODE_KEY, Body: `code ${i}` }));
     codeVersions.push(code.VersionId!);
-    const state = terraformState(2 * i + 1, COMMITS[i]!, layerArns[i + 1]!, `${i}`.repeat(16), `Y29kZSBoYXNo${i}=`, code.VersionId!, VERSION_OUTPUTS[i], LAYER_PACKAGES[i]);
+    const state = terraformState(
+      2 * i + 1,
+      COMMITS[i],
+      layerArns[i + 1],
+      `${i}`.repeat(16),
+      `Y29kZSBoYXNo${i}=`,
+      code.VersionId!,
+      VERSION_OUTPUTS[i],
+      LAYER_PACKAGES[i],
+    );
     await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: state }));
     // Distinct LastModified seconds, as separate deploys have.
     await new Promise((resolve) => setTimeout(resolve, 1100));
   }
-  await s3.send(new PutObjectCommand({ Bucket: PLAIN_BUCKET, Key: STATE_KEY, Body: terraformState(1, COMMITS[0]!, layerArns[1]!, 'a'.repeat(16), 'x', 'v') }));
+  await s3.send(new PutObjectCommand({ Bucket: PLAIN_BUCKET, Key: STATE_KEY, Body: terraformState(1, COMMITS[0], layerArns[1], 'a'.repeat(16), 'x', 'v') }));
   return {
     moto,
     s3,
@@ -164,34 +184,47 @@ describe('npm run history', () => {
   it('lists every deployment newest first, from the state versions, finding resources by type', async () => {
     const result = await runCli(['history', STACK, '--json'], { env });
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { deployments: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const report = JSON.parse(result.stdout) as { deployments: Json[] };
     expect(report.deployments.map((deployment) => [deployment['serial'], deployment['commit'], deployment['terraformVersion']])).toEqual([
       [5, COMMITS[2], '1.11.4'],
       [3, COMMITS[1], '1.11.4'],
       [1, COMMITS[0], '1.11.4'],
     ]);
-    expect(report.deployments[0]!['layers']).toEqual([
+    expect(report.deployments[0]['layers']).toEqual([
       {
         arn: layerArns[3],
         layerName: LAYER,
         version: 4,
         contentHash: '2222222222222222',
-        packages: { list: [{ name: '@aws-sdk/client-dynamodb', version: '3.1164.0' }, { name: 'hono', version: '4.13.19' }], complete: true },
+        packages: {
+          list: [
+            { name: '@aws-sdk/client-dynamodb', version: '3.1164.0' },
+            { name: 'hono', version: '4.13.19' },
+          ],
+          complete: true,
+        },
       },
     ]);
     expect(report.deployments.map((deployment) => [deployment['origin'], deployment['rollback']])).toEqual([
-      [{ by: 'alice (local)', from: 'local machine build-7' }, { serial: 1, scope: 'layers' }],
+      [
+        { by: 'alice (local)', from: 'local machine build-7' },
+        { serial: 1, scope: 'layers' },
+      ],
       [{ by: 'octocat', from: 'https://github.com/o/r/actions/runs/11' }, undefined],
       [undefined, undefined],
     ]);
-    expect(report.deployments[0]!['function']).toEqual({
+    expect(report.deployments[0]['function']).toEqual({
       functionName: FUNCTION,
       layers: [layerArns[3]],
       codeHash: 'Y29kZSBoYXNo2=',
       s3: { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[2] },
     });
     expect(report.deployments.every((deployment) => typeof deployment['time'] === 'string' && deployment['stateVersionId'])).toBe(true);
-    expect(report.deployments.map((deployment) => deployment['versions'])).toEqual([{ newest: '3', live: '2', canary: { version: '3', percent: 10 } }, { newest: '2', live: '2' }, undefined]);
+    expect(report.deployments.map((deployment) => deployment['versions'])).toEqual([
+      { newest: '3', live: '2', canary: { version: '3', percent: 10 } },
+      { newest: '2', live: '2' },
+      undefined,
+    ]);
     const text = await runCli(['history', STACK], { env });
     expect(text.stdout).toContain(`serial 5 `);
     expect(text.stdout).toContain(`layers ${LAYER}:4`);
@@ -216,7 +249,7 @@ describe('npm run rollback', () => {
     const buildDir = makeTempDir('rollback-dry');
     const result = await runCli(['rollback', STACK, '--to', '1', '--dry-run', '--build-dir', buildDir, '--json'], { env });
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const report = JSON.parse(result.stdout) as Json;
     expect(report['target']).toMatchObject({ serial: 1, commit: COMMITS[0], layers: [layerArns[1]], codeHash: 'Y29kZSBoYXNo0=' });
     expect(report['changes']).toEqual([
       `layer ${layerArns[1]} is attached again`,
@@ -230,7 +263,12 @@ describe('npm run rollback', () => {
         layerName: LAYER,
         from: 4,
         to: 2,
-        packages: { added: [], removed: [{ name: '@aws-sdk/client-dynamodb', version: '3.1164.0' }], changed: [{ name: 'hono', from: '4.13.19', to: '4.11.0' }], complete: true },
+        packages: {
+          added: [],
+          removed: [{ name: '@aws-sdk/client-dynamodb', version: '3.1164.0' }],
+          changed: [{ name: 'hono', from: '4.13.19', to: '4.11.0' }],
+          complete: true,
+        },
       },
     ]);
     expect(result.stderr).toContain(`  layer ${LAYER}: version 4 → version 2; hono 4.13.19 → 4.11.0, @aws-sdk/client-dynamodb 3.1164.0 removed\n`);
@@ -238,7 +276,7 @@ describe('npm run rollback', () => {
     expect(fs.existsSync(path.join(buildDir, 'pins'))).toBe(false);
   });
 
-  it('refuses a layers-only rollback to layers that lack a package the current code needs (the seed\'s incident), and takes what the runtime ships as provided', async () => {
+  it("refuses a layers-only rollback to layers that lack a package the current code needs (the seed's incident), and takes what the runtime ships as provided", async () => {
     const buildDir = copyBuildTo(path.join(makeTempDir('rollback-layers-only'), 'build'), { preserveTimestamps: true });
     // Serial 1's layer holds hono only; the code's other package, the AWS SDK, is the nodejs24.x runtime's (as the import check says).
     const fine = await runCli(['rollback', STACK, '--target', '1', '--layers-only', '--dry-run', '--build-dir', buildDir, '--json'], { env });
@@ -258,13 +296,15 @@ describe('npm run rollback', () => {
       `The current code of ${STACK} needs zod from outside its bundle, and neither the nodejs24.x runtime nor the layers of serial 1 provide it: a layers-only rollback would deploy code that cannot import its packages`,
     );
     // Without a current build to read, the check says it did not run, and why; it does not pass.
-    const unbuilt = await runCli(['rollback', STACK, '--target', '1', '--layers-only', '--dry-run', '--build-dir', makeTempDir('rollback-unbuilt'), '--json'], { env });
+    const unbuilt = await runCli(['rollback', STACK, '--target', '1', '--layers-only', '--dry-run', '--build-dir', makeTempDir('rollback-unbuilt'), '--json'], {
+      env,
+    });
     expect(unbuilt.code).toBe(0);
     expect(JSON.parse(unbuilt.stdout).currentCode).toEqual({ status: 'skipped', missing: [] });
     expect(unbuilt.stderr).toMatch(/current code against those layers: not checked: the current build could not be read \(.*\); run npm run build first/);
   });
 
-  it('reads the workflow\'s target form and names a bad one', async () => {
+  it("reads the workflow's target form and names a bad one", async () => {
     const steps = await runCli(['rollback', STACK, '--target', '~2', '--dry-run', '--json'], { env });
     expect(steps.code).toBe(0);
     expect(JSON.parse(steps.stdout).target.serial).toBe(1);
@@ -301,7 +341,13 @@ describe('npm run rollback', () => {
       expect(synth.stderr).toContain(`note: ${STACK} is pinned to serial 3 (layers and code) by a rollback`);
       const stack = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
       const fn = Object.values(stack.resource.aws_lambda_function)[0] as Record<string, unknown>;
-      expect(fn).toMatchObject({ layers: [layerArns[2]], s3_bucket: ARTIFACT_BUCKET, s3_key: CODE_KEY, s3_object_version: codeVersions[1], source_code_hash: 'Y29kZSBoYXNo1=' });
+      expect(fn).toMatchObject({
+        layers: [layerArns[2]],
+        s3_bucket: ARTIFACT_BUCKET,
+        s3_key: CODE_KEY,
+        s3_object_version: codeVersions[1],
+        source_code_hash: 'Y29kZSBoYXNo1=',
+      });
       expect(stack.output.rolled_back_to_serial.value).toBe('3');
       expect(stack.output.rollback_scope.value).toBe('layers and code');
       const other = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'api-dev', 'cdk.tf.json'), 'utf8'));
@@ -314,7 +360,14 @@ describe('npm run rollback', () => {
       expect(layersOnly.stderr).toContain(
         `current code against those layers: all 2 package(s) the code takes from outside its bundle are provided (@aws-sdk/client-dynamodb: layer ${LAYER}: @aws-sdk/client-dynamodb 3.1000.0; hono: layer ${LAYER}: hono 4.12.0)`,
       );
-      expect(JSON.parse(fs.readFileSync(path.join(buildDir, 'pins', `${STACK}.json`), 'utf8'))).toEqual({ stack: STACK, serial: 3, commit: COMMITS[1], scope: 'layers', layers: [layerArns[2]], replacesSerial: 5 });
+      expect(JSON.parse(fs.readFileSync(path.join(buildDir, 'pins', `${STACK}.json`), 'utf8'))).toEqual({
+        stack: STACK,
+        serial: 3,
+        commit: COMMITS[1],
+        scope: 'layers',
+        layers: [layerArns[2]],
+        replacesSerial: 5,
+      });
       const resynth = await runNode('main.ts', [], { env: { ...env, BUILD_DIR: buildDir, CDKTF_OUTDIR: outdir } });
       expect(resynth.code).toBe(0);
       const pinned = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
@@ -342,7 +395,9 @@ describe('npm run rollback', () => {
       await own.s3.send(new DeleteObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: CODE_KEY, VersionId: own.codeVersions[0] }));
       const result = await runCli(['rollback', STACK, '--to', '1', '--dry-run'], { env: own.env });
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`The function code of serial 1 (s3://${ARTIFACT_BUCKET}/${CODE_KEY}, version ${own.codeVersions[0]}) is no longer in the artifact bucket`);
+      expect(result.stderr).toContain(
+        `The function code of serial 1 (s3://${ARTIFACT_BUCKET}/${CODE_KEY}, version ${own.codeVersions[0]}) is no longer in the artifact bucket`,
+      );
     }));
 
   it('refuses a deployment whose layer version no longer exists', () =>
@@ -358,12 +413,21 @@ describe('npm run layers:prune', () => {
   it('lists only versions beyond the newest N that no function anywhere uses and no retained state references, and deletes them only with --apply', () =>
     withOwnFixture(async ({ lambda, moto, layerArns: arns, env: ownEnv }) => {
       // A sixth version becomes the newest; another team's function, outside this stack, uses the first.
-      await lambda.send(new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from('layer zip 6') }, CompatibleRuntimes: ['nodejs24.x'] }));
+      await lambda.send(
+        new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from('layer zip 6') }, CompatibleRuntimes: ['nodejs24.x'] }),
+      );
       const iam = new IAMClient(moto.sdk);
       const role = await iam.send(new CreateRoleCommand({ RoleName: 'another-team', AssumeRolePolicyDocument: '{}' }));
       iam.destroy();
       await lambda.send(
-        new CreateFunctionCommand({ FunctionName: 'another-team-api', Runtime: 'nodejs24.x', Role: role.Role!.Arn!, Handler: 'index.handler', Code: { ZipFile: Buffer.from('zip') }, Layers: [arns[0]!] }),
+        new CreateFunctionCommand({
+          FunctionName: 'another-team-api',
+          Runtime: 'nodejs24.x',
+          Role: role.Role!.Arn!,
+          Handler: 'index.handler',
+          Code: { ZipFile: Buffer.from('zip') },
+          Layers: [arns[0]],
+        }),
       );
       const dry = await runCli(['layers:prune', STACK, '--keep', '1', '--json'], { env: ownEnv });
       expect(dry.code).toBe(0);
@@ -404,7 +468,7 @@ describe('npm run layers:prune', () => {
 
 describe('deciding without AWS', () => {
   const state = (serial: number, layer: string, code: string) =>
-    readDeploymentState(terraformState(serial, COMMITS[0]!, `arn:aws:lambda:${REGION}:123456789012:layer:${LAYER}:${layer}`, 'f'.repeat(16), code, 'v'));
+    readDeploymentState(terraformState(serial, COMMITS[0], `arn:aws:lambda:${REGION}:123456789012:layer:${LAYER}:${layer}`, 'f'.repeat(16), code, 'v'));
   const history = deploymentsFrom([
     { versionId: 'a', lastModified: '2026-11-01T00:00:00.000Z', state: state(1, '1', 'c1') },
     { versionId: 'b', lastModified: '2026-11-02T00:00:00.000Z', state: state(2, '2', 'c2') },
@@ -426,26 +490,32 @@ describe('deciding without AWS', () => {
     expect(() => rollbackTarget(history, { steps: 3 })).toThrow('The history holds 3 deployment(s) (serials 3, 2, 1); 3 step(s) back is beyond it.');
     expect(() => rollbackTarget(history, { to: 3 })).toThrow('Serial 3 is the current deployment; choose an earlier one');
     expect(() => rollbackTarget(history, {})).toThrow('Give either --to <serial> or --steps <n>.');
-    expect(rollbackChanges(history[0]!, history[0]!)).toEqual(['layers: unchanged', 'function code: unchanged']);
+    expect(rollbackChanges(history[0], history[0])).toEqual(['layers: unchanged', 'function code: unchanged']);
   });
 
   it('never prunes a version a function uses or a retained state references', () => {
     const versions = [1, 2, 3, 4].map((version) => ({ arn: `arn:aws:lambda:${REGION}:123456789012:layer:${LAYER}:${version}`, layerName: LAYER, version }));
     const consumers = [
-      { name: `${FUNCTION}:$LATEST`, layers: [versions[0]!.arn] },
+      { name: `${FUNCTION}:$LATEST`, layers: [versions[0].arn] },
       // A published version the alias could move back to, and other functions: all count.
-      { name: `${FUNCTION}:7`, layers: [versions[0]!.arn] },
-      ...['a', 'b', 'c'].map((name) => ({ name: `${name}:$LATEST`, layers: [versions[3]!.arn] })),
+      { name: `${FUNCTION}:7`, layers: [versions[0].arn] },
+      ...['a', 'b', 'c'].map((name) => ({ name: `${name}:$LATEST`, layers: [versions[3].arn] })),
     ];
     const inputs = { versions, consumers, history, unreadable: [], stateLocation: 's3://b/k', keep: 0 };
     const decisions = planPrune(inputs);
     expect(decisions.filter((d) => d.action === 'delete').map((d) => d.version)).toEqual([]);
     expect(decisions.find((d) => d.version === 1)?.reasons).toEqual([`used by ${FUNCTION}:$LATEST, ${FUNCTION}:7`, 'referenced by retained state serial 1']);
-    expect(planPrune({ ...inputs, consumers: [...consumers, { name: 'd:2', layers: [versions[3]!.arn] }] }).find((d) => d.version === 4)?.reasons).toEqual([
+    expect(planPrune({ ...inputs, consumers: [...consumers, { name: 'd:2', layers: [versions[3].arn] }] }).find((d) => d.version === 4)?.reasons).toEqual([
       'used by a:$LATEST, b:$LATEST, c:$LATEST and 1 more function version(s)',
     ]);
-    expect(planPrune({ ...inputs, consumers: [] }).filter((d) => d.action === 'delete').map((d) => d.version)).toEqual([4]);
-    expect(() => planPrune({ ...inputs, unreadable: [{ versionId: 'v9', lastModified: '2026-11-04T00:00:00.000Z', reason: 'not JSON (Unexpected end)' }] })).toThrow(
+    expect(
+      planPrune({ ...inputs, consumers: [] })
+        .filter((d) => d.action === 'delete')
+        .map((d) => d.version),
+    ).toEqual([4]);
+    expect(() =>
+      planPrune({ ...inputs, unreadable: [{ versionId: 'v9', lastModified: '2026-11-04T00:00:00.000Z', reason: 'not JSON (Unexpected end)' }] }),
+    ).toThrow(
       /^1 retained state version\(s\) of s3:\/\/b\/k could not be read, .*: version v9 \(written 2026-11-04T00:00:00\.000Z\): not JSON \(Unexpected end\)\./,
     );
   });

@@ -11,9 +11,15 @@ import { checkImportCoverage, importCoverage, providerOf } from '../rules/import
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
 import { makeTempDir, PROJECT_ROOT } from './support/processes';
 
-const availableLayers = { dependencies: ['nodejs', 'python'], 'dependencies-minimal': ['nodejs', 'python'], stable: ['nodejs', 'python'], framework: ['nodejs', 'python'], adapters: ['python'] } as const;
+const availableLayers = {
+  dependencies: ['nodejs', 'python'],
+  'dependencies-minimal': ['nodejs', 'python'],
+  stable: ['nodejs', 'python'],
+  framework: ['nodejs', 'python'],
+  adapters: ['python'],
+} as const;
 const environment = (settings: Record<string, unknown> = {}): EnvironmentConfig =>
-  loadConfig({ context: { environments: { dev: settings } }, env: {}, availableLayers }).environments[0]!;
+  loadConfig({ context: { environments: { dev: settings } }, env: {}, availableLayers }).environments[0];
 
 const imp = (module: string, line: number, extra: Partial<FunctionImport> = {}): FunctionImport => ({
   module,
@@ -33,7 +39,12 @@ const pkg = (name: string, version: string, modules: string[], extra: Partial<In
 });
 
 /** The Python function on python3.12 with one layer holding `packages`, importing `imports`. */
-function pythonDeployment(imports: FunctionImport[], packages: InstalledPackage[], settings: Record<string, unknown> = {}, ownModules = ['main', 'app', 'app.routes']): FunctionDeployment {
+function pythonDeployment(
+  imports: FunctionImport[],
+  packages: InstalledPackage[],
+  settings: Record<string, unknown> = {},
+  ownModules = ['main', 'app', 'app.routes'],
+): FunctionDeployment {
   const env = environment({ runtime: 'python3.12', ...settings });
   return {
     env,
@@ -44,7 +55,11 @@ function pythonDeployment(imports: FunctionImport[], packages: InstalledPackage[
 }
 
 describe('what provides each import of the Python function', () => {
-  const packages = [pkg('fastapi', '0.115.0', ['fastapi']), pkg('python-jose', '3.3.0', ['jose']), pkg('typing_extensions', '4.12.2', ['typing_extensions'], { direct: false })];
+  const packages = [
+    pkg('fastapi', '0.115.0', ['fastapi']),
+    pkg('python-jose', '3.3.0', ['jose']),
+    pkg('typing_extensions', '4.12.2', ['typing_extensions'], { direct: false }),
+  ];
 
   it('finds every kind of provider: a layer, the standard library, boto3 on the runtime, own modules, relative imports', () => {
     const coverage = importCoverage(
@@ -112,47 +127,73 @@ describe('what provides each import of the Python function', () => {
     const deployment = pythonDeployment([imp('fastapi', 10), imp('mangum', 12)], packages);
     const findings = checkImportCoverage(deployment);
     expect(findings).toHaveLength(1);
-    expect(findings[0]!.severity).toBe('error');
-    expect(findings[0]!.message).toBe(
+    expect(findings[0].severity).toBe('error');
+    expect(findings[0].message).toBe(
       'api-dev: handlers/python_api/main.py:12 imports mangum, and nothing the function gets provides it: layers dependencies ' +
         '(fastapi 0.115.0, python-jose 3.3.0; 3 packages in all); the python3.12 runtime (the standard library and boto3). ' +
         "On Lambda every request would fail with Runtime.ImportModuleError: Unable to import module 'main': No module named 'mangum'. " +
         'Add mangum to layers/dependencies/requirements.txt (and refresh its lock: npm run layers:lock), or attach a layer that provides it.',
     );
-    expect(() => assertDeployable([deployment])).toThrow(/^The function would fail on Lambda \(1 problem\); nothing was deployed:\n {2}- \[import-coverage\] api-dev: handlers\/python_api\/main\.py:12 imports mangum/);
+    expect(() => assertDeployable([deployment])).toThrow(
+      /^The function would fail on Lambda \(1 problem\); nothing was deployed:\n {2}- \[import-coverage\] api-dev: handlers\/python_api\/main\.py:12 imports mangum/,
+    );
   });
 
   it('names the distribution when the module is called otherwise (jwt is PyJWT), and says what a lazy import breaks', () => {
     const [finding] = checkImportCoverage(pythonDeployment([imp('jwt', 5, { lazy: true })], packages));
-    expect(finding!.message).toContain("requests that reach that code would fail with ModuleNotFoundError: No module named 'jwt'");
-    expect(finding!.message).toContain('Add the distribution that provides it (PyJWT) to layers/dependencies/requirements.txt');
+    expect(finding.message).toContain("requests that reach that code would fail with ModuleNotFoundError: No module named 'jwt'");
+    expect(finding.message).toContain('Add the distribution that provides it (PyJWT) to layers/dependencies/requirements.txt');
   });
 
   it('only warns about an optional import (try/except ImportError, if TYPE_CHECKING), and not at all when it is provided', () => {
     const findings = checkImportCoverage(
-      pythonDeployment([imp('ujson', 14, { optional: 'try/except ImportError' }), imp('mypy_boto3_dynamodb', 19, { optional: 'if TYPE_CHECKING' }), imp('fastapi', 20, { optional: 'try/except ImportError' })], packages),
+      pythonDeployment(
+        [
+          imp('ujson', 14, { optional: 'try/except ImportError' }),
+          imp('mypy_boto3_dynamodb', 19, { optional: 'if TYPE_CHECKING' }),
+          imp('fastapi', 20, { optional: 'try/except ImportError' }),
+        ],
+        packages,
+      ),
     );
     expect(findings.map((finding) => [finding.severity, finding.message])).toEqual([
-      ['warning', 'api-dev: handlers/python_api/main.py:19 imports mypy_boto3_dynamodb optionally (if TYPE_CHECKING), and nothing the function gets provides it; the function runs without it.'],
-      ['warning', 'api-dev: handlers/python_api/main.py:14 imports ujson optionally (try/except ImportError), and nothing the function gets provides it; the function runs without it.'],
+      [
+        'warning',
+        'api-dev: handlers/python_api/main.py:19 imports mypy_boto3_dynamodb optionally (if TYPE_CHECKING), and nothing the function gets provides it; the function runs without it.',
+      ],
+      [
+        'warning',
+        'api-dev: handlers/python_api/main.py:14 imports ujson optionally (try/except ImportError), and nothing the function gets provides it; the function runs without it.',
+      ],
     ]);
   });
 
   it('counts a module as required when one of its imports is not guarded', () => {
-    const [row] = importCoverage(pythonDeployment([imp('ujson', 14, { optional: 'try/except ImportError' }), imp('ujson', 30, { file: 'handlers/python_api/app/x.py' })], packages)).rows;
-    expect(row).toMatchObject({ module: 'ujson', locations: [{ file: 'handlers/python_api/app/x.py', line: 30 }, { file: 'handlers/python_api/main.py', line: 14 }] });
-    expect(row!.optional).toBeUndefined();
+    const [row] = importCoverage(
+      pythonDeployment([imp('ujson', 14, { optional: 'try/except ImportError' }), imp('ujson', 30, { file: 'handlers/python_api/app/x.py' })], packages),
+    ).rows;
+    expect(row).toMatchObject({
+      module: 'ujson',
+      locations: [
+        { file: 'handlers/python_api/app/x.py', line: 30 },
+        { file: 'handlers/python_api/main.py', line: 14 },
+      ],
+    });
+    expect(row.optional).toBeUndefined();
   });
 
   it('refuses an own import that resolves to no module, and a relative import that cannot work', () => {
     const findings = checkImportCoverage(
       pythonDeployment(
-        [imp('app.missing', 3, { own: true, specifier: '.missing' }), imp('..x', 4, { own: true, problem: 'attempted relative import beyond top-level package' })],
+        [
+          imp('app.missing', 3, { own: true, specifier: '.missing' }),
+          imp('..x', 4, { own: true, problem: 'attempted relative import beyond top-level package' }),
+        ],
         packages,
       ),
     );
     expect(findings.map((finding) => finding.message)).toEqual([
-      "api-dev: handlers/python_api/main.py:4 imports ..x, which cannot work: attempted relative import beyond top-level package. Use an absolute import of the module (the task root /var/task is on the path).",
+      'api-dev: handlers/python_api/main.py:4 imports ..x, which cannot work: attempted relative import beyond top-level package. Use an absolute import of the module (the task root /var/task is on the path).',
       "api-dev: handlers/python_api/main.py:3 imports app.missing, the function's own module, but the task root has no such module. Check the file name or the relative import.",
     ]);
   });
@@ -175,7 +216,11 @@ describe('declared dependencies of the distributions in the layers', () => {
   });
 
   it('evaluates markers for the runtime: Python version, platform and architecture', () => {
-    const needy = [pkg('needy', '1.0.0', ['needy'], { requires: ['old; python_version < "3.10"', 'win; sys_platform == "win32"', 'arm; platform_machine == "aarch64"', 'new; python_version >= "3.13"'] })];
+    const needy = [
+      pkg('needy', '1.0.0', ['needy'], {
+        requires: ['old; python_version < "3.10"', 'win; sys_platform == "win32"', 'arm; platform_machine == "aarch64"', 'new; python_version >= "3.13"'],
+      }),
+    ];
     expect(check(needy).gaps.map((gap) => gap.missing)).toEqual([]);
     expect(check(needy, { architecture: 'arm64' }).gaps.map((gap) => gap.missing)).toEqual(['arm']);
     expect(check(needy, { runtime: 'python3.13' }).gaps.map((gap) => gap.missing)).toEqual(['new']);
@@ -183,9 +228,12 @@ describe('declared dependencies of the distributions in the layers', () => {
 
   it('follows extras: python-jose[cryptography] needs cryptography, which needs cffi, which needs pycparser', () => {
     const jose = pkg('python-jose', '3.3.0', ['jose'], { requires: ['rsa', 'cryptography>=3.4.0; extra == "cryptography"'], extras: ['cryptography'] });
-    const rest = [pkg('rsa', '4.9', ['rsa'], { direct: false }), pkg('cryptography', '43.0.1', ['cryptography'], { direct: false, requires: ['cffi>=1.12; platform_python_implementation != "PyPy"'] })];
+    const rest = [
+      pkg('rsa', '4.9', ['rsa'], { direct: false }),
+      pkg('cryptography', '43.0.1', ['cryptography'], { direct: false, requires: ['cffi>=1.12; platform_python_implementation != "PyPy"'] }),
+    ];
     expect(check([jose, ...rest]).gaps.map((gap) => gap.missing)).toEqual(['cffi']);
-    expect(check([{ ...jose, extras: [] }, rest[0]!]).gaps).toEqual([]);
+    expect(check([{ ...jose, extras: [] }, rest[0]]).gaps).toEqual([]);
     // An extra requested by a dependency's requirement (gadget[full]) turns on that dependency's extra-only requirements.
     const chain = [
       pkg('app-lib', '1.0', ['app_lib'], { requires: ['python-gadget[full]>=2'] }),
@@ -198,7 +246,15 @@ describe('declared dependencies of the distributions in the layers', () => {
     const coverage = check([pkg('fastapi', '0.115.0', ['fastapi'], { requires: ['pydantic<3,>=2.7'] }), pkg('pydantic', '1.10.0', ['pydantic'])]);
     expect(coverage.gaps).toEqual([]);
     expect(coverage.conflicts).toEqual([
-      { layer: 'dependencies', distribution: 'fastapi', version: '0.115.0', requirement: 'pydantic<3,>=2.7', missing: 'pydantic', found: '1.10.0', foundIn: 'dependencies' },
+      {
+        layer: 'dependencies',
+        distribution: 'fastapi',
+        version: '0.115.0',
+        requirement: 'pydantic<3,>=2.7',
+        missing: 'pydantic',
+        found: '1.10.0',
+        foundIn: 'dependencies',
+      },
     ]);
   });
 });
@@ -224,14 +280,23 @@ describe('what provides each import of the Node.js function', () => {
   });
 
   it('refuses a package nothing provides, with the package.json to add it to', () => {
-    const deployment: FunctionDeployment = { env: environment(), layers: [layerArtifact()], managed: [], bundle: { ...bundleArtifact(), imports: nodeImports(['ghost']) } };
+    const deployment: FunctionDeployment = {
+      env: environment(),
+      layers: [layerArtifact()],
+      managed: [],
+      bundle: { ...bundleArtifact(), imports: nodeImports(['ghost']) },
+    };
     const [finding] = checkImportCoverage(deployment);
-    expect(finding!.message).toContain("On Lambda every request would fail with Runtime.ImportModuleError: Cannot find package 'ghost' imported from /var/task/index.mjs.");
-    expect(finding!.message).toContain('Add it to layers/dependencies/package.json (npm install --save-exact --package-lock-only --prefix layers/<layer> ghost)');
+    expect(finding.message).toContain(
+      "On Lambda every request would fail with Runtime.ImportModuleError: Cannot find package 'ghost' imported from /var/task/index.mjs.",
+    );
+    expect(finding.message).toContain(
+      'Add it to layers/dependencies/package.json (npm install --save-exact --package-lock-only --prefix layers/<layer> ghost)',
+    );
   });
 });
 
-describe('reading a Python function\'s imports', () => {
+describe("reading a Python function's imports", () => {
   const raw = (file: string, imports: RawPythonFile['imports']): RawPythonFile => ({ path: file, imports, unchecked: [] });
   const at = (module: string | null, level: number, line = 1) => ({ module, level, names: [], line, optional: null, lazy: false, dynamic: false });
 
@@ -259,10 +324,21 @@ describe('reading a Python function\'s imports', () => {
 
   it('parses the fixture function with an interpreter: optional, lazy, own and layer imports, by line', async () => {
     const taskRoot = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'python_function');
-    const read = await readPythonImports(taskRoot, ['main.py', 'app/__init__.py', 'app/routes.py', 'app/store.py', 'app/version.py'], '3.12', 'handlers/python_api', process.env);
+    const read = await readPythonImports(
+      taskRoot,
+      ['main.py', 'app/__init__.py', 'app/routes.py', 'app/store.py', 'app/version.py'],
+      '3.12',
+      'handlers/python_api',
+      process.env,
+    );
     expect(read.readBy).toMatch(/^ast of Python 3\.\d+\.\d+/);
     expect(read.ownModules).toEqual(['app', 'app.routes', 'app.store', 'app.version', 'main']);
-    expect(read.imports.map((i) => `${i.file.replace('handlers/python_api/', '')}:${i.line} ${i.module}${i.own ? ' own' : ''}${i.optional ? ` (${i.optional})` : ''}${i.lazy ? ' lazy' : ''}`)).toEqual([
+    expect(
+      read.imports.map(
+        (i) =>
+          `${i.file.replace('handlers/python_api/', '')}:${i.line} ${i.module}${i.own ? ' own' : ''}${i.optional ? ` (${i.optional})` : ''}${i.lazy ? ' lazy' : ''}`,
+      ),
+    ).toEqual([
       'main.py:7 json',
       'main.py:8 typing',
       'main.py:10 alpha',

@@ -103,15 +103,22 @@ describe('the runtime interface client resolves imports as Lambda does', () => {
 
   it('reports a missing export as Runtime.HandlerNotFound', async () => {
     await withFunction({ 'index.mjs': 'export const other = 1;\n' }, async (fn) => {
-      expect(await fn.invoke({})).toMatchObject({ ok: false, errorType: 'Runtime.HandlerNotFound', errorMessage: expect.stringContaining('index.handler is undefined') });
+      expect(await fn.invoke({})).toMatchObject({
+        ok: false,
+        errorType: 'Runtime.HandlerNotFound',
+        errorMessage: expect.stringContaining('index.handler is undefined'),
+      });
     });
   });
 
   it('returns a thrown error, and keeps the process for the next request', async () => {
-    await withFunction({ 'index.mjs': "export const handler = async (e) => { if (e.fail) throw new TypeError('bad input'); return 'fine'; };\n" }, async (fn) => {
-      expect(await fn.invoke({ fail: true })).toMatchObject({ ok: false, errorType: 'TypeError', errorMessage: 'bad input', coldStart: true });
-      expect(await fn.invoke({})).toMatchObject({ ok: true, payload: 'fine', coldStart: false });
-    });
+    await withFunction(
+      { 'index.mjs': "export const handler = async (e) => { if (e.fail) throw new TypeError('bad input'); return 'fine'; };\n" },
+      async (fn) => {
+        expect(await fn.invoke({ fail: true })).toMatchObject({ ok: false, errorType: 'TypeError', errorMessage: 'bad input', coldStart: true });
+        expect(await fn.invoke({})).toMatchObject({ ok: true, payload: 'fine', coldStart: false });
+      },
+    );
   });
 
   it('stops a function that runs past its timeout, then starts a new process', async () => {
@@ -132,14 +139,21 @@ describe('the runtime interface client resolves imports as Lambda does', () => {
   it('turns a crash into Runtime.ExitError and recovers with a cold start', async () => {
     const crash = fs.readFileSync(path.join(__dirname, 'fixtures', 'handlers', 'crash.mjs'), 'utf8');
     await withFunction({ 'index.mjs': crash }, async (fn) => {
-      expect(await fn.invoke({ crash: true })).toMatchObject({ ok: false, errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('exit status 3') });
+      expect(await fn.invoke({ crash: true })).toMatchObject({
+        ok: false,
+        errorType: 'Runtime.ExitError',
+        errorMessage: expect.stringContaining('exit status 3'),
+      });
       expect(await fn.invoke({})).toMatchObject({ ok: true, payload: 'alive', coldStart: true });
     });
   });
 
   it('runs invocations one at a time, as one Lambda sandbox does', async () => {
     await withFunction(
-      { 'index.mjs': 'let running = 0;\nexport const handler = async () => { running++; const seen = running; await new Promise((r) => setTimeout(r, 20)); running--; return seen; };\n' },
+      {
+        'index.mjs':
+          'let running = 0;\nexport const handler = async () => { running++; const seen = running; await new Promise((r) => setTimeout(r, 20)); running--; return seen; };\n',
+      },
       async (fn) => {
         const results = await Promise.all([fn.invoke({}), fn.invoke({}), fn.invoke({})]);
         expect(results.map((result) => (result.ok ? result.payload : result.errorMessage))).toEqual([1, 1, 1]);
@@ -147,7 +161,7 @@ describe('the runtime interface client resolves imports as Lambda does', () => {
     );
   });
 
-  it('refuses a response over Lambda\'s 6 MB limit as Lambda does, and answers one just under it', async () => {
+  it("refuses a response over Lambda's 6 MB limit as Lambda does, and answers one just under it", async () => {
     await withFunction({ 'index.mjs': 'export const handler = async (e) => "x".repeat(e.size);\n' }, async (fn) => {
       // The limit counts the serialised result: a string of n characters is n + 2 bytes with its quotes.
       expect(await fn.invoke({ size: LAMBDA_RESPONSE_LIMIT - 2 })).toMatchObject({ ok: true });
@@ -214,8 +228,8 @@ describe('sandbox layout', () => {
   it('uses the Node major of the runtime', () => {
     expect(node.version).toMatch(/^v24\./);
     expect(lambdaNodeBinary('nodejs22.x', PROJECT_ROOT).version).toMatch(/^v22\./);
-    expect(() => lambdaNodeBinary('nodejs22.x', makeTempDir('no-runtimes'), { arch: 'x64', platform: 'linux', execPath: '/usr/bin/node', version: 'v20.1.0' })).toThrow(
-      /needs Node.js 22 \(the nodejs22.x runtime\).*npm ci --prefix runtimes/,
-    );
+    expect(() =>
+      lambdaNodeBinary('nodejs22.x', makeTempDir('no-runtimes'), { arch: 'x64', platform: 'linux', execPath: '/usr/bin/node', version: 'v20.1.0' }),
+    ).toThrow(/needs Node.js 22 \(the nodejs22.x runtime\).*npm ci --prefix runtimes/);
   });
 });

@@ -42,7 +42,7 @@ describe.each(sources.filter((source) => source.kind === 'python').map((source) 
   });
 });
 
-describe('the seed\'s strategies have their layer folders', () => {
+describe("the seed's strategies have their layer folders", () => {
   it('holds Node.js and Python packages for single and hybrid, and the split layers for both', () => {
     const has = (name: string, kind: 'nodejs' | 'python'): boolean => sources.some((source) => source.name === name && source.kind === kind);
     for (const name of ['dependencies', 'dependencies-minimal', 'stable', 'framework']) {
@@ -51,12 +51,22 @@ describe('the seed\'s strategies have their layer folders', () => {
     expect([has('adapters', 'nodejs'), has('adapters', 'python')]).toEqual([false, true]);
   });
 
-  it('lists the seed\'s requirements-layer.txt in the single layer, and its minimal list for hybrid', () => {
+  it("lists the seed's requirements-layer.txt in the single layer, and its minimal list for hybrid", () => {
     const provides = (name: string): readonly string[] => sources.find((source) => source.name === name && source.kind === 'python')!.provides;
-    expect(provides('dependencies')).toEqual(
-      ['fastapi', 'mangum', 'pydantic', 'pydantic-settings', 'pyjwt', 'python-jose', 'python-multipart', 'requests', 'typing-extensions'],
-    );
+    expect(provides('dependencies')).toEqual([
+      'fastapi',
+      'mangum',
+      'pydantic',
+      'pydantic-settings',
+      'pyjwt',
+      'python-jose',
+      'python-multipart',
+      'requests',
+      'typing-extensions',
+    ]);
     expect(provides('dependencies-minimal')).toEqual(['fastapi', 'mangum', 'pydantic', 'pydantic-settings', 'pyjwt', 'python-jose', 'python-multipart']);
-    expect([...provides('stable'), ...provides('framework'), ...provides('adapters')].sort()).toEqual([...provides('dependencies')].filter((n) => n !== 'typing-extensions').sort());
+    expect([...provides('stable'), ...provides('framework'), ...provides('adapters')].sort()).toEqual(
+      [...provides('dependencies')].filter((n) => n !== 'typing-extensions').sort(),
+    );
   });
 });

@@ -55,10 +55,10 @@ describe('npm run layers:inspect', () => {
       ],
       changes: { added: [], removed: [], upgraded: ['fixture-b 1.0.0 → 1.0.1'] },
     });
-    expect(inspection!.largest.map((pkg) => pkg.name).sort()).toEqual(['fixture-a', 'fixture-b']);
-    expect(inspection!.largest.every((pkg) => pkg.bytes > 0)).toBe(true);
-    expect(inspection!.headroom.functionBytes).toBeGreaterThan(0);
-    expect(inspection!.unzippedBytes).toBeGreaterThan(0);
+    expect(inspection.largest.map((pkg) => pkg.name).sort()).toEqual(['fixture-a', 'fixture-b']);
+    expect(inspection.largest.every((pkg) => pkg.bytes > 0)).toBe(true);
+    expect(inspection.headroom.functionBytes).toBeGreaterThan(0);
+    expect(inspection.unzippedBytes).toBeGreaterThan(0);
     const text = await runCli(['layers:inspect', '--build-dir', buildDir]);
     expect(text.stdout).toContain('upgraded  fixture-b 1.0.0 → 1.0.1');
     expect(text.stdout).toMatch(/headroom {2}[\d.]+ MiB of 250 MiB unzipped/);
@@ -75,10 +75,10 @@ describe('npm run layers:inspect', () => {
     await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) });
     const result = await runCli(['layers:inspect', 'py', '--build-dir', buildDir, '--json']);
     const [inspection] = JSON.parse(result.stdout) as ReturnType<typeof inspectLayer>[];
-    expect(inspection!.largest.map((pkg) => [pkg.name, pkg.bytes > 0])).toEqual([
+    expect(inspection.largest.map((pkg) => [pkg.name, pkg.bytes > 0])).toEqual([
       ['alpha', true],
       ['beta', true],
     ]);
-    expect(inspection!.changes).toBeUndefined();
+    expect(inspection.changes).toBeUndefined();
   });
 });

@@ -66,7 +66,11 @@ describe('local API, the seed contract', () => {
 
   it('prints the URL, the environment it mirrors and the layers in use', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(server.info).toMatchObject({ environment: 'dev', tableName: 'multicloud-auto-deploy-dev-messages', bundle: expect.stringMatching(/^api\/nodejs24\.x-/) });
+    expect(server.info).toMatchObject({
+      environment: 'dev',
+      tableName: 'multicloud-auto-deploy-dev-messages',
+      bundle: expect.stringMatching(/^api\/nodejs24\.x-/),
+    });
     expect(server.stderr()).toContain('mirrors api-dev: nodejs24.x, x86_64');
     expect(server.stderr()).toMatch(/layer +dependencies -> \/opt {2}content [0-9a-f]{12} {2}@aws-sdk\/client-dynamodb@[\d.]+, hono@[\d.]+/);
     expect(server.info['node']).toMatch(/^v24\./);
@@ -76,7 +80,7 @@ describe('local API, the seed contract', () => {
     expect(await contractOverHttp(server.url)).toEqual([]);
   });
 
-  it('cannot be reached from a web page: another Host gets 403, a browser\'s Invoke gets 403, a bad escape 400, and the log prints no control character', async () => {
+  it("cannot be reached from a web page: another Host gets 403, a browser's Invoke gets 403, a bad escape 400, and the log prints no control character", async () => {
     const raw = (path: string, headers: Record<string, string>) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
         const url = new URL(server.url);
@@ -102,6 +106,7 @@ describe('local API, the seed contract', () => {
     }
     await request(`${server.url}/2015-03-31/functions/%1b%5b31mforged%0d%0a/invocations`, { method: 'POST', body: Buffer.from('{}') });
     await request(`${server.url}/api/%1b%5b2J`);
+    // eslint-disable-next-line no-control-regex -- no control character may reach the log
     expect(server.stderr()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(server.stderr()).toContain('%1b%5b31mforged%0d%0a');
   });
@@ -140,7 +145,10 @@ describe('local API, the seed contract', () => {
     expect(((await request(`${server.url}/api/messages/?limit=1`)).json as Message[]).length).toBe(1);
     const bad = await request(`${server.url}/api/messages/?limit=0`);
     expect(bad.status).toBe(400);
-    expect(bad.json).toEqual({ error: 'invalid_query', message: 'limit must be an integer from 1 to 100, got "0"; follow the Link header (rel="next") for more' });
+    expect(bad.json).toEqual({
+      error: 'invalid_query',
+      message: 'limit must be an integer from 1 to 100, got "0"; follow the Link header (rel="next") for more',
+    });
     expect((await request(`${server.url}/api/messages/?limit=1000`)).status).toBe(400);
   });
 
@@ -158,9 +166,12 @@ describe('local API, the seed contract', () => {
     }
     expect(pages.flat().map((message) => message.id)).toEqual(everything.map((message) => message.id));
     expect(pages.slice(0, -1).every((page) => page.length === 3)).toBe(true);
-    expect(pages[pages.length - 1]!.length).toBeGreaterThan(0);
+    expect(pages[pages.length - 1].length).toBeGreaterThan(0);
     const bad = await request(`${server.url}/api/messages/?cursor=bm90LWFuLWlk`);
-    expect(bad).toMatchObject({ status: 400, json: { error: 'invalid_query', message: 'cursor "bm90LWFuLWlk" is not one this API gave out; start again without it' } });
+    expect(bad).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_query', message: 'cursor "bm90LWFuLWlk" is not one this API gave out; start again without it' },
+    });
   });
 
   it('refuses what Lambda would refuse: a request over its 6 MB invocation limit gets 413, before the function runs', async () => {
@@ -182,12 +193,42 @@ describe('local API, the seed contract', () => {
       ['an empty field', '{"content":"","author":"a"}', 422, 'invalid_fields', /^content must not be empty$/],
       ['a blank field', '{"content":"   ","author":"a"}', 422, 'invalid_fields', /^content must not be blank$/],
       ['a non-string field', '{"content":"x","author":7}', 422, 'invalid_fields', /^author must be a string, got a number$/],
-      ['content over 1000 characters', JSON.stringify({ content: 'c'.repeat(1001), author: 'a' }), 422, 'invalid_fields', /content must be at most 1000 characters, got 1001/],
-      ['a control character in content', JSON.stringify({ content: 'ring\u0007', author: 'a' }), 422, 'invalid_fields', /content must not contain control characters other than tab, line feed and carriage return, found U\+0007 at character 5/],
-      ['a line feed in the author', JSON.stringify({ content: 'c', author: 'a\nb' }), 422, 'invalid_fields', /author must not contain control characters, found U\+000A at character 2/],
-      ['author over 100 characters', JSON.stringify({ content: 'c', author: 'a'.repeat(101) }), 422, 'invalid_fields', /author must be at most 100 characters, got 101/],
+      [
+        'content over 1000 characters',
+        JSON.stringify({ content: 'c'.repeat(1001), author: 'a' }),
+        422,
+        'invalid_fields',
+        /content must be at most 1000 characters, got 1001/,
+      ],
+      [
+        'a control character in content',
+        JSON.stringify({ content: 'ring\u0007', author: 'a' }),
+        422,
+        'invalid_fields',
+        /content must not contain control characters other than tab, line feed and carriage return, found U\+0007 at character 5/,
+      ],
+      [
+        'a line feed in the author',
+        JSON.stringify({ content: 'c', author: 'a\nb' }),
+        422,
+        'invalid_fields',
+        /author must not contain control characters, found U\+000A at character 2/,
+      ],
+      [
+        'author over 100 characters',
+        JSON.stringify({ content: 'c', author: 'a'.repeat(101) }),
+        422,
+        'invalid_fields',
+        /author must be at most 100 characters, got 101/,
+      ],
       ['a body over 64 KiB', JSON.stringify({ content: 'c', author: 'a', pad: 'p'.repeat(70000) }), 413, 'body_too_large', /limit is 65536/],
-      ['invalid UTF-8', Buffer.concat([Buffer.from('{"content":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","author":"a"}')]), 400, 'invalid_encoding', /not valid UTF-8/],
+      [
+        'invalid UTF-8',
+        Buffer.concat([Buffer.from('{"content":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","author":"a"}')]),
+        400,
+        'invalid_encoding',
+        /not valid UTF-8/,
+      ],
     ];
 
     it.each(cases)('%s', async (_name, body, status, code, message) => {
@@ -221,8 +262,8 @@ describe('local API, the seed contract', () => {
     const created = (await post('/api/messages/', JSON.stringify({ content: 'survivor', author: 'restart' }))).json as Message;
     const [functionPid] = childPids(server.child.pid!);
     expect(functionPid).toBeDefined();
-    process.kill(functionPid!, 'SIGKILL');
-    await waitFor(() => !alive(functionPid!), 'the function process to die');
+    process.kill(functionPid, 'SIGKILL');
+    await waitFor(() => !alive(functionPid), 'the function process to die');
     const after = await list();
     expect(after.map((message) => message.id)).toContain(created.id);
     const [newPid] = childPids(server.child.pid!);
@@ -236,27 +277,27 @@ describe('local API, failures and shutdown', () => {
   it('answers a storage failure with 503 JSON without internals, and Ctrl-C stops every process it started', async () => {
     const server = await startLocalServer(['--env', 'staging']);
     try {
-    expect((await request(`${server.url}/`)).status).toBe(200);
-    const deleted = await localDynamoDbCall(String(server.info['dynamodbEndpoint']), 'DeleteTable', { TableName: server.info['tableName'] });
-    expect(deleted.status).toBe(200);
+      expect((await request(`${server.url}/`)).status).toBe(200);
+      const deleted = await localDynamoDbCall(String(server.info['dynamodbEndpoint']), 'DeleteTable', { TableName: server.info['tableName'] });
+      expect(deleted.status).toBe(200);
 
-    for (const response of [
-      await request(`${server.url}/api/messages/`),
-      await request(`${server.url}/api/messages/`, { method: 'POST', body: '{"content":"x","author":"y"}', headers: { 'content-type': 'application/json' } }),
-    ]) {
-      expect(response.status).toBe(503);
-      expect(response.json).toEqual({ error: 'storage_unavailable', message: 'the message store is unavailable; try again later' });
-      expect(response.text).not.toMatch(/ResourceNotFound|dynamodb|stack|at /i);
-    }
+      for (const response of [
+        await request(`${server.url}/api/messages/`),
+        await request(`${server.url}/api/messages/`, { method: 'POST', body: '{"content":"x","author":"y"}', headers: { 'content-type': 'application/json' } }),
+      ]) {
+        expect(response.status).toBe(503);
+        expect(response.json).toEqual({ error: 'storage_unavailable', message: 'the message store is unavailable; try again later' });
+        expect(response.text).not.toMatch(/ResourceNotFound|dynamodb|stack|at /i);
+      }
 
-    const functionPids = childPids(server.child.pid!);
-    expect(functionPids.length).toBe(1);
-    const sandbox = String(server.info['sandbox']);
-    expect(fs.existsSync(`${sandbox}/var/task/index.mjs`)).toBe(true);
-    expect(await server.stop()).toBe(0);
-    await waitFor(() => functionPids.every((pid) => !alive(pid)), 'the function process to stop');
-    expect(fs.existsSync(sandbox)).toBe(false);
-    await expect(fetch(String(server.info['dynamodbEndpoint']))).rejects.toThrow();
+      const functionPids = childPids(server.child.pid!);
+      expect(functionPids.length).toBe(1);
+      const sandbox = String(server.info['sandbox']);
+      expect(fs.existsSync(`${sandbox}/var/task/index.mjs`)).toBe(true);
+      expect(await server.stop()).toBe(0);
+      await waitFor(() => functionPids.every((pid) => !alive(pid)), 'the function process to stop');
+      expect(fs.existsSync(sandbox)).toBe(false);
+      await expect(fetch(String(server.info['dynamodbEndpoint']))).rejects.toThrow();
     } finally {
       await server.stop();
     }
@@ -265,7 +306,10 @@ describe('local API, failures and shutdown', () => {
 
 describe('local API, messages that expire', () => {
   it('stores each message with its expiry (messageTtlDays) and leaves an expired one out of the list', async () => {
-    const server = await startLocalServer(['--env', 'staging'], cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { staging: { messageTtlDays: 7 } } }) }));
+    const server = await startLocalServer(
+      ['--env', 'staging'],
+      cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { staging: { messageTtlDays: 7 } } }) }),
+    );
     try {
       expect(await expiryOverHttp(server, 7)).toEqual([]);
     } finally {
@@ -275,7 +319,7 @@ describe('local API, messages that expire', () => {
 });
 
 describe('local API, hybrid strategy', () => {
-  it('serves a function whose AWS SDK comes from the runtime, as Lambda\'s Node.js runtime provides it', async () => {
+  it("serves a function whose AWS SDK comes from the runtime, as Lambda's Node.js runtime provides it", async () => {
     const env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { staging: { layerStrategy: 'hybrid' } } }) });
     const buildDir = path.join(makeTempDir('hybrid'), 'build');
     const build = await runCli(['build', '--only-used', '--build-dir', buildDir, '--json'], { env });
@@ -286,7 +330,11 @@ describe('local API, hybrid strategy', () => {
     try {
       expect(server.stderr()).toContain('powertools-typescript is published by AWS and attached on Lambda only');
       expect(server.info['layers']).toEqual([{ name: 'dependencies-minimal', contentHash: expect.any(String) }]);
-      const created = await request(`${server.url}/api/messages/`, { method: 'POST', body: '{"content":"hybrid","author":"sdk from runtime"}', headers: { 'content-type': 'application/json' } });
+      const created = await request(`${server.url}/api/messages/`, {
+        method: 'POST',
+        body: '{"content":"hybrid","author":"sdk from runtime"}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(created.status).toBe(201);
       expect(((await request(`${server.url}/api/messages`)).json as Message[])[0]?.content).toBe('hybrid');
     } finally {

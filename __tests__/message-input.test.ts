@@ -82,17 +82,23 @@ describe('POST body validation', () => {
 });
 
 describe('list limit', () => {
-  it('defaults to 50 and accepts 1 to 100: a page can never approach Lambda\'s 6 MB response limit', () => {
+  it("defaults to 50 and accepts 1 to 100: a page can never approach Lambda's 6 MB response limit", () => {
     expect(parseListLimit(undefined)).toEqual({ ok: true, value: 50 });
     expect(parseListLimit('1')).toEqual({ ok: true, value: 1 });
     expect(parseListLimit('100')).toEqual({ ok: true, value: 100 });
   });
 
-  it('keeps the largest possible page far below Lambda\'s 6 MB response limit, in either function', () => {
+  it("keeps the largest possible page far below Lambda's 6 MB response limit, in either function", () => {
     // The largest message: every character the one that grows most when the page is serialised twice (once as the
     // body, once as Lambda's JSON of the result): '"' for Node.js (4 bytes), an astral character for Python,
     // whose runtime escapes non-ASCII (12 bytes for its two \\u escapes).
-    const page = (char: string) => Array.from({ length: MAX_LIST_LIMIT }, () => ({ id: '0'.repeat(36), content: char.repeat(1000), author: char.repeat(100), created_at: '2026-01-01T00:00:00.000Z' }));
+    const page = (char: string) =>
+      Array.from({ length: MAX_LIST_LIMIT }, () => ({
+        id: '0'.repeat(36),
+        content: char.repeat(1000),
+        author: char.repeat(100),
+        created_at: '2026-01-01T00:00:00.000Z',
+      }));
     const nodeResult = JSON.stringify({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(page('"')) });
     const asciiOnly = (text: string) => text.replace(/[\u0080-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const pythonResult = asciiOnly(JSON.stringify({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(page('😀')) }));
@@ -115,8 +121,8 @@ describe('message ids', () => {
     expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(50);
-    expect(createdAtOf(ids[0]!)).toBe('2026-02-17T12:00:00.123Z');
-    expect(newMessageId(now + 1) > ids[49]!).toBe(true);
+    expect(createdAtOf(ids[0])).toBe('2026-02-17T12:00:00.123Z');
+    expect(newMessageId(now + 1) > ids[49]).toBe(true);
   });
 });
 

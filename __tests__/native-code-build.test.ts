@@ -30,10 +30,17 @@ function misfitWheels(): string {
   // A pure-Python tag on an x86_64 library: it installs anywhere.
   makeWheel(dir, { name: 'mistagged', version: '1.0.0', files: { 'mistagged/__init__.py': 'X = 1\n', 'mistagged/_speedups.so': { from: extension } } });
   // An extension module for Python 3.13, in a wheel that installs on 3.12.
-  makeWheel(dir, { name: 'py313ext', version: '1.0.0', files: { 'py313ext/__init__.py': 'X = 1\n', 'py313ext/_speedups.cpython-313-x86_64-linux-gnu.so': { from: extension } } });
+  makeWheel(dir, {
+    name: 'py313ext',
+    version: '1.0.0',
+    files: { 'py313ext/__init__.py': 'X = 1\n', 'py313ext/_speedups.cpython-313-x86_64-linux-gnu.so': { from: extension } },
+  });
   // A library needing a glibc newer than Amazon Linux 2023's, for this machine's architecture.
   const newer = path.join(dir, 'newer.so');
-  fs.writeFileSync(newer, craftElf({ machine: process.arch === 'arm64' ? 183 : 62, needed: ['libc.so.6'], versions: { 'libc.so.6': ['GLIBC_2.17', 'GLIBC_2.38'] } }));
+  fs.writeFileSync(
+    newer,
+    craftElf({ machine: process.arch === 'arm64' ? 183 : 62, needed: ['libc.so.6'], versions: { 'libc.so.6': ['GLIBC_2.17', 'GLIBC_2.38'] } }),
+  );
   makeWheel(dir, { name: 'glibcnew', version: '1.0.0', files: { 'glibcnew/__init__.py': 'X = 1\n', 'glibcnew/_helper.so': { from: newer } } });
   fs.rmSync(newer);
   return dir;
@@ -53,19 +60,35 @@ describe("the seed's real layers", () => {
     fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(root, 'layers'), { recursive: true });
     fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(root, 'handlers'), { recursive: true });
     const config = loadConfig({ context: { defaults: { function: 'python', architecture } }, env: {}, availableLayers: listLayerFolders(root) });
-    const report = await runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: process.env, onlyUsed: true });
+    const report = await runBuild({
+      projectRoot: root,
+      buildDir: path.join(root, '.build'),
+      config,
+      progress: silentProgress,
+      env: process.env,
+      onlyUsed: true,
+    });
     expect(report.warnings).toEqual([]);
-    const layer = report.manifest.layers[0]!;
+    const layer = report.manifest.layers[0];
     const machine = architecture === 'arm64' ? 183 : 62;
     expect(layer.nativeObjects!.length).toBeGreaterThanOrEqual(4);
     expect(layer.nativeObjects!.every((object) => object.format === 'elf' && object.machine === machine)).toBe(true);
     const pydantic = layer.nativeObjects!.find((object) => object.path.startsWith('python/pydantic_core/_pydantic_core.cpython-312-'))!;
     expect(pydantic.owner).toBe('python/pydantic_core-2.23.2.dist-info');
-    expect(layer.packages.find((pkg) => pkg.name === 'pydantic_core')?.wheelTags).toEqual([expect.stringMatching(new RegExp(`^cp312-cp312-manylinux.*${architecture === 'arm64' ? 'aarch64' : 'x86_64'}`))]);
+    expect(layer.packages.find((pkg) => pkg.name === 'pydantic_core')?.wheelTags).toEqual([
+      expect.stringMatching(new RegExp(`^cp312-cp312-manylinux.*${architecture === 'arm64' ? 'aarch64' : 'x86_64'}`)),
+    ]);
     // A cache hit reuses the findings it kept: the same objects, without reading a file.
-    const again = await runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: process.env, onlyUsed: true });
+    const again = await runBuild({
+      projectRoot: root,
+      buildDir: path.join(root, '.build'),
+      config,
+      progress: silentProgress,
+      env: process.env,
+      onlyUsed: true,
+    });
     expect(again.layers.every((built) => built.cached)).toBe(true);
-    expect(again.manifest.layers[0]!.nativeObjects).toEqual(layer.nativeObjects);
+    expect(again.manifest.layers[0].nativeObjects).toEqual(layer.nativeObjects);
   });
 });
 
@@ -78,7 +101,10 @@ describe('native code that will not load, refused before deploy', () => {
 
   it('an x86_64 library inside a py3-none-any wheel, in an arm64 environment: build and synth refuse, naming file, distribution, machine and fix', async () => {
     const copy = projectWith('mistagged==1.0.0');
-    const env = cliEnv({ UV_FIND_LINKS: wheels, CDKTF_CONTEXT_JSON: JSON.stringify({ defaults: { function: 'python', architecture: 'arm64', layers: ['dependencies', 'extra'] } }) });
+    const env = cliEnv({
+      UV_FIND_LINKS: wheels,
+      CDKTF_CONTEXT_JSON: JSON.stringify({ defaults: { function: 'python', architecture: 'arm64', layers: ['dependencies', 'extra'] } }),
+    });
     const expected =
       'api-dev: layer extra holds python/mistagged/_speedups.so (mistagged 1.0.0), which is compiled for x86_64 (EM_X86_64), and the function runs on arm64, which needs aarch64 (EM_AARCH64). ' +
       "Install mistagged for the function's platform (npm run layers:lock -- extra and npm run build install wheels for aarch64-manylinux_2_34";
@@ -93,7 +119,11 @@ describe('native code that will not load, refused before deploy', () => {
     // doctor reads the build the refused build left, and says the same, with exit code 1.
     const doctor = await runCli(['doctor', 'api-dev', '--json'], { env, cwd: copy });
     expect(doctor.code).toBe(1);
-    const report = JSON.parse(doctor.stdout) as { ok: boolean; missing: number; nativeCode: { sharedObjects: number; findings: { severity: string; message: string }[] } };
+    const report = JSON.parse(doctor.stdout) as {
+      ok: boolean;
+      missing: number;
+      nativeCode: { sharedObjects: number; findings: { severity: string; message: string }[] };
+    };
     expect(report).toMatchObject({ ok: false, missing: 0 });
     expect(report.nativeCode.sharedObjects).toBeGreaterThan(4);
     expect(report.nativeCode.findings.find((finding) => finding.severity === 'error')?.message).toContain(expected);
@@ -108,9 +138,20 @@ describe('native code that will not load, refused before deploy', () => {
     fs.cpSync(path.join(PROJECT_ROOT, 'layers', 'dependencies'), path.join(root, 'layers', 'dependencies'), { recursive: true });
     fs.mkdirSync(path.join(root, 'layers', 'extra'));
     fs.writeFileSync(path.join(root, 'layers', 'extra', 'requirements.txt'), 'py313ext==1.0.0\n');
-    const config = loadConfig({ context: { defaults: { function: 'python', layers: ['dependencies', 'extra'] } }, env: {}, availableLayers: listLayerFolders(root) });
+    const config = loadConfig({
+      context: { defaults: { function: 'python', layers: ['dependencies', 'extra'] } },
+      env: {},
+      availableLayers: listLayerFolders(root),
+    });
     await expect(
-      runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: { ...process.env, UV_FIND_LINKS: wheels }, onlyUsed: true }),
+      runBuild({
+        projectRoot: root,
+        buildDir: path.join(root, '.build'),
+        config,
+        progress: silentProgress,
+        env: { ...process.env, UV_FIND_LINKS: wheels },
+        onlyUsed: true,
+      }),
     ).rejects.toThrow(
       'api-dev: layer extra holds python/py313ext/_speedups.cpython-313-x86_64-linux-gnu.so (py313ext 1.0.0), which is an extension module for CPython 3.13 (its name says cpython-313), and the function runs Python 3.12',
     );
@@ -132,12 +173,22 @@ describe('native code that will not load, refused before deploy', () => {
     run(['pack', pkg, '--pack-destination', path.join(dir, 'vendor')], dir);
     const layerDir = path.join(dir, 'layers', 'addons');
     fs.mkdirSync(layerDir, { recursive: true });
-    fs.writeFileSync(path.join(layerDir, 'package.json'), JSON.stringify({ name: 'addons', version: '1.0.0', private: true, dependencies: { 'fast-addon': 'file:../../vendor/fast-addon-1.0.0.tgz' } }));
+    fs.writeFileSync(
+      path.join(layerDir, 'package.json'),
+      JSON.stringify({ name: 'addons', version: '1.0.0', private: true, dependencies: { 'fast-addon': 'file:../../vendor/fast-addon-1.0.0.tgz' } }),
+    );
     run(['install', '--package-lock-only'], layerDir);
-    const source = readLayerSources(dir, 'addons')[0]!;
-    const { artifact } = await buildNodeLayer(layerTargetFor(source, 'arm64', 'nodejs24.x'), source, { buildDir: path.join(dir, '.build'), env: process.env, step: silentProgress.step('addon') });
-    expect(artifact.nativeObjects).toEqual([expect.objectContaining({ path: 'nodejs/node_modules/fast-addon/build/Release/fast.node', owner: 'nodejs/node_modules/fast-addon', machine: 62 })]);
-    const env = loadConfig({ context: { defaults: { architecture: 'arm64', layers: ['addons'] } }, env: {}, availableLayers: { addons: ['nodejs'] } }).environments[0]!;
+    const source = readLayerSources(dir, 'addons')[0];
+    const { artifact } = await buildNodeLayer(layerTargetFor(source, 'arm64', 'nodejs24.x'), source, {
+      buildDir: path.join(dir, '.build'),
+      env: process.env,
+      step: silentProgress.step('addon'),
+    });
+    expect(artifact.nativeObjects).toEqual([
+      expect.objectContaining({ path: 'nodejs/node_modules/fast-addon/build/Release/fast.node', owner: 'nodejs/node_modules/fast-addon', machine: 62 }),
+    ]);
+    const env = loadConfig({ context: { defaults: { architecture: 'arm64', layers: ['addons'] } }, env: {}, availableLayers: { addons: ['nodejs'] } })
+      .environments[0];
     const findings = nativeCodeLoads({ env, layers: [artifact], managed: [], bundle: bundleArtifact(env.runtime) });
     expect(findings.map((finding) => [finding.severity, finding.message])).toEqual([
       [
@@ -150,13 +201,22 @@ describe('native code that will not load, refused before deploy', () => {
 
   it('--skip-checks still serves it locally, loudly, where this machine can run the function', async () => {
     const copy = projectWith('glibcnew==1.0.0');
-    const env = cliEnv({ UV_FIND_LINKS: wheels, CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { dev: { function: 'python', layers: ['dependencies', 'extra'], architecture: process.arch === 'arm64' ? 'arm64' : 'x86_64' } } }) });
+    const env = cliEnv({
+      UV_FIND_LINKS: wheels,
+      CDKTF_CONTEXT_JSON: JSON.stringify({
+        environments: { dev: { function: 'python', layers: ['dependencies', 'extra'], architecture: process.arch === 'arm64' ? 'arm64' : 'x86_64' } },
+      }),
+    });
     const refused = await runCli(['build', '--only-used'], { env, cwd: copy });
-    expect(refused.stderr).toMatch(/\[native-code\] api-dev: layer extra holds python\/glibcnew\/_helper\.so \(glibcnew 1\.0\.0\), which needs GLIBC_2\.38 \(from libc\.so\.6\), newer than Amazon Linux 2023 has \(glibc 2\.34\)/);
+    expect(refused.stderr).toMatch(
+      /\[native-code\] api-dev: layer extra holds python\/glibcnew\/_helper\.so \(glibcnew 1\.0\.0\), which needs GLIBC_2\.38 \(from libc\.so\.6\), newer than Amazon Linux 2023 has \(glibc 2\.34\)/,
+    );
     const server = await startLocalServer(['--env', 'dev', '--skip-checks'], env, { cwd: copy, build: true });
     try {
       expect(server.stderr()).toContain('!! --skip-checks: the deployment rules are not enforced.');
-      expect(server.stderr()).toMatch(/warning: --skip-checks: serving what the deployment rules refuse: \[native-code\] api-dev: layer extra holds python\/glibcnew\/_helper\.so/);
+      expect(server.stderr()).toMatch(
+        /warning: --skip-checks: serving what the deployment rules refuse: \[native-code\] api-dev: layer extra holds python\/glibcnew\/_helper\.so/,
+      );
       expect(await request(`${server.url}/`)).toMatchObject({ status: 200, json: { status: 'ok' } });
     } finally {
       await server.stop();

@@ -38,13 +38,23 @@ function elf(path: string, overrides: Partial<NativeObject> = {}): NativeObject 
 const EXTENSION = 'python/pydantic_core/_pydantic_core.cpython-312-x86_64-linux-gnu.so';
 
 function python(objects: NativeObject[], options: { architecture?: Architecture; runtime?: Runtime; packages?: InstalledPackage[] } = {}): FunctionDeployment {
-  const config = loadConfig({ context: { defaults: { function: 'python', runtime: options.runtime ?? 'python3.12', architecture: options.architecture ?? 'x86_64' } }, env: {}, availableLayers: { dependencies: ['python'] } });
-  const env = config.environments[0]!;
-  const layer = pythonLayerArtifact('dependencies', env.runtime.slice('python'.length), env.architecture, { packages: options.packages ?? [PYDANTIC_CORE], nativeObjects: objects });
+  const config = loadConfig({
+    context: { defaults: { function: 'python', runtime: options.runtime ?? 'python3.12', architecture: options.architecture ?? 'x86_64' } },
+    env: {},
+    availableLayers: { dependencies: ['python'] },
+  });
+  const env = config.environments[0];
+  const layer = pythonLayerArtifact('dependencies', env.runtime.slice('python'.length), env.architecture, {
+    packages: options.packages ?? [PYDANTIC_CORE],
+    nativeObjects: objects,
+  });
   return { env, layers: [layer], managed: [], bundle: bundleArtifact(env.runtime) };
 }
 
-const messages = (deployment: FunctionDeployment, severity: 'error' | 'warning' = 'error') => nativeCodeLoads(deployment).filter((finding) => finding.severity === severity).map((finding) => finding.message);
+const messages = (deployment: FunctionDeployment, severity: 'error' | 'warning' = 'error') =>
+  nativeCodeLoads(deployment)
+    .filter((finding) => finding.severity === severity)
+    .map((finding) => finding.message);
 
 describe('the native-code rule', () => {
   it('passes a real-looking manylinux extension for the environment, with its libraries from the OS', () => {
@@ -62,21 +72,34 @@ describe('the native-code rule', () => {
   });
 
   it('refuses symbol versions newer than Amazon Linux 2023 has: glibc past 2.34, libstdc++ past GCC 11', () => {
-    const [message] = messages(python([elf(EXTENSION, { versions: { 'libc.so.6': ['GLIBC_2.17', 'GLIBC_2.38'], 'libstdc++.so.6': ['GLIBCXX_3.4.30', 'CXXABI_1.3.13'] }, needed: ['libc.so.6', 'libstdc++.so.6'] })]));
+    const [message] = messages(
+      python([
+        elf(EXTENSION, {
+          versions: { 'libc.so.6': ['GLIBC_2.17', 'GLIBC_2.38'], 'libstdc++.so.6': ['GLIBCXX_3.4.30', 'CXXABI_1.3.13'] },
+          needed: ['libc.so.6', 'libstdc++.so.6'],
+        }),
+      ]),
+    );
     expect(message).toContain(
       'which needs GLIBC_2.38 (from libc.so.6), GLIBCXX_3.4.30 (from libstdc++.so.6), newer than Amazon Linux 2023 has (glibc 2.34, libstdc++ up to GLIBCXX_3.4.29)',
     );
     const platform = LAMBDA_PLATFORMS['python3.12'];
-    expect(versionsTooNew({ versions: { 'libc.so.6': ['GLIBC_2.34', 'GLIBC_PRIVATE'], 'libgcc_s.so.1': ['GCC_11.0'], 'libstdc++.so.6': ['GLIBCXX_3.4.29', 'CXXABI_1.3.13'] } }, platform)).toEqual([]);
-    expect(versionsTooNew({ versions: { 'libgcc_s.so.1': ['GCC_12.0.0'], 'libstdc++.so.6': ['CXXABI_1.3.14'] } }, platform).map((entry) => entry.needed)).toEqual([
-      'GCC_12.0.0 (from libgcc_s.so.1)',
-      'CXXABI_1.3.14 (from libstdc++.so.6)',
-    ]);
+    expect(
+      versionsTooNew(
+        { versions: { 'libc.so.6': ['GLIBC_2.34', 'GLIBC_PRIVATE'], 'libgcc_s.so.1': ['GCC_11.0'], 'libstdc++.so.6': ['GLIBCXX_3.4.29', 'CXXABI_1.3.13'] } },
+        platform,
+      ),
+    ).toEqual([]);
+    expect(
+      versionsTooNew({ versions: { 'libgcc_s.so.1': ['GCC_12.0.0'], 'libstdc++.so.6': ['CXXABI_1.3.14'] } }, platform).map((entry) => entry.needed),
+    ).toEqual(['GCC_12.0.0 (from libgcc_s.so.1)', 'CXXABI_1.3.14 (from libstdc++.so.6)']);
   });
 
   it('refuses an extension for another CPython, and takes abi3 and plain libraries by name', () => {
     const wrong = 'python/fast/_speedups.cpython-313-x86_64-linux-gnu.so';
-    expect(messages(python([elf(wrong)]))[0]).toContain(`holds ${wrong} (pydantic_core 2.23.2), which is an extension module for CPython 3.13 (its name says cpython-313), and the function runs Python 3.12`);
+    expect(messages(python([elf(wrong)]))[0]).toContain(
+      `holds ${wrong} (pydantic_core 2.23.2), which is an extension module for CPython 3.13 (its name says cpython-313), and the function runs Python 3.12`,
+    );
     expect(nativeCodeLoads(python([elf('python/cryptography/hazmat/bindings/_rust.abi3.so'), elf('python/pkg.libs/libffi-1a2b.so.8.1.2')]))).toEqual([]);
   });
 
@@ -114,9 +137,13 @@ describe('the native-code rule', () => {
 
   it("judges each wheel's tags: a platform wheel for another target, one for a newer glibc, and a pure-Python tag on compiled code", () => {
     const tagged = (tags: string[]) => python([elf(EXTENSION)], { packages: [{ ...PYDANTIC_CORE, wheelTags: tags }] });
-    expect(messages(tagged(['cp312-cp312-manylinux_2_17_aarch64']))[0]).toContain('holds pydantic_core 2.23.2, and its wheel is tagged cp312-cp312-manylinux_2_17_aarch64: a wheel Lambda\'s CPython 3.12 on x86_64 does not take');
-    expect(messages(tagged(['cp312-cp312-manylinux_2_39_x86_64']))[0]).toContain("its wheel is tagged cp312-cp312-manylinux_2_39_x86_64: built for glibc 2.39, newer than Amazon Linux 2023's 2.34");
-    expect(messages(tagged(['cp312-cp312-macosx_11_0_arm64']))[0]).toContain('a wheel Lambda\'s CPython 3.12 on x86_64 does not take');
+    expect(messages(tagged(['cp312-cp312-manylinux_2_17_aarch64']))[0]).toContain(
+      "holds pydantic_core 2.23.2, and its wheel is tagged cp312-cp312-manylinux_2_17_aarch64: a wheel Lambda's CPython 3.12 on x86_64 does not take",
+    );
+    expect(messages(tagged(['cp312-cp312-manylinux_2_39_x86_64']))[0]).toContain(
+      "its wheel is tagged cp312-cp312-manylinux_2_39_x86_64: built for glibc 2.39, newer than Amazon Linux 2023's 2.34",
+    );
+    expect(messages(tagged(['cp312-cp312-macosx_11_0_arm64']))[0]).toContain("a wheel Lambda's CPython 3.12 on x86_64 does not take");
     expect(messages(tagged(['py3-none-any']), 'warning')).toEqual([
       `api-dev: layer dependencies holds pydantic_core 2.23.2, and its wheel is tagged py3-none-any (pure Python, any platform) and carries compiled code (${EXTENSION}): the tag does not say where it loads.`,
     ]);
@@ -124,11 +151,13 @@ describe('the native-code rule', () => {
     expect(nativeCodeLoads(tagged(['cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64']))).toEqual([]);
   });
 
-  it("judges a Node.js addon against the architecture, and skips the prebuilds of other platforms a package carries beside its own", () => {
+  it('judges a Node.js addon against the architecture, and skips the prebuilds of other platforms a package carries beside its own', () => {
     const config = loadConfig({ context: { defaults: { architecture: 'arm64' } }, env: {}, availableLayers: { dependencies: ['nodejs'] } });
-    const env = config.environments[0]!;
+    const env = config.environments[0];
     const addon = (path: string, machine: number, format: NativeObject['format'] = 'elf'): NativeObject =>
-      format === 'elf' ? { path, owner: 'nodejs/node_modules/bcrypt', format, class: 64, endian: 'little', machine, needed: ['libc.so.6', 'libstdc++.so.6'], versions: {} } : { path, owner: 'nodejs/node_modules/bcrypt', format, magic: 'cf fa ed fe' };
+      format === 'elf'
+        ? { path, owner: 'nodejs/node_modules/bcrypt', format, class: 64, endian: 'little', machine, needed: ['libc.so.6', 'libstdc++.so.6'], versions: {} }
+        : { path, owner: 'nodejs/node_modules/bcrypt', format, magic: 'cf fa ed fe' };
     const layer = layerArtifact('dependencies', 'arm64', 'a'.repeat(64), {
       packages: [{ name: 'bcrypt', version: '5.1.1', path: 'nodejs/node_modules/bcrypt', direct: true }],
       nativeObjects: [
@@ -143,7 +172,11 @@ describe('the native-code rule', () => {
       'api-dev: layer dependencies holds nodejs/node_modules/bcrypt/build/Release/bcrypt_lib.node (bcrypt 5.1.1), which is compiled for x86_64 (EM_X86_64), and the function runs on arm64, which needs aarch64 (EM_AARCH64). ' +
         "Install bcrypt for the function's platform: npm ci --os=linux --cpu=arm64 (npm run build does), or choose a package that ships a Linux arm64 build.",
     ]);
-    expect([loadedOnLinux('x/prebuilds/linux-arm64/a.node', 'arm64'), loadedOnLinux('x/prebuilds/linux-x64/a.node', 'arm64'), loadedOnLinux('x/prebuilds/win32-x64/a.node', 'x86_64')]).toEqual([true, false, false]);
+    expect([
+      loadedOnLinux('x/prebuilds/linux-arm64/a.node', 'arm64'),
+      loadedOnLinux('x/prebuilds/linux-x64/a.node', 'arm64'),
+      loadedOnLinux('x/prebuilds/win32-x64/a.node', 'x86_64'),
+    ]).toEqual([true, false, false]);
   });
 
   it("judges the function's bundle too", () => {
@@ -157,12 +190,29 @@ describe('the native-code rule', () => {
   it("puts native code that would not load in the plan review's caution box when the plan changes the function, and what may not in its notes", () => {
     const plan = {
       resource_changes: [
-        { address: 'aws_lambda_function.api', mode: 'managed', type: 'aws_lambda_function', name: 'api', change: { actions: ['update'], before: { function_name: 'multicloud-auto-deploy-dev-api' }, after: { function_name: 'multicloud-auto-deploy-dev-api' } } },
+        {
+          address: 'aws_lambda_function.api',
+          mode: 'managed',
+          type: 'aws_lambda_function',
+          name: 'api',
+          change: {
+            actions: ['update'],
+            before: { function_name: 'multicloud-auto-deploy-dev-api' },
+            after: { function_name: 'multicloud-auto-deploy-dev-api' },
+          },
+        },
       ],
     } as unknown as TerraformPlan;
-    const native = nativeCodeLoads(python([elf(EXTENSION, { machine: 183, needed: ['libc.so.6', 'libz.so.1'] })])).map((finding) => ({ severity: finding.severity, message: finding.message }));
+    const native = nativeCodeLoads(python([elf(EXTENSION, { machine: 183, needed: ['libc.so.6', 'libz.so.1'] })])).map((finding) => ({
+      severity: finding.severity,
+      message: finding.message,
+    }));
     const summary = summarisePlan(plan, { native });
-    expect(summary.cautions).toEqual([expect.stringMatching(/^\*\*native code that would not load\*\*: api-dev: layer dependencies holds .*compiled for aarch64 \(EM_AARCH64\), and the function runs on x86_64/)]);
+    expect(summary.cautions).toEqual([
+      expect.stringMatching(
+        /^\*\*native code that would not load\*\*: api-dev: layer dependencies holds .*compiled for aarch64 \(EM_AARCH64\), and the function runs on x86_64/,
+      ),
+    ]);
     expect(summary.notes).toEqual([expect.stringMatching(/^native code that may not load: .*needs libz\.so\.1/)]);
     expect(renderPlanSummary('api-dev', summary)).toContain('> - **native code that would not load**: api-dev: layer dependencies holds');
     expect(summarisePlan({ resource_changes: [] } as unknown as TerraformPlan, { native }).cautions).toEqual([]);

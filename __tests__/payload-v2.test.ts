@@ -93,8 +93,11 @@ describe('function result to response', () => {
     });
   });
 
-  it('answers 502 for a response over Lambda\'s limit, and 429 for a throttled invocation', () => {
-    const tooLarge = functionErrorResponse({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).' });
+  it("answers 502 for a response over Lambda's limit, and 429 for a throttled invocation", () => {
+    const tooLarge = functionErrorResponse({
+      errorType: 'Function.ResponseSizeTooLarge',
+      errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+    });
     expect(tooLarge.statusCode).toBe(502);
     expect(JSON.parse(tooLarge.body.toString())).toMatchObject({ message: 'Internal Server Error', errorType: 'Function.ResponseSizeTooLarge' });
     const throttled = functionErrorResponse({ errorType: 'Local.Throttled', errorMessage: '10 invocations are already waiting' });

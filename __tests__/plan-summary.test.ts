@@ -17,7 +17,9 @@ describe('plan summary', () => {
       '`multicloud-auto-deploy-staging-dependencies`: new version, content `f07b2d069bc0349d` → `9a1b2c3d4e5f6071`. Replaced because of: `description`, `source_code_hash`.',
     ]);
     expect(summary.functions).toEqual(['`multicloud-auto-deploy-staging-api`: layers → new version ARNs (known after apply)']);
-    expect(markdown('layer-replace-create-before-destroy')).toContain('| replace (create before destroy) | `aws_lambda_layer_version.layer-dependencies_version_1A91A2F0` |');
+    expect(markdown('layer-replace-create-before-destroy')).toContain(
+      '| replace (create before destroy) | `aws_lambda_layer_version.layer-dependencies_version_1A91A2F0` |',
+    );
   });
 
   it('reads a layer replacement without create_before_destroy the same way, with its order', () => {
@@ -35,7 +37,9 @@ describe('plan summary', () => {
 
   it('flags a destructive table replacement and a log group destroy first and loudly', () => {
     const text = markdown('table-replace');
-    expect(text).toMatch(/^### Plan for `api-staging`: 0 to add, 1 to change, 1 to replace, 1 to destroy\n\n> \[!CAUTION\]\n> \*\*Destructive changes: read these before approving\.\*\*/);
+    expect(text).toMatch(
+      /^### Plan for `api-staging`: 0 to add, 1 to change, 1 to replace, 1 to destroy\n\n> \[!CAUTION\]\n> \*\*Destructive changes: read these before approving\.\*\*/,
+    );
     expect(text).toContain(
       '> - **replace** DynamoDB table `multicloud-auto-deploy-prod-messages` (`aws_dynamodb_table.messages_table_FB6FB9DB`): its items are lost unless restored from a backup. Replaced because of: `hash_key`, `range_key`.',
     );
@@ -64,15 +68,17 @@ describe('plan summary', () => {
 
   it('classifies every action list Terraform writes', () => {
     const change = (actions: string[]) => ({ address: 'a', mode: 'managed' as const, type: 't', name: 'n', change: { actions } });
-    expect([['no-op'], ['create'], ['update'], ['delete'], ['delete', 'create'], ['create', 'delete'], ['read'], ['forget']].map((a) => kindOf(change(a)))).toEqual([
-      'none', 'add', 'change', 'destroy', 'replace', 'replace', 'read', 'forget',
-    ]);
+    expect(
+      [['no-op'], ['create'], ['update'], ['delete'], ['delete', 'create'], ['create', 'delete'], ['read'], ['forget']].map((a) => kindOf(change(a))),
+    ).toEqual(['none', 'add', 'change', 'destroy', 'replace', 'replace', 'read', 'forget']);
     expect(contentHashIn('content 0123456789abcdef | nodejs24.x x86_64 | hono@4')).toBe('0123456789abcdef');
     expect(contentHashIn('hand-written description')).toBeUndefined();
   });
 
   it('refuses input that is not JSON, not a plan, or a state, saying how to make a plan', () => {
-    expect(() => parsePlan('{"format_version":', 'plan.json')).toThrow(/^plan\.json is not JSON \(.*\)\. Make it with `terraform show -json plan\.tfplan > plan\.json`\.$/);
+    expect(() => parsePlan('{"format_version":', 'plan.json')).toThrow(
+      /^plan\.json is not JSON \(.*\)\. Make it with `terraform show -json plan\.tfplan > plan\.json`\.$/,
+    );
     expect(() => parsePlan('{"hello":"world"}', 'plan.json')).toThrow('plan.json is not a Terraform plan (no format_version and planned_values).');
     expect(() => parsePlan('{"format_version":"1.0","values":{}}', 'state.json')).toThrow('state.json is a Terraform state, not a plan.');
   });

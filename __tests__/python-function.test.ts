@@ -40,18 +40,25 @@ async function withoutMangum(root: string): Promise<void> {
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('mangum==0.17.0\n', ''));
   const cache = wheelCacheDir(process.env);
   const source = readSources(root, 'dependencies').find((candidate) => candidate.kind === 'python')!;
-  await lockPythonLayer(source, [{ pythonVersion: '3.12', architecture: 'arm64' }, { pythonVersion: '3.12', architecture: 'x86_64' }], {
-    projectRoot: root,
-    buildDir: path.join(root, '.build'),
-    env: { ...offlineWheelEnv(cache), PYTHON_WHEEL_CACHE: cache },
-    step: silentProgress.step('relock'),
-  });
+  await lockPythonLayer(
+    source,
+    [
+      { pythonVersion: '3.12', architecture: 'arm64' },
+      { pythonVersion: '3.12', architecture: 'x86_64' },
+    ],
+    {
+      projectRoot: root,
+      buildDir: path.join(root, '.build'),
+      env: { ...offlineWheelEnv(cache), PYTHON_WHEEL_CACHE: cache },
+      step: silentProgress.step('relock'),
+    },
+  );
 }
 
 async function serve(project: Awaited<ReturnType<typeof seedProject>>, skipChecks = false): Promise<LocalApi> {
   const { root, config, options } = project;
   return startLocalApi({
-    env: config.environments[0]!,
+    env: config.environments[0],
     manifest: readManifest(options.buildDir),
     buildDir: options.buildDir,
     projectRoot: root,
@@ -73,15 +80,35 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
   ])('builds strategy %s on %s with every import and every declared dependency provided, and no false alarm', async (layerStrategy, architecture) => {
     const report = await runBuild((await seedProject({ layerStrategy, architecture })).options);
     expect(report.warnings).toEqual([]);
-    const bundle = report.bundles[0]!;
+    const bundle = report.bundles[0];
     expect(bundle.handler).toBe('main.handler');
-    expect([...new Set(bundle.imports.filter((imported) => !imported.own).map((imported) => imported.module))].sort()).toEqual(
-      ['base64', 'binascii', 'boto3', 'botocore', 'contract', 'datetime', 'fastapi', 'ids', 'json', 'logging', 'mangum', 'os', 're', 'starlette', 'store', 'threading', 'time', 'typing'],
-    );
+    expect([...new Set(bundle.imports.filter((imported) => !imported.own).map((imported) => imported.module))].sort()).toEqual([
+      'base64',
+      'binascii',
+      'boto3',
+      'botocore',
+      'contract',
+      'datetime',
+      'fastapi',
+      'ids',
+      'json',
+      'logging',
+      'mangum',
+      'os',
+      're',
+      'starlette',
+      'store',
+      'threading',
+      'time',
+      'typing',
+    ]);
   });
 
-  it('refuses to build without mangum, by name, with the seed\'s error and the fix', async () => {
-    const error = await runBuild((await seedProject({}, withoutMangum)).options).then(() => undefined, (failure: Error) => failure);
+  it("refuses to build without mangum, by name, with the seed's error and the fix", async () => {
+    const error = await runBuild((await seedProject({}, withoutMangum)).options).then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
     expect(error?.message).toContain(
       '  - [import-coverage] api-dev: handlers/python_api/main.py:12 imports mangum, and nothing the function gets provides it: layers dependencies ' +
         '(PyJWT 2.9.0, fastapi 0.120.4, pydantic 2.9.0, pydantic-settings 2.5.2, python-jose 3.5.0, python-multipart 0.0.22, requests 2.32.5, typing_extensions 4.12.2; ' +
@@ -98,7 +125,11 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
     try {
       expect(api.interpreter).toMatchObject({ name: 'Python', version: expect.stringMatching(/^3\.12\./) });
       expect(await request(`${api.url}/`)).toMatchObject({ status: 200, json: { status: 'ok', provider: 'aws', version: '3.0.0' } });
-      const created = await request(`${api.url}/api/messages/`, { method: 'POST', body: JSON.stringify({ content: 'Layer test message', author: 'System' }), headers: { 'content-type': 'application/json' } });
+      const created = await request(`${api.url}/api/messages/`, {
+        method: 'POST',
+        body: JSON.stringify({ content: 'Layer test message', author: 'System' }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(created).toMatchObject({ status: 201, json: { content: 'Layer test message', author: 'System' } });
       expect((await request(`${api.url}/api/messages`)).json).toEqual([created.json]);
       expect((await request(`${api.url}/api/messages/?limit=0`)).status).toBe(400);
@@ -107,7 +138,7 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
     }
   });
 
-  it('the incident: without mangum, the local run refuses; told to serve it anyway, every request answers 500 with the seed\'s error', async () => {
+  it("the incident: without mangum, the local run refuses; told to serve it anyway, every request answers 500 with the seed's error", async () => {
     const project = await seedProject({}, withoutMangum);
     await expect(runBuild(project.options)).rejects.toThrow(/imports mangum/);
     await expect(serve(project)).rejects.toThrow(/^The function would fail on Lambda \(1 problem\); nothing was deployed:\n.*imports mangum/);
@@ -116,7 +147,11 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
       for (const url of [`${api.url}/`, `${api.url}/api/messages/`]) {
         const response = await request(url);
         expect(response.status).toBe(500);
-        expect(response.json).toEqual({ message: 'Internal Server Error', errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'main': No module named 'mangum'" });
+        expect(response.json).toEqual({
+          message: 'Internal Server Error',
+          errorType: 'Runtime.ImportModuleError',
+          errorMessage: "Unable to import module 'main': No module named 'mangum'",
+        });
       }
     } finally {
       await api.stop();
@@ -131,7 +166,11 @@ describe("npm start on the Python function: the seed's app on its real locked pa
     const env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { dev: { function: 'python', messageTtlDays: 30 } } }) });
     const server = await startLocalServer(['--env', 'dev'], env, { cwd: copy, build: true });
     try {
-      expect(server.info).toMatchObject({ environment: 'dev', interpreter: { name: 'Python', version: expect.stringMatching(/^3\.12\./) }, layers: [{ name: 'dependencies' }] });
+      expect(server.info).toMatchObject({
+        environment: 'dev',
+        interpreter: { name: 'Python', version: expect.stringMatching(/^3\.12\./) },
+        layers: [{ name: 'dependencies' }],
+      });
       expect(server.stderr()).toMatch(/layer {5}dependencies -> \/opt .*fastapi@0\.120\.4, mangum@0\.17\.0, pydantic@2\.9\.0/);
       expect(await contractOverHttp(server.url)).toEqual([]);
       expect(await expiryOverHttp(server, 30)).toEqual([]);
@@ -142,7 +181,10 @@ describe("npm start on the Python function: the seed's app on its real locked pa
         cwd: copy,
       });
       expect(probe.stderr).not.toContain('ENOTFOUND');
-      expect([probe.code, JSON.parse(probe.stdout)]).toEqual([0, expect.objectContaining({ function: 'multicloud-auto-deploy-dev-api', version: '1', ok: true })]);
+      expect([probe.code, JSON.parse(probe.stdout)]).toEqual([
+        0,
+        expect.objectContaining({ function: 'multicloud-auto-deploy-dev-api', version: '1', ok: true }),
+      ]);
     } finally {
       await server.stop();
     }
@@ -169,7 +211,11 @@ describe('the Python function through the command line', () => {
     const result = await runCli(['doctor', 'api-dev', '--build-dir', healthy], { env: cliEnv({ CDKTF_CONTEXT_JSON: PYTHON_CONTEXT }) });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    const row = (module: string) => lines.find((line) => line.trim().startsWith(`${module} `))?.trim().split(/\s{2,}/);
+    const row = (module: string) =>
+      lines
+        .find((line) => line.trim().startsWith(`${module} `))
+        ?.trim()
+        .split(/\s{2,}/);
     expect(row('mangum')).toEqual(['mangum', 'handlers/python_api/main.py:12', 'layer dependencies: mangum 0.17.0']);
     expect(row('starlette')).toEqual(['starlette', 'handlers/python_api/main.py:13', 'layer dependencies: starlette 0.49.3']);
     expect(row('boto3')).toEqual(['boto3', 'handlers/python_api/store.py:22', 'python3.12 runtime: boto3, shipped with the runtime', '(inside a function)']);
@@ -177,7 +223,9 @@ describe('the Python function through the command line', () => {
     expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:9', 'python3.12 runtime: standard library']);
     expect(result.stdout).toMatch(/Declared dependencies: every one of the \d+ distributions in the layers has what it requires\./);
     expect(result.stdout).toContain('All 18 required imports are provided.');
-    expect(result.stdout).toMatch(/Native code: \d+ shared object\(s\) in the layers and the bundle, every one for x86_64 and Amazon Linux 2023 \(glibc 2\.34\)\./);
+    expect(result.stdout).toMatch(
+      /Native code: \d+ shared object\(s\) in the layers and the bundle, every one for x86_64 and Amazon Linux 2023 \(glibc 2\.34\)\./,
+    );
   });
 
   it('doctor --json, and exit code 1 with MISSING when the attached layers lack mangum', async () => {
@@ -185,13 +233,18 @@ describe('the Python function through the command line', () => {
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { ok: boolean; missing: number; rows: { module: string; provider?: { kind: string; layer?: string } }[] };
     expect(report).toMatchObject({ ok: false, missing: 1 });
-    expect(report.rows.find((row) => row.module === 'mangum')).toEqual({ module: 'mangum', locations: [{ file: 'handlers/python_api/main.py', line: 12 }], lazy: false, own: false });
+    expect(report.rows.find((row) => row.module === 'mangum')).toEqual({
+      module: 'mangum',
+      locations: [{ file: 'handlers/python_api/main.py', line: 12 }],
+      lazy: false,
+      own: false,
+    });
     expect(report.rows.find((row) => row.module === 'fastapi')?.provider).toEqual({ kind: 'layer', layer: 'framework', detail: 'fastapi 0.120.4' });
     const text = await runCli(['doctor', 'api-dev', '--build-dir', frameworkOnly], { env: cliEnv({ CDKTF_CONTEXT_JSON: FRAMEWORK_ONLY }) });
     expect(text.stdout).toMatch(/mangum +handlers\/python_api\/main\.py:12 +MISSING/);
   });
 
-  it('npm start refuses to serve it; --skip-checks serves it loudly and it answers 500 with the seed\'s error', async () => {
+  it("npm start refuses to serve it; --skip-checks serves it loudly and it answers 500 with the seed's error", async () => {
     const env = cliEnv({ CDKTF_CONTEXT_JSON: FRAMEWORK_ONLY });
     const refused = await runCli(['start', '--skip-build', '--build-dir', frameworkOnly, '--port', '0'], { env });
     expect(refused.code).toBe(1);
@@ -199,7 +252,9 @@ describe('the Python function through the command line', () => {
     const server = await startLocalServer(['--build-dir', frameworkOnly, '--skip-checks'], env);
     try {
       expect(server.stderr()).toContain('!! --skip-checks: the deployment rules are not enforced.');
-      expect(server.stderr()).toMatch(/warning: --skip-checks: serving what the deployment rules refuse: \[import-coverage\] api-dev: handlers\/python_api\/main\.py:12 imports mangum/);
+      expect(server.stderr()).toMatch(
+        /warning: --skip-checks: serving what the deployment rules refuse: \[import-coverage\] api-dev: handlers\/python_api\/main\.py:12 imports mangum/,
+      );
       expect(server.info).toMatchObject({ interpreter: { name: 'Python' }, skipChecks: true });
       const response = await request(`${server.url}/`);
       expect(response.status).toBe(500);
@@ -209,7 +264,9 @@ describe('the Python function through the command line', () => {
         env: { ...env, AWS_ENDPOINT_URL_LAMBDA: server.url, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
       });
       expect(probe.code).toBe(1);
-      expect(probe.stderr).toContain("✗ GET / on multicloud-auto-deploy-dev-api:4: the function failed: Runtime.ImportModuleError: Unable to import module 'main': No module named 'mangum'");
+      expect(probe.stderr).toContain(
+        "✗ GET / on multicloud-auto-deploy-dev-api:4: the function failed: Runtime.ImportModuleError: Unable to import module 'main': No module named 'mangum'",
+      );
     } finally {
       await server.stop();
     }
@@ -221,7 +278,7 @@ describe('the Python function through the command line', () => {
     const env = cliEnv({ CDKTF_CONTEXT_JSON: PYTHON_CONTEXT });
     const synth = await runCli(['synth'], { env, cwd: copy });
     expect(synth.code).toBe(1);
-    expect(synth.stderr).toContain("handlers/python_api/main.py:12 imports mangum, and nothing the function gets provides it");
+    expect(synth.stderr).toContain('handlers/python_api/main.py:12 imports mangum, and nothing the function gets provides it');
     // The failed build left its manifest; the cdktf app alone (what `cdktf synth` runs) refuses it as well.
     const app = await runNode('main.ts', [], { env, cwd: copy });
     expect(app.code).toBe(1);
@@ -241,10 +298,14 @@ describe('a small Python function served locally', () => {
     const root = makePythonProject(requirements, { name: 'py' });
     copyFixtureFunction(root);
     const config = loadConfig({ context: { defaults: { function: 'python', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
-    return { root, config, options: { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true } };
+    return {
+      root,
+      config,
+      options: { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true },
+    };
   }
 
-  it('answers through /var/task and /opt, with Lambda\'s sys.path order, and reaches DynamoDB with the runtime\'s boto3', async () => {
+  it("answers through /var/task and /opt, with Lambda's sys.path order, and reaches DynamoDB with the runtime's boto3", async () => {
     const project = fixtureProject('alpha==1.0.0\n');
     await runBuild(project.options);
     const api = await serve(project);
@@ -266,15 +327,28 @@ describe('a small Python function served locally', () => {
     }
   });
 
-  it('says which Python to install when the runtime\'s version is not on the machine', async () => {
+  it("says which Python to install when the runtime's version is not on the machine", async () => {
     const root = makePythonProject('alpha==1.0.0\n', { name: 'py' });
     copyFixtureFunction(root);
-    const config = loadConfig({ context: { defaults: { function: 'python', runtime: 'python3.14', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
+    const config = loadConfig({
+      context: { defaults: { function: 'python', runtime: 'python3.14', layers: ['py'] } },
+      env: {},
+      availableLayers: listLayerFolders(root),
+    });
     const buildDir = path.join(root, '.build');
     await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true });
     const nowhere = makeTempDir('no-python');
     await expect(
-      startLocalApi({ env: config.environments[0]!, manifest: readManifest(buildDir), buildDir, projectRoot: root, sources: readAllLayerSources(root), port: 0, log: () => undefined, lookup: { PATH: nowhere, PYENV_ROOT: nowhere } }),
+      startLocalApi({
+        env: config.environments[0],
+        manifest: readManifest(buildDir),
+        buildDir,
+        projectRoot: root,
+        sources: readAllLayerSources(root),
+        port: 0,
+        log: () => undefined,
+        lookup: { PATH: nowhere, PYENV_ROOT: nowhere },
+      }),
     ).rejects.toThrow(
       /^The local run needs Python 3\.14 \(the python3\.14 runtime\) to run the function, and there is no Python 3\.14 interpreter on this machine \(looked at .*\); install one \(`pyenv install 3\.14`, or Debian: apt-get install python3\.14\) or set PYTHON3_14 to its path\.$/,
     );
@@ -285,7 +359,10 @@ describe('a small Python function served locally', () => {
     await expect(runBuild(project.options)).rejects.toThrow(/main\.py:10 imports alpha/);
     const api = await serve(project, true);
     try {
-      expect((await request(`${api.url}/`)).json).toMatchObject({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'main': No module named 'alpha'" });
+      expect((await request(`${api.url}/`)).json).toMatchObject({
+        errorType: 'Runtime.ImportModuleError',
+        errorMessage: "Unable to import module 'main': No module named 'alpha'",
+      });
     } finally {
       await api.stop();
     }

@@ -19,7 +19,14 @@ beforeAll(() => {
   wheels = makeFixtureWheels();
 });
 
-function build(root: string, buildDir: string, env: NodeJS.ProcessEnv, arch: Architecture = 'x86_64', runtime: PythonRuntime = 'python3.12', name = 'pylayer'): Promise<LayerBuildResult> {
+function build(
+  root: string,
+  buildDir: string,
+  env: NodeJS.ProcessEnv,
+  arch: Architecture = 'x86_64',
+  runtime: PythonRuntime = 'python3.12',
+  name = 'pylayer',
+): Promise<LayerBuildResult> {
   const source = readLayerSources(root, name).find((candidate) => candidate.kind === 'python')!;
   return buildPythonLayer(layerTargetFor(source, arch, runtime), source, { buildDir, env, step: silentProgress.step('test') });
 }
@@ -37,28 +44,94 @@ describe('uv and pip for Lambda', () => {
   const settings = pythonIndexSettings({});
 
   it("ask for the function's platform (Amazon Linux 2023's glibc and older), Python version and wheels only; from the wheel cache alone when locked", () => {
-    expect(uvInstallArgs({ architecture: 'arm64', pythonVersion: '3.13' }, { requirements: 'requirements.txt', requireHashes: true }, '/t/python', '/c')).toEqual([
-      'pip', 'install', '--target', '/t/python', '--requirement', 'requirements.txt',
-      '--python-platform', 'aarch64-manylinux_2_34', '--python-version', '3.13', '--only-binary', ':all:',
-      '--link-mode', 'copy', '--quiet', '--cache-dir', '/c', '--require-hashes',
+    expect(
+      uvInstallArgs({ architecture: 'arm64', pythonVersion: '3.13' }, { requirements: 'requirements.txt', requireHashes: true }, '/t/python', '/c'),
+    ).toEqual([
+      'pip',
+      'install',
+      '--target',
+      '/t/python',
+      '--requirement',
+      'requirements.txt',
+      '--python-platform',
+      'aarch64-manylinux_2_34',
+      '--python-version',
+      '3.13',
+      '--only-binary',
+      ':all:',
+      '--link-mode',
+      'copy',
+      '--quiet',
+      '--cache-dir',
+      '/c',
+      '--require-hashes',
     ]);
-    expect(uvInstallArgs({ architecture: 'x86_64', pythonVersion: '3.12' }, { requirements: 'lock.txt', requireHashes: true, lockedFrom: '/wheels' }, '/t', '/c').slice(-8)).toEqual([
-      '--cache-dir', '/c', '--no-deps', '--require-hashes', '--no-index', '--find-links', '/wheels', '--offline',
-    ]);
+    expect(
+      uvInstallArgs(
+        { architecture: 'x86_64', pythonVersion: '3.12' },
+        { requirements: 'lock.txt', requireHashes: true, lockedFrom: '/wheels' },
+        '/t',
+        '/c',
+      ).slice(-8),
+    ).toEqual(['--cache-dir', '/c', '--no-deps', '--require-hashes', '--no-index', '--find-links', '/wheels', '--offline']);
     const pip = pipInstallArgs({ architecture: 'x86_64', pythonVersion: '3.12' }, { requirements: 'r.txt', requireHashes: false }, '/t', '/c', settings);
     expect(pip.slice(0, 9)).toEqual(['-m', 'pip', 'install', '--requirement', 'r.txt', '--target', '/t', '--platform', 'manylinux_2_34_x86_64']);
-    expect(pip).toEqual(expect.arrayContaining(['--platform', 'manylinux2014_x86_64', '--platform', 'manylinux1_x86_64', '--implementation', 'cp', '--python-version', '3.12', '--only-binary=:all:', '--no-compile']));
+    expect(pip).toEqual(
+      expect.arrayContaining([
+        '--platform',
+        'manylinux2014_x86_64',
+        '--platform',
+        'manylinux1_x86_64',
+        '--implementation',
+        'cp',
+        '--python-version',
+        '3.12',
+        '--only-binary=:all:',
+        '--no-compile',
+      ]),
+    );
     expect(pip).not.toContain('--require-hashes');
-    expect(pipInstallArgs({ architecture: 'arm64', pythonVersion: '3.12' }, { requirements: 'l.txt', requireHashes: true, lockedFrom: '/w' }, '/t', '/c', settings).slice(-7)).toEqual([
-      '--cache-dir', '/c', '--no-deps', '--require-hashes', '--no-index', '--find-links', '/w',
-    ]);
+    expect(
+      pipInstallArgs(
+        { architecture: 'arm64', pythonVersion: '3.12' },
+        { requirements: 'l.txt', requireHashes: true, lockedFrom: '/w' },
+        '/t',
+        '/c',
+        settings,
+      ).slice(-7),
+    ).toEqual(['--cache-dir', '/c', '--no-deps', '--require-hashes', '--no-index', '--find-links', '/w']);
   });
 
   it("take the indexes from uv's variables, and give pip the same as options", () => {
-    const custom = pythonIndexSettings({ UV_DEFAULT_INDEX: 'https://mirror/simple', UV_INDEX: 'internal=https://internal/simple https://more/simple', UV_FIND_LINKS: '/w1,/w2' });
-    expect(custom).toEqual({ defaultIndex: 'https://mirror/simple', extraIndexes: ['https://internal/simple', 'https://more/simple'], findLinks: ['/w1', '/w2'], noIndex: false, offline: false });
-    expect(pipIndexArgs(custom)).toEqual(['--index-url', 'https://mirror/simple', '--extra-index-url', 'https://internal/simple', '--extra-index-url', 'https://more/simple', '--find-links', '/w1', '--find-links', '/w2']);
-    expect(pipIndexArgs(pythonIndexSettings({ UV_NO_INDEX: '1', UV_FIND_LINKS: '/w', UV_INDEX_URL: 'https://ignored/simple' }))).toEqual(['--no-index', '--find-links', '/w']);
+    const custom = pythonIndexSettings({
+      UV_DEFAULT_INDEX: 'https://mirror/simple',
+      UV_INDEX: 'internal=https://internal/simple https://more/simple',
+      UV_FIND_LINKS: '/w1,/w2',
+    });
+    expect(custom).toEqual({
+      defaultIndex: 'https://mirror/simple',
+      extraIndexes: ['https://internal/simple', 'https://more/simple'],
+      findLinks: ['/w1', '/w2'],
+      noIndex: false,
+      offline: false,
+    });
+    expect(pipIndexArgs(custom)).toEqual([
+      '--index-url',
+      'https://mirror/simple',
+      '--extra-index-url',
+      'https://internal/simple',
+      '--extra-index-url',
+      'https://more/simple',
+      '--find-links',
+      '/w1',
+      '--find-links',
+      '/w2',
+    ]);
+    expect(pipIndexArgs(pythonIndexSettings({ UV_NO_INDEX: '1', UV_FIND_LINKS: '/w', UV_INDEX_URL: 'https://ignored/simple' }))).toEqual([
+      '--no-index',
+      '--find-links',
+      '/w',
+    ]);
     expect(pythonIndexSettings({ UV_OFFLINE: 'true' }).offline).toBe(true);
   });
 
@@ -119,7 +192,9 @@ describe('Python layer build, from local wheels and no index', () => {
     const filesB = listTree(path.join(slim, '.build', b.artifact.treeDir)).map((file) => file.path);
     expect(filesA.filter((file) => /__pycache__|\.pyc$|^python\/bin\//.test(file))).toEqual([]);
     expect(filesA).toContain('python/alpha/tests/test_alpha.py');
-    expect(filesA).toEqual(expect.arrayContaining(['python/alpha-1.0.0.dist-info/METADATA', 'python/alpha-1.0.0.dist-info/RECORD', 'python/beta-1.0.0.dist-info/METADATA']));
+    expect(filesA).toEqual(
+      expect.arrayContaining(['python/alpha-1.0.0.dist-info/METADATA', 'python/alpha-1.0.0.dist-info/RECORD', 'python/beta-1.0.0.dist-info/METADATA']),
+    );
     expect(filesB).not.toContain('python/alpha/tests/test_alpha.py');
     expect(a.artifact.slimmedBytes).toBeGreaterThan(0);
     expect(b.artifact.slimmedBytes).toBeGreaterThan(a.artifact.slimmedBytes);
@@ -141,7 +216,11 @@ describe('Python layer build, from local wheels and no index', () => {
     expect(files.every((file) => file.mode === 0o644 || file.mode === 0o755)).toBe(true);
     for (const file of files) expect(fs.readFileSync(path.join(first, '.build', a.artifact.treeDir, file.path), 'utf8')).not.toContain(first);
     // uv's note of when it read each wheel (dist-info/uv_cache.json) would differ by the second; it is not in the tree.
-    expect(files.filter((file) => file.path.endsWith('uv_cache.json') || /uv_cache/.test(fs.readFileSync(path.join(first, '.build', a.artifact.treeDir, file.path), 'utf8')))).toEqual([]);
+    expect(
+      files.filter(
+        (file) => file.path.endsWith('uv_cache.json') || /uv_cache/.test(fs.readFileSync(path.join(first, '.build', a.artifact.treeDir, file.path), 'utf8')),
+      ),
+    ).toEqual([]);
   });
 
   it('reuses an unchanged tree without the toolchain: no installer runs and no Python process starts', async () => {
@@ -158,15 +237,19 @@ describe('Python layer build, from local wheels and no index', () => {
   });
 
   it('builds with --require-hashes when requirements pin hashes, and names a mismatch', async () => {
-    const good = makePythonProject(`alpha==1.0.0 --hash=sha256:${sha256File(wheels.wheels['alpha']!)}\nbeta==1.0.0 --hash=sha256:${sha256File(wheels.wheels['beta']!)}\n`);
+    const good = makePythonProject(
+      `alpha==1.0.0 --hash=sha256:${sha256File(wheels.wheels['alpha'])}\nbeta==1.0.0 --hash=sha256:${sha256File(wheels.wheels['beta'])}\n`,
+    );
     const result = await build(good, path.join(good, '.build'), offlineWheelEnv(wheels.dir));
     expect(result.artifact.packages.map((pkg) => pkg.name)).toEqual(['alpha', 'beta']);
-    const bad = makePythonProject(`alpha==1.0.0 --hash=sha256:${'0'.repeat(64)}\nbeta==1.0.0 --hash=sha256:${sha256File(wheels.wheels['beta']!)}\n`);
+    const bad = makePythonProject(`alpha==1.0.0 --hash=sha256:${'0'.repeat(64)}\nbeta==1.0.0 --hash=sha256:${sha256File(wheels.wheels['beta'])}\n`);
     await expect(build(bad, path.join(bad, '.build'), offlineWheelEnv(wheels.dir))).rejects.toThrow(
       /Layer "pylayer" \(Python 3.12, x86_64\): the file of alpha.* does not match its pinned hash/,
     );
-    const partial = makePythonProject(`alpha==1.0.0 --hash=sha256:${sha256File(wheels.wheels['alpha']!)}\n`);
-    await expect(build(partial, path.join(partial, '.build'), offlineWheelEnv(wheels.dir))).rejects.toThrow(/requirements.txt pins hashes, so every package needs one, dependencies included/);
+    const partial = makePythonProject(`alpha==1.0.0 --hash=sha256:${sha256File(wheels.wheels['alpha'])}\n`);
+    await expect(build(partial, path.join(partial, '.build'), offlineWheelEnv(wheels.dir))).rejects.toThrow(
+      /requirements.txt pins hashes, so every package needs one, dependencies included/,
+    );
   });
 });
 
@@ -217,7 +300,11 @@ describe('clear errors from the installers', () => {
 
   it("keeps the installers' last lines for anything else", () => {
     const settings = pythonIndexSettings({});
-    expect(explainPipFailure('Layer "x"', { architecture: 'x86_64', pythonVersion: '3.12' }, 'ERROR: something odd\n', settings)).toBe('Layer "x": pip failed.\nERROR: something odd');
-    expect(explainUvFailure('Layer "x"', { architecture: 'x86_64', pythonVersion: '3.12' }, 'error: something odd\n', settings)).toBe('Layer "x": uv failed.\nerror: something odd');
+    expect(explainPipFailure('Layer "x"', { architecture: 'x86_64', pythonVersion: '3.12' }, 'ERROR: something odd\n', settings)).toBe(
+      'Layer "x": pip failed.\nERROR: something odd',
+    );
+    expect(explainUvFailure('Layer "x"', { architecture: 'x86_64', pythonVersion: '3.12' }, 'error: something odd\n', settings)).toBe(
+      'Layer "x": uv failed.\nerror: something odd',
+    );
   });
 });

@@ -45,7 +45,11 @@ async function lock(root: string, env = offlineWheelEnv(wheels.dir), targets = T
 
 function build(root: string, env: NodeJS.ProcessEnv, architecture: Architecture = 'x86_64') {
   const layer = source(root);
-  return buildPythonLayer(layerTargetFor(layer, architecture, 'python3.12'), layer, { buildDir: path.join(root, '.build'), env, step: silentProgress.step('build') });
+  return buildPythonLayer(layerTargetFor(layer, architecture, 'python3.12'), layer, {
+    buildDir: path.join(root, '.build'),
+    env,
+    step: silentProgress.step('build'),
+  });
 }
 
 function lockText(root: string, architecture: Architecture = 'x86_64', name = 'pylayer'): string {
@@ -110,18 +114,36 @@ describe('the lock file', () => {
   });
 
   it('refuses a lock it cannot install exactly, naming the command that writes it again', () => {
-    const good = serialiseLockTarget('pylayer', lockTargetFromPylock({ pythonVersion: '3.12', architecture: 'x86_64' }, PYLOCK, 'pylayer'), { 'requirements.txt': 'f'.repeat(64) }, 'uv');
-    const refused = (text: string, file = 'requirements.python3.12-x86_64.lock.txt') => () => parseLockTarget(text, file, 'pylayer');
-    expect(refused(good, 'requirements.lock.txt')).toThrow('layers/pylayer/requirements.lock.txt is not named requirements.python<X.Y>-<x86_64|arm64>.lock.txt; run `npm run layers:lock -- pylayer`');
+    const good = serialiseLockTarget(
+      'pylayer',
+      lockTargetFromPylock({ pythonVersion: '3.12', architecture: 'x86_64' }, PYLOCK, 'pylayer'),
+      { 'requirements.txt': 'f'.repeat(64) },
+      'uv',
+    );
+    const refused =
+      (text: string, file = 'requirements.python3.12-x86_64.lock.txt') =>
+      () =>
+        parseLockTarget(text, file, 'pylayer');
+    expect(refused(good, 'requirements.lock.txt')).toThrow(
+      'layers/pylayer/requirements.lock.txt is not named requirements.python<X.Y>-<x86_64|arm64>.lock.txt; run `npm run layers:lock -- pylayer`',
+    );
     expect(refused(good.replace(/^# from .*\n/m, ''))).toThrow(/does not say which requirements files it was resolved from/);
     expect(refused(good.replace(/\n {4}# wheel alpha.*/, ''))).toThrow(/pins Alpha==1\.0\.0 without exactly one --hash and its "# wheel" line/);
     expect(refused(`${good}gamma>=1\n`)).toThrow(/has lines that are not pinned distributions \(gamma>=1\)/);
   });
 
   it('says which requirements file changed, appeared or went', () => {
-    expect(lockStaleness({ 'requirements.txt': 'x'.repeat(64), 'old.txt': 'y'.repeat(64) }, requirementFileHashes(new Map([['requirements.txt', Buffer.from('alpha==1.0.0\n')], ['layer.config.json', Buffer.from('{}')]])))).toBe(
-      'requirements.txt changed, old.txt is gone',
-    );
+    expect(
+      lockStaleness(
+        { 'requirements.txt': 'x'.repeat(64), 'old.txt': 'y'.repeat(64) },
+        requirementFileHashes(
+          new Map([
+            ['requirements.txt', Buffer.from('alpha==1.0.0\n')],
+            ['layer.config.json', Buffer.from('{}')],
+          ]),
+        ),
+      ),
+    ).toBe('requirements.txt changed, old.txt is gone');
     expect(lockStaleness({}, { 'constraints.txt': 'z'.repeat(64) })).toBe('constraints.txt is new');
   });
 });
@@ -130,9 +152,13 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
   it('resolves each target with uv, markers and wheels for that target, and writes the same bytes again', async () => {
     const root = makePythonProject('alpha==1.0.0\nnative==1.0.0\n');
     const result = await lock(root);
-    expect(result).toMatchObject({ layer: 'pylayer', files: ['layers/pylayer/requirements.python3.12-arm64.lock.txt', 'layers/pylayer/requirements.python3.12-x86_64.lock.txt'], changed: true });
-    const x86 = parseLockTarget(lockText(root), lockFileName(TARGETS[1]!), 'pylayer').target;
-    const arm = parseLockTarget(lockText(root, 'arm64'), lockFileName(TARGETS[0]!), 'pylayer').target;
+    expect(result).toMatchObject({
+      layer: 'pylayer',
+      files: ['layers/pylayer/requirements.python3.12-arm64.lock.txt', 'layers/pylayer/requirements.python3.12-x86_64.lock.txt'],
+      changed: true,
+    });
+    const x86 = parseLockTarget(lockText(root), lockFileName(TARGETS[1]), 'pylayer').target;
+    const arm = parseLockTarget(lockText(root, 'arm64'), lockFileName(TARGETS[0]), 'pylayer').target;
     expect(x86.distributions.map((dist) => `${dist.name}==${dist.version}`)).toEqual(['alpha==1.0.0', 'beta==1.0.0', 'native==1.0.0']);
     expect(x86.distributions.find((dist) => dist.name === 'native')).toMatchObject({ wheel: 'native-1.0.0-cp312-cp312-manylinux2014_x86_64.whl' });
     expect(arm.distributions.find((dist) => dist.name === 'native')).toMatchObject({ wheel: 'native-1.0.0-cp312-cp312-manylinux2014_aarch64.whl' });
@@ -153,19 +179,21 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
     expect(wheelCacheDir(env)).toBe(env['PYTHON_WHEEL_CACHE']);
 
     // --no-deps: a lock without beta installs no beta, although alpha requires it.
-    const file = path.join(root, 'layers', 'pylayer', lockFileName(TARGETS[1]!));
+    const file = path.join(root, 'layers', 'pylayer', lockFileName(TARGETS[1]));
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/beta==1\.0\.0 \\\n.*\n.*\n/, ''));
     const withoutBeta = await build(root, env);
     expect(withoutBeta.artifact.packages.map((pkg) => pkg.name)).toEqual(['alpha']);
 
     // Every hash checked: a wheel in the cache that is not the locked file stops the build, with uv and with pip
     // (a new build folder, so uv has not unpacked the right file into its own cache before).
-    fs.copyFileSync(wheels.wheels['beta']!, path.join(env['PYTHON_WHEEL_CACHE']!, 'alpha-1.0.0-py3-none-any.whl'));
+    fs.copyFileSync(wheels.wheels['beta'], path.join(env['PYTHON_WHEEL_CACHE']!, 'alpha-1.0.0-py3-none-any.whl'));
     fs.appendFileSync(path.join(root, 'layers', 'pylayer', 'requirements.txt'), '\n');
     await lock(root);
     fs.rmSync(path.join(root, '.build'), { recursive: true });
     await expect(build(root, env)).rejects.toThrow(/Layer "pylayer" \(Python 3\.12, x86_64\): the file of alpha.* does not match its pinned hash/);
-    await expect(build(root, { ...env, PYTHON_INSTALLER: 'pip' })).rejects.toThrow(/Layer "pylayer" \(Python 3\.12, x86_64\): the download of alpha.* does not match its pinned hash/);
+    await expect(build(root, { ...env, PYTHON_INSTALLER: 'pip' })).rejects.toThrow(
+      /Layer "pylayer" \(Python 3\.12, x86_64\): the download of alpha.* does not match its pinned hash/,
+    );
   });
 
   it('pip builds the same distributions from the same lock and cache; the tool is part of the input hash', async () => {
@@ -176,9 +204,13 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
     const pip = await build(root, { ...env, PYTHON_INSTALLER: 'pip' });
     expect(pip.artifact.tool).toMatchObject({ name: 'pip' });
     expect(pip.cached).toBe(false);
-    expect(pip.artifact.packages.map((pkg) => [pkg.name, pkg.version, pkg.modules])).toEqual(uv.artifact.packages.map((pkg) => [pkg.name, pkg.version, pkg.modules]));
+    expect(pip.artifact.packages.map((pkg) => [pkg.name, pkg.version, pkg.modules])).toEqual(
+      uv.artifact.packages.map((pkg) => [pkg.name, pkg.version, pkg.modules]),
+    );
     expect(pip.artifact.inputHash).not.toBe(uv.artifact.inputHash);
-    await expect(build(root, { ...env, PYTHON_INSTALLER: 'poetry' })).rejects.toThrow('PYTHON_INSTALLER is "poetry"; it may be "uv" (the default) or "pip". Unset it, or set one of those.');
+    await expect(build(root, { ...env, PYTHON_INSTALLER: 'poetry' })).rejects.toThrow(
+      'PYTHON_INSTALLER is "poetry"; it may be "uv" (the default) or "pip". Unset it, or set one of those.',
+    );
   });
 
   it('writes the same lock and builds the same tree in two folders', async () => {
@@ -202,19 +234,21 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
         'what requirements.txt asks for. Run `npm run layers:lock -- pylayer` and commit the lock.',
     );
     const narrow = makePythonProject('alpha==1.0.0\n');
-    await lock(narrow, offlineWheelEnv(wheels.dir), [TARGETS[1]!]);
+    await lock(narrow, offlineWheelEnv(wheels.dir), [TARGETS[1]]);
     await expect(build(narrow, offlineWheelEnv(wheels.dir), 'arm64')).rejects.toThrow(
       'Layer "pylayer": layers/pylayer/requirements.python3.12-arm64.lock.txt is missing (the layer has requirements.python3.12-x86_64.lock.txt), and an environment now builds it for ' +
         'python3.12-arm64. Run `npm run layers:lock -- pylayer` and commit the lock.',
     );
     // Locking again for fewer targets removes the lock files no target needs.
-    expect((await lock(root, offlineWheelEnv(wheels.dir), [TARGETS[1]!])).removed).toEqual(['requirements.python3.12-arm64.lock.txt']);
+    expect((await lock(root, offlineWheelEnv(wheels.dir), [TARGETS[1]])).removed).toEqual(['requirements.python3.12-arm64.lock.txt']);
   });
 
   it('refuses the lock format of an earlier version, by name', () => {
     const root = makePythonProject('alpha==1.0.0\n');
     fs.writeFileSync(path.join(root, 'layers', 'pylayer', 'requirements.lock.json'), '{}');
-    expect(() => source(root)).toThrow('requirements.lock.json is the lock format of an earlier version of this project; delete it and run `npm run layers:lock -- pylayer`.');
+    expect(() => source(root)).toThrow(
+      'requirements.lock.json is the lock format of an earlier version of this project; delete it and run `npm run layers:lock -- pylayer`.',
+    );
   });
 
   it('locks python3.12 for both architectures, and every target the environments build', () => {
@@ -254,7 +288,14 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
 
   it('warns, for an unlocked layer, which distributions float', async () => {
     const { root, config } = project('alpha\n');
-    const options = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels.dir), onlyUsed: true };
+    const options = {
+      projectRoot: root,
+      buildDir: path.join(root, '.build'),
+      config,
+      progress: silentProgress,
+      env: offlineWheelEnv(wheels.dir),
+      onlyUsed: true,
+    };
     const report = await runBuild(options);
     expect(report.warnings[0]).toBe(
       '[unlocked] layer py/python3.12-x86_64 is not locked: 2 of its 2 distributions float (alpha 1.0.0, beta 1.0.0); the resolver picks their newest matching ' +
@@ -267,9 +308,11 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
   it('stops the build when a lock leaves out a dependency a distribution declares', async () => {
     const { root, config } = project('alpha==1.0.0\n');
     await lock(root, offlineWheelEnv(wheels.dir), TARGETS, 'py');
-    const file = path.join(root, 'layers', 'py', lockFileName(TARGETS[1]!));
+    const file = path.join(root, 'layers', 'py', lockFileName(TARGETS[1]));
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/beta==1\.0\.0 \\\n.*\n.*\n/, ''));
-    await expect(runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels.dir), onlyUsed: true })).rejects.toThrow(
+    await expect(
+      runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels.dir), onlyUsed: true }),
+    ).rejects.toThrow(
       'api-dev: alpha 1.0.0 in layer py requires beta>=1.0, and no attached layer or the python3.12 runtime provides beta; importing alpha would fail.',
     );
   });
@@ -277,7 +320,11 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
   it('uv resolves markers for the target, so a dependency only the target needs is found or named; pip leaves it out and the rule catches it', async () => {
     const root = makePythonProject('needy==1.0.0\nalpha==1.0.0\n', { name: 'py' });
     copyFixtureFunction(root);
-    const config = loadConfig({ context: { defaults: { function: 'python', layers: ['py'], architecture: OTHER_ARCHITECTURE } }, env: {}, availableLayers: listLayerFolders(root) });
+    const config = loadConfig({
+      context: { defaults: { function: 'python', layers: ['py'], architecture: OTHER_ARCHITECTURE } },
+      env: {},
+      availableLayers: listLayerFolders(root),
+    });
     const options = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, onlyUsed: true };
     // uv sees that needy needs ghost on this architecture, and ghost ships nowhere.
     await expect(runBuild({ ...options, env: offlineWheelEnv(wheels.dir) })).rejects.toThrow(
@@ -301,7 +348,11 @@ describe("the repository's own Python layers", () => {
         expect([lockFile.file, lockStaleness(lockFile.requirements, requirementFileHashes(layer.files))]).toEqual([lockFile.file, undefined]);
         const target = { ...lockFile.target, platform: LAMBDA_PLATFORMS['python3.12'] };
         for (const dist of lockFile.target.distributions) {
-          expect([lockFile.file, dist.wheel, chooseWheel([{ filename: dist.wheel, sha256: dist.sha256 }], target)?.filename]).toEqual([lockFile.file, dist.wheel, dist.wheel]);
+          expect([lockFile.file, dist.wheel, chooseWheel([{ filename: dist.wheel, sha256: dist.sha256 }], target)?.filename]).toEqual([
+            lockFile.file,
+            dist.wheel,
+            dist.wheel,
+          ]);
         }
       }
     }
@@ -316,7 +367,7 @@ describe("the repository's own Python layers", () => {
       const result = await lockPythonLayer(copy, TARGETS, { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('relock') });
       expect([layer.name, result.changed]).toEqual([layer.name, false]);
     }
-    const target: LockTarget = parseLockTarget(lockText(root, 'arm64', 'dependencies'), lockFileName(TARGETS[0]!), 'dependencies').target;
+    const target: LockTarget = parseLockTarget(lockText(root, 'arm64', 'dependencies'), lockFileName(TARGETS[0]), 'dependencies').target;
     expect(target.distributions.find((dist) => dist.name === 'pydantic-core')?.wheel).toMatch(/^pydantic_core-.*-cp312-cp312-.*manylinux.*_aarch64.*\.whl$/);
   });
 });
@@ -325,12 +376,20 @@ describe('npm run layers:lock on the command line', () => {
   it('refuses a layer that is not a Python layer', async () => {
     const result = await runCli(['layers:lock', 'no-such-layer'], { env: cliEnv() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/"no-such-layer" is not a Python layer; Python layers \(with a requirements\.txt\) are adapters, dependencies, dependencies-minimal, framework, stable\./);
+    expect(result.stderr).toMatch(
+      /"no-such-layer" is not a Python layer; Python layers \(with a requirements\.txt\) are adapters, dependencies, dependencies-minimal, framework, stable\./,
+    );
   });
 
   it('names the index it could not reach, and writes no lock', async () => {
     const before = lockText(PROJECT_ROOT, 'x86_64', 'adapters');
-    const env = cliEnv({ UV_DEFAULT_INDEX: 'http://127.0.0.1:9/simple', UV_HTTP_RETRIES: '0', UV_OFFLINE: undefined, UV_NO_INDEX: undefined, UV_FIND_LINKS: undefined });
+    const env = cliEnv({
+      UV_DEFAULT_INDEX: 'http://127.0.0.1:9/simple',
+      UV_HTTP_RETRIES: '0',
+      UV_OFFLINE: undefined,
+      UV_NO_INDEX: undefined,
+      UV_FIND_LINKS: undefined,
+    });
     const result = await runCli(['layers:lock', 'adapters', '--build-dir', makeTempDir('lock-build')], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Locking layer "adapters" (Python 3.12, arm64): uv could not reach the package index (tried http://127.0.0.1:9/simple).');

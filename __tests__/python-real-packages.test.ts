@@ -33,37 +33,46 @@ function realProject(): string {
 async function buildLayer(root: string, name: string, architecture: Architecture): Promise<{ artifact: LayerArtifact; buildDir: string }> {
   const source = readLayerSources(root, name).find((candidate) => candidate.kind === 'python')!;
   const buildDir = path.join(root, '.build');
-  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, 'python3.12'), source, { buildDir, env: process.env, step: silentProgress.step('real') });
+  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, 'python3.12'), source, {
+    buildDir,
+    env: process.env,
+    step: silentProgress.step('real'),
+  });
   return { artifact, buildDir };
 }
 
-describe("the modules real distributions install, read from their RECORD and metadata", () => {
-  it.each(['x86_64', 'arm64'] as const)('in the seed\'s single layer on %s: a top-level .so, single-file modules, names unlike the distribution\'s, no top_level.txt', async (architecture) => {
-    const root = realProject();
-    const { artifact, buildDir } = await buildLayer(root, 'dependencies', architecture);
-    const modules = Object.fromEntries(artifact.packages.map((pkg) => [pkg.name, pkg.modules]));
-    expect(modules).toMatchObject({
-      cffi: ['_cffi_backend', 'cffi'],
-      typing_extensions: ['typing_extensions'],
-      six: ['six'],
-      pydantic_core: ['pydantic_core'],
-      'python-dotenv': ['dotenv'],
-      PyJWT: ['jwt'],
-      'python-jose': ['jose'],
-      'python-multipart': ['multipart', 'python_multipart'],
-      cryptography: ['cryptography'],
-      fastapi: ['fastapi'],
-      starlette: ['starlette'],
-    });
-    // Every module is a name Python can import: no bin/, no cffi.libs/, no __pycache__.
-    expect(artifact.provides.filter((module) => !/^[A-Za-z_]\w*$/.test(module))).toEqual([]);
-    const site = path.join(buildDir, artifact.treeDir, 'python');
-    // Most real wheels ship no top_level.txt (maturin, hatchling, flit, pdm): the modules come from RECORD.
-    const withoutTopLevel = fs.readdirSync(site).filter((entry) => entry.endsWith('.dist-info') && !fs.existsSync(path.join(site, entry, 'top_level.txt')));
-    expect(withoutTopLevel).toEqual(expect.arrayContaining([expect.stringMatching(/^pydantic_core-/), expect.stringMatching(/^typing_extensions-/), expect.stringMatching(/^fastapi-/)]));
-    const machine = architecture === 'arm64' ? 'aarch64' : 'x86_64';
-    expect(fs.readdirSync(site).filter((entry) => entry.startsWith('_cffi_backend.'))).toEqual([`_cffi_backend.cpython-312-${machine}-linux-gnu.so`]);
-  });
+describe('the modules real distributions install, read from their RECORD and metadata', () => {
+  it.each(['x86_64', 'arm64'] as const)(
+    "in the seed's single layer on %s: a top-level .so, single-file modules, names unlike the distribution's, no top_level.txt",
+    async (architecture) => {
+      const root = realProject();
+      const { artifact, buildDir } = await buildLayer(root, 'dependencies', architecture);
+      const modules = Object.fromEntries(artifact.packages.map((pkg) => [pkg.name, pkg.modules]));
+      expect(modules).toMatchObject({
+        cffi: ['_cffi_backend', 'cffi'],
+        typing_extensions: ['typing_extensions'],
+        six: ['six'],
+        pydantic_core: ['pydantic_core'],
+        'python-dotenv': ['dotenv'],
+        PyJWT: ['jwt'],
+        'python-jose': ['jose'],
+        'python-multipart': ['multipart', 'python_multipart'],
+        cryptography: ['cryptography'],
+        fastapi: ['fastapi'],
+        starlette: ['starlette'],
+      });
+      // Every module is a name Python can import: no bin/, no cffi.libs/, no __pycache__.
+      expect(artifact.provides.filter((module) => !/^[A-Za-z_]\w*$/.test(module))).toEqual([]);
+      const site = path.join(buildDir, artifact.treeDir, 'python');
+      // Most real wheels ship no top_level.txt (maturin, hatchling, flit, pdm): the modules come from RECORD.
+      const withoutTopLevel = fs.readdirSync(site).filter((entry) => entry.endsWith('.dist-info') && !fs.existsSync(path.join(site, entry, 'top_level.txt')));
+      expect(withoutTopLevel).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^pydantic_core-/), expect.stringMatching(/^typing_extensions-/), expect.stringMatching(/^fastapi-/)]),
+      );
+      const machine = architecture === 'arm64' ? 'aarch64' : 'x86_64';
+      expect(fs.readdirSync(site).filter((entry) => entry.startsWith('_cffi_backend.'))).toEqual([`_cffi_backend.cpython-312-${machine}-linux-gnu.so`]);
+    },
+  );
 
   it('in a layer of two distributions sharing one namespace package (jaraco), each installing only a subpackage of it', async () => {
     const root = realProject();
@@ -82,7 +91,11 @@ describe('import coverage with real packages, markers and namespace packages: no
       'import json\nimport jaraco.context\nfrom jaraco.functools import compose\nimport sqlalchemy\nimport greenlet\n\n\n' +
         'def handler(event, context):\n    return {"statusCode": 200, "body": json.dumps([sqlalchemy.__version__, greenlet.__version__, compose(str, len)("abc")])}\n',
     );
-    const config = loadConfig({ context: { defaults: { function: 'python', layers: ['namespaces'], architecture } }, env: {}, availableLayers: listLayerFolders(root) });
+    const config = loadConfig({
+      context: { defaults: { function: 'python', layers: ['namespaces'], architecture } },
+      env: {},
+      availableLayers: listLayerFolders(root),
+    });
     return { root, config };
   }
 
@@ -90,33 +103,46 @@ describe('import coverage with real packages, markers and namespace packages: no
     'on %s: sqlalchemy needs greenlet (platform_machine marker) and has it, jaraco.context does not need backports.tarfile on 3.12 (python_version marker)',
     async (architecture) => {
       const { root, config } = namespacedProject(architecture);
-      const report = await runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: process.env, onlyUsed: true });
+      const report = await runBuild({
+        projectRoot: root,
+        buildDir: path.join(root, '.build'),
+        config,
+        progress: silentProgress,
+        env: process.env,
+        onlyUsed: true,
+      });
       expect(report.warnings).toEqual([]);
-      const sqlalchemy = report.manifest.layers[0]!.packages.find((pkg) => pkg.name === 'SQLAlchemy')!;
-      expect(sqlalchemy.requires).toEqual(expect.arrayContaining([expect.stringMatching(/^greenlet>=1; platform_machine == "aarch64" or \(.*platform_machine == "x86_64"/)]));
-      const jaraco = report.manifest.layers[0]!.packages.find((pkg) => pkg.name === 'jaraco.context')!;
+      const sqlalchemy = report.manifest.layers[0].packages.find((pkg) => pkg.name === 'SQLAlchemy')!;
+      expect(sqlalchemy.requires).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^greenlet>=1; platform_machine == "aarch64" or \(.*platform_machine == "x86_64"/)]),
+      );
+      const jaraco = report.manifest.layers[0].packages.find((pkg) => pkg.name === 'jaraco.context')!;
       expect(jaraco.requires).toEqual(expect.arrayContaining([expect.stringMatching(/^backports\.tarfile.*python_version < "3\.12"/)]));
-      expect(report.manifest.layers[0]!.packages.map((pkg) => pkg.name)).not.toContain('backports.tarfile');
+      expect(report.manifest.layers[0].packages.map((pkg) => pkg.name)).not.toContain('backports.tarfile');
     },
   );
 
   it('the same function on python3.13 is refused: no lock for that target yet, named with the command that writes it', async () => {
     const { root } = namespacedProject('x86_64');
-    const config = loadConfig({ context: { defaults: { function: 'python', runtime: 'python3.13', layers: ['namespaces'] } }, env: {}, availableLayers: listLayerFolders(root) });
-    await expect(runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: process.env, onlyUsed: true })).rejects.toThrow(
-      'layers/namespaces/requirements.python3.13-x86_64.lock.txt is missing',
-    );
+    const config = loadConfig({
+      context: { defaults: { function: 'python', runtime: 'python3.13', layers: ['namespaces'] } },
+      env: {},
+      availableLayers: listLayerFolders(root),
+    });
+    await expect(
+      runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: process.env, onlyUsed: true }),
+    ).rejects.toThrow('layers/namespaces/requirements.python3.13-x86_64.lock.txt is missing');
   });
 });
 
 describe("the import test on real wheels, on this machine's Python 3.12", () => {
-  it('imports every module of the seed\'s real layers, compiled ones included (pydantic_core, _cffi_backend, cryptography), and the namespace packages', async () => {
+  it("imports every module of the seed's real layers, compiled ones included (pydantic_core, _cffi_backend, cryptography), and the namespace packages", async () => {
     const root = realProject();
     const built = [await buildLayer(root, 'dependencies', THIS_MACHINE), await buildLayer(root, 'namespaces', THIS_MACHINE)];
     const config = loadConfig({ context: {}, env: {}, availableLayers: listLayerFolders(root) });
     const checks = await checkLayerImports(
       built.map((layer) => layer.artifact),
-      built[0]!.buildDir,
+      built[0].buildDir,
       PROJECT_ROOT,
       config,
     );
@@ -124,7 +150,9 @@ describe("the import test on real wheels, on this machine's Python 3.12", () => 
       ['dependencies/python3.12-' + THIS_MACHINE, 'passed', []],
       ['namespaces/python3.12-' + THIS_MACHINE, 'passed', []],
     ]);
-    expect(checks[0]!.imported).toEqual(expect.arrayContaining(['_cffi_backend', 'cryptography', 'fastapi', 'jose', 'mangum', 'pydantic', 'pydantic_core', 'typing_extensions']));
-    expect(checks[1]!.imported).toEqual(expect.arrayContaining(['greenlet', 'jaraco', 'sqlalchemy']));
+    expect(checks[0].imported).toEqual(
+      expect.arrayContaining(['_cffi_backend', 'cryptography', 'fastapi', 'jose', 'mangum', 'pydantic', 'pydantic_core', 'typing_extensions']),
+    );
+    expect(checks[1].imported).toEqual(expect.arrayContaining(['greenlet', 'jaraco', 'sqlalchemy']));
   });
 });

@@ -8,12 +8,25 @@ describe('what the local server refuses before anything runs', () => {
     for (const host of ['localhost', 'localhost:3000', 'LOCALHOST:3000', 'api.localhost:8080', '127.0.0.1:3000', '127.8.9.10', '[::1]:3000', '[::1]']) {
       expect([host, status('/api/messages/', { host })]).toEqual([host, 'served']);
     }
-    for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1.evil.example', 'localhost.evil.example', '10.0.0.5:3000', '[::2]:3000', '127.0.0.256', '']) {
+    for (const host of [
+      'evil.example',
+      'evil.example:3000',
+      '127.0.0.1.evil.example',
+      'localhost.evil.example',
+      '10.0.0.5:3000',
+      '[::2]:3000',
+      '127.0.0.256',
+      '',
+    ]) {
       expect([host, status('/api/messages/', { host })]).toEqual([host, 403]);
     }
     expect(status('/', {})).toBe(403);
     const body = JSON.parse(refuseRequest({ url: '/', headers: { host: 'rebind.evil.example:3000' } }, '127.0.0.1', PREFIX)!.body.toString('utf8'));
-    expect(body).toEqual({ error: 'forbidden_host', message: 'the local API answers requests for localhost and 127.0.0.1 only, not for Host "rebind.evil.example:3000": a page on another site must not reach it' });
+    expect(body).toEqual({
+      error: 'forbidden_host',
+      message:
+        'the local API answers requests for localhost and 127.0.0.1 only, not for Host "rebind.evil.example:3000": a page on another site must not reach it',
+    });
   });
 
   it('also serves the address it was told to listen on, when that is a specific one', () => {
@@ -24,14 +37,16 @@ describe('what the local server refuses before anything runs', () => {
     expect(status('/', { host: '[fe80::1]:3000' }, 'fe80::1')).toBe('served');
   });
 
-  it('refuses a browser\'s request to the Invoke API (Origin, or a cross-site Sec-Fetch-Site), not an SDK\'s', () => {
+  it("refuses a browser's request to the Invoke API (Origin, or a cross-site Sec-Fetch-Site), not an SDK's", () => {
     const invoke = `${PREFIX}multicloud-auto-deploy-dev-api/invocations`;
     expect(status(invoke, { host: 'localhost:3000' })).toBe('served');
     expect(status(invoke, { host: 'localhost:3000', 'sec-fetch-site': 'none' })).toBe('served');
     expect(status(invoke, { host: 'localhost:3000', origin: 'https://evil.example' })).toBe(403);
     expect(status(invoke, { host: 'localhost:3000', origin: 'null' })).toBe(403);
     expect(status(invoke, { host: 'localhost:3000', 'sec-fetch-site': 'cross-site' })).toBe(403);
-    expect(refuseRequest({ url: invoke, headers: { host: 'localhost', origin: 'https://evil.example' } }, '127.0.0.1', PREFIX)!.headers['x-amzn-errortype']).toEqual(['AccessDeniedException']);
+    expect(
+      refuseRequest({ url: invoke, headers: { host: 'localhost', origin: 'https://evil.example' } }, '127.0.0.1', PREFIX)!.headers['x-amzn-errortype'],
+    ).toEqual(['AccessDeniedException']);
     // The API itself answers browsers as API Gateway would; its writes need application/json, which a page cannot send unasked.
     expect(status('/api/messages/', { host: 'localhost:3000', origin: 'https://evil.example' })).toBe('served');
   });

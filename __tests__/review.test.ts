@@ -4,7 +4,15 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { layerDescription } from '../artifacts/layer-description';
 import { LayerArtifact, readManifest } from '../artifacts/manifest';
 import { layerManifestKey, layerSbomKey } from '../config/artifact-keys';
-import { LayerContents, contentsFromArtifact, contentsFromDescription, contentsFromStored, diffLayerContents, storedManifestMismatch, storedManifestOf } from '../review/layer-packages';
+import {
+  LayerContents,
+  contentsFromArtifact,
+  contentsFromDescription,
+  contentsFromStored,
+  diffLayerContents,
+  storedManifestMismatch,
+  storedManifestOf,
+} from '../review/layer-packages';
 import { fetchLayerManifests, storeLayerManifests } from '../review/manifest-store';
 import { TerraformPlan, parsePlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';
 import { compareVersions } from '../review/versions';
@@ -23,7 +31,14 @@ const LAYER = 'multicloud-auto-deploy-staging-dependencies';
 const FUNCTION = 'multicloud-auto-deploy-staging-api';
 
 function contents(contentHash: string, packages: [string, string, boolean][], unzippedBytes: number): LayerContents {
-  return { contentHash, kind: 'nodejs', packages: packages.map(([name, version, direct]) => ({ name, version, direct })), unzippedBytes, source: 'manifest', complete: true };
+  return {
+    contentHash,
+    kind: 'nodejs',
+    packages: packages.map(([name, version, direct]) => ({ name, version, direct })),
+    unzippedBytes,
+    source: 'manifest',
+    complete: true,
+  };
 }
 
 // The fixture's layer goes from content f07b2d069bc0349d to 9a1b2c3d4e5f6071.
@@ -66,9 +81,10 @@ function withDeployedDescription(plan: TerraformPlan, description: string): Terr
 describe('versions', () => {
   it('orders npm and Python versions as their ecosystems do', () => {
     const ascending = ['1.0.0-alpha.1', '1.0.0-beta.2', '1.0.0-rc.1', '1.0.0', '1.0.1', '1.2.0', '1.10.0', '2.0.0'];
-    for (let i = 1; i < ascending.length; i++) expect([ascending[i - 1], compareVersions(ascending[i - 1]!, ascending[i]!, 'nodejs')]).toEqual([ascending[i - 1], -1]);
+    for (let i = 1; i < ascending.length; i++)
+      expect([ascending[i - 1], compareVersions(ascending[i - 1], ascending[i], 'nodejs')]).toEqual([ascending[i - 1], -1]);
     const pep440 = ['1.0.dev1', '1.0a1', '1.0b2', '1.0rc1', '1.0', '1.0.post1', '1.1', '1!0.1'];
-    for (let i = 1; i < pep440.length; i++) expect([pep440[i - 1], compareVersions(pep440[i - 1]!, pep440[i]!, 'python')]).toEqual([pep440[i - 1], -1]);
+    for (let i = 1; i < pep440.length; i++) expect([pep440[i - 1], compareVersions(pep440[i - 1], pep440[i], 'python')]).toEqual([pep440[i - 1], -1]);
     expect(compareVersions('0.115.0', '0.115.0', 'python')).toBe(0);
     expect(compareVersions('1.0', '1.0.0', 'python')).toBe(0);
     expect(compareVersions('4.14.0', '4.13.19', 'nodejs')).toBe(1);
@@ -94,7 +110,9 @@ describe('package changes inside a layer', () => {
   });
 
   it('falls back to the direct packages of the two descriptions, and says the list is partial', () => {
-    const before = contentsFromDescription('content f07b2d069bc0349d | nodejs24.x x86_64 | @aws-sdk/client-dynamodb@3.1169.0, hono@4.13.19, mangum-like@1.0.0')!;
+    const before = contentsFromDescription(
+      'content f07b2d069bc0349d | nodejs24.x x86_64 | @aws-sdk/client-dynamodb@3.1169.0, hono@4.13.19, mangum-like@1.0.0',
+    )!;
     const diff = diffLayerContents(before, built);
     // Transitive packages of the new side are left out: the old side cannot say anything about them.
     expect(diff.changes).toEqual([
@@ -106,7 +124,7 @@ describe('package changes inside a layer', () => {
     expect(diffLayerContents(cut, built).partial).toContain('a description was cut at 256 characters');
   });
 
-  it('stores and reads back a layer\'s manifest by its content hash', () => {
+  it("stores and reads back a layer's manifest by its content hash", () => {
     const artifact = readManifest(path.join(PROJECT_ROOT, '.build')).layers.find((layer) => layer.id === 'dependencies/nodejs-x86_64')!;
     const stored = storedManifestOf(artifact);
     expect(contentsFromStored(JSON.stringify(stored))).toEqual({ ...contentsFromArtifact(artifact), contentHash: artifact.contentHash });
@@ -117,19 +135,25 @@ describe('package changes inside a layer', () => {
 });
 
 describe('a stored manifest, checked before it is believed', () => {
-  it('is shown only when it names the content it is filed under and the packages its layer version\'s description names', () => {
+  it("is shown only when it names the content it is filed under and the packages its layer version's description names", () => {
     const hash = 'f07b2d069bc0349d'.padEnd(64, '0');
     expect(storedManifestMismatch(deployed, hash, DEPLOYED_DESCRIPTION)).toBeUndefined();
     expect(storedManifestMismatch(deployed, hash, undefined)).toBeUndefined();
-    expect(storedManifestMismatch({ ...deployed, contentHash: 'ffff'.padEnd(64, '0') }, hash, DEPLOYED_DESCRIPTION)).toBe('it says content ffff000000000000, but it is filed under f07b2d069bc0349d');
+    expect(storedManifestMismatch({ ...deployed, contentHash: 'ffff'.padEnd(64, '0') }, hash, DEPLOYED_DESCRIPTION)).toBe(
+      'it says content ffff000000000000, but it is filed under f07b2d069bc0349d',
+    );
     // A package swapped for a look-alike, a version changed, a direct package added: the description disagrees.
     const forged = { ...deployed, packages: deployed.packages.map((pkg) => (pkg.name === 'hono' ? { ...pkg, version: '4.13.18' } : pkg)) };
     expect(storedManifestMismatch(forged, hash, DEPLOYED_DESCRIPTION)).toBe("the layer version's description names hono@4.13.19, which it does not");
     const added = { ...deployed, packages: [...deployed.packages, { name: 'evil', version: '1.0.0', direct: true }] };
-    expect(storedManifestMismatch(added, hash, DEPLOYED_DESCRIPTION)).toBe("it names evil@1.0.0 as direct packages, which the layer version's description does not");
+    expect(storedManifestMismatch(added, hash, DEPLOYED_DESCRIPTION)).toBe(
+      "it names evil@1.0.0 as direct packages, which the layer version's description does not",
+    );
     // A description cut at 256 characters names only some: those must be there, more may be.
     expect(storedManifestMismatch(added, hash, 'content f07b2d069bc0349d | nodejs24.x x86_64 | hono@4.13.19, mangum-like@1.0.0, xx...')).toBeUndefined();
-    expect(storedManifestMismatch(deployed, hash, 'content 0123456789abcdef | nodejs24.x x86_64 | hono@4.13.19')).toBe("the layer version's description says content 0123456789abcdef, not f07b2d069bc0349d");
+    expect(storedManifestMismatch(deployed, hash, 'content 0123456789abcdef | nodejs24.x x86_64 | hono@4.13.19')).toBe(
+      "the layer version's description says content 0123456789abcdef, not f07b2d069bc0349d",
+    );
   });
 
   it('is not shown when it disagrees: the review says so in the caution box and uses the description', () => {
@@ -141,7 +165,7 @@ describe('a stored manifest, checked before it is believed', () => {
     expect(summary.cautions[0]).toBe(
       `layer \`${LAYER}\`: **the stored manifest of the deployed version does not match** (the layer version's description names mangum-like@1.0.0, which it does not); its packages are shown from the layer version's description instead. Someone who can write the artifact bucket may have changed it.`,
     );
-    expect(summary.layerPackages[0]!.diff!.partial).toMatch(/^only the direct packages the layer descriptions name/);
+    expect(summary.layerPackages[0].diff!.partial).toMatch(/^only the direct packages the layer descriptions name/);
   });
 });
 
@@ -157,7 +181,7 @@ describe('the plan summary in packages', () => {
     ],
   ]);
 
-  it('shows each new layer version\'s package changes, and puts removals, downgrades and missing imports in the caution box', () => {
+  it("shows each new layer version's package changes, and puts removals, downgrades and missing imports in the caution box", () => {
     const summary = summarisePlan(withDeployedDescription(fixture('layer-replace-create-before-destroy'), DEPLOYED_DESCRIPTION), {
       built: new Map([['9a1b2c3d4e5f6071', built]]),
       stored: new Map([['f07b2d069bc0349d', deployed]]),
@@ -190,7 +214,7 @@ describe('the plan summary in packages', () => {
     expect(text).not.toContain('Partial');
   });
 
-  it('without stored manifests, lists the descriptions\' direct packages and says it is partial', () => {
+  it("without stored manifests, lists the descriptions' direct packages and says it is partial", () => {
     const text = renderPlanSummary('api-staging', summarisePlan(fixture('layer-replace-create-before-destroy')));
     expect(text).toContain('| hono | 4.13.19 | 4.14.0 | upgraded |');
     expect(text).toContain(
@@ -202,7 +226,7 @@ describe('the plan summary in packages', () => {
   it('lists every package of a new layer as added on a first deploy', () => {
     const summary = summarisePlan(fixture('first-deploy'));
     expect(summary.layerPackages).toHaveLength(1);
-    expect(summary.layerPackages[0]!.before).toBeUndefined();
+    expect(summary.layerPackages[0].before).toBeUndefined();
     expect(summary.cautions).toEqual([]);
   });
 
@@ -242,7 +266,13 @@ describe('layer manifests in the artifact bucket (moto)', () => {
     expect(stored).toBe(fs.readFileSync(path.join(PROJECT_ROOT, '.build', artifact.sbom!), 'utf8'));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: layerManifestKey(scope.project, 'staging', 'badbadbadbadbad0'), Body: 'garbage' }));
     // Another layer's manifest copied under this key: it names another content than the one it is filed under.
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: layerManifestKey(scope.project, 'staging', 'abcdefabcdefabcd'), Body: JSON.stringify(storedManifestOf(artifact)) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: layerManifestKey(scope.project, 'staging', 'abcdefabcdefabcd'),
+        Body: JSON.stringify(storedManifestOf(artifact)),
+      }),
+    );
     const fetched = await fetchLayerManifests(s3, BUCKET, scope, [artifact.contentHash, '0000000000000000', 'badbadbadbadbad0', 'abcdefabcdefabcd']);
     expect([...fetched.found.keys()]).toEqual([artifact.contentHash.slice(0, 16)]);
     expect(fetched.found.get(artifact.contentHash.slice(0, 16))!.packages).toHaveLength(artifact.packages.length);
@@ -252,13 +282,16 @@ describe('layer manifests in the artifact bucket (moto)', () => {
     ]);
   });
 
-  it('gives npm run plan:summary the deployed layer\'s packages, transitive ones included, and the function\'s import coverage', async () => {
+  it("gives npm run plan:summary the deployed layer's packages, transitive ones included, and the function's import coverage", async () => {
     // The deployed layer: this build's, with an older hono and a transitive package this build no longer has.
     const older: LayerArtifact = {
       ...artifact,
       contentHash: '0123456789abcdef'.padEnd(64, '0'),
       unzippedBytes: 8_000_000,
-      packages: [...artifact.packages.map((pkg) => (pkg.name === 'hono' ? { ...pkg, version: '4.12.0' } : pkg)), { name: 'left-pad', version: '1.3.0', path: 'nodejs/node_modules/left-pad', direct: false }],
+      packages: [
+        ...artifact.packages.map((pkg) => (pkg.name === 'hono' ? { ...pkg, version: '4.12.0' } : pkg)),
+        { name: 'left-pad', version: '1.3.0', path: 'nodejs/node_modules/left-pad', direct: false },
+      ],
     };
     await storeLayerManifests(s3, BUCKET, scope, [older]);
     const plan = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'layer-replace-create-before-destroy.json'), 'utf8'));
@@ -273,19 +306,27 @@ describe('layer manifests in the artifact bucket (moto)', () => {
     const result = await runCli(['plan:summary', path.join(dir, 'plan.json'), '--stack', 'api-staging'], { env });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`**Packages of \`${LAYER}\`** (content \`0123456789abcdef\` → \`${artifact.contentHash.slice(0, 16)}\`), unzipped 7.6 MiB → `);
+    expect(result.stdout).toContain(
+      `**Packages of \`${LAYER}\`** (content \`0123456789abcdef\` → \`${artifact.contentHash.slice(0, 16)}\`), unzipped 7.6 MiB → `,
+    );
     expect(result.stdout).toContain('| hono | 4.12.0 | 4.13.19 | upgraded |');
     expect(result.stdout).toContain('| left-pad _(transitive)_ | 1.3.0 | — | **removed** |');
     expect(result.stdout).toContain(`> - layer \`${LAYER}\`: **left-pad 1.3.0 removed** (a transitive package)`);
     expect(result.stdout).toContain(`${artifact.packages.length - 1} other package(s) unchanged.`);
     expect(result.stdout).not.toContain('Partial');
-    expect(result.stdout).toMatch(new RegExp(`<details><summary><b>Import coverage of <code>${FUNCTION}</code></b>: all \\d+ import\\(s\\) provided</summary>`));
+    expect(result.stdout).toMatch(
+      new RegExp(`<details><summary><b>Import coverage of <code>${FUNCTION}</code></b>: all \\d+ import\\(s\\) provided</summary>`),
+    );
     expect(result.stdout).toContain('| `hono` | handlers/api/app.ts:');
 
     // Without an artifact bucket there is nothing stored: the descriptions, said to be partial, and why.
     const without = await runCli(['plan:summary', path.join(dir, 'plan.json'), '--stack', 'api-staging'], { env: cliEnv(moto.env) });
-    expect(without.stdout).toContain('_Partial: only the direct packages the layer descriptions name (no stored manifest for the deployed content 0123456789abcdef)._');
-    expect(without.stdout).toContain('_Note: no artifact bucket is configured, so deploys store no layer manifests and the deployed side comes from the layer descriptions._');
+    expect(without.stdout).toContain(
+      '_Partial: only the direct packages the layer descriptions name (no stored manifest for the deployed content 0123456789abcdef)._',
+    );
+    expect(without.stdout).toContain(
+      '_Note: no artifact bucket is configured, so deploys store no layer manifests and the deployed side comes from the layer descriptions._',
+    );
   });
 });
 
@@ -300,7 +341,7 @@ describe('npm run plan', () => {
     await moto?.stop();
   });
 
-  it('builds, synthesises, plans the deploy\'s first phase and prints what the pull request shows', async () => {
+  it("builds, synthesises, plans the deploy's first phase and prints what the pull request shows", async () => {
     // A copy of the project, so the synthesised folder and the saved plan are written to a temp folder;
     // Terraform is the stand-in process (providers cannot be downloaded here), Lambda is moto's.
     const copy = copyProject('plan-command');
@@ -310,17 +351,34 @@ describe('npm run plan', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^### Plan for `api-dev`: 2 to add, 0 to change, 0 to replace, 0 to destroy\n/);
     expect(result.stdout).toContain('- `multicloud-auto-deploy-dev-api`: created');
-    expect(result.stdout).toMatch(/<details><summary><b>Import coverage of <code>multicloud-auto-deploy-dev-api<\/code><\/b>: all \d+ import\(s\) provided<\/summary>/);
+    expect(result.stdout).toMatch(
+      /<details><summary><b>Import coverage of <code>multicloud-auto-deploy-dev-api<\/code><\/b>: all \d+ import\(s\) provided<\/summary>/,
+    );
     expect(result.stdout).toContain('| `hono` | handlers/api/');
     const stackDir = path.join(copy, 'cdktf.out', 'stacks', 'api-dev');
     expect(fs.existsSync(path.join(stackDir, 'plan.json'))).toBe(true);
     // The plan held live where it is (nowhere yet: the first deploy) and took no lock.
-    const calls = fs.readFileSync(path.join(stackDir, 'calls.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
-    expect(calls.find((call) => call[0] === 'plan')).toEqual(['plan', '-input=false', '-lock=false', '-out=plan.tfplan', '-var=live_version=', '-var=canary_version=', '-var=canary_percent=0']);
+    const calls = fs
+      .readFileSync(path.join(stackDir, 'calls.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as string[]);
+    expect(calls.find((call) => call[0] === 'plan')).toEqual([
+      'plan',
+      '-input=false',
+      '-lock=false',
+      '-out=plan.tfplan',
+      '-var=live_version=',
+      '-var=canary_version=',
+      '-var=canary_percent=0',
+    ]);
 
     const json = await runCli(['plan', 'api-dev', '--skip-build', '--json'], { env, cwd: copy });
     expect(json.code).toBe(0);
-    const review = JSON.parse(json.stdout) as { stack: string; summary: { counts: Record<string, number>; coverage: { functionName: string; missing: string[] }[] } };
+    const review = JSON.parse(json.stdout) as {
+      stack: string;
+      summary: { counts: Record<string, number>; coverage: { functionName: string; missing: string[] }[] };
+    };
     expect(review.stack).toBe('api-dev');
     expect(review.summary.coverage).toEqual([expect.objectContaining({ functionName: 'multicloud-auto-deploy-dev-api', missing: [] })]);
   });

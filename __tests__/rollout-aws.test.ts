@@ -33,14 +33,28 @@ afterAll(async () => {
 });
 
 describe('Lambda reads', () => {
-  it('finds no live version before the first deploy, then the alias\'s version and every published one', async () => {
+  it("finds no live version before the first deploy, then the alias's version and every published one", async () => {
     const lambda = new LambdaClient(moto.sdk);
     const iam = new IAMClient(moto.sdk);
     try {
       const name = 'multicloud-auto-deploy-dev-api';
       expect(await currentLiveVersion(lambda, name)).toBeUndefined();
-      const role = await iam.send(new CreateRoleCommand({ RoleName: 'multicloud-auto-deploy-dev-api', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }));
-      await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs22.x', Role: role.Role!.Arn!, Handler: 'index.handler', Code: { ZipFile: functionZip('one') }, Publish: true }));
+      const role = await iam.send(
+        new CreateRoleCommand({
+          RoleName: 'multicloud-auto-deploy-dev-api',
+          AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
+        }),
+      );
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: 'nodejs22.x',
+          Role: role.Role!.Arn!,
+          Handler: 'index.handler',
+          Code: { ZipFile: functionZip('one') },
+          Publish: true,
+        }),
+      );
       await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: functionZip('two') }));
       await lambda.send(new PublishVersionCommand({ FunctionName: name }));
       expect(await currentLiveVersion(lambda, name)).toBeUndefined();
@@ -77,10 +91,15 @@ describe('canary metrics from CloudWatch', () => {
   ];
 
   async function put(cloudwatch: CloudWatchClient, metric: string, version: string, value: number, at: Date): Promise<void> {
-    await cloudwatch.send(new PutMetricDataCommand({ Namespace: 'AWS/Lambda', MetricData: [{ MetricName: metric, Dimensions: dimensions(version), Value: value, Timestamp: at, Unit: 'Count' }] }));
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/Lambda',
+        MetricData: [{ MetricName: metric, Dimensions: dimensions(version), Value: value, Timestamp: at, Unit: 'Count' }],
+      }),
+    );
   }
 
-  it('reads the new version\'s errors, throttles and invocations only, and the judgement follows them', async () => {
+  it("reads the new version's errors, throttles and invocations only, and the judgement follows them", async () => {
     const cloudwatch = new CloudWatchClient(moto.sdk);
     try {
       const start = new Date(Date.now() - 10 * 60_000);

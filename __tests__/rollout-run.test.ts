@@ -49,7 +49,10 @@ interface Stack {
 function stackFolder(deploys: number): Stack {
   const dir = makeTempDir('rollout-stack');
   if (deploys > 0) {
-    fs.writeFileSync(path.join(dir, 'fake.tfstate.json'), JSON.stringify({ serial: deploys, build: `build ${deploys}`, newest: deploys, live: String(deploys), canaryVersion: '', canaryPercent: 0 }));
+    fs.writeFileSync(
+      path.join(dir, 'fake.tfstate.json'),
+      JSON.stringify({ serial: deploys, build: `build ${deploys}`, newest: deploys, live: String(deploys), canaryVersion: '', canaryPercent: 0 }),
+    );
   }
   fs.writeFileSync(path.join(dir, 'build.txt'), 'the build under test\n');
   return {
@@ -66,7 +69,12 @@ function stackFolder(deploys: number): Stack {
 }
 
 function lambdaAt(server: LocalServer): LambdaClient {
-  const client = new LambdaClient({ region: 'ap-northeast-1', endpoint: server.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new LambdaClient({
+    region: 'ap-northeast-1',
+    endpoint: server.url,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   clients.push(client);
   return client;
 }
@@ -86,11 +94,11 @@ async function rollout(
     ...(options.previousLive !== undefined ? { previousLive: options.previousLive } : {}),
     ...(options.canary ? { canary: options.canary } : {}),
     ...(options.savedPlan ? { savedPlan: options.savedPlan } : {}),
-    approve: async () => true,
+    approve: () => Promise.resolve(true),
     say: (line) => said.push(line),
-    logs: async (version) => {
+    logs: (version) => {
       logsAskedFor.push(version);
-      return [`START RequestId: 1 Version: ${version}`, 'ERROR Uncaught Exception {"errorType":"Runtime.ImportModuleError"}'];
+      return Promise.resolve([`START RequestId: 1 Version: ${version}`, 'ERROR Uncaught Exception {"errorType":"Runtime.ImportModuleError"}']);
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 200))),
     pollSeconds: 0.2,
@@ -122,7 +130,7 @@ describe('a rollout with live on an earlier version', () => {
     expect(healthy.stderr()).toMatch(/Lambda Invoke \/2015-03-31\/functions\/multicloud-auto-deploy-dev-api\/invocations\?Qualifier=5 -> 200\n/);
   });
 
-  it('keeps live on the previous version when the new one fails the probe (the seed\'s missing package), with the answer and its logs', async () => {
+  it("keeps live on the previous version when the new one fails the probe (the seed's missing package), with the answer and its logs", async () => {
     const stack = stackFolder(4);
     const { report, logsAskedFor } = await rollout(stack, { server: broken, previousLive: '4' });
     expect(report).toMatchObject({ ok: false, previousLive: '4', newVersion: '5', live: '4' });
@@ -130,13 +138,19 @@ describe('a rollout with live on an earlier version', () => {
       ['publish', true],
       ['probe', false],
     ]);
-    expect(report.summary).toMatch(/^version 5 did not answer the probe: GET \/: the function failed: Runtime\.ImportModuleError: .*Cannot find package 'hono'.*\. version 5 did not answer the probe, so live stays on version 4; nothing took traffic\.$/s);
+    expect(report.summary).toMatch(
+      /^version 5 did not answer the probe: GET \/: the function failed: Runtime\.ImportModuleError: .*Cannot find package 'hono'.*\. version 5 did not answer the probe, so live stays on version 4; nothing took traffic\.$/s,
+    );
     expect(report.probe!.map((result) => result.errorType)).toEqual(['Runtime.ImportModuleError', 'Runtime.ImportModuleError']);
-    expect(report.probe![0]!.answer).toMatch(/^\{"errorMessage":".*Cannot find package 'hono'/);
+    expect(report.probe![0].answer).toMatch(/^\{"errorMessage":".*Cannot find package 'hono'/);
     expect(logsAskedFor).toEqual(['5']);
     expect(report.logs).toHaveLength(2);
     // No apply ever pointed live at 5: the only apply was the publishing one, with live held on 4.
-    expect(applies(stack).filter((call) => call[0] === 'plan').map((call) => call.find((arg) => arg.startsWith('-var=live_version')))).toEqual(['-var=live_version=4']);
+    expect(
+      applies(stack)
+        .filter((call) => call[0] === 'plan')
+        .map((call) => call.find((arg) => arg.startsWith('-var=live_version'))),
+    ).toEqual(['-var=live_version=4']);
     expect(stack.state()).toMatchObject({ newest: 5, live: '4' });
   });
 
@@ -160,7 +174,11 @@ describe('a deploy that does not change the function', () => {
     const stack = stackFolder(4);
     stack.deploy('build 4');
     const { report } = await rollout(stack, { previousLive: '4' });
-    expect(report).toMatchObject({ ok: true, live: '4', summary: 'Applied; the function did not change, so there was nothing to probe and version 4 stays live.' });
+    expect(report).toMatchObject({
+      ok: true,
+      live: '4',
+      summary: 'Applied; the function did not change, so there was nothing to probe and version 4 stays live.',
+    });
     expect(report.phases).toEqual([{ phase: 'publish', ok: true, detail: 'no new version: the function did not change, version 4 stays live' }]);
     expect(applies(stack).filter((call) => call[0] === 'apply')).toHaveLength(1);
   });
@@ -200,10 +218,15 @@ describe('a canary', () => {
       ['watch', false],
       ['revert', true],
     ]);
-    expect(report.canary).toEqual({ decision: 'revert', reason: expect.stringMatching(/^the new version had 2 error\(s\) in 12 invocation\(s\) after \d+ s$/) });
+    expect(report.canary).toEqual({
+      decision: 'revert',
+      reason: expect.stringMatching(/^the new version had 2 error\(s\) in 12 invocation\(s\) after \d+ s$/),
+    });
     expect(report).toMatchObject({ ok: false, newVersion: '21', live: '20' });
     expect(report.summary).toMatch(/version 21 failed while taking traffic \(watch\); live returns to version 20\.$/);
-    const plans = applies(stack).filter((call) => call[0] === 'plan').map((call) => call.slice(4).join(' '));
+    const plans = applies(stack)
+      .filter((call) => call[0] === 'plan')
+      .map((call) => call.slice(4).join(' '));
     expect(plans).toEqual([
       '-var=live_version=20 -var=canary_version= -var=canary_percent=0',
       '-var=live_version=20 -var=canary_version=21 -var=canary_percent=10',
@@ -227,18 +250,18 @@ describe('a canary', () => {
       ['watch', true],
       ['go-live', true],
     ]);
-    expect(said).toContain('Canary: version 31 takes 25% of live\'s traffic.');
+    expect(said).toContain("Canary: version 31 takes 25% of live's traffic.");
     expect(report.canary).toMatchObject({ decision: 'promote', invocations: 30 });
     expect(stack.state()).toMatchObject({ newest: 31, live: '31', canaryVersion: '', canaryPercent: 0 });
   });
 });
 
-describe('a stack\'s first deploy', () => {
+describe("a stack's first deploy", () => {
   it('goes live in the publishing apply, says so, and still probes', async () => {
     const stack = stackFolder(0);
     const { report, said } = await rollout(stack);
     expect(said[0]).toBe('First deploy of this stack: there is no earlier version, so the new one goes live in this apply.');
-    expect(report).toMatchObject({ ok: true, firstDeploy: true, newVersion: '1', live: '1', summary: 'Version 1 is live (the stack\'s first deploy).' });
+    expect(report).toMatchObject({ ok: true, firstDeploy: true, newVersion: '1', live: '1', summary: "Version 1 is live (the stack's first deploy)." });
     expect(report.phases.map((phase) => phase.phase)).toEqual(['publish', 'probe']);
     expect(applies(stack)[0]).toContain('-var=live_version=');
     expect(stack.state()).toMatchObject({ newest: 1, live: '1' });
@@ -256,7 +279,13 @@ describe('the reviewed plan (CI)', () => {
     const { report } = await rollout(stack, { previousLive: '4', savedPlan: 'plan.tfplan' });
     expect(report.ok).toBe(false);
     expect(report.phases).toEqual([
-      { phase: 'publish', ok: false, detail: expect.stringMatching(/^the state changed after this plan was made \(another apply ran in between\), so Terraform refused to apply it and nothing changed\. Plan again/) },
+      {
+        phase: 'publish',
+        ok: false,
+        detail: expect.stringMatching(
+          /^the state changed after this plan was made \(another apply ran in between\), so Terraform refused to apply it and nothing changed\. Plan again/,
+        ),
+      },
     ]);
     expect(report.summary).toMatch(/The apply that publishes failed; live stays on version 4\.$/);
   });
@@ -282,15 +311,23 @@ describe('moving live alone (promote, revert)', () => {
 describe('promoting a retained version', () => {
   const fakeTerraform = (stack: Stack) => terraformIn(stack.dir, { ...process.env, TERRAFORM: FAKE_TERRAFORM }, () => undefined);
 
-  it('probes the version first and refuses one that does not answer, with the probe\'s answer; live does not move', async () => {
+  it("probes the version first and refuses one that does not answer, with the probe's answer; live does not move", async () => {
     const stack = stackFolder(4);
     stack.deploy('build 4');
     const said: string[] = [];
-    const error = await promote({ terraform: fakeTerraform(stack), lambda: lambdaAt(broken), functionName: FUNCTION, to: '1', say: (line) => said.push(line) }).catch((caught: unknown) => caught);
+    const error = await promote({
+      terraform: fakeTerraform(stack),
+      lambda: lambdaAt(broken),
+      functionName: FUNCTION,
+      to: '1',
+      say: (line) => said.push(line),
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PromotionRefused);
-    expect((error as Error).message).toMatch(/^version 1 did not answer the probe, so live does not move to it: GET \/: the function failed: Runtime\.ImportModuleError: .*hono/s);
+    expect((error as Error).message).toMatch(
+      /^version 1 did not answer the probe, so live does not move to it: GET \/: the function failed: Runtime\.ImportModuleError: .*hono/s,
+    );
     expect((error as PromotionRefused).probe.every((result) => !result.ok && /hono/.test(result.answer))).toBe(true);
-    expect(said[0]).toMatch(/^  probe GET \/ of version 1: FAILED, /);
+    expect(said[0]).toMatch(/^ {2}probe GET \/ of version 1: FAILED, /);
     expect(stack.state()).toMatchObject({ live: '4' });
     // Terraform never ran.
     expect(fs.existsSync(path.join(stack.dir, 'calls.jsonl'))).toBe(false);
@@ -303,9 +340,18 @@ describe('promoting a retained version', () => {
     expect(readPromotionRecord(stack.dir)).toEqual({ functionName: FUNCTION, from: '4', to: '3' });
     const plan = stack.calls().find((call) => call[0] === 'plan')!;
     expect(plan).toEqual(expect.arrayContaining(['-lock=false', `-out=${PROMOTE_PLAN}`, '-var=live_version=3']));
-    expect(JSON.parse(fs.readFileSync(path.join(stack.dir, 'plan.json'), 'utf8')).resource_changes.map((change: { address: string }) => change.address)).toContain('aws_lambda_alias.live');
+    expect(
+      JSON.parse(fs.readFileSync(path.join(stack.dir, 'plan.json'), 'utf8')).resource_changes.map((change: { address: string }) => change.address),
+    ).toContain('aws_lambda_alias.live');
     expect(stack.state()).toMatchObject({ live: '4' });
-    const probe = await promote({ terraform: fakeTerraform(stack), lambda: lambdaAt(healthy), functionName: FUNCTION, to: '1', savedPlan: PROMOTE_PLAN, say: () => undefined });
+    const probe = await promote({
+      terraform: fakeTerraform(stack),
+      lambda: lambdaAt(healthy),
+      functionName: FUNCTION,
+      to: '1',
+      savedPlan: PROMOTE_PLAN,
+      say: () => undefined,
+    });
     expect(probe.every((result) => result.ok)).toBe(true);
     // The saved plan is what moved live (to 3, as reviewed), not a new plan for the version probed.
     expect(stack.state()).toMatchObject({ live: '3', newest: 4 });
@@ -315,7 +361,9 @@ describe('promoting a retained version', () => {
   it('refuses to plan a move that would change more than the alias', async () => {
     const stack = stackFolder(4);
     stack.deploy('a build that was never deployed');
-    await expect(planPromotion(fakeTerraform(stack), stack.dir, { functionName: FUNCTION, to: '3' }, 'plan.json')).rejects.toThrow(/moving the alias would also change aws_lambda_function\.api \(update\)/);
+    await expect(planPromotion(fakeTerraform(stack), stack.dir, { functionName: FUNCTION, to: '3' }, 'plan.json')).rejects.toThrow(
+      /moving the alias would also change aws_lambda_function\.api \(update\)/,
+    );
     expect(readPromotionRecord(stack.dir)).toBeUndefined();
   });
 });

@@ -3,25 +3,25 @@ import { liveOn, nothingPublished, planRollout, recoveryAfter, terraformVars } f
 import { PROBE_ROUTES, judgeProbe, probeEvent } from '../rollout/probe';
 import { changedAddresses, isStalePlan } from '../rollout/terraform';
 
-const [root, list] = PROBE_ROUTES as [typeof PROBE_ROUTES[number], typeof PROBE_ROUTES[number]];
+const [root, list] = PROBE_ROUTES as [(typeof PROBE_ROUTES)[number], (typeof PROBE_ROUTES)[number]];
 const ok = (body: unknown) => JSON.stringify({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-describe('the rollout\'s phases', () => {
+describe("the rollout's phases", () => {
   it('holds live on the current version while publishing, probes, then moves live', () => {
     const phases = planRollout({ previousLive: '6' });
     expect(phases.map((phase) => phase.kind)).toEqual(['publish', 'probe', 'go-live']);
     expect(phases[0]).toEqual({ kind: 'publish', vars: { liveVersion: '6', canaryVersion: '', canaryPercent: 0 } });
-    expect(phases[2]!.kind === 'go-live' && phases[2]!.vars('7')).toEqual({ liveVersion: '7', canaryVersion: '', canaryPercent: 0 });
+    expect(phases[2].kind === 'go-live' && phases[2].vars('7')).toEqual({ liveVersion: '7', canaryVersion: '', canaryPercent: 0 });
   });
 
   it('with a canary: the new version takes its share beside the old one, is watched, then takes all', () => {
     const phases = planRollout({ previousLive: '6', canary: { percent: 10, watchSeconds: 600 } });
     expect(phases.map((phase) => phase.kind)).toEqual(['publish', 'probe', 'canary', 'watch', 'go-live']);
-    expect(phases[2]!.kind === 'canary' && phases[2]!.vars('7')).toEqual({ liveVersion: '6', canaryVersion: '7', canaryPercent: 10 });
+    expect(phases[2].kind === 'canary' && phases[2].vars('7')).toEqual({ liveVersion: '6', canaryVersion: '7', canaryPercent: 10 });
     expect(phases[3]).toEqual({ kind: 'watch', seconds: 600 });
   });
 
-  it('on a stack\'s first deploy, goes live in the publishing apply (there is nothing to hold), then probes to report', () => {
+  it("on a stack's first deploy, goes live in the publishing apply (there is nothing to hold), then probes to report", () => {
     const phases = planRollout({ canary: { percent: 10, watchSeconds: 600 } });
     expect(phases).toEqual([{ kind: 'publish', vars: { liveVersion: '', canaryVersion: '', canaryPercent: 0 } }, { kind: 'probe' }]);
   });
@@ -33,7 +33,11 @@ describe('the rollout\'s phases', () => {
   });
 
   it('gives Terraform the variables as -var arguments, in a fixed order', () => {
-    expect(terraformVars({ liveVersion: '6', canaryVersion: '7', canaryPercent: 10 })).toEqual(['-var=live_version=6', '-var=canary_version=7', '-var=canary_percent=10']);
+    expect(terraformVars({ liveVersion: '6', canaryVersion: '7', canaryPercent: 10 })).toEqual([
+      '-var=live_version=6',
+      '-var=canary_version=7',
+      '-var=canary_percent=10',
+    ]);
     expect(terraformVars(liveOn(''))).toEqual(['-var=live_version=', '-var=canary_version=', '-var=canary_percent=0']);
   });
 
@@ -48,7 +52,7 @@ describe('the rollout\'s phases', () => {
       });
     }
     expect(recoveryAfter('probe', {}, '1').revert).toBeUndefined();
-    expect(recoveryAfter('probe', {}, '1').summary).toContain("first deploy, so version 1 went live in its apply and there is no earlier version to return to");
+    expect(recoveryAfter('probe', {}, '1').summary).toContain('first deploy, so version 1 went live in its apply and there is no earlier version to return to');
   });
 });
 
@@ -62,7 +66,10 @@ describe('the canary decision', () => {
   });
 
   it('reverts at the first error or throttle, without waiting for the window', () => {
-    expect(judgeCanary({ ...clean, errors: [at(1, 0), at(2, 3)] }, 90, 600)).toEqual({ decision: 'revert', reason: 'the new version had 3 error(s) in 75 invocation(s) after 90 s' });
+    expect(judgeCanary({ ...clean, errors: [at(1, 0), at(2, 3)] }, 90, 600)).toEqual({
+      decision: 'revert',
+      reason: 'the new version had 3 error(s) in 75 invocation(s) after 90 s',
+    });
     expect(judgeCanary({ ...clean, throttles: [at(2, 1)] }, 90, 600).reason).toBe('the new version had 1 throttle(s) in 75 invocation(s) after 90 s');
   });
 
@@ -79,10 +86,15 @@ describe('the canary decision', () => {
   });
 });
 
-describe('the probe\'s judgement', () => {
+describe("the probe's judgement", () => {
   it('sends API Gateway payload 2.0 events for the read-only routes', () => {
     const event = probeEvent(list.path, 'req-1', new Date('2026-11-28T05:00:00Z'));
-    expect(event).toMatchObject({ version: '2.0', routeKey: 'GET /api/messages/', rawPath: '/api/messages/', requestContext: { http: { method: 'GET', path: '/api/messages/' }, requestId: 'req-1' } });
+    expect(event).toMatchObject({
+      version: '2.0',
+      routeKey: 'GET /api/messages/',
+      rawPath: '/api/messages/',
+      requestContext: { http: { method: 'GET', path: '/api/messages/' }, requestId: 'req-1' },
+    });
     expect(PROBE_ROUTES.map((route) => route.name)).toEqual(['GET /', 'GET /api/messages/']);
   });
 
@@ -92,7 +104,11 @@ describe('the probe\'s judgement', () => {
   });
 
   it('fails a function error with its text, Runtime.ImportModuleError above all', () => {
-    const payload = JSON.stringify({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'main': No module named 'mangum'", stackTrace: [] });
+    const payload = JSON.stringify({
+      errorType: 'Runtime.ImportModuleError',
+      errorMessage: "Unable to import module 'main': No module named 'mangum'",
+      stackTrace: [],
+    });
     expect(judgeProbe(root, { functionError: 'Unhandled', payload })).toEqual({
       route: 'GET /',
       ok: false,
@@ -103,8 +119,15 @@ describe('the probe\'s judgement', () => {
   });
 
   it('fails another status, a body that is not JSON, and one the route never answers', () => {
-    expect(judgeProbe(list, { payload: ok({ error: 'storage_unavailable' }).replace('"statusCode":200', '"statusCode":503') })).toMatchObject({ ok: false, status: 503, detail: 'HTTP 503, expected 200' });
-    expect(judgeProbe(root, { payload: JSON.stringify({ statusCode: 200, body: 'hello' }) })).toMatchObject({ ok: false, detail: 'the body is not JSON; expected a JSON object with "status": "ok"' });
+    expect(judgeProbe(list, { payload: ok({ error: 'storage_unavailable' }).replace('"statusCode":200', '"statusCode":503') })).toMatchObject({
+      ok: false,
+      status: 503,
+      detail: 'HTTP 503, expected 200',
+    });
+    expect(judgeProbe(root, { payload: JSON.stringify({ statusCode: 200, body: 'hello' }) })).toMatchObject({
+      ok: false,
+      detail: 'the body is not JSON; expected a JSON object with "status": "ok"',
+    });
     expect(judgeProbe(list, { payload: ok({ status: 'ok' }) })).toMatchObject({ ok: false, detail: 'the body is not a JSON array of messages' });
     expect(judgeProbe(root, { payload: 'not json' })).toMatchObject({ ok: false, detail: 'the function answered something that is not JSON' });
   });
@@ -126,7 +149,7 @@ describe('reading Terraform', () => {
     ]);
   });
 
-  it('recognises Terraform\'s refusal of a stale saved plan', () => {
+  it("recognises Terraform's refusal of a stale saved plan", () => {
     expect(isStalePlan('Error: Saved plan is stale\n\nThe given plan file can no longer be applied because the state was changed')).toBe(true);
     expect(isStalePlan('Error: creating Lambda Function')).toBe(false);
   });

@@ -12,9 +12,15 @@ import { DEPLOYMENT_RULES, assertDeployable, checkDeployments, ruleOf } from '..
 import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
 import { exactBytes, formatBytes } from '../project/bytes';
 
-const availableLayers = { dependencies: ['nodejs', 'python'], 'dependencies-minimal': ['nodejs', 'python'], stable: ['nodejs', 'python'], framework: ['nodejs', 'python'], adapters: ['python'] } as const;
+const availableLayers = {
+  dependencies: ['nodejs', 'python'],
+  'dependencies-minimal': ['nodejs', 'python'],
+  stable: ['nodejs', 'python'],
+  framework: ['nodejs', 'python'],
+  adapters: ['python'],
+} as const;
 const dev = (settings: Record<string, unknown> = {}, context: Record<string, unknown> = {}): EnvironmentConfig =>
-  loadConfig({ context: { ...context, environments: { dev: settings } }, env: {}, availableLayers }).environments[0]!;
+  loadConfig({ context: { ...context, environments: { dev: settings } }, env: {}, availableLayers }).environments[0];
 
 const deployment = (overrides: Partial<FunctionDeployment> = {}): FunctionDeployment => ({
   env: dev(),
@@ -41,13 +47,13 @@ describe('max-five-layers', () => {
 
 describe('sizes', () => {
   it('are written one way, in binary units that say so, and limits also exactly', () => {
-    expect([formatBytes(100), formatBytes(2048), formatBytes(LAMBDA_LIMITS.directUploadBytes), formatBytes(LAMBDA_LIMITS.unzippedBytes), formatBytes(3 * 1024 ** 3)]).toEqual([
-      '100 B',
-      '2.0 KiB',
-      '50.0 MiB',
-      '250.0 MiB',
-      '3.00 GiB',
-    ]);
+    expect([
+      formatBytes(100),
+      formatBytes(2048),
+      formatBytes(LAMBDA_LIMITS.directUploadBytes),
+      formatBytes(LAMBDA_LIMITS.unzippedBytes),
+      formatBytes(3 * 1024 ** 3),
+    ]).toEqual(['100 B', '2.0 KiB', '50.0 MiB', '250.0 MiB', '3.00 GiB']);
     expect(exactBytes(LAMBDA_LIMITS.directUploadBytes)).toBe('52,428,800 bytes');
   });
 });
@@ -55,12 +61,26 @@ describe('sizes', () => {
 describe('unzipped-size-limit', () => {
   it('allows function and layers up to 262,144,000 bytes', () => {
     const half = LAMBDA_LIMITS.unzippedBytes / 2;
-    expect(unzippedSizeLimit(deployment({ layers: [layerArtifact('a', 'x86_64', 'a'.repeat(64), { unzippedBytes: half - 50 }), layerArtifact('b', 'x86_64', 'a'.repeat(64), { unzippedBytes: half - 50 })] }))).toEqual([]);
+    expect(
+      unzippedSizeLimit(
+        deployment({
+          layers: [
+            layerArtifact('a', 'x86_64', 'a'.repeat(64), { unzippedBytes: half - 50 }),
+            layerArtifact('b', 'x86_64', 'a'.repeat(64), { unzippedBytes: half - 50 }),
+          ],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('names each layer and its size when the sum is over', () => {
     const [finding] = unzippedSizeLimit(
-      deployment({ layers: [layerArtifact('big', 'x86_64', 'a'.repeat(64), { unzippedBytes: 200_000_000 }), layerArtifact('more', 'x86_64', 'a'.repeat(64), { unzippedBytes: 62_144_000 })] }),
+      deployment({
+        layers: [
+          layerArtifact('big', 'x86_64', 'a'.repeat(64), { unzippedBytes: 200_000_000 }),
+          layerArtifact('more', 'x86_64', 'a'.repeat(64), { unzippedBytes: 62_144_000 }),
+        ],
+      }),
     );
     expect(finding?.message).toBe(
       'api-dev: function and layers unzip to 250.0 MiB, 262,144,100 bytes (big 190.7 MiB, more 59.3 MiB, function 100 B); Lambda allows 250.0 MiB (262,144,000 bytes). ' +
@@ -90,7 +110,9 @@ describe('direct-upload-limit', () => {
 describe('layer-matches-function', () => {
   it('accepts layers built for the function', () => {
     expect(layerMatchesFunction(deployment())).toEqual([]);
-    expect(layerMatchesFunction(deployment({ env: dev({ runtime: 'python3.12' }), layers: [pythonLayerArtifact()], bundle: bundleArtifact('python3.12') }))).toEqual([]);
+    expect(
+      layerMatchesFunction(deployment({ env: dev({ runtime: 'python3.12' }), layers: [pythonLayerArtifact()], bundle: bundleArtifact('python3.12') })),
+    ).toEqual([]);
   });
 
   it('refuses another runtime family, another Python version, another architecture', () => {
@@ -131,7 +153,9 @@ describe('all rules together', () => {
   it('throws every error at once and returns the warnings', () => {
     const bad = deployment({ env: dev({ architecture: 'arm64' }), layers: [layerArtifact('big', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })] });
     expect(checkDeployments([bad]).map((finding) => finding.rule)).toEqual(['layer-matches-function', 'direct-upload-limit']);
-    expect(() => assertDeployable([bad])).toThrow(/Lambda would refuse this deployment \(2 problems\); nothing was deployed:\n {2}- \[layer-matches-function\]/);
+    expect(() => assertDeployable([bad])).toThrow(
+      /Lambda would refuse this deployment \(2 problems\); nothing was deployed:\n {2}- \[layer-matches-function\]/,
+    );
     expect(assertDeployable([deployment()])).toEqual([]);
   });
 });
@@ -152,9 +176,9 @@ describe('managed layer ARNs', () => {
     expect(() => powertoolsLayerArn('cn-north-1', 'nodejs24.x', 'x86_64', 44)).toThrow(
       'No Powertools for AWS Lambda TypeScript layer is known for region cn-north-1 (partition aws-cn); use the "single" or "split" strategy there.',
     );
-    expect(() => loadConfig({ context: { region: 'us-gov-west-1', environments: { dev: { layerStrategy: 'hybrid', runtime: 'python3.12' } } }, env: {}, availableLayers })).toThrow(
-      'environment "dev": No Powertools for AWS Lambda Python layer is known for region us-gov-west-1',
-    );
+    expect(() =>
+      loadConfig({ context: { region: 'us-gov-west-1', environments: { dev: { layerStrategy: 'hybrid', runtime: 'python3.12' } } }, env: {}, availableLayers }),
+    ).toThrow('environment "dev": No Powertools for AWS Lambda Python layer is known for region us-gov-west-1');
   });
 
   it('follows the pinned versions in configuration, only for hybrid', () => {
@@ -194,7 +218,9 @@ describe('strategies in configuration', () => {
 
   it('accepts the Python runtimes and rejects others', () => {
     expect(dev({ runtime: 'python3.14' }).runtime).toBe('python3.14');
-    expect(() => dev({ runtime: 'python3.11' })).toThrow(/runtime is "python3.11".*allowed: one of "nodejs22.x", "nodejs24.x", "python3.12", "python3.13", "python3.14"/);
+    expect(() => dev({ runtime: 'python3.11' })).toThrow(
+      /runtime is "python3.11".*allowed: one of "nodejs22.x", "nodejs24.x", "python3.12", "python3.13", "python3.14"/,
+    );
     expect(() => dev({ layerStrategy: 'mixed' })).toThrow(/layerStrategy is "mixed".*allowed: one of "single", "hybrid", "split"/);
   });
 });
@@ -216,7 +242,7 @@ describe('choosing the function', () => {
 });
 
 describe('the rule registry', () => {
-  it('registers each rule once, with its id, severity and what Lambda would do; every finding carries its rule\'s id', () => {
+  it("registers each rule once, with its id, severity and what Lambda would do; every finding carries its rule's id", () => {
     const ids = DEPLOYMENT_RULES.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const rule of DEPLOYMENT_RULES) {
@@ -241,8 +267,10 @@ describe('the rule registry', () => {
     expect(refusedBy(() => assertDeployable([deployment({ layers: [layerArtifact('dependencies', 'arm64')] })]))).toBe('LAMBDA_LIMITS');
     const imports = [{ module: 'left-pad', specifier: 'left-pad', file: 'index.mjs', line: 1, lazy: false }];
     expect(refusedBy(() => assertDeployable([deployment({ bundle: { ...bundleArtifact(), imports, externals: ['left-pad'] } })]))).toBe('IMPORT_NOT_PROVIDED');
-    expect(DEPLOYMENT_RULES.filter((rule) => rule.lambda === 'refuses the deployment').map((rule) => rule.id).sort()).toEqual(
-      ['direct-upload-limit', 'layer-matches-function', 'max-five-layers', 'unzipped-size-limit'],
-    );
+    expect(
+      DEPLOYMENT_RULES.filter((rule) => rule.lambda === 'refuses the deployment')
+        .map((rule) => rule.id)
+        .sort(),
+    ).toEqual(['direct-upload-limit', 'layer-matches-function', 'max-five-layers', 'unzipped-size-limit']);
   });
 });

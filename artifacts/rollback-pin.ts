@@ -45,7 +45,8 @@ export function readPin(buildDir: string, stack: string): RollbackPin | undefine
     // Pins written before layers-only rollbacks existed restore layers and code.
     const pin: RollbackPin = { ...read, scope: read.scope ?? 'layers and code' };
     if (pin.stack !== stack || !Array.isArray(pin.layers)) throw new Error('missing fields');
-    if (pin.scope === 'layers and code' ? typeof pin.code?.codeHash !== 'string' : pin.scope !== 'layers' || pin.code !== undefined) throw new Error(`a pin of scope "${pin.scope}" with the wrong code`);
+    if (pin.scope === 'layers and code' ? typeof pin.code?.codeHash !== 'string' : pin.scope !== 'layers' || pin.code !== undefined)
+      throw new Error(`a pin of scope "${pin.scope}" with the wrong code`);
     return pin;
   } catch (error) {
     throw pinInvalid(file, error);

@@ -59,7 +59,7 @@ export function purlOf(kind: LayerArtifact['kind'], pkg: Pick<InstalledPackage, 
 function serialNumberOf(layer: LayerArtifact): string {
   const hex = createHash('sha1').update(`lambda-layer\n${layer.id}\n${layer.contentHash}`).digest('hex').slice(0, 32).split('');
   hex[12] = '5';
-  hex[16] = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  hex[16] = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   const text = hex.join('');
   return `urn:uuid:${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
 }
@@ -85,7 +85,8 @@ export function layerSbom(layer: LayerArtifact, producer: SbomProducer): string 
   ];
   for (const [name, value] of properties) subject.properties.add(new Models.Property(name, value));
   bom.metadata.component = subject;
-  for (const tool of [producer, layer.tool]) bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, tool.name, { version: tool.version }));
+  for (const tool of [producer, layer.tool])
+    bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, tool.name, { version: tool.version }));
 
   const byPath = new Map<string, CycloneDx.Models.Component>();
   const byPurl = new Map<string, CycloneDx.Models.Component>();
@@ -93,7 +94,12 @@ export function layerSbom(layer: LayerArtifact, producer: SbomProducer): string 
     const purl = purlOf(layer.kind, pkg);
     let component = byPurl.get(purl);
     if (!component) {
-      component = new Models.Component(Enums.ComponentType.Library, pkg.name, { bomRef: purl, version: pkg.version, purl, scope: Enums.ComponentScope.Required });
+      component = new Models.Component(Enums.ComponentType.Library, pkg.name, {
+        bomRef: purl,
+        version: pkg.version,
+        purl,
+        scope: Enums.ComponentScope.Required,
+      });
       for (const hash of pkg.hashes ?? []) component.hashes.set(HASH_ALGORITHMS[hash.alg], hash.content);
       if (pkg.license) component.licenses.add(licenses.makeFromString(pkg.license));
       if (pkg.wheel) component.properties.add(new Models.Property('lambda-layer-stacks:python:wheel', pkg.wheel));

@@ -1,4 +1,10 @@
-import { DeleteLayerVersionCommand, GetFunctionConfigurationCommand, GetLayerVersionCommand, ListFunctionsCommand, ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
+import {
+  DeleteLayerVersionCommand,
+  GetFunctionConfigurationCommand,
+  GetLayerVersionCommand,
+  ListFunctionsCommand,
+  ListLayerVersionsCommand,
+} from '@aws-sdk/client-lambda';
 import { LayerConsumer, LayerVersionRef } from '../history/prune-plan';
 import { parseLayerArn } from '../history/terraform-state';
 import { AwsClients, awsError } from './clients';
@@ -63,7 +69,10 @@ export async function describeLayerVersion(clients: AwsClients, arn: string): Pr
 }
 
 /** The function as Lambda runs it; undefined when it does not exist. */
-export async function describeFunction(clients: AwsClients, functionName: string): Promise<{ layers: string[]; runtime: string; architectures: string[] } | undefined> {
+export async function describeFunction(
+  clients: AwsClients,
+  functionName: string,
+): Promise<{ layers: string[]; runtime: string; architectures: string[] } | undefined> {
   try {
     const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
     return {

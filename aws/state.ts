@@ -10,7 +10,11 @@ import { AwsClients, awsError } from './clients';
  * Every stored version of a stack's state object, and those that could not be read as state (each with
  * its version id and why); refuses when the bucket keeps no history.
  */
-export async function stateVersions(clients: AwsClients, bucket: string, key: string): Promise<{ readable: StateVersion[]; unreadable: UnreadableStateVersion[] }> {
+export async function stateVersions(
+  clients: AwsClients,
+  bucket: string,
+  key: string,
+): Promise<{ readable: StateVersion[]; unreadable: UnreadableStateVersion[] }> {
   let status: string | undefined;
   try {
     status = (await clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
@@ -28,7 +32,8 @@ export async function stateVersions(clients: AwsClients, bucket: string, key: st
   do {
     const page = await clients.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
     for (const version of page.Versions ?? []) {
-      if (version.Key === key && version.VersionId) listed.push({ versionId: version.VersionId, lastModified: (version.LastModified ?? new Date(0)).toISOString() });
+      if (version.Key === key && version.VersionId)
+        listed.push({ versionId: version.VersionId, lastModified: (version.LastModified ?? new Date(0)).toISOString() });
     }
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
     versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;

@@ -5,7 +5,7 @@ import { artifactsForEnvironment, deploymentOf } from '../builder/artifact-check
 import { layerTargetFor } from '../builder/build-plan';
 import { runBuild } from '../builder/build';
 import { readAllLayerSources, readLayerSources } from '../builder/layer-sources';
-import { readManifest } from '../artifacts/manifest';
+import { LayerArtifact, readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../project/progress';
 import { readPythonImports } from '../builder/python-imports';
 import { buildPythonLayer } from '../builder/python-layer';
@@ -139,11 +139,28 @@ async function benchResolve(runs: number, project: string, work: string, env: No
   const toolchain = await ensurePythonToolchain({ env });
   const layerDir = path.join(project, 'layers', 'dependencies');
   const target = { pythonVersion: '3.12', architecture: 'x86_64' as const };
-  const uv = () => runCommand(toolchain.uv, uvCompileArgs(target, 'requirements.txt', path.join(work, 'pylock.bench.toml'), path.join(work, 'uv-cache')), { env: uvEnvironment(env), cwd: layerDir });
+  const uv = () =>
+    runCommand(toolchain.uv, uvCompileArgs(target, 'requirements.txt', path.join(work, 'pylock.bench.toml'), path.join(work, 'uv-cache')), {
+      env: uvEnvironment(env),
+      cwd: layerDir,
+    });
   const pipArgs = [
-    '-m', 'pip', 'install', '--dry-run', '--ignore-installed', '--quiet', '--report', path.join(work, 'pip-report.json'),
-    '--requirement', 'requirements.txt', '--target', path.join(work, 'pip-scratch'), ...pipPlatformArgs(target),
-    '--cache-dir', path.join(work, 'pip-cache'), ...pipIndexArgs(pythonIndexSettings(env)),
+    '-m',
+    'pip',
+    'install',
+    '--dry-run',
+    '--ignore-installed',
+    '--quiet',
+    '--report',
+    path.join(work, 'pip-report.json'),
+    '--requirement',
+    'requirements.txt',
+    '--target',
+    path.join(work, 'pip-scratch'),
+    ...pipPlatformArgs(target),
+    '--cache-dir',
+    path.join(work, 'pip-cache'),
+    ...pipIndexArgs(pythonIndexSettings(env)),
   ];
   const pip = () => runCommand(toolchain.python, pipArgs, { env: pipEnvironment(env), cwd: layerDir });
   const first = await uv();
@@ -173,10 +190,17 @@ async function benchInstall(runs: number, project: string, work: string, env: No
   for (let run = 0; run < runs; run++) {
     const dir = path.join(work, `install-${run}`);
     let started = now();
-    const uv = await runCommand(toolchain.uv, uvInstallArgs(target, install, path.join(dir, 'uv'), path.join(dir, 'uv-cache')), { env: uvEnvironment(env), cwd: layerDir });
+    const uv = await runCommand(toolchain.uv, uvInstallArgs(target, install, path.join(dir, 'uv'), path.join(dir, 'uv-cache')), {
+      env: uvEnvironment(env),
+      cwd: layerDir,
+    });
     uvTimes.push(now() - started);
     started = now();
-    const pip = await runCommand(toolchain.python, pipInstallArgs(target, install, path.join(dir, 'pip'), path.join(dir, 'pip-cache'), pythonIndexSettings(env)), { env: pipEnvironment(env), cwd: layerDir });
+    const pip = await runCommand(
+      toolchain.python,
+      pipInstallArgs(target, install, path.join(dir, 'pip'), path.join(dir, 'pip-cache'), pythonIndexSettings(env)),
+      { env: pipEnvironment(env), cwd: layerDir },
+    );
     pipTimes.push(now() - started);
     if (uv.code !== 0 || pip.code !== 0) throw new Error(`installing the lock failed:\n${uv.output}\n${pip.output}`);
   }
@@ -186,7 +210,9 @@ async function benchInstall(runs: number, project: string, work: string, env: No
 
 /** The seed's app answering its first request, from spawning the process: packages in a layer, or in /var/task. */
 async function seedColdStart(python: string, taskDir: string, layerTrees: string[], sdkEntries: readonly string[]): Promise<number> {
-  const sandbox = createSandbox({ runtime: 'python3.12', name: 'bench', project: 'python-cold' }, taskDir, layerTrees, { runtimePackages: { pythonEntries: sdkEntries } });
+  const sandbox = createSandbox({ runtime: 'python3.12', name: 'bench', project: 'python-cold' }, taskDir, layerTrees, {
+    runtimePackages: { pythonEntries: sdkEntries },
+  });
   const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
   fs.copyFileSync(path.join(PROJECT_ROOT, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
   const fn = new LocalFunction({
@@ -254,10 +280,14 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
     progress('cache hits');
     const marking = markingToolchain(toolchainDir(env), work);
     const hits: number[] = [];
-    let artifact;
+    let artifact: LayerArtifact | undefined;
     for (let run = 0; run < runs; run++) {
       const began = now();
-      const built = await buildPythonLayer(target, source(), { buildDir: hitDir, env: { ...env, PYTHON_TOOLCHAIN: marking.dir }, step: silentProgress.step('') });
+      const built = await buildPythonLayer(target, source(), {
+        buildDir: hitDir,
+        env: { ...env, PYTHON_TOOLCHAIN: marking.dir },
+        step: silentProgress.step(''),
+      });
       if (!built.cached) throw new Error('a Python cache hit rebuilt the tree');
       hits.push(now() - began);
       artifact = built.artifact;
@@ -272,8 +302,12 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
       const copy = path.join(work, `folder${run}`, ...Array.from({ length: run }, (_, i) => `d${i}`));
       fs.cpSync(path.join(project, 'layers', 'dependencies'), path.join(copy, 'layers', 'dependencies'), { recursive: true });
       const copySource = readLayerSources(copy, 'dependencies').find((candidate) => candidate.kind === 'python')!;
-      const built = await withUmask(UMASKS[run % UMASKS.length]!, () =>
-        buildPythonLayer(layerTargetFor(copySource, 'x86_64', 'python3.12'), copySource, { buildDir: path.join(copy, '.build'), env, step: silentProgress.step('') }),
+      const built = await withUmask(UMASKS[run % UMASKS.length], () =>
+        buildPythonLayer(layerTargetFor(copySource, 'x86_64', 'python3.12'), copySource, {
+          buildDir: path.join(copy, '.build'),
+          env,
+          step: silentProgress.step(''),
+        }),
       );
       hashes.add(built.artifact.contentHash);
     }
@@ -283,8 +317,18 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
     for (const layerSource of readAllLayerSources(project).filter((candidate) => candidate.kind === 'python')) {
       for (const architecture of ['x86_64', 'arm64'] as const) {
         const buildDir = path.join(work, 'sizes');
-        const { artifact: built } = await buildPythonLayer(layerTargetFor(layerSource, architecture, 'python3.12'), layerSource, { buildDir, env, step: silentProgress.step('') });
-        sizes.push({ layer: layerSource.name, architecture, distributions: built.packages.length, unzippedBytes: built.unzippedBytes, zippedBytes: zippedSize(path.join(buildDir, built.treeDir), work) });
+        const { artifact: built } = await buildPythonLayer(layerTargetFor(layerSource, architecture, 'python3.12'), layerSource, {
+          buildDir,
+          env,
+          step: silentProgress.step(''),
+        });
+        sizes.push({
+          layer: layerSource.name,
+          architecture,
+          distributions: built.packages.length,
+          unzippedBytes: built.unzippedBytes,
+          zippedBytes: zippedSize(path.join(buildDir, built.treeDir), work),
+        });
       }
     }
 
@@ -299,7 +343,12 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
       objects = scanNativeObjects(tree, treeFiles, artifact!.packages).length;
     });
     const pyConfig = loadConfig({ context: { defaults: { function: 'python' } }, env: {}, availableLayers: listLayerFolders(project) });
-    const deployment = { env: pyConfig.environments[0]!, layers: [artifact!], managed: [], bundle: readManifest(path.join(project, '.build')).bundles.find((bundle) => bundle.kind === 'python')! };
+    const deployment = {
+      env: pyConfig.environments[0],
+      layers: [artifact!],
+      managed: [],
+      bundle: readManifest(path.join(project, '.build')).bundles.find((bundle) => bundle.kind === 'python')!,
+    };
     const rule = await timeIt(runs * 20, () => nativeCodeLoads(deployment));
     const perLayer = scan.median + rule.median;
     const nativeCode = { objects, scan, rule, perLayer, goal: nativeCodeGoal(perLayer) };
@@ -376,11 +425,26 @@ async function benchImportCheck(runs: number, env: NodeJS.ProcessEnv, project: s
 
   const pyConfig = loadConfig({ context: { defaults: { function: 'python' } }, env: {}, availableLayers: listLayerFolders(project) });
   await runBuild({ projectRoot: project, buildDir: path.join(project, '.build'), config: pyConfig, progress: silentProgress, env, onlyUsed: true });
-  const pyEnv = pyConfig.environments[0]!;
-  const artifacts = artifactsForEnvironment(pyEnv, readManifest(path.join(project, '.build')), readAllLayerSources(project), path.join(project, '.build'), project);
+  const pyEnv = pyConfig.environments[0];
+  const artifacts = artifactsForEnvironment(
+    pyEnv,
+    readManifest(path.join(project, '.build')),
+    readAllLayerSources(project),
+    path.join(project, '.build'),
+    project,
+  );
   const pyDeployment = deploymentOf(pyEnv, artifacts);
   const pythonRule = await timeIt(runs * 20, () => importCoverage(pyDeployment));
   const perFunction = pythonRead.median + pythonRule.median;
   const distributions = artifacts.layers.reduce((sum, layer) => sum + layer.packages.length, 0);
-  return { nodeRule, pythonRead, pythonRule, pythonFiles: files.length, pythonImports: imports, distributions, perFunction, goal: importCheckGoal(perFunction) };
+  return {
+    nodeRule,
+    pythonRead,
+    pythonRule,
+    pythonFiles: files.length,
+    pythonImports: imports,
+    distributions,
+    perFunction,
+    goal: importCheckGoal(perFunction),
+  };
 }

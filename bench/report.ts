@@ -3,12 +3,14 @@ import { COMMAND_START_LIMITS } from './goals';
 import { fmtSummary, ms } from './stats';
 import { formatBytes } from '../project/bytes';
 
-
 const x = (value: number): string => `${value.toFixed(value < 0.1 ? 4 : 2)}x`;
 const goal = (met: boolean): string => (met ? 'met' : '**not met**');
 
 /** The seed's own figures for its layers (zipped), from its design note. */
-const SEED_SIZES: Readonly<Record<string, string>> = { dependencies: "the seed's single layer: about 8.8 MB", 'dependencies-minimal': "the seed's hybrid layer: about 7 MB" };
+const SEED_SIZES: Readonly<Record<string, string>> = {
+  dependencies: "the seed's single layer: about 8.8 MB",
+  'dependencies-minimal': "the seed's hybrid layer: about 7 MB",
+};
 
 /** BENCHMARKS.md: method, machine, every figure with its baseline from the same run. */
 export function renderBenchmarks(result: BenchResult, date: string): string {
@@ -43,7 +45,7 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     '  layer imported alone in a fresh process.',
     '- **Command start**: whole processes on this machine, after one run that compiles the CLI if its sources changed:',
     '  `sh runtimes/cli.sh --help` (what `npm run <command> -- --help` runs, without npm), and `npm run build -- --only-used`',
-    '  when nothing changed (npm\'s own start included); the baseline is Node.js starting alone (`node -e 0`).',
+    "  when nothing changed (npm's own start included); the baseline is Node.js starting alone (`node -e 0`).",
     `- **Load**: the local API (one function process, as one Lambda sandbox; dynalite behind it), ${load.requests} requests`,
     `  per route, ${load.concurrency} at a time on loopback, after a warm-up; the baseline is \`GET /\`.`,
     "- **Python, the seed's real stack**: the repository's locked layers built from the real wheels (FastAPI, Starlette,",
@@ -60,7 +62,7 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     '  umasks. Sizes: every Python layer of the repository on both architectures, zipped as the archive provider zips.',
     "- **Import check**: the import coverage rule on the Node.js function's build (dev); for the seed's Python function,",
     '  reading its imports from its syntax trees (one interpreter process) and the rule on its real single layer, which',
-    '  together are one function\'s check.',
+    "  together are one function's check.",
     "- **Native code**: reading every shared object of the single layer's tree (ELF headers, dynamic section, version needs),",
     '  as a cold build does, and the native-code rule on what was read, as build, synth and start do; a cache hit reuses what',
     '  the build kept in its manifest.',
@@ -75,7 +77,10 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     '| --- | --- | --- | --- | --- |',
     `| layer build, cache hit vs cold | ${fmtSummary(layerBuild.cacheHit)} | cold ${fmtSummary(layerBuild.cold)} | ${x(layerBuild.cache_hit_ratio)} (cache_hit_ratio); package manager ran on a hit: ${layerBuild.cacheHitRanPackageManager ? 'yes' : 'no'} | ≤ 0.02 and none: ${goal(layerBuild.goal.met)} |`,
     `| distinct content hashes over ${determinism.builds} builds | ${determinism.distinct_hashes} (zips: ${determinism.distinct_zips}) | naive zips: ${determinism.naive_distinct_zips} distinct | - | 1: ${goal(determinism.goal.met)} |`,
-    ...synth.points.map((point) => `| synth, ${point.stacks} stacks | ${fmtSummary(point.seconds)} | 3 stacks | ${x(point.seconds.median / synth.points[0]!.seconds.median)} | - |`),
+    ...synth.points.map(
+      (point) =>
+        `| synth, ${point.stacks} stacks | ${fmtSummary(point.seconds)} | 3 stacks | ${x(point.seconds.median / synth.points[0].seconds.median)} | - |`,
+    ),
     `| synth, cost per extra stack | ${ms(synth.perExtraStackSeconds)} (r² ${synth.r2.toFixed(3)}) | 30 vs 3 stacks | ${x(synth.ratio30to3)} for 10x the stacks | ≤ 0.5 s, linear: ${goal(synth.goal.met)} |`,
     `| layer size, unzipped | ${formatBytes(size.oursUnzipped)} | naive ${formatBytes(size.naiveUnzipped)} | ${x(size.unzippedRatio)} | - |`,
     `| layer size, zipped | ${formatBytes(size.oursZipped)} | naive ${formatBytes(size.naiveZipped)} | ${x(size.zippedRatio)} | - |`,
@@ -83,7 +88,10 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     `| cold start, dependencies in layers | ${fmtSummary(coldStart.layers)} | bundled ${fmtSummary(coldStart.bundled)} | ${x(coldStart.ratio)} | ≤ 1.2x: ${goal(coldStart.goal.met)} |`,
     `| command start, \`--help\` | ${fmtSummary(commandStart.help)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.help.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.helpSeconds} s: ${goal(commandStart.help.median <= COMMAND_START_LIMITS.helpSeconds)} |`,
     `| command start, no-change \`npm run build -- --only-used\` | ${fmtSummary(commandStart.noChangeBuild)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.noChangeBuild.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.noChangeBuildSeconds} s: ${goal(commandStart.noChangeBuild.median <= COMMAND_START_LIMITS.noChangeBuildSeconds)} |`,
-    ...coldStart.imports.map((item) => `| import \`${item.name}\` from the layer | ${item.ms.median.toFixed(1)} ms (min ${item.ms.min.toFixed(1)}, max ${item.ms.max.toFixed(1)}) | - | - | - |`),
+    ...coldStart.imports.map(
+      (item) =>
+        `| import \`${item.name}\` from the layer | ${item.ms.median.toFixed(1)} ms (min ${item.ms.min.toFixed(1)}, max ${item.ms.max.toFixed(1)}) | - | - | - |`,
+    ),
     ...load.routes.map(
       (route) => `| ${route.route} | p50 ${ms(route.p50)}, p99 ${ms(route.p99)}, ${route.rps.toFixed(0)} req/s | \`GET /\` p50 | ${x(route.p50Ratio)} | - |`,
     ),
@@ -109,7 +117,9 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
       ? `| Python cold start of the seed's app, packages in a layer | ${fmtSummary(python.coldStart.layers)} | in /var/task ${fmtSummary(python.coldStart.taskRoot)} | ${x(python.coldStart.ratio)} | ≤ 1.1x: ${goal(python.coldStart.goal.met)} |`
       : `| Python cold start | skipped: ${python.coldStart.skipped} | - | - | not measured |`,
     '',
-    result.summary.goals_skipped.length ? `Not measured in this run (neither met nor failed): ${result.summary.goals_skipped.join('; ')}.` : 'Every goal was measured in this run.',
+    result.summary.goals_skipped.length
+      ? `Not measured in this run (neither met nor failed): ${result.summary.goals_skipped.join('; ')}.`
+      : 'Every goal was measured in this run.',
     '',
   ];
   return lines.join('\n');

@@ -61,7 +61,17 @@ export interface BenchResult {
   readonly layerBuild: { cold: Summary; cacheHit: Summary; cache_hit_ratio: number; cacheHitRanPackageManager: boolean; goal: Goal };
   readonly determinism: { distinct_hashes: number; distinct_zips: number; naive_distinct_zips: number; builds: number; goal: Goal };
   readonly synth: { points: { stacks: number; seconds: Summary }[]; perExtraStackSeconds: number; r2: number; ratio30to3: number; goal: Goal };
-  readonly size: { oursUnzipped: number; oursZipped: number; naiveUnzipped: number; naiveZipped: number; unzippedRatio: number; zippedRatio: number; nodeSlimmedBytes: number; pythonSlimmedBytes: number; pythonUnzipped: number };
+  readonly size: {
+    oursUnzipped: number;
+    oursZipped: number;
+    naiveUnzipped: number;
+    naiveZipped: number;
+    unzippedRatio: number;
+    zippedRatio: number;
+    nodeSlimmedBytes: number;
+    pythonSlimmedBytes: number;
+    pythonUnzipped: number;
+  };
   readonly coldStart: { layers: Summary; bundled: Summary; ratio: number; imports: { name: string; ms: Summary }[]; goal: Goal };
   readonly commandStart: { help: Summary; noChangeBuild: Summary; node: Summary; goal: Goal };
   readonly load: { requests: number; concurrency: number; routes: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] };
@@ -119,13 +129,13 @@ function machine(env: NodeJS.ProcessEnv): Record<string, string | number> {
 
 async function benchLayerBuild(options: BenchOptions, warmCache: string) {
   const [source] = readLayerSources(PROJECT_ROOT, 'dependencies').filter((candidate) => candidate.kind === 'nodejs');
-  const target = layerTargetFor(source!, 'x86_64', 'nodejs24.x');
+  const target = layerTargetFor(source, 'x86_64', 'nodejs24.x');
   const cold: number[] = [];
   let lastBuildDir = '';
   for (let run = 0; run < options.runs; run++) {
     const buildDir = tmp('cold');
     if (fs.existsSync(warmCache)) fs.cpSync(warmCache, path.join(buildDir, 'cache', 'npm'), { recursive: true });
-    const { seconds, value } = await timed(() => buildNodeLayer(target, source!, { buildDir, env: options.env, step: silentProgress.step('') }));
+    const { seconds, value } = await timed(() => buildNodeLayer(target, source, { buildDir, env: options.env, step: silentProgress.step('') }));
     if (value.cached) throw new Error('a cold build reused a tree');
     cold.push(seconds);
     if (lastBuildDir) fs.rmSync(lastBuildDir, { recursive: true, force: true });
@@ -136,7 +146,7 @@ async function benchLayerBuild(options: BenchOptions, warmCache: string) {
   const hits: number[] = [];
   for (let run = 0; run < options.runs; run++) {
     const { seconds, value } = await timed(() =>
-      buildNodeLayer(target, source!, { buildDir: lastBuildDir, env: { ...options.env, npm_execpath: fakeNpm.execpath }, step: silentProgress.step('') }),
+      buildNodeLayer(target, source, { buildDir: lastBuildDir, env: { ...options.env, npm_execpath: fakeNpm.execpath }, step: silentProgress.step('') }),
     );
     if (!value.cached) throw new Error('a cache hit rebuilt the tree');
     hits.push(seconds);
@@ -171,7 +181,7 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
   let naiveUnzipped = 0;
   let naiveZipped = 0;
   for (let run = 0; run < builds; run++) {
-    const umask = UMASKS[run % UMASKS.length]!;
+    const umask = UMASKS[run % UMASKS.length];
     // Ours: a copy of the project's layer folder, at a different depth each time.
     const root = tmp(`project${run}`);
     made.push(root);
@@ -181,7 +191,9 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
     const buildDir = path.join(project, '.build');
     if (fs.existsSync(warmCache)) fs.cpSync(warmCache, path.join(buildDir, 'cache', 'npm'), { recursive: true });
     const [source] = readLayerSources(project, 'dependencies').filter((candidate) => candidate.kind === 'nodejs');
-    const built = await withUmask(umask, () => buildNodeLayer(layerTargetFor(source!, 'x86_64', 'nodejs24.x'), source!, { buildDir, env: options.env, step: silentProgress.step('') }));
+    const built = await withUmask(umask, () =>
+      buildNodeLayer(layerTargetFor(source, 'x86_64', 'nodejs24.x'), source, { buildDir, env: options.env, step: silentProgress.step('') }),
+    );
     contentHashes.add(built.artifact.contentHash);
     const zip = path.join(project, 'layer.zip');
     providerLikeZip(path.join(buildDir, built.artifact.treeDir), zip);
@@ -196,7 +208,10 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
     for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(layerDir, file), path.join(naive, 'nodejs', file));
     const npm = locateNpm(options.env);
     await withUmask(umask, async () => {
-      const install = spawnSync(npm.command, [...npm.args, 'install', '--no-audit', '--no-fund', `--cache=${warmCache}`, '--prefer-offline'], { cwd: path.join(naive, 'nodejs'), encoding: 'utf8' });
+      const install = spawnSync(npm.command, [...npm.args, 'install', '--no-audit', '--no-fund', `--cache=${warmCache}`, '--prefer-offline'], {
+        cwd: path.join(naive, 'nodejs'),
+        encoding: 'utf8',
+      });
       if (install.status !== 0) throw new Error(`the naive npm install failed: ${install.stderr}`);
       // Let the clock move between installs, as it does between a laptop and CI.
       await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -224,7 +239,11 @@ async function synthOnce(env: NodeJS.ProcessEnv, outdir: string): Promise<number
   const { seconds } = await timed(
     () =>
       new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, [...CDKTF_APP_NODE_FLAGS, '--import', 'tsx', 'main.ts'], { cwd: PROJECT_ROOT, env: { ...env, CDKTF_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, [...CDKTF_APP_NODE_FLAGS, '--import', 'tsx', 'main.ts'], {
+          cwd: PROJECT_ROOT,
+          env: { ...env, CDKTF_OUTDIR: outdir },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('error', reject);
@@ -244,7 +263,7 @@ async function benchSynth(options: BenchOptions) {
     delete (env as Record<string, unknown>)['GITHUB_REPOSITORY'];
     await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config: loadProjectConfig(PROJECT_ROOT, env), progress: silentProgress, env, onlyUsed: true });
     const samples: number[] = [];
-      await synthOnce(env, outdir);
+    await synthOnce(env, outdir);
     for (let run = 0; run < options.runs; run++) samples.push(await synthOnce(env, outdir));
     points.push({ stacks, seconds: summarise(samples) });
   }
@@ -291,7 +310,11 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
   fs.writeFileSync(path.join(root, 'layers', 'py', 'layer.config.json'), JSON.stringify({ exclude: ['python/**/tests/**'] }));
   const [source] = readLayerSources(root, 'py');
   const env = { ...options.env, UV_NO_INDEX: '1', UV_FIND_LINKS: wheels, PYTHON_WHEEL_CACHE: path.join(root, 'wheel-cache') };
-  const built = await buildPythonLayer(layerTargetFor(source!, 'x86_64', 'python3.12'), source!, { buildDir: path.join(root, '.build'), env, step: silentProgress.step('') });
+  const built = await buildPythonLayer(layerTargetFor(source, 'x86_64', 'python3.12'), source, {
+    buildDir: path.join(root, '.build'),
+    env,
+    step: silentProgress.step(''),
+  });
   fs.rmSync(root, { recursive: true, force: true });
   return { slimmed: built.artifact.slimmedBytes, unzipped: built.artifact.unzippedBytes };
 }
@@ -299,7 +322,15 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
 /** One cold start: from spawning the function process (the first invoke does) to its first answered request. */
 async function coldStart(bootstrap: string, taskDir: string, layerTrees: string[]): Promise<number> {
   const node = lambdaNodeBinary('nodejs24.x', PROJECT_ROOT);
-  const event = { version: '2.0', routeKey: 'GET /', rawPath: '/', rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', path: '/' } }, isBase64Encoded: false };
+  const event = {
+    version: '2.0',
+    routeKey: 'GET /',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: {},
+    requestContext: { http: { method: 'GET', path: '/' } },
+    isBase64Encoded: false,
+  };
   const sandbox = createSandbox({ runtime: 'nodejs24.x', name: 'bench', project: 'cold' }, taskDir, layerTrees);
   const runtimeClient = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
   fs.copyFileSync(bootstrap, runtimeClient);
@@ -310,7 +341,15 @@ async function coldStart(bootstrap: string, taskDir: string, layerTrees: string[
     timeoutSeconds: 30,
     functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:bench',
     log: () => undefined,
-    environment: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath, LAMBDA_TASK_ROOT: sandbox.taskRoot, _HANDLER: 'index.handler', TABLE_NAME: 'bench', APP_VERSION: 'bench', AWS_REGION: 'ap-northeast-1' },
+    environment: {
+      PATH: '/usr/bin:/bin',
+      NODE_PATH: sandbox.nodePath,
+      LAMBDA_TASK_ROOT: sandbox.taskRoot,
+      _HANDLER: 'index.handler',
+      TABLE_NAME: 'bench',
+      APP_VERSION: 'bench',
+      AWS_REGION: 'ap-northeast-1',
+    },
   });
   await fn.start();
   try {
@@ -335,7 +374,14 @@ async function benchColdStart(options: BenchOptions) {
   const importTimer = await compileRuntimeScript(PROJECT_ROOT, 'bench/import-timer.ts', path.join(scripts, 'import-timer.mjs'), 'nodejs24.x');
   // The same code, through the same bundler, with every dependency bundled in and no layer.
   const fatBuild = tmp('fat-bundle');
-  const fat = await bundleFunction(PROJECT_ROOT, fatBuild, { ...API_FUNCTIONS.nodejs, id: 'api/bench-all-bundled', function: 'api', kind: 'nodejs', runtime: 'nodejs24.x', externals: [] });
+  const fat = await bundleFunction(PROJECT_ROOT, fatBuild, {
+    ...API_FUNCTIONS.nodejs,
+    id: 'api/bench-all-bundled',
+    function: 'api',
+    kind: 'nodejs',
+    runtime: 'nodejs24.x',
+    externals: [],
+  });
   const variants = {
     layered: { task: path.join(buildDir, bundle.dir), layers: [path.join(buildDir, layer.treeDir)] },
     bundled: { task: path.join(fatBuild, fat.dir), layers: [] as string[] },
@@ -361,7 +407,11 @@ async function benchColdStart(options: BenchOptions) {
       const sandbox = createSandbox({ runtime: 'nodejs24.x', name: 'bench', project: 'import' }, empty, [path.join(buildDir, layer.treeDir)]);
       const script = path.join(sandbox.runtimeDir, 'import-timer.mjs');
       fs.copyFileSync(importTimer, script);
-      const result = spawnSync(node.path, [script, name], { cwd: sandbox.taskRoot, env: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath }, encoding: 'utf8' });
+      const result = spawnSync(node.path, [script, name], {
+        cwd: sandbox.taskRoot,
+        env: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath },
+        encoding: 'utf8',
+      });
       fs.rmSync(sandbox.root, { recursive: true, force: true });
       if (result.status !== 0) throw new Error(`importing ${name} failed: ${result.stderr}`);
       samples.push((JSON.parse(result.stdout.trim()) as { ms: number }).ms);
@@ -385,10 +435,16 @@ async function benchColdStart(options: BenchOptions) {
 function request(url: string, method: string, body: string | undefined, agent: http.Agent): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = now();
-    const req = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve(now() - started) : reject(new Error(`${method} ${url} answered ${res.statusCode}`))));
-    });
+    const req = http.request(
+      url,
+      { method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode && res.statusCode < 300 ? resolve(now() - started) : reject(new Error(`${method} ${url} answered ${res.statusCode}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -404,7 +460,7 @@ function processSeconds(command: string, args: readonly string[], env: NodeJS.Pr
 }
 
 /** How fast a command starts: `--help`, and a build that changes nothing through npm as a user runs it, against Node starting alone. */
-async function benchCommandStart(options: BenchOptions) {
+function benchCommandStart(options: BenchOptions) {
   const env = { ...options.env, NO_COLOR: '1' };
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   // The first run compiles the CLI when the sources changed since the last; it is not what is measured.
@@ -425,7 +481,15 @@ async function benchLoad(options: BenchOptions) {
   const config = loadProjectConfig(PROJECT_ROOT, options.env);
   const env = config.environments.find((candidate) => candidate.name === 'dev')!;
   const buildDir = resolveBuildDir(undefined, options.env);
-  const api = await startLocalApi({ env, manifest: readManifest(buildDir), buildDir, projectRoot: PROJECT_ROOT, sources: readAllLayerSources(PROJECT_ROOT), port: 0, log: () => undefined });
+  const api = await startLocalApi({
+    env,
+    manifest: readManifest(buildDir),
+    buildDir,
+    projectRoot: PROJECT_ROOT,
+    sources: readAllLayerSources(PROJECT_ROOT),
+    port: 0,
+    log: () => undefined,
+  });
   const requests = 200;
   const concurrency = 2;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -435,7 +499,7 @@ async function benchLoad(options: BenchOptions) {
     { route: 'POST /api/messages/', method: 'POST', url: `${api.url}/api/messages/`, body: JSON.stringify({ content: 'Layer test message', author: 'bench' }) },
   ];
   try {
-    for (let i = 0; i < 20; i++) await request(routes[0]!.url, 'GET', undefined, agent);
+    for (let i = 0; i < 20; i++) await request(routes[0].url, 'GET', undefined, agent);
     const results: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] = [];
     for (const route of routes) {
       const latencies: number[] = [];
@@ -451,7 +515,7 @@ async function benchLoad(options: BenchOptions) {
       const elapsed = now() - started;
       results.push({ route: route.route, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: requests / elapsed, p50Ratio: 1 });
     }
-    const baseline = results[0]!.p50;
+    const baseline = results[0].p50;
     return { requests, concurrency, routes: results.map((result) => ({ ...result, p50Ratio: ratio(result.p50, baseline) })), table: tableNameOf(env) };
   } finally {
     agent.destroy();
@@ -466,7 +530,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const warmCache = path.join(resolveBuildDir(undefined, options.env), 'cache', 'npm');
   const config = loadProjectConfig(PROJECT_ROOT, options.env);
   let step = progress.step('build what the environments use');
-  await runBuild({ projectRoot: PROJECT_ROOT, buildDir: resolveBuildDir(undefined, options.env), config, progress: silentProgress, env: options.env, onlyUsed: true });
+  await runBuild({
+    projectRoot: PROJECT_ROOT,
+    buildDir: resolveBuildDir(undefined, options.env),
+    config,
+    progress: silentProgress,
+    env: options.env,
+    onlyUsed: true,
+  });
   step.done('ready');
 
   step = progress.step(`layer build: ${options.runs} cold builds and ${options.runs} cache hits`);
@@ -498,8 +569,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   );
 
   step = progress.step('command start: --help, and a build that changes nothing, as whole processes');
-  const commandStart = await benchCommandStart(options);
-  step.done(`--help ${(commandStart.help.median * 1000).toFixed(0)} ms, npm run build -- --only-used ${(commandStart.noChangeBuild.median * 1000).toFixed(0)} ms`);
+  const commandStart = benchCommandStart(options);
+  step.done(
+    `--help ${(commandStart.help.median * 1000).toFixed(0)} ms, npm run build -- --only-used ${(commandStart.noChangeBuild.median * 1000).toFixed(0)} ms`,
+  );
 
   step = progress.step('local API under load');
   const load = await benchLoad(options);
@@ -542,7 +615,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
 /** Whether every goal the run measured was met, and which it could not measure (those count as neither). */
 export function benchGoals(goals: readonly Goal[], python: PythonBenchResult): { goals_met: boolean; goals_skipped: string[] } {
-  const measured = [...goals, python.build.goal, python.determinism.goal, python.importCheck.goal, python.nativeCode.goal, ...('goal' in python.coldStart ? [python.coldStart.goal] : [])];
+  const measured = [
+    ...goals,
+    python.build.goal,
+    python.determinism.goal,
+    python.importCheck.goal,
+    python.nativeCode.goal,
+    ...('goal' in python.coldStart ? [python.coldStart.goal] : []),
+  ];
   const skipped = [
     ...('skipped' in python.coldStart ? [`Python cold start: ${python.coldStart.skipped}`] : []),
     ...('skipped' in python.resolve ? [`Python resolution, uv against pip: ${python.resolve.skipped}`] : []),

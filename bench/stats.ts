@@ -17,15 +17,15 @@ export function summarise(samples: readonly number[]): Summary {
   if (samples.length === 0) throw new Error('no samples to summarise');
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return { runs: sorted.length, median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { runs: sorted.length, median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 /** The value at a percentile (nearest rank), e.g. 99 for p99. */
 export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
+  return sorted[rank - 1];
 }
 
 export function ratio(value: number, baseline: number): number {

@@ -175,9 +175,9 @@ async function buildAll(
       });
     } catch (error) {
       const message = (error as Error).message;
-      step.fail(message.split('\n')[0]!);
+      step.fail(message.split('\n')[0]);
       if (!unused || !isUserError(error)) throw error;
-      unbuilt.push({ id: target.id, reason: message.split('\n')[0]! });
+      unbuilt.push({ id: target.id, reason: message.split('\n')[0] });
     }
   }
 
@@ -187,10 +187,12 @@ async function buildAll(
     try {
       const bundle = await bundleFunction(projectRoot, buildDir, target, env);
       const modules = new Set(bundle.imports.map((imported) => imported.module));
-      step.done(`${formatBytes(bundle.unzippedBytes)}, ${modules.size} modules imported (read by ${bundle.importsReadBy}), content ${bundle.contentHash.slice(0, 12)}`);
+      step.done(
+        `${formatBytes(bundle.unzippedBytes)}, ${modules.size} modules imported (read by ${bundle.importsReadBy}), content ${bundle.contentHash.slice(0, 12)}`,
+      );
       bundles.push(bundle);
     } catch (error) {
-      step.fail((error as Error).message.split('\n')[0]!);
+      step.fail((error as Error).message.split('\n')[0]);
       throw error;
     }
   }
@@ -209,7 +211,9 @@ async function buildAll(
   );
   for (const warning of floating) progress.warn(warning);
   const findings = options.skipChecks
-    ? checkDeployments(deployments).map((finding) => (finding.severity === 'error' ? { ...finding, message: `NOT DEPLOYABLE, checks skipped: ${finding.message}` } : finding))
+    ? checkDeployments(deployments).map((finding) =>
+        finding.severity === 'error' ? { ...finding, message: `NOT DEPLOYABLE, checks skipped: ${finding.message}` } : finding,
+      )
     : assertDeployable(deployments);
   const warnings = [...floating, ...findings.map((finding) => `[${finding.rule}] ${finding.message}`)];
   for (const warning of warnings.slice(floating.length)) progress.warn(warning);

@@ -83,7 +83,7 @@ function hex(bytes: Uint8Array): string {
 
 /** What kind of file the first bytes say it is: ELF, Mach-O (one architecture or fat), PE (a Windows DLL), or something else. */
 export function sniffFormat(head: Uint8Array): 'elf' | 'mach-o' | 'pe' | 'unknown' {
-  const word = head.length >= 4 ? (head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]! : 0;
+  const word = head.length >= 4 ? (head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3] : 0;
   if (word === 0x7f454c46) return 'elf';
   if ([0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe, 0xbebafeca].includes(word >>> 0)) return 'mach-o';
   if (head[0] === 0x4d && head[1] === 0x5a) return 'pe';

@@ -23,7 +23,9 @@ export function sourceHashes(projectRoot: string, inputs: readonly string[]): Re
   const hashes: Record<string, string> = {};
   for (const input of [...inputs].sort()) {
     if (input.includes('node_modules/') || input.startsWith('<')) continue;
-    hashes[input] = createHash('sha256').update(fs.readFileSync(path.join(projectRoot, input))).digest('hex');
+    hashes[input] = createHash('sha256')
+      .update(fs.readFileSync(path.join(projectRoot, input)))
+      .digest('hex');
   }
   return hashes;
 }
@@ -31,7 +33,7 @@ export function sourceHashes(projectRoot: string, inputs: readonly string[]): Re
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
 export function packageNameOf(specifier: string): string {
   const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 /** Whether an npm name is covered by an external pattern ("hono", "@aws-sdk/*"). */
@@ -80,9 +82,7 @@ async function bundleNode(projectRoot: string, staging: string, target: BundleTa
     // Bundled CommonJS dependencies may call require(); give them one that resolves like Lambda's.
     banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   }).catch((error: Error & { errors?: { text: string; location?: { file: string; line: number } | null }[] }) => {
-    const details = (error.errors ?? [])
-      .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
-      .join('\n  ');
+    const details = (error.errors ?? []).map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('\n  ');
     throw bundleFailed(`Bundling ${target.entry} failed:\n  ${details || error.message}`);
   });
   const imports: FunctionImport[] = [];
@@ -92,7 +92,7 @@ async function bundleNode(projectRoot: string, staging: string, target: BundleTa
     const text = fs.readFileSync(path.join(projectRoot, file), 'utf8');
     for (const imp of external) {
       const specifier = imp.original ?? imp.path;
-      const module = isNodeBuiltin(imp.path) ? (imp.path.startsWith('node:') ? imp.path : `node:${imp.path}`).split('/')[0]! : packageNameOf(imp.path);
+      const module = isNodeBuiltin(imp.path) ? (imp.path.startsWith('node:') ? imp.path : `node:${imp.path}`).split('/')[0] : packageNameOf(imp.path);
       const line = lineOfSpecifier(text, specifier);
       imports.push({ module, specifier, file, ...(line ? { line } : {}) });
     }
@@ -133,7 +133,12 @@ async function copyPython(projectRoot: string, staging: string, target: BundleTa
 }
 
 /** Builds the function's task root: an esbuild bundle for Node.js, the package copied for Python. */
-export async function bundleFunction(projectRoot: string, buildDir: string, target: BundleTarget, env: NodeJS.ProcessEnv = process.env): Promise<BundleArtifact> {
+export async function bundleFunction(
+  projectRoot: string,
+  buildDir: string,
+  target: BundleTarget,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BundleArtifact> {
   const staging = path.join(buildDir, 'tmp', `bundle-${randomBytes(6).toString('hex')}`);
   try {
     fs.mkdirSync(staging, { recursive: true });
@@ -143,7 +148,11 @@ export async function bundleFunction(projectRoot: string, buildDir: string, targ
     const files = listTree(staging);
     const summary = contentHashOf(files);
     const zippedBytes = estimateZipBytes(staging, files);
-    const nativeObjects = scanNativeObjects(staging, files.map((file) => file.path), []);
+    const nativeObjects = scanNativeObjects(
+      staging,
+      files.map((file) => file.path),
+      [],
+    );
     const destination = bundleDir(buildDir, target);
     // An identical bundle already in place stays untouched, so readers of the build folder never see it move.
     const existing = fingerprintTree(destination);

@@ -66,12 +66,7 @@ export function readRecord(file: string): LayerArtifact | undefined {
  * and a stat-only look finds the tree untouched. A build installs into a staging
  * folder, slims, normalises and hashes it, then swaps it in whole.
  */
-export async function buildLayer(
-  target: LayerTarget,
-  source: LayerSource,
-  installer: LayerInstaller,
-  options: LayerBuildOptions,
-): Promise<LayerBuildResult> {
+export async function buildLayer(target: LayerTarget, source: LayerSource, installer: LayerInstaller, options: LayerBuildOptions): Promise<LayerBuildResult> {
   const inputHash = inputHashOf({ ...target, files: inputFilesOf(source, target), tool: installer.tool });
   const variantDir = layerVariantDir(options.buildDir, target);
   const treeDir = path.join(variantDir, 'tree');
@@ -117,7 +112,11 @@ export async function buildLayer(
       packages,
       tool: installer.tool,
       sbom: toPosix(path.relative(options.buildDir, path.join(variantDir, SBOM_FILE))),
-      nativeObjects: scanNativeObjects(stagedTree, files.map((file) => file.path), packages),
+      nativeObjects: scanNativeObjects(
+        stagedTree,
+        files.map((file) => file.path),
+        packages,
+      ),
     };
     writeFileAtomic(path.join(staging, SBOM_FILE), layerSbom(artifact, PROJECT_TOOL));
     writeFileAtomic(path.join(staging, LAYER_RECORD_FILE), `${JSON.stringify(artifact, null, 2)}\n`);

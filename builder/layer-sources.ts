@@ -61,10 +61,7 @@ function readOptions(dir: string, folder: string): { options: LayerOptions; byte
   const unknown = Object.keys(parsed).filter((key) => key !== 'exclude');
   const exclude = parsed['exclude'] ?? [];
   if (unknown.length > 0 || !Array.isArray(exclude) || !exclude.every((pattern) => typeof pattern === 'string' && pattern.length > 0)) {
-    throw layerSourceInvalid(
-      folder,
-      `${LAYER_OPTIONS_FILE} may hold only "exclude": a list of globs relative to the tree root, e.g. ["python/**/tests/**"].`,
-    );
+    throw layerSourceInvalid(folder, `${LAYER_OPTIONS_FILE} may hold only "exclude": a list of globs relative to the tree root, e.g. ["python/**/tests/**"].`);
   }
   return { options: { exclude: exclude as string[] }, bytes: fs.readFileSync(file) };
 }
@@ -80,7 +77,7 @@ function readNodeSource(dir: string, folder: string, name: string): Omit<LayerSo
   }
   const manifest = readJson(path.join(dir, 'package.json'), folder);
   const lock = readJson(lockFile, folder);
-  if (typeof lock['lockfileVersion'] !== 'number' || (lock['lockfileVersion'] as number) < 2) {
+  if (typeof lock['lockfileVersion'] !== 'number' || lock['lockfileVersion'] < 2) {
     throw layerSourceInvalid(
       folder,
       `package-lock.json has lockfileVersion ${String(lock['lockfileVersion'])}; npm 7 or later writes 2 or 3. ` +
@@ -88,8 +85,7 @@ function readNodeSource(dir: string, folder: string, name: string): Omit<LayerSo
     );
   }
   const dependencies = manifest['dependencies'];
-  const provides =
-    dependencies && typeof dependencies === 'object' ? Object.keys(dependencies as Record<string, string>).sort() : [];
+  const provides = dependencies && typeof dependencies === 'object' ? Object.keys(dependencies).sort() : [];
   if (provides.length === 0) {
     throw layerSourceInvalid(folder, 'package.json lists no "dependencies"; a layer with nothing to provide is a mistake.');
   }
@@ -127,15 +123,18 @@ export function parseRequirements(text: string): ParsedRequirements {
     if (/--hash[=\s]/.test(line)) pinsHashes = true;
     const include = /^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/.exec(line);
     if (include) {
-      includes.push(include[1]!);
+      includes.push(include[1]);
       continue;
     }
     if (line.startsWith('-')) continue;
     const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(==\s*[^\s,;*]+(?=\s|;|$))?/.exec(line);
     if (!match) continue;
-    const name = normalisePythonName(match[1]!);
+    const name = normalisePythonName(match[1]);
     names.add(name);
-    const wanted = (match[2] ?? '').split(',').map((extra) => normalisePythonName(extra.trim())).filter(Boolean);
+    const wanted = (match[2] ?? '')
+      .split(',')
+      .map((extra) => normalisePythonName(extra.trim()))
+      .filter(Boolean);
     if (wanted.length) extras[name] = [...new Set([...(extras[name] ?? []), ...wanted])].sort();
     if (match[3]) pinned.add(name);
   }
@@ -171,7 +170,10 @@ function readPythonSource(dir: string, folder: string, name: string): Omit<Layer
     throw layerSourceInvalid(folder, 'requirements.txt names no package; a layer with nothing to provide is a mistake.');
   }
   if (fs.existsSync(path.join(dir, 'requirements.lock.json'))) {
-    throw layerSourceInvalid(folder, `requirements.lock.json is the lock format of an earlier version of this project; delete it and run \`${lockCommand(name)}\`.`);
+    throw layerSourceInvalid(
+      folder,
+      `requirements.lock.json is the lock format of an earlier version of this project; delete it and run \`${lockCommand(name)}\`.`,
+    );
   }
   const locks: Record<string, LockFile> = {};
   const lockFiles = new Map<string, Buffer>();
@@ -190,7 +192,10 @@ function readPythonSource(dir: string, folder: string, name: string): Omit<Layer
  * The files a build of `target` reads from its source, for its input hash: the package files, and for a
  * Python layer the lock of that target only (locking another architecture rebuilds nothing here).
  */
-export function inputFilesOf(source: LayerSource, target: { readonly kind: LayerKind; readonly architecture: Architecture; readonly pythonVersion?: string }): ReadonlyMap<string, Buffer> {
+export function inputFilesOf(
+  source: LayerSource,
+  target: { readonly kind: LayerKind; readonly architecture: Architecture; readonly pythonVersion?: string },
+): ReadonlyMap<string, Buffer> {
   if (target.kind !== 'python' || !target.pythonVersion) return source.files;
   const spec = { pythonVersion: target.pythonVersion, architecture: target.architecture };
   const lock = source.lockFiles?.get(lockTargetKey(spec));

@@ -10,7 +10,16 @@ import { planBuild } from './build-plan';
 import { withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
 import { ProgressStep } from '../project/progress';
-import { LockTarget, LockTargetSpec, lockFileName, lockFileTarget, lockTargetFromPylock, lockTargetKey, requirementFileHashes, serialiseLockTarget } from './python-lock';
+import {
+  LockTarget,
+  LockTargetSpec,
+  lockFileName,
+  lockFileTarget,
+  lockTargetFromPylock,
+  lockTargetKey,
+  requirementFileHashes,
+  serialiseLockTarget,
+} from './python-lock';
 import { explainUvFailure, pythonIndexSettings, uvCompileArgs, uvEnvironment } from './uv';
 
 /** Every layer is locked at least for the default Python runtime on both architectures, so moving an environment to arm64 needs no new lock. */
@@ -63,7 +72,14 @@ export async function lockPythonLayer(
         runCommand(toolchain.uv, args, { env: uvEnvironment(options.env), cwd: source.dir }),
       );
       if (result.code !== 0) {
-        throw layerLockFailed(explainUvFailure(`Locking layer "${source.name}" (Python ${target.pythonVersion}, ${target.architecture})`, target, result.output, pythonIndexSettings(options.env)));
+        throw layerLockFailed(
+          explainUvFailure(
+            `Locking layer "${source.name}" (Python ${target.pythonVersion}, ${target.architecture})`,
+            target,
+            result.output,
+            pythonIndexSettings(options.env),
+          ),
+        );
       }
       locked.push(lockTargetFromPylock(target, fs.readFileSync(output, 'utf8'), source.name));
     }

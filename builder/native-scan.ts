@@ -37,7 +37,7 @@ function ownerFinder(treeDir: string, packages: readonly InstalledPackage[]): (f
     if (!pkg.path.endsWith('.dist-info') || !fs.existsSync(record)) continue;
     const site = path.posix.dirname(pkg.path);
     for (const line of fs.readFileSync(record, 'utf8').split('\n')) {
-      const file = line.split(',')[0]!.trim().replace(/^"|"$/g, '');
+      const file = line.split(',')[0].trim().replace(/^"|"$/g, '');
       if (file) recorded.set(path.posix.normalize(`${site}/${file}`), pkg.path);
     }
   }

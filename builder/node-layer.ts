@@ -16,7 +16,7 @@ const NPM_CPU = { x86_64: 'x64', arm64: 'arm64' } as const;
 /** npm's integrity (`sha512-<base64>`) as a hash; undefined for any other algorithm. */
 export function integrityHash(integrity: unknown): PackageHash | undefined {
   const match = typeof integrity === 'string' ? /(?:^|\s)sha512-([A-Za-z0-9+/=]+)/.exec(integrity) : null;
-  return match ? { alg: 'SHA-512', content: Buffer.from(match[1]!, 'base64').toString('hex') } : undefined;
+  return match ? { alg: 'SHA-512', content: Buffer.from(match[1], 'base64').toString('hex') } : undefined;
 }
 
 /** Where Node resolves `name` from a package folder: its own node_modules, then each one above it. */
@@ -52,7 +52,13 @@ export function listNodePackages(treeRoot: string, direct: readonly string[], lo
       for (const packageDir of packageDirs) {
         const manifestFile = path.join(packageDir, 'package.json');
         if (!fs.existsSync(manifestFile)) continue;
-        const pkg = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { name?: string; version?: string; license?: unknown; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+        const pkg = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as {
+          name?: string;
+          version?: string;
+          license?: unknown;
+          dependencies?: Record<string, string>;
+          optionalDependencies?: Record<string, string>;
+        };
         const relative = toPosix(path.relative(treeRoot, packageDir));
         const name = pkg.name ?? path.basename(packageDir);
         const hash = integrityHash(locked[relative.slice('nodejs/'.length)]?.integrity);
@@ -73,7 +79,9 @@ export function listNodePackages(treeRoot: string, direct: readonly string[], lo
   const paths = new Set(found.map((pkg) => pkg.path));
   return found
     .map(({ needs, ...pkg }) => {
-      const dependsOn = [...new Set(needs.map((name) => resolveFrom(pkg.path, name, paths)).filter((dep): dep is string => dep !== undefined))].sort(comparePaths);
+      const dependsOn = [...new Set(needs.map((name) => resolveFrom(pkg.path, name, paths)).filter((dep): dep is string => dep !== undefined))].sort(
+        comparePaths,
+      );
       return { ...pkg, ...(dependsOn.length ? { dependsOn } : {}) };
     })
     .sort((a, b) => comparePaths(a.path, b.path));
@@ -133,7 +141,8 @@ export function nodeInstaller(target: LayerTarget, source: LayerSource, options:
         throw layerIncomplete(target.layer, missing, target.architecture);
       }
     },
-    packages: (treeDir) => listNodePackages(treeDir, source.provides, JSON.parse(source.files.get('package-lock.json')!.toString('utf8')) as Record<string, unknown>),
+    packages: (treeDir) =>
+      listNodePackages(treeDir, source.provides, JSON.parse(source.files.get('package-lock.json')!.toString('utf8')) as Record<string, unknown>),
     provides: () => source.provides,
   };
 }

@@ -39,11 +39,7 @@ function npmOnPath(env: NodeJS.ProcessEnv): string | undefined {
  * from its package.json, so a cache hit never spawns npm.
  */
 export function locateNpm(env: NodeJS.ProcessEnv = process.env): NpmCommand {
-  const candidates = [
-    env['npm_execpath'],
-    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
-    npmOnPath(env),
-  ];
+  const candidates = [env['npm_execpath'], path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), npmOnPath(env)];
   for (const candidate of candidates) {
     if (candidate && path.basename(candidate) === 'npm-cli.js' && fs.existsSync(candidate)) {
       const version = npmVersionBeside(candidate);
@@ -54,7 +50,8 @@ export function locateNpm(env: NodeJS.ProcessEnv = process.env): NpmCommand {
 }
 
 /** npm settings that may reach a child npm, because they say where packages come from, not what is built. */
-const KEPT_NPM_SETTINGS = /^npm_config_(registry|userconfig|globalconfig|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|fetch_[a-z_]+|maxsockets|@[^:]+:registry|\/\/.*)$/i;
+const KEPT_NPM_SETTINGS =
+  /^npm_config_(registry|userconfig|globalconfig|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|fetch_[a-z_]+|maxsockets|@[^:]+:registry|\/\/.*)$/i;
 
 /** The parent's environment minus npm settings that would change the installed tree. */
 export function installEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -74,8 +71,7 @@ export function explainNpmFailure(layer: string, output: string): string {
   let cause = 'npm ci failed';
   if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET|network/i.test(output)) {
     cause =
-      'npm could not reach the registry. Check the network, or point npm at a reachable registry ' +
-      '(npm config set registry <url>, or NPM_CONFIG_REGISTRY)';
+      'npm could not reach the registry. Check the network, or point npm at a reachable registry ' + '(npm config set registry <url>, or NPM_CONFIG_REGISTRY)';
   } else if (/E404|404 Not Found/.test(output)) {
     cause = 'a package in the lockfile does not exist in the registry; check the name and version in package.json';
   } else if (/EINTEGRITY/.test(output)) {
@@ -83,7 +79,7 @@ export function explainNpmFailure(layer: string, output: string): string {
   } else if (/can only install packages when your package.json and package-lock.json.*in sync|npm ci.*in sync/is.test(output)) {
     cause = `package.json and package-lock.json are out of sync; run \`npm install --package-lock-only --prefix layers/${layer}\``;
   } else if (/EBADPLATFORM|notsup/i.test(output)) {
-    cause = 'a package does not support Lambda\'s platform (linux, this architecture); choose another package or version';
+    cause = "a package does not support Lambda's platform (linux, this architecture); choose another package or version";
   }
   return `Layer "${layer}": ${cause}.\nLast lines from npm:\n${lastLines}`;
 }

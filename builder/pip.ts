@@ -39,17 +39,47 @@ export function pipInstallArgs(target: PythonTarget, source: InstallSource, targ
     ...QUIET,
     '--cache-dir',
     cacheDir,
-    ...(source.lockedFrom ? ['--no-deps', '--require-hashes', '--no-index', '--find-links', source.lockedFrom] : [...(source.requireHashes ? ['--require-hashes'] : []), ...pipIndexArgs(settings)]),
+    ...(source.lockedFrom
+      ? ['--no-deps', '--require-hashes', '--no-index', '--find-links', source.lockedFrom]
+      : [...(source.requireHashes ? ['--require-hashes'] : []), ...pipIndexArgs(settings)]),
   ];
 }
 
 /** pip downloading exactly the pinned, hashed wheels of a requirements file for the target, nothing else. */
 export function pipDownloadArgs(target: PythonTarget, requirements: string, dest: string, cacheDir: string, settings: PythonIndexSettings): string[] {
-  return ['-m', 'pip', 'download', '--no-deps', '--require-hashes', '--requirement', requirements, '--dest', dest, ...pipPlatformArgs(target), ...QUIET, '--cache-dir', cacheDir, ...pipIndexArgs(settings)];
+  return [
+    '-m',
+    'pip',
+    'download',
+    '--no-deps',
+    '--require-hashes',
+    '--requirement',
+    requirements,
+    '--dest',
+    dest,
+    ...pipPlatformArgs(target),
+    ...QUIET,
+    '--cache-dir',
+    cacheDir,
+    ...pipIndexArgs(settings),
+  ];
 }
 
 /** Settings that would fight --target, write outside the tree or read configuration files of this machine. */
-const CONFLICTING = ['PIP_TARGET', 'PIP_PREFIX', 'PIP_ROOT', 'PIP_USER', 'PIP_SRC', 'PIP_COMPILE', 'PIP_REQUIRE_VIRTUALENV', 'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_FIND_LINKS', 'PIP_NO_INDEX', 'PIP_CONSTRAINT'];
+const CONFLICTING = [
+  'PIP_TARGET',
+  'PIP_PREFIX',
+  'PIP_ROOT',
+  'PIP_USER',
+  'PIP_SRC',
+  'PIP_COMPILE',
+  'PIP_REQUIRE_VIRTUALENV',
+  'PIP_INDEX_URL',
+  'PIP_EXTRA_INDEX_URL',
+  'PIP_FIND_LINKS',
+  'PIP_NO_INDEX',
+  'PIP_CONSTRAINT',
+];
 
 /** The environment pip runs in: no pip.conf (the indexes come as options), no conflicting settings; certificates and proxies stay. */
 export function pipEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -58,7 +88,8 @@ export function pipEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
-const NETWORK = /NewConnectionError|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Connection refused|ConnectTimeoutError|ReadTimeoutError|Max retries exceeded|ProxyError|SSLError|Could not fetch URL/;
+const NETWORK =
+  /NewConnectionError|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Connection refused|ConnectTimeoutError|ReadTimeoutError|Max retries exceeded|ProxyError|SSLError|Could not fetch URL/;
 
 /** The sentence that says why pip failed and what to do, from pip's own output and, when it found nothing, whether its index answers. */
 export function explainPipFailure(where: string, target: PythonTarget, output: string, settings: PythonIndexSettings, unreachableIndex?: string): string {
@@ -82,7 +113,7 @@ export function explainPipFailure(where: string, target: PythonTarget, output: s
     );
   }
   if (requirement) {
-    const platform = manylinuxTags(target.architecture, pythonPlatformOf(target.pythonVersion))[0]!;
+    const platform = manylinuxTags(target.architecture, pythonPlatformOf(target.pythonVersion))[0];
     return (
       `${where}: there is no wheel of ${requirement} for ${platform} (or an older manylinux) and CPython ${target.pythonVersion} ` +
       `(versions pip could see: ${found?.trim() || 'none'}). Source builds are not allowed (--only-binary=:all:) because ` +

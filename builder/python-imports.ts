@@ -76,12 +76,18 @@ export function resolvePythonImports(files: readonly RawPythonFile[], projectPre
       const base = { file: projectFile, line: raw.line, ...guards };
       if (raw.level === 0) {
         const specifier = raw.module ?? '';
-        imports.push({ module: specifier.split('.')[0]!, specifier, ...base });
+        imports.push({ module: specifier.split('.')[0], specifier, ...base });
         continue;
       }
       const specifier = `${'.'.repeat(raw.level)}${raw.module ?? ''}`;
       if (packageParts.length === 0) {
-        imports.push({ module: specifier, specifier, own: true, problem: 'attempted relative import with no known parent package (the file is a top-level module)', ...base });
+        imports.push({
+          module: specifier,
+          specifier,
+          own: true,
+          problem: 'attempted relative import with no known parent package (the file is a top-level module)',
+          ...base,
+        });
         continue;
       }
       const anchor = packageParts.slice(0, Math.max(0, packageParts.length - (raw.level - 1)));
@@ -111,9 +117,11 @@ export async function readPythonImports(
   env: NodeJS.ProcessEnv,
 ): Promise<PythonImports & { readBy: string }> {
   const python = importReader(pythonVersion, env);
-  const result = await runCommand(python, ['-I', path.join(PROJECT_ROOT, 'builder', 'find_imports.py'), taskRoot, ...files], { env: { PATH: env['PATH'] ?? '/usr/bin:/bin' } });
+  const result = await runCommand(python, ['-I', path.join(PROJECT_ROOT, 'builder', 'find_imports.py'), taskRoot, ...files], {
+    env: { PATH: env['PATH'] ?? '/usr/bin:/bin' },
+  });
   if (result.missing || result.code !== 0) {
-    throw pythonForImportsNotFound(projectPrefix, python, result.missing ? undefined : result.output.trim().split('\n').pop() ?? '', pythonVersion);
+    throw pythonForImportsNotFound(projectPrefix, python, result.missing ? undefined : (result.output.trim().split('\n').pop() ?? ''), pythonVersion);
   }
   const report = JSON.parse(result.stdout) as { python: string; files: RawPythonFile[] };
   const parser = report.python.split('.').slice(0, 2).join('.');

@@ -23,8 +23,8 @@ export function metadataHeaders(text: string): Map<string, string[]> {
     if (line.trim() === '') break;
     const match = /^([A-Za-z][\w-]*):\s*(.*)$/.exec(line);
     if (!match) continue;
-    const field = match[1]!.toLowerCase();
-    headers.set(field, [...(headers.get(field) ?? []), match[2]!.trim()]);
+    const field = match[1].toLowerCase();
+    headers.set(field, [...(headers.get(field) ?? []), match[2].trim()]);
   }
   return headers;
 }
@@ -43,16 +43,16 @@ function modulesOf(distInfo: string): string[] {
   if (!fs.existsSync(record)) return [];
   const modules = new Set<string>();
   for (const line of fs.readFileSync(record, 'utf8').split('\n')) {
-    const file = line.split(',')[0]!.trim().replace(/^"|"$/g, '');
+    const file = line.split(',')[0].trim().replace(/^"|"$/g, '');
     if (!file || file.startsWith('..') || file.includes('.dist-info/') || file.includes('.data/')) continue;
-    const first = file.split('/')[0]!;
+    const first = file.split('/')[0];
     // A folder is an importable package (regular or namespace) when its name is an identifier: not bin, not cffi.libs.
     if (file.includes('/')) {
       if (/^[A-Za-z_]\w*$/.test(first) && first !== '__pycache__' && first !== 'bin') modules.add(first);
     } else {
       // A module of one file: name.py, or an extension (name.cpython-312-x86_64-linux-gnu.so, name.abi3.so, name.so).
       const single = /^([A-Za-z_]\w*)(?:\.[\w-]+)?\.(?:py|so|pyd)$/.exec(first);
-      if (single) modules.add(single[1]!);
+      if (single) modules.add(single[1]);
     }
   }
   return [...modules];
@@ -176,7 +176,13 @@ export function pythonInstaller(target: LayerTarget, source: LayerSource, option
       let install: InstallSource = { requirements: 'requirements.txt', requireHashes: source.requireHashes };
       if (locked) {
         const wheels = wheelCacheDir(options.env);
-        await ensureWheels(target.layer, locked.target, { cacheDir: wheels, toolchain, env: options.env, pipCacheDir: path.join(cache, 'pip'), progress: (line) => options.step.update(line) });
+        await ensureWheels(target.layer, locked.target, {
+          cacheDir: wheels,
+          toolchain,
+          env: options.env,
+          pipCacheDir: path.join(cache, 'pip'),
+          progress: (line) => options.step.update(line),
+        });
         install = { requirements: lockFileName(pythonTarget), requireHashes: true, lockedFrom: wheels };
       }
       const from = locked ? `from ${lockFileName(pythonTarget)}, ${locked.target.distributions.length} pinned` : 'from requirements.txt';
@@ -185,14 +191,20 @@ export function pythonInstaller(target: LayerTarget, source: LayerSource, option
       // Run in the layer folder so relative paths in requirements.txt (-r, -c, local wheels) resolve as they do by hand.
       if (installer === 'uv') {
         const result = await withTicker(options.step, label, () =>
-          runCommand(toolchain.uv, uvInstallArgs(pythonTarget, install, sitePackages, path.join(cache, 'uv')), { env: uvEnvironment(options.env), cwd: source.dir }),
+          runCommand(toolchain.uv, uvInstallArgs(pythonTarget, install, sitePackages, path.join(cache, 'uv')), {
+            env: uvEnvironment(options.env),
+            cwd: source.dir,
+          }),
         );
         if (result.code !== 0) throw layerInstallFailed(explainUvFailure(where, pythonTarget, result.output, settings));
         dropInstallTimestamps(sitePackages);
         return;
       }
       const result = await withTicker(options.step, label, () =>
-        runCommand(toolchain.python, pipInstallArgs(pythonTarget, install, sitePackages, path.join(cache, 'pip'), settings), { env: pipEnvironment(options.env), cwd: source.dir }),
+        runCommand(toolchain.python, pipInstallArgs(pythonTarget, install, sitePackages, path.join(cache, 'pip'), settings), {
+          env: pipEnvironment(options.env),
+          cwd: source.dir,
+        }),
       );
       if (result.code !== 0) {
         // pip says only "no matching distribution" when its index does not answer with retries off; ask the index.
@@ -201,7 +213,8 @@ export function pythonInstaller(target: LayerTarget, source: LayerSource, option
         throw layerInstallFailed(explainPipFailure(where, pythonTarget, result.output, settings, unreachable));
       }
     },
-    packages: (treeDir) => withPythonDetails(listPythonPackages(treeDir, source.provides, source.extras), pythonTarget, source.locks?.[lockTargetKey(pythonTarget)]?.target),
+    packages: (treeDir) =>
+      withPythonDetails(listPythonPackages(treeDir, source.provides, source.extras), pythonTarget, source.locks?.[lockTargetKey(pythonTarget)]?.target),
     provides: (packages) => [...new Set(packages.flatMap((pkg) => pkg.modules ?? []))].sort(),
   };
 }
@@ -213,11 +226,21 @@ export function assertLockFits(target: LayerTarget, source: LayerSource): void {
   const lock = source.locks[lockTargetKey(spec)];
   if (!lock) {
     const has = Object.values(source.locks).map((other) => other.file);
-    throw layerLockStale(target.layer, lockFileName(spec), `is missing (the layer has ${has.join(', ')}), and an environment now builds it for ${lockTargetKey(spec)}`, lockCommand(target.layer));
+    throw layerLockStale(
+      target.layer,
+      lockFileName(spec),
+      `is missing (the layer has ${has.join(', ')}), and an environment now builds it for ${lockTargetKey(spec)}`,
+      lockCommand(target.layer),
+    );
   }
   const stale = lockStaleness(lock.requirements, requirementFileHashes(source.files));
   if (stale) {
-    throw layerLockStale(target.layer, lock.file, `no longer matches its requirements (${stale}), so the build would not install what requirements.txt asks for`, lockCommand(target.layer));
+    throw layerLockStale(
+      target.layer,
+      lock.file,
+      `no longer matches its requirements (${stale}), so the build would not install what requirements.txt asks for`,
+      lockCommand(target.layer),
+    );
   }
 }
 

@@ -54,7 +54,7 @@ export function lockFileName(target: LockTargetSpec): string {
 /** The target a lock file name stands for; undefined for any other file. */
 export function lockFileTarget(file: string): LockTargetSpec | undefined {
   const match = /^requirements\.python(\d+\.\d+)-(x86_64|arm64)\.lock\.txt$/.exec(file);
-  return match ? { pythonVersion: match[1]!, architecture: match[2] as Architecture } : undefined;
+  return match ? { pythonVersion: match[1], architecture: match[2] as Architecture } : undefined;
 }
 
 /** The command that refreshes a layer's locks. */
@@ -72,9 +72,15 @@ export function requirementFileHashes(files: ReadonlyMap<string, Buffer>): Recor
 /** Why a lock no longer matches its requirements (a file changed, appeared or went); undefined when it matches. */
 export function lockStaleness(recorded: Readonly<Record<string, string>>, current: Readonly<Record<string, string>>): string | undefined {
   const parts = [
-    ...Object.keys(current).filter((name) => recorded[name] !== undefined && recorded[name] !== current[name]).map((name) => `${name} changed`),
-    ...Object.keys(current).filter((name) => recorded[name] === undefined).map((name) => `${name} is new`),
-    ...Object.keys(recorded).filter((name) => current[name] === undefined).map((name) => `${name} is gone`),
+    ...Object.keys(current)
+      .filter((name) => recorded[name] !== undefined && recorded[name] !== current[name])
+      .map((name) => `${name} changed`),
+    ...Object.keys(current)
+      .filter((name) => recorded[name] === undefined)
+      .map((name) => `${name} is new`),
+    ...Object.keys(recorded)
+      .filter((name) => current[name] === undefined)
+      .map((name) => `${name} is gone`),
   ];
   return parts.length ? parts.join(', ') : undefined;
 }
@@ -154,14 +160,14 @@ export function parseLockTarget(text: string, file: string, layer: string): Lock
   const invalid = (why: string) => layerLockInvalid(layer, `layers/${layer}/${file} ${why}; run \`${lockCommand(layer)}\` to write it again.`);
   if (!spec) throw invalid('is not named requirements.python<X.Y>-<x86_64|arm64>.lock.txt');
   const requirements: Record<string, string> = {};
-  for (const match of text.matchAll(/^# from (\S+) sha256:([0-9a-f]{64})$/gm)) requirements[match[1]!] = match[2]!;
+  for (const match of text.matchAll(/^# from (\S+) sha256:([0-9a-f]{64})$/gm)) requirements[match[1]] = match[2]!;
   if (Object.keys(requirements).length === 0) throw invalid('does not say which requirements files it was resolved from (no "# from <file> sha256:..." line)');
   const { pins, problems } = parsePinnedRequirements(text);
   if (problems.length) throw invalid(`has lines that are not pinned distributions (${problems.join('; ')})`);
   const distributions = pins.map((pin) => {
     const wheel = pin.comments.map((comment) => /^wheel (\S+\.whl)$/.exec(comment)?.[1]).find(Boolean);
     if (pin.hashes.length !== 1 || !wheel) throw invalid(`pins ${pin.name}==${pin.version} without exactly one --hash and its "# wheel" line`);
-    return { name: pin.name, version: pin.version, wheel, sha256: pin.hashes[0]! };
+    return { name: pin.name, version: pin.version, wheel, sha256: pin.hashes[0] };
   });
   return { file, requirements, target: { ...spec, distributions } };
 }

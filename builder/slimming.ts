@@ -13,7 +13,7 @@ export const PYTHON_SLIMMING = ['**/__pycache__/**', '**/*.pyc', '**/*.pyo', 'py
 export function globToRegExp(glob: string): RegExp {
   let pattern = '';
   for (let i = 0; i < glob.length; i++) {
-    const char = glob[i]!;
+    const char = glob[i];
     if (char === '*' && glob[i + 1] === '*') {
       const slashAfter = glob[i + 2] === '/';
       pattern += slashAfter ? '(?:.*/)?' : '.*';

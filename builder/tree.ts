@@ -199,10 +199,7 @@ export function fingerprintsForOneBuild(): Fingerprints {
 export const freshFingerprints: Fingerprints = { of: (root) => fingerprintTree(root), forget: () => undefined };
 
 /** Why a tree no longer matches what its manifest recorded; undefined when it matches. */
-export function treeDrift(
-  recorded: { readonly fileCount: number; readonly unzippedBytes: number },
-  found: TreeFingerprint | undefined,
-): string | undefined {
+export function treeDrift(recorded: { readonly fileCount: number; readonly unzippedBytes: number }, found: TreeFingerprint | undefined): string | undefined {
   if (!found) return 'the tree is missing';
   if (found.fileCount !== recorded.fileCount) return `${found.fileCount} files, the build wrote ${recorded.fileCount}`;
   if (found.unzippedBytes !== recorded.unzippedBytes) {

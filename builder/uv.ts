@@ -31,7 +31,11 @@ export interface PythonIndexSettings {
 const TRUE = /^(1|true|yes|on)$/i;
 
 export function pythonIndexSettings(env: NodeJS.ProcessEnv): PythonIndexSettings {
-  const list = (value: string | undefined, separator: RegExp): string[] => (value ?? '').split(separator).map((item) => item.trim()).filter(Boolean);
+  const list = (value: string | undefined, separator: RegExp): string[] =>
+    (value ?? '')
+      .split(separator)
+      .map((item) => item.trim())
+      .filter(Boolean);
   const defaultIndex = env['UV_DEFAULT_INDEX'] || env['UV_INDEX_URL'];
   return {
     ...(defaultIndex ? { defaultIndex } : {}),
@@ -52,13 +56,34 @@ export function indexesOf(settings: PythonIndexSettings): string[] {
 }
 
 function platformArgs(target: PythonTarget): string[] {
-  return ['--python-platform', uvPythonPlatform(target.architecture, pythonPlatformOf(target.pythonVersion)), '--python-version', target.pythonVersion, '--only-binary', ':all:'];
+  return [
+    '--python-platform',
+    uvPythonPlatform(target.architecture, pythonPlatformOf(target.pythonVersion)),
+    '--python-version',
+    target.pythonVersion,
+    '--only-binary',
+    ':all:',
+  ];
 }
 
 /** uv's resolution of a requirements file for one target, written as a PEP 751 lock (`pylock.<name>.toml`) that names every wheel it saw with its hash. */
 export function uvCompileArgs(target: PythonTarget, requirements: string, output: string, cacheDir: string): string[] {
   // --refresh: a lock sees the index as it is now, not as uv's cache last saw it.
-  return ['pip', 'compile', requirements, ...platformArgs(target), '--format', 'pylock.toml', '--no-header', '--quiet', '--refresh', '--cache-dir', cacheDir, '--output-file', output];
+  return [
+    'pip',
+    'compile',
+    requirements,
+    ...platformArgs(target),
+    '--format',
+    'pylock.toml',
+    '--no-header',
+    '--quiet',
+    '--refresh',
+    '--cache-dir',
+    cacheDir,
+    '--output-file',
+    output,
+  ];
 }
 
 export interface InstallSource {
@@ -85,7 +110,11 @@ export function uvInstallArgs(target: PythonTarget, source: InstallSource, targe
     '--quiet',
     '--cache-dir',
     cacheDir,
-    ...(source.lockedFrom ? ['--no-deps', '--require-hashes', '--no-index', '--find-links', source.lockedFrom, '--offline'] : source.requireHashes ? ['--require-hashes'] : []),
+    ...(source.lockedFrom
+      ? ['--no-deps', '--require-hashes', '--no-index', '--find-links', source.lockedFrom, '--offline']
+      : source.requireHashes
+        ? ['--require-hashes']
+        : []),
   ];
 }
 
@@ -116,7 +145,9 @@ export function explainUvFailure(where: string, target: PythonTarget, output: st
       lastLines
     );
   }
-  const noWheel = /Because (\S+?)(?:==\S+)? has no (?:wheels with a matching (?:platform|Python ABI|Python implementation) tag|usable wheels)/.exec(output)?.[1];
+  const noWheel = /Because (\S+?)(?:==\S+)? has no (?:wheels with a matching (?:platform|Python ABI|Python implementation) tag|usable wheels)/.exec(
+    output,
+  )?.[1];
   if (noWheel) {
     return (
       `${where}: there is no wheel of ${noWheel} for ${platform} (glibc ${pythonPlatformOf(target.pythonVersion).glibc.join('.')} or older) and CPython ${target.pythonVersion}. ` +

@@ -40,12 +40,24 @@ function sha256File(file: string): string {
 export async function ensureWheels(
   layer: string,
   target: LockTarget,
-  options: { readonly cacheDir: string; readonly toolchain: PythonToolchain; readonly env: NodeJS.ProcessEnv; readonly pipCacheDir: string; readonly progress?: (line: string) => void },
+  options: {
+    readonly cacheDir: string;
+    readonly toolchain: PythonToolchain;
+    readonly env: NodeJS.ProcessEnv;
+    readonly pipCacheDir: string;
+    readonly progress?: (line: string) => void;
+  },
 ): Promise<void> {
   const missing = missingWheels(options.cacheDir, target);
   if (missing.length === 0) return;
   const settings = pythonIndexSettings(options.env);
-  if (settings.offline) throw wheelsNotCached(layer, lockTargetKey(target), missing.map((dist) => dist.wheel), options.cacheDir);
+  if (settings.offline)
+    throw wheelsNotCached(
+      layer,
+      lockTargetKey(target),
+      missing.map((dist) => dist.wheel),
+      options.cacheDir,
+    );
   fs.mkdirSync(options.cacheDir, { recursive: true });
   const scratch = path.join(options.cacheDir, `.fetch-${randomBytes(6).toString('hex')}`);
   try {
@@ -54,11 +66,15 @@ export async function ensureWheels(
     fs.writeFileSync(requirements, missing.map((dist) => `${dist.name}==${dist.version} --hash=sha256:${dist.sha256}\n`).join(''));
     options.progress?.(`fetching ${missing.length} wheel(s) of ${layer} for ${lockTargetKey(target)} into the wheel cache`);
     const dest = path.join(scratch, 'wheels');
-    const result = await runCommand(options.toolchain.python, pipDownloadArgs(target, requirements, dest, options.pipCacheDir, settings), { env: pipEnvironment(options.env) });
+    const result = await runCommand(options.toolchain.python, pipDownloadArgs(target, requirements, dest, options.pipCacheDir, settings), {
+      env: pipEnvironment(options.env),
+    });
     if (result.code !== 0) {
       const nothingFound = /No matching distribution found|Could not find a version/.test(result.output);
       const unreachable = nothingFound ? await firstUnreachableIndex(indexesOf(settings)) : undefined;
-      throw wheelFetchFailed(explainPipFailure(`Fetching the locked wheels of layer "${layer}" (${lockTargetKey(target)})`, target, result.output, settings, unreachable));
+      throw wheelFetchFailed(
+        explainPipFailure(`Fetching the locked wheels of layer "${layer}" (${lockTargetKey(target)})`, target, result.output, settings, unreachable),
+      );
     }
     for (const dist of missing) {
       const file = path.join(dest, dist.wheel);
@@ -81,7 +97,13 @@ export async function ensureWheels(
  */
 export async function fetchLockedWheels(
   sources: readonly { readonly name: string; readonly locks?: Readonly<Record<string, { readonly target: LockTarget }>> }[],
-  options: { readonly cacheDir: string; readonly toolchain: PythonToolchain; readonly env: NodeJS.ProcessEnv; readonly pipCacheDir: string; readonly progress?: (line: string) => void },
+  options: {
+    readonly cacheDir: string;
+    readonly toolchain: PythonToolchain;
+    readonly env: NodeJS.ProcessEnv;
+    readonly pipCacheDir: string;
+    readonly progress?: (line: string) => void;
+  },
 ): Promise<{ readonly wheels: number; readonly fetched: number }> {
   const before = new Set(fs.existsSync(options.cacheDir) ? fs.readdirSync(options.cacheDir) : []);
   const wanted = new Set<string>();

@@ -41,8 +41,8 @@ export interface Command {
   readonly usage: string;
   readonly options: OptionDocs;
   readonly allowPositionals?: boolean;
-  /** Resolves to the process exit code. */
-  run(values: Record<string, unknown>, positionals: string[], context: CommandContext): Promise<number>;
+  /** The process exit code (or a promise of it, for a command that waits). */
+  run(values: Record<string, unknown>, positionals: string[], context: CommandContext): number | Promise<number>;
 }
 
 /** Options every command accepts, listed last in its --help. */
@@ -61,8 +61,8 @@ export function helpText(entry: Pick<CommandEntry, 'summary'>, command: Command)
     `${option.short ? `-${option.short}, ` : ''}--${name}${option.value ? ` ${option.value}` : ''}`,
     option.describe,
   ]);
-  const width = Math.max(...rows.map(([flag]) => flag!.length));
-  const options = rows.map(([flag, describe]) => `  ${flag!.padEnd(width)}  ${describe}`);
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  const options = rows.map(([flag, describe]) => `  ${flag.padEnd(width)}  ${describe}`);
   return [`Usage: ${command.usage}`, '', `${entry.summary}.`, '', command.help, '', 'Options:', ...options].join('\n');
 }
 
@@ -72,11 +72,7 @@ function parseArgsOptions(options: OptionDocs): NonNullable<ParseArgsConfig['opt
   );
 }
 
-export function parseCommandArgs(
-  name: string,
-  command: Command,
-  argv: string[],
-): { values: Record<string, unknown>; positionals: string[] } {
+export function parseCommandArgs(name: string, command: Command, argv: string[]): { values: Record<string, unknown>; positionals: string[] } {
   try {
     const parsed = parseArgs({
       args: argv,
@@ -84,7 +80,7 @@ export function parseCommandArgs(
       allowPositionals: command.allowPositionals ?? false,
       strict: true,
     });
-    return { values: parsed.values as Record<string, unknown>, positionals: parsed.positionals };
+    return { values: parsed.values, positionals: parsed.positionals };
   } catch (error) {
     throw usage(`${(error as Error).message}.`, name);
   }

@@ -8,27 +8,111 @@ import { createOutput } from './output';
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- require() here is what loads one command's module on demand (import() would not run under Jest's CommonJS) */
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'build', summary: 'Build every layer tree and function bundle into .build/ and write the manifest', load: () => (require('./commands/build') as typeof import('./commands/build')).buildCommand },
-  { name: 'synth', summary: 'Build, then synthesise every environment into cdktf.out/stacks/', load: () => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand },
-  { name: 'start', summary: 'Build, synthesise every environment, and serve the API locally as Lambda would', load: () => (require('./commands/start') as typeof import('./commands/start')).startCommand },
-  { name: 'check:layers', summary: 'Import every package of every built layer, alone in a Lambda-like layout', load: () => (require('./commands/check-layers') as typeof import('./commands/check-layers')).checkLayersCommand },
-  { name: 'doctor', summary: "Every import of a stack's function and what provides it, and whether its native code loads, from the build; exit code 1 when not", load: () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand },
-  { name: 'plan', summary: 'Build, synthesise and plan one stack, and print the review a pull request shows (packages, imports, destructive changes)', load: () => (require('./commands/plan') as typeof import('./commands/plan')).planCommand },
-  { name: 'plan:summary', summary: 'Summarise Terraform JSON plans as Markdown: package changes in layers, import coverage, destructive changes', load: () => (require('./commands/plan-summary') as typeof import('./commands/plan-summary')).planSummaryCommand },
-  { name: 'check:api', summary: "The seed's success check against an API URL: health, list, create, list again", load: () => (require('./commands/check-api') as typeof import('./commands/check-api')).checkApiCommand },
-  { name: 'ci:config', summary: 'Print the settings the workflows need (region, state bucket, role ARNs) from cdktf.json', load: () => (require('./commands/ci-config') as typeof import('./commands/ci-config')).ciConfigCommand },
-  { name: 'deploy', summary: 'Build, publish a new version, probe it, then move live to it (or a canary); live stays on the old version on any failure', load: () => (require('./commands/deploy') as typeof import('./commands/deploy')).deployCommand },
-  { name: 'probe', summary: 'Invoke one published version of a stack\'s function with the read-only routes; exit code 1 unless it answers well', load: () => (require('./commands/probe') as typeof import('./commands/probe')).probeCommand },
-  { name: 'promote', summary: 'Move live to a retained version that answers the probe, through Terraform: the instant rollback, no rebuild', load: () => (require('./commands/promote') as typeof import('./commands/promote')).promoteCommand },
-  { name: 'history', summary: 'Every deployment of a stack, newest first, from the versions of its state', load: () => (require('./commands/history') as typeof import('./commands/history')).historyCommand },
-  { name: 'rollback', summary: "Pin a stack to an earlier deployment's layers and code (or layers only); the usual deploy applies it", load: () => (require('./commands/rollback') as typeof import('./commands/rollback')).rollbackCommand },
-  { name: 'layers:prune', summary: 'List (and with --apply delete) old layer versions nothing uses or could roll back to', load: () => (require('./commands/layers-prune') as typeof import('./commands/layers-prune')).layersPruneCommand },
-  { name: 'layers:lock', summary: "Lock Python layers: uv's resolution for every target, one wheel per distribution pinned by version and sha256, beside requirements.txt", load: () => (require('./commands/layers-lock') as typeof import('./commands/layers-lock')).layersLockCommand },
-  { name: 'layers:audit', summary: 'Known advisories for the versions the Python layers are locked to (pip-audit); exit code 1 when one is not accepted', load: () => (require('./commands/layers-audit') as typeof import('./commands/layers-audit')).layersAuditCommand },
-  { name: 'verify', summary: 'After a deploy: layers attached and complete, API answering; on failure, logs and the likely cause', load: () => (require('./commands/verify') as typeof import('./commands/verify')).verifyCommand },
-  { name: 'layers:inspect', summary: 'What a built layer holds, how big it is, its headroom, and what changed since the previous build', load: () => (require('./commands/layers-inspect') as typeof import('./commands/layers-inspect')).layersInspectCommand },
-  { name: 'toolchain', summary: "Install (or check) the project's Python toolchain: uv, pip, pip-audit, moto and boto3, pinned with hashes", load: () => (require('./commands/toolchain') as typeof import('./commands/toolchain')).toolchainCommand },
-  { name: 'bench', summary: 'Measure builds, determinism, synth, sizes, cold start and local load; write BENCHMARKS.md', load: () => (require('./commands/bench') as typeof import('./commands/bench')).benchCommand },
+  {
+    name: 'build',
+    summary: 'Build every layer tree and function bundle into .build/ and write the manifest',
+    load: () => (require('./commands/build') as typeof import('./commands/build')).buildCommand,
+  },
+  {
+    name: 'synth',
+    summary: 'Build, then synthesise every environment into cdktf.out/stacks/',
+    load: () => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand,
+  },
+  {
+    name: 'start',
+    summary: 'Build, synthesise every environment, and serve the API locally as Lambda would',
+    load: () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
+  },
+  {
+    name: 'check:layers',
+    summary: 'Import every package of every built layer, alone in a Lambda-like layout',
+    load: () => (require('./commands/check-layers') as typeof import('./commands/check-layers')).checkLayersCommand,
+  },
+  {
+    name: 'doctor',
+    summary: "Every import of a stack's function and what provides it, and whether its native code loads, from the build; exit code 1 when not",
+    load: () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand,
+  },
+  {
+    name: 'plan',
+    summary: 'Build, synthesise and plan one stack, and print the review a pull request shows (packages, imports, destructive changes)',
+    load: () => (require('./commands/plan') as typeof import('./commands/plan')).planCommand,
+  },
+  {
+    name: 'plan:summary',
+    summary: 'Summarise Terraform JSON plans as Markdown: package changes in layers, import coverage, destructive changes',
+    load: () => (require('./commands/plan-summary') as typeof import('./commands/plan-summary')).planSummaryCommand,
+  },
+  {
+    name: 'check:api',
+    summary: "The seed's success check against an API URL: health, list, create, list again",
+    load: () => (require('./commands/check-api') as typeof import('./commands/check-api')).checkApiCommand,
+  },
+  {
+    name: 'ci:config',
+    summary: 'Print the settings the workflows need (region, state bucket, role ARNs) from cdktf.json',
+    load: () => (require('./commands/ci-config') as typeof import('./commands/ci-config')).ciConfigCommand,
+  },
+  {
+    name: 'deploy',
+    summary: 'Build, publish a new version, probe it, then move live to it (or a canary); live stays on the old version on any failure',
+    load: () => (require('./commands/deploy') as typeof import('./commands/deploy')).deployCommand,
+  },
+  {
+    name: 'probe',
+    summary: "Invoke one published version of a stack's function with the read-only routes; exit code 1 unless it answers well",
+    load: () => (require('./commands/probe') as typeof import('./commands/probe')).probeCommand,
+  },
+  {
+    name: 'promote',
+    summary: 'Move live to a retained version that answers the probe, through Terraform: the instant rollback, no rebuild',
+    load: () => (require('./commands/promote') as typeof import('./commands/promote')).promoteCommand,
+  },
+  {
+    name: 'history',
+    summary: 'Every deployment of a stack, newest first, from the versions of its state',
+    load: () => (require('./commands/history') as typeof import('./commands/history')).historyCommand,
+  },
+  {
+    name: 'rollback',
+    summary: "Pin a stack to an earlier deployment's layers and code (or layers only); the usual deploy applies it",
+    load: () => (require('./commands/rollback') as typeof import('./commands/rollback')).rollbackCommand,
+  },
+  {
+    name: 'layers:prune',
+    summary: 'List (and with --apply delete) old layer versions nothing uses or could roll back to',
+    load: () => (require('./commands/layers-prune') as typeof import('./commands/layers-prune')).layersPruneCommand,
+  },
+  {
+    name: 'layers:lock',
+    summary: "Lock Python layers: uv's resolution for every target, one wheel per distribution pinned by version and sha256, beside requirements.txt",
+    load: () => (require('./commands/layers-lock') as typeof import('./commands/layers-lock')).layersLockCommand,
+  },
+  {
+    name: 'layers:audit',
+    summary: 'Known advisories for the versions the Python layers are locked to (pip-audit); exit code 1 when one is not accepted',
+    load: () => (require('./commands/layers-audit') as typeof import('./commands/layers-audit')).layersAuditCommand,
+  },
+  {
+    name: 'verify',
+    summary: 'After a deploy: layers attached and complete, API answering; on failure, logs and the likely cause',
+    load: () => (require('./commands/verify') as typeof import('./commands/verify')).verifyCommand,
+  },
+  {
+    name: 'layers:inspect',
+    summary: 'What a built layer holds, how big it is, its headroom, and what changed since the previous build',
+    load: () => (require('./commands/layers-inspect') as typeof import('./commands/layers-inspect')).layersInspectCommand,
+  },
+  {
+    name: 'toolchain',
+    summary: "Install (or check) the project's Python toolchain: uv, pip, pip-audit, moto and boto3, pinned with hashes",
+    load: () => (require('./commands/toolchain') as typeof import('./commands/toolchain')).toolchainCommand,
+  },
+  {
+    name: 'bench',
+    summary: 'Measure builds, determinism, synth, sizes, cold start and local load; write BENCHMARKS.md',
+    load: () => (require('./commands/bench') as typeof import('./commands/bench')).benchCommand,
+  },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -40,7 +124,7 @@ function overview(): string {
     'Commands:',
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    'Run `npm run <command> -- --help` for a command\'s options.',
+    "Run `npm run <command> -- --help` for a command's options.",
   ].join('\n');
 }
 

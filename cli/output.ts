@@ -25,9 +25,7 @@ export function createOutput(options: OutputOptions): Output {
   const stream = options.stream as NodeJS.WriteStream;
   const interactive = Boolean(stream.isTTY) && options.env['TERM'] !== 'dumb' && !options.env['CI'];
   const color =
-    !options.noColor &&
-    options.env['NO_COLOR'] === undefined &&
-    (options.env['FORCE_COLOR'] !== undefined ? options.env['FORCE_COLOR'] !== '0' : interactive);
+    !options.noColor && options.env['NO_COLOR'] === undefined && (options.env['FORCE_COLOR'] !== undefined ? options.env['FORCE_COLOR'] !== '0' : interactive);
   const paint = (code: number) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const write = (text: string): void => {
     stream.write(text);
@@ -52,7 +50,7 @@ export function createOutput(options: OutputOptions): Output {
       let timer: NodeJS.Timeout | undefined;
       const render = (): void => {
         frame = (frame + 1) % FRAMES.length;
-        write(`\r\u001b[2K${output.dim(FRAMES[frame]!)} ${label}${detail ? output.dim(` ${detail}`) : ''}`);
+        write(`\r\u001b[2K${output.dim(FRAMES[frame])} ${label}${detail ? output.dim(` ${detail}`) : ''}`);
       };
       if (interactive) {
         render();

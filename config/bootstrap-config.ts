@@ -1,6 +1,7 @@
 import { ProjectConfig } from './environments';
 import { ConfigSources } from './load-config';
 import { configInvalid } from '../project/errors';
+import { textOf } from '../project/text';
 
 /** What the one-time bootstrap stack needs beyond the project configuration. */
 export interface BootstrapConfig {
@@ -57,7 +58,9 @@ function readReviewers(value: unknown, project: ProjectConfig, problems: string[
   const example = '{ "prod": ["<github-login>", "team:<team-slug>"] }';
   if (value === undefined) value = {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problems.push(`reviewers is ${JSON.stringify(value)} (from cdktf context "reviewers"); allowed: an object of environment to GitHub logins or "team:<slug>", e.g. ${example}`);
+    problems.push(
+      `reviewers is ${JSON.stringify(value)} (from cdktf context "reviewers"); allowed: an object of environment to GitHub logins or "team:<slug>", e.g. ${example}`,
+    );
     return {};
   }
   const reviewers: Record<string, EnvironmentReviewers> = {};
@@ -79,7 +82,7 @@ function readReviewers(value: unknown, project: ProjectConfig, problems: string[
       teams: (entries as string[]).filter((entry) => entry.startsWith('team:')).map((entry) => entry.slice('team:'.length)),
     };
   }
-  const given = Object.keys(value as Record<string, unknown>);
+  const given = Object.keys(value);
   for (const env of project.environments.filter((candidate) => candidate.deletionProtection && !given.includes(candidate.name))) {
     problems.push(
       `environment ${env.name} keeps its data (deletionProtection) but has no reviewers: name who approves its deploys, e.g. "reviewers": { "${env.name}": ["<github-login>"] }`,
@@ -99,7 +102,7 @@ export function defaultArtifactBucket(project: string): string {
  */
 export function loadBootstrapConfig(sources: Pick<ConfigSources, 'context' | 'env'>, project: ProjectConfig): BootstrapConfig | undefined {
   const { context, env } = sources;
-  const repository = env['GITHUB_REPOSITORY'] || (context['githubRepository'] as unknown);
+  const repository = env['GITHUB_REPOSITORY'] || context['githubRepository'];
   if (repository === undefined || repository === '') return undefined;
   const repositorySource = env['GITHUB_REPOSITORY'] ? 'environment variable GITHUB_REPOSITORY' : 'cdktf context "githubRepository"';
   const problems: string[] = [];
@@ -110,7 +113,9 @@ export function loadBootstrapConfig(sources: Pick<ConfigSources, 'context' | 'en
   if (problem) problems.push(problem);
   const days = context['stateVersionRetentionDays'] ?? 90;
   if (!Number.isInteger(days) || (days as number) < 1 || (days as number) > 3650) {
-    problems.push(`stateVersionRetentionDays is ${JSON.stringify(days)} (from cdktf context "stateVersionRetentionDays"); allowed: an integer from 1 to 3650 (days)`);
+    problems.push(
+      `stateVersionRetentionDays is ${JSON.stringify(days)} (from cdktf context "stateVersionRetentionDays"); allowed: an integer from 1 to 3650 (days)`,
+    );
   }
   const administrators = context['stateAdministrators'] ?? [];
   if (!Array.isArray(administrators) || !administrators.every((arn) => typeof arn === 'string' && PRINCIPAL_ARN.test(arn))) {
@@ -127,7 +132,7 @@ export function loadBootstrapConfig(sources: Pick<ConfigSources, 'context' | 'en
     );
   }
   return {
-    repository: String(repository),
+    repository: textOf(repository),
     deployBranch: String(branch),
     stateVersionRetentionDays: Number(days),
     artifactBucket: project.artifactBucket ?? defaultArtifactBucket(project.project),

@@ -106,7 +106,9 @@ export function ciArns(scope: Pick<CiScope, 'project' | 'account' | 'partition' 
   const path = ciPath(scope.project);
   return {
     planRole: `${iam}:role${path}${CI_ROLE_NAMES.plan(scope.project)}`,
-    deployRoles: Object.fromEntries(scope.environments.map((env) => [env.name, `${iam}:role${path}${CI_ROLE_NAMES.deploy(scope.project, env.name)}`])) as Record<string, string>,
+    deployRoles: Object.fromEntries(
+      scope.environments.map((env) => [env.name, `${iam}:role${path}${CI_ROLE_NAMES.deploy(scope.project, env.name)}`]),
+    ) as Record<string, string>,
     functionRoles: Object.fromEntries(scope.environments.map((env) => [env.name, functionRoleArn(scope, env.name)])) as Record<string, string>,
     /** Every role and policy under the CI path, present or future. */
     roles: `${iam}:role${path}*`,
@@ -146,7 +148,11 @@ function shared(scope: CiScope) {
     managedLayers: MANAGED_LAYER_ACCOUNTS.map((publisher) => `arn:${partition}:lambda:${scope.region}:${publisher}:layer:AWSLambdaPowertools*:*`),
     logGroupsAny: `arn:${partition}:logs:${scope.region}:${scope.account}:log-group:*`,
     // HTTP API ARNs carry an id, never a name: the region is as narrow as the resource gets; tags narrow the rest.
-    apis: [`arn:${partition}:apigateway:${scope.region}::/apis`, `arn:${partition}:apigateway:${scope.region}::/apis/*`, `arn:${partition}:apigateway:${scope.region}::/tags/*`],
+    apis: [
+      `arn:${partition}:apigateway:${scope.region}::/apis`,
+      `arn:${partition}:apigateway:${scope.region}::/apis/*`,
+      `arn:${partition}:apigateway:${scope.region}::/tags/*`,
+    ],
     stateBucket: `arn:${partition}:s3:::${scope.stateBucket}`,
     artifactBucket: `arn:${partition}:s3:::${scope.artifactBucket}`,
     viaS3: { test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${scope.region}.amazonaws.com`] },
@@ -267,7 +273,12 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
   ];
   return [
     // Listing the versions of its own state is what a rollback through CI reads its history from.
-    { sid: 'ListOwnState', actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [s.stateBucket], conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${env.stateKey}*`] }] },
+    {
+      sid: 'ListOwnState',
+      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+      resources: [s.stateBucket],
+      conditions: [{ test: 'StringLike', variable: 's3:prefix', values: [`${env.stateKey}*`] }],
+    },
     { sid: 'SeeStateVersioning', actions: ['s3:GetBucketVersioning'], resources: [s.stateBucket] },
     { sid: 'ReadWriteOwnState', actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], resources: [a.state] },
     { sid: 'OwnStateLock', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [a.lock] },
@@ -315,10 +326,21 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
     },
     ...tagging('TagOwnLogGroups', TAG_ACTIONS.logs, named.logs),
     { sid: 'UnscopableActions', actions: [...UNSCOPED_ACTIONS], resources: ['*'] },
-    { sid: 'ReadOwnFunctionLogs', actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'], resources: [a.logGroups[0]!, `${a.logGroups[0]!}:*`] },
+    {
+      sid: 'ReadOwnFunctionLogs',
+      actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+      resources: [a.logGroups[0], `${a.logGroups[0]}:*`],
+    },
     {
       sid: 'ManageOwnTables',
-      actions: [...READ.dynamodb, 'dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:UpdateContinuousBackups', 'dynamodb:UpdateTimeToLive'],
+      actions: [
+        ...READ.dynamodb,
+        'dynamodb:CreateTable',
+        'dynamodb:DeleteTable',
+        'dynamodb:UpdateTable',
+        'dynamodb:UpdateContinuousBackups',
+        'dynamodb:UpdateTimeToLive',
+      ],
       resources: named.tables,
     },
     ...tagging('TagOwnTables', TAG_ACTIONS.dynamodb, named.tables),
@@ -326,7 +348,7 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
     { sid: 'VerifyRemovesItsMessage', actions: ['dynamodb:DeleteItem'], resources: [a.messagesTable] },
     // An HTTP API is created with the stack's tags (API Gateway authorises tags on create with the create itself);
     // afterwards only an API, and what it holds and its tags, that already carries this environment's tags.
-    { sid: 'CreateOwnApi', actions: ['apigateway:POST'], resources: [s.apis[0]!], conditions: tagged('aws:RequestTag') },
+    { sid: 'CreateOwnApi', actions: ['apigateway:POST'], resources: [s.apis[0]], conditions: tagged('aws:RequestTag') },
     {
       sid: 'ManageOwnApi',
       actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE'],
@@ -350,18 +372,16 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
     { sid: 'NeverWriteIam', effect: 'Deny', actions: [...IAM_WRITES], resources: ['*'] },
     { sid: 'NeverTouchCi', effect: 'Deny', actions: ['iam:*', 'sts:*'], resources: [ci.roles, ci.policies] },
     // A tag's value never changes, nor goes: the project and environment tags are what ownership is read from.
-    ...[PROJECT_TAG, ENVIRONMENT_TAG].map(
-      (key): Statement => ({
-        sid: `NeverRetag${key === PROJECT_TAG ? 'TheProject' : 'TheEnvironment'}`,
-        effect: 'Deny',
-        actions: SET_TAG_ACTIONS,
-        resources: ['*'],
-        conditions: [
-          { test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [key] },
-          { test: 'StringNotEquals', variable: `aws:RequestTag/${key}`, values: [key === PROJECT_TAG ? scope.project : env.name] },
-        ],
-      }),
-    ),
+    ...[PROJECT_TAG, ENVIRONMENT_TAG].map((key): Statement => ({
+      sid: `NeverRetag${key === PROJECT_TAG ? 'TheProject' : 'TheEnvironment'}`,
+      effect: 'Deny',
+      actions: SET_TAG_ACTIONS,
+      resources: ['*'],
+      conditions: [
+        { test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [key] },
+        { test: 'StringNotEquals', variable: `aws:RequestTag/${key}`, values: [key === PROJECT_TAG ? scope.project : env.name] },
+      ],
+    })),
     {
       sid: 'NeverUntagTheEnvironment',
       effect: 'Deny',
@@ -383,13 +403,35 @@ export function encryptionDenials(what: string, objects: string, keyArn: string)
   const algorithm = 's3:x-amz-server-side-encryption';
   const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
   return [
-    { sid: `${what}EncryptedWithKmsOnly`, effect: 'Deny', actions: ['s3:PutObject'], resources: [objects], conditions: [present(algorithm), { test: 'StringNotEquals', variable: algorithm, values: ['aws:kms'] }] },
-    { sid: `${what}EncryptedWithTheirKeyOnly`, effect: 'Deny', actions: ['s3:PutObject'], resources: [objects], conditions: [present(keyId), { test: 'StringNotEquals', variable: keyId, values: [keyArn] }] },
+    {
+      sid: `${what}EncryptedWithKmsOnly`,
+      effect: 'Deny',
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: [present(algorithm), { test: 'StringNotEquals', variable: algorithm, values: ['aws:kms'] }],
+    },
+    {
+      sid: `${what}EncryptedWithTheirKeyOnly`,
+      effect: 'Deny',
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: [present(keyId), { test: 'StringNotEquals', variable: keyId, values: [keyArn] }],
+    },
   ];
 }
 
 /** Object writes: what the artifact bucket's policy keeps to each environment's deploy role and its own prefixes. */
-export const OBJECT_WRITES = ['s3:PutObject', 's3:PutObjectTagging', 's3:PutObjectAcl', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:DeleteObjectTagging', 's3:RestoreObject'];
+export const OBJECT_WRITES = [
+  's3:PutObject',
+  's3:PutObjectTagging',
+  's3:PutObjectAcl',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:DeleteObjectTagging',
+  's3:RestoreObject',
+];
 
 /**
  * The artifact bucket's policy (Deny statements, for every principal): each environment's prefixes are written by
@@ -402,17 +444,21 @@ export function artifactBucketPolicyStatements(scope: CiScope): Statement[] {
   const ci = ciArns(scope);
   const objects = `${s.artifactBucket}/*`;
   return [
-    ...scope.environments.map(
-      (env): Statement => ({
-        sid: `Only${env.name.charAt(0).toUpperCase()}${env.name.slice(1)}DeployWritesItsPrefixes`,
-        effect: 'Deny',
-        actions: OBJECT_WRITES,
-        resources: environmentArns(scope, env).artifacts,
-        conditions: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [ci.deployRoles[env.name]!] }],
-      }),
-    ),
+    ...scope.environments.map((env): Statement => ({
+      sid: `Only${env.name.charAt(0).toUpperCase()}${env.name.slice(1)}DeployWritesItsPrefixes`,
+      effect: 'Deny',
+      actions: OBJECT_WRITES,
+      resources: environmentArns(scope, env).artifacts,
+      conditions: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [ci.deployRoles[env.name]] }],
+    })),
     // Outside every environment's prefixes, nobody at all: not even a deploy role whose own policy would allow it.
-    { sid: 'NothingElseIsWritten', effect: 'Deny', actions: OBJECT_WRITES, resources: [], notResources: scope.environments.flatMap((env) => environmentArns(scope, env).artifacts) },
+    {
+      sid: 'NothingElseIsWritten',
+      effect: 'Deny',
+      actions: OBJECT_WRITES,
+      resources: [],
+      notResources: scope.environments.flatMap((env) => environmentArns(scope, env).artifacts),
+    },
     ...encryptionDenials('Artifacts', objects, scope.artifactKeyArn),
   ];
 }
@@ -423,7 +469,7 @@ export function functionRoleStatements(scope: CiScope, environment: string): Sta
   if (!env) throw new Error(`no environment ${environment} in the CI scope`);
   const a = environmentArns(scope, env);
   return [
-    { sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${a.logGroups[0]!}:*`] },
+    { sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${a.logGroups[0]}:*`] },
     { sid: 'ReadWriteOwnTable', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [a.messagesTable] },
   ];
 }
@@ -466,10 +512,16 @@ export function trustedSubjects(trust: GithubTrust): { plan: SubjectCondition; d
   return {
     plan: {
       test: 'StringLike',
-      values: [`repo:${repo}:pull_request:${workflow(CI_WORKFLOWS.plan, 'refs/pull/*/merge')}`, ...CHANGING_WORKFLOWS.map((file) => `repo:${repo}:ref:${branch}:${workflow(file, branch)}`)],
+      values: [
+        `repo:${repo}:pull_request:${workflow(CI_WORKFLOWS.plan, 'refs/pull/*/merge')}`,
+        ...CHANGING_WORKFLOWS.map((file) => `repo:${repo}:ref:${branch}:${workflow(file, branch)}`),
+      ],
     },
     deploy: Object.fromEntries(
-      trust.environments.map((env) => [env, { test: 'StringEquals', values: CHANGING_WORKFLOWS.map((file) => `repo:${repo}:environment:${env}:${workflow(file, branch)}`) }]),
+      trust.environments.map((env) => [
+        env,
+        { test: 'StringEquals', values: CHANGING_WORKFLOWS.map((file) => `repo:${repo}:environment:${env}:${workflow(file, branch)}`) },
+      ]),
     ),
   };
 }

@@ -118,7 +118,13 @@ const UNTAG: Record<string, readonly string[]> = {
 };
 
 /** Writes of a resource policy, each of which could open a resource to another account. */
-const RESOURCE_POLICY_WRITES = ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 'kms:PutKeyPolicy', 'kms:CreateGrant', 'lambda:AddLayerVersionPermission'] as const;
+const RESOURCE_POLICY_WRITES = [
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  'kms:PutKeyPolicy',
+  'kms:CreateGrant',
+  'lambda:AddLayerVersionPermission',
+] as const;
 
 /** Replace the wildcards of an ARN pattern, to name one resource it would cover. */
 function instance(pattern: string): string {
@@ -186,7 +192,7 @@ export class AccessAnalysis {
     const edits = new Map<string, Edits>();
     const created = new Map<string, RoleModel>();
     const strength = (identity: Identity | undefined) => (identity ? `${identity.policy === EVERYTHING}|${!identity.boundary}` : 'none');
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       const holders = [...held.values()];
       // A role a holder can create trusts whoever it says, so it can always get in; its policy is as wide as the boundary condition leaves.
@@ -204,11 +210,17 @@ export class AccessAnalysis {
         const boundaryContext = role.boundary ? { 'iam:PermissionsBoundary': role.boundary } : {};
         for (const holder of holders) {
           const step = (words: string) => [...holder.chain, `${holder.role} ${words}`];
-          if (!edit.policy && ['iam:PutRolePolicy', 'iam:AttachRolePolicy'].some((action) => this.allows(holder, action, role.arn, { ...boundaryContext, 'iam:PolicyARN': ADMINISTRATOR }))) {
+          if (
+            !edit.policy &&
+            ['iam:PutRolePolicy', 'iam:AttachRolePolicy'].some((action) =>
+              this.allows(holder, action, role.arn, { ...boundaryContext, 'iam:PolicyARN': ADMINISTRATOR }),
+            )
+          ) {
             edit.policy = step(`writes any policy on ${role.arn}${role.boundary ? ` (its boundary ${role.boundary} still applies)` : ''}`);
           }
           if (!edit.boundary && role.boundary && this.liftsBoundary(holder, role)) edit.boundary = step(`lifts the boundary of ${role.arn}`);
-          if (!edit.trust && this.allows(holder, 'iam:UpdateAssumeRolePolicy', role.arn, boundaryContext)) edit.trust = step(`rewrites the trust of ${role.arn} to admit anyone`);
+          if (!edit.trust && this.allows(holder, 'iam:UpdateAssumeRolePolicy', role.arn, boundaryContext))
+            edit.trust = step(`rewrites the trust of ${role.arn} to admit anyone`);
         }
         edits.set(role.arn, edit);
         const entry = role.arn === start ? { chain: [] } : this.entry(role, holders, edit);
@@ -226,7 +238,10 @@ export class AccessAnalysis {
   /** The boundary `holder` may create a role at `arn` with: undefined for none at all, null when it may not create one. */
   private creatableWith(holder: Identity, arn: string): string | undefined | null {
     if (this.allows(holder, 'iam:CreateRole', arn)) return undefined;
-    return Object.keys(this.model.managedPolicies ?? {}).find((boundary) => this.allows(holder, 'iam:CreateRole', arn, { 'iam:PermissionsBoundary': boundary })) ?? null;
+    return (
+      Object.keys(this.model.managedPolicies ?? {}).find((boundary) => this.allows(holder, 'iam:CreateRole', arn, { 'iam:PermissionsBoundary': boundary })) ??
+      null
+    );
   }
 
   private liftsBoundary(holder: Identity, role: RoleModel): boolean {
@@ -242,7 +257,9 @@ export class AccessAnalysis {
     const functions = this.model.functions ?? [];
     for (const holder of holders) {
       if (holder.role === role.arn) continue;
-      const trusted = edits.trust ? 'named' : role.trust.map((statement) => admits(statement.principals, holder.role, this.model.account, this.partition)).find(Boolean);
+      const trusted = edits.trust
+        ? 'named'
+        : role.trust.map((statement) => admits(statement.principals, holder.role, this.model.account, this.partition)).find(Boolean);
       if (trusted === 'named' || (trusted === 'account' && this.allows(holder, 'sts:AssumeRole', role.arn))) {
         return { chain: [...(edits.trust ?? holder.chain), `${holder.role} assumes ${role.arn}`] };
       }
@@ -251,7 +268,11 @@ export class AccessAnalysis {
       const running = functions.find((fn) => fn.role === role.arn && this.allows(holder, 'lambda:UpdateFunctionCode', fn.arn));
       if (running) return { chain: [...holder.chain, `${holder.role} changes the code of ${running.arn}, which runs as ${role.arn}`] };
       if (this.allows(holder, 'iam:PassRole', role.arn, { 'iam:PassedToService': LAMBDA })) {
-        const targets = [...functions.map((fn) => fn.arn), ...this.landings(holder, 'lambda:CreateFunction'), ...this.landings(holder, 'lambda:UpdateFunctionConfiguration')];
+        const targets = [
+          ...functions.map((fn) => fn.arn),
+          ...this.landings(holder, 'lambda:CreateFunction'),
+          ...this.landings(holder, 'lambda:UpdateFunctionConfiguration'),
+        ];
         const fn = targets.find((arn) => ['lambda:CreateFunction', 'lambda:UpdateFunctionConfiguration'].some((action) => this.allows(holder, action, arn)));
         if (fn) return { chain: [...holder.chain, `${holder.role} passes ${role.arn} to Lambda function ${fn} and runs its own code there`] };
       }
@@ -268,25 +289,34 @@ export class AccessAnalysis {
     const tagArn = target.tagArn ?? target.arn;
     const keys = Object.keys(this.model.tagValues ?? {});
     for (let i = 0; i < states.length; i++) {
-      const state = states[i]!;
+      const state = states[i];
       const resourceTags = Object.fromEntries(Object.entries(state.tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
       // One tag at a time, or every tag in one request (a statement may want all of them together), or one removed.
       const assignments = [
         ...keys.flatMap((key) => (this.model.tagValues![key] ?? []).map((value) => ({ [key]: value }))),
-        ...keys.reduce<Record<string, string>[]>((partial, key) => partial.flatMap((done) => (this.model.tagValues![key] ?? []).map((value) => ({ ...done, [key]: value }))), [{}]),
+        ...keys.reduce<Record<string, string>[]>(
+          (partial, key) => partial.flatMap((done) => (this.model.tagValues![key] ?? []).map((value) => ({ ...done, [key]: value }))),
+          [{}],
+        ),
       ].filter((assignment) => Object.keys(assignment).length);
       const moves = [
         ...assignments.map((assignment) => ({
           tags: { ...state.tags, ...assignment },
-          verb: `tags it ${Object.entries(assignment).map(([key, value]) => `${key}=${value}`).join(', ')}`,
+          verb: `tags it ${Object.entries(assignment)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(', ')}`,
           actions: TAG[service] ?? [],
-          context: { ...resourceTags, ...Object.fromEntries(Object.entries(assignment).map(([key, value]) => [`aws:RequestTag/${key}`, value])), 'aws:TagKeys': Object.keys(assignment) } as RequestContext,
+          context: {
+            ...resourceTags,
+            ...Object.fromEntries(Object.entries(assignment).map(([key, value]) => [`aws:RequestTag/${key}`, value])),
+            'aws:TagKeys': Object.keys(assignment),
+          },
         })),
         ...keys.map((key) => ({
           tags: Object.fromEntries(Object.entries(state.tags).filter(([other]) => other !== key)),
           verb: `removes its ${key} tag`,
           actions: UNTAG[service] ?? [],
-          context: { ...resourceTags, 'aws:TagKeys': [key] } as RequestContext,
+          context: { ...resourceTags, 'aws:TagKeys': [key] },
         })),
       ];
       for (const move of moves) {
@@ -311,7 +341,10 @@ export class AccessAnalysis {
     // The shortest chain first: the one a reader can follow.
     const ordered = [...identities].sort((a, b) => a.chain.length - b.chain.length);
     for (const state of states) {
-      const context: RequestContext = { ...(target.context ?? {}), ...Object.fromEntries(Object.entries(state.tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value])) };
+      const context: RequestContext = {
+        ...(target.context ?? {}),
+        ...Object.fromEntries(Object.entries(state.tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value])),
+      };
       for (const identity of ordered) {
         if (this.allows(identity, action, target.arn, context)) {
           return { identity, chain: [...state.chain, ...identity.chain, `${identity.role} may ${action} on ${target.arn}`] };
@@ -331,26 +364,45 @@ export class AccessAnalysis {
     for (const identity of identities) {
       for (const role of roles) {
         if (this.allows(identity, 'iam:UpdateAssumeRolePolicy', role.arn, role.boundary ? { 'iam:PermissionsBoundary': role.boundary } : {})) {
-          found.push({ kind: 'trust', resource: role.arn, action: 'iam:UpdateAssumeRolePolicy', chain: [...identity.chain, `${identity.role} may rewrite the trust of ${role.arn}`] });
+          found.push({
+            kind: 'trust',
+            resource: role.arn,
+            action: 'iam:UpdateAssumeRolePolicy',
+            chain: [...identity.chain, `${identity.role} may rewrite the trust of ${role.arn}`],
+          });
         }
       }
       for (const arn of this.landings(identity, 'iam:CreateRole')) {
         if (this.creatableWith(identity, arn) !== null) {
-          found.push({ kind: 'trust', resource: arn, action: 'iam:CreateRole', chain: [...identity.chain, `${identity.role} may create ${arn} with a trust policy of its choosing`] });
+          found.push({
+            kind: 'trust',
+            resource: arn,
+            action: 'iam:CreateRole',
+            chain: [...identity.chain, `${identity.role} may create ${arn} with a trust policy of its choosing`],
+          });
         }
       }
       const functions = [...(this.model.functions ?? []).map((fn) => fn.arn), ...this.landings(identity, 'lambda:AddPermission')];
       for (const arn of new Set(functions)) {
         for (const principal of ['*', OUTSIDE_ACCOUNT, `arn:${this.partition}:iam::${OUTSIDE_ACCOUNT}:root`, 's3.amazonaws.com']) {
           if (this.allows(identity, 'lambda:AddPermission', arn, { 'lambda:Principal': principal })) {
-            found.push({ kind: 'resource-policy', resource: arn, action: 'lambda:AddPermission', chain: [...identity.chain, `${identity.role} may let ${principal} invoke ${arn}`] });
+            found.push({
+              kind: 'resource-policy',
+              resource: arn,
+              action: 'lambda:AddPermission',
+              chain: [...identity.chain, `${identity.role} may let ${principal} invoke ${arn}`],
+            });
             break;
           }
         }
       }
       for (const action of RESOURCE_POLICY_WRITES) {
-        for (const arn of new Set([...(this.model.resourcePolicies ?? []).map((policy) => policy.resource.replace(/\/\*$/, '')), ...this.landings(identity, action)])) {
-          if (this.allows(identity, action, arn)) found.push({ kind: 'resource-policy', resource: arn, action, chain: [...identity.chain, `${identity.role} may ${action} on ${arn}`] });
+        for (const arn of new Set([
+          ...(this.model.resourcePolicies ?? []).map((policy) => policy.resource.replace(/\/\*$/, '')),
+          ...this.landings(identity, action),
+        ])) {
+          if (this.allows(identity, action, arn))
+            found.push({ kind: 'resource-policy', resource: arn, action, chain: [...identity.chain, `${identity.role} may ${action} on ${arn}`] });
         }
       }
     }

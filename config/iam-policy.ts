@@ -15,7 +15,10 @@ export type RequestContext = Readonly<Record<string, string | readonly string[] 
 
 /** IAM's wildcard match: `*` any run of characters, `?` one; case-sensitive (ARNs), except actions. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 
@@ -60,7 +63,9 @@ function conditionHolds(condition: Condition, context: RequestContext): boolean 
 function applies(statement: Statement, action: string, resource: string, context: RequestContext): boolean {
   return (
     statement.actions.some((pattern) => wildcardMatch(pattern, action, true)) &&
-    (statement.notResources ? !statement.notResources.some((pattern) => wildcardMatch(pattern, resource)) : statement.resources.some((pattern) => wildcardMatch(pattern, resource))) &&
+    (statement.notResources
+      ? !statement.notResources.some((pattern) => wildcardMatch(pattern, resource))
+      : statement.resources.some((pattern) => wildcardMatch(pattern, resource))) &&
     (statement.conditions ?? []).every((condition) => conditionHolds(condition, context))
   );
 }
@@ -74,5 +79,5 @@ export function evaluate(statements: readonly Statement[], action: string, resou
 
 /** The service an action or an ARN belongs to: "iam" of "iam:CreateRole" and of "arn:aws:iam::1:role/x". */
 export function serviceOf(actionOrArn: string): string {
-  return actionOrArn.startsWith('arn:') ? actionOrArn.split(':')[2]! : actionOrArn.split(':')[0]!;
+  return actionOrArn.startsWith('arn:') ? actionOrArn.split(':')[2] : actionOrArn.split(':')[0];
 }

@@ -1,7 +1,29 @@
-import { BUILT_IN_ENVIRONMENTS, EnvironmentConfig, EnvironmentSettings, ProjectConfig, RUNTIMES, RUNTIME_FAMILIES, Runtime, RuntimeFamily, runtimeFamilyOf, stackNameOf } from './environments';
+import {
+  BUILT_IN_ENVIRONMENTS,
+  EnvironmentConfig,
+  EnvironmentSettings,
+  ProjectConfig,
+  RUNTIMES,
+  RUNTIME_FAMILIES,
+  Runtime,
+  RuntimeFamily,
+  runtimeFamilyOf,
+  stackNameOf,
+} from './environments';
 import { managedLayersOf } from './managed-layers';
-import { Candidate, ENVIRONMENT_NAME, ENVIRONMENT_SETTINGS, FIELDS, Field, LAYER_NAME, PROJECT_SETTINGS, ProjectSetting, RESOLUTION_ORDER } from './settings-schema';
+import {
+  Candidate,
+  ENVIRONMENT_NAME,
+  ENVIRONMENT_SETTINGS,
+  FIELDS,
+  Field,
+  LAYER_NAME,
+  PROJECT_SETTINGS,
+  ProjectSetting,
+  RESOLUTION_ORDER,
+} from './settings-schema';
 import { configInvalid } from '../project/errors';
+import { textOf } from '../project/text';
 
 /** Everything configuration is resolved from; gathered by config-sources.ts. */
 export interface ConfigSources {
@@ -26,15 +48,15 @@ function suggest(name: string, known: readonly string[]): string {
   const distance = (a: string, b: string): number => {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
     for (let i = 1; i <= a.length; i++) {
-      let previous = row[0]!;
+      let previous = row[0];
       row[0] = i;
       for (let j = 1; j <= b.length; j++) {
-        const current = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+        const current = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
         previous = current;
       }
     }
-    return row[b.length]!;
+    return row[b.length];
   };
   const best = known.map((candidate) => ({ candidate, score: distance(name, candidate) })).sort((x, y) => x.score - y.score)[0];
   return best && best.score <= 2 ? ` Did you mean "${best.candidate}"?` : '';
@@ -60,7 +82,12 @@ function environmentLayers(name: string, override: Record<string, unknown>, defa
 }
 
 /** What holds across settings: the runtime fits the function, each layer folder exists and holds the runtime's packages. */
-function crossChecks(name: string, settings: Record<string, unknown>, sourceOf: Partial<Record<Field, string>>, availableLayers: ConfigSources['availableLayers']): string[] {
+function crossChecks(
+  name: string,
+  settings: Record<string, unknown>,
+  sourceOf: Partial<Record<Field, string>>,
+  availableLayers: ConfigSources['availableLayers'],
+): string[] {
   const problems: string[] = [];
   const family = RUNTIMES.includes(settings['runtime'] as Runtime) ? runtimeFamilyOf(settings['runtime'] as Runtime) : undefined;
   const fn = settings['function'];
@@ -80,7 +107,7 @@ function crossChecks(name: string, settings: Record<string, unknown>, sourceOf: 
           `add it (see README "Adding a layer") or use one of: ${folders.join(', ') || 'none'}.${suggest(layer, folders)}`,
       );
     } else if (family && !kinds.includes(family)) {
-      const fitting = folders.filter((folder) => availableLayers[folder]!.includes(family));
+      const fitting = folders.filter((folder) => availableLayers[folder].includes(family));
       problems.push(
         `environment "${name}": layers includes "${layer}" (from ${sourceOf.layers}), but layers/${layer} has no ` +
           `${RUNTIME_FAMILIES[family].packageFile}, so it holds no ${RUNTIME_FAMILIES[family].name} packages for the ${String(settings['runtime'])} function; ` +
@@ -115,7 +142,7 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     project: projectName,
     region: String(project['region']),
     stateBucket: String(project['stateBucket']),
-    ...(project['artifactBucket'] !== undefined ? { artifactBucket: String(project['artifactBucket']) } : {}),
+    ...(project['artifactBucket'] !== undefined ? { artifactBucket: textOf(project['artifactBucket']) } : {}),
   };
 
   const contextDefaults = context['defaults'];
@@ -130,7 +157,8 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
   const overrides = isPlainObject(contextEnvironments) ? contextEnvironments : {};
   const reportUnknownFields = (settings: Record<string, unknown>, where: string): void => {
     for (const key of Object.keys(settings)) {
-      if (!FIELDS.includes(key as Field)) problems.push(`${where} has "${key}", which is not a setting; settings are ${FIELDS.join(', ')}.${suggest(key, FIELDS)}`);
+      if (!FIELDS.includes(key as Field))
+        problems.push(`${where} has "${key}", which is not a setting; settings are ${FIELDS.join(', ')}.${suggest(key, FIELDS)}`);
     }
   };
   reportUnknownFields(defaults, 'cdktf context "defaults"');
@@ -162,7 +190,7 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
       sourceOf[field] = candidate.source;
     }
     // Said in the order the settings are listed, whatever order they were resolved in.
-    for (const field of FIELDS) if (fieldProblems[field]) problems.push(fieldProblems[field]!);
+    for (const field of FIELDS) if (fieldProblems[field]) problems.push(fieldProblems[field]);
     problems.push(...crossChecks(name, settings, sourceOf, sources.availableLayers));
 
     const resolved: EnvironmentConfig = { ...(settings as unknown as EnvironmentSettings), name, stackName: stackNameOf(name), ...base };

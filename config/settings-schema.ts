@@ -132,14 +132,22 @@ export const ENVIRONMENT_SETTINGS: Readonly<Record<Field, EnvironmentSetting>> =
   architecture: { allowed: oneOf(ARCHITECTURES), default: plain('architecture') },
   memoryMb: { allowed: integerBetween(LAMBDA_LIMITS.memoryMb.min, LAMBDA_LIMITS.memoryMb.max, 'MB'), default: plain('memoryMb') },
   timeoutSeconds: {
-    allowed: integerBetween(LAMBDA_LIMITS.timeoutSeconds.min, HTTP_API_LIMITS.integrationTimeoutSeconds, `seconds; the HTTP API stops waiting after ${HTTP_API_LIMITS.integrationTimeoutSeconds}`),
+    allowed: integerBetween(
+      LAMBDA_LIMITS.timeoutSeconds.min,
+      HTTP_API_LIMITS.integrationTimeoutSeconds,
+      `seconds; the HTTP API stops waiting after ${HTTP_API_LIMITS.integrationTimeoutSeconds}`,
+    ),
     default: plain('timeoutSeconds'),
   },
   logRetentionDays: { allowed: oneOf(LOG_RETENTION_DAYS), default: plain('logRetentionDays') },
   // The layers default to the strategy's, for the runtime's family.
   layers: {
     allowed: (value) =>
-      Array.isArray(value) && value.length >= 1 && value.length <= LAMBDA_LIMITS.layersPerFunction && value.every((name) => typeof name === 'string' && LAYER_NAME.test(name)) && new Set(value).size === value.length
+      Array.isArray(value) &&
+      value.length >= 1 &&
+      value.length <= LAMBDA_LIMITS.layersPerFunction &&
+      value.every((name) => typeof name === 'string' && LAYER_NAME.test(name)) &&
+      new Set(value).size === value.length
         ? undefined
         : `a list of 1 to ${LAMBDA_LIMITS.layersPerFunction} distinct layer folder names (Lambda attaches at most ${LAMBDA_LIMITS.layersPerFunction} layers)`,
     default: ({ resolved }) => {
@@ -149,7 +157,10 @@ export const ENVIRONMENT_SETTINGS: Readonly<Record<Field, EnvironmentSetting>> =
     },
   },
   stateKey: {
-    allowed: (value) => (typeof value === 'string' && value.length > 0 && value.length <= 1024 && !value.startsWith('/') ? undefined : 'a non-empty S3 object key that does not start with "/"'),
+    allowed: (value) =>
+      typeof value === 'string' && value.length > 0 && value.length <= 1024 && !value.startsWith('/')
+        ? undefined
+        : 'a non-empty S3 object key that does not start with "/"',
     default: ({ project, environment }) => ({ value: defaultStateKey(project, environment), source: 'default' }),
   },
   appVersion: {
@@ -157,7 +168,10 @@ export const ENVIRONMENT_SETTINGS: Readonly<Record<Field, EnvironmentSetting>> =
     default: plain('appVersion'),
   },
   deletionProtection: { allowed: (value) => (typeof value === 'boolean' ? undefined : 'true or false'), default: plain('deletionProtection') },
-  reservedConcurrency: { allowed: integerBetween(1, 1000, 'concurrent executions; Lambda keeps 100 of the account unreserved'), default: plain('reservedConcurrency') },
+  reservedConcurrency: {
+    allowed: integerBetween(1, 1000, 'concurrent executions; Lambda keeps 100 of the account unreserved'),
+    default: plain('reservedConcurrency'),
+  },
   throttleBurstLimit: { allowed: integerBetween(1, 5000, 'requests'), default: plain('throttleBurstLimit') },
   throttleRateLimit: { allowed: integerBetween(1, 10000, 'requests per second'), default: plain('throttleRateLimit') },
   messageTtlDays: { allowed: integerBetween(0, 3650, 'days a message is kept; 0 keeps them'), default: plain('messageTtlDays') },

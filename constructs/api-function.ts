@@ -3,7 +3,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { BundleArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, functionEnvironment } from '../config/environments';
@@ -16,7 +16,10 @@ import { RollbackPin } from '../artifacts/rollback-pin';
 import { LIVE_ALIAS } from '../config/rollout-names';
 
 /** The function's settings, as an environment has them. */
-export type FunctionSettings = Pick<EnvironmentConfig, 'runtime' | 'architecture' | 'memoryMb' | 'timeoutSeconds' | 'reservedConcurrency' | 'logRetentionDays' | 'appVersion' | 'messageTtlDays'>;
+export type FunctionSettings = Pick<
+  EnvironmentConfig,
+  'runtime' | 'architecture' | 'memoryMb' | 'timeoutSeconds' | 'reservedConcurrency' | 'logRetentionDays' | 'appVersion' | 'messageTtlDays'
+>;
 
 export interface ApiFunctionProps {
   /** The function's name; its role, policy and log group are named after it. */
@@ -69,12 +72,15 @@ export interface LiveAliasSettings {
 export function apiFunctionProblems(props: Pick<ApiFunctionProps, 'functionName' | 'settings' | 'bundle' | 'layers' | 'managedLayers' | 'pin'>): string[] {
   const problems: string[] = [];
   const { settings, bundle } = props;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) problems.push(`functionName ${JSON.stringify(props.functionName)} is not 1 to 64 letters, digits, "_" and "-"`);
-  if (bundle.runtime !== settings.runtime) problems.push(`bundle ${bundle.id} targets ${bundle.runtime}, but the function runs ${settings.runtime}; run \`npm run build\` for this configuration`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName))
+    problems.push(`functionName ${JSON.stringify(props.functionName)} is not 1 to 64 letters, digits, "_" and "-"`);
+  if (bundle.runtime !== settings.runtime)
+    problems.push(`bundle ${bundle.id} targets ${bundle.runtime}, but the function runs ${settings.runtime}; run \`npm run build\` for this configuration`);
   const attached = props.pin ? props.pin.layers.length : props.layers.length + props.managedLayers.length;
   if (attached > LAMBDA_LIMITS.layersPerFunction) problems.push(`${attached} layers are attached; Lambda allows ${LAMBDA_LIMITS.layersPerFunction}`);
   const { memoryMb, timeoutSeconds } = LAMBDA_LIMITS;
-  if (!(Number.isInteger(settings.memoryMb) && settings.memoryMb >= memoryMb.min && settings.memoryMb <= memoryMb.max)) problems.push(`memoryMb ${settings.memoryMb} is not from ${memoryMb.min} to ${memoryMb.max}`);
+  if (!(Number.isInteger(settings.memoryMb) && settings.memoryMb >= memoryMb.min && settings.memoryMb <= memoryMb.max))
+    problems.push(`memoryMb ${settings.memoryMb} is not from ${memoryMb.min} to ${memoryMb.max}`);
   if (!(Number.isInteger(settings.timeoutSeconds) && settings.timeoutSeconds >= timeoutSeconds.min && settings.timeoutSeconds <= timeoutSeconds.max)) {
     problems.push(`timeoutSeconds ${settings.timeoutSeconds} is not from ${timeoutSeconds.min} to ${timeoutSeconds.max}`);
   }
@@ -120,9 +126,19 @@ export class ApiFunction extends Construct {
     }
     const pin = props.pin;
     const code = pin?.code?.s3
-      ? { s3Bucket: pin.code.s3.bucket, s3Key: pin.code.s3.key, ...(pin.code.s3.version ? { s3ObjectVersion: pin.code.s3.version } : {}), sourceCodeHash: pin.code.codeHash }
+      ? {
+          s3Bucket: pin.code.s3.bucket,
+          s3Key: pin.code.s3.key,
+          ...(pin.code.s3.version ? { s3ObjectVersion: pin.code.s3.version } : {}),
+          sourceCodeHash: pin.code.codeHash,
+        }
       : this.codeObject
-        ? { s3Bucket: this.codeObject.bucket, s3Key: this.codeObject.key, s3ObjectVersion: this.codeObject.versionId, sourceCodeHash: archive.outputBase64Sha256 }
+        ? {
+            s3Bucket: this.codeObject.bucket,
+            s3Key: this.codeObject.key,
+            s3ObjectVersion: this.codeObject.versionId,
+            sourceCodeHash: archive.outputBase64Sha256,
+          }
         : { filename: archive.outputPath, sourceCodeHash: archive.outputBase64Sha256 };
     const layers = pin ? [...pin.layers] : [...props.managedLayers.map((layer) => layer.arn), ...props.layers.map((layer) => layer.layerVersion.arn)];
 
@@ -151,7 +167,7 @@ export class ApiFunction extends Construct {
       name: LIVE_ALIAS,
       description: 'What the API invokes: a version that answered the probe',
       functionName: this.function.functionName,
-      functionVersion: live ? Fn.coalesce([live.version, this.function.version]) : this.function.version,
+      functionVersion: live ? Token.asString(Fn.coalesce([live.version, this.function.version])) : this.function.version,
       // A canary is a weighted second version on the alias.
       ...(live ? { routingConfig: { additionalVersionWeights: live.canaryWeights as unknown as Record<string, number> } } : {}),
     });

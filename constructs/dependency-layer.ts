@@ -31,10 +31,14 @@ export interface DependencyLayerProps {
 /** What is wrong with the props, in words; empty when nothing is. */
 export function dependencyLayerProblems(props: DependencyLayerProps): string[] {
   const problems: string[] = [];
-  if (!/^[A-Za-z0-9_-]{1,140}$/.test(props.layerName)) problems.push(`layerName ${JSON.stringify(props.layerName)} is not 1 to 140 letters, digits, "_" and "-"`);
-  if (props.artifact.kind !== runtimeFamilyOf(props.runtime)) problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.kind} packages, not ${props.runtime} ones`);
+  if (!/^[A-Za-z0-9_-]{1,140}$/.test(props.layerName))
+    problems.push(`layerName ${JSON.stringify(props.layerName)} is not 1 to 140 letters, digits, "_" and "-"`);
+  if (props.artifact.kind !== runtimeFamilyOf(props.runtime))
+    problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.kind} packages, not ${props.runtime} ones`);
   if (uploadRoute(props.artifact.zippedBytes, props.upload?.bucket) === 'too-large') {
-    problems.push(`the artifact ${props.artifact.id} zips to about ${formatBytes(props.artifact.zippedBytes)}, over Lambda's direct-upload limit, and no upload bucket is given`);
+    problems.push(
+      `the artifact ${props.artifact.id} zips to about ${formatBytes(props.artifact.zippedBytes)}, over Lambda's direct-upload limit, and no upload bucket is given`,
+    );
   }
   return problems;
 }

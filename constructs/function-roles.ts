@@ -18,7 +18,9 @@ export function functionRolesProblems(props: FunctionRolesProps): string[] {
   const bad = props.scope.environments.filter((env) => !ENVIRONMENT_NAME.test(env.name)).map((env) => JSON.stringify(env.name));
   return [
     ...(props.scope.environments.length ? [] : ['no environments: there is no function role to make']),
-    ...(bad.length ? [`environment names ${bad.join(', ')} are not 1 to 16 lowercase letters and digits (a "-" would let one environment's name patterns cover another's)`] : []),
+    ...(bad.length
+      ? [`environment names ${bad.join(', ')} are not 1 to 16 lowercase letters and digits (a "-" would let one environment's name patterns cover another's)`]
+      : []),
   ];
 }
 

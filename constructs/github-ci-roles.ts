@@ -80,16 +80,34 @@ export class GithubCiRoles extends Construct {
           },
         ],
       });
-      const created = new IamRole(this, `${name}-role`, { name: roleName, path: ciPath(project), description, assumeRolePolicy: trust.json, maxSessionDuration: 3600 });
+      const created = new IamRole(this, `${name}-role`, {
+        name: roleName,
+        path: ciPath(project),
+        description,
+        assumeRolePolicy: trust.json,
+        maxSessionDuration: 3600,
+      });
       const policy = new DataAwsIamPolicyDocument(this, `${name}-permissions`, { statement: toDocument(statements) });
       new IamRolePolicy(this, `${name}-policy`, { name: roleName, role: created.id, policy: policy.json });
       return created;
     };
-    this.planRole = role('plan', CI_ROLE_NAMES.plan(project), subjects.plan, planRoleStatements(props.scope), 'Terraform plan from pull requests and the deploy branch: reads only, no state lock');
+    this.planRole = role(
+      'plan',
+      CI_ROLE_NAMES.plan(project),
+      subjects.plan,
+      planRoleStatements(props.scope),
+      'Terraform plan from pull requests and the deploy branch: reads only, no state lock',
+    );
     this.deployRoles = Object.fromEntries(
       props.trust.environments.map((env) => [
         env,
-        role(`deploy-${env}`, CI_ROLE_NAMES.deploy(project, env), subjects.deploy[env]!, deployRoleStatements(props.scope, env), `Terraform apply of ${env}, from its GitHub environment only`),
+        role(
+          `deploy-${env}`,
+          CI_ROLE_NAMES.deploy(project, env),
+          subjects.deploy[env],
+          deployRoleStatements(props.scope, env),
+          `Terraform apply of ${env}, from its GitHub environment only`,
+        ),
       ]),
     );
   }

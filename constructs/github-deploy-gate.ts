@@ -43,7 +43,7 @@ export class GithubDeployGate extends Construct {
   constructor(scope: Construct, id: string, props: GithubDeployGateProps) {
     super(scope, id);
     rejectInvalidProps(this, githubDeployGateProblems(props));
-    const repository = props.repository.split('/')[1]!;
+    const repository = props.repository.split('/')[1];
     this.subjectTemplate = new ActionsRepositoryOidcSubjectClaimCustomizationTemplate(this, 'oidc-subject', {
       repository,
       useDefault: false,

@@ -57,7 +57,8 @@ export function routeId(routeKey: string): string {
 export function httpApiProblems(props: Pick<HttpApiProps, 'name' | 'logRetentionDays' | 'throttle'>): string[] {
   const problems: string[] = [];
   if (!/^[A-Za-z0-9_.-]{1,128}$/.test(props.name)) problems.push(`name ${JSON.stringify(props.name)} is not 1 to 128 letters, digits, "_", "-" and "."`);
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays)) problems.push(`logRetentionDays ${props.logRetentionDays} is not one of CloudWatch's retention periods`);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays))
+    problems.push(`logRetentionDays ${props.logRetentionDays} is not one of CloudWatch's retention periods`);
   if (props.throttle && !(Number.isInteger(props.throttle.burstLimit) && props.throttle.burstLimit > 0 && props.throttle.rateLimit > 0)) {
     problems.push(`throttle ${JSON.stringify(props.throttle)} needs a whole burst limit and a rate limit above 0`);
   }

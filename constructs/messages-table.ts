@@ -15,7 +15,9 @@ export interface MessagesTableProps {
 
 /** What is wrong with the props, in words; empty when nothing is. */
 export function messagesTableProblems(props: MessagesTableProps): string[] {
-  return /^[A-Za-z0-9_.-]{3,255}$/.test(props.tableName) ? [] : [`tableName ${JSON.stringify(props.tableName)} is not a DynamoDB table name (3 to 255 letters, digits, "_", "-" and ".")`];
+  return /^[A-Za-z0-9_.-]{3,255}$/.test(props.tableName)
+    ? []
+    : [`tableName ${JSON.stringify(props.tableName)} is not a DynamoDB table name (3 to 255 letters, digits, "_", "-" and ".")`];
 }
 
 /** The messages table: on-demand, point-in-time recovery, encrypted at rest, expiring messages by TTL. */

@@ -32,8 +32,10 @@ export interface SecureBucketProps {
 export function secureBucketProblems(props: Pick<SecureBucketProps, 'bucketName' | 'noncurrentVersionDays'>): string[] {
   const problems: string[] = [];
   // A Terraform reference (the bootstrap passes names it computes) is checked by AWS; a literal name here.
-  if (!props.bucketName.startsWith('${') && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) problems.push(`bucketName ${JSON.stringify(props.bucketName)} is not an S3 bucket name`);
-  if (!(Number.isInteger(props.noncurrentVersionDays) && props.noncurrentVersionDays >= 1)) problems.push(`noncurrentVersionDays ${props.noncurrentVersionDays} is not a whole number of days, at least 1`);
+  if (!props.bucketName.startsWith('${') && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName))
+    problems.push(`bucketName ${JSON.stringify(props.bucketName)} is not an S3 bucket name`);
+  if (!(Number.isInteger(props.noncurrentVersionDays) && props.noncurrentVersionDays >= 1))
+    problems.push(`noncurrentVersionDays ${props.noncurrentVersionDays} is not a whole number of days, at least 1`);
   return problems;
 }
 

@@ -36,7 +36,9 @@ function diffPackages(now: Packages, then: Packages): PackageDiff {
   return {
     added: then.list.filter((pkg) => !before.has(pkg.name)),
     removed: now.list.filter((pkg) => !after.has(pkg.name)),
-    changed: then.list.filter((pkg) => before.has(pkg.name) && before.get(pkg.name) !== pkg.version).map((pkg) => ({ name: pkg.name, from: before.get(pkg.name)!, to: pkg.version })),
+    changed: then.list
+      .filter((pkg) => before.has(pkg.name) && before.get(pkg.name) !== pkg.version)
+      .map((pkg) => ({ name: pkg.name, from: before.get(pkg.name)!, to: pkg.version })),
     complete: now.complete && then.complete,
   };
 }
@@ -50,10 +52,13 @@ export function knownLayers(history: readonly Deployment[]): Map<string, Deploye
 
 /** Per layer (by name, in the target's order, then those only attached now): the version now, the version after, and the packages' difference. */
 export function layerChanges(current: Deployment, target: Deployment, known: ReadonlyMap<string, DeployedLayer>): LayerChange[] {
-  const byName = (arns: readonly string[]) => new Map(arns.flatMap((arn) => {
-    const parsed = parseLayerArn(arn);
-    return parsed ? [[parsed.name, { arn, version: parsed.version }] as const] : [];
-  }));
+  const byName = (arns: readonly string[]) =>
+    new Map(
+      arns.flatMap((arn) => {
+        const parsed = parseLayerArn(arn);
+        return parsed ? [[parsed.name, { arn, version: parsed.version }] as const] : [];
+      }),
+    );
   const now = byName(current.function?.layers ?? []);
   const then = byName(target.function?.layers ?? []);
   const names = [...then.keys(), ...[...now.keys()].filter((name) => !then.has(name))];
@@ -63,8 +68,14 @@ export function layerChanges(current: Deployment, target: Deployment, known: Rea
     const beforePackages = before ? known.get(before.arn)?.packages : undefined;
     const afterPackages = after ? known.get(after.arn)?.packages : undefined;
     let packages: LayerChange['packages'];
-    if (!before) packages = afterPackages ? diffPackages({ list: [], complete: true }, afterPackages) : { unknown: 'not attached now; its version has no package list in the retained state' };
-    else if (!after) packages = beforePackages ? diffPackages(beforePackages, { list: [], complete: true }) : { unknown: 'detached by the rollback; its version has no package list in the retained state' };
+    if (!before)
+      packages = afterPackages
+        ? diffPackages({ list: [], complete: true }, afterPackages)
+        : { unknown: 'not attached now; its version has no package list in the retained state' };
+    else if (!after)
+      packages = beforePackages
+        ? diffPackages(beforePackages, { list: [], complete: true })
+        : { unknown: 'detached by the rollback; its version has no package list in the retained state' };
     else if (beforePackages && afterPackages) packages = diffPackages(beforePackages, afterPackages);
     else packages = { unknown: 'no package list in the retained state for one of the two versions (a managed layer, or a state from before the descriptions)' };
     return { layerName, ...(before ? { from: before.version } : {}), ...(after ? { to: after.version } : {}), packages };

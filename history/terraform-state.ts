@@ -1,5 +1,6 @@
 import { DescribedLayer, parseLayerDescription } from '../artifacts/layer-description';
 import { DEPLOYMENT_OUTPUTS, RollbackScope } from '../config/deployment-record';
+import { textOf } from '../project/text';
 
 /**
  * What one Terraform state (format version 4) says about a deployment, found by
@@ -21,7 +22,6 @@ export interface DeployedLayer {
   /** The layer's direct packages from that description; `complete` is false when it was cut at Lambda's 256 characters. */
   readonly packages?: DescribedLayer['packages'];
 }
-
 
 export interface DeployedFunction {
   readonly functionName: string;
@@ -70,7 +70,7 @@ function text(value: unknown): string | undefined {
 /** Layer name and version from a layer version ARN. */
 export function parseLayerArn(arn: string): { name: string; version: number } | undefined {
   const match = /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:layer:([\w-]+):(\d+)$/.exec(arn);
-  return match ? { name: match[1]!, version: Number(match[2]) } : undefined;
+  return match ? { name: match[1], version: Number(match[2]) } : undefined;
 }
 
 /** Reads a state file's JSON; throws StateFormatError for anything that is not state format 4. */
@@ -95,7 +95,7 @@ export function readDeploymentState(text_: string): DeploymentState {
         layerName: text(attributes['layer_name']) ?? parsed.name,
         version: parsed.version,
         ...(codeSha256 ? { codeSha256 } : {}),
-        ...parseLayerDescription(String(attributes['description'] ?? '')),
+        ...parseLayerDescription(textOf(attributes['description'])),
       },
     ];
   });
@@ -112,9 +112,9 @@ export function readDeploymentState(text_: string): DeploymentState {
     const key = text(fn['s3_key']);
     const version = text(fn['s3_object_version']);
     deployedFunction = {
-      functionName: String(fn['function_name'] ?? ''),
+      functionName: textOf(fn['function_name']),
       layers: Array.isArray(fn['layers']) ? (fn['layers'] as unknown[]).map(String) : [],
-      codeHash: String(fn['source_code_hash'] ?? fn['code_sha256'] ?? ''),
+      codeHash: textOf(fn['source_code_hash'] ?? fn['code_sha256']),
       ...(text(fn['runtime']) ? { runtime: text(fn['runtime'])! } : {}),
       ...(Array.isArray(fn['architectures']) ? { architectures: (fn['architectures'] as unknown[]).map(String) } : {}),
       ...(bucket && key ? { s3: { bucket, key, ...(version ? { version } : {}) } } : {}),
@@ -126,13 +126,13 @@ export function readDeploymentState(text_: string): DeploymentState {
   const canaryOutput = outputs['canary']?.value as { version?: unknown; percent?: unknown } | undefined;
   const canary = text(canaryOutput?.version) ? { version: String(canaryOutput!.version), percent: Number(canaryOutput!.percent ?? 0) } : undefined;
   return {
-    serial: state['serial'] as number,
+    serial: state['serial'],
     outputs: outputValues,
-    lineage: String(state['lineage'] ?? ''),
-    terraformVersion: String(state['terraform_version'] ?? ''),
+    lineage: textOf(state['lineage']),
+    terraformVersion: textOf(state['terraform_version']),
     ...(commit ? { commit } : {}),
     ...(by ? { origin: { by, ...(from ? { from } : {}) } } : {}),
-    ...(rolledBackTo && /^\d+$/.test(rolledBackTo) ? { rollback: { serial: Number(rolledBackTo), scope: scope as RollbackScope } } : {}),
+    ...(rolledBackTo && /^\d+$/.test(rolledBackTo) ? { rollback: { serial: Number(rolledBackTo), scope: scope } } : {}),
     ...(newest || live ? { versions: { ...(newest ? { newest } : {}), ...(live ? { live } : {}), ...(canary ? { canary } : {}) } } : {}),
     layers,
     ...(deployedFunction ? { function: deployedFunction } : {}),

@@ -24,7 +24,7 @@ export function parseInvokeRequest(method: string, url: string, headers: Readonl
   const parsed = new URL(url, 'http://local');
   const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(parsed.pathname);
   if (method !== 'POST' || !match) return undefined;
-  let name = decodeURIComponent(match[1]!);
+  let name = decodeURIComponent(match[1]);
   let qualifier = parsed.searchParams.get('Qualifier') ?? undefined;
   const arn = /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:([^:]+)(?::(.+))?$/.exec(name);
   if (arn) {
@@ -41,7 +41,7 @@ export function parseInvokeRequest(method: string, url: string, headers: Readonl
 export function parseListVersionsRequest(method: string, url: string): string | undefined {
   const match = /^\/2015-03-31\/functions\/([^/]+)\/versions$/.exec(new URL(url, 'http://local').pathname);
   if (method !== 'GET' || !match) return undefined;
-  const name = decodeURIComponent(match[1]!);
+  const name = decodeURIComponent(match[1]);
   return /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:([^:]+)$/.exec(name)?.[1] ?? name;
 }
 
@@ -88,5 +88,9 @@ export function invokeResponse(result: InvokeResult, qualifier: string | undefin
   const executed = { 'x-amz-executed-version': [qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST'] };
   if (result.ok) return jsonResponse(200, result.payload, executed);
   if (result.errorType === 'Local.Throttled') return lambdaError(429, 'TooManyRequestsException', `Rate Exceeded. ${result.errorMessage}`);
-  return jsonResponse(200, { errorMessage: result.errorMessage, errorType: result.errorType, stackTrace: [] }, { ...executed, 'x-amz-function-error': ['Unhandled'] });
+  return jsonResponse(
+    200,
+    { errorMessage: result.errorMessage, errorType: result.errorType, stackTrace: [] },
+    { ...executed, 'x-amz-function-error': ['Unhandled'] },
+  );
 }

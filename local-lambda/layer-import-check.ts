@@ -36,7 +36,11 @@ interface RawResult {
 const HOST_ARCH = process.arch === 'arm64' ? 'arm64' : 'x86_64';
 
 /** Runs an import script and reads its one-JSON-object-per-line report. */
-async function runLines(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; lines: RawResult[]; stderr: string }> {
+async function runLines(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number; lines: RawResult[]; stderr: string }> {
   const result = await runCommand(command, args, options);
   const lines = result.stdout
     .split('\n')
@@ -82,7 +86,13 @@ async function checkNodeLayer(layer: LayerArtifact, treeDir: string, runtime: No
       env: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath, LAMBDA_TASK_ROOT: sandbox.taskRoot },
     });
     if (run.lines.length !== layer.provides.length) {
-      return { layer: layer.id, status: 'failed', imported: [], failures: [{ module: '(all)', error: run.stderr.trim().split('\n').pop() ?? `exit ${run.code}` }], skipped: [] };
+      return {
+        layer: layer.id,
+        status: 'failed',
+        imported: [],
+        failures: [{ module: '(all)', error: run.stderr.trim().split('\n').pop() ?? `exit ${run.code}` }],
+        skipped: [],
+      };
     }
     return judgeImports(layer.id, run.lines, `node ${node.version}`);
   } finally {
@@ -149,7 +159,13 @@ async function checkPythonLayer(layer: LayerArtifact, treeDir: string, env: Node
       env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' },
     });
     if (run.lines.length !== runnable.length) {
-      return { layer: layer.id, status: 'failed', imported: [], failures: [{ module: '(all)', error: run.stderr.trim().split('\n').pop() ?? `exit ${run.code}` }], skipped };
+      return {
+        layer: layer.id,
+        status: 'failed',
+        imported: [],
+        failures: [{ module: '(all)', error: run.stderr.trim().split('\n').pop() ?? `exit ${run.code}` }],
+        skipped,
+      };
     }
     return judgeImports(layer.id, run.lines, `python ${version}`, skipped);
   } finally {

@@ -42,7 +42,11 @@ export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 /** Lambda's limit on a synchronous invocation's request (the whole event), in bytes, as its error message gives it. */
 export const LAMBDA_REQUEST_LIMIT = LAMBDA_LIMITS.requestBytes;
 
-const TOO_LARGE: OutgoingResponse = { statusCode: 413, headers: { 'content-type': ['application/json'] }, body: Buffer.from('{"message":"Request Entity Too Large"}') };
+const TOO_LARGE: OutgoingResponse = {
+  statusCode: 413,
+  headers: { 'content-type': ['application/json'] },
+  body: Buffer.from('{"message":"Request Entity Too Large"}'),
+};
 
 export interface LocalApiOptions {
   readonly env: EnvironmentConfig;
@@ -110,11 +114,21 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | un
 }
 
 /** Lambda's Invoke API for the local function: the request's JSON as the event, Lambda's answer back. */
-async function answerInvoke(req: http.IncomingMessage, body: Buffer | undefined, fn: LocalFunction, local: { functionName: string; functionArn: string }): Promise<OutgoingResponse> {
+async function answerInvoke(
+  req: http.IncomingMessage,
+  body: Buffer | undefined,
+  fn: LocalFunction,
+  local: { functionName: string; functionArn: string },
+): Promise<OutgoingResponse> {
   const listed = parseListVersionsRequest(req.method ?? 'GET', req.url ?? '/');
   if (listed) return listVersionsResponse(listed, local);
   const request = parseInvokeRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
-  if (!request) return lambdaError(404, 'UnknownOperationException', `No Lambda operation ${req.method} ${req.url} here; this endpoint serves Invoke and ListVersionsByFunction`);
+  if (!request)
+    return lambdaError(
+      404,
+      'UnknownOperationException',
+      `No Lambda operation ${req.method} ${req.url} here; this endpoint serves Invoke and ListVersionsByFunction`,
+    );
   const refused = refuseInvoke(request, local);
   if (refused) return refused;
   if (!body || body.length > LAMBDA_REQUEST_LIMIT) {
@@ -144,14 +158,14 @@ function send(res: http.ServerResponse, response: OutgoingResponse): void {
  */
 async function buildRuntimeSdkStandIn(projectRoot: string, buildDir: string, architecture: Architecture, log: (line: string) => void): Promise<string> {
   const [source] = readLayerSourcesIn(path.join(projectRoot, 'local-lambda', 'runtime-sdk'), 'runtime-sdk', projectRoot);
-  const target = layerTargetFor(source!, architecture, 'nodejs24.x');
+  const target = layerTargetFor(source, architecture, 'nodejs24.x');
   const localBuild = path.join(buildDir, 'local');
   fs.mkdirSync(localBuild, { recursive: true });
   // Several local runs may start at once from one build folder; one builds, the others wait and reuse.
   const release = await acquireBuildLock(localBuild, { ...silentProgress, info: log });
   let result;
   try {
-    result = await buildNodeLayer(target, source!, { buildDir: localBuild, env: process.env, step: silentProgress.step('runtime SDK') });
+    result = await buildNodeLayer(target, source, { buildDir: localBuild, env: process.env, step: silentProgress.step('runtime SDK') });
   } finally {
     release();
   }
@@ -176,7 +190,9 @@ async function nodeProcess(options: LocalApiOptions, artifacts: EnvironmentArtif
   const node = lambdaNodeBinary(runtime, options.projectRoot);
   if (node.source === 'system') log(`note: using this Node ${node.version} for ${env.runtime}; runtimes/ has no binary for it`);
   const nodeModules = await buildRuntimeSdkStandIn(options.projectRoot, options.buildDir, env.architecture, log);
-  const sandbox = createSandbox({ ...env, runtime }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), { runtimePackages: { nodeModules } });
+  const sandbox = createSandbox({ ...env, runtime }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
+    runtimePackages: { nodeModules },
+  });
   try {
     const bootstrap = await compileRuntimeScript(options.projectRoot, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'), runtime);
     return {
@@ -322,7 +338,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         const refused = refuseRequest({ url: req.url ?? '/', headers: req.headers }, options.host ?? '127.0.0.1', INVOKE_PREFIX);
         if (refused) {
           send(res, refused);
-          log(`${requested} -> ${refused.statusCode} refused (${printable(JSON.parse(refused.body.toString('utf8')).message ?? '')})`);
+          log(
+            `${requested} -> ${refused.statusCode} refused (${printable((JSON.parse(refused.body.toString('utf8')) as { message?: string }).message ?? '')})`,
+          );
           return;
         }
         if ((req.url ?? '').startsWith(INVOKE_PREFIX)) {

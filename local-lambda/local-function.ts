@@ -124,8 +124,8 @@ export class LocalFunction {
     const forward = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.options.log(this.display(line));
     };
-    child.stdout!.on('data', forward);
-    child.stderr!.on('data', forward);
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       this.waitingForNext = undefined;

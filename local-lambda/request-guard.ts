@@ -58,12 +58,16 @@ export function refuseRequest(request: GuardedRequest, boundHost: string, invoke
       message: `the local API answers requests for localhost and 127.0.0.1 only, not for Host ${JSON.stringify(host ?? '')}: a page on another site must not reach it`,
     });
   }
-  const path = request.url.split('?')[0]!;
+  const path = request.url.split('?')[0];
   if (path.startsWith(invokePrefix)) {
     const origin = request.headers['origin'];
     const site = request.headers['sec-fetch-site'];
     if (origin !== undefined || (site !== undefined && site !== 'none' && site !== 'same-origin')) {
-      return lambdaError(403, 'AccessDeniedException', 'The local Invoke API refuses requests from a web page (Origin or Sec-Fetch-Site); call it with an AWS SDK or the CLI.');
+      return lambdaError(
+        403,
+        'AccessDeniedException',
+        'The local Invoke API refuses requests from a web page (Origin or Sec-Fetch-Site); call it with an AWS SDK or the CLI.',
+      );
     }
   }
   if (!isValidPercentEncoding(path)) {
@@ -74,6 +78,7 @@ export function refuseRequest(request: GuardedRequest, boundHost: string, invoke
 
 /** Text safe to print on a terminal: control characters (C0, DEL, C1) and lone surrogates written as \xNN or \uNNNN. */
 export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes
   return text.replace(/[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (character) => {
     const code = character.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;

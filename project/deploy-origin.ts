@@ -19,7 +19,16 @@ export function deployOrigin(env: Readonly<Record<string, string | undefined>>, 
   const repository = env['GITHUB_REPOSITORY'];
   const runId = env['GITHUB_RUN_ID'];
   const attempt = env['GITHUB_RUN_ATTEMPT'];
-  if (env['GITHUB_ACTIONS'] === 'true' && actor && LOGIN.test(actor) && repository && REPOSITORY.test(repository) && runId && /^\d+$/.test(runId) && /^https:\/\/[\w.-]+$/.test(server)) {
+  if (
+    env['GITHUB_ACTIONS'] === 'true' &&
+    actor &&
+    LOGIN.test(actor) &&
+    repository &&
+    REPOSITORY.test(repository) &&
+    runId &&
+    /^\d+$/.test(runId) &&
+    /^https:\/\/[\w.-]+$/.test(server)
+  ) {
     const attemptPath = attempt && /^\d+$/.test(attempt) && attempt !== '1' ? `/attempts/${attempt}` : '';
     return { by: actor, from: `${server}/${repository}/actions/runs/${runId}${attemptPath}` };
   }

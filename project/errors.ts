@@ -101,46 +101,36 @@ export function configInvalid(problems: readonly string[], whereSettingsLive: st
 export function manifestMissing(manifestPath: string): UserError {
   return new UserError(
     'MANIFEST_MISSING',
-    `No build manifest at ${manifestPath}. Run \`npm run build\` first ` +
-      '(`npm run synth` and `npm start` run it for you).',
+    `No build manifest at ${manifestPath}. Run \`npm run build\` first ` + '(`npm run synth` and `npm start` run it for you).',
   );
 }
 
 export function manifestUnreadable(manifestPath: string, reason: string): UserError {
-  return new UserError(
-    'MANIFEST_UNREADABLE',
-    `The build manifest ${manifestPath} cannot be read (${reason}). Delete it and run \`npm run build\`.`,
-  );
+  return new UserError('MANIFEST_UNREADABLE', `The build manifest ${manifestPath} cannot be read (${reason}). Delete it and run \`npm run build\`.`);
 }
 
 export function artifactNotBuilt(what: string, manifestPath: string): UserError {
   return new UserError(
     'ARTIFACT_NOT_BUILT',
-    `${what} is not in the build manifest ${manifestPath}. Run \`npm run build\`; ` +
-      'it builds every layer and bundle that the configuration uses.',
+    `${what} is not in the build manifest ${manifestPath}. Run \`npm run build\`; ` + 'it builds every layer and bundle that the configuration uses.',
   );
 }
 
 export function layerSourceChanged(layer: string, detail: string): UserError {
   return new UserError(
     'LAYER_STALE',
-    `Layer "${layer}" changed since it was built (${detail}), so its tree would not match its sources. ` +
-      'Run `npm run build` again.',
+    `Layer "${layer}" changed since it was built (${detail}), so its tree would not match its sources. ` + 'Run `npm run build` again.',
   );
 }
 
 export function bundleSourcesChanged(bundle: string, files: readonly string[]): UserError {
-  return new UserError(
-    'BUNDLE_STALE',
-    `The function sources changed since bundle ${bundle} was built (${files.join(', ')}). Run \`npm run build\` again.`,
-  );
+  return new UserError('BUNDLE_STALE', `The function sources changed since bundle ${bundle} was built (${files.join(', ')}). Run \`npm run build\` again.`);
 }
 
 export function builtTreeModified(what: string, detail: string): UserError {
   return new UserError(
     'BUILT_TREE_MODIFIED',
-    `The built tree of ${what} was modified after the build (${detail}). ` +
-      'Run `npm run build`; it rebuilds trees that no longer match their manifest.',
+    `The built tree of ${what} was modified after the build (${detail}). ` + 'Run `npm run build`; it rebuilds trees that no longer match their manifest.',
   );
 }
 
@@ -381,7 +371,10 @@ export function stackNotSynthesised(stackFile: string): UserError {
 }
 
 export function terraformNotFound(binary: string): UserError {
-  return new UserError('TERRAFORM_NOT_FOUND', `Terraform was not found ("${binary}"). Install Terraform 1.11 (README, Deploying a stack), or set TERRAFORM to its path.`);
+  return new UserError(
+    'TERRAFORM_NOT_FOUND',
+    `Terraform was not found ("${binary}"). Install Terraform 1.11 (README, Deploying a stack), or set TERRAFORM to its path.`,
+  );
 }
 
 export function terraformFailed(what: string, exitCode: number, outputAbove = true): UserError {
@@ -412,7 +405,10 @@ export function deployNeedsApproval(): UserError {
 }
 
 export function rolloutRecordMissing(file: string): UserError {
-  return new UserError('ROLLOUT_RECORD_MISSING', `${file} is missing: the saved plan must come from \`npm run deploy -- <stack> --plan-only\`, which writes it beside the plan.`);
+  return new UserError(
+    'ROLLOUT_RECORD_MISSING',
+    `${file} is missing: the saved plan must come from \`npm run deploy -- <stack> --plan-only\`, which writes it beside the plan.`,
+  );
 }
 
 export function probeVersionUnknown(stack: string, output: string): UserError {
@@ -420,11 +416,17 @@ export function probeVersionUnknown(stack: string, output: string): UserError {
 }
 
 export function probeVersionsUnreadable(functionName: string, reason: string): UserError {
-  return new UserError('PROBE_VERSION_UNKNOWN', `Cannot list the published versions of ${functionName} (${reason}). Check --function (and AWS_ENDPOINT_URL_LAMBDA for the local run), or name the version with --version.`);
+  return new UserError(
+    'PROBE_VERSION_UNKNOWN',
+    `Cannot list the published versions of ${functionName} (${reason}). Check --function (and AWS_ENDPOINT_URL_LAMBDA for the local run), or name the version with --version.`,
+  );
 }
 
 export function noPublishedVersion(functionName: string): UserError {
-  return new UserError('PROBE_VERSION_UNKNOWN', `${functionName} has no published version yet (only $LATEST); name one with --version, e.g. --version '$LATEST'.`);
+  return new UserError(
+    'PROBE_VERSION_UNKNOWN',
+    `${functionName} has no published version yet (only $LATEST); name one with --version, e.g. --version '$LATEST'.`,
+  );
 }
 
 export function versionNotRetained(functionName: string, version: string, versions: readonly string[]): UserError {
@@ -438,12 +440,16 @@ export function promoteFailed(live: string | undefined, why: string): UserError 
 export function promoteRefused(live: string | undefined, why: string, answers: readonly { route: string; answer: string }[]): UserError {
   return new UserError(
     'PROMOTE_REFUSED',
-    `live stays on version ${live ?? '(none)'}: ${why}.\n` + answers.map((answer) => `  the probe's answer to ${answer.route}: ${answer.answer || '(none)'}`).join('\n'),
+    `live stays on version ${live ?? '(none)'}: ${why}.\n` +
+      answers.map((answer) => `  the probe's answer to ${answer.route}: ${answer.answer || '(none)'}`).join('\n'),
   );
 }
 
 export function promotePlanMissing(file: string): UserError {
-  return new UserError('PROMOTE_PLAN_MISSING', `There is no saved promotion here (${file}); the plan job makes it: npm run promote -- <stack> --to <version> --plan-only.`);
+  return new UserError(
+    'PROMOTE_PLAN_MISSING',
+    `There is no saved promotion here (${file}); the plan job makes it: npm run promote -- <stack> --to <version> --plan-only.`,
+  );
 }
 
 // State, history, rollback and prune.

@@ -44,7 +44,12 @@ export interface PipAuditReport {
     readonly name: string;
     readonly version?: string;
     readonly skip_reason?: string;
-    readonly vulns?: readonly { readonly id: string; readonly fix_versions?: readonly string[]; readonly aliases?: readonly string[]; readonly description?: string }[];
+    readonly vulns?: readonly {
+      readonly id: string;
+      readonly fix_versions?: readonly string[];
+      readonly aliases?: readonly string[];
+      readonly description?: string;
+    }[];
   }[];
 }
 
@@ -73,11 +78,7 @@ export function parseAcceptedAdvisories(text: string): AcceptedAdvisories | stri
 }
 
 /** pip-audit's report on one lock, judged: each advisory, accepted or not; what could not be audited; `skipped` when nothing could. */
-export function judgeAudit(
-  where: Pick<LockAudit, 'layer' | 'target' | 'file'>,
-  report: PipAuditReport,
-  accepted: AcceptedAdvisories,
-): LockAudit {
+export function judgeAudit(where: Pick<LockAudit, 'layer' | 'target' | 'file'>, report: PipAuditReport, accepted: AcceptedAdvisories): LockAudit {
   const findings: AdvisoryFinding[] = [];
   const notAudited: { name: string; reason: string }[] = [];
   for (const dependency of report.dependencies) {
@@ -86,7 +87,12 @@ export function judgeAudit(
       continue;
     }
     for (const vuln of dependency.vulns ?? []) {
-      const advisory: Advisory = { id: vuln.id, aliases: [...(vuln.aliases ?? [])].filter((alias) => alias !== vuln.id).sort(), fixVersions: [...(vuln.fix_versions ?? [])], ...(vuln.description ? { summary: vuln.description } : {}) };
+      const advisory: Advisory = {
+        id: vuln.id,
+        aliases: [...(vuln.aliases ?? [])].filter((alias) => alias !== vuln.id).sort(),
+        fixVersions: [...(vuln.fix_versions ?? [])],
+        ...(vuln.description ? { summary: vuln.description } : {}),
+      };
       const reason = [advisory.id, ...advisory.aliases].map((id) => accepted[id]).find((text) => text !== undefined);
       findings.push({ name: dependency.name, version: dependency.version ?? '', advisory, ...(reason ? { accepted: reason } : {}) });
     }
@@ -96,7 +102,9 @@ export function judgeAudit(
   return {
     ...where,
     status: audited > 0 || report.dependencies.length === 0 ? 'audited' : 'skipped',
-    ...(audited === 0 && report.dependencies.length > 0 ? { reason: `the service answered for none of its ${report.dependencies.length} distributions (${reasons.join('; ')})` } : {}),
+    ...(audited === 0 && report.dependencies.length > 0
+      ? { reason: `the service answered for none of its ${report.dependencies.length} distributions (${reasons.join('; ')})` }
+      : {}),
     distributions: report.dependencies.length,
     findings: findings.sort((a, b) => (a.name === b.name ? (a.advisory.id < b.advisory.id ? -1 : 1) : a.name < b.name ? -1 : 1)),
     notAudited: audited > 0 ? notAudited : [],

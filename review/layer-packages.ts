@@ -62,7 +62,12 @@ export function contentsFromStored(text: string): LayerContents | undefined {
   } catch {
     return undefined;
   }
-  const packagesOk = Array.isArray(parsed.packages) && parsed.packages.every((pkg) => typeof pkg?.name === 'string' && typeof pkg.version === 'string' && typeof pkg.direct === 'boolean');
+  const packagesOk =
+    Array.isArray(parsed.packages) &&
+    (parsed.packages as unknown[]).every((entry) => {
+      const pkg = entry as { name?: unknown; version?: unknown; direct?: unknown } | null;
+      return typeof pkg?.name === 'string' && typeof pkg.version === 'string' && typeof pkg.direct === 'boolean';
+    });
   const kindOk = parsed.kind === 'nodejs' || parsed.kind === 'python';
   if (parsed.format !== 1 || typeof parsed.contentHash !== 'string' || !packagesOk || !kindOk) return undefined;
   return {
@@ -153,7 +158,13 @@ export function diffLayerContents(before: LayerContents, after: LayerContents): 
     else if (was.version === pkg.version) unchanged += 1;
     else {
       const order = compareVersions(pkg.version, was.version, kind);
-      changes.push({ name, kind: order > 0 ? 'upgraded' : order < 0 ? 'downgraded' : 'changed', from: was.version, to: pkg.version, direct: pkg.direct || was.direct });
+      changes.push({
+        name,
+        kind: order > 0 ? 'upgraded' : order < 0 ? 'downgraded' : 'changed',
+        from: was.version,
+        to: pkg.version,
+        direct: pkg.direct || was.direct,
+      });
     }
   }
   for (const [name, pkg] of old) if (!now.has(name)) changes.push({ name, kind: 'removed', from: pkg.version, direct: pkg.direct });

@@ -30,7 +30,9 @@ export async function storeLayerManifests(
   const keys: string[] = [];
   for (const layer of layers) {
     const key = layerManifestKey(scope.project, scope.environment, layer.contentHash);
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${JSON.stringify(storedManifestOf(layer), null, 2)}\n`, ContentType: 'application/json' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${JSON.stringify(storedManifestOf(layer), null, 2)}\n`, ContentType: 'application/json' }),
+    );
     const sbomKey = layerSbomKey(scope.project, scope.environment, layer.contentHash);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: sbomKey, Body: layerSbom(layer, PROJECT_TOOL), ContentType: 'application/vnd.cyclonedx+json' }));
     keys.push(key, sbomKey);
@@ -57,7 +59,8 @@ export async function fetchLayerManifests(
       const contents = contentsFromStored(await object.Body!.transformToString('utf8'));
       // Content-addressed: one that names another content than its key is not shown as what either holds.
       if (contents && contents.contentHash.startsWith(hash)) found.set(hash, contents);
-      else if (contents) problems.push(`s3://${bucket}/${key} says content ${contents.contentHash.slice(0, 16)}, not ${hash}: not shown as what the deployed layer holds`);
+      else if (contents)
+        problems.push(`s3://${bucket}/${key} says content ${contents.contentHash.slice(0, 16)}, not ${hash}: not shown as what the deployed layer holds`);
       else problems.push(`s3://${bucket}/${key} is not a stored layer manifest`);
     } catch (error) {
       const name = errorName(error);

@@ -26,7 +26,8 @@ export interface AuditSettings {
 /** The service from the options, else LAYERS_AUDIT_SERVICE and LAYERS_AUDIT_OSV_URL, else PyPI's data. */
 export function auditSettings(env: NodeJS.ProcessEnv, cacheDir: string, options: { readonly service?: string; readonly osvUrl?: string } = {}): AuditSettings {
   const service = options.service ?? env['LAYERS_AUDIT_SERVICE'] ?? 'pypi';
-  if (service !== 'pypi' && service !== 'osv') throw usage(`The advisory service "${service}" is not one pip-audit asks here; use pypi (the index's own data) or osv.`, 'layers:audit');
+  if (service !== 'pypi' && service !== 'osv')
+    throw usage(`The advisory service "${service}" is not one pip-audit asks here; use pypi (the index's own data) or osv.`, 'layers:audit');
   const osvUrl = options.osvUrl ?? env['LAYERS_AUDIT_OSV_URL'];
   return { service, ...(osvUrl ? { osvUrl } : {}), timeoutSeconds: 15, cacheDir };
 }
@@ -61,7 +62,8 @@ export function readAcceptedAdvisories(layerDir: string, folder: string): Accept
   const file = path.join(layerDir, ADVISORIES_FILE);
   if (!fs.existsSync(file)) return {};
   const parsed = parseAcceptedAdvisories(fs.readFileSync(file, 'utf8'));
-  if (typeof parsed === 'string') throw layerSourceInvalid(folder, `${ADVISORIES_FILE} ${parsed}, e.g. {"accepted": {"GHSA-xxxx-xxxx-xxxx": "why this layer may keep it"}}.`);
+  if (typeof parsed === 'string')
+    throw layerSourceInvalid(folder, `${ADVISORIES_FILE} ${parsed}, e.g. {"accepted": {"GHSA-xxxx-xxxx-xxxx": "why this layer may keep it"}}.`);
   return parsed;
 }
 
@@ -75,13 +77,19 @@ export interface AuditedLayer {
 /** Every lock of every layer given, audited; a lock the service could not be asked about is `skipped`, with why. */
 export async function auditLayers(
   layers: readonly AuditedLayer[],
-  options: { readonly toolchain: PythonToolchain; readonly settings: AuditSettings; readonly env: NodeJS.ProcessEnv; readonly projectRoot: string; readonly progress?: (line: string) => void },
+  options: {
+    readonly toolchain: PythonToolchain;
+    readonly settings: AuditSettings;
+    readonly env: NodeJS.ProcessEnv;
+    readonly projectRoot: string;
+    readonly progress?: (line: string) => void;
+  },
 ): Promise<LockAudit[]> {
   const audits: LockAudit[] = [];
   for (const layer of layers) {
     const accepted = readAcceptedAdvisories(layer.dir, toPosix(path.relative(options.projectRoot, layer.dir)));
     for (const key of Object.keys(layer.locks).sort()) {
-      const lock = layer.locks[key]!;
+      const lock = layer.locks[key];
       const file = path.join(layer.dir, lock.file);
       const where = { layer: layer.name, target: key, file: toPosix(path.relative(options.projectRoot, file)) };
       options.progress?.(`pip-audit ${where.file}`);
@@ -93,7 +101,12 @@ export async function auditLayers(
         report = undefined;
       }
       if (!report || !Array.isArray(report.dependencies)) {
-        const last = result.output.trim().split('\n').filter((line) => line.trim()).pop() ?? `exit code ${result.code}`;
+        const last =
+          result.output
+            .trim()
+            .split('\n')
+            .filter((line) => line.trim())
+            .pop() ?? `exit code ${result.code}`;
         audits.push(auditNotRun(where, lock.target.distributions.length, `pip-audit could not ask ${serviceName(options.settings)}: ${last.trim()}`));
         continue;
       }
@@ -104,5 +117,7 @@ export async function auditLayers(
 }
 
 export function serviceName(settings: AuditSettings): string {
-  return settings.service === 'osv' ? `the OSV service ${settings.osvUrl ?? 'https://api.osv.dev/v1/query'}` : "PyPI's vulnerability data (https://pypi.org/pypi/<name>/<version>/json)";
+  return settings.service === 'osv'
+    ? `the OSV service ${settings.osvUrl ?? 'https://api.osv.dev/v1/query'}`
+    : "PyPI's vulnerability data (https://pypi.org/pypi/<name>/<version>/json)";
 }

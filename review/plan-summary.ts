@@ -4,6 +4,7 @@ import { planInvalid, planNotJson } from '../project/errors';
 import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents, storedManifestMismatch } from './layer-packages';
 import { AdvisoryFinding, advisoryText } from './advisories';
 import { normalisePythonName } from '../rules/pep508';
+import { textOf } from '../project/text';
 
 /**
  * A Terraform plan (the JSON of `terraform show -json <planfile>`), read for what
@@ -54,7 +55,8 @@ export function parsePlan(text: string, source: string): TerraformPlan {
     throw planNotJson(source, error);
   }
   const plan = parsed as Json;
-  const isPlan = typeof plan === 'object' && plan !== null && typeof plan['format_version'] === 'string' && ('planned_values' in plan || 'resource_changes' in plan);
+  const isPlan =
+    typeof plan === 'object' && plan !== null && typeof plan['format_version'] === 'string' && ('planned_values' in plan || 'resource_changes' in plan);
   if (!isPlan) {
     const looksLikeState = typeof plan === 'object' && plan !== null && 'values' in plan && !('planned_values' in plan);
     throw planInvalid(source, looksLikeState ? 'state' : 'other');
@@ -63,7 +65,11 @@ export function parsePlan(text: string, source: string): TerraformPlan {
   if (changes !== undefined && !Array.isArray(changes)) {
     throw planInvalid(source, 'changes');
   }
-  return { format_version: String(plan['format_version']), terraform_version: String(plan['terraform_version'] ?? ''), resource_changes: (changes ?? []) as ResourceChange[] };
+  return {
+    format_version: String(plan['format_version']),
+    terraform_version: textOf(plan['terraform_version']),
+    resource_changes: (changes ?? []) as ResourceChange[],
+  };
 }
 
 export function kindOf(change: ResourceChange): ChangeKind {
@@ -147,7 +153,8 @@ function describeFunction(change: ResourceChange): string | undefined {
   if (unknown(change, 'source_code_hash')) parts.push('code changes (hash known after apply)');
   else if (field(before, 'source_code_hash') !== field(after, 'source_code_hash')) parts.push('code changes');
   for (const key of ['runtime', 'memory_size', 'timeout', 'architectures', 'handler']) {
-    if (!unknown(change, key) && !sameList(field(before, key), field(after, key))) parts.push(`${key} ${show(field(before, key))} → ${show(field(after, key))}`);
+    if (!unknown(change, key) && !sameList(field(before, key), field(after, key)))
+      parts.push(`${key} ${show(field(before, key))} → ${show(field(after, key))}`);
   }
   if (!sameList(field(before, 'environment'), field(after, 'environment'))) parts.push('environment variables change');
   const prefix = kind === 'replace' ? '**replaced**; ' : '';
@@ -238,8 +245,11 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
   const stored = beforeHash ? context.stored?.get(beforeHash.slice(0, 16)) : undefined;
   const distrusted = stored ? storedManifestMismatch(stored, beforeHash!, beforeDescription) : undefined;
   const before: LayerContents | undefined =
-    kind === 'add' ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true } : ((distrusted ? undefined : stored) ?? contentsFromDescription(beforeDescription));
-  const advisories = after?.kind === 'python' ? after.packages.flatMap((pkg) => context.advisories?.get(`${normalisePythonName(pkg.name)}==${pkg.version}`) ?? []) : [];
+    kind === 'add'
+      ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true }
+      : ((distrusted ? undefined : stored) ?? contentsFromDescription(beforeDescription));
+  const advisories =
+    after?.kind === 'python' ? after.packages.flatMap((pkg) => context.advisories?.get(`${normalisePythonName(pkg.name)}==${pkg.version}`) ?? []) : [];
   return {
     layer,
     ...(beforeHash ? { before: beforeHash } : {}),
@@ -292,7 +302,9 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
       if (review) {
         layerPackages.push(review);
         if (review.distrusted) {
-          cautions.push(`layer \`${review.layer}\`: **the stored manifest of the deployed version does not match** (${review.distrusted}); its packages are shown from the layer version's description instead. Someone who can write the artifact bucket may have changed it.`);
+          cautions.push(
+            `layer \`${review.layer}\`: **the stored manifest of the deployed version does not match** (${review.distrusted}); its packages are shown from the layer version's description instead. Someone who can write the artifact bucket may have changed it.`,
+          );
         }
         if (review.diff) cautions.push(...cautionsOf(review.layer, review.diff));
         for (const finding of review.advisories ?? []) {
@@ -306,7 +318,10 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
       const review = reviewFunction(change, context);
       if (review) {
         coverage.push(review);
-        for (const module of review.missing) cautions.push(`function \`${review.functionName}\`: **imports \`${module}\`, and nothing it gets provides it** (build and synth refuse this; on Lambda every request would fail)`);
+        for (const module of review.missing)
+          cautions.push(
+            `function \`${review.functionName}\`: **imports \`${module}\`, and nothing it gets provides it** (build and synth refuse this; on Lambda every request would fail)`,
+          );
       }
     }
     const order = replaceOrder(change);
@@ -335,13 +350,20 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}):
   };
 }
 
-const CHANGE_WORDS: Readonly<Record<string, string>> = { added: 'added', removed: '**removed**', upgraded: 'upgraded', downgraded: '**downgraded**', changed: 'changed' };
+const CHANGE_WORDS: Readonly<Record<string, string>> = {
+  added: 'added',
+  removed: '**removed**',
+  upgraded: 'upgraded',
+  downgraded: '**downgraded**',
+  changed: 'changed',
+};
 
 function renderLayerPackages(review: LayerReview): string[] {
   const title = `**Packages of \`${review.layer}\`** (content \`${review.before ?? 'none'}\` → \`${review.after ?? 'unknown'}\`)`;
   const diff = review.diff;
   if (!diff) return [title, '', '_Neither version says what it holds (no manifest, and no description the stacks wrote)._', ''];
-  const size = diff.sizeAfter !== undefined ? `, unzipped ${diff.sizeBefore !== undefined ? `${formatBytes(diff.sizeBefore)} → ` : ''}${formatBytes(diff.sizeAfter)}` : '';
+  const size =
+    diff.sizeAfter !== undefined ? `, unzipped ${diff.sizeBefore !== undefined ? `${formatBytes(diff.sizeBefore)} → ` : ''}${formatBytes(diff.sizeAfter)}` : '';
   const lines = [`${title}${size}`, ''];
   if (diff.changes.length === 0) {
     lines.push(`No package changed (${diff.unchanged} the same).`);
@@ -379,7 +401,10 @@ export function renderPlanSummary(stack: string, summary: PlanSummary): string {
   }
   const lines = [`### Plan for \`${stack}\`: ${counts.add} to add, ${counts.change} to change, ${counts.replace} to replace, ${counts.destroy} to destroy`, ''];
   if (summary.destructive.length || summary.cautions.length) {
-    lines.push('> [!CAUTION]', `> **${summary.destructive.length ? 'Destructive changes' : 'Changes that can break the function'}: read these before approving.**`);
+    lines.push(
+      '> [!CAUTION]',
+      `> **${summary.destructive.length ? 'Destructive changes' : 'Changes that can break the function'}: read these before approving.**`,
+    );
     for (const item of [...summary.destructive, ...summary.cautions]) lines.push(`> - ${item}`);
     lines.push('');
   }

@@ -16,7 +16,7 @@ interface SemVer {
 
 function parseSemVer(version: string): SemVer | undefined {
   const match = /^\s*v?(\d+(?:\.\d+)*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?\s*$/.exec(version);
-  return match ? { release: match[1]!.split('.').map(Number), prerelease: match[2] ? match[2].split('.') : [] } : undefined;
+  return match ? { release: match[1].split('.').map(Number), prerelease: match[2] ? match[2].split('.') : [] } : undefined;
 }
 
 function compareIdentifiers(x: string, y: string): number {
@@ -36,7 +36,7 @@ function compareSemVer(a: string, b: string): number {
   // A prerelease sorts before its release; between prereleases, identifier by identifier, fewer first.
   if (!x.prerelease.length || !y.prerelease.length) return Math.sign(y.prerelease.length - x.prerelease.length);
   for (let i = 0; i < Math.min(x.prerelease.length, y.prerelease.length); i++) {
-    const order = compareIdentifiers(x.prerelease[i]!, y.prerelease[i]!);
+    const order = compareIdentifiers(x.prerelease[i], y.prerelease[i]);
     if (order !== 0) return order;
   }
   return Math.sign(x.prerelease.length - y.prerelease.length);

@@ -36,7 +36,10 @@ export function judgeCanary(metrics: CanaryMetrics, elapsedSeconds: number, wind
     return { decision: 'revert', reason: `the new version had ${parts.join(' and ')} in ${invocations} invocation(s) after ${Math.round(elapsedSeconds)} s` };
   }
   if (elapsedSeconds < windowSeconds) {
-    return { decision: 'wait', reason: `${invocations} invocation(s), no errors or throttles, ${Math.round(windowSeconds - elapsedSeconds)} s of the window left` };
+    return {
+      decision: 'wait',
+      reason: `${invocations} invocation(s), no errors or throttles, ${Math.round(windowSeconds - elapsedSeconds)} s of the window left`,
+    };
   }
   return {
     decision: 'promote',

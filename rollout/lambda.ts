@@ -68,9 +68,16 @@ export async function canaryMetrics(client: CloudWatchClient, functionName: stri
     { Name: 'Resource', Value: `${functionName}:${LIVE_ALIAS}` },
     { Name: 'ExecutedVersion', Value: version },
   ];
-  const query = (id: string, metric: string) => ({ Id: id, MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: dimensions }, Period: 60, Stat: 'Sum' } });
+  const query = (id: string, metric: string) => ({
+    Id: id,
+    MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: dimensions }, Period: 60, Stat: 'Sum' },
+  });
   const response = await client.send(
-    new GetMetricDataCommand({ StartTime: from, EndTime: to, MetricDataQueries: [query('errors', 'Errors'), query('throttles', 'Throttles'), query('invocations', 'Invocations')] }),
+    new GetMetricDataCommand({
+      StartTime: from,
+      EndTime: to,
+      MetricDataQueries: [query('errors', 'Errors'), query('throttles', 'Throttles'), query('invocations', 'Invocations')],
+    }),
   );
   const points = (id: string) => {
     const result = response.MetricDataResults?.find((candidate) => candidate.Id === id);

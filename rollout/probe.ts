@@ -16,7 +16,9 @@ export interface ProbeRoute {
 }
 
 const isMessage = (item: unknown): boolean =>
-  typeof item === 'object' && item !== null && ['id', 'content', 'author', 'created_at'].every((key) => typeof (item as Record<string, unknown>)[key] === 'string');
+  typeof item === 'object' &&
+  item !== null &&
+  ['id', 'content', 'author', 'created_at'].every((key) => typeof (item as Record<string, unknown>)[key] === 'string');
 
 export const PROBE_ROUTES: readonly ProbeRoute[] = [
   {
@@ -95,7 +97,8 @@ export function judgeProbe(route: ProbeRoute, outcome: InvokeOutcome): ProbeResu
   }
   const response = fromFunctionResult(result);
   const text = response.body.toString('utf8');
-  if (response.statusCode !== 200) return { route: route.name, ok: false, status: response.statusCode, detail: `HTTP ${response.statusCode}, expected 200`, answer: shorten(text) };
+  if (response.statusCode !== 200)
+    return { route: route.name, ok: false, status: response.statusCode, detail: `HTTP ${response.statusCode}, expected 200`, answer: shorten(text) };
   let body: unknown;
   try {
     body = JSON.parse(text);

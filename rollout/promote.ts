@@ -62,10 +62,16 @@ export function readPromotionRecord(stackDir: string): PromotionRecord | undefin
 }
 
 /** Probes, then moves live: the saved plan unchanged when there is one, else planned and applied here. */
-export async function promote(options: { terraform: Terraform; lambda: LambdaClient; functionName: string; to: string; savedPlan?: string; say: (line: string) => void }): Promise<ProbeResult[]> {
+export async function promote(options: {
+  terraform: Terraform;
+  lambda: LambdaClient;
+  functionName: string;
+  to: string;
+  savedPlan?: string;
+  say: (line: string) => void;
+}): Promise<ProbeResult[]> {
   const probe = await probeBeforePromoting(options.lambda, options.functionName, options.to, options.say);
   if (options.savedPlan) await applySavedPlan(options.terraform, 'go-live', options.savedPlan);
   else await applyAliasOnly(options.terraform, 'go-live', liveOn(options.to));
   return probe;
 }
-

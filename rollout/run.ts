@@ -83,11 +83,17 @@ async function applyOrFail(terraform: Terraform, phase: Phase['kind'], args: str
  * stack folder is of another build than the one deployed) is refused. With `lock: false` it takes no state lock
  * (a plan job's, which writes nothing). Returns the plan's JSON (terraform show -json), for the review.
  */
-export async function planAliasOnly(terraform: Terraform, phase: Phase['kind'], vars: AliasVars, options: { planFile?: string; lock?: boolean } = {}): Promise<string> {
+export async function planAliasOnly(
+  terraform: Terraform,
+  phase: Phase['kind'],
+  vars: AliasVars,
+  options: { planFile?: string; lock?: boolean } = {},
+): Promise<string> {
   const planFile = options.planFile ?? `rollout-${phase}.tfplan`;
   const lock = options.lock === false ? ['-lock=false'] : ['-lock-timeout=10m'];
   const planned = await terraform.run(['plan', '-input=false', ...lock, `-out=${planFile}`, ...terraformVars(vars)], { quiet: true });
-  if (planned.code !== 0) throw new PhaseFailed(phase, `terraform plan failed (exit ${planned.code}):\n${planned.output.trim().split('\n').slice(-15).join('\n')}`);
+  if (planned.code !== 0)
+    throw new PhaseFailed(phase, `terraform plan failed (exit ${planned.code}):\n${planned.output.trim().split('\n').slice(-15).join('\n')}`);
   const shown = await terraform.run(['show', '-json', planFile], { quiet: true });
   const others = changedAddresses(JSON.parse(shown.stdout) as Parameters<typeof changedAddresses>[0]).filter((change) => change.type !== 'aws_lambda_alias');
   if (others.length > 0) {
@@ -115,7 +121,8 @@ export async function applySavedPlan(terraform: Terraform, phase: Phase['kind'],
 async function newestVersion(ctx: RolloutContext): Promise<string> {
   const result = await ctx.terraform.run(['output', '-json', ROLLOUT_OUTPUTS.newestVersion], { quiet: true });
   const version = result.code === 0 ? String(JSON.parse(result.stdout)) : '';
-  if (!/^\d+$/.test(version)) throw new PhaseFailed('publish', `the stack's output ${ROLLOUT_OUTPUTS.newestVersion} is ${JSON.stringify(version)}, not a published version`);
+  if (!/^\d+$/.test(version))
+    throw new PhaseFailed('publish', `the stack's output ${ROLLOUT_OUTPUTS.newestVersion} is ${JSON.stringify(version)}, not a published version`);
   return version;
 }
 
@@ -185,7 +192,11 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
           probe = await runProbe(ctx.lambda, ctx.functionName, newVersion!);
           for (const result of probe) ctx.say(`  probe ${result.route}: ${result.ok ? 'ok' : 'FAILED'}, ${result.detail}`);
           const failed = probe.filter((result) => !result.ok);
-          if (failed.length > 0) throw new PhaseFailed('probe', `version ${newVersion} did not answer the probe: ${failed.map((result) => `${result.route}: ${result.detail}`).join('; ')}`);
+          if (failed.length > 0)
+            throw new PhaseFailed(
+              'probe',
+              `version ${newVersion} did not answer the probe: ${failed.map((result) => `${result.route}: ${result.detail}`).join('; ')}`,
+            );
           records.push({ phase: 'probe', ok: true, detail: `version ${newVersion} answered ${probe.map((result) => result.route).join(' and ')}` });
           break;
         }
@@ -219,14 +230,20 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
         live = recovery.revert.liveVersion;
         records.push({ phase: 'revert', ok: true, detail: `live returned to version ${live}` });
       } catch (revertError) {
-        records.push({ phase: 'revert', ok: false, detail: `live could not be returned: ${(revertError as Error).message}. Run npm run promote -- ${ctx.stack} --to ${ctx.previousLive} now.` });
+        records.push({
+          phase: 'revert',
+          ok: false,
+          detail: `live could not be returned: ${(revertError as Error).message}. Run npm run promote -- ${ctx.stack} --to ${ctx.previousLive} now.`,
+        });
       }
     }
     return report(false, `${error.message}. ${recovery.summary}`, newVersion ? await ctx.logs(newVersion) : []);
   }
   return report(
     true,
-    firstDeploy ? `Version ${newVersion} is live (the stack's first deploy).` : `Version ${newVersion} is live; version ${ctx.previousLive} stays published for an instant rollback.`,
+    firstDeploy
+      ? `Version ${newVersion} is live (the stack's first deploy).`
+      : `Version ${newVersion} is live; version ${ctx.previousLive} stays published for an instant rollback.`,
   );
 }
 

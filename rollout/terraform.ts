@@ -34,13 +34,7 @@ export function terraformIn(stackDir: string, env: NodeJS.ProcessEnv, echo: (chu
         };
         child.stdout.on('data', (chunk: Buffer) => keep(chunk, true));
         child.stderr.on('data', (chunk: Buffer) => keep(chunk, false));
-        child.on('error', (error: NodeJS.ErrnoException) =>
-          reject(
-            error.code === 'ENOENT'
-              ? terraformNotFound(binary)
-              : error,
-          ),
-        );
+        child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? terraformNotFound(binary) : error));
         child.on('close', (code) => resolve({ code: code ?? 1, output, stdout }));
       });
     },
@@ -53,7 +47,9 @@ export function isStalePlan(output: string): boolean {
 }
 
 /** The resource changes of a plan in Terraform's JSON form, other than reads and no-ops, by address. */
-export function changedAddresses(plan: { resource_changes?: { address: string; type: string; change: { actions: string[] } }[] }): { address: string; type: string; actions: string[] }[] {
+export function changedAddresses(plan: {
+  resource_changes?: { address: string; type: string; change: { actions: string[] } }[];
+}): { address: string; type: string; actions: string[] }[] {
   return (plan.resource_changes ?? [])
     .filter((change) => !change.change.actions.every((action) => action === 'no-op' || action === 'read'))
     .map((change) => ({ address: change.address, type: change.type, actions: change.change.actions }));

@@ -2,7 +2,6 @@ import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
 
-
 /** What one environment deploys: the input of every rule. */
 export interface FunctionDeployment {
   readonly env: EnvironmentConfig;
@@ -20,7 +19,8 @@ export interface Finding {
 }
 
 /** What Lambda does with a deployment a rule finds an error in: refuse it outright, or take it and fail when it runs. */
-export type LambdaOutcome = 'refuses the deployment' | 'accepts it, then fails every invocation' | 'accepts it, and the later layer overwrites the earlier file by file';
+export type LambdaOutcome =
+  'refuses the deployment' | 'accepts it, then fails every invocation' | 'accepts it, and the later layer overwrites the earlier file by file';
 
 /** A deployment rule, declared once with what it is: its id (every finding of it carries it), how bad it gets, and what Lambda would do. */
 export interface Rule {
@@ -30,4 +30,3 @@ export interface Rule {
   readonly lambda: LambdaOutcome;
   readonly check: (deployment: FunctionDeployment) => Finding[];
 }
-

@@ -119,8 +119,8 @@ export function providerOf(from: FunctionDeployment | ImportSources, imported: P
   const sources = 'bundle' in from ? importSourcesOf(from) : from;
   const python = runtimeFamilyOf(sources.runtime) === 'python';
   const { module } = imported;
-  if (imported.own) return sources.ownModules.includes(module) ? { kind: 'own', detail: 'the function\'s own code' } : undefined;
-  if (python && sources.ownModules.includes(module)) return { kind: 'own', detail: 'the function\'s own code' };
+  if (imported.own) return sources.ownModules.includes(module) ? { kind: 'own', detail: "the function's own code" } : undefined;
+  if (python && sources.ownModules.includes(module)) return { kind: 'own', detail: "the function's own code" };
   if (!python && module.startsWith('node:')) return { kind: 'runtime', detail: 'Node.js built-in' };
   const fromLayers = layerProvider(sources.layers, module, python) ?? managedProvider(sources.managed, module, python);
   if (fromLayers) return fromLayers;
@@ -130,7 +130,8 @@ export function providerOf(from: FunctionDeployment | ImportSources, imported: P
     if (shipped) return { kind: 'runtime', detail: `${shipped.name}, shipped with the runtime` };
     return undefined;
   }
-  if (NODE_RUNTIME_PACKAGES.some((pattern) => matchesPackagePattern(module, pattern))) return { kind: 'runtime', detail: 'AWS SDK for JavaScript v3, shipped with the runtime' };
+  if (NODE_RUNTIME_PACKAGES.some((pattern) => matchesPackagePattern(module, pattern)))
+    return { kind: 'runtime', detail: 'AWS SDK for JavaScript v3, shipped with the runtime' };
   return undefined;
 }
 
@@ -148,13 +149,13 @@ export function importRows(deployment: FunctionDeployment): ImportRow[] {
   const sources = importSourcesOf(deployment);
   const rows: ImportRow[] = [];
   for (const imports of groups.values()) {
-    const first = imports[0]!;
+    const first = imports[0];
     const locations = imports.map(({ file, line }) => ({ file, ...(line ? { line } : {}) })).sort(compareLocations);
     const optional = imports.every((imported) => imported.optional) ? first.optional : undefined;
     const provider = first.problem ? undefined : providerOf(sources, first);
     rows.push({
       module: first.module,
-      locations: locations.filter((location, i) => i === 0 || compareLocations(location, locations[i - 1]!) !== 0),
+      locations: locations.filter((location, i) => i === 0 || compareLocations(location, locations[i - 1]) !== 0),
       ...(optional ? { optional } : {}),
       lazy: imports.every((imported) => imported.lazy),
       own: Boolean(first.own),
@@ -188,7 +189,8 @@ export function dependencyCheck(deployment: FunctionDeployment): Pick<ImportCove
   const available = new Map<string, Distribution>();
   for (const dist of PYTHON_RUNTIME_DISTRIBUTIONS) available.set(dist.name, { key: dist.name, name: dist.name, where: `${env.runtime} runtime`, requires: [] });
   for (const layer of managed) {
-    for (const name of layer.contents.distributions) available.set(normalisePythonName(name), { key: normalisePythonName(name), name, where: layer.name, requires: [] });
+    for (const name of layer.contents.distributions)
+      available.set(normalisePythonName(name), { key: normalisePythonName(name), name, where: layer.name, requires: [] });
   }
   for (const layer of layers) {
     for (const pkg of layer.packages) {
@@ -206,7 +208,8 @@ export function dependencyCheck(deployment: FunctionDeployment): Pick<ImportCove
     if (!found) {
       if (!gaps.some((gap) => gap.distribution === base.distribution && gap.missing === base.missing)) gaps.push(base);
     } else if (found.version && requirement.specifier && !satisfies(found.version, requirement.specifier)) {
-      if (!conflicts.some((c) => c.distribution === base.distribution && c.missing === base.missing)) conflicts.push({ ...base, found: found.version, foundIn: found.where });
+      if (!conflicts.some((c) => c.distribution === base.distribution && c.missing === base.missing))
+        conflicts.push({ ...base, found: found.version, foundIn: found.where });
     }
   }
   const checked = layers.reduce((sum, layer) => sum + layer.packages.length, 0);
@@ -258,11 +261,11 @@ export function describeAttached(deployment: FunctionDeployment): string {
 function layerFiles(deployment: FunctionDeployment, python: boolean): string {
   const file = python ? 'requirements.txt' : 'package.json';
   const names = deployment.layers.map((layer) => `layers/${layer.name}/${file}`);
-  return names.length === 1 ? names[0]! : `one of ${names.join(', ')}`;
+  return names.length === 1 ? names[0] : `one of ${names.join(', ')}`;
 }
 
 function where(row: ImportRow): string {
-  const first = row.locations[0]!;
+  const first = row.locations[0];
   const more = row.locations.length > 1 ? ` (and ${row.locations.length - 1} more place${row.locations.length > 2 ? 's' : ''})` : '';
   return `${first.file}${first.line ? `:${first.line}` : ''}${more}`;
 }

@@ -29,4 +29,9 @@ export function layersAgreeOnVersions({ env, layers }: FunctionDeployment): Find
 }
 
 /** The rule, as the registry (rules/index.ts) knows it: no package at two versions in two layers. */
-export const layersAgreeOnVersionsRule: Rule = { id: ID, severity: 'warning', lambda: 'accepts it, and the later layer overwrites the earlier file by file', check: layersAgreeOnVersions };
+export const layersAgreeOnVersionsRule: Rule = {
+  id: ID,
+  severity: 'warning',
+  lambda: 'accepts it, and the later layer overwrites the earlier file by file',
+  check: layersAgreeOnVersions,
+};

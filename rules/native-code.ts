@@ -71,7 +71,7 @@ export function versionsTooNew(object: Pick<NativeObject, 'versions'>, platform:
     for (const name of names) {
       const prefix = Object.keys(limits).find((candidate) => name.startsWith(candidate) && /^\d/.test(name.slice(candidate.length)));
       if (!prefix) continue;
-      const limit = limits[prefix]!;
+      const limit = limits[prefix];
       if (compareParts(parts(name.slice(prefix.length)), limit.newest) > 0) found.push({ needed: `${name} (from ${library})`, has: limit.has });
     }
   }
@@ -110,7 +110,12 @@ function objectProblems(object: NativeObject, env: EnvironmentConfig, available:
   const errors: string[] = [];
   const warnings: string[] = [];
   if (object.format !== 'elf') {
-    const what = object.format === 'mach-o' ? 'a Mach-O file (built for macOS)' : object.format === 'pe' ? 'a PE file (built for Windows)' : `not an ELF file (it starts ${object.magic ?? 'with nothing'})`;
+    const what =
+      object.format === 'mach-o'
+        ? 'a Mach-O file (built for macOS)'
+        : object.format === 'pe'
+          ? 'a PE file (built for Windows)'
+          : `not an ELF file (it starts ${object.magic ?? 'with nothing'})`;
     errors.push(`is ${what}, and Lambda loads only ELF shared objects for Linux`);
     return { errors, warnings };
   }
@@ -122,11 +127,15 @@ function objectProblems(object: NativeObject, env: EnvironmentConfig, available:
     errors.push(`is a ${object.class}-bit ${object.endian}-endian ELF, and Lambda loads 64-bit little-endian ones`);
   }
   if (object.machine !== ELF_MACHINE[env.architecture]) {
-    errors.push(`is compiled for ${machineName(object.machine)}, and the function runs on ${env.architecture}, which needs ${machineName(ELF_MACHINE[env.architecture])}`);
+    errors.push(
+      `is compiled for ${machineName(object.machine)}, and the function runs on ${env.architecture}, which needs ${machineName(ELF_MACHINE[env.architecture])}`,
+    );
   }
   const tooNew = versionsTooNew(object, platform);
   if (tooNew.length) {
-    errors.push(`needs ${tooNew.map((entry) => entry.needed).join(', ')}, newer than ${platform.os} has (${[...new Set(tooNew.map((entry) => entry.has))].join(', ')})`);
+    errors.push(
+      `needs ${tooNew.map((entry) => entry.needed).join(', ')}, newer than ${platform.os} has (${[...new Set(tooNew.map((entry) => entry.has))].join(', ')})`,
+    );
   }
   const python = runtimeFamilyOf(env.runtime) === 'python' ? pythonVersionOf(env.runtime as PythonRuntime) : undefined;
   const libpython = python ? `libpython${python}.so.1.0` : undefined;
@@ -135,22 +144,33 @@ function objectProblems(object: NativeObject, env: EnvironmentConfig, available:
     if (OS_LIBRARIES.likely.includes(library) || library === libpython) {
       warnings.push(`needs ${library}, which ${platform.os}'s Lambda images have been seen to ship but AWS does not promise for ${env.runtime}`);
     } else {
-      errors.push(`needs ${library}, which neither the layers, the bundle nor ${platform.os}'s Lambda image provides (bundle it beside the object, as auditwheel does for wheels)`);
+      errors.push(
+        `needs ${library}, which neither the layers, the bundle nor ${platform.os}'s Lambda image provides (bundle it beside the object, as auditwheel does for wheels)`,
+      );
     }
   }
   if (python) {
     const extension = /\.cpython-(\d)(\d+)(?:-([a-z0-9_]+)-linux-gnu)?\.so$/.exec(object.path);
     if (extension && `${extension[1]}.${extension[2]}` !== python) {
-      errors.push(`is an extension module for CPython ${extension[1]}.${extension[2]} (its name says cpython-${extension[1]}${extension[2]}), and the function runs Python ${python}: it would not even be found by import`);
+      errors.push(
+        `is an extension module for CPython ${extension[1]}.${extension[2]} (its name says cpython-${extension[1]}${extension[2]}), and the function runs Python ${python}: it would not even be found by import`,
+      );
     } else if (extension?.[3] && extension[3] !== pythonMachineOf(env.architecture)) {
-      errors.push(`is named for ${extension[3]}, and Python on ${env.architecture} looks for ${pythonMachineOf(env.architecture)}-linux-gnu extensions: it would not be found by import`);
+      errors.push(
+        `is named for ${extension[3]}, and Python on ${env.architecture} looks for ${pythonMachineOf(env.architecture)}-linux-gnu extensions: it would not be found by import`,
+      );
     }
   }
   return { errors, warnings };
 }
 
 /** A Python distribution's WHEEL tags against the target: a wheel for another platform, or a pure-Python tag on compiled code. */
-function wheelProblems(pkg: InstalledPackage, objects: readonly NativeObject[], env: EnvironmentConfig, supported: ReadonlySet<string>): { errors: string[]; warnings: string[] } {
+function wheelProblems(
+  pkg: InstalledPackage,
+  objects: readonly NativeObject[],
+  env: EnvironmentConfig,
+  supported: ReadonlySet<string>,
+): { errors: string[]; warnings: string[] } {
   // A WHEEL file's Tag line may hold a compressed tag set, as maturin writes them.
   const tags = (pkg.wheelTags ?? []).flatMap(expandTags);
   if (tags.length === 0 || runtimeFamilyOf(env.runtime) !== 'python') return { errors: [], warnings: [] };
@@ -160,13 +180,21 @@ function wheelProblems(pkg: InstalledPackage, objects: readonly NativeObject[], 
   const owned = objects.filter((object) => object.owner === pkg.path && object.format === 'elf');
   if (tags.some((tag) => supported.has(tag))) {
     if (pure && owned.length) {
-      return { errors: [], warnings: [`its wheel is tagged ${tags.join('.')} (pure Python, any platform) and carries compiled code (${owned.map((object) => object.path).join(', ')}): the tag does not say where it loads`] };
+      return {
+        errors: [],
+        warnings: [
+          `its wheel is tagged ${tags.join('.')} (pure Python, any platform) and carries compiled code (${owned.map((object) => object.path).join(', ')}): the tag does not say where it loads`,
+        ],
+      };
     }
     return { errors: [], warnings: [] };
   }
   const glibc = tags.map((tag) => /manylinux_(\d+)_(\d+)_/.exec(tag)).filter((match): match is RegExpExecArray => match !== null);
   const newer = glibc.filter((match) => compareParts([Number(match[1]), Number(match[2])], platform.glibc) > 0);
-  const why = newer.length === glibc.length && newer.length > 0 ? `built for glibc ${newer[0]![1]}.${newer[0]![2]}, newer than ${platform.os}'s ${platform.glibc.join('.')}` : `a wheel Lambda's CPython ${python} on ${env.architecture} does not take`;
+  const why =
+    newer.length === glibc.length && newer.length > 0
+      ? `built for glibc ${newer[0][1]}.${newer[0][2]}, newer than ${platform.os}'s ${platform.glibc.join('.')}`
+      : `a wheel Lambda's CPython ${python} on ${env.architecture} does not take`;
   return { errors: [`its wheel is tagged ${tags.join(', ')}: ${why}`], warnings: [] };
 }
 
@@ -175,13 +203,26 @@ export function nativeCodeLoads(deployment: FunctionDeployment): Finding[] {
   const { env, layers, bundle } = deployment;
   const family = runtimeFamilyOf(env.runtime);
   const places: { where: Where; objects: readonly NativeObject[] }[] = [
-    ...layers.map((layer: LayerArtifact) => ({ where: { place: `layer ${layer.name}`, kind: layer.kind, layer: layer.name, packages: layer.packages }, objects: layer.nativeObjects ?? [] })),
+    ...layers.map((layer: LayerArtifact) => ({
+      where: { place: `layer ${layer.name}`, kind: layer.kind, layer: layer.name, packages: layer.packages },
+      objects: layer.nativeObjects ?? [],
+    })),
     { where: { place: "the function's bundle", kind: family, packages: [] }, objects: bundle.nativeObjects ?? [] },
   ];
   // What the loader may find in the layers and the bundle themselves (auditwheel's .libs, a vendored library).
-  const available = new Set(places.flatMap(({ objects }) => objects.flatMap((object) => [object.path.split('/').pop()!, ...(object.soname ? [object.soname] : [])])));
+  const available = new Set(
+    places.flatMap(({ objects }) => objects.flatMap((object) => [object.path.split('/').pop()!, ...(object.soname ? [object.soname] : [])])),
+  );
   const supported: ReadonlySet<string> =
-    family === 'python' ? new Set(supportedTags({ pythonVersion: pythonVersionOf(env.runtime as PythonRuntime), architecture: env.architecture, platform: LAMBDA_PLATFORMS[env.runtime] })) : new Set();
+    family === 'python'
+      ? new Set(
+          supportedTags({
+            pythonVersion: pythonVersionOf(env.runtime as PythonRuntime),
+            architecture: env.architecture,
+            platform: LAMBDA_PLATFORMS[env.runtime],
+          }),
+        )
+      : new Set();
   const findings: Finding[] = [];
   for (const { where, objects } of places) {
     for (const object of objects) {
@@ -194,7 +235,12 @@ export function nativeCodeLoads(deployment: FunctionDeployment): Finding[] {
     for (const pkg of where.packages) {
       const { errors, warnings } = wheelProblems(pkg, objects, env, supported);
       const subject = `${env.stackName}: ${where.place} holds ${pkg.name} ${pkg.version}, and`;
-      if (errors.length) findings.push({ rule: RULE, severity: 'error', message: `${subject} ${errors.join('; ')}. ${fixFor(where, { path: pkg.path, owner: pkg.path, format: 'elf' }, env)}` });
+      if (errors.length)
+        findings.push({
+          rule: RULE,
+          severity: 'error',
+          message: `${subject} ${errors.join('; ')}. ${fixFor(where, { path: pkg.path, owner: pkg.path, format: 'elf' }, env)}`,
+        });
       for (const warning of warnings) findings.push({ rule: RULE, severity: 'warning', message: `${subject} ${warning}.` });
     }
   }

@@ -133,7 +133,14 @@ class MarkerParser {
     if (!match) this.fail('expected a variable or a quoted string');
     this.position += match[0].length;
     // Legacy spellings (PEP 345) still appear in old metadata.
-    const legacy: Record<string, string> = { 'os.name': 'os_name', 'sys.platform': 'sys_platform', 'platform.version': 'platform_version', 'platform.machine': 'platform_machine', 'platform.python_implementation': 'platform_python_implementation', python_implementation: 'platform_python_implementation' };
+    const legacy: Record<string, string> = {
+      'os.name': 'os_name',
+      'sys.platform': 'sys_platform',
+      'platform.version': 'platform_version',
+      'platform.machine': 'platform_machine',
+      'platform.python_implementation': 'platform_python_implementation',
+      python_implementation: 'platform_python_implementation',
+    };
     return { variable: legacy[match[0]] ?? match[0] };
   }
 }
@@ -160,8 +167,8 @@ export function parseRequirement(raw: string): Requirement {
   specifier = specifier.replace(/^\((.*)\)$/, '$1').replace(/\s+/g, '');
   return {
     raw: text,
-    name: match[1]!,
-    key: normalisePythonName(match[1]!),
+    name: match[1],
+    key: normalisePythonName(match[1]),
     extras,
     specifier,
     ...(markerText ? { marker: parseMarker(markerText) } : {}),
@@ -198,7 +205,9 @@ function compare(left: string, comparator: string, right: string, versions: bool
 /** Whether a marker holds in `env`; `extra` is compared by normalised name. */
 export function evaluateMarker(marker: Marker, env: MarkerEnvironment): boolean {
   if (marker.op !== 'compare') {
-    return marker.op === 'and' ? evaluateMarker(marker.left, env) && evaluateMarker(marker.right, env) : evaluateMarker(marker.left, env) || evaluateMarker(marker.right, env);
+    return marker.op === 'and'
+      ? evaluateMarker(marker.left, env) && evaluateMarker(marker.right, env)
+      : evaluateMarker(marker.left, env) || evaluateMarker(marker.right, env);
   }
   const isExtra = (value: MarkerValue): boolean => 'variable' in value && value.variable === 'extra';
   let left = valueOf(marker.left, env);
@@ -290,16 +299,17 @@ interface Version {
 }
 
 export function parseVersion(text: string): Version | undefined {
-  const match = /^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(?:post|rev|r)[-_.]?(\d*)))?(?:[-_.]?dev[-_.]?(\d*))?(?:\+[a-z0-9.]+)?\s*$/i.exec(
-    text,
-  );
+  const match =
+    /^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(?:post|rev|r)[-_.]?(\d*)))?(?:[-_.]?dev[-_.]?(\d*))?(?:\+[a-z0-9.]+)?\s*$/i.exec(
+      text,
+    );
   if (!match) return undefined;
   const preRank: Record<string, number> = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2 };
   const postText = match[5] ?? match[6];
   return {
     epoch: Number(match[1] ?? 0),
-    release: match[2]!.split('.').map(Number),
-    ...(match[3] ? { pre: [preRank[match[3].toLowerCase()]!, Number(match[4] || 0)] as const } : {}),
+    release: match[2].split('.').map(Number),
+    ...(match[3] ? { pre: [preRank[match[3].toLowerCase()], Number(match[4] || 0)] as const } : {}),
     ...(postText !== undefined ? { post: Number(postText || 0) } : {}),
     ...(match[7] !== undefined ? { dev: Number(match[7] || 0) } : {}),
   };
@@ -324,7 +334,7 @@ export function compareVersions(a: string, b: string): number {
     return [2, 0, 0, -1, Infinity];
   };
   const [p, q] = [phase(x), phase(y)];
-  for (let i = 0; i < p.length; i += 1) if (p[i] !== q[i]) return p[i]! < q[i]! ? -1 : 1;
+  for (let i = 0; i < p.length; i += 1) if (p[i] !== q[i]) return p[i] < q[i] ? -1 : 1;
   return 0;
 }
 

@@ -27,7 +27,8 @@ export function expandTags(compressed: string): string[] {
   const [pythons, abis, platforms] = compressed.split('-');
   if (!pythons || !abis || !platforms) return [compressed];
   const tags: string[] = [];
-  for (const python of pythons.split('.')) for (const abi of abis.split('.')) for (const platform of platforms.split('.')) tags.push(`${python}-${abi}-${platform}`);
+  for (const python of pythons.split('.'))
+    for (const abi of abis.split('.')) for (const platform of platforms.split('.')) tags.push(`${python}-${abi}-${platform}`);
   return tags;
 }
 
@@ -36,7 +37,7 @@ export function parseWheelName(filename: string): WheelName | undefined {
   const match = /^([^-]+)-([^-]+)(?:-(\d[^-]*))?-([^-]+-[^-]+-[^-]+)\.whl$/.exec(filename);
   if (!match) return undefined;
   const [, distribution, version, build, tagSet] = match;
-  return { distribution: distribution!, version: version!, ...(build ? { build } : {}), tags: expandTags(tagSet!) };
+  return { distribution: distribution, version: version, ...(build ? { build } : {}), tags: expandTags(tagSet) };
 }
 
 /**

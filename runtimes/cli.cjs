@@ -75,7 +75,9 @@ if (!fresh()) {
   try {
     compile();
   } catch (error) {
-    process.stderr.write(`error: the CLI could not be compiled (${error.message.split('\n')[0]}). Run \`npm ci\` first; \`npm test\` shows what does not type-check.\n`);
+    process.stderr.write(
+      `error: the CLI could not be compiled (${error.message.split('\n')[0]}). Run \`npm ci\` first; \`npm test\` shows what does not type-check.\n`,
+    );
     process.exit(1);
   }
 }

@@ -103,18 +103,28 @@ export class ApiStack extends TerraformStack {
       type: 'string',
       default: '',
       description: 'The function version the alias live points to; empty for the newest one this apply publishes',
-      validation: [{ condition: '${var.live_version == "" || can(regex("^[0-9]+$", var.live_version))}', errorMessage: 'live_version is a published version number, or empty for the newest.' }],
+      validation: [
+        {
+          condition: '${var.live_version == "" || can(regex("^[0-9]+$", var.live_version))}',
+          errorMessage: 'live_version is a published version number, or empty for the newest.',
+        },
+      ],
     });
     const canaryVersion = rolloutVariable(this, ROLLOUT_VARIABLES.canaryVersion, {
       type: 'string',
       default: '',
-      description: 'A version that takes canary_percent of live\'s traffic during a canary; empty for none',
-      validation: [{ condition: '${var.canary_version == "" || can(regex("^[0-9]+$", var.canary_version))}', errorMessage: 'canary_version is a published version number, or empty.' }],
+      description: "A version that takes canary_percent of live's traffic during a canary; empty for none",
+      validation: [
+        {
+          condition: '${var.canary_version == "" || can(regex("^[0-9]+$", var.canary_version))}',
+          errorMessage: 'canary_version is a published version number, or empty.',
+        },
+      ],
     });
     const canaryPercent = rolloutVariable(this, ROLLOUT_VARIABLES.canaryPercent, {
       type: 'number',
       default: 0,
-      description: 'The share of live\'s traffic, in percent, the canary version takes',
+      description: "The share of live's traffic, in percent, the canary version takes",
       validation: [{ condition: '${var.canary_percent >= 0 && var.canary_percent <= 50}', errorMessage: 'canary_percent is from 0 to 50.' }],
     });
 
@@ -157,21 +167,33 @@ export class ApiStack extends TerraformStack {
 
     new TerraformOutput(this, 'api_url', { value: this.httpApi.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new TerraformOutput(this, 'function_name', { value: this.apiFunction.function.functionName });
-    new TerraformOutput(this, ROLLOUT_OUTPUTS.newestVersion, { value: this.apiFunction.function.version, description: 'The newest published version of the function' });
-    new TerraformOutput(this, ROLLOUT_OUTPUTS.liveVersion, { value: this.apiFunction.alias.functionVersion, description: 'The version the alias live (what the API invokes) points to' });
+    new TerraformOutput(this, ROLLOUT_OUTPUTS.newestVersion, {
+      value: this.apiFunction.function.version,
+      description: 'The newest published version of the function',
+    });
+    new TerraformOutput(this, ROLLOUT_OUTPUTS.liveVersion, {
+      value: this.apiFunction.alias.functionVersion,
+      description: 'The version the alias live (what the API invokes) points to',
+    });
     new TerraformOutput(this, ROLLOUT_OUTPUTS.canary, {
       value: { version: canaryVersion.stringValue, percent: canaryPercent.numberValue },
       description: 'A canary version on the alias live and its share of traffic; empty when there is none',
     });
     new TerraformOutput(this, 'table_name', { value: this.messagesTable.table.name });
     new TerraformOutput(this, 'layer_version_arns', {
-      value: Object.fromEntries(this.layers.map((layer, i) => [props.layers[i]!.name, layer.layerVersion.arn])),
+      value: Object.fromEntries(this.layers.map((layer, i) => [props.layers[i].name, layer.layerVersion.arn])),
       description: 'Layer version ARNs attached to the function, by layer folder name',
     });
     // The deployment's record, which every retained state version keeps and npm run history reads back.
     new TerraformOutput(this, DEPLOYMENT_OUTPUTS.commit, { value: props.commit ?? 'unknown', description: 'The commit this deployment was made from' });
-    new TerraformOutput(this, DEPLOYMENT_OUTPUTS.by, { value: props.origin?.by ?? 'unknown', description: 'Who ran this deployment: a GitHub login, or a local user' });
-    new TerraformOutput(this, DEPLOYMENT_OUTPUTS.from, { value: props.origin?.from ?? 'unknown', description: 'Where it ran: the GitHub Actions run URL, or a local machine' });
+    new TerraformOutput(this, DEPLOYMENT_OUTPUTS.by, {
+      value: props.origin?.by ?? 'unknown',
+      description: 'Who ran this deployment: a GitHub login, or a local user',
+    });
+    new TerraformOutput(this, DEPLOYMENT_OUTPUTS.from, {
+      value: props.origin?.from ?? 'unknown',
+      description: 'Where it ran: the GitHub Actions run URL, or a local machine',
+    });
     new TerraformOutput(this, DEPLOYMENT_OUTPUTS.rolledBackTo, {
       value: props.pin ? String(props.pin.serial) : '',
       description: 'The state serial a rollback pin restored, empty for a normal deploy',

@@ -29,8 +29,20 @@ export interface BootstrapStackProps {
 
 /** What a key administrator may do without being able to read anything with the key. */
 const KEY_ADMINISTRATION = [
-  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*', 'kms:Get*',
-  'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
 ];
 
 /**
@@ -79,10 +91,36 @@ export class BootstrapStack extends TerraformStack {
     const keyPolicy = new DataAwsIamPolicyDocument(this, 'state-key-policy', {
       statement: [
         // The account (its IAM administrators) can manage the key, and so always get back in: the break-glass path.
-        { sid: 'AccountAdministersTheKey', effect: 'Allow', principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${caller.accountId}:root`] }], actions: KEY_ADMINISTRATION, resources: ['*'] },
-        { sid: 'StateAdministratorsUseIt', effect: 'Allow', principals: [{ type: 'AWS', identifiers: administrators }], actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'], resources: ['*'] },
-        { sid: 'CiReadsState', effect: 'Allow', principals: [{ type: 'AWS', identifiers: [ci.planRole, ...deployRoles] }], actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: ['*'], condition: [viaS3] },
-        { sid: 'DeployWritesState', effect: 'Allow', principals: [{ type: 'AWS', identifiers: deployRoles }], actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: ['*'], condition: [viaS3] },
+        {
+          sid: 'AccountAdministersTheKey',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${caller.accountId}:root`] }],
+          actions: KEY_ADMINISTRATION,
+          resources: ['*'],
+        },
+        {
+          sid: 'StateAdministratorsUseIt',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: administrators }],
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          resources: ['*'],
+        },
+        {
+          sid: 'CiReadsState',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: [ci.planRole, ...deployRoles] }],
+          actions: ['kms:Decrypt', 'kms:DescribeKey'],
+          resources: ['*'],
+          condition: [viaS3],
+        },
+        {
+          sid: 'DeployWritesState',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: deployRoles }],
+          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          condition: [viaS3],
+        },
       ],
     });
     // The roles come first: KMS refuses a key policy that names principals which do not exist yet.
@@ -98,11 +136,14 @@ export class BootstrapStack extends TerraformStack {
     this.functionRoles = new FunctionRoles(this, 'functions', { scope: ciScope });
     // The GitHub side of the same gate: which branch may use each environment, who approves it, and the OIDC
     // subject the roles above trust. The provider reads its token from GITHUB_TOKEN when the bootstrap is applied.
-    new GithubProvider(this, 'github', { owner: bootstrap.repository.split('/')[0]! });
+    new GithubProvider(this, 'github', { owner: bootstrap.repository.split('/')[0] });
     this.gate = new GithubDeployGate(this, 'gate', {
       repository: bootstrap.repository,
       deployBranch: bootstrap.deployBranch,
-      environments: config.environments.map((env) => ({ name: env.name, ...(bootstrap.reviewers[env.name] ? { reviewers: bootstrap.reviewers[env.name] } : {}) })),
+      environments: config.environments.map((env) => ({
+        name: env.name,
+        ...(bootstrap.reviewers[env.name] ? { reviewers: bootstrap.reviewers[env.name] } : {}),
+      })),
     });
     this.stateKey = new KmsKey(this, 'state-key', {
       description: `Encrypts ${config.project}'s Terraform state; usable by its CI roles and state administrators only`,
@@ -135,10 +176,36 @@ export class BootstrapStack extends TerraformStack {
     // each environment's prefixes to its deploy role whatever any identity policy says.
     const artifactKeyPolicy = new DataAwsIamPolicyDocument(this, 'artifact-key-policy', {
       statement: [
-        { sid: 'AccountAdministersTheKey', effect: 'Allow', principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${caller.accountId}:root`] }], actions: KEY_ADMINISTRATION, resources: ['*'] },
-        { sid: 'AdministratorsUseIt', effect: 'Allow', principals: [{ type: 'AWS', identifiers: administrators }], actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: ['*'] },
-        { sid: 'CiReadsArtifacts', effect: 'Allow', principals: [{ type: 'AWS', identifiers: [ci.planRole, ...deployRoles] }], actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: ['*'], condition: [viaS3] },
-        { sid: 'DeployWritesArtifacts', effect: 'Allow', principals: [{ type: 'AWS', identifiers: deployRoles }], actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: ['*'], condition: [viaS3] },
+        {
+          sid: 'AccountAdministersTheKey',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${caller.accountId}:root`] }],
+          actions: KEY_ADMINISTRATION,
+          resources: ['*'],
+        },
+        {
+          sid: 'AdministratorsUseIt',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: administrators }],
+          actions: ['kms:Decrypt', 'kms:DescribeKey'],
+          resources: ['*'],
+        },
+        {
+          sid: 'CiReadsArtifacts',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: [ci.planRole, ...deployRoles] }],
+          actions: ['kms:Decrypt', 'kms:DescribeKey'],
+          resources: ['*'],
+          condition: [viaS3],
+        },
+        {
+          sid: 'DeployWritesArtifacts',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: deployRoles }],
+          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          condition: [viaS3],
+        },
       ],
     });
     this.artifactKey = new KmsKey(this, 'artifact-key', {
@@ -159,7 +226,10 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket });
     new TerraformOutput(this, 'state_key_arn', { value: this.stateKey.arn, description: 'The KMS key that encrypts state (the bucket applies it by default)' });
     new TerraformOutput(this, 'artifact_bucket', { value: this.artifactBucket.bucket.bucket });
-    new TerraformOutput(this, 'artifact_key_arn', { value: this.artifactKey.arn, description: 'The KMS key that encrypts the artifact bucket (the bucket applies it by default)' });
+    new TerraformOutput(this, 'artifact_key_arn', {
+      value: this.artifactKey.arn,
+      description: 'The KMS key that encrypts the artifact bucket (the bucket applies it by default)',
+    });
     new TerraformOutput(this, 'plan_role_arn', { value: this.ciRoles.planRole.arn, description: 'cdktf.json context ci.planRoleArn' });
     new TerraformOutput(this, 'deploy_role_arns', {
       value: Object.fromEntries(Object.entries(this.ciRoles.deployRoles).map(([env, role]) => [env, role.arn])),
@@ -167,7 +237,7 @@ export class BootstrapStack extends TerraformStack {
     });
     new TerraformOutput(this, 'function_role_arns', {
       value: Object.fromEntries(Object.entries(this.functionRoles.roles).map(([env, role]) => [env, role.arn])),
-      description: 'Each environment\'s function role, by environment; the API stack attaches it by name',
+      description: "Each environment's function role, by environment; the API stack attaches it by name",
     });
   }
 }

@@ -46,7 +46,8 @@ export function toolchainDir(env: NodeJS.ProcessEnv, projectRoot = PROJECT_ROOT)
  */
 export function lockedVersions(lockText: string): Record<string, string> {
   const versions: Record<string, string> = {};
-  for (const match of lockText.matchAll(/^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]\n]*\])?\s*===?\s*([^\s;\\]+)/gm)) versions[normalisePythonName(match[1]!)] ??= match[2]!;
+  for (const match of lockText.matchAll(/^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]\n]*\])?\s*===?\s*([^\s;\\]+)/gm))
+    versions[normalisePythonName(match[1])] ??= match[2];
   return versions;
 }
 
@@ -57,7 +58,8 @@ export function toolchainLockProblems(requirementsText: string, lockText: string
   const problems = wanted.problems.map((line) => `"${line}" in ${TOOLCHAIN_REQUIREMENTS} is not pinned with ==`);
   for (const pin of wanted.pins) {
     const match = locked.filter((candidate) => normalisePythonName(candidate.name) === normalisePythonName(pin.name));
-    if (!match.some((candidate) => candidate.version === pin.version)) problems.push(`${pin.name}==${pin.version} is not in the lock (it has ${match.map((m) => m.version).join(', ') || 'none'})`);
+    if (!match.some((candidate) => candidate.version === pin.version))
+      problems.push(`${pin.name}==${pin.version} is not in the lock (it has ${match.map((m) => m.version).join(', ') || 'none'})`);
   }
   for (const pin of locked) if (pin.hashes.length === 0) problems.push(`${pin.name}==${pin.version} has no hash in the lock`);
   return problems;
@@ -171,7 +173,19 @@ export async function ensurePythonToolchain(
     const toolchain = toolchainAt(dir, lockedVersions(lockText));
     const install = await runCommand(
       toolchain.python,
-      ['-m', 'pip', 'install', '--require-hashes', '--no-deps', '--only-binary', ':all:', '--progress-bar', 'off', '--requirement', path.join(projectRoot, TOOLCHAIN_LOCK)],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--require-hashes',
+        '--no-deps',
+        '--only-binary',
+        ':all:',
+        '--progress-bar',
+        'off',
+        '--requirement',
+        path.join(projectRoot, TOOLCHAIN_LOCK),
+      ],
       { env: processEnv, cwd: projectRoot },
     );
     if (install.code !== 0) {
@@ -194,7 +208,7 @@ export function toolchainLockArgs(projectRoot: string): string[] {
     path.join(projectRoot, TOOLCHAIN_REQUIREMENTS),
     '--universal',
     '--python-version',
-    TOOLCHAIN_PYTHON_VERSIONS[TOOLCHAIN_PYTHON_VERSIONS.length - 1]!,
+    TOOLCHAIN_PYTHON_VERSIONS[TOOLCHAIN_PYTHON_VERSIONS.length - 1],
     '--generate-hashes',
     '--no-config',
     '--quiet',
@@ -209,7 +223,9 @@ export function toolchainLockArgs(projectRoot: string): string[] {
  * `npm run toolchain -- --lock`: resolves toolchain/requirements.txt again with the uv that is installed
  * (the one the current lock installs, when none is), and rewrites the lock. True when it changed.
  */
-export async function lockPythonToolchain(options: { readonly env?: NodeJS.ProcessEnv; readonly projectRoot?: string; readonly progress?: (line: string) => void } = {}): Promise<boolean> {
+export async function lockPythonToolchain(
+  options: { readonly env?: NodeJS.ProcessEnv; readonly projectRoot?: string; readonly progress?: (line: string) => void } = {},
+): Promise<boolean> {
   const env = options.env ?? process.env;
   const projectRoot = options.projectRoot ?? PROJECT_ROOT;
   const existing = path.join(toolchainDir(env, projectRoot), 'bin', 'uv');

@@ -24,24 +24,24 @@ export function parsePinnedRequirements(text: string): { readonly pins: readonly
   const problems: string[] = [];
   const lines = text.split(/\r?\n/);
   for (let index = 0; index < lines.length; index++) {
-    let line = lines[index]!;
+    let line = lines[index];
     const comment = /^\s*#\s?(.*)$/.exec(line);
     if (comment) {
       // A comment line right under an entry (indented, as uv writes `# via`) belongs to it.
-      if (/^\s+#/.test(line) && pins.length > 0) pins[pins.length - 1]!.comments.push(comment[1]!.trim());
+      if (/^\s+#/.test(line) && pins.length > 0) pins[pins.length - 1].comments.push(comment[1].trim());
       continue;
     }
-    while (/\\\s*$/.test(line) && index + 1 < lines.length) line = line.replace(/\\\s*$/, ' ') + lines[++index]!;
+    while (/\\\s*$/.test(line) && index + 1 < lines.length) line = line.replace(/\\\s*$/, ' ') + lines[++index];
     const content = line.replace(/(^|\s)#.*$/, '').trim();
     if (!content) continue;
-    const hashes = [...content.matchAll(/--hash[=\s]sha256:([0-9a-fA-F]{64})/g)].map((match) => match[1]!.toLowerCase());
+    const hashes = [...content.matchAll(/--hash[=\s]sha256:([0-9a-fA-F]{64})/g)].map((match) => match[1].toLowerCase());
     const requirement = content.replace(/--hash[=\s]\S+/g, '').trim();
     const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*===?\s*([^\s;,]+)\s*(?:;\s*(.+))?$/.exec(requirement);
     if (!match) {
       problems.push(content);
       continue;
     }
-    pins.push({ name: match[1]!, version: match[2]!, ...(match[3] ? { marker: match[3].trim() } : {}), hashes, comments: [] });
+    pins.push({ name: match[1], version: match[2], ...(match[3] ? { marker: match[3].trim() } : {}), hashes, comments: [] });
   }
   return { pins, problems };
 }

@@ -49,7 +49,13 @@ export function synthesisedStack(stack: string, env: NodeJS.ProcessEnv): string 
  * is, no state lock (a plan writes nothing); writes the saved plan, its JSON (plan.json, for the review) and
  * the rollout record beside it. Returns the sentence that says what the plan does to live.
  */
-export async function planFirstPhase(options: { stack: string; stackDir: string; terraform: Terraform; functionName: string; previousLive: string | undefined }): Promise<string> {
+export async function planFirstPhase(options: {
+  stack: string;
+  stackDir: string;
+  terraform: Terraform;
+  functionName: string;
+  previousLive: string | undefined;
+}): Promise<string> {
   const { stack, stackDir, terraform, functionName, previousLive } = options;
   const planned = await terraform.run(['plan', '-input=false', '-lock=false', `-out=${PUBLISH_PLAN}`, ...terraformVars(liveOn(previousLive ?? ''))]);
   if (planned.code !== 0) throw terraformFailed('plan', planned.code);
@@ -76,7 +82,9 @@ async function storeLayerManifestsOf(environment: EnvironmentConfig, buildDir: s
     const keys = await storeLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, layers);
     report.line(`Layer manifests stored for review: ${keys.map((key) => `s3://${environment.artifactBucket}/${key}`).join(', ') || 'none (no layers)'}.`);
   } catch (error) {
-    report.warn(`the layer manifests could not be stored (${(error as Error).name}: ${(error as Error).message}); the next review lists only the packages the layer descriptions name.`);
+    report.warn(
+      `the layer manifests could not be stored (${(error as Error).name}: ${(error as Error).message}); the next review lists only the packages the layer descriptions name.`,
+    );
   } finally {
     s3.destroy();
   }
@@ -85,7 +93,8 @@ async function storeLayerManifestsOf(environment: EnvironmentConfig, buildDir: s
 function printReport(rollout: RolloutReport, report: Reporter): void {
   for (const phase of rollout.phases) report.line(`${phase.ok ? report.green('✓') : report.red('✗')} ${phase.phase}: ${phase.detail}`);
   if (!rollout.ok) {
-    for (const result of (rollout.probe ?? []).filter((candidate) => !candidate.ok)) report.line(`  the probe's answer to ${result.route}: ${result.answer || '(none)'}`);
+    for (const result of (rollout.probe ?? []).filter((candidate) => !candidate.ok))
+      report.line(`  the probe's answer to ${result.route}: ${result.answer || '(none)'}`);
     if (rollout.logs?.length) {
       report.line(`  latest log events of version ${rollout.newVersion}:`);
       for (const line of rollout.logs) report.line(`    ${line}`);
@@ -151,10 +160,16 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
       const note = await planFirstPhase({ stack, stackDir, terraform, functionName, previousLive });
       appendJobSummary(env, `> ${note}\n`);
       report.line(note);
-      return { kind: 'planned', stack, plan: path.relative(PROJECT_ROOT, path.join(stackDir, PUBLISH_PLAN)), ...(previousLive !== undefined ? { previousLive } : {}) };
+      return {
+        kind: 'planned',
+        stack,
+        plan: path.relative(PROJECT_ROOT, path.join(stackDir, PUBLISH_PLAN)),
+        ...(previousLive !== undefined ? { previousLive } : {}),
+      };
     }
     const result = await rollout(previousLive);
-    if (result.ok && pin && removePin(buildDir, stack)) report.line(`Rolled back to serial ${pin.serial}; the pin is removed, so the next deploy deploys the current build.`);
+    if (result.ok && pin && removePin(buildDir, stack))
+      report.line(`Rolled back to serial ${pin.serial}; the pin is removed, so the next deploy deploys the current build.`);
     return { kind: 'rolled-out', report: result };
   } finally {
     lambda.destroy();
@@ -178,7 +193,10 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
     printReport(result, report);
-    appendJobSummary(env, `### Rollout of ${stack}\n\n${result.phases.map((phase) => `- ${phase.ok ? '✅' : '❌'} **${phase.phase}**: ${phase.detail}`).join('\n')}\n\n${result.summary}\n`);
+    appendJobSummary(
+      env,
+      `### Rollout of ${stack}\n\n${result.phases.map((phase) => `- ${phase.ok ? '✅' : '❌'} **${phase.phase}**: ${phase.detail}`).join('\n')}\n\n${result.summary}\n`,
+    );
     return result;
   }
 }

@@ -41,7 +41,8 @@ export async function promoteStack(options: PromoteOptions): Promise<PromoteResu
   try {
     if (options.mode === 'apply-saved') {
       const record = readPromotionRecord(stackDir);
-      if (!record || !fs.existsSync(path.join(stackDir, PROMOTE_PLAN))) throw promotePlanMissing(path.relative(PROJECT_ROOT, path.join(stackDir, PROMOTE_PLAN)));
+      if (!record || !fs.existsSync(path.join(stackDir, PROMOTE_PLAN)))
+        throw promotePlanMissing(path.relative(PROJECT_ROOT, path.join(stackDir, PROMOTE_PLAN)));
       const tf = terraform();
       const init = await tf.run(['init', '-input=false', '-lockfile=readonly']);
       if (init.code !== 0) throw terraformFailed('init', init.code);
@@ -89,7 +90,12 @@ export async function promoteStack(options: PromoteOptions): Promise<PromoteResu
     try {
       await move();
     } catch (error) {
-      if (error instanceof PromotionRefused) throw promoteRefused(from, error.message, error.probe.filter((result) => !result.ok));
+      if (error instanceof PromotionRefused)
+        throw promoteRefused(
+          from,
+          error.message,
+          error.probe.filter((result) => !result.ok),
+        );
       if (error instanceof PhaseFailed) throw promoteFailed(from, error.message);
       throw error;
     }

@@ -41,7 +41,13 @@ function deployedLayerHashes(plan: TerraformPlan): string[] {
  * manifests of the deployed layers (the artifact bucket), and the import coverage of the stack's function.
  * Whatever cannot be read is said in the summary, and the review falls back to the layer descriptions.
  */
-export async function reviewContext(plan: TerraformPlan, stack: string, env: NodeJS.ProcessEnv, buildDirOption?: string, options: ReviewOptions = {}): Promise<ReviewContext> {
+export async function reviewContext(
+  plan: TerraformPlan,
+  stack: string,
+  env: NodeJS.ProcessEnv,
+  buildDirOption?: string,
+  options: ReviewOptions = {},
+): Promise<ReviewContext> {
   const config = loadProjectConfig(PROJECT_ROOT, env);
   const environment = config.environments.find((candidate) => candidate.stackName === stack);
   const buildDir = resolveBuildDir(buildDirOption, env);
@@ -118,20 +124,26 @@ export interface ReviewOptions {
 }
 
 /** The environment's Python layers' locked versions against known advisories: the open ones, and what could not be looked up. */
-async function advisoriesFor(environment: EnvironmentConfig, buildDir: string, env: NodeJS.ProcessEnv): Promise<{ open: ReturnType<typeof openAdvisories>; notes: string[] }> {
+async function advisoriesFor(
+  environment: EnvironmentConfig,
+  buildDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ open: ReturnType<typeof openAdvisories>; notes: string[] }> {
   const settings = auditSettings(env, path.join(buildDir, 'cache', 'pip-audit'));
   const target = lockTargetKey({ pythonVersion: pythonVersionOf(environment.runtime as PythonRuntime), architecture: environment.architecture });
   const layers = readAllLayerSources(PROJECT_ROOT)
     .filter((source) => source.kind === 'python' && environment.layers.includes(source.name) && source.locks?.[target])
-    .map((source) => ({ name: source.name, dir: source.dir, locks: { [target]: source.locks![target]! } }));
+    .map((source) => ({ name: source.name, dir: source.dir, locks: { [target]: source.locks![target] } }));
   try {
     const toolchain = await ensurePythonToolchain({ env });
     const audits = await auditLayers(layers, { toolchain, settings, env, projectRoot: PROJECT_ROOT });
     const skipped = audits.filter((audit) => audit.status === 'skipped');
     const found = audits.flatMap((audit) => audit.findings);
     const notes = skipped.length
-      ? [`known advisories could not be looked up for ${skipped.map((audit) => `${audit.layer} ${audit.target}`).join(', ')}: ${skipped[0]!.reason}`]
-      : [`known advisories from ${serviceName(settings)}: ${found.filter((finding) => !finding.accepted).length} open, ${found.filter((finding) => finding.accepted).length} accepted, for ${audits.length} lock(s)`];
+      ? [`known advisories could not be looked up for ${skipped.map((audit) => `${audit.layer} ${audit.target}`).join(', ')}: ${skipped[0].reason}`]
+      : [
+          `known advisories from ${serviceName(settings)}: ${found.filter((finding) => !finding.accepted).length} open, ${found.filter((finding) => finding.accepted).length} accepted, for ${audits.length} lock(s)`,
+        ];
     return { open: openAdvisories(audits), notes };
   } catch (error) {
     return { open: new Map(), notes: [`known advisories could not be looked up: ${(error as Error).message.split('\n')[0]}`] };
@@ -139,7 +151,13 @@ async function advisoriesFor(environment: EnvironmentConfig, buildDir: string, e
 }
 
 /** A plan file read and summarised for review, with everything the review can find for it. */
-export async function reviewPlanFile(file: string, stack: string, env: NodeJS.ProcessEnv, buildDir?: string, options: ReviewOptions = {}): Promise<{ stack: string; summary: PlanSummary }> {
+export async function reviewPlanFile(
+  file: string,
+  stack: string,
+  env: NodeJS.ProcessEnv,
+  buildDir?: string,
+  options: ReviewOptions = {},
+): Promise<{ stack: string; summary: PlanSummary }> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -149,4 +167,3 @@ export async function reviewPlanFile(file: string, stack: string, env: NodeJS.Pr
   const plan = parsePlan(text, file);
   return { stack, summary: summarisePlan(plan, await reviewContext(plan, stack, env, buildDir, options)) };
 }
-

@@ -58,7 +58,9 @@ export async function rollbackStack(options: RollbackOptions): Promise<Readonly<
   const layers = layerChanges(current, target, known);
   const codeCheck = layersOnly ? currentCodeAgainstLayers() : undefined;
 
-  const changes = rollbackChanges(current, target).map((change) => (layersOnly && change.startsWith('function code:') ? 'function code: stays (the current build)' : change));
+  const changes = rollbackChanges(current, target).map((change) =>
+    layersOnly && change.startsWith('function code:') ? 'function code: stays (the current build)' : change,
+  );
   const scope = layersOnly ? 'layers only; the current code stays' : 'layers and code';
   const lines = [
     `${stack}: serial ${current.serial} → serial ${target.serial} (deployed ${target.time}, commit ${target.commit ?? 'unknown'}${target.origin ? `, by ${target.origin.by}` : ''}), ${scope}`,
@@ -91,20 +93,35 @@ export async function rollbackStack(options: RollbackOptions): Promise<Readonly<
   /** Whether the current code's packages are in the target's layers: refused when certainly not, skipped when it cannot be told. */
   function currentCodeAgainstLayers(): { status: 'passed' | 'skipped'; text: string; missing: string[] } {
     if (runtimeFamilyOf(environment.runtime) !== 'nodejs') {
-      return { status: 'skipped', missing: [], text: 'not checked here (Python module names are not in the layer descriptions); the rollout probes the new version before live moves to it' };
+      return {
+        status: 'skipped',
+        missing: [],
+        text: 'not checked here (Python module names are not in the layer descriptions); the rollout probes the new version before live moves to it',
+      };
     }
     let externals: readonly string[];
     try {
       externals = artifactsForEnvironment(environment, readManifest(buildDir), readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT).bundle.externals;
     } catch (error) {
-      return { status: 'skipped', missing: [], text: `not checked: the current build could not be read (${(error as Error).message.split('\n')[0]}); run npm run build first` };
+      return {
+        status: 'skipped',
+        missing: [],
+        text: `not checked: the current build could not be read (${(error as Error).message.split('\n')[0]}); run npm run build first`,
+      };
     }
-    const { missing, certain, provided } = packagesNotInLayers(externals, pin.layers, known, { runtime: environment.runtime, managed: managedLayersOf(environment) });
+    const { missing, certain, provided } = packagesNotInLayers(externals, pin.layers, known, {
+      runtime: environment.runtime,
+      managed: managedLayersOf(environment),
+    });
     if (missing.length && certain) {
       throw rollbackLayersLackPackages(stack, missing, target.serial, environment.runtime);
     }
     if (missing.length) {
-      return { status: 'skipped', missing, text: `not certain: ${missing.join(', ')} not listed, but a layer description was cut or missing; the rollout probes the new version before live moves to it` };
+      return {
+        status: 'skipped',
+        missing,
+        text: `not certain: ${missing.join(', ')} not listed, but a layer description was cut or missing; the rollout probes the new version before live moves to it`,
+      };
     }
     const by = provided.map(({ module, provider }) => `${module}: ${providerText(provider, environment)}`).join('; ');
     return { status: 'passed', missing: [], text: `all ${externals.length} package(s) the code takes from outside its bundle are provided (${by})` };

@@ -26,7 +26,9 @@ export interface StartOptions {
 export async function startLocal(options: StartOptions): Promise<LocalApi> {
   const { config, environment, env, report, buildDir, skipChecks } = options;
   if (skipChecks) {
-    report.line(report.red(report.bold('!! --skip-checks: the deployment rules are not enforced. What is served here may be refused by synth and fail on Lambda. !!')));
+    report.line(
+      report.red(report.bold('!! --skip-checks: the deployment rules are not enforced. What is served here may be refused by synth and fail on Lambda. !!')),
+    );
   }
   if (!options.skipBuild) {
     await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: report, env, onlyUsed: true, skipChecks });
@@ -54,7 +56,7 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
     step.done(api.url);
     return api;
   } catch (error) {
-    step.fail((error as Error).message.split('\n')[0]!);
+    step.fail((error as Error).message.split('\n')[0]);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(options.port);
     throw error;
   }

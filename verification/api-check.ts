@@ -37,7 +37,10 @@ function excerpt(answer: HttpAnswer): string {
 export function judgeHealth(answer: HttpAnswer): { ok: boolean; detail: string } {
   const body = parse(answer) as Record<string, unknown> | undefined;
   const ok = answer.status === 200 && body?.['status'] === 'ok' && body?.['provider'] === 'aws' && typeof body?.['version'] === 'string';
-  return { ok, detail: ok ? `status ok, version ${String(body!['version'])}` : `expected 200 {"status":"ok","provider":"aws","version":...}, got ${excerpt(answer)}` };
+  return {
+    ok,
+    detail: ok ? `status ok, version ${String(body['version'])}` : `expected 200 {"status":"ok","provider":"aws","version":...}, got ${excerpt(answer)}`,
+  };
 }
 
 export function judgeList(answer: HttpAnswer): { ok: boolean; detail: string; ids: string[] } {
@@ -58,7 +61,7 @@ export function judgeCreate(answer: HttpAnswer): { ok: boolean; detail: string; 
     typeof body?.['created_at'] === 'string' &&
     ISO_UTC.test(body['created_at']);
   return ok
-    ? { ok, detail: `created ${String(body!['id'])} at ${String(body!['created_at'])}`, id: String(body!['id']) }
+    ? { ok, detail: `created ${String(body['id'])} at ${String(body['created_at'])}`, id: String(body['id']) }
     : { ok, detail: `expected 201 with id, content, author and created_at, got ${excerpt(answer)}` };
 }
 
@@ -108,8 +111,12 @@ export async function checkApi(baseUrl: string, options: ApiCheckOptions = {}): 
   const list = await timed('list', async () => judgeList(await call('/api/messages/')));
   if (!list.ok) return results;
   const created = await timed('create', async () => {
-    const judged = judgeCreate(await call('/api/messages/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PROBE_MESSAGE) }));
-    return judged.ok && !options.removeCreated ? { ...judged, detail: `${judged.detail}; it stays: the API has no delete, and this check has no access to its table` } : judged;
+    const judged = judgeCreate(
+      await call('/api/messages/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PROBE_MESSAGE) }),
+    );
+    return judged.ok && !options.removeCreated
+      ? { ...judged, detail: `${judged.detail}; it stays: the API has no delete, and this check has no access to its table` }
+      : judged;
   });
   if (!created.ok) return results;
   await timed('list-after-create', async () => {

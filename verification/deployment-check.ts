@@ -84,13 +84,13 @@ function short(arn: string): string {
  */
 export function comparableEntry(entry: string): string {
   const match = /^(.*\/)?([^/]+)-([^/-]+)\.dist-info\/METADATA$/.exec(entry);
-  return match ? `${match[1] ?? ''}${match[2]!.replace(/[-_.]+/g, '_').toLowerCase()}-${match[3]}.dist-info/METADATA` : entry;
+  return match ? `${match[1] ?? ''}${match[2].replace(/[-_.]+/g, '_').toLowerCase()}-${match[3]}.dist-info/METADATA` : entry;
 }
 
 export function missingModulesIn(lines: readonly string[]): string[] {
   const found = new Set<string>();
   for (const line of lines) {
-    for (const pattern of IMPORT_ERRORS) for (const match of line.matchAll(pattern)) found.add(match[1]!);
+    for (const pattern of IMPORT_ERRORS) for (const match of line.matchAll(pattern)) found.add(match[1]);
   }
   return [...found];
 }
@@ -123,7 +123,11 @@ export function judgeDeployment(facts: DeployedStackFacts, options: { strict?: b
         ? `${facts.live.layers.length} layer(s), as the state says`
         : `the function has [${facts.live.layers.map(short).join(', ')}], the state says [${facts.desired.layers.map(short).join(', ')}]`,
     });
-    if (!same) cause('layer not attached', missing.length ? `not attached: ${missing.map(short).join(', ')}` : 'the attached layers differ from the state (someone changed them by hand?)');
+    if (!same)
+      cause(
+        'layer not attached',
+        missing.length ? `not attached: ${missing.map(short).join(', ')}` : 'the attached layers differ from the state (someone changed them by hand?)',
+      );
   }
 
   for (const layer of facts.layers) {
@@ -144,16 +148,30 @@ export function judgeDeployment(facts: DeployedStackFacts, options: { strict?: b
       });
       if (!same) cause('layer not attached', `${name} is not the layer this deploy built`);
     } else if (layer.own) {
-      const why = layer.codeSha256 === undefined ? 'Lambda reported no CodeSha256 for it' : (layer.unchecked?.content ?? 'there is no archive of this deploy to compare with');
+      const why =
+        layer.codeSha256 === undefined
+          ? 'Lambda reported no CodeSha256 for it'
+          : (layer.unchecked?.content ?? 'there is no archive of this deploy to compare with');
       checks.push({ name: `layer ${name} content`, status: 'skipped', detail: `not checked: ${why}` });
     }
     const live = facts.live;
     if (live && layer.compatibleArchitectures?.length && !live.architectures.some((arch) => layer.compatibleArchitectures!.includes(arch))) {
-      checks.push({ name: `layer ${name} architecture`, status: 'failed', detail: `built for ${layer.compatibleArchitectures.join(', ')}, the function runs ${live.architectures.join(', ')}` });
-      cause('architecture or runtime mismatch', `${name} is for ${layer.compatibleArchitectures.join(', ')}; the function runs ${live.architectures.join(', ')}`);
+      checks.push({
+        name: `layer ${name} architecture`,
+        status: 'failed',
+        detail: `built for ${layer.compatibleArchitectures.join(', ')}, the function runs ${live.architectures.join(', ')}`,
+      });
+      cause(
+        'architecture or runtime mismatch',
+        `${name} is for ${layer.compatibleArchitectures.join(', ')}; the function runs ${live.architectures.join(', ')}`,
+      );
     }
     if (live && layer.compatibleRuntimes?.length && !layer.compatibleRuntimes.includes(live.runtime)) {
-      checks.push({ name: `layer ${name} runtime`, status: 'failed', detail: `compatible with ${layer.compatibleRuntimes.join(', ')}, the function runs ${live.runtime}` });
+      checks.push({
+        name: `layer ${name} runtime`,
+        status: 'failed',
+        detail: `compatible with ${layer.compatibleRuntimes.join(', ')}, the function runs ${live.runtime}`,
+      });
       cause('architecture or runtime mismatch', `${name} is for ${layer.compatibleRuntimes.join(', ')}; the function runs ${live.runtime}`);
     }
     if (layer.content && layer.expected) {
@@ -163,14 +181,20 @@ export function judgeDeployment(facts: DeployedStackFacts, options: { strict?: b
         checks.push({
           name: `layer ${name} packages`,
           status: status(absent.length === 0),
-          detail: absent.length ? `missing from the zip: ${absent.join(', ')}` : `all ${layer.expected.length} packages of ${layer.reference?.packages ?? 'the build'} are in the zip`,
+          detail: absent.length
+            ? `missing from the zip: ${absent.join(', ')}`
+            : `all ${layer.expected.length} packages of ${layer.reference?.packages ?? 'the build'} are in the zip`,
         });
         if (absent.length) cause('package missing from a layer', `${name} lacks ${absent.join(', ')}`);
       } else {
         checks.push({ name: `layer ${name} packages`, status: 'skipped', detail: `not checked: ${layer.content.unavailable}` });
       }
     } else if (layer.own) {
-      checks.push({ name: `layer ${name} packages`, status: 'skipped', detail: `not checked: ${layer.unchecked?.packages ?? 'the build manifest does not list this layer'}` });
+      checks.push({
+        name: `layer ${name} packages`,
+        status: 'skipped',
+        detail: `not checked: ${layer.unchecked?.packages ?? 'the build manifest does not list this layer'}`,
+      });
     }
   }
 

@@ -15,6 +15,7 @@ import { DeployedLayer, parseLayerArn } from '../history/terraform-state';
 import { API_STEPS, PROBE_MESSAGE, checkApi } from './api-check';
 import { DeployedStackFacts, LayerFacts } from './deployment-check';
 import { zipEntryNames } from './zip-entries';
+import { textOf } from '../project/text';
 
 export interface GatherOptions {
   readonly env: EnvironmentConfig;
@@ -114,7 +115,7 @@ async function removeProbeMessage(region: string, tableName: string | undefined,
 export async function gatherFacts(options: GatherOptions): Promise<DeployedStackFacts> {
   const { env, clients } = options;
   const state = await currentState(clients, env.stateBucket, env.stateKey);
-  const functionName = String(state.outputs?.['function_name'] ?? state.function?.functionName ?? functionNameOf(env));
+  const functionName = textOf(state.outputs?.['function_name'] ?? state.function?.functionName ?? functionNameOf(env));
   const desired = { layers: state.function?.layers ?? [], ...(state.function?.runtime ? { runtime: state.function.runtime } : {}) };
   const live = await describeFunction(clients, functionName);
   const restored = state.rollback ? await restoredLayers(options, state.rollback.serial) : undefined;
@@ -143,13 +144,19 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
         },
       };
     } else if (folder !== undefined) {
-      const artifact = options.manifest?.layers.find((layer) => layer.name === folder && layer.kind === runtimeFamilyOf(env.runtime) && layer.architecture === env.architecture);
+      const artifact = options.manifest?.layers.find(
+        (layer) => layer.name === folder && layer.kind === runtimeFamilyOf(env.runtime) && layer.architecture === env.architecture,
+      );
       const built = sha256Base64(path.join(options.stackDir, 'archives', `layer-${folder}.zip`));
       extra = {
         ...(built ? { builtSha256: built } : {}),
         ...(artifact ? { expected: expectedEntries(artifact), content: await layerContent(version.location) } : {}),
         unchecked: {
-          ...(built ? {} : { content: `the archive this deploy built (archives/layer-${folder}.zip in the stack folder) is not here; verify beside the deploy's stack folder` }),
+          ...(built
+            ? {}
+            : {
+                content: `the archive this deploy built (archives/layer-${folder}.zip in the stack folder) is not here; verify beside the deploy's stack folder`,
+              }),
           ...(artifact
             ? {}
             : {
@@ -170,10 +177,12 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
       ...extra,
     });
   }
-  const apiUrl = typeof state.outputs?.['api_url'] === 'string' ? (state.outputs['api_url'] as string) : undefined;
-  const tableName = typeof state.outputs?.['table_name'] === 'string' ? (state.outputs['table_name'] as string) : undefined;
+  const apiUrl = typeof state.outputs?.['api_url'] === 'string' ? state.outputs['api_url'] : undefined;
+  const tableName = typeof state.outputs?.['table_name'] === 'string' ? state.outputs['table_name'] : undefined;
   const removeCreated = (id: string) => removeProbeMessage(env.region, tableName, id);
-  const api = apiUrl ? await checkApi(apiUrl, { waitMs: options.waitMs, removeCreated }) : [{ step: 'health' as const, ok: false, detail: 'HTTP 0 no answer: the state has no api_url output', ms: 0 }];
+  const api = apiUrl
+    ? await checkApi(apiUrl, { waitMs: options.waitMs, removeCreated })
+    : [{ step: 'health' as const, ok: false, detail: 'HTTP 0 no answer: the state has no api_url output', ms: 0 }];
   const failed = !live || api.some((step) => !step.ok) || api.length < API_STEPS.length;
   const logs = failed ? await latestLogLines(env.region, functionName) : [];
   return { stack: env.stackName, functionName, desired, ...(live ? { live } : {}), layers, api, logs };

@@ -67,8 +67,14 @@ export function packageChanges(before: readonly InstalledPackage[], after: reado
   const old = versions(before);
   const now = versions(after);
   const list = (set: Set<string> | undefined): string => [...(set ?? [])].sort().join(', ');
-  const added = [...now.keys()].filter((name) => !old.has(name)).sort().map((name) => `${name}@${list(now.get(name))}`);
-  const removed = [...old.keys()].filter((name) => !now.has(name)).sort().map((name) => `${name}@${list(old.get(name))}`);
+  const added = [...now.keys()]
+    .filter((name) => !old.has(name))
+    .sort()
+    .map((name) => `${name}@${list(now.get(name))}`);
+  const removed = [...old.keys()]
+    .filter((name) => !now.has(name))
+    .sort()
+    .map((name) => `${name}@${list(old.get(name))}`);
   const upgraded = [...now.keys()]
     .filter((name) => old.has(name) && list(old.get(name)) !== list(now.get(name)))
     .sort()

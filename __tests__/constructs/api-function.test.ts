@@ -7,7 +7,16 @@ import { Construct } from 'constructs';
 import { ApiFunction, ApiFunctionProps, FunctionSettings, apiFunctionProblems } from '../../constructs/api-function';
 import { bundleArtifact } from '../support/artifacts';
 
-const settings: FunctionSettings = { runtime: 'nodejs24.x', architecture: 'arm64', memoryMb: 512, timeoutSeconds: 10, reservedConcurrency: 5, logRetentionDays: 14, appVersion: '3.0.0', messageTtlDays: 0 };
+const settings: FunctionSettings = {
+  runtime: 'nodejs24.x',
+  architecture: 'arm64',
+  memoryMb: 512,
+  timeoutSeconds: 10,
+  reservedConcurrency: 5,
+  logRetentionDays: 14,
+  appVersion: '3.0.0',
+  messageTtlDays: 0,
+};
 
 function synth(extra: Partial<ApiFunctionProps> = {}): string {
   return Testing.synthScope((scope: Construct) => {
@@ -47,9 +56,9 @@ describe('ApiFunction', () => {
     expect(text).toHaveResourceWithProperties(LambdaFunction, { role: 'arn:aws:iam::123456789012:role/acme/functions/acme-dev-function' });
     expect(JSON.parse(text).resource.aws_iam_role).toBeUndefined();
     expect(text).toHaveResourceWithProperties(LambdaAlias, { name: 'live' });
-    const [alias] = Object.values(JSON.parse(text).resource.aws_lambda_alias) as Record<string, unknown>[];
-    expect(alias!['function_version']).toMatch(/^\$\{aws_lambda_function\.api_function_[A-F0-9]+\.version\}$/);
-    expect(alias!['routing_config']).toBeUndefined();
+    const [alias] = Object.values<Record<string, unknown>>(JSON.parse(text).resource.aws_lambda_alias);
+    expect(alias['function_version']).toMatch(/^\$\{aws_lambda_function\.api_function_[A-F0-9]+\.version\}$/);
+    expect(alias['routing_config']).toBeUndefined();
   });
 
   it('keeps every bundle as a version of one key when given an upload bucket', () => {
@@ -63,9 +72,8 @@ describe('ApiFunction', () => {
       /stack\/api: bundle api\/nodejs22\.x-12345678 targets nodejs22\.x, but the function runs nodejs24\.x; run `npm run build` for this configuration\.$/,
     );
     const pin = { stack: 's', serial: 1, scope: 'layers' as const, layers: ['a', 'b', 'c', 'd', 'e', 'f'], replacesSerial: 2 };
-    expect(apiFunctionProblems({ functionName: 'f', settings: { ...settings, memoryMb: 64 }, bundle: bundleArtifact(), layers: [], managedLayers: [], pin })).toEqual([
-      '6 layers are attached; Lambda allows 5',
-      'memoryMb 64 is not from 128 to 10240',
-    ]);
+    expect(
+      apiFunctionProblems({ functionName: 'f', settings: { ...settings, memoryMb: 64 }, bundle: bundleArtifact(), layers: [], managedLayers: [], pin }),
+    ).toEqual(['6 layers are attached; Lambda allows 5', 'memoryMb 64 is not from 128 to 10240']);
   });
 });

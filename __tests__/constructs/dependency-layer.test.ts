@@ -4,7 +4,12 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { DependencyLayer, DependencyLayerProps, dependencyLayerProblems } from '../../constructs/dependency-layer';
 import { layerArtifact, pythonLayerArtifact } from '../support/artifacts';
 
-const props: DependencyLayerProps = { artifact: layerArtifact(), buildDirFromStack: '../../../.build', layerName: 'acme-dev-dependencies', runtime: 'nodejs24.x' };
+const props: DependencyLayerProps = {
+  artifact: layerArtifact(),
+  buildDirFromStack: '../../../.build',
+  layerName: 'acme-dev-dependencies',
+  runtime: 'nodejs24.x',
+};
 
 describe('DependencyLayer', () => {
   it('publishes a retained version from the zipped tree, described by its content hash and packages', () => {
@@ -16,27 +21,33 @@ describe('DependencyLayer', () => {
       compatible_architectures: ['x86_64'],
       skip_destroy: true,
     });
-    const [version] = Object.values(JSON.parse(text).resource.aws_lambda_layer_version) as Record<string, string>[];
-    expect(version!['filename']).toMatch(/^\$\{data\.archive_file\.layer_archive_[A-F0-9]+\.output_path\}$/);
-    expect(version!['source_code_hash']).toMatch(/^\$\{data\.archive_file\.layer_archive_[A-F0-9]+\.output_base64sha256\}$/);
+    const [version] = Object.values<Record<string, string>>(JSON.parse(text).resource.aws_lambda_layer_version);
+    expect(version['filename']).toMatch(/^\$\{data\.archive_file\.layer_archive_[A-F0-9]+\.output_path\}$/);
+    expect(version['source_code_hash']).toMatch(/^\$\{data\.archive_file\.layer_archive_[A-F0-9]+\.output_base64sha256\}$/);
   });
 
   it('goes through the upload bucket when the zip is too big to send directly', () => {
-    const big = { ...props, artifact: layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 }), upload: { bucket: 'acme-artifacts', key: 'layers/acme/dev/dependencies.zip' } };
+    const big = {
+      ...props,
+      artifact: layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 }),
+      upload: { bucket: 'acme-artifacts', key: 'layers/acme/dev/dependencies.zip' },
+    };
     const text = Testing.synthScope((scope) => new DependencyLayer(scope, 'layer', big));
     expect(text).toHaveResourceWithProperties(S3Object, { bucket: 'acme-artifacts', key: 'layers/acme/dev/dependencies.zip' });
-    const [version] = Object.values(JSON.parse(text).resource.aws_lambda_layer_version) as Record<string, string>[];
-    expect(version!['s3_object_version']).toMatch(/^\$\{aws_s3_object\.layer_upload_[A-F0-9]+\.version_id\}$/);
-    expect(version!['filename']).toBeUndefined();
+    const [version] = Object.values<Record<string, string>>(JSON.parse(text).resource.aws_lambda_layer_version);
+    expect(version['s3_object_version']).toMatch(/^\$\{aws_s3_object\.layer_upload_[A-F0-9]+\.version_id\}$/);
+    expect(version['filename']).toBeUndefined();
   });
 
-  it('refuses another runtime\'s packages, a bad name, and a zip too big without a bucket', () => {
+  it("refuses another runtime's packages, a bad name, and a zip too big without a bucket", () => {
     expect(dependencyLayerProblems(props)).toEqual([]);
     expect(dependencyLayerProblems({ ...props, layerName: 'has space', artifact: { ...pythonLayerArtifact(), zippedBytes: 60_000_000 } })).toEqual([
       'layerName "has space" is not 1 to 140 letters, digits, "_" and "-"',
       'the artifact dependencies/python3.12-x86_64 holds python packages, not nodejs24.x ones',
       "the artifact dependencies/python3.12-x86_64 zips to about 57.2 MiB, over Lambda's direct-upload limit, and no upload bucket is given",
     ]);
-    expect(() => Testing.synthScope((scope) => new DependencyLayer(scope, 'layer', { ...props, runtime: 'python3.12' }))).toThrow(/stack\/layer: the artifact dependencies\/nodejs-x86_64 holds nodejs packages, not python3\.12 ones\.$/);
+    expect(() => Testing.synthScope((scope) => new DependencyLayer(scope, 'layer', { ...props, runtime: 'python3.12' }))).toThrow(
+      /stack\/layer: the artifact dependencies\/nodejs-x86_64 holds nodejs packages, not python3\.12 ones\.$/,
+    );
   });
 });

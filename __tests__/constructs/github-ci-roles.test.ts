@@ -8,9 +8,12 @@ const scope = ACME_SCOPE;
 const trust = { repository: 'acme/layers', deployBranch: 'main', environments: ['dev', 'prod'] };
 
 describe('GithubCiRoles', () => {
-  it('trusts GitHub\'s OIDC provider and makes one plan role and one deploy role per environment, under the CI path, and no policy of its own', () => {
+  it("trusts GitHub's OIDC provider and makes one plan role and one deploy role per environment, under the CI path, and no policy of its own", () => {
     const text = Testing.synthScope((construct) => new GithubCiRoles(construct, 'ci', { scope, trust }));
-    expect(text).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
+    expect(text).toHaveResourceWithProperties(IamOpenidConnectProvider, {
+      url: 'https://token.actions.githubusercontent.com',
+      client_id_list: ['sts.amazonaws.com'],
+    });
     for (const name of ['acme-plan', 'acme-deploy-dev', 'acme-deploy-prod']) expect(text).toHaveResourceWithProperties(IamRole, { name, path: '/acme/ci/' });
     expect(JSON.parse(text).resource.aws_iam_policy).toBeUndefined();
   });

@@ -10,14 +10,29 @@ describe('SecureBucket', () => {
     const text = Testing.synthScope((scope) => new SecureBucket(scope, 'b', { bucketName: 'acme-artifacts', noncurrentVersionDays: 365 }));
     expect(text).toHaveResourceWithProperties(S3Bucket, { bucket: 'acme-artifacts' });
     expect(text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
-    expect(text).toHaveResourceWithProperties(S3BucketPublicAccessBlock, { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
-    expect(text).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' }, bucket_key_enabled: true }] });
+    expect(text).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(text).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' }, bucket_key_enabled: true }],
+    });
   });
 
   it('uses the customer-managed key it is given', () => {
-    const text = Testing.synthScope((scope) => new SecureBucket(scope, 'b', { bucketName: 'acme-state', noncurrentVersionDays: 90, kmsKeyArn: 'arn:aws:kms:ap-northeast-1:123456789012:key/k' }));
+    const text = Testing.synthScope(
+      (scope) =>
+        new SecureBucket(scope, 'b', { bucketName: 'acme-state', noncurrentVersionDays: 90, kmsKeyArn: 'arn:aws:kms:ap-northeast-1:123456789012:key/k' }),
+    );
     expect(text).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
-      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'arn:aws:kms:ap-northeast-1:123456789012:key/k' }, bucket_key_enabled: true }],
+      rule: [
+        {
+          apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'arn:aws:kms:ap-northeast-1:123456789012:key/k' },
+          bucket_key_enabled: true,
+        },
+      ],
     });
   });
 

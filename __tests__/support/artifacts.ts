@@ -31,7 +31,12 @@ export function layerArtifact(
 }
 
 /** A built Python layer's manifest entry. */
-export function pythonLayerArtifact(name = 'dependencies', pythonVersion = '3.12', architecture: Architecture = 'x86_64', overrides: Partial<LayerArtifact> = {}): LayerArtifact {
+export function pythonLayerArtifact(
+  name = 'dependencies',
+  pythonVersion = '3.12',
+  architecture: Architecture = 'x86_64',
+  overrides: Partial<LayerArtifact> = {},
+): LayerArtifact {
   return layerArtifact(name, architecture, 'f'.repeat(64), {
     id: `${name}/python${pythonVersion}-${architecture}`,
     kind: 'python',

@@ -41,21 +41,36 @@ export async function contractOverHttp(url: string): Promise<string[]> {
   const cases = readContractCases();
   const wrong: string[] = [];
   for (const test of cases.messages) {
-    const answer = await request(`${url}/api/messages/`, { method: 'POST', body: Buffer.from(bodyOfCase(test)), headers: { 'content-type': 'application/json' } });
+    const answer = await request(`${url}/api/messages/`, {
+      method: 'POST',
+      body: Buffer.from(bodyOfCase(test)),
+      headers: { 'content-type': 'application/json' },
+    });
     const expected = expandCase(test.expect) as { ok?: { content: string; author: string }; status?: number; body?: unknown };
     const ok = expected.ok
-      ? answer.status === 201 && JSON.stringify([(answer.json as { content: string }).content, (answer.json as { author: string }).author]) === JSON.stringify([expected.ok.content, expected.ok.author])
+      ? answer.status === 201 &&
+        JSON.stringify([(answer.json as { content: string }).content, (answer.json as { author: string }).author]) ===
+          JSON.stringify([expected.ok.content, expected.ok.author])
       : answer.status === expected.status && JSON.stringify(answer.json) === JSON.stringify(expected.body);
     if (!ok) wrong.push(`message ${test.name}: ${answer.status} ${answer.text.slice(0, 200)}`);
   }
   const query = async (name: string, parameter: string, raw: string | null, expected: { ok?: unknown; status?: number; body?: unknown }) => {
     const answer = await request(`${url}/api/messages/${raw === null ? '' : `?${parameter}=${encodeURIComponent(raw)}`}`);
-    const ok = 'ok' in expected ? answer.status === 200 && Array.isArray(answer.json) : answer.status === expected.status && JSON.stringify(answer.json) === JSON.stringify(expected.body);
+    const ok =
+      'ok' in expected
+        ? answer.status === 200 && Array.isArray(answer.json)
+        : answer.status === expected.status && JSON.stringify(answer.json) === JSON.stringify(expected.body);
     if (!ok) wrong.push(`${parameter} ${name}: ${answer.status} ${answer.text.slice(0, 200)}`);
   };
   for (const test of cases.contentTypes) {
-    const answer = await request(`${url}/api/messages/`, { method: 'POST', body: Buffer.from(JSON.stringify({ content: 'typed', author: 'contract' })), headers: test.raw === null ? {} : { 'content-type': test.raw } });
-    const ok = test.expect.ok ? answer.status === 201 : answer.status === test.expect.status && JSON.stringify(answer.json) === JSON.stringify(test.expect.body);
+    const answer = await request(`${url}/api/messages/`, {
+      method: 'POST',
+      body: Buffer.from(JSON.stringify({ content: 'typed', author: 'contract' })),
+      headers: test.raw === null ? {} : { 'content-type': test.raw },
+    });
+    const ok = test.expect.ok
+      ? answer.status === 201
+      : answer.status === test.expect.status && JSON.stringify(answer.json) === JSON.stringify(test.expect.body);
     if (!ok) wrong.push(`Content-Type ${test.name}: ${answer.status} ${answer.text.slice(0, 200)}`);
   }
   for (const test of cases.limits) await query(test.name, 'limit', test.raw, test.expect);
@@ -72,7 +87,11 @@ export async function expiryOverHttp(server: { url: string; info: Record<string,
   const endpoint = String(server.info['dynamodbEndpoint']);
   const table = String(server.info['tableName']);
   const wrong: string[] = [];
-  const created = await request(`${server.url}/api/messages/`, { method: 'POST', body: JSON.stringify({ content: 'fleeting', author: 'ttl' }), headers: { 'content-type': 'application/json' } });
+  const created = await request(`${server.url}/api/messages/`, {
+    method: 'POST',
+    body: JSON.stringify({ content: 'fleeting', author: 'ttl' }),
+    headers: { 'content-type': 'application/json' },
+  });
   const message = created.json as { id: string; created_at: string };
   const stored = await localDynamoDbCall(endpoint, 'GetItem', { TableName: table, Key: { pk: { S: 'MESSAGE' }, sk: { S: message.id } } });
   const expires = Number((stored.body['Item'] as Record<string, { N?: string }> | undefined)?.['expires_at']?.N);
@@ -82,9 +101,18 @@ export async function expiryOverHttp(server: { url: string; info: Record<string,
   const expiredId = '0fffffff-ffff-7fff-bfff-ffffffffffff';
   await localDynamoDbCall(endpoint, 'PutItem', {
     TableName: table,
-    Item: { pk: { S: 'MESSAGE' }, sk: { S: expiredId }, id: { S: expiredId }, content: { S: 'expired' }, author: { S: 'ttl' }, created_at: { S: '2026-01-01T00:00:00.000Z' }, expires_at: { N: String(Math.floor(Date.now() / 1000) - 60) } },
+    Item: {
+      pk: { S: 'MESSAGE' },
+      sk: { S: expiredId },
+      id: { S: expiredId },
+      content: { S: 'expired' },
+      author: { S: 'ttl' },
+      created_at: { S: '2026-01-01T00:00:00.000Z' },
+      expires_at: { N: String(Math.floor(Date.now() / 1000) - 60) },
+    },
   });
   const listed = (await request(`${server.url}/api/messages/?limit=1`)).json as { id: string }[];
-  if (listed[0]?.id !== message.id) wrong.push(`the newest listed is ${JSON.stringify(listed[0])}, not the message just created (the expired one must be left out)`);
+  if (listed[0]?.id !== message.id)
+    wrong.push(`the newest listed is ${JSON.stringify(listed[0])}, not the message just created (the expired one must be left out)`);
   return wrong;
 }

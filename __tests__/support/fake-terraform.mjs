@@ -59,11 +59,21 @@ switch (command) {
         mode: 'managed',
         type: 'aws_lambda_function',
         name: 'api',
-        change: { actions: [state.build === null ? 'create' : 'update'], before: state.build === null ? null : { function_name: functionName() }, after: { function_name: functionName() } },
+        change: {
+          actions: [state.build === null ? 'create' : 'update'],
+          before: state.build === null ? null : { function_name: functionName() },
+          after: { function_name: functionName() },
+        },
       });
     }
     if (after.live !== state.live || after.canaryVersion !== state.canaryVersion || after.canaryPercent !== state.canaryPercent) {
-      changes.push({ address: 'aws_lambda_alias.live', mode: 'managed', type: 'aws_lambda_alias', name: 'live', change: { actions: [state.live === null ? 'create' : 'update'] } });
+      changes.push({
+        address: 'aws_lambda_alias.live',
+        mode: 'managed',
+        type: 'aws_lambda_alias',
+        name: 'live',
+        change: { actions: [state.live === null ? 'create' : 'update'] },
+      });
     }
     changes.push({ address: 'data.aws_partition.partition', mode: 'data', type: 'aws_partition', name: 'partition', change: { actions: ['read'] } });
     const out = args.find((arg) => arg.startsWith('-out='))?.slice('-out='.length);
@@ -79,7 +89,9 @@ switch (command) {
   case 'apply': {
     const plan = JSON.parse(fs.readFileSync(file(args.find((arg) => !arg.startsWith('-'))), 'utf8'));
     if (plan.basedOn !== readState().serial) {
-      process.stderr.write('Error: Saved plan is stale\n\nThe given plan file can no longer be applied because the state was changed by another operation after the plan was created.\n');
+      process.stderr.write(
+        'Error: Saved plan is stale\n\nThe given plan file can no longer be applied because the state was changed by another operation after the plan was created.\n',
+      );
       process.exit(1);
     }
     if (process.env.FAKE_TERRAFORM_FAIL_APPLY_TO === plan.after.live) {

@@ -22,11 +22,9 @@ export interface WheelSpec {
 
 /** Writes a wheel with package-fixtures/make_wheel.py; returns its path. */
 export function makeWheel(dir: string, spec: WheelSpec): string {
-  const result = spawnSync(
-    'python3',
-    [MAKE_WHEEL, dir, JSON.stringify({ ...spec, ...(spec.topLevel ? { top_level: spec.topLevel } : {}) })],
-    { encoding: 'utf8' },
-  );
+  const result = spawnSync('python3', [MAKE_WHEEL, dir, JSON.stringify({ ...spec, ...(spec.topLevel ? { top_level: spec.topLevel } : {}) })], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`make_wheel failed: ${result.stderr}`);
   return result.stdout.trim();
 }

@@ -18,7 +18,18 @@ export interface CliResult {
 /** The environment tests start the CLI with: no colour, none of the developer's overrides. */
 export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const key of ['PROJECT_NAME', 'AWS_REGION', 'STATE_BUCKET', 'ARTIFACT_BUCKET', 'GITHUB_REPOSITORY', 'BUILD_DIR', 'CDKTF_CONTEXT_JSON', 'CDKTF_OUTDIR', 'PORT']) delete env[key];
+  for (const key of [
+    'PROJECT_NAME',
+    'AWS_REGION',
+    'STATE_BUCKET',
+    'ARTIFACT_BUCKET',
+    'GITHUB_REPOSITORY',
+    'BUILD_DIR',
+    'CDKTF_CONTEXT_JSON',
+    'CDKTF_OUTDIR',
+    'PORT',
+  ])
+    delete env[key];
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
@@ -107,11 +118,15 @@ export function startLocalServer(
   options: { readonly cwd?: string; /** Build and synthesise first, as a plain `npm start` does. */ readonly build?: boolean } = {},
 ): Promise<LocalServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'start', ...(options.build ? [] : ['--skip-build']), '--port', '0', '--json', ...extraArgs], {
-      cwd: options.cwd ?? PROJECT_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'cli/main.ts', 'start', ...(options.build ? [] : ['--skip-build']), '--port', '0', '--json', ...extraArgs],
+      {
+        cwd: options.cwd ?? PROJECT_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let settled = false;

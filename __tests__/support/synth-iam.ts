@@ -7,8 +7,7 @@
  */
 import { AccountModel, PrincipalSet, ResourceStatement, RoleModel, TrustStatement } from '../../config/iam-chains';
 import { Statement } from '../../config/ci-permissions';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { Json } from './json';
 
 export interface SynthValues {
   readonly account: string;
@@ -74,7 +73,7 @@ export function accountModelFromSynth(stacks: readonly Json[], values: SynthValu
   }
   const documentOf = (reference: string): Json[] => {
     const match = /^\$\{(.+)\}$/.exec(reference);
-    const statements = match ? documents.get(match[1]!) : undefined;
+    const statements = match ? documents.get(match[1]) : undefined;
     if (!statements) throw new Error(`the chain analysis reads policies from aws_iam_policy_document only, not ${reference}`);
     return statements;
   };
@@ -88,10 +87,14 @@ export function accountModelFromSynth(stacks: readonly Json[], values: SynthValu
   });
   const all = (type: string) => stacks.flatMap((stack) => Object.entries((stack['resource']?.[type] ?? {}) as Json));
 
-  const managedPolicies = Object.fromEntries(all('aws_iam_policy').map(([id, policy]) => [resolve(`\${aws_iam_policy.${id}.arn}`), documentOf(policy.policy).map(statement)]));
+  const managedPolicies = Object.fromEntries(
+    all('aws_iam_policy').map(([id, policy]) => [resolve(`\${aws_iam_policy.${id}.arn}`), documentOf(policy.policy).map(statement)]),
+  );
   const roles: RoleModel[] = all('aws_iam_role').map(([id, role]) => {
     const name = role.name as string;
-    const inline = all('aws_iam_role_policy').filter(([, policy]) => resolve(policy.role) === name).flatMap(([, policy]) => documentOf(policy.policy).map(statement));
+    const inline = all('aws_iam_role_policy')
+      .filter(([, policy]) => resolve(policy.role) === name)
+      .flatMap(([, policy]) => documentOf(policy.policy).map(statement));
     const attached = all('aws_iam_role_policy_attachment')
       .filter(([, attachment]) => resolve(attachment.role) === name)
       .flatMap(([, attachment]) => managedPolicies[resolve(attachment.policy_arn)] ?? []);

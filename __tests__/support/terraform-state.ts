@@ -17,13 +17,27 @@ export interface StateResource {
 }
 
 /** A state file as Terraform 1.11 writes it (format version 4). */
-export function terraformStateFile(options: { serial: number; lineage: string; outputs: Record<string, unknown>; resources: readonly StateResource[] }): string {
+export function terraformStateFile(options: {
+  serial: number;
+  lineage: string;
+  outputs: Record<string, unknown>;
+  resources: readonly StateResource[];
+}): string {
   return JSON.stringify({
     version: 4,
     terraform_version: '1.11.4',
     serial: options.serial,
     lineage: options.lineage,
-    outputs: Object.fromEntries(Object.entries(options.outputs).map(([name, value]) => [name, { value, type: typeof value === 'string' ? 'string' : ['object', Object.fromEntries(Object.entries(value as object).map(([key, field]) => [key, typeof field]))] }])),
+    outputs: Object.fromEntries(
+      Object.entries(options.outputs).map(([name, value]) => [
+        name,
+        {
+          value,
+          type:
+            typeof value === 'string' ? 'string' : ['object', Object.fromEntries(Object.entries(value as object).map(([key, field]) => [key, typeof field]))],
+        },
+      ]),
+    ),
     resources: options.resources.map((resource) => ({
       mode: resource.mode ?? 'managed',
       type: resource.type,

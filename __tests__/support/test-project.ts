@@ -21,7 +21,7 @@ export function copySources(from: string, to: string): void {
     recursive: true,
     filter: (source) => {
       const relative = path.relative(from, source);
-      const top = relative.split(path.sep)[0]!;
+      const top = relative.split(path.sep)[0];
       if (NOT_COPIED.has(top) || top.startsWith('cdktf.out') || top.startsWith('.build-')) return false;
       if (top === '.build') return relative === '.build' || relative.startsWith(path.join('.build', 'cache'));
       return !relative.startsWith(path.join('runtimes', 'node_modules'));

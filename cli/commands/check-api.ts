@@ -15,7 +15,8 @@ The deploy workflow runs it after every apply.`,
   allowPositionals: true,
   async run(values, positionals, { err, out }) {
     const [url] = positionals;
-    if (!url || positionals.length > 1 || !/^https?:\/\//.test(url)) throw usage('Give one API URL, e.g. https://abc123.execute-api.ap-northeast-1.amazonaws.com.', 'check:api');
+    if (!url || positionals.length > 1 || !/^https?:\/\//.test(url))
+      throw usage('Give one API URL, e.g. https://abc123.execute-api.ap-northeast-1.amazonaws.com.', 'check:api');
     const wait = values['wait'] === undefined ? 0 : Number(values['wait']);
     if (!Number.isFinite(wait) || wait < 0) throw usage(`--wait takes seconds, got "${String(values['wait'])}".`, 'check:api');
     const results = await checkApi(url, { waitMs: wait * 1000 });

@@ -35,9 +35,13 @@ could not run and why. Exit code 1 only when an import really fails.`,
     step.done(`${checks.length - failed.length} passed or skipped, ${failed.length} failed`);
     for (const check of checks) {
       if (check.status === 'passed') {
-        err.line(`${err.green('✓')} ${check.layer}: ${check.imported.length} imported with ${check.interpreter}${check.skipped.length ? `, ${check.skipped.length} not checked` : ''}`);
+        err.line(
+          `${err.green('✓')} ${check.layer}: ${check.imported.length} imported with ${check.interpreter}${check.skipped.length ? `, ${check.skipped.length} not checked` : ''}`,
+        );
       } else if (check.status === 'failed') {
-        err.line(`${err.red('✗')} ${check.layer}: ${check.failures.length} of ${check.failures.length + check.imported.length} failed with ${check.interpreter ?? 'its interpreter'}`);
+        err.line(
+          `${err.red('✗')} ${check.layer}: ${check.failures.length} of ${check.failures.length + check.imported.length} failed with ${check.interpreter ?? 'its interpreter'}`,
+        );
         for (const failure of check.failures) err.line(`    ${failure.module}: ${failure.error}`);
       } else {
         err.line(`${err.yellow('-')} ${check.layer}: not checked: ${check.skipped.map((skip) => skip.reason).join('; ')}`);

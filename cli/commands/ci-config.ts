@@ -16,12 +16,12 @@ saying what to add, when they are missing. With --deploy-ref, fails unless the r
 deploy branch (context "deployBranch", default main): the first step of every job that
 deploys, rolls back or promotes.`,
   options: {
-    stack: { type: 'string', value: '<stack>', describe: 'also print that stack\'s environment and its deploy role (environment, deploy_role_arn)' },
+    stack: { type: 'string', value: '<stack>', describe: "also print that stack's environment and its deploy role (environment, deploy_role_arn)" },
     'github-output': { type: 'boolean', describe: 'print name=value lines to append to $GITHUB_OUTPUT' },
     json: { type: 'boolean', describe: 'print them as JSON' },
     'deploy-ref': { type: 'string', value: '<ref>', describe: 'refuse unless this ref (e.g. $GITHUB_REF) is refs/heads/<deploy branch>' },
   },
-  async run(values, _positionals, { env, out }) {
+  run(values, _positionals, { env, out }) {
     const sources = gatherConfigSources(PROJECT_ROOT, env);
     const ref = values['deploy-ref'] as string | undefined;
     if (ref !== undefined) {

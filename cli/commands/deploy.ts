@@ -14,9 +14,11 @@ export function canaryOption(values: Record<string, unknown>, command: string): 
   const watch = values['watch'] as string | undefined;
   if (percent === undefined && watch === undefined) return undefined;
   if (percent === undefined || watch === undefined) throw usage('--canary <percent> and --watch <duration> go together.', command);
-  if (!/^\d+$/.test(percent) || Number(percent) < 1 || Number(percent) > 50) throw usage(`--canary takes a percentage from 1 to 50, got "${percent}".`, command);
+  if (!/^\d+$/.test(percent) || Number(percent) < 1 || Number(percent) > 50)
+    throw usage(`--canary takes a percentage from 1 to 50, got "${percent}".`, command);
   const seconds = parseDuration(watch);
-  if (seconds === undefined || seconds < 60 || seconds > 6 * 3600) throw usage(`--watch takes a duration from 1m to 6h such as 10m or 90s, got "${watch}".`, command);
+  if (seconds === undefined || seconds < 60 || seconds > 6 * 3600)
+    throw usage(`--watch takes a duration from 1m to 6h such as 10m or 90s, got "${watch}".`, command);
   return { percent: Number(percent), watchSeconds: seconds };
 }
 
@@ -41,12 +43,12 @@ the apply job runs --apply-saved (applies that plan unchanged, then the other ph
 
 Needs AWS credentials, Terraform 1.11 (TERRAFORM names another binary) and the state bucket.`,
   options: {
-    canary: { type: 'string', value: '<percent>', describe: 'give the new version this share (1-50) of live\'s traffic first' },
+    canary: { type: 'string', value: '<percent>', describe: "give the new version this share (1-50) of live's traffic first" },
     watch: { type: 'string', value: '<duration>', describe: 'how long to watch the canary, e.g. 10m (1m to 6h)' },
     'auto-approve': { type: 'boolean', describe: 'apply the publishing plan without asking' },
     'skip-build': { type: 'boolean', describe: 'use cdktf.out as it is: no build, no synth' },
-    'plan-only': { type: 'boolean', describe: 'plan the publishing phase and stop (CI\'s plan job)' },
-    'apply-saved': { type: 'boolean', describe: 'apply the saved publishing plan, then roll out (CI\'s apply job)' },
+    'plan-only': { type: 'boolean', describe: "plan the publishing phase and stop (CI's plan job)" },
+    'apply-saved': { type: 'boolean', describe: "apply the saved publishing plan, then roll out (CI's apply job)" },
     json: { type: 'boolean', describe: 'print the rollout report as JSON on stdout' },
   },
   allowPositionals: true,
@@ -67,7 +69,8 @@ Needs AWS credentials, Terraform 1.11 (TERRAFORM names another binary) and the s
       applySaved: Boolean(values['apply-saved']),
     });
     if (result.kind === 'planned') {
-      if (values['json']) writeJson(out, { stack: result.stack, plan: result.plan, ...(result.previousLive !== undefined ? { previousLive: result.previousLive } : {}) });
+      if (values['json'])
+        writeJson(out, { stack: result.stack, plan: result.plan, ...(result.previousLive !== undefined ? { previousLive: result.previousLive } : {}) });
       return 0;
     }
     if (values['json']) writeJson(out, result.report);

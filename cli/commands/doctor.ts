@@ -24,8 +24,8 @@ export function coverageTable(coverage: ImportCoverage, env: Pick<EnvironmentCon
     return [row.module, locationText(row), `${provided}${notes.length ? out.dim(`  (${notes.join(', ')})`) : ''}`];
   });
   const header = ['module', 'imported at', 'provided by'];
-  const widths = [0, 1].map((column) => Math.max(header[column]!.length, ...cells.map((cell) => cell[column]!.length)));
-  const line = (cell: string[]): string => `  ${cell[0]!.padEnd(widths[0]!)}  ${cell[1]!.padEnd(widths[1]!)}  ${cell[2]}`;
+  const widths = [0, 1].map((column) => Math.max(header[column].length, ...cells.map((cell) => cell[column].length)));
+  const line = (cell: string[]): string => `  ${cell[0].padEnd(widths[0])}  ${cell[1].padEnd(widths[1])}  ${cell[2]}`;
   return [line(header), ...cells.map(line)];
 }
 
@@ -53,10 +53,10 @@ would not load; an import guarded by try/except ImportError or if TYPE_CHECKING 
 shows as optional.`,
   options: {
     'build-dir': { type: 'string', value: '<dir>', describe: 'build folder (default .build, or BUILD_DIR)' },
-    json: { type: 'boolean', describe: 'print the table\'s data as JSON on stdout' },
+    json: { type: 'boolean', describe: "print the table's data as JSON on stdout" },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
+  run(values, positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const environment = environmentForStack(config, positionals[0], 'doctor');
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
@@ -91,7 +91,10 @@ shows as optional.`,
     const write = (text: string): void => {
       out.write(`${text}\n`);
     };
-    const layers = [...artifacts.managed.map((layer) => `${layer.name} (managed)`), ...artifacts.layers.map((layer) => `${layer.name} ${layer.contentHash.slice(0, 12)}`)];
+    const layers = [
+      ...artifacts.managed.map((layer) => `${layer.name} (managed)`),
+      ...artifacts.layers.map((layer) => `${layer.name} ${layer.contentHash.slice(0, 12)}`),
+    ];
     write(`${err.bold(environment.stackName)}  ${environment.runtime} ${environment.architecture}, bundle ${bundle.id}, layers ${layers.join(', ') || 'none'}`);
     write(err.dim(`imports read by ${bundle.importsReadBy}`));
     for (const row of coverageTable(coverage, environment, err)) write(row);
@@ -107,7 +110,9 @@ shows as optional.`,
       );
       for (const gap of coverage.gaps) write(`  ${gap.distribution} ${gap.version} (layer ${gap.layer}) requires ${gap.requirement}: ${err.red('MISSING')}`);
       for (const conflict of coverage.conflicts) {
-        write(`  ${conflict.distribution} ${conflict.version} (layer ${conflict.layer}) requires ${conflict.requirement}: ${err.yellow(`found ${conflict.found} in ${conflict.foundIn}`)}`);
+        write(
+          `  ${conflict.distribution} ${conflict.version} (layer ${conflict.layer}) requires ${conflict.requirement}: ${err.yellow(`found ${conflict.found} in ${conflict.foundIn}`)}`,
+        );
       }
     }
     for (const assumption of coverage.assumptions) err.warn(assumption);
@@ -122,7 +127,9 @@ shows as optional.`,
     const missingImports = missing.length > 0 || coverage.gaps.length > 0;
     write(
       missingImports
-        ? err.red(`${missing.length} import(s) and ${coverage.gaps.length} declared dependenc${coverage.gaps.length === 1 ? 'y' : 'ies'} missing: on Lambda this function would fail.`)
+        ? err.red(
+            `${missing.length} import(s) and ${coverage.gaps.length} declared dependenc${coverage.gaps.length === 1 ? 'y' : 'ies'} missing: on Lambda this function would fail.`,
+          )
         : `All ${coverage.rows.length - optional} required imports are provided${optional ? `; ${optional} optional one(s) are not` : ''}.`,
     );
     if (nativeErrors.length) write(err.red(`${nativeErrors.length} shared object(s) would not load: on Lambda this function would fail.`));

@@ -18,7 +18,9 @@ credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.`,
   async run(values, positionals, { env, err, out }) {
     const { env: environment, history, unreadable } = await loadStackHistory(positionals[0], 'history', env);
     for (const version of unreadable) {
-      err.warn(`state version ${version.versionId} of s3://${environment.stateBucket}/${environment.stateKey} could not be read (${version.reason}), written ${version.lastModified}; it is left out.`);
+      err.warn(
+        `state version ${version.versionId} of s3://${environment.stateBucket}/${environment.stateKey} could not be read (${version.reason}), written ${version.lastModified}; it is left out.`,
+      );
     }
     if (values['json']) {
       writeJson(out, { stack: environment.stackName, bucket: environment.stateBucket, key: environment.stateKey, deployments: history, unreadable });
@@ -35,8 +37,12 @@ credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.`,
       const canary = versions?.canary ? `, canary ${versions.canary.version} at ${versions.canary.percent}%` : '';
       out.write(
         `  serial ${String(deployment.serial).padEnd(4)} ${deployment.time}  terraform ${deployment.terraformVersion}  commit ${shortHash(deployment.commit)}\n` +
-          (deployment.origin ? `      by ${deployment.origin.by}${deployment.origin.from ? ` from ${deployment.origin.from}` : ''}\n` : '      by (not recorded)\n') +
-          (deployment.rollback ? `      rollback to serial ${deployment.rollback.serial} (${deployment.rollback.scope === 'layers' ? 'layers only' : 'layers and code'})\n` : '') +
+          (deployment.origin
+            ? `      by ${deployment.origin.by}${deployment.origin.from ? ` from ${deployment.origin.from}` : ''}\n`
+            : '      by (not recorded)\n') +
+          (deployment.rollback
+            ? `      rollback to serial ${deployment.rollback.serial} (${deployment.rollback.scope === 'layers' ? 'layers only' : 'layers and code'})\n`
+            : '') +
           `      function versions: newest ${versions?.newest ?? '-'}, live ${versions?.live ?? '-'}${canary}\n` +
           `      layers ${layers}\n` +
           `      code   ${deployment.function?.codeHash ?? '-'}\n`,

@@ -26,13 +26,14 @@ tree) are what a scanner such as osv-scanner reads.`,
     'osv-url': { type: 'string', value: '<url>', describe: 'the OSV endpoint for --service osv (or LAYERS_AUDIT_OSV_URL)' },
     strict: { type: 'boolean', describe: 'exit code 1 when a lock could not be audited, too' },
     'build-dir': { type: 'string', value: '<dir>', describe: "where pip-audit's HTTP cache goes (default .build, or BUILD_DIR)" },
-    json: { type: 'boolean', describe: 'print every lock\'s audit as JSON on stdout' },
+    json: { type: 'boolean', describe: "print every lock's audit as JSON on stdout" },
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const python = readAllLayerSources(PROJECT_ROOT).filter((source) => source.kind === 'python');
     for (const name of positionals) {
-      if (!python.some((source) => source.name === name)) throw usage(`"${name}" is not a Python layer; Python layers are ${python.map((source) => source.name).join(', ') || 'none'}.`, 'layers:audit');
+      if (!python.some((source) => source.name === name))
+        throw usage(`"${name}" is not a Python layer; Python layers are ${python.map((source) => source.name).join(', ') || 'none'}.`, 'layers:audit');
     }
     const chosen = python.filter((source) => positionals.length === 0 || positionals.includes(source.name));
     const unlocked = chosen.filter((source) => !source.locks);
@@ -52,15 +53,26 @@ tree) are what a scanner such as osv-scanner reads.`,
     if (open.length) step.fail(verdict);
     else if (skipped.length) step.skip(verdict);
     else step.done(verdict);
-    if (values['json']) writeJson(out, { service: settings.service, ...(settings.osvUrl ? { osvUrl: settings.osvUrl } : {}), ok: open.length === 0, audits, unlocked: unlocked.map((source) => source.name) });
+    if (values['json'])
+      writeJson(out, {
+        service: settings.service,
+        ...(settings.osvUrl ? { osvUrl: settings.osvUrl } : {}),
+        ok: open.length === 0,
+        audits,
+        unlocked: unlocked.map((source) => source.name),
+      });
     else out.write(renderAudits(audits, err));
-    for (const source of unlocked) err.warn(`layer ${source.name} is not locked, so there are no versions to audit: run \`npm run layers:lock -- ${source.name}\`.`);
+    for (const source of unlocked)
+      err.warn(`layer ${source.name} is not locked, so there are no versions to audit: run \`npm run layers:lock -- ${source.name}\`.`);
     if (skipped.length) err.warn(`${skipped.length} lock(s) could not be audited; that is not a clean result (see above; --strict fails on it).`);
     return open.length > 0 || (values['strict'] && (skipped.length > 0 || unlocked.length > 0)) ? 1 : 0;
   },
 };
 
-function renderAudits(audits: readonly LockAudit[], style: { red(text: string): string; yellow(text: string): string; dim(text: string): string; bold(text: string): string }): string {
+function renderAudits(
+  audits: readonly LockAudit[],
+  style: { red(text: string): string; yellow(text: string): string; dim(text: string): string; bold(text: string): string },
+): string {
   const lines: string[] = [];
   for (const audit of audits) {
     const head = `${style.bold(`${audit.layer} ${audit.target}`)}  ${audit.file}, ${audit.distributions} distributions`;
@@ -74,7 +86,8 @@ function renderAudits(audits: readonly LockAudit[], style: { red(text: string): 
       const mark = finding.accepted ? style.dim('accepted') : style.red('ADVISORY');
       lines.push(`  ${mark} ${finding.name} ${finding.version}: ${advisoryText(finding)}${finding.accepted ? ` (accepted: ${finding.accepted})` : ''}`);
     }
-    if (audit.notAudited.length) lines.push(`  ${style.yellow('not audited')}: ${audit.notAudited.map((entry) => `${entry.name} (${entry.reason})`).join('; ')}`);
+    if (audit.notAudited.length)
+      lines.push(`  ${style.yellow('not audited')}: ${audit.notAudited.map((entry) => `${entry.name} (${entry.reason})`).join('; ')}`);
   }
   return `${lines.join('\n')}\n`;
 }

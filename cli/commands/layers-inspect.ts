@@ -19,13 +19,15 @@ added, removed or upgraded since the build before.`,
     json: { type: 'boolean', describe: 'print the inspections as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
+  run(values, positionals, { env, err, out }) {
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
     const manifest = readManifest(buildDir);
     const wanted = positionals[0];
     const layers = manifest.layers.filter((layer) => !wanted || layer.id === wanted || layer.name === wanted);
-    if (wanted && layers.length === 0) throw usage(`No built layer is called "${wanted}"; built: ${manifest.layers.map((layer) => layer.id).join(', ')}.`, 'layers:inspect');
-    const biggestBundle = (kind: string): number => Math.max(0, ...manifest.bundles.filter((bundle) => bundle.kind === kind).map((bundle) => bundle.unzippedBytes));
+    if (wanted && layers.length === 0)
+      throw usage(`No built layer is called "${wanted}"; built: ${manifest.layers.map((layer) => layer.id).join(', ')}.`, 'layers:inspect');
+    const biggestBundle = (kind: string): number =>
+      Math.max(0, ...manifest.bundles.filter((bundle) => bundle.kind === kind).map((bundle) => bundle.unzippedBytes));
     const inspections: LayerInspection[] = layers.map((layer) => {
       const variantDir = path.dirname(path.join(buildDir, layer.treeDir));
       const previous = readRecord(path.join(variantDir, PREVIOUS_RECORD_FILE));

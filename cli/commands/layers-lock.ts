@@ -21,7 +21,7 @@ it is. A lock that no longer matches requirements.txt fails the build with this 
 Indexes are uv's settings: UV_DEFAULT_INDEX (default https://pypi.org/simple), UV_INDEX,
 UV_FIND_LINKS, UV_NO_INDEX.`,
   options: {
-    'build-dir': { type: 'string', value: '<dir>', describe: 'where uv\'s cache and scratch files go (default .build, or BUILD_DIR)' },
+    'build-dir': { type: 'string', value: '<dir>', describe: "where uv's cache and scratch files go (default .build, or BUILD_DIR)" },
     json: { type: 'boolean', describe: 'print what was locked as JSON on stdout' },
   },
   allowPositionals: true,
@@ -32,7 +32,10 @@ UV_FIND_LINKS, UV_NO_INDEX.`,
     const python = sources.filter((source) => source.kind === 'python');
     for (const name of positionals) {
       if (!python.some((source) => source.name === name)) {
-        throw usage(`"${name}" is not a Python layer; Python layers (with a requirements.txt) are ${python.map((source) => source.name).join(', ') || 'none'}.`, 'layers:lock');
+        throw usage(
+          `"${name}" is not a Python layer; Python layers (with a requirements.txt) are ${python.map((source) => source.name).join(', ') || 'none'}.`,
+          'layers:lock',
+        );
       }
     }
     const chosen = python.filter((source) => positionals.length === 0 || positionals.includes(source.name));
@@ -47,12 +50,20 @@ UV_FIND_LINKS, UV_NO_INDEX.`,
         step.done(`${counts}; ${result.changed ? 'wrote' : 'unchanged'} layers/${source.name}/requirements.*.lock.txt${removed}`);
         results.push(result);
       } catch (error) {
-        step.fail((error as Error).message.split('\n')[0]!);
+        step.fail((error as Error).message.split('\n')[0]);
         throw error;
       }
     }
     if (values['json']) {
-      writeJson(out, { locked: results.map((result) => ({ layer: result.layer, files: result.files, removed: result.removed, changed: result.changed, targets: result.targets })) });
+      writeJson(out, {
+        locked: results.map((result) => ({
+          layer: result.layer,
+          files: result.files,
+          removed: result.removed,
+          changed: result.changed,
+          targets: result.targets,
+        })),
+      });
     } else if (results.length > 0) {
       err.line(`Locked ${results.length} layer(s); commit the lock files. \`npm run build\` now installs from them.`);
     }

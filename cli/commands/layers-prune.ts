@@ -3,6 +3,7 @@ import { planPrune, stackLayerNames } from '../../history/prune-plan';
 import { usage } from '../../project/errors';
 import { Command, writeJson } from '../command';
 import { loadStackHistory } from '../../use-cases/stacks';
+import { textOf } from '../../project/text';
 
 export const layersPruneCommand: Command = {
   usage: 'npm run layers:prune -- <stack> --keep <n> [--apply] [--json]',
@@ -14,14 +15,14 @@ no retained state version; only those may be deleted, and only with --apply. Eve
 version that stays says why. A retained state version that cannot be read stops the
 prune, naming its version id: a layer version only it references would look unused.`,
   options: {
-    keep: { type: 'string', value: '<n>', describe: 'how many of each layer\'s newest versions to keep regardless (required)' },
+    keep: { type: 'string', value: '<n>', describe: "how many of each layer's newest versions to keep regardless (required)" },
     apply: { type: 'boolean', describe: 'delete the listed versions (without it, a dry run)' },
     json: { type: 'boolean', describe: 'print the decisions as JSON on stdout' },
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const keepRaw = values['keep'];
-    if (keepRaw === undefined || !/^\d+$/.test(String(keepRaw))) throw usage('Say how many versions to keep with --keep <n> (a whole number).', 'layers:prune');
+    if (keepRaw === undefined || !/^\d+$/.test(textOf(keepRaw))) throw usage('Say how many versions to keep with --keep <n> (a whole number).', 'layers:prune');
     const { env: environment, clients, history, unreadable } = await loadStackHistory(positionals[0], 'layers:prune', env);
     const names = stackLayerNames(history);
     const versions = (await Promise.all(names.map((name) => listLayerVersions(clients, name)))).flat();

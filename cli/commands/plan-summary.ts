@@ -34,7 +34,11 @@ a layer does not accept is in the caution box, and a lookup that could not run i
     if (values['stack'] && positionals.length > 1) throw usage('--stack names one plan; give one file with it.', 'plan:summary');
     const results = [];
     for (const file of positionals) {
-      results.push(await reviewPlanFile(file, stackOfPlanFile(file, values['stack'] as string | undefined), env, values['build-dir'] as string | undefined, { skipAudit: Boolean(values['skip-audit']) }));
+      results.push(
+        await reviewPlanFile(file, stackOfPlanFile(file, values['stack'] as string | undefined), env, values['build-dir'] as string | undefined, {
+          skipAudit: Boolean(values['skip-audit']),
+        }),
+      );
     }
     if (values['json']) writeJson(out, results);
     else out.write(results.map(({ stack, summary }) => renderPlanSummary(stack, summary)).join('\n'));

@@ -25,7 +25,14 @@ deployed layers' manifests), and Terraform 1.11 (TERRAFORM names another binary)
   async run(values, positionals, { env, err, out }) {
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const environment = environmentForStack(config, positionals[0], 'plan');
-    const review = await planStack({ config, environment, env, report: err, skipBuild: Boolean(values['skip-build']), skipAudit: Boolean(values['skip-audit']) });
+    const review = await planStack({
+      config,
+      environment,
+      env,
+      report: err,
+      skipBuild: Boolean(values['skip-build']),
+      skipAudit: Boolean(values['skip-audit']),
+    });
     if (values['json']) writeJson(out, review);
     else out.write(renderPlanSummary(review.stack, review.summary));
     return 0;

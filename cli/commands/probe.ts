@@ -30,7 +30,8 @@ version then defaults to the function's newest published one (Lambda's ListVersi
     const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'probe');
     const functionName = (values['function'] as string | undefined) ?? functionNameOf(environment);
     let version = values['version'] as string | undefined;
-    if (version !== undefined && !/^(\d+|\$LATEST|live)$/.test(version)) throw usage(`--version takes a published version number, $LATEST or live, got "${version}".`, 'probe');
+    if (version !== undefined && !/^(\d+|\$LATEST|live)$/.test(version))
+      throw usage(`--version takes a published version number, $LATEST or live, got "${version}".`, 'probe');
     const lambda = new LambdaClient({ region: environment.region });
     try {
       if (version === undefined && values['function'] !== undefined) {

@@ -24,8 +24,8 @@ environment's job runs --apply-saved (probes the version, then applies that plan
   options: {
     to: { type: 'string', value: '<version>', describe: 'the published version to make live' },
     'dry-run': { type: 'boolean', describe: 'say what would move, change nothing' },
-    'plan-only': { type: 'boolean', describe: 'plan the move and stop (CI\'s plan job)' },
-    'apply-saved': { type: 'boolean', describe: 'probe the version, then apply the saved plan (CI\'s approved job)' },
+    'plan-only': { type: 'boolean', describe: "plan the move and stop (CI's plan job)" },
+    'apply-saved': { type: 'boolean', describe: "probe the version, then apply the saved plan (CI's approved job)" },
     json: { type: 'boolean', describe: 'print the result as JSON on stdout' },
   },
   allowPositionals: true,

@@ -3,10 +3,11 @@ import { usage } from '../../project/errors';
 import { resolveBuildDir } from '../../project/paths';
 import { rollbackStack } from '../../use-cases/rollback';
 import { Command, writeJson } from '../command';
+import { textOf } from '../../project/text';
 
 function wholeNumber(raw: unknown, option: string): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(String(raw))) throw usage(`${option} takes a whole number, got "${String(raw)}".`, 'rollback');
+  if (!/^\d+$/.test(textOf(raw))) throw usage(`${option} takes a whole number, got "${textOf(raw)}".`, 'rollback');
   return Number(raw);
 }
 
@@ -18,7 +19,8 @@ export function targetChoice(values: Record<string, unknown>): TargetChoice {
   if (target === undefined) return { ...(to !== undefined ? { to } : {}), ...(steps !== undefined ? { steps } : {}) };
   if (to !== undefined || steps !== undefined) throw usage('--target replaces --to and --steps; give one of them.', 'rollback');
   const match = /^(?:(\d+)|~(\d+))$/.exec(target.trim());
-  if (!match) throw usage(`--target takes a state serial such as 41, or ~N for N deployments back (~1 is the previous one), got ${JSON.stringify(target)}.`, 'rollback');
+  if (!match)
+    throw usage(`--target takes a state serial such as 41, or ~N for N deployments back (~1 is the previous one), got ${JSON.stringify(target)}.`, 'rollback');
   return match[1] !== undefined ? { to: Number(match[1]) } : { steps: Number(match[2]) };
 }
 
@@ -45,7 +47,7 @@ still has, without a new apply of code or layers, see npm run promote.`,
   options: {
     to: { type: 'string', value: '<serial>', describe: 'the state serial to return to' },
     steps: { type: 'string', value: '<n>', describe: 'or: this many deployments back from the newest (1 = the previous one)' },
-    target: { type: 'string', value: '<t>', describe: 'or: a serial (41) or ~n for n deployments back (the workflow\'s input)' },
+    target: { type: 'string', value: '<t>', describe: "or: a serial (41) or ~n for n deployments back (the workflow's input)" },
     'layers-only': { type: 'boolean', describe: 'put back the layers only; the current code stays' },
     'dry-run': { type: 'boolean', describe: 'print the target and what would change; write nothing' },
     'build-dir': { type: 'string', value: '<dir>', describe: 'build folder that holds the pins (default .build, or BUILD_DIR)' },

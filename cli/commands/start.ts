@@ -59,7 +59,9 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
     err.line(`  function  ${api.bundle.id} -> /var/task  on ${api.interpreter.name} ${api.interpreter.version} (${api.interpreter.path})`);
     err.line(`  runtime   ${api.runtimePackages}`);
     err.line(`  dynamodb  ${api.dynamodbEndpoint} (dynalite), table ${api.tableName}`);
-    err.line(`  lambda    Invoke API for ${api.functionName} on the same port: AWS_ENDPOINT_URL_LAMBDA=${api.url} npm run probe -- ${environment.stackName} --function ${api.functionName}`);
+    err.line(
+      `  lambda    Invoke API for ${api.functionName} on the same port: AWS_ENDPOINT_URL_LAMBDA=${api.url} npm run probe -- ${environment.stackName} --function ${api.functionName}`,
+    );
     err.line(`  try       curl ${api.url}/  |  curl ${api.url}/api/messages/`);
     err.line(err.dim('Press Ctrl-C to stop.'));
     if (values['json']) {

@@ -37,7 +37,13 @@ when nothing was skipped either (the deploy workflow uses it).`,
     const wait = values['wait'] === undefined ? 0 : Number(values['wait']);
     if (!Number.isFinite(wait) || wait < 0) throw usage(`--wait takes seconds, got "${String(values['wait'])}".`, 'verify');
     const strict = Boolean(values['strict']);
-    const { facts, verdict } = await verifyStack({ environment, env, ...(values['build-dir'] ? { buildDir: values['build-dir'] as string } : {}), waitMs: wait * 1000, strict });
+    const { facts, verdict } = await verifyStack({
+      environment,
+      env,
+      ...(values['build-dir'] ? { buildDir: values['build-dir'] as string } : {}),
+      waitMs: wait * 1000,
+      strict,
+    });
     const marks = { passed: err.green('✓'), failed: err.red('✗'), skipped: err.yellow('-') };
     for (const check of verdict.checks) err.line(`${marks[check.status]} ${check.name}${check.status === 'skipped' ? ' (skipped)' : ''}: ${check.detail}`);
     const { passed, failed, skipped } = verdict.counts;

@@ -75,9 +75,7 @@ export function createApp({ store, version, messageTtlDays = 0 }: AppOptions): H
     app.all(path, methodNotAllowed(['GET', 'POST']));
   }
 
-  app.notFound((c) =>
-    sendError(c, { status: 404, body: { error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }),
-  );
+  app.notFound((c) => sendError(c, { status: 404, body: { error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }));
   app.onError((error, c) => {
     console.error('unhandled error:', error);
     return sendError(c, { status: 500, body: { error: 'internal_error', message: 'the server could not handle the request' } });

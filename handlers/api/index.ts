@@ -7,5 +7,9 @@ if (!tableName) throw new Error('TABLE_NAME is not set; the stack sets it on the
 
 /** Lambda entry point (`index.handler`): API Gateway HTTP API payload 2.0 in, response out. */
 export const handler = handle(
-  createApp({ store: new DynamoMessagesStore(tableName), version: process.env['APP_VERSION'] ?? 'unknown', messageTtlDays: Number(process.env['MESSAGE_TTL_DAYS'] ?? '0') || 0 }),
+  createApp({
+    store: new DynamoMessagesStore(tableName),
+    version: process.env['APP_VERSION'] ?? 'unknown',
+    messageTtlDays: Number(process.env['MESSAGE_TTL_DAYS'] ?? '0') || 0,
+  }),
 );

@@ -43,7 +43,9 @@ const BLANK = /^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3
  * Control characters (Unicode category Cc: U+0000-U+001F, U+007F-U+009F). A message's content may hold
  * tab, line feed and carriage return; an author none. Each would otherwise escape to six bytes in JSON.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what these refuse
 const CONTENT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- control characters are what these refuse
 const AUTHOR_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function controlProblem(value: string, pattern: RegExp, allowed: string): string | undefined {
@@ -77,13 +79,28 @@ function firstCodePoint(value: string, test: (code: number) => boolean): string 
 const isSurrogate = (code: number) => code >= 0xd800 && code <= 0xdfff;
 
 /** Unicode's Bidi_Control characters: embeddings, overrides, isolates and marks, which reorder how text around them reads. */
-const isBidiControl = (code: number) => code === 0x061c || code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+const isBidiControl = (code: number) =>
+  code === 0x061c || code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
 
 /** Unicode's Default_Ignorable_Code_Point (zero-width spaces and joiners, variation selectors, tags...) and the blanks: nothing to see. */
 const DEFAULT_IGNORABLE: readonly (readonly [number, number])[] = [
-  [0x00ad, 0x00ad], [0x034f, 0x034f], [0x061c, 0x061c], [0x115f, 0x1160], [0x17b4, 0x17b5], [0x180b, 0x180f], [0x200b, 0x200f],
-  [0x202a, 0x202e], [0x2060, 0x206f], [0x3164, 0x3164], [0xfe00, 0xfe0f], [0xfeff, 0xfeff], [0xffa0, 0xffa0], [0xfff0, 0xfff8],
-  [0x1bca0, 0x1bca3], [0x1d173, 0x1d17a], [0xe0000, 0xe0fff],
+  [0x00ad, 0x00ad],
+  [0x034f, 0x034f],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xfff0, 0xfff8],
+  [0x1bca0, 0x1bca3],
+  [0x1d173, 0x1d17a],
+  [0xe0000, 0xe0fff],
 ];
 const isInvisible = (code: number) => BLANK.test(String.fromCodePoint(code)) || DEFAULT_IGNORABLE.some(([low, high]) => code >= low && code <= high);
 
@@ -93,7 +110,8 @@ function checkField(body: Record<string, unknown>, field: keyof NewMessage, max:
   if (typeof value !== 'string') return `must be a string, got ${kindOf(value)}`;
   if (value.length === 0) return 'must not be empty';
   if (BLANK.test(value)) return 'must not be blank';
-  const control = field === 'content' ? controlProblem(value, CONTENT_CONTROL, ' other than tab, line feed and carriage return') : controlProblem(value, AUTHOR_CONTROL, '');
+  const control =
+    field === 'content' ? controlProblem(value, CONTENT_CONTROL, ' other than tab, line feed and carriage return') : controlProblem(value, AUTHOR_CONTROL, '');
   if (control) return control;
   const surrogate = firstCodePoint(value, isSurrogate);
   if (surrogate) return `must not contain unpaired surrogates, found ${surrogate}`;
@@ -136,12 +154,16 @@ export function parseContentType(raw: string | undefined): Parsed<void> {
   const refuse = (why: string) => fail(415, 'unsupported_media_type', why);
   if (raw === undefined || raw.trim() === '') return refuse('Content-Type must be application/json, got none');
   const [mediaType, ...parameters] = raw.split(';');
-  if (mediaType!.trim().toLowerCase() !== 'application/json') return refuse(`Content-Type must be application/json, got ${JSON.stringify(raw)}`);
+  if (mediaType.trim().toLowerCase() !== 'application/json') return refuse(`Content-Type must be application/json, got ${JSON.stringify(raw)}`);
   for (const parameter of parameters) {
     const equals = parameter.indexOf('=');
     if (equals < 0 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue;
-    const charset = parameter.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1');
-    if (!['utf-8', 'utf8'].includes(charset.toLowerCase())) return refuse(`Content-Type application/json must be UTF-8, got charset ${JSON.stringify(charset)}`);
+    const charset = parameter
+      .slice(equals + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
+    if (!['utf-8', 'utf8'].includes(charset.toLowerCase()))
+      return refuse(`Content-Type application/json must be UTF-8, got charset ${JSON.stringify(charset)}`);
   }
   return { ok: true, value: undefined };
 }

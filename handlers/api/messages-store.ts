@@ -32,7 +32,10 @@ function text(item: Record<string, AttributeValue>, name: string): string {
 export class DynamoMessagesStore implements MessagesStore {
   private readonly client: DynamoDBClient;
 
-  constructor(private readonly tableName: string, client?: DynamoDBClient) {
+  constructor(
+    private readonly tableName: string,
+    client?: DynamoDBClient,
+  ) {
     this.client =
       client ??
       new DynamoDBClient({
@@ -77,7 +80,7 @@ export class DynamoMessagesStore implements MessagesStore {
       throw new StoreUnavailableError(error);
     }
     const page = messages.slice(0, limit);
-    return messages.length > limit ? { messages: page, nextAfter: page[page.length - 1]!.id } : { messages: page };
+    return messages.length > limit ? { messages: page, nextAfter: page[page.length - 1].id } : { messages: page };
   }
 
   async create(message: StoredMessage, expiresAt?: number): Promise<void> {

@@ -41,4 +41,3 @@ export function installNodePathResolution(nodePath: readonly string[] = (process
     },
   });
 }
-
