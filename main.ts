@@ -70,7 +70,7 @@ function synthesise(): void {
     new BootstrapStack(app, 'bootstrap', { config, bootstrap, localStatePath });
   } else {
     process.stderr.write(
-      'note: the bootstrap stack is synthesised once GITHUB_REPOSITORY (owner/name) or the context "githubRepository" is set; see README "First-time setup".\n',
+      'note: the bootstrap stack is synthesised once GITHUB_REPOSITORY (owner/name) or the context "githubRepository" is set; see docs/security.md, "First-time setup".\n',
     );
   }
   app.synth();

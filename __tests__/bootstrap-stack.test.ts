@@ -519,7 +519,7 @@ describe('who may assume the roles', () => {
     expect(() =>
       loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] }, deployBranch: 'a..b' }, env: {} }, config),
     ).toThrow(
-      /deployBranch is "a\.\.b" \(from cdktf context "deployBranch"\); allowed: a branch name such as "main"\nBootstrap settings are githubRepository, deployBranch, .* See README "First-time setup"\.$/,
+      /deployBranch is "a\.\.b" \(from cdktf context "deployBranch"\); allowed: a branch name such as "main"\nBootstrap settings are githubRepository, deployBranch, .* See docs\/security\.md, "First-time setup"\.$/,
     );
   });
 });

@@ -107,7 +107,7 @@ describe('invalid configuration', () => {
     expect(problemsOf(sources({ context: { environments: { staging: { memoryMb: 100000 } } } }))).toMatchInlineSnapshot(`
       "Invalid configuration (1 problem); nothing was built or synthesised:
         - environment "staging": memoryMb is 100000 (from cdktf context "environments.staging.memoryMb"); allowed: an integer from 128 to 10240 (MB)
-      Settings, what they allow and their defaults are in config/settings-schema.ts (the built-in environments in config/environments.ts); set them in the "context" of cdktf.json, or with the environment variables PROJECT_NAME, AWS_REGION, STATE_BUCKET and ARTIFACT_BUCKET. See README "Configuration"."
+      Settings, what they allow and their defaults are in config/settings-schema.ts (the built-in environments in config/environments.ts); set them in the "context" of cdktf.json, or with the environment variables PROJECT_NAME, AWS_REGION, STATE_BUCKET and ARTIFACT_BUCKET. See docs/configuration.md."
     `);
   });
 
@@ -155,7 +155,7 @@ describe('invalid configuration', () => {
   it('rejects a layer that has no folder, naming the ones that exist', () => {
     expect(problemsOf(sources({ context: { environments: { dev: { layers: ['dependencies', 'dependencie'] } } } }))).toContain(
       'environment "dev": layers includes "dependencie" (from cdktf context "environments.dev.layers"), but there is no folder ' +
-        'layers/dependencie; add it (see README "Adding a layer") ' +
+        'layers/dependencie; add it (see docs/layers.md, "Adding a layer") ' +
         'or use one of: dependencies. Did you mean "dependencies"?',
     );
   });
@@ -227,8 +227,8 @@ describe('the settings schema', () => {
     }
   });
 
-  it("is what the README's configuration table lists, setting for setting", () => {
-    const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  it('is what the configuration table of docs/configuration.md lists, setting for setting', () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'configuration.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Adding an environment'));
     const listed = section
       .split('\n')

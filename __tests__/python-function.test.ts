@@ -162,7 +162,7 @@ describe("the seed's FastAPI function and the repository's Python layers", () =>
 describe("npm start on the Python function: the seed's app on its real locked packages", () => {
   it('serves every contract case as the contract says, passes npm run check:api, and the probe finds its version without state', async () => {
     const copy = copyProject('python-start');
-    // The one line of configuration that puts dev on the Python function (README "The seed's Python app"), and an expiry.
+    // The one line of configuration that puts dev on the Python function (docs/local-run.md, "The seed's Python app"), and an expiry.
     const env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify({ environments: { dev: { function: 'python', messageTtlDays: 30 } } }) });
     const server = await startLocalServer(['--env', 'dev'], env, { cwd: copy, build: true });
     try {

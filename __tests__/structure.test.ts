@@ -191,3 +191,58 @@ describe('the source folders', () => {
     expect(cyclesIn(looped)).toEqual([['a', 'b', 'c']]);
   });
 });
+
+describe('the documentation', () => {
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+
+  it('keeps the README short: the two commands, the incident, trying it, the commands, and where the rest is', () => {
+    expect(readme.split('\n').length).toBeLessThan(120);
+    expect(readme).toMatch(/^# .+\n\n```sh\nnpm ci && npm start .*\nnpm test .*\n```\n/);
+    expect(readme).toContain("No module named 'mangum'");
+    expect(readme).toContain('## Commands');
+    expect(readme).toContain('## Documentation');
+  });
+
+  it('links only to documents and sections that exist, from the README and between the documents', () => {
+    const slug = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-');
+    const anchorsOf = (file: string) => new Set([...fs.readFileSync(file, 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1])));
+    const documents = [
+      path.join(PROJECT_ROOT, 'README.md'),
+      ...fs.readdirSync(path.join(PROJECT_ROOT, 'docs')).map((file) => path.join(PROJECT_ROOT, 'docs', file)),
+    ];
+    const broken: string[] = [];
+    for (const document of documents) {
+      for (const match of fs.readFileSync(document, 'utf8').matchAll(/\]\(([^)#\s]*\.md)?(#[^)\s]+)?\)/g)) {
+        const [, file, anchor] = match;
+        if (!file && !anchor) continue;
+        const target = file ? path.resolve(path.dirname(document), file) : document;
+        if (!fs.existsSync(target)) broken.push(`${path.relative(PROJECT_ROOT, document)} → ${file}`);
+        else if (anchor && !anchorsOf(target).has(anchor.slice(1))) broken.push(`${path.relative(PROJECT_ROOT, document)} → ${file ?? ''}${anchor}`);
+      }
+    }
+    expect(broken).toEqual([]);
+    // Every document is reachable from the README.
+    const linked = [...readme.matchAll(/\]\(docs\/([^)#]+)/g)].map((match) => match[1]);
+    expect(fs.readdirSync(path.join(PROJECT_ROOT, 'docs')).filter((file) => !linked.includes(file))).toEqual([]);
+  });
+
+  it('names, in every message that sends a reader to the documentation, a document that exists and a section it holds', () => {
+    const sent = sourceFiles(PROJECT_ROOT).flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/docs\/([a-z-]+\.md)(?:, "([^"]+)")?/g)].map((match) => ({
+        file: path.relative(PROJECT_ROOT, file),
+        doc: match[1],
+        section: match[2],
+      })),
+    );
+    expect(sent.length).toBeGreaterThan(5);
+    const problems = sent.filter(({ doc, section }) => {
+      const target = path.join(PROJECT_ROOT, 'docs', doc);
+      return !fs.existsSync(target) || (section !== undefined && !fs.readFileSync(target, 'utf8').includes(`## ${section}`));
+    });
+    expect(problems).toEqual([]);
+  });
+});

@@ -391,7 +391,7 @@ describe('CI settings in cdktf.json', () => {
     expect(() => loadCiConfig({ context: {} }, project)).toThrow(/cdktf.json has no "ci" context\. After the bootstrap, put its outputs there/);
     expect(() => loadCiConfig({ context: { ci: { planRoleArn: 'role/p' } } }, project)).toThrow(/"ci.planRoleArn" is "role\/p"; allowed: an IAM role ARN/);
     expect(() => loadCiConfig({ context: { ci: { planRoleArn: 'role/p' } } }, project)).toThrow(
-      /\nCI settings are the "ci" object in the "context" of cdktf.json, from the bootstrap's outputs\. See README "First-time setup"\.$/,
+      /\nCI settings are the "ci" object in the "context" of cdktf.json, from the bootstrap's outputs\. See docs\/security\.md, "First-time setup"\.$/,
     );
     const result = await runCli(['ci:config', '--github-output'], { env: cliEnv() });
     expect(result.code).toBe(1);

@@ -218,7 +218,7 @@ export function readLayerSourcesIn(dir: string, name: string, root: string): Lay
     throw layerSourceInvalid(
       folder,
       'neither package.json (Node.js packages) nor requirements.txt (Python packages). ' +
-        'See README "Adding a layer"; remove the folder if it is not a layer.',
+        'See docs/layers.md, "Adding a layer"; remove the folder if it is not a layer.',
     );
   }
   const { options, bytes } = readOptions(dir, folder);

@@ -128,7 +128,7 @@ export function loadBootstrapConfig(sources: Pick<ConfigSources, 'context' | 'en
     throw configInvalid(
       problems,
       'Bootstrap settings are githubRepository, deployBranch, stateVersionRetentionDays, stateAdministrators and reviewers in the "context" of cdktf.json ' +
-        '(GITHUB_REPOSITORY wins over githubRepository). See README "First-time setup".',
+        '(GITHUB_REPOSITORY wins over githubRepository). See docs/security.md, "First-time setup".',
     );
   }
   return {

@@ -79,7 +79,7 @@ export function loadCiConfig(sources: Pick<ConfigSources, 'context'>, project: P
   if (problems.length)
     throw configInvalid(
       problems,
-      'CI settings are the "ci" object in the "context" of cdktf.json, from the bootstrap\'s outputs. See README "First-time setup".',
+      'CI settings are the "ci" object in the "context" of cdktf.json, from the bootstrap\'s outputs. See docs/security.md, "First-time setup".',
     );
   // By default the configuration's order: dev, staging, prod, then environments added in cdktf.json.
   const ordered = Array.isArray(order) ? (order as string[]) : names;

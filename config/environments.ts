@@ -2,7 +2,7 @@
  * The typed configuration of every environment, and its defaults.
  *
  * Change a default here; override per checkout in the "context" of cdktf.json
- * (see README "Configuration"); override per shell with PROJECT_NAME, AWS_REGION
+ * (see docs/configuration.md); override per shell with PROJECT_NAME, AWS_REGION
  * and STATE_BUCKET.
  */
 

@@ -104,7 +104,7 @@ function crossChecks(
     if (!kinds) {
       problems.push(
         `environment "${name}": layers includes "${layer}" (from ${sourceOf.layers}), but there is no folder layers/${layer}; ` +
-          `add it (see README "Adding a layer") or use one of: ${folders.join(', ') || 'none'}.${suggest(layer, folders)}`,
+          `add it (see docs/layers.md, "Adding a layer") or use one of: ${folders.join(', ') || 'none'}.${suggest(layer, folders)}`,
       );
     } else if (family && !kinds.includes(family)) {
       const fitting = folders.filter((folder) => availableLayers[folder].includes(family));
@@ -207,7 +207,7 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     throw configInvalid(
       problems,
       'Settings, what they allow and their defaults are in config/settings-schema.ts (the built-in environments in config/environments.ts); ' +
-        `set them in the "context" of cdktf.json, or with the environment variables ${variables.slice(0, -1).join(', ')} and ${variables[variables.length - 1]}. See README "Configuration".`,
+        `set them in the "context" of cdktf.json, or with the environment variables ${variables.slice(0, -1).join(', ')} and ${variables[variables.length - 1]}. See docs/configuration.md.`,
     );
   }
   return { ...base, environments };

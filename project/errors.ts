@@ -89,7 +89,7 @@ export function isUserError(error: unknown): error is UserError {
   return error instanceof Error && error.name === 'UserError' && typeof (error as UserError).code === 'string';
 }
 
-/** Every configuration problem at once; `whereSettingsLive` tells where to change them (and which README section explains them). */
+/** Every configuration problem at once; `whereSettingsLive` tells where to change them (and which document explains them). */
 export function configInvalid(problems: readonly string[], whereSettingsLive: string): UserError {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   return new UserError(
@@ -180,7 +180,7 @@ export function cdktfJsonInvalid(error: unknown): UserError {
 export function ciNotConfigured(example: string): UserError {
   return new UserError(
     'CI_NOT_CONFIGURED',
-    `cdktf.json has no "ci" context. After the bootstrap, put its outputs there: ${example}, and "stateBucket": "<state_bucket>" (README, First-time setup).`,
+    `cdktf.json has no "ci" context. After the bootstrap, put its outputs there: ${example}, and "stateBucket": "<state_bucket>" (docs/security.md, First-time setup).`,
   );
 }
 
@@ -373,7 +373,7 @@ export function stackNotSynthesised(stackFile: string): UserError {
 export function terraformNotFound(binary: string): UserError {
   return new UserError(
     'TERRAFORM_NOT_FOUND',
-    `Terraform was not found ("${binary}"). Install Terraform 1.11 (README, Deploying a stack), or set TERRAFORM to its path.`,
+    `Terraform was not found ("${binary}"). Install Terraform 1.11 (docs/deploying.md), or set TERRAFORM to its path.`,
   );
 }
 
