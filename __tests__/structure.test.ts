@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
+import { ERROR_CODES } from '../cli/error-codes';
 import { PROJECT_ROOT } from './support/processes';
 import { REPO_ROOT } from './support/test-project';
 
@@ -128,11 +129,39 @@ describe('the source folders', () => {
     expect(folders.filter((name) => !include.includes(name))).toEqual([]);
   });
 
-  it('make every user-facing error through a named factory of project/errors.ts', () => {
+  it('make every user-facing error through a named factory in the errors.ts of the folder it belongs to', () => {
     const inline = sourceFiles(PROJECT_ROOT)
-      .filter((file) => path.relative(PROJECT_ROOT, file) !== path.join('project', 'errors.ts'))
-      .flatMap((file) => (/new UserError\(/.test(fs.readFileSync(file, 'utf8')) ? [path.relative(PROJECT_ROOT, file)] : []));
+      .filter((file) => path.basename(file) !== 'errors.ts')
+      .flatMap((file) => (/new UserError\b/.test(fs.readFileSync(file, 'utf8')) ? [path.relative(PROJECT_ROOT, file)] : []));
     expect(inline).toEqual([]);
+    // Each folder's errors.ts makes only its own codes, and no factory takes a message to pass through.
+    for (const file of sourceFiles(PROJECT_ROOT).filter((candidate) => path.basename(candidate) === 'errors.ts')) {
+      const text = fs.readFileSync(file, 'utf8');
+      const declared = [...(/_ERROR_CODES = \[([^\]]*)\]/.exec(text)?.[1] ?? '').matchAll(/'([A-Z_]+)'/g)].map((match) => match[1]);
+      const made = [...text.matchAll(/new UserError(?:<\w+>)?\(\s*(?:[^'(]*\?\s*)?'([A-Z_]+)'(?:\s*:\s*'([A-Z_]+)')?/g)].flatMap((match) =>
+        [match[1], match[2]].filter(Boolean),
+      );
+      expect([path.relative(PROJECT_ROOT, file), made.filter((code) => !declared.includes(code))]).toEqual([path.relative(PROJECT_ROOT, file), []]);
+      expect([
+        path.relative(PROJECT_ROOT, file),
+        [...text.matchAll(/^export function \w+\(([^)]*)\)/gm)]
+          .filter((match) => /(?:^|,\s*)(message|text|sentence)\??\s*:/.test(match[1]))
+          .map((match) => match[0]),
+      ]).toEqual([path.relative(PROJECT_ROOT, file), []]);
+    }
+  });
+
+  it('assemble the error codes from the folders, each code made in one folder only', () => {
+    expect(ERROR_CODES.length).toBeGreaterThan(60);
+    expect(ERROR_CODES.filter((code, index) => ERROR_CODES.indexOf(code) !== index)).toEqual([]);
+    const folders = sourceFiles(PROJECT_ROOT)
+      .filter((file) => path.basename(file) === 'errors.ts')
+      .map((file) => folderOf(file))
+      .sort();
+    const assembled = [...fs.readFileSync(path.join(PROJECT_ROOT, 'cli', 'error-codes.ts'), 'utf8').matchAll(/from '\.\.\/([a-z-]+)\/errors'/g)]
+      .map((match) => match[1])
+      .sort();
+    expect(assembled).toEqual(folders);
   });
 
   it('give each construct narrow props, checked in its constructor, and a test of its own', () => {

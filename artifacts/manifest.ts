@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Architecture, Runtime, RuntimeFamily } from '../config/environments';
-import { artifactNotBuilt, manifestMissing, manifestUnreadable } from '../project/errors';
+import { artifactNotBuilt, manifestMissing, manifestUnreadable } from './errors';
 import { manifestPath, toPosix } from '../project/paths';
 import { writeFileAtomic } from '../project/files';
 

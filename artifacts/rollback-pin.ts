@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pinInvalid } from '../project/errors';
+import { pinInvalid } from './errors';
 import { writeFileAtomic } from '../project/files';
 import { RollbackScope } from '../config/deployment-record';
 

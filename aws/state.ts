@@ -1,7 +1,7 @@
 import { GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { StateVersion, UnreadableStateVersion } from '../history/deployments';
 import { DeploymentState, StateFormatError, readDeploymentState } from '../history/terraform-state';
-import { stateBucketMissing, stateBucketUnreadable, stateMissing, stateUnreadable, stateVersioningOff } from '../project/errors';
+import { stateBucketMissing, stateBucketUnreadable, stateMissing, stateUnreadable, stateVersioningOff } from './errors';
 import { AwsClients, awsError } from './clients';
 
 /** Reads of the state bucket: a stack's state, every kept version of it, and the kept function code. */

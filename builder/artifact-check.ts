@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { EnvironmentConfig } from '../config/environments';
-import { builtTreeModified, bundleSourcesChanged, layerSourceChanged } from '../project/errors';
+import { builtTreeModified, bundleSourcesChanged, layerSourceChanged } from './errors';
 import { bundleTargetOf, inputHashOf, layerTargetsOf } from './build-plan';
 import { LayerSource, findSource, inputFilesOf } from './layer-sources';
 import { ManagedLayer, managedLayersOf } from '../config/managed-layers';

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProjectConfig } from '../config/environments';
-import { buildLocked, isUserError } from '../project/errors';
+import { buildLocked } from './errors';
+import { isUserError } from '../project/errors';
 import { assertDeployable, checkDeployments } from '../rules';
 import { artifactsForEnvironment, deploymentOf } from './artifact-check';
 import { fingerprintsForOneBuild } from './tree';

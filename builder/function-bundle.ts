@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
 import { NodeRuntime, PythonRuntime, nodeMajorOf, pythonVersionOf } from '../config/environments';
 import { isNodeBuiltin } from '../config/runtime-modules';
-import { bundleFailed } from '../project/errors';
+import { bundleFailed } from './errors';
 import { toPosix } from '../project/paths';
 import { BundleTarget } from './build-plan';
 import { BundleArtifact, FunctionImport, UncheckedImport } from '../artifacts/manifest';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { familiesIn, listLayerFolders } from '../config/config-sources';
 import { LayerKind } from '../artifacts/manifest';
-import { layerSourceInvalid } from '../project/errors';
+import { layerSourceInvalid } from './errors';
 import { toPosix } from '../project/paths';
 import { normalisePythonName } from '../rules/pep508';
 import { LockFile, lockCommand, lockFileName, lockFileTarget, lockTargetKey, parseLockTarget } from './python-lock';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ARCHITECTURES, DEFAULT_RUNTIME, ProjectConfig, PythonRuntime, pythonVersionOf } from '../config/environments';
-import { layerLockFailed } from '../project/errors';
+import { layerLockFailed } from './errors';
 import { writeFileAtomic } from '../project/files';
 import { runCommand } from '../project/run-command';
 import { ensurePythonToolchain } from '../toolchain/python-toolchain';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { layerIncomplete, layerInstallFailed, layerLinkedFolder } from '../project/errors';
+import { layerIncomplete, layerInstallFailed, layerLinkedFolder } from './errors';
 import { toPosix } from '../project/paths';
 import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { pythonForImportsNotFound, pythonSyntax } from '../project/errors';
+import { pythonForImportsNotFound, pythonSyntax } from './errors';
 import { findPython } from '../project/python-interpreter';
 import { FunctionImport, UncheckedImport } from '../artifacts/manifest';
 import { PROJECT_ROOT } from '../project/paths';

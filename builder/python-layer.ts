@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { layerInstallFailed, layerLockStale, pythonInstallerUnknown } from '../project/errors';
+import { layerInstallFailed, layerLockStale, pythonInstallerUnknown } from './errors';
 import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';

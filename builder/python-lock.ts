@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse as parseToml } from 'smol-toml';
 import { Architecture } from '../config/environments';
 import { pythonPlatformOf, uvPythonPlatform } from '../config/lambda-platform';
-import { layerLockInvalid } from '../project/errors';
+import { layerLockInvalid } from './errors';
 import { evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../rules/pep508';
 import { parsePinnedRequirements } from '../toolchain/requirements-file';
 import { chooseWheel } from '../rules/wheel-tags';

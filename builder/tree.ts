@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { treePathUnsupported, treeSymlinkOutside } from '../project/errors';
+import { treePathUnsupported, treeSymlinkOutside } from './errors';
 
 /**
  * Built trees are normalised on disk so that the archive provider, which zeroes

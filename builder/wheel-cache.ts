@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { wheelsNotCached, wheelFetchFailed } from '../project/errors';
+import { wheelsNotCached, wheelFetchFailed } from './errors';
 import { runCommand } from '../project/run-command';
 import { PythonToolchain } from '../toolchain/python-toolchain';
 import { explainPipFailure, firstUnreachableIndex, pipDownloadArgs, pipEnvironment } from './pip';

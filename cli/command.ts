@@ -1,6 +1,6 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Output } from './output';
-import { usage } from '../project/errors';
+import { argumentsInvalid } from '../project/errors';
 
 /** One option: how it is parsed and the line --help shows for it, declared together so they cannot drift apart. */
 export type OptionDoc =
@@ -82,7 +82,7 @@ export function parseCommandArgs(name: string, command: Command, argv: string[])
     });
     return { values: parsed.values, positionals: parsed.positionals };
   } catch (error) {
-    throw usage(`${(error as Error).message}.`, name);
+    throw argumentsInvalid((error as Error).message, name);
   }
 }
 

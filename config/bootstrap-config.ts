@@ -1,6 +1,6 @@
 import { ProjectConfig } from './environments';
 import { ConfigSources } from './load-config';
-import { configInvalid } from '../project/errors';
+import { configInvalid } from './errors';
 import { textOf } from '../project/text';
 
 /** What the one-time bootstrap stack needs beyond the project configuration. */

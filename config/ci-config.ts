@@ -1,6 +1,6 @@
 import { EnvironmentConfig, ProjectConfig } from './environments';
 import { ConfigSources } from './load-config';
-import { ciNotConfigured, configInvalid } from '../project/errors';
+import { ciNotConfigured, configInvalid } from './errors';
 
 /** What the workflows need to reach AWS, kept in cdktf.json (context "ci") so it is reviewed like code. */
 export interface CiConfig {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigSources, loadConfig } from './load-config';
 import { ProjectConfig, RUNTIME_FAMILIES, RuntimeFamily } from './environments';
-import { cdktfJsonInvalid, contextEnvInvalid } from '../project/errors';
+import { cdktfJsonInvalid, contextEnvInvalid } from './errors';
 
 /**
  * The cdktf context as the app will see it: CDKTF_CONTEXT_JSON when the cdktf CLI

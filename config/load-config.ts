@@ -22,7 +22,7 @@ import {
   ProjectSetting,
   RESOLUTION_ORDER,
 } from './settings-schema';
-import { configInvalid } from '../project/errors';
+import { configInvalid } from './errors';
 import { textOf } from '../project/text';
 
 /** Everything configuration is resolved from; gathered by config-sources.ts. */

@@ -1,5 +1,5 @@
 import { Architecture, EnvironmentConfig, PythonRuntime, Runtime, pythonVersionOf, runtimeFamilyOf } from './environments';
-import { managedLayerUnknown } from '../project/errors';
+import { managedLayerUnknown } from './errors';
 
 /** A layer AWS publishes, attached by ARN; it counts toward Lambda's five layers. */
 export interface ManagedLayer {

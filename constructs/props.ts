@@ -3,7 +3,7 @@
  * creates anything, with every problem at once and the construct's path in the tree.
  */
 import { Construct } from 'constructs';
-import { constructPropsInvalid } from '../project/errors';
+import { constructPropsInvalid } from './errors';
 
 export function rejectInvalidProps(scope: Construct, problems: readonly string[]): void {
   if (problems.length) throw constructPropsInvalid(scope.node.path, problems);

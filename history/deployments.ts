@@ -1,5 +1,6 @@
 import { DeploymentState } from './terraform-state';
-import { historyEmpty, rollbackTargetCurrent, rollbackTargetUnknown, usage } from '../project/errors';
+import { historyEmpty, rollbackTargetCurrent, serialNotInHistory, stepsBeyondHistory } from './errors';
+import { eitherOption, optionValueInvalid } from '../project/errors';
 
 /** One deployment of a stack: a state version in the versioned state bucket. */
 export interface Deployment extends DeploymentState {
@@ -47,20 +48,20 @@ export interface TargetChoice {
 export function rollbackTarget(history: readonly Deployment[], choice: TargetChoice): { current: Deployment; target: Deployment } {
   const [current] = history;
   if (!current) throw historyEmpty();
-  const serials = history.map((deployment) => deployment.serial).join(', ');
+  const serials = history.map((deployment) => deployment.serial);
   if ((choice.to === undefined) === (choice.steps === undefined)) {
-    throw usage('Give either --to <serial> or --steps <n>.', 'rollback');
+    throw eitherOption(['--to <serial>', '--steps <n>'], 'rollback');
   }
   let target: Deployment | undefined;
   if (choice.to !== undefined) {
     target = history.find((deployment) => deployment.serial === choice.to);
-    if (!target) throw rollbackTargetUnknown(`Serial ${choice.to} is not in the history of this stack; its serials are ${serials}.`);
+    if (!target) throw serialNotInHistory(choice.to, serials);
   } else {
     const steps = choice.steps!;
-    if (!Number.isInteger(steps) || steps < 1) throw usage(`--steps takes a whole number of deployments, at least 1, got ${steps}.`, 'rollback');
+    if (!Number.isInteger(steps) || steps < 1) throw optionValueInvalid('--steps', 'a whole number of deployments, at least 1', steps, 'rollback');
     target = history[steps];
     if (!target) {
-      throw rollbackTargetUnknown(`The history holds ${history.length} deployment(s) (serials ${serials}); ${steps} step(s) back is beyond it.`);
+      throw stepsBeyondHistory(steps, serials);
     }
   }
   if (target.serial === current.serial) {

@@ -1,5 +1,5 @@
 import { RollbackPin } from '../artifacts/rollback-pin';
-import { rollbackCodeNotKept, rollbackNoFunction } from '../project/errors';
+import { rollbackCodeNotKept, rollbackNoFunction } from './errors';
 import { Deployment } from './deployments';
 
 /** Deciding a rollback's pin from the state history; the pin itself and its file are in artifacts/rollback-pin.ts. */

@@ -1,4 +1,4 @@
-import { pruneStateUnreadable } from '../project/errors';
+import { pruneStateUnreadable } from './errors';
 import { Deployment, UnreadableStateVersion } from './deployments';
 import { parseLayerArn } from './terraform-state';
 

@@ -22,7 +22,7 @@ import {
   runtimeFamilyOf,
   tableNameOf,
 } from '../config/environments';
-import { pythonRuntimeMissing } from '../project/errors';
+import { pythonRuntimeMissing } from './errors';
 import { findPython, noPythonReason } from '../project/python-interpreter';
 import { assertDeployable, checkDeployments } from '../rules';
 import { locatePythonSdk } from './python-sdk';

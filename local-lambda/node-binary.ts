@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodeRuntime, nodeMajorOf } from '../config/environments';
-import { nodeRuntimeMissing } from '../project/errors';
+import { nodeRuntimeMissing } from './errors';
 
 export interface NodeBinary {
   readonly path: string;

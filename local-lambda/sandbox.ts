@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentConfig, NodeRuntime, PythonRuntime, Runtime, functionNameOf, nodeMajorOf, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
-import { sandboxNotIsolated } from '../project/errors';
+import { sandboxNotIsolated } from './errors';
 
 /** Where Lambda puts things, relative to the sandbox root. */
 export const LAMBDA_PATHS = { task: 'var/task', runtime: 'var/runtime', opt: 'opt', lang: 'var/lang' } as const;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { layerSourceInvalid, usage } from '../project/errors';
+import { layerSourceInvalid } from '../builder/errors';
+import { auditServiceUnknown } from '../project/errors';
 import { toPosix } from '../project/paths';
 import { runCommand } from '../project/run-command';
 import { PythonToolchain } from '../toolchain/python-toolchain';
@@ -26,8 +27,7 @@ export interface AuditSettings {
 /** The service from the options, else LAYERS_AUDIT_SERVICE and LAYERS_AUDIT_OSV_URL, else PyPI's data. */
 export function auditSettings(env: NodeJS.ProcessEnv, cacheDir: string, options: { readonly service?: string; readonly osvUrl?: string } = {}): AuditSettings {
   const service = options.service ?? env['LAYERS_AUDIT_SERVICE'] ?? 'pypi';
-  if (service !== 'pypi' && service !== 'osv')
-    throw usage(`The advisory service "${service}" is not one pip-audit asks here; use pypi (the index's own data) or osv.`, 'layers:audit');
+  if (service !== 'pypi' && service !== 'osv') throw auditServiceUnknown(service, 'layers:audit');
   const osvUrl = options.osvUrl ?? env['LAYERS_AUDIT_OSV_URL'];
   return { service, ...(osvUrl ? { osvUrl } : {}), timeoutSeconds: 15, cacheDir };
 }

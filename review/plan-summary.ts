@@ -1,6 +1,6 @@
 import { parseLayerDescription } from '../artifacts/layer-description';
 import { formatBytes } from '../project/bytes';
-import { planInvalid, planNotJson } from '../project/errors';
+import { planInvalid, planNotJson } from './errors';
 import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents, storedManifestMismatch } from './layer-packages';
 import { AdvisoryFinding, advisoryText } from './advisories';
 import { normalisePythonName } from '../rules/pep508';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ROLLOUT_OUTPUTS } from '../config/rollout-names';
-import { rolloutRecordMissing } from '../project/errors';
+import { rolloutRecordMissing } from './errors';
 import { CanaryDecision, judgeCanary } from './canary';
 import { canaryMetrics, runProbe } from './lambda';
 import { AliasVars, CanaryOptions, Phase, nothingPublished, planRollout, recoveryAfter, terraformVars } from './plan';

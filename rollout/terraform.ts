@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { terraformNotFound } from '../project/errors';
+import { terraformNotFound } from './errors';
 
 /**
  * Terraform in a synthesised stack folder, for the rollout's phases: what it prints

@@ -1,4 +1,4 @@
-import { deploymentRefused } from '../project/errors';
+import { deploymentRefused } from './errors';
 import { Finding, FunctionDeployment, Rule } from './deployment';
 import { directUploadLimitRule } from './direct-upload-limit';
 import { importCoverageRule } from './import-coverage';

@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../project/paths';
 import { findPython } from '../project/python-interpreter';
 import { runCommand } from '../project/run-command';
 import { writeFileAtomic } from '../project/files';
-import { toolchainInstallFailed, toolchainLockStale, toolchainPythonMissing } from '../project/errors';
+import { toolchainInstallFailed, toolchainLockStale, toolchainPythonMissing } from './errors';
 import { normalisePythonName } from '../rules/pep508';
 import { parsePinnedRequirements } from './requirements-file';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { EnvironmentConfig, ProjectConfig, functionNameOf } from '../config/environments';
-import { promoteFailed, promotePlanMissing, promoteRefused, terraformFailed, versionNotRetained } from '../project/errors';
+import { promoteFailed, promotePlanMissing, promoteRefused, terraformFailed, versionNotRetained } from '../rollout/errors';
 import { PROJECT_ROOT, resolveBuildDir, stackFolder } from '../project/paths';
 import { Reporter } from '../project/progress';
 import { currentLiveVersion, publishedVersions } from '../rollout/lambda';

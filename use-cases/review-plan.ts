@@ -10,7 +10,7 @@ import { openAdvisories } from '../review/advisories';
 import { auditLayers, auditSettings, serviceName } from '../review/pip-audit';
 import { ensurePythonToolchain } from '../toolchain/python-toolchain';
 import { s3Client } from '../aws/clients';
-import { planMissing } from '../project/errors';
+import { planMissing } from '../review/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
 import { contentsFromArtifact } from '../review/layer-packages';
 import { fetchLayerManifests } from '../review/manifest-store';

@@ -10,7 +10,7 @@ import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } f
 import { writePin } from '../artifacts/rollback-pin';
 import { pinFor } from '../history/pins';
 import { parseLayerArn } from '../history/terraform-state';
-import { historyEmpty, rollbackCodeGone, rollbackLayerGone, rollbackLayersLackPackages } from '../project/errors';
+import { historyEmpty, rollbackCodeGone, rollbackLayerGone, rollbackLayersLackPackages } from '../history/errors';
 import { PROJECT_ROOT } from '../project/paths';
 import { providerText } from '../review/import-rows';
 import { Reporter } from '../project/progress';

@@ -3,7 +3,7 @@ import { EnvironmentConfig, ProjectConfig } from '../config/environments';
 import { AwsClients, awsClients } from '../aws/clients';
 import { stateVersions } from '../aws/state';
 import { Deployment, UnreadableStateVersion, deploymentsFrom } from '../history/deployments';
-import { usage } from '../project/errors';
+import { noSuch, stackNotNamed } from '../project/errors';
 import { PROJECT_ROOT } from '../project/paths';
 
 export interface StackHistory {
@@ -17,9 +17,9 @@ export interface StackHistory {
 /** The environment behind a stack name given on the command line; the message lists the stacks. */
 export function environmentForStack(config: ProjectConfig, stack: string | undefined, command: string): EnvironmentConfig {
   const names = config.environments.map((environment) => environment.stackName);
-  if (!stack) throw usage(`Name a stack: ${names.join(', ')}.`, command);
+  if (!stack) throw stackNotNamed(names, command);
   const environment = config.environments.find((candidate) => candidate.stackName === stack);
-  if (!environment) throw usage(`There is no stack "${stack}"; stacks are ${names.join(', ')}.`, command);
+  if (!environment) throw noSuch('stack', stack, names, command);
   return environment;
 }
 

@@ -2,7 +2,7 @@ import { readManifest } from '../artifacts/manifest';
 import { runBuild, readAllLayerSources } from '../builder/build';
 import { EnvironmentConfig, ProjectConfig } from '../config/environments';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
-import { portInUse } from '../project/errors';
+import { portInUse } from '../local-lambda/errors';
 import { PROJECT_ROOT } from '../project/paths';
 import { Reporter } from '../project/progress';
 import { synthesiseStacks } from './synth';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProjectConfig } from '../config/environments';
-import { synthFailed } from '../project/errors';
+import { synthFailed } from './errors';
 import { PROJECT_ROOT, synthOutdir } from '../project/paths';
 import { Progress } from '../project/progress';
 

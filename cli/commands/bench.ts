@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderBenchmarks } from '../../bench/report';
 import { runBench } from '../../bench/run-bench';
-import { usage } from '../../project/errors';
+import { optionValueInvalid } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { Command, writeJson } from '../command';
 
@@ -20,7 +20,7 @@ few minutes on two cores; needs the npm registry for the naive installs.`,
   },
   async run(values, _positionals, { env, err, out }) {
     const runs = values['runs'] === undefined ? 5 : Number(values['runs']);
-    if (!Number.isInteger(runs) || runs < 5) throw usage(`--runs takes a whole number of at least 5, got "${String(values['runs'])}".`, 'bench');
+    if (!Number.isInteger(runs) || runs < 5) throw optionValueInvalid('--runs', 'a whole number of at least 5', values['runs'], 'bench');
     const result = await runBench({ runs, progress: err, env });
     const file = path.resolve(PROJECT_ROOT, (values['out'] as string | undefined) ?? 'BENCHMARKS.md');
     fs.writeFileSync(file, renderBenchmarks(result, new Date().toISOString().slice(0, 10)));

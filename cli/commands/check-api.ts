@@ -1,5 +1,5 @@
 import { checkApi } from '../../verification/api-check';
-import { usage } from '../../project/errors';
+import { argumentMissing, optionValueInvalid } from '../../project/errors';
 import { Command, writeJson } from '../command';
 
 export const checkApiCommand: Command = {
@@ -16,9 +16,9 @@ The deploy workflow runs it after every apply.`,
   async run(values, positionals, { err, out }) {
     const [url] = positionals;
     if (!url || positionals.length > 1 || !/^https?:\/\//.test(url))
-      throw usage('Give one API URL, e.g. https://abc123.execute-api.ap-northeast-1.amazonaws.com.', 'check:api');
+      throw argumentMissing('Give', 'one API URL, e.g. https://abc123.execute-api.ap-northeast-1.amazonaws.com', 'check:api');
     const wait = values['wait'] === undefined ? 0 : Number(values['wait']);
-    if (!Number.isFinite(wait) || wait < 0) throw usage(`--wait takes seconds, got "${String(values['wait'])}".`, 'check:api');
+    if (!Number.isFinite(wait) || wait < 0) throw optionValueInvalid('--wait', 'seconds', values['wait'], 'check:api');
     const results = await checkApi(url, { waitMs: wait * 1000 });
     for (const result of results) err.line(`${result.ok ? err.green('✓') : err.red('✗')} ${result.step}: ${result.detail} (${result.ms} ms)`);
     const ok = results.length === 4 && results.every((result) => result.ok);

@@ -1,7 +1,7 @@
 import { readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { checkLayerImports } from '../../local-lambda/layer-import-check';
-import { usage } from '../../project/errors';
+import { builtLayerUnknown } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
 
@@ -27,7 +27,11 @@ could not run and why. Exit code 1 only when an import really fails.`,
     const layers = manifest.layers.filter((layer) => !wanted || layer.id === wanted || layer.name === wanted);
     const unbuilt = (manifest.unbuilt ?? []).filter((layer) => !wanted || layer.id === wanted || layer.id.startsWith(`${wanted}/`));
     if (wanted && layers.length === 0 && unbuilt.length === 0) {
-      throw usage(`No built layer is called "${wanted}"; built: ${manifest.layers.map((layer) => layer.id).join(', ')}.`, 'check:layers');
+      throw builtLayerUnknown(
+        wanted,
+        manifest.layers.map((layer) => layer.id),
+        'check:layers',
+      );
     }
     const step = err.step(`import the packages of ${layers.length} layer(s)`);
     const checks = await checkLayerImports(layers, buildDir, PROJECT_ROOT, config, env);

@@ -2,7 +2,7 @@ import { deployBranchOf } from '../../config/bootstrap-config';
 import { gatherConfigSources } from '../../config/config-sources';
 import { githubOutputLines, loadCiConfig } from '../../config/ci-config';
 import { loadConfig } from '../../config/load-config';
-import { configInvalid, notDeployBranch } from '../../project/errors';
+import { configInvalid, notDeployBranch } from '../../config/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { Command, writeJson } from '../command';
 import { environmentForStack } from '../../use-cases/stacks';

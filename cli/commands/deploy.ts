@@ -1,5 +1,5 @@
 import { loadProjectConfig } from '../../config/config-sources';
-import { usage } from '../../project/errors';
+import { optionValueInvalid, optionsExclusive, optionsTogether } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { parseDuration } from '../../rollout/canary';
 import { CanaryOptions } from '../../rollout/plan';
@@ -13,12 +13,12 @@ export function canaryOption(values: Record<string, unknown>, command: string): 
   const percent = values['canary'] as string | undefined;
   const watch = values['watch'] as string | undefined;
   if (percent === undefined && watch === undefined) return undefined;
-  if (percent === undefined || watch === undefined) throw usage('--canary <percent> and --watch <duration> go together.', command);
+  if (percent === undefined || watch === undefined) throw optionsTogether(['--canary <percent>', '--watch <duration>'], command);
   if (!/^\d+$/.test(percent) || Number(percent) < 1 || Number(percent) > 50)
-    throw usage(`--canary takes a percentage from 1 to 50, got "${percent}".`, command);
+    throw optionValueInvalid('--canary', 'a percentage from 1 to 50', percent, command);
   const seconds = parseDuration(watch);
   if (seconds === undefined || seconds < 60 || seconds > 6 * 3600)
-    throw usage(`--watch takes a duration from 1m to 6h such as 10m or 90s, got "${watch}".`, command);
+    throw optionValueInvalid('--watch', 'a duration from 1m to 6h such as 10m or 90s', watch, command);
   return { percent: Number(percent), watchSeconds: seconds };
 }
 
@@ -56,7 +56,7 @@ Needs AWS credentials, Terraform 1.11 (TERRAFORM names another binary) and the s
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const environment = environmentForStack(config, positionals[0], 'deploy');
     const canary = canaryOption(values, 'deploy');
-    if (values['plan-only'] && values['apply-saved']) throw usage('--plan-only and --apply-saved are the two halves of a deploy; give one.', 'deploy');
+    if (values['plan-only'] && values['apply-saved']) throw optionsExclusive(['--plan-only', '--apply-saved'], 'deploy', 'are the two halves of a deploy');
     const result = await deployStack({
       config,
       environment,

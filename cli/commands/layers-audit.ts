@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { readAllLayerSources } from '../../builder/layer-sources';
-import { usage } from '../../project/errors';
+import { notAPythonLayer } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { LockAudit, advisoryText } from '../../review/advisories';
 import { ADVISORIES_FILE, auditLayers, auditSettings, serviceName } from '../../review/pip-audit';
@@ -33,7 +33,11 @@ tree) are what a scanner such as osv-scanner reads.`,
     const python = readAllLayerSources(PROJECT_ROOT).filter((source) => source.kind === 'python');
     for (const name of positionals) {
       if (!python.some((source) => source.name === name))
-        throw usage(`"${name}" is not a Python layer; Python layers are ${python.map((source) => source.name).join(', ') || 'none'}.`, 'layers:audit');
+        throw notAPythonLayer(
+          name,
+          python.map((source) => source.name),
+          'layers:audit',
+        );
     }
     const chosen = python.filter((source) => positionals.length === 0 || positionals.includes(source.name));
     const unlocked = chosen.filter((source) => !source.locks);

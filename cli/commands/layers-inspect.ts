@@ -3,7 +3,7 @@ import { formatBytes } from '../../project/bytes';
 import { LAYER_RECORD_FILE, PREVIOUS_RECORD_FILE, readRecord } from '../../builder/layer-build';
 import { readManifest } from '../../artifacts/manifest';
 import { listTree } from '../../builder/tree';
-import { usage } from '../../project/errors';
+import { builtLayerUnknown } from '../../project/errors';
 import { resolveBuildDir } from '../../project/paths';
 import { LayerInspection, inspectLayer } from '../../verification/layer-inspection';
 import { Command, writeJson } from '../command';
@@ -25,7 +25,11 @@ added, removed or upgraded since the build before.`,
     const wanted = positionals[0];
     const layers = manifest.layers.filter((layer) => !wanted || layer.id === wanted || layer.name === wanted);
     if (wanted && layers.length === 0)
-      throw usage(`No built layer is called "${wanted}"; built: ${manifest.layers.map((layer) => layer.id).join(', ')}.`, 'layers:inspect');
+      throw builtLayerUnknown(
+        wanted,
+        manifest.layers.map((layer) => layer.id),
+        'layers:inspect',
+      );
     const biggestBundle = (kind: string): number =>
       Math.max(0, ...manifest.bundles.filter((bundle) => bundle.kind === kind).map((bundle) => bundle.unzippedBytes));
     const inspections: LayerInspection[] = layers.map((layer) => {

@@ -2,7 +2,7 @@ import { LockResult, lockPythonLayer, lockTargetsOf } from '../../builder/lock-l
 import { readAllLayerSources } from '../../builder/layer-sources';
 import { lockTargetKey } from '../../builder/python-lock';
 import { loadProjectConfig } from '../../config/config-sources';
-import { usage } from '../../project/errors';
+import { notAPythonLayer } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
 
@@ -32,9 +32,11 @@ UV_FIND_LINKS, UV_NO_INDEX.`,
     const python = sources.filter((source) => source.kind === 'python');
     for (const name of positionals) {
       if (!python.some((source) => source.name === name)) {
-        throw usage(
-          `"${name}" is not a Python layer; Python layers (with a requirements.txt) are ${python.map((source) => source.name).join(', ') || 'none'}.`,
+        throw notAPythonLayer(
+          name,
+          python.map((source) => source.name),
           'layers:lock',
+          'with a requirements.txt',
         );
       }
     }

@@ -1,6 +1,6 @@
 import { deleteLayerVersion, layerConsumers, listLayerVersions } from '../../aws/lambda';
 import { planPrune, stackLayerNames } from '../../history/prune-plan';
-import { usage } from '../../project/errors';
+import { argumentMissing } from '../../project/errors';
 import { Command, writeJson } from '../command';
 import { loadStackHistory } from '../../use-cases/stacks';
 import { textOf } from '../../project/text';
@@ -22,7 +22,8 @@ prune, naming its version id: a layer version only it references would look unus
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const keepRaw = values['keep'];
-    if (keepRaw === undefined || !/^\d+$/.test(textOf(keepRaw))) throw usage('Say how many versions to keep with --keep <n> (a whole number).', 'layers:prune');
+    if (keepRaw === undefined || !/^\d+$/.test(textOf(keepRaw)))
+      throw argumentMissing('Say', 'how many versions to keep with --keep <n> (a whole number)', 'layers:prune');
     const { env: environment, clients, history, unreadable } = await loadStackHistory(positionals[0], 'layers:prune', env);
     const names = stackLayerNames(history);
     const versions = (await Promise.all(names.map((name) => listLayerVersions(clients, name)))).flat();

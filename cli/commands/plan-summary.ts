@@ -1,5 +1,5 @@
 import { renderPlanSummary } from '../../review/plan-summary';
-import { usage } from '../../project/errors';
+import { argumentMissing, optionNamesOne } from '../../project/errors';
 import { reviewPlanFile, stackOfPlanFile } from '../../use-cases/review-plan';
 import { Command, writeJson } from '../command';
 
@@ -30,8 +30,8 @@ a layer does not accept is in the caution box, and a lookup that could not run i
   },
   allowPositionals: true,
   async run(values, positionals, { env, out }) {
-    if (positionals.length === 0) throw usage('Name at least one plan JSON file.', 'plan:summary');
-    if (values['stack'] && positionals.length > 1) throw usage('--stack names one plan; give one file with it.', 'plan:summary');
+    if (positionals.length === 0) throw argumentMissing('Name', 'at least one plan JSON file', 'plan:summary');
+    if (values['stack'] && positionals.length > 1) throw optionNamesOne('--stack', 'plan', 'file', 'plan:summary');
     const results = [];
     for (const file of positionals) {
       results.push(

@@ -4,7 +4,8 @@ import { functionNameOf } from '../../config/environments';
 import { ROLLOUT_OUTPUTS } from '../../config/rollout-names';
 import { awsClients } from '../../aws/clients';
 import { currentState } from '../../aws/state';
-import { noPublishedVersion, probeVersionUnknown, probeVersionsUnreadable, usage } from '../../project/errors';
+import { optionValueInvalid } from '../../project/errors';
+import { noPublishedVersion, probeVersionUnknown, probeVersionsUnreadable } from '../../rollout/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { publishedVersions, runProbe } from '../../rollout/lambda';
 import { Command, writeJson } from '../command';
@@ -31,7 +32,7 @@ version then defaults to the function's newest published one (Lambda's ListVersi
     const functionName = (values['function'] as string | undefined) ?? functionNameOf(environment);
     let version = values['version'] as string | undefined;
     if (version !== undefined && !/^(\d+|\$LATEST|live)$/.test(version))
-      throw usage(`--version takes a published version number, $LATEST or live, got "${version}".`, 'probe');
+      throw optionValueInvalid('--version', 'a published version number, $LATEST or live', version, 'probe');
     const lambda = new LambdaClient({ region: environment.region });
     try {
       if (version === undefined && values['function'] !== undefined) {

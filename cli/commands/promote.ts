@@ -1,5 +1,5 @@
 import { loadProjectConfig } from '../../config/config-sources';
-import { usage } from '../../project/errors';
+import { argumentMissing, optionsExclusive } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { PROMOTE_PLAN, PROMOTE_RECORD } from '../../rollout/promote';
 import { PLAN_JSON } from '../../use-cases/deploy';
@@ -33,11 +33,15 @@ environment's job runs --apply-saved (probes the version, then applies that plan
     const config = loadProjectConfig(PROJECT_ROOT, env);
     const environment = environmentForStack(config, positionals[0], 'promote');
     const modes = (['dry-run', 'plan-only', 'apply-saved'] as const).filter((mode) => values[mode]);
-    if (modes.length > 1) throw usage(`--${modes.join(' and --')} do not go together; give one.`, 'promote');
+    if (modes.length > 1)
+      throw optionsExclusive(
+        modes.map((mode) => `--${mode}`),
+        'promote',
+      );
     const mode = modes[0] ?? 'move';
     const to = values['to'] as string | undefined;
     if (mode !== 'apply-saved' && (to === undefined || !/^\d+$/.test(to))) {
-      throw usage(`Name the version to make live with --to <version number>${to === undefined ? '' : `, not "${to}"`}.`, 'promote');
+      throw argumentMissing('Name', 'the version to make live with --to <version number>', 'promote', to);
     }
     const result = await promoteStack({ config, environment, env, report: err, mode, ...(to !== undefined ? { to } : {}) });
     if (values['json']) writeJson(out, result);

@@ -1,5 +1,5 @@
 import { TargetChoice } from '../../history/deployments';
-import { usage } from '../../project/errors';
+import { optionReplaces, optionValueInvalid } from '../../project/errors';
 import { resolveBuildDir } from '../../project/paths';
 import { rollbackStack } from '../../use-cases/rollback';
 import { Command, writeJson } from '../command';
@@ -7,7 +7,7 @@ import { textOf } from '../../project/text';
 
 function wholeNumber(raw: unknown, option: string): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(textOf(raw))) throw usage(`${option} takes a whole number, got "${textOf(raw)}".`, 'rollback');
+  if (!/^\d+$/.test(textOf(raw))) throw optionValueInvalid(option, 'a whole number', textOf(raw), 'rollback');
   return Number(raw);
 }
 
@@ -17,10 +17,9 @@ export function targetChoice(values: Record<string, unknown>): TargetChoice {
   const steps = wholeNumber(values['steps'], '--steps');
   const target = values['target'] as string | undefined;
   if (target === undefined) return { ...(to !== undefined ? { to } : {}), ...(steps !== undefined ? { steps } : {}) };
-  if (to !== undefined || steps !== undefined) throw usage('--target replaces --to and --steps; give one of them.', 'rollback');
+  if (to !== undefined || steps !== undefined) throw optionReplaces('--target', ['--to', '--steps'], 'rollback');
   const match = /^(?:(\d+)|~(\d+))$/.exec(target.trim());
-  if (!match)
-    throw usage(`--target takes a state serial such as 41, or ~N for N deployments back (~1 is the previous one), got ${JSON.stringify(target)}.`, 'rollback');
+  if (!match) throw optionValueInvalid('--target', 'a state serial such as 41, or ~N for N deployments back (~1 is the previous one)', target, 'rollback');
   return match[1] !== undefined ? { to: Number(match[1]) } : { steps: Number(match[2]) };
 }
 

@@ -1,11 +1,11 @@
 import { loadProjectConfig } from '../../config/config-sources';
-import { usage } from '../../project/errors';
+import { noSuch, portInvalid } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { startLocal } from '../../use-cases/start';
 import { Command, writeJson } from '../command';
 
 function parsePort(raw: string): number {
-  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw usage(`The port "${raw}" is not a port number (0-65535; 0 picks a free one).`, 'start');
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw portInvalid(raw, 'start');
   return Number(raw);
 }
 
@@ -36,7 +36,12 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
     const name = (values['env'] as string | undefined) ?? 'dev';
     const environment = config.environments.find((candidate) => candidate.name === name);
     if (!environment) {
-      throw usage(`There is no environment "${name}"; environments are ${config.environments.map((e) => e.name).join(', ')}.`, 'start');
+      throw noSuch(
+        'environment',
+        name,
+        config.environments.map((e) => e.name),
+        'start',
+      );
     }
     const port = parsePort((values['port'] as string | undefined) ?? env['PORT'] ?? '3000');
     const api = await startLocal({

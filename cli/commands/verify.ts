@@ -1,5 +1,5 @@
 import { loadProjectConfig } from '../../config/config-sources';
-import { usage } from '../../project/errors';
+import { optionValueInvalid } from '../../project/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { environmentForStack } from '../../use-cases/stacks';
 import { verifyStack } from '../../use-cases/verify';
@@ -35,7 +35,7 @@ when nothing was skipped either (the deploy workflow uses it).`,
   async run(values, positionals, { env, err, out }) {
     const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'verify');
     const wait = values['wait'] === undefined ? 0 : Number(values['wait']);
-    if (!Number.isFinite(wait) || wait < 0) throw usage(`--wait takes seconds, got "${String(values['wait'])}".`, 'verify');
+    if (!Number.isFinite(wait) || wait < 0) throw optionValueInvalid('--wait', 'seconds', values['wait'], 'verify');
     const strict = Boolean(values['strict']);
     const { facts, verdict } = await verifyStack({
       environment,
