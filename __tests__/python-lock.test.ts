@@ -16,13 +16,13 @@ import {
 } from '../builder/python-lock';
 import { buildPythonLayer } from '../builder/python-layer';
 import { chooseWheel } from '../rules/wheel-tags';
-import { wheelCacheDir } from '../builder/wheel-cache';
+import { ensureWheels, wheelCacheDir } from '../builder/wheel-cache';
 import { listLayerFolders } from '../config/config-sources';
 import { Architecture } from '../config/environments';
 import { LAMBDA_PLATFORMS } from '../config/lambda-platform';
 import { loadConfig } from '../config/load-config';
 import { OTHER_ARCHITECTURE, copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
-import { PROJECT_ROOT, cliEnv, makeTempDir, runCli } from './support/processes';
+import { PROJECT_ROOT, cliEnv, freePort, makeTempDir, runCli } from './support/processes';
 
 let wheels: { dir: string; wheels: Record<string, string> };
 
@@ -394,5 +394,28 @@ describe('npm run layers:lock on the command line', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Locking layer "adapters" (Python 3.12, arm64): uv could not reach the package index (tried http://127.0.0.1:9/simple).');
     expect(lockText(PROJECT_ROOT, 'x86_64', 'adapters')).toBe(before);
+  });
+});
+
+describe('fetching locked wheels when the index cannot be reached', () => {
+  it('fails at once, naming the index and the missing wheels, without starting pip (whose retries took most of an offline build)', async () => {
+    const closed = await freePort();
+    const cacheDir = makeTempDir('empty-wheel-cache');
+    const target = {
+      pythonVersion: '3.12',
+      architecture: 'x86_64' as const,
+      distributions: [
+        { name: 'alpha', version: '1.0.0', wheel: 'alpha-1.0.0-py3-none-any.whl', sha256: 'a'.repeat(64) },
+        { name: 'beta', version: '2.0.0', wheel: 'beta-2.0.0-py3-none-any.whl', sha256: 'b'.repeat(64) },
+      ],
+    };
+    // A toolchain whose Python does not exist: had pip been started, the error would be a failed spawn.
+    const toolchain = { dir: '/nonexistent', python: '/nonexistent/bin/python', uv: '/nonexistent/bin/uv', versions: {} };
+    const env = { PATH: process.env['PATH'], UV_DEFAULT_INDEX: `http://127.0.0.1:${closed}/simple` };
+    await expect(ensureWheels('pylayer', target, { cacheDir, toolchain, env, pipCacheDir: makeTempDir('pip-cache') })).rejects.toThrow(
+      `Layer "pylayer" (python3.12-x86_64): the package index cannot be reached (tried http://127.0.0.1:${closed}/simple), so 2 locked wheel(s) not in the wheel cache ` +
+        `(${cacheDir}) cannot be fetched: alpha-1.0.0-py3-none-any.whl, beta-2.0.0-py3-none-any.whl.`,
+    );
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
   });
 });

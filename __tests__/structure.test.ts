@@ -211,6 +211,14 @@ describe('the source folders', () => {
     expect(inside).toEqual([]);
   });
 
+  it('find their own files from the project root, never from __dirname (the CLI runs bundled from .cli/)', () => {
+    const relative = sourceFiles(PROJECT_ROOT)
+      .filter((file) => path.relative(PROJECT_ROOT, file) !== path.join('project', 'paths.ts'))
+      .filter((file) => /\b__dirname\b/.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(PROJECT_ROOT, file));
+    expect(relative).toEqual([]);
+  });
+
   it('would see a cycle (so the check above can fail)', () => {
     const looped = new Map([
       ['a', new Map([['b', ['a/x.ts → b/y.ts']]])],

@@ -94,6 +94,16 @@ export function wheelsNotCached(layer: string, target: string, wheels: readonly 
   );
 }
 
+export function wheelIndexUnreachable(layer: string, target: string, index: string, missing: readonly string[], cacheDir: string): UserError<BuildErrorCode> {
+  const shown = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+  return new UserError<BuildErrorCode>(
+    'WHEEL_FETCH_FAILED',
+    `Layer "${layer}" (${target}): the package index cannot be reached (tried ${index}), so ${missing.length} locked wheel(s) not in the wheel cache ` +
+      `(${cacheDir}) cannot be fetched: ${shown}. Set UV_DEFAULT_INDEX to a reachable index (or UV_FIND_LINKS for a folder of wheels), or fix the network; ` +
+      'a build whose wheels are all in the cache needs no index.',
+  );
+}
+
 export function wheelFetchFailed(explanation: string): UserError<BuildErrorCode> {
   return new UserError<BuildErrorCode>('WHEEL_FETCH_FAILED', explanation);
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { wheelsNotCached, wheelFetchFailed } from './errors';
+import { wheelFetchFailed, wheelIndexUnreachable, wheelsNotCached } from './errors';
 import { runCommand } from '../project/run-command';
 import { PythonToolchain } from '../toolchain/python-toolchain';
 import { explainPipFailure, firstUnreachableIndex, pipDownloadArgs, pipEnvironment } from './pip';
@@ -15,6 +15,9 @@ import { indexesOf, pythonIndexSettings } from './uv';
  * names and are checked against the lock's sha256 when they arrive, so one cache serves every
  * project and clone of this machine, like pip's and uv's own caches.
  */
+
+/** How long the look at an index before fetching may take: an index that does not answer in this is taken as unreachable. */
+const INDEX_PROBE_TIMEOUT_MS = 3000;
 
 /** PYTHON_WHEEL_CACHE, else lambda-layer-stacks/wheels in the user's cache folder (XDG_CACHE_HOME or ~/.cache). */
 export function wheelCacheDir(env: NodeJS.ProcessEnv): string {
@@ -58,6 +61,18 @@ export async function ensureWheels(
       missing.map((dist) => dist.wheel),
       options.cacheDir,
     );
+  // One quick look at the index first: when it cannot be reached, say so now, rather than after pip's retries
+  // (five per file, with back-off: most of a build's time when a layer no environment uses is fetched offline).
+  const unreachable = await firstUnreachableIndex(indexesOf(settings), INDEX_PROBE_TIMEOUT_MS);
+  if (unreachable) {
+    throw wheelIndexUnreachable(
+      layer,
+      lockTargetKey(target),
+      unreachable,
+      missing.map((dist) => dist.wheel),
+      options.cacheDir,
+    );
+  }
   fs.mkdirSync(options.cacheDir, { recursive: true });
   const scratch = path.join(options.cacheDir, `.fetch-${randomBytes(6).toString('hex')}`);
   try {

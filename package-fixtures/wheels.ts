@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { PROJECT_ROOT } from '../project/paths';
 
 /**
  * Package makers shared by the tests and the bench, which need packages without a registry: a wheel
@@ -6,4 +7,4 @@ import * as path from 'node:path';
  */
 
 /** `python3 make_wheel.py <dir> <spec JSON | ->` writes a wheel into <dir> and prints its path. */
-export const MAKE_WHEEL = path.join(__dirname, 'make_wheel.py');
+export const MAKE_WHEEL = path.join(PROJECT_ROOT, 'package-fixtures', 'make_wheel.py');
