@@ -1,4 +1,12 @@
-import { compareVersions, evaluateMarker, lambdaMarkerEnvironment, parseMarker, parseRequirement, requirementApplies, satisfies } from '../rules/pep508';
+import {
+  compareVersions,
+  evaluateMarker,
+  lambdaMarkerEnvironment,
+  parseMarker,
+  parseRequirement,
+  requirementApplies,
+  satisfies,
+} from '../families/python/pep508';
 
 const py312 = lambdaMarkerEnvironment('3.12', 'x86_64');
 

@@ -219,6 +219,20 @@ describe('the source folders', () => {
     expect(relative).toEqual([]);
   });
 
+  it('say what a runtime family is in families/ alone, low in the house, and ask the registry which family a runtime is', () => {
+    // families/ reads nothing of the project but project/: everything else may ask it.
+    expect([...(graph.get('families')?.keys() ?? [])].filter((folder) => folder !== 'project')).toEqual([]);
+    const outside = sourceFiles(PROJECT_ROOT).filter((file) => folderOf(file) !== 'families');
+    const guesses = outside
+      .filter((file) => /startsWith\('(python|nodejs)/.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(PROJECT_ROOT, file));
+    expect(guesses).toEqual([]);
+    // The family literals still written outside families/ (90 occurrences on 2026-11-29): this number only goes down
+    // as the builder, the rules and the local run take their decisions from the family definitions.
+    const literals = outside.reduce((count, file) => count + (fs.readFileSync(file, 'utf8').match(/'(python|nodejs)'/g) ?? []).length, 0);
+    expect(literals).toBeLessThanOrEqual(90);
+  });
+
   it('would see a cycle (so the check above can fail)', () => {
     const looped = new Map([
       ['a', new Map([['b', ['a/x.ts → b/y.ts']]])],

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
 import { NodeRuntime, PythonRuntime, nodeMajorOf, pythonVersionOf } from '../config/environments';
-import { isNodeBuiltin } from '../config/runtime-modules';
+import { isNodeBuiltin } from '../families/nodejs/runtime-modules';
 import { bundleFailed } from './errors';
 import { toPosix } from '../project/paths';
 import { BundleTarget } from './build-plan';

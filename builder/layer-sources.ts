@@ -4,7 +4,7 @@ import { familiesIn, listLayerFolders } from '../config/config-sources';
 import { LayerKind } from '../artifacts/manifest';
 import { layerSourceInvalid } from './errors';
 import { toPosix } from '../project/paths';
-import { normalisePythonName } from '../rules/pep508';
+import { normalisePythonName } from '../families/python/pep508';
 import { LockFile, lockCommand, lockFileName, lockFileTarget, lockTargetKey, parseLockTarget } from './python-lock';
 import { Architecture } from '../config/environments';
 

@@ -4,7 +4,7 @@ import { layerInstallFailed, layerLockStale, pythonInstallerUnknown } from './er
 import { LayerTarget } from './build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
 import { LayerSource } from './layer-sources';
-import { appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, tryParseRequirement } from '../rules/pep508';
+import { appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, tryParseRequirement } from '../families/python/pep508';
 import { LockTarget, lockCommand, lockFileName, lockStaleness, lockTargetKey, requirementFileHashes } from './python-lock';
 import { InstalledPackage } from '../artifacts/manifest';
 import { explainPipFailure, firstUnreachableIndex, pipEnvironment, pipInstallArgs } from './pip';

@@ -3,7 +3,7 @@ import { parse as parseToml } from 'smol-toml';
 import { Architecture } from '../config/environments';
 import { pythonPlatformOf, uvPythonPlatform } from '../config/lambda-platform';
 import { layerLockInvalid } from './errors';
-import { evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../rules/pep508';
+import { evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../families/python/pep508';
 import { parsePinnedRequirements } from '../toolchain/requirements-file';
 import { chooseWheel } from '../rules/wheel-tags';
 

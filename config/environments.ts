@@ -6,26 +6,23 @@
  * and STATE_BUCKET.
  */
 
-export const NODE_RUNTIMES = ['nodejs22.x', 'nodejs24.x'] as const;
-export type NodeRuntime = (typeof NODE_RUNTIMES)[number];
+import { NODE_RUNTIMES, NodeRuntime } from '../families/nodejs/definition';
+import { PYTHON_RUNTIMES, PythonRuntime, pythonVersionOf } from '../families/python/definition';
+import { FAMILIES, Runtime, RuntimeFamily, familyOfRuntime } from '../families/registry';
 
-export const PYTHON_RUNTIMES = ['python3.12', 'python3.13', 'python3.14'] as const;
-export type PythonRuntime = (typeof PYTHON_RUNTIMES)[number];
+export { NODE_RUNTIMES, PYTHON_RUNTIMES, pythonVersionOf };
+export type { NodeRuntime, PythonRuntime, Runtime, RuntimeFamily };
 
-export const RUNTIMES = [...NODE_RUNTIMES, ...PYTHON_RUNTIMES] as const;
-export type Runtime = NodeRuntime | PythonRuntime;
+/** Every runtime of every family (families/registry.ts), in the families' order. */
+export const RUNTIMES: readonly Runtime[] = FAMILIES.flatMap((family): readonly Runtime[] => family.runtimes);
 
-/** Which function an environment deploys follows from its runtime: Node.js (handlers/api) or Python (handlers/python_api). */
-export type RuntimeFamily = 'nodejs' | 'python';
-
-/** Each runtime family: how people name it, and the file that makes a layer folder hold its packages. */
-export const RUNTIME_FAMILIES: Readonly<Record<RuntimeFamily, { readonly name: string; readonly packageFile: string }>> = {
-  nodejs: { name: 'Node.js', packageFile: 'package.json' },
-  python: { name: 'Python', packageFile: 'requirements.txt' },
-};
+/** Each runtime family: how people name it, and the file that makes a layer folder hold its packages (from its definition). */
+export const RUNTIME_FAMILIES = Object.fromEntries(FAMILIES.map((family) => [family.id, { name: family.name, packageFile: family.packageFile }])) as Readonly<
+  Record<RuntimeFamily, { readonly name: string; readonly packageFile: string }>
+>;
 
 /** The runtime each family uses when nothing says otherwise, e.g. to build a layer no environment uses yet. */
-export const DEFAULT_RUNTIME: Readonly<Record<RuntimeFamily, Runtime>> = { nodejs: 'nodejs24.x', python: 'python3.12' };
+export const DEFAULT_RUNTIME = Object.fromEntries(FAMILIES.map((family) => [family.id, family.defaultRuntime])) as Readonly<Record<RuntimeFamily, Runtime>>;
 
 export const LAYER_STRATEGIES = ['single', 'hybrid', 'split'] as const;
 export type LayerStrategy = (typeof LAYER_STRATEGIES)[number];
@@ -42,13 +39,9 @@ export const STRATEGY_LAYERS: Readonly<Record<LayerStrategy, Readonly<Record<Run
   split: { nodejs: ['stable', 'framework'], python: ['stable', 'framework', 'adapters'] },
 };
 
+/** Which function an environment deploys follows from its runtime's family: Node.js (handlers/api) or Python (handlers/python_api). */
 export function runtimeFamilyOf(runtime: Runtime): RuntimeFamily {
-  return runtime.startsWith('python') ? 'python' : 'nodejs';
-}
-
-/** "3.12" for python3.12. */
-export function pythonVersionOf(runtime: PythonRuntime): string {
-  return runtime.slice('python'.length);
+  return familyOfRuntime(runtime).id;
 }
 
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;

@@ -1,4 +1,4 @@
-import { PYTHON_RUNTIME_DISTRIBUTIONS } from '../config/runtime-modules';
+import { PYTHON_RUNTIME_DISTRIBUTIONS } from '../families/python/runtime-modules';
 import { runCommand } from '../project/run-command';
 import { ensurePythonToolchain } from '../toolchain/python-toolchain';
 

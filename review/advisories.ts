@@ -1,4 +1,4 @@
-import { normalisePythonName } from '../rules/pep508';
+import { normalisePythonName } from '../families/python/pep508';
 
 /**
  * Known advisories for the versions a layer is locked to, as pip-audit reports them (from the

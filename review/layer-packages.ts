@@ -1,6 +1,7 @@
 import { parseLayerDescription, runtimeInDescription } from '../artifacts/layer-description';
 import { LayerArtifact, LayerKind } from '../artifacts/manifest';
 import { compareVersions } from './versions';
+import { familyOfRuntimeName } from '../families/registry';
 
 /**
  * What a layer version holds, in packages, and how two versions differ: the review's view
@@ -113,10 +114,10 @@ export function storedManifestMismatch(stored: LayerContents, filedUnder: string
 export function contentsFromDescription(description: unknown): LayerContents | undefined {
   const described = parseLayerDescription(description);
   if (!described.contentHash) return undefined;
-  const runtime = runtimeInDescription(description);
+  const family = familyOfRuntimeName(runtimeInDescription(description) ?? '');
   return {
     contentHash: described.contentHash,
-    ...(runtime ? { kind: runtime.startsWith('python') ? ('python' as const) : ('nodejs' as const) } : {}),
+    ...(family ? { kind: family.id } : {}),
     packages: (described.packages?.list ?? []).map((pkg) => ({ ...pkg, direct: true })),
     source: 'description',
     complete: described.packages?.complete ?? false,

@@ -3,7 +3,7 @@ import { formatBytes } from '../project/bytes';
 import { planInvalid, planNotJson } from './errors';
 import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents, storedManifestMismatch } from './layer-packages';
 import { AdvisoryFinding, advisoryText } from './advisories';
-import { normalisePythonName } from '../rules/pep508';
+import { normalisePythonName } from '../families/python/pep508';
 import { textOf } from '../project/text';
 
 /**

@@ -1,9 +1,18 @@
 import { FunctionImport, InstalledPackage, LayerArtifact } from '../artifacts/manifest';
 import { PythonRuntime, Runtime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
-import { NODE_RUNTIME_PACKAGES, PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from '../config/runtime-modules';
+import { NODE_RUNTIME_PACKAGES } from '../families/nodejs/runtime-modules';
+import { PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from '../families/python/runtime-modules';
 import { Finding, FunctionDeployment, Rule } from './deployment';
-import { MarkerEnvironment, Requirement, appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, satisfies, tryParseRequirement } from './pep508';
+import {
+  MarkerEnvironment,
+  Requirement,
+  appliedRequirements,
+  lambdaMarkerEnvironment,
+  normalisePythonName,
+  satisfies,
+  tryParseRequirement,
+} from '../families/python/pep508';
 
 const ID = 'import-coverage';
 

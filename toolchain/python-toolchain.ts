@@ -6,7 +6,7 @@ import { findPython } from '../project/python-interpreter';
 import { runCommand } from '../project/run-command';
 import { writeFileAtomic } from '../project/files';
 import { toolchainInstallFailed, toolchainLockStale, toolchainPythonMissing } from './errors';
-import { normalisePythonName } from '../rules/pep508';
+import { normalisePythonName } from '../families/python/pep508';
 import { parsePinnedRequirements } from './requirements-file';
 
 /**

@@ -1,8 +1,7 @@
 /**
- * What Lambda's runtimes themselves provide to a function's imports, per runtime:
- * the import coverage rule and the local run read these tables.
+ * What Lambda's Python runtimes themselves provide to a function's imports: the standard library of each Python
+ * version and the distributions the runtime ships (boto3 and what it needs). Part of what the Python family is.
  */
-import { builtinModules } from 'node:module';
 
 /** sys.stdlib_module_names of CPython 3.12 (read from 3.12.1), private modules included: all importable. */
 const STDLIB_3_12: readonly string[] = [
@@ -383,12 +382,3 @@ export const PYTHON_RUNTIME_DISTRIBUTIONS: readonly RuntimeDistribution[] = [
   { name: 'urllib3', modules: ['urllib3'] },
   { name: 'six', modules: ['six'] },
 ];
-
-/** npm name patterns the Node.js runtimes (18 and later) ship in /var/runtime/node_modules: the AWS SDK for JavaScript v3. */
-export const NODE_RUNTIME_PACKAGES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];
-
-/** Node's built-in modules, by the names `import` accepts ("fs", "node:fs", "node:test"). */
-export function isNodeBuiltin(specifier: string): boolean {
-  if (specifier.startsWith('node:')) return true;
-  return builtinModules.includes(specifier.split('/')[0]) || builtinModules.includes(specifier);
-}
