@@ -12,7 +12,8 @@ import { REAL_LAYER_FIXTURES, REPO_ROOT, copySources } from './test-project';
  * repository's Python layers (and the real-package fixture layers) are locked to, fetched once into the
  * wheel cache (the only time the tests reach a package index); then UV_OFFLINE and UV_NO_INDEX for every test, so none can reach one. Then
  * the project the tests run against: a copy of the repository's sources in a temporary folder, with
- * what the environments deploy built there once, for the tests that serve or synthesise it.
+ * what the environments deploy built there once, for the tests that serve or synthesise it. TMPDIR points beside it,
+ * so every temporary folder of the run is removed with it by the global teardown.
  */
 export default async function globalSetup(): Promise<void> {
   const progress = (line: string): void => {
@@ -28,6 +29,11 @@ export default async function globalSetup(): Promise<void> {
   const root = path.join(fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'layer-stacks-tests-')), 'project');
   copySources(REPO_ROOT, root);
   process.env['TEST_PROJECT_ROOT'] = root;
+  // Every temporary folder of this run (the tests', and the processes' they start) goes beside the copy, and the
+  // teardown removes them all with it: runs leave nothing behind in the machine's temporary folder.
+  const scratch = path.join(path.dirname(root), 'tmp');
+  fs.mkdirSync(scratch);
+  process.env['TMPDIR'] = scratch;
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'build', '--only-used'], {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1' },
