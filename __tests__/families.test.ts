@@ -1,6 +1,7 @@
 import { DEFAULT_RUNTIME, RUNTIMES, RUNTIME_FAMILIES, runtimeFamilyOf } from '../config/environments';
 import { FAMILIES, familyById, familyOfRuntime, familyOfRuntimeName } from '../families/registry';
 import { compareVersions } from '../review/versions';
+import { FAMILY_BUILDERS, builderFor } from '../builder/family-builders';
 
 describe('the runtime families, listed once', () => {
   it('give every runtime the configuration allows to exactly one family, with its default among its runtimes', () => {
@@ -28,5 +29,12 @@ describe('the runtime families, listed once', () => {
     expect(compareVersions('1.0-1', '1.0', 'nodejs')).toBe(-1);
     expect(compareVersions('1.0-1', '1.0', 'python')).toBe(1);
     expect(familyById('python').compareVersions('1.0rc1', '1.0')).toBeLessThan(0);
+  });
+});
+
+describe('the builders of the families', () => {
+  it('has one builder for every family, and the build asks it (no family is built by a branch on its name)', () => {
+    expect(Object.keys(FAMILY_BUILDERS).sort()).toEqual(FAMILIES.map((family) => family.id).sort());
+    for (const family of FAMILIES) expect(builderFor(family.id).family).toBe(family.id);
   });
 });

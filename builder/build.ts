@@ -6,16 +6,13 @@ import { isUserError } from '../project/errors';
 import { assertDeployable, checkDeployments } from '../rules';
 import { artifactsForEnvironment, deploymentOf } from './artifact-check';
 import { fingerprintsForOneBuild } from './tree';
-import { BuildPlan, LayerTarget, PlanOptions, planBuild } from './build-plan';
+import { BuildPlan, PlanOptions, planBuild } from './build-plan';
 import { bundleFunction } from './function-bundle';
-import { LayerBuildOptions, LayerBuildResult } from './layer-build';
 import { LayerSource, findSource, readAllLayerSources } from './layer-sources';
 import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from '../artifacts/manifest';
-import { buildNodeLayer } from './node-layer';
 import { Progress } from '../project/progress';
-import { buildPythonLayer, floatingPackages } from './python-layer';
-import { lockCommand } from './python-lock';
 import { formatBytes } from '../project/bytes';
+import { builderFor } from './family-builders';
 
 export { readAllLayerSources } from './layer-sources';
 
@@ -92,20 +89,6 @@ export async function acquireBuildLock(buildDir: string, progress: Progress, wai
   }
 }
 
-/** What an unlocked Python layer leaves to the day it is built. */
-export function floatingWarning(id: string, layer: string, unpinned: readonly string[], total: number): string {
-  const shown = unpinned.length > 8 ? `${unpinned.slice(0, 8).join(', ')} and ${unpinned.length - 8} more` : unpinned.join(', ');
-  return (
-    `[unlocked] layer ${id} is not locked: ${unpinned.length} of its ${total} distributions float (${shown}); the resolver picks their newest ` +
-    `matching versions on every build, so another machine or day may build another tree. Run \`${lockCommand(layer)}\` where an index ` +
-    `is reachable and commit layers/${layer}/requirements.*.lock.txt.`
-  );
-}
-
-function buildOneLayer(target: LayerTarget, source: LayerSource, options: LayerBuildOptions): Promise<LayerBuildResult> {
-  return target.kind === 'python' ? buildPythonLayer(target, source, options) : buildNodeLayer(target, source, options);
-}
-
 function describe(artifact: LayerArtifact): string {
   const slimmed = artifact.slimmedBytes ? `, slimming saved ${formatBytes(artifact.slimmedBytes)}` : '';
   return (
@@ -154,15 +137,12 @@ async function buildAll(
     const step = progress.step(`layer ${target.id}${unused ? ' (no environment uses it yet)' : ''}`);
     const started = process.hrtime.bigint();
     try {
-      const result = await buildOneLayer(target, source, { buildDir, env, step, fingerprints });
+      const result = await builderFor(target.kind).buildLayer(target, source, { buildDir, env, step, fingerprints });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { artifact } = result;
       step.done(`${result.cached ? 'unchanged, reused' : 'built'} in ${seconds.toFixed(2)}s: ${describe(artifact)}`);
       layers.push(artifact);
-      if (target.kind === 'python') {
-        const unpinned = floatingPackages(source, artifact.packages);
-        if (unpinned.length) floating.push(floatingWarning(target.id, target.layer, unpinned, artifact.packages.length));
-      }
+      floating.push(...builderFor(target.kind).buildWarnings(target, source, artifact));
       reports.push({
         id: target.id,
         cached: result.cached,

@@ -13,6 +13,7 @@ import { replaceDirectory } from '../project/files';
 import { contentHashOf, fingerprintTree, listTree, normaliseTree, summariseTree } from './tree';
 import { scanNativeObjects } from './native-scan';
 import { estimateZipBytes } from './zip-size';
+import { builderFor } from './family-builders';
 
 export function bundleDir(buildDir: string, target: BundleTarget): string {
   return path.join(buildDir, 'functions', ...target.id.split('/'));
@@ -49,7 +50,7 @@ export function lineOfSpecifier(text: string, specifier: string): number | undef
   return index >= 0 ? index + 1 : undefined;
 }
 
-interface BundledCode {
+export interface BundledCode {
   readonly imports: FunctionImport[];
   readonly ownModules: string[];
   readonly unchecked: UncheckedImport[];
@@ -63,7 +64,7 @@ interface BundledCode {
  * provides stays external, so at run time it can only come from the layer. The
  * imports are esbuild's own record of what each bundled file leaves external.
  */
-async function bundleNode(projectRoot: string, staging: string, target: BundleTarget): Promise<BundledCode> {
+export async function bundleNode(projectRoot: string, staging: string, target: BundleTarget): Promise<BundledCode> {
   const result = await build({
     absWorkingDir: projectRoot,
     entryPoints: [target.entry],
@@ -105,7 +106,7 @@ async function bundleNode(projectRoot: string, staging: string, target: BundleTa
  * bundler: imports resolve through /opt/python and the runtime), then reads every
  * module's imports from its syntax tree.
  */
-async function copyPython(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv): Promise<BundledCode> {
+export async function copyPython(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv): Promise<BundledCode> {
   const sourceDir = path.join(projectRoot, target.entry);
   const files: string[] = [];
   const visit = (dir: string): void => {
@@ -142,7 +143,7 @@ export async function bundleFunction(
   const staging = path.join(buildDir, 'tmp', `bundle-${randomBytes(6).toString('hex')}`);
   try {
     fs.mkdirSync(staging, { recursive: true });
-    const code = target.kind === 'nodejs' ? await bundleNode(projectRoot, staging, target) : await copyPython(projectRoot, staging, target, env);
+    const code = await builderFor(target.kind).functionCode(projectRoot, staging, target, env);
     const sources = sourceHashes(projectRoot, code.inputs);
     normaliseTree(staging);
     const files = listTree(staging);

@@ -7,6 +7,7 @@ import { toPosix } from '../project/paths';
 import { normalisePythonName } from '../families/python/pep508';
 import { LockFile, lockCommand, lockFileName, lockFileTarget, lockTargetKey, parseLockTarget } from './python-lock';
 import { Architecture } from '../config/environments';
+import { builderFor } from './family-builders';
 
 /** Optional per-layer settings, in layers/<name>/layer.config.json. */
 export interface LayerOptions {
@@ -66,7 +67,7 @@ function readOptions(dir: string, folder: string): { options: LayerOptions; byte
   return { options: { exclude: exclude as string[] }, bytes: fs.readFileSync(file) };
 }
 
-function readNodeSource(dir: string, folder: string, name: string): Omit<LayerSource, 'options' | 'requireHashes'> {
+export function readNodeSource(dir: string, folder: string, name: string): Omit<LayerSource, 'options' | 'requireHashes'> {
   const lockFile = path.join(dir, 'package-lock.json');
   if (!fs.existsSync(lockFile)) {
     throw layerSourceInvalid(
@@ -141,7 +142,7 @@ export function parseRequirements(text: string): ParsedRequirements {
   return { names: [...names].sort(), includes, pinsHashes, extras, pinned: [...pinned].sort() };
 }
 
-function readPythonSource(dir: string, folder: string, name: string): Omit<LayerSource, 'options'> {
+export function readPythonSource(dir: string, folder: string, name: string): Omit<LayerSource, 'options'> {
   const files = new Map<string, Buffer>();
   const names = new Set<string>();
   const pinned = new Set<string>();
@@ -223,7 +224,7 @@ export function readLayerSourcesIn(dir: string, name: string, root: string): Lay
   }
   const { options, bytes } = readOptions(dir, folder);
   return kinds.map((kind) => {
-    const source = kind === 'nodejs' ? { ...readNodeSource(dir, folder, name), requireHashes: false } : readPythonSource(dir, folder, name);
+    const source = builderFor(kind).readSource(dir, folder, name);
     const files = new Map(source.files);
     if (bytes) files.set(LAYER_OPTIONS_FILE, bytes);
     return { ...source, files, options };

@@ -256,3 +256,13 @@ export async function buildPythonLayer(target: LayerTarget, source: LayerSource,
   assertLockFits(target, source);
   return buildLayer(target, source, pythonInstaller(target, source, options, pythonInstallerOf(options.env)), options);
 }
+
+/** What an unlocked Python layer leaves to the day it is built. */
+export function floatingWarning(id: string, layer: string, unpinned: readonly string[], total: number): string {
+  const shown = unpinned.length > 8 ? `${unpinned.slice(0, 8).join(', ')} and ${unpinned.length - 8} more` : unpinned.join(', ');
+  return (
+    `[unlocked] layer ${id} is not locked: ${unpinned.length} of its ${total} distributions float (${shown}); the resolver picks their newest ` +
+    `matching versions on every build, so another machine or day may build another tree. Run \`${lockCommand(layer)}\` where an index ` +
+    `is reachable and commit layers/${layer}/requirements.*.lock.txt.`
+  );
+}
