@@ -16,6 +16,17 @@ export interface FamilyDefinition<Id extends string = string, R extends string =
   readonly runtimeName: RegExp;
   /** The file that makes a folder of layers/ a layer of this family. */
   readonly packageFile: string;
+  /**
+   * How a layer's package satisfies an import: by the name of a module it installs (Python distributions install
+   * modules with other names) or by its own name (an npm package is imported by its name).
+   */
+  readonly importsBy: 'module' | 'package';
+  /** Whether a bare import may name the function's own top-level module (Python); else only a relative import is its own. */
+  readonly bareImportsCanBeOwn: boolean;
+  /** What the runtime provides before any layer is searched (Node's `node:` built-ins); undefined when nothing. */
+  builtIn(module: string): string | undefined;
+  /** What the runtime ships that a layer may override (the AWS SDK; the standard library and boto3); undefined when nothing. */
+  shippedWithRuntime(module: string, runtime: R): string | undefined;
   /** Negative when version a is older than b, positive when newer, 0 when the same, as the family's package index orders them. */
   compareVersions(a: string, b: string): number;
 }

@@ -1,8 +1,8 @@
 import { FunctionImport, InstalledPackage, LayerArtifact } from '../artifacts/manifest';
 import { PythonRuntime, Runtime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
-import { NODE_RUNTIME_PACKAGES } from '../families/nodejs/runtime-modules';
-import { PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from '../families/python/runtime-modules';
+import { familyOfRuntime } from '../families/registry';
+import { PYTHON_RUNTIME_DISTRIBUTIONS } from '../families/python/runtime-modules';
 import { Finding, FunctionDeployment, Rule } from './deployment';
 import {
   MarkerEnvironment,
@@ -103,18 +103,19 @@ export function importSourcesOf(deployment: FunctionDeployment): ImportSources {
   };
 }
 
-function layerProvider(layers: readonly ImportableLayer[], module: string, python: boolean): Provider | undefined {
+function layerProvider(layers: readonly ImportableLayer[], module: string, importsBy: 'module' | 'package'): Provider | undefined {
   // Lambda extracts layers over each other in order, so the last one that has it wins.
   for (const layer of [...layers].reverse()) {
-    const pkg = layer.packages.find((candidate) => (python ? candidate.modules?.includes(module) : candidate.name === module));
+    const pkg = layer.packages.find((candidate) => (importsBy === 'module' ? candidate.modules?.includes(module) : candidate.name === module));
     if (pkg) return { kind: 'layer', layer: layer.name, detail: `${pkg.name} ${pkg.version}` };
   }
   return undefined;
 }
 
-function managedProvider(managed: readonly ManagedLayer[], module: string, python: boolean): Provider | undefined {
+function managedProvider(managed: readonly ManagedLayer[], module: string): Provider | undefined {
   for (const layer of [...managed].reverse()) {
-    const provided = python ? layer.contents.provides.includes(module) : layer.contents.provides.some((pattern) => matchesPackagePattern(module, pattern));
+    // A module name matches itself; an npm pattern ("@aws-lambda-powertools/*") its packages.
+    const provided = layer.contents.provides.some((pattern) => matchesPackagePattern(module, pattern));
     if (provided) return { kind: 'managed', layer: layer.name, detail: `version ${layer.version}` };
   }
   return undefined;
@@ -126,22 +127,16 @@ function managedProvider(managed: readonly ManagedLayer[], module: string, pytho
  */
 export function providerOf(from: FunctionDeployment | ImportSources, imported: Pick<FunctionImport, 'module' | 'own'>): Provider | undefined {
   const sources = 'bundle' in from ? importSourcesOf(from) : from;
-  const python = runtimeFamilyOf(sources.runtime) === 'python';
+  const family = familyOfRuntime(sources.runtime);
   const { module } = imported;
   if (imported.own) return sources.ownModules.includes(module) ? { kind: 'own', detail: "the function's own code" } : undefined;
-  if (python && sources.ownModules.includes(module)) return { kind: 'own', detail: "the function's own code" };
-  if (!python && module.startsWith('node:')) return { kind: 'runtime', detail: 'Node.js built-in' };
-  const fromLayers = layerProvider(sources.layers, module, python) ?? managedProvider(sources.managed, module, python);
+  if (family.bareImportsCanBeOwn && sources.ownModules.includes(module)) return { kind: 'own', detail: "the function's own code" };
+  const builtIn = family.builtIn(module);
+  if (builtIn) return { kind: 'runtime', detail: builtIn };
+  const fromLayers = layerProvider(sources.layers, module, family.importsBy) ?? managedProvider(sources.managed, module);
   if (fromLayers) return fromLayers;
-  if (python) {
-    if (pythonStdlib(pythonVersionOf(sources.runtime as PythonRuntime)).has(module)) return { kind: 'runtime', detail: 'standard library' };
-    const shipped = PYTHON_RUNTIME_DISTRIBUTIONS.find((dist) => dist.modules.includes(module));
-    if (shipped) return { kind: 'runtime', detail: `${shipped.name}, shipped with the runtime` };
-    return undefined;
-  }
-  if (NODE_RUNTIME_PACKAGES.some((pattern) => matchesPackagePattern(module, pattern)))
-    return { kind: 'runtime', detail: 'AWS SDK for JavaScript v3, shipped with the runtime' };
-  return undefined;
+  const shipped = family.shippedWithRuntime(module, sources.runtime);
+  return shipped ? { kind: 'runtime', detail: shipped } : undefined;
 }
 
 function compareLocations(a: { file: string; line?: number }, b: { file: string; line?: number }): number {

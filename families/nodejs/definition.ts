@@ -1,4 +1,5 @@
 import { FamilyDefinition } from '../family';
+import { NODE_RUNTIME_PACKAGES } from './runtime-modules';
 import { compareSemVer } from './semver';
 
 export const NODE_RUNTIMES = ['nodejs22.x', 'nodejs24.x'] as const;
@@ -12,5 +13,12 @@ export const nodejsFamily: FamilyDefinition<'nodejs', NodeRuntime> = {
   defaultRuntime: 'nodejs24.x',
   runtimeName: /^nodejs\d+\.x$/,
   packageFile: 'package.json',
+  importsBy: 'package',
+  bareImportsCanBeOwn: false,
+  builtIn: (module) => (module.startsWith('node:') ? 'Node.js built-in' : undefined),
+  shippedWithRuntime: (module) =>
+    NODE_RUNTIME_PACKAGES.some((pattern) => (pattern.endsWith('/*') ? module.startsWith(pattern.slice(0, -1)) : module === pattern))
+      ? 'AWS SDK for JavaScript v3, shipped with the runtime'
+      : undefined,
   compareVersions: compareSemVer,
 };

@@ -1,5 +1,6 @@
 import { FamilyDefinition } from '../family';
 import { compareVersions } from './pep508';
+import { PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from './runtime-modules';
 
 export const PYTHON_RUNTIMES = ['python3.12', 'python3.13', 'python3.14'] as const;
 export type PythonRuntime = (typeof PYTHON_RUNTIMES)[number];
@@ -12,6 +13,14 @@ export const pythonFamily: FamilyDefinition<'python', PythonRuntime> = {
   defaultRuntime: 'python3.12',
   runtimeName: /^python\d+\.\d+$/,
   packageFile: 'requirements.txt',
+  importsBy: 'module',
+  bareImportsCanBeOwn: true,
+  builtIn: () => undefined,
+  shippedWithRuntime: (module, runtime) => {
+    if (pythonStdlib(pythonVersionOf(runtime)).has(module)) return 'standard library';
+    const shipped = PYTHON_RUNTIME_DISTRIBUTIONS.find((dist) => dist.modules.includes(module));
+    return shipped ? `${shipped.name}, shipped with the runtime` : undefined;
+  },
   compareVersions,
 };
 
