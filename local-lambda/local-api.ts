@@ -16,6 +16,8 @@ import {
   EnvironmentConfig,
   NodeRuntime,
   PythonRuntime,
+  Runtime,
+  RuntimeFamily,
   functionEnvironment,
   functionNameOf,
   pythonVersionOf,
@@ -247,11 +249,17 @@ function layerTrees(options: LocalApiOptions, artifacts: EnvironmentArtifacts): 
  * DynamoDB-compatible server behind it. Unless told to skip them, the deployment
  * rules run first: a function whose imports nothing provides is not served.
  */
-export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
+/** How each runtime family's function runs here: its interpreter, runtime client and sandbox layout. */
+const FUNCTION_PROCESSES: Readonly<
+  Record<RuntimeFamily, (options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: Runtime) => Promise<FunctionProcess>>
+> = {
+  nodejs: (options, artifacts, runtime) => nodeProcess(options, artifacts, runtime as NodeRuntime),
+  python: (options, artifacts, runtime) => pythonProcess(options, artifacts, runtime as PythonRuntime),
+};
+
+/** The deployment rules before serving (or, with skipChecks, what they refuse, said and served anyway), and what differs here from Lambda. */
+function checkBeforeServing(options: LocalApiOptions, artifacts: EnvironmentArtifacts): void {
   const { env, log } = options;
-  const artifacts = artifactsForEnvironment(env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
-    log(`warning: ${message} Serving it as it is.`),
-  );
   const deployment = deploymentOf(env, artifacts);
   if (options.skipChecks) {
     for (const finding of checkDeployments([deployment]).filter((candidate) => candidate.severity === 'error')) {
@@ -263,16 +271,111 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   if ((env.architecture === 'arm64') !== (process.arch === 'arm64')) {
     log(`note: ${env.name} runs on ${env.architecture}; this machine runs ${process.arch}, so native code in layers may not load here`);
   }
+}
+
+/** The function's environment as Lambda sets it, with the local DynamoDB endpoint and the stack's own variables. Pure. */
+export function lambdaEnvironment(
+  env: EnvironmentConfig,
+  where: { taskRoot: string; runtimeDir: string; handler: string; dynamodbEndpoint: string; tableName: string },
+  processEnvironment: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const functionName = functionNameOf(env);
+  return {
+    ...processEnvironment,
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    LAMBDA_TASK_ROOT: where.taskRoot,
+    LAMBDA_RUNTIME_DIR: where.runtimeDir,
+    _HANDLER: where.handler,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${env.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(env.memoryMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: 'local',
+    AWS_REGION: env.region,
+    AWS_DEFAULT_REGION: env.region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: LOCAL_CREDENTIALS.sessionToken,
+    // Local only: where the SDK in the layer finds DynamoDB (on Lambda it uses the regional endpoint).
+    AWS_ENDPOINT_URL_DYNAMODB: where.dynamodbEndpoint,
+    ...functionEnvironment(env, where.tableName),
+  };
+}
+
+/** Answers one request as API Gateway and Lambda would: the guard, the Invoke API, or the API through the function. */
+function requestHandler(fn: LocalFunction, options: LocalApiOptions, ids: { functionName: string; functionArn: string }): http.RequestListener {
+  const { log } = options;
+  const { functionName, functionArn } = ids;
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    void (async () => {
+      const body = await readBody(req, MAX_REQUEST_BYTES);
+      let response: OutgoingResponse;
+      let note = '';
+      // What a logged path or message holds is printed escaped: a request must not write to the terminal.
+      const requested = printable(`${req.method} ${req.url ?? ''}`);
+      const refused = refuseRequest({ url: req.url ?? '/', headers: req.headers }, options.host ?? '127.0.0.1', INVOKE_PREFIX);
+      if (refused) {
+        send(res, refused);
+        log(`${requested} -> ${refused.statusCode} refused (${printable((JSON.parse(refused.body.toString('utf8')) as { message?: string }).message ?? '')})`);
+        return;
+      }
+      if ((req.url ?? '').startsWith(INVOKE_PREFIX)) {
+        response = await answerInvoke(req, body, fn, { functionName, functionArn });
+        send(res, response);
+        log(`Lambda Invoke ${printable(req.url ?? '')} -> ${response.statusCode}${response.headers['x-amz-function-error'] ? ' (function error)' : ''}`);
+        return;
+      }
+      const event = body
+        ? toHttpApiEvent({
+            method: req.method ?? 'GET',
+            url: req.url ?? '/',
+            rawHeaders: req.rawHeaders,
+            body,
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            requestId: randomUUID(),
+            time: new Date(),
+            domainName: req.headers.host ?? 'localhost',
+          })
+        : undefined;
+      // API Gateway refuses a body over 10 MiB; Lambda an invocation whose event, counted whole, is over its limit.
+      if (!event || Buffer.byteLength(JSON.stringify(event), 'utf8') > LAMBDA_REQUEST_LIMIT) {
+        response = TOO_LARGE;
+      } else {
+        const result = await fn.invoke(event);
+        if (result.ok) {
+          response = fromFunctionResult(result.payload);
+        } else {
+          response = functionErrorResponse(result);
+          log(`  function error ${printable(result.errorType)}: ${printable(result.errorMessage)}`);
+        }
+        if (result.coldStart) note = ' (cold start)';
+      }
+      send(res, response);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log(`${requested} -> ${response.statusCode} in ${ms.toFixed(1)} ms${note}`);
+    })().catch((error: unknown) => {
+      log(`local server error: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) send(res, functionErrorResponse({ errorType: 'Local.ServerError', errorMessage: String(error) }));
+    });
+  };
+}
+
+export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
+  const { env, log } = options;
+  const artifacts = artifactsForEnvironment(env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
+    log(`warning: ${message} Serving it as it is.`),
+  );
+  checkBeforeServing(options, artifacts);
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanup = async (): Promise<void> => {
     for (const step of cleanups.splice(0).reverse()) await step();
   };
   try {
-    const prepared =
-      runtimeFamilyOf(env.runtime) === 'python'
-        ? await pythonProcess(options, artifacts, env.runtime as PythonRuntime)
-        : await nodeProcess(options, artifacts, env.runtime as NodeRuntime);
+    const prepared = await FUNCTION_PROCESSES[runtimeFamilyOf(env.runtime)](options, artifacts, env.runtime);
     const { sandbox } = prepared;
     cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));
     if (artifacts.managed.length) {
@@ -301,87 +404,16 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       functionArn,
       log: (line) => log(`  [${functionName}] ${line}`),
       displayPath,
-      environment: {
-        ...prepared.environment,
-        LANG: 'en_US.UTF-8',
-        TZ: ':UTC',
-        LAMBDA_TASK_ROOT: sandbox.taskRoot,
-        LAMBDA_RUNTIME_DIR: sandbox.runtimeDir,
-        _HANDLER: artifacts.bundle.handler,
-        AWS_EXECUTION_ENV: `AWS_Lambda_${env.runtime}`,
-        AWS_LAMBDA_FUNCTION_NAME: functionName,
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(env.memoryMb),
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
-        AWS_LAMBDA_LOG_STREAM_NAME: 'local',
-        AWS_REGION: env.region,
-        AWS_DEFAULT_REGION: env.region,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_SESSION_TOKEN: LOCAL_CREDENTIALS.sessionToken,
-        // Local only: where the SDK in the layer finds DynamoDB (on Lambda it uses the regional endpoint).
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-        ...functionEnvironment(env, tableName),
-      },
+      environment: lambdaEnvironment(
+        env,
+        { taskRoot: sandbox.taskRoot, runtimeDir: sandbox.runtimeDir, handler: artifacts.bundle.handler, dynamodbEndpoint, tableName },
+        prepared.environment,
+      ),
     });
     await fn.start();
     cleanups.push(() => fn.stop());
 
-    const server = http.createServer((req, res) => {
-      const started = process.hrtime.bigint();
-      void (async () => {
-        const body = await readBody(req, MAX_REQUEST_BYTES);
-        let response: OutgoingResponse;
-        let note = '';
-        // What a logged path or message holds is printed escaped: a request must not write to the terminal.
-        const requested = printable(`${req.method} ${req.url ?? ''}`);
-        const refused = refuseRequest({ url: req.url ?? '/', headers: req.headers }, options.host ?? '127.0.0.1', INVOKE_PREFIX);
-        if (refused) {
-          send(res, refused);
-          log(
-            `${requested} -> ${refused.statusCode} refused (${printable((JSON.parse(refused.body.toString('utf8')) as { message?: string }).message ?? '')})`,
-          );
-          return;
-        }
-        if ((req.url ?? '').startsWith(INVOKE_PREFIX)) {
-          response = await answerInvoke(req, body, fn, { functionName, functionArn });
-          send(res, response);
-          log(`Lambda Invoke ${printable(req.url ?? '')} -> ${response.statusCode}${response.headers['x-amz-function-error'] ? ' (function error)' : ''}`);
-          return;
-        }
-        const event = body
-          ? toHttpApiEvent({
-              method: req.method ?? 'GET',
-              url: req.url ?? '/',
-              rawHeaders: req.rawHeaders,
-              body,
-              sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-              requestId: randomUUID(),
-              time: new Date(),
-              domainName: req.headers.host ?? 'localhost',
-            })
-          : undefined;
-        // API Gateway refuses a body over 10 MiB; Lambda an invocation whose event, counted whole, is over its limit.
-        if (!event || Buffer.byteLength(JSON.stringify(event), 'utf8') > LAMBDA_REQUEST_LIMIT) {
-          response = TOO_LARGE;
-        } else {
-          const result = await fn.invoke(event);
-          if (result.ok) {
-            response = fromFunctionResult(result.payload);
-          } else {
-            response = functionErrorResponse(result);
-            log(`  function error ${printable(result.errorType)}: ${printable(result.errorMessage)}`);
-          }
-          if (result.coldStart) note = ' (cold start)';
-        }
-        send(res, response);
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(`${requested} -> ${response.statusCode} in ${ms.toFixed(1)} ms${note}`);
-      })().catch((error: unknown) => {
-        log(`local server error: ${(error as Error).stack ?? String(error)}`);
-        if (!res.headersSent) send(res, functionErrorResponse({ errorType: 'Local.ServerError', errorMessage: String(error) }));
-      });
-    });
+    const server = http.createServer(requestHandler(fn, options, { functionName, functionArn }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
