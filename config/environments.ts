@@ -21,6 +21,13 @@ export const RUNTIME_FAMILIES = Object.fromEntries(FAMILIES.map((family) => [fam
   Record<RuntimeFamily, { readonly name: string; readonly packageFile: string }>
 >;
 
+/** The families' names as the configuration takes them (its "function" setting), in the registry's order. */
+export const RUNTIME_FAMILY_IDS: readonly RuntimeFamily[] = FAMILIES.map((family) => family.id);
+
+export function isRuntimeFamily(value: unknown): value is RuntimeFamily {
+  return RUNTIME_FAMILY_IDS.includes(value as RuntimeFamily);
+}
+
 /** The runtime each family uses when nothing says otherwise, e.g. to build a layer no environment uses yet. */
 export const DEFAULT_RUNTIME = Object.fromEntries(FAMILIES.map((family) => [family.id, family.defaultRuntime])) as Readonly<Record<RuntimeFamily, Runtime>>;
 

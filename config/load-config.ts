@@ -7,6 +7,7 @@ import {
   RUNTIME_FAMILIES,
   Runtime,
   RuntimeFamily,
+  isRuntimeFamily,
   runtimeFamilyOf,
   stackNameOf,
 } from './environments';
@@ -91,7 +92,7 @@ function crossChecks(
   const problems: string[] = [];
   const family = RUNTIMES.includes(settings['runtime'] as Runtime) ? runtimeFamilyOf(settings['runtime'] as Runtime) : undefined;
   const fn = settings['function'];
-  if (family && (fn === 'nodejs' || fn === 'python') && family !== fn) {
+  if (family && isRuntimeFamily(fn) && family !== fn) {
     problems.push(
       `environment "${name}": runtime is "${String(settings['runtime'])}" (from ${sourceOf.runtime}) but function is ` +
         `"${fn}" (from ${sourceOf.function}); allowed: a ${RUNTIME_FAMILIES[fn].name} runtime, or function "${family}"`,

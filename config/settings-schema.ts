@@ -9,11 +9,13 @@ import {
   PROJECT_DEFAULTS,
   RUNTIMES,
   RUNTIME_FAMILIES,
+  RUNTIME_FAMILY_IDS,
   Runtime,
   RuntimeFamily,
   STRATEGY_LAYERS,
   defaultStateBucket,
   defaultStateKey,
+  isRuntimeFamily,
   runtimeFamilyOf,
 } from './environments';
 import { HTTP_API_LIMITS, LAMBDA_LIMITS } from './lambda-limits';
@@ -111,7 +113,7 @@ const familyOf = (runtime: unknown): RuntimeFamily | undefined => (RUNTIMES.incl
 export const ENVIRONMENT_SETTINGS: Readonly<Record<Field, EnvironmentSetting>> = {
   // The function follows an explicit runtime's family; otherwise Node.js.
   function: {
-    allowed: oneOf(['nodejs', 'python']),
+    allowed: oneOf(RUNTIME_FAMILY_IDS),
     default: ({ explicit }) => {
       const runtime = explicit('runtime');
       const family = familyOf(runtime?.value);
@@ -123,7 +125,7 @@ export const ENVIRONMENT_SETTINGS: Readonly<Record<Field, EnvironmentSetting>> =
     allowed: oneOf(RUNTIMES),
     default: ({ resolved }) => {
       const fn = resolved.function;
-      return fn === 'nodejs' || fn === 'python' ? { value: DEFAULT_RUNTIME[fn], source: `the default runtime of the ${fn} function` } : plain('runtime')();
+      return isRuntimeFamily(fn) ? { value: DEFAULT_RUNTIME[fn], source: `the default runtime of the ${fn} function` } : plain('runtime')();
     },
   },
   layerStrategy: { allowed: oneOf(LAYER_STRATEGIES), default: plain('layerStrategy') },
