@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { artifactsForEnvironment, deploymentOf } from './builder/artifact-check';
 import { assertDeployable } from './rules';
-import { readAllLayerSources } from './builder/layer-sources';
+import { readAllLayerSources } from './builder/layer-folders';
 import { readManifest } from './artifacts/manifest';
 import { gatherConfigSources } from './config/config-sources';
 import { loadConfig } from './config/load-config';

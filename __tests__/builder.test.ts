@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BUILDER_VERSION, bundleTargetOf, inputHashOf, layerTargetFor, planBuild } from '../builder/build-plan';
-import { bundleFunction } from '../builder/function-bundle';
+import { bundleFunction } from '../builder/function-build';
 import { acquireBuildLock } from '../builder/build';
-import { LayerSource, readLayerSources } from '../builder/layer-sources';
+import { LayerSource } from '../builder/layer-sources';
+import { readLayerSources } from '../builder/layer-folders';
 import { buildNodeLayer } from '../builder/node-layer';
 import { LayerBuildResult } from '../builder/layer-build';
 import { locateNpm } from '../builder/npm';

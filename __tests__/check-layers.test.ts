@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { layerTargetFor } from '../builder/build-plan';
-import { readLayerSources } from '../builder/layer-sources';
+import { readLayerSources } from '../builder/layer-folders';
 import { LayerArtifact } from '../artifacts/manifest';
 import { buildNodeLayer } from '../builder/node-layer';
 import { silentProgress } from '../project/progress';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { layerTargetFor } from '../builder/build-plan';
-import { readLayerSources } from '../builder/layer-sources';
+import { readLayerSources } from '../builder/layer-folders';
 import { buildNodeLayer } from '../builder/node-layer';
 import { silentProgress } from '../project/progress';
 import { listLayerFolders } from '../config/config-sources';

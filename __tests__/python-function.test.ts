@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BuildOptions, runBuild } from '../builder/build';
-import { readAllLayerSources } from '../builder/layer-sources';
+import { readAllLayerSources } from '../builder/layer-folders';
 import { readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../project/progress';
 import { listLayerFolders } from '../config/config-sources';
@@ -10,7 +10,7 @@ import { LocalApi, startLocalApi } from '../local-lambda/local-api';
 import { copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
 import { cliEnv, copyProject, makeTempDir, PROJECT_ROOT, request, runCli, runNode, startLocalServer } from './support/processes';
 import { lockPythonLayer } from '../builder/lock-layer';
-import { readLayerSources as readSources } from '../builder/layer-sources';
+import { readLayerSources as readSources } from '../builder/layer-folders';
 import { wheelCacheDir } from '../builder/wheel-cache';
 import { contractOverHttp, expiryOverHttp } from './support/contract-cases';
 

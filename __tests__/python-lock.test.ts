@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { layerTargetFor } from '../builder/build-plan';
-import { readAllLayerSources, readLayerSources } from '../builder/layer-sources';
+import { readAllLayerSources, readLayerSources } from '../builder/layer-folders';
 import { lockPythonLayer, lockTargetsOf } from '../builder/lock-layer';
 import { silentProgress } from '../project/progress';
 import {

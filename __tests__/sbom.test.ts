@@ -4,7 +4,7 @@ import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { LayerArtifact, readManifest } from '../artifacts/manifest';
 import { layerSbom, purlOf } from '../artifacts/sbom';
 import { layerTargetFor } from '../builder/build-plan';
-import { readLayerSources } from '../builder/layer-sources';
+import { readLayerSources } from '../builder/layer-folders';
 import { silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../builder/python-layer';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
 import { layerTargetFor } from '../builder/build-plan';
 import { runBuild } from '../builder/build';
-import { readAllLayerSources, readLayerSources } from '../builder/layer-sources';
+import { readAllLayerSources, readLayerSources } from '../builder/layer-folders';
 import { LayerArtifact, readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../project/progress';
 import { readPythonImports } from '../builder/python-imports';

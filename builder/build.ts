@@ -7,14 +7,15 @@ import { assertDeployable, checkDeployments } from '../rules';
 import { artifactsForEnvironment, deploymentOf } from './artifact-check';
 import { fingerprintsForOneBuild } from './tree';
 import { BuildPlan, PlanOptions, planBuild } from './build-plan';
-import { bundleFunction } from './function-bundle';
-import { LayerSource, findSource, readAllLayerSources } from './layer-sources';
+import { bundleFunction } from './function-build';
+import { LayerSource, findSource } from './layer-sources';
+import { readAllLayerSources } from './layer-folders';
 import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from '../artifacts/manifest';
 import { Progress } from '../project/progress';
 import { formatBytes } from '../project/bytes';
 import { builderFor } from './family-builders';
 
-export { readAllLayerSources } from './layer-sources';
+export { readAllLayerSources } from './layer-folders';
 
 export interface BuildOptions extends PlanOptions {
   readonly projectRoot: string;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
@@ -7,13 +7,8 @@ import { isNodeBuiltin } from '../families/nodejs/runtime-modules';
 import { bundleFailed } from './errors';
 import { toPosix } from '../project/paths';
 import { BundleTarget } from './build-plan';
-import { BundleArtifact, FunctionImport, UncheckedImport } from '../artifacts/manifest';
+import { FunctionImport, UncheckedImport } from '../artifacts/manifest';
 import { readPythonImports } from './python-imports';
-import { replaceDirectory } from '../project/files';
-import { contentHashOf, fingerprintTree, listTree, normaliseTree, summariseTree } from './tree';
-import { scanNativeObjects } from './native-scan';
-import { estimateZipBytes } from './zip-size';
-import { builderFor } from './family-builders';
 
 export function bundleDir(buildDir: string, target: BundleTarget): string {
   return path.join(buildDir, 'functions', ...target.id.split('/'));
@@ -131,54 +126,4 @@ export async function copyPython(projectRoot: string, staging: string, target: B
   }
   const read = await readPythonImports(staging, files, pythonVersionOf(target.runtime as PythonRuntime), toPosix(target.entry), env);
   return { ...read, inputs: files.map((file) => `${toPosix(target.entry)}/${file}`) };
-}
-
-/** Builds the function's task root: an esbuild bundle for Node.js, the package copied for Python. */
-export async function bundleFunction(
-  projectRoot: string,
-  buildDir: string,
-  target: BundleTarget,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<BundleArtifact> {
-  const staging = path.join(buildDir, 'tmp', `bundle-${randomBytes(6).toString('hex')}`);
-  try {
-    fs.mkdirSync(staging, { recursive: true });
-    const code = await builderFor(target.kind).functionCode(projectRoot, staging, target, env);
-    const sources = sourceHashes(projectRoot, code.inputs);
-    normaliseTree(staging);
-    const files = listTree(staging);
-    const summary = contentHashOf(files);
-    const zippedBytes = estimateZipBytes(staging, files);
-    const nativeObjects = scanNativeObjects(
-      staging,
-      files.map((file) => file.path),
-      [],
-    );
-    const destination = bundleDir(buildDir, target);
-    // An identical bundle already in place stays untouched, so readers of the build folder never see it move.
-    const existing = fingerprintTree(destination);
-    const unchanged = existing?.normalised && summariseTree(destination).contentHash === summary.contentHash;
-    if (!unchanged) replaceDirectory(staging, destination);
-    return {
-      id: target.id,
-      function: target.function,
-      kind: target.kind,
-      runtime: target.runtime,
-      dir: toPosix(path.relative(buildDir, destination)),
-      handler: target.handler,
-      externals: target.externals,
-      imports: code.imports,
-      ownModules: code.ownModules,
-      unchecked: code.unchecked,
-      importsReadBy: code.readBy,
-      sources,
-      contentHash: summary.contentHash,
-      fileCount: summary.fileCount,
-      unzippedBytes: summary.unzippedBytes,
-      zippedBytes,
-      ...(nativeObjects.length ? { nativeObjects } : {}),
-    };
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-  }
 }

@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { familiesIn, listLayerFolders } from '../config/config-sources';
 import { LayerKind } from '../artifacts/manifest';
 import { layerSourceInvalid } from './errors';
 import { toPosix } from '../project/paths';
 import { normalisePythonName } from '../families/python/pep508';
 import { LockFile, lockCommand, lockFileName, lockFileTarget, lockTargetKey, parseLockTarget } from './python-lock';
 import { Architecture } from '../config/environments';
-import { builderFor } from './family-builders';
 
 /** Optional per-layer settings, in layers/<name>/layer.config.json. */
 export interface LayerOptions {
@@ -55,7 +53,7 @@ function readJson(file: string, folder: string): Record<string, unknown> {
   }
 }
 
-function readOptions(dir: string, folder: string): { options: LayerOptions; bytes?: Buffer } {
+export function readOptions(dir: string, folder: string): { options: LayerOptions; bytes?: Buffer } {
   const file = path.join(dir, LAYER_OPTIONS_FILE);
   if (!fs.existsSync(file)) return { options: { exclude: [] } };
   const parsed = readJson(file, folder);
@@ -201,39 +199,6 @@ export function inputFilesOf(
   const spec = { pythonVersion: target.pythonVersion, architecture: target.architecture };
   const lock = source.lockFiles?.get(lockTargetKey(spec));
   return lock ? new Map([...source.files, [lockFileName(spec), lock]]) : source.files;
-}
-
-/** The sources in one layer folder: one per runtime family it has packages for. */
-export function readLayerSources(projectRoot: string, name: string): LayerSource[] {
-  return readLayerSourcesIn(path.join(projectRoot, 'layers', name), name, projectRoot);
-}
-
-/** The sources in any folder laid out like a layer folder (`dir`), named `name`; messages show it relative to `root`. */
-export function readLayerSourcesIn(dir: string, name: string, root: string): LayerSource[] {
-  const folder = toPosix(path.relative(root, dir));
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-    throw layerSourceInvalid(folder, 'a layer folder name may hold only letters, digits, "-" and "_" (at most 64).');
-  }
-  const kinds = familiesIn(dir);
-  if (kinds.length === 0) {
-    throw layerSourceInvalid(
-      folder,
-      'neither package.json (Node.js packages) nor requirements.txt (Python packages). ' +
-        'See docs/layers.md, "Adding a layer"; remove the folder if it is not a layer.',
-    );
-  }
-  const { options, bytes } = readOptions(dir, folder);
-  return kinds.map((kind) => {
-    const source = builderFor(kind).readSource(dir, folder, name);
-    const files = new Map(source.files);
-    if (bytes) files.set(LAYER_OPTIONS_FILE, bytes);
-    return { ...source, files, options };
-  });
-}
-
-/** Every layer source of the project, sorted by folder then runtime family. */
-export function readAllLayerSources(projectRoot: string): LayerSource[] {
-  return Object.keys(listLayerFolders(projectRoot)).flatMap((name) => readLayerSources(projectRoot, name));
 }
 
 export function findSource(sources: readonly LayerSource[], name: string, kind: LayerKind): LayerSource {

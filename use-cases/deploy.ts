@@ -8,7 +8,7 @@ import { readPin, removePin } from '../artifacts/rollback-pin';
 import { s3Client } from '../aws/clients';
 import { runBuild } from '../builder/build';
 import { layerTargetsOf } from '../builder/build-plan';
-import { readAllLayerSources } from '../builder/layer-sources';
+import { readAllLayerSources } from '../builder/layer-folders';
 import { EnvironmentConfig, ProjectConfig, functionNameOf } from '../config/environments';
 import { deployNeedsApproval, terraformFailed } from '../rollout/errors';
 import { stackNotSynthesised } from './errors';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
-import { readAllLayerSources } from '../builder/layer-sources';
+import { readAllLayerSources } from '../builder/layer-folders';
 import { BuildManifest, readManifest } from '../artifacts/manifest';
 import { loadProjectConfig } from '../config/config-sources';
 import { EnvironmentConfig, PythonRuntime, functionNameOf, pythonVersionOf, runtimeFamilyOf } from '../config/environments';

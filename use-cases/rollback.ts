@@ -1,5 +1,5 @@
 import { artifactsForEnvironment } from '../builder/artifact-check';
-import { readAllLayerSources } from '../builder/layer-sources';
+import { readAllLayerSources } from '../builder/layer-folders';
 import { readManifest } from '../artifacts/manifest';
 import { ownLayerFolderOf, runtimeFamilyOf } from '../config/environments';
 import { managedLayersOf } from '../config/managed-layers';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readAllLayerSources, readLayerSourcesIn } from '../../builder/layer-sources';
+import { readAllLayerSources, readLayerSourcesIn } from '../../builder/layer-folders';
 import { fetchLockedWheels, wheelCacheDir } from '../../builder/wheel-cache';
 import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
 import { REAL_LAYER_FIXTURES, REPO_ROOT, copySources } from './test-project';

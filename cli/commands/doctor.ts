@@ -1,5 +1,5 @@
 import { artifactsForEnvironment, deploymentOf } from '../../builder/artifact-check';
-import { readAllLayerSources } from '../../builder/layer-sources';
+import { readAllLayerSources } from '../../builder/layer-folders';
 import { UncheckedImport, readManifest } from '../../artifacts/manifest';
 import { loadProjectConfig } from '../../config/config-sources';
 import { EnvironmentConfig } from '../../config/environments';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { readAllLayerSources } from '../../builder/layer-sources';
+import { readAllLayerSources } from '../../builder/layer-folders';
 import { notAPythonLayer } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { LockAudit, advisoryText } from '../../review/advisories';

@@ -1,5 +1,5 @@
 import { LockResult, lockPythonLayer, lockTargetsOf } from '../../builder/lock-layer';
-import { readAllLayerSources } from '../../builder/layer-sources';
+import { readAllLayerSources } from '../../builder/layer-folders';
 import { lockTargetKey } from '../../builder/python-lock';
 import { loadProjectConfig } from '../../config/config-sources';
 import { notAPythonLayer } from '../../project/errors';
