@@ -16,7 +16,7 @@ import { assertDeployable } from '../rules';
 import { managedLayersOf } from '../config/managed-layers';
 import { functionRoleStatements } from '../config/ci-permissions';
 import { evaluate } from '../config/iam-policy';
-import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
+import { bundleArtifact, layerArtifact, pythonLayerArtifact, REPOSITORY_LAYERS } from './support/artifacts';
 import { LayerArtifact } from '../artifacts/manifest';
 import { Json } from './support/json';
 
@@ -330,15 +330,8 @@ describe('layer description', () => {
 });
 
 describe("the seed's strategies and the Python function", () => {
-  const withLayers = {
-    dependencies: ['nodejs', 'python'],
-    'dependencies-minimal': ['nodejs', 'python'],
-    stable: ['nodejs', 'python'],
-    framework: ['nodejs', 'python'],
-    adapters: ['python'],
-  } as const;
   const envWith = (settings: Record<string, unknown>, context: Record<string, unknown> = {}): EnvironmentConfig =>
-    loadConfig({ context: { ...context, environments: { staging: settings } }, env: {}, availableLayers: withLayers }).environments[1];
+    loadConfig({ context: { ...context, environments: { staging: settings } }, env: {}, availableLayers: REPOSITORY_LAYERS }).environments[1];
   const synthEnv = (env: EnvironmentConfig, layers: LayerArtifact[]) => {
     const stack = new ApiStack(Testing.app(), env.stackName, { env, layers, bundle: bundleArtifact(env.runtime), buildDirFromStack: '../../../.build' });
     return JSON.parse(Testing.synth(stack)) as Json;

@@ -8,16 +8,9 @@ import { loadConfig } from '../config/load-config';
 import { assertDeployable } from '../rules';
 import { FunctionDeployment } from '../rules/deployment';
 import { checkImportCoverage, importCoverage, providerOf } from '../rules/import-coverage';
-import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
+import { bundleArtifact, layerArtifact, pythonLayerArtifact, REPOSITORY_LAYERS as availableLayers } from './support/artifacts';
 import { makeTempDir, PROJECT_ROOT } from './support/processes';
 
-const availableLayers = {
-  dependencies: ['nodejs', 'python'],
-  'dependencies-minimal': ['nodejs', 'python'],
-  stable: ['nodejs', 'python'],
-  framework: ['nodejs', 'python'],
-  adapters: ['python'],
-} as const;
 const environment = (settings: Record<string, unknown> = {}): EnvironmentConfig =>
   loadConfig({ context: { environments: { dev: settings } }, env: {}, availableLayers }).environments[0];
 

@@ -60,14 +60,16 @@ describe("the seed's real layers", () => {
     fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(root, 'layers'), { recursive: true });
     fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(root, 'handlers'), { recursive: true });
     const config = loadConfig({ context: { defaults: { function: 'python', architecture } }, env: {}, availableLayers: listLayerFolders(root) });
-    const report = await runBuild({
-      projectRoot: root,
-      buildDir: path.join(root, '.build'),
-      config,
-      progress: silentProgress,
-      env: process.env,
-      onlyUsed: true,
-    });
+    const build = () =>
+      runBuild({
+        projectRoot: root,
+        buildDir: path.join(root, '.build'),
+        config,
+        progress: silentProgress,
+        env: process.env,
+        onlyUsed: true,
+      });
+    const report = await build();
     expect(report.warnings).toEqual([]);
     const layer = report.manifest.layers[0];
     const machine = architecture === 'arm64' ? 183 : 62;
@@ -79,14 +81,7 @@ describe("the seed's real layers", () => {
       expect.stringMatching(new RegExp(`^cp312-cp312-manylinux.*${architecture === 'arm64' ? 'aarch64' : 'x86_64'}`)),
     ]);
     // A cache hit reuses the findings it kept: the same objects, without reading a file.
-    const again = await runBuild({
-      projectRoot: root,
-      buildDir: path.join(root, '.build'),
-      config,
-      progress: silentProgress,
-      env: process.env,
-      onlyUsed: true,
-    });
+    const again = await build();
     expect(again.layers.every((built) => built.cached)).toBe(true);
     expect(again.manifest.layers[0].nativeObjects).toEqual(layer.nativeObjects);
   });

@@ -9,16 +9,9 @@ import { layersAgreeOnVersions } from '../rules/layers-agree-on-versions';
 import { maxFiveLayers } from '../rules/max-five-layers';
 import { unzippedSizeLimit } from '../rules/unzipped-size-limit';
 import { DEPLOYMENT_RULES, assertDeployable, checkDeployments, ruleOf } from '../rules';
-import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
+import { bundleArtifact, layerArtifact, pythonLayerArtifact, REPOSITORY_LAYERS as availableLayers } from './support/artifacts';
 import { exactBytes, formatBytes } from '../project/bytes';
 
-const availableLayers = {
-  dependencies: ['nodejs', 'python'],
-  'dependencies-minimal': ['nodejs', 'python'],
-  stable: ['nodejs', 'python'],
-  framework: ['nodejs', 'python'],
-  adapters: ['python'],
-} as const;
 const dev = (settings: Record<string, unknown> = {}, context: Record<string, unknown> = {}): EnvironmentConfig =>
   loadConfig({ context: { ...context, environments: { dev: settings } }, env: {}, availableLayers }).environments[0];
 

@@ -88,40 +88,41 @@ export class BootstrapStack extends TerraformStack {
     const ci = ciArns(ciScopeBase);
     const deployRoles = Object.values(ci.deployRoles);
     const viaS3 = { test: 'StringEquals', variable: 'kms:ViaService', values: [`s3.${config.region}.amazonaws.com`] };
-    const keyPolicy = new DataAwsIamPolicyDocument(this, 'state-key-policy', {
-      statement: [
-        // The account (its IAM administrators) can manage the key, and so always get back in: the break-glass path.
-        {
-          sid: 'AccountAdministersTheKey',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${caller.accountId}:root`] }],
-          actions: KEY_ADMINISTRATION,
-          resources: ['*'],
-        },
-        {
-          sid: 'StateAdministratorsUseIt',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: administrators }],
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-          resources: ['*'],
-        },
-        {
-          sid: 'CiReadsState',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: [ci.planRole, ...deployRoles] }],
-          actions: ['kms:Decrypt', 'kms:DescribeKey'],
-          resources: ['*'],
-          condition: [viaS3],
-        },
-        {
-          sid: 'DeployWritesState',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: deployRoles }],
-          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          condition: [viaS3],
-        },
-      ],
+    // The account (its IAM administrators) can manage each key, and so always get back in: the break-glass path. The
+    // CI roles use a key only through S3: every one decrypts, the deploy roles encrypt.
+    const keyPolicyOf = (id: string, what: 'State' | 'Artifacts', administratorsUseIt: { sid: string; actions: string[] }) =>
+      new DataAwsIamPolicyDocument(this, id, {
+        statement: [
+          {
+            sid: 'AccountAdministersTheKey',
+            effect: 'Allow',
+            principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${caller.accountId}:root`] }],
+            actions: KEY_ADMINISTRATION,
+            resources: ['*'],
+          },
+          { ...administratorsUseIt, effect: 'Allow', principals: [{ type: 'AWS', identifiers: administrators }], resources: ['*'] },
+          {
+            sid: `CiReads${what}`,
+            effect: 'Allow',
+            principals: [{ type: 'AWS', identifiers: [ci.planRole, ...deployRoles] }],
+            actions: ['kms:Decrypt', 'kms:DescribeKey'],
+            resources: ['*'],
+            condition: [viaS3],
+          },
+          {
+            sid: `DeployWrites${what}`,
+            effect: 'Allow',
+            principals: [{ type: 'AWS', identifiers: deployRoles }],
+            actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+            resources: ['*'],
+            condition: [viaS3],
+          },
+        ],
+      });
+    // State administrators read and write state with the key directly.
+    const keyPolicy = keyPolicyOf('state-key-policy', 'State', {
+      sid: 'StateAdministratorsUseIt',
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
     });
     // The roles come first: KMS refuses a key policy that names principals which do not exist yet.
     const ciScope: CiScope = {
@@ -174,40 +175,7 @@ export class BootstrapStack extends TerraformStack {
     });
     // Artifacts (function and layer zips, the manifests the review reads): their own key, and a policy that keeps
     // each environment's prefixes to its deploy role whatever any identity policy says.
-    const artifactKeyPolicy = new DataAwsIamPolicyDocument(this, 'artifact-key-policy', {
-      statement: [
-        {
-          sid: 'AccountAdministersTheKey',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${caller.accountId}:root`] }],
-          actions: KEY_ADMINISTRATION,
-          resources: ['*'],
-        },
-        {
-          sid: 'AdministratorsUseIt',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: administrators }],
-          actions: ['kms:Decrypt', 'kms:DescribeKey'],
-          resources: ['*'],
-        },
-        {
-          sid: 'CiReadsArtifacts',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: [ci.planRole, ...deployRoles] }],
-          actions: ['kms:Decrypt', 'kms:DescribeKey'],
-          resources: ['*'],
-          condition: [viaS3],
-        },
-        {
-          sid: 'DeployWritesArtifacts',
-          effect: 'Allow',
-          principals: [{ type: 'AWS', identifiers: deployRoles }],
-          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          condition: [viaS3],
-        },
-      ],
-    });
+    const artifactKeyPolicy = keyPolicyOf('artifact-key-policy', 'Artifacts', { sid: 'AdministratorsUseIt', actions: ['kms:Decrypt', 'kms:DescribeKey'] });
     this.artifactKey = new KmsKey(this, 'artifact-key', {
       description: `Encrypts ${config.project}'s artifacts (function and layer zips, layer manifests); usable by its CI roles through S3`,
       enableKeyRotation: true,

@@ -86,3 +86,12 @@ export function bundleArtifact(runtime: Runtime = 'nodejs24.x'): BundleArtifact 
     zippedBytes: 80,
   };
 }
+
+/** The repository's layer folders and the runtime families each has packages for, as loadConfig is given them. */
+export const REPOSITORY_LAYERS = {
+  dependencies: ['nodejs', 'python'],
+  'dependencies-minimal': ['nodejs', 'python'],
+  stable: ['nodejs', 'python'],
+  framework: ['nodejs', 'python'],
+  adapters: ['python'],
+} as const;
