@@ -15,6 +15,7 @@ import { readPin } from './artifacts/rollback-pin';
 import { buildDirOutsideProject, isUserError, outdirOutsideProject } from './project/errors';
 import { PROJECT_ROOT, relativeInside, resolveBuildDir, stackFolder, synthOutdir } from './project/paths';
 import { ApiStack } from './stacks/api-stack';
+import { PLUGINS } from './family-plugins/registry';
 
 /**
  * The cdktf app: one stack per environment, from the configuration and the build
@@ -23,12 +24,12 @@ import { ApiStack } from './stacks/api-stack';
  */
 function synthesise(): void {
   const env = process.env;
-  const sources = gatherConfigSources(PROJECT_ROOT, env);
+  const sources = gatherConfigSources(PLUGINS, PROJECT_ROOT, env);
   const config = loadConfig(sources);
   const bootstrap = loadBootstrapConfig(sources, config);
   const buildDir = resolveBuildDir(undefined, env);
   const manifest = readManifest(buildDir);
-  const layerSources = readAllLayerSources(PROJECT_ROOT);
+  const layerSources = readAllLayerSources(PLUGINS, PROJECT_ROOT);
   const outdir = synthOutdir(env);
   if (!relativeInside(PROJECT_ROOT, outdir)) throw outdirOutsideProject(outdir);
   if (!relativeInside(PROJECT_ROOT, buildDir)) throw buildDirOutsideProject(buildDir);
@@ -37,12 +38,12 @@ function synthesise(): void {
     const stackDir = stackFolder(environment.stackName, env);
     return {
       environment,
-      artifacts: artifactsForEnvironment(environment, manifest, layerSources, buildDir, PROJECT_ROOT),
+      artifacts: artifactsForEnvironment(PLUGINS, environment, manifest, layerSources, buildDir, PROJECT_ROOT),
       buildDirFromStack: path.relative(stackDir, buildDir).split(path.sep).join('/'),
       pin: readPin(buildDir, environment.stackName),
     };
   });
-  const warnings = assertDeployable(stacks.map(({ environment, artifacts }) => deploymentOf(environment, artifacts)));
+  const warnings = assertDeployable(stacks.map(({ environment, artifacts }) => deploymentOf(PLUGINS, environment, artifacts)));
   for (const warning of warnings) process.stderr.write(`warning: [${warning.rule}] ${warning.message}\n`);
 
   const commit = currentCommit(PROJECT_ROOT, env);

@@ -13,18 +13,29 @@ import { API_ROUTES } from '../handlers/api/routes';
 import { layerDescription, MAX_DESCRIPTION } from '../artifacts/layer-description';
 import { ApiStack } from '../stacks/api-stack';
 import { assertDeployable } from '../rules';
-import { managedLayersOf } from '../config/managed-layers';
 import { functionRoleStatements } from '../config/ci-permissions';
 import { evaluate } from '../config/iam-policy';
-import { bundleArtifact, layerArtifact, pythonLayerArtifact, REPOSITORY_LAYERS } from './support/artifacts';
+import { bundleArtifact, layerArtifact, pythonLayerArtifact, REPOSITORY_LAYERS, managedLayersOfEnv, deploymentFor } from './support/artifacts';
 import { LayerArtifact } from '../artifacts/manifest';
 import { Json } from './support/json';
+import { PLUGINS } from '../family-plugins/registry';
 
-const environments = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] } }).environments;
+const environments = loadConfig({
+  families: PLUGINS,
+  context: {},
+  env: {},
+  availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] },
+}).environments;
 
 function synth(env: EnvironmentConfig, layers: LayerArtifact[] = [layerArtifact()]): { text: string; json: Json } {
   const app = Testing.app();
-  const stack = new ApiStack(app, env.stackName, { env, layers, bundle: bundleArtifact(env.runtime), buildDirFromStack: '../../../.build' });
+  const stack = new ApiStack(app, env.stackName, {
+    env,
+    layers,
+    bundle: bundleArtifact(env.runtime),
+    managedLayers: managedLayersOfEnv(env),
+    buildDirFromStack: '../../../.build',
+  });
   const text = Testing.synth(stack);
   return { text, json: JSON.parse(text) as Json };
 }
@@ -270,6 +281,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
       env,
       layers: [layerArtifact()],
       bundle: bundleArtifact(),
+      managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
     });
     expect(() => Testing.fullSynth(stack)).not.toThrow();
@@ -294,8 +306,9 @@ describe('stack validation', () => {
   const env = environments[0];
 
   it("refuses a layer built for another architecture (the synth entry's rules, run once before the app exists)", () => {
-    expect(() => assertDeployable([{ env, layers: [layerArtifact('dependencies', 'arm64')], managed: managedLayersOf(env), bundle: bundleArtifact() }]))
-      .toThrowErrorMatchingInlineSnapshot(`
+    expect(() =>
+      assertDeployable([deploymentFor({ env, layers: [layerArtifact('dependencies', 'arm64')], managed: managedLayersOfEnv(env), bundle: bundleArtifact() })]),
+    ).toThrowErrorMatchingInlineSnapshot(`
       "Lambda would refuse this deployment (1 problem); nothing was deployed:
         - [layer-matches-function] api-dev: layer dependencies (dependencies/nodejs-arm64) does not fit the function: it is built for arm64 and the function runs on x86_64. Run \`npm run build\` for this environment."
     `);
@@ -304,13 +317,26 @@ describe('stack validation', () => {
   it('refuses a bundle built for another runtime', () => {
     expect(
       () =>
-        new ApiStack(Testing.app(), 'api-dev', { env, layers: [layerArtifact()], bundle: bundleArtifact('nodejs22.x'), buildDirFromStack: '../../../.build' }),
+        new ApiStack(Testing.app(), 'api-dev', {
+          env,
+          layers: [layerArtifact()],
+          bundle: bundleArtifact('nodejs22.x'),
+          managedLayers: managedLayersOfEnv(env),
+          buildDirFromStack: '../../../.build',
+        }),
     ).toThrow(/api-dev\/api: bundle api\/nodejs22.x-12345678 targets nodejs22.x, but the function runs nodejs24.x; run `npm run build`/);
   });
 
   it('refuses an absolute build path, which would differ between machines', () => {
     expect(
-      () => new ApiStack(Testing.app(), 'api-dev', { env, layers: [layerArtifact()], bundle: bundleArtifact(), buildDirFromStack: '/home/me/project/.build' }),
+      () =>
+        new ApiStack(Testing.app(), 'api-dev', {
+          env,
+          layers: [layerArtifact()],
+          bundle: bundleArtifact(),
+          managedLayers: managedLayersOfEnv(env),
+          buildDirFromStack: '/home/me/project/.build',
+        }),
     ).toThrow(/must be relative/);
   });
 });
@@ -331,9 +357,16 @@ describe('layer description', () => {
 
 describe("the seed's strategies and the Python function", () => {
   const envWith = (settings: Record<string, unknown>, context: Record<string, unknown> = {}): EnvironmentConfig =>
-    loadConfig({ context: { ...context, environments: { staging: settings } }, env: {}, availableLayers: REPOSITORY_LAYERS }).environments[1];
+    loadConfig({ families: PLUGINS, context: { ...context, environments: { staging: settings } }, env: {}, availableLayers: REPOSITORY_LAYERS })
+      .environments[1];
   const synthEnv = (env: EnvironmentConfig, layers: LayerArtifact[]) => {
-    const stack = new ApiStack(Testing.app(), env.stackName, { env, layers, bundle: bundleArtifact(env.runtime), buildDirFromStack: '../../../.build' });
+    const stack = new ApiStack(Testing.app(), env.stackName, {
+      env,
+      layers,
+      bundle: bundleArtifact(env.runtime),
+      managedLayers: managedLayersOfEnv(env),
+      buildDirFromStack: '../../../.build',
+    });
     return JSON.parse(Testing.synth(stack)) as Json;
   };
 
@@ -427,6 +460,7 @@ describe("the seed's strategies and the Python function", () => {
       env,
       layers: [layerArtifact()],
       bundle: bundleArtifact(),
+      managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
       commit: 'c'.repeat(40),
     });
@@ -444,6 +478,7 @@ describe("the seed's strategies and the Python function", () => {
       env,
       layers: [layerArtifact()],
       bundle: bundleArtifact(),
+      managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
       origin: { by: 'octocat', from: 'https://github.com/o/r/actions/runs/9' },
       pin: { stack: env.stackName, serial: 3, scope: 'layers', layers: [pinnedLayer], replacesSerial: 5 },
@@ -462,7 +497,7 @@ describe("the seed's strategies and the Python function", () => {
   it('refuses that layer without an artifact bucket, before creating anything', () => {
     const env = envWith({});
     const layers = [layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })];
-    expect(() => assertDeployable([{ env, layers, managed: managedLayersOf(env), bundle: bundleArtifact(env.runtime) }])).toThrow(
+    expect(() => assertDeployable([deploymentFor({ env, layers, managed: managedLayersOfEnv(env), bundle: bundleArtifact(env.runtime) })])).toThrow(
       /\[direct-upload-limit\] api-staging: layer dependencies zips to about 57\.2 MiB/,
     );
   });

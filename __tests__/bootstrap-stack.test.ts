@@ -16,9 +16,10 @@ import {
 import { evaluate, serviceOf, wildcardMatch } from '../config/iam-policy';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { Json } from './support/json';
+import { PLUGINS } from '../family-plugins/registry';
 
 const availableLayers = { dependencies: ['nodejs', 'python'] } as const;
-const config = loadConfig({ context: {}, env: { STATE_BUCKET: 'acme-state' }, availableLayers });
+const config = loadConfig({ families: PLUGINS, context: {}, env: { STATE_BUCKET: 'acme-state' }, availableLayers });
 const PROJECT = 'multicloud-auto-deploy';
 const ACCOUNT = '123456789012';
 

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load-config';
 import { listLayerFolders } from '../config/config-sources';
 import { copyFixtureFunction, makeFixtureWheels, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
+import { PLUGINS } from '../family-plugins/registry';
 
 let wheels: string;
 
@@ -30,7 +31,7 @@ function pythonProject(
     fs.mkdirSync(path.join(root, 'layers', name), { recursive: true });
     fs.writeFileSync(path.join(root, 'layers', name, 'requirements.txt'), requirements);
   }
-  const config = loadConfig({ context: { defaults }, env: {}, availableLayers: listLayerFolders(root) });
+  const config = loadConfig({ families: PLUGINS, context: { defaults }, env: {}, availableLayers: listLayerFolders(PLUGINS, root) });
   return { root, config };
 }
 
@@ -41,7 +42,7 @@ describe('npm run build with the split strategy', () => {
       { runtime: 'python3.12', layerStrategy: 'split' },
     );
     const buildDir = path.join(root, '.build');
-    const options = { projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) };
+    const options = { families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) };
     const first = await runBuild(options);
     expect(first.layers.map((layer) => [layer.id, layer.cached])).toEqual([
       ['adapters/python3.12-x86_64', false],
@@ -77,7 +78,7 @@ describe("npm run build and Lambda's limits", () => {
     const layers = Object.fromEntries(['one', 'two', 'three', 'four', 'five'].map((name) => [name, 'beta==1.0.0\n']));
     const { root, config } = pythonProject(layers, { runtime: 'python3.12', layerStrategy: 'hybrid', layers: Object.keys(layers) });
     const buildDir = path.join(root, '.build');
-    await expect(runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) })).rejects.toThrow(
+    await expect(runBuild({ families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) })).rejects.toThrow(
       'api-dev: the function would have 6 layers (powertools-python (managed), one, two, three, four, five); Lambda attaches at most 5.',
     );
     expect(readManifest(buildDir).layers).toHaveLength(5);
@@ -87,6 +88,7 @@ describe("npm run build and Lambda's limits", () => {
     const { root, config } = pythonProject({ dependencies: 'alpha==1.0.0\nbeta==1.0.0\n', spare: 'armonly==1.0.0\n' }, { runtime: 'python3.12' });
     const warnings: string[] = [];
     const report = await runBuild({
+      families: PLUGINS,
       projectRoot: root,
       buildDir: path.join(root, '.build'),
       config,

@@ -5,15 +5,16 @@ import { bundleFunction } from '../builder/function-build';
 import { acquireBuildLock } from '../builder/build';
 import { LayerSource } from '../builder/layer-sources';
 import { readLayerSources } from '../builder/layer-folders';
-import { buildNodeLayer } from '../builder/node-layer';
+import { buildNodeLayer } from '../family-plugins/nodejs/node-layer';
 import { LayerBuildResult } from '../builder/layer-build';
-import { locateNpm } from '../builder/npm';
+import { locateNpm } from '../family-plugins/nodejs/npm';
 import { silentProgress } from '../project/progress';
 import { NORMALISED_MTIME_SECONDS, TreeFile, contentHashOf, listTree, normaliseTree, normalisedMode, treeDrift, fingerprintTree } from '../builder/tree';
 import { loadConfig } from '../config/load-config';
 import { FixtureProject, makeFixtureProject, packFixturePackages } from './support/fixture-layer';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
 import { makeFakeNpm } from '../package-fixtures/fake-npm';
+import { PLUGINS } from '../family-plugins/registry';
 
 const file = (filePath: string, mode = 0o644, sha256 = 'x', size = 1): TreeFile => ({ path: filePath, mode, size, sha256 });
 
@@ -43,7 +44,7 @@ describe('input hash', () => {
     ['package.json', Buffer.from('{"dependencies":{"a":"1"}}')],
     ['package-lock.json', Buffer.from('{"lockfileVersion":3}')],
   ]);
-  const base = { kind: 'nodejs' as const, architecture: 'x86_64' as const, files, tool: { name: 'npm', version: '11.0.0' } };
+  const base = { kind: 'nodejs' as const, architecture: 'x86_64' as const, variant: 'nodejs', files, tool: { name: 'npm', version: '11.0.0' } };
 
   it('changes with the lockfile, the architecture and the npm version, and nothing else', () => {
     const hash = inputHashOf(base);
@@ -63,17 +64,17 @@ describe('build plan', () => {
     files: new Map(),
     provides,
     options: { exclude: [] },
-    requireHashes: false,
   });
   const sources = [source('dependencies', ['hono', '@aws-sdk/client-dynamodb']), source('dependencies', ['fastapi'], 'python'), source('extra', ['zod'])];
 
   it('builds each used layer once per architecture, and every other layer folder for the default architecture', () => {
     const config = loadConfig({
+      families: PLUGINS,
       context: { environments: { prod: { architecture: 'arm64' } } },
       env: {},
       availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] },
     });
-    const plan = planBuild(config, sources);
+    const plan = planBuild(PLUGINS, config, sources);
     expect(plan.layers.map((target) => target.id)).toEqual([
       'dependencies/nodejs-arm64',
       'dependencies/nodejs-x86_64',
@@ -81,7 +82,7 @@ describe('build plan', () => {
       'extra/nodejs-x86_64',
     ]);
     expect(plan.unused).toEqual(['dependencies/python3.12-x86_64', 'extra/nodejs-x86_64']);
-    expect(planBuild(config, sources, { onlyUsed: true }).layers.map((target) => target.id)).toEqual([
+    expect(planBuild(PLUGINS, config, sources, { onlyUsed: true }).layers.map((target) => target.id)).toEqual([
       'dependencies/nodejs-arm64',
       'dependencies/nodejs-x86_64',
     ]);
@@ -89,15 +90,16 @@ describe('build plan', () => {
 
   it('shares a bundle between environments with the same runtime and layer packages', () => {
     const config = loadConfig({
+      families: PLUGINS,
       context: { environments: { staging: { runtime: 'nodejs22.x' }, prod: { layers: ['dependencies', 'extra'] } } },
       env: {},
       availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] },
     });
-    const plan = planBuild(config, sources);
+    const plan = planBuild(PLUGINS, config, sources);
     expect(plan.bundles).toHaveLength(3);
-    const dev = bundleTargetOf(config.environments[0], sources);
+    const dev = bundleTargetOf(PLUGINS, config.environments[0], sources);
     expect(dev.externals).toEqual(['@aws-sdk/client-dynamodb', 'hono']);
-    expect(bundleTargetOf(config.environments[2], sources).externals).toEqual(['@aws-sdk/client-dynamodb', 'hono', 'zod']);
+    expect(bundleTargetOf(PLUGINS, config.environments[2], sources).externals).toEqual(['@aws-sdk/client-dynamodb', 'hono', 'zod']);
   });
 });
 
@@ -151,8 +153,12 @@ describe('Node.js layer build', () => {
   });
 
   async function build(root: string, buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LayerBuildResult> {
-    const [source] = readLayerSources(root, 'fixture');
-    return buildNodeLayer(layerTargetFor(source, 'x86_64', 'nodejs24.x'), source, { buildDir, env, step: silentProgress.step('test') });
+    const [source] = readLayerSources(PLUGINS, root, 'fixture');
+    return buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+      buildDir,
+      env,
+      step: silentProgress.step('test'),
+    });
   }
 
   async function buildWithUmask(root: string, buildDir: string, umask: number): Promise<LayerBuildResult> {
@@ -244,7 +250,7 @@ describe('Node.js layer build', () => {
     const broken = makeTempDir('broken');
     fs.mkdirSync(path.join(broken, 'layers', 'nolock'), { recursive: true });
     fs.writeFileSync(path.join(broken, 'layers', 'nolock', 'package.json'), '{"dependencies":{"a":"1.0.0"}}');
-    expect(() => readLayerSources(broken, 'nolock')).toThrow(
+    expect(() => readLayerSources(PLUGINS, broken, 'nolock')).toThrow(
       'Layer folder layers/nolock: package.json has no package-lock.json beside it, so the build would not be reproducible. ' +
         'Run `npm install --package-lock-only --prefix layers/nolock` and commit the lockfile.',
     );
@@ -253,9 +259,9 @@ describe('Node.js layer build', () => {
     fs.mkdirSync(linked, { recursive: true });
     fs.writeFileSync(path.join(linked, 'package.json'), '{"dependencies":{"local-package":"file:../../local-package"}}');
     fs.writeFileSync(path.join(linked, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
-    const [source] = readLayerSources(broken, 'linked');
+    const [source] = readLayerSources(PLUGINS, broken, 'linked');
     await expect(
-      buildNodeLayer(layerTargetFor(source, 'x86_64', 'nodejs24.x'), source, {
+      buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
         buildDir: path.join(broken, '.build'),
         env: process.env,
         step: silentProgress.step('t'),
@@ -293,9 +299,9 @@ describe('build lock', () => {
 describe('function bundle', () => {
   it("leaves layer packages external and records, from esbuild's metafile, which file imports each at which line", async () => {
     const buildDir = makeTempDir('bundle');
-    const config = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] } });
-    const target = bundleTargetOf(config.environments[0], readLayerSources(PROJECT_ROOT, 'dependencies'));
-    const bundle = await bundleFunction(PROJECT_ROOT, buildDir, target);
+    const config = loadConfig({ families: PLUGINS, context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] } });
+    const target = bundleTargetOf(PLUGINS, config.environments[0], readLayerSources(PLUGINS, PROJECT_ROOT, 'dependencies'));
+    const bundle = await bundleFunction(PLUGINS, PROJECT_ROOT, buildDir, target);
     const code = fs.readFileSync(path.join(buildDir, bundle.dir, 'index.mjs'), 'utf8');
     expect(code).toMatch(/from "hono"/);
     expect(code).toMatch(/from "@aws-sdk\/client-dynamodb"/);

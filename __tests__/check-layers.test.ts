@@ -1,23 +1,25 @@
+import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-folders';
 import { LayerArtifact } from '../artifacts/manifest';
-import { buildNodeLayer } from '../builder/node-layer';
+import { buildNodeLayer } from '../family-plugins/nodejs/node-layer';
 import { silentProgress } from '../project/progress';
-import { buildPythonLayer } from '../builder/python-layer';
+import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { loadConfig } from '../config/load-config';
 import { checkLayerImports, judgeImports } from '../local-lambda/layer-import-check';
 import { findPython } from '../project/python-interpreter';
 import { makeFixtureProject, packFixturePackages } from './support/fixture-layer';
 import { makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir, runCli } from './support/processes';
+import { PLUGINS } from '../family-plugins/registry';
 
 /** Lambda's name for this machine's architecture, and the other one: nothing here assumes which this machine is. */
 const THIS_MACHINE = process.arch === 'arm64' ? 'arm64' : 'x86_64';
 const OTHER_MACHINE = THIS_MACHINE === 'arm64' ? 'x86_64' : 'arm64';
 
-const config = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] } });
+const config = loadConfig({ families: PLUGINS, context: {}, env: {}, availableLayers: { dependencies: ['nodejs', 'python'] } });
 
 async function pythonLayer(
   requirements: string,
@@ -27,8 +29,8 @@ async function pythonLayer(
 ): Promise<{ layer: LayerArtifact; buildDir: string }> {
   const root = makePythonProject(requirements);
   const buildDir = path.join(root, '.build');
-  const source = readLayerSources(root, 'pylayer')[0];
-  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, runtime), source, {
+  const source = readLayerSources(PLUGINS, root, 'pylayer').filter(isPythonSource)[0];
+  const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, architecture, runtime), source, {
     buildDir,
     env: offlineWheelEnv(wheelDir),
     step: silentProgress.step('t'),
@@ -45,13 +47,18 @@ describe('Node.js layers', () => {
     packFixturePackages(packages);
     const project = makeFixtureProject(path.join(packages, 'tarballs'));
     buildDir = path.join(project.root, '.build');
-    const source = readLayerSources(project.root, 'fixture')[0];
-    layer = (await buildNodeLayer(layerTargetFor(source, 'x86_64', 'nodejs24.x'), source, { buildDir, env: process.env, step: silentProgress.step('t') }))
-      .artifact;
+    const source = readLayerSources(PLUGINS, project.root, 'fixture')[0];
+    layer = (
+      await buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+        buildDir,
+        env: process.env,
+        step: silentProgress.step('t'),
+      })
+    ).artifact;
   });
 
   it("imports every package the layer provides, alone, under the runtime's Node", async () => {
-    const [check] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config);
+    const [check] = await checkLayerImports(PLUGINS, [layer], buildDir, PROJECT_ROOT, config);
     expect(check).toMatchObject({ layer: 'fixture/nodejs-x86_64', status: 'passed', imported: ['fixture-a', 'fixture-b'], failures: [] });
     expect(check?.interpreter).toMatch(/^node v24\./);
   });
@@ -61,7 +68,7 @@ describe('Node.js layers', () => {
     const broken = makeTempDir('check-broken-build');
     fs.cpSync(buildDir, broken, { recursive: true, verbatimSymlinks: true });
     fs.rmSync(path.join(broken, layer.treeDir, 'nodejs', 'node_modules', 'fixture-b'), { recursive: true });
-    const [check] = await checkLayerImports([layer], broken, PROJECT_ROOT, config);
+    const [check] = await checkLayerImports(PLUGINS, [layer], broken, PROJECT_ROOT, config);
     expect(check?.status).toBe('failed');
     expect(check?.failures.map((failure) => failure.module)).toEqual(['fixture-a', 'fixture-b']);
     expect(check?.failures[1]?.error).toMatch(/Cannot find (package|module) 'fixture-b'/);
@@ -78,11 +85,11 @@ describe('Python layers', () => {
   it("imports every top-level module with an interpreter of the layer's Python version and only the layer on the path", async () => {
     expect(findPython('3.12')).toBeDefined();
     const { layer, buildDir } = await pythonLayer('alpha==1.0.0\nnative==1.0.0\n', THIS_MACHINE, 'python3.12', wheels);
-    const [check] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config);
+    const [check] = await checkLayerImports(PLUGINS, [layer], buildDir, PROJECT_ROOT, config);
     expect(check).toMatchObject({ status: 'passed', imported: ['alpha', 'beta', 'native'], failures: [], interpreter: 'python 3.12' });
 
     fs.rmSync(path.join(buildDir, layer.treeDir, 'python', 'beta.py'));
-    const [broken] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config);
+    const [broken] = await checkLayerImports(PLUGINS, [layer], buildDir, PROJECT_ROOT, config);
     expect(broken?.status).toBe('failed');
     expect(broken?.failures).toEqual([
       { module: 'alpha', error: "ModuleNotFoundError: No module named 'beta'" },
@@ -92,7 +99,7 @@ describe('Python layers', () => {
 
   it('skips compiled modules of the other architecture, saying why, and checks the rest', async () => {
     const { layer, buildDir } = await pythonLayer('alpha==1.0.0\nnative==1.0.0\n', OTHER_MACHINE, 'python3.12', wheels);
-    const [check] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config);
+    const [check] = await checkLayerImports(PLUGINS, [layer], buildDir, PROJECT_ROOT, config);
     expect(check).toMatchObject({
       status: 'passed',
       imported: ['alpha', 'beta'],
@@ -103,7 +110,7 @@ describe('Python layers', () => {
   it('says which check it could not run when no interpreter of that version is here', async () => {
     const { layer, buildDir } = await pythonLayer('alpha==1.0.0\n', 'x86_64', 'python3.14', wheels);
     const env = { PATH: makeTempDir('empty-path'), PYENV_ROOT: makeTempDir('empty-pyenv') };
-    const [check] = await checkLayerImports([layer], buildDir, PROJECT_ROOT, config, env);
+    const [check] = await checkLayerImports(PLUGINS, [layer], buildDir, PROJECT_ROOT, config, env);
     expect(check?.status).toBe('skipped');
     expect(check?.skipped[0]?.reason).toMatch(
       /^no Python 3\.14 interpreter on this machine \(looked at .*\); install one \(`pyenv install 3\.14`.*\) or set PYTHON3_14 to its path$/,

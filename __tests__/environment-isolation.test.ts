@@ -14,9 +14,10 @@ import { loadBootstrapConfig } from '../config/bootstrap-config';
 import { loadConfig } from '../config/load-config';
 import { ApiStack } from '../stacks/api-stack';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
-import { bundleArtifact, layerArtifact } from './support/artifacts';
+import { bundleArtifact, layerArtifact, managedLayersOfEnv } from './support/artifacts';
 import { accountModelFromSynth } from './support/synth-iam';
 import { Json } from './support/json';
+import { PLUGINS } from '../family-plugins/registry';
 
 const PROJECT = 'multicloud-auto-deploy';
 const ACCOUNT = '123456789012';
@@ -25,7 +26,7 @@ const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 const ADMINISTRATOR = `arn:aws:iam::${ACCOUNT}:role/administrator`;
 
 function synthesised(): { model: AccountModel; artifactBucket: string } {
-  const config = loadConfig({ context: {}, env: { STATE_BUCKET: 'acme-state' }, availableLayers: { dependencies: ['nodejs', 'python'] } });
+  const config = loadConfig({ families: PLUGINS, context: {}, env: { STATE_BUCKET: 'acme-state' }, availableLayers: { dependencies: ['nodejs', 'python'] } });
   const bootstrap = loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] } }, env: {} }, config)!;
   const stacks: Json[] = [
     JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), 'bootstrap', { config, bootstrap, localStatePath: '../../../bootstrap.tfstate' }))),
@@ -35,6 +36,7 @@ function synthesised(): { model: AccountModel; artifactBucket: string } {
       env,
       layers: [layerArtifact()],
       bundle: bundleArtifact(env.runtime),
+      managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
     });
     stacks.push(JSON.parse(Testing.synth(stack)));

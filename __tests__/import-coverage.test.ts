@@ -1,18 +1,25 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FunctionImport, InstalledPackage } from '../artifacts/manifest';
-import { RawPythonFile, moduleOfFile, ownModulesOf, readPythonImports, resolvePythonImports } from '../builder/python-imports';
+import { RawPythonFile, moduleOfFile, ownModulesOf, readPythonImports, resolvePythonImports } from '../family-plugins/python/python-imports';
 import { EnvironmentConfig } from '../config/environments';
-import { managedLayersOf } from '../config/managed-layers';
 import { loadConfig } from '../config/load-config';
 import { assertDeployable } from '../rules';
 import { FunctionDeployment } from '../rules/deployment';
 import { checkImportCoverage, importCoverage, providerOf } from '../rules/import-coverage';
-import { bundleArtifact, layerArtifact, pythonLayerArtifact, REPOSITORY_LAYERS as availableLayers } from './support/artifacts';
+import {
+  bundleArtifact,
+  layerArtifact,
+  pythonLayerArtifact,
+  REPOSITORY_LAYERS as availableLayers,
+  managedLayersOfEnv,
+  deploymentFor,
+} from './support/artifacts';
 import { makeTempDir, PROJECT_ROOT } from './support/processes';
+import { PLUGINS } from '../family-plugins/registry';
 
 const environment = (settings: Record<string, unknown> = {}): EnvironmentConfig =>
-  loadConfig({ context: { environments: { dev: settings } }, env: {}, availableLayers }).environments[0];
+  loadConfig({ families: PLUGINS, context: { environments: { dev: settings } }, env: {}, availableLayers }).environments[0];
 
 const imp = (module: string, line: number, extra: Partial<FunctionImport> = {}): FunctionImport => ({
   module,
@@ -39,12 +46,12 @@ function pythonDeployment(
   ownModules = ['main', 'app', 'app.routes'],
 ): FunctionDeployment {
   const env = environment({ runtime: 'python3.12', ...settings });
-  return {
+  return deploymentFor({
     env,
     layers: [pythonLayerArtifact('dependencies', '3.12', env.architecture, { packages })],
-    managed: managedLayersOf(env),
+    managed: managedLayersOfEnv(env),
     bundle: { ...bundleArtifact('python3.12'), imports, ownModules },
-  };
+  });
 }
 
 describe('what provides each import of the Python function', () => {
@@ -104,7 +111,7 @@ describe('what provides each import of the Python function', () => {
 
   it('lets the last layer that has a module provide it, as Lambda extracts layers over each other', () => {
     const env = environment({ runtime: 'python3.12', layerStrategy: 'split' });
-    const deployment: FunctionDeployment = {
+    const deployment: FunctionDeployment = deploymentFor({
       env,
       layers: [
         pythonLayerArtifact('stable', '3.12', 'x86_64', { packages: [pkg('six', '1.16.0', ['six'])] }),
@@ -112,7 +119,7 @@ describe('what provides each import of the Python function', () => {
       ],
       managed: [],
       bundle: { ...bundleArtifact('python3.12'), imports: [imp('six', 1)], ownModules: [] },
-    };
+    });
     expect(providerOf(deployment, { module: 'six' })).toEqual({ kind: 'layer', layer: 'framework', detail: 'six 1.17.0' });
   });
 
@@ -257,12 +264,12 @@ describe('what provides each import of the Node.js function', () => {
 
   it('a layer for its packages, the runtime for built-ins and the AWS SDK, the Powertools layer by pattern', () => {
     const env = environment({ layerStrategy: 'hybrid' });
-    const deployment: FunctionDeployment = {
+    const deployment: FunctionDeployment = deploymentFor({
       env,
       layers: [layerArtifact('dependencies-minimal')],
-      managed: managedLayersOf(env),
+      managed: managedLayersOfEnv(env),
       bundle: { ...bundleArtifact(), imports: nodeImports(['hono', 'node:crypto', '@aws-sdk/client-dynamodb', '@aws-lambda-powertools/logger', 'helper']) },
-    };
+    });
     expect(importCoverage(deployment).rows.map((row) => [row.module, row.provider?.kind, row.provider?.detail])).toEqual([
       ['@aws-lambda-powertools/logger', 'managed', 'version 44'],
       ['@aws-sdk/client-dynamodb', 'runtime', 'AWS SDK for JavaScript v3, shipped with the runtime'],
@@ -273,12 +280,12 @@ describe('what provides each import of the Node.js function', () => {
   });
 
   it('refuses a package nothing provides, with the package.json to add it to', () => {
-    const deployment: FunctionDeployment = {
+    const deployment: FunctionDeployment = deploymentFor({
       env: environment(),
       layers: [layerArtifact()],
       managed: [],
       bundle: { ...bundleArtifact(), imports: nodeImports(['ghost']) },
-    };
+    });
     const [finding] = checkImportCoverage(deployment);
     expect(finding.message).toContain(
       "On Lambda every request would fail with Runtime.ImportModuleError: Cannot find package 'ghost' imported from /var/task/index.mjs.",

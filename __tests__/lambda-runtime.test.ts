@@ -1,3 +1,4 @@
+import { nodejsFamily } from '../families/nodejs/definition';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +8,7 @@ import { lambdaNodeBinary } from '../local-lambda/node-binary';
 import { createSandbox, nodeModulesAncestor, planSandbox, SandboxPlan } from '../local-lambda/sandbox';
 import { makeTempDir, PROJECT_ROOT } from './support/processes';
 
-const env = { runtime: 'nodejs24.x' as const, name: 'test', project: 'runtime' };
+const env = { runtime: 'nodejs24.x' as const, family: nodejsFamily, name: 'test', project: 'runtime' };
 const node = lambdaNodeBinary(env.runtime, PROJECT_ROOT);
 
 /** A layer with one dual-format package, the way npm would install it. */
@@ -49,7 +50,7 @@ async function withFunction(
     functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:test',
     log: (line) => logs.push(line),
     displayPath: (text) => text.split(sandbox.root).join(''),
-    environment: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath, LAMBDA_TASK_ROOT: sandbox.taskRoot, _HANDLER: 'index.handler' },
+    environment: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.searchPath.join(path.delimiter), LAMBDA_TASK_ROOT: sandbox.taskRoot, _HANDLER: 'index.handler' },
   });
   await fn.start();
   try {
@@ -77,7 +78,10 @@ describe('the runtime interface client resolves imports as Lambda does', () => {
   it('is needed: plain Node does not search NODE_PATH for ES modules', () => {
     const sandbox = createSandbox(env, makeTaskRoot({ 'index.mjs': "import { greet } from 'greeter';\nconsole.log(greet('x'));\n" }), [makeLayer()]);
     try {
-      const plain = spawnSync(node.path, [path.join(sandbox.taskRoot, 'index.mjs')], { env: { NODE_PATH: sandbox.nodePath }, encoding: 'utf8' });
+      const plain = spawnSync(node.path, [path.join(sandbox.taskRoot, 'index.mjs')], {
+        env: { NODE_PATH: sandbox.searchPath.join(path.delimiter) },
+        encoding: 'utf8',
+      });
       expect(plain.status).not.toBe(0);
       expect(plain.stderr).toContain("Cannot find package 'greeter'");
     } finally {
@@ -196,7 +200,7 @@ describe('sandbox layout', () => {
       { from: '/build/a', to: '/sandbox/opt' },
       { from: '/build/b', to: '/sandbox/opt' },
     ]);
-    expect(plan.nodePath.split(':')).toEqual([
+    expect(plan.searchPath).toEqual([
       '/sandbox/opt/nodejs/node24/node_modules',
       '/sandbox/opt/nodejs/node_modules',
       '/sandbox/var/runtime/node_modules',

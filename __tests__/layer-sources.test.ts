@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readAllLayerSources } from '../builder/build';
 import { PROJECT_ROOT } from './support/processes';
+import { PLUGINS } from '../family-plugins/registry';
 
 const rootPackage = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   devDependencies: Record<string, string>;
 };
 
-const sources = readAllLayerSources(PROJECT_ROOT);
+const sources = readAllLayerSources(PLUGINS, PROJECT_ROOT);
 
 describe.each(sources.filter((source) => source.kind === 'nodejs').map((source) => [source.name, source] as const))('layers/%s (Node.js)', (name, source) => {
   const lock = JSON.parse(fs.readFileSync(path.join(source.dir, 'package-lock.json'), 'utf8')) as {

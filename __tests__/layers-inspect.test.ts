@@ -1,3 +1,4 @@
+import { nodejsFamily } from '../families/nodejs/definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
@@ -9,6 +10,7 @@ import { layerArtifact } from './support/artifacts';
 import { makeFixtureProject, packFixturePackages } from './support/fixture-layer';
 import { copyFixtureFunction, makeFixtureWheels, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir, runCli } from './support/processes';
+import { PLUGINS } from '../family-plugins/registry';
 
 describe('what changed between two builds', () => {
   it('lists packages added, removed and upgraded', () => {
@@ -21,7 +23,12 @@ describe('what changed between two builds', () => {
   });
 
   it('measures headroom against 250 MiB with the function and 50 MB for a direct upload', () => {
-    const inspection = inspectLayer(layerArtifact('x', 'x86_64', 'a'.repeat(64), { unzippedBytes: 100_000_000, zippedBytes: 40_000_000 }), [], 2_000_000);
+    const inspection = inspectLayer(
+      nodejsFamily,
+      layerArtifact('x', 'x86_64', 'a'.repeat(64), { unzippedBytes: 100_000_000, zippedBytes: 40_000_000 }),
+      [],
+      2_000_000,
+    );
     expect(inspection.headroom).toEqual({ unzippedBytes: 160_144_000, functionBytes: 2_000_000, directUploadBytes: 12_428_800 });
     expect(inspection.changes).toBeUndefined();
   });
@@ -35,14 +42,19 @@ describe('npm run layers:inspect', () => {
     const project = makeFixtureProject(path.join(packages, 'tarballs'));
     fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(project.root, 'handlers'), { recursive: true });
     fs.writeFileSync(path.join(project.root, 'handlers', 'api', 'index.ts'), 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n');
-    const config = loadConfig({ context: { defaults: { layers: ['fixture'] } }, env: {}, availableLayers: listLayerFolders(project.root) });
+    const config = loadConfig({
+      families: PLUGINS,
+      context: { defaults: { layers: ['fixture'] } },
+      env: {},
+      availableLayers: listLayerFolders(PLUGINS, project.root),
+    });
     const buildDir = path.join(project.root, '.build');
-    await runBuild({ projectRoot: project.root, buildDir, config, progress: silentProgress });
+    await runBuild({ families: PLUGINS, projectRoot: project.root, buildDir, config, progress: silentProgress });
     // Upgrade fixture-b and build again: the previous build is what the inspection compares with.
     const upgraded = makeFixtureProject(path.join(packages, 'tarballs'), '1.0.1');
     for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(upgraded.layerDir, file), path.join(project.layerDir, file));
     fs.cpSync(path.join(upgraded.root, 'vendor'), path.join(project.root, 'vendor'), { recursive: true });
-    await runBuild({ projectRoot: project.root, buildDir, config, progress: silentProgress });
+    await runBuild({ families: PLUGINS, projectRoot: project.root, buildDir, config, progress: silentProgress });
 
     const result = await runCli(['layers:inspect', 'fixture', '--build-dir', buildDir, '--json']);
     expect(result.code).toBe(0);
@@ -70,9 +82,14 @@ describe('npm run layers:inspect', () => {
     fs.mkdirSync(path.join(root, 'layers', 'py'), { recursive: true });
     fs.writeFileSync(path.join(root, 'layers', 'py', 'requirements.txt'), 'alpha==1.0.0\n');
     copyFixtureFunction(root);
-    const config = loadConfig({ context: { defaults: { function: 'python', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
+    const config = loadConfig({
+      families: PLUGINS,
+      context: { defaults: { function: 'python', layers: ['py'] } },
+      env: {},
+      availableLayers: listLayerFolders(PLUGINS, root),
+    });
     const buildDir = path.join(root, '.build');
-    await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) });
+    await runBuild({ families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) });
     const result = await runCli(['layers:inspect', 'py', '--build-dir', buildDir, '--json']);
     const [inspection] = JSON.parse(result.stdout) as ReturnType<typeof inspectLayer>[];
     expect(inspection.largest.map((pkg) => [pkg.name, pkg.bytes > 0])).toEqual([

@@ -3,17 +3,18 @@ import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-folders';
-import { buildNodeLayer } from '../builder/node-layer';
+import { buildNodeLayer } from '../family-plugins/nodejs/node-layer';
 import { silentProgress } from '../project/progress';
 import { listLayerFolders } from '../config/config-sources';
 import { loadConfig } from '../config/load-config';
 import { nativeCodeLoads } from '../rules/native-code';
-import { bundleArtifact } from './support/artifacts';
+import { bundleArtifact, deploymentFor } from './support/artifacts';
 import { craftElf, realWheelMember } from './support/crafted-elf';
 import { makeWheel } from './support/fixture-wheels';
 import { cliEnv, copyProject, makeTempDir, PROJECT_ROOT, request, runCli, startLocalServer } from './support/processes';
-import { locateNpm } from '../builder/npm';
+import { locateNpm } from '../family-plugins/nodejs/npm';
 import { spawnSync } from 'node:child_process';
+import { PLUGINS } from '../family-plugins/registry';
 
 /**
  * Native code end to end: layers built for real, the rule refusing through build, synth and the local run.
@@ -59,9 +60,15 @@ describe("the seed's real layers", () => {
     const root = makeTempDir('native-seed');
     fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(root, 'layers'), { recursive: true });
     fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(root, 'handlers'), { recursive: true });
-    const config = loadConfig({ context: { defaults: { function: 'python', architecture } }, env: {}, availableLayers: listLayerFolders(root) });
+    const config = loadConfig({
+      families: PLUGINS,
+      context: { defaults: { function: 'python', architecture } },
+      env: {},
+      availableLayers: listLayerFolders(PLUGINS, root),
+    });
     const build = () =>
       runBuild({
+        families: PLUGINS,
         projectRoot: root,
         buildDir: path.join(root, '.build'),
         config,
@@ -134,12 +141,14 @@ describe('native code that will not load, refused before deploy', () => {
     fs.mkdirSync(path.join(root, 'layers', 'extra'));
     fs.writeFileSync(path.join(root, 'layers', 'extra', 'requirements.txt'), 'py313ext==1.0.0\n');
     const config = loadConfig({
+      families: PLUGINS,
       context: { defaults: { function: 'python', layers: ['dependencies', 'extra'] } },
       env: {},
-      availableLayers: listLayerFolders(root),
+      availableLayers: listLayerFolders(PLUGINS, root),
     });
     await expect(
       runBuild({
+        families: PLUGINS,
         projectRoot: root,
         buildDir: path.join(root, '.build'),
         config,
@@ -173,8 +182,8 @@ describe('native code that will not load, refused before deploy', () => {
       JSON.stringify({ name: 'addons', version: '1.0.0', private: true, dependencies: { 'fast-addon': 'file:../../vendor/fast-addon-1.0.0.tgz' } }),
     );
     run(['install', '--package-lock-only'], layerDir);
-    const source = readLayerSources(dir, 'addons')[0];
-    const { artifact } = await buildNodeLayer(layerTargetFor(source, 'arm64', 'nodejs24.x'), source, {
+    const source = readLayerSources(PLUGINS, dir, 'addons')[0];
+    const { artifact } = await buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'arm64', 'nodejs24.x'), source, {
       buildDir: path.join(dir, '.build'),
       env: process.env,
       step: silentProgress.step('addon'),
@@ -182,9 +191,13 @@ describe('native code that will not load, refused before deploy', () => {
     expect(artifact.nativeObjects).toEqual([
       expect.objectContaining({ path: 'nodejs/node_modules/fast-addon/build/Release/fast.node', owner: 'nodejs/node_modules/fast-addon', machine: 62 }),
     ]);
-    const env = loadConfig({ context: { defaults: { architecture: 'arm64', layers: ['addons'] } }, env: {}, availableLayers: { addons: ['nodejs'] } })
-      .environments[0];
-    const findings = nativeCodeLoads({ env, layers: [artifact], managed: [], bundle: bundleArtifact(env.runtime) });
+    const env = loadConfig({
+      families: PLUGINS,
+      context: { defaults: { architecture: 'arm64', layers: ['addons'] } },
+      env: {},
+      availableLayers: { addons: ['nodejs'] },
+    }).environments[0];
+    const findings = nativeCodeLoads(deploymentFor({ env, layers: [artifact], managed: [], bundle: bundleArtifact(env.runtime) }));
     expect(findings.map((finding) => [finding.severity, finding.message])).toEqual([
       [
         'error',

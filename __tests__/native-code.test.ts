@@ -3,9 +3,11 @@ import { Architecture, Runtime } from '../config/environments';
 import { LAMBDA_PLATFORMS } from '../config/lambda-platform';
 import { loadConfig } from '../config/load-config';
 import { FunctionDeployment } from '../rules/deployment';
-import { loadedOnLinux, nativeCodeLoads, versionsTooNew } from '../rules/native-code';
-import { bundleArtifact, layerArtifact, pythonLayerArtifact } from './support/artifacts';
+import { nativeCodeLoads, versionsTooNew } from '../rules/native-code';
+import { loadedOnLinux } from '../family-plugins/nodejs/native-code';
+import { bundleArtifact, layerArtifact, pythonLayerArtifact, deploymentFor } from './support/artifacts';
 import { TerraformPlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';
+import { PLUGINS } from '../family-plugins/registry';
 
 /**
  * The native-code rule, pure: each kind of shared object that will not load on the environment's Lambda,
@@ -39,6 +41,7 @@ const EXTENSION = 'python/pydantic_core/_pydantic_core.cpython-312-x86_64-linux-
 
 function python(objects: NativeObject[], options: { architecture?: Architecture; runtime?: Runtime; packages?: InstalledPackage[] } = {}): FunctionDeployment {
   const config = loadConfig({
+    families: PLUGINS,
     context: { defaults: { function: 'python', runtime: options.runtime ?? 'python3.12', architecture: options.architecture ?? 'x86_64' } },
     env: {},
     availableLayers: { dependencies: ['python'] },
@@ -48,7 +51,7 @@ function python(objects: NativeObject[], options: { architecture?: Architecture;
     packages: options.packages ?? [PYDANTIC_CORE],
     nativeObjects: objects,
   });
-  return { env, layers: [layer], managed: [], bundle: bundleArtifact(env.runtime) };
+  return deploymentFor({ env, layers: [layer], managed: [], bundle: bundleArtifact(env.runtime) });
 }
 
 const messages = (deployment: FunctionDeployment, severity: 'error' | 'warning' = 'error') =>
@@ -152,7 +155,7 @@ describe('the native-code rule', () => {
   });
 
   it('judges a Node.js addon against the architecture, and skips the prebuilds of other platforms a package carries beside its own', () => {
-    const config = loadConfig({ context: { defaults: { architecture: 'arm64' } }, env: {}, availableLayers: { dependencies: ['nodejs'] } });
+    const config = loadConfig({ families: PLUGINS, context: { defaults: { architecture: 'arm64' } }, env: {}, availableLayers: { dependencies: ['nodejs'] } });
     const env = config.environments[0];
     const addon = (path: string, machine: number, format: NativeObject['format'] = 'elf'): NativeObject =>
       format === 'elf'
@@ -167,7 +170,7 @@ describe('the native-code rule', () => {
         addon('nodejs/node_modules/bcrypt/build/Release/bcrypt_lib.node', 62),
       ],
     });
-    const findings = nativeCodeLoads({ env, layers: [layer], managed: [], bundle: bundleArtifact(env.runtime) });
+    const findings = nativeCodeLoads(deploymentFor({ env, layers: [layer], managed: [], bundle: bundleArtifact(env.runtime) }));
     expect(findings.map((finding) => finding.message)).toEqual([
       'api-dev: layer dependencies holds nodejs/node_modules/bcrypt/build/Release/bcrypt_lib.node (bcrypt 5.1.1), which is compiled for x86_64 (EM_X86_64), and the function runs on arm64, which needs aarch64 (EM_AARCH64). ' +
         "Install bcrypt for the function's platform: npm ci --os=linux --cpu=arm64 (npm run build does), or choose a package that ships a Linux arm64 build.",

@@ -1,3 +1,4 @@
+import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BuildOptions, runBuild } from '../builder/build';
@@ -9,10 +10,11 @@ import { loadConfig } from '../config/load-config';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
 import { copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
 import { cliEnv, copyProject, makeTempDir, PROJECT_ROOT, request, runCli, runNode, startLocalServer } from './support/processes';
-import { lockPythonLayer } from '../builder/lock-layer';
+import { lockPythonLayer } from '../family-plugins/python/lock-layer';
 import { readLayerSources as readSources } from '../builder/layer-folders';
-import { wheelCacheDir } from '../builder/wheel-cache';
+import { wheelCacheDir } from '../family-plugins/python/wheel-cache';
 import { contractOverHttp, expiryOverHttp } from './support/contract-cases';
+import { PLUGINS } from '../family-plugins/registry';
 
 /**
  * The seed's own function (handlers/python_api: FastAPI + Mangum) against the repository's own
@@ -29,8 +31,21 @@ async function seedProject(defaults: Record<string, unknown> = {}, edit?: (root:
   fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(root, 'layers'), { recursive: true });
   fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(root, 'handlers'), { recursive: true });
   await edit?.(root);
-  const config = loadConfig({ context: { defaults: { function: 'python', ...defaults } }, env: {}, availableLayers: listLayerFolders(root) });
-  const options: BuildOptions = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: process.env, onlyUsed: true };
+  const config = loadConfig({
+    families: PLUGINS,
+    context: { defaults: { function: 'python', ...defaults } },
+    env: {},
+    availableLayers: listLayerFolders(PLUGINS, root),
+  });
+  const options: BuildOptions = {
+    families: PLUGINS,
+    projectRoot: root,
+    buildDir: path.join(root, '.build'),
+    config,
+    progress: silentProgress,
+    env: process.env,
+    onlyUsed: true,
+  };
   return { root, config, options };
 }
 
@@ -39,7 +54,7 @@ async function withoutMangum(root: string): Promise<void> {
   const file = path.join(root, 'layers', 'dependencies', 'requirements.txt');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('mangum==0.17.0\n', ''));
   const cache = wheelCacheDir(process.env);
-  const source = readSources(root, 'dependencies').find((candidate) => candidate.kind === 'python')!;
+  const source = readSources(PLUGINS, root, 'dependencies').find(isPythonSource)!;
   await lockPythonLayer(
     source,
     [
@@ -58,11 +73,12 @@ async function withoutMangum(root: string): Promise<void> {
 async function serve(project: Awaited<ReturnType<typeof seedProject>>, skipChecks = false): Promise<LocalApi> {
   const { root, config, options } = project;
   return startLocalApi({
+    families: PLUGINS,
     env: config.environments[0],
     manifest: readManifest(options.buildDir),
     buildDir: options.buildDir,
     projectRoot: root,
-    sources: readAllLayerSources(root),
+    sources: readAllLayerSources(PLUGINS, root),
     port: 0,
     skipChecks,
     log: () => undefined,
@@ -199,8 +215,15 @@ describe('the Python function through the command line', () => {
     // Builds of this repository's own sources into temporary folders, as `npm run build` would make them.
     const build = async (context: string): Promise<string> => {
       const buildDir = makeTempDir('python-cli-build');
-      const config = loadConfig({ context: JSON.parse(context) as Record<string, unknown>, env: {}, availableLayers: listLayerFolders(PROJECT_ROOT) });
-      await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: silentProgress, env: process.env, onlyUsed: true }).catch(() => undefined);
+      const config = loadConfig({
+        families: PLUGINS,
+        context: JSON.parse(context) as Record<string, unknown>,
+        env: {},
+        availableLayers: listLayerFolders(PLUGINS, PROJECT_ROOT),
+      });
+      await runBuild({ families: PLUGINS, projectRoot: PROJECT_ROOT, buildDir, config, progress: silentProgress, env: process.env, onlyUsed: true }).catch(
+        () => undefined,
+      );
       return buildDir;
     };
     healthy = await build(PYTHON_CONTEXT);
@@ -297,11 +320,24 @@ describe('a small Python function served locally', () => {
   function fixtureProject(requirements: string) {
     const root = makePythonProject(requirements, { name: 'py' });
     copyFixtureFunction(root);
-    const config = loadConfig({ context: { defaults: { function: 'python', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) });
+    const config = loadConfig({
+      families: PLUGINS,
+      context: { defaults: { function: 'python', layers: ['py'] } },
+      env: {},
+      availableLayers: listLayerFolders(PLUGINS, root),
+    });
     return {
       root,
       config,
-      options: { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true },
+      options: {
+        families: PLUGINS,
+        projectRoot: root,
+        buildDir: path.join(root, '.build'),
+        config,
+        progress: silentProgress,
+        env: offlineWheelEnv(wheels),
+        onlyUsed: true,
+      },
     };
   }
 
@@ -331,20 +367,22 @@ describe('a small Python function served locally', () => {
     const root = makePythonProject('alpha==1.0.0\n', { name: 'py' });
     copyFixtureFunction(root);
     const config = loadConfig({
+      families: PLUGINS,
       context: { defaults: { function: 'python', runtime: 'python3.14', layers: ['py'] } },
       env: {},
-      availableLayers: listLayerFolders(root),
+      availableLayers: listLayerFolders(PLUGINS, root),
     });
     const buildDir = path.join(root, '.build');
-    await runBuild({ projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true });
+    await runBuild({ families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true });
     const nowhere = makeTempDir('no-python');
     await expect(
       startLocalApi({
+        families: PLUGINS,
         env: config.environments[0],
         manifest: readManifest(buildDir),
         buildDir,
         projectRoot: root,
-        sources: readAllLayerSources(root),
+        sources: readAllLayerSources(PLUGINS, root),
         port: 0,
         log: () => undefined,
         lookup: { PATH: nowhere, PYENV_ROOT: nowhere },

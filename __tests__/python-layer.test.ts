@@ -1,18 +1,20 @@
+import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { layerTargetFor } from '../builder/build-plan';
 import { LayerBuildResult } from '../builder/layer-build';
-import { parseRequirements } from '../builder/layer-sources';
+import { parseRequirements } from '../family-plugins/python/python-source';
 import { readLayerSources } from '../builder/layer-folders';
-import { explainPipFailure, pipIndexArgs, pipInstallArgs } from '../builder/pip';
+import { explainPipFailure, pipIndexArgs, pipInstallArgs } from '../family-plugins/python/pip';
 import { silentProgress } from '../project/progress';
-import { buildPythonLayer } from '../builder/python-layer';
+import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { globToRegExp } from '../builder/slimming';
 import { fingerprintTree, listTree } from '../builder/tree';
 import { Architecture, PythonRuntime } from '../config/environments';
-import { explainUvFailure, pythonIndexSettings, uvInstallArgs } from '../builder/uv';
+import { explainUvFailure, pythonIndexSettings, uvInstallArgs } from '../family-plugins/python/uv';
 import { makeFixtureWheels, makePythonProject, offlineWheelEnv, sha256File } from './support/fixture-wheels';
 import { makeTempDir, freePort } from './support/processes';
+import { PLUGINS } from '../family-plugins/registry';
 
 let wheels: { dir: string; wheels: Record<string, string> };
 
@@ -28,8 +30,8 @@ function build(
   runtime: PythonRuntime = 'python3.12',
   name = 'pylayer',
 ): Promise<LayerBuildResult> {
-  const source = readLayerSources(root, name).find((candidate) => candidate.kind === 'python')!;
-  return buildPythonLayer(layerTargetFor(source, arch, runtime), source, { buildDir, env, step: silentProgress.step('test') });
+  const source = readLayerSources(PLUGINS, root, name).find(isPythonSource)!;
+  return buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, arch, runtime), source, { buildDir, env, step: silentProgress.step('test') });
 }
 
 async function withUmask<T>(umask: number, work: () => Promise<T>): Promise<T> {
@@ -154,7 +156,7 @@ describe('Python layer build, from local wheels and no index', () => {
     const buildDir = path.join(root, '.build');
     const result = await build(root, buildDir, offlineWheelEnv(wheels.dir));
     const { artifact } = result;
-    expect(artifact).toMatchObject({ id: 'pylayer/python3.12-x86_64', kind: 'python', pythonVersion: '3.12', architecture: 'x86_64' });
+    expect(artifact).toMatchObject({ id: 'pylayer/python3.12-x86_64', kind: 'python', variant: 'python3.12', architecture: 'x86_64' });
     expect(artifact.packages.map((pkg) => [pkg.name, pkg.version, pkg.direct, pkg.modules])).toEqual([
       ['alpha', '1.0.0', true, ['alpha']],
       ['beta', '1.0.0', false, ['beta']],

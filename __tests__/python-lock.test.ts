@@ -1,9 +1,10 @@
+import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { layerTargetFor } from '../builder/build-plan';
 import { readAllLayerSources, readLayerSources } from '../builder/layer-folders';
-import { lockPythonLayer, lockTargetsOf } from '../builder/lock-layer';
+import { lockPythonLayer, lockTargetsOf } from '../family-plugins/python/lock-layer';
 import { silentProgress } from '../project/progress';
 import {
   LockTarget,
@@ -13,16 +14,17 @@ import {
   parseLockTarget,
   requirementFileHashes,
   serialiseLockTarget,
-} from '../builder/python-lock';
-import { buildPythonLayer } from '../builder/python-layer';
+} from '../family-plugins/python/python-lock';
+import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { chooseWheel } from '../rules/wheel-tags';
-import { ensureWheels, wheelCacheDir } from '../builder/wheel-cache';
+import { ensureWheels, wheelCacheDir } from '../family-plugins/python/wheel-cache';
 import { listLayerFolders } from '../config/config-sources';
 import { Architecture } from '../config/environments';
 import { LAMBDA_PLATFORMS } from '../config/lambda-platform';
 import { loadConfig } from '../config/load-config';
 import { OTHER_ARCHITECTURE, copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, cliEnv, freePort, makeTempDir, runCli } from './support/processes';
+import { PLUGINS } from '../family-plugins/registry';
 
 let wheels: { dir: string; wheels: Record<string, string> };
 
@@ -36,7 +38,7 @@ const TARGETS = [
 ];
 
 function source(root: string, name = 'pylayer') {
-  return readLayerSources(root, name).find((candidate) => candidate.kind === 'python')!;
+  return readLayerSources(PLUGINS, root, name).find(isPythonSource)!;
 }
 
 async function lock(root: string, env = offlineWheelEnv(wheels.dir), targets = TARGETS, name = 'pylayer') {
@@ -45,7 +47,7 @@ async function lock(root: string, env = offlineWheelEnv(wheels.dir), targets = T
 
 function build(root: string, env: NodeJS.ProcessEnv, architecture: Architecture = 'x86_64') {
   const layer = source(root);
-  return buildPythonLayer(layerTargetFor(layer, architecture, 'python3.12'), layer, {
+  return buildPythonLayer(layerTargetFor(PLUGINS.byId(layer.kind), layer, architecture, 'python3.12'), layer, {
     buildDir: path.join(root, '.build'),
     env,
     step: silentProgress.step('build'),
@@ -255,17 +257,18 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
     const root = makePythonProject('alpha==1.0.0\n', { name: 'py' });
     fs.cpSync(path.join(makePythonProject('beta==1.0.0\n', { name: 'spare' }), 'layers', 'spare'), path.join(root, 'layers', 'spare'), { recursive: true });
     const config = loadConfig({
+      families: PLUGINS,
       context: { defaults: { function: 'python', layers: ['py'] }, environments: { prod: { runtime: 'python3.13', architecture: 'arm64' } } },
       env: {},
-      availableLayers: listLayerFolders(root),
+      availableLayers: listLayerFolders(PLUGINS, root),
     });
-    const sources = readLayerSources(root, 'py').concat(readLayerSources(root, 'spare'));
-    expect(lockTargetsOf(config, sources, 'py')).toEqual([
+    const sources = readLayerSources(PLUGINS, root, 'py').concat(readLayerSources(PLUGINS, root, 'spare'));
+    expect(lockTargetsOf(PLUGINS, config, sources, 'py')).toEqual([
       { pythonVersion: '3.12', architecture: 'arm64' },
       { pythonVersion: '3.12', architecture: 'x86_64' },
       { pythonVersion: '3.13', architecture: 'arm64' },
     ]);
-    expect(lockTargetsOf(config, sources, 'spare')).toEqual(TARGETS);
+    expect(lockTargetsOf(PLUGINS, config, sources, 'spare')).toEqual(TARGETS);
   });
 
   it('stops offline, naming the wheels the cache lacks, rather than reaching an index', async () => {
@@ -283,12 +286,21 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
   function project(requirements: string): { root: string; config: ReturnType<typeof loadConfig> } {
     const root = makePythonProject(requirements, { name: 'py' });
     copyFixtureFunction(root);
-    return { root, config: loadConfig({ context: { defaults: { function: 'python', layers: ['py'] } }, env: {}, availableLayers: listLayerFolders(root) }) };
+    return {
+      root,
+      config: loadConfig({
+        families: PLUGINS,
+        context: { defaults: { function: 'python', layers: ['py'] } },
+        env: {},
+        availableLayers: listLayerFolders(PLUGINS, root),
+      }),
+    };
   }
 
   it('warns, for an unlocked layer, which distributions float', async () => {
     const { root, config } = project('alpha\n');
     const options = {
+      families: PLUGINS,
       projectRoot: root,
       buildDir: path.join(root, '.build'),
       config,
@@ -311,7 +323,15 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
     const file = path.join(root, 'layers', 'py', lockFileName(TARGETS[1]));
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/beta==1\.0\.0 \\\n.*\n.*\n/, ''));
     await expect(
-      runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: offlineWheelEnv(wheels.dir), onlyUsed: true }),
+      runBuild({
+        families: PLUGINS,
+        projectRoot: root,
+        buildDir: path.join(root, '.build'),
+        config,
+        progress: silentProgress,
+        env: offlineWheelEnv(wheels.dir),
+        onlyUsed: true,
+      }),
     ).rejects.toThrow(
       'api-dev: alpha 1.0.0 in layer py requires beta>=1.0, and no attached layer or the python3.12 runtime provides beta; importing alpha would fail.',
     );
@@ -321,24 +341,25 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
     const root = makePythonProject('needy==1.0.0\nalpha==1.0.0\n', { name: 'py' });
     copyFixtureFunction(root);
     const config = loadConfig({
+      families: PLUGINS,
       context: { defaults: { function: 'python', layers: ['py'], architecture: OTHER_ARCHITECTURE } },
       env: {},
-      availableLayers: listLayerFolders(root),
+      availableLayers: listLayerFolders(PLUGINS, root),
     });
     const options = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, onlyUsed: true };
     // uv sees that needy needs ghost on this architecture, and ghost ships nowhere.
-    await expect(runBuild({ ...options, env: offlineWheelEnv(wheels.dir) })).rejects.toThrow(
+    await expect(runBuild({ families: PLUGINS, ...options, env: offlineWheelEnv(wheels.dir) })).rejects.toThrow(
       /Layer "py" \(Python 3\.12, \w+\): the requirements cannot all hold at once for \w+-manylinux_2_34 and CPython 3\.12; uv says why:\n[^]*all versions of needy depend on ghost/,
     );
     // pip evaluates markers for the machine it runs on, leaves ghost out, and the declared-dependency check stops the build.
-    await expect(runBuild({ ...options, env: offlineWheelEnv(wheels.dir, { PYTHON_INSTALLER: 'pip' }) })).rejects.toThrow(
+    await expect(runBuild({ families: PLUGINS, ...options, env: offlineWheelEnv(wheels.dir, { PYTHON_INSTALLER: 'pip' }) })).rejects.toThrow(
       `api-dev: needy 1.0.0 in layer py requires ghost>=1.0; platform_machine == "${OTHER_ARCHITECTURE === 'arm64' ? 'aarch64' : 'x86_64'}", and no attached layer`,
     );
   });
 });
 
 describe("the repository's own Python layers", () => {
-  const sources = readAllLayerSources(PROJECT_ROOT).filter((candidate) => candidate.kind === 'python');
+  const sources = readAllLayerSources(PLUGINS, PROJECT_ROOT).filter(isPythonSource);
 
   it('are locked for python3.12 on both architectures, every lock matching its requirements, every wheel one that loads on its target', () => {
     expect(sources.map((candidate) => candidate.name)).toEqual(['adapters', 'dependencies', 'dependencies-minimal', 'framework', 'stable']);
@@ -363,7 +384,7 @@ describe("the repository's own Python layers", () => {
     for (const layer of sources) fs.cpSync(layer.dir, path.join(root, 'layers', layer.name), { recursive: true });
     const env = { ...offlineWheelEnv(wheelCacheDir(process.env)), PYTHON_WHEEL_CACHE: wheelCacheDir(process.env) };
     for (const layer of sources) {
-      const copy = readLayerSources(root, layer.name).find((candidate) => candidate.kind === 'python')!;
+      const copy = readLayerSources(PLUGINS, root, layer.name).find(isPythonSource)!;
       const result = await lockPythonLayer(copy, TARGETS, { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('relock') });
       expect([layer.name, result.changed]).toEqual([layer.name, false]);
     }

@@ -1,10 +1,11 @@
+import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-folders';
 import { silentProgress } from '../project/progress';
-import { buildPythonLayer } from '../builder/python-layer';
+import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { LayerArtifact } from '../artifacts/manifest';
 import { listLayerFolders } from '../config/config-sources';
 import { Architecture } from '../config/environments';
@@ -12,6 +13,7 @@ import { loadConfig } from '../config/load-config';
 import { checkLayerImports } from '../local-lambda/layer-import-check';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
 import { REAL_LAYER_FIXTURES } from './support/test-project';
+import { PLUGINS } from '../family-plugins/registry';
 
 /**
  * Import coverage and the declared-dependency check on real wheels (every test offline, from the wheel
@@ -31,9 +33,9 @@ function realProject(): string {
 }
 
 async function buildLayer(root: string, name: string, architecture: Architecture): Promise<{ artifact: LayerArtifact; buildDir: string }> {
-  const source = readLayerSources(root, name).find((candidate) => candidate.kind === 'python')!;
+  const source = readLayerSources(PLUGINS, root, name).find(isPythonSource)!;
   const buildDir = path.join(root, '.build');
-  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, 'python3.12'), source, {
+  const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, architecture, 'python3.12'), source, {
     buildDir,
     env: process.env,
     step: silentProgress.step('real'),
@@ -92,9 +94,10 @@ describe('import coverage with real packages, markers and namespace packages: no
         'def handler(event, context):\n    return {"statusCode": 200, "body": json.dumps([sqlalchemy.__version__, greenlet.__version__, compose(str, len)("abc")])}\n',
     );
     const config = loadConfig({
+      families: PLUGINS,
       context: { defaults: { function: 'python', layers: ['namespaces'], architecture } },
       env: {},
-      availableLayers: listLayerFolders(root),
+      availableLayers: listLayerFolders(PLUGINS, root),
     });
     return { root, config };
   }
@@ -104,6 +107,7 @@ describe('import coverage with real packages, markers and namespace packages: no
     async (architecture) => {
       const { root, config } = namespacedProject(architecture);
       const report = await runBuild({
+        families: PLUGINS,
         projectRoot: root,
         buildDir: path.join(root, '.build'),
         config,
@@ -125,12 +129,21 @@ describe('import coverage with real packages, markers and namespace packages: no
   it('the same function on python3.13 is refused: no lock for that target yet, named with the command that writes it', async () => {
     const { root } = namespacedProject('x86_64');
     const config = loadConfig({
+      families: PLUGINS,
       context: { defaults: { function: 'python', runtime: 'python3.13', layers: ['namespaces'] } },
       env: {},
-      availableLayers: listLayerFolders(root),
+      availableLayers: listLayerFolders(PLUGINS, root),
     });
     await expect(
-      runBuild({ projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, env: process.env, onlyUsed: true }),
+      runBuild({
+        families: PLUGINS,
+        projectRoot: root,
+        buildDir: path.join(root, '.build'),
+        config,
+        progress: silentProgress,
+        env: process.env,
+        onlyUsed: true,
+      }),
     ).rejects.toThrow('layers/namespaces/requirements.python3.13-x86_64.lock.txt is missing');
   });
 });
@@ -139,8 +152,9 @@ describe("the import test on real wheels, on this machine's Python 3.12", () => 
   it("imports every module of the seed's real layers, compiled ones included (pydantic_core, _cffi_backend, cryptography), and the namespace packages", async () => {
     const root = realProject();
     const built = [await buildLayer(root, 'dependencies', THIS_MACHINE), await buildLayer(root, 'namespaces', THIS_MACHINE)];
-    const config = loadConfig({ context: {}, env: {}, availableLayers: listLayerFolders(root) });
+    const config = loadConfig({ families: PLUGINS, context: {}, env: {}, availableLayers: listLayerFolders(PLUGINS, root) });
     const checks = await checkLayerImports(
+      PLUGINS,
       built.map((layer) => layer.artifact),
       built[0].buildDir,
       PROJECT_ROOT,

@@ -1,3 +1,4 @@
+import { PLUGINS } from '../family-plugins/registry';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -258,9 +259,9 @@ describe('layer manifests in the artifact bucket (moto)', () => {
     const key = layerManifestKey(scope.project, 'staging', artifact.contentHash);
     const sbomKey = layerSbomKey(scope.project, 'staging', artifact.contentHash);
     expect(sbomKey).toBe(key.replace(/\.json$/, '.cdx.json'));
-    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact])).toEqual([key, sbomKey]);
+    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact], PLUGINS)).toEqual([key, sbomKey]);
     // Stored again by the next deploy of the same content: the same bytes under the same key.
-    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact])).toEqual([key, sbomKey]);
+    expect(await storeLayerManifests(s3, BUCKET, scope, [artifact], PLUGINS)).toEqual([key, sbomKey]);
     // The SBOM stored is the one the build kept beside the tree, byte for byte.
     const stored = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: sbomKey }))).Body!.transformToString('utf8');
     expect(stored).toBe(fs.readFileSync(path.join(PROJECT_ROOT, '.build', artifact.sbom!), 'utf8'));
@@ -293,7 +294,7 @@ describe('layer manifests in the artifact bucket (moto)', () => {
         { name: 'left-pad', version: '1.3.0', path: 'nodejs/node_modules/left-pad', direct: false },
       ],
     };
-    await storeLayerManifests(s3, BUCKET, scope, [older]);
+    await storeLayerManifests(s3, BUCKET, scope, [older], PLUGINS);
     const plan = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'layer-replace-create-before-destroy.json'), 'utf8'));
     for (const change of plan.resource_changes) {
       if (change.type !== 'aws_lambda_layer_version') continue;

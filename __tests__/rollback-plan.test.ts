@@ -1,11 +1,11 @@
-import { managedLayersOf } from '../config/managed-layers';
+import { nodejsFamily } from '../families/nodejs/definition';
 import { layerDescription, parseLayerDescription } from '../artifacts/layer-description';
 import { Deployment } from '../history/deployments';
 import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } from '../history/layer-rollback';
 import { pinFor } from '../history/pins';
 import { DeployedLayer } from '../history/terraform-state';
 import { deployOrigin } from '../project/deploy-origin';
-import { layerArtifact } from './support/artifacts';
+import { layerArtifact, managedLayersOfEnv } from './support/artifacts';
 
 /** The rollback's decisions and the deployment record, pure: no AWS, no files. */
 
@@ -130,7 +130,7 @@ describe('a layers-only rollback', () => {
 
   it("finds the current code's packages nothing would provide with the target's layers, certainly only when every list is whole", () => {
     const known = knownLayers([now, then]);
-    const node = { runtime: 'nodejs24.x' as const, managed: [] };
+    const node = { runtime: 'nodejs24.x' as const, family: nodejsFamily, managed: [] };
     expect(packagesNotInLayers(['zod', 'hono'], [ARN('deps', 2)], known, node)).toMatchObject({ missing: ['zod'], certain: true });
     expect(packagesNotInLayers(['hono'], [ARN('deps', 2)], known, node)).toMatchObject({ missing: [], certain: true });
     // What the runtime ships is provided, as the import coverage rule says (this refused rollbacks for nothing).
@@ -143,7 +143,7 @@ describe('a layers-only rollback', () => {
       ],
     });
     // And what an attached managed layer holds; its ARN has no description, which makes nothing uncertain.
-    const powertools = managedLayersOf({
+    const powertools = managedLayersOfEnv({
       region: 'ap-northeast-1',
       runtime: 'nodejs24.x',
       architecture: 'x86_64',

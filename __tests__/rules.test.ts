@@ -1,6 +1,7 @@
+import { familyById, familyOfRuntime } from '../families/registry';
 import { loadConfig } from '../config/load-config';
 import { EnvironmentConfig } from '../config/environments';
-import { MANAGED_LAYER_CONTENTS, managedLayersOf, powertoolsLayerArn } from '../config/managed-layers';
+import { powertoolsLayerArn } from '../config/managed-layers';
 import { LAMBDA_LIMITS } from '../config/lambda-limits';
 import { FunctionDeployment } from '../rules/deployment';
 import { directUploadLimit, uploadRoute } from '../rules/direct-upload-limit';
@@ -9,19 +10,28 @@ import { layersAgreeOnVersions } from '../rules/layers-agree-on-versions';
 import { maxFiveLayers } from '../rules/max-five-layers';
 import { unzippedSizeLimit } from '../rules/unzipped-size-limit';
 import { DEPLOYMENT_RULES, assertDeployable, checkDeployments, ruleOf } from '../rules';
-import { bundleArtifact, layerArtifact, pythonLayerArtifact, REPOSITORY_LAYERS as availableLayers } from './support/artifacts';
+import {
+  bundleArtifact,
+  layerArtifact,
+  pythonLayerArtifact,
+  REPOSITORY_LAYERS as availableLayers,
+  managedLayersOfEnv,
+  deploymentFor,
+} from './support/artifacts';
 import { exactBytes, formatBytes } from '../project/bytes';
+import { PLUGINS } from '../family-plugins/registry';
 
 const dev = (settings: Record<string, unknown> = {}, context: Record<string, unknown> = {}): EnvironmentConfig =>
-  loadConfig({ context: { ...context, environments: { dev: settings } }, env: {}, availableLayers }).environments[0];
+  loadConfig({ families: PLUGINS, context: { ...context, environments: { dev: settings } }, env: {}, availableLayers }).environments[0];
 
-const deployment = (overrides: Partial<FunctionDeployment> = {}): FunctionDeployment => ({
-  env: dev(),
-  layers: [layerArtifact()],
-  managed: [],
-  bundle: bundleArtifact(),
-  ...overrides,
-});
+const deployment = (overrides: Partial<FunctionDeployment> = {}): FunctionDeployment =>
+  deploymentFor({
+    env: dev(),
+    layers: [layerArtifact()],
+    managed: [],
+    bundle: bundleArtifact(),
+    ...overrides,
+  });
 
 describe('max-five-layers', () => {
   it('allows five layers', () => {
@@ -30,7 +40,9 @@ describe('max-five-layers', () => {
 
   it('counts managed layers and names every layer', () => {
     const env = dev({ layerStrategy: 'hybrid' });
-    const [finding] = maxFiveLayers(deployment({ env, managed: managedLayersOf(env), layers: ['a', 'b', 'c', 'd', 'e'].map((name) => layerArtifact(name)) }));
+    const [finding] = maxFiveLayers(
+      deployment({ env, managed: managedLayersOfEnv(env), layers: ['a', 'b', 'c', 'd', 'e'].map((name) => layerArtifact(name)) }),
+    );
     expect(finding?.message).toBe(
       'api-dev: the function would have 6 layers (powertools-typescript (managed), a, b, c, d, e); Lambda attaches at most 5. ' +
         'Merge layers or use the "single" strategy.',
@@ -162,30 +174,35 @@ describe('managed layer ARNs', () => {
     ['ap-northeast-1', 'nodejs24.x', 'x86_64', 44, 'arn:aws:lambda:ap-northeast-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:44'],
     ['us-west-2', 'nodejs22.x', 'arm64', 40, 'arn:aws:lambda:us-west-2:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:40'],
   ] as const)('resolves %s %s %s version %d', (region, runtime, architecture, version, arn) => {
-    expect(powertoolsLayerArn(region, runtime, architecture, version)).toBe(arn);
+    expect(powertoolsLayerArn(familyOfRuntime(runtime), region, runtime, architecture, version)).toBe(arn);
   });
 
   it('names the region and the way out where no layer is published', () => {
-    expect(() => powertoolsLayerArn('cn-north-1', 'nodejs24.x', 'x86_64', 44)).toThrow(
+    expect(() => powertoolsLayerArn(familyOfRuntime('nodejs24.x'), 'cn-north-1', 'nodejs24.x', 'x86_64', 44)).toThrow(
       'No Powertools for AWS Lambda TypeScript layer is known for region cn-north-1 (partition aws-cn); use the "single" or "split" strategy there.',
     );
     expect(() =>
-      loadConfig({ context: { region: 'us-gov-west-1', environments: { dev: { layerStrategy: 'hybrid', runtime: 'python3.12' } } }, env: {}, availableLayers }),
+      loadConfig({
+        families: PLUGINS,
+        context: { region: 'us-gov-west-1', environments: { dev: { layerStrategy: 'hybrid', runtime: 'python3.12' } } },
+        env: {},
+        availableLayers,
+      }),
     ).toThrow('environment "dev": No Powertools for AWS Lambda Python layer is known for region us-gov-west-1');
   });
 
   it('follows the pinned versions in configuration, only for hybrid', () => {
-    expect(managedLayersOf(dev())).toEqual([]);
-    expect(managedLayersOf(dev({ layerStrategy: 'hybrid', runtime: 'python3.12', architecture: 'arm64', powertoolsPythonLayerVersion: 31 }))).toEqual([
+    expect(managedLayersOfEnv(dev())).toEqual([]);
+    expect(managedLayersOfEnv(dev({ layerStrategy: 'hybrid', runtime: 'python3.12', architecture: 'arm64', powertoolsPythonLayerVersion: 31 }))).toEqual([
       {
         name: 'powertools-python',
         arn: 'arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:31',
         version: 31,
         externalPackages: ['aws_lambda_powertools'],
-        contents: MANAGED_LAYER_CONTENTS.python,
+        contents: familyById('python').powertools!.contents,
       },
     ]);
-    expect(managedLayersOf(dev({ layerStrategy: 'hybrid' }))[0]?.externalPackages).toEqual(['@aws-lambda-powertools/*', '@aws-sdk/*']);
+    expect(managedLayersOfEnv(dev({ layerStrategy: 'hybrid' }))[0]?.externalPackages).toEqual(['@aws-lambda-powertools/*', '@aws-sdk/*']);
   });
 });
 

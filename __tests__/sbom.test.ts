@@ -1,3 +1,5 @@
+import { isPythonSource } from '../family-plugins/python/python-source';
+import { familyById } from '../families/registry';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
@@ -6,8 +8,9 @@ import { layerSbom, purlOf } from '../artifacts/sbom';
 import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-folders';
 import { silentProgress } from '../project/progress';
-import { buildPythonLayer } from '../builder/python-layer';
+import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
+import { PLUGINS } from '../family-plugins/registry';
 
 /**
  * The SBOM of each built layer: CycloneDX 1.6 JSON, valid by the specification's own JSON schema (the
@@ -38,9 +41,9 @@ const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot6);
 async function builtPythonLayer(architecture: 'x86_64' | 'arm64'): Promise<{ layer: LayerArtifact; buildDir: string }> {
   const root = makeTempDir('sbom-layer');
   fs.cpSync(path.join(PROJECT_ROOT, 'layers', 'stable'), path.join(root, 'layers', 'stable'), { recursive: true });
-  const source = readLayerSources(root, 'stable').find((candidate) => candidate.kind === 'python')!;
+  const source = readLayerSources(PLUGINS, root, 'stable').find(isPythonSource)!;
   const buildDir = path.join(root, '.build');
-  const { artifact } = await buildPythonLayer(layerTargetFor(source, architecture, 'python3.12'), source, {
+  const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, architecture, 'python3.12'), source, {
     buildDir,
     env: process.env,
     step: silentProgress.step('sbom'),
@@ -86,7 +89,7 @@ describe('the SBOM of a Python layer built from its lock', () => {
     const [textA, textB] = [fs.readFileSync(path.join(a.buildDir, a.layer.sbom!), 'utf8'), fs.readFileSync(path.join(b.buildDir, b.layer.sbom!), 'utf8')];
     expect(textB).toBe(textA);
     expect(textA).not.toMatch(/timestamp|\/tmp\//);
-    const arm = layerSbom({ ...a.layer, id: 'stable/python3.12-arm64' }, { name: 'lambda-layer-stacks', version: '0.1.0' });
+    const arm = layerSbom(familyById('python'), { ...a.layer, id: 'stable/python3.12-arm64' }, { name: 'lambda-layer-stacks', version: '0.1.0' });
     expect((JSON.parse(arm) as Bom).serialNumber).not.toBe((JSON.parse(textA) as Bom).serialNumber);
     expect((JSON.parse(textA) as Bom).serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
@@ -112,7 +115,7 @@ describe('the SBOM of a Node.js layer', () => {
   });
 
   it('names packages as package URLs do', () => {
-    expect(purlOf('python', { name: 'Typing_Extensions', version: '4.12.2' })).toBe('pkg:pypi/typing-extensions@4.12.2');
-    expect(purlOf('nodejs', { name: '@smithy/types', version: '4.0.0' })).toBe('pkg:npm/%40smithy/types@4.0.0');
+    expect(purlOf(familyById('python'), { name: 'Typing_Extensions', version: '4.12.2' })).toBe('pkg:pypi/typing-extensions@4.12.2');
+    expect(purlOf(familyById('nodejs'), { name: '@smithy/types', version: '4.0.0' })).toBe('pkg:npm/%40smithy/types@4.0.0');
   });
 });

@@ -1,3 +1,5 @@
+import { nodejsFamily } from '../families/nodejs/definition';
+import { pythonFamily } from '../families/python/definition';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -380,7 +382,9 @@ describe('the layer download path (where moto serves no content)', () => {
         functionName: FUNCTION,
         desired: { layers: ['arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1'] },
         live: { layers: ['arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1'], runtime: 'nodejs24.x', architectures: ['x86_64'] },
-        layers: [{ arn: 'arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1', own: true, exists: true, content, expected: expectedEntries(nodeLayer) }],
+        layers: [
+          { arn: 'arn:aws:lambda:ap-northeast-1:123456789012:layer:x:1', own: true, exists: true, content, expected: expectedEntries(nodejsFamily, nodeLayer) },
+        ],
         api: [],
         logs: [],
       });
@@ -423,7 +427,7 @@ describe('the layer download path (where moto serves no content)', () => {
         layers: [
           {
             ...facts(content).layers[0],
-            expected: entriesFromDescription(described, 'nodejs'),
+            expected: entriesFromDescription(described, nodejsFamily),
             reference: { archive: 'serial 3 deployed', packages: 'the description of x:1' },
           },
         ],
@@ -434,7 +438,7 @@ describe('the layer download path (where moto serves no content)', () => {
         detail: 'all 1 packages of the description of x:1 are in the zip',
       });
       expect(judgeDeployment(restored(missing)).causes).toEqual([{ cause: 'package missing from a layer', evidence: 'x:1 lacks hono@4.13.19' }]);
-      expect(entriesFromDescription({ ...described, packages: { list: [{ name: 'PyJWT', version: '2.9.0' }], complete: true } }, 'python')).toEqual([
+      expect(entriesFromDescription({ ...described, packages: { list: [{ name: 'PyJWT', version: '2.9.0' }], complete: true } }, pythonFamily)).toEqual([
         { pkg: 'PyJWT@2.9.0', entry: 'python/PyJWT-2.9.0.dist-info/METADATA' },
       ]);
       // pip and wheels spell a distribution's folder differently; the comparison does not care.

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load-config';
 import { CI_WORKFLOWS } from '../config/ci-permissions';
 import { PROJECT_ROOT, cliEnv, runCli } from './support/processes';
 import { Json } from './support/json';
+import { PLUGINS } from '../family-plugins/registry';
 
 const WORKFLOWS = path.join(PROJECT_ROOT, '.github', 'workflows');
 const files = fs.readdirSync(WORKFLOWS).filter((file) => file.endsWith('.yml'));
@@ -250,7 +251,9 @@ describe('rollback workflow', () => {
 
   it('is started by hand with a choice of the configured stacks, a target, layers only and dry run', () => {
     expect(Object.keys(rollback['on'])).toEqual(['workflow_dispatch']);
-    const stacks = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs'] } }).environments.map((env) => env.stackName);
+    const stacks = loadConfig({ families: PLUGINS, context: {}, env: {}, availableLayers: { dependencies: ['nodejs'] } }).environments.map(
+      (env) => env.stackName,
+    );
     expect(inputs.stack).toMatchObject({ type: 'choice', required: true, options: stacks });
     expect(inputs.target).toMatchObject({ type: 'string', required: true, default: '~1' });
     expect(inputs['layers-only']).toMatchObject({ type: 'boolean', default: false });
@@ -329,7 +332,7 @@ describe('CI settings in cdktf.json', () => {
     }
   });
 
-  const project = loadConfig({ context: {}, env: {}, availableLayers: { dependencies: ['nodejs'] } });
+  const project = loadConfig({ families: PLUGINS, context: {}, env: {}, availableLayers: { dependencies: ['nodejs'] } });
 
   const role = (name: string) => `arn:aws:iam::123456789012:role/multicloud-auto-deploy/ci/${name}`;
   const deployRoleArns = { dev: role('d-dev'), staging: role('d-staging'), prod: role('d-prod') };
@@ -351,7 +354,7 @@ describe('CI settings in cdktf.json', () => {
   });
 
   it('takes the stacks and their deploy order from the configuration: a new environment joins the matrix, deployOrder reorders', () => {
-    const withQa = loadConfig({ context: { environments: { qa: {} } }, env: {}, availableLayers: { dependencies: ['nodejs'] } });
+    const withQa = loadConfig({ families: PLUGINS, context: { environments: { qa: {} } }, env: {}, availableLayers: { dependencies: ['nodejs'] } });
     const roles = { ...deployRoleArns, qa: role('d-qa') };
     const ci = loadCiConfig({ context: { ci: { planRoleArn: role('p'), deployRoleArns: roles } } }, withQa);
     expect(githubOutputLines(ci)).toContain('stacks=["api-dev","api-staging","api-prod","api-qa"]\n');

@@ -11,9 +11,9 @@ import { writeFileAtomic } from '../project/files';
  * verification read it, so its types live here, below all of them.
  */
 
-export const MANIFEST_VERSION = 3;
+export const MANIFEST_VERSION = 4;
 
-/** A layer holds packages for one runtime family: `nodejs/node_modules` or `python/`. */
+/** A layer holds packages for one runtime family, by its id: `nodejs` (under nodejs/node_modules) or `python` (under python/). */
 export type LayerKind = RuntimeFamily;
 
 export interface InstalledPackage {
@@ -113,8 +113,8 @@ export interface LayerArtifact {
   readonly name: string;
   readonly kind: LayerKind;
   readonly architecture: Architecture;
-  /** Python layers: the Python version the wheels were chosen for, e.g. "3.12". */
-  readonly pythonVersion?: string;
+  /** What it is built for within its family: "python3.12" (the wheels chosen for that Python), or "nodejs" (every Node.js runtime). */
+  readonly variant: string;
   /** Tree folder, relative to the build folder: what the layer zip holds. */
   readonly treeDir: string;
   /** Hash of everything the build reads: package files, target platform, builder and npm versions. */
@@ -149,6 +149,8 @@ export interface BundleArtifact {
   readonly dir: string;
   /** Lambda handler setting, e.g. `index.handler`. */
   readonly handler: string;
+  /** What the function is built with, as its description says: "FastAPI", "Node.js". */
+  readonly framework: string;
   /** Packages left out of the bundle because a layer provides them. */
   readonly externals: readonly string[];
   /**
@@ -205,8 +207,9 @@ export function writeManifest(buildDir: string, manifest: BuildManifest): void {
   writeFileAtomic(manifestPath(buildDir), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-export function layerId(name: string, kind: LayerKind, architecture: Architecture, pythonVersion?: string): string {
-  return kind === 'python' ? `${name}/python${pythonVersion}-${architecture}` : `${name}/${kind}-${architecture}`;
+/** `<layer>/<variant>-<architecture>`: `dependencies/nodejs-x86_64`, `dependencies/python3.12-arm64`. */
+export function layerId(name: string, variant: string, architecture: Architecture): string {
+  return `${name}/${variant}-${architecture}`;
 }
 
 export function findLayer(manifest: BuildManifest, id: string, buildDir: string): LayerArtifact {

@@ -1,3 +1,4 @@
+import { FamilyDefinition } from '../families/family';
 import { createHash } from 'node:crypto';
 import type * as CycloneDx from '@cyclonedx/cyclonedx-library';
 import type { PackageURL } from 'packageurl-js';
@@ -48,11 +49,10 @@ function libraries(): Libraries {
 }
 
 /** The package URL (purl) of a package: pkg:pypi/<normalised name>@<version>, pkg:npm/<@scope>/<name>@<version>. */
-export function purlOf(kind: LayerArtifact['kind'], pkg: Pick<InstalledPackage, 'name' | 'version'>): string {
+export function purlOf(family: FamilyDefinition, pkg: Pick<InstalledPackage, 'name' | 'version'>): string {
   const { PackageURL } = libraries();
-  if (kind === 'python') return new PackageURL('pypi', undefined, pkg.name.toLowerCase().replace(/[-_.]+/g, '-'), pkg.version, undefined, undefined).toString();
-  const [scope, name] = pkg.name.startsWith('@') ? (pkg.name.split('/') as [string, string]) : [undefined, pkg.name];
-  return new PackageURL('npm', scope, name, pkg.version, undefined, undefined).toString();
+  const { type, namespace, name } = family.packageUrl(pkg.name);
+  return new PackageURL(type, namespace, name, pkg.version, undefined, undefined).toString();
 }
 
 /** A name-based UUID (version 5 layout) from the layer's identity and content, so one layer always has one serial number. */
@@ -65,7 +65,7 @@ function serialNumberOf(layer: LayerArtifact): string {
 }
 
 /** The layer's CycloneDX 1.6 JSON, with a trailing newline. */
-export function layerSbom(layer: LayerArtifact, producer: SbomProducer): string {
+export function layerSbom(family: FamilyDefinition, layer: LayerArtifact, producer: SbomProducer): string {
   const { cdx, licenses } = libraries();
   const { Enums, Models, Serialize, Spec } = cdx;
   const HASH_ALGORITHMS = { 'SHA-256': Enums.HashAlgorithm['SHA-256'], 'SHA-512': Enums.HashAlgorithm['SHA-512'] } as const;
@@ -81,7 +81,7 @@ export function layerSbom(layer: LayerArtifact, producer: SbomProducer): string 
     ['lambda-layer-stacks:content-hash', layer.contentHash],
     ['lambda-layer-stacks:input-hash', layer.inputHash],
     ['lambda-layer-stacks:unzipped-bytes', String(layer.unzippedBytes)],
-    ...(layer.pythonVersion ? [['aws:lambda:layer:python-version', layer.pythonVersion] as [string, string]] : []),
+    ...family.layerProperties(layer.variant),
   ];
   for (const [name, value] of properties) subject.properties.add(new Models.Property(name, value));
   bom.metadata.component = subject;
@@ -91,7 +91,7 @@ export function layerSbom(layer: LayerArtifact, producer: SbomProducer): string 
   const byPath = new Map<string, CycloneDx.Models.Component>();
   const byPurl = new Map<string, CycloneDx.Models.Component>();
   for (const pkg of layer.packages) {
-    const purl = purlOf(layer.kind, pkg);
+    const purl = purlOf(family, pkg);
     let component = byPurl.get(purl);
     if (!component) {
       component = new Models.Component(Enums.ComponentType.Library, pkg.name, {

@@ -1,3 +1,4 @@
+import { pythonFamily } from '../families/python/definition';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,12 +8,12 @@ import { runBuild } from '../builder/build';
 import { readAllLayerSources, readLayerSources } from '../builder/layer-folders';
 import { LayerArtifact, readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../project/progress';
-import { readPythonImports } from '../builder/python-imports';
-import { buildPythonLayer } from '../builder/python-layer';
-import { pipEnvironment, pipIndexArgs, pipInstallArgs, pipPlatformArgs } from '../builder/pip';
-import { lockFileName } from '../builder/python-lock';
-import { wheelCacheDir } from '../builder/wheel-cache';
-import { pythonIndexSettings, uvCompileArgs, uvEnvironment, uvInstallArgs } from '../builder/uv';
+import { readPythonImports } from '../family-plugins/python/python-imports';
+import { buildPythonLayer } from '../family-plugins/python/python-layer';
+import { pipEnvironment, pipIndexArgs, pipInstallArgs, pipPlatformArgs } from '../family-plugins/python/pip';
+import { lockFileName } from '../family-plugins/python/python-lock';
+import { wheelCacheDir } from '../family-plugins/python/wheel-cache';
+import { pythonIndexSettings, uvCompileArgs, uvEnvironment, uvInstallArgs } from '../family-plugins/python/uv';
 import { loadConfig } from '../config/load-config';
 import { listLayerFolders, loadProjectConfig } from '../config/config-sources';
 import { LocalFunction } from '../local-lambda/local-function';
@@ -30,6 +31,8 @@ import { scanNativeObjects } from '../builder/native-scan';
 import { listTree } from '../builder/tree';
 import { nativeCodeLoads } from '../rules/native-code';
 import { providerLikeZip } from './provider-zip';
+import { isPythonSource } from '../family-plugins/python/python-source';
+import { PLUGINS } from '../family-plugins/registry';
 
 /**
  * The Python side of the bench, on the seed's real stack: the repository's locked layers and the real
@@ -128,8 +131,9 @@ function markingToolchain(real: string, work: string): { dir: string; started: (
   const marks = path.join(work, 'started');
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   fs.copyFileSync(path.join(real, 'toolchain.json'), path.join(dir, 'toolchain.json'));
-  for (const tool of ['uv', 'python']) {
-    fs.writeFileSync(path.join(dir, 'bin', tool), `#!/bin/sh\necho ${tool} >> ${marks}\nexec ${path.join(real, 'bin', tool)} "$@"\n`, { mode: 0o755 });
+  for (const program of ['bin/uv', 'bin/python']) {
+    const tool = path.basename(program);
+    fs.writeFileSync(path.join(dir, program), `#!/bin/sh\necho ${tool} >> ${marks}\nexec ${path.join(real, program)} "$@"\n`, { mode: 0o755 });
   }
   return { dir, started: () => (fs.existsSync(marks) ? [...new Set(fs.readFileSync(marks, 'utf8').trim().split('\n'))] : []) };
 }
@@ -210,14 +214,14 @@ async function benchInstall(runs: number, project: string, work: string, env: No
 
 /** The seed's app answering its first request, from spawning the process: packages in a layer, or in /var/task. */
 async function seedColdStart(python: string, taskDir: string, layerTrees: string[], sdkEntries: readonly string[]): Promise<number> {
-  const sandbox = createSandbox({ runtime: 'python3.12', name: 'bench', project: 'python-cold' }, taskDir, layerTrees, {
-    runtimePackages: { pythonEntries: sdkEntries },
+  const sandbox = createSandbox({ runtime: 'python3.12', family: pythonFamily, name: 'bench', project: 'python-cold' }, taskDir, layerTrees, {
+    runtimePackages: { link: sdkEntries },
   });
   const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
   fs.copyFileSync(path.join(PROJECT_ROOT, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
   const fn = new LocalFunction({
     command: python,
-    args: ['-I', '-S', '-B', '-u', bootstrap, ...sandbox.pythonPath],
+    args: ['-I', '-S', '-B', '-u', bootstrap, ...sandbox.searchPath],
     taskRoot: sandbox.taskRoot,
     timeoutSeconds: 30,
     functionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:bench',
@@ -255,8 +259,8 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
   const work = tmp('python-bench');
   try {
     const project = seedProject(path.join(work, 'project'));
-    const source = () => readLayerSources(project, 'dependencies').find((candidate) => candidate.kind === 'python')!;
-    const target = layerTargetFor(source(), 'x86_64', 'python3.12');
+    const source = () => readLayerSources(PLUGINS, project, 'dependencies').find(isPythonSource)!;
+    const target = layerTargetFor(pythonFamily, source(), 'x86_64', 'python3.12');
     await ensurePythonToolchain({ env, progress });
 
     progress('resolving: uv against pip');
@@ -301,9 +305,9 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
     for (let run = 0; run < builds; run++) {
       const copy = path.join(work, `folder${run}`, ...Array.from({ length: run }, (_, i) => `d${i}`));
       fs.cpSync(path.join(project, 'layers', 'dependencies'), path.join(copy, 'layers', 'dependencies'), { recursive: true });
-      const copySource = readLayerSources(copy, 'dependencies').find((candidate) => candidate.kind === 'python')!;
+      const copySource = readLayerSources(PLUGINS, copy, 'dependencies').find(isPythonSource)!;
       const built = await withUmask(UMASKS[run % UMASKS.length], () =>
-        buildPythonLayer(layerTargetFor(copySource, 'x86_64', 'python3.12'), copySource, {
+        buildPythonLayer(layerTargetFor(PLUGINS.byId(copySource.kind), copySource, 'x86_64', 'python3.12'), copySource, {
           buildDir: path.join(copy, '.build'),
           env,
           step: silentProgress.step(''),
@@ -314,14 +318,18 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
 
     progress('sizes of every Python layer, both architectures');
     const sizes: LayerSize[] = [];
-    for (const layerSource of readAllLayerSources(project).filter((candidate) => candidate.kind === 'python')) {
+    for (const layerSource of readAllLayerSources(PLUGINS, project).filter(isPythonSource)) {
       for (const architecture of ['x86_64', 'arm64'] as const) {
         const buildDir = path.join(work, 'sizes');
-        const { artifact: built } = await buildPythonLayer(layerTargetFor(layerSource, architecture, 'python3.12'), layerSource, {
-          buildDir,
-          env,
-          step: silentProgress.step(''),
-        });
+        const { artifact: built } = await buildPythonLayer(
+          layerTargetFor(PLUGINS.byId(layerSource.kind), layerSource, architecture, 'python3.12'),
+          layerSource,
+          {
+            buildDir,
+            env,
+            step: silentProgress.step(''),
+          },
+        );
         sizes.push({
           layer: layerSource.name,
           architecture,
@@ -342,12 +350,19 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
     const scan = await timeIt(runs * 4, () => {
       objects = scanNativeObjects(tree, treeFiles, artifact!.packages).length;
     });
-    const pyConfig = loadConfig({ context: { defaults: { function: 'python' } }, env: {}, availableLayers: listLayerFolders(project) });
+    const pyConfig = loadConfig({
+      families: PLUGINS,
+      context: { defaults: { function: pythonFamily.id } },
+      env: {},
+      availableLayers: listLayerFolders(PLUGINS, project),
+    });
     const deployment = {
       env: pyConfig.environments[0],
+      family: PLUGINS.byId(pythonFamily.id),
+      families: PLUGINS,
       layers: [artifact!],
       managed: [],
-      bundle: readManifest(path.join(project, '.build')).bundles.find((bundle) => bundle.kind === 'python')!,
+      bundle: readManifest(path.join(project, '.build')).bundles.find((bundle) => bundle.kind === pythonFamily.id)!,
     };
     const rule = await timeIt(runs * 20, () => nativeCodeLoads(deployment));
     const perLayer = scan.median + rule.median;
@@ -360,13 +375,13 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
       coldStart = { skipped: 'no Python 3.12 interpreter on this machine' };
     } else {
       const manifest = readManifest(path.join(project, '.build'));
-      const bundle = manifest.bundles.find((candidate) => candidate.kind === 'python')!;
+      const bundle = manifest.bundles.find((bundle) => bundle.kind === pythonFamily.id)!;
       const layerTree = path.join(hitDir, artifact!.treeDir);
       const task = path.join(project, '.build', bundle.dir);
       // The same code with every package in the task root instead of a layer.
       const fat = path.join(work, 'fat-task');
       fs.cpSync(task, fat, { recursive: true });
-      fs.cpSync(path.join(layerTree, 'python'), fat, { recursive: true });
+      fs.cpSync(path.join(layerTree, pythonFamily.layerRoot), fat, { recursive: true });
       const sdk = await locatePythonSdk(env);
       await seedColdStart(python.path, task, [layerTree], sdk.entries);
       await seedColdStart(python.path, fat, [], sdk.entries);
@@ -411,9 +426,13 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
 /** The import coverage check: the rule for the Node.js function's build; the seed's function's imports read from its syntax trees, and the rule on its real layer. */
 async function benchImportCheck(runs: number, env: NodeJS.ProcessEnv, project: string) {
   const buildDir = resolveBuildDir(undefined, env);
-  const config = loadProjectConfig(PROJECT_ROOT, env);
+  const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
   const dev = config.environments.find((environment) => environment.name === 'dev')!;
-  const nodeDeployment = deploymentOf(dev, artifactsForEnvironment(dev, readManifest(buildDir), readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT));
+  const nodeDeployment = deploymentOf(
+    PLUGINS,
+    dev,
+    artifactsForEnvironment(PLUGINS, dev, readManifest(buildDir), readAllLayerSources(PLUGINS, PROJECT_ROOT), buildDir, PROJECT_ROOT),
+  );
   const nodeRule = await timeIt(runs * 20, () => importCoverage(nodeDeployment));
 
   const seed = path.join(project, 'handlers', 'python_api');
@@ -423,17 +442,31 @@ async function benchImportCheck(runs: number, env: NodeJS.ProcessEnv, project: s
     imports = (await readPythonImports(seed, files, '3.12', 'handlers/python_api', env)).imports.length;
   });
 
-  const pyConfig = loadConfig({ context: { defaults: { function: 'python' } }, env: {}, availableLayers: listLayerFolders(project) });
-  await runBuild({ projectRoot: project, buildDir: path.join(project, '.build'), config: pyConfig, progress: silentProgress, env, onlyUsed: true });
+  const pyConfig = loadConfig({
+    families: PLUGINS,
+    context: { defaults: { function: pythonFamily.id } },
+    env: {},
+    availableLayers: listLayerFolders(PLUGINS, project),
+  });
+  await runBuild({
+    families: PLUGINS,
+    projectRoot: project,
+    buildDir: path.join(project, '.build'),
+    config: pyConfig,
+    progress: silentProgress,
+    env,
+    onlyUsed: true,
+  });
   const pyEnv = pyConfig.environments[0];
   const artifacts = artifactsForEnvironment(
+    PLUGINS,
     pyEnv,
     readManifest(path.join(project, '.build')),
-    readAllLayerSources(project),
+    readAllLayerSources(PLUGINS, project),
     path.join(project, '.build'),
     project,
   );
-  const pyDeployment = deploymentOf(pyEnv, artifacts);
+  const pyDeployment = deploymentOf(PLUGINS, pyEnv, artifacts);
   const pythonRule = await timeIt(runs * 20, () => importCoverage(pyDeployment));
   const perFunction = pythonRead.median + pythonRule.median;
   const distributions = artifacts.layers.reduce((sum, layer) => sum + layer.packages.length, 0);

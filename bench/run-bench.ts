@@ -4,16 +4,17 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { API_FUNCTIONS, layerTargetFor } from '../builder/build-plan';
+import { layerTargetFor } from '../builder/build-plan';
+import { nodejsFamily } from '../families/nodejs/definition';
 import { bundleFunction } from '../builder/function-build';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../local-lambda/runtime-scripts';
 import { runBuild } from '../builder/build';
 import { readLayerSources } from '../builder/layer-folders';
 import { readManifest } from '../artifacts/manifest';
-import { buildNodeLayer } from '../builder/node-layer';
-import { locateNpm } from '../builder/npm';
+import { buildNodeLayer } from '../family-plugins/nodejs/node-layer';
+import { locateNpm } from '../family-plugins/nodejs/npm';
 import { Progress, silentProgress } from '../project/progress';
-import { buildPythonLayer } from '../builder/python-layer';
+import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { loadProjectConfig } from '../config/config-sources';
 import { tableNameOf } from '../config/environments';
 import { startLocalApi } from '../local-lambda/local-api';
@@ -29,6 +30,8 @@ import { MAKE_WHEEL } from '../package-fixtures/wheels';
 import { cacheHitGoal, coldStartGoal, commandStartGoal, determinismGoal, synthGoal } from './goals';
 import { providerLikeZip } from './provider-zip';
 import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
+import { isPythonSource } from '../family-plugins/python/python-source';
+import { PLUGINS } from '../family-plugins/registry';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -128,8 +131,8 @@ function machine(env: NodeJS.ProcessEnv): Record<string, string | number> {
 }
 
 async function benchLayerBuild(options: BenchOptions, warmCache: string) {
-  const [source] = readLayerSources(PROJECT_ROOT, 'dependencies').filter((candidate) => candidate.kind === 'nodejs');
-  const target = layerTargetFor(source, 'x86_64', 'nodejs24.x');
+  const [source] = readLayerSources(PLUGINS, PROJECT_ROOT, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
+  const target = layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x');
   const cold: number[] = [];
   let lastBuildDir = '';
   for (let run = 0; run < options.runs; run++) {
@@ -190,9 +193,13 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
     fs.cpSync(layerDir, path.join(project, 'layers', 'dependencies'), { recursive: true });
     const buildDir = path.join(project, '.build');
     if (fs.existsSync(warmCache)) fs.cpSync(warmCache, path.join(buildDir, 'cache', 'npm'), { recursive: true });
-    const [source] = readLayerSources(project, 'dependencies').filter((candidate) => candidate.kind === 'nodejs');
+    const [source] = readLayerSources(PLUGINS, project, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
     const built = await withUmask(umask, () =>
-      buildNodeLayer(layerTargetFor(source, 'x86_64', 'nodejs24.x'), source, { buildDir, env: options.env, step: silentProgress.step('') }),
+      buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+        buildDir,
+        env: options.env,
+        step: silentProgress.step(''),
+      }),
     );
     contentHashes.add(built.artifact.contentHash);
     const zip = path.join(project, 'layer.zip');
@@ -204,22 +211,23 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
     // The seed's way: a fresh install in a folder, then zip -r9 of what is there.
     const naive = tmp(`naive${run}`);
     made.push(naive);
-    fs.mkdirSync(path.join(naive, 'nodejs'));
-    for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(layerDir, file), path.join(naive, 'nodejs', file));
+    const naiveRoot = path.join(naive, nodejsFamily.layerRoot);
+    fs.mkdirSync(naiveRoot);
+    for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(layerDir, file), path.join(naiveRoot, file));
     const npm = locateNpm(options.env);
     await withUmask(umask, async () => {
       const install = spawnSync(npm.command, [...npm.args, 'install', '--no-audit', '--no-fund', `--cache=${warmCache}`, '--prefer-offline'], {
-        cwd: path.join(naive, 'nodejs'),
+        cwd: naiveRoot,
         encoding: 'utf8',
       });
       if (install.status !== 0) throw new Error(`the naive npm install failed: ${install.stderr}`);
       // Let the clock move between installs, as it does between a laptop and CI.
       await new Promise((resolve) => setTimeout(resolve, 1100));
-      const zipped = spawnSync('zip', ['-qr9', 'layer.zip', 'nodejs'], { cwd: naive, encoding: 'utf8' });
+      const zipped = spawnSync('zip', ['-qr9', 'layer.zip', nodejsFamily.layerRoot], { cwd: naive, encoding: 'utf8' });
       if (zipped.status !== 0) throw new Error(`zip -r9 failed (is zip installed?): ${zipped.stderr}`);
     });
     naiveZips.add(sha256(path.join(naive, 'layer.zip')));
-    naiveUnzipped = duBytes(path.join(naive, 'nodejs'));
+    naiveUnzipped = duBytes(naiveRoot);
     naiveZipped = fs.statSync(path.join(naive, 'layer.zip')).size;
   }
   for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
@@ -261,7 +269,15 @@ async function benchSynth(options: BenchOptions) {
     const extra = Object.fromEntries(Array.from({ length: stacks - 3 }, (_, i) => [`bench${String(i + 1).padStart(2, '0')}`, {}]));
     const env = { ...options.env, CDKTF_CONTEXT_JSON: JSON.stringify({ environments: extra }), BUILD_DIR: buildDir };
     delete (env as Record<string, unknown>)['GITHUB_REPOSITORY'];
-    await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config: loadProjectConfig(PROJECT_ROOT, env), progress: silentProgress, env, onlyUsed: true });
+    await runBuild({
+      families: PLUGINS,
+      projectRoot: PROJECT_ROOT,
+      buildDir,
+      config: loadProjectConfig(PLUGINS, PROJECT_ROOT, env),
+      progress: silentProgress,
+      env,
+      onlyUsed: true,
+    });
     const samples: number[] = [];
     await synthOnce(env, outdir);
     for (let run = 0; run < options.runs; run++) samples.push(await synthOnce(env, outdir));
@@ -283,7 +299,7 @@ async function benchSynth(options: BenchOptions) {
 async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number; unzipped: number }> {
   // A Python layer from wheels made here (PyPI is not reachable): each ships bytecode caches,
   // a test suite and a console script, as many real wheels do.
-  const root = tmp('python');
+  const root = tmp('python-slimming');
   const wheels = path.join(root, 'wheels');
   fs.mkdirSync(wheels);
   const maker = MAKE_WHEEL;
@@ -308,9 +324,9 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
   fs.mkdirSync(path.join(root, 'layers', 'py'), { recursive: true });
   fs.writeFileSync(path.join(root, 'layers', 'py', 'requirements.txt'), `${names.join('\n')}\n`);
   fs.writeFileSync(path.join(root, 'layers', 'py', 'layer.config.json'), JSON.stringify({ exclude: ['python/**/tests/**'] }));
-  const [source] = readLayerSources(root, 'py');
+  const [source] = readLayerSources(PLUGINS, root, 'py').filter(isPythonSource);
   const env = { ...options.env, UV_NO_INDEX: '1', UV_FIND_LINKS: wheels, PYTHON_WHEEL_CACHE: path.join(root, 'wheel-cache') };
-  const built = await buildPythonLayer(layerTargetFor(source, 'x86_64', 'python3.12'), source, {
+  const built = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'python3.12'), source, {
     buildDir: path.join(root, '.build'),
     env,
     step: silentProgress.step(''),
@@ -331,7 +347,7 @@ async function coldStart(bootstrap: string, taskDir: string, layerTrees: string[
     requestContext: { http: { method: 'GET', path: '/' } },
     isBase64Encoded: false,
   };
-  const sandbox = createSandbox({ runtime: 'nodejs24.x', name: 'bench', project: 'cold' }, taskDir, layerTrees);
+  const sandbox = createSandbox({ runtime: 'nodejs24.x', family: nodejsFamily, name: 'bench', project: 'cold' }, taskDir, layerTrees);
   const runtimeClient = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
   fs.copyFileSync(bootstrap, runtimeClient);
   const fn = new LocalFunction({
@@ -343,7 +359,7 @@ async function coldStart(bootstrap: string, taskDir: string, layerTrees: string[
     log: () => undefined,
     environment: {
       PATH: '/usr/bin:/bin',
-      NODE_PATH: sandbox.nodePath,
+      NODE_PATH: sandbox.searchPath.join(path.delimiter),
       LAMBDA_TASK_ROOT: sandbox.taskRoot,
       _HANDLER: 'index.handler',
       TABLE_NAME: 'bench',
@@ -374,12 +390,12 @@ async function benchColdStart(options: BenchOptions) {
   const importTimer = await compileRuntimeScript(PROJECT_ROOT, 'bench/import-timer.ts', path.join(scripts, 'import-timer.mjs'), 'nodejs24.x');
   // The same code, through the same bundler, with every dependency bundled in and no layer.
   const fatBuild = tmp('fat-bundle');
-  const fat = await bundleFunction(PROJECT_ROOT, fatBuild, {
-    ...API_FUNCTIONS.nodejs,
+  const fat = await bundleFunction(PLUGINS, PROJECT_ROOT, fatBuild, {
+    ...nodejsFamily.apiFunction,
     id: 'api/bench-all-bundled',
     function: 'api',
-    kind: 'nodejs',
-    runtime: 'nodejs24.x',
+    kind: nodejsFamily.id,
+    runtime: nodejsFamily.defaultRuntime,
     externals: [],
   });
   const variants = {
@@ -404,12 +420,14 @@ async function benchColdStart(options: BenchOptions) {
   for (const name of layer.provides) {
     const samples: number[] = [];
     for (let run = 0; run < options.runs; run++) {
-      const sandbox = createSandbox({ runtime: 'nodejs24.x', name: 'bench', project: 'import' }, empty, [path.join(buildDir, layer.treeDir)]);
+      const sandbox = createSandbox({ runtime: 'nodejs24.x', family: nodejsFamily, name: 'bench', project: 'import' }, empty, [
+        path.join(buildDir, layer.treeDir),
+      ]);
       const script = path.join(sandbox.runtimeDir, 'import-timer.mjs');
       fs.copyFileSync(importTimer, script);
       const result = spawnSync(node.path, [script, name], {
         cwd: sandbox.taskRoot,
-        env: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath },
+        env: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.searchPath.join(path.delimiter) },
         encoding: 'utf8',
       });
       fs.rmSync(sandbox.root, { recursive: true, force: true });
@@ -478,15 +496,16 @@ function benchCommandStart(options: BenchOptions) {
 }
 
 async function benchLoad(options: BenchOptions) {
-  const config = loadProjectConfig(PROJECT_ROOT, options.env);
+  const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, options.env);
   const env = config.environments.find((candidate) => candidate.name === 'dev')!;
   const buildDir = resolveBuildDir(undefined, options.env);
   const api = await startLocalApi({
+    families: PLUGINS,
     env,
     manifest: readManifest(buildDir),
     buildDir,
     projectRoot: PROJECT_ROOT,
-    sources: readAllLayerSources(PROJECT_ROOT),
+    sources: readAllLayerSources(PLUGINS, PROJECT_ROOT),
     port: 0,
     log: () => undefined,
   });
@@ -528,9 +547,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = now();
   const { progress } = options;
   const warmCache = path.join(resolveBuildDir(undefined, options.env), 'cache', 'npm');
-  const config = loadProjectConfig(PROJECT_ROOT, options.env);
+  const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, options.env);
   let step = progress.step('build what the environments use');
   await runBuild({
+    families: PLUGINS,
     projectRoot: PROJECT_ROOT,
     buildDir: resolveBuildDir(undefined, options.env),
     config,

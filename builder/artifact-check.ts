@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { EnvironmentConfig } from '../config/environments';
 import { builtTreeModified, bundleSourcesChanged, layerSourceChanged } from './errors';
 import { bundleTargetOf, inputHashOf, layerTargetsOf } from './build-plan';
-import { LayerSource, findSource, inputFilesOf } from './layer-sources';
+import { LayerSource, findSource } from './layer-sources';
+import { BuildFamilies } from './family-builders';
+import { FamilyRegistry } from '../families/registry';
 import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
 import { FunctionDeployment } from '../rules/deployment';
 import { BuildManifest, BundleArtifact, LayerArtifact, findBundle, findLayer } from '../artifacts/manifest';
@@ -28,6 +30,7 @@ export function changedSources(recorded: Readonly<Record<string, string>>, curre
  * source changed since bundling stops synth with the command that fixes it.
  */
 export function artifactsForEnvironment(
+  families: BuildFamilies,
   env: EnvironmentConfig,
   manifest: BuildManifest,
   sources: readonly LayerSource[],
@@ -42,11 +45,12 @@ export function artifactsForEnvironment(
     if (onDrift === 'error') throw error;
     onDrift(error.message);
   };
-  const layers = layerTargetsOf(env, sources).map((target) => {
+  const family = families.ofRuntime(env.runtime);
+  const layers = layerTargetsOf(families, env, sources).map((target) => {
     const artifact = findLayer(manifest, target.id, buildDir);
     const source = findSource(sources, target.layer, target.kind);
     // The same hash the build computed, from today's files and the package manager the build used.
-    const current = inputHashOf({ ...artifact, files: inputFilesOf(source, artifact) });
+    const current = inputHashOf({ ...artifact, files: family.inputFiles(source, target) });
     if (current !== artifact.inputHash) {
       throw layerSourceChanged(target.layer, `files in layers/${target.layer} differ from the ones built`);
     }
@@ -54,7 +58,7 @@ export function artifactsForEnvironment(
     if (drift) drifted(builtTreeModified(`layer ${artifact.id}`, drift));
     return artifact;
   });
-  const bundle = findBundle(manifest, bundleTargetOf(env, sources).id, buildDir);
+  const bundle = findBundle(manifest, bundleTargetOf(families, env, sources).id, buildDir);
   const current: Record<string, string | undefined> = {};
   for (const file of Object.keys(bundle.sources)) {
     const full = path.join(projectRoot, file);
@@ -66,10 +70,10 @@ export function artifactsForEnvironment(
   }
   const drift = treeDrift(bundle, fingerprints.of(path.join(buildDir, bundle.dir)));
   if (drift) drifted(builtTreeModified(`bundle ${bundle.id}`, drift));
-  return { layers, bundle, managed: managedLayersOf(env) };
+  return { layers, bundle, managed: managedLayersOf(family, env) };
 }
 
-/** The deployment the rules check, for one environment. */
-export function deploymentOf(env: EnvironmentConfig, artifacts: EnvironmentArtifacts): FunctionDeployment {
-  return { env, layers: artifacts.layers, managed: artifacts.managed, bundle: artifacts.bundle };
+/** The deployment the rules check, for one environment, with its runtime's family from the registry handed down. */
+export function deploymentOf(families: FamilyRegistry, env: EnvironmentConfig, artifacts: EnvironmentArtifacts): FunctionDeployment {
+  return { env, family: families.ofRuntime(env.runtime), families, layers: artifacts.layers, managed: artifacts.managed, bundle: artifacts.bundle };
 }

@@ -1,16 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  Architecture,
-  DEFAULT_RUNTIME,
-  ENVIRONMENT_DEFAULTS,
-  EnvironmentConfig,
-  ProjectConfig,
-  PythonRuntime,
-  Runtime,
-  pythonVersionOf,
-  runtimeFamilyOf,
-} from '../config/environments';
+import { Architecture, ENVIRONMENT_DEFAULTS, EnvironmentConfig, ProjectConfig, Runtime } from '../config/environments';
 import { managedLayersOf } from '../config/managed-layers';
+import { FamilyDefinition } from '../families/family';
+import { FamilyRegistry } from '../families/registry';
 import { LayerSource, findSource } from './layer-sources';
 import { LayerKind, layerId } from '../artifacts/manifest';
 
@@ -22,8 +14,8 @@ export interface LayerTarget {
   readonly layer: string;
   readonly kind: LayerKind;
   readonly architecture: Architecture;
-  /** Python layers: the runtime's Python version, e.g. "3.12". */
-  readonly pythonVersion?: string;
+  /** What it is built for within its family (FamilyDefinition.layerVariantOf): "python3.12", or "nodejs" for every Node.js runtime. */
+  readonly variant: string;
 }
 
 export interface BundleTarget {
@@ -34,6 +26,8 @@ export interface BundleTarget {
   /** Source entry (Node.js file, or Python package folder), relative to the project root. */
   readonly entry: string;
   readonly handler: string;
+  /** What the function is built with, for its description: "FastAPI", "Node.js". */
+  readonly framework: string;
   /** Node.js: packages the environment's layers (and managed layers) provide, sorted; left out of the bundle. */
   readonly externals: readonly string[];
 }
@@ -43,52 +37,35 @@ export interface BuildPlan {
   readonly bundles: readonly BundleTarget[];
 }
 
-/** The API function in each language: where its code is and how Lambda calls it. */
-export const API_FUNCTIONS = {
-  nodejs: { name: 'api', entry: 'handlers/api/index.ts', handler: 'index.handler' },
-  python: { name: 'api', entry: 'handlers/python_api', handler: 'main.handler' },
-} as const;
-
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function layerTargetFor(source: Pick<LayerSource, 'name' | 'kind'>, architecture: Architecture, runtime: Runtime): LayerTarget {
-  const pythonVersion = source.kind === 'python' ? pythonVersionOf(runtime as PythonRuntime) : undefined;
-  return {
-    id: layerId(source.name, source.kind, architecture, pythonVersion),
-    layer: source.name,
-    kind: source.kind,
-    architecture,
-    ...(pythonVersion ? { pythonVersion } : {}),
-  };
+/** The build of a layer source for a runtime of its family and an architecture. */
+export function layerTargetFor(family: FamilyDefinition, source: Pick<LayerSource, 'name' | 'kind'>, architecture: Architecture, runtime: string): LayerTarget {
+  const variant = family.layerVariantOf(runtime);
+  return { id: layerId(source.name, variant, architecture), layer: source.name, kind: source.kind, architecture, variant };
 }
 
 /** The layer builds an environment attaches, in its configured order. */
-export function layerTargetsOf(env: EnvironmentConfig, sources: readonly LayerSource[]): LayerTarget[] {
-  const kind = runtimeFamilyOf(env.runtime);
-  return env.layers.map((name) => layerTargetFor(findSource(sources, name, kind), env.architecture, env.runtime));
+export function layerTargetsOf(families: FamilyRegistry, env: EnvironmentConfig, sources: readonly LayerSource[]): LayerTarget[] {
+  const family = families.ofRuntime(env.runtime);
+  return env.layers.map((name) => layerTargetFor(family, findSource(sources, name, family.id), env.architecture, env.runtime));
 }
 
-/** The bundle an environment deploys: for Node.js one per runtime and set of packages left to layers. */
-export function bundleTargetOf(env: EnvironmentConfig, sources: readonly LayerSource[]): BundleTarget {
-  const kind = runtimeFamilyOf(env.runtime);
-  const fn = API_FUNCTIONS[kind];
-  if (kind === 'python') {
-    return { id: `${fn.name}/${env.runtime}`, function: fn.name, kind, runtime: env.runtime, entry: fn.entry, handler: fn.handler, externals: [] };
-  }
-  const fromLayers = env.layers.flatMap((name) => findSource(sources, name, kind).provides);
-  const fromManaged = managedLayersOf(env).flatMap((layer) => layer.externalPackages);
+/**
+ * The bundle an environment deploys: one per runtime and set of packages left to layers (a family that bundles
+ * leaves out what layers provide; one that does not, as Python, leaves out nothing and has one per runtime).
+ */
+export function bundleTargetOf(families: FamilyRegistry, env: EnvironmentConfig, sources: readonly LayerSource[]): BundleTarget {
+  const family = families.ofRuntime(env.runtime);
+  const { name, entry, handler, framework } = family.apiFunction;
+  const target = { function: name, kind: family.id, runtime: env.runtime, entry, handler, framework };
+  if (!family.bundlesFunction) return { id: `${name}/${env.runtime}`, ...target, externals: [] };
+  const fromLayers = env.layers.flatMap((layer) => findSource(sources, layer, family.id).provides);
+  const fromManaged = managedLayersOf(family, env).flatMap((layer) => layer.externalPackages);
   const externals = [...new Set([...fromLayers, ...fromManaged])].sort();
-  return {
-    id: `${fn.name}/${env.runtime}-${sha256(externals.join('\n')).slice(0, 8)}`,
-    function: fn.name,
-    kind,
-    runtime: env.runtime,
-    entry: fn.entry,
-    handler: fn.handler,
-    externals,
-  };
+  return { id: `${name}/${env.runtime}-${sha256(externals.join('\n')).slice(0, 8)}`, ...target, externals };
 }
 
 export interface PlanOptions {
@@ -102,18 +79,24 @@ export interface PlanOptions {
  * default runtime and the default architecture, so a new layer can be tried
  * before it is wired in, and one bundle per distinct bundle target.
  */
-export function planBuild(config: ProjectConfig, sources: readonly LayerSource[], options: PlanOptions = {}): BuildPlan & { unused: readonly string[] } {
+export function planBuild(
+  families: FamilyRegistry,
+  config: ProjectConfig,
+  sources: readonly LayerSource[],
+  options: PlanOptions = {},
+): BuildPlan & { unused: readonly string[] } {
   const layers = new Map<string, LayerTarget>();
   const bundles = new Map<string, BundleTarget>();
   for (const env of config.environments) {
-    for (const target of layerTargetsOf(env, sources)) layers.set(target.id, target);
-    const bundle = bundleTargetOf(env, sources);
+    for (const target of layerTargetsOf(families, env, sources)) layers.set(target.id, target);
+    const bundle = bundleTargetOf(families, env, sources);
     bundles.set(bundle.id, bundle);
   }
   const unused: string[] = [];
   for (const source of sources) {
     if ([...layers.values()].some((target) => target.layer === source.name && target.kind === source.kind)) continue;
-    const target = layerTargetFor(source, ENVIRONMENT_DEFAULTS.architecture, DEFAULT_RUNTIME[source.kind]);
+    const family = families.byId(source.kind);
+    const target = layerTargetFor(family, source, ENVIRONMENT_DEFAULTS.architecture, family.defaultRuntime);
     unused.push(target.id);
     if (!options.onlyUsed) layers.set(target.id, target);
   }
@@ -124,7 +107,7 @@ export function planBuild(config: ProjectConfig, sources: readonly LayerSource[]
 export interface LayerInputs {
   readonly kind: LayerKind;
   readonly architecture: Architecture;
-  readonly pythonVersion?: string;
+  readonly variant: string;
   readonly files: ReadonlyMap<string, Buffer>;
   /** Package manager name and version: another npm or pip may lay out another tree. */
   readonly tool: { readonly name: string; readonly version: string };
@@ -141,7 +124,7 @@ export function inputHashOf(inputs: LayerInputs): string {
       kind: inputs.kind,
       platform: 'linux',
       architecture: inputs.architecture,
-      pythonVersion: inputs.pythonVersion ?? null,
+      variant: inputs.variant,
       tool: inputs.tool,
       files,
     }),

@@ -13,11 +13,13 @@ import { readAllLayerSources } from './layer-folders';
 import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from '../artifacts/manifest';
 import { Progress } from '../project/progress';
 import { formatBytes } from '../project/bytes';
-import { builderFor } from './family-builders';
+import { BuildFamilies } from './family-builders';
 
 export { readAllLayerSources } from './layer-folders';
 
 export interface BuildOptions extends PlanOptions {
+  /** The runtime families, as the entry point assembled them (family-plugins/registry.ts). */
+  readonly families: BuildFamilies;
   readonly projectRoot: string;
   readonly buildDir: string;
   readonly config: ProjectConfig;
@@ -105,10 +107,10 @@ function describe(artifact: LayerArtifact): string {
  * build (it is reported); one that an environment uses may not.
  */
 export async function runBuild(options: BuildOptions): Promise<BuildReport> {
-  const { projectRoot, buildDir, config, progress } = options;
+  const { families, projectRoot, buildDir, config, progress } = options;
   const env = options.env ?? process.env;
-  const sources = readAllLayerSources(projectRoot);
-  const plan = planBuild(config, sources, options);
+  const sources = readAllLayerSources(families, projectRoot);
+  const plan = planBuild(families, config, sources, options);
   fs.mkdirSync(buildDir, { recursive: true });
   const release = await acquireBuildLock(buildDir, progress);
   try {
@@ -124,7 +126,7 @@ async function buildAll(
   sources: readonly LayerSource[],
   env: NodeJS.ProcessEnv,
 ): Promise<BuildReport> {
-  const { projectRoot, buildDir, progress, config } = options;
+  const { families, projectRoot, buildDir, progress, config } = options;
   fs.rmSync(path.join(buildDir, 'tmp'), { recursive: true, force: true });
 
   const fingerprints = fingerprintsForOneBuild();
@@ -138,12 +140,12 @@ async function buildAll(
     const step = progress.step(`layer ${target.id}${unused ? ' (no environment uses it yet)' : ''}`);
     const started = process.hrtime.bigint();
     try {
-      const result = await builderFor(target.kind).buildLayer(target, source, { buildDir, env, step, fingerprints });
+      const result = await families.byId(target.kind).buildLayer(target, source, { buildDir, env, step, fingerprints });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { artifact } = result;
       step.done(`${result.cached ? 'unchanged, reused' : 'built'} in ${seconds.toFixed(2)}s: ${describe(artifact)}`);
       layers.push(artifact);
-      floating.push(...builderFor(target.kind).buildWarnings(target, source, artifact));
+      floating.push(...families.byId(target.kind).buildWarnings(target, source, artifact));
       reports.push({
         id: target.id,
         cached: result.cached,
@@ -167,7 +169,7 @@ async function buildAll(
   for (const target of plan.bundles) {
     const step = progress.step(`bundle ${target.id}`);
     try {
-      const bundle = await bundleFunction(projectRoot, buildDir, target, env);
+      const bundle = await bundleFunction(families, projectRoot, buildDir, target, env);
       const modules = new Set(bundle.imports.map((imported) => imported.module));
       step.done(
         `${formatBytes(bundle.unzippedBytes)}, ${modules.size} modules imported (read by ${bundle.importsReadBy}), content ${bundle.contentHash.slice(0, 12)}`,
@@ -189,7 +191,7 @@ async function buildAll(
   }
 
   const deployments = config.environments.map((environment) =>
-    deploymentOf(environment, artifactsForEnvironment(environment, manifest, sources, buildDir, projectRoot, 'error', fingerprints)),
+    deploymentOf(families, environment, artifactsForEnvironment(families, environment, manifest, sources, buildDir, projectRoot, 'error', fingerprints)),
   );
   for (const warning of floating) progress.warn(warning);
   const findings = options.skipChecks

@@ -5,7 +5,7 @@ import { BundleArtifact } from '../artifacts/manifest';
 import { replaceDirectory } from '../project/files';
 import { toPosix } from '../project/paths';
 import { BundleTarget } from './build-plan';
-import { builderFor } from './family-builders';
+import { BuildFamilies } from './family-builders';
 import { bundleDir, sourceHashes } from './function-bundle';
 import { scanNativeObjects } from './native-scan';
 import { contentHashOf, fingerprintTree, listTree, normaliseTree, summariseTree } from './tree';
@@ -13,6 +13,7 @@ import { estimateZipBytes } from './zip-size';
 
 /** Builds the function's task root: an esbuild bundle for Node.js, the package copied for Python. */
 export async function bundleFunction(
+  families: BuildFamilies,
   projectRoot: string,
   buildDir: string,
   target: BundleTarget,
@@ -21,7 +22,7 @@ export async function bundleFunction(
   const staging = path.join(buildDir, 'tmp', `bundle-${randomBytes(6).toString('hex')}`);
   try {
     fs.mkdirSync(staging, { recursive: true });
-    const code = await builderFor(target.kind).functionCode(projectRoot, staging, target, env);
+    const code = await families.byId(target.kind).functionCode(projectRoot, staging, target, env);
     const sources = sourceHashes(projectRoot, code.inputs);
     normaliseTree(staging);
     const files = listTree(staging);
@@ -44,6 +45,7 @@ export async function bundleFunction(
       runtime: target.runtime,
       dir: toPosix(path.relative(buildDir, destination)),
       handler: target.handler,
+      framework: target.framework,
       externals: target.externals,
       imports: code.imports,
       ownModules: code.ownModules,

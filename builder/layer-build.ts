@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toPosix } from '../project/paths';
 import { LayerTarget, inputHashOf } from './build-plan';
-import { LayerSource, inputFilesOf } from './layer-sources';
+import { LayerSource } from './layer-sources';
 import { InstalledPackage, LayerArtifact } from '../artifacts/manifest';
 import { ProgressStep } from '../project/progress';
 import { slimTree } from './slimming';
@@ -13,6 +13,7 @@ import { estimateZipBytes } from './zip-size';
 import { scanNativeObjects } from './native-scan';
 import { SBOM_FILE, layerSbom } from '../artifacts/sbom';
 import { PROJECT_TOOL } from '../project/paths';
+import { FamilyDefinition } from '../families/family';
 
 /** The build record kept beside each built tree; the manifest collects them. */
 export const LAYER_RECORD_FILE = 'layer.json';
@@ -38,7 +39,11 @@ export interface LayerBuildResult {
 
 /** How a package manager fills a staged tree; everything around it is shared by every kind of layer. */
 export interface LayerInstaller {
+  /** The family whose layer it installs (what its packages' URLs and its SBOM say). */
+  readonly family: FamilyDefinition;
   readonly tool: { readonly name: string; readonly version: string };
+  /** The files the install reads from the layer's source (its family's builder says which: FamilyBuilder.inputFiles). */
+  readonly inputFiles: ReadonlyMap<string, Buffer>;
   /** Globs removed from every tree of this kind before the configured excludes. */
   readonly defaultSlimming: readonly string[];
   /** Installs into `treeDir` (the folder that becomes the zip's root). */
@@ -67,7 +72,7 @@ export function readRecord(file: string): LayerArtifact | undefined {
  * folder, slims, normalises and hashes it, then swaps it in whole.
  */
 export async function buildLayer(target: LayerTarget, source: LayerSource, installer: LayerInstaller, options: LayerBuildOptions): Promise<LayerBuildResult> {
-  const inputHash = inputHashOf({ ...target, files: inputFilesOf(source, target), tool: installer.tool });
+  const inputHash = inputHashOf({ ...target, files: installer.inputFiles, tool: installer.tool });
   const variantDir = layerVariantDir(options.buildDir, target);
   const treeDir = path.join(variantDir, 'tree');
   const previous = readRecord(path.join(variantDir, LAYER_RECORD_FILE));
@@ -100,7 +105,7 @@ export async function buildLayer(target: LayerTarget, source: LayerSource, insta
       name: target.layer,
       kind: target.kind,
       architecture: target.architecture,
-      ...(target.pythonVersion ? { pythonVersion: target.pythonVersion } : {}),
+      variant: target.variant,
       treeDir: toPosix(path.relative(options.buildDir, treeDir)),
       inputHash,
       contentHash: summary.contentHash,
@@ -118,7 +123,7 @@ export async function buildLayer(target: LayerTarget, source: LayerSource, insta
         packages,
       ),
     };
-    writeFileAtomic(path.join(staging, SBOM_FILE), layerSbom(artifact, PROJECT_TOOL));
+    writeFileAtomic(path.join(staging, SBOM_FILE), layerSbom(installer.family, artifact, PROJECT_TOOL));
     writeFileAtomic(path.join(staging, LAYER_RECORD_FILE), `${JSON.stringify(artifact, null, 2)}\n`);
     if (previous) writeFileAtomic(path.join(staging, PREVIOUS_RECORD_FILE), `${JSON.stringify(previous, null, 2)}\n`);
     replaceDirectory(staging, variantDir);

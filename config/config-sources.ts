@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigSources, loadConfig } from './load-config';
-import { ProjectConfig, RUNTIME_FAMILIES, RuntimeFamily } from './environments';
+import { ProjectConfig, RuntimeFamily } from './environments';
+import { FamilyRegistry } from '../families/registry';
 import { cdktfJsonInvalid, contextEnvInvalid } from './errors';
 
 /**
@@ -34,12 +35,12 @@ export function readContext(projectRoot: string, env: NodeJS.ProcessEnv): Record
 }
 
 /** The runtime families a layer folder holds packages for: the ones whose package file (package.json, requirements.txt) it has. */
-export function familiesIn(layerDir: string): RuntimeFamily[] {
-  return (Object.keys(RUNTIME_FAMILIES) as RuntimeFamily[]).filter((family) => fs.existsSync(path.join(layerDir, RUNTIME_FAMILIES[family].packageFile)));
+export function familiesIn(families: FamilyRegistry, layerDir: string): RuntimeFamily[] {
+  return families.families.filter((family) => fs.existsSync(path.join(layerDir, family.packageFile))).map((family) => family.id);
 }
 
 /** Folders under layers/, sorted, each with the runtime families it holds packages for. */
-export function listLayerFolders(projectRoot: string): Record<string, RuntimeFamily[]> {
+export function listLayerFolders(families: FamilyRegistry, projectRoot: string): Record<string, RuntimeFamily[]> {
   const layersDir = path.join(projectRoot, 'layers');
   const folders: Record<string, RuntimeFamily[]> = {};
   if (!fs.existsSync(layersDir)) return folders;
@@ -49,16 +50,16 @@ export function listLayerFolders(projectRoot: string): Record<string, RuntimeFam
     .map((entry) => entry.name)
     .sort();
   for (const name of names) {
-    folders[name] = familiesIn(path.join(layersDir, name));
+    folders[name] = familiesIn(families, path.join(layersDir, name));
   }
   return folders;
 }
 
-export function gatherConfigSources(projectRoot: string, env: NodeJS.ProcessEnv): ConfigSources {
-  return { context: readContext(projectRoot, env), env, availableLayers: listLayerFolders(projectRoot) };
+export function gatherConfigSources(families: FamilyRegistry, projectRoot: string, env: NodeJS.ProcessEnv): ConfigSources {
+  return { context: readContext(projectRoot, env), env, families, availableLayers: listLayerFolders(families, projectRoot) };
 }
 
 /** Reads and validates the configuration; throws a UserError listing every problem. */
-export function loadProjectConfig(projectRoot: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
-  return loadConfig(gatherConfigSources(projectRoot, env));
+export function loadProjectConfig(families: FamilyRegistry, projectRoot: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
+  return loadConfig(gatherConfigSources(families, projectRoot, env));
 }

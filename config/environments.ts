@@ -6,50 +6,16 @@
  * and STATE_BUCKET.
  */
 
-import { NODE_RUNTIMES, NodeRuntime } from '../families/nodejs/definition';
+import { NODE_RUNTIMES, NodeRuntime, nodeMajorOf, nodejsFamily } from '../families/nodejs/definition';
 import { PYTHON_RUNTIMES, PythonRuntime, pythonVersionOf } from '../families/python/definition';
-import { FAMILIES, Runtime, RuntimeFamily, familyOfRuntime } from '../families/registry';
+import { Runtime, RuntimeFamily } from '../families/registry';
+import { LAYER_STRATEGIES, LayerStrategy } from '../families/family';
 
-export { NODE_RUNTIMES, PYTHON_RUNTIMES, pythonVersionOf };
+export { NODE_RUNTIMES, PYTHON_RUNTIMES, nodeMajorOf, pythonVersionOf };
 export type { NodeRuntime, PythonRuntime, Runtime, RuntimeFamily };
 
-/** Every runtime of every family (families/registry.ts), in the families' order. */
-export const RUNTIMES: readonly Runtime[] = FAMILIES.flatMap((family): readonly Runtime[] => family.runtimes);
-
-/** Each runtime family: how people name it, and the file that makes a layer folder hold its packages (from its definition). */
-export const RUNTIME_FAMILIES = Object.fromEntries(FAMILIES.map((family) => [family.id, { name: family.name, packageFile: family.packageFile }])) as Readonly<
-  Record<RuntimeFamily, { readonly name: string; readonly packageFile: string }>
->;
-
-/** The families' names as the configuration takes them (its "function" setting), in the registry's order. */
-export const RUNTIME_FAMILY_IDS: readonly RuntimeFamily[] = FAMILIES.map((family) => family.id);
-
-export function isRuntimeFamily(value: unknown): value is RuntimeFamily {
-  return RUNTIME_FAMILY_IDS.includes(value as RuntimeFamily);
-}
-
-/** The runtime each family uses when nothing says otherwise, e.g. to build a layer no environment uses yet. */
-export const DEFAULT_RUNTIME = Object.fromEntries(FAMILIES.map((family) => [family.id, family.defaultRuntime])) as Readonly<Record<RuntimeFamily, Runtime>>;
-
-export const LAYER_STRATEGIES = ['single', 'hybrid', 'split'] as const;
-export type LayerStrategy = (typeof LAYER_STRATEGIES)[number];
-
-/**
- * The seed's three layer strategies, as layer folders per runtime family:
- * single - every dependency in one layer;
- * hybrid - the Powertools for AWS Lambda managed layer plus a minimal layer;
- * split - by update frequency: stable, framework, adapters (Node.js has no adapter package).
- */
-export const STRATEGY_LAYERS: Readonly<Record<LayerStrategy, Readonly<Record<RuntimeFamily, readonly string[]>>>> = {
-  single: { nodejs: ['dependencies'], python: ['dependencies'] },
-  hybrid: { nodejs: ['dependencies-minimal'], python: ['dependencies-minimal'] },
-  split: { nodejs: ['stable', 'framework'], python: ['stable', 'framework', 'adapters'] },
-};
-
-/** Which function an environment deploys follows from its runtime's family: Node.js (handlers/api) or Python (handlers/python_api). */
-export function runtimeFamilyOf(runtime: Runtime): RuntimeFamily {
-  return familyOfRuntime(runtime).id;
-}
+export { LAYER_STRATEGIES };
+export type { LayerStrategy };
 
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -195,7 +161,7 @@ export const PROJECT_DEFAULTS: Omit<ProjectSettings, 'stateBucket'> = {
 
 /** Defaults for every environment; the state key is derived from project and name, the layers from the strategy. */
 export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layers'> = {
-  function: 'nodejs',
+  function: nodejsFamily.id,
   runtime: 'nodejs24.x',
   layerStrategy: 'single',
   powertoolsPythonLayerVersion: 27,
@@ -253,9 +219,4 @@ export function tableNameOf(env: Pick<EnvironmentConfig, 'project' | 'name'>): s
 /** Environment variables of the API function; the stack and the local run both use this. */
 export function functionEnvironment(env: Pick<EnvironmentSettings, 'appVersion' | 'messageTtlDays'>, tableName: string): Record<string, string> {
   return { TABLE_NAME: tableName, APP_VERSION: env.appVersion, MESSAGE_TTL_DAYS: String(env.messageTtlDays) };
-}
-
-/** Node.js major version that a Lambda runtime runs, e.g. 24 for nodejs24.x. */
-export function nodeMajorOf(runtime: NodeRuntime): number {
-  return Number(/^nodejs(\d+)\.x$/.exec(runtime)![1]);
 }

@@ -37,7 +37,7 @@ export function notDeployBranch(ref: string, deployBranch: string): UserError<Co
   );
 }
 
-export function managedLayerUnknown(language: 'Python' | 'TypeScript', region: string, partition: string): UserError<ConfigErrorCode> {
+export function managedLayerUnknown(language: string, region: string, partition: string): UserError<ConfigErrorCode> {
   return new UserError<ConfigErrorCode>(
     'MANAGED_LAYER_UNKNOWN',
     `No Powertools for AWS Lambda ${language} layer is known for region ${region} (partition ${partition}); use the "single" or "split" strategy there.`,

@@ -1,21 +1,10 @@
-import {
-  BUILT_IN_ENVIRONMENTS,
-  EnvironmentConfig,
-  EnvironmentSettings,
-  ProjectConfig,
-  RUNTIMES,
-  RUNTIME_FAMILIES,
-  Runtime,
-  RuntimeFamily,
-  isRuntimeFamily,
-  runtimeFamilyOf,
-  stackNameOf,
-} from './environments';
+import { BUILT_IN_ENVIRONMENTS, EnvironmentConfig, EnvironmentSettings, ProjectConfig, RuntimeFamily, stackNameOf } from './environments';
+import { FamilyRegistry } from '../families/registry';
 import { managedLayersOf } from './managed-layers';
 import {
   Candidate,
   ENVIRONMENT_NAME,
-  ENVIRONMENT_SETTINGS,
+  environmentSettings,
   FIELDS,
   Field,
   LAYER_NAME,
@@ -32,6 +21,8 @@ export interface ConfigSources {
   readonly context: Readonly<Record<string, unknown>>;
   /** Process environment; PROJECT_NAME, AWS_REGION, STATE_BUCKET and ARTIFACT_BUCKET are read. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The runtime families the configuration may name, as the entry point assembled them. */
+  readonly families: FamilyRegistry;
   /** Folders under layers/ and the runtime families each holds packages for. */
   readonly availableLayers: Readonly<Record<string, readonly RuntimeFamily[]>>;
 }
@@ -87,15 +78,17 @@ function crossChecks(
   name: string,
   settings: Record<string, unknown>,
   sourceOf: Partial<Record<Field, string>>,
-  availableLayers: ConfigSources['availableLayers'],
+  { availableLayers, families }: Pick<ConfigSources, 'availableLayers' | 'families'>,
 ): string[] {
   const problems: string[] = [];
-  const family = RUNTIMES.includes(settings['runtime'] as Runtime) ? runtimeFamilyOf(settings['runtime'] as Runtime) : undefined;
-  const fn = settings['function'];
-  if (family && isRuntimeFamily(fn) && family !== fn) {
+  const runtime = settings['runtime'];
+  const runtimeFamily = families.runtimes.includes(runtime as string) ? families.ofRuntime(runtime as string) : undefined;
+  const family = runtimeFamily?.id;
+  const fn = families.find(settings['function']);
+  if (family && fn && family !== fn.id) {
     problems.push(
       `environment "${name}": runtime is "${String(settings['runtime'])}" (from ${sourceOf.runtime}) but function is ` +
-        `"${fn}" (from ${sourceOf.function}); allowed: a ${RUNTIME_FAMILIES[fn].name} runtime, or function "${family}"`,
+        `"${fn.id}" (from ${sourceOf.function}); allowed: a ${fn.name} runtime, or function "${family}"`,
     );
   }
   const folders = Object.keys(availableLayers);
@@ -111,7 +104,7 @@ function crossChecks(
       const fitting = folders.filter((folder) => availableLayers[folder].includes(family));
       problems.push(
         `environment "${name}": layers includes "${layer}" (from ${sourceOf.layers}), but layers/${layer} has no ` +
-          `${RUNTIME_FAMILIES[family].packageFile}, so it holds no ${RUNTIME_FAMILIES[family].name} packages for the ${String(settings['runtime'])} function; ` +
+          `${runtimeFamily.packageFile}, so it holds no ${runtimeFamily.name} packages for the ${String(settings['runtime'])} function; ` +
           `add one, or use a layer that has: ${fitting.join(', ') || 'none'}`,
       );
     }
@@ -128,6 +121,7 @@ function crossChecks(
 export function loadConfig(sources: ConfigSources): ProjectConfig {
   const problems: string[] = [];
   const { context } = sources;
+  const settingsOf = environmentSettings(sources.families);
 
   const project: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(PROJECT_SETTINGS) as [keyof typeof PROJECT_SETTINGS, ProjectSetting][]) {
@@ -184,19 +178,19 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     const sourceOf: Partial<Record<Field, string>> = {};
     const fieldProblems: Partial<Record<Field, string>> = {};
     for (const field of RESOLUTION_ORDER) {
-      const candidate = explicit(field) ?? ENVIRONMENT_SETTINGS[field].default({ project: projectName, environment: name, explicit, resolved: settings });
-      const allowed = ENVIRONMENT_SETTINGS[field].allowed(candidate.value);
+      const candidate = explicit(field) ?? settingsOf[field].default({ project: projectName, environment: name, explicit, resolved: settings });
+      const allowed = settingsOf[field].allowed(candidate.value);
       if (allowed) fieldProblems[field] = `environment "${name}": ${field} is ${show(candidate.value)} (from ${candidate.source}); allowed: ${allowed}`;
       settings[field] = candidate.value;
       sourceOf[field] = candidate.source;
     }
     // Said in the order the settings are listed, whatever order they were resolved in.
     for (const field of FIELDS) if (fieldProblems[field]) problems.push(fieldProblems[field]);
-    problems.push(...crossChecks(name, settings, sourceOf, sources.availableLayers));
+    problems.push(...crossChecks(name, settings, sourceOf, sources));
 
     const resolved: EnvironmentConfig = { ...(settings as unknown as EnvironmentSettings), name, stackName: stackNameOf(name), ...base };
     try {
-      managedLayersOf(resolved);
+      if (sources.families.runtimes.includes(resolved.runtime)) managedLayersOf(sources.families.ofRuntime(resolved.runtime), resolved);
     } catch (error) {
       problems.push(`environment "${name}": ${(error as Error).message}`);
     }

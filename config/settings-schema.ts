@@ -1,23 +1,15 @@
 import {
   ARCHITECTURES,
-  DEFAULT_RUNTIME,
   ENVIRONMENT_DEFAULTS,
   EnvironmentSettings,
   LAYER_STRATEGIES,
   LOG_RETENTION_DAYS,
   LayerStrategy,
   PROJECT_DEFAULTS,
-  RUNTIMES,
-  RUNTIME_FAMILIES,
-  RUNTIME_FAMILY_IDS,
-  Runtime,
-  RuntimeFamily,
-  STRATEGY_LAYERS,
   defaultStateBucket,
   defaultStateKey,
-  isRuntimeFamily,
-  runtimeFamilyOf,
 } from './environments';
+import { BUILT_IN_FAMILIES, FamilyRegistry } from '../families/registry';
 import { HTTP_API_LIMITS, LAMBDA_LIMITS } from './lambda-limits';
 
 /**
@@ -108,76 +100,80 @@ export interface EnvironmentSetting {
 
 const plain = (field: Exclude<Field, 'stateKey' | 'layers'>) => (): Candidate => ({ value: ENVIRONMENT_DEFAULTS[field], source: 'default' });
 
-const familyOf = (runtime: unknown): RuntimeFamily | undefined => (RUNTIMES.includes(runtime as Runtime) ? runtimeFamilyOf(runtime as Runtime) : undefined);
-
-export const ENVIRONMENT_SETTINGS: Readonly<Record<Field, EnvironmentSetting>> = {
-  // The function follows an explicit runtime's family; otherwise Node.js.
-  function: {
-    allowed: oneOf(RUNTIME_FAMILY_IDS),
-    default: ({ explicit }) => {
-      const runtime = explicit('runtime');
-      const family = familyOf(runtime?.value);
-      return family ? { value: family, source: `the family of runtime ${String(runtime!.value)}` } : plain('function')();
+/** The settings as a registry of runtime families allows them: the function and runtime its families, the layers their strategies'. */
+export function environmentSettings(families: FamilyRegistry): Readonly<Record<Field, EnvironmentSetting>> {
+  const familyOf = (runtime: unknown) => (families.runtimes.includes(runtime as string) ? families.ofRuntime(runtime as string) : undefined);
+  return {
+    // The function follows an explicit runtime's family; otherwise Node.js.
+    function: {
+      allowed: oneOf(families.ids),
+      default: ({ explicit }) => {
+        const runtime = explicit('runtime');
+        const family = familyOf(runtime?.value);
+        return family ? { value: family.id, source: `the family of runtime ${String(runtime!.value)}` } : plain('function')();
+      },
     },
-  },
-  // The runtime defaults to its function's default runtime.
-  runtime: {
-    allowed: oneOf(RUNTIMES),
-    default: ({ resolved }) => {
-      const fn = resolved.function;
-      return isRuntimeFamily(fn) ? { value: DEFAULT_RUNTIME[fn], source: `the default runtime of the ${fn} function` } : plain('runtime')();
+    // The runtime defaults to its function's default runtime.
+    runtime: {
+      allowed: oneOf(families.runtimes),
+      default: ({ resolved }) => {
+        const family = families.find(resolved.function);
+        return family ? { value: family.defaultRuntime, source: `the default runtime of the ${family.id} function` } : plain('runtime')();
+      },
     },
-  },
-  layerStrategy: { allowed: oneOf(LAYER_STRATEGIES), default: plain('layerStrategy') },
-  powertoolsPythonLayerVersion: { allowed: integerBetween(1, 10000, 'a published layer version'), default: plain('powertoolsPythonLayerVersion') },
-  powertoolsTypeScriptLayerVersion: { allowed: integerBetween(1, 10000, 'a published layer version'), default: plain('powertoolsTypeScriptLayerVersion') },
-  architecture: { allowed: oneOf(ARCHITECTURES), default: plain('architecture') },
-  memoryMb: { allowed: integerBetween(LAMBDA_LIMITS.memoryMb.min, LAMBDA_LIMITS.memoryMb.max, 'MB'), default: plain('memoryMb') },
-  timeoutSeconds: {
-    allowed: integerBetween(
-      LAMBDA_LIMITS.timeoutSeconds.min,
-      HTTP_API_LIMITS.integrationTimeoutSeconds,
-      `seconds; the HTTP API stops waiting after ${HTTP_API_LIMITS.integrationTimeoutSeconds}`,
-    ),
-    default: plain('timeoutSeconds'),
-  },
-  logRetentionDays: { allowed: oneOf(LOG_RETENTION_DAYS), default: plain('logRetentionDays') },
-  // The layers default to the strategy's, for the runtime's family.
-  layers: {
-    allowed: (value) =>
-      Array.isArray(value) &&
-      value.length >= 1 &&
-      value.length <= LAMBDA_LIMITS.layersPerFunction &&
-      value.every((name) => typeof name === 'string' && LAYER_NAME.test(name)) &&
-      new Set(value).size === value.length
-        ? undefined
-        : `a list of 1 to ${LAMBDA_LIMITS.layersPerFunction} distinct layer folder names (Lambda attaches at most ${LAMBDA_LIMITS.layersPerFunction} layers)`,
-    default: ({ resolved }) => {
-      const strategy: LayerStrategy = LAYER_STRATEGIES.includes(resolved.layerStrategy as LayerStrategy) ? (resolved.layerStrategy as LayerStrategy) : 'single';
-      const family = familyOf(resolved.runtime) ?? 'nodejs';
-      return { value: STRATEGY_LAYERS[strategy][family], source: `the layers of the "${strategy}" strategy for ${RUNTIME_FAMILIES[family].name}` };
+    layerStrategy: { allowed: oneOf(LAYER_STRATEGIES), default: plain('layerStrategy') },
+    powertoolsPythonLayerVersion: { allowed: integerBetween(1, 10000, 'a published layer version'), default: plain('powertoolsPythonLayerVersion') },
+    powertoolsTypeScriptLayerVersion: { allowed: integerBetween(1, 10000, 'a published layer version'), default: plain('powertoolsTypeScriptLayerVersion') },
+    architecture: { allowed: oneOf(ARCHITECTURES), default: plain('architecture') },
+    memoryMb: { allowed: integerBetween(LAMBDA_LIMITS.memoryMb.min, LAMBDA_LIMITS.memoryMb.max, 'MB'), default: plain('memoryMb') },
+    timeoutSeconds: {
+      allowed: integerBetween(
+        LAMBDA_LIMITS.timeoutSeconds.min,
+        HTTP_API_LIMITS.integrationTimeoutSeconds,
+        `seconds; the HTTP API stops waiting after ${HTTP_API_LIMITS.integrationTimeoutSeconds}`,
+      ),
+      default: plain('timeoutSeconds'),
     },
-  },
-  stateKey: {
-    allowed: (value) =>
-      typeof value === 'string' && value.length > 0 && value.length <= 1024 && !value.startsWith('/')
-        ? undefined
-        : 'a non-empty S3 object key that does not start with "/"',
-    default: ({ project, environment }) => ({ value: defaultStateKey(project, environment), source: 'default' }),
-  },
-  appVersion: {
-    allowed: matching(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/, 'a version string such as "3.0.0" (letters, digits, ".", "+", "-"; at most 64 characters)'),
-    default: plain('appVersion'),
-  },
-  deletionProtection: { allowed: (value) => (typeof value === 'boolean' ? undefined : 'true or false'), default: plain('deletionProtection') },
-  reservedConcurrency: {
-    allowed: integerBetween(1, 1000, 'concurrent executions; Lambda keeps 100 of the account unreserved'),
-    default: plain('reservedConcurrency'),
-  },
-  throttleBurstLimit: { allowed: integerBetween(1, 5000, 'requests'), default: plain('throttleBurstLimit') },
-  throttleRateLimit: { allowed: integerBetween(1, 10000, 'requests per second'), default: plain('throttleRateLimit') },
-  messageTtlDays: { allowed: integerBetween(0, 3650, 'days a message is kept; 0 keeps them'), default: plain('messageTtlDays') },
-};
+    logRetentionDays: { allowed: oneOf(LOG_RETENTION_DAYS), default: plain('logRetentionDays') },
+    // The layers default to the strategy's, for the runtime's family.
+    layers: {
+      allowed: (value) =>
+        Array.isArray(value) &&
+        value.length >= 1 &&
+        value.length <= LAMBDA_LIMITS.layersPerFunction &&
+        value.every((name) => typeof name === 'string' && LAYER_NAME.test(name)) &&
+        new Set(value).size === value.length
+          ? undefined
+          : `a list of 1 to ${LAMBDA_LIMITS.layersPerFunction} distinct layer folder names (Lambda attaches at most ${LAMBDA_LIMITS.layersPerFunction} layers)`,
+      default: ({ resolved }) => {
+        const strategy: LayerStrategy = LAYER_STRATEGIES.includes(resolved.layerStrategy as LayerStrategy)
+          ? (resolved.layerStrategy as LayerStrategy)
+          : 'single';
+        const family = familyOf(resolved.runtime) ?? families.byId(ENVIRONMENT_DEFAULTS.function);
+        return { value: family.strategyLayers[strategy], source: `the layers of the "${strategy}" strategy for ${family.name}` };
+      },
+    },
+    stateKey: {
+      allowed: (value) =>
+        typeof value === 'string' && value.length > 0 && value.length <= 1024 && !value.startsWith('/')
+          ? undefined
+          : 'a non-empty S3 object key that does not start with "/"',
+      default: ({ project, environment }) => ({ value: defaultStateKey(project, environment), source: 'default' }),
+    },
+    appVersion: {
+      allowed: matching(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/, 'a version string such as "3.0.0" (letters, digits, ".", "+", "-"; at most 64 characters)'),
+      default: plain('appVersion'),
+    },
+    deletionProtection: { allowed: (value) => (typeof value === 'boolean' ? undefined : 'true or false'), default: plain('deletionProtection') },
+    reservedConcurrency: {
+      allowed: integerBetween(1, 1000, 'concurrent executions; Lambda keeps 100 of the account unreserved'),
+      default: plain('reservedConcurrency'),
+    },
+    throttleBurstLimit: { allowed: integerBetween(1, 5000, 'requests'), default: plain('throttleBurstLimit') },
+    throttleRateLimit: { allowed: integerBetween(1, 10000, 'requests per second'), default: plain('throttleRateLimit') },
+    messageTtlDays: { allowed: integerBetween(0, 3650, 'days a message is kept; 0 keeps them'), default: plain('messageTtlDays') },
+  };
+}
 
 /**
  * The order settings are resolved in, whatever order the table above lists them: the function, then the
@@ -205,4 +201,4 @@ export const RESOLUTION_ORDER: readonly Field[] = [
 ];
 
 /** The settings, in the order messages list them ("settings are ..."). */
-export const FIELDS = Object.keys(ENVIRONMENT_SETTINGS) as Field[];
+export const FIELDS = Object.keys(environmentSettings(BUILT_IN_FAMILIES)) as Field[];

@@ -144,7 +144,7 @@ export class ApiFunction extends Construct {
 
     this.function = new LambdaFunction(this, 'function', {
       functionName,
-      description: `API of ${props.describedAs} (${bundle.kind === 'python' ? 'FastAPI' : 'Node.js'}); code ${bundle.contentHash.slice(0, 16)}`,
+      description: `API of ${props.describedAs} (${bundle.framework}); code ${bundle.contentHash.slice(0, 16)}`,
       role: props.roleArn,
       runtime: settings.runtime,
       architectures: [settings.architecture],

@@ -5,7 +5,8 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { uploadRoute } from '../rules/direct-upload-limit';
 import { LayerArtifact } from '../artifacts/manifest';
 import { layerDescription } from '../artifacts/layer-description';
-import { Runtime, runtimeFamilyOf } from '../config/environments';
+import { Runtime } from '../config/environments';
+import { familyOfRuntimeName } from '../families/registry';
 import { formatBytes } from '../project/bytes';
 import { rejectInvalidProps } from './props';
 
@@ -33,7 +34,9 @@ export function dependencyLayerProblems(props: DependencyLayerProps): string[] {
   const problems: string[] = [];
   if (!/^[A-Za-z0-9_-]{1,140}$/.test(props.layerName))
     problems.push(`layerName ${JSON.stringify(props.layerName)} is not 1 to 140 letters, digits, "_" and "-"`);
-  if (props.artifact.kind !== runtimeFamilyOf(props.runtime))
+  // The rules judge the fit by the registry the entry point handed down; here, a shipped family's runtime only.
+  const shipped = familyOfRuntimeName(props.runtime);
+  if (shipped && props.artifact.kind !== shipped.id)
     problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.kind} packages, not ${props.runtime} ones`);
   if (uploadRoute(props.artifact.zippedBytes, props.upload?.bucket) === 'too-large') {
     problems.push(

@@ -1,3 +1,4 @@
+import { FamilyDefinition } from '../families/family';
 import { Runtime } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
 import { ImportSources, Provider, providerOf } from '../rules/import-coverage';
@@ -110,12 +111,13 @@ export function packagesNotInLayers(
   externals: readonly string[],
   layerArns: readonly string[],
   known: ReadonlyMap<string, DeployedLayer>,
-  platform: { readonly runtime: Runtime; readonly managed: readonly ManagedLayer[] },
+  platform: { readonly runtime: Runtime; readonly family: FamilyDefinition; readonly managed: readonly ManagedLayer[] },
 ): { missing: string[]; certain: boolean; provided: { module: string; provider: Provider }[] } {
   const managed = platform.managed.filter((layer) => layerArns.includes(layer.arn));
   const own = layerArns.filter((arn) => !managed.some((layer) => layer.arn === arn)).map((arn) => known.get(arn));
   const sources: ImportSources = {
     runtime: platform.runtime,
+    family: platform.family,
     ownModules: [],
     layers: own.flatMap((layer) => (layer?.packages ? [{ name: layer.layerName, packages: layer.packages.list }] : [])),
     managed,

@@ -1,13 +1,17 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LayerArtifact } from '../artifacts/manifest';
 import { runCommand } from '../project/run-command';
-import { DEFAULT_RUNTIME, NodeRuntime, ProjectConfig, Runtime, runtimeFamilyOf } from '../config/environments';
-import { lambdaNodeBinary } from './node-binary';
-import { findPython, noPythonReason } from '../project/python-interpreter';
-import { createSandbox } from './sandbox';
-import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
+import { ProjectConfig } from '../config/environments';
+import { FamilyDefinition } from '../families/family';
+import { FamilyRegistry } from '../families/registry';
+
+/** How a family imports every module of one built layer, alone in Lambda's layout, with its runtime's interpreter. */
+export type LayerImportChecker = (
+  layer: LayerArtifact,
+  treeDir: string,
+  runtime: string,
+  options: { readonly projectRoot: string; readonly env: NodeJS.ProcessEnv },
+) => Promise<LayerImportCheck>;
 
 export interface ImportFailure {
   readonly module: string;
@@ -26,17 +30,17 @@ export interface LayerImportCheck {
   readonly interpreter?: string;
 }
 
-interface RawResult {
+export interface RawResult {
   name: string;
   ok: boolean;
   error?: string;
   code?: string;
 }
 
-const HOST_ARCH = process.arch === 'arm64' ? 'arm64' : 'x86_64';
+export const HOST_ARCH = process.arch === 'arm64' ? 'arm64' : 'x86_64';
 
 /** Runs an import script and reads its one-JSON-object-per-line report. */
-async function runLines(
+export async function runLines(
   command: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv },
@@ -50,12 +54,13 @@ async function runLines(
 }
 
 /** The runtime a layer is checked under: that of an environment that attaches it, else its family's default. */
-export function runtimeForLayer(layer: LayerArtifact, config: ProjectConfig): Runtime {
+export function runtimeForLayer(family: FamilyDefinition, layer: LayerArtifact, config: ProjectConfig): string {
+  // A variant that is a runtime (a Python layer's wheels are for one) is checked under it.
+  if (family.runtimes.includes(layer.variant)) return layer.variant;
   const user = config.environments.find(
-    (env) => env.layers.includes(layer.name) && runtimeFamilyOf(env.runtime) === layer.kind && env.architecture === layer.architecture,
+    (env) => env.layers.includes(layer.name) && family.runtimes.includes(env.runtime) && env.architecture === layer.architecture,
   );
-  if (layer.kind === 'python') return `python${layer.pythonVersion}` as Runtime;
-  return user?.runtime ?? DEFAULT_RUNTIME.nodejs;
+  return user?.runtime ?? family.defaultRuntime;
 }
 
 /** Turns raw import results into the verdict; a package with no root entry point is not importable by name, so not a failure. */
@@ -75,109 +80,12 @@ export function judgeImports(layer: string, results: readonly RawResult[], inter
   };
 }
 
-async function checkNodeLayer(layer: LayerArtifact, treeDir: string, runtime: NodeRuntime, projectRoot: string): Promise<LayerImportCheck> {
-  const node = lambdaNodeBinary(runtime, projectRoot);
-  const emptyTask = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'empty-task-'));
-  const sandbox = createSandbox({ runtime, name: 'check', project: 'layer' }, emptyTask, [treeDir]);
-  try {
-    const script = await compileRuntimeScript(projectRoot, RUNTIME_SCRIPTS.importCheck, path.join(sandbox.runtimeDir, 'import-check.mjs'), runtime);
-    const run = await runLines(node.path, [script, JSON.stringify(layer.provides)], {
-      cwd: sandbox.taskRoot,
-      env: { PATH: '/usr/bin:/bin', NODE_PATH: sandbox.nodePath, LAMBDA_TASK_ROOT: sandbox.taskRoot },
-    });
-    if (run.lines.length !== layer.provides.length) {
-      return {
-        layer: layer.id,
-        status: 'failed',
-        imported: [],
-        failures: [{ module: '(all)', error: run.stderr.trim().split('\n').pop() ?? `exit ${run.code}` }],
-        skipped: [],
-      };
-    }
-    return judgeImports(layer.id, run.lines, `node ${node.version}`);
-  } finally {
-    fs.rmSync(sandbox.root, { recursive: true, force: true });
-    fs.rmSync(emptyTask, { recursive: true, force: true });
-  }
-}
-
-const PYTHON_IMPORTS = `
-import importlib, json, sys
-sys.path.insert(0, sys.argv[1])
-for name in json.loads(sys.argv[2]):
-    try:
-        importlib.import_module(name)
-        print(json.dumps({"name": name, "ok": True}))
-    except BaseException as error:
-        print(json.dumps({"name": name, "ok": False, "error": "%s: %s" % (type(error).__name__, error)}))
-`;
-
-/** Whether a module of a Python layer has compiled extensions (which only load on their own architecture). */
-function isNative(treeDir: string, module: string): boolean {
-  const site = path.join(treeDir, 'python');
-  const stack = [path.join(site, module)];
-  if (fs.readdirSync(site).some((entry) => entry.startsWith(`${module}.`) && /\.(so|pyd)$/.test(entry))) return true;
-  while (stack.length) {
-    const dir = stack.pop()!;
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) continue;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) stack.push(path.join(dir, entry.name));
-      else if (/\.(so|pyd)$/.test(entry.name)) return true;
-    }
-  }
-  return false;
-}
-
-async function checkPythonLayer(layer: LayerArtifact, treeDir: string, env: NodeJS.ProcessEnv): Promise<LayerImportCheck> {
-  const version = layer.pythonVersion!;
-  const python = findPython(version, env);
-  if (!python) {
-    return {
-      layer: layer.id,
-      status: 'skipped',
-      imported: [],
-      failures: [],
-      skipped: [{ reason: noPythonReason(version, env) }],
-    };
-  }
-  const modules = [...new Set(layer.packages.flatMap((pkg) => pkg.modules ?? []))].sort();
-  const skipped: { module: string; reason: string }[] = [];
-  let runnable = modules;
-  if (layer.architecture !== HOST_ARCH) {
-    runnable = modules.filter((module) => !isNative(treeDir, module));
-    for (const module of modules.filter((m) => !runnable.includes(m))) {
-      skipped.push({ module, reason: `compiled for ${layer.architecture}; this machine is ${HOST_ARCH}` });
-    }
-  }
-  const root = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'python-layer-'));
-  try {
-    const opt = path.join(root, 'opt');
-    fs.cpSync(treeDir, opt, { recursive: true });
-    // -I: no PYTHONPATH, no user site; -S: no site-packages. Only the stdlib and /opt/python, as the layer alone.
-    const run = await runLines(python.path, ['-I', '-S', '-c', PYTHON_IMPORTS, path.join(opt, 'python'), JSON.stringify(runnable)], {
-      cwd: root,
-      env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' },
-    });
-    if (run.lines.length !== runnable.length) {
-      return {
-        layer: layer.id,
-        status: 'failed',
-        imported: [],
-        failures: [{ module: '(all)', error: run.stderr.trim().split('\n').pop() ?? `exit ${run.code}` }],
-        skipped,
-      };
-    }
-    return judgeImports(layer.id, run.lines, `python ${version}`, skipped);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-}
-
 /**
  * The seed's import test, automated: each built layer alone in a Lambda-like layout,
  * and every module its packages provide imported by the runtime's interpreter.
  */
 export async function checkLayerImports(
+  families: FamilyRegistry<FamilyDefinition & { readonly checkLayerImports: LayerImportChecker }>,
   layers: readonly LayerArtifact[],
   buildDir: string,
   projectRoot: string,
@@ -187,10 +95,8 @@ export async function checkLayerImports(
   const checks: LayerImportCheck[] = [];
   for (const layer of layers) {
     const treeDir = path.join(buildDir, layer.treeDir);
-    const runtime = runtimeForLayer(layer, config);
-    checks.push(
-      layer.kind === 'python' ? await checkPythonLayer(layer, treeDir, env) : await checkNodeLayer(layer, treeDir, runtime as NodeRuntime, projectRoot),
-    );
+    const family = families.byId(layer.kind);
+    checks.push(await family.checkLayerImports(layer, treeDir, runtimeForLayer(family, layer, config), { projectRoot, env }));
   }
   return checks;
 }

@@ -5,38 +5,17 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { EnvironmentArtifacts, artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
 import { LayerSource } from '../builder/layer-sources';
-import { readLayerSourcesIn } from '../builder/layer-folders';
-import { layerTargetFor } from '../builder/build-plan';
-import { buildNodeLayer } from '../builder/node-layer';
-import { acquireBuildLock } from '../builder/build';
-import { PROJECT_ROOT } from '../project/paths';
-import { silentProgress } from '../project/progress';
+import { BuildableFamily } from '../builder/family-builders';
+import { FamilyRegistry } from '../families/registry';
 import { BuildManifest, BundleArtifact, LayerArtifact } from '../artifacts/manifest';
-import {
-  Architecture,
-  EnvironmentConfig,
-  NodeRuntime,
-  PythonRuntime,
-  Runtime,
-  RuntimeFamily,
-  functionEnvironment,
-  functionNameOf,
-  pythonVersionOf,
-  runtimeFamilyOf,
-  tableNameOf,
-} from '../config/environments';
-import { pythonRuntimeMissing } from './errors';
-import { findPython, noPythonReason } from '../project/python-interpreter';
+import { EnvironmentConfig, functionEnvironment, functionNameOf, tableNameOf } from '../config/environments';
 import { assertDeployable, checkDeployments } from '../rules';
-import { locatePythonSdk } from './python-sdk';
 import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamoDb } from './dynamodb-local';
 import { LocalFunction } from './local-function';
-import { lambdaNodeBinary } from './node-binary';
 import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from '../api-gateway/payload-v2';
 import { INVOKE_PREFIX, invokeResponse, lambdaError, listVersionsResponse, parseInvokeRequest, parseListVersionsRequest, refuseInvoke } from './invoke-api';
-import { SandboxPlan, createSandbox } from './sandbox';
+import { SandboxPlan } from './sandbox';
 import { printable, refuseRequest } from './request-guard';
-import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 import { LAMBDA_LIMITS } from '../config/lambda-limits';
 
 /** API Gateway HTTP APIs accept request bodies up to 10 MiB. */
@@ -57,6 +36,8 @@ export interface LocalApiOptions {
   readonly buildDir: string;
   readonly projectRoot: string;
   readonly sources: readonly LayerSource[];
+  /** The runtime families, as the entry point assembled them: how each builds and how its function process starts here. */
+  readonly families: FamilyRegistry<BuildableFamily & { readonly localProcess: FamilyProcess }>;
   /** @default "127.0.0.1" */
   readonly host?: string;
   /** 0 picks a free port. @default 3000 */
@@ -154,30 +135,8 @@ function send(res: http.ServerResponse, response: OutgoingResponse): void {
   res.end(response.body);
 }
 
-/**
- * The AWS SDK that Lambda's Node.js runtimes ship in /var/runtime/node_modules,
- * built once (and reused) from local-lambda/runtime-sdk. Layers come first on
- * NODE_PATH, so it only serves what no layer provides, as on Lambda.
- */
-async function buildRuntimeSdkStandIn(projectRoot: string, buildDir: string, architecture: Architecture, log: (line: string) => void): Promise<string> {
-  const [source] = readLayerSourcesIn(path.join(projectRoot, 'local-lambda', 'runtime-sdk'), 'runtime-sdk', projectRoot);
-  const target = layerTargetFor(source, architecture, 'nodejs24.x');
-  const localBuild = path.join(buildDir, 'local');
-  fs.mkdirSync(localBuild, { recursive: true });
-  // Several local runs may start at once from one build folder; one builds, the others wait and reuse.
-  const release = await acquireBuildLock(localBuild, { ...silentProgress, info: log });
-  let result;
-  try {
-    result = await buildNodeLayer(target, source, { buildDir: localBuild, env: process.env, step: silentProgress.step('runtime SDK') });
-  } finally {
-    release();
-  }
-  if (!result.cached) log(`built the runtime's AWS SDK stand-in for /var/runtime (${result.artifact.packages.length} packages)`);
-  return path.join(localBuild, result.artifact.treeDir, 'nodejs', 'node_modules');
-}
-
 /** How the function process starts, and what the banner says about it. */
-interface FunctionProcess {
+export interface FunctionProcess {
   readonly sandbox: SandboxPlan;
   readonly command: string;
   readonly args: readonly string[];
@@ -188,58 +147,10 @@ interface FunctionProcess {
   readonly runtimePackages: string;
 }
 
-async function nodeProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: NodeRuntime): Promise<FunctionProcess> {
-  const { env, log } = options;
-  const node = lambdaNodeBinary(runtime, options.projectRoot);
-  if (node.source === 'system') log(`note: using this Node ${node.version} for ${env.runtime}; runtimes/ has no binary for it`);
-  const nodeModules = await buildRuntimeSdkStandIn(options.projectRoot, options.buildDir, env.architecture, log);
-  const sandbox = createSandbox({ ...env, runtime }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
-    runtimePackages: { nodeModules },
-  });
-  try {
-    const bootstrap = await compileRuntimeScript(options.projectRoot, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'), runtime);
-    return {
-      sandbox,
-      command: node.path,
-      args: [bootstrap],
-      environment: { PATH: `${path.dirname(node.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`, NODE_PATH: sandbox.nodePath },
-      interpreter: { name: 'Node', version: node.version, path: node.path },
-      runtimePackages: 'the AWS SDK v3 from local-lambda/runtime-sdk, in /var/runtime/node_modules',
-    };
-  } catch (error) {
-    fs.rmSync(sandbox.root, { recursive: true, force: true });
-    throw error;
-  }
-}
+/** How a runtime family's function process starts here: its interpreter, runtime client and sandbox layout. */
+export type FamilyProcess = (options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: string) => Promise<FunctionProcess>;
 
-async function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: PythonRuntime): Promise<FunctionProcess> {
-  const { env, log } = options;
-  const version = pythonVersionOf(runtime);
-  const lookup = options.lookup ?? process.env;
-  const python = findPython(version, lookup);
-  if (!python) {
-    throw pythonRuntimeMissing(version, runtime, noPythonReason(version, lookup));
-  }
-  const sdk = await locatePythonSdk(process.env, log);
-  const sandbox = createSandbox({ ...env, runtime }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
-    runtimePackages: { pythonEntries: sdk.entries },
-  });
-  const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
-  fs.copyFileSync(path.join(PROJECT_ROOT, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
-  const site = `/var/lang/lib/python${version}/site-packages`;
-  const runtimePackages = `boto3 ${sdk.versions['boto3']} (botocore ${sdk.versions['botocore']} and what they need) from ${sdk.site}, linked into ${site}`;
-  return {
-    sandbox,
-    // -I: no PYTHONPATH and no user site; -S: no site-packages of this machine; the client sets Lambda's sys.path.
-    command: python.path,
-    args: ['-I', '-S', '-B', '-u', bootstrap, ...sandbox.pythonPath],
-    environment: { PATH: `${path.dirname(python.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`, PYTHONPATH: sandbox.runtimeDir },
-    interpreter: { name: 'Python', version: python.fullVersion, path: python.path },
-    runtimePackages,
-  };
-}
-
-function layerTrees(options: LocalApiOptions, artifacts: EnvironmentArtifacts): string[] {
+export function layerTrees(options: LocalApiOptions, artifacts: EnvironmentArtifacts): string[] {
   return artifacts.layers.map((layer) => path.join(options.buildDir, layer.treeDir));
 }
 
@@ -250,18 +161,10 @@ function layerTrees(options: LocalApiOptions, artifacts: EnvironmentArtifacts): 
  * DynamoDB-compatible server behind it. Unless told to skip them, the deployment
  * rules run first: a function whose imports nothing provides is not served.
  */
-/** How each runtime family's function runs here: its interpreter, runtime client and sandbox layout. */
-const FUNCTION_PROCESSES: Readonly<
-  Record<RuntimeFamily, (options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: Runtime) => Promise<FunctionProcess>>
-> = {
-  nodejs: (options, artifacts, runtime) => nodeProcess(options, artifacts, runtime as NodeRuntime),
-  python: (options, artifacts, runtime) => pythonProcess(options, artifacts, runtime as PythonRuntime),
-};
-
 /** The deployment rules before serving (or, with skipChecks, what they refuse, said and served anyway), and what differs here from Lambda. */
 function checkBeforeServing(options: LocalApiOptions, artifacts: EnvironmentArtifacts): void {
   const { env, log } = options;
-  const deployment = deploymentOf(env, artifacts);
+  const deployment = deploymentOf(options.families, env, artifacts);
   if (options.skipChecks) {
     for (const finding of checkDeployments([deployment]).filter((candidate) => candidate.severity === 'error')) {
       log(`warning: --skip-checks: serving what the deployment rules refuse: [${finding.rule}] ${finding.message}`);
@@ -366,7 +269,7 @@ function requestHandler(fn: LocalFunction, options: LocalApiOptions, ids: { func
 
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const { env, log } = options;
-  const artifacts = artifactsForEnvironment(env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
+  const artifacts = artifactsForEnvironment(options.families, env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
     log(`warning: ${message} Serving it as it is.`),
   );
   checkBeforeServing(options, artifacts);
@@ -376,7 +279,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     for (const step of cleanups.splice(0).reverse()) await step();
   };
   try {
-    const prepared = await FUNCTION_PROCESSES[runtimeFamilyOf(env.runtime)](options, artifacts, env.runtime);
+    const prepared = await options.families.ofRuntime(env.runtime).localProcess(options, artifacts, env.runtime);
     const { sandbox } = prepared;
     cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));
     if (artifacts.managed.length) {

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EnvironmentConfig, NodeRuntime, PythonRuntime, Runtime, functionNameOf, nodeMajorOf, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
+import { EnvironmentConfig, functionNameOf } from '../config/environments';
+import { FamilyDefinition, LambdaDirs } from '../families/family';
 import { sandboxNotIsolated } from './errors';
 
 /** Where Lambda puts things, relative to the sandbox root. */
@@ -16,66 +17,52 @@ export interface SandboxPlan {
   readonly copies: readonly { readonly from: string; readonly to: string }[];
   /** Symbolic links, e.g. the AWS SDK for Python the runtime ships, from where this machine has it. */
   readonly links: readonly { readonly from: string; readonly to: string }[];
-  /** Node.js: NODE_PATH exactly as Lambda's Node.js runtimes set it, under the sandbox root; empty for Python. */
-  readonly nodePath: string;
-  /** Python: sys.path as Lambda's Python runtimes set it, before the standard library; empty for Node.js. */
-  readonly pythonPath: readonly string[];
+  /** Where the runtime looks for modules, as Lambda sets it, under the sandbox root: NODE_PATH, or sys.path before the standard library. */
+  readonly searchPath: readonly string[];
 }
 
 /**
- * What stands in for the packages Lambda's runtime ships: for Node.js a node_modules
- * folder copied to /var/runtime/node_modules, for Python the files and folders of
- * boto3 and its dependencies linked into /var/lang/lib/pythonX.Y/site-packages.
+ * What stands in for the packages Lambda's runtime ships, placed where the family's runtime keeps them: a folder
+ * copied there (Node.js: node_modules with the AWS SDK), or entries linked into it (Python: boto3 and what it needs).
  */
 export interface RuntimePackages {
-  readonly nodeModules?: string;
-  readonly pythonEntries?: readonly string[];
+  readonly copy?: string;
+  readonly link?: readonly string[];
+}
+
+/** The function to lay out: its runtime and the family that says where that runtime looks for modules. */
+export interface SandboxFunction {
+  readonly runtime: string;
+  readonly family: Pick<FamilyDefinition, 'moduleSearchPath' | 'runtimePackagesDir'>;
 }
 
 /** The sandbox layout for a function: pure, so the layout is testable without a disk. */
 export function planSandbox(
   root: string,
-  env: { readonly runtime: Runtime },
+  fn: SandboxFunction,
   bundleDir: string,
   layerTrees: readonly string[],
   runtimePackages: RuntimePackages = {},
 ): SandboxPlan {
-  const taskRoot = path.join(root, LAMBDA_PATHS.task);
-  const runtimeDir = path.join(root, LAMBDA_PATHS.runtime);
-  const optDir = path.join(root, LAMBDA_PATHS.opt);
-  const copies = [{ from: bundleDir, to: taskRoot }, ...layerTrees.map((tree) => ({ from: tree, to: optDir }))];
-  if (runtimeFamilyOf(env.runtime) === 'python') {
-    const python = `python${pythonVersionOf(env.runtime as PythonRuntime)}`;
-    const runtimeSite = path.join(root, LAMBDA_PATHS.lang, 'lib', python, 'site-packages');
-    return {
-      root,
-      taskRoot,
-      runtimeDir,
-      optDir,
-      copies,
-      links: (runtimePackages.pythonEntries ?? []).map((entry) => ({ from: entry, to: path.join(runtimeSite, path.basename(entry)) })),
-      nodePath: '',
-      // Lambda's order: the function, the layers (both layouts), then what the runtime ships.
-      pythonPath: [taskRoot, path.join(optDir, 'python', 'lib', python, 'site-packages'), path.join(optDir, 'python'), runtimeSite, runtimeDir],
-    };
-  }
-  const major = nodeMajorOf(env.runtime as NodeRuntime);
-  const nodePath = [
-    path.join(optDir, 'nodejs', `node${major}`, 'node_modules'),
-    path.join(optDir, 'nodejs', 'node_modules'),
-    path.join(runtimeDir, 'node_modules'),
-    runtimeDir,
-    taskRoot,
-  ].join(path.delimiter);
+  const dirs: LambdaDirs = {
+    task: path.join(root, LAMBDA_PATHS.task),
+    runtime: path.join(root, LAMBDA_PATHS.runtime),
+    opt: path.join(root, LAMBDA_PATHS.opt),
+    lang: path.join(root, LAMBDA_PATHS.lang),
+  };
+  const shipped = fn.family.runtimePackagesDir(fn.runtime, dirs);
   return {
     root,
-    taskRoot,
-    runtimeDir,
-    optDir,
-    copies: [...copies, ...(runtimePackages.nodeModules ? [{ from: runtimePackages.nodeModules, to: path.join(runtimeDir, 'node_modules') }] : [])],
-    links: [],
-    nodePath,
-    pythonPath: [],
+    taskRoot: dirs.task,
+    runtimeDir: dirs.runtime,
+    optDir: dirs.opt,
+    copies: [
+      { from: bundleDir, to: dirs.task },
+      ...layerTrees.map((tree) => ({ from: tree, to: dirs.opt })),
+      ...(runtimePackages.copy ? [{ from: runtimePackages.copy, to: shipped }] : []),
+    ],
+    links: (runtimePackages.link ?? []).map((entry) => ({ from: entry, to: path.join(shipped, path.basename(entry)) })),
+    searchPath: fn.family.moduleSearchPath(fn.runtime, dirs),
   };
 }
 
@@ -97,7 +84,7 @@ export function nodeModulesAncestor(dir: string): string | undefined {
  * Lambda fails.
  */
 export function createSandbox(
-  env: Pick<EnvironmentConfig, 'name' | 'project'> & { readonly runtime: Runtime },
+  env: Pick<EnvironmentConfig, 'name' | 'project'> & SandboxFunction,
   bundleDir: string,
   layerTrees: readonly string[],
   options: { readonly tempDir?: string; readonly runtimePackages?: RuntimePackages } = {},

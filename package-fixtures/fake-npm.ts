@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { locateNpm } from '../builder/npm';
+import { locateNpm } from '../family-plugins/nodejs/npm';
 import { PROJECT_ROOT } from '../project/paths';
 
 export interface FakeNpm {

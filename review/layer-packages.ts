@@ -1,7 +1,8 @@
+import { nodejsFamily } from '../families/nodejs/definition';
 import { parseLayerDescription, runtimeInDescription } from '../artifacts/layer-description';
 import { LayerArtifact, LayerKind } from '../artifacts/manifest';
 import { compareVersions } from './versions';
-import { familyOfRuntimeName } from '../families/registry';
+import { BUILT_IN_FAMILIES, familyOfRuntimeName } from '../families/registry';
 
 /**
  * What a layer version holds, in packages, and how two versions differ: the review's view
@@ -69,7 +70,7 @@ export function contentsFromStored(text: string): LayerContents | undefined {
       const pkg = entry as { name?: unknown; version?: unknown; direct?: unknown } | null;
       return typeof pkg?.name === 'string' && typeof pkg.version === 'string' && typeof pkg.direct === 'boolean';
     });
-  const kindOk = parsed.kind === 'nodejs' || parsed.kind === 'python';
+  const kindOk = BUILT_IN_FAMILIES.find(parsed.kind) !== undefined;
   if (parsed.format !== 1 || typeof parsed.contentHash !== 'string' || !packagesOk || !kindOk) return undefined;
   return {
     contentHash: parsed.contentHash,
@@ -146,7 +147,7 @@ export interface LayerPackageDiff {
 export function diffLayerContents(before: LayerContents, after: LayerContents): LayerPackageDiff {
   const fromDescriptions = before.source === 'description' || after.source === 'description';
   // Packages come only with their kind (a manifest, or a description naming its runtime).
-  const kind = after.kind ?? before.kind ?? 'nodejs';
+  const kind = after.kind ?? before.kind ?? nodejsFamily.id;
   // A description names direct packages only: compare like with like.
   const scope = (contents: LayerContents) => (fromDescriptions ? contents.packages.filter((pkg) => pkg.direct) : contents.packages);
   const old = new Map(scope(before).map((pkg) => [pkg.name, pkg]));

@@ -1,3 +1,4 @@
+import { FamilyRegistry } from '../families/registry';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LayerArtifact } from '../artifacts/manifest';
 import { layerManifestKey, layerSbomKey } from '../config/artifact-keys';
@@ -26,6 +27,7 @@ export async function storeLayerManifests(
   bucket: string,
   scope: { readonly project: string; readonly environment: string },
   layers: readonly LayerArtifact[],
+  families: FamilyRegistry,
 ): Promise<string[]> {
   const keys: string[] = [];
   for (const layer of layers) {
@@ -34,7 +36,14 @@ export async function storeLayerManifests(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${JSON.stringify(storedManifestOf(layer), null, 2)}\n`, ContentType: 'application/json' }),
     );
     const sbomKey = layerSbomKey(scope.project, scope.environment, layer.contentHash);
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: sbomKey, Body: layerSbom(layer, PROJECT_TOOL), ContentType: 'application/vnd.cyclonedx+json' }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: sbomKey,
+        Body: layerSbom(families.byId(layer.kind), layer, PROJECT_TOOL),
+        ContentType: 'application/vnd.cyclonedx+json',
+      }),
+    );
     keys.push(key, sbomKey);
   }
   return keys;

@@ -1,3 +1,4 @@
+import { pythonFamily } from '../families/python/definition';
 import { parseLayerDescription } from '../artifacts/layer-description';
 import { formatBytes } from '../project/bytes';
 import { planInvalid, planNotJson } from './errors';
@@ -249,7 +250,8 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
       ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true }
       : ((distrusted ? undefined : stored) ?? contentsFromDescription(beforeDescription));
   const advisories =
-    after?.kind === 'python' ? after.packages.flatMap((pkg) => context.advisories?.get(`${normalisePythonName(pkg.name)}==${pkg.version}`) ?? []) : [];
+    // Advisories are pip-audit's, for Python distributions by their normalised names.
+    after?.kind === pythonFamily.id ? after.packages.flatMap((pkg) => context.advisories?.get(`${normalisePythonName(pkg.name)}==${pkg.version}`) ?? []) : [];
   return {
     layer,
     ...(beforeHash ? { before: beforeHash } : {}),

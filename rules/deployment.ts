@@ -1,10 +1,33 @@
-import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
-import { EnvironmentConfig } from '../config/environments';
+import { FamilyDefinition } from '../families/family';
+import { FamilyRegistry } from '../families/registry';
+import { BundleArtifact, InstalledPackage, LayerArtifact, NativeObject } from '../artifacts/manifest';
+import { Architecture, EnvironmentConfig } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
+
+/** What a runtime family adds to the native-code rule; the ELF checks hold for every family. */
+export interface FamilyNativeCode {
+  /** Whether the runtime would load a shared object at this path at all (Node.js loads only its own platform's prebuilds). */
+  loads?(path: string, architecture: Architecture): boolean;
+  /** Libraries of the runtime's own installation, said as a warning like the OS's likely ones (libpython). */
+  runtimeLibraries?(runtime: string): readonly string[];
+  /** What else is wrong with an ELF object for this family (an extension module named for another CPython). */
+  objectProblems?(object: NativeObject, env: EnvironmentConfig): string[];
+  /** The check of each package's own platform claim (a wheel's tags), prepared once per environment. */
+  packageCheck?(env: EnvironmentConfig): (pkg: InstalledPackage, objects: readonly NativeObject[]) => { errors: string[]; warnings: string[] };
+  /** How to install a package (undefined: the one holding the object) for the function's platform, in the family installer's words. */
+  fix(pkg: string | undefined, layer: string | undefined, env: EnvironmentConfig): string;
+}
+
+/** A family as the rules see it: what it is, and what it adds to the native-code rule. */
+export type RuleFamily = FamilyDefinition & { readonly nativeCode?: FamilyNativeCode };
 
 /** What one environment deploys: the input of every rule. */
 export interface FunctionDeployment {
   readonly env: EnvironmentConfig;
+  /** The runtime's family, from the registry the entry point handed down: what the runtime ships, how its layers satisfy imports. */
+  readonly family: RuleFamily;
+  /** Every family the entry point knows, for what the deployment holds of another family (a layer built for it). */
+  readonly families: FamilyRegistry<RuleFamily>;
   /** Built layers, in attachment order. */
   readonly layers: readonly LayerArtifact[];
   readonly managed: readonly ManagedLayer[];

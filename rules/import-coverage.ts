@@ -1,7 +1,9 @@
+import { nodejsFamily } from '../families/nodejs/definition';
+import { FamilyDefinition } from '../families/family';
 import { FunctionImport, InstalledPackage, LayerArtifact } from '../artifacts/manifest';
-import { PythonRuntime, Runtime, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
+import { PythonRuntime, Runtime, pythonVersionOf } from '../config/environments';
+import { pythonFamily } from '../families/python/definition';
 import { ManagedLayer } from '../config/managed-layers';
-import { familyOfRuntime } from '../families/registry';
 import { PYTHON_RUNTIME_DISTRIBUTIONS } from '../families/python/runtime-modules';
 import { Finding, FunctionDeployment, Rule } from './deployment';
 import {
@@ -80,6 +82,8 @@ export interface ImportableLayer {
 /** Everything that can provide an import at run time, each in Lambda's search order. */
 export interface ImportSources {
   readonly runtime: Runtime;
+  /** The runtime's family, from the registry the entry point handed down: what the runtime ships, how layers satisfy imports. */
+  readonly family: FamilyDefinition;
   /** The function's own top-level modules (Python) or files; empty where only packages are asked about. */
   readonly ownModules: readonly string[];
   /** Attached in this order: Lambda extracts them over each other, so the last that has a module wins. */
@@ -94,11 +98,12 @@ function nodeLayerPackages(layer: LayerArtifact): InstalledPackage[] {
 
 /** The import sources of a deployment built here: its bundle's own modules, its built layers, its managed layers, its runtime. */
 export function importSourcesOf(deployment: FunctionDeployment): ImportSources {
-  const python = runtimeFamilyOf(deployment.env.runtime) === 'python';
+  const node = deployment.family.id === nodejsFamily.id;
   return {
     runtime: deployment.env.runtime,
+    family: deployment.family,
     ownModules: deployment.bundle.ownModules,
-    layers: deployment.layers.map((layer) => ({ name: layer.name, packages: python ? layer.packages : nodeLayerPackages(layer) })),
+    layers: deployment.layers.map((layer) => ({ name: layer.name, packages: node ? nodeLayerPackages(layer) : layer.packages })),
     managed: deployment.managed,
   };
 }
@@ -127,7 +132,7 @@ function managedProvider(managed: readonly ManagedLayer[], module: string): Prov
  */
 export function providerOf(from: FunctionDeployment | ImportSources, imported: Pick<FunctionImport, 'module' | 'own'>): Provider | undefined {
   const sources = 'bundle' in from ? importSourcesOf(from) : from;
-  const family = familyOfRuntime(sources.runtime);
+  const { family } = sources;
   const { module } = imported;
   if (imported.own) return sources.ownModules.includes(module) ? { kind: 'own', detail: "the function's own code" } : undefined;
   if (family.bareImportsCanBeOwn && sources.ownModules.includes(module)) return { kind: 'own', detail: "the function's own code" };
@@ -188,7 +193,7 @@ interface Distribution {
  */
 export function dependencyCheck(deployment: FunctionDeployment): Pick<ImportCoverage, 'gaps' | 'conflicts' | 'distributionsChecked'> {
   const { env, layers, managed } = deployment;
-  if (runtimeFamilyOf(env.runtime) !== 'python') return { gaps: [], conflicts: [], distributionsChecked: 0 };
+  if (deployment.family.id !== pythonFamily.id) return { gaps: [], conflicts: [], distributionsChecked: 0 };
   const markers: MarkerEnvironment = lambdaMarkerEnvironment(pythonVersionOf(env.runtime as PythonRuntime), env.architecture);
   const available = new Map<string, Distribution>();
   for (const dist of PYTHON_RUNTIME_DISTRIBUTIONS) available.set(dist.name, { key: dist.name, name: dist.name, where: `${env.runtime} runtime`, requires: [] });
@@ -232,24 +237,6 @@ export function importCoverage(deployment: FunctionDeployment): ImportCoverage {
   return { rows: importRows(deployment), ...dependencyCheck(deployment), assumptions };
 }
 
-/** Import names that differ from the distribution that provides them, for the hint in the error. */
-const DISTRIBUTION_OF_MODULE: Readonly<Record<string, string>> = {
-  jose: 'python-jose',
-  jwt: 'PyJWT',
-  multipart: 'python-multipart',
-  dotenv: 'python-dotenv',
-  yaml: 'PyYAML',
-  PIL: 'Pillow',
-  bs4: 'beautifulsoup4',
-  cv2: 'opencv-python-headless',
-  sklearn: 'scikit-learn',
-  attr: 'attrs',
-  Crypto: 'pycryptodome',
-  OpenSSL: 'pyOpenSSL',
-  dateutil: 'python-dateutil',
-  google: 'the google-* distribution you use',
-};
-
 /** The attached layers and what they hold, for messages: "dependencies (fastapi 0.115.0, mangum 0.17.0; 23 packages in all)". */
 export function describeAttached(deployment: FunctionDeployment): string {
   const own = deployment.layers.map((layer) => {
@@ -262,9 +249,8 @@ export function describeAttached(deployment: FunctionDeployment): string {
   return all.length ? all.join(', ') : 'no layers';
 }
 
-function layerFiles(deployment: FunctionDeployment, python: boolean): string {
-  const file = python ? 'requirements.txt' : 'package.json';
-  const names = deployment.layers.map((layer) => `layers/${layer.name}/${file}`);
+function layerFiles(deployment: FunctionDeployment): string {
+  const names = deployment.layers.map((layer) => `layers/${layer.name}/${deployment.family.packageFile}`);
   return names.length === 1 ? names[0] : `one of ${names.join(', ')}`;
 }
 
@@ -277,25 +263,17 @@ function where(row: ImportRow): string {
 /** The message for an import nothing provides: where, what is attached, what Lambda would say, and the fix. */
 export function missingImportMessage(deployment: FunctionDeployment, row: ImportRow): string {
   const { env, bundle } = deployment;
-  const python = runtimeFamilyOf(env.runtime) === 'python';
   const head = `${env.stackName}: ${where(row)} imports ${row.module}`;
   if (row.problem) return `${head}, which cannot work: ${row.problem}. Use an absolute import of the module (the task root /var/task is on the path).`;
   if (row.own) return `${head}, the function's own module, but the task root has no such module. Check the file name or the relative import.`;
   const handlerModule = bundle.handler.slice(0, bundle.handler.lastIndexOf('.'));
-  const lambdaSays = python
-    ? row.lazy
-      ? `requests that reach that code would fail with ModuleNotFoundError: No module named '${row.module}'`
-      : `every request would fail with Runtime.ImportModuleError: Unable to import module '${handlerModule}': No module named '${row.module}'`
-    : `every request would fail with Runtime.ImportModuleError: Cannot find package '${row.module}' imported from /var/task/index.mjs`;
-  const distribution = python ? DISTRIBUTION_OF_MODULE[row.module] : undefined;
-  const what = distribution ? `the distribution that provides it (${distribution})` : row.module;
+  const missing = deployment.family.missingImport;
+  const lambdaSays = missing.lambdaSays(row.module, handlerModule, row.lazy === true);
   const fix =
     deployment.layers.length === 0
       ? `Attach a layer that provides it (the "layers" of environment ${env.name}).`
-      : python
-        ? `Add ${what} to ${layerFiles(deployment, true)} (and refresh its lock: npm run layers:lock), or attach a layer that provides it.`
-        : `Add it to ${layerFiles(deployment, false)} (npm install --save-exact --package-lock-only --prefix layers/<layer> ${row.module}), or attach a layer that provides it.`;
-  const runtimeHas = python ? 'the standard library and boto3' : 'Node.js built-ins and the AWS SDK v3';
+      : `${missing.howToAdd(row.module, layerFiles(deployment))}, or attach a layer that provides it.`;
+  const runtimeHas = missing.runtimeHas;
   return (
     `${head}, and nothing the function gets provides it: layers ${describeAttached(deployment)}; ` +
     `the ${env.runtime} runtime (${runtimeHas}). On Lambda ${lambdaSays}. ${fix}`

@@ -1,18 +1,16 @@
-import { PythonRuntime, RUNTIME_FAMILIES, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
 import { FunctionDeployment, Finding, Rule } from './deployment';
 
 const ID = 'layer-matches-function';
 
 /** Every layer must be built for the function's runtime (family and Python version) and architecture. */
-export function layerMatchesFunction({ env, layers }: FunctionDeployment): Finding[] {
-  const family = runtimeFamilyOf(env.runtime);
+export function layerMatchesFunction({ env, family, families, layers }: FunctionDeployment): Finding[] {
   const findings: Finding[] = [];
   for (const layer of layers) {
     const problems: string[] = [];
-    if (layer.kind !== family) {
-      problems.push(`it holds ${RUNTIME_FAMILIES[layer.kind].name} packages and the function runs ${env.runtime}`);
-    } else if (family === 'python' && layer.pythonVersion !== pythonVersionOf(env.runtime as PythonRuntime)) {
-      problems.push(`its wheels are for Python ${layer.pythonVersion} and the function runs ${env.runtime}`);
+    if (layer.kind !== family.id) {
+      problems.push(`it holds ${families.find(layer.kind)?.name ?? layer.kind} packages and the function runs ${env.runtime}`);
+    } else if (layer.variant !== family.layerVariantOf(env.runtime)) {
+      problems.push(`${family.variantMismatch(layer.variant)} and the function runs ${env.runtime}`);
     }
     if (layer.architecture !== env.architecture) {
       problems.push(`it is built for ${layer.architecture} and the function runs on ${env.architecture}`);

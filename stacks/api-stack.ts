@@ -15,7 +15,7 @@ import { ApiFunction } from '../constructs/api-function';
 import { DependencyLayer } from '../constructs/dependency-layer';
 import { HttpApi } from '../constructs/http-api';
 import { MessagesTable } from '../constructs/messages-table';
-import { ManagedLayer, managedLayersOf } from '../config/managed-layers';
+import { ManagedLayer } from '../config/managed-layers';
 import { RollbackPin } from '../artifacts/rollback-pin';
 
 export interface ApiStackProps {
@@ -25,11 +25,8 @@ export interface ApiStackProps {
   readonly layers: readonly LayerArtifact[];
   /** The bundled function, from the build manifest. */
   readonly bundle: BundleArtifact;
-  /**
-   * Layers AWS publishes that the function attaches by ARN.
-   * @default - those of the environment's strategy (Powertools with "hybrid")
-   */
-  readonly managedLayers?: readonly ManagedLayer[];
+  /** Layers AWS publishes that the function attaches by ARN (Powertools with "hybrid"; config/managed-layers.ts managedLayersOf). */
+  readonly managedLayers: readonly ManagedLayer[];
   /**
    * Path of the build folder relative to this stack's synthesised folder, where Terraform runs.
    * Relative, so the synthesised JSON is the same on every machine.
@@ -75,7 +72,7 @@ export class ApiStack extends TerraformStack {
     }
     // The deployment rules (Lambda's limits, layer fit, imports, native code) are the synth entry's: main.ts runs them
     // once, before the app exists, so a refused deployment writes nothing. The stack checks its own props.
-    const managedLayers = props.managedLayers ?? managedLayersOf(env);
+    const { managedLayers } = props;
 
     // No encryption header: the bucket's default (SSE-KMS with the bootstrap's key) applies, and its policy refuses any other.
     new S3Backend(this, {

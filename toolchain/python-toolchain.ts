@@ -37,7 +37,7 @@ export interface PythonToolchain {
 
 /** Where the toolchain lives: PYTHON_TOOLCHAIN, else .toolchain/python in the project. */
 export function toolchainDir(env: NodeJS.ProcessEnv, projectRoot = PROJECT_ROOT): string {
-  return env['PYTHON_TOOLCHAIN'] ? path.resolve(env['PYTHON_TOOLCHAIN']) : path.join(projectRoot, '.toolchain', 'python');
+  return env['PYTHON_TOOLCHAIN'] ? path.resolve(env['PYTHON_TOOLCHAIN']) : path.join(projectRoot, '.toolchain/python');
 }
 
 /**
@@ -86,20 +86,21 @@ function lockDigest(lockText: string): string {
 }
 
 function toolchainAt(dir: string, versions: Readonly<Record<string, string>>): PythonToolchain {
-  return { dir, python: path.join(dir, 'bin', 'python'), uv: path.join(dir, 'bin', 'uv'), versions };
+  return { dir, python: path.join(dir, 'bin/python'), uv: path.join(dir, 'bin/uv'), versions };
 }
 
 /** The installed toolchain when it matches the lock (a stat and a small read, no process); undefined otherwise. */
 export function installedPythonToolchain(env: NodeJS.ProcessEnv = process.env, projectRoot = PROJECT_ROOT): PythonToolchain | undefined {
   const dir = toolchainDir(env, projectRoot);
   const lock = readProjectFile(projectRoot, TOOLCHAIN_LOCK);
+  const toolchain = toolchainAt(dir, lockedVersions(lock));
   try {
     const stamp = JSON.parse(fs.readFileSync(path.join(dir, STAMP), 'utf8')) as Stamp;
-    if (stamp.lock !== lockDigest(lock) || !fs.existsSync(path.join(dir, 'bin', 'python'))) return undefined;
+    if (stamp.lock !== lockDigest(lock) || !fs.existsSync(toolchain.python)) return undefined;
   } catch {
     return undefined;
   }
-  return toolchainAt(dir, lockedVersions(lock));
+  return toolchain;
 }
 
 /** Holds `<dir>.lock` while installing, so two processes never install into one folder at once. */

@@ -22,6 +22,7 @@ import { Terraform, terraformIn } from '../rollout/terraform';
 import { latestLogLines } from '../verification/gather';
 import { appendJobSummary } from './job-summary';
 import { synthesiseStacks } from './synth';
+import { PLUGINS } from '../family-plugins/registry';
 
 export const PUBLISH_PLAN = 'plan.tfplan';
 /** The publishing plan in Terraform's JSON form, beside it: what the review summarises. */
@@ -34,7 +35,7 @@ export async function terraformOk(terraform: Terraform, args: string[], what: st
 
 /** Builds (only what the environments use) and synthesises every stack, unless told not to. */
 export async function buildAndSynthesise(config: ProjectConfig, buildDir: string, env: NodeJS.ProcessEnv, report: Reporter): Promise<void> {
-  await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: report, env, onlyUsed: true });
+  await runBuild({ families: PLUGINS, projectRoot: PROJECT_ROOT, buildDir, config, progress: report, env, onlyUsed: true });
   await synthesiseStacks(config, buildDir, env, report);
 }
 
@@ -78,9 +79,9 @@ async function storeLayerManifestsOf(environment: EnvironmentConfig, buildDir: s
   const s3 = s3Client(environment.region);
   try {
     const manifest = readManifest(buildDir);
-    const ids = new Set(layerTargetsOf(environment, readAllLayerSources(PROJECT_ROOT)).map((target) => target.id));
+    const ids = new Set(layerTargetsOf(PLUGINS, environment, readAllLayerSources(PLUGINS, PROJECT_ROOT)).map((target) => target.id));
     const layers = manifest.layers.filter((layer) => ids.has(layer.id));
-    const keys = await storeLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, layers);
+    const keys = await storeLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, layers, PLUGINS);
     report.line(`Layer manifests stored for review: ${keys.map((key) => `s3://${environment.artifactBucket}/${key}`).join(', ') || 'none (no layers)'}.`);
   } catch (error) {
     report.warn(

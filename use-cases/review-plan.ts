@@ -1,11 +1,12 @@
+import { pythonPlugin } from '../family-plugins/python';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
 import { readAllLayerSources } from '../builder/layer-folders';
 import { BuildManifest, readManifest } from '../artifacts/manifest';
 import { loadProjectConfig } from '../config/config-sources';
-import { EnvironmentConfig, PythonRuntime, functionNameOf, pythonVersionOf, runtimeFamilyOf } from '../config/environments';
-import { lockTargetKey } from '../builder/python-lock';
+import { EnvironmentConfig, PythonRuntime, functionNameOf, pythonVersionOf } from '../config/environments';
+import { lockTargetKey } from '../family-plugins/python/python-lock';
 import { openAdvisories } from '../review/advisories';
 import { auditLayers, auditSettings, serviceName } from '../review/pip-audit';
 import { ensurePythonToolchain } from '../toolchain/python-toolchain';
@@ -18,6 +19,8 @@ import { CoverageRow, PlanSummary, ReviewContext, TerraformPlan, contentHashIn, 
 import { importCoverage } from '../rules/import-coverage';
 import { nativeCodeLoads } from '../rules/native-code';
 import { locationText, providerText } from '../review/import-rows';
+import { PLUGINS } from '../family-plugins/registry';
+import { isPythonSource } from '../family-plugins/python/python-source';
 
 /** The stack a plan belongs to: --stack, else the folder it sits in (cdktf.out/stacks/<stack>/plan.json). */
 export function stackOfPlanFile(file: string, explicit?: string): string {
@@ -48,7 +51,7 @@ export async function reviewContext(
   buildDirOption?: string,
   options: ReviewOptions = {},
 ): Promise<ReviewContext> {
-  const config = loadProjectConfig(PROJECT_ROOT, env);
+  const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
   const environment = config.environments.find((candidate) => candidate.stackName === stack);
   const buildDir = resolveBuildDir(buildDirOption, env);
   let manifest: BuildManifest | undefined;
@@ -66,8 +69,16 @@ export async function reviewContext(
   else if (!manifest) coverageUnavailable = `there is no build here (${path.relative(PROJECT_ROOT, buildDir) || buildDir}); run npm run build`;
   else {
     try {
-      const artifacts = artifactsForEnvironment(environment, manifest, readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT, () => undefined);
-      const deployment = deploymentOf(environment, artifacts);
+      const artifacts = artifactsForEnvironment(
+        PLUGINS,
+        environment,
+        manifest,
+        readAllLayerSources(PLUGINS, PROJECT_ROOT),
+        buildDir,
+        PROJECT_ROOT,
+        () => undefined,
+      );
+      const deployment = deploymentOf(PLUGINS, environment, artifacts);
       native = nativeCodeLoads(deployment).map((finding) => ({ severity: finding.severity, message: finding.message }));
       const rows = importCoverage(deployment).rows.map((row) => ({
         module: row.module,
@@ -99,7 +110,8 @@ export async function reviewContext(
     }
   }
   let advisories: ReviewContext['advisories'];
-  if (environment && runtimeFamilyOf(environment.runtime) === 'python') {
+  // Known advisories come from pip-audit, which reads Python locks.
+  if (environment && PLUGINS.ofRuntime(environment.runtime).id === pythonPlugin.id) {
     if (options.skipAudit) notes.push('known advisories were not looked up (--skip-audit)');
     else {
       const audited = await advisoriesFor(environment, buildDir, env);
@@ -131,8 +143,9 @@ async function advisoriesFor(
 ): Promise<{ open: ReturnType<typeof openAdvisories>; notes: string[] }> {
   const settings = auditSettings(env, path.join(buildDir, 'cache', 'pip-audit'));
   const target = lockTargetKey({ pythonVersion: pythonVersionOf(environment.runtime as PythonRuntime), architecture: environment.architecture });
-  const layers = readAllLayerSources(PROJECT_ROOT)
-    .filter((source) => source.kind === 'python' && environment.layers.includes(source.name) && source.locks?.[target])
+  const layers = readAllLayerSources(PLUGINS, PROJECT_ROOT)
+    .filter(isPythonSource)
+    .filter((source) => environment.layers.includes(source.name) && source.locks?.[target])
     .map((source) => ({ name: source.name, dir: source.dir, locks: { [target]: source.locks![target] } }));
   try {
     const toolchain = await ensurePythonToolchain({ env });

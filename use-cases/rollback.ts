@@ -1,7 +1,7 @@
 import { artifactsForEnvironment } from '../builder/artifact-check';
 import { readAllLayerSources } from '../builder/layer-folders';
 import { readManifest } from '../artifacts/manifest';
-import { ownLayerFolderOf, runtimeFamilyOf } from '../config/environments';
+import { ownLayerFolderOf } from '../config/environments';
 import { managedLayersOf } from '../config/managed-layers';
 import { describeLayerVersion } from '../aws/lambda';
 import { objectVersionExists } from '../aws/state';
@@ -16,6 +16,7 @@ import { providerText } from '../review/import-rows';
 import { Reporter } from '../project/progress';
 import { appendJobSummary } from './job-summary';
 import { loadStackHistory } from './stacks';
+import { PLUGINS } from '../family-plugins/registry';
 
 export interface RollbackOptions {
   readonly stack: string | undefined;
@@ -92,16 +93,18 @@ export async function rollbackStack(options: RollbackOptions): Promise<Readonly<
 
   /** Whether the current code's packages are in the target's layers: refused when certainly not, skipped when it cannot be told. */
   function currentCodeAgainstLayers(): { status: 'passed' | 'skipped'; text: string; missing: string[] } {
-    if (runtimeFamilyOf(environment.runtime) !== 'nodejs') {
+    const family = PLUGINS.ofRuntime(environment.runtime);
+    if (family.importsBy !== 'package') {
       return {
         status: 'skipped',
         missing: [],
-        text: 'not checked here (Python module names are not in the layer descriptions); the rollout probes the new version before live moves to it',
+        text: `not checked here (${family.name} module names are not in the layer descriptions); the rollout probes the new version before live moves to it`,
       };
     }
     let externals: readonly string[];
     try {
-      externals = artifactsForEnvironment(environment, readManifest(buildDir), readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT).bundle.externals;
+      externals = artifactsForEnvironment(PLUGINS, environment, readManifest(buildDir), readAllLayerSources(PLUGINS, PROJECT_ROOT), buildDir, PROJECT_ROOT)
+        .bundle.externals;
     } catch (error) {
       return {
         status: 'skipped',
@@ -111,7 +114,8 @@ export async function rollbackStack(options: RollbackOptions): Promise<Readonly<
     }
     const { missing, certain, provided } = packagesNotInLayers(externals, pin.layers, known, {
       runtime: environment.runtime,
-      managed: managedLayersOf(environment),
+      family,
+      managed: managedLayersOf(family, environment),
     });
     if (missing.length && certain) {
       throw rollbackLayersLackPackages(stack, missing, target.serial, environment.runtime);

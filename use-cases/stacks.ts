@@ -5,6 +5,7 @@ import { stateVersions } from '../aws/state';
 import { Deployment, UnreadableStateVersion, deploymentsFrom } from '../history/deployments';
 import { noSuch, stackNotNamed } from '../project/errors';
 import { PROJECT_ROOT } from '../project/paths';
+import { PLUGINS } from '../family-plugins/registry';
 
 export interface StackHistory {
   readonly env: EnvironmentConfig;
@@ -25,7 +26,7 @@ export function environmentForStack(config: ProjectConfig, stack: string | undef
 
 /** The environment behind a stack name, its AWS clients and its deployments, newest first. */
 export async function loadStackHistory(stack: string | undefined, command: string, env: NodeJS.ProcessEnv): Promise<StackHistory> {
-  const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), stack, command);
+  const environment = environmentForStack(loadProjectConfig(PLUGINS, PROJECT_ROOT, env), stack, command);
   const clients = awsClients(environment.region);
   const { readable, unreadable } = await stateVersions(clients, environment.stateBucket, environment.stateKey);
   return { env: environment, clients, history: deploymentsFrom(readable), unreadable };

@@ -6,6 +6,7 @@ import { portInUse } from '../local-lambda/errors';
 import { PROJECT_ROOT } from '../project/paths';
 import { Reporter } from '../project/progress';
 import { synthesiseStacks } from './synth';
+import { PLUGINS } from '../family-plugins/registry';
 
 export interface StartOptions {
   readonly config: ProjectConfig;
@@ -31,7 +32,7 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
     );
   }
   if (!options.skipBuild) {
-    await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: report, env, onlyUsed: true, skipChecks });
+    await runBuild({ families: PLUGINS, projectRoot: PROJECT_ROOT, buildDir, config, progress: report, env, onlyUsed: true, skipChecks });
     if (skipChecks) report.warn('not synthesising: synth never skips the checks (run `npm run synth` to see what it refuses)');
     else {
       // Every environment's stack; the bootstrap only when cdktf.json names the repository, not because the
@@ -44,10 +45,11 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
   try {
     const api = await startLocalApi({
       env: environment,
+      families: PLUGINS,
       manifest: readManifest(buildDir),
       buildDir,
       projectRoot: PROJECT_ROOT,
-      sources: readAllLayerSources(PROJECT_ROOT),
+      sources: readAllLayerSources(PLUGINS, PROJECT_ROOT),
       host: options.host,
       port: options.port,
       skipChecks,

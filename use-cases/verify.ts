@@ -1,3 +1,4 @@
+import { PLUGINS } from '../family-plugins/registry';
 import { readManifest } from '../artifacts/manifest';
 import { awsClients } from '../aws/clients';
 import { EnvironmentConfig } from '../config/environments';
@@ -25,6 +26,7 @@ export async function verifyStack(options: {
   }
   const facts = await gatherFacts({
     env: environment,
+    family: PLUGINS.ofRuntime(environment.runtime),
     clients: awsClients(environment.region),
     ...(manifest ? { manifest } : {}),
     stackDir: stackFolder(environment.stackName, env),

@@ -5,7 +5,8 @@ import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } 
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MESSAGES_TABLE } from '../handlers/api/messages-table';
 import { BuildManifest, LayerArtifact } from '../artifacts/manifest';
-import { EnvironmentConfig, functionNameOf, ownLayerFolderOf, runtimeFamilyOf } from '../config/environments';
+import { EnvironmentConfig, functionNameOf, ownLayerFolderOf } from '../config/environments';
+import { FamilyDefinition } from '../families/family';
 import { AwsClients } from '../aws/clients';
 import { describeFunction, describeLayerVersion } from '../aws/lambda';
 import { currentState, stateVersions } from '../aws/state';
@@ -19,6 +20,8 @@ import { textOf } from '../project/text';
 
 export interface GatherOptions {
   readonly env: EnvironmentConfig;
+  /** The runtime's family, from the registry the entry point handed down: where a layer's packages sit in its zip. */
+  readonly family: FamilyDefinition;
   readonly clients: AwsClients;
   /** The build manifest of this deploy, when it is on disk. */
   readonly manifest?: BuildManifest;
@@ -32,11 +35,8 @@ function sha256Base64(file: string): string | undefined {
 }
 
 /** What the zip must hold for each package the build put in the layer. */
-export function expectedEntries(artifact: LayerArtifact): { pkg: string; entry: string }[] {
-  return artifact.packages.map((pkg) => ({
-    pkg: `${pkg.name}@${pkg.version}`,
-    entry: artifact.kind === 'python' ? `${pkg.path}/METADATA` : `${pkg.path}/package.json`,
-  }));
+export function expectedEntries(family: FamilyDefinition, artifact: LayerArtifact): { pkg: string; entry: string }[] {
+  return artifact.packages.map((pkg) => ({ pkg: `${pkg.name}@${pkg.version}`, entry: `${pkg.path}/${family.packageMetadataFile}` }));
 }
 
 /** Downloads a layer's zip from Lambda's presigned location and lists it. */
@@ -69,11 +69,8 @@ export async function latestLogLines(region: string, functionName: string, limit
 }
 
 /** What the zip must hold for each package a layer version's description lists (after a rollback, where no build made it). */
-export function entriesFromDescription(layer: DeployedLayer, family: 'nodejs' | 'python'): { pkg: string; entry: string }[] {
-  return (layer.packages?.list ?? []).map((pkg) => ({
-    pkg: `${pkg.name}@${pkg.version}`,
-    entry: family === 'python' ? `python/${pkg.name}-${pkg.version}.dist-info/METADATA` : `nodejs/node_modules/${pkg.name}/package.json`,
-  }));
+export function entriesFromDescription(layer: DeployedLayer, family: FamilyDefinition): { pkg: string; entry: string }[] {
+  return (layer.packages?.list ?? []).map((pkg) => ({ pkg: `${pkg.name}@${pkg.version}`, entry: family.packageMetadataEntry(pkg.name, pkg.version) }));
 }
 
 /**
@@ -113,7 +110,7 @@ async function removeProbeMessage(region: string, tableName: string | undefined,
 }
 
 export async function gatherFacts(options: GatherOptions): Promise<DeployedStackFacts> {
-  const { env, clients } = options;
+  const { env, family, clients } = options;
   const state = await currentState(clients, env.stateBucket, env.stateKey);
   const functionName = textOf(state.outputs?.['function_name'] ?? state.function?.functionName ?? functionNameOf(env));
   const desired = { layers: state.function?.layers ?? [], ...(state.function?.runtime ? { runtime: state.function.runtime } : {}) };
@@ -132,7 +129,7 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
     let extra: Partial<LayerFacts> = {};
     if (folder !== undefined && restored) {
       const recorded = restored.known.get(arn);
-      const expected = recorded ? entriesFromDescription(recorded, runtimeFamilyOf(env.runtime)) : [];
+      const expected = recorded ? entriesFromDescription(recorded, family) : [];
       const cut = recorded?.packages && !recorded.packages.complete ? ', as far as its description goes' : '';
       extra = {
         reference: { archive: `serial ${restored.serial} deployed`, packages: `the description of ${parsed!.name}:${parsed!.version}${cut}` },
@@ -144,13 +141,11 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
         },
       };
     } else if (folder !== undefined) {
-      const artifact = options.manifest?.layers.find(
-        (layer) => layer.name === folder && layer.kind === runtimeFamilyOf(env.runtime) && layer.architecture === env.architecture,
-      );
+      const artifact = options.manifest?.layers.find((layer) => layer.name === folder && layer.kind === family.id && layer.architecture === env.architecture);
       const built = sha256Base64(path.join(options.stackDir, 'archives', `layer-${folder}.zip`));
       extra = {
         ...(built ? { builtSha256: built } : {}),
-        ...(artifact ? { expected: expectedEntries(artifact), content: await layerContent(version.location) } : {}),
+        ...(artifact ? { expected: expectedEntries(family, artifact), content: await layerContent(version.location) } : {}),
         unchecked: {
           ...(built
             ? {}

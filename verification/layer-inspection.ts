@@ -1,3 +1,4 @@
+import { FamilyDefinition } from '../families/family';
 import { InstalledPackage, LayerArtifact } from '../artifacts/manifest';
 import { TreeFile } from '../builder/tree';
 import { LAMBDA_LIMITS } from '../config/lambda-limits';
@@ -38,21 +39,14 @@ export interface LayerInspection {
   readonly changes?: PackageChanges;
 }
 
-/** The tree files that belong to a package: under its folder (not nested packages), or its modules and dist-info for Python. */
-export function filesOfPackage(pkg: InstalledPackage, kind: LayerArtifact['kind'], files: readonly TreeFile[]): TreeFile[] {
-  if (kind === 'python') {
-    const prefixes = [`${pkg.path}/`, ...(pkg.modules ?? []).map((module) => `python/${module}/`)];
-    const singles = (pkg.modules ?? []).map((module) => new RegExp(`^python/${module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.[^/]*)?\\.(py|so|pyd)$`));
-    return files.filter((file) => prefixes.some((prefix) => file.path.startsWith(prefix)) || singles.some((pattern) => pattern.test(file.path)));
-  }
-  const own = `${pkg.path}/`;
-  const nested = `${pkg.path}/node_modules/`;
-  return files.filter((file) => file.path.startsWith(own) && !file.path.startsWith(nested));
+/** The tree files that belong to a package, as its family says: under its folder (not nested packages), or its modules and dist-info for Python. */
+export function filesOfPackage(family: FamilyDefinition, pkg: InstalledPackage, files: readonly TreeFile[]): TreeFile[] {
+  return files.filter((file) => family.ownsFile(pkg, file.path));
 }
 
-export function largestPackages(artifact: LayerArtifact, files: readonly TreeFile[], count = 10): PackageSize[] {
+export function largestPackages(family: FamilyDefinition, artifact: LayerArtifact, files: readonly TreeFile[], count = 10): PackageSize[] {
   return artifact.packages
-    .map((pkg) => ({ name: pkg.name, version: pkg.version, bytes: filesOfPackage(pkg, artifact.kind, files).reduce((sum, file) => sum + file.size, 0) }))
+    .map((pkg) => ({ name: pkg.name, version: pkg.version, bytes: filesOfPackage(family, pkg, files).reduce((sum, file) => sum + file.size, 0) }))
     .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1))
     .slice(0, count);
 }
@@ -82,14 +76,20 @@ export function packageChanges(before: readonly InstalledPackage[], after: reado
   return { added, removed, upgraded };
 }
 
-export function inspectLayer(artifact: LayerArtifact, files: readonly TreeFile[], functionBytes: number, previous?: LayerArtifact): LayerInspection {
+export function inspectLayer(
+  family: FamilyDefinition,
+  artifact: LayerArtifact,
+  files: readonly TreeFile[],
+  functionBytes: number,
+  previous?: LayerArtifact,
+): LayerInspection {
   return {
     id: artifact.id,
     contentHash: artifact.contentHash,
     packages: artifact.packages.map((pkg) => ({ name: pkg.name, version: pkg.version, direct: pkg.direct })),
     unzippedBytes: artifact.unzippedBytes,
     zippedBytes: artifact.zippedBytes,
-    largest: largestPackages(artifact, files),
+    largest: largestPackages(family, artifact, files),
     headroom: {
       unzippedBytes: LAMBDA_LIMITS.unzippedBytes - artifact.unzippedBytes - functionBytes,
       functionBytes,

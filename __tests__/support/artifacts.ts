@@ -1,5 +1,19 @@
+import { PLUGINS } from '../../family-plugins/registry';
 import { BundleArtifact, LayerArtifact } from '../../artifacts/manifest';
-import { Architecture, Runtime, runtimeFamilyOf } from '../../config/environments';
+import { Architecture, Runtime } from '../../config/environments';
+import { BUILT_IN_FAMILIES } from '../../families/registry';
+import { FunctionDeployment } from '../../rules/deployment';
+import { ManagedLayer, managedLayersOf } from '../../config/managed-layers';
+
+/** The managed layers of an environment, its family from the shipped families. */
+export function managedLayersOfEnv(env: Parameters<typeof managedLayersOf>[1]): ManagedLayer[] {
+  return managedLayersOf(BUILT_IN_FAMILIES.ofRuntime(env.runtime), env);
+}
+
+/** A deployment the rules check, with its runtime's family from the shipped plug-ins (as deploymentOf adds it). */
+export function deploymentFor(parts: Omit<FunctionDeployment, 'family' | 'families'>): FunctionDeployment {
+  return { ...parts, family: PLUGINS.ofRuntime(parts.env.runtime), families: PLUGINS };
+}
 
 /** A manifest entry for a layer, as the builder would write it; no tree behind it. */
 export function layerArtifact(
@@ -13,6 +27,7 @@ export function layerArtifact(
     name,
     kind: 'nodejs',
     architecture,
+    variant: 'nodejs',
     treeDir: `layers/${name}/nodejs-${architecture}/tree`,
     inputHash: 'b'.repeat(64),
     contentHash,
@@ -40,7 +55,7 @@ export function pythonLayerArtifact(
   return layerArtifact(name, architecture, 'f'.repeat(64), {
     id: `${name}/python${pythonVersion}-${architecture}`,
     kind: 'python',
-    pythonVersion,
+    variant: `python${pythonVersion}`,
     treeDir: `layers/${name}/python${pythonVersion}-${architecture}/tree`,
     provides: ['fastapi', 'mangum'],
     packages: [
@@ -53,7 +68,7 @@ export function pythonLayerArtifact(
 }
 
 export function bundleArtifact(runtime: Runtime = 'nodejs24.x'): BundleArtifact {
-  const kind = runtimeFamilyOf(runtime);
+  const kind = BUILT_IN_FAMILIES.ofRuntime(runtime).id;
   return {
     id: `api/${runtime}-12345678`,
     function: 'api',
@@ -61,6 +76,7 @@ export function bundleArtifact(runtime: Runtime = 'nodejs24.x'): BundleArtifact 
     runtime,
     dir: `functions/api/${runtime}-12345678`,
     handler: kind === 'python' ? 'main.handler' : 'index.handler',
+    framework: BUILT_IN_FAMILIES.byId(kind).apiFunction.framework,
     externals: ['hono'],
     ...(kind === 'python'
       ? {

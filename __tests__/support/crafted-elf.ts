@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { wheelCacheDir } from '../../builder/wheel-cache';
+import { wheelCacheDir } from '../../family-plugins/python/wheel-cache';
 import { makeTempDir } from './processes';
 
 /**

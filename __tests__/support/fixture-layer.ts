@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { locateNpm } from '../../builder/npm';
+import { locateNpm } from '../../family-plugins/nodejs/npm';
 import { makeTempDir } from './processes';
 
 function npm(args: string[], cwd: string): string {

@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAllLayerSources, readLayerSourcesIn } from '../../builder/layer-folders';
-import { fetchLockedWheels, wheelCacheDir } from '../../builder/wheel-cache';
+import { fetchLockedWheels, wheelCacheDir } from '../../family-plugins/python/wheel-cache';
 import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
 import { REAL_LAYER_FIXTURES, REPO_ROOT, copySources } from './test-project';
+import { PLUGINS } from '../../family-plugins/registry';
 
 /**
  * Before any test: the project's Python toolchain (moto's server, boto3, uv, pip) and every wheel the
@@ -22,8 +23,8 @@ export default async function globalSetup(): Promise<void> {
   const toolchain = await ensurePythonToolchain({ env: process.env, progress });
   const cacheDir = wheelCacheDir(process.env);
   const pipCacheDir = path.join(os.tmpdir(), `layer-stacks-pip-cache-${process.getuid?.() ?? 'user'}`);
-  const fixtures = fs.readdirSync(REAL_LAYER_FIXTURES).flatMap((name) => readLayerSourcesIn(path.join(REAL_LAYER_FIXTURES, name), name, REPO_ROOT));
-  await fetchLockedWheels([...readAllLayerSources(REPO_ROOT), ...fixtures], { cacheDir, toolchain, env: process.env, pipCacheDir, progress });
+  const fixtures = fs.readdirSync(REAL_LAYER_FIXTURES).flatMap((name) => readLayerSourcesIn(PLUGINS, path.join(REAL_LAYER_FIXTURES, name), name, REPO_ROOT));
+  await fetchLockedWheels([...readAllLayerSources(PLUGINS, REPO_ROOT), ...fixtures], { cacheDir, toolchain, env: process.env, pipCacheDir, progress });
   Object.assign(process.env, { PYTHON_WHEEL_CACHE: cacheDir, UV_OFFLINE: '1', UV_NO_INDEX: '1' });
 
   const root = path.join(fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'layer-stacks-tests-')), 'project');

@@ -6,6 +6,7 @@ import { configInvalid, notDeployBranch } from '../../config/errors';
 import { PROJECT_ROOT } from '../../project/paths';
 import { Command, writeJson } from '../command';
 import { environmentForStack } from '../../use-cases/stacks';
+import { PLUGINS } from '../../family-plugins/registry';
 
 export const ciConfigCommand: Command = {
   usage: 'npm run --silent ci:config -- [--stack <stack>] [--deploy-ref <ref>] [--github-output | --json]',
@@ -22,7 +23,7 @@ deploys, rolls back or promotes.`,
     'deploy-ref': { type: 'string', value: '<ref>', describe: 'refuse unless this ref (e.g. $GITHUB_REF) is refs/heads/<deploy branch>' },
   },
   run(values, _positionals, { env, out }) {
-    const sources = gatherConfigSources(PROJECT_ROOT, env);
+    const sources = gatherConfigSources(PLUGINS, PROJECT_ROOT, env);
     const ref = values['deploy-ref'] as string | undefined;
     if (ref !== undefined) {
       const { branch, problem } = deployBranchOf(sources.context);

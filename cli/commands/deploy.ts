@@ -7,6 +7,7 @@ import { ROLLOUT_RECORD } from '../../rollout/run';
 import { PUBLISH_PLAN, deployStack } from '../../use-cases/deploy';
 import { environmentForStack } from '../../use-cases/stacks';
 import { Command, writeJson } from '../command';
+import { PLUGINS } from '../../family-plugins/registry';
 
 /** --canary and --watch, read and checked together. */
 export function canaryOption(values: Record<string, unknown>, command: string): CanaryOptions | undefined {
@@ -53,7 +54,7 @@ Needs AWS credentials, Terraform 1.11 (TERRAFORM names another binary) and the s
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
     const environment = environmentForStack(config, positionals[0], 'deploy');
     const canary = canaryOption(values, 'deploy');
     if (values['plan-only'] && values['apply-saved']) throw optionsExclusive(['--plan-only', '--apply-saved'], 'deploy', 'are the two halves of a deploy');

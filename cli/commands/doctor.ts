@@ -11,6 +11,7 @@ import { LAMBDA_PLATFORMS } from '../../config/lambda-platform';
 import { Command, writeJson } from '../command';
 import { Output } from '../output';
 import { environmentForStack } from '../../use-cases/stacks';
+import { PLUGINS } from '../../family-plugins/registry';
 
 /** The rows as printed: module, where imported, and the provider or MISSING, with what guards the import. */
 export function coverageTable(coverage: ImportCoverage, env: Pick<EnvironmentConfig, 'runtime'>, out: Pick<Output, 'red' | 'yellow' | 'dim'>): string[] {
@@ -57,13 +58,19 @@ shows as optional.`,
   },
   allowPositionals: true,
   run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
     const environment = environmentForStack(config, positionals[0], 'doctor');
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
-    const artifacts = artifactsForEnvironment(environment, readManifest(buildDir), readAllLayerSources(PROJECT_ROOT), buildDir, PROJECT_ROOT, (message) =>
-      err.warn(message),
+    const artifacts = artifactsForEnvironment(
+      PLUGINS,
+      environment,
+      readManifest(buildDir),
+      readAllLayerSources(PLUGINS, PROJECT_ROOT),
+      buildDir,
+      PROJECT_ROOT,
+      (message) => err.warn(message),
     );
-    const deployment = deploymentOf(environment, artifacts);
+    const deployment = deploymentOf(PLUGINS, environment, artifacts);
     const coverage = importCoverage(deployment);
     const missing = coverage.rows.filter((row) => !row.provider && !row.optional);
     const native = nativeCodeLoads(deployment);

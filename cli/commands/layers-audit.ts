@@ -6,6 +6,8 @@ import { LockAudit, advisoryText } from '../../review/advisories';
 import { ADVISORIES_FILE, auditLayers, auditSettings, serviceName } from '../../review/pip-audit';
 import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
 import { Command, writeJson } from '../command';
+import { PLUGINS } from '../../family-plugins/registry';
+import { isPythonSource } from '../../family-plugins/python/python-source';
 
 export const layersAuditCommand: Command = {
   usage: 'npm run layers:audit -- [<layer>...] [--service pypi|osv] [--osv-url <url>] [--strict] [--json]',
@@ -30,7 +32,7 @@ tree) are what a scanner such as osv-scanner reads.`,
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const python = readAllLayerSources(PROJECT_ROOT).filter((source) => source.kind === 'python');
+    const python = readAllLayerSources(PLUGINS, PROJECT_ROOT).filter(isPythonSource);
     for (const name of positionals) {
       if (!python.some((source) => source.name === name))
         throw notAPythonLayer(

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { formatBytes } from '../../project/bytes';
 import { LAYER_RECORD_FILE, PREVIOUS_RECORD_FILE, readRecord } from '../../builder/layer-build';
 import { readManifest } from '../../artifacts/manifest';
+import { PLUGINS } from '../../family-plugins/registry';
 import { listTree } from '../../builder/tree';
 import { builtLayerUnknown } from '../../project/errors';
 import { resolveBuildDir } from '../../project/paths';
@@ -36,7 +37,7 @@ added, removed or upgraded since the build before.`,
       const variantDir = path.dirname(path.join(buildDir, layer.treeDir));
       const previous = readRecord(path.join(variantDir, PREVIOUS_RECORD_FILE));
       const current = readRecord(path.join(variantDir, LAYER_RECORD_FILE)) ?? layer;
-      return inspectLayer(current, listTree(path.join(buildDir, layer.treeDir)), biggestBundle(layer.kind), previous);
+      return inspectLayer(PLUGINS.byId(layer.kind), current, listTree(path.join(buildDir, layer.treeDir)), biggestBundle(layer.kind), previous);
     });
     if (values['json']) {
       writeJson(out, inspections);

@@ -1,10 +1,12 @@
-import { LockResult, lockPythonLayer, lockTargetsOf } from '../../builder/lock-layer';
+import { LockResult, lockPythonLayer, lockTargetsOf } from '../../family-plugins/python/lock-layer';
 import { readAllLayerSources } from '../../builder/layer-folders';
-import { lockTargetKey } from '../../builder/python-lock';
+import { lockTargetKey } from '../../family-plugins/python/python-lock';
 import { loadProjectConfig } from '../../config/config-sources';
 import { notAPythonLayer } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
+import { PLUGINS } from '../../family-plugins/registry';
+import { isPythonSource } from '../../family-plugins/python/python-source';
 
 export const layersLockCommand: Command = {
   usage: 'npm run layers:lock -- [<layer>...] [--json]',
@@ -26,10 +28,10 @@ UV_FIND_LINKS, UV_NO_INDEX.`,
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
-    const sources = readAllLayerSources(PROJECT_ROOT);
-    const python = sources.filter((source) => source.kind === 'python');
+    const sources = readAllLayerSources(PLUGINS, PROJECT_ROOT);
+    const python = sources.filter(isPythonSource);
     for (const name of positionals) {
       if (!python.some((source) => source.name === name)) {
         throw notAPythonLayer(
@@ -43,7 +45,7 @@ UV_FIND_LINKS, UV_NO_INDEX.`,
     const chosen = python.filter((source) => positionals.length === 0 || positionals.includes(source.name));
     const results: LockResult[] = [];
     for (const source of chosen) {
-      const targets = lockTargetsOf(config, sources, source.name);
+      const targets = lockTargetsOf(PLUGINS, config, sources, source.name);
       const step = err.step(`lock ${source.name} for ${targets.map(lockTargetKey).join(', ')}`);
       try {
         const result = await lockPythonLayer(source, targets, { projectRoot: PROJECT_ROOT, buildDir, env, step });

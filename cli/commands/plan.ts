@@ -4,6 +4,7 @@ import { renderPlanSummary } from '../../review/plan-summary';
 import { planStack } from '../../use-cases/plan';
 import { environmentForStack } from '../../use-cases/stacks';
 import { Command, writeJson } from '../command';
+import { PLUGINS } from '../../family-plugins/registry';
 
 export const planCommand: Command = {
   usage: 'npm run plan -- <stack> [--skip-build] [--json]',
@@ -23,7 +24,7 @@ deployed layers' manifests), and Terraform 1.11 (TERRAFORM names another binary)
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
     const environment = environmentForStack(config, positionals[0], 'plan');
     const review = await planStack({
       config,

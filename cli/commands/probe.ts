@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from '../../project/paths';
 import { publishedVersions, runProbe } from '../../rollout/lambda';
 import { Command, writeJson } from '../command';
 import { environmentForStack } from '../../use-cases/stacks';
+import { PLUGINS } from '../../family-plugins/registry';
 
 export const probeCommand: Command = {
   usage: 'npm run probe -- <stack> [--version <n>] [--function <name>] [--json]',
@@ -28,7 +29,7 @@ version then defaults to the function's newest published one (Lambda's ListVersi
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'probe');
+    const environment = environmentForStack(loadProjectConfig(PLUGINS, PROJECT_ROOT, env), positionals[0], 'probe');
     const functionName = (values['function'] as string | undefined) ?? functionNameOf(environment);
     let version = values['version'] as string | undefined;
     if (version !== undefined && !/^(\d+|\$LATEST|live)$/.test(version))

@@ -6,6 +6,7 @@ import { PLAN_JSON } from '../../use-cases/deploy';
 import { promoteStack } from '../../use-cases/promote';
 import { environmentForStack } from '../../use-cases/stacks';
 import { Command, writeJson } from '../command';
+import { PLUGINS } from '../../family-plugins/registry';
 
 export const promoteCommand: Command = {
   usage: 'npm run promote -- <stack> --to <version> [--dry-run | --plan-only | --apply-saved] [--json]',
@@ -30,7 +31,7 @@ environment's job runs --apply-saved (probes the version, then applies that plan
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
     const environment = environmentForStack(config, positionals[0], 'promote');
     const modes = (['dry-run', 'plan-only', 'apply-saved'] as const).filter((mode) => values[mode]);
     if (modes.length > 1)

@@ -3,6 +3,7 @@ import { noSuch, portInvalid } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { startLocal } from '../../use-cases/start';
 import { Command, writeJson } from '../command';
+import { PLUGINS } from '../../family-plugins/registry';
 
 function parsePort(raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw portInvalid(raw, 'start');
@@ -32,7 +33,7 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
     json: { type: 'boolean', describe: 'print {"url", ...} on stdout once serving, for scripts' },
   },
   async run(values, _positionals, { env, err, out, signal }) {
-    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
     const name = (values['env'] as string | undefined) ?? 'dev';
     const environment = config.environments.find((candidate) => candidate.name === name);
     if (!environment) {

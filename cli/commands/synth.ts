@@ -4,6 +4,7 @@ import { loadProjectConfig } from '../../config/config-sources';
 import { PROJECT_ROOT, resolveBuildDir, synthOutdir } from '../../project/paths';
 import { synthesiseStacks } from '../../use-cases/synth';
 import { Command, writeJson } from '../command';
+import { PLUGINS } from '../../family-plugins/registry';
 
 export const synthCommand: Command = {
   usage: 'npm run synth -- [--skip-build] [--json]',
@@ -19,9 +20,9 @@ something no attached layer or the runtime provides.`,
     json: { type: 'boolean', describe: 'print the synthesised stacks as JSON on stdout' },
   },
   async run(values, _positionals, { env, err, out }) {
-    const config = loadProjectConfig(PROJECT_ROOT, env);
+    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
     const buildDir = resolveBuildDir(undefined, env);
-    if (!values['skip-build']) await runBuild({ projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true });
+    if (!values['skip-build']) await runBuild({ families: PLUGINS, projectRoot: PROJECT_ROOT, buildDir, config, progress: err, env, onlyUsed: true });
     const stacks = await synthesiseStacks(config, buildDir, env, err);
     if (values['json']) {
       const outdir = path.relative(PROJECT_ROOT, synthOutdir(env));

@@ -4,6 +4,7 @@ import { PROJECT_ROOT } from '../../project/paths';
 import { environmentForStack } from '../../use-cases/stacks';
 import { verifyStack } from '../../use-cases/verify';
 import { Command, writeJson } from '../command';
+import { PLUGINS } from '../../family-plugins/registry';
 
 export const verifyCommand: Command = {
   usage: 'npm run verify -- <stack> [--wait <seconds>] [--strict] [--json]',
@@ -33,7 +34,7 @@ when nothing was skipped either (the deploy workflow uses it).`,
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
-    const environment = environmentForStack(loadProjectConfig(PROJECT_ROOT, env), positionals[0], 'verify');
+    const environment = environmentForStack(loadProjectConfig(PLUGINS, PROJECT_ROOT, env), positionals[0], 'verify');
     const wait = values['wait'] === undefined ? 0 : Number(values['wait']);
     if (!Number.isFinite(wait) || wait < 0) throw optionValueInvalid('--wait', 'seconds', values['wait'], 'verify');
     const strict = Boolean(values['strict']);

@@ -1,6 +1,12 @@
 import { FamilyDefinition } from '../family';
+import { TYPESCRIPT_POWERTOOLS } from './powertools';
 import { NODE_RUNTIME_PACKAGES } from './runtime-modules';
 import { compareSemVer } from './semver';
+
+/** Node.js major version that a Lambda runtime runs, e.g. 24 for nodejs24.x. */
+export function nodeMajorOf(runtime: NodeRuntime): number {
+  return Number(/^nodejs(\d+)\.x$/.exec(runtime)![1]);
+}
 
 export const NODE_RUNTIMES = ['nodejs22.x', 'nodejs24.x'] as const;
 export type NodeRuntime = (typeof NODE_RUNTIMES)[number];
@@ -20,5 +26,34 @@ export const nodejsFamily: FamilyDefinition<'nodejs', NodeRuntime> = {
     NODE_RUNTIME_PACKAGES.some((pattern) => (pattern.endsWith('/*') ? module.startsWith(pattern.slice(0, -1)) : module === pattern))
       ? 'AWS SDK for JavaScript v3, shipped with the runtime'
       : undefined,
+  powertools: TYPESCRIPT_POWERTOOLS,
+  variantMismatch: (variant) => `it is built for ${variant}`,
+  packageUrl: (name) => {
+    const [namespace, own] = name.startsWith('@') ? (name.split('/') as [string, string]) : [undefined, name];
+    return { type: 'npm', ...(namespace ? { namespace } : {}), name: own };
+  },
+  layerProperties: () => [],
+  packageMetadataFile: 'package.json',
+  packageMetadataEntry: (name) => `nodejs/node_modules/${name}/package.json`,
+  missingImport: {
+    runtimeHas: 'Node.js built-ins and the AWS SDK v3',
+    lambdaSays: (module) => `every request would fail with Runtime.ImportModuleError: Cannot find package '${module}' imported from /var/task/index.mjs`,
+    howToAdd: (module, packageFiles) => `Add it to ${packageFiles} (npm install --save-exact --package-lock-only --prefix layers/<layer> ${module})`,
+  },
+  layerRoot: 'nodejs',
+  moduleSearchPath: (runtime, dirs) => [
+    `${dirs.opt}/nodejs/node${nodeMajorOf(runtime)}/node_modules`,
+    `${dirs.opt}/nodejs/node_modules`,
+    `${dirs.runtime}/node_modules`,
+    dirs.runtime,
+    dirs.task,
+  ],
+  runtimePackagesDir: (_runtime, dirs) => `${dirs.runtime}/node_modules`,
+  // Its folder, not the packages nested in its own node_modules.
+  ownsFile: (pkg, file) => file.startsWith(`${pkg.path}/`) && !file.startsWith(`${pkg.path}/node_modules/`),
+  bundlesFunction: true,
+  layerVariantOf: () => 'nodejs',
+  strategyLayers: { single: ['dependencies'], hybrid: ['dependencies-minimal'], split: ['stable', 'framework'] },
+  apiFunction: { name: 'api', entry: 'handlers/api/index.ts', handler: 'index.handler', framework: 'Node.js' },
   compareVersions: compareSemVer,
 };

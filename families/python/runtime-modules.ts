@@ -382,3 +382,21 @@ export const PYTHON_RUNTIME_DISTRIBUTIONS: readonly RuntimeDistribution[] = [
   { name: 'urllib3', modules: ['urllib3'] },
   { name: 'six', modules: ['six'] },
 ];
+
+/** Import names that differ from the distribution that provides them, for the hint in the error. */
+export const DISTRIBUTION_OF_MODULE: Readonly<Record<string, string>> = {
+  jose: 'python-jose',
+  jwt: 'PyJWT',
+  multipart: 'python-multipart',
+  dotenv: 'python-dotenv',
+  yaml: 'PyYAML',
+  PIL: 'Pillow',
+  bs4: 'beautifulsoup4',
+  cv2: 'opencv-python-headless',
+  sklearn: 'scikit-learn',
+  attr: 'attrs',
+  Crypto: 'pycryptodome',
+  OpenSSL: 'pyOpenSSL',
+  dateutil: 'python-dateutil',
+  google: 'the google-* distribution you use',
+};

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ARCHITECTURES, DEFAULT_RUNTIME, ProjectConfig, PythonRuntime, pythonVersionOf } from '../config/environments';
-import { layerLockFailed } from './errors';
-import { writeFileAtomic } from '../project/files';
-import { runCommand } from '../project/run-command';
-import { ensurePythonToolchain } from '../toolchain/python-toolchain';
-import { planBuild } from './build-plan';
-import { withTicker } from './layer-build';
-import { LayerSource } from './layer-sources';
-import { ProgressStep } from '../project/progress';
+import { ARCHITECTURES, ProjectConfig, pythonVersionOf } from '../../config/environments';
+import { pythonFamily } from '../../families/python/definition';
+import { lockSpecOf } from './python-lock';
+import { FamilyRegistry } from '../../families/registry';
+import { layerLockFailed } from '../../builder/errors';
+import { writeFileAtomic } from '../../project/files';
+import { runCommand } from '../../project/run-command';
+import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
+import { planBuild } from '../../builder/build-plan';
+import { withTicker } from '../../builder/layer-build';
+import { LayerSource } from '../../builder/layer-sources';
+import { ProgressStep } from '../../project/progress';
 import {
   LockTarget,
   LockTargetSpec,
@@ -24,15 +27,15 @@ import { explainUvFailure, pythonIndexSettings, uvCompileArgs, uvEnvironment } f
 
 /** Every layer is locked at least for the default Python runtime on both architectures, so moving an environment to arm64 needs no new lock. */
 export const DEFAULT_LOCK_TARGETS: readonly LockTargetSpec[] = ARCHITECTURES.map((architecture) => ({
-  pythonVersion: pythonVersionOf(DEFAULT_RUNTIME.python as PythonRuntime),
+  pythonVersion: pythonVersionOf(pythonFamily.defaultRuntime),
   architecture,
 }));
 
 /** The targets a Python layer is locked for: the defaults and every (Python version, architecture) an environment builds it for, sorted. */
-export function lockTargetsOf(config: ProjectConfig, sources: readonly LayerSource[], layer: string): LockTargetSpec[] {
-  const built = planBuild(config, sources, { onlyUsed: true })
-    .layers.filter((target) => target.layer === layer && target.kind === 'python')
-    .map((target) => ({ pythonVersion: target.pythonVersion!, architecture: target.architecture }));
+export function lockTargetsOf(families: FamilyRegistry, config: ProjectConfig, sources: readonly LayerSource[], layer: string): LockTargetSpec[] {
+  const built = planBuild(families, config, sources, { onlyUsed: true })
+    .layers.filter((target) => target.layer === layer && target.kind === pythonFamily.id)
+    .map(lockSpecOf);
   const byKey = new Map([...DEFAULT_LOCK_TARGETS, ...built].map((target) => [lockTargetKey(target), target]));
   return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { npmNotFound } from './errors';
+import { npmNotFound } from '../../builder/errors';
 
 /** How to run npm without going through a shell. */
 export interface NpmCommand {

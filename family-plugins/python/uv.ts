@@ -1,5 +1,5 @@
-import { Architecture } from '../config/environments';
-import { pythonPlatformOf, uvPythonPlatform } from '../config/lambda-platform';
+import { Architecture } from '../../config/environments';
+import { pythonPlatformOf, uvPythonPlatform } from '../../config/lambda-platform';
 
 /**
  * uv, the resolver and default installer of Python layers, as arguments. uv evaluates markers and

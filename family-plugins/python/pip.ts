@@ -1,4 +1,4 @@
-import { manylinuxTags, pythonPlatformOf } from '../config/lambda-platform';
+import { manylinuxTags, pythonPlatformOf } from '../../config/lambda-platform';
 import { InstallSource, PythonIndexSettings, PythonTarget, indexesOf } from './uv';
 
 /**

@@ -1,20 +1,21 @@
+import { pythonFamily } from '../../families/python/definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { layerInstallFailed, layerLockStale, pythonInstallerUnknown } from './errors';
-import { LayerTarget } from './build-plan';
-import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
-import { LayerSource } from './layer-sources';
-import { appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, tryParseRequirement } from '../families/python/pep508';
-import { LockTarget, lockCommand, lockFileName, lockStaleness, lockTargetKey, requirementFileHashes } from './python-lock';
-import { InstalledPackage } from '../artifacts/manifest';
+import { layerInstallFailed, layerLockStale, pythonInstallerUnknown } from '../../builder/errors';
+import { LayerTarget } from '../../builder/build-plan';
+import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from '../../builder/layer-build';
+import { PythonLayerSource, pythonInputFiles } from './python-source';
+import { appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, tryParseRequirement } from '../../families/python/pep508';
+import { LockTarget, lockCommand, lockFileName, lockSpecOf, lockStaleness, lockTargetKey, requirementFileHashes } from './python-lock';
+import { InstalledPackage } from '../../artifacts/manifest';
 import { explainPipFailure, firstUnreachableIndex, pipEnvironment, pipInstallArgs } from './pip';
-import { runCommand } from '../project/run-command';
-import { PYTHON_SLIMMING } from './slimming';
-import { comparePaths } from './tree';
-import { ensurePythonToolchain, toolchainVersions } from '../toolchain/python-toolchain';
+import { runCommand } from '../../project/run-command';
+import { PYTHON_SLIMMING } from '../../builder/slimming';
+import { comparePaths } from '../../builder/tree';
+import { ensurePythonToolchain, toolchainVersions } from '../../toolchain/python-toolchain';
 import { InstallSource, PythonTarget, explainUvFailure, indexesOf, pythonIndexSettings, uvEnvironment, uvInstallArgs } from './uv';
 import { ensureWheels, wheelCacheDir } from './wheel-cache';
-import { uvPythonPlatform, pythonPlatformOf } from '../config/lambda-platform';
+import { uvPythonPlatform, pythonPlatformOf } from '../../config/lambda-platform';
 
 /** The header fields of a METADATA file (everything before the first blank line; the description follows it). */
 export function metadataHeaders(text: string): Map<string, string[]> {
@@ -160,10 +161,12 @@ export function pythonInstallerTool(name: PythonInstallerName): { name: string; 
  * slimming. A locked target installs exactly its lock from the wheel cache (fetching what is missing
  * first); an unlocked layer resolves requirements.txt from the index.
  */
-export function pythonInstaller(target: LayerTarget, source: LayerSource, options: LayerBuildOptions, installer: PythonInstallerName): LayerInstaller {
-  const pythonTarget: PythonTarget = { architecture: target.architecture, pythonVersion: target.pythonVersion! };
+export function pythonInstaller(target: LayerTarget, source: PythonLayerSource, options: LayerBuildOptions, installer: PythonInstallerName): LayerInstaller {
+  const pythonTarget: PythonTarget = lockSpecOf(target);
   return {
+    family: pythonFamily,
     tool: pythonInstallerTool(installer),
+    inputFiles: pythonInputFiles(source, target),
     defaultSlimming: PYTHON_SLIMMING,
     async install(treeDir, reason) {
       const sitePackages = path.join(treeDir, 'python');
@@ -220,9 +223,9 @@ export function pythonInstaller(target: LayerTarget, source: LayerSource, option
 }
 
 /** A lock that does not match requirements.txt, or lacks the target, stops the build before anything installs. */
-export function assertLockFits(target: LayerTarget, source: LayerSource): void {
+export function assertLockFits(target: LayerTarget, source: PythonLayerSource): void {
   if (!source.locks) return;
-  const spec = { pythonVersion: target.pythonVersion!, architecture: target.architecture };
+  const spec = lockSpecOf(target);
   const lock = source.locks[lockTargetKey(spec)];
   if (!lock) {
     const has = Object.values(source.locks).map((other) => other.file);
@@ -244,25 +247,10 @@ export function assertLockFits(target: LayerTarget, source: LayerSource): void {
   }
 }
 
-/** The distributions of an unlocked layer whose version no requirements file pins: another day's build may pick others. */
-export function floatingPackages(source: LayerSource, packages: readonly InstalledPackage[]): string[] {
-  if (source.locks) return [];
-  const pinned = new Set(source.pinned ?? []);
-  return packages.filter((pkg) => !pinned.has(normalisePythonName(pkg.name))).map((pkg) => `${pkg.name} ${pkg.version}`);
-}
-
 /** Builds (or reuses) one Python layer tree with Lambda's layout, `python/`; from the lock when there is one. */
-export async function buildPythonLayer(target: LayerTarget, source: LayerSource, options: LayerBuildOptions): Promise<LayerBuildResult> {
+export async function buildPythonLayer(target: LayerTarget, source: PythonLayerSource, options: LayerBuildOptions): Promise<LayerBuildResult> {
   assertLockFits(target, source);
   return buildLayer(target, source, pythonInstaller(target, source, options, pythonInstallerOf(options.env)), options);
 }
 
-/** What an unlocked Python layer leaves to the day it is built. */
-export function floatingWarning(id: string, layer: string, unpinned: readonly string[], total: number): string {
-  const shown = unpinned.length > 8 ? `${unpinned.slice(0, 8).join(', ')} and ${unpinned.length - 8} more` : unpinned.join(', ');
-  return (
-    `[unlocked] layer ${id} is not locked: ${unpinned.length} of its ${total} distributions float (${shown}); the resolver picks their newest ` +
-    `matching versions on every build, so another machine or day may build another tree. Run \`${lockCommand(layer)}\` where an index ` +
-    `is reachable and commit layers/${layer}/requirements.*.lock.txt.`
-  );
-}
+export { floatingPackages, floatingWarning } from './floating';

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { pythonForImportsNotFound, pythonSyntax } from './errors';
-import { findPython } from '../project/python-interpreter';
-import { FunctionImport, UncheckedImport } from '../artifacts/manifest';
-import { PROJECT_ROOT } from '../project/paths';
-import { runCommand } from '../project/run-command';
+import { pythonForImportsNotFound, pythonSyntax } from '../../builder/errors';
+import { findPython } from '../../project/python-interpreter';
+import { FunctionImport, UncheckedImport } from '../../artifacts/manifest';
+import { PROJECT_ROOT } from '../../project/paths';
+import { runCommand } from '../../project/run-command';
 
 /** One import as find_imports.py reports it, before it is resolved against the task root. */
 export interface RawPythonImport {
@@ -117,7 +117,7 @@ export async function readPythonImports(
   env: NodeJS.ProcessEnv,
 ): Promise<PythonImports & { readBy: string }> {
   const python = importReader(pythonVersion, env);
-  const result = await runCommand(python, ['-I', path.join(PROJECT_ROOT, 'builder', 'find_imports.py'), taskRoot, ...files], {
+  const result = await runCommand(python, ['-I', path.join(PROJECT_ROOT, 'family-plugins', 'python', 'find_imports.py'), taskRoot, ...files], {
     env: { PATH: env['PATH'] ?? '/usr/bin:/bin' },
   });
   if (result.missing || result.code !== 0) {

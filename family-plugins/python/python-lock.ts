@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { parse as parseToml } from 'smol-toml';
-import { Architecture } from '../config/environments';
-import { pythonPlatformOf, uvPythonPlatform } from '../config/lambda-platform';
-import { layerLockInvalid } from './errors';
-import { evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../families/python/pep508';
-import { parsePinnedRequirements } from '../toolchain/requirements-file';
-import { chooseWheel } from '../rules/wheel-tags';
+import { Architecture, PythonRuntime, pythonVersionOf } from '../../config/environments';
+import { pythonPlatformOf, uvPythonPlatform } from '../../config/lambda-platform';
+import { layerLockInvalid } from '../../builder/errors';
+import { evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../../families/python/pep508';
+import { parsePinnedRequirements } from '../../toolchain/requirements-file';
+import { chooseWheel } from '../../rules/wheel-tags';
 
 /**
  * A Python layer's lock: for each target (Python version and architecture), every distribution the
@@ -19,6 +19,11 @@ import { chooseWheel } from '../rules/wheel-tags';
 export interface LockTargetSpec {
   readonly pythonVersion: string;
   readonly architecture: Architecture;
+}
+
+/** The lock target of a Python layer build: its variant is the runtime ("python3.12") the wheels are for. */
+export function lockSpecOf(target: { readonly variant: string; readonly architecture: Architecture }): LockTargetSpec {
+  return { pythonVersion: pythonVersionOf(target.variant as PythonRuntime), architecture: target.architecture };
 }
 
 export interface LockedDistribution {

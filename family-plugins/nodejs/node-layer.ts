@@ -1,14 +1,15 @@
+import { nodejsFamily } from '../../families/nodejs/definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { layerIncomplete, layerInstallFailed, layerLinkedFolder } from './errors';
-import { toPosix } from '../project/paths';
-import { LayerTarget } from './build-plan';
-import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from './layer-build';
-import { LayerSource } from './layer-sources';
-import { InstalledPackage, PackageHash } from '../artifacts/manifest';
+import { layerIncomplete, layerInstallFailed, layerLinkedFolder } from '../../builder/errors';
+import { toPosix } from '../../project/paths';
+import { LayerTarget } from '../../builder/build-plan';
+import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from '../../builder/layer-build';
+import { LayerSource } from '../../builder/layer-sources';
+import { InstalledPackage, PackageHash } from '../../artifacts/manifest';
 import { explainNpmFailure, installEnvironment, locateNpm } from './npm';
-import { runCommand } from '../project/run-command';
-import { comparePaths } from './tree';
+import { runCommand } from '../../project/run-command';
+import { comparePaths } from '../../builder/tree';
 
 /** Lambda's names for the CPUs, as npm's --cpu spells them. */
 const NPM_CPU = { x86_64: 'x64', arm64: 'arm64' } as const;
@@ -102,7 +103,9 @@ export function absoluteFileSpecs(text: string, layerDir: string, layer: string)
 export function nodeInstaller(target: LayerTarget, source: LayerSource, options: LayerBuildOptions): LayerInstaller {
   const npm = locateNpm(options.env);
   return {
+    family: nodejsFamily,
     tool: { name: 'npm', version: npm.version },
+    inputFiles: source.files,
     defaultSlimming: [],
     async install(treeDir, reason) {
       const installDir = path.join(treeDir, 'nodejs');

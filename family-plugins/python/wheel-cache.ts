@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { wheelFetchFailed, wheelIndexUnreachable, wheelsNotCached } from './errors';
-import { runCommand } from '../project/run-command';
-import { PythonToolchain } from '../toolchain/python-toolchain';
+import { wheelFetchFailed, wheelIndexUnreachable, wheelsNotCached } from '../../builder/errors';
+import { runCommand } from '../../project/run-command';
+import { PythonToolchain } from '../../toolchain/python-toolchain';
 import { explainPipFailure, firstUnreachableIndex, pipDownloadArgs, pipEnvironment } from './pip';
 import { LockTarget, LockedDistribution, lockTargetKey } from './python-lock';
 import { indexesOf, pythonIndexSettings } from './uv';
@@ -34,23 +34,22 @@ function sha256File(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
+/** Where wheels are kept and fetched from, with what, and how progress is said. */
+export interface WheelCacheOptions {
+  readonly cacheDir: string;
+  readonly toolchain: PythonToolchain;
+  readonly env: NodeJS.ProcessEnv;
+  readonly pipCacheDir: string;
+  readonly progress?: (line: string) => void;
+}
+
 /**
  * Puts every wheel of a locked target in the cache: the missing ones are downloaded by the toolchain's
  * pip (`pip download --no-deps --require-hashes`, for the target's platform) into a scratch folder beside
  * the cache, checked against the lock and renamed into place, so a reader never sees half a file.
  * UV_OFFLINE stops here, naming what is missing.
  */
-export async function ensureWheels(
-  layer: string,
-  target: LockTarget,
-  options: {
-    readonly cacheDir: string;
-    readonly toolchain: PythonToolchain;
-    readonly env: NodeJS.ProcessEnv;
-    readonly pipCacheDir: string;
-    readonly progress?: (line: string) => void;
-  },
-): Promise<void> {
+export async function ensureWheels(layer: string, target: LockTarget, options: WheelCacheOptions): Promise<void> {
   const missing = missingWheels(options.cacheDir, target);
   if (missing.length === 0) return;
   const settings = pythonIndexSettings(options.env);
@@ -112,13 +111,7 @@ export async function ensureWheels(
  */
 export async function fetchLockedWheels(
   sources: readonly { readonly name: string; readonly locks?: Readonly<Record<string, { readonly target: LockTarget }>> }[],
-  options: {
-    readonly cacheDir: string;
-    readonly toolchain: PythonToolchain;
-    readonly env: NodeJS.ProcessEnv;
-    readonly pipCacheDir: string;
-    readonly progress?: (line: string) => void;
-  },
+  options: WheelCacheOptions,
 ): Promise<{ readonly wheels: number; readonly fetched: number }> {
   const before = new Set(fs.existsSync(options.cacheDir) ? fs.readdirSync(options.cacheDir) : []);
   const wanted = new Set<string>();

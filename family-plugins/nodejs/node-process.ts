@@ -1,0 +1,65 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EnvironmentArtifacts } from '../../builder/artifact-check';
+import { layerTargetFor } from '../../builder/build-plan';
+import { acquireBuildLock } from '../../builder/build';
+import { Architecture, NodeRuntime } from '../../config/environments';
+import { nodejsFamily } from '../../families/nodejs/definition';
+import { FunctionProcess, LocalApiOptions, layerTrees } from '../../local-lambda/local-api';
+import { lambdaNodeBinary } from '../../local-lambda/node-binary';
+import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../../local-lambda/runtime-scripts';
+import { createSandbox } from '../../local-lambda/sandbox';
+import { silentProgress } from '../../project/progress';
+import { buildNodeLayer } from './node-layer';
+import { readNodeSource } from './node-source';
+
+/**
+ * The AWS SDK that Lambda's Node.js runtimes ship in /var/runtime/node_modules,
+ * built once (and reused) from local-lambda/runtime-sdk. Layers come first on
+ * NODE_PATH, so it only serves what no layer provides, as on Lambda.
+ */
+async function buildRuntimeSdkStandIn(projectRoot: string, buildDir: string, architecture: Architecture, log: (line: string) => void): Promise<string> {
+  const dir = path.join(projectRoot, 'local-lambda', 'runtime-sdk');
+  const source = { ...readNodeSource(dir, 'local-lambda/runtime-sdk', 'runtime-sdk'), options: { exclude: [] } };
+  const target = layerTargetFor(nodejsFamily, source, architecture, nodejsFamily.defaultRuntime);
+  const localBuild = path.join(buildDir, 'local');
+  fs.mkdirSync(localBuild, { recursive: true });
+  // Several local runs may start at once from one build folder; one builds, the others wait and reuse.
+  const release = await acquireBuildLock(localBuild, { ...silentProgress, info: log });
+  let result;
+  try {
+    result = await buildNodeLayer(target, source, { buildDir: localBuild, env: process.env, step: silentProgress.step('runtime SDK') });
+  } finally {
+    release();
+  }
+  if (!result.cached) log(`built the runtime's AWS SDK stand-in for /var/runtime (${result.artifact.packages.length} packages)`);
+  return path.join(localBuild, result.artifact.treeDir, 'nodejs', 'node_modules');
+}
+
+export async function nodeProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, name: string): Promise<FunctionProcess> {
+  const runtime = name as NodeRuntime;
+  const { env, log } = options;
+  const node = lambdaNodeBinary(runtime, options.projectRoot);
+  if (node.source === 'system') log(`note: using this Node ${node.version} for ${env.runtime}; runtimes/ has no binary for it`);
+  const nodeModules = await buildRuntimeSdkStandIn(options.projectRoot, options.buildDir, env.architecture, log);
+  const sandbox = createSandbox({ ...env, runtime, family: nodejsFamily }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
+    runtimePackages: { copy: nodeModules },
+  });
+  try {
+    const bootstrap = await compileRuntimeScript(options.projectRoot, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'), runtime);
+    return {
+      sandbox,
+      command: node.path,
+      args: [bootstrap],
+      environment: {
+        PATH: `${path.dirname(node.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`,
+        NODE_PATH: sandbox.searchPath.join(path.delimiter),
+      },
+      interpreter: { name: 'Node', version: node.version, path: node.path },
+      runtimePackages: 'the AWS SDK v3 from local-lambda/runtime-sdk, in /var/runtime/node_modules',
+    };
+  } catch (error) {
+    fs.rmSync(sandbox.root, { recursive: true, force: true });
+    throw error;
+  }
+}

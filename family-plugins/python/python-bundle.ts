@@ -1,0 +1,40 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PythonRuntime, pythonVersionOf } from '../../config/environments';
+import { bundleFailed } from '../../builder/errors';
+import { toPosix } from '../../project/paths';
+import { BundleTarget } from '../../builder/build-plan';
+import { BundledCode } from '../../builder/function-bundle';
+import { readPythonImports } from './python-imports';
+
+/**
+ * Copies the Python function's files into the task root, as Lambda runs them (no
+ * bundler: imports resolve through /opt/python and the runtime), then reads every
+ * module's imports from its syntax tree.
+ */
+export async function copyPython(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv): Promise<BundledCode> {
+  const sourceDir = path.join(projectRoot, target.entry);
+  const files: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '__pycache__' && entry.name !== 'tests') visit(full);
+      } else if (entry.name.endsWith('.py')) {
+        const relative = toPosix(path.relative(sourceDir, full));
+        files.push(relative);
+        fs.mkdirSync(path.join(staging, path.dirname(relative)), { recursive: true });
+        fs.copyFileSync(full, path.join(staging, relative));
+      }
+    }
+  };
+  visit(sourceDir);
+  if (files.length === 0) throw bundleFailed(`No Python files in ${target.entry}.`);
+  const handlerModule = target.handler.slice(0, target.handler.lastIndexOf('.'));
+  const handlerFile = [`${handlerModule.replace(/\./g, '/')}.py`, `${handlerModule.replace(/\./g, '/')}/__init__.py`];
+  if (!files.some((file) => handlerFile.includes(file))) {
+    throw bundleFailed(`The handler ${target.handler} needs ${target.entry}/${handlerFile[0]}, which does not exist.`);
+  }
+  const read = await readPythonImports(staging, files, pythonVersionOf(target.runtime as PythonRuntime), toPosix(target.entry), env);
+  return { ...read, inputs: files.map((file) => `${toPosix(target.entry)}/${file}`) };
+}

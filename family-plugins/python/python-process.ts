@@ -1,0 +1,39 @@
+import { pythonFamily } from '../../families/python/definition';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EnvironmentArtifacts } from '../../builder/artifact-check';
+import { PythonRuntime, pythonVersionOf } from '../../config/environments';
+import { pythonRuntimeMissing } from '../../local-lambda/errors';
+import { FunctionProcess, LocalApiOptions, layerTrees } from '../../local-lambda/local-api';
+import { locatePythonSdk } from '../../local-lambda/python-sdk';
+import { createSandbox } from '../../local-lambda/sandbox';
+import { PROJECT_ROOT } from '../../project/paths';
+import { findPython, noPythonReason } from '../../project/python-interpreter';
+
+export async function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, name: string): Promise<FunctionProcess> {
+  const runtime = name as PythonRuntime;
+  const { env, log } = options;
+  const version = pythonVersionOf(runtime);
+  const lookup = options.lookup ?? process.env;
+  const python = findPython(version, lookup);
+  if (!python) {
+    throw pythonRuntimeMissing(version, runtime, noPythonReason(version, lookup));
+  }
+  const sdk = await locatePythonSdk(process.env, log);
+  const sandbox = createSandbox({ ...env, runtime, family: pythonFamily }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
+    runtimePackages: { link: sdk.entries },
+  });
+  const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
+  fs.copyFileSync(path.join(PROJECT_ROOT, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
+  const site = `/var/lang/lib/python${version}/site-packages`;
+  const runtimePackages = `boto3 ${sdk.versions['boto3']} (botocore ${sdk.versions['botocore']} and what they need) from ${sdk.site}, linked into ${site}`;
+  return {
+    sandbox,
+    // -I: no PYTHONPATH and no user site; -S: no site-packages of this machine; the client sets Lambda's sys.path.
+    command: python.path,
+    args: ['-I', '-S', '-B', '-u', bootstrap, ...sandbox.searchPath],
+    environment: { PATH: `${path.dirname(python.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`, PYTHONPATH: sandbox.runtimeDir },
+    interpreter: { name: 'Python', version: python.fullVersion, path: python.path },
+    runtimePackages,
+  };
+}
