@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FunctionImport, InstalledPackage } from '../artifacts/manifest';
+import { FunctionImport } from '../artifacts/manifest';
+import { PythonPackage } from '../family-plugins/python/python-package';
 import { RawPythonFile, moduleOfFile, ownModulesOf, readPythonImports, resolvePythonImports } from '../family-plugins/python/python-imports';
 import { EnvironmentConfig } from '../config/environments';
 import { loadConfig } from '../config/load-config';
@@ -29,7 +30,7 @@ const imp = (module: string, line: number, extra: Partial<FunctionImport> = {}):
   ...extra,
 });
 
-const pkg = (name: string, version: string, modules: string[], extra: Partial<InstalledPackage> = {}): InstalledPackage => ({
+const pkg = (name: string, version: string, modules: string[], extra: Partial<PythonPackage> = {}): PythonPackage => ({
   name,
   version,
   path: `python/${name}-${version}.dist-info`,
@@ -41,7 +42,7 @@ const pkg = (name: string, version: string, modules: string[], extra: Partial<In
 /** The Python function on python3.12 with one layer holding `packages`, importing `imports`. */
 function pythonDeployment(
   imports: FunctionImport[],
-  packages: InstalledPackage[],
+  packages: PythonPackage[],
   settings: Record<string, unknown> = {},
   ownModules = ['main', 'app', 'app.routes'],
 ): FunctionDeployment {
@@ -105,7 +106,7 @@ describe('what provides each import of the Python function', () => {
     expect(importCoverage(deployment).assumptions).toEqual([]);
     const newer = pythonDeployment([imp('aws_lambda_powertools', 3)], [], { layerStrategy: 'hybrid', powertoolsPythonLayerVersion: 99 });
     expect(importCoverage(newer).assumptions).toEqual([
-      'powertools-python version 99 is outside the versions the table in config/managed-layers.ts describes (1-27); its contents are assumed to be the same.',
+      'powertools-python version 99 is outside the versions the table in families/python/powertools.ts describes (1-27); its contents are assumed to be the same.',
     ]);
   });
 
@@ -200,7 +201,7 @@ describe('what provides each import of the Python function', () => {
 });
 
 describe('declared dependencies of the distributions in the layers', () => {
-  const check = (packages: InstalledPackage[], settings: Record<string, unknown> = {}) => importCoverage(pythonDeployment([], packages, settings));
+  const check = (packages: PythonPackage[], settings: Record<string, unknown> = {}) => importCoverage(pythonDeployment([], packages, settings));
 
   it('finds a dependency nothing provides, and accepts one the runtime ships', () => {
     const coverage = check([pkg('needy', '1.0.0', ['needy'], { requires: ['ghost>=1.0', 'botocore>=1.30'] })]);

@@ -1,3 +1,4 @@
+import { asPythonPackage } from '../family-plugins/python/python-package';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
@@ -84,7 +85,7 @@ describe("the seed's real layers", () => {
     expect(layer.nativeObjects!.every((object) => object.format === 'elf' && object.machine === machine)).toBe(true);
     const pydantic = layer.nativeObjects!.find((object) => object.path.startsWith('python/pydantic_core/_pydantic_core.cpython-312-'))!;
     expect(pydantic.owner).toBe('python/pydantic_core-2.23.2.dist-info');
-    expect(layer.packages.find((pkg) => pkg.name === 'pydantic_core')?.wheelTags).toEqual([
+    expect(asPythonPackage(layer.packages.find((pkg) => pkg.name === 'pydantic_core')!).wheelTags).toEqual([
       expect.stringMatching(new RegExp(`^cp312-cp312-manylinux.*${architecture === 'arm64' ? 'aarch64' : 'x86_64'}`)),
     ]);
     // A cache hit reuses the findings it kept: the same objects, without reading a file.

@@ -1,4 +1,5 @@
-import { InstalledPackage, NativeObject } from '../artifacts/manifest';
+import { NativeObject } from '../artifacts/manifest';
+import { PythonPackage } from '../family-plugins/python/python-package';
 import { Architecture, Runtime } from '../config/environments';
 import { LAMBDA_PLATFORMS } from '../config/lambda-platform';
 import { loadConfig } from '../config/load-config';
@@ -14,7 +15,7 @@ import { PLUGINS } from '../family-plugins/registry';
  * with a passing case beside it.
  */
 
-const PYDANTIC_CORE: InstalledPackage = {
+const PYDANTIC_CORE: PythonPackage = {
   name: 'pydantic_core',
   version: '2.23.2',
   path: 'python/pydantic_core-2.23.2.dist-info',
@@ -39,7 +40,7 @@ function elf(path: string, overrides: Partial<NativeObject> = {}): NativeObject 
 
 const EXTENSION = 'python/pydantic_core/_pydantic_core.cpython-312-x86_64-linux-gnu.so';
 
-function python(objects: NativeObject[], options: { architecture?: Architecture; runtime?: Runtime; packages?: InstalledPackage[] } = {}): FunctionDeployment {
+function python(objects: NativeObject[], options: { architecture?: Architecture; runtime?: Runtime; packages?: PythonPackage[] } = {}): FunctionDeployment {
   const config = loadConfig({
     families: PLUGINS,
     context: { defaults: { function: 'python', runtime: options.runtime ?? 'python3.12', architecture: options.architecture ?? 'x86_64' } },

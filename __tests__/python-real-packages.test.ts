@@ -1,3 +1,4 @@
+import { asPythonPackage } from '../family-plugins/python/python-package';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -116,11 +117,11 @@ describe('import coverage with real packages, markers and namespace packages: no
         onlyUsed: true,
       });
       expect(report.warnings).toEqual([]);
-      const sqlalchemy = report.manifest.layers[0].packages.find((pkg) => pkg.name === 'SQLAlchemy')!;
+      const sqlalchemy = asPythonPackage(report.manifest.layers[0].packages.find((pkg) => pkg.name === 'SQLAlchemy')!);
       expect(sqlalchemy.requires).toEqual(
         expect.arrayContaining([expect.stringMatching(/^greenlet>=1; platform_machine == "aarch64" or \(.*platform_machine == "x86_64"/)]),
       );
-      const jaraco = report.manifest.layers[0].packages.find((pkg) => pkg.name === 'jaraco.context')!;
+      const jaraco = asPythonPackage(report.manifest.layers[0].packages.find((pkg) => pkg.name === 'jaraco.context')!);
       expect(jaraco.requires).toEqual(expect.arrayContaining([expect.stringMatching(/^backports\.tarfile.*python_version < "3\.12"/)]));
       expect(report.manifest.layers[0].packages.map((pkg) => pkg.name)).not.toContain('backports.tarfile');
     },

@@ -23,22 +23,14 @@ export interface InstalledPackage {
   readonly path: string;
   /** Listed in the layer's own package.json or requirements.txt (not only a dependency of one). */
   readonly direct: boolean;
-  /** Python: the top-level modules the distribution installs, what `import` names. */
+  /** The top-level modules it installs, what `import` names, where its family imports by module (FamilyDefinition.importsBy). */
   readonly modules?: readonly string[];
-  /** Python: its declared dependencies, METADATA's Requires-Dist lines as written (markers included). */
-  readonly requires?: readonly string[];
-  /** Python: the extras it was requested with (`python-jose[cryptography]`), for the markers of its dependencies. */
-  readonly extras?: readonly string[];
   /** The file it came from, by its hash: a locked wheel's SHA-256, or npm's integrity (SHA-512) from package-lock.json. */
   readonly hashes?: readonly PackageHash[];
-  /** Python: the wheel file a lock installed it from. */
-  readonly wheel?: string;
   /** The license it declares: METADATA's License-Expression, or package.json's "license". */
   readonly license?: string;
   /** The packages of the same layer it needs on this target, by their `path` (markers and extras evaluated). */
   readonly dependsOn?: readonly string[];
-  /** Python: the tags its wheel's WHEEL file declares (python-abi-platform, e.g. cp312-cp312-manylinux_2_17_x86_64). */
-  readonly wheelTags?: readonly string[];
 }
 
 /**
@@ -86,11 +78,11 @@ export interface FunctionImport {
   readonly file: string;
   /** 1-based line; absent where the bundler's record gives none and the text does not show it. */
   readonly line?: number;
-  /** Python: resolved against the function's own files (a relative import). */
+  /** Resolved against the function's own files (a relative import), where the reader of its family can tell. */
   readonly own?: boolean;
   /** Why a missing module would not fail the function: `try/except ImportError`, `if TYPE_CHECKING`. */
   readonly optional?: string;
-  /** Python: imported inside a function, so it fails when that code runs, not at init. */
+  /** Imported inside a function body, so it fails when that code runs, not at init (where the reader of its family can tell). */
   readonly lazy?: boolean;
   /** Named by `importlib.import_module("...")` or `__import__("...")` with a literal. */
   readonly dynamic?: boolean;
@@ -158,7 +150,7 @@ export interface BundleArtifact {
    * bundle's external imports (Node.js) or the syntax trees of every module (Python).
    */
   readonly imports: readonly FunctionImport[];
-  /** Python: every module of the task root by dotted name (`main`, `app`, `app.routes`), for own imports. */
+  /** Every module of the task root by dotted name (`main`, `app`, `app.routes`), where a family's bare imports may be its own; else empty. */
   readonly ownModules: readonly string[];
   /** Dynamic imports of a computed name, which no check can follow. */
   readonly unchecked: readonly UncheckedImport[];

@@ -102,7 +102,7 @@ export function layerSbom(family: FamilyDefinition, layer: LayerArtifact, produc
       });
       for (const hash of pkg.hashes ?? []) component.hashes.set(HASH_ALGORITHMS[hash.alg], hash.content);
       if (pkg.license) component.licenses.add(licenses.makeFromString(pkg.license));
-      if (pkg.wheel) component.properties.add(new Models.Property('lambda-layer-stacks:python:wheel', pkg.wheel));
+      for (const [name, value] of family.packageProperties(pkg)) component.properties.add(new Models.Property(name, value));
       component.properties.add(new Models.Property('lambda-layer-stacks:direct', String(pkg.direct)));
       byPurl.set(purl, component);
       bom.components.add(component);

@@ -28,7 +28,7 @@ export interface BundleTarget {
   readonly handler: string;
   /** What the function is built with, for its description: "FastAPI", "Node.js". */
   readonly framework: string;
-  /** Node.js: packages the environment's layers (and managed layers) provide, sorted; left out of the bundle. */
+  /** For a family that bundles: the packages the environment's layers (and managed layers) provide, sorted, left out of the bundle; else empty. */
   readonly externals: readonly string[];
 }
 

@@ -8,7 +8,7 @@
 export interface ManagedLayerContents {
   /** Python top-level modules, or npm package names and patterns ("@aws-lambda-powertools/*"). */
   readonly provides: readonly string[];
-  /** Python: the distributions installed, for the check of layers' declared dependencies. */
+  /** The distributions it installs, for a family that checks layers' declared dependencies (Python); else empty. */
   readonly distributions: readonly string[];
   /** Layer versions this table describes, first to last. */
   readonly versions: readonly [number, number];
@@ -69,6 +69,8 @@ export interface FamilyDefinition<Id extends string = string, R extends string =
    * modules with other names) or by its own name (an npm package is imported by its name).
    */
   readonly importsBy: 'module' | 'package';
+  /** Whether a package of a built layer, by its path in the tree, is one a function can import (Node.js: only those at the top of a node_modules folder). */
+  importable(path: string): boolean;
   /** Whether a bare import may name the function's own top-level module (Python); else only a relative import is its own. */
   readonly bareImportsCanBeOwn: boolean;
   /** What the runtime provides before any layer is searched (Node's `node:` built-ins); undefined when nothing. */
@@ -84,6 +86,8 @@ export interface FamilyDefinition<Id extends string = string, R extends string =
   variantMismatch(variant: string): string;
   /** A package's purl parts: its type on the package index ("npm", "pypi") and its name as that type spells it. */
   packageUrl(name: string): { readonly type: string; readonly namespace?: string; readonly name: string };
+  /** What an SBOM says of one of its packages beyond name, version, hashes and license, e.g. the wheel a Python lock installed. */
+  packageProperties(pkg: object): [string, string][];
   /** What an SBOM says of a layer's variant beyond its family and architecture, e.g. its Python version. */
   layerProperties(variant: string): [string, string][];
   /** The file of an installed package that names it and its version: `METADATA` in a dist-info folder, `package.json`. */

@@ -18,8 +18,36 @@ export interface FamilyNativeCode {
   fix(pkg: string | undefined, layer: string | undefined, env: EnvironmentConfig): string;
 }
 
-/** A family as the rules see it: what it is, and what it adds to the native-code rule. */
-export type RuleFamily = FamilyDefinition & { readonly nativeCode?: FamilyNativeCode };
+/** A distribution in an attached layer whose declared dependency nothing attached provides. */
+export interface DependencyGap {
+  readonly layer: string;
+  readonly distribution: string;
+  readonly version: string;
+  /** The Requires-Dist line. */
+  readonly requirement: string;
+  readonly missing: string;
+}
+
+/** A declared dependency that is there, at a version its specifier does not allow. */
+export interface DependencyConflict extends DependencyGap {
+  readonly found: string;
+  readonly foundIn: string;
+}
+
+/** What the layers' declared dependencies leave open: gaps (nothing provides one) and conflicts (a version it does not allow). */
+export interface DependencyCheck {
+  readonly gaps: readonly DependencyGap[];
+  readonly conflicts: readonly DependencyConflict[];
+  /** Distributions whose declared dependencies were checked. */
+  readonly distributionsChecked: number;
+}
+
+/** A family as the rules see it: what it is, what it adds to the native-code rule, and how its packages' declared dependencies are checked. */
+export type RuleFamily = FamilyDefinition & {
+  readonly nativeCode?: FamilyNativeCode;
+  /** Whether every declared dependency of the attached layers' packages is provided (Python's Requires-Dist); none when absent. */
+  dependencyCheck?(deployment: FunctionDeployment): DependencyCheck;
+};
 
 /** What one environment deploys: the input of every rule. */
 export interface FunctionDeployment {

@@ -1,20 +1,8 @@
-import { nodejsFamily } from '../families/nodejs/definition';
 import { FamilyDefinition } from '../families/family';
-import { FunctionImport, InstalledPackage, LayerArtifact } from '../artifacts/manifest';
-import { PythonRuntime, Runtime, pythonVersionOf } from '../config/environments';
-import { pythonFamily } from '../families/python/definition';
+import { FunctionImport } from '../artifacts/manifest';
+import { Runtime } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
-import { PYTHON_RUNTIME_DISTRIBUTIONS } from '../families/python/runtime-modules';
-import { Finding, FunctionDeployment, Rule } from './deployment';
-import {
-  MarkerEnvironment,
-  Requirement,
-  appliedRequirements,
-  lambdaMarkerEnvironment,
-  normalisePythonName,
-  satisfies,
-  tryParseRequirement,
-} from '../families/python/pep508';
+import { DependencyCheck, Finding, FunctionDeployment, Rule } from './deployment';
 
 const ID = 'import-coverage';
 
@@ -41,26 +29,10 @@ export interface ImportRow {
   readonly problem?: string;
 }
 
-/** A distribution in an attached layer whose declared dependency nothing attached provides. */
-export interface DependencyGap {
-  readonly layer: string;
-  readonly distribution: string;
-  readonly version: string;
-  /** The Requires-Dist line. */
-  readonly requirement: string;
-  readonly missing: string;
-}
-
-/** A declared dependency that is there, at a version its specifier does not allow. */
-export interface DependencyConflict extends DependencyGap {
-  readonly found: string;
-  readonly foundIn: string;
-}
-
 export interface ImportCoverage {
   readonly rows: readonly ImportRow[];
-  readonly gaps: readonly DependencyGap[];
-  readonly conflicts: readonly DependencyConflict[];
+  readonly gaps: DependencyCheck['gaps'];
+  readonly conflicts: DependencyCheck['conflicts'];
   /** Distributions whose declared dependencies were checked. */
   readonly distributionsChecked: number;
   /** Things the check took on trust, e.g. a managed layer version newer than the table. */
@@ -91,19 +63,13 @@ export interface ImportSources {
   readonly managed: readonly ManagedLayer[];
 }
 
-/** What a built Node.js layer lets a function import: the packages at the top of its node_modules folders. */
-function nodeLayerPackages(layer: LayerArtifact): InstalledPackage[] {
-  return layer.packages.filter((pkg) => /^nodejs\/(node\d+\/)?node_modules\/(@[^/]+\/)?[^/@]+$/.test(pkg.path));
-}
-
 /** The import sources of a deployment built here: its bundle's own modules, its built layers, its managed layers, its runtime. */
 export function importSourcesOf(deployment: FunctionDeployment): ImportSources {
-  const node = deployment.family.id === nodejsFamily.id;
   return {
     runtime: deployment.env.runtime,
     family: deployment.family,
     ownModules: deployment.bundle.ownModules,
-    layers: deployment.layers.map((layer) => ({ name: layer.name, packages: node ? nodeLayerPackages(layer) : layer.packages })),
+    layers: deployment.layers.map((layer) => ({ name: layer.name, packages: layer.packages.filter((pkg) => deployment.family.importable(pkg.path)) })),
     managed: deployment.managed,
   };
 }
@@ -175,66 +141,17 @@ export function importRows(deployment: FunctionDeployment): ImportRow[] {
   return rows.sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
 }
 
-interface Distribution {
-  readonly key: string;
-  readonly name: string;
-  readonly version?: string;
-  /** Where it is: a layer folder name, a managed layer name, or "runtime". */
-  readonly where: string;
-  readonly requires: readonly Requirement[];
-  readonly extras?: readonly string[];
-}
-
-/**
- * Every declared dependency of every distribution in the attached layers, with its
- * marker evaluated for the runtime's Python version and platform and for the extras
- * it was requested with (followed through the dependencies that request extras),
- * must be provided by an attached layer, a managed layer, or the runtime.
- */
-export function dependencyCheck(deployment: FunctionDeployment): Pick<ImportCoverage, 'gaps' | 'conflicts' | 'distributionsChecked'> {
-  const { env, layers, managed } = deployment;
-  if (deployment.family.id !== pythonFamily.id) return { gaps: [], conflicts: [], distributionsChecked: 0 };
-  const markers: MarkerEnvironment = lambdaMarkerEnvironment(pythonVersionOf(env.runtime as PythonRuntime), env.architecture);
-  const available = new Map<string, Distribution>();
-  for (const dist of PYTHON_RUNTIME_DISTRIBUTIONS) available.set(dist.name, { key: dist.name, name: dist.name, where: `${env.runtime} runtime`, requires: [] });
-  for (const layer of managed) {
-    for (const name of layer.contents.distributions)
-      available.set(normalisePythonName(name), { key: normalisePythonName(name), name, where: layer.name, requires: [] });
-  }
-  for (const layer of layers) {
-    for (const pkg of layer.packages) {
-      const key = normalisePythonName(pkg.name);
-      const requires = (pkg.requires ?? []).flatMap((line) => tryParseRequirement(line) ?? []);
-      available.set(key, { key, name: pkg.name, version: pkg.version, where: layer.name, requires, ...(pkg.extras?.length ? { extras: pkg.extras } : {}) });
-    }
-  }
-  const gaps: DependencyGap[] = [];
-  const conflicts: DependencyConflict[] = [];
-  for (const { from, requirement } of appliedRequirements(available, markers)) {
-    const dist = available.get(from)!;
-    const found = available.get(requirement.key);
-    const base = { layer: dist.where, distribution: dist.name, version: dist.version ?? '', requirement: requirement.raw, missing: requirement.name };
-    if (!found) {
-      if (!gaps.some((gap) => gap.distribution === base.distribution && gap.missing === base.missing)) gaps.push(base);
-    } else if (found.version && requirement.specifier && !satisfies(found.version, requirement.specifier)) {
-      if (!conflicts.some((c) => c.distribution === base.distribution && c.missing === base.missing))
-        conflicts.push({ ...base, found: found.version, foundIn: found.where });
-    }
-  }
-  const checked = layers.reduce((sum, layer) => sum + layer.packages.length, 0);
-  return { gaps, conflicts, distributionsChecked: checked };
-}
-
 /** Everything the import coverage rule and `npm run doctor` show for one deployment. */
 export function importCoverage(deployment: FunctionDeployment): ImportCoverage {
   const assumptions = deployment.managed
     .filter((layer) => layer.version < layer.contents.versions[0] || layer.version > layer.contents.versions[1])
     .map(
       (layer) =>
-        `${layer.name} version ${layer.version} is outside the versions the table in config/managed-layers.ts describes ` +
+        `${layer.name} version ${layer.version} is outside the versions the table in families/${deployment.family.id}/powertools.ts describes ` +
         `(${layer.contents.versions.join('-')}); its contents are assumed to be the same.`,
     );
-  return { rows: importRows(deployment), ...dependencyCheck(deployment), assumptions };
+  const dependencies = deployment.family.dependencyCheck?.(deployment) ?? { gaps: [], conflicts: [], distributionsChecked: 0 };
+  return { rows: importRows(deployment), ...dependencies, assumptions };
 }
 
 /** The attached layers and what they hold, for messages: "dependencies (fastapi 0.115.0, mangum 0.17.0; 23 packages in all)". */

@@ -21,6 +21,7 @@ export const nodejsFamily: FamilyDefinition<'nodejs', NodeRuntime> = {
   packageFile: 'package.json',
   importsBy: 'package',
   bareImportsCanBeOwn: false,
+  importable: (path) => /^nodejs\/(node\d+\/)?node_modules\/(@[^/]+\/)?[^/@]+$/.test(path),
   builtIn: (module) => (module.startsWith('node:') ? 'Node.js built-in' : undefined),
   shippedWithRuntime: (module) =>
     NODE_RUNTIME_PACKAGES.some((pattern) => (pattern.endsWith('/*') ? module.startsWith(pattern.slice(0, -1)) : module === pattern))
@@ -32,6 +33,7 @@ export const nodejsFamily: FamilyDefinition<'nodejs', NodeRuntime> = {
     const [namespace, own] = name.startsWith('@') ? (name.split('/') as [string, string]) : [undefined, name];
     return { type: 'npm', ...(namespace ? { namespace } : {}), name: own };
   },
+  packageProperties: () => [],
   layerProperties: () => [],
   packageMetadataFile: 'package.json',
   packageMetadataEntry: (name) => `nodejs/node_modules/${name}/package.json`,

@@ -16,6 +16,7 @@ export const pythonFamily: FamilyDefinition<'python', PythonRuntime> = {
   packageFile: 'requirements.txt',
   importsBy: 'module',
   bareImportsCanBeOwn: true,
+  importable: () => true,
   builtIn: () => undefined,
   shippedWithRuntime: (module, runtime) => {
     if (pythonStdlib(pythonVersionOf(runtime)).has(module)) return 'standard library';
@@ -25,6 +26,7 @@ export const pythonFamily: FamilyDefinition<'python', PythonRuntime> = {
   powertools: PYTHON_POWERTOOLS,
   variantMismatch: (variant) => `its wheels are for Python ${pythonVersionOf(variant as PythonRuntime)}`,
   packageUrl: (name) => ({ type: 'pypi', name: name.toLowerCase().replace(/[-_.]+/g, '-') }),
+  packageProperties: (pkg) => ('wheel' in pkg && typeof pkg.wheel === 'string' ? [['lambda-layer-stacks:python:wheel', pkg.wheel]] : []),
   layerProperties: (variant) => [['aws:lambda:layer:python-version', pythonVersionOf(variant as PythonRuntime)]],
   packageMetadataFile: 'METADATA',
   packageMetadataEntry: (name, version) => `python/${name}-${version}.dist-info/METADATA`,

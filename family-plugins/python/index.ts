@@ -2,6 +2,7 @@
 import { pythonFamily } from '../../families/python/definition';
 import { FamilyPlugin } from '../plugin';
 import { floatingPackages, floatingWarning } from './floating';
+import { pythonDependencyCheck } from './dependency-check';
 import { PYTHON_NATIVE_CODE } from './native-code';
 import { PythonLayerSource, pythonInputFiles, readPythonSource } from './python-source';
 
@@ -23,5 +24,6 @@ export const pythonPlugin: FamilyPlugin<PythonLayerSource> = {
   checkLayerImports: (layer, treeDir, runtime, options) =>
     (require('./layer-imports') as typeof import('./layer-imports')).checkPythonLayer(layer, treeDir, runtime, options),
   nativeCode: PYTHON_NATIVE_CODE,
+  dependencyCheck: pythonDependencyCheck,
   localProcess: (options, artifacts, runtime) => (require('./python-process') as typeof import('./python-process')).pythonProcess(options, artifacts, runtime),
 };

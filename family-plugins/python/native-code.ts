@@ -2,6 +2,7 @@ import { InstalledPackage, NativeObject } from '../../artifacts/manifest';
 import { EnvironmentConfig, PythonRuntime, pythonVersionOf } from '../../config/environments';
 import { LAMBDA_PLATFORMS, pythonMachineOf, uvPythonPlatform } from '../../config/lambda-platform';
 import { FamilyNativeCode } from '../../rules/deployment';
+import { asPythonPackage } from './python-package';
 import { compareParts } from '../../rules/native-code';
 import { expandTags, supportedTags } from '../../rules/wheel-tags';
 
@@ -30,7 +31,7 @@ function wheelProblems(
   supported: ReadonlySet<string>,
 ): { errors: string[]; warnings: string[] } {
   // A WHEEL file's Tag line may hold a compressed tag set, as maturin writes them.
-  const tags = (pkg.wheelTags ?? []).flatMap(expandTags);
+  const tags = (asPythonPackage(pkg).wheelTags ?? []).flatMap(expandTags);
   if (tags.length === 0) return { errors: [], warnings: [] };
   const python = pythonVersionOf(env.runtime as PythonRuntime);
   const platform = LAMBDA_PLATFORMS[env.runtime];

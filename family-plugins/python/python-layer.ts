@@ -7,7 +7,7 @@ import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTi
 import { PythonLayerSource, pythonInputFiles } from './python-source';
 import { appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, tryParseRequirement } from '../../families/python/pep508';
 import { LockTarget, lockCommand, lockFileName, lockSpecOf, lockStaleness, lockTargetKey, requirementFileHashes } from './python-lock';
-import { InstalledPackage } from '../../artifacts/manifest';
+import { PythonPackage } from './python-package';
 import { explainPipFailure, firstUnreachableIndex, pipEnvironment, pipInstallArgs } from './pip';
 import { runCommand } from '../../project/run-command';
 import { PYTHON_SLIMMING } from '../../builder/slimming';
@@ -68,10 +68,10 @@ function wheelTagsOf(distInfo: string): { wheelTags?: string[] } {
 }
 
 /** Every distribution installed in `python/`, from its `*.dist-info`. */
-export function listPythonPackages(treeRoot: string, direct: readonly string[], extras: Readonly<Record<string, readonly string[]>> = {}): InstalledPackage[] {
+export function listPythonPackages(treeRoot: string, direct: readonly string[], extras: Readonly<Record<string, readonly string[]>> = {}): PythonPackage[] {
   const site = path.join(treeRoot, 'python');
   if (!fs.existsSync(site)) return [];
-  const packages: InstalledPackage[] = [];
+  const packages: PythonPackage[] = [];
   for (const entry of fs.readdirSync(site)) {
     if (!entry.endsWith('.dist-info')) continue;
     const distInfo = path.join(site, entry);
@@ -97,7 +97,7 @@ export function listPythonPackages(treeRoot: string, direct: readonly string[], 
  * What a layer's SBOM says of each distribution beyond its metadata: the packages of the layer it needs on
  * the target (markers and extras evaluated), and, when the layer is locked, the wheel and its SHA-256.
  */
-export function withPythonDetails(packages: readonly InstalledPackage[], target: PythonTarget, lock?: LockTarget): InstalledPackage[] {
+export function withPythonDetails(packages: readonly PythonPackage[], target: PythonTarget, lock?: LockTarget): PythonPackage[] {
   const byKey = new Map(packages.map((pkg) => [normalisePythonName(pkg.name), pkg]));
   const declaring = new Map(
     packages.map((pkg) => {
