@@ -6,8 +6,11 @@ import { synthFailed } from './errors';
 import { PROJECT_ROOT, synthOutdir } from '../project/paths';
 import { Progress } from '../project/progress';
 
-/** Node's flags for the cdktf app's process: cdktf 0.21.0 calls util.isArray (DEP0044), which says nothing to a user. */
-export const CDKTF_APP_NODE_FLAGS = ['--disable-warning=DEP0044'] as const;
+/**
+ * Node's flags for the cdktf app's process: the framework chosen by CDK_FRAMEWORK (frameworks/select.cjs: cdktf, or CDK
+ * Terrain), and no DEP0044 warning (cdktf 0.21.0 calls util.isArray, which says nothing to a user).
+ */
+export const CDKTF_APP_NODE_FLAGS = ['--disable-warning=DEP0044', '--require', './frameworks/select.cjs'] as const;
 
 /** Runs the cdktf app (main.ts) the way `cdktf synth` does, in its own process; returns the stacks it wrote, in the configuration's order. */
 export async function synthesiseStacks(config: ProjectConfig, buildDir: string, env: NodeJS.ProcessEnv, progress: Progress): Promise<string[]> {

@@ -15,7 +15,10 @@ export const REAL_LAYER_FIXTURES = path.join(REPO_ROOT, '__tests__', 'fixtures',
 
 const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage', '.toolchain', '.cli']);
 
-/** Copies a project's sources (no node_modules, git, synth output or build other than its cache) and links its node_modules and Python toolchain. */
+/** Installed folders below the top that the copy links instead of copying: the runtimes' binaries, CDK Terrain. */
+const LINKED = [path.join('runtimes', 'node_modules'), path.join('frameworks', 'cdktn', 'node_modules')];
+
+/** Copies a project's sources (no node_modules, git, synth output or build other than its cache) and links its node_modules, the LINKED folders and the Python toolchain. */
 export function copySources(from: string, to: string): void {
   fs.cpSync(from, to, {
     recursive: true,
@@ -24,12 +27,14 @@ export function copySources(from: string, to: string): void {
       const top = relative.split(path.sep)[0];
       if (NOT_COPIED.has(top) || top.startsWith('cdktf.out') || top.startsWith('.build-')) return false;
       if (top === '.build') return relative === '.build' || relative.startsWith(path.join('.build', 'cache'));
-      return !relative.startsWith(path.join('runtimes', 'node_modules'));
+      return !LINKED.some((folder) => relative.startsWith(folder));
     },
   });
   fs.symlinkSync(fs.realpathSync(path.join(from, 'node_modules')), path.join(to, 'node_modules'));
   const toolchain = path.join(from, '.toolchain');
   if (fs.existsSync(toolchain)) fs.symlinkSync(fs.realpathSync(toolchain), path.join(to, '.toolchain'));
-  const runtimes = path.join(from, 'runtimes', 'node_modules');
-  if (fs.existsSync(runtimes)) fs.symlinkSync(fs.realpathSync(runtimes), path.join(to, 'runtimes', 'node_modules'));
+  for (const folder of LINKED) {
+    const installed = path.join(from, folder);
+    if (fs.existsSync(installed)) fs.symlinkSync(fs.realpathSync(installed), path.join(to, folder));
+  }
 }
