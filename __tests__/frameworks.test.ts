@@ -8,17 +8,17 @@ import { PROJECT_ROOT, cliEnv } from './support/processes';
 /**
  * CDK Terrain, the community fork of the archived CDKTF, against CDKTF on the same sources: every stack synthesised
  * with each (frameworks/select.cjs chooses at load time), compared argument by argument, every difference explained in
- * docs/cdk-terrain.md; and the arguments the fork's newer AWS provider offers, as that document lists them.
+ * the README's "CDKTF status"; and the arguments the fork's newer AWS provider offers, as the README lists them.
  */
 
 const FRAMEWORKS = ['cdktf', 'cdktn'] as const;
 const STACKS = ['api-dev', 'api-staging', 'api-prod', 'bootstrap'];
-const DOC = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'cdk-terrain.md'), 'utf8');
+const README = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
 
-/** The rows of the document's table under a heading: its cells, backticks taken off the first three. */
-function tableUnder(heading: string): string[][] {
-  const section = DOC.slice(DOC.indexOf(`## ${heading}`)).split('\n## ')[0];
-  return section
+/** The rows of the README's table whose header starts so: its cells, backticks taken off the first three. */
+function tableStarting(header: string): string[][] {
+  const table = README.slice(README.indexOf(`| ${header}`)).split('\n\n')[0];
+  return table
     .split('\n')
     .filter((line) => line.startsWith('| `'))
     .map((line) =>
@@ -75,7 +75,7 @@ describe('CDK Terrain beside CDKTF, on the same sources', () => {
     expect(versions).toEqual(['0.21.0', '0.24.0']);
   });
 
-  it('declares the same addresses, and the same arguments but for the differences docs/cdk-terrain.md explains, and no others', () => {
+  it('declares the same addresses, and the same arguments but for the differences the README explains, and no others', () => {
     const found = new Map<string, SynthDifference>();
     for (const stack of STACKS) {
       const [cdktf, cdktn] = FRAMEWORKS.map((framework) => stackOf(outdirs[framework], stack));
@@ -83,7 +83,7 @@ describe('CDK Terrain beside CDKTF, on the same sources', () => {
       expect(addressesOf(cdktf).length).toBeGreaterThan(0);
       for (const difference of synthDifferences(cdktf, cdktn)) found.set(difference.path, difference);
     }
-    const explained = tableUnder('What differs in the synthesised stacks').map(([where, first, second]) => ({ path: where, first, second }));
+    const explained = tableStarting('where, in each stack |').map(([where, first, second]) => ({ path: where, first, second }));
     expect([...found.values()].sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual(explained.sort((a, b) => (a.path < b.path ? -1 : 1)));
   });
 
@@ -130,9 +130,7 @@ describe('CDK Terrain beside CDKTF, on the same sources', () => {
         return [binding, read(cdktnAws, binding).filter((argument) => !before.has(argument))] as const;
       })
       .filter(([, only]) => only.length > 0);
-    const listed = tableUnder('What the newer AWS provider offers').map(
-      ([binding, only]) => [binding, only.split(', ').map((cell) => cell.replace(/`/g, ''))] as const,
-    );
+    const listed = tableStarting('binding |').map(([binding, only]) => [binding, only.split(', ').map((cell) => cell.replace(/`/g, ''))] as const);
     expect(Object.fromEntries(added)).toEqual(Object.fromEntries(listed));
     expect(Object.fromEntries(added)['lambda-function']).toContain('code_sha256');
   });
