@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
 import { SynthDifference, addressesOf, bindingArguments, synthDifferences } from './support/framework-compare';
-import { PROJECT_ROOT, cliEnv } from './support/processes';
+import { PROJECT_ROOT, cliEnv, runNode } from './support/processes';
 
 /**
  * CDK Terrain, the community fork of the archived CDKTF, against CDKTF on the same sources: every stack synthesised
@@ -29,25 +28,18 @@ function tableStarting(header: string): string[][] {
     );
 }
 
-function synth(framework: string, outdir: string, extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CDKTF_APP_NODE_FLAGS, '--import', 'tsx', 'main.ts'], {
-      cwd: PROJECT_ROOT,
-      env: cliEnv({
-        CDK_FRAMEWORK: framework,
-        CDKTF_OUTDIR: outdir,
-        GITHUB_REPOSITORY: 'acme/layers',
-        CDKTF_CONTEXT_JSON: JSON.stringify({ reviewers: { prod: ['octocat'] } }),
-        ...extra,
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+/** The cdktf app as `npm run synth` starts it (its Node flags load frameworks/select.cjs), with one framework. */
+async function synth(framework: string, outdir: string): Promise<{ code: number; output: string }> {
+  const result = await runNode('main.ts', [], {
+    nodeFlags: CDKTF_APP_NODE_FLAGS,
+    env: cliEnv({
+      CDK_FRAMEWORK: framework,
+      CDKTF_OUTDIR: outdir,
+      GITHUB_REPOSITORY: 'acme/layers',
+      CDKTF_CONTEXT_JSON: JSON.stringify({ reviewers: { prod: ['octocat'] } }),
+    }),
   });
+  return { code: result.code, output: result.stdout + result.stderr };
 }
 
 const stackOf = (outdir: string, stack: string) =>

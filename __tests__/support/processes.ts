@@ -38,9 +38,13 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
 }
 
 /** Runs `npx tsx <script> <args>` in a real process and collects its output. */
-export function runNode(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+export function runNode(
+  script: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; nodeFlags?: readonly string[] } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', script, ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
       env: options.env ?? cliEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
