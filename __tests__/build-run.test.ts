@@ -1,10 +1,10 @@
+import { configFor } from './support/project-config';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../project/progress';
 import { loadConfig } from '../config/load-config';
-import { listLayerFolders } from '../config/config-sources';
 import { copyFixtureFunction, makeFixtureWheels, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
 import { PLUGINS } from '../family-plugins/registry';
@@ -31,7 +31,7 @@ function pythonProject(
     fs.mkdirSync(path.join(root, 'layers', name), { recursive: true });
     fs.writeFileSync(path.join(root, 'layers', name, 'requirements.txt'), requirements);
   }
-  const config = loadConfig({ families: PLUGINS, context: { defaults }, env: {}, availableLayers: listLayerFolders(PLUGINS, root) });
+  const config = configFor(root, { defaults });
   return { root, config };
 }
 

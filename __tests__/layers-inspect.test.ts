@@ -1,10 +1,9 @@
+import { configFor } from './support/project-config';
 import { nodejsFamily } from '../families/nodejs/definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { silentProgress } from '../project/progress';
-import { listLayerFolders } from '../config/config-sources';
-import { loadConfig } from '../config/load-config';
 import { inspectLayer, packageChanges } from '../verification/layer-inspection';
 import { layerArtifact } from './support/artifacts';
 import { makeFixtureProject, packFixturePackages } from './support/fixture-layer';
@@ -42,12 +41,7 @@ describe('npm run layers:inspect', () => {
     const project = makeFixtureProject(path.join(packages, 'tarballs'));
     fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(project.root, 'handlers'), { recursive: true });
     fs.writeFileSync(path.join(project.root, 'handlers', 'api', 'index.ts'), 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n');
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { layers: ['fixture'] } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, project.root),
-    });
+    const config = configFor(project.root, { defaults: { layers: ['fixture'] } });
     const buildDir = path.join(project.root, '.build');
     await runBuild({ families: PLUGINS, projectRoot: project.root, buildDir, config, progress: silentProgress });
     // Upgrade fixture-b and build again: the previous build is what the inspection compares with.
@@ -82,12 +76,7 @@ describe('npm run layers:inspect', () => {
     fs.mkdirSync(path.join(root, 'layers', 'py'), { recursive: true });
     fs.writeFileSync(path.join(root, 'layers', 'py', 'requirements.txt'), 'alpha==1.0.0\n');
     copyFixtureFunction(root);
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { function: 'python', layers: ['py'] } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, root),
-    });
+    const config = configFor(root, { defaults: { function: 'python', layers: ['py'] } });
     const buildDir = path.join(root, '.build');
     await runBuild({ families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) });
     const result = await runCli(['layers:inspect', 'py', '--build-dir', buildDir, '--json']);

@@ -1,3 +1,4 @@
+import { configFor } from './support/project-config';
 import { asPythonPackage } from '../family-plugins/python/python-package';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -6,7 +7,6 @@ import { layerTargetFor } from '../builder/build-plan';
 import { readLayerSources } from '../builder/layer-folders';
 import { buildNodeLayer } from '../family-plugins/nodejs/node-layer';
 import { silentProgress } from '../project/progress';
-import { listLayerFolders } from '../config/config-sources';
 import { loadConfig } from '../config/load-config';
 import { nativeCodeLoads } from '../rules/native-code';
 import { bundleArtifact, deploymentFor } from './support/artifacts';
@@ -61,12 +61,7 @@ describe("the seed's real layers", () => {
     const root = makeTempDir('native-seed');
     fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(root, 'layers'), { recursive: true });
     fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(root, 'handlers'), { recursive: true });
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { function: 'python', architecture } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, root),
-    });
+    const config = configFor(root, { defaults: { function: 'python', architecture } });
     const build = () =>
       runBuild({
         families: PLUGINS,
@@ -141,12 +136,7 @@ describe('native code that will not load, refused before deploy', () => {
     fs.cpSync(path.join(PROJECT_ROOT, 'layers', 'dependencies'), path.join(root, 'layers', 'dependencies'), { recursive: true });
     fs.mkdirSync(path.join(root, 'layers', 'extra'));
     fs.writeFileSync(path.join(root, 'layers', 'extra', 'requirements.txt'), 'py313ext==1.0.0\n');
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { function: 'python', layers: ['dependencies', 'extra'] } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, root),
-    });
+    const config = configFor(root, { defaults: { function: 'python', layers: ['dependencies', 'extra'] } });
     await expect(
       runBuild({
         families: PLUGINS,

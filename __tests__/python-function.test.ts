@@ -1,3 +1,4 @@
+import { configFor } from './support/project-config';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -5,8 +6,6 @@ import { BuildOptions, runBuild } from '../builder/build';
 import { readAllLayerSources } from '../builder/layer-folders';
 import { readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../project/progress';
-import { listLayerFolders } from '../config/config-sources';
-import { loadConfig } from '../config/load-config';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
 import { copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
 import { cliEnv, copyProject, makeTempDir, PROJECT_ROOT, request, runCli, runNode, startLocalServer } from './support/processes';
@@ -31,12 +30,7 @@ async function seedProject(defaults: Record<string, unknown> = {}, edit?: (root:
   fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(root, 'layers'), { recursive: true });
   fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(root, 'handlers'), { recursive: true });
   await edit?.(root);
-  const config = loadConfig({
-    families: PLUGINS,
-    context: { defaults: { function: 'python', ...defaults } },
-    env: {},
-    availableLayers: listLayerFolders(PLUGINS, root),
-  });
+  const config = configFor(root, { defaults: { function: 'python', ...defaults } });
   const options: BuildOptions = {
     families: PLUGINS,
     projectRoot: root,
@@ -215,12 +209,7 @@ describe('the Python function through the command line', () => {
     // Builds of this repository's own sources into temporary folders, as `npm run build` would make them.
     const build = async (context: string): Promise<string> => {
       const buildDir = makeTempDir('python-cli-build');
-      const config = loadConfig({
-        families: PLUGINS,
-        context: JSON.parse(context) as Record<string, unknown>,
-        env: {},
-        availableLayers: listLayerFolders(PLUGINS, PROJECT_ROOT),
-      });
+      const config = configFor(PROJECT_ROOT, JSON.parse(context) as Record<string, unknown>);
       await runBuild({ families: PLUGINS, projectRoot: PROJECT_ROOT, buildDir, config, progress: silentProgress, env: process.env, onlyUsed: true }).catch(
         () => undefined,
       );
@@ -320,12 +309,7 @@ describe('a small Python function served locally', () => {
   function fixtureProject(requirements: string) {
     const root = makePythonProject(requirements, { name: 'py' });
     copyFixtureFunction(root);
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { function: 'python', layers: ['py'] } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, root),
-    });
+    const config = configFor(root, { defaults: { function: 'python', layers: ['py'] } });
     return {
       root,
       config,
@@ -366,12 +350,7 @@ describe('a small Python function served locally', () => {
   it("says which Python to install when the runtime's version is not on the machine", async () => {
     const root = makePythonProject('alpha==1.0.0\n', { name: 'py' });
     copyFixtureFunction(root);
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { function: 'python', runtime: 'python3.14', layers: ['py'] } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, root),
-    });
+    const config = configFor(root, { defaults: { function: 'python', runtime: 'python3.14', layers: ['py'] } });
     const buildDir = path.join(root, '.build');
     await runBuild({ families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true });
     const nowhere = makeTempDir('no-python');

@@ -1,3 +1,4 @@
+import { configFor } from './support/project-config';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +19,6 @@ import {
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { chooseWheel } from '../rules/wheel-tags';
 import { ensureWheels, wheelCacheDir } from '../family-plugins/python/wheel-cache';
-import { listLayerFolders } from '../config/config-sources';
 import { Architecture } from '../config/environments';
 import { LAMBDA_PLATFORMS } from '../config/lambda-platform';
 import { loadConfig } from '../config/load-config';
@@ -256,11 +256,9 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
   it('locks python3.12 for both architectures, and every target the environments build', () => {
     const root = makePythonProject('alpha==1.0.0\n', { name: 'py' });
     fs.cpSync(path.join(makePythonProject('beta==1.0.0\n', { name: 'spare' }), 'layers', 'spare'), path.join(root, 'layers', 'spare'), { recursive: true });
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { function: 'python', layers: ['py'] }, environments: { prod: { runtime: 'python3.13', architecture: 'arm64' } } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, root),
+    const config = configFor(root, {
+      defaults: { function: 'python', layers: ['py'] },
+      environments: { prod: { runtime: 'python3.13', architecture: 'arm64' } },
     });
     const sources = readLayerSources(PLUGINS, root, 'py').concat(readLayerSources(PLUGINS, root, 'spare'));
     expect(lockTargetsOf(PLUGINS, config, sources, 'py')).toEqual([
@@ -288,12 +286,7 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
     copyFixtureFunction(root);
     return {
       root,
-      config: loadConfig({
-        families: PLUGINS,
-        context: { defaults: { function: 'python', layers: ['py'] } },
-        env: {},
-        availableLayers: listLayerFolders(PLUGINS, root),
-      }),
+      config: configFor(root, { defaults: { function: 'python', layers: ['py'] } }),
     };
   }
 
@@ -340,12 +333,7 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
   it('uv resolves markers for the target, so a dependency only the target needs is found or named; pip leaves it out and the rule catches it', async () => {
     const root = makePythonProject('needy==1.0.0\nalpha==1.0.0\n', { name: 'py' });
     copyFixtureFunction(root);
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { function: 'python', layers: ['py'], architecture: OTHER_ARCHITECTURE } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, root),
-    });
+    const config = configFor(root, { defaults: { function: 'python', layers: ['py'], architecture: OTHER_ARCHITECTURE } });
     const options = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, onlyUsed: true };
     // uv sees that needy needs ghost on this architecture, and ghost ships nowhere.
     await expect(runBuild({ families: PLUGINS, ...options, env: offlineWheelEnv(wheels.dir) })).rejects.toThrow(

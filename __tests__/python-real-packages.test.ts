@@ -1,3 +1,4 @@
+import { configFor } from './support/project-config';
 import { asPythonPackage } from '../family-plugins/python/python-package';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
@@ -8,9 +9,7 @@ import { readLayerSources } from '../builder/layer-folders';
 import { silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { LayerArtifact } from '../artifacts/manifest';
-import { listLayerFolders } from '../config/config-sources';
 import { Architecture } from '../config/environments';
-import { loadConfig } from '../config/load-config';
 import { checkLayerImports } from '../local-lambda/layer-import-check';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
 import { REAL_LAYER_FIXTURES } from './support/test-project';
@@ -94,12 +93,7 @@ describe('import coverage with real packages, markers and namespace packages: no
       'import json\nimport jaraco.context\nfrom jaraco.functools import compose\nimport sqlalchemy\nimport greenlet\n\n\n' +
         'def handler(event, context):\n    return {"statusCode": 200, "body": json.dumps([sqlalchemy.__version__, greenlet.__version__, compose(str, len)("abc")])}\n',
     );
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { function: 'python', layers: ['namespaces'], architecture } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, root),
-    });
+    const config = configFor(root, { defaults: { function: 'python', layers: ['namespaces'], architecture } });
     return { root, config };
   }
 
@@ -129,12 +123,7 @@ describe('import coverage with real packages, markers and namespace packages: no
 
   it('the same function on python3.13 is refused: no lock for that target yet, named with the command that writes it', async () => {
     const { root } = namespacedProject('x86_64');
-    const config = loadConfig({
-      families: PLUGINS,
-      context: { defaults: { function: 'python', runtime: 'python3.13', layers: ['namespaces'] } },
-      env: {},
-      availableLayers: listLayerFolders(PLUGINS, root),
-    });
+    const config = configFor(root, { defaults: { function: 'python', runtime: 'python3.13', layers: ['namespaces'] } });
     await expect(
       runBuild({
         families: PLUGINS,
@@ -153,7 +142,7 @@ describe("the import test on real wheels, on this machine's Python 3.12", () => 
   it("imports every module of the seed's real layers, compiled ones included (pydantic_core, _cffi_backend, cryptography), and the namespace packages", async () => {
     const root = realProject();
     const built = [await buildLayer(root, 'dependencies', THIS_MACHINE), await buildLayer(root, 'namespaces', THIS_MACHINE)];
-    const config = loadConfig({ families: PLUGINS, context: {}, env: {}, availableLayers: listLayerFolders(PLUGINS, root) });
+    const config = configFor(root, {});
     const checks = await checkLayerImports(
       PLUGINS,
       built.map((layer) => layer.artifact),

@@ -1,3 +1,4 @@
+import { configFor } from './support/project-config';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
@@ -39,9 +40,7 @@ describe('a runtime family registered by a test', () => {
 
   it('is refused by the shipped registry and taken by the one that lists it', () => {
     const root = rubyProject(['tzinfo']);
-    expect(() =>
-      loadConfig({ families: PLUGINS, context: { defaults: { function: 'ruby' } }, env: {}, availableLayers: listLayerFolders(PLUGINS, root) }),
-    ).toThrow(/function is "ruby" .*allowed: one of "nodejs", "python"/);
+    expect(() => configFor(root, { defaults: { function: 'ruby' } })).toThrow(/function is "ruby" .*allowed: one of "nodejs", "python"/);
     const config = configOf(root);
     expect(config.environments.map((env) => [env.name, env.function, env.runtime, env.layers])).toEqual([
       ['dev', 'ruby', 'ruby3.3', ['gems']],
