@@ -1,4 +1,4 @@
-import { BUILT_IN_FAMILIES, FAMILIES, familyById, familyOfRuntime, familyOfRuntimeName, familyRegistry } from '../families/registry';
+import { BUILT_IN_FAMILIES, FAMILIES, familyById, familyOfRuntimeName, familyRegistry } from '../families/registry';
 import { compareVersions } from '../review/versions';
 import { PLUGINS } from '../family-plugins/registry';
 
@@ -15,7 +15,7 @@ describe('the runtime families, listed once', () => {
     }
     expect(BUILT_IN_FAMILIES.ofRuntime('python3.13').id).toBe('python');
     expect(BUILT_IN_FAMILIES.ofRuntime('nodejs22.x').id).toBe('nodejs');
-    expect(familyOfRuntime('nodejs24.x')).toBe(familyById('nodejs'));
+    expect(BUILT_IN_FAMILIES.ofRuntime('nodejs24.x')).toBe(familyById('nodejs'));
   });
 
   it('refuse, when assembled, two families that claim one id, runtime or package file, and a runtime no family lists', () => {

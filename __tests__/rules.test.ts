@@ -1,4 +1,4 @@
-import { familyById, familyOfRuntime } from '../families/registry';
+import { BUILT_IN_FAMILIES, familyById } from '../families/registry';
 import { loadConfig } from '../config/load-config';
 import { EnvironmentConfig } from '../config/environments';
 import { powertoolsLayerArn } from '../config/managed-layers';
@@ -174,11 +174,11 @@ describe('managed layer ARNs', () => {
     ['ap-northeast-1', 'nodejs24.x', 'x86_64', 44, 'arn:aws:lambda:ap-northeast-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:44'],
     ['us-west-2', 'nodejs22.x', 'arm64', 40, 'arn:aws:lambda:us-west-2:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:40'],
   ] as const)('resolves %s %s %s version %d', (region, runtime, architecture, version, arn) => {
-    expect(powertoolsLayerArn(familyOfRuntime(runtime), region, runtime, architecture, version)).toBe(arn);
+    expect(powertoolsLayerArn(BUILT_IN_FAMILIES.ofRuntime(runtime), region, runtime, architecture, version)).toBe(arn);
   });
 
   it('names the region and the way out where no layer is published', () => {
-    expect(() => powertoolsLayerArn(familyOfRuntime('nodejs24.x'), 'cn-north-1', 'nodejs24.x', 'x86_64', 44)).toThrow(
+    expect(() => powertoolsLayerArn(BUILT_IN_FAMILIES.ofRuntime('nodejs24.x'), 'cn-north-1', 'nodejs24.x', 'x86_64', 44)).toThrow(
       'No Powertools for AWS Lambda TypeScript layer is known for region cn-north-1 (partition aws-cn); use the "single" or "split" strategy there.',
     );
     expect(() =>

@@ -60,13 +60,11 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
-/** The shipped families as a registry, for the code below the entry points that reads what a family is. */
+/**
+ * The shipped families as a registry: what the plan review decodes stored layer manifests and descriptions with, and the
+ * tests' default. The configuration, the build, the rules and the local run are handed a registry instead.
+ */
 export const BUILT_IN_FAMILIES: FamilyRegistry = familyRegistry<FamilyDefinition>(FAMILIES);
-
-/** The family a runtime belongs to, by the runtimes each family lists. */
-export function familyOfRuntime(runtime: Runtime): FamilyDefinition<RuntimeFamily> {
-  return BUILT_IN_FAMILIES.ofRuntime(runtime);
-}
 
 /** The family of a runtime named in text (a layer description, state); undefined when no family lists it. */
 export function familyOfRuntimeName(runtime: string): FamilyDefinition<RuntimeFamily> | undefined {

@@ -42,5 +42,3 @@ if (framework === 'cdktn') {
     return resolve.call(this, request, parent, isMain, options);
   };
 }
-
-module.exports = { framework, CDKTN_NAMES };
