@@ -141,6 +141,46 @@ describe('tree normalisation', () => {
   });
 });
 
+describe("the Node.js layers' download cache", () => {
+  /** A project with the repository's Node.js dependencies layer alone. */
+  function project(): string {
+    const root = makeTempDir('npm-cache-project');
+    fs.mkdirSync(path.join(root, 'layers', 'dependencies'), { recursive: true });
+    for (const file of ['package.json', 'package-lock.json']) {
+      fs.copyFileSync(path.join(PROJECT_ROOT, 'layers', 'dependencies', file), path.join(root, 'layers', 'dependencies', file));
+    }
+    return root;
+  }
+
+  function build(root: string, env: NodeJS.ProcessEnv): Promise<LayerBuildResult> {
+    const source = readLayerSources(PLUGINS, root, 'dependencies').find((candidate) => candidate.kind === 'nodejs')!;
+    return buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+      buildDir: path.join(root, '.build'),
+      env,
+      step: silentProgress.step('test'),
+    });
+  }
+
+  it("is npm's own (npm_config_cache), not one inside .build: a build after deleting .build downloads nothing", async () => {
+    // The tests run offline; the run's npm cache (npm_config_cache) was filled once by the global setup's build.
+    expect(process.env['npm_config_offline']).toBe('true');
+    const root = project();
+    const first = await build(root, process.env);
+    expect(fs.existsSync(path.join(root, '.build', 'cache', 'npm'))).toBe(false);
+    fs.rmSync(path.join(root, '.build'), { recursive: true });
+    const again = await build(root, process.env);
+    expect(again.cached).toBe(false);
+    expect(again.artifact.contentHash).toBe(first.artifact.contentHash);
+  });
+
+  it('says so when npm is offline and its cache lacks a package', async () => {
+    const root = project();
+    await expect(build(root, { ...process.env, npm_config_cache: makeTempDir('empty-npm-cache') })).rejects.toThrow(
+      'Layer "dependencies": npm is offline (npm_config_offline, or offline in .npmrc) and its download cache lacks a package of package-lock.json.',
+    );
+  });
+});
+
 describe('Node.js layer build', () => {
   let packages: string;
   let project: FixtureProject;

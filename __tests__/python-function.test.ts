@@ -7,7 +7,7 @@ import { readAllLayerSources } from '../builder/layer-folders';
 import { readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../project/progress';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
-import { copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
+import { cachedWheelsByName, copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
 import { cliEnv, copyProject, makeTempDir, PROJECT_ROOT, request, runCli, runNode, startLocalServer } from './support/processes';
 import { lockPythonLayer } from '../family-plugins/python/lock-layer';
 import { readLayerSources as readSources } from '../builder/layer-folders';
@@ -47,7 +47,6 @@ async function seedProject(defaults: Record<string, unknown> = {}, edit?: (root:
 async function withoutMangum(root: string): Promise<void> {
   const file = path.join(root, 'layers', 'dependencies', 'requirements.txt');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('mangum==0.17.0\n', ''));
-  const cache = wheelCacheDir(process.env);
   const source = readSources(PLUGINS, root, 'dependencies').find(isPythonSource)!;
   await lockPythonLayer(
     source,
@@ -58,7 +57,7 @@ async function withoutMangum(root: string): Promise<void> {
     {
       projectRoot: root,
       buildDir: path.join(root, '.build'),
-      env: { ...offlineWheelEnv(cache), PYTHON_WHEEL_CACHE: cache },
+      env: { ...offlineWheelEnv(cachedWheelsByName()), PYTHON_WHEEL_CACHE: wheelCacheDir(process.env) },
       step: silentProgress.step('relock'),
     },
   );

@@ -11,10 +11,12 @@ import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { globToRegExp } from '../builder/slimming';
 import { fingerprintTree, listTree } from '../builder/tree';
 import { Architecture, PythonRuntime } from '../config/environments';
-import { explainUvFailure, pythonIndexSettings, uvInstallArgs } from '../family-plugins/python/uv';
+import { explainUvFailure, pythonIndexSettings, uvCompileArgs, uvIndexArgs, uvInstallArgs, uvLockedEnvironment } from '../family-plugins/python/uv';
 import { makeFixtureWheels, makePythonProject, offlineWheelEnv, sha256File } from './support/fixture-wheels';
 import { makeTempDir, freePort } from './support/processes';
 import { PLUGINS } from '../family-plugins/registry';
+import { lockPythonLayer } from '../family-plugins/python/lock-layer';
+import { filesOutsideRecords } from './support/python-tree';
 
 let wheels: { dir: string; wheels: Record<string, string> };
 
@@ -48,7 +50,7 @@ describe('uv and pip for Lambda', () => {
 
   it("ask for the function's platform (Amazon Linux 2023's glibc and older), Python version and wheels only; from the wheel cache alone when locked", () => {
     expect(
-      uvInstallArgs({ architecture: 'arm64', pythonVersion: '3.13' }, { requirements: 'requirements.txt', requireHashes: true }, '/t/python', '/c'),
+      uvInstallArgs({ architecture: 'arm64', pythonVersion: '3.13' }, { requirements: 'requirements.txt', requireHashes: true }, '/t/python', '/c', settings),
     ).toEqual([
       'pip',
       'install',
@@ -72,11 +74,23 @@ describe('uv and pip for Lambda', () => {
     expect(
       uvInstallArgs(
         { architecture: 'x86_64', pythonVersion: '3.12' },
-        { requirements: 'lock.txt', requireHashes: true, lockedFrom: '/wheels' },
+        { requirements: 'lock.txt', requireHashes: true, lockedFrom: ['/wheels/sha256/a', '/wheels/sha256/b'] },
         '/t',
         '/c',
-      ).slice(-8),
-    ).toEqual(['--cache-dir', '/c', '--no-deps', '--require-hashes', '--no-index', '--find-links', '/wheels', '--offline']);
+        settings,
+      ).slice(-10),
+    ).toEqual([
+      '--cache-dir',
+      '/c',
+      '--no-deps',
+      '--require-hashes',
+      '--no-index',
+      '--find-links',
+      '/wheels/sha256/a',
+      '--find-links',
+      '/wheels/sha256/b',
+      '--offline',
+    ]);
     const pip = pipInstallArgs({ architecture: 'x86_64', pythonVersion: '3.12' }, { requirements: 'r.txt', requireHashes: false }, '/t', '/c', settings);
     expect(pip.slice(0, 9)).toEqual(['-m', 'pip', 'install', '--requirement', 'r.txt', '--target', '/t', '--platform', 'manylinux_2_34_x86_64']);
     expect(pip).toEqual(
@@ -97,7 +111,7 @@ describe('uv and pip for Lambda', () => {
     expect(
       pipInstallArgs(
         { architecture: 'arm64', pythonVersion: '3.12' },
-        { requirements: 'l.txt', requireHashes: true, lockedFrom: '/w' },
+        { requirements: 'l.txt', requireHashes: true, lockedFrom: ['/w'] },
         '/t',
         '/c',
         settings,
@@ -136,6 +150,48 @@ describe('uv and pip for Lambda', () => {
       '/w',
     ]);
     expect(pythonIndexSettings({ UV_OFFLINE: 'true' }).offline).toBe(true);
+    // pip has no offline mode: offline is no index, only the folders of wheels.
+    expect(pipIndexArgs(pythonIndexSettings({ UV_OFFLINE: '1', UV_FIND_LINKS: '/w', UV_DEFAULT_INDEX: 'https://ignored/simple' }))).toEqual([
+      '--no-index',
+      '--find-links',
+      '/w',
+    ]);
+  });
+
+  it('give uv UV_NO_INDEX as --no-index (uv has no such variable) and UV_OFFLINE as --offline, when resolving and when installing unlocked', () => {
+    const target = { architecture: 'x86_64' as const, pythonVersion: '3.12' };
+    const none = pythonIndexSettings({ UV_NO_INDEX: 'true', UV_FIND_LINKS: '/w' });
+    expect(uvIndexArgs(none)).toEqual(['--no-index']);
+    expect(uvIndexArgs(pythonIndexSettings({ UV_OFFLINE: '1' }))).toEqual(['--offline']);
+    expect(uvIndexArgs(pythonIndexSettings({ UV_NO_INDEX: '0' }))).toEqual([]);
+    expect(uvCompileArgs(target, 'requirements.txt', '/o/pylock.x.toml', '/c', none)).toContain('--no-index');
+    expect(uvCompileArgs(target, 'requirements.txt', '/o/pylock.x.toml', '/c', settings)).not.toContain('--no-index');
+    expect(uvInstallArgs(target, { requirements: 'requirements.txt', requireHashes: false }, '/t', '/c', none)).toContain('--no-index');
+    expect(uvCompileArgs(target, 'requirements.txt', '/o', '/c', settings, { packages: ['Beta', 'gamma'] }).slice(-4)).toEqual([
+      '--upgrade-package',
+      'Beta',
+      '--upgrade-package',
+      'gamma',
+    ]);
+    expect(uvCompileArgs(target, 'requirements.txt', '/o', '/c', settings, { all: true }).slice(-1)).toEqual(['--upgrade']);
+  });
+
+  it("install a locked layer with none of the caller's indexes or folders of wheels in uv's environment", () => {
+    const env = uvLockedEnvironment({
+      UV_DEFAULT_INDEX: 'https://x/simple',
+      UV_INDEX: 'https://y/simple',
+      UV_FIND_LINKS: '/w',
+      UV_INDEX_URL: 'u',
+      UV_EXTRA_INDEX_URL: 'e',
+      UV_NO_INDEX: '1',
+      HOME: '/h',
+    });
+    expect(
+      Object.keys(env)
+        .filter((key) => key.startsWith('UV_'))
+        .sort(),
+    ).toEqual(['UV_NO_PROGRESS', 'UV_PYTHON_DOWNLOADS']);
+    expect(env['HOME']).toBe('/h');
   });
 
   it('reads requirement names, extras, version pins, includes and hash pins', () => {
@@ -151,6 +207,32 @@ describe('uv and pip for Lambda', () => {
 });
 
 describe('Python layer build, from local wheels and no index', () => {
+  it.each([
+    ['uv', false],
+    ['pip', false],
+    ['uv', true],
+    ['pip', true],
+  ])('holds only what the packages install (%s, locked: %s): no file outside their RECORDs, such as the .lock uv leaves', async (installer, locked) => {
+    const root = makePythonProject('alpha==1.0.0\nnative==1.0.0\npython-gadget==2.1.0\n');
+    const env = offlineWheelEnv(wheels.dir, { PYTHON_INSTALLER: installer });
+    if (locked) {
+      const source = readLayerSources(PLUGINS, root, 'pylayer').find(isPythonSource)!;
+      await lockPythonLayer(source, [{ pythonVersion: '3.12', architecture: 'x86_64' }], {
+        projectRoot: root,
+        buildDir: path.join(root, '.build'),
+        env,
+        step: silentProgress.step('lock'),
+      });
+    }
+    const { artifact } = await build(root, path.join(root, '.build'), env);
+    const treeDir = path.join(root, '.build', artifact.treeDir);
+    expect(artifact.packages.map((pkg) => pkg.name)).toEqual(['alpha', 'beta', 'native', 'python-gadget']);
+    expect(filesOutsideRecords(treeDir)).toEqual([]);
+    // The check sees such a file: the one uv used to leave.
+    fs.writeFileSync(path.join(treeDir, 'python', '.lock'), '');
+    expect(filesOutsideRecords(treeDir)).toEqual(['python/.lock']);
+  });
+
   it('installs for x86_64 and CPython 3.12 into python/, with dependencies, and reports the packages', async () => {
     const root = makePythonProject('alpha==1.0.0\nnative==1.0.0\n');
     const buildDir = path.join(root, '.build');
@@ -286,12 +368,26 @@ describe('clear errors from the installers', () => {
     );
   });
 
+  it('says UV_OFFLINE kept uv from the index, when a package is in no folder of wheels', async () => {
+    const root = makePythonProject('alpha==1.0.0\n');
+    const empty = makeTempDir('no-wheels');
+    const env = offlineWheelEnv(empty, { UV_NO_INDEX: undefined });
+    await expect(build(root, path.join(root, '.build'), env)).rejects.toThrow(
+      `Layer "pylayer" (Python 3.12, x86_64): UV_OFFLINE is set, so nothing is downloaded, and alpha is in no folder of wheels (${empty}) nor in uv's cache. ` +
+        'Unset UV_OFFLINE where the index can be reached, or add a folder that holds it to UV_FIND_LINKS.',
+    );
+  });
+
   it('names the index tried and the variable to set when no index is reachable', async () => {
     const closed = await freePort();
     const root = makePythonProject('alpha==1.0.0\n');
-    const env = offlineWheelEnv(makeTempDir('no-wheels'), { UV_DEFAULT_INDEX: `http://127.0.0.1:${closed}/simple`, UV_HTTP_RETRIES: '0' });
-    delete env['UV_NO_INDEX'];
-    delete env['UV_FIND_LINKS'];
+    const env = offlineWheelEnv(makeTempDir('no-wheels'), {
+      UV_DEFAULT_INDEX: `http://127.0.0.1:${closed}/simple`,
+      UV_HTTP_RETRIES: '0',
+      UV_NO_INDEX: undefined,
+      UV_OFFLINE: undefined,
+      UV_FIND_LINKS: undefined,
+    });
     await expect(build(root, path.join(root, '.build'), env)).rejects.toThrow(
       `Layer "pylayer" (Python 3.12, x86_64): uv could not reach the package index (tried http://127.0.0.1:${closed}/simple). ` +
         'Set UV_DEFAULT_INDEX to a reachable index (or UV_INDEX for more, UV_FIND_LINKS for a folder of wheels), or fix the network.',

@@ -18,11 +18,20 @@ import {
 } from '../family-plugins/python/python-lock';
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { chooseWheel } from '../rules/wheel-tags';
-import { ensureWheels, wheelCacheDir } from '../family-plugins/python/wheel-cache';
+import { cachedWheel, ensureWheels, wheelCacheDir } from '../family-plugins/python/wheel-cache';
+import { listTree } from '../builder/tree';
 import { Architecture } from '../config/environments';
 import { LAMBDA_PLATFORMS } from '../config/lambda-platform';
 import { loadConfig } from '../config/load-config';
-import { OTHER_ARCHITECTURE, copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
+import {
+  OTHER_ARCHITECTURE,
+  cachedWheelsByName,
+  copyFixtureFunction,
+  makeFixtureWheels,
+  makePythonProject,
+  makeWheel,
+  offlineWheelEnv,
+} from './support/fixture-wheels';
 import { PROJECT_ROOT, cliEnv, freePort, makeTempDir, runCli } from './support/processes';
 import { PLUGINS } from '../family-plugins/registry';
 
@@ -176,9 +185,12 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
     const built = await build(root, env);
     expect(built.artifact.packages.map((pkg) => `${pkg.name} ${pkg.version}`)).toEqual(['alpha 1.0.0', 'beta 1.0.0']);
     expect(built.artifact.tool).toMatchObject({ name: 'uv' });
-    // The wheels came into the cache this build uses, named as the lock names them.
-    expect(fs.readdirSync(env['PYTHON_WHEEL_CACHE']!).sort()).toEqual(['alpha-1.0.0-py3-none-any.whl', 'beta-1.0.0-py3-none-any.whl']);
+    // The wheels came into the cache this build uses, each under its sha256 and named as the lock names them.
+    const locked = parseLockTarget(lockText(root), lockFileName(TARGETS[1]), 'pylayer').target;
     expect(wheelCacheDir(env)).toBe(env['PYTHON_WHEEL_CACHE']);
+    expect(listTree(env['PYTHON_WHEEL_CACHE']!).map((file) => file.path)).toEqual(
+      locked.distributions.map((dist) => `sha256/${dist.sha256}/${dist.wheel}`).sort(),
+    );
 
     // --no-deps: a lock without beta installs no beta, although alpha requires it.
     const file = path.join(root, 'layers', 'pylayer', lockFileName(TARGETS[1]));
@@ -188,7 +200,13 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
 
     // Every hash checked: a wheel in the cache that is not the locked file stops the build, with uv and with pip
     // (a new build folder, so uv has not unpacked the right file into its own cache before).
-    fs.copyFileSync(wheels.wheels['beta'], path.join(env['PYTHON_WHEEL_CACHE']!, 'alpha-1.0.0-py3-none-any.whl'));
+    fs.copyFileSync(
+      wheels.wheels['beta'],
+      cachedWheel(
+        env['PYTHON_WHEEL_CACHE']!,
+        locked.distributions.find((dist) => dist.name === 'alpha')!,
+      ),
+    );
     fs.appendFileSync(path.join(root, 'layers', 'pylayer', 'requirements.txt'), '\n');
     await lock(root);
     fs.rmSync(path.join(root, '.build'), { recursive: true });
@@ -269,14 +287,42 @@ describe('npm run layers:lock and the build from the lock, offline from fixture 
     expect(lockTargetsOf(PLUGINS, config, sources, 'spare')).toEqual(TARGETS);
   });
 
-  it('stops offline, naming the wheels the cache lacks, rather than reaching an index', async () => {
+  it('stops offline, naming the wheels the cache lacks, rather than reaching an index; a local folder of wheels is not the network', async () => {
     const root = makePythonProject('alpha==1.0.0\n');
     await lock(root);
-    const env = offlineWheelEnv(wheels.dir, { UV_OFFLINE: '1' });
+    const env = offlineWheelEnv(makeTempDir('no-wheels'), { UV_OFFLINE: '1' });
     await expect(build(root, env)).rejects.toThrow(
       `Layer "pylayer" (python3.12-x86_64) is locked to wheels the wheel cache ${env['PYTHON_WHEEL_CACHE']} does not hold (alpha-1.0.0-py3-none-any.whl, beta-1.0.0-py3-none-any.whl), ` +
         'and UV_OFFLINE forbids downloading them.',
     );
+    // Offline, the locked wheels are taken from a folder of UV_FIND_LINKS when their sha256 matches the lock.
+    const local = offlineWheelEnv(wheels.dir, { UV_OFFLINE: '1' });
+    expect((await build(root, local)).artifact.packages.map((pkg) => `${pkg.name} ${pkg.version}`)).toEqual(['alpha 1.0.0', 'beta 1.0.0']);
+  });
+
+  it('keeps two files published under one name (a rebuilt private wheel) apart in one wheel cache: each lock builds its own', async () => {
+    const [first, second] = [makeTempDir('wheels-first'), makeTempDir('wheels-second')];
+    for (const [dir, value] of [
+      [first, 'first'],
+      [second, 'second'],
+    ]) {
+      makeWheel(dir, { name: 'alpha', version: '1.0.0', files: { 'alpha/__init__.py': `VALUE = "${value}"\n` } });
+    }
+    const shared = makeTempDir('shared-wheel-cache');
+    const [a, b] = [makePythonProject('alpha==1.0.0\n'), makePythonProject('alpha==1.0.0\n')];
+    await lock(a, offlineWheelEnv(first));
+    await lock(b, offlineWheelEnv(second));
+    const value = async (root: string, from: string) => {
+      fs.rmSync(path.join(root, '.build'), { recursive: true, force: true });
+      const built = await build(root, offlineWheelEnv(from, { PYTHON_WHEEL_CACHE: shared }));
+      return fs.readFileSync(path.join(root, '.build', built.artifact.treeDir, 'python', 'alpha', '__init__.py'), 'utf8');
+    };
+    expect(await value(a, first)).toBe('VALUE = "first"\n');
+    expect(await value(b, second)).toBe('VALUE = "second"\n');
+    // Again, with no folder of wheels at all: both from the one cache, each its own file.
+    const none = makeTempDir('no-wheels');
+    expect(await value(a, none)).toBe('VALUE = "first"\n');
+    expect(await value(b, none)).toBe('VALUE = "second"\n');
   });
 });
 
@@ -370,7 +416,8 @@ describe("the repository's own Python layers", () => {
   it('lock again, offline from the wheel cache, to the same bytes (another machine with the same wheels writes the same locks)', async () => {
     const root = makeTempDir('relock');
     for (const layer of sources) fs.cpSync(layer.dir, path.join(root, 'layers', layer.name), { recursive: true });
-    const env = { ...offlineWheelEnv(wheelCacheDir(process.env)), PYTHON_WHEEL_CACHE: wheelCacheDir(process.env) };
+    // The run's wheel cache as another machine's folder of wheels: the files alone, by name.
+    const env = offlineWheelEnv(cachedWheelsByName());
     for (const layer of sources) {
       const copy = readLayerSources(PLUGINS, root, layer.name).find(isPythonSource)!;
       const result = await lockPythonLayer(copy, TARGETS, { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('relock') });

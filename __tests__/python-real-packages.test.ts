@@ -14,6 +14,7 @@ import { checkLayerImports } from '../local-lambda/layer-import-check';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
 import { REAL_LAYER_FIXTURES } from './support/test-project';
 import { PLUGINS } from '../family-plugins/registry';
+import { filesOutsideRecords } from './support/python-tree';
 
 /**
  * Import coverage and the declared-dependency check on real wheels (every test offline, from the wheel
@@ -65,6 +66,8 @@ describe('the modules real distributions install, read from their RECORD and met
       });
       // Every module is a name Python can import: no bin/, no cffi.libs/, no __pycache__.
       expect(artifact.provides.filter((module) => !/^[A-Za-z_]\w*$/.test(module))).toEqual([]);
+      // Every file of the tree is one a distribution installed (its RECORD says so): nothing the installer left behind.
+      expect(filesOutsideRecords(path.join(buildDir, artifact.treeDir))).toEqual([]);
       const site = path.join(buildDir, artifact.treeDir, 'python');
       // Most real wheels ship no top_level.txt (maturin, hatchling, flit, pdm): the modules come from RECORD.
       const withoutTopLevel = fs.readdirSync(site).filter((entry) => entry.endsWith('.dist-info') && !fs.existsSync(path.join(site, entry, 'top_level.txt')));

@@ -11,9 +11,9 @@ import { silentProgress } from '../project/progress';
 import { readPythonImports } from '../family-plugins/python/python-imports';
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { pipEnvironment, pipIndexArgs, pipInstallArgs, pipPlatformArgs } from '../family-plugins/python/pip';
-import { lockFileName } from '../family-plugins/python/python-lock';
-import { wheelCacheDir } from '../family-plugins/python/wheel-cache';
-import { pythonIndexSettings, uvCompileArgs, uvEnvironment, uvInstallArgs } from '../family-plugins/python/uv';
+import { lockFileName, lockTargetKey } from '../family-plugins/python/python-lock';
+import { lockedWheelDirs, wheelCacheDir } from '../family-plugins/python/wheel-cache';
+import { pythonIndexSettings, uvCompileArgs, uvEnvironment, uvInstallArgs, uvLockedEnvironment } from '../family-plugins/python/uv';
 import { loadConfig } from '../config/load-config';
 import { listLayerFolders, loadProjectConfig } from '../config/config-sources';
 import { LocalFunction } from '../local-lambda/local-function';
@@ -144,10 +144,14 @@ async function benchResolve(runs: number, project: string, work: string, env: No
   const layerDir = path.join(project, 'layers', 'dependencies');
   const target = { pythonVersion: '3.12', architecture: 'x86_64' as const };
   const uv = () =>
-    runCommand(toolchain.uv, uvCompileArgs(target, 'requirements.txt', path.join(work, 'pylock.bench.toml'), path.join(work, 'uv-cache')), {
-      env: uvEnvironment(env),
-      cwd: layerDir,
-    });
+    runCommand(
+      toolchain.uv,
+      uvCompileArgs(target, 'requirements.txt', path.join(work, 'pylock.bench.toml'), path.join(work, 'uv-cache'), pythonIndexSettings(env)),
+      {
+        env: uvEnvironment(env),
+        cwd: layerDir,
+      },
+    );
   const pipArgs = [
     '-m',
     'pip',
@@ -189,13 +193,15 @@ async function benchInstall(runs: number, project: string, work: string, env: No
   const toolchain = await ensurePythonToolchain({ env });
   const layerDir = path.join(project, 'layers', 'dependencies');
   const target = { pythonVersion: '3.12', architecture: 'x86_64' as const };
-  const install = { requirements: lockFileName(target), requireHashes: true, lockedFrom: wheelCacheDir(env) };
+  const lock = readLayerSources(PLUGINS, project, 'dependencies').find(isPythonSource)?.locks?.[lockTargetKey(target)];
+  if (!lock) throw new Error(`layers/dependencies has no ${lockFileName(target)}`);
+  const install = { requirements: lockFileName(target), requireHashes: true, lockedFrom: lockedWheelDirs(wheelCacheDir(env), lock.target) };
   const [uvTimes, pipTimes]: number[][] = [[], []];
   for (let run = 0; run < runs; run++) {
     const dir = path.join(work, `install-${run}`);
     let started = now();
-    const uv = await runCommand(toolchain.uv, uvInstallArgs(target, install, path.join(dir, 'uv'), path.join(dir, 'uv-cache')), {
-      env: uvEnvironment(env),
+    const uv = await runCommand(toolchain.uv, uvInstallArgs(target, install, path.join(dir, 'uv'), path.join(dir, 'uv-cache'), pythonIndexSettings(env)), {
+      env: uvLockedEnvironment(env),
       cwd: layerDir,
     });
     uvTimes.push(now() - started);

@@ -130,14 +130,13 @@ function machine(env: NodeJS.ProcessEnv): Record<string, string | number> {
   };
 }
 
-async function benchLayerBuild(options: BenchOptions, warmCache: string) {
+async function benchLayerBuild(options: BenchOptions) {
   const [source] = readLayerSources(PLUGINS, PROJECT_ROOT, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
   const target = layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x');
   const cold: number[] = [];
   let lastBuildDir = '';
   for (let run = 0; run < options.runs; run++) {
     const buildDir = tmp('cold');
-    if (fs.existsSync(warmCache)) fs.cpSync(warmCache, path.join(buildDir, 'cache', 'npm'), { recursive: true });
     const { seconds, value } = await timed(() => buildNodeLayer(target, source, { buildDir, env: options.env, step: silentProgress.step('') }));
     if (value.cached) throw new Error('a cold build reused a tree');
     cold.push(seconds);
@@ -172,7 +171,7 @@ async function benchLayerBuild(options: BenchOptions, warmCache: string) {
   };
 }
 
-async function benchDeterminism(options: BenchOptions, warmCache: string) {
+async function benchDeterminism(options: BenchOptions) {
   const builds = Math.max(5, options.runs);
   const layerDir = path.join(PROJECT_ROOT, 'layers', 'dependencies');
   const contentHashes = new Set<string>();
@@ -192,7 +191,6 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
     fs.mkdirSync(path.join(project, 'layers'), { recursive: true });
     fs.cpSync(layerDir, path.join(project, 'layers', 'dependencies'), { recursive: true });
     const buildDir = path.join(project, '.build');
-    if (fs.existsSync(warmCache)) fs.cpSync(warmCache, path.join(buildDir, 'cache', 'npm'), { recursive: true });
     const [source] = readLayerSources(PLUGINS, project, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
     const built = await withUmask(umask, () =>
       buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
@@ -216,7 +214,7 @@ async function benchDeterminism(options: BenchOptions, warmCache: string) {
     for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(layerDir, file), path.join(naiveRoot, file));
     const npm = locateNpm(options.env);
     await withUmask(umask, async () => {
-      const install = spawnSync(npm.command, [...npm.args, 'install', '--no-audit', '--no-fund', `--cache=${warmCache}`, '--prefer-offline'], {
+      const install = spawnSync(npm.command, [...npm.args, 'install', '--no-audit', '--no-fund', '--prefer-offline'], {
         cwd: naiveRoot,
         encoding: 'utf8',
       });
@@ -546,7 +544,6 @@ async function benchLoad(options: BenchOptions) {
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = now();
   const { progress } = options;
-  const warmCache = path.join(resolveBuildDir(undefined, options.env), 'cache', 'npm');
   const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, options.env);
   let step = progress.step('build what the environments use');
   await runBuild({
@@ -561,11 +558,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   step.done('ready');
 
   step = progress.step(`layer build: ${options.runs} cold builds and ${options.runs} cache hits`);
-  const layerBuild = await benchLayerBuild(options, warmCache);
+  const layerBuild = await benchLayerBuild(options);
   step.done(`cache hit ${(layerBuild.result.cache_hit_ratio * 100).toFixed(2)}% of a cold build`);
 
   step = progress.step('determinism: builds in different folders and umasks, ours and the naive way');
-  const determinism = await benchDeterminism(options, warmCache);
+  const determinism = await benchDeterminism(options);
   step.done(`${determinism.result.distinct_hashes} content hash(es); naive zips: ${determinism.result.naive_distinct_zips} distinct`);
 
   step = progress.step('size: Python slimming on generated wheels');

@@ -7,7 +7,7 @@ import { LayerSource, findSource } from './layer-sources';
 import { LayerKind, layerId } from '../artifacts/manifest';
 
 /** Bumped when the builder changes what it writes, so old trees are rebuilt. */
-export const BUILDER_VERSION = 4;
+export const BUILDER_VERSION = 5;
 
 export interface LayerTarget {
   readonly id: string;

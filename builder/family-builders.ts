@@ -12,9 +12,15 @@ import { LayerSource } from './layer-sources';
  * branches on the family itself. Each family's builder is in family-plugins/<family>/, with the source type it
  * reads (a Python layer's locks); the entry points hand the build a registry of them.
  */
+/** How layer folders are read. */
+export interface ReadSourceOptions {
+  /** The caller is about to write the folders' locks again: a lock that cannot be read is left out, not refused (it is what the caller mends). */
+  readonly relocking?: boolean;
+}
+
 export interface FamilyBuilder<S extends LayerSource = LayerSource> {
   /** One layer folder's sources of this family: the files that decide what gets installed. */
-  readSource(dir: string, folder: string, name: string): Omit<S, 'options'>;
+  readSource(dir: string, folder: string, name: string, options?: ReadSourceOptions): Omit<S, 'options'>;
   /** The files a build of `target` reads from the source, for its input hash (a Python layer: that target's lock too). */
   inputFiles(source: S, target: LayerTarget): ReadonlyMap<string, Buffer>;
   /** Builds one layer tree of this family, or reuses it when nothing it was built from changed. */

@@ -12,6 +12,8 @@ export type OptionDoc =
       readonly value: string;
       /** One line for --help. */
       readonly describe: string;
+      /** The option may be given more than once; its value is then a list. */
+      readonly multiple?: boolean;
     };
 
 export type OptionDocs = Readonly<Record<string, OptionDoc>>;
@@ -68,7 +70,10 @@ export function helpText(entry: Pick<CommandEntry, 'summary'>, command: Command)
 
 function parseArgsOptions(options: OptionDocs): NonNullable<ParseArgsConfig['options']> {
   return Object.fromEntries(
-    Object.entries(options).map(([name, option]) => [name, option.short ? { type: option.type, short: option.short } : { type: option.type }]),
+    Object.entries(options).map(([name, option]) => [
+      name,
+      { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.type === 'string' && option.multiple ? { multiple: true } : {}) },
+    ]),
   );
 }
 

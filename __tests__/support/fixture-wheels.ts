@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { makeTempDir } from './processes';
 import { MAKE_WHEEL } from '../../package-fixtures/wheels';
 import { craftElf } from './crafted-elf';
+import { cachedWheelFiles, wheelCacheDir } from '../../family-plugins/python/wheel-cache';
 
 export interface WheelSpec {
   readonly name: string;
@@ -102,14 +103,38 @@ export const OTHER_ARCHITECTURE = process.arch === 'arm64' ? 'x86_64' : 'arm64';
 const OTHER_MACHINE = OTHER_ARCHITECTURE === 'arm64' ? 'aarch64' : 'x86_64';
 
 /**
- * The resolver's and installers' environment for the tests: no index, only the fixture wheels (uv's
- * UV_NO_INDEX and UV_FIND_LINKS, which pip is given too), and a wheel cache of its own in a temporary
- * folder, so locked builds of fixture layers never write to the user's cache.
+ * The resolver's and installers' environment for the tests: no index and no network, only the fixture wheels
+ * (UV_NO_INDEX, which the project turns into uv's and pip's --no-index, UV_OFFLINE, which uv reads itself, and
+ * UV_FIND_LINKS), and a wheel cache of its own in a temporary folder, so locked builds of fixture layers never
+ * write to the user's cache. `extra` may unset a variable (undefined).
  */
-export function offlineWheelEnv(wheelDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function offlineWheelEnv(wheelDir: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('UV_') || key.startsWith('PIP_')) delete env[key];
-  return { ...env, UV_NO_INDEX: '1', UV_FIND_LINKS: wheelDir, PYTHON_WHEEL_CACHE: makeTempDir('wheel-cache'), ...extra };
+  const result: NodeJS.ProcessEnv = { ...env, UV_NO_INDEX: '1', UV_OFFLINE: '1', UV_FIND_LINKS: wheelDir, PYTHON_WHEEL_CACHE: makeTempDir('wheel-cache') };
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete result[key];
+    else result[key] = value;
+  }
+  return result;
+}
+
+let byName: string | undefined;
+
+/**
+ * The run's wheel cache (the global setup filled it with every locked wheel) as a plain folder of wheels by file name,
+ * hard links made once per test process: a folder of wheels another machine with the same wheels would have, for
+ * UV_FIND_LINKS.
+ */
+export function cachedWheelsByName(): string {
+  if (byName) return byName;
+  const dir = makeTempDir('cached-wheels');
+  for (const file of cachedWheelFiles(wheelCacheDir(process.env))) {
+    const link = path.join(dir, path.basename(file));
+    if (!fs.existsSync(link)) fs.linkSync(file, link);
+  }
+  byName = dir;
+  return dir;
 }
 
 /** A project folder with layers/<name>/requirements.txt (and optional layer.config.json). */

@@ -78,7 +78,7 @@ export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `${prefix}-`));
 }
 
-/** A copy of the project's sources in another folder, sharing node_modules and the build cache. */
+/** A copy of the project's sources in another folder, sharing node_modules (and, through the environment, the run's wheel and npm caches). */
 export function copyProject(prefix: string): string {
   const copy = path.join(makeTempDir(prefix), 'deeper', 'project');
   copySources(PROJECT_ROOT, copy);

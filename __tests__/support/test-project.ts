@@ -4,8 +4,8 @@ import * as path from 'node:path';
 /**
  * The tests never write into the repository: they run against a copy of its sources in a temporary
  * folder (TEST_PROJECT_ROOT, made once by the global setup, removed by the teardown), which shares
- * node_modules and the runtimes' binaries by symbolic link and starts from the repository's build
- * cache, read only.
+ * node_modules and the runtimes' binaries by symbolic link. It starts with no build folder: nothing
+ * the repository's builds cached (uv's, pip's or pip-audit's caches) can make a test pass or fail.
  */
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -13,12 +13,12 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Layer folders of real packages, locked like the repository's, for what the seed's requirements do not show. */
 export const REAL_LAYER_FIXTURES = path.join(REPO_ROOT, '__tests__', 'fixtures', 'real-layers');
 
-const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage', '.toolchain', '.cli']);
+const NOT_COPIED = new Set(['node_modules', '.git', '.build', 'cdktf.out', 'coverage', '.toolchain', '.cli']);
 
 /** Installed folders below the top that the copy links instead of copying: the runtimes' binaries, CDK Terrain. */
 const LINKED = [path.join('runtimes', 'node_modules'), path.join('frameworks', 'cdktn', 'node_modules')];
 
-/** Copies a project's sources (no node_modules, git, synth output or build other than its cache) and links its node_modules, the LINKED folders and the Python toolchain. */
+/** Copies a project's sources (no node_modules, git, synth output or build) and links its node_modules, the LINKED folders and the Python toolchain. */
 export function copySources(from: string, to: string): void {
   fs.cpSync(from, to, {
     recursive: true,
@@ -26,7 +26,6 @@ export function copySources(from: string, to: string): void {
       const relative = path.relative(from, source);
       const top = relative.split(path.sep)[0];
       if (NOT_COPIED.has(top) || top.startsWith('cdktf.out') || top.startsWith('.build-')) return false;
-      if (top === '.build') return relative === '.build' || relative.startsWith(path.join('.build', 'cache'));
       return !LINKED.some((folder) => relative.startsWith(folder));
     },
   });

@@ -1,15 +1,16 @@
 import { LockResult, lockPythonLayer, lockTargetsOf } from '../../family-plugins/python/lock-layer';
 import { readAllLayerSources } from '../../builder/layer-folders';
-import { lockTargetKey } from '../../family-plugins/python/python-lock';
+import { describeLockChangesByTarget, lockTargetKey } from '../../family-plugins/python/python-lock';
+import { normalisePythonName } from '../../families/python/pep508';
 import { loadProjectConfig } from '../../config/config-sources';
-import { notAPythonLayer } from '../../project/errors';
+import { notAPythonLayer, optionsExclusive, upgradePackageNotLocked } from '../../project/errors';
 import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
 import { PLUGINS } from '../../family-plugins/registry';
 import { isPythonSource } from '../../family-plugins/python/python-source';
 
 export const layersLockCommand: Command = {
-  usage: 'npm run layers:lock -- [<layer>...] [--json]',
+  usage: 'npm run layers:lock -- [<layer>...] [--upgrade | --upgrade-package <name>...] [--json]',
   help: `Resolves each Python layer's requirements.txt (or the layers named) with uv, the
 project toolchain's resolver, for Lambda's platform (manylinux_2_34: Amazon Linux 2023)
 and every target: python3.12 on x86_64 and arm64, and every other Python version and
@@ -20,17 +21,34 @@ version and by the sha256 of the one wheel that loads there. The build installs 
 that (\`--no-deps --require-hashes\`, from the wheel cache), so any machine, any day,
 builds the same tree; pip, uv, pip-audit, OSV-Scanner, Dependabot and Renovate read it as
 it is. A lock that no longer matches requirements.txt fails the build with this command.
-Indexes are uv's settings: UV_DEFAULT_INDEX (default https://pypi.org/simple), UV_INDEX,
-UV_FIND_LINKS, UV_NO_INDEX.`,
+
+Relocking keeps every pin of the existing lock that still satisfies requirements.txt, as
+pip-compile and uv do: removing a requirement removes that package and what only it
+needed, adding one adds it and what it needs, and nothing else moves. --upgrade-package
+lets the packages named move to their newest versions (and what they need, as far as it
+must); --upgrade lets everything move. It prints what changed in each lock: removed (-),
+added (+), moved to another version (~).
+
+Where packages come from (the project reads these and gives them to uv and pip):
+UV_DEFAULT_INDEX (default https://pypi.org/simple), UV_INDEX for more indexes,
+UV_FIND_LINKS for folders of wheels, UV_NO_INDEX=1 for those folders alone (uv has no such
+variable; the project passes --no-index), UV_OFFLINE=1 for no network.`,
   options: {
     'build-dir': { type: 'string', value: '<dir>', describe: "where uv's cache and scratch files go (default .build, or BUILD_DIR)" },
-    json: { type: 'boolean', describe: 'print what was locked as JSON on stdout' },
+    upgrade: { type: 'boolean', describe: 'let every package move to its newest version that fits (default: keep the pins)' },
+    'upgrade-package': {
+      type: 'string',
+      value: '<name>',
+      multiple: true,
+      describe: 'let this package move to its newest version that fits, every other pin stays (repeatable)',
+    },
+    json: { type: 'boolean', describe: 'print what was locked, and what changed, as JSON on stdout' },
   },
   allowPositionals: true,
   async run(values, positionals, { env, err, out }) {
     const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
     const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
-    const sources = readAllLayerSources(PLUGINS, PROJECT_ROOT);
+    const sources = readAllLayerSources(PLUGINS, PROJECT_ROOT, { relocking: true });
     const python = sources.filter(isPythonSource);
     for (const name of positionals) {
       if (!python.some((source) => source.name === name)) {
@@ -43,15 +61,30 @@ UV_FIND_LINKS, UV_NO_INDEX.`,
       }
     }
     const chosen = python.filter((source) => positionals.length === 0 || positionals.includes(source.name));
+    const packages = (values['upgrade-package'] as string[] | undefined) ?? [];
+    if (values['upgrade'] && packages.length) throw optionsExclusive(['--upgrade', '--upgrade-package'], 'layers:lock', 'ask for different things');
+    const pinned = new Set(
+      chosen.flatMap((source) => Object.values(source.locks ?? {}).flatMap((lock) => lock.target.distributions.map((dist) => normalisePythonName(dist.name)))),
+    );
+    for (const name of packages) {
+      if (!pinned.has(normalisePythonName(name)))
+        throw upgradePackageNotLocked(
+          name,
+          chosen.map((source) => source.name),
+          'layers:lock',
+        );
+    }
+    const upgrade = values['upgrade'] ? { all: true } : { packages };
     const results: LockResult[] = [];
     for (const source of chosen) {
       const targets = lockTargetsOf(PLUGINS, config, sources, source.name);
       const step = err.step(`lock ${source.name} for ${targets.map(lockTargetKey).join(', ')}`);
       try {
-        const result = await lockPythonLayer(source, targets, { projectRoot: PROJECT_ROOT, buildDir, env, step });
+        const result = await lockPythonLayer(source, targets, { projectRoot: PROJECT_ROOT, buildDir, env, step, upgrade });
         const counts = result.targets.map((target) => `${lockTargetKey(target)} ${target.distributions.length} distributions`).join(', ');
         const removed = result.removed.length ? `; removed ${result.removed.join(', ')}` : '';
         step.done(`${counts}; ${result.changed ? 'wrote' : 'unchanged'} layers/${source.name}/requirements.*.lock.txt${removed}`);
+        for (const line of describeLockChangesByTarget(result.changes)) err.line(`  ${line}`);
         results.push(result);
       } catch (error) {
         step.fail((error as Error).message.split('\n')[0]);
@@ -65,6 +98,7 @@ UV_FIND_LINKS, UV_NO_INDEX.`,
           files: result.files,
           removed: result.removed,
           changed: result.changed,
+          changes: result.changes,
           targets: result.targets,
         })),
       });

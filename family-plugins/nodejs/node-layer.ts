@@ -128,7 +128,8 @@ export function nodeInstaller(target: LayerTarget, source: LayerSource, options:
         '--os=linux',
         `--cpu=${NPM_CPU[target.architecture]}`,
         '--libc=glibc',
-        `--cache=${path.join(options.buildDir, 'cache', 'npm')}`,
+        // npm's own download cache (~/.npm, or the user's npm_config_cache), checked by integrity like the wheel cache:
+        // a build after deleting .build downloads nothing it already has.
         '--prefer-offline',
         '--loglevel=warn',
       ];

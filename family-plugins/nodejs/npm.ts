@@ -49,9 +49,9 @@ export function locateNpm(env: NodeJS.ProcessEnv = process.env): NpmCommand {
   throw npmNotFound();
 }
 
-/** npm settings that may reach a child npm, because they say where packages come from, not what is built. */
+/** npm settings that may reach a child npm, because they say where packages come from (the download cache, offline too), not what is built. */
 const KEPT_NPM_SETTINGS =
-  /^npm_config_(registry|userconfig|globalconfig|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|fetch_[a-z_]+|maxsockets|@[^:]+:registry|\/\/.*)$/i;
+  /^npm_config_(registry|userconfig|globalconfig|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|fetch_[a-z_]+|maxsockets|cache|offline|@[^:]+:registry|\/\/.*)$/i;
 
 /** The parent's environment minus npm settings that would change the installed tree. */
 export function installEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -69,7 +69,10 @@ export function installEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function explainNpmFailure(layer: string, output: string): string {
   const lastLines = output.trim().split('\n').slice(-12).join('\n');
   let cause = 'npm ci failed';
-  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET|network/i.test(output)) {
+  if (/ENOTCACHED/.test(output)) {
+    cause =
+      'npm is offline (npm_config_offline, or offline in .npmrc) and its download cache lacks a package of package-lock.json. Build once where the registry can be reached (without offline), or point npm_config_cache at a cache that has it';
+  } else if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET|network/i.test(output)) {
     cause =
       'npm could not reach the registry. Check the network, or point npm at a reachable registry ' + '(npm config set registry <url>, or NPM_CONFIG_REGISTRY)';
   } else if (/E404|404 Not Found/.test(output)) {

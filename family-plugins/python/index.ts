@@ -12,7 +12,7 @@ import { PythonLayerSource, pythonInputFiles, readPythonSource } from './python-
  */
 export const pythonPlugin: FamilyPlugin<PythonLayerSource> = {
   ...pythonFamily,
-  readSource: (dir, folder, name) => readPythonSource(dir, folder, name),
+  readSource: (dir, folder, name, options) => readPythonSource(dir, folder, name, options),
   inputFiles: (source, target) => pythonInputFiles(source, target),
   buildLayer: (target, source, options) => (require('./python-layer') as typeof import('./python-layer')).buildPythonLayer(target, source, options),
   functionCode: (projectRoot, staging, target, env) =>

@@ -14,16 +14,20 @@ import { withTicker } from '../../builder/layer-build';
 import { LayerSource } from '../../builder/layer-sources';
 import { ProgressStep } from '../../project/progress';
 import {
+  LockChanges,
   LockTarget,
   LockTargetSpec,
+  lockChanges,
   lockFileName,
   lockFileTarget,
   lockTargetFromPylock,
   lockTargetKey,
+  preferencesPylock,
   requirementFileHashes,
   serialiseLockTarget,
 } from './python-lock';
-import { explainUvFailure, pythonIndexSettings, uvCompileArgs, uvEnvironment } from './uv';
+import { PythonLayerSource } from './python-source';
+import { UpgradeSettings, explainUvFailure, pythonIndexSettings, uvCompileArgs, uvEnvironment } from './uv';
 
 /** Every layer is locked at least for the default Python runtime on both architectures, so moving an environment to arm64 needs no new lock. */
 export const DEFAULT_LOCK_TARGETS: readonly LockTargetSpec[] = ARCHITECTURES.map((architecture) => ({
@@ -47,6 +51,8 @@ export interface LockResult {
   /** Lock files of targets no longer needed, removed. */
   readonly removed: readonly string[];
   readonly targets: readonly LockTarget[];
+  /** What changed in each target's lock, by target key (a target locked for the first time: everything added). */
+  readonly changes: Readonly<Record<string, LockChanges>>;
   /** False when every file already held exactly this lock. */
   readonly changed: boolean;
 }
@@ -54,12 +60,20 @@ export interface LockResult {
 /**
  * `npm run layers:lock`: uv resolves requirements.txt for each target (Lambda's platform, the target's
  * Python version, markers evaluated for it, wheels only), nothing installed; each distribution gets the
- * wheel that loads there, and each target's lock file is written beside requirements.txt.
+ * wheel that loads there, and each target's lock file is written beside requirements.txt. Every pin of the
+ * target's existing lock that still satisfies the requirements is kept (uv's preferences), unless `upgrade`
+ * lets it move: removing one requirement removes that package and what only it needed, and nothing else moves.
  */
 export async function lockPythonLayer(
-  source: LayerSource,
+  source: PythonLayerSource,
   targets: readonly LockTargetSpec[],
-  options: { readonly projectRoot: string; readonly buildDir: string; readonly env: NodeJS.ProcessEnv; readonly step: ProgressStep },
+  options: {
+    readonly projectRoot: string;
+    readonly buildDir: string;
+    readonly env: NodeJS.ProcessEnv;
+    readonly step: ProgressStep;
+    readonly upgrade?: UpgradeSettings;
+  },
 ): Promise<LockResult> {
   const toolchain = await ensurePythonToolchain({ env: options.env, progress: (line) => options.step.update(line) });
   const resolver = `uv ${toolchain.versions['uv'] ?? ''}`.trim();
@@ -70,7 +84,16 @@ export async function lockPythonLayer(
       fs.mkdirSync(scratch, { recursive: true });
       // uv names its PEP 751 output pylock.<name>.toml, a name without dots.
       const output = path.join(scratch, `pylock.${lockTargetKey(target).replace(/\./g, '')}.toml`);
-      const args = uvCompileArgs(target, 'requirements.txt', output, path.join(options.buildDir, 'cache', 'uv'));
+      const previous = source.locks?.[lockTargetKey(target)]?.target;
+      if (previous && !options.upgrade?.all) fs.writeFileSync(output, preferencesPylock(previous));
+      const args = uvCompileArgs(
+        target,
+        'requirements.txt',
+        output,
+        path.join(options.buildDir, 'cache', 'uv'),
+        pythonIndexSettings(options.env),
+        options.upgrade,
+      );
       const result = await withTicker(options.step, `uv resolves ${source.name} for ${lockTargetKey(target)}`, () =>
         runCommand(toolchain.uv, args, { env: uvEnvironment(options.env), cwd: source.dir }),
       );
@@ -104,5 +127,6 @@ export async function lockPythonLayer(
   const wanted = new Set(locked.map(lockFileName));
   const removed = fs.readdirSync(source.dir).filter((file) => lockFileTarget(file) && !wanted.has(file));
   for (const file of removed) fs.rmSync(path.join(source.dir, file));
-  return { layer: source.name, files, removed, targets: locked, changed: changed || removed.length > 0 };
+  const changes = Object.fromEntries(locked.map((target) => [lockTargetKey(target), lockChanges(source.locks?.[lockTargetKey(target)]?.target, target)]));
+  return { layer: source.name, files, removed, targets: locked, changes, changed: changed || removed.length > 0 };
 }

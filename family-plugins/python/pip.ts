@@ -13,11 +13,12 @@ export function pipPlatformArgs(target: PythonTarget): string[] {
   return [...platforms, '--implementation', 'cp', '--python-version', target.pythonVersion, '--only-binary=:all:'];
 }
 
-/** The index settings as pip's options. */
+/** The index settings as pip's options: UV_NO_INDEX, and UV_OFFLINE (pip has no offline mode), are `--no-index`. */
 export function pipIndexArgs(settings: PythonIndexSettings): string[] {
+  const noIndex = settings.noIndex || settings.offline;
   return [
-    ...(settings.noIndex ? ['--no-index'] : settings.defaultIndex ? ['--index-url', settings.defaultIndex] : []),
-    ...(settings.noIndex ? [] : settings.extraIndexes.flatMap((url) => ['--extra-index-url', url])),
+    ...(noIndex ? ['--no-index'] : settings.defaultIndex ? ['--index-url', settings.defaultIndex] : []),
+    ...(noIndex ? [] : settings.extraIndexes.flatMap((url) => ['--extra-index-url', url])),
     ...settings.findLinks.flatMap((link) => ['--find-links', link]),
   ];
 }
@@ -40,7 +41,7 @@ export function pipInstallArgs(target: PythonTarget, source: InstallSource, targ
     '--cache-dir',
     cacheDir,
     ...(source.lockedFrom
-      ? ['--no-deps', '--require-hashes', '--no-index', '--find-links', source.lockedFrom]
+      ? ['--no-deps', '--require-hashes', '--no-index', ...source.lockedFrom.flatMap((dir) => ['--find-links', dir])]
       : [...(source.requireHashes ? ['--require-hashes'] : []), ...pipIndexArgs(settings)]),
   ];
 }

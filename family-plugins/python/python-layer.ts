@@ -13,8 +13,8 @@ import { runCommand } from '../../project/run-command';
 import { PYTHON_SLIMMING } from '../../builder/slimming';
 import { comparePaths } from '../../builder/tree';
 import { ensurePythonToolchain, toolchainVersions } from '../../toolchain/python-toolchain';
-import { InstallSource, PythonTarget, explainUvFailure, indexesOf, pythonIndexSettings, uvEnvironment, uvInstallArgs } from './uv';
-import { ensureWheels, wheelCacheDir } from './wheel-cache';
+import { InstallSource, PythonTarget, explainUvFailure, indexesOf, pythonIndexSettings, uvEnvironment, uvInstallArgs, uvLockedEnvironment } from './uv';
+import { ensureWheels, lockedWheelDirs, wheelCacheDir } from './wheel-cache';
 import { uvPythonPlatform, pythonPlatformOf } from '../../config/lambda-platform';
 
 /** The header fields of a METADATA file (everything before the first blank line; the description follows it). */
@@ -124,11 +124,13 @@ export function withPythonDetails(packages: readonly PythonPackage[], target: Py
 }
 
 /**
- * uv records, in each distribution it installs from a local file, when it read that file
+ * What uv leaves in a `--target` folder that no package installed: the empty lock file it takes while
+ * installing (`.lock`), and, in each distribution it installs from a local file, when it read that file
  * (`<dist-info>/uv_cache.json`, listed in RECORD). That timestamp would make every build a new tree;
- * nothing reads it from a layer, so it goes, with its RECORD line.
+ * nothing reads either from a layer, so both go (the timestamp with its RECORD line).
  */
-export function dropInstallTimestamps(sitePackages: string): void {
+export function dropInstallerLeftovers(sitePackages: string): void {
+  fs.rmSync(path.join(sitePackages, '.lock'), { force: true });
   for (const entry of fs.readdirSync(sitePackages)) {
     if (!entry.endsWith('.dist-info')) continue;
     const stamp = path.join(sitePackages, entry, 'uv_cache.json');
@@ -186,7 +188,7 @@ export function pythonInstaller(target: LayerTarget, source: PythonLayerSource, 
           pipCacheDir: path.join(cache, 'pip'),
           progress: (line) => options.step.update(line),
         });
-        install = { requirements: lockFileName(pythonTarget), requireHashes: true, lockedFrom: wheels };
+        install = { requirements: lockFileName(pythonTarget), requireHashes: true, lockedFrom: lockedWheelDirs(wheels, locked.target) };
       }
       const from = locked ? `from ${lockFileName(pythonTarget)}, ${locked.target.distributions.length} pinned` : 'from requirements.txt';
       const label = `${installer} for ${uvPythonPlatform(pythonTarget.architecture, pythonPlatformOf(pythonTarget.pythonVersion))}, Python ${pythonTarget.pythonVersion} ${from} (${reason})`;
@@ -194,13 +196,13 @@ export function pythonInstaller(target: LayerTarget, source: PythonLayerSource, 
       // Run in the layer folder so relative paths in requirements.txt (-r, -c, local wheels) resolve as they do by hand.
       if (installer === 'uv') {
         const result = await withTicker(options.step, label, () =>
-          runCommand(toolchain.uv, uvInstallArgs(pythonTarget, install, sitePackages, path.join(cache, 'uv')), {
-            env: uvEnvironment(options.env),
+          runCommand(toolchain.uv, uvInstallArgs(pythonTarget, install, sitePackages, path.join(cache, 'uv'), settings), {
+            env: locked ? uvLockedEnvironment(options.env) : uvEnvironment(options.env),
             cwd: source.dir,
           }),
         );
         if (result.code !== 0) throw layerInstallFailed(explainUvFailure(where, pythonTarget, result.output, settings));
-        dropInstallTimestamps(sitePackages);
+        dropInstallerLeftovers(sitePackages);
         return;
       }
       const result = await withTicker(options.step, label, () =>

@@ -176,3 +176,74 @@ export function parseLockTarget(text: string, file: string, layer: string): Lock
   });
   return { file, requirements, target: { ...spec, distributions } };
 }
+
+/**
+ * A target's lock as a PEP 751 file holding only each distribution's name and version: what the resolver is given as
+ * its existing output (`uv pip compile --output-file`), so it keeps every pin that still satisfies the requirements,
+ * as pip-compile and uv do for their own output files, and moves only what it must or is told to.
+ */
+export function preferencesPylock(target: LockTarget): string {
+  const packages = target.distributions.map((dist) => `[[packages]]\nname = ${JSON.stringify(dist.name)}\nversion = ${JSON.stringify(dist.version)}\n`);
+  return ['lock-version = "1.0"', 'created-by = "lambda-layer-stacks"', '', ...packages].join('\n');
+}
+
+/** What a relock changed in one target: distributions added, removed, moved to another version, or pinned to another file of the same version. */
+export interface LockChanges {
+  readonly added: readonly { readonly name: string; readonly version: string }[];
+  readonly removed: readonly { readonly name: string; readonly version: string }[];
+  readonly moved: readonly { readonly name: string; readonly from: string; readonly to: string }[];
+  /** The same version, another wheel or sha256 (a rebuilt file, or a wheel that fits the target better). */
+  readonly refiled: readonly { readonly name: string; readonly version: string; readonly from: string; readonly to: string }[];
+}
+
+/** The changes from one lock of a target to the next (no lock before: everything is added), each list sorted by name. */
+export function lockChanges(before: LockTarget | undefined, after: LockTarget): LockChanges {
+  const old = new Map((before?.distributions ?? []).map((dist) => [normalisePythonName(dist.name), dist]));
+  const now = new Map(after.distributions.map((dist) => [normalisePythonName(dist.name), dist]));
+  const sorted = <T extends { name: string }>(items: T[]): T[] => items.sort(byName);
+  const kept = [...now].filter(([key]) => old.has(key)).map(([key, dist]) => [old.get(key)!, dist] as const);
+  return {
+    added: sorted([...now].filter(([key]) => !old.has(key)).map(([, dist]) => ({ name: dist.name, version: dist.version }))),
+    removed: sorted([...old].filter(([key]) => !now.has(key)).map(([, dist]) => ({ name: dist.name, version: dist.version }))),
+    moved: sorted(kept.filter(([a, b]) => a.version !== b.version).map(([a, b]) => ({ name: b.name, from: a.version, to: b.version }))),
+    refiled: sorted(
+      kept
+        .filter(([a, b]) => a.version === b.version && (a.wheel !== b.wheel || a.sha256 !== b.sha256))
+        .map(([a, b]) => ({
+          name: b.name,
+          version: b.version,
+          from: `${a.wheel} sha256:${a.sha256.slice(0, 12)}`,
+          to: `${b.wheel} sha256:${b.sha256.slice(0, 12)}`,
+        })),
+    ),
+  };
+}
+
+/** Whether a relock changed nothing in a target. */
+export function noLockChanges(changes: LockChanges): boolean {
+  return changes.added.length + changes.removed.length + changes.moved.length + changes.refiled.length === 0;
+}
+
+/** One line per change, for people: "+ name 1.0", "- name 1.0", "~ name 1.0 -> 2.0", "~ name 1.0 (file -> file)". */
+export function describeLockChanges(changes: LockChanges): string[] {
+  return [
+    ...changes.removed.map((dist) => `- ${dist.name} ${dist.version}`),
+    ...changes.added.map((dist) => `+ ${dist.name} ${dist.version}`),
+    ...changes.moved.map((dist) => `~ ${dist.name} ${dist.from} -> ${dist.to}`),
+    ...changes.refiled.map((dist) => `~ ${dist.name} ${dist.version} (${dist.from} -> ${dist.to})`),
+  ];
+}
+
+/**
+ * What changed in a layer's locks, for people: the targets whose changes are the same are said once
+ * ("python3.12-arm64, python3.12-x86_64:"), then one line per change; nothing when nothing changed.
+ */
+export function describeLockChangesByTarget(changes: Readonly<Record<string, LockChanges>>): string[] {
+  const byText = new Map<string, string[]>();
+  for (const [target, change] of Object.entries(changes)) {
+    if (noLockChanges(change)) continue;
+    const text = describeLockChanges(change).join('\n');
+    byText.set(text, [...(byText.get(text) ?? []), target]);
+  }
+  return [...byText].flatMap(([text, targets]) => [`${targets.sort().join(', ')}:`, ...text.split('\n').map((line) => `  ${line}`)]);
+}

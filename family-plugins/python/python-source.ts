@@ -6,6 +6,7 @@ import { normalisePythonName } from '../../families/python/pep508';
 import { LayerSource } from '../../builder/layer-sources';
 import { pythonFamily } from '../../families/python/definition';
 import { LayerTarget } from '../../builder/build-plan';
+import { ReadSourceOptions } from '../../builder/family-builders';
 import { LockFile, lockCommand, lockFileName, lockFileTarget, lockSpecOf, lockTargetKey, parseLockTarget } from './python-lock';
 
 /** A Python layer's source: requirements.txt and what it includes, and the locks beside it. */
@@ -71,7 +72,7 @@ export function parseRequirements(text: string): ParsedRequirements {
   return { names: [...names].sort(), includes, pinsHashes, extras, pinned: [...pinned].sort() };
 }
 
-export function readPythonSource(dir: string, folder: string, name: string): Omit<PythonLayerSource, 'options'> {
+export function readPythonSource(dir: string, folder: string, name: string, options: ReadSourceOptions = {}): Omit<PythonLayerSource, 'options'> {
   const files = new Map<string, Buffer>();
   const names = new Set<string>();
   const pinned = new Set<string>();
@@ -111,7 +112,15 @@ export function readPythonSource(dir: string, folder: string, name: string): Omi
     const target = lockFileTarget(file);
     if (!target) continue;
     const bytes = fs.readFileSync(path.join(dir, file));
-    locks[lockTargetKey(target)] = parseLockTarget(bytes.toString('utf8'), file, name);
+    let lock: LockFile;
+    try {
+      lock = parseLockTarget(bytes.toString('utf8'), file, name);
+    } catch (error) {
+      // A lock with a merge conflict in it, say: `layers:lock` writes it again (with no pins to keep), everything else refuses it.
+      if (options.relocking) continue;
+      throw error;
+    }
+    locks[lockTargetKey(target)] = lock;
     lockFiles.set(lockTargetKey(target), bytes);
   }
   const locked = lockFiles.size > 0 ? { locks, lockFiles } : {};

@@ -14,7 +14,11 @@ export interface PythonTarget {
   readonly pythonVersion: string;
 }
 
-/** Where Python packages come from: uv's own variables, which uv reads itself and pip is given as options. */
+/**
+ * Where Python packages come from: the project's settings, named after uv's variables. uv reads most of them
+ * itself, but not UV_NO_INDEX (uv has no such variable: `--no-index` is a flag only), so every uv command the
+ * project runs is given `--no-index` and `--offline` from here (uvIndexArgs), and pip gets all of them as options.
+ */
 export interface PythonIndexSettings {
   /** UV_DEFAULT_INDEX (or UV_INDEX_URL); PyPI when unset. */
   readonly defaultIndex?: string;
@@ -22,9 +26,9 @@ export interface PythonIndexSettings {
   readonly extraIndexes: readonly string[];
   /** UV_FIND_LINKS: folders or pages of wheels, comma- or space-separated. */
   readonly findLinks: readonly string[];
-  /** UV_NO_INDEX: only the find-links. */
+  /** UV_NO_INDEX: only the find-links, never an index (uv's `--no-index`, pip's `--no-index`). */
   readonly noIndex: boolean;
-  /** UV_OFFLINE: nothing is downloaded; wheels must already be in the wheel cache. */
+  /** UV_OFFLINE: nothing is downloaded (uv's `--offline`; pip, which has no such mode, gets `--no-index`); locked wheels must already be in the wheel cache. */
   readonly offline: boolean;
 }
 
@@ -55,6 +59,11 @@ export function indexesOf(settings: PythonIndexSettings): string[] {
   return [settings.defaultIndex ?? DEFAULT_INDEX, ...settings.extraIndexes, ...settings.findLinks];
 }
 
+/** The settings uv does not read itself (UV_NO_INDEX), or must not be left to guess, as uv's options. */
+export function uvIndexArgs(settings: PythonIndexSettings): string[] {
+  return [...(settings.noIndex ? ['--no-index'] : []), ...(settings.offline ? ['--offline'] : [])];
+}
+
 function platformArgs(target: PythonTarget): string[] {
   return [
     '--python-platform',
@@ -66,9 +75,28 @@ function platformArgs(target: PythonTarget): string[] {
   ];
 }
 
-/** uv's resolution of a requirements file for one target, written as a PEP 751 lock (`pylock.<name>.toml`) that names every wheel it saw with its hash. */
-export function uvCompileArgs(target: PythonTarget, requirements: string, output: string, cacheDir: string): string[] {
-  // --refresh: a lock sees the index as it is now, not as uv's cache last saw it.
+/** What a resolution may move: by default nothing that still fits (the pins already in the output file are kept). */
+export interface UpgradeSettings {
+  /** Every package may move to its newest version (uv's `--upgrade`; the output file's pins are ignored). */
+  readonly all?: boolean;
+  /** These packages may move, every other pin stays (uv's `--upgrade-package`). */
+  readonly packages?: readonly string[];
+}
+
+/**
+ * uv's resolution of a requirements file for one target, written as a PEP 751 lock (`pylock.<name>.toml`) that names
+ * every wheel it saw with its hash. When the output file exists, uv keeps each of its pins that still satisfies the
+ * requirements (its preferences), unless the upgrade settings let them move.
+ */
+export function uvCompileArgs(
+  target: PythonTarget,
+  requirements: string,
+  output: string,
+  cacheDir: string,
+  settings: PythonIndexSettings,
+  upgrade: UpgradeSettings = {},
+): string[] {
+  // --refresh: a lock sees the index as it is now, not as uv's cache last saw it (offline there is nothing else to see, and uv refuses both).
   return [
     'pip',
     'compile',
@@ -78,25 +106,30 @@ export function uvCompileArgs(target: PythonTarget, requirements: string, output
     'pylock.toml',
     '--no-header',
     '--quiet',
-    '--refresh',
+    ...(settings.offline ? [] : ['--refresh']),
     '--cache-dir',
     cacheDir,
     '--output-file',
     output,
+    ...uvIndexArgs(settings),
+    ...(upgrade.all ? ['--upgrade'] : (upgrade.packages ?? []).flatMap((name) => ['--upgrade-package', name])),
   ];
 }
 
 export interface InstallSource {
   /** The requirements file: the target's lock, or requirements.txt when the layer has none. */
   readonly requirements: string;
-  /** The lock's wheels are in this folder: install from it alone, with no index, no resolution and every hash checked. */
-  readonly lockedFrom?: string;
+  /** The lock's wheels are in these folders (of the wheel cache): install from them alone, with no index, no resolution and every hash checked. */
+  readonly lockedFrom?: readonly string[];
   /** requirements.txt pins hashes itself. */
   readonly requireHashes: boolean;
 }
 
-/** uv installing into a layer tree for the target; from the wheel cache alone when the layer is locked. Files are copied, never linked into uv's cache. */
-export function uvInstallArgs(target: PythonTarget, source: InstallSource, targetDir: string, cacheDir: string): string[] {
+/**
+ * uv installing into a layer tree for the target; from the wheel cache alone when the layer is locked (then uv must
+ * run in uvLockedEnvironment, so no folder or index of the caller's is added). Files are copied, never linked into uv's cache.
+ */
+export function uvInstallArgs(target: PythonTarget, source: InstallSource, targetDir: string, cacheDir: string, settings: PythonIndexSettings): string[] {
   return [
     'pip',
     'install',
@@ -111,10 +144,8 @@ export function uvInstallArgs(target: PythonTarget, source: InstallSource, targe
     '--cache-dir',
     cacheDir,
     ...(source.lockedFrom
-      ? ['--no-deps', '--require-hashes', '--no-index', '--find-links', source.lockedFrom, '--offline']
-      : source.requireHashes
-        ? ['--require-hashes']
-        : []),
+      ? ['--no-deps', '--require-hashes', '--no-index', ...source.lockedFrom.flatMap((dir) => ['--find-links', dir]), '--offline']
+      : [...(source.requireHashes ? ['--require-hashes'] : []), ...uvIndexArgs(settings)]),
   ];
 }
 
@@ -122,6 +153,16 @@ export function uvInstallArgs(target: PythonTarget, source: InstallSource, targe
 export function uvEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = { ...env, UV_PYTHON_DOWNLOADS: 'never', UV_NO_PROGRESS: '1' };
   for (const key of ['VIRTUAL_ENV', 'UV_SYSTEM_PYTHON', 'UV_LINK_MODE', 'UV_COMPILE_BYTECODE', 'UV_NO_BINARY', 'UV_NO_BUILD_ISOLATION']) delete clean[key];
+  return clean;
+}
+
+/** The variables that tell uv where packages come from. */
+const UV_SOURCES = ['UV_DEFAULT_INDEX', 'UV_INDEX_URL', 'UV_INDEX', 'UV_EXTRA_INDEX_URL', 'UV_FIND_LINKS', 'UV_NO_INDEX'];
+
+/** The environment of a locked install: uvEnvironment without the caller's indexes and folders of wheels, so uv sees the locked wheels alone. */
+export function uvLockedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = uvEnvironment(env);
+  for (const key of UV_SOURCES) delete clean[key];
   return clean;
 }
 
@@ -137,6 +178,13 @@ export function explainUvFailure(where: string, target: PythonTarget, output: st
   }
   if (/In `--require-hashes` mode, all requirements must have a hash|Hash-checking is required, but no trusted hash was provided/.test(output)) {
     return `${where}: requirements.txt pins hashes, so every package needs one, dependencies included. Pin them all, or lock the layer (npm run layers:lock) and let the lock pin them.\n${lastLines}`;
+  }
+  if (settings.offline && /network (?:was|is) disabled|Network connectivity is disabled/i.test(output)) {
+    const pkg = /Because (\S+?) was not found in the cache/.exec(output)?.[1] ?? 'a package';
+    return (
+      `${where}: UV_OFFLINE is set, so nothing is downloaded, and ${pkg} is in no folder of wheels (${settings.findLinks.join(', ') || 'UV_FIND_LINKS is not set'}) nor in uv's cache. ` +
+      `Unset UV_OFFLINE where the index can be reached, or add a folder that holds it to UV_FIND_LINKS.\n${lastLines}`
+    );
   }
   if (NETWORK.test(output)) {
     return (
