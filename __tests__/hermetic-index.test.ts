@@ -1,3 +1,4 @@
+import { pythonIndexSettings } from '../toolchain/python-index';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,7 +8,7 @@ import { lockPythonLayer } from '../family-plugins/python/lock-layer';
 import { buildPythonLayer, listPythonPackages } from '../family-plugins/python/python-layer';
 import { parseLockTarget, lockFileName } from '../family-plugins/python/python-lock';
 import { isPythonSource } from '../family-plugins/python/python-source';
-import { pythonIndexSettings, uvCompileArgs, uvEnvironment } from '../family-plugins/python/uv';
+import { uvCompileArgs, uvEnvironment } from '../family-plugins/python/uv';
 import { wheelCacheDir } from '../family-plugins/python/wheel-cache';
 import { PLUGINS } from '../family-plugins/registry';
 import { silentProgress } from '../project/progress';
@@ -62,7 +63,12 @@ describe('an index the tests can reach, with newer alpha and beta', () => {
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'alpha\n');
     const env = { ...offlineWheelEnv(fixtures, { UV_OFFLINE: undefined }), UV_DEFAULT_INDEX: index.url };
     // The arguments as they were: no --no-index from the settings.
-    const args = uvCompileArgs(TARGET, 'requirements.txt', path.join(dir, 'pylock.out.toml'), path.join(dir, 'cache'), pythonIndexSettings({}));
+    const args = uvCompileArgs(TARGET, {
+      requirements: 'requirements.txt',
+      output: path.join(dir, 'pylock.out.toml'),
+      cacheDir: path.join(dir, 'cache'),
+      settings: pythonIndexSettings({}),
+    });
     const result = await runCommand(toolchain.uv, args, { env: uvEnvironment(env), cwd: dir });
     expect(result.output).toBe('');
     expect(fs.readFileSync(path.join(dir, 'pylock.out.toml'), 'utf8')).toMatch(/name = "alpha"\nversion = "9\.0\.0"/);
@@ -96,6 +102,29 @@ describe('an index the tests can reach, with newer alpha and beta', () => {
     });
     expect(requests).toEqual([]);
     expect(listPythonPackages(treeDir, ['alpha']).map((pkg) => `${pkg.name} ${pkg.version}`)).toEqual(['alpha 1.0.0', 'beta 1.0.0']);
+  });
+
+  it('is never asked by an unlocked pip build under UV_OFFLINE alone, which pip gets as --no-index, even when a package is missing', async () => {
+    const env = offlineWheelEnv(fixtures, { UV_NO_INDEX: undefined, UV_DEFAULT_INDEX: index.url, PYTHON_INSTALLER: 'pip' });
+    const build = (requirements: string) => {
+      const root = makePythonProject(requirements);
+      const layer = source(root);
+      return buildPythonLayer(layerTargetFor(PLUGINS.byId(layer.kind), layer, 'x86_64', 'python3.12'), layer, {
+        buildDir: path.join(root, '.build'),
+        env,
+        step: silentProgress.step('build'),
+      });
+    };
+    let built: Awaited<ReturnType<typeof build>> | undefined;
+    expect(await asked(async () => (built = await build('alpha\n')))).toEqual([]);
+    expect(built!.artifact.packages.map((pkg) => `${pkg.name} ${pkg.version}`)).toEqual(['alpha 1.0.0', 'beta 1.0.0']);
+    let failure: Error | undefined;
+    expect(await asked(() => build('nosuch\n').catch((error: Error) => (failure = error)))).toEqual([]);
+    expect(failure?.message).toBe(
+      `Layer "pylayer" (Python 3.12, x86_64): none of the folders of wheels (${fixtures}) has a wheel of nosuch for manylinux_2_34_x86_64 (or an older manylinux) ` +
+        'and CPython 3.12, and UV_OFFLINE keeps pip from every index (pip has no offline mode: it gets --no-index). Check its name and that such a wheel is there ' +
+        '(source builds are not allowed), add a folder that holds one to UV_FIND_LINKS, or unset UV_OFFLINE.',
+    );
   });
 
   it("is never asked under the tests' own environment (offlineWheelEnv), with uv or with UV_OFFLINE alone", async () => {

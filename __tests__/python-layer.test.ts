@@ -1,3 +1,4 @@
+import { pipIndexArgs, pythonIndexSettings, uvIndexArgs } from '../toolchain/python-index';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -5,13 +6,13 @@ import { layerTargetFor } from '../builder/build-plan';
 import { LayerBuildResult } from '../builder/layer-build';
 import { parseRequirements } from '../family-plugins/python/python-source';
 import { readLayerSources } from '../builder/layer-folders';
-import { explainPipFailure, pipIndexArgs, pipInstallArgs } from '../family-plugins/python/pip';
+import { explainPipFailure, pipInstallArgs } from '../family-plugins/python/pip';
 import { silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { globToRegExp } from '../builder/slimming';
 import { fingerprintTree, listTree } from '../builder/tree';
 import { Architecture, PythonRuntime } from '../config/environments';
-import { explainUvFailure, pythonIndexSettings, uvCompileArgs, uvIndexArgs, uvInstallArgs, uvLockedEnvironment } from '../family-plugins/python/uv';
+import { explainUvFailure, uvCompileArgs, uvInstallArgs, uvLockedEnvironment } from '../family-plugins/python/uv';
 import { makeFixtureWheels, makePythonProject, offlineWheelEnv, sha256File } from './support/fixture-wheels';
 import { makeTempDir, freePort } from './support/processes';
 import { PLUGINS } from '../family-plugins/registry';
@@ -164,16 +165,21 @@ describe('uv and pip for Lambda', () => {
     expect(uvIndexArgs(none)).toEqual(['--no-index']);
     expect(uvIndexArgs(pythonIndexSettings({ UV_OFFLINE: '1' }))).toEqual(['--offline']);
     expect(uvIndexArgs(pythonIndexSettings({ UV_NO_INDEX: '0' }))).toEqual([]);
-    expect(uvCompileArgs(target, 'requirements.txt', '/o/pylock.x.toml', '/c', none)).toContain('--no-index');
-    expect(uvCompileArgs(target, 'requirements.txt', '/o/pylock.x.toml', '/c', settings)).not.toContain('--no-index');
+    const compile = { requirements: 'requirements.txt', output: '/o/pylock.x.toml', cacheDir: '/c', settings };
+    expect(uvCompileArgs(target, { ...compile, settings: none })).toContain('--no-index');
+    expect(uvCompileArgs(target, compile)).not.toContain('--no-index');
+    expect(uvCompileArgs(target, { ...compile, findLinks: ['/cache/sha256/a'] }).slice(-2)).toEqual(['--find-links', '/cache/sha256/a']);
     expect(uvInstallArgs(target, { requirements: 'requirements.txt', requireHashes: false }, '/t', '/c', none)).toContain('--no-index');
-    expect(uvCompileArgs(target, 'requirements.txt', '/o', '/c', settings, { packages: ['Beta', 'gamma'] }).slice(-4)).toEqual([
+    expect(uvCompileArgs(target, { ...compile, upgrade: { packages: ['Beta', 'gamma'] } }).slice(-4)).toEqual([
       '--upgrade-package',
       'Beta',
       '--upgrade-package',
       'gamma',
     ]);
-    expect(uvCompileArgs(target, 'requirements.txt', '/o', '/c', settings, { all: true }).slice(-1)).toEqual(['--upgrade']);
+    expect(uvCompileArgs(target, { ...compile, upgrade: { all: true } }).slice(-1)).toEqual(['--upgrade']);
+    // Offline, there is nothing to refresh from (and uv refuses --refresh with --offline).
+    expect(uvCompileArgs(target, compile)).toContain('--refresh');
+    expect(uvCompileArgs(target, { ...compile, settings: pythonIndexSettings({ UV_OFFLINE: '1' }) })).not.toContain('--refresh');
   });
 
   it("install a locked layer with none of the caller's indexes or folders of wheels in uv's environment", () => {
@@ -349,8 +355,21 @@ describe('clear errors from the installers', () => {
     );
     // uv's own hint stays: where wheels do exist.
     expect((error as Error).message).toContain('Wheels are available for `armonly` (v1.0.0) on the following platform: `manylinux2014_aarch64`');
+    // pip, with no index, cannot tell a package missing from one with no wheel for the platform: it says both.
     await expect(build(root, path.join(root, '.build-pip'), offlineWheelEnv(wheels.dir, { PYTHON_INSTALLER: 'pip' }))).rejects.toThrow(
-      'Layer "pylayer" (Python 3.12, x86_64): there is no wheel of armonly==1.0.0 for manylinux_2_34_x86_64 (or an older manylinux) and CPython 3.12 (versions pip could see: none).',
+      `Layer "pylayer" (Python 3.12, x86_64): none of the folders of wheels (${wheels.dir}) has a wheel of armonly==1.0.0 for manylinux_2_34_x86_64 ` +
+        '(or an older manylinux) and CPython 3.12, and UV_NO_INDEX keeps pip from every index.',
+    );
+    expect(
+      explainPipFailure(
+        'Layer "x"',
+        { architecture: 'x86_64', pythonVersion: '3.12' },
+        'ERROR: Could not find a version that satisfies the requirement armonly==1.0.0 (from versions: none)',
+        pythonIndexSettings({}),
+      ),
+    ).toBe(
+      'Layer "x": there is no wheel of armonly==1.0.0 for manylinux_2_34_x86_64 (or an older manylinux) and CPython 3.12 (versions pip could see: none). ' +
+        'Source builds are not allowed (--only-binary=:all:) because they would compile for this machine, not for Lambda. Pin a version that ships such a wheel or a pure-Python one, or choose another package.',
     );
   });
 
@@ -361,10 +380,34 @@ describe('clear errors from the installers', () => {
     );
   });
 
-  it('names a package no index has', async () => {
+  it('says UV_NO_INDEX left uv no folder of wheels, or named one that is not there', async () => {
+    const root = makePythonProject('alpha==1.0.0\n');
+    await expect(build(root, path.join(root, '.build'), offlineWheelEnv(wheels.dir, { UV_FIND_LINKS: undefined, UV_OFFLINE: undefined }))).rejects.toThrow(
+      'Layer "pylayer" (Python 3.12, x86_64): alpha is in none of the folders of wheels (none: UV_FIND_LINKS is not set), and UV_NO_INDEX keeps uv from every index.',
+    );
+    const gone = path.join(makeTempDir('wheels-gone'), 'gone');
+    await expect(build(root, path.join(root, '.build'), offlineWheelEnv(gone))).rejects.toThrow(
+      `Layer "pylayer" (Python 3.12, x86_64): UV_FIND_LINKS names ${gone}, which is not a folder that can be read. Point UV_FIND_LINKS at a folder of wheels, or unset it.`,
+    );
+  });
+
+  it('names a package no index has', () => {
+    const index = 'https://mirror.example/simple';
+    expect(
+      explainUvFailure(
+        'Layer "x"',
+        { architecture: 'x86_64', pythonVersion: '3.12' },
+        '  cause: Because nosuch was not found in the package registry and you require nosuch==1.0.0, we can conclude that your requirements are unsatisfiable.',
+        pythonIndexSettings({ UV_DEFAULT_INDEX: index }),
+      ),
+    ).toMatch(`Layer "x": nosuch is on none of the indexes (${index}). Check its name, or add the index that has it (UV_INDEX).`);
+  });
+
+  it('names a package no folder of wheels has', async () => {
     const root = makePythonProject('nosuch==1.0.0\n');
     await expect(build(root, path.join(root, '.build'), offlineWheelEnv(wheels.dir))).rejects.toThrow(
-      `Layer "pylayer" (Python 3.12, x86_64): nosuch is on none of the indexes (${wheels.dir}). Check its name, or add the index that has it (UV_INDEX).`,
+      `Layer "pylayer" (Python 3.12, x86_64): nosuch is in none of the folders of wheels (${wheels.dir}), and UV_NO_INDEX keeps uv from every index. ` +
+        'Check its name, add a folder that holds it to UV_FIND_LINKS, or unset UV_NO_INDEX.',
     );
   });
 

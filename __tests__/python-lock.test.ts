@@ -31,6 +31,7 @@ import {
   makePythonProject,
   makeWheel,
   offlineWheelEnv,
+  sha256File,
 } from './support/fixture-wheels';
 import { PROJECT_ROOT, cliEnv, freePort, makeTempDir, runCli } from './support/processes';
 import { PLUGINS } from '../family-plugins/registry';
@@ -420,8 +421,17 @@ describe("the repository's own Python layers", () => {
     const env = offlineWheelEnv(cachedWheelsByName());
     for (const layer of sources) {
       const copy = readLayerSources(PLUGINS, root, layer.name).find(isPythonSource)!;
-      const result = await lockPythonLayer(copy, TARGETS, { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('relock') });
-      expect([layer.name, result.changed]).toEqual([layer.name, false]);
+      // Kept pins or not (--upgrade ignores them): the same wheels give the same bytes.
+      for (const upgrade of [{}, { all: true }]) {
+        const result = await lockPythonLayer(copy, TARGETS, {
+          projectRoot: root,
+          buildDir: path.join(root, '.build'),
+          env,
+          step: silentProgress.step('relock'),
+          upgrade,
+        });
+        expect([layer.name, upgrade, result.changed]).toEqual([layer.name, upgrade, false]);
+      }
     }
     const target: LockTarget = parseLockTarget(lockText(root, 'arm64', 'dependencies'), lockFileName(TARGETS[0]), 'dependencies').target;
     expect(target.distributions.find((dist) => dist.name === 'pydantic-core')?.wheel).toMatch(/^pydantic_core-.*-cp312-cp312-.*manylinux.*_aarch64.*\.whl$/);
@@ -473,5 +483,39 @@ describe('fetching locked wheels when the index cannot be reached', () => {
         `(${cacheDir}) cannot be fetched: alpha-1.0.0-py3-none-any.whl, beta-2.0.0-py3-none-any.whl.`,
     );
     expect(fs.readdirSync(cacheDir)).toEqual([]);
+  });
+});
+
+describe('the wheel cache, filled from another cache or a folder of wheels', () => {
+  it('takes a wheel only when its bytes are the locked ones, moves its own earlier files into place, and never changes the other cache', async () => {
+    const dist = (name: string, file: string) => ({ name, version: '1.0.0', wheel: path.basename(file), sha256: sha256File(file) });
+    const target = {
+      pythonVersion: '3.12',
+      architecture: 'x86_64' as const,
+      distributions: [dist('alpha', wheels.wheels['alpha']), dist('beta', wheels.wheels['beta'])],
+    };
+    // Another cache, of the earlier layout (by name): alpha's file as locked, and under beta's name, other bytes.
+    const seed = makeTempDir('seed-cache');
+    fs.copyFileSync(wheels.wheels['alpha'], path.join(seed, path.basename(wheels.wheels['alpha'])));
+    fs.copyFileSync(wheels.wheels['alpha'], path.join(seed, path.basename(wheels.wheels['beta'])));
+    const seedBefore = listTree(seed);
+    const cacheDir = makeTempDir('wheel-cache');
+    // Offline, and a toolchain whose Python does not exist: nothing may be fetched, pip may not start.
+    const toolchain = { dir: '/nonexistent', python: '/nonexistent/bin/python', uv: '/nonexistent/bin/uv', versions: {} };
+    const options = { cacheDir, seedFrom: seed, toolchain, env: { PATH: process.env['PATH'], UV_OFFLINE: '1' }, pipCacheDir: makeTempDir('pip-cache') };
+    await expect(ensureWheels('pylayer', target, options)).rejects.toThrow(
+      `Layer "pylayer" (python3.12-x86_64) is locked to wheels the wheel cache ${cacheDir} does not hold (${path.basename(wheels.wheels['beta'])}), and UV_OFFLINE forbids`,
+    );
+    expect(sha256File(cachedWheel(cacheDir, target.distributions[0]))).toBe(target.distributions[0].sha256);
+    expect(fs.existsSync(cachedWheel(cacheDir, target.distributions[1]))).toBe(false);
+    expect(listTree(seed)).toEqual(seedBefore);
+
+    // The cache's own file of the earlier layout, by name, with the right bytes: moved into place, not copied.
+    const flat = path.join(cacheDir, path.basename(wheels.wheels['beta']));
+    fs.copyFileSync(wheels.wheels['beta'], flat);
+    await ensureWheels('pylayer', target, options);
+    expect(sha256File(cachedWheel(cacheDir, target.distributions[1]))).toBe(target.distributions[1].sha256);
+    expect(fs.existsSync(flat)).toBe(false);
+    expect(listTree(seed)).toEqual(seedBefore);
   });
 });

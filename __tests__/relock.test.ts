@@ -1,8 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readLayerSources } from '../builder/layer-folders';
+import { layerTargetFor } from '../builder/build-plan';
+import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { LockResult, lockPythonLayer } from '../family-plugins/python/lock-layer';
-import { LockTarget, describeLockChangesByTarget, lockChanges, lockFileName, parseLockTarget, preferencesPylock } from '../family-plugins/python/python-lock';
+import {
+  LockTarget,
+  describeLockChangesByTarget,
+  lockChanges,
+  lockFileName,
+  parseLockTarget,
+  preferencesPylock,
+  salvageLockPins,
+  unmovedPackages,
+} from '../family-plugins/python/python-lock';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import { UpgradeSettings } from '../family-plugins/python/uv';
 import { PLUGINS } from '../family-plugins/registry';
@@ -121,6 +132,25 @@ describe('relocking', () => {
     ]);
   });
 
+  it("works offline after a removal, from the wheel cache a build filled, with no folder of wheels and uv's own cache empty", async () => {
+    const root = makePythonProject('alpha\ngamma\n');
+    const cache = makeTempDir('wheel-cache');
+    await lock(root, offlineWheelEnv(first));
+    const source = readLayerSources(PLUGINS, root, 'pylayer').find(isPythonSource)!;
+    const target = layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'python3.12');
+    await buildPythonLayer(target, source, {
+      buildDir: path.join(root, '.build'),
+      env: offlineWheelEnv(first, { PYTHON_WHEEL_CACHE: cache }),
+      step: silentProgress.step('b'),
+    });
+    fs.rmSync(path.join(root, '.build'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'layers', 'pylayer', 'requirements.txt'), 'alpha\n');
+    const offline = offlineWheelEnv(makeTempDir('no-wheels'), { UV_NO_INDEX: undefined, UV_FIND_LINKS: undefined, PYTHON_WHEEL_CACHE: cache });
+    const result = await lock(root, offline);
+    expect(versions(root)).toEqual({ alpha: '1.0.0', beta: '1.0.0' });
+    expect(describeLockChangesByTarget(result.changes)).toEqual(['python3.12-arm64, python3.12-x86_64:', '  - delta 1.0.0', '  - gamma 1.0.0']);
+  });
+
   it('moves a pin the requirements no longer allow, and only that one', async () => {
     const root = makePythonProject('alpha\ngamma\n');
     await lock(root, offlineWheelEnv(first));
@@ -176,6 +206,37 @@ describe('what a relock changed', () => {
     ]);
   });
 
+  it('reads the pins of a lock that cannot be read as one, from both sides of a conflict, the higher where they differ', () => {
+    const conflicted = [
+      '# header',
+      '<<<<<<< HEAD',
+      'alpha==1.0.0 \\',
+      '    --hash=sha256:aa',
+      '    # wheel alpha-1.0.0-py3-none-any.whl',
+      'Beta==1.10 \\',
+      '=======',
+      'alpha==1.2.0 \\',
+      'beta==1.9',
+      '>>>>>>> other',
+      'gamma==2.0.0rc1 \\',
+    ].join('\n');
+    expect(salvageLockPins(conflicted)).toEqual([
+      { name: 'alpha', version: '1.2.0' },
+      { name: 'Beta', version: '1.10' },
+      { name: 'gamma', version: '2.0.0rc1' },
+    ]);
+    expect(salvageLockPins('<<<<<<< HEAD\n')).toEqual([]);
+  });
+
+  it('names the packages --upgrade-package named that moved nowhere', () => {
+    const after = target([
+      ['alpha', '2.0'],
+      ['beta', '1.0'],
+    ]);
+    const changes = { x: { ...NO_CHANGES, moved: [{ name: 'alpha', from: '1.0', to: '2.0' }] } };
+    expect(unmovedPackages([after], changes, ['Alpha', 'BETA', 'beta', 'gone'])).toEqual([{ name: 'beta', version: '1.0' }]);
+  });
+
   it('gives the resolver the existing pins as a PEP 751 file of names and versions', () => {
     expect(preferencesPylock(target([['alpha', '1.0']]))).toBe(
       'lock-version = "1.0"\ncreated-by = "lambda-layer-stacks"\n\n[[packages]]\nname = "alpha"\nversion = "1.0"\n',
@@ -195,6 +256,18 @@ describe('npm run layers:lock -- --upgrade-package on the command line', () => {
     expect(locked.code).toBe(0);
   });
 
+  /** A layer folder of its own in the shared copy, removed afterwards whatever happens, so a failure here fails no other test. */
+  async function withLayer(name: string, requirements: string, work: (dir: string) => Promise<void>): Promise<void> {
+    const dir = path.join(copy, 'layers', name);
+    fs.mkdirSync(dir);
+    try {
+      fs.writeFileSync(path.join(dir, 'requirements.txt'), requirements);
+      await work(dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   const lockFiles = () =>
     fs
       .readdirSync(path.join(copy, 'layers', 'pyfix'))
@@ -212,23 +285,42 @@ describe('npm run layers:lock -- --upgrade-package on the command line', () => {
     expect(lockFiles()).toEqual(before);
   });
 
-  it("writes again a lock that cannot be read (a merge conflict in it), as the build's refusal says to", async () => {
-    const layer = path.join(copy, 'layers', 'pyconflict');
-    fs.mkdirSync(layer);
-    fs.writeFileSync(path.join(layer, 'requirements.txt'), 'alpha\n');
-    expect((await runCli(['layers:lock', 'pyconflict'], { cwd: copy, env: cli(offlineWheelEnv(first)) })).code).toBe(0);
-    const file = path.join(layer, lockFileName({ pythonVersion: '3.12', architecture: 'x86_64' }));
-    const good = fs.readFileSync(file, 'utf8');
-    fs.writeFileSync(file, `${good}<<<<<<< HEAD\n`);
-    const refused = await runCli(['build', '--build-dir', path.join(makeTempDir('conflict-build'), 'b')], { cwd: copy, env: cli(offlineWheelEnv(first)) });
-    expect(refused.stderr).toContain('has lines that are not pinned distributions (<<<<<<< HEAD); run `npm run layers:lock -- pyconflict` to write it again.');
-    const relocked = await runCli(['layers:lock', 'pyconflict'], { cwd: copy, env: cli(offlineWheelEnv(first)) });
-    expect(relocked.code).toBe(0);
-    // The unreadable lock gave no pins to keep: its target's packages come in afresh, the other target's lock is unchanged.
-    expect(relocked.stderr).toContain('  python3.12-x86_64:\n    + alpha 1.0.0\n    + beta 1.0.0\n');
-    expect(relocked.stderr).not.toContain('python3.12-arm64:');
-    expect(fs.readFileSync(file, 'utf8')).toBe(good);
-    fs.rmSync(layer, { recursive: true });
+  it("writes again a lock that cannot be read (a merge conflict in it), as the build's refusal says to, keeping its pins", async () => {
+    await withLayer('pyconflict', 'alpha\ngamma\n', async (layer) => {
+      expect((await runCli(['layers:lock', 'pyconflict'], { cwd: copy, env: cli(offlineWheelEnv(first)) })).code).toBe(0);
+      const file = path.join(layer, lockFileName({ pythonVersion: '3.12', architecture: 'x86_64' }));
+      const good = fs.readFileSync(file, 'utf8');
+      // Two branches each changed requirements.txt and relocked: the lock's header conflicts.
+      fs.writeFileSync(
+        file,
+        good.replace(/^(# from requirements\.txt sha256:)(\w+)$/m, `<<<<<<< HEAD\n$1$2\n=======\n$1${'0'.repeat(64)}\n>>>>>>> other-branch`),
+      );
+      const refused = await runCli(['build', '--build-dir', path.join(makeTempDir('conflict-build'), 'b')], { cwd: copy, env: cli(offlineWheelEnv(first)) });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('(<<<<<<< HEAD; =======; >>>>>>> other-branch); run `npm run layers:lock -- pyconflict` to write it again.');
+      // Against the index, which offers 2.0.0 of everything: the conflicted lock's pins are kept all the same.
+      const relocked = await runCli(['layers:lock', 'pyconflict'], { cwd: copy, env: cli(indexEnv()) });
+      expect(relocked.code).toBe(0);
+      expect(relocked.stderr).toContain(
+        `layers/pyconflict/${path.basename(file)} could not be read as a lock (a merge conflict?): written again, keeping the pins its lines held (the higher where the sides differ)`,
+      );
+      expect(relocked.stderr).not.toMatch(/^\s+[-+~] /m);
+      expect(fs.readFileSync(file, 'utf8')).toBe(good);
+      const again = await runCli(['layers:lock', 'pyconflict'], { cwd: copy, env: cli(indexEnv()) });
+      expect(again.stderr).toContain('no lock changed');
+      expect(again.stderr).toContain('Locked 1 layer(s): nothing changed, the lock files already say this.');
+    });
+  });
+
+  it('says which package named by --upgrade-package stays, and at what', async () => {
+    await withLayer('pyheld', 'alpha\ngamma\ndelta<2\n', async () => {
+      expect((await runCli(['layers:lock', 'pyheld'], { cwd: copy, env: cli(offlineWheelEnv(first)) })).code).toBe(0);
+      const result = await runCli(['layers:lock', 'pyheld', '--upgrade-package', 'delta', '--upgrade-package', 'alpha'], { cwd: copy, env: cli(indexEnv()) });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('    ~ alpha 1.0.0 -> 2.0.0\n');
+      expect(result.stderr).toContain('  delta stays at 1.0.0: nothing newer fits the requirements, or the index has nothing newer\n');
+      expect(result.stderr).not.toContain('alpha stays');
+    });
   });
 
   it('moves the packages named, says so per target, and reports the changes in --json', async () => {

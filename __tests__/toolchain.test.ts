@@ -7,11 +7,13 @@ import {
   ensurePythonToolchain,
   installedPythonToolchain,
   lockedVersions,
+  toolchainInstallArgs,
   toolchainLockArgs,
   toolchainLockProblems,
   toolchainVersions,
 } from '../toolchain/python-toolchain';
 import { parsePinnedRequirements } from '../toolchain/requirements-file';
+import { pythonIndexSettings } from '../toolchain/python-index';
 import { PROJECT_ROOT, cliEnv, copyProject, makeTempDir, runCli } from './support/processes';
 
 /** A project folder holding only the toolchain's two files (and whatever `edit` changes). */
@@ -65,9 +67,18 @@ describe('the toolchain lock', () => {
     // Universal: markers for other platforms and Python versions are kept, not evaluated for this machine.
     expect(lock).toMatch(/sys_platform == 'win32'/);
     expect(lock).toMatch(/python_full_version < '3\.11'/);
-    expect(toolchainLockArgs('/p')).toEqual(
+    expect(toolchainLockArgs('/p', pythonIndexSettings({}))).toEqual(
       expect.arrayContaining(['--universal', '--generate-hashes', '--custom-compile-command', 'npm run toolchain -- --lock']),
     );
+  });
+
+  it("is made and installed from the project's index settings: UV_NO_INDEX is --no-index there too", () => {
+    const none = pythonIndexSettings({ UV_NO_INDEX: '1', UV_FIND_LINKS: '/wheels' });
+    expect(toolchainLockArgs('/p', none).slice(-1)).toEqual(['--no-index']);
+    expect(toolchainLockArgs('/p', pythonIndexSettings({}))).not.toContain('--no-index');
+    expect(toolchainInstallArgs('/p', none).slice(-3)).toEqual(['--no-index', '--find-links', '/wheels']);
+    // Unset, pip's own configuration decides.
+    expect(toolchainInstallArgs('/p', pythonIndexSettings({})).slice(-2)).toEqual(['--requirement', '/p/toolchain/requirements.lock.txt']);
   });
 });
 

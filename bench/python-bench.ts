@@ -1,3 +1,4 @@
+import { pipIndexArgs, pythonIndexSettings } from '../toolchain/python-index';
 import { pythonFamily } from '../families/python/definition';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,10 +11,10 @@ import { LayerArtifact, readManifest } from '../artifacts/manifest';
 import { silentProgress } from '../project/progress';
 import { readPythonImports } from '../family-plugins/python/python-imports';
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
-import { pipEnvironment, pipIndexArgs, pipInstallArgs, pipPlatformArgs } from '../family-plugins/python/pip';
+import { pipEnvironment, pipInstallArgs, pipPlatformArgs } from '../family-plugins/python/pip';
 import { lockFileName, lockTargetKey } from '../family-plugins/python/python-lock';
 import { lockedWheelDirs, wheelCacheDir } from '../family-plugins/python/wheel-cache';
-import { pythonIndexSettings, uvCompileArgs, uvEnvironment, uvInstallArgs, uvLockedEnvironment } from '../family-plugins/python/uv';
+import { uvCompileArgs, uvEnvironment, uvInstallArgs, uvLockedEnvironment } from '../family-plugins/python/uv';
 import { loadConfig } from '../config/load-config';
 import { listLayerFolders, loadProjectConfig } from '../config/config-sources';
 import { LocalFunction } from '../local-lambda/local-function';
@@ -146,7 +147,12 @@ async function benchResolve(runs: number, project: string, work: string, env: No
   const uv = () =>
     runCommand(
       toolchain.uv,
-      uvCompileArgs(target, 'requirements.txt', path.join(work, 'pylock.bench.toml'), path.join(work, 'uv-cache'), pythonIndexSettings(env)),
+      uvCompileArgs(target, {
+        requirements: 'requirements.txt',
+        output: path.join(work, 'pylock.bench.toml'),
+        cacheDir: path.join(work, 'uv-cache'),
+        settings: pythonIndexSettings(env),
+      }),
       {
         env: uvEnvironment(env),
         cwd: layerDir,

@@ -93,9 +93,10 @@ export async function acquireBuildLock(buildDir: string, progress: Progress, wai
 }
 
 function describe(artifact: LayerArtifact): string {
+  const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
   const slimmed = artifact.slimmedBytes ? `, slimming saved ${formatBytes(artifact.slimmedBytes)}` : '';
   return (
-    `${artifact.packages.length} packages, ${artifact.fileCount} files, ${formatBytes(artifact.unzippedBytes)} ` +
+    `${count(artifact.packages.length, 'package')}, ${count(artifact.fileCount, 'file')}, ${formatBytes(artifact.unzippedBytes)} ` +
     `(zip ~${formatBytes(artifact.zippedBytes)})${slimmed}, content ${artifact.contentHash.slice(0, 12)}`
   );
 }

@@ -1,3 +1,4 @@
+import { didYouMean } from '../project/text';
 import { BUILT_IN_ENVIRONMENTS, EnvironmentConfig, EnvironmentSettings, ProjectConfig, RuntimeFamily, stackNameOf } from './environments';
 import { FamilyRegistry } from '../families/registry';
 import { managedLayersOf } from './managed-layers';
@@ -33,25 +34,6 @@ function show(value: unknown): string {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Closest known name within two edits, for "did you mean". */
-function suggest(name: string, known: readonly string[]): string {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length];
-  };
-  const best = known.map((candidate) => ({ candidate, score: distance(name, candidate) })).sort((x, y) => x.score - y.score)[0];
-  return best && best.score <= 2 ? ` Did you mean "${best.candidate}"?` : '';
 }
 
 /** A project setting from its environment variable, else the context; undefined when neither sets it. */
@@ -98,7 +80,7 @@ function crossChecks(
     if (!kinds) {
       problems.push(
         `environment "${name}": layers includes "${layer}" (from ${sourceOf.layers}), but there is no folder layers/${layer}; ` +
-          `add it (see docs/layers.md, "Adding a layer") or use one of: ${folders.join(', ') || 'none'}.${suggest(layer, folders)}`,
+          `add it (see docs/layers.md, "Adding a layer") or use one of: ${folders.join(', ') || 'none'}.${didYouMean(layer, folders)}`,
       );
     } else if (family && !kinds.includes(family)) {
       const fitting = folders.filter((folder) => availableLayers[folder].includes(family));
@@ -153,7 +135,7 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
   const reportUnknownFields = (settings: Record<string, unknown>, where: string): void => {
     for (const key of Object.keys(settings)) {
       if (!FIELDS.includes(key as Field))
-        problems.push(`${where} has "${key}", which is not a setting; settings are ${FIELDS.join(', ')}.${suggest(key, FIELDS)}`);
+        problems.push(`${where} has "${key}", which is not a setting; settings are ${FIELDS.join(', ')}.${didYouMean(key, FIELDS)}`);
     }
   };
   reportUnknownFields(defaults, 'cdktf context "defaults"');

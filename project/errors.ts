@@ -3,6 +3,8 @@
  * cli/error-codes.ts assembles the union. Errors a user can fix. The CLI prints their message without a stack trace;
  * every message says what went wrong and what to do about it.
  */
+import { didYouMean } from './text';
+
 export class UserError<C extends string = string> extends Error {
   public readonly code: C;
 
@@ -103,9 +105,9 @@ export function notAPythonLayer(name: string, layers: readonly string[], command
 }
 
 /** `--upgrade-package` naming a package that no lock of the layers being locked pins. */
-export function upgradePackageNotLocked(name: string, layers: readonly string[], command: string): UserError<ProjectErrorCode> {
+export function upgradePackageNotLocked(name: string, layers: readonly string[], pinned: readonly string[], command: string): UserError<ProjectErrorCode> {
   return usage(
-    `--upgrade-package ${JSON.stringify(name)} names no package the locks of ${layers.join(', ')} pin. Give the name of a pinned package ` +
+    `--upgrade-package ${JSON.stringify(name)} names no package the locks of ${layers.join(', ')} pin.${didYouMean(name, pinned)} Give the name of a pinned package ` +
       '(each requirements.<target>.lock.txt lists them); a package not locked yet needs no upgrade: add it to requirements.txt and lock, and it comes at its newest version.',
     command,
   );

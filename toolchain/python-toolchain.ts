@@ -1,3 +1,4 @@
+import { PythonIndexSettings, pipIndexArgs, pythonIndexSettings, uvIndexArgs } from './python-index';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -146,9 +147,32 @@ function toolchainInterpreter(env: NodeJS.ProcessEnv): { path: string; version: 
 }
 
 /**
+ * pip's arguments for installing the toolchain's lock: every file by its hash, nothing resolved, nothing built, from
+ * the project's index settings when they are set (UV_NO_INDEX with UV_FIND_LINKS for a folder of wheels, say), else
+ * from pip's own configuration.
+ */
+export function toolchainInstallArgs(projectRoot: string, settings: PythonIndexSettings): string[] {
+  return [
+    '-m',
+    'pip',
+    'install',
+    '--require-hashes',
+    '--no-deps',
+    '--only-binary',
+    ':all:',
+    '--progress-bar',
+    'off',
+    '--requirement',
+    path.join(projectRoot, TOOLCHAIN_LOCK),
+    ...pipIndexArgs(settings),
+  ];
+}
+
+/**
  * The toolchain, installed first when it is missing or its lock changed: a new virtual environment
  * from the machine's interpreter, then `pip install --require-hashes --no-deps --only-binary :all:` of
- * the lock. pip's own configuration (index, certificates, proxy) is honoured for the download.
+ * the lock. pip's own configuration (index, certificates, proxy) is honoured for the download, and the
+ * project's index settings override it when they are set.
  */
 export async function ensurePythonToolchain(
   options: { readonly env?: NodeJS.ProcessEnv; readonly projectRoot?: string; readonly progress?: (line: string) => void } = {},
@@ -172,23 +196,7 @@ export async function ensurePythonToolchain(
     const venv = await runCommand(interpreter.path, ['-m', 'venv', dir], { env: processEnv });
     if (venv.code !== 0) throw toolchainInstallFailed(`${interpreter.path} -m venv ${dir}`, venv.output, venv.missing);
     const toolchain = toolchainAt(dir, lockedVersions(lockText));
-    const install = await runCommand(
-      toolchain.python,
-      [
-        '-m',
-        'pip',
-        'install',
-        '--require-hashes',
-        '--no-deps',
-        '--only-binary',
-        ':all:',
-        '--progress-bar',
-        'off',
-        '--requirement',
-        path.join(projectRoot, TOOLCHAIN_LOCK),
-      ],
-      { env: processEnv, cwd: projectRoot },
-    );
+    const install = await runCommand(toolchain.python, toolchainInstallArgs(projectRoot, pythonIndexSettings(env)), { env: processEnv, cwd: projectRoot });
     if (install.code !== 0) {
       fs.rmSync(dir, { recursive: true, force: true });
       throw toolchainInstallFailed(`pip install --require-hashes -r ${TOOLCHAIN_LOCK}`, install.output, false);
@@ -201,8 +209,8 @@ export async function ensurePythonToolchain(
 /** The command that writes the toolchain's lock, and the one its header names. */
 export const TOOLCHAIN_LOCK_COMMAND = 'npm run toolchain -- --lock';
 
-/** uv's arguments for the toolchain's lock: one universal resolution (every platform, Python 3.10 and later), every file's hash. */
-export function toolchainLockArgs(projectRoot: string): string[] {
+/** uv's arguments for the toolchain's lock: one universal resolution (every platform, Python 3.10 and later), every file's hash, from the project's indexes. */
+export function toolchainLockArgs(projectRoot: string, settings: PythonIndexSettings): string[] {
   return [
     'pip',
     'compile',
@@ -217,6 +225,7 @@ export function toolchainLockArgs(projectRoot: string): string[] {
     TOOLCHAIN_LOCK_COMMAND,
     '--output-file',
     path.join(projectRoot, TOOLCHAIN_LOCK),
+    ...uvIndexArgs(settings),
   ];
 }
 
@@ -232,7 +241,8 @@ export async function lockPythonToolchain(
   const existing = path.join(toolchainDir(env, projectRoot), 'bin', 'uv');
   const uv = fs.existsSync(existing) ? existing : (await ensurePythonToolchain(options)).uv;
   const before = readProjectFile(projectRoot, TOOLCHAIN_LOCK);
-  const result = await runCommand(uv, toolchainLockArgs(projectRoot), { env: { ...env, UV_PYTHON_DOWNLOADS: 'never' }, cwd: projectRoot });
-  if (result.code !== 0) throw toolchainInstallFailed(`uv ${toolchainLockArgs('.').join(' ')}`, result.output, result.missing);
+  const args = toolchainLockArgs(projectRoot, pythonIndexSettings(env));
+  const result = await runCommand(uv, args, { env: { ...env, UV_PYTHON_DOWNLOADS: 'never' }, cwd: projectRoot });
+  if (result.code !== 0) throw toolchainInstallFailed(`uv ${toolchainLockArgs('.', pythonIndexSettings(env)).join(' ')}`, result.output, result.missing);
   return readProjectFile(projectRoot, TOOLCHAIN_LOCK) !== before;
 }

@@ -45,6 +45,8 @@ export default async function globalSetup(): Promise<void> {
     progress,
   });
   progress(`${wheels.wheels} locked wheels in this run's wheel cache, ${wheels.fetched} of them copied or fetched`);
+  // From here on, no index or folder of the user's: only the run's own.
+  for (const key of Object.keys(process.env)) if (key.startsWith('UV_') || key.startsWith('PIP_')) delete process.env[key];
   Object.assign(process.env, { PYTHON_WHEEL_CACHE: cacheDir, UV_OFFLINE: '1', UV_NO_INDEX: '1', npm_config_cache: path.join(run, 'npm-cache') });
 
   copySources(REPO_ROOT, root);

@@ -1,6 +1,7 @@
 import { LockResult, lockPythonLayer, lockTargetsOf } from '../../family-plugins/python/lock-layer';
 import { readAllLayerSources } from '../../builder/layer-folders';
-import { describeLockChangesByTarget, lockTargetKey } from '../../family-plugins/python/python-lock';
+import { describeLockChangesByTarget, lockTargetKey, unmovedPackages } from '../../family-plugins/python/python-lock';
+import * as path from 'node:path';
 import { normalisePythonName } from '../../families/python/pep508';
 import { loadProjectConfig } from '../../config/config-sources';
 import { notAPythonLayer, optionsExclusive, upgradePackageNotLocked } from '../../project/errors';
@@ -27,12 +28,16 @@ pip-compile and uv do: removing a requirement removes that package and what only
 needed, adding one adds it and what it needs, and nothing else moves. --upgrade-package
 lets the packages named move to their newest versions (and what they need, as far as it
 must); --upgrade lets everything move. It prints what changed in each lock: removed (-),
-added (+), moved to another version (~).
+added (+), moved to another version (~), or the same version pinned to another wheel
+(~ name version (file -> file)). A lock that cannot be read (a merge conflict) is written
+again keeping the pins its lines hold, from both sides (the higher where they differ).
+Exit code 0 when the locks are written, 1 when resolving fails, 2 for a bad command line.
 
 Where packages come from (the project reads these and gives them to uv and pip):
 UV_DEFAULT_INDEX (default https://pypi.org/simple), UV_INDEX for more indexes,
 UV_FIND_LINKS for folders of wheels, UV_NO_INDEX=1 for those folders alone (uv has no such
-variable; the project passes --no-index), UV_OFFLINE=1 for no network.`,
+variable; the project passes --no-index), UV_OFFLINE=1 for no network (then uv also reads
+its cache under the build folder and the wheel cache).`,
   options: {
     'build-dir': { type: 'string', value: '<dir>', describe: "where uv's cache and scratch files go (default .build, or BUILD_DIR)" },
     upgrade: { type: 'boolean', describe: 'let every package move to its newest version that fits (default: keep the pins)' },
@@ -71,6 +76,7 @@ variable; the project passes --no-index), UV_OFFLINE=1 for no network.`,
         throw upgradePackageNotLocked(
           name,
           chosen.map((source) => source.name),
+          [...pinned].sort(),
           'layers:lock',
         );
     }
@@ -82,9 +88,18 @@ variable; the project passes --no-index), UV_OFFLINE=1 for no network.`,
       try {
         const result = await lockPythonLayer(source, targets, { projectRoot: PROJECT_ROOT, buildDir, env, step, upgrade });
         const counts = result.targets.map((target) => `${lockTargetKey(target)} ${target.distributions.length} distributions`).join(', ');
+        const wrote = result.written.length ? `wrote ${result.written.map((file) => path.posix.basename(file)).join(', ')}` : 'no lock changed';
         const removed = result.removed.length ? `; removed ${result.removed.join(', ')}` : '';
-        step.done(`${counts}; ${result.changed ? 'wrote' : 'unchanged'} layers/${source.name}/requirements.*.lock.txt${removed}`);
+        step.done(`${counts}; ${wrote}${removed}`);
+        for (const file of result.salvaged) {
+          err.line(
+            `  layers/${source.name}/${file} could not be read as a lock (a merge conflict?): written again, keeping the pins its lines held (the higher where the sides differ)`,
+          );
+        }
         for (const line of describeLockChangesByTarget(result.changes)) err.line(`  ${line}`);
+        for (const pkg of unmovedPackages(result.targets, result.changes, packages)) {
+          err.line(`  ${pkg.name} stays at ${pkg.version}: nothing newer fits the requirements, or the index has nothing newer`);
+        }
         results.push(result);
       } catch (error) {
         step.fail((error as Error).message.split('\n')[0]);
@@ -97,13 +112,17 @@ variable; the project passes --no-index), UV_OFFLINE=1 for no network.`,
           layer: result.layer,
           files: result.files,
           removed: result.removed,
+          written: result.written,
           changed: result.changed,
           changes: result.changes,
           targets: result.targets,
         })),
       });
+    } else if (results.some((result) => result.changed)) {
+      const changed = results.filter((result) => result.changed).map((result) => result.layer);
+      err.line(`Locked ${results.length} layer(s), ${changed.join(', ')} changed; commit the lock files. \`npm run build\` now installs from them.`);
     } else if (results.length > 0) {
-      err.line(`Locked ${results.length} layer(s); commit the lock files. \`npm run build\` now installs from them.`);
+      err.line(`Locked ${results.length} layer(s): nothing changed, the lock files already say this.`);
     }
     return 0;
   },

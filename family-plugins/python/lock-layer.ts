@@ -1,3 +1,4 @@
+import { pythonIndexSettings } from '../../toolchain/python-index';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,7 +28,8 @@ import {
   serialiseLockTarget,
 } from './python-lock';
 import { PythonLayerSource } from './python-source';
-import { UpgradeSettings, explainUvFailure, pythonIndexSettings, uvCompileArgs, uvEnvironment } from './uv';
+import { UpgradeSettings, explainUvFailure, uvCompileArgs, uvEnvironment } from './uv';
+import { cachedWheelFiles, wheelCacheDir } from './wheel-cache';
 
 /** Every layer is locked at least for the default Python runtime on both architectures, so moving an environment to arm64 needs no new lock. */
 export const DEFAULT_LOCK_TARGETS: readonly LockTargetSpec[] = ARCHITECTURES.map((architecture) => ({
@@ -46,8 +48,12 @@ export function lockTargetsOf(families: FamilyRegistry, config: ProjectConfig, s
 
 export interface LockResult {
   readonly layer: string;
-  /** Project-relative paths of the lock files written (one per target). */
+  /** Project-relative paths of the target's lock files (one per target). */
   readonly files: readonly string[];
+  /** Those of them whose bytes changed. */
+  readonly written: readonly string[];
+  /** Lock files that could not be read (a merge conflict), written again keeping the pins their lines held. */
+  readonly salvaged: readonly string[];
   /** Lock files of targets no longer needed, removed. */
   readonly removed: readonly string[];
   readonly targets: readonly LockTarget[];
@@ -79,32 +85,30 @@ export async function lockPythonLayer(
   const resolver = `uv ${toolchain.versions['uv'] ?? ''}`.trim();
   const scratch = path.join(options.buildDir, 'tmp', `lock-${source.name}-${randomBytes(6).toString('hex')}`);
   const locked: LockTarget[] = [];
+  const settings = pythonIndexSettings(options.env);
+  // Offline, uv sees only its own cache and the folders of wheels: the wheel cache's folders are folders of wheels too.
+  const offlineFolders = settings.offline ? [...new Set(cachedWheelFiles(wheelCacheDir(options.env)).map((file) => path.dirname(file)))] : [];
   try {
     for (const target of targets) {
       fs.mkdirSync(scratch, { recursive: true });
       // uv names its PEP 751 output pylock.<name>.toml, a name without dots.
       const output = path.join(scratch, `pylock.${lockTargetKey(target).replace(/\./g, '')}.toml`);
-      const previous = source.locks?.[lockTargetKey(target)]?.target;
+      const previous = previousLock(source, target);
       if (previous && !options.upgrade?.all) fs.writeFileSync(output, preferencesPylock(previous));
-      const args = uvCompileArgs(
-        target,
-        'requirements.txt',
+      const args = uvCompileArgs(target, {
+        requirements: 'requirements.txt',
         output,
-        path.join(options.buildDir, 'cache', 'uv'),
-        pythonIndexSettings(options.env),
-        options.upgrade,
-      );
+        cacheDir: path.join(options.buildDir, 'cache', 'uv'),
+        settings,
+        upgrade: options.upgrade,
+        findLinks: offlineFolders,
+      });
       const result = await withTicker(options.step, `uv resolves ${source.name} for ${lockTargetKey(target)}`, () =>
         runCommand(toolchain.uv, args, { env: uvEnvironment(options.env), cwd: source.dir }),
       );
       if (result.code !== 0) {
         throw layerLockFailed(
-          explainUvFailure(
-            `Locking layer "${source.name}" (Python ${target.pythonVersion}, ${target.architecture})`,
-            target,
-            result.output,
-            pythonIndexSettings(options.env),
-          ),
+          explainUvFailure(`Locking layer "${source.name}" (Python ${target.pythonVersion}, ${target.architecture})`, target, result.output, settings),
         );
       }
       locked.push(lockTargetFromPylock(target, fs.readFileSync(output, 'utf8'), source.name));
@@ -113,20 +117,31 @@ export async function lockPythonLayer(
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   const requirements = requirementFileHashes(source.files);
-  let changed = false;
   const files: string[] = [];
+  const written: string[] = [];
   for (const target of locked) {
     const file = path.join(source.dir, lockFileName(target));
     const text = serialiseLockTarget(source.name, target, requirements, resolver);
+    const relative = path.relative(options.projectRoot, file).split(path.sep).join('/');
     if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) {
       writeFileAtomic(file, text);
-      changed = true;
+      written.push(relative);
     }
-    files.push(path.relative(options.projectRoot, file).split(path.sep).join('/'));
+    files.push(relative);
   }
   const wanted = new Set(locked.map(lockFileName));
   const removed = fs.readdirSync(source.dir).filter((file) => lockFileTarget(file) && !wanted.has(file));
   for (const file of removed) fs.rmSync(path.join(source.dir, file));
-  const changes = Object.fromEntries(locked.map((target) => [lockTargetKey(target), lockChanges(source.locks?.[lockTargetKey(target)]?.target, target)]));
-  return { layer: source.name, files, removed, targets: locked, changes, changed: changed || removed.length > 0 };
+  const changes = Object.fromEntries(locked.map((target) => [lockTargetKey(target), lockChanges(previousLock(source, target), target)]));
+  const salvaged = Object.values(source.unreadableLocks ?? {}).map((lock) => lock.file);
+  return { layer: source.name, files, written, removed, salvaged, targets: locked, changes, changed: written.length > 0 || removed.length > 0 };
+}
+
+/** The pins a target's lock holds now: its lock, or what the lines of a lock that cannot be read still say. */
+function previousLock(source: PythonLayerSource, target: LockTargetSpec): LockTarget | undefined {
+  const key = lockTargetKey(target);
+  const lock = source.locks?.[key]?.target;
+  if (lock) return lock;
+  const pins = source.unreadableLocks?.[key]?.pins;
+  return pins ? { ...target, distributions: pins.map((pin) => ({ ...pin, wheel: '', sha256: '' })) } : undefined;
 }

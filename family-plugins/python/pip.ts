@@ -1,5 +1,6 @@
 import { manylinuxTags, pythonPlatformOf } from '../../config/lambda-platform';
-import { InstallSource, PythonIndexSettings, PythonTarget, indexesOf } from './uv';
+import { InstallSource, PythonTarget } from './uv';
+import { PythonIndexSettings, indexesOf, pipIndexArgs } from '../../toolchain/python-index';
 
 /**
  * pip, the project toolchain's other installer (npm run bench sets it against uv) and the tool that
@@ -11,16 +12,6 @@ import { InstallSource, PythonIndexSettings, PythonTarget, indexesOf } from './u
 export function pipPlatformArgs(target: PythonTarget): string[] {
   const platforms = manylinuxTags(target.architecture, pythonPlatformOf(target.pythonVersion)).flatMap((tag) => ['--platform', tag]);
   return [...platforms, '--implementation', 'cp', '--python-version', target.pythonVersion, '--only-binary=:all:'];
-}
-
-/** The index settings as pip's options: UV_NO_INDEX, and UV_OFFLINE (pip has no offline mode), are `--no-index`. */
-export function pipIndexArgs(settings: PythonIndexSettings): string[] {
-  const noIndex = settings.noIndex || settings.offline;
-  return [
-    ...(noIndex ? ['--no-index'] : settings.defaultIndex ? ['--index-url', settings.defaultIndex] : []),
-    ...(noIndex ? [] : settings.extraIndexes.flatMap((url) => ['--extra-index-url', url])),
-    ...settings.findLinks.flatMap((link) => ['--find-links', link]),
-  ];
 }
 
 const QUIET = ['--no-input', '--progress-bar', 'off', '--disable-pip-version-check'];
@@ -111,6 +102,18 @@ export function explainPipFailure(where: string, target: PythonTarget, output: s
       `${where}: pip could not reach the package index for ${requirement ?? 'a requirement'} (tried ${index}). ` +
       'Set UV_DEFAULT_INDEX to a reachable index (or UV_INDEX for more, UV_FIND_LINKS for a folder of wheels), or fix the network.\n' +
       lastLines
+    );
+  }
+  if (requirement && (settings.noIndex || settings.offline) && (!found?.trim() || found.trim() === 'none')) {
+    // pip says the same whether the folders lack the package or hold it only for another platform.
+    const why = settings.noIndex
+      ? 'UV_NO_INDEX keeps pip from every index'
+      : 'UV_OFFLINE keeps pip from every index (pip has no offline mode: it gets --no-index)';
+    const platform = manylinuxTags(target.architecture, pythonPlatformOf(target.pythonVersion))[0];
+    return (
+      `${where}: none of the folders of wheels (${settings.findLinks.join(', ') || 'none: UV_FIND_LINKS is not set'}) has a wheel of ${requirement} for ${platform} ` +
+      `(or an older manylinux) and CPython ${target.pythonVersion}, and ${why}. Check its name and that such a wheel is there (source builds are not allowed), ` +
+      `add a folder that holds one to UV_FIND_LINKS, or unset ${settings.noIndex ? 'UV_NO_INDEX' : 'UV_OFFLINE'}.`
     );
   }
   if (requirement) {

@@ -1,3 +1,4 @@
+import { indexesOf, pythonIndexSettings } from '../../toolchain/python-index';
 import { pythonFamily } from '../../families/python/definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +14,7 @@ import { runCommand } from '../../project/run-command';
 import { PYTHON_SLIMMING } from '../../builder/slimming';
 import { comparePaths } from '../../builder/tree';
 import { ensurePythonToolchain, toolchainVersions } from '../../toolchain/python-toolchain';
-import { InstallSource, PythonTarget, explainUvFailure, indexesOf, pythonIndexSettings, uvEnvironment, uvInstallArgs, uvLockedEnvironment } from './uv';
+import { InstallSource, PythonTarget, explainUvFailure, uvEnvironment, uvInstallArgs, uvLockedEnvironment } from './uv';
 import { ensureWheels, lockedWheelDirs, wheelCacheDir } from './wheel-cache';
 import { uvPythonPlatform, pythonPlatformOf } from '../../config/lambda-platform';
 

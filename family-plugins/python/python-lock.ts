@@ -3,7 +3,7 @@ import { parse as parseToml } from 'smol-toml';
 import { Architecture, PythonRuntime, pythonVersionOf } from '../../config/environments';
 import { pythonPlatformOf, uvPythonPlatform } from '../../config/lambda-platform';
 import { layerLockInvalid } from '../../builder/errors';
-import { evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../../families/python/pep508';
+import { compareVersions, evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../../families/python/pep508';
 import { parsePinnedRequirements } from '../../toolchain/requirements-file';
 import { chooseWheel } from '../../rules/wheel-tags';
 
@@ -187,6 +187,21 @@ export function preferencesPylock(target: LockTarget): string {
   return ['lock-version = "1.0"', 'created-by = "lambda-layer-stacks"', '', ...packages].join('\n');
 }
 
+/**
+ * The pins of a lock file that cannot be read as a lock (a merge conflict in it): every `name==version` line, from
+ * both sides of a conflict, the higher version where the sides differ. What `layers:lock` keeps when it writes the
+ * file again, so mending a conflict moves nothing either side did not move.
+ */
+export function salvageLockPins(text: string): { readonly name: string; readonly version: string }[] {
+  const pins = new Map<string, { name: string; version: string }>();
+  for (const match of text.matchAll(/^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)/gm)) {
+    const key = normalisePythonName(match[1]);
+    const known = pins.get(key);
+    if (!known || compareVersions(match[2], known.version) > 0) pins.set(key, { name: match[1], version: match[2] });
+  }
+  return [...pins.values()].sort(byName);
+}
+
 /** What a relock changed in one target: distributions added, removed, moved to another version, or pinned to another file of the same version. */
 export interface LockChanges {
   readonly added: readonly { readonly name: string; readonly version: string }[];
@@ -208,7 +223,8 @@ export function lockChanges(before: LockTarget | undefined, after: LockTarget): 
     moved: sorted(kept.filter(([a, b]) => a.version !== b.version).map(([a, b]) => ({ name: b.name, from: a.version, to: b.version }))),
     refiled: sorted(
       kept
-        .filter(([a, b]) => a.version === b.version && (a.wheel !== b.wheel || a.sha256 !== b.sha256))
+        // A pin salvaged from an unreadable lock has no file to compare.
+        .filter(([a, b]) => a.version === b.version && a.sha256 !== '' && (a.wheel !== b.wheel || a.sha256 !== b.sha256))
         .map(([a, b]) => ({
           name: b.name,
           version: b.version,
@@ -246,4 +262,18 @@ export function describeLockChangesByTarget(changes: Readonly<Record<string, Loc
     byText.set(text, [...(byText.get(text) ?? []), target]);
   }
   return [...byText].flatMap(([text, targets]) => [`${targets.sort().join(', ')}:`, ...text.split('\n').map((line) => `  ${line}`)]);
+}
+
+/** The packages `--upgrade-package` named that moved in no target: each with the version it stays at. */
+export function unmovedPackages(
+  targets: readonly LockTarget[],
+  changes: Readonly<Record<string, LockChanges>>,
+  names: readonly string[],
+): { readonly name: string; readonly version: string }[] {
+  const moved = new Set(Object.values(changes).flatMap((change) => change.moved.map((dist) => normalisePythonName(dist.name))));
+  return [...new Set(names.map(normalisePythonName))].sort().flatMap((key) => {
+    if (moved.has(key)) return [];
+    const found = targets.flatMap((target) => target.distributions).find((dist) => normalisePythonName(dist.name) === key);
+    return found ? [{ name: found.name, version: found.version }] : [];
+  });
 }

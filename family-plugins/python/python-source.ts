@@ -7,7 +7,7 @@ import { LayerSource } from '../../builder/layer-sources';
 import { pythonFamily } from '../../families/python/definition';
 import { LayerTarget } from '../../builder/build-plan';
 import { ReadSourceOptions } from '../../builder/family-builders';
-import { LockFile, lockCommand, lockFileName, lockFileTarget, lockSpecOf, lockTargetKey, parseLockTarget } from './python-lock';
+import { LockFile, lockCommand, lockFileName, lockFileTarget, lockSpecOf, lockTargetKey, parseLockTarget, salvageLockPins } from './python-lock';
 
 /** A Python layer's source: requirements.txt and what it includes, and the locks beside it. */
 export interface PythonLayerSource extends LayerSource {
@@ -21,6 +21,15 @@ export interface PythonLayerSource extends LayerSource {
   readonly locks?: Readonly<Record<string, LockFile>>;
   /** The bytes of each lock file, by target key; a target's build reads only its own. */
   readonly lockFiles?: ReadonlyMap<string, Buffer>;
+  /** Read for relocking only: the lock files that cannot be read as locks (a merge conflict), with the pins their lines hold, by target key. */
+  readonly unreadableLocks?: Readonly<Record<string, UnreadableLock>>;
+}
+
+/** A lock file that cannot be read as a lock, and the pins its lines still hold. */
+export interface UnreadableLock {
+  readonly file: string;
+  readonly why: string;
+  readonly pins: readonly { readonly name: string; readonly version: string }[];
 }
 
 /** Whether a layer source is a Python one (read by this family's builder). */
@@ -108,6 +117,7 @@ export function readPythonSource(dir: string, folder: string, name: string, opti
   }
   const locks: Record<string, LockFile> = {};
   const lockFiles = new Map<string, Buffer>();
+  const unreadable: Record<string, UnreadableLock> = {};
   for (const file of fs.readdirSync(dir).sort()) {
     const target = lockFileTarget(file);
     if (!target) continue;
@@ -116,15 +126,17 @@ export function readPythonSource(dir: string, folder: string, name: string, opti
     try {
       lock = parseLockTarget(bytes.toString('utf8'), file, name);
     } catch (error) {
-      // A lock with a merge conflict in it, say: `layers:lock` writes it again (with no pins to keep), everything else refuses it.
-      if (options.relocking) continue;
-      throw error;
+      // A lock with a merge conflict in it, say: `layers:lock` writes it again, keeping the pins its lines hold; everything else refuses it.
+      if (!options.relocking) throw error;
+      unreadable[lockTargetKey(target)] = { file, why: (error as Error).message, pins: salvageLockPins(bytes.toString('utf8')) };
+      continue;
     }
     locks[lockTargetKey(target)] = lock;
     lockFiles.set(lockTargetKey(target), bytes);
   }
   const locked = lockFiles.size > 0 ? { locks, lockFiles } : {};
-  return { name, kind: pythonFamily.id, dir, files, provides: [...names].sort(), requireHashes, extras, pinned: [...pinned].sort(), ...locked };
+  const salvaged = Object.keys(unreadable).length > 0 ? { unreadableLocks: unreadable } : {};
+  return { name, kind: pythonFamily.id, dir, files, provides: [...names].sort(), requireHashes, extras, pinned: [...pinned].sort(), ...locked, ...salvaged };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Architecture } from '../../config/environments';
 import { pythonPlatformOf, uvPythonPlatform } from '../../config/lambda-platform';
+import { indexesOf, PythonIndexSettings, uvIndexArgs } from '../../toolchain/python-index';
 
 /**
  * uv, the resolver and default installer of Python layers, as arguments. uv evaluates markers and
@@ -12,56 +13,6 @@ export interface PythonTarget {
   readonly architecture: Architecture;
   /** e.g. "3.12". */
   readonly pythonVersion: string;
-}
-
-/**
- * Where Python packages come from: the project's settings, named after uv's variables. uv reads most of them
- * itself, but not UV_NO_INDEX (uv has no such variable: `--no-index` is a flag only), so every uv command the
- * project runs is given `--no-index` and `--offline` from here (uvIndexArgs), and pip gets all of them as options.
- */
-export interface PythonIndexSettings {
-  /** UV_DEFAULT_INDEX (or UV_INDEX_URL); PyPI when unset. */
-  readonly defaultIndex?: string;
-  /** UV_INDEX (or UV_EXTRA_INDEX_URL), space-separated; a `name=` prefix is dropped. */
-  readonly extraIndexes: readonly string[];
-  /** UV_FIND_LINKS: folders or pages of wheels, comma- or space-separated. */
-  readonly findLinks: readonly string[];
-  /** UV_NO_INDEX: only the find-links, never an index (uv's `--no-index`, pip's `--no-index`). */
-  readonly noIndex: boolean;
-  /** UV_OFFLINE: nothing is downloaded (uv's `--offline`; pip, which has no such mode, gets `--no-index`); locked wheels must already be in the wheel cache. */
-  readonly offline: boolean;
-}
-
-const TRUE = /^(1|true|yes|on)$/i;
-
-export function pythonIndexSettings(env: NodeJS.ProcessEnv): PythonIndexSettings {
-  const list = (value: string | undefined, separator: RegExp): string[] =>
-    (value ?? '')
-      .split(separator)
-      .map((item) => item.trim())
-      .filter(Boolean);
-  const defaultIndex = env['UV_DEFAULT_INDEX'] || env['UV_INDEX_URL'];
-  return {
-    ...(defaultIndex ? { defaultIndex } : {}),
-    extraIndexes: list(env['UV_INDEX'] || env['UV_EXTRA_INDEX_URL'], /\s+/).map((entry) => entry.replace(/^[A-Za-z0-9_-]+=(?=[a-z][a-z0-9+.-]*:)/i, '')),
-    findLinks: list(env['UV_FIND_LINKS'], /[\s,]+/),
-    noIndex: TRUE.test(env['UV_NO_INDEX'] ?? ''),
-    offline: TRUE.test(env['UV_OFFLINE'] ?? ''),
-  };
-}
-
-/** The index that answers when nothing else is configured. */
-export const DEFAULT_INDEX = 'https://pypi.org/simple';
-
-/** The indexes a resolution asks, for messages. */
-export function indexesOf(settings: PythonIndexSettings): string[] {
-  if (settings.noIndex) return [...settings.findLinks];
-  return [settings.defaultIndex ?? DEFAULT_INDEX, ...settings.extraIndexes, ...settings.findLinks];
-}
-
-/** The settings uv does not read itself (UV_NO_INDEX), or must not be left to guess, as uv's options. */
-export function uvIndexArgs(settings: PythonIndexSettings): string[] {
-  return [...(settings.noIndex ? ['--no-index'] : []), ...(settings.offline ? ['--offline'] : [])];
 }
 
 function platformArgs(target: PythonTarget): string[] {
@@ -83,19 +34,27 @@ export interface UpgradeSettings {
   readonly packages?: readonly string[];
 }
 
+/** What a resolution reads and writes, and where it looks. */
+export interface UvCompile {
+  /** The requirements file, relative to the folder uv runs in. */
+  readonly requirements: string;
+  /** The PEP 751 lock uv writes; when it exists, its pins are uv's preferences. */
+  readonly output: string;
+  /** uv's own cache. */
+  readonly cacheDir: string;
+  readonly settings: PythonIndexSettings;
+  readonly upgrade?: UpgradeSettings;
+  /** Folders of wheels to look in besides the settings' (the wheel cache's, offline). */
+  readonly findLinks?: readonly string[];
+}
+
 /**
  * uv's resolution of a requirements file for one target, written as a PEP 751 lock (`pylock.<name>.toml`) that names
  * every wheel it saw with its hash. When the output file exists, uv keeps each of its pins that still satisfies the
  * requirements (its preferences), unless the upgrade settings let them move.
  */
-export function uvCompileArgs(
-  target: PythonTarget,
-  requirements: string,
-  output: string,
-  cacheDir: string,
-  settings: PythonIndexSettings,
-  upgrade: UpgradeSettings = {},
-): string[] {
+export function uvCompileArgs(target: PythonTarget, compile: UvCompile): string[] {
+  const { requirements, output, cacheDir, settings, upgrade = {} } = compile;
   // --refresh: a lock sees the index as it is now, not as uv's cache last saw it (offline there is nothing else to see, and uv refuses both).
   return [
     'pip',
@@ -112,6 +71,7 @@ export function uvCompileArgs(
     '--output-file',
     output,
     ...uvIndexArgs(settings),
+    ...(compile.findLinks ?? []).flatMap((dir) => ['--find-links', dir]),
     ...(upgrade.all ? ['--upgrade'] : (upgrade.packages ?? []).flatMap((name) => ['--upgrade-package', name])),
   ];
 }
@@ -179,8 +139,15 @@ export function explainUvFailure(where: string, target: PythonTarget, output: st
   if (/In `--require-hashes` mode, all requirements must have a hash|Hash-checking is required, but no trusted hash was provided/.test(output)) {
     return `${where}: requirements.txt pins hashes, so every package needs one, dependencies included. Pin them all, or lock the layer (npm run layers:lock) and let the lock pin them.\n${lastLines}`;
   }
+  const folder = /Failed to read `--find-links` directory: (.+)/.exec(output)?.[1]?.trim();
+  if (folder) {
+    return `${where}: UV_FIND_LINKS names ${folder}, which is not a folder that can be read. Point UV_FIND_LINKS at a folder of wheels, or unset it.\n${lastLines}`;
+  }
   if (settings.offline && /network (?:was|is) disabled|Network connectivity is disabled/i.test(output)) {
-    const pkg = /Because (\S+?) was not found in the cache/.exec(output)?.[1] ?? 'a package';
+    const pkg =
+      /Because (\S+?) was not found in the cache/.exec(output)?.[1] ??
+      /Because (?:there (?:is|are) no versions? of )?(\S+?)(?:[=<>!~]\S*)? /.exec(output)?.[1] ??
+      'a package';
     return (
       `${where}: UV_OFFLINE is set, so nothing is downloaded, and ${pkg} is in no folder of wheels (${settings.findLinks.join(', ') || 'UV_FIND_LINKS is not set'}) nor in uv's cache. ` +
       `Unset UV_OFFLINE where the index can be reached, or add a folder that holds it to UV_FIND_LINKS.\n${lastLines}`
@@ -204,6 +171,12 @@ export function explainUvFailure(where: string, target: PythonTarget, output: st
     );
   }
   const missing = /Because (\S+?) was not found in the (?:package registry|provided package locations)/.exec(output)?.[1];
+  if (missing && settings.noIndex) {
+    return (
+      `${where}: ${missing} is in none of the folders of wheels (${settings.findLinks.join(', ') || 'none: UV_FIND_LINKS is not set'}), and UV_NO_INDEX keeps uv from every index. ` +
+      `Check its name, add a folder that holds it to UV_FIND_LINKS, or unset UV_NO_INDEX.\n${lastLines}`
+    );
+  }
   if (missing) {
     return `${where}: ${missing} is on none of the indexes (${indexesOf(settings).join(', ') || 'none'}). Check its name, or add the index that has it (UV_INDEX).\n${lastLines}`;
   }

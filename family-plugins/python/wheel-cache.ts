@@ -1,3 +1,4 @@
+import { indexesOf, pythonIndexSettings } from '../../toolchain/python-index';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,7 +8,6 @@ import { runCommand } from '../../project/run-command';
 import { PythonToolchain } from '../../toolchain/python-toolchain';
 import { explainPipFailure, firstUnreachableIndex, pipDownloadArgs, pipEnvironment } from './pip';
 import { LockTarget, LockedDistribution, lockTargetKey } from './python-lock';
-import { indexesOf, pythonIndexSettings } from './uv';
 
 /**
  * The wheel cache: the wheel files locks name, filled once from the index and read by every locked
@@ -86,6 +86,11 @@ function copyVerified(missing: readonly LockedDistribution[], sources: readonly 
     for (const dir of sources) {
       for (const candidate of [cachedWheel(dir, dist), path.join(dir, dist.wheel)]) {
         if (!fs.existsSync(candidate) || sha256File(candidate) !== dist.sha256) continue;
+        // This cache's own file of the earlier layout moves into place; another folder's is copied, never changed.
+        if (candidate === path.join(options.cacheDir, dist.wheel)) {
+          placeWheel(options.cacheDir, dist, candidate);
+          return false;
+        }
         fs.mkdirSync(scratch, { recursive: true });
         const copy = path.join(scratch, `${dist.sha256}.whl`);
         fs.copyFileSync(candidate, copy);
