@@ -14,7 +14,7 @@ const SEED_SIZES: Readonly<Record<string, string>> = {
 
 /** BENCHMARKS.md: method, machine, every figure with its baseline from the same run. */
 export function renderBenchmarks(result: BenchResult, date: string): string {
-  const { layerBuild, determinism, synth, size, coldStart, commandStart, load, python } = result;
+  const { layerBuild, determinism, synth, size, coldStart, commandStart, start, load, python } = result;
   const lines = [
     '# Benchmarks',
     '',
@@ -46,6 +46,9 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     '- **Command start**: whole processes on this machine, after one run that compiles the CLI if its sources changed:',
     '  `sh runtimes/cli.sh --help` (what `npm run <command> -- --help` runs, without npm), and `npm run build -- --only-used`',
     "  when nothing changed (npm's own start included); the baseline is Node.js starting alone (`node -e 0`).",
+    '- **npm start**: `npm start -- --port 0 --json` when nothing changed, from spawning it to the first answer of its API',
+    '  (`GET /`), as a user waits for it (npm included), after one run that is not counted; against `npm start -- --skip-build`',
+    '  (serving alone) in the same run, interleaved.',
     `- **Load**: the local API (one function process, as one Lambda sandbox; dynalite behind it), ${load.requests} requests`,
     `  per route, ${load.concurrency} at a time on loopback, after a warm-up; the baseline is \`GET /\`.`,
     "- **Python, the seed's real stack**: the repository's locked layers built from the real wheels (FastAPI, Starlette,",
@@ -88,6 +91,7 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     `| cold start, dependencies in layers | ${fmtSummary(coldStart.layers)} | bundled ${fmtSummary(coldStart.bundled)} | ${x(coldStart.ratio)} | ≤ 1.2x: ${goal(coldStart.goal.met)} |`,
     `| command start, \`--help\` | ${fmtSummary(commandStart.help)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.help.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.helpSeconds} s: ${goal(commandStart.help.median <= COMMAND_START_LIMITS.helpSeconds)} |`,
     `| command start, no-change \`npm run build -- --only-used\` | ${fmtSummary(commandStart.noChangeBuild)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.noChangeBuild.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.noChangeBuildSeconds} s: ${goal(commandStart.noChangeBuild.median <= COMMAND_START_LIMITS.noChangeBuildSeconds)} |`,
+    `| no-change \`npm start\` to its first answer | ${fmtSummary(start.start)} | \`--skip-build\` ${fmtSummary(start.skipBuild)} | ${x(start.ratio)} | ${start.goal.description.replace(/^a no-change `npm start` answers /, '')}: ${goal(start.goal.met)} |`,
     ...coldStart.imports.map(
       (item) =>
         `| import \`${item.name}\` from the layer | ${item.ms.median.toFixed(1)} ms (min ${item.ms.min.toFixed(1)}, max ${item.ms.max.toFixed(1)}) | - | - | - |`,

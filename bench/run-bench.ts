@@ -32,6 +32,7 @@ import { providerLikeZip } from './provider-zip';
 import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import { PLUGINS } from '../family-plugins/registry';
+import { StartBenchResult, benchStart } from './start-bench';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -53,6 +54,8 @@ export interface BenchResult {
     readonly python_distinct_hashes: number;
     /** Absent when no Python of the runtime's version is on the machine (the report says so). */
     readonly python_cold_start_ratio?: number;
+    /** A no-change `npm start` to its first answer. */
+    readonly npm_start_seconds: number;
     /** Every goal that was measured was met. */
     readonly goals_met: boolean;
     /** Goals this run could not measure, and why: neither met nor failed. */
@@ -77,6 +80,7 @@ export interface BenchResult {
   };
   readonly coldStart: { layers: Summary; bundled: Summary; ratio: number; imports: { name: string; ms: Summary }[]; goal: Goal };
   readonly commandStart: { help: Summary; noChangeBuild: Summary; node: Summary; goal: Goal };
+  readonly start: StartBenchResult;
   readonly load: { requests: number; concurrency: number; routes: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] };
   readonly python: PythonBenchResult;
 }
@@ -591,6 +595,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     `--help ${(commandStart.help.median * 1000).toFixed(0)} ms, npm run build -- --only-used ${(commandStart.noChangeBuild.median * 1000).toFixed(0)} ms`,
   );
 
+  step = progress.step('npm start, no change, to its first answer, against --skip-build');
+  const start = await benchStart(options.runs, PROJECT_ROOT, options.env);
+  step.done(`${(start.start.median * 1000).toFixed(0)} ms (--skip-build ${(start.skipBuild.median * 1000).toFixed(0)} ms)`);
+
   step = progress.step('local API under load');
   const load = await benchLoad(options);
   step.done(load.routes.map((route) => `${route.route} p50 ${(route.p50 * 1000).toFixed(1)} ms`).join(', '));
@@ -607,7 +615,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       python_cache_hit_ratio: python.build.cache_hit_ratio,
       python_distinct_hashes: python.determinism.distinct_hashes,
       ...('ratio' in python.coldStart ? { python_cold_start_ratio: python.coldStart.ratio } : {}),
-      ...benchGoals([layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal, commandStart.goal], python),
+      npm_start_seconds: start.start.median,
+      ...benchGoals([layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal, commandStart.goal, start.goal], python),
     },
     machine: machine(options.env),
     runs: options.runs,
@@ -625,6 +634,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     },
     coldStart: coldStartResult,
     commandStart,
+    start,
     load: { requests: load.requests, concurrency: load.concurrency, routes: load.routes },
     python,
   };
