@@ -1,3 +1,4 @@
+import { PLUGINS } from '../family-plugins/registry';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -124,7 +125,12 @@ describe('judging an audit', () => {
         },
       ],
     ]);
-    const summary = summarisePlan(plan, { built, advisories: openAdvisories([audit]), notes: ['known advisories from the OSV service: 1 open'] });
+    const summary = summarisePlan(plan, {
+      families: PLUGINS,
+      built,
+      advisories: openAdvisories([audit]),
+      notes: ['known advisories from the OSV service: 1 open'],
+    });
     expect(summary.cautions).toEqual([
       'layer `multicloud-auto-deploy-dev-stable`: **requests 2.32.3 has a known advisory**: GHSA-9hjg-9r4m-mvj7 (CVE-2024-47081), fixed in 2.32.4',
     ]);
@@ -135,7 +141,7 @@ describe('judging an audit', () => {
       { dependencies: [{ name: 'requests', version: '2.32.3', vulns: [{ id: 'GHSA-9hjg-9r4m-mvj7', fix_versions: ['2.32.4'], aliases: [] }] }] },
       { 'GHSA-9hjg-9r4m-mvj7': 'the function never follows redirects with credentials' },
     );
-    expect(summarisePlan(plan, { built, advisories: openAdvisories([accepted]) }).cautions).toEqual([]);
+    expect(summarisePlan(plan, { families: PLUGINS, built, advisories: openAdvisories([accepted]) }).cautions).toEqual([]);
   });
 });
 

@@ -35,6 +35,7 @@ function synth(env: EnvironmentConfig, layers: LayerArtifact[] = [layerArtifact(
     bundle: bundleArtifact(env.runtime),
     managedLayers: managedLayersOfEnv(env),
     buildDirFromStack: '../../../.build',
+    families: PLUGINS,
   });
   const text = Testing.synth(stack);
   return { text, json: JSON.parse(text) as Json };
@@ -283,6 +284,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s
       bundle: bundleArtifact(),
       managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
+      families: PLUGINS,
     });
     expect(() => Testing.fullSynth(stack)).not.toThrow();
   });
@@ -323,6 +325,7 @@ describe('stack validation', () => {
           bundle: bundleArtifact('nodejs22.x'),
           managedLayers: managedLayersOfEnv(env),
           buildDirFromStack: '../../../.build',
+          families: PLUGINS,
         }),
     ).toThrow(/api-dev\/api: bundle api\/nodejs22.x-12345678 targets nodejs22.x, but the function runs nodejs24.x; run `npm run build`/);
   });
@@ -336,6 +339,7 @@ describe('stack validation', () => {
           bundle: bundleArtifact(),
           managedLayers: managedLayersOfEnv(env),
           buildDirFromStack: '/home/me/project/.build',
+          families: PLUGINS,
         }),
     ).toThrow(/must be relative/);
   });
@@ -366,6 +370,7 @@ describe("the seed's strategies and the Python function", () => {
       bundle: bundleArtifact(env.runtime),
       managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
+      families: PLUGINS,
     });
     return JSON.parse(Testing.synth(stack)) as Json;
   };
@@ -462,6 +467,7 @@ describe("the seed's strategies and the Python function", () => {
       bundle: bundleArtifact(),
       managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
+      families: PLUGINS,
       commit: 'c'.repeat(40),
     });
     const json = JSON.parse(Testing.synth(stack)) as Json;
@@ -480,6 +486,7 @@ describe("the seed's strategies and the Python function", () => {
       bundle: bundleArtifact(),
       managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
+      families: PLUGINS,
       origin: { by: 'octocat', from: 'https://github.com/o/r/actions/runs/9' },
       pin: { stack: env.stackName, serial: 3, scope: 'layers', layers: [pinnedLayer], replacesSerial: 5 },
     });

@@ -42,7 +42,7 @@ describe('npm run build with the split strategy', () => {
       { runtime: 'python3.12', layerStrategy: 'split' },
     );
     const buildDir = path.join(root, '.build');
-    const options = { families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) };
+    const options = { families: PLUGINS, projectRoot: root, toolHome: PROJECT_ROOT, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) };
     const first = await runBuild(options);
     expect(first.layers.map((layer) => [layer.id, layer.cached])).toEqual([
       ['adapters/python3.12-x86_64', false],
@@ -78,9 +78,9 @@ describe("npm run build and Lambda's limits", () => {
     const layers = Object.fromEntries(['one', 'two', 'three', 'four', 'five'].map((name) => [name, 'beta==1.0.0\n']));
     const { root, config } = pythonProject(layers, { runtime: 'python3.12', layerStrategy: 'hybrid', layers: Object.keys(layers) });
     const buildDir = path.join(root, '.build');
-    await expect(runBuild({ families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) })).rejects.toThrow(
-      'api-dev: the function would have 6 layers (powertools-python (managed), one, two, three, four, five); Lambda attaches at most 5.',
-    );
+    await expect(
+      runBuild({ families: PLUGINS, projectRoot: root, toolHome: PROJECT_ROOT, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) }),
+    ).rejects.toThrow('api-dev: the function would have 6 layers (powertools-python (managed), one, two, three, four, five); Lambda attaches at most 5.');
     expect(readManifest(buildDir).layers).toHaveLength(5);
   });
 
@@ -90,6 +90,7 @@ describe("npm run build and Lambda's limits", () => {
     const report = await runBuild({
       families: PLUGINS,
       projectRoot: root,
+      toolHome: PROJECT_ROOT,
       buildDir: path.join(root, '.build'),
       config,
       progress: { ...silentProgress, warn: (message) => warnings.push(message) },

@@ -155,6 +155,7 @@ describe("the Node.js layers' download cache", () => {
   function build(root: string, env: NodeJS.ProcessEnv): Promise<LayerBuildResult> {
     const source = readLayerSources(PLUGINS, root, 'dependencies').find((candidate) => candidate.kind === 'nodejs')!;
     return buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+      toolHome: PROJECT_ROOT,
       buildDir: path.join(root, '.build'),
       env,
       step: silentProgress.step('test'),
@@ -195,6 +196,7 @@ describe('Node.js layer build', () => {
   async function build(root: string, buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LayerBuildResult> {
     const [source] = readLayerSources(PLUGINS, root, 'fixture');
     return buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+      toolHome: PROJECT_ROOT,
       buildDir,
       env,
       step: silentProgress.step('test'),
@@ -253,7 +255,7 @@ describe('Node.js layer build', () => {
     const buildDir = path.join(makeTempDir('cache'), 'build');
     const first = await build(root, buildDir);
     // An npm that leaves a mark if it is ever run, reporting the same version as the real one.
-    const fakeNpm = makeFakeNpm();
+    const fakeNpm = makeFakeNpm(PROJECT_ROOT);
     const fakeEnv = { ...process.env, npm_execpath: fakeNpm.execpath };
 
     const second = await build(root, buildDir, fakeEnv);
@@ -302,6 +304,7 @@ describe('Node.js layer build', () => {
     const [source] = readLayerSources(PLUGINS, broken, 'linked');
     await expect(
       buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+        toolHome: PROJECT_ROOT,
         buildDir: path.join(broken, '.build'),
         env: process.env,
         step: silentProgress.step('t'),

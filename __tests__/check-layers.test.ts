@@ -31,6 +31,7 @@ async function pythonLayer(
   const buildDir = path.join(root, '.build');
   const source = readLayerSources(PLUGINS, root, 'pylayer').filter(isPythonSource)[0];
   const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, architecture, runtime), source, {
+    toolHome: PROJECT_ROOT,
     buildDir,
     env: offlineWheelEnv(wheelDir),
     step: silentProgress.step('t'),
@@ -50,6 +51,7 @@ describe('Node.js layers', () => {
     const source = readLayerSources(PLUGINS, project.root, 'fixture')[0];
     layer = (
       await buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+        toolHome: PROJECT_ROOT,
         buildDir,
         env: process.env,
         step: silentProgress.step('t'),

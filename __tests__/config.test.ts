@@ -1,15 +1,15 @@
+import { PLUGINS } from '../family-plugins/registry';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, ConfigSources } from '../config/load-config';
 import { EnvironmentConfig, functionNameOf, layerNameOf, ownLayerFolderOf } from '../config/environments';
 import { cliEnv, makeTempDir, PROJECT_ROOT, runNode } from './support/processes';
 import { FIELDS, PROJECT_SETTINGS, RESOLUTION_ORDER, environmentSettings } from '../config/settings-schema';
-import { BUILT_IN_FAMILIES } from '../families/registry';
 
-const ENVIRONMENT_SETTINGS = environmentSettings(BUILT_IN_FAMILIES);
+const ENVIRONMENT_SETTINGS = environmentSettings(PLUGINS);
 
 function sources(overrides: Partial<ConfigSources> = {}): ConfigSources {
-  return { context: {}, env: {}, families: BUILT_IN_FAMILIES, availableLayers: { dependencies: ['nodejs', 'python'] }, ...overrides };
+  return { context: {}, env: {}, families: PLUGINS, availableLayers: { dependencies: ['nodejs', 'python'] }, ...overrides };
 }
 
 function envNamed(environments: readonly EnvironmentConfig[], name: string): EnvironmentConfig {

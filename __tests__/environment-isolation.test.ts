@@ -38,6 +38,7 @@ function synthesised(): { model: AccountModel; artifactBucket: string } {
       bundle: bundleArtifact(env.runtime),
       managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
+      families: PLUGINS,
     });
     stacks.push(JSON.parse(Testing.synth(stack)));
   }

@@ -15,7 +15,7 @@ import { silentProgress } from '../project/progress';
 import { runCommand } from '../project/run-command';
 import { ensurePythonToolchain } from '../toolchain/python-toolchain';
 import { makeFixtureWheels, makePythonProject, makeWheel, offlineWheelEnv } from './support/fixture-wheels';
-import { makeTempDir } from './support/processes';
+import { PROJECT_ROOT, makeTempDir } from './support/processes';
 import { SimpleIndex, serveSimpleIndex } from './support/simple-index';
 
 /**
@@ -44,7 +44,13 @@ function source(root: string) {
 }
 
 async function lockedVersions(root: string, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
-  await lockPythonLayer(source(root), [TARGET], { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('lock') });
+  await lockPythonLayer(source(root), [TARGET], {
+    projectRoot: root,
+    toolHome: PROJECT_ROOT,
+    buildDir: path.join(root, '.build'),
+    env,
+    step: silentProgress.step('lock'),
+  });
   const text = fs.readFileSync(path.join(root, 'layers', 'pylayer', lockFileName(TARGET)), 'utf8');
   return Object.fromEntries(parseLockTarget(text, lockFileName(TARGET), 'pylayer').target.distributions.map((dist) => [dist.name, dist.version]));
 }
@@ -58,7 +64,7 @@ async function asked(work: () => Promise<unknown>): Promise<string[]> {
 
 describe('an index the tests can reach, with newer alpha and beta', () => {
   it('is what uv picks when it is only told UV_NO_INDEX, a variable uv does not have (what the suite did before)', async () => {
-    const toolchain = await ensurePythonToolchain();
+    const toolchain = await ensurePythonToolchain({ env: process.env, projectRoot: PROJECT_ROOT });
     const dir = makeTempDir('uv-ignores-no-index');
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'alpha\n');
     const env = { ...offlineWheelEnv(fixtures, { UV_OFFLINE: undefined }), UV_DEFAULT_INDEX: index.url };
@@ -97,7 +103,12 @@ describe('an index the tests can reach, with newer alpha and beta', () => {
     const target = layerTargetFor(PLUGINS.byId(layer.kind), layer, 'x86_64', 'python3.12');
     let treeDir = '';
     const requests = await asked(async () => {
-      const result = await buildPythonLayer(target, layer, { buildDir: path.join(root, '.build'), env, step: silentProgress.step('build') });
+      const result = await buildPythonLayer(target, layer, {
+        toolHome: PROJECT_ROOT,
+        buildDir: path.join(root, '.build'),
+        env,
+        step: silentProgress.step('build'),
+      });
       treeDir = path.join(root, '.build', result.artifact.treeDir);
     });
     expect(requests).toEqual([]);
@@ -110,6 +121,7 @@ describe('an index the tests can reach, with newer alpha and beta', () => {
       const root = makePythonProject(requirements);
       const layer = source(root);
       return buildPythonLayer(layerTargetFor(PLUGINS.byId(layer.kind), layer, 'x86_64', 'python3.12'), layer, {
+        toolHome: PROJECT_ROOT,
         buildDir: path.join(root, '.build'),
         env,
         step: silentProgress.step('build'),

@@ -326,6 +326,7 @@ describe("reading a Python function's imports", () => {
   it('parses the fixture function with an interpreter: optional, lazy, own and layer imports, by line', async () => {
     const taskRoot = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'python_function');
     const read = await readPythonImports(
+      PROJECT_ROOT,
       taskRoot,
       ['main.py', 'app/__init__.py', 'app/routes.py', 'app/store.py', 'app/version.py'],
       '3.12',
@@ -359,7 +360,7 @@ describe("reading a Python function's imports", () => {
       path.join(dir, 'main.py'),
       'import importlib\nplugin = importlib.import_module("plugins.csv")\nname = "x"\nother = importlib.import_module(name)\nlegacy = __import__("yaml")\n',
     );
-    const read = await readPythonImports(dir, ['main.py'], '3.12', 'fn', process.env);
+    const read = await readPythonImports(PROJECT_ROOT, dir, ['main.py'], '3.12', 'fn', process.env);
     expect(read.imports.map((i) => [i.module, i.line, i.dynamic ?? false])).toEqual([
       ['importlib', 1, false],
       ['plugins', 2, true],
@@ -367,6 +368,8 @@ describe("reading a Python function's imports", () => {
     ]);
     expect(read.unchecked).toEqual([{ file: 'fn/main.py', line: 4, call: 'importlib.import_module(name)' }]);
     fs.writeFileSync(path.join(dir, 'broken.py'), 'def handler(:\n');
-    await expect(readPythonImports(dir, ['broken.py'], '3.12', 'fn', process.env)).rejects.toThrow(/^fn\/broken\.py: line 1: .*Runtime\.UserCodeSyntaxError/);
+    await expect(readPythonImports(PROJECT_ROOT, dir, ['broken.py'], '3.12', 'fn', process.env)).rejects.toThrow(
+      /^fn\/broken\.py: line 1: .*Runtime\.UserCodeSyntaxError/,
+    );
   });
 });

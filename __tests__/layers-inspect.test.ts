@@ -43,12 +43,12 @@ describe('npm run layers:inspect', () => {
     fs.writeFileSync(path.join(project.root, 'handlers', 'api', 'index.ts'), 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n');
     const config = configFor(project.root, { defaults: { layers: ['fixture'] } });
     const buildDir = path.join(project.root, '.build');
-    await runBuild({ families: PLUGINS, projectRoot: project.root, buildDir, config, progress: silentProgress });
+    await runBuild({ families: PLUGINS, projectRoot: project.root, toolHome: PROJECT_ROOT, buildDir, config, progress: silentProgress });
     // Upgrade fixture-b and build again: the previous build is what the inspection compares with.
     const upgraded = makeFixtureProject(path.join(packages, 'tarballs'), '1.0.1');
     for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(upgraded.layerDir, file), path.join(project.layerDir, file));
     fs.cpSync(path.join(upgraded.root, 'vendor'), path.join(project.root, 'vendor'), { recursive: true });
-    await runBuild({ families: PLUGINS, projectRoot: project.root, buildDir, config, progress: silentProgress });
+    await runBuild({ families: PLUGINS, projectRoot: project.root, toolHome: PROJECT_ROOT, buildDir, config, progress: silentProgress });
 
     const result = await runCli(['layers:inspect', 'fixture', '--build-dir', buildDir, '--json']);
     expect(result.code).toBe(0);
@@ -78,7 +78,7 @@ describe('npm run layers:inspect', () => {
     copyFixtureFunction(root);
     const config = configFor(root, { defaults: { function: 'python', layers: ['py'] } });
     const buildDir = path.join(root, '.build');
-    await runBuild({ families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) });
+    await runBuild({ families: PLUGINS, projectRoot: root, toolHome: PROJECT_ROOT, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels) });
     const result = await runCli(['layers:inspect', 'py', '--build-dir', buildDir, '--json']);
     const [inspection] = JSON.parse(result.stdout) as ReturnType<typeof inspectLayer>[];
     expect(inspection.largest.map((pkg) => [pkg.name, pkg.bytes > 0])).toEqual([

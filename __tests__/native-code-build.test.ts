@@ -66,6 +66,7 @@ describe("the seed's real layers", () => {
       runBuild({
         families: PLUGINS,
         projectRoot: root,
+        toolHome: PROJECT_ROOT,
         buildDir: path.join(root, '.build'),
         config,
         progress: silentProgress,
@@ -141,6 +142,7 @@ describe('native code that will not load, refused before deploy', () => {
       runBuild({
         families: PLUGINS,
         projectRoot: root,
+        toolHome: PROJECT_ROOT,
         buildDir: path.join(root, '.build'),
         config,
         progress: silentProgress,
@@ -175,6 +177,7 @@ describe('native code that will not load, refused before deploy', () => {
     run(['install', '--package-lock-only'], layerDir);
     const source = readLayerSources(PLUGINS, dir, 'addons')[0];
     const { artifact } = await buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'arm64', 'nodejs24.x'), source, {
+      toolHome: PROJECT_ROOT,
       buildDir: path.join(dir, '.build'),
       env: process.env,
       step: silentProgress.step('addon'),

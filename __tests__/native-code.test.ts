@@ -211,7 +211,7 @@ describe('the native-code rule', () => {
       severity: finding.severity,
       message: finding.message,
     }));
-    const summary = summarisePlan(plan, { native });
+    const summary = summarisePlan(plan, { families: PLUGINS, native });
     expect(summary.cautions).toEqual([
       expect.stringMatching(
         /^\*\*native code that would not load\*\*: api-dev: layer dependencies holds .*compiled for aarch64 \(EM_AARCH64\), and the function runs on x86_64/,
@@ -219,6 +219,6 @@ describe('the native-code rule', () => {
     ]);
     expect(summary.notes).toEqual([expect.stringMatching(/^native code that may not load: .*needs libz\.so\.1/)]);
     expect(renderPlanSummary('api-dev', summary)).toContain('> - **native code that would not load**: api-dev: layer dependencies holds');
-    expect(summarisePlan({ resource_changes: [] } as unknown as TerraformPlan, { native }).cautions).toEqual([]);
+    expect(summarisePlan({ resource_changes: [] } as unknown as TerraformPlan, { families: PLUGINS, native }).cautions).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { PLUGINS } from '../family-plugins/registry';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contentHashIn, kindOf, parsePlan, renderPlanSummary, summarisePlan, TerraformPlan } from '../review/plan-summary';
@@ -6,11 +7,11 @@ import { makeTempDir, runCli } from './support/processes';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'plans');
 const fixture = (name: string): TerraformPlan => parsePlan(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'), name);
-const markdown = (name: string): string => renderPlanSummary('api-staging', summarisePlan(fixture(name)));
+const markdown = (name: string): string => renderPlanSummary('api-staging', summarisePlan(fixture(name), { families: PLUGINS }));
 
 describe('plan summary', () => {
   it('reads a layer replacement with create_before_destroy as a new version, with the content hashes and why', () => {
-    const summary = summarisePlan(fixture('layer-replace-create-before-destroy'));
+    const summary = summarisePlan(fixture('layer-replace-create-before-destroy'), { families: PLUGINS });
     expect(summary.counts).toEqual({ add: 0, change: 1, replace: 1, destroy: 0 });
     expect(summary.destructive).toEqual([]);
     expect(summary.layers).toEqual([
@@ -23,12 +24,14 @@ describe('plan summary', () => {
   });
 
   it('reads a layer replacement without create_before_destroy the same way, with its order', () => {
-    expect(summarisePlan(fixture('layer-replace')).layers).toEqual(summarisePlan(fixture('layer-replace-create-before-destroy')).layers);
+    expect(summarisePlan(fixture('layer-replace'), { families: PLUGINS }).layers).toEqual(
+      summarisePlan(fixture('layer-replace-create-before-destroy'), { families: PLUGINS }).layers,
+    );
     expect(markdown('layer-replace')).toContain('| replace (destroy before create) |');
   });
 
   it('names what a function update changes', () => {
-    expect(summarisePlan(fixture('function-update'))).toMatchObject({
+    expect(summarisePlan(fixture('function-update'), { families: PLUGINS })).toMatchObject({
       counts: { add: 0, change: 1, replace: 0, destroy: 0 },
       layers: [],
       functions: ['`multicloud-auto-deploy-staging-api`: code changes; memory_size 512 → 1024'],
@@ -48,7 +51,7 @@ describe('plan summary', () => {
   });
 
   it('counts data source reads apart from changes and leaves out no-ops', () => {
-    const summary = summarisePlan(fixture('data-reads'));
+    const summary = summarisePlan(fixture('data-reads'), { families: PLUGINS });
     expect(summary.reads).toBe(1);
     expect(summary.others).toEqual([{ kind: 'change', address: 'aws_iam_role_policy.api_access-policy_2A2551A1' }]);
     expect(markdown('data-reads')).toContain('1 data source(s) will be read during apply.');
@@ -59,7 +62,7 @@ describe('plan summary', () => {
   });
 
   it('shows a first deploy: a new layer with its content hash, a created function', () => {
-    expect(summarisePlan(fixture('first-deploy'))).toMatchObject({
+    expect(summarisePlan(fixture('first-deploy'), { families: PLUGINS })).toMatchObject({
       counts: { add: 2, change: 0, replace: 0, destroy: 0 },
       layers: ['`multicloud-auto-deploy-dev-stable`: new layer, content `1234567890abcdef`'],
       functions: ['`multicloud-auto-deploy-dev-api`: created'],

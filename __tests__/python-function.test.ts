@@ -34,6 +34,7 @@ async function seedProject(defaults: Record<string, unknown> = {}, edit?: (root:
   const options: BuildOptions = {
     families: PLUGINS,
     projectRoot: root,
+    toolHome: PROJECT_ROOT,
     buildDir: path.join(root, '.build'),
     config,
     progress: silentProgress,
@@ -56,6 +57,7 @@ async function withoutMangum(root: string): Promise<void> {
     ],
     {
       projectRoot: root,
+      toolHome: PROJECT_ROOT,
       buildDir: path.join(root, '.build'),
       env: { ...offlineWheelEnv(cachedWheelsByName()), PYTHON_WHEEL_CACHE: wheelCacheDir(process.env) },
       step: silentProgress.step('relock'),
@@ -71,6 +73,7 @@ async function serve(project: Awaited<ReturnType<typeof seedProject>>, skipCheck
     manifest: readManifest(options.buildDir),
     buildDir: options.buildDir,
     projectRoot: root,
+    toolHome: PROJECT_ROOT,
     sources: readAllLayerSources(PLUGINS, root),
     port: 0,
     skipChecks,
@@ -315,6 +318,7 @@ describe('a small Python function served locally', () => {
       options: {
         families: PLUGINS,
         projectRoot: root,
+        toolHome: PROJECT_ROOT,
         buildDir: path.join(root, '.build'),
         config,
         progress: silentProgress,
@@ -351,7 +355,16 @@ describe('a small Python function served locally', () => {
     copyFixtureFunction(root);
     const config = configFor(root, { defaults: { function: 'python', runtime: 'python3.14', layers: ['py'] } });
     const buildDir = path.join(root, '.build');
-    await runBuild({ families: PLUGINS, projectRoot: root, buildDir, config, progress: silentProgress, env: offlineWheelEnv(wheels), onlyUsed: true });
+    await runBuild({
+      families: PLUGINS,
+      projectRoot: root,
+      toolHome: PROJECT_ROOT,
+      buildDir,
+      config,
+      progress: silentProgress,
+      env: offlineWheelEnv(wheels),
+      onlyUsed: true,
+    });
     const nowhere = makeTempDir('no-python');
     await expect(
       startLocalApi({
@@ -360,6 +373,7 @@ describe('a small Python function served locally', () => {
         manifest: readManifest(buildDir),
         buildDir,
         projectRoot: root,
+        toolHome: PROJECT_ROOT,
         sources: readAllLayerSources(PLUGINS, root),
         port: 0,
         log: () => undefined,

@@ -14,7 +14,7 @@ import { fingerprintTree, listTree } from '../builder/tree';
 import { Architecture, PythonRuntime } from '../config/environments';
 import { explainUvFailure, uvCompileArgs, uvInstallArgs, uvLockedEnvironment } from '../family-plugins/python/uv';
 import { makeFixtureWheels, makePythonProject, offlineWheelEnv, sha256File } from './support/fixture-wheels';
-import { makeTempDir, freePort } from './support/processes';
+import { makeTempDir, freePort, PROJECT_ROOT } from './support/processes';
 import { PLUGINS } from '../family-plugins/registry';
 import { lockPythonLayer } from '../family-plugins/python/lock-layer';
 import { filesOutsideRecords } from './support/python-tree';
@@ -34,7 +34,12 @@ function build(
   name = 'pylayer',
 ): Promise<LayerBuildResult> {
   const source = readLayerSources(PLUGINS, root, name).find(isPythonSource)!;
-  return buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, arch, runtime), source, { buildDir, env, step: silentProgress.step('test') });
+  return buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, arch, runtime), source, {
+    toolHome: PROJECT_ROOT,
+    buildDir,
+    env,
+    step: silentProgress.step('test'),
+  });
 }
 
 async function withUmask<T>(umask: number, work: () => Promise<T>): Promise<T> {
@@ -225,6 +230,7 @@ describe('Python layer build, from local wheels and no index', () => {
       const source = readLayerSources(PLUGINS, root, 'pylayer').find(isPythonSource)!;
       await lockPythonLayer(source, [{ pythonVersion: '3.12', architecture: 'x86_64' }], {
         projectRoot: root,
+        toolHome: PROJECT_ROOT,
         buildDir: path.join(root, '.build'),
         env,
         step: silentProgress.step('lock'),

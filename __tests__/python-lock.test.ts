@@ -52,12 +52,19 @@ function source(root: string, name = 'pylayer') {
 }
 
 async function lock(root: string, env = offlineWheelEnv(wheels.dir), targets = TARGETS, name = 'pylayer') {
-  return lockPythonLayer(source(root, name), targets, { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('lock') });
+  return lockPythonLayer(source(root, name), targets, {
+    projectRoot: root,
+    toolHome: PROJECT_ROOT,
+    buildDir: path.join(root, '.build'),
+    env,
+    step: silentProgress.step('lock'),
+  });
 }
 
 function build(root: string, env: NodeJS.ProcessEnv, architecture: Architecture = 'x86_64') {
   const layer = source(root);
   return buildPythonLayer(layerTargetFor(PLUGINS.byId(layer.kind), layer, architecture, 'python3.12'), layer, {
+    toolHome: PROJECT_ROOT,
     buildDir: path.join(root, '.build'),
     env,
     step: silentProgress.step('build'),
@@ -342,6 +349,7 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
     const options = {
       families: PLUGINS,
       projectRoot: root,
+      toolHome: PROJECT_ROOT,
       buildDir: path.join(root, '.build'),
       config,
       progress: silentProgress,
@@ -366,6 +374,7 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
       runBuild({
         families: PLUGINS,
         projectRoot: root,
+        toolHome: PROJECT_ROOT,
         buildDir: path.join(root, '.build'),
         config,
         progress: silentProgress,
@@ -381,7 +390,7 @@ describe('what an unlocked layer, or an incomplete one, makes the build say', ()
     const root = makePythonProject('needy==1.0.0\nalpha==1.0.0\n', { name: 'py' });
     copyFixtureFunction(root);
     const config = configFor(root, { defaults: { function: 'python', layers: ['py'], architecture: OTHER_ARCHITECTURE } });
-    const options = { projectRoot: root, buildDir: path.join(root, '.build'), config, progress: silentProgress, onlyUsed: true };
+    const options = { projectRoot: root, toolHome: PROJECT_ROOT, buildDir: path.join(root, '.build'), config, progress: silentProgress, onlyUsed: true };
     // uv sees that needy needs ghost on this architecture, and ghost ships nowhere.
     await expect(runBuild({ families: PLUGINS, ...options, env: offlineWheelEnv(wheels.dir) })).rejects.toThrow(
       /Layer "py" \(Python 3\.12, \w+\): the requirements cannot all hold at once for \w+-manylinux_2_34 and CPython 3\.12; uv says why:\n[^]*all versions of needy depend on ghost/,
@@ -425,6 +434,7 @@ describe("the repository's own Python layers", () => {
       for (const upgrade of [{}, { all: true }]) {
         const result = await lockPythonLayer(copy, TARGETS, {
           projectRoot: root,
+          toolHome: PROJECT_ROOT,
           buildDir: path.join(root, '.build'),
           env,
           step: silentProgress.step('relock'),

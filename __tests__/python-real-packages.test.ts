@@ -37,6 +37,7 @@ async function buildLayer(root: string, name: string, architecture: Architecture
   const source = readLayerSources(PLUGINS, root, name).find(isPythonSource)!;
   const buildDir = path.join(root, '.build');
   const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, architecture, 'python3.12'), source, {
+    toolHome: PROJECT_ROOT,
     buildDir,
     env: process.env,
     step: silentProgress.step('real'),
@@ -107,6 +108,7 @@ describe('import coverage with real packages, markers and namespace packages: no
       const report = await runBuild({
         families: PLUGINS,
         projectRoot: root,
+        toolHome: PROJECT_ROOT,
         buildDir: path.join(root, '.build'),
         config,
         progress: silentProgress,
@@ -131,6 +133,7 @@ describe('import coverage with real packages, markers and namespace packages: no
       runBuild({
         families: PLUGINS,
         projectRoot: root,
+        toolHome: PROJECT_ROOT,
         buildDir: path.join(root, '.build'),
         config,
         progress: silentProgress,

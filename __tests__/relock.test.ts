@@ -19,7 +19,7 @@ import { UpgradeSettings } from '../family-plugins/python/uv';
 import { PLUGINS } from '../family-plugins/registry';
 import { silentProgress } from '../project/progress';
 import { makePythonProject, makeWheel, offlineWheelEnv } from './support/fixture-wheels';
-import { cliEnv, copyProject, makeTempDir, runCli } from './support/processes';
+import { cliEnv, copyProject, makeTempDir, runCli, PROJECT_ROOT } from './support/processes';
 import { SimpleIndex, serveSimpleIndex } from './support/simple-index';
 
 /**
@@ -63,7 +63,14 @@ function indexEnv(): NodeJS.ProcessEnv {
 
 function lock(root: string, env: NodeJS.ProcessEnv, upgrade?: UpgradeSettings): Promise<LockResult> {
   const source = readLayerSources(PLUGINS, root, 'pylayer').find(isPythonSource)!;
-  return lockPythonLayer(source, TARGETS, { projectRoot: root, buildDir: path.join(root, '.build'), env, step: silentProgress.step('lock'), upgrade });
+  return lockPythonLayer(source, TARGETS, {
+    projectRoot: root,
+    toolHome: PROJECT_ROOT,
+    buildDir: path.join(root, '.build'),
+    env,
+    step: silentProgress.step('lock'),
+    upgrade,
+  });
 }
 
 function versions(root: string, architecture: 'arm64' | 'x86_64' = 'x86_64'): Record<string, string> {
@@ -139,6 +146,7 @@ describe('relocking', () => {
     const source = readLayerSources(PLUGINS, root, 'pylayer').find(isPythonSource)!;
     const target = layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'python3.12');
     await buildPythonLayer(target, source, {
+      toolHome: PROJECT_ROOT,
       buildDir: path.join(root, '.build'),
       env: offlineWheelEnv(first, { PYTHON_WHEEL_CACHE: cache }),
       step: silentProgress.step('b'),

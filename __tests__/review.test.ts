@@ -16,7 +16,7 @@ import {
 } from '../review/layer-packages';
 import { fetchLayerManifests, storeLayerManifests } from '../review/manifest-store';
 import { TerraformPlan, parsePlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';
-import { compareVersions } from '../review/versions';
+const compareVersions = (a: string, b: string, kind: string): number => Math.sign(PLUGINS.byId(kind).compareVersions(a, b));
 import { MotoServer, createBucket, startMoto } from './support/moto';
 import { PROJECT_ROOT, cliEnv, copyProject, makeTempDir, runCli } from './support/processes';
 
@@ -98,7 +98,7 @@ describe('versions', () => {
 
 describe('package changes inside a layer', () => {
   it('lists added, removed, upgraded and downgraded packages, direct ones first, with sizes', () => {
-    const diff = diffLayerContents(deployed, built);
+    const diff = diffLayerContents(deployed, built, PLUGINS);
     expect(diff.changes).toEqual([
       { name: 'hono', kind: 'upgraded', from: '4.13.19', to: '4.14.0', direct: true },
       { name: 'mangum-like', kind: 'removed', from: '1.0.0', direct: true },
@@ -113,24 +113,25 @@ describe('package changes inside a layer', () => {
   it('falls back to the direct packages of the two descriptions, and says the list is partial', () => {
     const before = contentsFromDescription(
       'content f07b2d069bc0349d | nodejs24.x x86_64 | @aws-sdk/client-dynamodb@3.1169.0, hono@4.13.19, mangum-like@1.0.0',
+      PLUGINS,
     )!;
-    const diff = diffLayerContents(before, built);
+    const diff = diffLayerContents(before, built, PLUGINS);
     // Transitive packages of the new side are left out: the old side cannot say anything about them.
     expect(diff.changes).toEqual([
       { name: 'hono', kind: 'upgraded', from: '4.13.19', to: '4.14.0', direct: true },
       { name: 'mangum-like', kind: 'removed', from: '1.0.0', direct: true },
     ]);
     expect(diff.partial).toBe('only the direct packages the layer descriptions name (no stored manifest for the deployed content f07b2d069bc0349d)');
-    const cut = contentsFromDescription(`content f07b2d069bc0349d | nodejs24.x x86_64 | hono@4.13.19, ${'x'.repeat(20)}...`)!;
-    expect(diffLayerContents(cut, built).partial).toContain('a description was cut at 256 characters');
+    const cut = contentsFromDescription(`content f07b2d069bc0349d | nodejs24.x x86_64 | hono@4.13.19, ${'x'.repeat(20)}...`, PLUGINS)!;
+    expect(diffLayerContents(cut, built, PLUGINS).partial).toContain('a description was cut at 256 characters');
   });
 
   it("stores and reads back a layer's manifest by its content hash", () => {
     const artifact = readManifest(path.join(PROJECT_ROOT, '.build')).layers.find((layer) => layer.id === 'dependencies/nodejs-x86_64')!;
     const stored = storedManifestOf(artifact);
-    expect(contentsFromStored(JSON.stringify(stored))).toEqual({ ...contentsFromArtifact(artifact), contentHash: artifact.contentHash });
-    expect(contentsFromStored('{"format":2}')).toBeUndefined();
-    expect(contentsFromStored('not json')).toBeUndefined();
+    expect(contentsFromStored(JSON.stringify(stored), PLUGINS)).toEqual({ ...contentsFromArtifact(artifact, PLUGINS), contentHash: artifact.contentHash });
+    expect(contentsFromStored('{"format":2}', PLUGINS)).toBeUndefined();
+    expect(contentsFromStored('not json', PLUGINS)).toBeUndefined();
     expect(layerManifestKey('acme', 'prod', artifact.contentHash)).toBe(`layers/acme/prod/manifests/${artifact.contentHash.slice(0, 16)}.json`);
   });
 });
@@ -138,21 +139,23 @@ describe('package changes inside a layer', () => {
 describe('a stored manifest, checked before it is believed', () => {
   it("is shown only when it names the content it is filed under and the packages its layer version's description names", () => {
     const hash = 'f07b2d069bc0349d'.padEnd(64, '0');
-    expect(storedManifestMismatch(deployed, hash, DEPLOYED_DESCRIPTION)).toBeUndefined();
-    expect(storedManifestMismatch(deployed, hash, undefined)).toBeUndefined();
-    expect(storedManifestMismatch({ ...deployed, contentHash: 'ffff'.padEnd(64, '0') }, hash, DEPLOYED_DESCRIPTION)).toBe(
+    expect(storedManifestMismatch(deployed, hash, DEPLOYED_DESCRIPTION, PLUGINS)).toBeUndefined();
+    expect(storedManifestMismatch(deployed, hash, undefined, PLUGINS)).toBeUndefined();
+    expect(storedManifestMismatch({ ...deployed, contentHash: 'ffff'.padEnd(64, '0') }, hash, DEPLOYED_DESCRIPTION, PLUGINS)).toBe(
       'it says content ffff000000000000, but it is filed under f07b2d069bc0349d',
     );
     // A package swapped for a look-alike, a version changed, a direct package added: the description disagrees.
     const forged = { ...deployed, packages: deployed.packages.map((pkg) => (pkg.name === 'hono' ? { ...pkg, version: '4.13.18' } : pkg)) };
-    expect(storedManifestMismatch(forged, hash, DEPLOYED_DESCRIPTION)).toBe("the layer version's description names hono@4.13.19, which it does not");
+    expect(storedManifestMismatch(forged, hash, DEPLOYED_DESCRIPTION, PLUGINS)).toBe("the layer version's description names hono@4.13.19, which it does not");
     const added = { ...deployed, packages: [...deployed.packages, { name: 'evil', version: '1.0.0', direct: true }] };
-    expect(storedManifestMismatch(added, hash, DEPLOYED_DESCRIPTION)).toBe(
+    expect(storedManifestMismatch(added, hash, DEPLOYED_DESCRIPTION, PLUGINS)).toBe(
       "it names evil@1.0.0 as direct packages, which the layer version's description does not",
     );
     // A description cut at 256 characters names only some: those must be there, more may be.
-    expect(storedManifestMismatch(added, hash, 'content f07b2d069bc0349d | nodejs24.x x86_64 | hono@4.13.19, mangum-like@1.0.0, xx...')).toBeUndefined();
-    expect(storedManifestMismatch(deployed, hash, 'content 0123456789abcdef | nodejs24.x x86_64 | hono@4.13.19')).toBe(
+    expect(
+      storedManifestMismatch(added, hash, 'content f07b2d069bc0349d | nodejs24.x x86_64 | hono@4.13.19, mangum-like@1.0.0, xx...', PLUGINS),
+    ).toBeUndefined();
+    expect(storedManifestMismatch(deployed, hash, 'content 0123456789abcdef | nodejs24.x x86_64 | hono@4.13.19', PLUGINS)).toBe(
       "the layer version's description says content 0123456789abcdef, not f07b2d069bc0349d",
     );
   });
@@ -160,6 +163,7 @@ describe('a stored manifest, checked before it is believed', () => {
   it('is not shown when it disagrees: the review says so in the caution box and uses the description', () => {
     const forged = { ...deployed, packages: deployed.packages.filter((pkg) => pkg.name !== 'mangum-like') };
     const summary = summarisePlan(withDeployedDescription(fixture('layer-replace-create-before-destroy'), DEPLOYED_DESCRIPTION), {
+      families: PLUGINS,
       built: new Map([['9a1b2c3d4e5f6071', built]]),
       stored: new Map([['f07b2d069bc0349d', forged]]),
     });
@@ -184,6 +188,7 @@ describe('the plan summary in packages', () => {
 
   it("shows each new layer version's package changes, and puts removals, downgrades and missing imports in the caution box", () => {
     const summary = summarisePlan(withDeployedDescription(fixture('layer-replace-create-before-destroy'), DEPLOYED_DESCRIPTION), {
+      families: PLUGINS,
       built: new Map([['9a1b2c3d4e5f6071', built]]),
       stored: new Map([['f07b2d069bc0349d', deployed]]),
       coverage,
@@ -216,7 +221,7 @@ describe('the plan summary in packages', () => {
   });
 
   it("without stored manifests, lists the descriptions' direct packages and says it is partial", () => {
-    const text = renderPlanSummary('api-staging', summarisePlan(fixture('layer-replace-create-before-destroy')));
+    const text = renderPlanSummary('api-staging', summarisePlan(fixture('layer-replace-create-before-destroy'), { families: PLUGINS }));
     expect(text).toContain('| hono | 4.13.19 | 4.14.0 | upgraded |');
     expect(text).toContain(
       '_Partial: only the direct packages the layer descriptions name (no stored manifest for the deployed content f07b2d069bc0349d; no manifest of this build for content 9a1b2c3d4e5f6071)._',
@@ -225,14 +230,14 @@ describe('the plan summary in packages', () => {
   });
 
   it('lists every package of a new layer as added on a first deploy', () => {
-    const summary = summarisePlan(fixture('first-deploy'));
+    const summary = summarisePlan(fixture('first-deploy'), { families: PLUGINS });
     expect(summary.layerPackages).toHaveLength(1);
     expect(summary.layerPackages[0].before).toBeUndefined();
     expect(summary.cautions).toEqual([]);
   });
 
   it('says when the coverage cannot be shown', () => {
-    const summary = summarisePlan(fixture('function-update'), { coverageUnavailable: 'there is no build here (.build); run npm run build' });
+    const summary = summarisePlan(fixture('function-update'), { families: PLUGINS, coverageUnavailable: 'there is no build here (.build); run npm run build' });
     expect(renderPlanSummary('api-staging', summary)).toContain('_Import coverage not shown: there is no build here (.build); run npm run build._');
   });
 });
@@ -274,7 +279,7 @@ describe('layer manifests in the artifact bucket (moto)', () => {
         Body: JSON.stringify(storedManifestOf(artifact)),
       }),
     );
-    const fetched = await fetchLayerManifests(s3, BUCKET, scope, [artifact.contentHash, '0000000000000000', 'badbadbadbadbad0', 'abcdefabcdefabcd']);
+    const fetched = await fetchLayerManifests(s3, BUCKET, scope, [artifact.contentHash, '0000000000000000', 'badbadbadbadbad0', 'abcdefabcdefabcd'], PLUGINS);
     expect([...fetched.found.keys()]).toEqual([artifact.contentHash.slice(0, 16)]);
     expect(fetched.found.get(artifact.contentHash.slice(0, 16))!.packages).toHaveLength(artifact.packages.length);
     expect(fetched.problems).toEqual([

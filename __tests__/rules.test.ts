@@ -1,4 +1,3 @@
-import { BUILT_IN_FAMILIES, familyById } from '../families/registry';
 import { loadConfig } from '../config/load-config';
 import { EnvironmentConfig } from '../config/environments';
 import { powertoolsLayerArn } from '../config/managed-layers';
@@ -174,11 +173,11 @@ describe('managed layer ARNs', () => {
     ['ap-northeast-1', 'nodejs24.x', 'x86_64', 44, 'arn:aws:lambda:ap-northeast-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:44'],
     ['us-west-2', 'nodejs22.x', 'arm64', 40, 'arn:aws:lambda:us-west-2:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:40'],
   ] as const)('resolves %s %s %s version %d', (region, runtime, architecture, version, arn) => {
-    expect(powertoolsLayerArn(BUILT_IN_FAMILIES.ofRuntime(runtime), region, runtime, architecture, version)).toBe(arn);
+    expect(powertoolsLayerArn(PLUGINS.ofRuntime(runtime), region, runtime, architecture, version)).toBe(arn);
   });
 
   it('names the region and the way out where no layer is published', () => {
-    expect(() => powertoolsLayerArn(BUILT_IN_FAMILIES.ofRuntime('nodejs24.x'), 'cn-north-1', 'nodejs24.x', 'x86_64', 44)).toThrow(
+    expect(() => powertoolsLayerArn(PLUGINS.ofRuntime('nodejs24.x'), 'cn-north-1', 'nodejs24.x', 'x86_64', 44)).toThrow(
       'No Powertools for AWS Lambda TypeScript layer is known for region cn-north-1 (partition aws-cn); use the "single" or "split" strategy there.',
     );
     expect(() =>
@@ -199,7 +198,7 @@ describe('managed layer ARNs', () => {
         arn: 'arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:31',
         version: 31,
         externalPackages: ['aws_lambda_powertools'],
-        contents: familyById('python').powertools!.contents,
+        contents: PLUGINS.byId('python').powertools!.contents,
       },
     ]);
     expect(managedLayersOfEnv(dev({ layerStrategy: 'hybrid' }))[0]?.externalPackages).toEqual(['@aws-lambda-powertools/*', '@aws-sdk/*']);

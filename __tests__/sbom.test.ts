@@ -1,5 +1,4 @@
 import { isPythonSource } from '../family-plugins/python/python-source';
-import { familyById } from '../families/registry';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
@@ -44,6 +43,7 @@ async function builtPythonLayer(architecture: 'x86_64' | 'arm64'): Promise<{ lay
   const source = readLayerSources(PLUGINS, root, 'stable').find(isPythonSource)!;
   const buildDir = path.join(root, '.build');
   const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, architecture, 'python3.12'), source, {
+    toolHome: PROJECT_ROOT,
     buildDir,
     env: process.env,
     step: silentProgress.step('sbom'),
@@ -89,7 +89,7 @@ describe('the SBOM of a Python layer built from its lock', () => {
     const [textA, textB] = [fs.readFileSync(path.join(a.buildDir, a.layer.sbom!), 'utf8'), fs.readFileSync(path.join(b.buildDir, b.layer.sbom!), 'utf8')];
     expect(textB).toBe(textA);
     expect(textA).not.toMatch(/timestamp|\/tmp\//);
-    const arm = layerSbom(familyById('python'), { ...a.layer, id: 'stable/python3.12-arm64' }, { name: 'lambda-layer-stacks', version: '0.1.0' });
+    const arm = layerSbom(PLUGINS.byId('python'), { ...a.layer, id: 'stable/python3.12-arm64' }, { name: 'lambda-layer-stacks', version: '0.1.0' });
     expect((JSON.parse(arm) as Bom).serialNumber).not.toBe((JSON.parse(textA) as Bom).serialNumber);
     expect((JSON.parse(textA) as Bom).serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
@@ -115,7 +115,7 @@ describe('the SBOM of a Node.js layer', () => {
   });
 
   it('names packages as package URLs do', () => {
-    expect(purlOf(familyById('python'), { name: 'Typing_Extensions', version: '4.12.2' })).toBe('pkg:pypi/typing-extensions@4.12.2');
-    expect(purlOf(familyById('nodejs'), { name: '@smithy/types', version: '4.0.0' })).toBe('pkg:npm/%40smithy/types@4.0.0');
+    expect(purlOf(PLUGINS.byId('python'), { name: 'Typing_Extensions', version: '4.12.2' })).toBe('pkg:pypi/typing-extensions@4.12.2');
+    expect(purlOf(PLUGINS.byId('nodejs'), { name: '@smithy/types', version: '4.0.0' })).toBe('pkg:npm/%40smithy/types@4.0.0');
   });
 });

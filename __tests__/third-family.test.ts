@@ -12,7 +12,7 @@ import { PLUGINS } from '../family-plugins/registry';
 import { silentProgress } from '../project/progress';
 import { assertDeployable } from '../rules';
 import { ApiStack } from '../stacks/api-stack';
-import { makeTempDir } from './support/processes';
+import { PROJECT_ROOT, makeTempDir } from './support/processes';
 import { rubyPlugin } from './support/ruby-family';
 
 /**
@@ -53,7 +53,16 @@ describe('a runtime family registered by a test', () => {
     const root = rubyProject(['tzinfo', 'json', 'aws-sdk-dynamodb']);
     const buildDir = path.join(root, '.build');
     const config = configOf(root);
-    const report = await runBuild({ families, projectRoot: root, buildDir, config, progress: silentProgress, env: process.env, onlyUsed: true });
+    const report = await runBuild({
+      families,
+      projectRoot: root,
+      toolHome: PROJECT_ROOT,
+      buildDir,
+      config,
+      progress: silentProgress,
+      env: process.env,
+      onlyUsed: true,
+    });
     expect(report.layers.map((layer) => layer.id)).toEqual(['gems/ruby-x86_64']);
     expect(report.manifest.layers[0].packages.map((pkg) => `${pkg.name} ${pkg.version}`)).toEqual(['tzinfo 2.0.6']);
     expect(report.bundles.map((bundle) => [bundle.id, bundle.handler, bundle.imports.map((imported) => imported.module)])).toEqual([
@@ -72,6 +81,7 @@ describe('a runtime family registered by a test', () => {
       bundle: artifacts.bundle,
       managedLayers: artifacts.managed,
       buildDirFromStack: '../../../.build',
+      families,
     });
     const synthesised = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const [fn] = Object.values(synthesised.resource['aws_lambda_function']);
@@ -84,7 +94,16 @@ describe('a runtime family registered by a test', () => {
     const root = rubyProject(['tzinfo', 'mangum_rb']);
     const buildDir = path.join(root, '.build');
     await expect(
-      runBuild({ families, projectRoot: root, buildDir, config: configOf(root), progress: silentProgress, env: process.env, onlyUsed: true }),
+      runBuild({
+        families,
+        projectRoot: root,
+        toolHome: PROJECT_ROOT,
+        buildDir,
+        config: configOf(root),
+        progress: silentProgress,
+        env: process.env,
+        onlyUsed: true,
+      }),
     ).rejects.toThrow(
       'app.rb:2 imports mangum_rb, and nothing the function gets provides it: layers gems (tzinfo 2.0.6; 1 package in all); the ruby3.3 runtime (the Ruby ' +
         'standard library and the AWS SDK for Ruby). On Lambda every request would fail with Init error: cannot load such file -- mangum_rb (LoadError). ' +

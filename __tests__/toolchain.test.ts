@@ -115,12 +115,12 @@ describe('installing the toolchain', () => {
 
   it('says what failed, and leaves no half-made toolchain behind, when the interpreter is missing or the index cannot be reached', async () => {
     const dir = path.join(makeTempDir('toolchain'), 'python');
-    await expect(ensurePythonToolchain({ env: { ...process.env, PYTHON: '/nonexistent/python3', PYTHON_TOOLCHAIN: dir } })).rejects.toThrow(
-      "Installing the project's Python toolchain failed: the command was not found: /nonexistent/python3 -m venv",
-    );
+    await expect(
+      ensurePythonToolchain({ env: { ...process.env, PYTHON: '/nonexistent/python3', PYTHON_TOOLCHAIN: dir }, projectRoot: PROJECT_ROOT }),
+    ).rejects.toThrow("Installing the project's Python toolchain failed: the command was not found: /nonexistent/python3 -m venv");
     const offline: NodeJS.ProcessEnv = { ...process.env, PYTHON_TOOLCHAIN: dir, PIP_NO_INDEX: '1', PIP_CONFIG_FILE: '/dev/null' };
     delete offline['PIP_FIND_LINKS'];
-    await expect(ensurePythonToolchain({ env: offline })).rejects.toThrow(
+    await expect(ensurePythonToolchain({ env: offline, projectRoot: PROJECT_ROOT })).rejects.toThrow(
       "Installing the project's Python toolchain failed: this command failed: pip install --require-hashes -r toolchain/requirements.lock.txt.",
     );
     expect(fs.existsSync(dir)).toBe(false);

@@ -16,11 +16,10 @@ import { lockFileName, lockTargetKey } from '../family-plugins/python/python-loc
 import { lockedWheelDirs, wheelCacheDir } from '../family-plugins/python/wheel-cache';
 import { uvCompileArgs, uvEnvironment, uvInstallArgs, uvLockedEnvironment } from '../family-plugins/python/uv';
 import { loadConfig } from '../config/load-config';
-import { listLayerFolders, loadProjectConfig } from '../config/config-sources';
+import { listLayerFolders } from '../config/config-sources';
 import { LocalFunction } from '../local-lambda/local-function';
 import { locatePythonSdk } from '../local-lambda/python-sdk';
 import { createSandbox } from '../local-lambda/sandbox';
-import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
 import { findPython } from '../project/python-interpreter';
 import { runCommand } from '../project/run-command';
 import { importCoverage } from '../rules/import-coverage';
@@ -33,7 +32,7 @@ import { listTree } from '../builder/tree';
 import { nativeCodeLoads } from '../rules/native-code';
 import { providerLikeZip } from './provider-zip';
 import { isPythonSource } from '../family-plugins/python/python-source';
-import { PLUGINS } from '../family-plugins/registry';
+import { ProjectContext } from '../use-cases/context';
 
 /**
  * The Python side of the bench, on the seed's real stack: the repository's locked layers and the real
@@ -109,9 +108,9 @@ async function timeIt(runs: number, work: () => unknown): Promise<Summary> {
 }
 
 /** A project folder with the repository's Python layers and handlers. */
-function seedProject(parent: string): string {
-  fs.cpSync(path.join(PROJECT_ROOT, 'layers'), path.join(parent, 'layers'), { recursive: true });
-  fs.cpSync(path.join(PROJECT_ROOT, 'handlers'), path.join(parent, 'handlers'), { recursive: true });
+function seedProject(root: string, parent: string): string {
+  fs.cpSync(path.join(root, 'layers'), path.join(parent, 'layers'), { recursive: true });
+  fs.cpSync(path.join(root, 'handlers'), path.join(parent, 'handlers'), { recursive: true });
   return parent;
 }
 
@@ -140,8 +139,9 @@ function markingToolchain(real: string, work: string): { dir: string; started: (
 }
 
 /** uv and pip resolving the single layer for python3.12 x86_64 against the index, warm caches, interleaved. */
-async function benchResolve(runs: number, project: string, work: string, env: NodeJS.ProcessEnv) {
-  const toolchain = await ensurePythonToolchain({ env });
+async function benchResolve(runs: number, ctx: ProjectContext, project: string, work: string) {
+  const { env } = ctx;
+  const toolchain = await ensurePythonToolchain({ env, projectRoot: ctx.root });
   const layerDir = path.join(project, 'layers', 'dependencies');
   const target = { pythonVersion: '3.12', architecture: 'x86_64' as const };
   const uv = () =>
@@ -195,11 +195,12 @@ async function benchResolve(runs: number, project: string, work: string, env: No
 }
 
 /** uv and pip installing the single layer's lock from the wheel cache into an empty folder, fresh caches, interleaved. */
-async function benchInstall(runs: number, project: string, work: string, env: NodeJS.ProcessEnv) {
-  const toolchain = await ensurePythonToolchain({ env });
+async function benchInstall(runs: number, ctx: ProjectContext, project: string, work: string) {
+  const { env } = ctx;
+  const toolchain = await ensurePythonToolchain({ env, projectRoot: ctx.root });
   const layerDir = path.join(project, 'layers', 'dependencies');
   const target = { pythonVersion: '3.12', architecture: 'x86_64' as const };
-  const lock = readLayerSources(PLUGINS, project, 'dependencies').find(isPythonSource)?.locks?.[lockTargetKey(target)];
+  const lock = readLayerSources(ctx.families, project, 'dependencies').find(isPythonSource)?.locks?.[lockTargetKey(target)];
   if (!lock) throw new Error(`layers/dependencies has no ${lockFileName(target)}`);
   const install = { requirements: lockFileName(target), requireHashes: true, lockedFrom: lockedWheelDirs(wheelCacheDir(env), lock.target) };
   const [uvTimes, pipTimes]: number[][] = [[], []];
@@ -225,12 +226,12 @@ async function benchInstall(runs: number, project: string, work: string, env: No
 }
 
 /** The seed's app answering its first request, from spawning the process: packages in a layer, or in /var/task. */
-async function seedColdStart(python: string, taskDir: string, layerTrees: string[], sdkEntries: readonly string[]): Promise<number> {
+async function seedColdStart(root: string, python: string, taskDir: string, layerTrees: string[], sdkEntries: readonly string[]): Promise<number> {
   const sandbox = createSandbox({ runtime: 'python3.12', family: pythonFamily, name: 'bench', project: 'python-cold' }, taskDir, layerTrees, {
     runtimePackages: { link: sdkEntries },
   });
   const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
-  fs.copyFileSync(path.join(PROJECT_ROOT, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
+  fs.copyFileSync(path.join(root, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
   const fn = new LocalFunction({
     command: python,
     args: ['-I', '-S', '-B', '-u', bootstrap, ...sandbox.searchPath],
@@ -267,16 +268,17 @@ const UMASKS = [0o022, 0o077, 0o002, 0o027, 0o022, 0o077, 0o002];
  * wheel cache) and as a cache hit; five builds in other folders and umasks; the size of every Python layer; the
  * import check of the real function on the real layer; the seed's app's cold start, layer against /var/task.
  */
-export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress: (line: string) => void = () => undefined): Promise<PythonBenchResult> {
+export async function benchPython(runs: number, ctx: ProjectContext, progress: (line: string) => void = () => undefined): Promise<PythonBenchResult> {
+  const { env } = ctx;
   const work = tmp('python-bench');
   try {
-    const project = seedProject(path.join(work, 'project'));
-    const source = () => readLayerSources(PLUGINS, project, 'dependencies').find(isPythonSource)!;
+    const project = seedProject(ctx.root, path.join(work, 'project'));
+    const source = () => readLayerSources(ctx.families, project, 'dependencies').find(isPythonSource)!;
     const target = layerTargetFor(pythonFamily, source(), 'x86_64', 'python3.12');
-    await ensurePythonToolchain({ env, progress });
+    await ensurePythonToolchain({ env, progress, projectRoot: ctx.root });
 
     progress('resolving: uv against pip');
-    const resolve = await benchResolve(runs, project, work, env);
+    const resolve = await benchResolve(runs, ctx, project, work);
 
     progress('cold builds from the lock: uv against pip');
     const [uvCold, pipCold]: number[][] = [[], []];
@@ -285,21 +287,27 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
       for (const installer of ['uv', 'pip'] as const) {
         const buildDir = path.join(work, `cold-${installer}-${run}`);
         const began = now();
-        const built = await buildPythonLayer(target, source(), { buildDir, env: { ...env, PYTHON_INSTALLER: installer }, step: silentProgress.step('') });
+        const built = await buildPythonLayer(target, source(), {
+          toolHome: ctx.root,
+          buildDir,
+          env: { ...env, PYTHON_INSTALLER: installer },
+          step: silentProgress.step(''),
+        });
         if (built.cached) throw new Error('a cold Python build reused a tree');
         (installer === 'uv' ? uvCold : pipCold).push(now() - began);
         if (installer === 'uv') hitDir = buildDir;
       }
     }
     progress('the installers alone: uv against pip');
-    const install = await benchInstall(runs, project, work, env);
+    const install = await benchInstall(runs, ctx, project, work);
     progress('cache hits');
-    const marking = markingToolchain(toolchainDir(env), work);
+    const marking = markingToolchain(toolchainDir(env, ctx.root), work);
     const hits: number[] = [];
     let artifact: LayerArtifact | undefined;
     for (let run = 0; run < runs; run++) {
       const began = now();
       const built = await buildPythonLayer(target, source(), {
+        toolHome: ctx.root,
         buildDir: hitDir,
         env: { ...env, PYTHON_TOOLCHAIN: marking.dir },
         step: silentProgress.step(''),
@@ -317,9 +325,10 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
     for (let run = 0; run < builds; run++) {
       const copy = path.join(work, `folder${run}`, ...Array.from({ length: run }, (_, i) => `d${i}`));
       fs.cpSync(path.join(project, 'layers', 'dependencies'), path.join(copy, 'layers', 'dependencies'), { recursive: true });
-      const copySource = readLayerSources(PLUGINS, copy, 'dependencies').find(isPythonSource)!;
+      const copySource = readLayerSources(ctx.families, copy, 'dependencies').find(isPythonSource)!;
       const built = await withUmask(UMASKS[run % UMASKS.length], () =>
-        buildPythonLayer(layerTargetFor(PLUGINS.byId(copySource.kind), copySource, 'x86_64', 'python3.12'), copySource, {
+        buildPythonLayer(layerTargetFor(ctx.families.byId(copySource.kind), copySource, 'x86_64', 'python3.12'), copySource, {
+          toolHome: ctx.root,
           buildDir: path.join(copy, '.build'),
           env,
           step: silentProgress.step(''),
@@ -330,13 +339,14 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
 
     progress('sizes of every Python layer, both architectures');
     const sizes: LayerSize[] = [];
-    for (const layerSource of readAllLayerSources(PLUGINS, project).filter(isPythonSource)) {
+    for (const layerSource of readAllLayerSources(ctx.families, project).filter(isPythonSource)) {
       for (const architecture of ['x86_64', 'arm64'] as const) {
         const buildDir = path.join(work, 'sizes');
         const { artifact: built } = await buildPythonLayer(
-          layerTargetFor(PLUGINS.byId(layerSource.kind), layerSource, architecture, 'python3.12'),
+          layerTargetFor(ctx.families.byId(layerSource.kind), layerSource, architecture, 'python3.12'),
           layerSource,
           {
+            toolHome: ctx.root,
             buildDir,
             env,
             step: silentProgress.step(''),
@@ -353,7 +363,7 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
     }
 
     progress('the import check');
-    const importCheck = await benchImportCheck(runs, env, project);
+    const importCheck = await benchImportCheck(runs, ctx, project);
 
     progress('the native-code check');
     const tree = path.join(hitDir, artifact!.treeDir);
@@ -363,15 +373,15 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
       objects = scanNativeObjects(tree, treeFiles, artifact!.packages).length;
     });
     const pyConfig = loadConfig({
-      families: PLUGINS,
+      families: ctx.families,
       context: { defaults: { function: pythonFamily.id } },
       env: {},
-      availableLayers: listLayerFolders(PLUGINS, project),
+      availableLayers: listLayerFolders(ctx.families, project),
     });
     const deployment = {
       env: pyConfig.environments[0],
-      family: PLUGINS.byId(pythonFamily.id),
-      families: PLUGINS,
+      family: ctx.families.byId(pythonFamily.id),
+      families: ctx.families,
       layers: [artifact!],
       managed: [],
       bundle: readManifest(path.join(project, '.build')).bundles.find((bundle) => bundle.kind === pythonFamily.id)!,
@@ -394,13 +404,13 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
       const fat = path.join(work, 'fat-task');
       fs.cpSync(task, fat, { recursive: true });
       fs.cpSync(path.join(layerTree, pythonFamily.layerRoot), fat, { recursive: true });
-      const sdk = await locatePythonSdk(env);
-      await seedColdStart(python.path, task, [layerTree], sdk.entries);
-      await seedColdStart(python.path, fat, [], sdk.entries);
+      const sdk = await locatePythonSdk(ctx.root, env);
+      await seedColdStart(ctx.root, python.path, task, [layerTree], sdk.entries);
+      await seedColdStart(ctx.root, python.path, fat, [], sdk.entries);
       const [layered, inTask]: number[][] = [[], []];
       for (let run = 0; run < Math.max(runs * 3, 15); run++) {
-        layered.push(await seedColdStart(python.path, task, [layerTree], sdk.entries));
-        inTask.push(await seedColdStart(python.path, fat, [], sdk.entries));
+        layered.push(await seedColdStart(ctx.root, python.path, task, [layerTree], sdk.entries));
+        inTask.push(await seedColdStart(ctx.root, python.path, fat, [], sdk.entries));
       }
       const [layers, taskRoot] = [summarise(layered), summarise(inTask)];
       const coldRatio = ratio(layers.median, taskRoot.median);
@@ -436,14 +446,15 @@ export async function benchPython(runs: number, env: NodeJS.ProcessEnv, progress
 }
 
 /** The import coverage check: the rule for the Node.js function's build; the seed's function's imports read from its syntax trees, and the rule on its real layer. */
-async function benchImportCheck(runs: number, env: NodeJS.ProcessEnv, project: string) {
-  const buildDir = resolveBuildDir(undefined, env);
-  const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
+async function benchImportCheck(runs: number, ctx: ProjectContext, project: string) {
+  const { env } = ctx;
+  const buildDir = ctx.buildDir();
+  const config = ctx.config();
   const dev = config.environments.find((environment) => environment.name === 'dev')!;
   const nodeDeployment = deploymentOf(
-    PLUGINS,
+    ctx.families,
     dev,
-    artifactsForEnvironment(PLUGINS, dev, readManifest(buildDir), readAllLayerSources(PLUGINS, PROJECT_ROOT), buildDir, PROJECT_ROOT),
+    artifactsForEnvironment(ctx.families, dev, readManifest(buildDir), ctx.layerSources(), buildDir, ctx.root),
   );
   const nodeRule = await timeIt(runs * 20, () => importCoverage(nodeDeployment));
 
@@ -451,17 +462,17 @@ async function benchImportCheck(runs: number, env: NodeJS.ProcessEnv, project: s
   const files = fs.readdirSync(seed).filter((file) => file.endsWith('.py'));
   let imports = 0;
   const pythonRead = await timeIt(runs, async () => {
-    imports = (await readPythonImports(seed, files, '3.12', 'handlers/python_api', env)).imports.length;
+    imports = (await readPythonImports(ctx.root, seed, files, '3.12', 'handlers/python_api', env)).imports.length;
   });
 
   const pyConfig = loadConfig({
-    families: PLUGINS,
+    families: ctx.families,
     context: { defaults: { function: pythonFamily.id } },
     env: {},
-    availableLayers: listLayerFolders(PLUGINS, project),
+    availableLayers: listLayerFolders(ctx.families, project),
   });
   await runBuild({
-    families: PLUGINS,
+    families: ctx.families,
     projectRoot: project,
     buildDir: path.join(project, '.build'),
     config: pyConfig,
@@ -471,14 +482,14 @@ async function benchImportCheck(runs: number, env: NodeJS.ProcessEnv, project: s
   });
   const pyEnv = pyConfig.environments[0];
   const artifacts = artifactsForEnvironment(
-    PLUGINS,
+    ctx.families,
     pyEnv,
     readManifest(path.join(project, '.build')),
-    readAllLayerSources(PLUGINS, project),
+    readAllLayerSources(ctx.families, project),
     path.join(project, '.build'),
     project,
   );
-  const pyDeployment = deploymentOf(PLUGINS, pyEnv, artifacts);
+  const pyDeployment = deploymentOf(ctx.families, pyEnv, artifacts);
   const pythonRule = await timeIt(runs * 20, () => importCoverage(pyDeployment));
   const perFunction = pythonRead.median + pythonRule.median;
   const distributions = artifacts.layers.reduce((sum, layer) => sum + layer.packages.length, 0);

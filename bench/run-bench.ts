@@ -15,27 +15,26 @@ import { buildNodeLayer } from '../family-plugins/nodejs/node-layer';
 import { locateNpm } from '../family-plugins/nodejs/npm';
 import { Progress, silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
-import { loadProjectConfig } from '../config/config-sources';
 import { tableNameOf } from '../config/environments';
 import { startLocalApi } from '../local-lambda/local-api';
 import { LocalFunction } from '../local-lambda/local-function';
 import { lambdaNodeBinary } from '../local-lambda/node-binary';
 import { createSandbox } from '../local-lambda/sandbox';
-import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
-import { readAllLayerSources } from '../builder/layer-folders';
 import { Goal, Summary, linearFit, percentile, ratio, summarise } from './stats';
 import { PythonBenchResult, benchPython } from './python-bench';
 import { makeFakeNpm } from '../package-fixtures/fake-npm';
-import { MAKE_WHEEL } from '../package-fixtures/wheels';
+import { makeWheelScript } from '../package-fixtures/wheels';
 import { cacheHitGoal, coldStartGoal, commandStartGoal, determinismGoal, synthGoal } from './goals';
 import { providerLikeZip } from './provider-zip';
 import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
 import { isPythonSource } from '../family-plugins/python/python-source';
-import { PLUGINS } from '../family-plugins/registry';
+import { ProjectContext } from '../use-cases/context';
 import { StartBenchResult, benchStart } from './start-bench';
 
 export interface BenchOptions {
   readonly runs: number;
+  /** The project measured: its folder, families and configuration. */
+  readonly project: ProjectContext;
   readonly progress: Progress;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -121,7 +120,7 @@ function withUmask<T>(mask: number, work: () => Promise<T>): Promise<T> {
 
 const UMASKS = [0o022, 0o077, 0o002, 0o027, 0o022, 0o077, 0o002];
 
-function machine(env: NodeJS.ProcessEnv): Record<string, string | number> {
+function machine(root: string, env: NodeJS.ProcessEnv): Record<string, string | number> {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model ?? 'unknown',
@@ -130,29 +129,36 @@ function machine(env: NodeJS.ProcessEnv): Record<string, string | number> {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     npm: locateNpm(env).version,
-    functionNode: lambdaNodeBinary('nodejs24.x', PROJECT_ROOT).version,
+    functionNode: lambdaNodeBinary('nodejs24.x', root).version,
   };
 }
 
 async function benchLayerBuild(options: BenchOptions) {
-  const [source] = readLayerSources(PLUGINS, PROJECT_ROOT, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
-  const target = layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x');
+  const [source] = readLayerSources(options.project.families, options.project.root, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
+  const target = layerTargetFor(options.project.families.byId(source.kind), source, 'x86_64', 'nodejs24.x');
   const cold: number[] = [];
   let lastBuildDir = '';
   for (let run = 0; run < options.runs; run++) {
     const buildDir = tmp('cold');
-    const { seconds, value } = await timed(() => buildNodeLayer(target, source, { buildDir, env: options.env, step: silentProgress.step('') }));
+    const { seconds, value } = await timed(() =>
+      buildNodeLayer(target, source, { toolHome: options.project.root, buildDir, env: options.env, step: silentProgress.step('') }),
+    );
     if (value.cached) throw new Error('a cold build reused a tree');
     cold.push(seconds);
     if (lastBuildDir) fs.rmSync(lastBuildDir, { recursive: true, force: true });
     lastBuildDir = buildDir;
   }
   // An npm that leaves a mark if a cache hit ever ran it, reporting the real npm's version.
-  const fakeNpm = makeFakeNpm(options.env);
+  const fakeNpm = makeFakeNpm(options.project.root, options.env);
   const hits: number[] = [];
   for (let run = 0; run < options.runs; run++) {
     const { seconds, value } = await timed(() =>
-      buildNodeLayer(target, source, { buildDir: lastBuildDir, env: { ...options.env, npm_execpath: fakeNpm.execpath }, step: silentProgress.step('') }),
+      buildNodeLayer(target, source, {
+        toolHome: options.project.root,
+        buildDir: lastBuildDir,
+        env: { ...options.env, npm_execpath: fakeNpm.execpath },
+        step: silentProgress.step(''),
+      }),
     );
     if (!value.cached) throw new Error('a cache hit rebuilt the tree');
     hits.push(seconds);
@@ -177,7 +183,7 @@ async function benchLayerBuild(options: BenchOptions) {
 
 async function benchDeterminism(options: BenchOptions) {
   const builds = Math.max(5, options.runs);
-  const layerDir = path.join(PROJECT_ROOT, 'layers', 'dependencies');
+  const layerDir = path.join(options.project.root, 'layers', 'dependencies');
   const contentHashes = new Set<string>();
   const zips = new Set<string>();
   const naiveZips = new Set<string>();
@@ -195,9 +201,10 @@ async function benchDeterminism(options: BenchOptions) {
     fs.mkdirSync(path.join(project, 'layers'), { recursive: true });
     fs.cpSync(layerDir, path.join(project, 'layers', 'dependencies'), { recursive: true });
     const buildDir = path.join(project, '.build');
-    const [source] = readLayerSources(PLUGINS, project, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
+    const [source] = readLayerSources(options.project.families, project, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
     const built = await withUmask(umask, () =>
-      buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+      buildNodeLayer(layerTargetFor(options.project.families.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+        toolHome: options.project.root,
         buildDir,
         env: options.env,
         step: silentProgress.step(''),
@@ -245,12 +252,12 @@ async function benchDeterminism(options: BenchOptions) {
   };
 }
 
-async function synthOnce(env: NodeJS.ProcessEnv, outdir: string): Promise<number> {
+async function synthOnce(root: string, env: NodeJS.ProcessEnv, outdir: string): Promise<number> {
   const { seconds } = await timed(
     () =>
       new Promise<void>((resolve, reject) => {
         const child = spawn(process.execPath, [...CDKTF_APP_NODE_FLAGS, '--import', 'tsx', 'main.ts'], {
-          cwd: PROJECT_ROOT,
+          cwd: root,
           env: { ...env, CDKTF_OUTDIR: outdir },
           stdio: ['ignore', 'ignore', 'pipe'],
         });
@@ -265,24 +272,24 @@ async function synthOnce(env: NodeJS.ProcessEnv, outdir: string): Promise<number
 
 async function benchSynth(options: BenchOptions) {
   const points: { stacks: number; seconds: Summary }[] = [];
-  const outdir = path.join(PROJECT_ROOT, 'cdktf.out.bench');
-  const buildDir = resolveBuildDir(undefined, options.env);
+  const outdir = path.join(options.project.root, 'cdktf.out.bench');
+  const buildDir = options.project.buildDir();
   for (const stacks of [3, 10, 20, 30]) {
     const extra = Object.fromEntries(Array.from({ length: stacks - 3 }, (_, i) => [`bench${String(i + 1).padStart(2, '0')}`, {}]));
     const env = { ...options.env, CDKTF_CONTEXT_JSON: JSON.stringify({ environments: extra }), BUILD_DIR: buildDir };
     delete (env as Record<string, unknown>)['GITHUB_REPOSITORY'];
     await runBuild({
-      families: PLUGINS,
-      projectRoot: PROJECT_ROOT,
+      families: options.project.families,
+      projectRoot: options.project.root,
       buildDir,
-      config: loadProjectConfig(PLUGINS, PROJECT_ROOT, env),
+      config: options.project.withEnv(env).config(),
       progress: silentProgress,
       env,
       onlyUsed: true,
     });
     const samples: number[] = [];
-    await synthOnce(env, outdir);
-    for (let run = 0; run < options.runs; run++) samples.push(await synthOnce(env, outdir));
+    await synthOnce(options.project.root, env, outdir);
+    for (let run = 0; run < options.runs; run++) samples.push(await synthOnce(options.project.root, env, outdir));
     points.push({ stacks, seconds: summarise(samples) });
   }
   fs.rmSync(outdir, { recursive: true, force: true });
@@ -304,7 +311,7 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
   const root = tmp('python-slimming');
   const wheels = path.join(root, 'wheels');
   fs.mkdirSync(wheels);
-  const maker = MAKE_WHEEL;
+  const maker = makeWheelScript(options.project.root);
   const names: string[] = [];
   for (let i = 0; i < 6; i++) {
     const name = `benchpkg${i}`;
@@ -326,9 +333,10 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
   fs.mkdirSync(path.join(root, 'layers', 'py'), { recursive: true });
   fs.writeFileSync(path.join(root, 'layers', 'py', 'requirements.txt'), `${names.join('\n')}\n`);
   fs.writeFileSync(path.join(root, 'layers', 'py', 'layer.config.json'), JSON.stringify({ exclude: ['python/**/tests/**'] }));
-  const [source] = readLayerSources(PLUGINS, root, 'py').filter(isPythonSource);
+  const [source] = readLayerSources(options.project.families, root, 'py').filter(isPythonSource);
   const env = { ...options.env, UV_NO_INDEX: '1', UV_FIND_LINKS: wheels, PYTHON_WHEEL_CACHE: path.join(root, 'wheel-cache') };
-  const built = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'python3.12'), source, {
+  const built = await buildPythonLayer(layerTargetFor(options.project.families.byId(source.kind), source, 'x86_64', 'python3.12'), source, {
+    toolHome: options.project.root,
     buildDir: path.join(root, '.build'),
     env,
     step: silentProgress.step(''),
@@ -338,8 +346,7 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
 }
 
 /** One cold start: from spawning the function process (the first invoke does) to its first answered request. */
-async function coldStart(bootstrap: string, taskDir: string, layerTrees: string[]): Promise<number> {
-  const node = lambdaNodeBinary('nodejs24.x', PROJECT_ROOT);
+async function coldStart(node: string, bootstrap: string, taskDir: string, layerTrees: string[]): Promise<number> {
   const event = {
     version: '2.0',
     routeKey: 'GET /',
@@ -353,7 +360,7 @@ async function coldStart(bootstrap: string, taskDir: string, layerTrees: string[
   const runtimeClient = path.join(sandbox.runtimeDir, 'bootstrap.mjs');
   fs.copyFileSync(bootstrap, runtimeClient);
   const fn = new LocalFunction({
-    command: node.path,
+    command: node,
     args: [runtimeClient],
     taskRoot: sandbox.taskRoot,
     timeoutSeconds: 30,
@@ -381,18 +388,19 @@ async function coldStart(bootstrap: string, taskDir: string, layerTrees: string[
 }
 
 async function benchColdStart(options: BenchOptions) {
-  const buildDir = resolveBuildDir(undefined, options.env);
+  const buildDir = options.project.buildDir();
+  const nodePath = lambdaNodeBinary('nodejs24.x', options.project.root).path;
   const manifest = readManifest(buildDir);
   const layer = manifest.layers.find((candidate) => candidate.id === 'dependencies/nodejs-x86_64')!;
   const bundle = manifest.bundles.find((candidate) => candidate.runtime === 'nodejs24.x' && candidate.externals.includes('hono'))!;
   // One cold start varies by a fifth here, so this figure takes three times the runs (at least 15 pairs).
   const runs = Math.max(options.runs * 3, 15);
   const scripts = tmp('scripts');
-  const bootstrap = await compileRuntimeScript(PROJECT_ROOT, RUNTIME_SCRIPTS.bootstrap, path.join(scripts, 'bootstrap.mjs'), 'nodejs24.x');
-  const importTimer = await compileRuntimeScript(PROJECT_ROOT, 'bench/import-timer.ts', path.join(scripts, 'import-timer.mjs'), 'nodejs24.x');
+  const bootstrap = await compileRuntimeScript(options.project.root, RUNTIME_SCRIPTS.bootstrap, path.join(scripts, 'bootstrap.mjs'), 'nodejs24.x');
+  const importTimer = await compileRuntimeScript(options.project.root, 'bench/import-timer.ts', path.join(scripts, 'import-timer.mjs'), 'nodejs24.x');
   // The same code, through the same bundler, with every dependency bundled in and no layer.
   const fatBuild = tmp('fat-bundle');
-  const fat = await bundleFunction(PLUGINS, PROJECT_ROOT, fatBuild, {
+  const fat = await bundleFunction(options.project.families, options.project.root, fatBuild, {
     ...nodejsFamily.apiFunction,
     id: 'api/bench-all-bundled',
     function: 'api',
@@ -405,18 +413,18 @@ async function benchColdStart(options: BenchOptions) {
     bundled: { task: path.join(fatBuild, fat.dir), layers: [] as string[] },
   };
   // One warm-up each (discarded) for the disk cache, then the two interleaved so both see the same machine.
-  await coldStart(bootstrap, variants.layered.task, variants.layered.layers);
-  await coldStart(bootstrap, variants.bundled.task, variants.bundled.layers);
+  await coldStart(nodePath, bootstrap, variants.layered.task, variants.layered.layers);
+  await coldStart(nodePath, bootstrap, variants.bundled.task, variants.bundled.layers);
   const layered: number[] = [];
   const bundled: number[] = [];
   for (let run = 0; run < runs; run++) {
-    layered.push(await coldStart(bootstrap, variants.layered.task, variants.layered.layers));
-    bundled.push(await coldStart(bootstrap, variants.bundled.task, variants.bundled.layers));
+    layered.push(await coldStart(nodePath, bootstrap, variants.layered.task, variants.layered.layers));
+    bundled.push(await coldStart(nodePath, bootstrap, variants.bundled.task, variants.bundled.layers));
   }
   fs.rmSync(fatBuild, { recursive: true, force: true });
 
   // Import time of each package the layer provides, alone in a sandbox, a fresh process each time.
-  const node = lambdaNodeBinary('nodejs24.x', PROJECT_ROOT);
+  const node = lambdaNodeBinary('nodejs24.x', options.project.root);
   const empty = tmp('empty-task');
   const imports: { name: string; ms: Summary }[] = [];
   for (const name of layer.provides) {
@@ -471,9 +479,9 @@ function request(url: string, method: string, body: string | undefined, agent: h
 }
 
 /** One whole process, from spawn to exit; fails the bench when it does. */
-function processSeconds(command: string, args: readonly string[], env: NodeJS.ProcessEnv): number {
+function processSeconds(root: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv): number {
   const started = now();
-  const result = spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
+  const result = spawnSync(command, args, { cwd: root, env, encoding: 'utf8' });
   const seconds = now() - started;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
   return seconds;
@@ -484,30 +492,30 @@ function benchCommandStart(options: BenchOptions) {
   const env = { ...options.env, NO_COLOR: '1' };
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   // The first run compiles the CLI when the sources changed since the last; it is not what is measured.
-  processSeconds('sh', ['runtimes/cli.sh', 'build', '--only-used'], env);
+  processSeconds(options.project.root, 'sh', ['runtimes/cli.sh', 'build', '--only-used'], env);
   const help: number[] = [];
   const build: number[] = [];
   const node: number[] = [];
   for (let run = 0; run < Math.max(options.runs, 10); run++) {
-    help.push(processSeconds('sh', ['runtimes/cli.sh', '--help'], env));
-    build.push(processSeconds(npm, ['run', '--silent', 'build', '--', '--only-used'], env));
-    node.push(processSeconds(process.execPath, ['-e', '0'], env));
+    help.push(processSeconds(options.project.root, 'sh', ['runtimes/cli.sh', '--help'], env));
+    build.push(processSeconds(options.project.root, npm, ['run', '--silent', 'build', '--', '--only-used'], env));
+    node.push(processSeconds(options.project.root, process.execPath, ['-e', '0'], env));
   }
   const result = { help: summarise(help), noChangeBuild: summarise(build), node: summarise(node) };
   return { ...result, goal: commandStartGoal(result.help.median, result.noChangeBuild.median) };
 }
 
 async function benchLoad(options: BenchOptions) {
-  const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, options.env);
+  const config = options.project.config();
   const env = config.environments.find((candidate) => candidate.name === 'dev')!;
-  const buildDir = resolveBuildDir(undefined, options.env);
+  const buildDir = options.project.buildDir();
   const api = await startLocalApi({
-    families: PLUGINS,
+    families: options.project.families,
     env,
     manifest: readManifest(buildDir),
     buildDir,
-    projectRoot: PROJECT_ROOT,
-    sources: readAllLayerSources(PLUGINS, PROJECT_ROOT),
+    projectRoot: options.project.root,
+    sources: options.project.layerSources(),
     port: 0,
     log: () => undefined,
   });
@@ -548,12 +556,12 @@ async function benchLoad(options: BenchOptions) {
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = now();
   const { progress } = options;
-  const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, options.env);
+  const config = options.project.config();
   let step = progress.step('build what the environments use');
   await runBuild({
-    families: PLUGINS,
-    projectRoot: PROJECT_ROOT,
-    buildDir: resolveBuildDir(undefined, options.env),
+    families: options.project.families,
+    projectRoot: options.project.root,
+    buildDir: options.project.buildDir(),
     config,
     progress: silentProgress,
     env: options.env,
@@ -583,7 +591,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   step = progress.step("Python, the seed's real stack: resolve, build from the lock, sizes, the import check, the cold start");
   const pythonStep = step;
-  const python = await benchPython(options.runs, options.env, (line) => pythonStep.update(line));
+  const python = await benchPython(options.runs, options.project, (line) => pythonStep.update(line));
   step.done(
     `uv ${python.build.uvVsPip.toFixed(2)}x of pip's cold build, cache hit ${(python.build.cache_hit_ratio * 100).toFixed(2)}% of a cold build, ${python.determinism.distinct_hashes} content hash(es), ` +
       ('ratio' in python.coldStart ? `cold start ${python.coldStart.ratio.toFixed(2)}x` : `cold start not measured: ${python.coldStart.skipped}`),
@@ -596,7 +604,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   );
 
   step = progress.step('npm start, no change, to its first answer, against --skip-build');
-  const start = await benchStart(options.runs, PROJECT_ROOT, options.env);
+  const start = await benchStart(options.runs, options.project.root, options.env);
   step.done(`${(start.start.median * 1000).toFixed(0)} ms (--skip-build ${(start.skipBuild.median * 1000).toFixed(0)} ms)`);
 
   step = progress.step('local API under load');
@@ -618,7 +626,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       npm_start_seconds: start.start.median,
       ...benchGoals([layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal, commandStart.goal, start.goal], python),
     },
-    machine: machine(options.env),
+    machine: machine(options.project.root, options.env),
     runs: options.runs,
     seconds: now() - started,
     layerBuild: layerBuild.result,

@@ -19,6 +19,12 @@ export interface EnvironmentArtifacts {
   readonly managed: readonly ManagedLayer[];
 }
 
+/** An environment's artifacts, checked against the sources (and, where it says so, by the deployment rules). */
+export interface BuiltEnvironment {
+  readonly environment: EnvironmentConfig;
+  readonly artifacts: EnvironmentArtifacts;
+}
+
 /** Which bundled source files differ from what the bundle was built from. */
 export function changedSources(recorded: Readonly<Record<string, string>>, current: Readonly<Record<string, string | undefined>>): string[] {
   return Object.keys(recorded).filter((file) => recorded[file] !== current[file]);

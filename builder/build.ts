@@ -4,7 +4,7 @@ import { ProjectConfig } from '../config/environments';
 import { buildLocked } from './errors';
 import { isUserError } from '../project/errors';
 import { assertDeployable, checkDeployments } from '../rules';
-import { artifactsForEnvironment, deploymentOf } from './artifact-check';
+import { BuiltEnvironment, artifactsForEnvironment, deploymentOf } from './artifact-check';
 import { fingerprintsForOneBuild } from './tree';
 import { BuildPlan, PlanOptions, planBuild } from './build-plan';
 import { bundleFunction } from './function-build';
@@ -21,10 +21,14 @@ export interface BuildOptions extends PlanOptions {
   /** The runtime families, as the entry point assembled them (family-plugins/registry.ts). */
   readonly families: BuildFamilies;
   readonly projectRoot: string;
+  /** Where this tool's own files are (its Python toolchain and lock, the plug-ins' scripts). @default projectRoot */
+  readonly toolHome?: string;
   readonly buildDir: string;
   readonly config: ProjectConfig;
   readonly progress: Progress;
   readonly env?: NodeJS.ProcessEnv;
+  /** The layer folders' sources, when the caller has read them already. @default - read here */
+  readonly sources?: readonly LayerSource[];
   /**
    * Report what the deployment rules refuse as warnings instead of failing (`npm start -- --skip-checks`,
    * to watch the failure locally). Synth never skips them.
@@ -58,6 +62,12 @@ export interface BuildReport {
   readonly bundles: readonly BundleArtifact[];
   /** Warnings from the deployment rules (errors stop the build). */
   readonly warnings: readonly string[];
+  /** The layer sources the build read. */
+  readonly sources: readonly LayerSource[];
+  /** Every environment's artifacts, checked against the sources, and by the deployment rules unless `rulesSkipped`. */
+  readonly environments: readonly BuiltEnvironment[];
+  /** The rules' errors were reported, not enforced (skipChecks). */
+  readonly rulesSkipped: boolean;
 }
 
 /** Holds `<buildDir>/.lock` so two builds never write one build folder at once; a dead holder's lock is taken over. */
@@ -110,7 +120,7 @@ function describe(artifact: LayerArtifact): string {
 export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const { families, projectRoot, buildDir, config, progress } = options;
   const env = options.env ?? process.env;
-  const sources = readAllLayerSources(families, projectRoot);
+  const sources = options.sources ?? readAllLayerSources(families, projectRoot);
   const plan = planBuild(families, config, sources, options);
   fs.mkdirSync(buildDir, { recursive: true });
   const release = await acquireBuildLock(buildDir, progress);
@@ -141,7 +151,9 @@ async function buildAll(
     const step = progress.step(`layer ${target.id}${unused ? ' (no environment uses it yet)' : ''}`);
     const started = process.hrtime.bigint();
     try {
-      const result = await families.byId(target.kind).buildLayer(target, source, { buildDir, env, step, fingerprints });
+      const result = await families
+        .byId(target.kind)
+        .buildLayer(target, source, { toolHome: options.toolHome ?? projectRoot, buildDir, env, step, fingerprints });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { artifact } = result;
       step.done(`${result.cached ? 'unchanged, reused' : 'built'} in ${seconds.toFixed(2)}s: ${describe(artifact)}`);
@@ -170,7 +182,7 @@ async function buildAll(
   for (const target of plan.bundles) {
     const step = progress.step(`bundle ${target.id}`);
     try {
-      const bundle = await bundleFunction(families, projectRoot, buildDir, target, env);
+      const bundle = await bundleFunction(families, projectRoot, buildDir, target, env, options.toolHome ?? projectRoot);
       const modules = new Set(bundle.imports.map((imported) => imported.module));
       step.done(
         `${formatBytes(bundle.unzippedBytes)}, ${modules.size} modules imported (read by ${bundle.importsReadBy}), content ${bundle.contentHash.slice(0, 12)}`,
@@ -191,9 +203,11 @@ async function buildAll(
     );
   }
 
-  const deployments = config.environments.map((environment) =>
-    deploymentOf(families, environment, artifactsForEnvironment(families, environment, manifest, sources, buildDir, projectRoot, 'error', fingerprints)),
-  );
+  const environments = config.environments.map((environment) => ({
+    environment,
+    artifacts: artifactsForEnvironment(families, environment, manifest, sources, buildDir, projectRoot, 'error', fingerprints),
+  }));
+  const deployments = environments.map(({ environment, artifacts }) => deploymentOf(families, environment, artifacts));
   for (const warning of floating) progress.warn(warning);
   const findings = options.skipChecks
     ? checkDeployments(deployments).map((finding) =>
@@ -202,5 +216,5 @@ async function buildAll(
     : assertDeployable(deployments);
   const warnings = [...floating, ...findings.map((finding) => `[${finding.rule}] ${finding.message}`)];
   for (const warning of warnings.slice(floating.length)) progress.warn(warning);
-  return { manifest, layers: reports, unbuilt, bundles, warnings };
+  return { manifest, layers: reports, unbuilt, bundles, warnings, sources, environments, rulesSkipped: Boolean(options.skipChecks) };
 }

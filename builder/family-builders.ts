@@ -26,7 +26,7 @@ export interface FamilyBuilder<S extends LayerSource = LayerSource> {
   /** Builds one layer tree of this family, or reuses it when nothing it was built from changed. */
   buildLayer(target: LayerTarget, source: S, options: LayerBuildOptions): Promise<LayerBuildResult>;
   /** The function's code in its task root (`staging`), with every import it makes as read. */
-  functionCode(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv): Promise<BundledCode>;
+  functionCode(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv, toolHome: string): Promise<BundledCode>;
   /** What the build says about a built layer besides the rules, e.g. the packages of an unlocked layer that float. */
   buildWarnings(target: LayerTarget, source: S, artifact: LayerArtifact): string[];
 }

@@ -18,11 +18,13 @@ export async function bundleFunction(
   buildDir: string,
   target: BundleTarget,
   env: NodeJS.ProcessEnv = process.env,
+  /** Where this tool's own files are (a family's import reader). */
+  toolHome = projectRoot,
 ): Promise<BundleArtifact> {
   const staging = path.join(buildDir, 'tmp', `bundle-${randomBytes(6).toString('hex')}`);
   try {
     fs.mkdirSync(staging, { recursive: true });
-    const code = await families.byId(target.kind).functionCode(projectRoot, staging, target, env);
+    const code = await families.byId(target.kind).functionCode(projectRoot, staging, target, env, toolHome);
     const sources = sourceHashes(projectRoot, code.inputs);
     normaliseTree(staging);
     const files = listTree(staging);

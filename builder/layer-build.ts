@@ -22,6 +22,8 @@ export const LAYER_RECORD_FILE = 'layer.json';
 export const PREVIOUS_RECORD_FILE = 'previous.json';
 
 export interface LayerBuildOptions {
+  /** Where this tool's own files are: its Python toolchain and that toolchain's lock (the project's folder when they are one). */
+  readonly toolHome: string;
   readonly buildDir: string;
   readonly env: NodeJS.ProcessEnv;
   readonly step: ProgressStep;

@@ -1,6 +1,7 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Output } from './output';
 import { argumentsInvalid } from '../project/errors';
+import type { ProjectContext } from '../use-cases/context';
 
 /** One option: how it is parsed and the line --help shows for it, declared together so they cannot drift apart. */
 export type OptionDoc =
@@ -19,6 +20,9 @@ export type OptionDoc =
 export type OptionDocs = Readonly<Record<string, OptionDoc>>;
 
 export interface CommandContext {
+  /** The project the command works on, made once by the CLI: its folder, its families, its configuration. */
+  readonly project: ProjectContext;
+  /** The variables the command runs under (the project's). */
   readonly env: NodeJS.ProcessEnv;
   /** Progress and messages for people (stderr). */
   readonly err: Output;

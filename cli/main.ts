@@ -1,6 +1,9 @@
 import { isUserError } from '../project/errors';
 import { CommandContext, CommandEntry, helpText, parseCommandArgs } from './command';
 import { createOutput } from './output';
+import { PROJECT_ROOT } from '../project/paths';
+import { PLUGINS } from '../family-plugins/registry';
+import { projectContext } from '../use-cases/context';
 
 /**
  * Every command, by name, with the line the command list shows. A command's module (and what it imports: the AWS
@@ -152,7 +155,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stdout.write(`${helpText(entry, command)}\n`);
       return 0;
     }
-    const context: CommandContext = { env, err, out: process.stdout, signal: controller.signal };
+    const context: CommandContext = { project: projectContext(PROJECT_ROOT, env, PLUGINS), env, err, out: process.stdout, signal: controller.signal };
     return await command.run(values, positionals, context);
   } catch (error) {
     if (isUserError(error)) {

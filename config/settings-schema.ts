@@ -9,7 +9,7 @@ import {
   defaultStateBucket,
   defaultStateKey,
 } from './environments';
-import { BUILT_IN_FAMILIES, FamilyRegistry } from '../families/registry';
+import { FamilyRegistry, familyRegistry } from '../families/registry';
 import { HTTP_API_LIMITS, LAMBDA_LIMITS } from './lambda-limits';
 
 /**
@@ -201,4 +201,4 @@ export const RESOLUTION_ORDER: readonly Field[] = [
 ];
 
 /** The settings, in the order messages list them ("settings are ..."). */
-export const FIELDS = Object.keys(environmentSettings(BUILT_IN_FAMILIES)) as Field[];
+export const FIELDS = Object.keys(environmentSettings(familyRegistry([]))) as Field[];

@@ -6,7 +6,7 @@ import { uploadRoute } from '../rules/direct-upload-limit';
 import { LayerArtifact } from '../artifacts/manifest';
 import { layerDescription } from '../artifacts/layer-description';
 import { Runtime } from '../config/environments';
-import { familyOfRuntimeName } from '../families/registry';
+import { FamilyRegistry } from '../families/registry';
 import { formatBytes } from '../project/bytes';
 import { rejectInvalidProps } from './props';
 
@@ -22,6 +22,8 @@ export interface DependencyLayerProps {
   readonly layerName: string;
   /** The function runtime the version is published for; the artifact must hold that runtime's packages. */
   readonly runtime: Runtime;
+  /** The runtime families the entry point handed down: which family a runtime and the artifact's packages belong to. */
+  readonly families: Pick<FamilyRegistry, 'find' | 'ofRuntimeName' | 'ids'>;
   /**
    * Where a zip too big to upload directly goes (one key per layer; each zip a new object version).
    * @default - none: a zip over Lambda's direct-upload limit is refused
@@ -34,10 +36,15 @@ export function dependencyLayerProblems(props: DependencyLayerProps): string[] {
   const problems: string[] = [];
   if (!/^[A-Za-z0-9_-]{1,140}$/.test(props.layerName))
     problems.push(`layerName ${JSON.stringify(props.layerName)} is not 1 to 140 letters, digits, "_" and "-"`);
-  // The rules judge the fit by the registry the entry point handed down; here, a shipped family's runtime only.
-  const shipped = familyOfRuntimeName(props.runtime);
-  if (shipped && props.artifact.kind !== shipped.id)
+  const known = props.families.ids.join(', ');
+  const family = props.families.ofRuntimeName(props.runtime);
+  if (!props.families.find(props.artifact.kind)) {
+    problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.kind} packages, a runtime family this project does not know (it knows ${known})`);
+  } else if (!family) {
+    problems.push(`runtime ${JSON.stringify(props.runtime)} belongs to no runtime family this project knows (${known})`);
+  } else if (props.artifact.kind !== family.id) {
     problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.kind} packages, not ${props.runtime} ones`);
+  }
   if (uploadRoute(props.artifact.zippedBytes, props.upload?.bucket) === 'too-large') {
     problems.push(
       `the artifact ${props.artifact.id} zips to about ${formatBytes(props.artifact.zippedBytes)}, over Lambda's direct-upload limit, and no upload bucket is given`,

@@ -59,18 +59,3 @@ export function familyRegistry<F extends FamilyDefinition>(families: readonly F[
 function fail(message: string): never {
   throw new Error(message);
 }
-
-/**
- * The shipped families as a registry: what the plan review decodes stored layer manifests and descriptions with, and the
- * tests' default. The configuration, the build, the rules and the local run are handed a registry instead.
- */
-export const BUILT_IN_FAMILIES: FamilyRegistry = familyRegistry<FamilyDefinition>(FAMILIES);
-
-/** The family of a runtime named in text (a layer description, state); undefined when no family lists it. */
-export function familyOfRuntimeName(runtime: string): FamilyDefinition<RuntimeFamily> | undefined {
-  return BUILT_IN_FAMILIES.ofRuntimeName(runtime);
-}
-
-export function familyById(id: RuntimeFamily): FamilyDefinition<RuntimeFamily> {
-  return BUILT_IN_FAMILIES.byId(id);
-}

@@ -1,5 +1,6 @@
 import type { FamilyBuilder } from '../builder/family-builders';
 import { LayerSource } from '../builder/layer-sources';
+import type { FamilyRegistry } from '../families/registry';
 import type { FamilyProcess } from '../local-lambda/local-api';
 import type { LayerImportChecker } from '../local-lambda/layer-import-check';
 import type { RuleFamily } from '../rules/deployment';
@@ -14,3 +15,6 @@ export type FamilyPlugin<S extends LayerSource = LayerSource> = RuleFamily &
     readonly localProcess: FamilyProcess;
     readonly checkLayerImports: LayerImportChecker;
   };
+
+/** The runtime families of a run, as plug-ins: what the entry points assemble once and hand down. */
+export type PluginRegistry = FamilyRegistry<FamilyPlugin<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each plug-in reads its own kind of layer source

@@ -30,12 +30,17 @@ const TOO_LARGE: OutgoingResponse = {
   body: Buffer.from('{"message":"Request Entity Too Large"}'),
 };
 
-export interface LocalApiOptions {
+/** What is served: the environment's artifacts as the build that just ran checked them (against the sources, and by the rules), or a build folder's manifest and the sources to check it against here. */
+export type ServedArtifacts =
+  | { readonly checked: EnvironmentArtifacts; readonly manifest?: never; readonly sources?: never }
+  | { readonly checked?: never; readonly manifest: BuildManifest; readonly sources: readonly LayerSource[] };
+
+export type LocalApiOptions = ServedArtifacts & {
   readonly env: EnvironmentConfig;
-  readonly manifest: BuildManifest;
   readonly buildDir: string;
   readonly projectRoot: string;
-  readonly sources: readonly LayerSource[];
+  /** Where this tool's own files are: the runtime clients, the AWS SDK stand-ins, the Python toolchain. @default projectRoot */
+  readonly toolHome?: string;
   /** The runtime families, as the entry point assembled them: how each builds and how its function process starts here. */
   readonly families: FamilyRegistry<BuildableFamily & { readonly localProcess: FamilyProcess }>;
   /** @default "127.0.0.1" */
@@ -56,7 +61,7 @@ export interface LocalApiOptions {
    * @default process.env
    */
   readonly lookup?: NodeJS.ProcessEnv;
-}
+};
 
 export interface LocalInterpreter {
   readonly name: 'Node' | 'Python';
@@ -161,11 +166,16 @@ export function layerTrees(options: LocalApiOptions, artifacts: EnvironmentArtif
  * DynamoDB-compatible server behind it. Unless told to skip them, the deployment
  * rules run first: a function whose imports nothing provides is not served.
  */
-/** The deployment rules before serving (or, with skipChecks, what they refuse, said and served anyway), and what differs here from Lambda. */
+/**
+ * The deployment rules before serving, unless the build that just ran judged these artifacts (or, with skipChecks, what
+ * they refuse, said and served anyway); and what differs here from Lambda.
+ */
 function checkBeforeServing(options: LocalApiOptions, artifacts: EnvironmentArtifacts): void {
   const { env, log } = options;
   const deployment = deploymentOf(options.families, env, artifacts);
-  if (options.skipChecks) {
+  if (options.checked) {
+    // Judged once already, by the build this run made.
+  } else if (options.skipChecks) {
     for (const finding of checkDeployments([deployment]).filter((candidate) => candidate.severity === 'error')) {
       log(`warning: --skip-checks: serving what the deployment rules refuse: [${finding.rule}] ${finding.message}`);
     }
@@ -269,9 +279,11 @@ function requestHandler(fn: LocalFunction, options: LocalApiOptions, ids: { func
 
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const { env, log } = options;
-  const artifacts = artifactsForEnvironment(options.families, env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
-    log(`warning: ${message} Serving it as it is.`),
-  );
+  const artifacts =
+    options.checked ??
+    artifactsForEnvironment(options.families, env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
+      log(`warning: ${message} Serving it as it is.`),
+    );
   checkBeforeServing(options, artifacts);
 
   const cleanups: (() => Promise<void> | void)[] = [];

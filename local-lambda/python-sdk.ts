@@ -37,8 +37,8 @@ print(json.dumps(found))
  * runtime version): the local run links them into the sandbox's /var/lang/lib/pythonX.Y/site-packages,
  * after the layers on sys.path, as Lambda ships them. Installs the toolchain first when it is missing.
  */
-export async function locatePythonSdk(env: NodeJS.ProcessEnv = process.env, progress?: (line: string) => void): Promise<PythonSdkStandIn> {
-  const { python } = await ensurePythonToolchain({ env, ...(progress ? { progress } : {}) });
+export async function locatePythonSdk(projectRoot: string, env: NodeJS.ProcessEnv, progress?: (line: string) => void): Promise<PythonSdkStandIn> {
+  const { python } = await ensurePythonToolchain({ env, projectRoot, ...(progress ? { progress } : {}) });
   const names = PYTHON_RUNTIME_DISTRIBUTIONS.map((dist) => dist.name);
   const probe = await runCommand(python, ['-c', LOCATE, JSON.stringify(names)], { env: { PATH: env['PATH'] ?? '/usr/bin:/bin' } });
   if (probe.code !== 0) throw new Error(`reading boto3 from the toolchain (${python}) failed: ${probe.output}`);

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { locateNpm } from '../family-plugins/nodejs/npm';
-import { PROJECT_ROOT } from '../project/paths';
 
 export interface FakeNpm {
   /** The value for npm_execpath, so the builder picks this npm. */
@@ -13,9 +12,9 @@ export interface FakeNpm {
 }
 
 /** A copy of fake-npm/ (an npm that only records that it ran) that reports the real npm's version, so input hashes match the real one's. */
-export function makeFakeNpm(env: NodeJS.ProcessEnv = process.env): FakeNpm {
+export function makeFakeNpm(projectRoot: string, env: NodeJS.ProcessEnv = process.env): FakeNpm {
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'fake-npm-'));
-  fs.cpSync(path.join(PROJECT_ROOT, 'package-fixtures', 'fake-npm'), dir, { recursive: true });
+  fs.cpSync(path.join(projectRoot, 'package-fixtures', 'fake-npm'), dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'npm', version: locateNpm(env).version }));
   return {
     execpath: path.join(dir, 'bin', 'npm-cli.js'),

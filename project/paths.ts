@@ -4,7 +4,8 @@ import * as path from 'node:path';
 /**
  * The folder that holds package.json, cdktf.json and main.ts: the nearest above this module that has cdktf.json.
  * This file is project/paths.ts in the sources and part of the compiled CLI in .cli/, so it is
- * found, not counted in folders.
+ * found, not counted in folders. Only the entry points read it (the CLI, the synth app, the tests' support);
+ * they hand the project's folder down in a context.
  */
 export const PROJECT_ROOT = ((): string => {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -19,28 +20,25 @@ export const PROJECT_TOOL: { readonly name: string; readonly version: string } =
   return { name: pkg.name, version: pkg.version };
 })();
 
-/** Where builds go unless BUILD_DIR or --build-dir says otherwise. */
-export const DEFAULT_BUILD_DIR = path.join(PROJECT_ROOT, '.build');
-
 export const MANIFEST_FILE = 'manifest.json';
 
 /** Where synth writes unless CDKTF_OUTDIR says otherwise. */
 export const DEFAULT_SYNTH_OUTDIR = 'cdktf.out';
 
 /** The synth output folder: CDKTF_OUTDIR (relative to the project), else cdktf.out. Everything that reads or writes a stack asks here. */
-export function synthOutdir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(PROJECT_ROOT, env['CDKTF_OUTDIR'] || DEFAULT_SYNTH_OUTDIR);
+export function synthOutdir(root: string, env: NodeJS.ProcessEnv): string {
+  return path.resolve(root, env['CDKTF_OUTDIR'] || DEFAULT_SYNTH_OUTDIR);
 }
 
 /** A synthesised stack's folder, `<outdir>/stacks/<stack>`, where its cdk.tf.json, plans and Terraform files live. */
-export function stackFolder(stack: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(synthOutdir(env), 'stacks', stack);
+export function stackFolder(root: string, stack: string, env: NodeJS.ProcessEnv): string {
+  return path.join(synthOutdir(root, env), 'stacks', stack);
 }
 
-/** Build folder from an explicit option, then BUILD_DIR, then the default. */
-export function resolveBuildDir(option?: string, env: NodeJS.ProcessEnv = process.env): string {
+/** The build folder: an explicit option, then BUILD_DIR, then the project's .build. */
+export function resolveBuildDir(root: string, option: string | undefined, env: NodeJS.ProcessEnv): string {
   const chosen = option ?? (env.BUILD_DIR ? env.BUILD_DIR : undefined);
-  return chosen ? path.resolve(chosen) : DEFAULT_BUILD_DIR;
+  return chosen ? path.resolve(chosen) : path.join(root, '.build');
 }
 
 export function manifestPath(buildDir: string): string {

@@ -1,8 +1,9 @@
-import { nodejsFamily } from '../families/nodejs/definition';
 import { parseLayerDescription, runtimeInDescription } from '../artifacts/layer-description';
 import { LayerArtifact, LayerKind } from '../artifacts/manifest';
-import { compareVersions } from './versions';
-import { BUILT_IN_FAMILIES, familyOfRuntimeName } from '../families/registry';
+import { FamilyRegistry } from '../families/registry';
+
+/** The runtime families the review knows, as the entry point handed them down: what a layer's kind and a runtime's name are. */
+export type ReviewFamilies = Pick<FamilyRegistry, 'find' | 'ofRuntimeName'>;
 
 /**
  * What a layer version holds, in packages, and how two versions differ: the review's view
@@ -57,7 +58,7 @@ export function storedManifestOf(artifact: LayerArtifact): StoredLayerManifest {
 }
 
 /** A stored manifest read back; undefined (with the caller saying why) when it is not one. */
-export function contentsFromStored(text: string): LayerContents | undefined {
+export function contentsFromStored(text: string, families: ReviewFamilies): LayerContents | undefined {
   let parsed: Partial<StoredLayerManifest>;
   try {
     parsed = JSON.parse(text) as Partial<StoredLayerManifest>;
@@ -70,7 +71,7 @@ export function contentsFromStored(text: string): LayerContents | undefined {
       const pkg = entry as { name?: unknown; version?: unknown; direct?: unknown } | null;
       return typeof pkg?.name === 'string' && typeof pkg.version === 'string' && typeof pkg.direct === 'boolean';
     });
-  const kindOk = BUILT_IN_FAMILIES.find(parsed.kind) !== undefined;
+  const kindOk = families.find(parsed.kind) !== undefined;
   if (parsed.format !== 1 || typeof parsed.contentHash !== 'string' || !packagesOk || !kindOk) return undefined;
   return {
     contentHash: parsed.contentHash,
@@ -82,8 +83,8 @@ export function contentsFromStored(text: string): LayerContents | undefined {
   };
 }
 
-export function contentsFromArtifact(artifact: LayerArtifact): LayerContents {
-  return { ...contentsFromStored(JSON.stringify(storedManifestOf(artifact)))!, contentHash: artifact.contentHash };
+export function contentsFromArtifact(artifact: LayerArtifact, families: ReviewFamilies): LayerContents {
+  return { ...contentsFromStored(JSON.stringify(storedManifestOf(artifact)), families)!, contentHash: artifact.contentHash };
 }
 
 /**
@@ -92,10 +93,10 @@ export function contentsFromArtifact(artifact: LayerArtifact): LayerContents {
  * under (and asked for), and the layer version's own description on Lambda, written when it was published,
  * whose direct packages it must name exactly (or include, when the description's list was cut).
  */
-export function storedManifestMismatch(stored: LayerContents, filedUnder: string, description: unknown): string | undefined {
+export function storedManifestMismatch(stored: LayerContents, filedUnder: string, description: unknown, families: ReviewFamilies): string | undefined {
   const key = filedUnder.slice(0, 16);
   if (!stored.contentHash.startsWith(key)) return `it says content ${stored.contentHash.slice(0, 16)}, but it is filed under ${key}`;
-  const described = contentsFromDescription(description);
+  const described = contentsFromDescription(description, families);
   if (!described) return undefined;
   if (!stored.contentHash.startsWith(described.contentHash.slice(0, 16)) && !described.contentHash.startsWith(key)) {
     return `the layer version's description says content ${described.contentHash.slice(0, 16)}, not ${key}`;
@@ -112,10 +113,10 @@ export function storedManifestMismatch(stored: LayerContents, filedUnder: string
 }
 
 /** The direct packages a version's description names; undefined for a description the stacks did not write. */
-export function contentsFromDescription(description: unknown): LayerContents | undefined {
+export function contentsFromDescription(description: unknown, families: ReviewFamilies): LayerContents | undefined {
   const described = parseLayerDescription(description);
   if (!described.contentHash) return undefined;
-  const family = familyOfRuntimeName(runtimeInDescription(description) ?? '');
+  const family = families.ofRuntimeName(runtimeInDescription(description) ?? '');
   return {
     contentHash: described.contentHash,
     ...(family ? { kind: family.id } : {}),
@@ -144,10 +145,12 @@ export interface LayerPackageDiff {
 }
 
 /** The packages added, removed, upgraded and downgraded between the deployed version and the new one. */
-export function diffLayerContents(before: LayerContents, after: LayerContents): LayerPackageDiff {
+export function diffLayerContents(before: LayerContents, after: LayerContents, families: ReviewFamilies): LayerPackageDiff {
   const fromDescriptions = before.source === 'description' || after.source === 'description';
-  // Packages come only with their kind (a manifest, or a description naming its runtime).
-  const kind = after.kind ?? before.kind ?? nodejsFamily.id;
+  // Packages come with their kind (a manifest, or a description naming its runtime); each family orders its versions
+  // its own way (SemVer, PEP 440, which disagree on forms such as `1.0-1`). Of an unknown kind, a new version is "changed".
+  const family = families.find(after.kind ?? before.kind);
+  const order = (a: string, b: string): number => (family ? Math.sign(family.compareVersions(a, b)) : 0);
   // A description names direct packages only: compare like with like.
   const scope = (contents: LayerContents) => (fromDescriptions ? contents.packages.filter((pkg) => pkg.direct) : contents.packages);
   const old = new Map(scope(before).map((pkg) => [pkg.name, pkg]));
@@ -159,10 +162,10 @@ export function diffLayerContents(before: LayerContents, after: LayerContents): 
     if (!was) changes.push({ name, kind: 'added', to: pkg.version, direct: pkg.direct });
     else if (was.version === pkg.version) unchanged += 1;
     else {
-      const order = compareVersions(pkg.version, was.version, kind);
+      const newer = order(pkg.version, was.version);
       changes.push({
         name,
-        kind: order > 0 ? 'upgraded' : order < 0 ? 'downgraded' : 'changed',
+        kind: newer > 0 ? 'upgraded' : newer < 0 ? 'downgraded' : 'changed',
         from: was.version,
         to: pkg.version,
         direct: pkg.direct || was.direct,

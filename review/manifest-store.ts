@@ -4,7 +4,7 @@ import { LayerArtifact } from '../artifacts/manifest';
 import { layerManifestKey, layerSbomKey } from '../config/artifact-keys';
 import { layerSbom } from '../artifacts/sbom';
 import { PROJECT_TOOL } from '../project/paths';
-import { LayerContents, contentsFromStored, storedManifestOf } from './layer-packages';
+import { LayerContents, ReviewFamilies, contentsFromStored, storedManifestOf } from './layer-packages';
 
 /**
  * The layer manifests each deploy stores in the artifact bucket, content-addressed
@@ -58,6 +58,7 @@ export async function fetchLayerManifests(
   bucket: string,
   scope: { readonly project: string; readonly environment: string },
   contentHashes: readonly string[],
+  families: ReviewFamilies,
 ): Promise<{ found: Map<string, LayerContents>; problems: string[] }> {
   const found = new Map<string, LayerContents>();
   const problems: string[] = [];
@@ -65,7 +66,7 @@ export async function fetchLayerManifests(
     const key = layerManifestKey(scope.project, scope.environment, hash);
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      const contents = contentsFromStored(await object.Body!.transformToString('utf8'));
+      const contents = contentsFromStored(await object.Body!.transformToString('utf8'), families);
       // Content-addressed: one that names another content than its key is not shown as what either holds.
       if (contents && contents.contentHash.startsWith(hash)) found.set(hash, contents);
       else if (contents)

@@ -2,7 +2,15 @@ import { pythonFamily } from '../families/python/definition';
 import { parseLayerDescription } from '../artifacts/layer-description';
 import { formatBytes } from '../project/bytes';
 import { planInvalid, planNotJson } from './errors';
-import { LayerContents, LayerPackageDiff, cautionsOf, contentsFromDescription, diffLayerContents, storedManifestMismatch } from './layer-packages';
+import {
+  LayerContents,
+  LayerPackageDiff,
+  ReviewFamilies,
+  cautionsOf,
+  contentsFromDescription,
+  diffLayerContents,
+  storedManifestMismatch,
+} from './layer-packages';
 import { AdvisoryFinding, advisoryText } from './advisories';
 import { normalisePythonName } from '../families/python/pep508';
 import { textOf } from '../project/text';
@@ -175,6 +183,8 @@ export interface CoverageRow {
 
 /** What the shell found for the review besides the plan: this build's layers, the deployed ones' manifests, import coverage. */
 export interface ReviewContext {
+  /** The runtime families, as the entry point handed them down: what a layer holds and how its versions order. */
+  readonly families: ReviewFamilies;
   /** This build's layers, by the first 16 characters of their content hash. */
   readonly built?: ReadonlyMap<string, LayerContents>;
   /** Manifests stored for deployed layers, by the first 16 characters of their content hash. */
@@ -242,13 +252,13 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
   const afterDescription = field(change.change.after, 'description');
   const beforeHash = contentHashIn(beforeDescription);
   const afterHash = contentHashIn(afterDescription);
-  const after = (afterHash ? context.built?.get(afterHash.slice(0, 16)) : undefined) ?? contentsFromDescription(afterDescription);
+  const after = (afterHash ? context.built?.get(afterHash.slice(0, 16)) : undefined) ?? contentsFromDescription(afterDescription, context.families);
   const stored = beforeHash ? context.stored?.get(beforeHash.slice(0, 16)) : undefined;
-  const distrusted = stored ? storedManifestMismatch(stored, beforeHash!, beforeDescription) : undefined;
+  const distrusted = stored ? storedManifestMismatch(stored, beforeHash!, beforeDescription, context.families) : undefined;
   const before: LayerContents | undefined =
     kind === 'add'
       ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true }
-      : ((distrusted ? undefined : stored) ?? contentsFromDescription(beforeDescription));
+      : ((distrusted ? undefined : stored) ?? contentsFromDescription(beforeDescription, context.families));
   const advisories =
     // Advisories are pip-audit's, for Python distributions by their normalised names.
     after?.kind === pythonFamily.id ? after.packages.flatMap((pkg) => context.advisories?.get(`${normalisePythonName(pkg.name)}==${pkg.version}`) ?? []) : [];
@@ -256,7 +266,7 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
     layer,
     ...(beforeHash ? { before: beforeHash } : {}),
     ...(afterHash ? { after: afterHash } : {}),
-    ...(before && after ? { diff: diffLayerContents(before, after) } : {}),
+    ...(before && after ? { diff: diffLayerContents(before, after, context.families) } : {}),
     ...(advisories.length ? { advisories } : {}),
     ...(distrusted ? { distrusted } : {}),
   };
@@ -273,7 +283,7 @@ function reviewFunction(change: ResourceChange, context: ReviewContext): Functio
 }
 
 /** The decisions, without formatting: what changes, and what to flag. */
-export function summarisePlan(plan: TerraformPlan, context: ReviewContext = {}): PlanSummary {
+export function summarisePlan(plan: TerraformPlan, context: ReviewContext): PlanSummary {
   const counts = { add: 0, change: 0, replace: 0, destroy: 0 };
   let reads = 0;
   const destructive: string[] = [];

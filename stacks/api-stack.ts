@@ -12,7 +12,7 @@ import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, functionNameOf, layerNameOf, tableNameOf } from '../config/environments';
 import { ApiFunction } from '../constructs/api-function';
-import { DependencyLayer } from '../constructs/dependency-layer';
+import { DependencyLayer, DependencyLayerProps } from '../constructs/dependency-layer';
 import { HttpApi } from '../constructs/http-api';
 import { MessagesTable } from '../constructs/messages-table';
 import { ManagedLayer } from '../config/managed-layers';
@@ -21,6 +21,8 @@ import { RollbackPin } from '../artifacts/rollback-pin';
 export interface ApiStackProps {
   /** The resolved environment this stack deploys. */
   readonly env: EnvironmentConfig;
+  /** The runtime families the entry point handed down. */
+  readonly families: DependencyLayerProps['families'];
   /** Built layer trees in attachment order, from the build manifest. */
   readonly layers: readonly LayerArtifact[];
   /** The bundled function, from the build manifest. */
@@ -133,6 +135,7 @@ export class ApiStack extends TerraformStack {
           buildDirFromStack: props.buildDirFromStack,
           layerName: layerNameOf(env, artifact.name),
           runtime: env.runtime,
+          families: props.families,
           ...(env.artifactBucket ? { upload: { bucket: env.artifactBucket, key: layerZipKey(env.project, env.name, artifact.name) } } : {}),
         }),
     );

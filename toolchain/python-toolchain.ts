@@ -2,7 +2,6 @@ import { PythonIndexSettings, pipIndexArgs, pythonIndexSettings, uvIndexArgs } f
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../project/paths';
 import { findPython } from '../project/python-interpreter';
 import { runCommand } from '../project/run-command';
 import { writeFileAtomic } from '../project/files';
@@ -37,7 +36,7 @@ export interface PythonToolchain {
 }
 
 /** Where the toolchain lives: PYTHON_TOOLCHAIN, else .toolchain/python in the project. */
-export function toolchainDir(env: NodeJS.ProcessEnv, projectRoot = PROJECT_ROOT): string {
+export function toolchainDir(env: NodeJS.ProcessEnv, projectRoot: string): string {
   return env['PYTHON_TOOLCHAIN'] ? path.resolve(env['PYTHON_TOOLCHAIN']) : path.join(projectRoot, '.toolchain/python');
 }
 
@@ -71,7 +70,7 @@ function readProjectFile(projectRoot: string, relative: string): string {
 }
 
 /** The tools' versions from the lock alone: no Python process starts (a layer cache hit needs only these). */
-export function toolchainVersions(projectRoot = PROJECT_ROOT): Readonly<Record<string, string>> {
+export function toolchainVersions(projectRoot: string): Readonly<Record<string, string>> {
   return lockedVersions(readProjectFile(projectRoot, TOOLCHAIN_LOCK));
 }
 
@@ -91,7 +90,7 @@ function toolchainAt(dir: string, versions: Readonly<Record<string, string>>): P
 }
 
 /** The installed toolchain when it matches the lock (a stat and a small read, no process); undefined otherwise. */
-export function installedPythonToolchain(env: NodeJS.ProcessEnv = process.env, projectRoot = PROJECT_ROOT): PythonToolchain | undefined {
+export function installedPythonToolchain(env: NodeJS.ProcessEnv, projectRoot: string): PythonToolchain | undefined {
   const dir = toolchainDir(env, projectRoot);
   const lock = readProjectFile(projectRoot, TOOLCHAIN_LOCK);
   const toolchain = toolchainAt(dir, lockedVersions(lock));
@@ -174,11 +173,12 @@ export function toolchainInstallArgs(projectRoot: string, settings: PythonIndexS
  * the lock. pip's own configuration (index, certificates, proxy) is honoured for the download, and the
  * project's index settings override it when they are set.
  */
-export async function ensurePythonToolchain(
-  options: { readonly env?: NodeJS.ProcessEnv; readonly projectRoot?: string; readonly progress?: (line: string) => void } = {},
-): Promise<PythonToolchain> {
-  const env = options.env ?? process.env;
-  const projectRoot = options.projectRoot ?? PROJECT_ROOT;
+export async function ensurePythonToolchain(options: {
+  readonly env: NodeJS.ProcessEnv;
+  readonly projectRoot: string;
+  readonly progress?: (line: string) => void;
+}): Promise<PythonToolchain> {
+  const { env, projectRoot } = options;
   const ready = installedPythonToolchain(env, projectRoot);
   if (ready) return ready;
   const lockText = readProjectFile(projectRoot, TOOLCHAIN_LOCK);
@@ -233,11 +233,12 @@ export function toolchainLockArgs(projectRoot: string, settings: PythonIndexSett
  * `npm run toolchain -- --lock`: resolves toolchain/requirements.txt again with the uv that is installed
  * (the one the current lock installs, when none is), and rewrites the lock. True when it changed.
  */
-export async function lockPythonToolchain(
-  options: { readonly env?: NodeJS.ProcessEnv; readonly projectRoot?: string; readonly progress?: (line: string) => void } = {},
-): Promise<boolean> {
-  const env = options.env ?? process.env;
-  const projectRoot = options.projectRoot ?? PROJECT_ROOT;
+export async function lockPythonToolchain(options: {
+  readonly env: NodeJS.ProcessEnv;
+  readonly projectRoot: string;
+  readonly progress?: (line: string) => void;
+}): Promise<boolean> {
+  const { env, projectRoot } = options;
   const existing = path.join(toolchainDir(env, projectRoot), 'bin', 'uv');
   const uv = fs.existsSync(existing) ? existing : (await ensurePythonToolchain(options)).uv;
   const before = readProjectFile(projectRoot, TOOLCHAIN_LOCK);

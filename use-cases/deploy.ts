@@ -6,13 +6,11 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { readManifest } from '../artifacts/manifest';
 import { readPin, removePin } from '../artifacts/rollback-pin';
 import { s3Client } from '../aws/clients';
-import { runBuild } from '../builder/build';
+import { buildProject } from './build';
 import { layerTargetsOf } from '../builder/build-plan';
-import { readAllLayerSources } from '../builder/layer-folders';
-import { EnvironmentConfig, ProjectConfig, functionNameOf } from '../config/environments';
+import { EnvironmentConfig, functionNameOf } from '../config/environments';
 import { deployNeedsApproval, terraformFailed } from '../rollout/errors';
 import { stackNotSynthesised } from './errors';
-import { PROJECT_ROOT, resolveBuildDir, stackFolder } from '../project/paths';
 import { Reporter } from '../project/progress';
 import { storeLayerManifests } from '../review/manifest-store';
 import { currentLiveVersion } from '../rollout/lambda';
@@ -22,7 +20,7 @@ import { Terraform, terraformIn } from '../rollout/terraform';
 import { latestLogLines } from '../verification/gather';
 import { appendJobSummary } from './job-summary';
 import { synthesiseStacks } from './synth';
-import { PLUGINS } from '../family-plugins/registry';
+import { ProjectContext } from './context';
 
 export const PUBLISH_PLAN = 'plan.tfplan';
 /** The publishing plan in Terraform's JSON form, beside it: what the review summarises. */
@@ -34,15 +32,15 @@ export async function terraformOk(terraform: Terraform, args: string[], what: st
 }
 
 /** Builds (only what the environments use) and synthesises every stack, unless told not to. */
-export async function buildAndSynthesise(config: ProjectConfig, buildDir: string, env: NodeJS.ProcessEnv, report: Reporter): Promise<void> {
-  await runBuild({ families: PLUGINS, projectRoot: PROJECT_ROOT, buildDir, config, progress: report, env, onlyUsed: true });
-  await synthesiseStacks(config, buildDir, env, report);
+export async function buildAndSynthesise(project: ProjectContext, buildDir: string, report: Reporter): Promise<void> {
+  const build = await buildProject(project, { buildDir, progress: report, onlyUsed: true });
+  synthesiseStacks(project, { buildDir, built: build.environments }, report);
 }
 
 /** The synthesised stack's folder; refuses when synth has not written it. */
-export function synthesisedStack(stack: string, env: NodeJS.ProcessEnv): string {
-  const stackDir = stackFolder(stack, env);
-  if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) throw stackNotSynthesised(`${path.relative(PROJECT_ROOT, stackDir)}/cdk.tf.json`);
+export function synthesisedStack(project: ProjectContext, stack: string): string {
+  const stackDir = project.stackFolder(stack);
+  if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) throw stackNotSynthesised(`${path.relative(project.root, stackDir)}/cdk.tf.json`);
   return stackDir;
 }
 
@@ -74,14 +72,20 @@ export async function planFirstPhase(options: {
  * Stores this build's layer manifests in the artifact bucket under their content hashes, so the review of
  * the next change can list what changed inside each layer; a failure is said, and does not stop the deploy.
  */
-async function storeLayerManifestsOf(environment: EnvironmentConfig, buildDir: string, report: Reporter): Promise<void> {
+async function storeLayerManifestsOf(project: ProjectContext, environment: EnvironmentConfig, buildDir: string, report: Reporter): Promise<void> {
   if (!environment.artifactBucket) return;
   const s3 = s3Client(environment.region);
   try {
     const manifest = readManifest(buildDir);
-    const ids = new Set(layerTargetsOf(PLUGINS, environment, readAllLayerSources(PLUGINS, PROJECT_ROOT)).map((target) => target.id));
+    const ids = new Set(layerTargetsOf(project.families, environment, project.layerSources()).map((target) => target.id));
     const layers = manifest.layers.filter((layer) => ids.has(layer.id));
-    const keys = await storeLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, layers, PLUGINS);
+    const keys = await storeLayerManifests(
+      s3,
+      environment.artifactBucket,
+      { project: environment.project, environment: environment.name },
+      layers,
+      project.families,
+    );
     report.line(`Layer manifests stored for review: ${keys.map((key) => `s3://${environment.artifactBucket}/${key}`).join(', ') || 'none (no layers)'}.`);
   } catch (error) {
     report.warn(
@@ -117,9 +121,8 @@ async function confirm(autoApprove: boolean): Promise<boolean> {
 }
 
 export interface DeployOptions {
-  readonly config: ProjectConfig;
+  readonly project: ProjectContext;
   readonly environment: EnvironmentConfig;
-  readonly env: NodeJS.ProcessEnv;
   readonly report: Reporter;
   readonly canary?: CanaryOptions;
   readonly autoApprove?: boolean;
@@ -139,11 +142,12 @@ export type DeployResult =
  * apply it (the saved plan, or a new one after approval) and roll out: probe the new version, move live.
  */
 export async function deployStack(options: DeployOptions): Promise<DeployResult> {
-  const { config, environment, env, report } = options;
+  const { project, environment, report } = options;
+  const { env } = project;
   const stack = environment.stackName;
-  const buildDir = resolveBuildDir(undefined, env);
-  if (!options.skipBuild && !options.applySaved) await buildAndSynthesise(config, buildDir, env, report);
-  const stackDir = synthesisedStack(stack, env);
+  const buildDir = project.buildDir();
+  if (!options.skipBuild && !options.applySaved) await buildAndSynthesise(project, buildDir, report);
+  const stackDir = synthesisedStack(project, stack);
   const terraform = terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
   const lambda = new LambdaClient({ region: environment.region });
   const cloudwatch = new CloudWatchClient({ region: environment.region });
@@ -165,7 +169,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
       return {
         kind: 'planned',
         stack,
-        plan: path.relative(PROJECT_ROOT, path.join(stackDir, PUBLISH_PLAN)),
+        plan: path.relative(project.root, path.join(stackDir, PUBLISH_PLAN)),
         ...(previousLive !== undefined ? { previousLive } : {}),
       };
     }
@@ -179,7 +183,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
   }
 
   async function rollout(previousLive: string | undefined, savedPlan?: string): Promise<RolloutReport> {
-    await storeLayerManifestsOf(environment, buildDir, report);
+    await storeLayerManifestsOf(project, environment, buildDir, report);
     const result = await runRollout({
       stack,
       functionName,

@@ -2,11 +2,12 @@ import { UserError } from '../project/errors';
 
 /** Synth, as the commands run it: the errors a user can fix, one factory each, each message made from the values it names. */
 
-export const USE_CASE_ERROR_CODES = ['STACK_NOT_SYNTHESISED', 'SYNTH_FAILED'] as const;
+export const USE_CASE_ERROR_CODES = ['STACK_NOT_SYNTHESISED', 'FRAMEWORK_UNKNOWN'] as const;
 export type UseCaseErrorCode = (typeof USE_CASE_ERROR_CODES)[number];
 
-export function synthFailed(): UserError<UseCaseErrorCode> {
-  return new UserError<UseCaseErrorCode>('SYNTH_FAILED', 'Synthesis failed; the message above names the problem.');
+/** CDK_FRAMEWORK names no framework this project can synthesise with, or one that is not installed; `problem` says which and the fix. */
+export function frameworkUnknown(problem: string): UserError<UseCaseErrorCode> {
+  return new UserError<UseCaseErrorCode>('FRAMEWORK_UNKNOWN', problem);
 }
 
 export function stackNotSynthesised(stackFile: string): UserError<UseCaseErrorCode> {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { EnvironmentConfig, ProjectConfig, functionNameOf } from '../config/environments';
-import { resolveBuildDir } from '../project/paths';
+import { EnvironmentConfig, functionNameOf } from '../config/environments';
+import { ProjectContext } from './context';
 import { Reporter } from '../project/progress';
 import { PlanSummary } from '../review/plan-summary';
 import { currentLiveVersion } from '../rollout/lambda';
@@ -14,17 +14,17 @@ import { reviewPlanFile } from './review-plan';
  * first phase (live held where it is, no state lock), and review that plan in packages and imports.
  */
 export async function planStack(options: {
-  config: ProjectConfig;
+  project: ProjectContext;
   environment: EnvironmentConfig;
-  env: NodeJS.ProcessEnv;
   report: Reporter;
   skipBuild?: boolean;
   skipAudit?: boolean;
 }): Promise<{ stack: string; summary: PlanSummary }> {
-  const { config, environment, env, report } = options;
+  const { project, environment, report } = options;
+  const { env } = project;
   const stack = environment.stackName;
-  if (!options.skipBuild) await buildAndSynthesise(config, resolveBuildDir(undefined, env), env, report);
-  const stackDir = synthesisedStack(stack, env);
+  if (!options.skipBuild) await buildAndSynthesise(project, project.buildDir(), report);
+  const stackDir = synthesisedStack(project, stack);
   const terraform = terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
   await terraformOk(terraform, ['init', '-input=false'], 'init');
   const lambda = new LambdaClient({ region: environment.region });
@@ -34,5 +34,5 @@ export async function planStack(options: {
   } finally {
     lambda.destroy();
   }
-  return reviewPlanFile(path.join(stackDir, PLAN_JSON), stack, env, undefined, { skipAudit: Boolean(options.skipAudit) });
+  return reviewPlanFile(project, path.join(stackDir, PLAN_JSON), stack, undefined, { skipAudit: Boolean(options.skipAudit) });
 }

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { EnvironmentConfig, ProjectConfig, functionNameOf } from '../config/environments';
+import { EnvironmentConfig, functionNameOf } from '../config/environments';
 import { promoteFailed, promotePlanMissing, promoteRefused, terraformFailed, versionNotRetained } from '../rollout/errors';
-import { PROJECT_ROOT, resolveBuildDir, stackFolder } from '../project/paths';
+import { ProjectContext } from './context';
 import { Reporter } from '../project/progress';
 import { currentLiveVersion, publishedVersions } from '../rollout/lambda';
 import { PROMOTE_PLAN, PromotionRefused, planPromotion, promote, readPromotionRecord } from '../rollout/promote';
@@ -14,9 +14,8 @@ import { appendJobSummary } from './job-summary';
 import { synthesiseStacks } from './synth';
 
 export interface PromoteOptions {
-  readonly config: ProjectConfig;
+  readonly project: ProjectContext;
   readonly environment: EnvironmentConfig;
-  readonly env: NodeJS.ProcessEnv;
   readonly report: Reporter;
   /** The version to make live (not for applySaved, which reads it from the saved plan's record). */
   readonly to?: string;
@@ -32,8 +31,9 @@ export type PromoteResult = Readonly<Record<string, unknown>>;
  * alias and nothing else (planned here, or by CI's plan job and applied unchanged by the approved one).
  */
 export async function promoteStack(options: PromoteOptions): Promise<PromoteResult> {
-  const { config, environment, env, report } = options;
-  const stackDir = stackFolder(environment.stackName, env);
+  const { project, environment, report } = options;
+  const { env } = project;
+  const stackDir = project.stackFolder(environment.stackName);
   const functionName = functionNameOf(environment);
   const lambda = new LambdaClient({ region: environment.region });
   const terraform = () => terraformIn(stackDir, env, (chunk) => process.stderr.write(chunk));
@@ -42,7 +42,7 @@ export async function promoteStack(options: PromoteOptions): Promise<PromoteResu
     if (options.mode === 'apply-saved') {
       const record = readPromotionRecord(stackDir);
       if (!record || !fs.existsSync(path.join(stackDir, PROMOTE_PLAN)))
-        throw promotePlanMissing(path.relative(PROJECT_ROOT, path.join(stackDir, PROMOTE_PLAN)));
+        throw promotePlanMissing(path.relative(project.root, path.join(stackDir, PROMOTE_PLAN)));
       const tf = terraform();
       const init = await tf.run(['init', '-input=false', '-lockfile=readonly']);
       if (init.code !== 0) throw terraformFailed('init', init.code);
@@ -64,7 +64,7 @@ export async function promoteStack(options: PromoteOptions): Promise<PromoteResu
       return { ...result, changed: false };
     }
     // Synthesised from the build on disk, never rebuilt: the plan is refused if it would change more than the alias.
-    if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) await synthesiseStacks(config, resolveBuildDir(undefined, env), env, report);
+    if (!fs.existsSync(path.join(stackDir, 'cdk.tf.json'))) synthesiseStacks(project, { buildDir: project.buildDir() }, report);
     const tf = terraform();
     const init = await tf.run(['init', '-input=false']);
     if (init.code !== 0) throw terraformFailed('init', init.code);
@@ -78,7 +78,7 @@ export async function promoteStack(options: PromoteOptions): Promise<PromoteResu
       const note = `This plan moves live of ${environment.stackName} from version ${live ?? '(none)'} to version ${to} and changes nothing else; the approved job probes version ${to} first and refuses it if it does not answer.`;
       appendJobSummary(env, `> ${note}\n`);
       report.line(note);
-      return { ...result, planned: path.relative(PROJECT_ROOT, path.join(stackDir, PROMOTE_PLAN)) };
+      return { ...result, planned: path.relative(project.root, path.join(stackDir, PROMOTE_PLAN)) };
     }
     await moveLive(live, to, () => promote({ terraform: tf, lambda, functionName, to, say }));
     return { ...result, changed: true };

@@ -2,9 +2,7 @@ import { pythonPlugin } from '../family-plugins/python';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
-import { readAllLayerSources } from '../builder/layer-folders';
 import { BuildManifest, readManifest } from '../artifacts/manifest';
-import { loadProjectConfig } from '../config/config-sources';
 import { EnvironmentConfig, PythonRuntime, functionNameOf, pythonVersionOf } from '../config/environments';
 import { lockTargetKey } from '../family-plugins/python/python-lock';
 import { openAdvisories } from '../review/advisories';
@@ -12,14 +10,13 @@ import { auditLayers, auditSettings, serviceName } from '../review/pip-audit';
 import { ensurePythonToolchain } from '../toolchain/python-toolchain';
 import { s3Client } from '../aws/clients';
 import { planMissing } from '../review/errors';
-import { PROJECT_ROOT, resolveBuildDir } from '../project/paths';
 import { contentsFromArtifact } from '../review/layer-packages';
 import { fetchLayerManifests } from '../review/manifest-store';
 import { CoverageRow, PlanSummary, ReviewContext, TerraformPlan, contentHashIn, kindOf, parsePlan, summarisePlan } from '../review/plan-summary';
 import { importCoverage } from '../rules/import-coverage';
 import { nativeCodeLoads } from '../rules/native-code';
 import { locationText, providerText } from '../review/import-rows';
-import { PLUGINS } from '../family-plugins/registry';
+import { ProjectContext } from './context';
 import { isPythonSource } from '../family-plugins/python/python-source';
 
 /** The stack a plan belongs to: --stack, else the folder it sits in (cdktf.out/stacks/<stack>/plan.json). */
@@ -45,40 +42,31 @@ function deployedLayerHashes(plan: TerraformPlan): string[] {
  * Whatever cannot be read is said in the summary, and the review falls back to the layer descriptions.
  */
 export async function reviewContext(
+  project: ProjectContext,
   plan: TerraformPlan,
   stack: string,
-  env: NodeJS.ProcessEnv,
   buildDirOption?: string,
   options: ReviewOptions = {},
 ): Promise<ReviewContext> {
-  const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
-  const environment = config.environments.find((candidate) => candidate.stackName === stack);
-  const buildDir = resolveBuildDir(buildDirOption, env);
+  const environment = project.config().environments.find((candidate) => candidate.stackName === stack);
+  const buildDir = project.buildDir(buildDirOption);
   let manifest: BuildManifest | undefined;
   try {
     manifest = readManifest(buildDir);
   } catch {
     // The summary says the coverage is not shown, and the layer list falls back to the descriptions.
   }
-  const built = new Map((manifest?.layers ?? []).map((layer) => [layer.contentHash.slice(0, 16), contentsFromArtifact(layer)]));
+  const built = new Map((manifest?.layers ?? []).map((layer) => [layer.contentHash.slice(0, 16), contentsFromArtifact(layer, project.families)]));
   const notes: string[] = [];
   let coverage: Map<string, CoverageRow[]> | undefined;
   let coverageUnavailable: string | undefined;
   let native: ReviewContext['native'];
   if (!environment) coverageUnavailable = `${stack} is not a configured stack`;
-  else if (!manifest) coverageUnavailable = `there is no build here (${path.relative(PROJECT_ROOT, buildDir) || buildDir}); run npm run build`;
+  else if (!manifest) coverageUnavailable = `there is no build here (${path.relative(project.root, buildDir) || buildDir}); run npm run build`;
   else {
     try {
-      const artifacts = artifactsForEnvironment(
-        PLUGINS,
-        environment,
-        manifest,
-        readAllLayerSources(PLUGINS, PROJECT_ROOT),
-        buildDir,
-        PROJECT_ROOT,
-        () => undefined,
-      );
-      const deployment = deploymentOf(PLUGINS, environment, artifacts);
+      const artifacts = artifactsForEnvironment(project.families, environment, manifest, project.layerSources(), buildDir, project.root, () => undefined);
+      const deployment = deploymentOf(project.families, environment, artifacts);
       native = nativeCodeLoads(deployment).map((finding) => ({ severity: finding.severity, message: finding.message }));
       const rows = importCoverage(deployment).rows.map((row) => ({
         module: row.module,
@@ -99,7 +87,13 @@ export async function reviewContext(
     } else {
       const s3 = s3Client(environment.region);
       try {
-        const fetched = await fetchLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, hashes);
+        const fetched = await fetchLayerManifests(
+          s3,
+          environment.artifactBucket,
+          { project: environment.project, environment: environment.name },
+          hashes,
+          project.families,
+        );
         stored = fetched.found;
         notes.push(...fetched.problems);
       } catch (error) {
@@ -111,15 +105,16 @@ export async function reviewContext(
   }
   let advisories: ReviewContext['advisories'];
   // Known advisories come from pip-audit, which reads Python locks.
-  if (environment && PLUGINS.ofRuntime(environment.runtime).id === pythonPlugin.id) {
+  if (environment && project.families.ofRuntime(environment.runtime).id === pythonPlugin.id) {
     if (options.skipAudit) notes.push('known advisories were not looked up (--skip-audit)');
     else {
-      const audited = await advisoriesFor(environment, buildDir, env);
+      const audited = await advisoriesFor(project, environment, buildDir);
       advisories = audited.open;
       notes.push(...audited.notes);
     }
   }
   return {
+    families: project.families,
     built,
     ...(stored ? { stored } : {}),
     ...(coverage ? { coverage } : {}),
@@ -137,19 +132,21 @@ export interface ReviewOptions {
 
 /** The environment's Python layers' locked versions against known advisories: the open ones, and what could not be looked up. */
 async function advisoriesFor(
+  project: ProjectContext,
   environment: EnvironmentConfig,
   buildDir: string,
-  env: NodeJS.ProcessEnv,
 ): Promise<{ open: ReturnType<typeof openAdvisories>; notes: string[] }> {
+  const { env } = project;
   const settings = auditSettings(env, path.join(buildDir, 'cache', 'pip-audit'));
   const target = lockTargetKey({ pythonVersion: pythonVersionOf(environment.runtime as PythonRuntime), architecture: environment.architecture });
-  const layers = readAllLayerSources(PLUGINS, PROJECT_ROOT)
+  const layers = project
+    .layerSources()
     .filter(isPythonSource)
     .filter((source) => environment.layers.includes(source.name) && source.locks?.[target])
     .map((source) => ({ name: source.name, dir: source.dir, locks: { [target]: source.locks![target] } }));
   try {
-    const toolchain = await ensurePythonToolchain({ env });
-    const audits = await auditLayers(layers, { toolchain, settings, env, projectRoot: PROJECT_ROOT });
+    const toolchain = await ensurePythonToolchain({ env, projectRoot: project.root });
+    const audits = await auditLayers(layers, { toolchain, settings, env, projectRoot: project.root });
     const skipped = audits.filter((audit) => audit.status === 'skipped');
     const found = audits.flatMap((audit) => audit.findings);
     const notes = skipped.length
@@ -165,9 +162,9 @@ async function advisoriesFor(
 
 /** A plan file read and summarised for review, with everything the review can find for it. */
 export async function reviewPlanFile(
+  project: ProjectContext,
   file: string,
   stack: string,
-  env: NodeJS.ProcessEnv,
   buildDir?: string,
   options: ReviewOptions = {},
 ): Promise<{ stack: string; summary: PlanSummary }> {
@@ -178,5 +175,5 @@ export async function reviewPlanFile(
     throw planMissing(file);
   }
   const plan = parsePlan(text, file);
-  return { stack, summary: summarisePlan(plan, await reviewContext(plan, stack, env, buildDir, options)) };
+  return { stack, summary: summarisePlan(plan, await reviewContext(project, plan, stack, buildDir, options)) };
 }

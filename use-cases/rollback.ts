@@ -1,5 +1,4 @@
 import { artifactsForEnvironment } from '../builder/artifact-check';
-import { readAllLayerSources } from '../builder/layer-folders';
 import { readManifest } from '../artifacts/manifest';
 import { ownLayerFolderOf } from '../config/environments';
 import { managedLayersOf } from '../config/managed-layers';
@@ -11,12 +10,11 @@ import { writePin } from '../artifacts/rollback-pin';
 import { pinFor } from '../history/pins';
 import { parseLayerArn } from '../history/terraform-state';
 import { historyEmpty, rollbackCodeGone, rollbackLayerGone, rollbackLayersLackPackages } from '../history/errors';
-import { PROJECT_ROOT } from '../project/paths';
 import { providerText } from '../review/import-rows';
 import { Reporter } from '../project/progress';
 import { appendJobSummary } from './job-summary';
 import { loadStackHistory } from './stacks';
-import { PLUGINS } from '../family-plugins/registry';
+import { ProjectContext } from './context';
 
 export interface RollbackOptions {
   readonly stack: string | undefined;
@@ -25,7 +23,7 @@ export interface RollbackOptions {
   readonly dryRun: boolean;
   /** The build folder that holds the pins. */
   readonly buildDir: string;
-  readonly env: NodeJS.ProcessEnv;
+  readonly project: ProjectContext;
   readonly report: Reporter;
 }
 
@@ -35,8 +33,9 @@ export interface RollbackOptions {
  * writes the pin the next deploy applies (not on a dry run). Returns what `--json` prints.
  */
 export async function rollbackStack(options: RollbackOptions): Promise<Readonly<Record<string, unknown>>> {
-  const { choice, layersOnly, buildDir, env, report } = options;
-  const { env: environment, clients, history } = await loadStackHistory(options.stack, 'rollback', env);
+  const { choice, layersOnly, buildDir, project, report } = options;
+  const { env } = project;
+  const { env: environment, clients, history } = await loadStackHistory(project, options.stack, 'rollback');
   const stack = environment.stackName;
   if (history.length === 0) {
     throw historyEmpty(stack);
@@ -93,7 +92,7 @@ export async function rollbackStack(options: RollbackOptions): Promise<Readonly<
 
   /** Whether the current code's packages are in the target's layers: refused when certainly not, skipped when it cannot be told. */
   function currentCodeAgainstLayers(): { status: 'passed' | 'skipped'; text: string; missing: string[] } {
-    const family = PLUGINS.ofRuntime(environment.runtime);
+    const family = project.families.ofRuntime(environment.runtime);
     if (family.importsBy !== 'package') {
       return {
         status: 'skipped',
@@ -103,8 +102,8 @@ export async function rollbackStack(options: RollbackOptions): Promise<Readonly<
     }
     let externals: readonly string[];
     try {
-      externals = artifactsForEnvironment(PLUGINS, environment, readManifest(buildDir), readAllLayerSources(PLUGINS, PROJECT_ROOT), buildDir, PROJECT_ROOT)
-        .bundle.externals;
+      externals = artifactsForEnvironment(project.families, environment, readManifest(buildDir), project.layerSources(), buildDir, project.root).bundle
+        .externals;
     } catch (error) {
       return {
         status: 'skipped',

@@ -1,11 +1,9 @@
-import { loadProjectConfig } from '../config/config-sources';
 import { EnvironmentConfig, ProjectConfig } from '../config/environments';
 import { AwsClients, awsClients } from '../aws/clients';
 import { stateVersions } from '../aws/state';
 import { Deployment, UnreadableStateVersion, deploymentsFrom } from '../history/deployments';
 import { noSuch, stackNotNamed } from '../project/errors';
-import { PROJECT_ROOT } from '../project/paths';
-import { PLUGINS } from '../family-plugins/registry';
+import { ProjectContext } from './context';
 
 export interface StackHistory {
   readonly env: EnvironmentConfig;
@@ -25,8 +23,8 @@ export function environmentForStack(config: ProjectConfig, stack: string | undef
 }
 
 /** The environment behind a stack name, its AWS clients and its deployments, newest first. */
-export async function loadStackHistory(stack: string | undefined, command: string, env: NodeJS.ProcessEnv): Promise<StackHistory> {
-  const environment = environmentForStack(loadProjectConfig(PLUGINS, PROJECT_ROOT, env), stack, command);
+export async function loadStackHistory(project: ProjectContext, stack: string | undefined, command: string): Promise<StackHistory> {
+  const environment = environmentForStack(project.config(), stack, command);
   const clients = awsClients(environment.region);
   const { readable, unreadable } = await stateVersions(clients, environment.stateBucket, environment.stateKey);
   return { env: environment, clients, history: deploymentsFrom(readable), unreadable };

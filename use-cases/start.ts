@@ -1,17 +1,16 @@
 import { readManifest } from '../artifacts/manifest';
-import { runBuild, readAllLayerSources } from '../builder/build';
-import { EnvironmentConfig, ProjectConfig } from '../config/environments';
+import { BuiltEnvironment } from '../builder/artifact-check';
+import { buildProject } from './build';
+import { EnvironmentConfig } from '../config/environments';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
 import { portInUse } from '../local-lambda/errors';
-import { PROJECT_ROOT } from '../project/paths';
 import { Reporter } from '../project/progress';
 import { synthesiseStacks } from './synth';
-import { PLUGINS } from '../family-plugins/registry';
+import { ProjectContext } from './context';
 
 export interface StartOptions {
-  readonly config: ProjectConfig;
+  readonly project: ProjectContext;
   readonly environment: EnvironmentConfig;
-  readonly env: NodeJS.ProcessEnv;
   readonly report: Reporter;
   readonly buildDir: string;
   readonly host: string;
@@ -25,31 +24,31 @@ export interface StartOptions {
  * unless skipped, then serves one environment's API from the built artifacts as Lambda would.
  */
 export async function startLocal(options: StartOptions): Promise<LocalApi> {
-  const { config, environment, env, report, buildDir, skipChecks } = options;
+  const { project, environment, report, buildDir, skipChecks } = options;
   if (skipChecks) {
     report.line(
       report.red(report.bold('!! --skip-checks: the deployment rules are not enforced. What is served here may be refused by synth and fail on Lambda. !!')),
     );
   }
+  // Each step once: the build checks every environment (sources and rules), synth and the local API take what it checked.
+  let built: BuiltEnvironment | undefined;
   if (!options.skipBuild) {
-    await runBuild({ families: PLUGINS, projectRoot: PROJECT_ROOT, buildDir, config, progress: report, env, onlyUsed: true, skipChecks });
+    const build = await buildProject(project, { buildDir, progress: report, onlyUsed: true, skipChecks });
     if (skipChecks) report.warn('not synthesising: synth never skips the checks (run `npm run synth` to see what it refuses)');
     else {
-      // Every environment's stack; the bootstrap only when cdktf.json names the repository, not because the
-      // machine is a GitHub runner or Codespace (GITHUB_REPOSITORY): serving locally needs no GitHub settings.
-      const { GITHUB_REPOSITORY: _implicit, ...withoutImplicitRepository } = env;
-      await synthesiseStacks(config, buildDir, withoutImplicitRepository, report);
+      synthesiseStacks(project, { buildDir, built: build.environments, bootstrapFromContextOnly: true }, report);
+      built = build.environments.find((candidate) => candidate.environment.name === environment.name);
     }
   }
   const step = report.step(`start the local API for ${environment.name}`);
   try {
     const api = await startLocalApi({
       env: environment,
-      families: PLUGINS,
-      manifest: readManifest(buildDir),
+      families: project.families,
       buildDir,
-      projectRoot: PROJECT_ROOT,
-      sources: readAllLayerSources(PLUGINS, PROJECT_ROOT),
+      projectRoot: project.root,
+      toolHome: project.home,
+      ...(built ? { checked: built.artifacts } : { manifest: readManifest(buildDir), sources: project.layerSources() }),
       host: options.host,
       port: options.port,
       skipChecks,

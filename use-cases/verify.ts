@@ -1,8 +1,7 @@
-import { PLUGINS } from '../family-plugins/registry';
 import { readManifest } from '../artifacts/manifest';
 import { awsClients } from '../aws/clients';
 import { EnvironmentConfig } from '../config/environments';
-import { resolveBuildDir, stackFolder } from '../project/paths';
+import { ProjectContext } from './context';
 import { DeployedStackFacts, Verdict, judgeDeployment } from '../verification/deployment-check';
 import { gatherFacts } from '../verification/gather';
 
@@ -11,25 +10,25 @@ import { gatherFacts } from '../verification/gather';
  * here) and the API, and judges them; a check that could not run is skipped, and with `strict` fails.
  */
 export async function verifyStack(options: {
+  project: ProjectContext;
   environment: EnvironmentConfig;
-  env: NodeJS.ProcessEnv;
   buildDir?: string;
   waitMs: number;
   strict: boolean;
 }): Promise<{ facts: DeployedStackFacts; verdict: Verdict }> {
-  const { environment, env } = options;
+  const { project, environment } = options;
   let manifest;
   try {
-    manifest = readManifest(resolveBuildDir(options.buildDir, env));
+    manifest = readManifest(project.buildDir(options.buildDir));
   } catch {
     // Each layer's package check says it was skipped, and why.
   }
   const facts = await gatherFacts({
     env: environment,
-    family: PLUGINS.ofRuntime(environment.runtime),
+    family: project.families.ofRuntime(environment.runtime),
     clients: awsClients(environment.region),
     ...(manifest ? { manifest } : {}),
-    stackDir: stackFolder(environment.stackName, env),
+    stackDir: project.stackFolder(environment.stackName),
     waitMs: options.waitMs,
   });
   return { facts, verdict: judgeDeployment(facts, { strict: options.strict }) };

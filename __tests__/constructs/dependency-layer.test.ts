@@ -1,3 +1,4 @@
+import { PLUGINS } from '../../family-plugins/registry';
 import { Testing } from 'cdktf';
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
@@ -7,6 +8,7 @@ import { layerArtifact, pythonLayerArtifact } from '../support/artifacts';
 const props: DependencyLayerProps = {
   artifact: layerArtifact(),
   buildDirFromStack: '../../../.build',
+  families: PLUGINS,
   layerName: 'acme-dev-dependencies',
   runtime: 'nodejs24.x',
 };
@@ -48,6 +50,19 @@ describe('DependencyLayer', () => {
     ]);
     expect(() => Testing.synthScope((scope) => new DependencyLayer(scope, 'layer', { ...props, runtime: 'python3.12' }))).toThrow(
       /stack\/layer: the artifact dependencies\/nodejs-x86_64 holds nodejs packages, not python3\.12 ones\.$/,
+    );
+  });
+
+  it('refuses a family it does not know, naming it, rather than skipping its check', () => {
+    const ruby = { ...layerArtifact(), id: 'gems/ruby-x86_64', kind: 'ruby' };
+    expect(dependencyLayerProblems({ ...props, artifact: ruby })).toEqual([
+      'the artifact gems/ruby-x86_64 holds ruby packages, a runtime family this project does not know (it knows nodejs, python)',
+    ]);
+    expect(dependencyLayerProblems({ ...props, runtime: 'ruby3.3' as DependencyLayerProps['runtime'] })).toEqual([
+      'runtime "ruby3.3" belongs to no runtime family this project knows (nodejs, python)',
+    ]);
+    expect(() => Testing.synthScope((scope) => new DependencyLayer(scope, 'layer', { ...props, artifact: ruby }))).toThrow(
+      /stack\/layer: the artifact gems\/ruby-x86_64 holds ruby packages, a runtime family this project does not know \(it knows nodejs, python\)\.$/,
     );
   });
 });

@@ -1,13 +1,12 @@
 import { PLUGINS } from '../../family-plugins/registry';
 import { BundleArtifact, LayerArtifact } from '../../artifacts/manifest';
 import { Architecture, Runtime } from '../../config/environments';
-import { BUILT_IN_FAMILIES } from '../../families/registry';
 import { FunctionDeployment } from '../../rules/deployment';
 import { ManagedLayer, managedLayersOf } from '../../config/managed-layers';
 
-/** The managed layers of an environment, its family from the shipped families. */
+/** The managed layers of an environment, its family from the shipped plug-ins. */
 export function managedLayersOfEnv(env: Parameters<typeof managedLayersOf>[1]): ManagedLayer[] {
-  return managedLayersOf(BUILT_IN_FAMILIES.ofRuntime(env.runtime), env);
+  return managedLayersOf(PLUGINS.ofRuntime(env.runtime), env);
 }
 
 /** A deployment the rules check, with its runtime's family from the shipped plug-ins (as deploymentOf adds it). */
@@ -68,7 +67,7 @@ export function pythonLayerArtifact(
 }
 
 export function bundleArtifact(runtime: Runtime = 'nodejs24.x'): BundleArtifact {
-  const kind = BUILT_IN_FAMILIES.ofRuntime(runtime).id;
+  const kind = PLUGINS.ofRuntime(runtime).id;
   return {
     id: `api/${runtime}-12345678`,
     function: 'api',
@@ -76,7 +75,7 @@ export function bundleArtifact(runtime: Runtime = 'nodejs24.x'): BundleArtifact 
     runtime,
     dir: `functions/api/${runtime}-12345678`,
     handler: kind === 'python' ? 'main.handler' : 'index.handler',
-    framework: BUILT_IN_FAMILIES.byId(kind).apiFunction.framework,
+    framework: PLUGINS.byId(kind).apiFunction.framework,
     externals: ['hono'],
     ...(kind === 'python'
       ? {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeTempDir } from './processes';
-import { MAKE_WHEEL } from '../../package-fixtures/wheels';
+import { makeWheelScript } from '../../package-fixtures/wheels';
+import { REPO_ROOT } from './test-project';
 import { craftElf } from './crafted-elf';
 import { cachedWheelFiles, wheelCacheDir } from '../../family-plugins/python/wheel-cache';
 
@@ -23,7 +24,7 @@ export interface WheelSpec {
 
 /** Writes a wheel with package-fixtures/make_wheel.py; returns its path. */
 export function makeWheel(dir: string, spec: WheelSpec): string {
-  const result = spawnSync('python3', [MAKE_WHEEL, dir, JSON.stringify({ ...spec, ...(spec.topLevel ? { top_level: spec.topLevel } : {}) })], {
+  const result = spawnSync('python3', [makeWheelScript(REPO_ROOT), dir, JSON.stringify({ ...spec, ...(spec.topLevel ? { top_level: spec.topLevel } : {}) })], {
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`make_wheel failed: ${result.stderr}`);

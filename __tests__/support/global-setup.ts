@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
   fs.mkdirSync(scratch);
   process.env['TEST_PROJECT_ROOT'] = root;
 
-  const toolchain = await ensurePythonToolchain({ env: process.env, progress });
+  const toolchain = await ensurePythonToolchain({ env: process.env, projectRoot: REPO_ROOT, progress });
   const cacheDir = path.join(run, 'wheels');
   const fixtures = fs.readdirSync(REAL_LAYER_FIXTURES).flatMap((name) => readLayerSourcesIn(PLUGINS, path.join(REAL_LAYER_FIXTURES, name), name, REPO_ROOT));
   const wheels = await fetchLockedWheels([...readAllLayerSources(PLUGINS, REPO_ROOT), ...fixtures], {

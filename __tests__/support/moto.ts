@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
-import { freePort } from './processes';
+import { PROJECT_ROOT, freePort } from './processes';
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -18,7 +18,7 @@ export interface MotoServer {
  */
 export async function startMoto(region = 'ap-northeast-1'): Promise<MotoServer> {
   const port = await freePort();
-  const { python } = await ensurePythonToolchain();
+  const { python } = await ensurePythonToolchain({ env: process.env, projectRoot: PROJECT_ROOT });
   const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -4,11 +4,10 @@ import { renderBenchmarks } from '../../bench/report';
 import { runBench } from '../../bench/run-bench';
 import { benchStart } from '../../bench/start-bench';
 import { optionValueInvalid } from '../../project/errors';
-import { PROJECT_ROOT } from '../../project/paths';
 import { Command, writeJson } from '../command';
 
 export const benchCommand: Command = {
-  usage: 'npm run bench -- [--runs <n>] [--out <file>] [--only start] [--json]',
+  usage: 'npm run bench -- [--runs <n>] [--out <file>] [--only <figure>] [--json]',
   help: `Runs every benchmark against its baseline in the same run (see BENCHMARKS.md for
 the method): layer build cold vs cache hit, determinism across folders and umasks vs
 the naive install-and-zip, synth of 3 to 30 stacks, layer sizes vs the naive install,
@@ -19,24 +18,24 @@ and prints it, without writing the report.`,
   options: {
     runs: { type: 'string', value: '<n>', describe: 'runs per figure, at least 5 (default 5)' },
     out: { type: 'string', value: '<file>', describe: 'where to write the report (default BENCHMARKS.md)' },
-    only: { type: 'string', value: 'start', describe: 'measure only this figure and print it; the report is not written' },
+    only: { type: 'string', value: '<figure>', describe: 'measure only this figure (start: a no-change npm start) and print it; the report is not written' },
     json: { type: 'boolean', describe: 'print the results as JSON on stdout' },
   },
-  async run(values, _positionals, { env, err, out }) {
+  async run(values, _positionals, { project, env, err, out }) {
     const runs = values['runs'] === undefined ? 5 : Number(values['runs']);
     if (!Number.isInteger(runs) || runs < 5) throw optionValueInvalid('--runs', 'a whole number of at least 5', values['runs'], 'bench');
     if (values['only'] !== undefined) {
       if (values['only'] !== 'start') throw optionValueInvalid('--only', '"start"', values['only'], 'bench');
       const step = err.step(`npm start, no change, to its first answer: ${runs} runs, against --skip-build`);
-      const start = await benchStart(runs, PROJECT_ROOT, env);
+      const start = await benchStart(runs, project.root, env);
       step.done(
         `${(start.start.median * 1000).toFixed(0)} ms (--skip-build ${(start.skipBuild.median * 1000).toFixed(0)} ms); ${start.goal.description}: ${start.goal.met ? 'met' : 'not met'}`,
       );
       if (values['json']) writeJson(out, start);
       return 0;
     }
-    const result = await runBench({ runs, progress: err, env });
-    const file = path.resolve(PROJECT_ROOT, (values['out'] as string | undefined) ?? 'BENCHMARKS.md');
+    const result = await runBench({ runs, progress: err, env, project });
+    const file = path.resolve(project.root, (values['out'] as string | undefined) ?? 'BENCHMARKS.md');
     fs.writeFileSync(file, renderBenchmarks(result, new Date().toISOString().slice(0, 10)));
     err.line(`Wrote ${path.relative(process.cwd(), file) || file} in ${result.seconds.toFixed(0)} s.`);
     if (values['json']) writeJson(out, result);

@@ -1,9 +1,7 @@
-import { runBuild } from '../../builder/build';
-import { loadProjectConfig } from '../../config/config-sources';
-import { PROJECT_ROOT, manifestPath, resolveBuildDir } from '../../project/paths';
+import { buildProject } from '../../use-cases/build';
+import { manifestPath } from '../../project/paths';
 import { displayPath } from '../../artifacts/manifest';
 import { Command, writeJson } from '../command';
-import { PLUGINS } from '../../family-plugins/registry';
 
 export const buildCommand: Command = {
   usage: 'npm run build -- [--only-used] [--build-dir <dir>] [--json]',
@@ -26,18 +24,9 @@ written before these checks, so doctor can read what they refused.`,
     'build-dir': { type: 'string', value: '<dir>', describe: 'where to build (default .build, or BUILD_DIR)' },
     json: { type: 'boolean', describe: 'print the build report as JSON on stdout' },
   },
-  async run(values, _positionals, { env, err, out }) {
-    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
-    const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
-    const report = await runBuild({
-      families: PLUGINS,
-      projectRoot: PROJECT_ROOT,
-      buildDir,
-      config,
-      progress: err,
-      env,
-      onlyUsed: Boolean(values['only-used']),
-    });
+  async run(values, _positionals, { project, err, out }) {
+    const buildDir = project.buildDir(values['build-dir'] as string | undefined);
+    const report = await buildProject(project, { buildDir, progress: err, onlyUsed: Boolean(values['only-used']) });
     if (values['json']) {
       writeJson(out, { buildDir, layers: report.layers, unbuilt: report.unbuilt, bundles: report.bundles, warnings: report.warnings });
     } else {

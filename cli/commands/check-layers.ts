@@ -1,10 +1,7 @@
 import { readManifest } from '../../artifacts/manifest';
-import { loadProjectConfig } from '../../config/config-sources';
 import { checkLayerImports } from '../../local-lambda/layer-import-check';
 import { builtLayerUnknown } from '../../project/errors';
-import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
-import { PLUGINS } from '../../family-plugins/registry';
 
 export const checkLayersCommand: Command = {
   usage: 'npm run check:layers -- [--layer <name or id>] [--build-dir <dir>] [--json]',
@@ -20,9 +17,9 @@ could not run and why. Exit code 1 only when an import really fails.`,
     'build-dir': { type: 'string', value: '<dir>', describe: 'build folder (default .build, or BUILD_DIR)' },
     json: { type: 'boolean', describe: 'print the results as JSON on stdout' },
   },
-  async run(values, _positionals, { env, err, out }) {
-    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
-    const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
+  async run(values, _positionals, { project, env, err, out }) {
+    const config = project.config();
+    const buildDir = project.buildDir(values['build-dir'] as string | undefined);
     const manifest = readManifest(buildDir);
     const wanted = values['layer'] as string | undefined;
     const layers = manifest.layers.filter((layer) => !wanted || layer.id === wanted || layer.name === wanted);
@@ -35,7 +32,7 @@ could not run and why. Exit code 1 only when an import really fails.`,
       );
     }
     const step = err.step(`import the packages of ${layers.length} layer(s)`);
-    const checks = await checkLayerImports(PLUGINS, layers, buildDir, PROJECT_ROOT, config, env);
+    const checks = await checkLayerImports(project.families, layers, buildDir, project.root, config, env);
     const failed = checks.filter((check) => check.status === 'failed');
     step.done(`${checks.length - failed.length} passed or skipped, ${failed.length} failed`);
     for (const check of checks) {

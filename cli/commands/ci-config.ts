@@ -1,12 +1,8 @@
 import { deployBranchOf } from '../../config/bootstrap-config';
-import { gatherConfigSources } from '../../config/config-sources';
 import { githubOutputLines, loadCiConfig } from '../../config/ci-config';
-import { loadConfig } from '../../config/load-config';
 import { configInvalid, notDeployBranch } from '../../config/errors';
-import { PROJECT_ROOT } from '../../project/paths';
 import { Command, writeJson } from '../command';
 import { environmentForStack } from '../../use-cases/stacks';
-import { PLUGINS } from '../../family-plugins/registry';
 
 export const ciConfigCommand: Command = {
   usage: 'npm run --silent ci:config -- [--stack <stack>] [--deploy-ref <ref>] [--github-output | --json]',
@@ -22,18 +18,18 @@ deploys, rolls back or promotes.`,
     json: { type: 'boolean', describe: 'print them as JSON' },
     'deploy-ref': { type: 'string', value: '<ref>', describe: 'refuse unless this ref (e.g. $GITHUB_REF) is refs/heads/<deploy branch>' },
   },
-  run(values, _positionals, { env, out }) {
-    const sources = gatherConfigSources(PLUGINS, PROJECT_ROOT, env);
+  run(values, _positionals, { project, out }) {
+    const sources = project.configSources();
     const ref = values['deploy-ref'] as string | undefined;
     if (ref !== undefined) {
       const { branch, problem } = deployBranchOf(sources.context);
       if (problem) throw configInvalid([problem], 'The deploy branch is "deployBranch" in the "context" of cdktf.json.');
       if (ref !== `refs/heads/${branch}`) throw notDeployBranch(ref, branch);
     }
-    const project = loadConfig(sources);
-    const ci = loadCiConfig(sources, project);
+    const config = project.config();
+    const ci = loadCiConfig(sources, config);
     const stack = values['stack'] as string | undefined;
-    const environment = stack === undefined ? undefined : environmentForStack(project, stack, 'ci:config');
+    const environment = stack === undefined ? undefined : environmentForStack(config, stack, 'ci:config');
     if (values['json']) writeJson(out, { ...ci, ...(environment ? { deployRoleArn: ci.deployRoleArns[environment.name] } : {}) });
     else out.write(`${githubOutputLines(ci, environment)}\n`);
     return 0;

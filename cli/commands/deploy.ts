@@ -1,13 +1,10 @@
-import { loadProjectConfig } from '../../config/config-sources';
 import { optionValueInvalid, optionsExclusive, optionsTogether } from '../../project/errors';
-import { PROJECT_ROOT } from '../../project/paths';
 import { parseDuration } from '../../rollout/canary';
 import { CanaryOptions } from '../../rollout/plan';
 import { ROLLOUT_RECORD } from '../../rollout/run';
 import { PUBLISH_PLAN, deployStack } from '../../use-cases/deploy';
 import { environmentForStack } from '../../use-cases/stacks';
 import { Command, writeJson } from '../command';
-import { PLUGINS } from '../../family-plugins/registry';
 
 /** --canary and --watch, read and checked together. */
 export function canaryOption(values: Record<string, unknown>, command: string): CanaryOptions | undefined {
@@ -53,15 +50,14 @@ Needs AWS credentials, Terraform 1.11 (TERRAFORM names another binary) and the s
     json: { type: 'boolean', describe: 'print the rollout report as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
+  async run(values, positionals, { project, err, out }) {
+    const config = project.config();
     const environment = environmentForStack(config, positionals[0], 'deploy');
     const canary = canaryOption(values, 'deploy');
     if (values['plan-only'] && values['apply-saved']) throw optionsExclusive(['--plan-only', '--apply-saved'], 'deploy', 'are the two halves of a deploy');
     const result = await deployStack({
-      config,
+      project,
       environment,
-      env,
       report: err,
       ...(canary ? { canary } : {}),
       autoApprove: Boolean(values['auto-approve']),

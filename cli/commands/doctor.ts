@@ -1,9 +1,6 @@
 import { artifactsForEnvironment, deploymentOf } from '../../builder/artifact-check';
-import { readAllLayerSources } from '../../builder/layer-folders';
 import { UncheckedImport, readManifest } from '../../artifacts/manifest';
-import { loadProjectConfig } from '../../config/config-sources';
 import { EnvironmentConfig } from '../../config/environments';
-import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { ImportCoverage, importCoverage } from '../../rules/import-coverage';
 import { locationText, providerText } from '../../review/import-rows';
 import { nativeCodeLoads } from '../../rules/native-code';
@@ -11,7 +8,6 @@ import { LAMBDA_PLATFORMS } from '../../config/lambda-platform';
 import { Command, writeJson } from '../command';
 import { Output } from '../output';
 import { environmentForStack } from '../../use-cases/stacks';
-import { PLUGINS } from '../../family-plugins/registry';
 
 /** The rows as printed: module, where imported, and the provider or MISSING, with what guards the import. */
 export function coverageTable(coverage: ImportCoverage, env: Pick<EnvironmentConfig, 'runtime'>, out: Pick<Output, 'red' | 'yellow' | 'dim'>): string[] {
@@ -57,20 +53,20 @@ shows as optional.`,
     json: { type: 'boolean', describe: "print the table's data as JSON on stdout" },
   },
   allowPositionals: true,
-  run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
+  run(values, positionals, { project, err, out }) {
+    const config = project.config();
     const environment = environmentForStack(config, positionals[0], 'doctor');
-    const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
+    const buildDir = project.buildDir(values['build-dir'] as string | undefined);
     const artifacts = artifactsForEnvironment(
-      PLUGINS,
+      project.families,
       environment,
       readManifest(buildDir),
-      readAllLayerSources(PLUGINS, PROJECT_ROOT),
+      project.layerSources(),
       buildDir,
-      PROJECT_ROOT,
+      project.root,
       (message) => err.warn(message),
     );
-    const deployment = deploymentOf(PLUGINS, environment, artifacts);
+    const deployment = deploymentOf(project.families, environment, artifacts);
     const coverage = importCoverage(deployment);
     const missing = coverage.rows.filter((row) => !row.provider && !row.optional);
     const native = nativeCodeLoads(deployment);

@@ -15,8 +15,8 @@ credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.`,
     json: { type: 'boolean', describe: 'print the deployments as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
-    const { env: environment, history, unreadable } = await loadStackHistory(positionals[0], 'history', env);
+  async run(values, positionals, { project, err, out }) {
+    const { env: environment, history, unreadable } = await loadStackHistory(project, positionals[0], 'history');
     for (const version of unreadable) {
       err.warn(
         `state version ${version.versionId} of s3://${environment.stateBucket}/${environment.stateKey} could not be read (${version.reason}), written ${version.lastModified}; it is left out.`,

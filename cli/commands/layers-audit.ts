@@ -1,12 +1,9 @@
 import * as path from 'node:path';
-import { readAllLayerSources } from '../../builder/layer-folders';
 import { notAPythonLayer } from '../../project/errors';
-import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { LockAudit, advisoryText } from '../../review/advisories';
 import { ADVISORIES_FILE, auditLayers, auditSettings, serviceName } from '../../review/pip-audit';
 import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
 import { Command, writeJson } from '../command';
-import { PLUGINS } from '../../family-plugins/registry';
 import { isPythonSource } from '../../family-plugins/python/python-source';
 
 export const layersAuditCommand: Command = {
@@ -31,8 +28,8 @@ tree) are what a scanner such as osv-scanner reads.`,
     json: { type: 'boolean', describe: "print every lock's audit as JSON on stdout" },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
-    const python = readAllLayerSources(PLUGINS, PROJECT_ROOT).filter(isPythonSource);
+  async run(values, positionals, { project, env, err, out }) {
+    const python = project.layerSources().filter(isPythonSource);
     for (const name of positionals) {
       if (!python.some((source) => source.name === name))
         throw notAPythonLayer(
@@ -43,15 +40,15 @@ tree) are what a scanner such as osv-scanner reads.`,
     }
     const chosen = python.filter((source) => positionals.length === 0 || positionals.includes(source.name));
     const unlocked = chosen.filter((source) => !source.locks);
-    const settings = auditSettings(env, path.join(resolveBuildDir(values['build-dir'] as string | undefined, env), 'cache', 'pip-audit'), {
+    const settings = auditSettings(env, path.join(project.buildDir(values['build-dir'] as string | undefined), 'cache', 'pip-audit'), {
       ...(values['service'] !== undefined ? { service: values['service'] as string } : {}),
       ...(values['osv-url'] !== undefined ? { osvUrl: values['osv-url'] as string } : {}),
     });
     const step = err.step(`advisories from ${serviceName(settings)}`);
-    const toolchain = await ensurePythonToolchain({ env, progress: (line) => step.update(line) });
+    const toolchain = await ensurePythonToolchain({ env, projectRoot: project.root, progress: (line) => step.update(line) });
     const audits = await auditLayers(
       chosen.filter((source) => source.locks).map((source) => ({ name: source.name, dir: source.dir, locks: source.locks! })),
-      { toolchain, settings, env, projectRoot: PROJECT_ROOT, progress: (line) => step.update(line) },
+      { toolchain, settings, env, projectRoot: project.root, progress: (line) => step.update(line) },
     );
     const open = audits.flatMap((audit) => audit.findings.filter((finding) => !finding.accepted));
     const skipped = audits.filter((audit) => audit.status === 'skipped');

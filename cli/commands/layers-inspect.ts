@@ -2,10 +2,8 @@ import * as path from 'node:path';
 import { formatBytes } from '../../project/bytes';
 import { LAYER_RECORD_FILE, PREVIOUS_RECORD_FILE, readRecord } from '../../builder/layer-build';
 import { readManifest } from '../../artifacts/manifest';
-import { PLUGINS } from '../../family-plugins/registry';
 import { listTree } from '../../builder/tree';
 import { builtLayerUnknown } from '../../project/errors';
-import { resolveBuildDir } from '../../project/paths';
 import { LayerInspection, inspectLayer } from '../../verification/layer-inspection';
 import { Command, writeJson } from '../command';
 
@@ -20,8 +18,8 @@ added, removed or upgraded since the build before.`,
     json: { type: 'boolean', describe: 'print the inspections as JSON on stdout' },
   },
   allowPositionals: true,
-  run(values, positionals, { env, err, out }) {
-    const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
+  run(values, positionals, { project, err, out }) {
+    const buildDir = project.buildDir(values['build-dir'] as string | undefined);
     const manifest = readManifest(buildDir);
     const wanted = positionals[0];
     const layers = manifest.layers.filter((layer) => !wanted || layer.id === wanted || layer.name === wanted);
@@ -37,7 +35,7 @@ added, removed or upgraded since the build before.`,
       const variantDir = path.dirname(path.join(buildDir, layer.treeDir));
       const previous = readRecord(path.join(variantDir, PREVIOUS_RECORD_FILE));
       const current = readRecord(path.join(variantDir, LAYER_RECORD_FILE)) ?? layer;
-      return inspectLayer(PLUGINS.byId(layer.kind), current, listTree(path.join(buildDir, layer.treeDir)), biggestBundle(layer.kind), previous);
+      return inspectLayer(project.families.byId(layer.kind), current, listTree(path.join(buildDir, layer.treeDir)), biggestBundle(layer.kind), previous);
     });
     if (values['json']) {
       writeJson(out, inspections);

@@ -3,11 +3,8 @@ import { readAllLayerSources } from '../../builder/layer-folders';
 import { describeLockChangesByTarget, lockTargetKey, unmovedPackages } from '../../family-plugins/python/python-lock';
 import * as path from 'node:path';
 import { normalisePythonName } from '../../families/python/pep508';
-import { loadProjectConfig } from '../../config/config-sources';
 import { notAPythonLayer, optionsExclusive, upgradePackageNotLocked } from '../../project/errors';
-import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { Command, writeJson } from '../command';
-import { PLUGINS } from '../../family-plugins/registry';
 import { isPythonSource } from '../../family-plugins/python/python-source';
 
 export const layersLockCommand: Command = {
@@ -50,10 +47,10 @@ its cache under the build folder and the wheel cache).`,
     json: { type: 'boolean', describe: 'print what was locked, and what changed, as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
-    const buildDir = resolveBuildDir(values['build-dir'] as string | undefined, env);
-    const sources = readAllLayerSources(PLUGINS, PROJECT_ROOT, { relocking: true });
+  async run(values, positionals, { project, env, err, out }) {
+    const config = project.config();
+    const buildDir = project.buildDir(values['build-dir'] as string | undefined);
+    const sources = readAllLayerSources(project.families, project.root, { relocking: true });
     const python = sources.filter(isPythonSource);
     for (const name of positionals) {
       if (!python.some((source) => source.name === name)) {
@@ -83,10 +80,10 @@ its cache under the build folder and the wheel cache).`,
     const upgrade = values['upgrade'] ? { all: true } : { packages };
     const results: LockResult[] = [];
     for (const source of chosen) {
-      const targets = lockTargetsOf(PLUGINS, config, sources, source.name);
+      const targets = lockTargetsOf(project.families, config, sources, source.name);
       const step = err.step(`lock ${source.name} for ${targets.map(lockTargetKey).join(', ')}`);
       try {
-        const result = await lockPythonLayer(source, targets, { projectRoot: PROJECT_ROOT, buildDir, env, step, upgrade });
+        const result = await lockPythonLayer(source, targets, { projectRoot: project.root, buildDir, env, step, upgrade });
         const counts = result.targets.map((target) => `${lockTargetKey(target)} ${target.distributions.length} distributions`).join(', ');
         const wrote = result.written.length ? `wrote ${result.written.map((file) => path.posix.basename(file)).join(', ')}` : 'no lock changed';
         const removed = result.removed.length ? `; removed ${result.removed.join(', ')}` : '';

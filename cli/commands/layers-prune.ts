@@ -20,11 +20,11 @@ prune, naming its version id: a layer version only it references would look unus
     json: { type: 'boolean', describe: 'print the decisions as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
+  async run(values, positionals, { project, err, out }) {
     const keepRaw = values['keep'];
     if (keepRaw === undefined || !/^\d+$/.test(textOf(keepRaw)))
       throw argumentMissing('Say', 'how many versions to keep with --keep <n> (a whole number)', 'layers:prune');
-    const { env: environment, clients, history, unreadable } = await loadStackHistory(positionals[0], 'layers:prune', env);
+    const { env: environment, clients, history, unreadable } = await loadStackHistory(project, positionals[0], 'layers:prune');
     const names = stackLayerNames(history);
     const versions = (await Promise.all(names.map((name) => listLayerVersions(clients, name)))).flat();
     const decisions = planPrune({

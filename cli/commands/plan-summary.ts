@@ -29,13 +29,13 @@ a layer does not accept is in the caution box, and a lookup that could not run i
     json: { type: 'boolean', describe: 'print the summaries as JSON instead' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, out }) {
+  async run(values, positionals, { project, out }) {
     if (positionals.length === 0) throw argumentMissing('Name', 'at least one plan JSON file', 'plan:summary');
     if (values['stack'] && positionals.length > 1) throw optionNamesOne('--stack', 'plan', 'file', 'plan:summary');
     const results = [];
     for (const file of positionals) {
       results.push(
-        await reviewPlanFile(file, stackOfPlanFile(file, values['stack'] as string | undefined), env, values['build-dir'] as string | undefined, {
+        await reviewPlanFile(project, file, stackOfPlanFile(file, values['stack'] as string | undefined), values['build-dir'] as string | undefined, {
           skipAudit: Boolean(values['skip-audit']),
         }),
       );

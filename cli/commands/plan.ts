@@ -1,10 +1,7 @@
-import { loadProjectConfig } from '../../config/config-sources';
-import { PROJECT_ROOT } from '../../project/paths';
 import { renderPlanSummary } from '../../review/plan-summary';
 import { planStack } from '../../use-cases/plan';
 import { environmentForStack } from '../../use-cases/stacks';
 import { Command, writeJson } from '../command';
-import { PLUGINS } from '../../family-plugins/registry';
 
 export const planCommand: Command = {
   usage: 'npm run plan -- <stack> [--skip-build] [--json]',
@@ -23,13 +20,12 @@ deployed layers' manifests), and Terraform 1.11 (TERRAFORM names another binary)
     json: { type: 'boolean', describe: 'print the data behind the summary as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
+  async run(values, positionals, { project, err, out }) {
+    const config = project.config();
     const environment = environmentForStack(config, positionals[0], 'plan');
     const review = await planStack({
-      config,
+      project,
       environment,
-      env,
       report: err,
       skipBuild: Boolean(values['skip-build']),
       skipAudit: Boolean(values['skip-audit']),

@@ -1,16 +1,13 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { loadProjectConfig } from '../../config/config-sources';
 import { functionNameOf } from '../../config/environments';
 import { ROLLOUT_OUTPUTS } from '../../config/rollout-names';
 import { awsClients } from '../../aws/clients';
 import { currentState } from '../../aws/state';
 import { optionValueInvalid } from '../../project/errors';
 import { noPublishedVersion, probeVersionUnknown, probeVersionsUnreadable } from '../../rollout/errors';
-import { PROJECT_ROOT } from '../../project/paths';
 import { publishedVersions, runProbe } from '../../rollout/lambda';
 import { Command, writeJson } from '../command';
 import { environmentForStack } from '../../use-cases/stacks';
-import { PLUGINS } from '../../family-plugins/registry';
 
 export const probeCommand: Command = {
   usage: 'npm run probe -- <stack> [--version <n>] [--function <name>] [--json]',
@@ -28,8 +25,8 @@ version then defaults to the function's newest published one (Lambda's ListVersi
     json: { type: 'boolean', describe: 'print the results as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
-    const environment = environmentForStack(loadProjectConfig(PLUGINS, PROJECT_ROOT, env), positionals[0], 'probe');
+  async run(values, positionals, { project, err, out }) {
+    const environment = environmentForStack(project.config(), positionals[0], 'probe');
     const functionName = (values['function'] as string | undefined) ?? functionNameOf(environment);
     let version = values['version'] as string | undefined;
     if (version !== undefined && !/^(\d+|\$LATEST|live)$/.test(version))

@@ -1,12 +1,9 @@
-import { loadProjectConfig } from '../../config/config-sources';
 import { argumentMissing, optionsExclusive } from '../../project/errors';
-import { PROJECT_ROOT } from '../../project/paths';
 import { PROMOTE_PLAN, PROMOTE_RECORD } from '../../rollout/promote';
 import { PLAN_JSON } from '../../use-cases/deploy';
 import { promoteStack } from '../../use-cases/promote';
 import { environmentForStack } from '../../use-cases/stacks';
 import { Command, writeJson } from '../command';
-import { PLUGINS } from '../../family-plugins/registry';
 
 export const promoteCommand: Command = {
   usage: 'npm run promote -- <stack> --to <version> [--dry-run | --plan-only | --apply-saved] [--json]',
@@ -30,8 +27,8 @@ environment's job runs --apply-saved (probes the version, then applies that plan
     json: { type: 'boolean', describe: 'print the result as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
-    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
+  async run(values, positionals, { project, err, out }) {
+    const config = project.config();
     const environment = environmentForStack(config, positionals[0], 'promote');
     const modes = (['dry-run', 'plan-only', 'apply-saved'] as const).filter((mode) => values[mode]);
     if (modes.length > 1)
@@ -44,7 +41,7 @@ environment's job runs --apply-saved (probes the version, then applies that plan
     if (mode !== 'apply-saved' && (to === undefined || !/^\d+$/.test(to))) {
       throw argumentMissing('Name', 'the version to make live with --to <version number>', 'promote', to);
     }
-    const result = await promoteStack({ config, environment, env, report: err, mode, ...(to !== undefined ? { to } : {}) });
+    const result = await promoteStack({ project, environment, report: err, mode, ...(to !== undefined ? { to } : {}) });
     if (values['json']) writeJson(out, result);
     return 0;
   },

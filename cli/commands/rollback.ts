@@ -1,6 +1,5 @@
 import { TargetChoice } from '../../history/deployments';
 import { optionReplaces, optionValueInvalid } from '../../project/errors';
-import { resolveBuildDir } from '../../project/paths';
 import { rollbackStack } from '../../use-cases/rollback';
 import { Command, writeJson } from '../command';
 import { textOf } from '../../project/text';
@@ -53,15 +52,15 @@ still has, without a new apply of code or layers, see npm run promote.`,
     json: { type: 'boolean', describe: 'print the target and changes as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
+  async run(values, positionals, { project, err, out }) {
     const choice = targetChoice(values);
     const result = await rollbackStack({
       stack: positionals[0],
       choice,
       layersOnly: Boolean(values['layers-only']),
       dryRun: Boolean(values['dry-run']),
-      buildDir: resolveBuildDir(values['build-dir'] as string | undefined, env),
-      env,
+      buildDir: project.buildDir(values['build-dir'] as string | undefined),
+      project,
       report: err,
     });
     if (values['json']) writeJson(out, result);

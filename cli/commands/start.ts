@@ -1,9 +1,6 @@
-import { loadProjectConfig } from '../../config/config-sources';
 import { noSuch, portInvalid } from '../../project/errors';
-import { PROJECT_ROOT, resolveBuildDir } from '../../project/paths';
 import { startLocal } from '../../use-cases/start';
 import { Command, writeJson } from '../command';
-import { PLUGINS } from '../../family-plugins/registry';
 
 function parsePort(raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw portInvalid(raw, 'start');
@@ -32,8 +29,8 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
     'build-dir': { type: 'string', value: '<dir>', describe: 'build folder (default .build, or BUILD_DIR)' },
     json: { type: 'boolean', describe: 'print {"url", ...} on stdout once serving, for scripts' },
   },
-  async run(values, _positionals, { env, err, out, signal }) {
-    const config = loadProjectConfig(PLUGINS, PROJECT_ROOT, env);
+  async run(values, _positionals, { project, env, err, out, signal }) {
+    const config = project.config();
     const name = (values['env'] as string | undefined) ?? 'dev';
     const environment = config.environments.find((candidate) => candidate.name === name);
     if (!environment) {
@@ -46,11 +43,10 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
     }
     const port = parsePort((values['port'] as string | undefined) ?? env['PORT'] ?? '3000');
     const api = await startLocal({
-      config,
+      project,
       environment,
-      env,
       report: err,
-      buildDir: resolveBuildDir(values['build-dir'] as string | undefined, env),
+      buildDir: project.buildDir(values['build-dir'] as string | undefined),
       host: (values['host'] as string | undefined) ?? '127.0.0.1',
       port,
       skipBuild: Boolean(values['skip-build']),

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../project/paths';
 import { TOOLCHAIN_LOCK, ensurePythonToolchain, lockPythonToolchain } from '../../toolchain/python-toolchain';
 import { Command, writeJson } from '../command';
 
@@ -18,16 +17,16 @@ need any of it.`,
     lock: { type: 'boolean', describe: 'resolve toolchain/requirements.txt again and rewrite the lock (needs an index)' },
     json: { type: 'boolean', describe: 'print the toolchain (folder, interpreter, versions) as JSON on stdout' },
   },
-  async run(values, _positionals, { env, err, out }) {
+  async run(values, _positionals, { project, env, err, out }) {
     if (values['lock']) {
       const step = err.step(`resolve toolchain/requirements.txt with uv`);
-      const changed = await lockPythonToolchain({ env, progress: (line) => step.update(line) });
+      const changed = await lockPythonToolchain({ env, projectRoot: project.root, progress: (line) => step.update(line) });
       step.done(`${changed ? 'wrote' : 'unchanged'} ${TOOLCHAIN_LOCK}`);
     }
     const step = err.step('Python toolchain');
-    const toolchain = await ensurePythonToolchain({ env, progress: (line) => step.update(line) });
+    const toolchain = await ensurePythonToolchain({ env, projectRoot: project.root, progress: (line) => step.update(line) });
     const shown = ['uv', 'pip', 'pip-audit', 'moto', 'boto3'].map((name) => `${name} ${toolchain.versions[name] ?? '?'}`).join(', ');
-    step.done(`${shown} in ${path.relative(PROJECT_ROOT, toolchain.dir) || toolchain.dir}`);
+    step.done(`${shown} in ${path.relative(project.root, toolchain.dir) || toolchain.dir}`);
     if (values['json']) writeJson(out, { dir: toolchain.dir, python: toolchain.python, uv: toolchain.uv, versions: toolchain.versions });
     return 0;
   },

@@ -1,10 +1,7 @@
-import { loadProjectConfig } from '../../config/config-sources';
 import { optionValueInvalid } from '../../project/errors';
-import { PROJECT_ROOT } from '../../project/paths';
 import { environmentForStack } from '../../use-cases/stacks';
 import { verifyStack } from '../../use-cases/verify';
 import { Command, writeJson } from '../command';
-import { PLUGINS } from '../../family-plugins/registry';
 
 export const verifyCommand: Command = {
   usage: 'npm run verify -- <stack> [--wait <seconds>] [--strict] [--json]',
@@ -33,14 +30,14 @@ when nothing was skipped either (the deploy workflow uses it).`,
     json: { type: 'boolean', describe: 'print the checks and causes as JSON on stdout' },
   },
   allowPositionals: true,
-  async run(values, positionals, { env, err, out }) {
-    const environment = environmentForStack(loadProjectConfig(PLUGINS, PROJECT_ROOT, env), positionals[0], 'verify');
+  async run(values, positionals, { project, err, out }) {
+    const environment = environmentForStack(project.config(), positionals[0], 'verify');
     const wait = values['wait'] === undefined ? 0 : Number(values['wait']);
     if (!Number.isFinite(wait) || wait < 0) throw optionValueInvalid('--wait', 'seconds', values['wait'], 'verify');
     const strict = Boolean(values['strict']);
     const { facts, verdict } = await verifyStack({
       environment,
-      env,
+      project,
       ...(values['build-dir'] ? { buildDir: values['build-dir'] as string } : {}),
       waitMs: wait * 1000,
       strict,

@@ -18,8 +18,8 @@ import { readNodeSource } from './node-source';
  * built once (and reused) from local-lambda/runtime-sdk. Layers come first on
  * NODE_PATH, so it only serves what no layer provides, as on Lambda.
  */
-async function buildRuntimeSdkStandIn(projectRoot: string, buildDir: string, architecture: Architecture, log: (line: string) => void): Promise<string> {
-  const dir = path.join(projectRoot, 'local-lambda', 'runtime-sdk');
+async function buildRuntimeSdkStandIn(toolHome: string, buildDir: string, architecture: Architecture, log: (line: string) => void): Promise<string> {
+  const dir = path.join(toolHome, 'local-lambda', 'runtime-sdk');
   const source = { ...readNodeSource(dir, 'local-lambda/runtime-sdk', 'runtime-sdk'), options: { exclude: [] } };
   const target = layerTargetFor(nodejsFamily, source, architecture, nodejsFamily.defaultRuntime);
   const localBuild = path.join(buildDir, 'local');
@@ -28,7 +28,7 @@ async function buildRuntimeSdkStandIn(projectRoot: string, buildDir: string, arc
   const release = await acquireBuildLock(localBuild, { ...silentProgress, info: log });
   let result;
   try {
-    result = await buildNodeLayer(target, source, { buildDir: localBuild, env: process.env, step: silentProgress.step('runtime SDK') });
+    result = await buildNodeLayer(target, source, { toolHome, buildDir: localBuild, env: process.env, step: silentProgress.step('runtime SDK') });
   } finally {
     release();
   }
@@ -39,14 +39,15 @@ async function buildRuntimeSdkStandIn(projectRoot: string, buildDir: string, arc
 export async function nodeProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, name: string): Promise<FunctionProcess> {
   const runtime = name as NodeRuntime;
   const { env, log } = options;
-  const node = lambdaNodeBinary(runtime, options.projectRoot);
+  const home = options.toolHome ?? options.projectRoot;
+  const node = lambdaNodeBinary(runtime, home);
   if (node.source === 'system') log(`note: using this Node ${node.version} for ${env.runtime}; runtimes/ has no binary for it`);
-  const nodeModules = await buildRuntimeSdkStandIn(options.projectRoot, options.buildDir, env.architecture, log);
+  const nodeModules = await buildRuntimeSdkStandIn(home, options.buildDir, env.architecture, log);
   const sandbox = createSandbox({ ...env, runtime, family: nodejsFamily }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
     runtimePackages: { copy: nodeModules },
   });
   try {
-    const bootstrap = await compileRuntimeScript(options.projectRoot, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'), runtime);
+    const bootstrap = await compileRuntimeScript(home, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'), runtime);
     return {
       sandbox,
       command: node.path,

@@ -15,8 +15,8 @@ export const pythonPlugin: FamilyPlugin<PythonLayerSource> = {
   readSource: (dir, folder, name, options) => readPythonSource(dir, folder, name, options),
   inputFiles: (source, target) => pythonInputFiles(source, target),
   buildLayer: (target, source, options) => (require('./python-layer') as typeof import('./python-layer')).buildPythonLayer(target, source, options),
-  functionCode: (projectRoot, staging, target, env) =>
-    (require('./python-bundle') as typeof import('./python-bundle')).copyPython(projectRoot, staging, target, env),
+  functionCode: (projectRoot, staging, target, env, toolHome) =>
+    (require('./python-bundle') as typeof import('./python-bundle')).copyPython(projectRoot, staging, target, env, toolHome),
   buildWarnings: (target, source, artifact) => {
     const unpinned = floatingPackages(source, artifact.packages);
     return unpinned.length ? [floatingWarning(target.id, target.layer, unpinned, artifact.packages.length)] : [];

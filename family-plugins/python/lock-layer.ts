@@ -75,13 +75,19 @@ export async function lockPythonLayer(
   targets: readonly LockTargetSpec[],
   options: {
     readonly projectRoot: string;
+    /** Where this tool's Python toolchain and its lock are. @default projectRoot */
+    readonly toolHome?: string;
     readonly buildDir: string;
     readonly env: NodeJS.ProcessEnv;
     readonly step: ProgressStep;
     readonly upgrade?: UpgradeSettings;
   },
 ): Promise<LockResult> {
-  const toolchain = await ensurePythonToolchain({ env: options.env, progress: (line) => options.step.update(line) });
+  const toolchain = await ensurePythonToolchain({
+    env: options.env,
+    projectRoot: options.toolHome ?? options.projectRoot,
+    progress: (line) => options.step.update(line),
+  });
   const resolver = `uv ${toolchain.versions['uv'] ?? ''}`.trim();
   const scratch = path.join(options.buildDir, 'tmp', `lock-${source.name}-${randomBytes(6).toString('hex')}`);
   const locked: LockTarget[] = [];

@@ -12,7 +12,7 @@ import { readPythonImports } from './python-imports';
  * bundler: imports resolve through /opt/python and the runtime), then reads every
  * module's imports from its syntax tree.
  */
-export async function copyPython(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv): Promise<BundledCode> {
+export async function copyPython(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv, toolHome: string): Promise<BundledCode> {
   const sourceDir = path.join(projectRoot, target.entry);
   const files: string[] = [];
   const visit = (dir: string): void => {
@@ -35,6 +35,6 @@ export async function copyPython(projectRoot: string, staging: string, target: B
   if (!files.some((file) => handlerFile.includes(file))) {
     throw bundleFailed(`The handler ${target.handler} needs ${target.entry}/${handlerFile[0]}, which does not exist.`);
   }
-  const read = await readPythonImports(staging, files, pythonVersionOf(target.runtime as PythonRuntime), toPosix(target.entry), env);
+  const read = await readPythonImports(toolHome, staging, files, pythonVersionOf(target.runtime as PythonRuntime), toPosix(target.entry), env);
   return { ...read, inputs: files.map((file) => `${toPosix(target.entry)}/${file}`) };
 }

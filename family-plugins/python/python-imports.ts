@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { pythonForImportsNotFound, pythonSyntax } from '../../builder/errors';
 import { findPython } from '../../project/python-interpreter';
 import { FunctionImport, UncheckedImport } from '../../artifacts/manifest';
-import { PROJECT_ROOT } from '../../project/paths';
 import { runCommand } from '../../project/run-command';
 
 /** One import as find_imports.py reports it, before it is resolved against the task root. */
@@ -108,8 +107,9 @@ export function importReader(pythonVersion: string, env: NodeJS.ProcessEnv): str
   return findPython(pythonVersion, env)?.path ?? (env['PYTHON'] || 'python3');
 }
 
-/** Runs find_imports.py over the function's files (relative to `taskRoot`) and resolves what it finds. */
+/** Runs find_imports.py (the project's, under `projectRoot`) over the function's files (relative to `taskRoot`) and resolves what it finds. */
 export async function readPythonImports(
+  projectRoot: string,
   taskRoot: string,
   files: readonly string[],
   pythonVersion: string,
@@ -117,7 +117,7 @@ export async function readPythonImports(
   env: NodeJS.ProcessEnv,
 ): Promise<PythonImports & { readBy: string }> {
   const python = importReader(pythonVersion, env);
-  const result = await runCommand(python, ['-I', path.join(PROJECT_ROOT, 'family-plugins', 'python', 'find_imports.py'), taskRoot, ...files], {
+  const result = await runCommand(python, ['-I', path.join(projectRoot, 'family-plugins', 'python', 'find_imports.py'), taskRoot, ...files], {
     env: { PATH: env['PATH'] ?? '/usr/bin:/bin' },
   });
   if (result.missing || result.code !== 0) {

@@ -155,8 +155,8 @@ export function pythonInstallerOf(env: NodeJS.ProcessEnv): PythonInstallerName {
 }
 
 /** What goes into a Python layer's input hash for the tool: its name and the version the toolchain's lock pins (no process runs). */
-export function pythonInstallerTool(name: PythonInstallerName): { name: string; version: string } {
-  return { name, version: toolchainVersions()[name] ?? 'unknown' };
+export function pythonInstallerTool(name: PythonInstallerName, projectRoot: string): { name: string; version: string } {
+  return { name, version: toolchainVersions(projectRoot)[name] ?? 'unknown' };
 }
 
 /**
@@ -168,13 +168,13 @@ export function pythonInstaller(target: LayerTarget, source: PythonLayerSource, 
   const pythonTarget: PythonTarget = lockSpecOf(target);
   return {
     family: pythonFamily,
-    tool: pythonInstallerTool(installer),
+    tool: pythonInstallerTool(installer, options.toolHome),
     inputFiles: pythonInputFiles(source, target),
     defaultSlimming: PYTHON_SLIMMING,
     async install(treeDir, reason) {
       const sitePackages = path.join(treeDir, 'python');
       fs.mkdirSync(sitePackages, { recursive: true });
-      const toolchain = await ensurePythonToolchain({ env: options.env, progress: (line) => options.step.update(line) });
+      const toolchain = await ensurePythonToolchain({ env: options.env, projectRoot: options.toolHome, progress: (line) => options.step.update(line) });
       const key = lockTargetKey(pythonTarget);
       const locked = source.locks?.[key];
       const settings = pythonIndexSettings(options.env);

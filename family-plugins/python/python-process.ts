@@ -7,7 +7,6 @@ import { pythonRuntimeMissing } from '../../local-lambda/errors';
 import { FunctionProcess, LocalApiOptions, layerTrees } from '../../local-lambda/local-api';
 import { locatePythonSdk } from '../../local-lambda/python-sdk';
 import { createSandbox } from '../../local-lambda/sandbox';
-import { PROJECT_ROOT } from '../../project/paths';
 import { findPython, noPythonReason } from '../../project/python-interpreter';
 
 export async function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, name: string): Promise<FunctionProcess> {
@@ -19,12 +18,13 @@ export async function pythonProcess(options: LocalApiOptions, artifacts: Environ
   if (!python) {
     throw pythonRuntimeMissing(version, runtime, noPythonReason(version, lookup));
   }
-  const sdk = await locatePythonSdk(process.env, log);
+  const home = options.toolHome ?? options.projectRoot;
+  const sdk = await locatePythonSdk(home, process.env, log);
   const sandbox = createSandbox({ ...env, runtime, family: pythonFamily }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
     runtimePackages: { link: sdk.entries },
   });
   const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
-  fs.copyFileSync(path.join(PROJECT_ROOT, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
+  fs.copyFileSync(path.join(home, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
   const site = `/var/lang/lib/python${version}/site-packages`;
   const runtimePackages = `boto3 ${sdk.versions['boto3']} (botocore ${sdk.versions['botocore']} and what they need) from ${sdk.site}, linked into ${site}`;
   return {
