@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../local-lambda/runtime-scripts';
 import { LAMBDA_RESPONSE_LIMIT, LocalFunction } from '../local-lambda/local-function';
 import { lambdaNodeBinary } from '../local-lambda/node-binary';
-import { createSandbox, nodeModulesAncestor, planSandbox, SandboxPlan } from '../local-lambda/sandbox';
+import { createSandbox, keptSandbox, nodeModulesAncestor, planSandbox, sandboxListing, SandboxPlan } from '../local-lambda/sandbox';
 import { makeTempDir, PROJECT_ROOT } from './support/processes';
 
 const env = { runtime: 'nodejs24.x' as const, family: nodejsFamily, name: 'test', project: 'runtime' };
@@ -227,6 +227,53 @@ describe('sandbox layout', () => {
       /has a node_modules folder in .*leaky.*Point TMPDIR at a folder with no node_modules above it/,
     );
     expect(nodeModulesAncestor(makeTempDir('clean'))).toBeUndefined();
+  });
+
+  it('keeps a sandbox for the next run of the same build, and makes it again when anything in it changed', async () => {
+    const tempDir = makeTempDir('kept');
+    const [task, layer] = [makeTaskRoot({ 'index.mjs': 'export const handler = async () => 1;\n' }), makeLayer()];
+    let prepared = 0;
+    const keep = (identity: string, keepMs?: number) =>
+      keptSandbox(env, task, [layer], {
+        identity,
+        tempDir,
+        ...(keepMs !== undefined ? { keepMs } : {}),
+        prepare: (plan) => {
+          prepared += 1;
+          fs.writeFileSync(path.join(plan.runtimeDir, 'bootstrap.mjs'), '// the runtime client\n');
+        },
+      });
+    const first = await keep('build 1');
+    expect(fs.readFileSync(path.join(first.optDir, 'nodejs', 'node_modules', 'greeter', 'index.mjs'), 'utf8')).toContain('from esm');
+    expect(fs.existsSync(path.join(first.runtimeDir, 'bootstrap.mjs'))).toBe(true);
+    // The same build again: the same sandbox, nothing copied or prepared again.
+    const again = await keep('build 1');
+    expect([again.root, prepared]).toEqual([first.root, 1]);
+    // A function wrote into its /var/task (read-only on Lambda): the next run gets a sandbox made afresh, without it.
+    fs.writeFileSync(path.join(first.taskRoot, 'written.txt'), 'x');
+    const remade = await keep('build 1');
+    expect([remade.root, prepared]).toEqual([first.root, 2]);
+    expect(fs.existsSync(path.join(remade.taskRoot, 'written.txt'))).toBe(false);
+    // A file changed in place, same size: seen too.
+    fs.writeFileSync(path.join(remade.taskRoot, 'index.mjs'), 'export const handler = async () => 2;\n');
+    fs.utimesSync(path.join(remade.taskRoot, 'index.mjs'), new Date(0), new Date(0));
+    expect((await keep('build 1')).root).toBe(first.root);
+    expect(prepared).toBe(3);
+    expect(fs.readFileSync(path.join(first.taskRoot, 'index.mjs'), 'utf8')).toContain('=> 1');
+    // Another build: another sandbox; one nobody used for longer than it is kept is removed when another is made.
+    const other = await keep('build 2', 0);
+    expect(other.root).not.toBe(first.root);
+    expect(fs.existsSync(first.root)).toBe(false);
+    expect(() => sandboxListing(path.join(tempDir, 'nothing'))).toThrow();
+  });
+
+  it('refuses to keep a sandbox under a temp folder with node_modules above it', async () => {
+    const parent = makeTempDir('leaky-kept');
+    fs.mkdirSync(path.join(parent, 'node_modules'));
+    fs.mkdirSync(path.join(parent, 'tmp'));
+    await expect(keptSandbox(env, makeTaskRoot({}), [], { identity: 'x', tempDir: path.join(parent, 'tmp') })).rejects.toThrow(
+      /has a node_modules folder in .*leaky-kept/,
+    );
   });
 
   it('uses the Node major of the runtime', () => {

@@ -1,3 +1,4 @@
+import { sandboxListing } from '../local-lambda/sandbox';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -296,8 +297,17 @@ describe('local API, failures and shutdown', () => {
       expect(fs.existsSync(`${sandbox}/var/task/index.mjs`)).toBe(true);
       expect(await server.stop()).toBe(0);
       await waitFor(() => functionPids.every((pid) => !alive(pid)), 'the function process to stop');
-      expect(fs.existsSync(sandbox)).toBe(false);
       await expect(fetch(String(server.info['dynamodbEndpoint']))).rejects.toThrow();
+      // The sandbox is kept, unchanged, for the next run of the same build, which starts in it without copying anything.
+      const stamp = JSON.parse(fs.readFileSync(path.join(path.dirname(sandbox), 'stamp.json'), 'utf8')) as { listing: string };
+      expect(sandboxListing(sandbox)).toBe(stamp.listing);
+      const next = await startLocalServer(['--env', 'staging']);
+      try {
+        expect(next.info['sandbox']).toBe(sandbox);
+        expect((await request(`${next.url}/`)).status).toBe(200);
+      } finally {
+        await next.stop();
+      }
     } finally {
       await server.stop();
     }

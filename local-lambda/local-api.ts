@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -155,6 +154,11 @@ export interface FunctionProcess {
 /** How a runtime family's function process starts here: its interpreter, runtime client and sandbox layout. */
 export type FamilyProcess = (options: LocalApiOptions, artifacts: EnvironmentArtifacts, runtime: string) => Promise<FunctionProcess>;
 
+/** What a function's sandbox holds of its build, as its content hashes, with anything else that shapes it: a kept sandbox's identity. */
+export function sandboxIdentity(artifacts: EnvironmentArtifacts, ...more: readonly string[]): string {
+  return JSON.stringify([artifacts.bundle.contentHash, ...artifacts.layers.map((layer) => layer.contentHash), ...more]);
+}
+
 export function layerTrees(options: LocalApiOptions, artifacts: EnvironmentArtifacts): string[] {
   return artifacts.layers.map((layer) => path.join(options.buildDir, layer.treeDir));
 }
@@ -292,8 +296,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   };
   try {
     const prepared = await options.families.ofRuntime(env.runtime).localProcess(options, artifacts, env.runtime);
+    // The sandbox is kept for the next run of the same build (local-lambda/sandbox.ts keptSandbox).
     const { sandbox } = prepared;
-    cleanups.push(() => fs.rmSync(sandbox.root, { recursive: true, force: true }));
     if (artifacts.managed.length) {
       log(`note: ${artifacts.managed.map((layer) => layer.name).join(', ')} is published by AWS and attached on Lambda only; it is not here`);
     }

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { build } from 'esbuild';
 import { NodeRuntime, nodeMajorOf } from '../config/environments';
 
@@ -22,4 +25,12 @@ export async function compileRuntimeScript(projectRoot: string, entry: string, o
     logLevel: 'silent',
   });
   return outfile;
+}
+
+/** A digest of the runtime clients' sources (local-lambda/runtime/): what a kept sandbox's compiled client was made from. */
+export function runtimeClientDigest(toolHome: string): string {
+  const dir = path.join(toolHome, 'local-lambda', 'runtime');
+  const hash = createHash('sha256');
+  for (const file of fs.readdirSync(dir).sort()) hash.update(file).update(fs.readFileSync(path.join(dir, file)));
+  return hash.digest('hex');
 }

@@ -5,10 +5,10 @@ import { layerTargetFor } from '../../builder/build-plan';
 import { acquireBuildLock } from '../../builder/build';
 import { Architecture, NodeRuntime } from '../../config/environments';
 import { nodejsFamily } from '../../families/nodejs/definition';
-import { FunctionProcess, LocalApiOptions, layerTrees } from '../../local-lambda/local-api';
+import { FunctionProcess, LocalApiOptions, layerTrees, sandboxIdentity } from '../../local-lambda/local-api';
 import { lambdaNodeBinary } from '../../local-lambda/node-binary';
-import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../../local-lambda/runtime-scripts';
-import { createSandbox } from '../../local-lambda/sandbox';
+import { RUNTIME_SCRIPTS, compileRuntimeScript, runtimeClientDigest } from '../../local-lambda/runtime-scripts';
+import { keptSandbox } from '../../local-lambda/sandbox';
 import { silentProgress } from '../../project/progress';
 import { buildNodeLayer } from './node-layer';
 import { readNodeSource } from './node-source';
@@ -18,7 +18,12 @@ import { readNodeSource } from './node-source';
  * built once (and reused) from local-lambda/runtime-sdk. Layers come first on
  * NODE_PATH, so it only serves what no layer provides, as on Lambda.
  */
-async function buildRuntimeSdkStandIn(toolHome: string, buildDir: string, architecture: Architecture, log: (line: string) => void): Promise<string> {
+async function buildRuntimeSdkStandIn(
+  toolHome: string,
+  buildDir: string,
+  architecture: Architecture,
+  log: (line: string) => void,
+): Promise<{ readonly nodeModules: string; readonly contentHash: string }> {
   const dir = path.join(toolHome, 'local-lambda', 'runtime-sdk');
   const source = { ...readNodeSource(dir, 'local-lambda/runtime-sdk', 'runtime-sdk'), options: { exclude: [] } };
   const target = layerTargetFor(nodejsFamily, source, architecture, nodejsFamily.defaultRuntime);
@@ -33,7 +38,7 @@ async function buildRuntimeSdkStandIn(toolHome: string, buildDir: string, archit
     release();
   }
   if (!result.cached) log(`built the runtime's AWS SDK stand-in for /var/runtime (${result.artifact.packages.length} packages)`);
-  return path.join(localBuild, result.artifact.treeDir, 'nodejs', 'node_modules');
+  return { nodeModules: path.join(localBuild, result.artifact.treeDir, 'nodejs', 'node_modules'), contentHash: result.artifact.contentHash };
 }
 
 export async function nodeProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, name: string): Promise<FunctionProcess> {
@@ -42,25 +47,28 @@ export async function nodeProcess(options: LocalApiOptions, artifacts: Environme
   const home = options.toolHome ?? options.projectRoot;
   const node = lambdaNodeBinary(runtime, home);
   if (node.source === 'system') log(`note: using this Node ${node.version} for ${env.runtime}; runtimes/ has no binary for it`);
-  const nodeModules = await buildRuntimeSdkStandIn(home, options.buildDir, env.architecture, log);
-  const sandbox = createSandbox({ ...env, runtime, family: nodejsFamily }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
-    runtimePackages: { copy: nodeModules },
-  });
-  try {
-    const bootstrap = await compileRuntimeScript(home, RUNTIME_SCRIPTS.bootstrap, path.join(sandbox.runtimeDir, 'bootstrap.mjs'), runtime);
-    return {
-      sandbox,
-      command: node.path,
-      args: [bootstrap],
-      environment: {
-        PATH: `${path.dirname(node.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`,
-        NODE_PATH: sandbox.searchPath.join(path.delimiter),
+  const sdk = await buildRuntimeSdkStandIn(home, options.buildDir, env.architecture, log);
+  const sandbox = await keptSandbox(
+    { ...env, runtime, family: nodejsFamily },
+    path.join(options.buildDir, artifacts.bundle.dir),
+    layerTrees(options, artifacts),
+    {
+      identity: sandboxIdentity(artifacts, sdk.contentHash, runtimeClientDigest(home)),
+      runtimePackages: { copy: sdk.nodeModules },
+      prepare: async (plan) => {
+        await compileRuntimeScript(home, RUNTIME_SCRIPTS.bootstrap, path.join(plan.runtimeDir, 'bootstrap.mjs'), runtime);
       },
-      interpreter: { name: 'Node', version: node.version, path: node.path },
-      runtimePackages: 'the AWS SDK v3 from local-lambda/runtime-sdk, in /var/runtime/node_modules',
-    };
-  } catch (error) {
-    fs.rmSync(sandbox.root, { recursive: true, force: true });
-    throw error;
-  }
+    },
+  );
+  return {
+    sandbox,
+    command: node.path,
+    args: [path.join(sandbox.runtimeDir, 'bootstrap.mjs')],
+    environment: {
+      PATH: `${path.dirname(node.path)}:/usr/local/bin:/usr/bin:/bin:${path.join(sandbox.optDir, 'bin')}`,
+      NODE_PATH: sandbox.searchPath.join(path.delimiter),
+    },
+    interpreter: { name: 'Node', version: node.version, path: node.path },
+    runtimePackages: 'the AWS SDK v3 from local-lambda/runtime-sdk, in /var/runtime/node_modules',
+  };
 }

@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { EnvironmentArtifacts } from '../../builder/artifact-check';
 import { PythonRuntime, pythonVersionOf } from '../../config/environments';
 import { pythonRuntimeMissing } from '../../local-lambda/errors';
-import { FunctionProcess, LocalApiOptions, layerTrees } from '../../local-lambda/local-api';
+import { FunctionProcess, LocalApiOptions, layerTrees, sandboxIdentity } from '../../local-lambda/local-api';
 import { locatePythonSdk } from '../../local-lambda/python-sdk';
-import { createSandbox } from '../../local-lambda/sandbox';
+import { keptSandbox } from '../../local-lambda/sandbox';
+import { runtimeClientDigest } from '../../local-lambda/runtime-scripts';
 import { findPython, noPythonReason } from '../../project/python-interpreter';
 
 export async function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, name: string): Promise<FunctionProcess> {
@@ -20,11 +21,19 @@ export async function pythonProcess(options: LocalApiOptions, artifacts: Environ
   }
   const home = options.toolHome ?? options.projectRoot;
   const sdk = await locatePythonSdk(home, process.env, log);
-  const sandbox = createSandbox({ ...env, runtime, family: pythonFamily }, path.join(options.buildDir, artifacts.bundle.dir), layerTrees(options, artifacts), {
-    runtimePackages: { link: sdk.entries },
-  });
+  const sandbox = await keptSandbox(
+    { ...env, runtime, family: pythonFamily },
+    path.join(options.buildDir, artifacts.bundle.dir),
+    layerTrees(options, artifacts),
+    {
+      identity: sandboxIdentity(artifacts, JSON.stringify(sdk.versions), runtimeClientDigest(home)),
+      runtimePackages: { link: sdk.entries },
+      prepare: (plan) => {
+        fs.copyFileSync(path.join(home, 'local-lambda', 'runtime', 'bootstrap.py'), path.join(plan.runtimeDir, 'bootstrap.py'));
+      },
+    },
+  );
   const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
-  fs.copyFileSync(path.join(home, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
   const site = `/var/lang/lib/python${version}/site-packages`;
   const runtimePackages = `boto3 ${sdk.versions['boto3']} (botocore ${sdk.versions['botocore']} and what they need) from ${sdk.site}, linked into ${site}`;
   return {
