@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { LockAudit, advisoryText, judgeAudit, openAdvisories, parseAcceptedAdvisories } from '../review/advisories';
+import { LockAudit, advisoryText, openAdvisories, parseAcceptedAdvisories } from '../review/advisories';
+import { judgeAudit } from '../family-plugins/python/audit';
 import { TerraformPlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';
 import { cliEnv, copyProject, makeTempDir, runCli, freePort } from './support/processes';
 import { layerDescription } from '../artifacts/layer-description';
@@ -56,7 +57,7 @@ describe('judging an audit', () => {
       ['ecdsa', 'GHSA-wj6h-64fc-37mp (CVE-2024-23342), no fixed version', 'python-jose uses the cryptography backend; ecdsa is never called for signing'],
       ['requests', 'PYSEC-2024-1 (CVE-2024-47081), fixed in 2.32.4', null],
     ]);
-    expect([...openAdvisories([audit]).keys()]).toEqual(['requests==2.32.3']);
+    expect([...openAdvisories([audit], PLUGINS.byId('python')).keys()]).toEqual(['pkg:pypi/requests@2.32.3']);
   });
 
   it('is skipped, with the reason, when the service answered for no distribution: never a clean result', () => {
@@ -128,7 +129,7 @@ describe('judging an audit', () => {
     const summary = summarisePlan(plan, {
       families: PLUGINS,
       built,
-      advisories: openAdvisories([audit]),
+      advisories: openAdvisories([audit], PLUGINS.byId('python')),
       notes: ['known advisories from the OSV service: 1 open'],
     });
     expect(summary.cautions).toEqual([
@@ -141,7 +142,7 @@ describe('judging an audit', () => {
       { dependencies: [{ name: 'requests', version: '2.32.3', vulns: [{ id: 'GHSA-9hjg-9r4m-mvj7', fix_versions: ['2.32.4'], aliases: [] }] }] },
       { 'GHSA-9hjg-9r4m-mvj7': 'the function never follows redirects with credentials' },
     );
-    expect(summarisePlan(plan, { families: PLUGINS, built, advisories: openAdvisories([accepted]) }).cautions).toEqual([]);
+    expect(summarisePlan(plan, { families: PLUGINS, built, advisories: openAdvisories([accepted], PLUGINS.byId('python')) }).cautions).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import { silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { loadConfig } from '../config/load-config';
 import { checkLayerImports, judgeImports } from '../local-lambda/layer-import-check';
-import { findPython } from '../project/python-interpreter';
+import { findPython } from '../family-plugins/python/interpreter';
 import { makeFixtureProject, packFixturePackages } from './support/fixture-layer';
 import { makeFixtureWheels, makePythonProject, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir, runCli } from './support/processes';

@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { COMMANDS } from '../cli/main';
+import { commandsOf } from '../cli/main';
+import { PLUGINS } from '../family-plugins/registry';
+
+const COMMANDS = commandsOf(PLUGINS);
 import { helpText } from '../cli/command';
 import { PROJECT_ROOT, cliEnv, runCli } from './support/processes';
 import { copySources } from './support/test-project';

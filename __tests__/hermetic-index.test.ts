@@ -1,4 +1,4 @@
-import { pythonIndexSettings } from '../toolchain/python-index';
+import { pythonIndexSettings } from '../family-plugins/python/python-index';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +13,7 @@ import { wheelCacheDir } from '../family-plugins/python/wheel-cache';
 import { PLUGINS } from '../family-plugins/registry';
 import { silentProgress } from '../project/progress';
 import { runCommand } from '../project/run-command';
-import { ensurePythonToolchain } from '../toolchain/python-toolchain';
+import { ensurePythonToolchain } from '../family-plugins/python/toolchain';
 import { makeFixtureWheels, makePythonProject, makeWheel, offlineWheelEnv } from './support/fixture-wheels';
 import { PROJECT_ROOT, makeTempDir } from './support/processes';
 import { SimpleIndex, serveSimpleIndex } from './support/simple-index';

@@ -106,7 +106,7 @@ describe('what provides each import of the Python function', () => {
     expect(importCoverage(deployment).assumptions).toEqual([]);
     const newer = pythonDeployment([imp('aws_lambda_powertools', 3)], [], { layerStrategy: 'hybrid', powertoolsPythonLayerVersion: 99 });
     expect(importCoverage(newer).assumptions).toEqual([
-      'powertools-python version 99 is outside the versions the table in families/python/powertools.ts describes (1-27); its contents are assumed to be the same.',
+      'powertools-python version 99 is outside the versions the table in family-plugins/python/powertools.ts describes (1-27); its contents are assumed to be the same.',
     ]);
   });
 

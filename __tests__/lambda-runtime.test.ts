@@ -1,10 +1,10 @@
-import { nodejsFamily } from '../families/nodejs/definition';
+import { nodejsFamily } from '../family-plugins/nodejs/definition';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../local-lambda/runtime-scripts';
+import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../family-plugins/nodejs/runtime-scripts';
 import { LAMBDA_RESPONSE_LIMIT, LocalFunction } from '../local-lambda/local-function';
-import { lambdaNodeBinary } from '../local-lambda/node-binary';
+import { lambdaNodeBinary } from '../family-plugins/nodejs/node-binary';
 import { createSandbox, keptSandbox, nodeModulesAncestor, planSandbox, sandboxListing, SandboxPlan } from '../local-lambda/sandbox';
 import { makeTempDir, PROJECT_ROOT } from './support/processes';
 

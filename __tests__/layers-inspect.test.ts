@@ -1,5 +1,5 @@
 import { configFor } from './support/project-config';
-import { nodejsFamily } from '../families/nodejs/definition';
+import { nodejsFamily } from '../family-plugins/nodejs/definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';

@@ -74,7 +74,7 @@ describe('local API, the seed contract', () => {
     });
     expect(server.stderr()).toContain('mirrors api-dev: nodejs24.x, x86_64');
     expect(server.stderr()).toMatch(/layer +dependencies -> \/opt {2}content [0-9a-f]{12} {2}@aws-sdk\/client-dynamodb@[\d.]+, hono@[\d.]+/);
-    expect(server.info['node']).toMatch(/^v24\./);
+    expect(server.info['interpreter']).toEqual({ name: 'Node', version: expect.stringMatching(/^v24\./) as unknown });
   });
 
   it('answers every case of the shared contract over HTTP as the contract says (the Python function does too)', async () => {

@@ -1,7 +1,7 @@
+import { AMAZON_LINUX_2023 } from '../families/platform';
 import { NativeObject } from '../artifacts/manifest';
 import { PythonPackage } from '../family-plugins/python/python-package';
 import { Architecture, Runtime } from '../config/environments';
-import { LAMBDA_PLATFORMS } from '../config/lambda-platform';
 import { loadConfig } from '../config/load-config';
 import { FunctionDeployment } from '../rules/deployment';
 import { nativeCodeLoads, versionsTooNew } from '../rules/native-code';
@@ -87,7 +87,7 @@ describe('the native-code rule', () => {
     expect(message).toContain(
       'which needs GLIBC_2.38 (from libc.so.6), GLIBCXX_3.4.30 (from libstdc++.so.6), newer than Amazon Linux 2023 has (glibc 2.34, libstdc++ up to GLIBCXX_3.4.29)',
     );
-    const platform = LAMBDA_PLATFORMS['python3.12'];
+    const platform = AMAZON_LINUX_2023;
     expect(
       versionsTooNew(
         { versions: { 'libc.so.6': ['GLIBC_2.34', 'GLIBC_PRIVATE'], 'libgcc_s.so.1': ['GCC_11.0'], 'libstdc++.so.6': ['GLIBCXX_3.4.29', 'CXXABI_1.3.13'] } },

@@ -6,7 +6,7 @@ import {
   parseRequirement,
   requirementApplies,
   satisfies,
-} from '../families/python/pep508';
+} from '../family-plugins/python/pep508';
 
 const py312 = lambdaMarkerEnvironment('3.12', 'x86_64');
 

@@ -1,4 +1,4 @@
-import { pipIndexArgs, pythonIndexSettings, uvIndexArgs } from '../toolchain/python-index';
+import { pipIndexArgs, pythonIndexSettings, uvIndexArgs } from '../family-plugins/python/python-index';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +11,8 @@ import { silentProgress } from '../project/progress';
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
 import { globToRegExp } from '../builder/slimming';
 import { fingerprintTree, listTree } from '../builder/tree';
-import { Architecture, PythonRuntime } from '../config/environments';
+import { Architecture } from '../config/environments';
+import { PythonRuntime } from '../family-plugins/python/definition';
 import { explainUvFailure, uvCompileArgs, uvInstallArgs, uvLockedEnvironment } from '../family-plugins/python/uv';
 import { makeFixtureWheels, makePythonProject, offlineWheelEnv, sha256File } from './support/fixture-wheels';
 import { makeTempDir, freePort, PROJECT_ROOT } from './support/processes';

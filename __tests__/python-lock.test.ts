@@ -1,3 +1,4 @@
+import { AMAZON_LINUX_2023 } from '../families/platform';
 import { configFor } from './support/project-config';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
@@ -17,11 +18,10 @@ import {
   serialiseLockTarget,
 } from '../family-plugins/python/python-lock';
 import { buildPythonLayer } from '../family-plugins/python/python-layer';
-import { chooseWheel } from '../rules/wheel-tags';
+import { chooseWheel } from '../family-plugins/python/wheel-tags';
 import { cachedWheel, ensureWheels, wheelCacheDir } from '../family-plugins/python/wheel-cache';
 import { listTree } from '../builder/tree';
 import { Architecture } from '../config/environments';
-import { LAMBDA_PLATFORMS } from '../config/lambda-platform';
 import { loadConfig } from '../config/load-config';
 import {
   OTHER_ARCHITECTURE,
@@ -411,7 +411,7 @@ describe("the repository's own Python layers", () => {
       expect([layer.name, Object.keys(layer.locks ?? {}).sort()]).toEqual([layer.name, ['python3.12-arm64', 'python3.12-x86_64']]);
       for (const lockFile of Object.values(layer.locks!)) {
         expect([lockFile.file, lockStaleness(lockFile.requirements, requirementFileHashes(layer.files))]).toEqual([lockFile.file, undefined]);
-        const target = { ...lockFile.target, platform: LAMBDA_PLATFORMS['python3.12'] };
+        const target = { ...lockFile.target, platform: AMAZON_LINUX_2023 };
         for (const dist of lockFile.target.distributions) {
           expect([lockFile.file, dist.wheel, chooseWheel([{ filename: dist.wheel, sha256: dist.sha256 }], target)?.filename]).toEqual([
             lockFile.file,

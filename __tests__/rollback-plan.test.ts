@@ -1,4 +1,4 @@
-import { nodejsFamily } from '../families/nodejs/definition';
+import { nodejsFamily } from '../family-plugins/nodejs/definition';
 import { layerDescription, parseLayerDescription } from '../artifacts/layer-description';
 import { Deployment } from '../history/deployments';
 import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } from '../history/layer-rollback';

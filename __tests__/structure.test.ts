@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { ERROR_CODES } from '../cli/error-codes';
+import { errorCodesOf } from '../cli/error-codes';
+import { PLUGINS } from '../family-plugins/registry';
+
+const ERROR_CODES = errorCodesOf(PLUGINS);
 import { PROJECT_ROOT } from './support/processes';
 import { REPO_ROOT } from './support/test-project';
 
@@ -159,9 +162,15 @@ describe('the source folders', () => {
     expect(ERROR_CODES.length).toBeGreaterThan(60);
     expect(ERROR_CODES.filter((code, index) => ERROR_CODES.indexOf(code) !== index)).toEqual([]);
     const folders = sourceFiles(PROJECT_ROOT)
-      .filter((file) => path.basename(file) === 'errors.ts')
+      .filter((file) => path.basename(file) === 'errors.ts' && folderOf(file) !== 'family-plugins')
       .map((file) => folderOf(file))
       .sort();
+    // A family's codes come with its plug-in: exactly those its errors.ts declares.
+    for (const family of PLUGINS.families) {
+      const text = fs.readFileSync(path.join(PROJECT_ROOT, 'family-plugins', family.id, 'errors.ts'), 'utf8');
+      const declared = [...(/_ERROR_CODES = \[([^\]]*)\]/.exec(text)?.[1] ?? '').matchAll(/'([A-Z_]+)'/g)].map((match) => match[1]);
+      expect([family.id, [...family.errorCodes]]).toEqual([family.id, declared]);
+    }
     const assembled = [...fs.readFileSync(path.join(PROJECT_ROOT, 'cli', 'error-codes.ts'), 'utf8').matchAll(/from '\.\.\/([a-z-]+)\/errors'/g)]
       .map((match) => match[1])
       .sort();

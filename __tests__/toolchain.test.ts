@@ -11,15 +11,15 @@ import {
   toolchainLockArgs,
   toolchainLockProblems,
   toolchainVersions,
-} from '../toolchain/python-toolchain';
-import { parsePinnedRequirements } from '../toolchain/requirements-file';
-import { pythonIndexSettings } from '../toolchain/python-index';
+} from '../family-plugins/python/toolchain';
+import { parsePinnedRequirements } from '../family-plugins/python/requirements-file';
+import { pythonIndexSettings } from '../family-plugins/python/python-index';
 import { PROJECT_ROOT, cliEnv, copyProject, makeTempDir, runCli } from './support/processes';
 
 /** A project folder holding only the toolchain's two files (and whatever `edit` changes). */
 function toolchainProject(edit: (lock: string, requirements: string) => [string, string] = (lock, requirements) => [lock, requirements]): string {
   const root = makeTempDir('toolchain-project');
-  fs.mkdirSync(path.join(root, 'toolchain'));
+  fs.mkdirSync(path.join(root, path.dirname(TOOLCHAIN_LOCK)), { recursive: true });
   const [lock, requirements] = edit(
     fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_LOCK), 'utf8'),
     fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_REQUIREMENTS), 'utf8'),
@@ -50,17 +50,17 @@ describe('the toolchain lock', () => {
     expect(lockedVersions(text)).toEqual({ foo: '1.0', 'bar-baz': '3' });
   });
 
-  it('is stale when it does not pin what toolchain/requirements.txt asks for, or pins without a hash', () => {
+  it('is stale when it does not pin what family-plugins/python/toolchain/requirements.txt asks for, or pins without a hash', () => {
     const lock = `uv==0.13.9 \\\n    --hash=sha256:${'a'.repeat(64)}\npip==26.3\n`;
     expect(toolchainLockProblems('uv==0.13.9\npip==26.3\nmoto[server]==5.2.5\nboto3>=1\n', lock)).toEqual([
-      '"boto3>=1" in toolchain/requirements.txt is not pinned with ==',
+      '"boto3>=1" in family-plugins/python/toolchain/requirements.txt is not pinned with ==',
       'moto==5.2.5 is not in the lock (it has none)',
       'pip==26.3 has no hash in the lock',
     ]);
     expect(toolchainLockProblems('uv==0.14.0\n', lock)).toEqual(['uv==0.14.0 is not in the lock (it has 0.13.9)', 'pip==26.3 has no hash in the lock']);
   });
 
-  it('of this repository pins every tool toolchain/requirements.txt names, each with its hashes, for every platform (one universal resolution)', () => {
+  it('of this repository pins every tool family-plugins/python/toolchain/requirements.txt names, each with its hashes, for every platform (one universal resolution)', () => {
     const lock = fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_LOCK), 'utf8');
     expect(toolchainLockProblems(fs.readFileSync(path.join(PROJECT_ROOT, TOOLCHAIN_REQUIREMENTS), 'utf8'), lock)).toEqual([]);
     expect(toolchainVersions(PROJECT_ROOT)).toMatchObject({ uv: '0.13.9', pip: '26.3', 'pip-audit': '2.10.1', moto: '5.2.5', boto3: '1.44.8' });
@@ -78,7 +78,10 @@ describe('the toolchain lock', () => {
     expect(toolchainLockArgs('/p', pythonIndexSettings({}))).not.toContain('--no-index');
     expect(toolchainInstallArgs('/p', none).slice(-3)).toEqual(['--no-index', '--find-links', '/wheels']);
     // Unset, pip's own configuration decides.
-    expect(toolchainInstallArgs('/p', pythonIndexSettings({})).slice(-2)).toEqual(['--requirement', '/p/toolchain/requirements.lock.txt']);
+    expect(toolchainInstallArgs('/p', pythonIndexSettings({})).slice(-2)).toEqual([
+      '--requirement',
+      '/p/family-plugins/python/toolchain/requirements.lock.txt',
+    ]);
   });
 });
 
@@ -104,12 +107,12 @@ describe('installing the toolchain', () => {
     ).toBeUndefined();
   });
 
-  it('refuses a lock that does not match toolchain/requirements.txt, naming the command that refreshes it', async () => {
+  it('refuses a lock that does not match family-plugins/python/toolchain/requirements.txt, naming the command that refreshes it', async () => {
     const root = toolchainProject((lock, requirements) => [lock, requirements.replace('uv==0.13.9', 'uv==0.14.0')]);
     await expect(
       ensurePythonToolchain({ env: { ...process.env, PYTHON_TOOLCHAIN: path.join(makeTempDir('toolchain'), 'python') }, projectRoot: root }),
     ).rejects.toThrow(
-      'toolchain/requirements.lock.txt does not match toolchain/requirements.txt (uv==0.14.0 is not in the lock (it has 0.13.9)). Run `npm run toolchain -- --lock`',
+      'family-plugins/python/toolchain/requirements.lock.txt does not match family-plugins/python/toolchain/requirements.txt (uv==0.14.0 is not in the lock (it has 0.13.9)). Run `npm run toolchain -- --lock`',
     );
   });
 
@@ -121,7 +124,7 @@ describe('installing the toolchain', () => {
     const offline: NodeJS.ProcessEnv = { ...process.env, PYTHON_TOOLCHAIN: dir, PIP_NO_INDEX: '1', PIP_CONFIG_FILE: '/dev/null' };
     delete offline['PIP_FIND_LINKS'];
     await expect(ensurePythonToolchain({ env: offline, projectRoot: PROJECT_ROOT })).rejects.toThrow(
-      "Installing the project's Python toolchain failed: this command failed: pip install --require-hashes -r toolchain/requirements.lock.txt.",
+      "Installing the project's Python toolchain failed: this command failed: pip install --require-hashes -r family-plugins/python/toolchain/requirements.lock.txt.",
     );
     expect(fs.existsSync(dir)).toBe(false);
   });

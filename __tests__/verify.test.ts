@@ -1,5 +1,5 @@
-import { nodejsFamily } from '../families/nodejs/definition';
-import { pythonFamily } from '../families/python/definition';
+import { nodejsFamily } from '../family-plugins/nodejs/definition';
+import { pythonFamily } from '../family-plugins/python/definition';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';

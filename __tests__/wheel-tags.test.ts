@@ -1,7 +1,9 @@
-import { chooseWheel, parseWheelName, supportedTags } from '../rules/wheel-tags';
-import { LAMBDA_PLATFORMS, manylinuxTags, uvPythonPlatform } from '../config/lambda-platform';
+import { PLUGINS } from '../family-plugins/registry';
+import { AMAZON_LINUX_2023 } from '../families/platform';
+import { chooseWheel, parseWheelName, supportedTags } from '../family-plugins/python/wheel-tags';
+import { manylinuxTags, uvPythonPlatform } from '../family-plugins/python/platform';
 
-const AL2023 = LAMBDA_PLATFORMS['python3.12'];
+const AL2023 = AMAZON_LINUX_2023;
 const x86 = { pythonVersion: '3.12', architecture: 'x86_64' as const, platform: AL2023 };
 const arm = { pythonVersion: '3.12', architecture: 'arm64' as const, platform: AL2023 };
 
@@ -9,7 +11,7 @@ const wheel = (filename: string) => ({ filename, sha256: filename.length.toStrin
 
 describe("Lambda's platform as wheel tags", () => {
   it('is Amazon Linux 2023 with glibc 2.34 for every runtime, newest manylinux first, with the legacy names, and no plain linux tag', () => {
-    for (const platform of Object.values(LAMBDA_PLATFORMS))
+    for (const platform of PLUGINS.runtimes.map((runtime) => PLUGINS.ofRuntime(runtime).platform(runtime)))
       expect(platform).toEqual({ os: 'Amazon Linux 2023', glibc: [2, 34], glibcxx: [3, 4, 29], cxxabi: [1, 3, 13], libgcc: [11, 0] });
     const tags = manylinuxTags('x86_64', AL2023);
     expect(tags.slice(0, 3)).toEqual(['manylinux_2_34_x86_64', 'manylinux_2_33_x86_64', 'manylinux_2_32_x86_64']);

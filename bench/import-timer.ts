@@ -3,7 +3,7 @@
  * way a function would (ES import through NODE_PATH) and prints the milliseconds.
  */
 import { performance } from 'node:perf_hooks';
-import { installNodePathResolution } from '../local-lambda/runtime/node-path-resolution';
+import { installNodePathResolution } from '../family-plugins/nodejs/runtime/node-path-resolution';
 
 async function main(): Promise<void> {
   installNodePathResolution();

@@ -1,5 +1,6 @@
-import { pipIndexArgs, pythonIndexSettings } from '../toolchain/python-index';
-import { pythonFamily } from '../families/python/definition';
+import { PYTHON_RUNTIME_CLIENT } from '../family-plugins/python/python-process';
+import { pipIndexArgs, pythonIndexSettings } from '../family-plugins/python/python-index';
+import { pythonFamily } from '../family-plugins/python/definition';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,13 +19,13 @@ import { uvCompileArgs, uvEnvironment, uvInstallArgs, uvLockedEnvironment } from
 import { loadConfig } from '../config/load-config';
 import { listLayerFolders } from '../config/config-sources';
 import { LocalFunction } from '../local-lambda/local-function';
-import { locatePythonSdk } from '../local-lambda/python-sdk';
+import { locatePythonSdk } from '../family-plugins/python/python-sdk';
 import { createSandbox } from '../local-lambda/sandbox';
-import { findPython } from '../project/python-interpreter';
+import { findPython } from '../family-plugins/python/interpreter';
 import { runCommand } from '../project/run-command';
 import { importCoverage } from '../rules/import-coverage';
 import { probeEvent } from '../rollout/probe';
-import { ensurePythonToolchain, toolchainDir } from '../toolchain/python-toolchain';
+import { ensurePythonToolchain, toolchainDir } from '../family-plugins/python/toolchain';
 import { Goal, Summary, ratio, summarise } from './stats';
 import { determinismGoal, importCheckGoal, nativeCodeGoal, pythonCacheHitGoal, pythonColdStartGoal } from './goals';
 import { scanNativeObjects } from '../builder/native-scan';
@@ -231,7 +232,7 @@ async function seedColdStart(root: string, python: string, taskDir: string, laye
     runtimePackages: { link: sdkEntries },
   });
   const bootstrap = path.join(sandbox.runtimeDir, 'bootstrap.py');
-  fs.copyFileSync(path.join(root, 'local-lambda', 'runtime', 'bootstrap.py'), bootstrap);
+  fs.copyFileSync(path.join(root, PYTHON_RUNTIME_CLIENT, 'bootstrap.py'), bootstrap);
   const fn = new LocalFunction({
     command: python,
     args: ['-I', '-S', '-B', '-u', bootstrap, ...sandbox.searchPath],

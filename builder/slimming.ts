@@ -1,13 +1,7 @@
 import * as fs from 'node:fs';
 import { walkFiles } from './tree';
 
-/**
- * Safe slimming for Python layers, on by default: caches and compiled files that
- * Python rebuilds itself, and console scripts (their shebang names the build
- * machine's interpreter and Lambda never runs them). `*.dist-info` stays:
- * packages read their own metadata through importlib.metadata.
- */
-export const PYTHON_SLIMMING = ['**/__pycache__/**', '**/*.pyc', '**/*.pyo', 'python/bin/**'] as const;
+/** Slimming a built tree: the globs a family removes by default (LayerInstaller.defaultSlimming) and a layer's own excludes. */
 
 /** `**` matches across folders, `*` and `?` within one; everything else literally. */
 export function globToRegExp(glob: string): RegExp {

@@ -2,54 +2,14 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import { Output } from './output';
 import { argumentsInvalid } from '../project/errors';
 import type { ProjectContext } from '../use-cases/context';
+import { Command as BaseCommand, CommandContext as BaseContext, CommandEntry as BaseEntry, OptionDoc, OptionDocs, writeJson } from '../project/command';
 
-/** One option: how it is parsed and the line --help shows for it, declared together so they cannot drift apart. */
-export type OptionDoc =
-  | { readonly type: 'boolean'; readonly short?: string; readonly value?: never; /** One line for --help. */ readonly describe: string }
-  | {
-      readonly type: 'string';
-      readonly short?: string;
-      /** The value's placeholder in --help, e.g. `<dir>`. */
-      readonly value: string;
-      /** One line for --help. */
-      readonly describe: string;
-      /** The option may be given more than once; its value is then a list. */
-      readonly multiple?: boolean;
-    };
-
-export type OptionDocs = Readonly<Record<string, OptionDoc>>;
-
-export interface CommandContext {
-  /** The project the command works on, made once by the CLI: its folder, its families, its configuration. */
-  readonly project: ProjectContext;
-  /** The variables the command runs under (the project's). */
-  readonly env: NodeJS.ProcessEnv;
-  /** Progress and messages for people (stderr). */
-  readonly err: Output;
-  /** Results (stdout): JSON with --json, otherwise text. */
-  readonly out: NodeJS.WritableStream;
-  /** Aborted on Ctrl-C / SIGTERM. */
-  readonly signal: AbortSignal;
-}
-
-/** A command as the command list knows it: its name and one line, and how to load the rest. */
-export interface CommandEntry {
-  readonly name: string;
-  /** One line for the command list, and the first of its --help. */
-  readonly summary: string;
-  load(): Command;
-}
-
-/** What a command does: its options and help (declared together), and its run, which parses, calls one use case and prints. */
-export interface Command {
-  /** The --help prose between the summary and the options (the options block is made from `options`). */
-  readonly help: string;
-  readonly usage: string;
-  readonly options: OptionDocs;
-  readonly allowPositionals?: boolean;
-  /** The process exit code (or a promise of it, for a command that waits). */
-  run(values: Record<string, unknown>, positionals: string[], context: CommandContext): number | Promise<number>;
-}
+/** A command of the CLI: what it runs with is this project context and this terminal's output. */
+export type CommandContext = BaseContext<ProjectContext, Output>;
+export type Command = BaseCommand<ProjectContext, Output>;
+export type CommandEntry = BaseEntry<ProjectContext, Output>;
+export type { OptionDoc, OptionDocs };
+export { writeJson };
 
 /** Options every command accepts, listed last in its --help. */
 export const COMMON_OPTIONS: OptionDocs = {
@@ -93,8 +53,4 @@ export function parseCommandArgs(name: string, command: Command, argv: string[])
   } catch (error) {
     throw argumentsInvalid((error as Error).message, name);
   }
-}
-
-export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
-  stream.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -3,6 +3,7 @@ import { CommandContext, CommandEntry, helpText, parseCommandArgs } from './comm
 import { createOutput } from './output';
 import { PROJECT_ROOT } from '../project/paths';
 import { PLUGINS } from '../family-plugins/registry';
+import { PluginRegistry } from '../family-plugins/plugin';
 import { projectContext } from '../use-cases/context';
 
 /**
@@ -10,7 +11,7 @@ import { projectContext } from '../use-cases/context';
  * SDK, cdktf, the builder) is loaded only when that command runs, so `--help` and a cached build start fast.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- require() here is what loads one command's module on demand (import() would not run under Jest's CommonJS) */
-export const COMMANDS: readonly CommandEntry[] = [
+export const CORE_COMMANDS: readonly CommandEntry[] = [
   {
     name: 'build',
     summary: 'Build every layer tree and function bundle into .build/ and write the manifest',
@@ -87,16 +88,6 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => (require('./commands/layers-prune') as typeof import('./commands/layers-prune')).layersPruneCommand,
   },
   {
-    name: 'layers:lock',
-    summary: "Lock Python layers: uv's resolution for every target, one wheel per distribution pinned by version and sha256, beside requirements.txt",
-    load: () => (require('./commands/layers-lock') as typeof import('./commands/layers-lock')).layersLockCommand,
-  },
-  {
-    name: 'layers:audit',
-    summary: 'Known advisories for the versions the Python layers are locked to (pip-audit); exit code 1 when one is not accepted',
-    load: () => (require('./commands/layers-audit') as typeof import('./commands/layers-audit')).layersAuditCommand,
-  },
-  {
     name: 'verify',
     summary: 'After a deploy: layers attached and complete, API answering; on failure, logs and the likely cause',
     load: () => (require('./commands/verify') as typeof import('./commands/verify')).verifyCommand,
@@ -107,11 +98,6 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => (require('./commands/layers-inspect') as typeof import('./commands/layers-inspect')).layersInspectCommand,
   },
   {
-    name: 'toolchain',
-    summary: "Install (or check) the project's Python toolchain: uv, pip, pip-audit, moto and boto3, pinned with hashes",
-    load: () => (require('./commands/toolchain') as typeof import('./commands/toolchain')).toolchainCommand,
-  },
-  {
     name: 'bench',
     summary: 'Measure builds, determinism, synth, sizes, cold start and local load; write BENCHMARKS.md',
     load: () => (require('./commands/bench') as typeof import('./commands/bench')).benchCommand,
@@ -119,29 +105,35 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-function overview(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+/** Every command: the core ones, then those of each registered runtime family (their plug-ins bring them). */
+export function commandsOf(families: PluginRegistry): readonly CommandEntry[] {
+  return [...CORE_COMMANDS, ...families.families.flatMap((family) => family.commands as readonly CommandEntry[])];
+}
+
+function overview(commands: readonly CommandEntry[]): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
   return [
     'Usage: npm run <command> -- [options]   (or: npx tsx cli/main.ts <command> [options])',
     '',
     'Commands:',
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     "Run `npm run <command> -- --help` for a command's options.",
   ].join('\n');
 }
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, families: PluginRegistry = PLUGINS): Promise<number> {
   const [name, ...rest] = argv;
+  const commands = commandsOf(families);
   const noColor = rest.includes('--no-color');
   const err = createOutput({ stream: process.stderr, env, noColor });
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${overview()}\n`);
+    process.stdout.write(`${overview(commands)}\n`);
     return name ? 0 : 2;
   }
-  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  const entry = commands.find((candidate) => candidate.name === name);
   if (!entry) {
-    err.line(`${err.red('error:')} unknown command "${name}".\n\n${overview()}`);
+    err.line(`${err.red('error:')} unknown command "${name}".\n\n${overview(commands)}`);
     return 2;
   }
   const controller = new AbortController();
@@ -155,7 +147,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stdout.write(`${helpText(entry, command)}\n`);
       return 0;
     }
-    const context: CommandContext = { project: projectContext(PROJECT_ROOT, env, PLUGINS), env, err, out: process.stdout, signal: controller.signal };
+    const context: CommandContext = { project: projectContext(PROJECT_ROOT, env, families), env, err, out: process.stdout, signal: controller.signal };
     return await command.run(values, positionals, context);
   } catch (error) {
     if (isUserError(error)) {

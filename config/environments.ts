@@ -6,13 +6,10 @@
  * and STATE_BUCKET.
  */
 
-import { NODE_RUNTIMES, NodeRuntime, nodeMajorOf, nodejsFamily } from '../families/nodejs/definition';
-import { PYTHON_RUNTIMES, PythonRuntime, pythonVersionOf } from '../families/python/definition';
 import { Runtime, RuntimeFamily } from '../families/registry';
 import { LAYER_STRATEGIES, LayerStrategy } from '../families/family';
 
-export { NODE_RUNTIMES, PYTHON_RUNTIMES, nodeMajorOf, pythonVersionOf };
-export type { NodeRuntime, PythonRuntime, Runtime, RuntimeFamily };
+export type { Runtime, RuntimeFamily };
 
 export { LAYER_STRATEGIES };
 export type { LayerStrategy };
@@ -159,10 +156,11 @@ export const PROJECT_DEFAULTS: Omit<ProjectSettings, 'stateBucket'> = {
   region: 'ap-northeast-1',
 };
 
-/** Defaults for every environment; the state key is derived from project and name, the layers from the strategy. */
-export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layers'> = {
-  function: nodejsFamily.id,
-  runtime: 'nodejs24.x',
+/**
+ * Defaults for every environment; the state key is derived from project and name, the layers from the strategy, the
+ * function from the families (the first of the registry) and the runtime from the function's family (its default).
+ */
+export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layers' | 'function' | 'runtime'> = {
   layerStrategy: 'single',
   powertoolsPythonLayerVersion: 27,
   powertoolsTypeScriptLayerVersion: 44,

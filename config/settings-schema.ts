@@ -98,19 +98,21 @@ export interface EnvironmentSetting {
   readonly default: (context: DefaultContext) => Candidate;
 }
 
-const plain = (field: Exclude<Field, 'stateKey' | 'layers'>) => (): Candidate => ({ value: ENVIRONMENT_DEFAULTS[field], source: 'default' });
+const plain = (field: keyof typeof ENVIRONMENT_DEFAULTS) => (): Candidate => ({ value: ENVIRONMENT_DEFAULTS[field], source: 'default' });
 
 /** The settings as a registry of runtime families allows them: the function and runtime its families, the layers their strategies'. */
 export function environmentSettings(families: FamilyRegistry): Readonly<Record<Field, EnvironmentSetting>> {
   const familyOf = (runtime: unknown) => (families.runtimes.includes(runtime as string) ? families.ofRuntime(runtime as string) : undefined);
+  // The default function is the registry's first family (Node.js in this project).
+  const first = () => families.families[0];
   return {
-    // The function follows an explicit runtime's family; otherwise Node.js.
+    // The function follows an explicit runtime's family; otherwise the first family's.
     function: {
       allowed: oneOf(families.ids),
       default: ({ explicit }) => {
         const runtime = explicit('runtime');
         const family = familyOf(runtime?.value);
-        return family ? { value: family.id, source: `the family of runtime ${String(runtime!.value)}` } : plain('function')();
+        return family ? { value: family.id, source: `the family of runtime ${String(runtime!.value)}` } : { value: first().id, source: 'default' };
       },
     },
     // The runtime defaults to its function's default runtime.
@@ -118,7 +120,9 @@ export function environmentSettings(families: FamilyRegistry): Readonly<Record<F
       allowed: oneOf(families.runtimes),
       default: ({ resolved }) => {
         const family = families.find(resolved.function);
-        return family ? { value: family.defaultRuntime, source: `the default runtime of the ${family.id} function` } : plain('runtime')();
+        return family
+          ? { value: family.defaultRuntime, source: `the default runtime of the ${family.id} function` }
+          : { value: first().defaultRuntime, source: 'default' };
       },
     },
     layerStrategy: { allowed: oneOf(LAYER_STRATEGIES), default: plain('layerStrategy') },
@@ -149,7 +153,7 @@ export function environmentSettings(families: FamilyRegistry): Readonly<Record<F
         const strategy: LayerStrategy = LAYER_STRATEGIES.includes(resolved.layerStrategy as LayerStrategy)
           ? (resolved.layerStrategy as LayerStrategy)
           : 'single';
-        const family = familyOf(resolved.runtime) ?? families.byId(ENVIRONMENT_DEFAULTS.function);
+        const family = familyOf(resolved.runtime) ?? first();
         return { value: family.strategyLayers[strategy], source: `the layers of the "${strategy}" strategy for ${family.name}` };
       },
     },

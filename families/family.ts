@@ -4,6 +4,8 @@
  * import reader, local process) is the builder's and the local run's; this is only what it is. Each family is one
  * definition in families/<id>/, and families/registry.ts lists them once.
  */
+import { LambdaPlatform } from './platform';
+
 /** What one managed layer holds, for the import coverage rule. */
 export interface ManagedLayerContents {
   /** Python top-level modules, or npm package names and patterns ("@aws-lambda-powertools/*"). */
@@ -124,4 +126,6 @@ export interface FamilyDefinition<Id extends string = string, R extends string =
   readonly powertools?: ManagedLayerFacts<R>;
   /** Negative when version a is older than b, positive when newer, 0 when the same, as the family's package index orders them. */
   compareVersions(a: string, b: string): number;
+  /** What a runtime of the family runs on, as binary code sees it (its C library, its C++ runtime); the native-code rule reads it. */
+  platform(runtime: R): LambdaPlatform;
 }

@@ -1,18 +1,15 @@
 import { FamilyDefinition } from './family';
-import { NodeRuntime, nodejsFamily } from './nodejs/definition';
-import { PythonRuntime, pythonFamily } from './python/definition';
 
-/** The families this project ships, each a folder under families/; the plug-ins that build them are family-plugins/'s. */
-export const FAMILIES = [nodejsFamily, pythonFamily] as const;
-
-/** A family's id ("nodejs", "python", or a family a registry adds): the configuration's "function", a layer's kind. */
+/** A family's id ("nodejs", "python", or any family a registry holds): the configuration's "function", a layer's kind. */
 export type RuntimeFamily = string;
-export type Runtime = NodeRuntime | PythonRuntime;
+/** A Lambda runtime's identifier ("nodejs24.x", "python3.12"): one of the runtimes a family of the registry lists. */
+export type Runtime = string;
 
 /**
  * The families a run knows, looked up by id or runtime. The entry points assemble one (family-plugins/registry.ts)
  * and hand it down: the configuration is checked against it, the build and the local run build with it, the rules
- * ask it what a runtime ships. A family outside FAMILIES (a test's) is one more entry, not an edit here.
+ * ask it what a runtime ships. Each family is a folder of family-plugins/ and a line of its registry.ts; the first
+ * family of a registry is the default function.
  */
 export interface FamilyRegistry<F extends FamilyDefinition = FamilyDefinition> {
   /** In registration order. */

@@ -63,7 +63,8 @@ export type LocalApiOptions = ServedArtifacts & {
 };
 
 export interface LocalInterpreter {
-  readonly name: 'Node' | 'Python';
+  /** As people call it: "Node", "Python". */
+  readonly name: string;
   readonly version: string;
   readonly path: string;
 }

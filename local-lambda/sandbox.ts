@@ -122,6 +122,21 @@ export interface KeptSandboxOptions {
   readonly keepMs?: number;
 }
 
+/** A digest of a folder's files (names and bytes, not times): what a kept sandbox's runtime client was made from. */
+export function folderDigest(dir: string): string {
+  const hash = createHash('sha256');
+  const visit = (current: string): void => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(current, entry.name);
+      hash.update(path.relative(dir, full));
+      if (entry.isDirectory()) visit(full);
+      else hash.update(fs.readFileSync(full));
+    }
+  };
+  visit(dir);
+  return hash.digest('hex');
+}
+
 /** Where kept sandboxes live, under the temp folder. */
 export const KEPT_SANDBOXES = 'lambda-layer-stacks-sandboxes';
 

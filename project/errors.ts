@@ -3,6 +3,7 @@
  * cli/error-codes.ts assembles the union. Errors a user can fix. The CLI prints their message without a stack trace;
  * every message says what went wrong and what to do about it.
  */
+
 import { didYouMean } from './text';
 
 export class UserError<C extends string = string> extends Error {
@@ -41,7 +42,7 @@ export function buildDirOutsideProject(buildDir: string): UserError<ProjectError
   );
 }
 
-/** A USAGE error: what is wrong with the command line, then where its options are explained. */
+/** A USAGE error: what is wrong with the command line, then where its options are explained . */
 function usage(sentence: string, command?: string): UserError<ProjectErrorCode> {
   const help = command ? `npm run ${command} -- --help` : 'the --help of the command';
   return new UserError('USAGE', `${sentence} See ${help}.`);
@@ -99,20 +100,6 @@ export function builtLayerUnknown(wanted: string, built: readonly string[], comm
   return usage(`No built layer is called ${JSON.stringify(wanted)}; built: ${built.join(', ')}.`, command);
 }
 
-/** "x" is not a Python layer; Python layers are ...; `which` says what makes one (e.g. "with a requirements.txt"). */
-export function notAPythonLayer(name: string, layers: readonly string[], command: string, which?: string): UserError<ProjectErrorCode> {
-  return usage(`${JSON.stringify(name)} is not a Python layer; Python layers${which ? ` (${which})` : ''} are ${layers.join(', ') || 'none'}.`, command);
-}
-
-/** `--upgrade-package` naming a package that no lock of the layers being locked pins. */
-export function upgradePackageNotLocked(name: string, layers: readonly string[], pinned: readonly string[], command: string): UserError<ProjectErrorCode> {
-  return usage(
-    `--upgrade-package ${JSON.stringify(name)} names no package the locks of ${layers.join(', ')} pin.${didYouMean(name, pinned)} Give the name of a pinned package ` +
-      '(each requirements.<target>.lock.txt lists them); a package not locked yet needs no upgrade: add it to requirements.txt and lock, and it comes at its newest version.',
-    command,
-  );
-}
-
 /** An option that names one of something given with several: "--stack names one plan; give one file with it." */
 export function optionNamesOne(option: string, what: string, given: string, command: string): UserError<ProjectErrorCode> {
   return usage(`${option} names one ${what}; give one ${given} with it.`, command);
@@ -121,11 +108,6 @@ export function optionNamesOne(option: string, what: string, given: string, comm
 /** A port that is not one. */
 export function portInvalid(raw: string, command: string): UserError<ProjectErrorCode> {
   return usage(`The port ${JSON.stringify(raw)} is not a port number (0-65535; 0 picks a free one).`, command);
-}
-
-/** An advisory service pip-audit is not asked about here. */
-export function auditServiceUnknown(service: string, command: string): UserError<ProjectErrorCode> {
-  return usage(`The advisory service ${JSON.stringify(service)} is not one pip-audit asks here; use pypi (the index's own data) or osv.`, command);
 }
 
 /** What went wrong inside an error some library threw, for a factory's message. */
@@ -148,3 +130,22 @@ export function errorReason(error: unknown): string {
 // State, history, rollback and prune.
 
 // Constructs, validating their props before they create anything.
+
+/** "x" is not a Python layer; Python layers are ...; `which` says what makes one (e.g. "with a requirements.txt"). */
+export function notAPythonLayer(name: string, layers: readonly string[], command: string, which?: string): UserError<ProjectErrorCode> {
+  return usage(`${JSON.stringify(name)} is not a Python layer; Python layers${which ? ` (${which})` : ''} are ${layers.join(', ') || 'none'}.`, command);
+}
+
+/** An advisory service pip-audit is not asked about here. */
+export function auditServiceUnknown(service: string, command: string): UserError<ProjectErrorCode> {
+  return usage(`The advisory service ${JSON.stringify(service)} is not one pip-audit asks here; use pypi (the index's own data) or osv.`, command);
+}
+
+/** `--upgrade-package` naming a package that no lock of the layers being locked pins. */
+export function upgradePackageNotLocked(name: string, layers: readonly string[], pinned: readonly string[], command: string): UserError<ProjectErrorCode> {
+  return usage(
+    `--upgrade-package ${JSON.stringify(name)} names no package the locks of ${layers.join(', ')} pin.${didYouMean(name, pinned)} Give the name of a pinned package ` +
+      '(each requirements.<target>.lock.txt lists them); a package not locked yet needs no upgrade: add it to requirements.txt and lock, and it comes at its newest version.',
+    command,
+  );
+}

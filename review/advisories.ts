@@ -1,9 +1,10 @@
-import { normalisePythonName } from '../families/python/pep508';
+import { purlOf } from '../artifacts/sbom';
+import { FamilyDefinition } from '../families/family';
 
 /**
- * Known advisories for the versions a layer is locked to, as pip-audit reports them (from the
- * index's vulnerability data, or an OSV service), judged against the advisories a layer accepts
- * (layers/<layer>/advisories.json, each with the reason). Pure: the shell runs pip-audit.
+ * Known advisories for the versions a layer is locked to, as a family's advisory tool reports them (pip-audit for
+ * Python, from the index's vulnerability data or an OSV service), judged against the advisories a layer accepts
+ * (layers/<layer>/advisories.json, each with the reason). Pure: the family's plug-in runs the tool.
  */
 
 export interface Advisory {
@@ -38,21 +39,6 @@ export interface LockAudit {
   readonly notAudited: readonly { readonly name: string; readonly reason: string }[];
 }
 
-/** What pip-audit prints with `--format json` (with --aliases and --desc on). */
-export interface PipAuditReport {
-  readonly dependencies: readonly {
-    readonly name: string;
-    readonly version?: string;
-    readonly skip_reason?: string;
-    readonly vulns?: readonly {
-      readonly id: string;
-      readonly fix_versions?: readonly string[];
-      readonly aliases?: readonly string[];
-      readonly description?: string;
-    }[];
-  }[];
-}
-
 /** A layer's accepted advisories: advisory id (or any of its aliases) -> why it is accepted. */
 export type AcceptedAdvisories = Readonly<Record<string, string>>;
 
@@ -77,40 +63,6 @@ export function parseAcceptedAdvisories(text: string): AcceptedAdvisories | stri
   return accepted as AcceptedAdvisories;
 }
 
-/** pip-audit's report on one lock, judged: each advisory, accepted or not; what could not be audited; `skipped` when nothing could. */
-export function judgeAudit(where: Pick<LockAudit, 'layer' | 'target' | 'file'>, report: PipAuditReport, accepted: AcceptedAdvisories): LockAudit {
-  const findings: AdvisoryFinding[] = [];
-  const notAudited: { name: string; reason: string }[] = [];
-  for (const dependency of report.dependencies) {
-    if (dependency.skip_reason !== undefined) {
-      notAudited.push({ name: dependency.name, reason: dependency.skip_reason });
-      continue;
-    }
-    for (const vuln of dependency.vulns ?? []) {
-      const advisory: Advisory = {
-        id: vuln.id,
-        aliases: [...(vuln.aliases ?? [])].filter((alias) => alias !== vuln.id).sort(),
-        fixVersions: [...(vuln.fix_versions ?? [])],
-        ...(vuln.description ? { summary: vuln.description } : {}),
-      };
-      const reason = [advisory.id, ...advisory.aliases].map((id) => accepted[id]).find((text) => text !== undefined);
-      findings.push({ name: dependency.name, version: dependency.version ?? '', advisory, ...(reason ? { accepted: reason } : {}) });
-    }
-  }
-  const audited = report.dependencies.length - notAudited.length;
-  const reasons = [...new Set(notAudited.map((entry) => entry.reason.replace(/: [^:]*$/, '')))];
-  return {
-    ...where,
-    status: audited > 0 || report.dependencies.length === 0 ? 'audited' : 'skipped',
-    ...(audited === 0 && report.dependencies.length > 0
-      ? { reason: `the service answered for none of its ${report.dependencies.length} distributions (${reasons.join('; ')})` }
-      : {}),
-    distributions: report.dependencies.length,
-    findings: findings.sort((a, b) => (a.name === b.name ? (a.advisory.id < b.advisory.id ? -1 : 1) : a.name < b.name ? -1 : 1)),
-    notAudited: audited > 0 ? notAudited : [],
-  };
-}
-
 /** The audit of a lock that could not run at all (the service unreachable, pip-audit failing). */
 export function auditNotRun(where: Pick<LockAudit, 'layer' | 'target' | 'file'>, distributions: number, reason: string): LockAudit {
   return { ...where, status: 'skipped', reason, distributions, findings: [], notAudited: [] };
@@ -123,13 +75,13 @@ export function advisoryText(finding: AdvisoryFinding): string {
   return `${finding.advisory.id}${aliases}, ${fix}`;
 }
 
-/** The findings no layer accepts, by `name==version` (normalised), for the review of what a deploy publishes. */
-export function openAdvisories(audits: readonly LockAudit[]): Map<string, AdvisoryFinding[]> {
+/** The findings no layer accepts, by package URL with version (the family's spelling of the name), for the review of what a deploy publishes. */
+export function openAdvisories(audits: readonly LockAudit[], family: FamilyDefinition): Map<string, AdvisoryFinding[]> {
   const open = new Map<string, AdvisoryFinding[]>();
   for (const audit of audits) {
     for (const finding of audit.findings) {
       if (finding.accepted) continue;
-      const key = `${normalisePythonName(finding.name)}==${finding.version}`;
+      const key = purlOf(family, finding);
       const known = open.get(key) ?? [];
       if (!known.some((other) => other.advisory.id === finding.advisory.id)) open.set(key, [...known, finding]);
     }

@@ -1,4 +1,3 @@
-import { pythonFamily } from '../families/python/definition';
 import { parseLayerDescription } from '../artifacts/layer-description';
 import { formatBytes } from '../project/bytes';
 import { planInvalid, planNotJson } from './errors';
@@ -12,7 +11,7 @@ import {
   storedManifestMismatch,
 } from './layer-packages';
 import { AdvisoryFinding, advisoryText } from './advisories';
-import { normalisePythonName } from '../families/python/pep508';
+import { purlOf } from '../artifacts/sbom';
 import { textOf } from '../project/text';
 
 /**
@@ -183,7 +182,7 @@ export interface CoverageRow {
 
 /** What the shell found for the review besides the plan: this build's layers, the deployed ones' manifests, import coverage. */
 export interface ReviewContext {
-  /** The runtime families, as the entry point handed them down: what a layer holds and how its versions order. */
+  /** The runtime families, as the entry point handed them down: what a layer holds, how its versions order, how its packages are named. */
   readonly families: ReviewFamilies;
   /** This build's layers, by the first 16 characters of their content hash. */
   readonly built?: ReadonlyMap<string, LayerContents>;
@@ -195,7 +194,7 @@ export interface ReviewContext {
   readonly coverageUnavailable?: string;
   /** What the shell could not read, said under the summary (a stored manifest it had no access to). */
   readonly notes?: readonly string[];
-  /** Known advisories no layer accepts, by normalised `name==version` of a Python distribution (npm run layers:audit's findings). */
+  /** Known advisories no layer accepts, by package URL with version (a family's advisory lookup: npm run layers:audit's for Python). */
   readonly advisories?: ReadonlyMap<string, readonly AdvisoryFinding[]>;
   /** The native-code rule's findings for the stack's build: shared objects that would not load (errors) or may not (warnings). */
   readonly native?: readonly { readonly severity: 'error' | 'warning'; readonly message: string }[];
@@ -259,9 +258,9 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
     kind === 'add'
       ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true }
       : ((distrusted ? undefined : stored) ?? contentsFromDescription(beforeDescription, context.families));
-  const advisories =
-    // Advisories are pip-audit's, for Python distributions by their normalised names.
-    after?.kind === pythonFamily.id ? after.packages.flatMap((pkg) => context.advisories?.get(`${normalisePythonName(pkg.name)}==${pkg.version}`) ?? []) : [];
+  // Advisories are by package URL, the family's own spelling of a package's name.
+  const family = after?.kind ? context.families.find(after.kind) : undefined;
+  const advisories = family && after ? after.packages.flatMap((pkg) => context.advisories?.get(purlOf(family, pkg)) ?? []) : [];
   return {
     layer,
     ...(beforeHash ? { before: beforeHash } : {}),

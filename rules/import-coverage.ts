@@ -147,7 +147,7 @@ export function importCoverage(deployment: FunctionDeployment): ImportCoverage {
     .filter((layer) => layer.version < layer.contents.versions[0] || layer.version > layer.contents.versions[1])
     .map(
       (layer) =>
-        `${layer.name} version ${layer.version} is outside the versions the table in families/${deployment.family.id}/powertools.ts describes ` +
+        `${layer.name} version ${layer.version} is outside the versions the table in family-plugins/${deployment.family.id}/powertools.ts describes ` +
         `(${layer.contents.versions.join('-')}); its contents are assumed to be the same.`,
     );
   const dependencies = deployment.family.dependencyCheck?.(deployment) ?? { gaps: [], conflicts: [], distributionsChecked: 0 };

@@ -1,6 +1,7 @@
 import { InstalledPackage, LayerArtifact, NativeObject } from '../artifacts/manifest';
 import { EnvironmentConfig } from '../config/environments';
-import { ELF_MACHINE, LAMBDA_PLATFORMS, LambdaPlatform, OS_LIBRARIES } from '../config/lambda-platform';
+import { ELF_MACHINE, OS_LIBRARIES } from '../config/lambda-platform';
+import { LambdaPlatform } from '../families/platform';
 import { Finding, FunctionDeployment, Rule, RuleFamily } from './deployment';
 
 /**
@@ -95,7 +96,7 @@ function objectProblems(
   available: ReadonlySet<string>,
   family: RuleFamily,
 ): { errors: string[]; warnings: string[] } {
-  const platform = LAMBDA_PLATFORMS[env.runtime];
+  const platform = family.platform(env.runtime);
   const errors: string[] = [];
   const warnings: string[] = [];
   if (object.format !== 'elf') {

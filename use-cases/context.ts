@@ -3,7 +3,8 @@ import { LayerSource } from '../builder/layer-sources';
 import { ConfigSources, loadConfig } from '../config/load-config';
 import { gatherConfigSources } from '../config/config-sources';
 import { ProjectConfig } from '../config/environments';
-import { PluginRegistry } from '../family-plugins/plugin';
+import { PluginProject, PluginRegistry } from '../family-plugins/plugin';
+import { ReadSourceOptions } from '../builder/family-builders';
 import { resolveBuildDir, stackFolder, synthOutdir } from '../project/paths';
 
 /**
@@ -11,7 +12,7 @@ import { resolveBuildDir, stackFolder, synthOutdir } from '../project/paths';
  * and what is read from them, each read once. The entry points (the CLI, the synth app) make one and hand it down;
  * nothing below them finds the project's folder or assembles the families itself.
  */
-export interface ProjectContext {
+export interface ProjectContext extends PluginProject {
   /** The project's folder: cdktf.json, layers/, handlers/. */
   readonly root: string;
   /**
@@ -29,6 +30,8 @@ export interface ProjectContext {
   config(): ProjectConfig;
   /** The layer folders' sources, read once, on first use. */
   layerSources(): readonly LayerSource[];
+  /** The layer folders' sources read again with other options (a relock reads locks that cannot be read). */
+  readLayerSources(options: ReadSourceOptions): readonly LayerSource[];
   /** The build folder: the option, else BUILD_DIR, else .build. */
   buildDir(option?: string): string;
   /** Where synth writes: CDKTF_OUTDIR, else cdktf.out. */
@@ -55,6 +58,7 @@ export function projectContext(root: string, env: NodeJS.ProcessEnv, families: P
     configSources,
     config: once(() => loadConfig(configSources())),
     layerSources: once(() => readAllLayerSources(families, root)),
+    readLayerSources: (options) => readAllLayerSources(families, root, options),
     buildDir: (option) => resolveBuildDir(root, option, env),
     outdir: () => synthOutdir(root, env),
     stackFolder: (stack) => stackFolder(root, stack, env),

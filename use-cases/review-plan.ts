@@ -1,13 +1,8 @@
-import { pythonPlugin } from '../family-plugins/python';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
 import { BuildManifest, readManifest } from '../artifacts/manifest';
-import { EnvironmentConfig, PythonRuntime, functionNameOf, pythonVersionOf } from '../config/environments';
-import { lockTargetKey } from '../family-plugins/python/python-lock';
-import { openAdvisories } from '../review/advisories';
-import { auditLayers, auditSettings, serviceName } from '../review/pip-audit';
-import { ensurePythonToolchain } from '../toolchain/python-toolchain';
+import { functionNameOf } from '../config/environments';
 import { s3Client } from '../aws/clients';
 import { planMissing } from '../review/errors';
 import { contentsFromArtifact } from '../review/layer-packages';
@@ -17,7 +12,6 @@ import { importCoverage } from '../rules/import-coverage';
 import { nativeCodeLoads } from '../rules/native-code';
 import { locationText, providerText } from '../review/import-rows';
 import { ProjectContext } from './context';
-import { isPythonSource } from '../family-plugins/python/python-source';
 
 /** The stack a plan belongs to: --stack, else the folder it sits in (cdktf.out/stacks/<stack>/plan.json). */
 export function stackOfPlanFile(file: string, explicit?: string): string {
@@ -104,11 +98,12 @@ export async function reviewContext(
     }
   }
   let advisories: ReviewContext['advisories'];
-  // Known advisories come from pip-audit, which reads Python locks.
-  if (environment && project.families.ofRuntime(environment.runtime).id === pythonPlugin.id) {
+  // Known advisories, where the environment's family has a source of them (pip-audit, for Python's locks).
+  const lookup = environment ? project.families.ofRuntime(environment.runtime).advisories : undefined;
+  if (environment && lookup) {
     if (options.skipAudit) notes.push('known advisories were not looked up (--skip-audit)');
     else {
-      const audited = await advisoriesFor(project, environment, buildDir);
+      const audited = await lookup(project, environment, buildDir);
       advisories = audited.open;
       notes.push(...audited.notes);
     }
@@ -128,36 +123,6 @@ export async function reviewContext(
 export interface ReviewOptions {
   /** Do not ask the advisory service (npm run layers:audit's) about the environment's locked versions. */
   readonly skipAudit?: boolean;
-}
-
-/** The environment's Python layers' locked versions against known advisories: the open ones, and what could not be looked up. */
-async function advisoriesFor(
-  project: ProjectContext,
-  environment: EnvironmentConfig,
-  buildDir: string,
-): Promise<{ open: ReturnType<typeof openAdvisories>; notes: string[] }> {
-  const { env } = project;
-  const settings = auditSettings(env, path.join(buildDir, 'cache', 'pip-audit'));
-  const target = lockTargetKey({ pythonVersion: pythonVersionOf(environment.runtime as PythonRuntime), architecture: environment.architecture });
-  const layers = project
-    .layerSources()
-    .filter(isPythonSource)
-    .filter((source) => environment.layers.includes(source.name) && source.locks?.[target])
-    .map((source) => ({ name: source.name, dir: source.dir, locks: { [target]: source.locks![target] } }));
-  try {
-    const toolchain = await ensurePythonToolchain({ env, projectRoot: project.root });
-    const audits = await auditLayers(layers, { toolchain, settings, env, projectRoot: project.root });
-    const skipped = audits.filter((audit) => audit.status === 'skipped');
-    const found = audits.flatMap((audit) => audit.findings);
-    const notes = skipped.length
-      ? [`known advisories could not be looked up for ${skipped.map((audit) => `${audit.layer} ${audit.target}`).join(', ')}: ${skipped[0].reason}`]
-      : [
-          `known advisories from ${serviceName(settings)}: ${found.filter((finding) => !finding.accepted).length} open, ${found.filter((finding) => finding.accepted).length} accepted, for ${audits.length} lock(s)`,
-        ];
-    return { open: openAdvisories(audits), notes };
-  } catch (error) {
-    return { open: new Map(), notes: [`known advisories could not be looked up: ${(error as Error).message.split('\n')[0]}`] };
-  }
 }
 
 /** A plan file read and summarised for review, with everything the review can find for it. */

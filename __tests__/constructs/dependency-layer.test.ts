@@ -58,7 +58,7 @@ describe('DependencyLayer', () => {
     expect(dependencyLayerProblems({ ...props, artifact: ruby })).toEqual([
       'the artifact gems/ruby-x86_64 holds ruby packages, a runtime family this project does not know (it knows nodejs, python)',
     ]);
-    expect(dependencyLayerProblems({ ...props, runtime: 'ruby3.3' as DependencyLayerProps['runtime'] })).toEqual([
+    expect(dependencyLayerProblems({ ...props, runtime: 'ruby3.3' })).toEqual([
       'runtime "ruby3.3" belongs to no runtime family this project knows (nodejs, python)',
     ]);
     expect(() => Testing.synthScope((scope) => new DependencyLayer(scope, 'layer', { ...props, artifact: ruby }))).toThrow(

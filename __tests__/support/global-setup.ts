@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAllLayerSources, readLayerSourcesIn } from '../../builder/layer-folders';
 import { fetchLockedWheels, wheelCacheDir } from '../../family-plugins/python/wheel-cache';
-import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
+import { ensurePythonToolchain } from '../../family-plugins/python/toolchain';
 import { REAL_LAYER_FIXTURES, REPO_ROOT, copySources } from './test-project';
 import { PLUGINS } from '../../family-plugins/registry';
 

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
-import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
+import { ensurePythonToolchain } from '../../family-plugins/python/toolchain';
 import { PROJECT_ROOT, freePort } from './processes';
 
 export interface MotoServer {

@@ -4,7 +4,6 @@ import { EnvironmentConfig } from '../../config/environments';
 import { ImportCoverage, importCoverage } from '../../rules/import-coverage';
 import { locationText, providerText } from '../../review/import-rows';
 import { nativeCodeLoads } from '../../rules/native-code';
-import { LAMBDA_PLATFORMS } from '../../config/lambda-platform';
 import { Command, writeJson } from '../command';
 import { Output } from '../output';
 import { environmentForStack } from '../../use-cases/stacks';
@@ -119,7 +118,7 @@ shows as optional.`,
       }
     }
     for (const assumption of coverage.assumptions) err.warn(assumption);
-    const platform = LAMBDA_PLATFORMS[environment.runtime];
+    const platform = project.families.ofRuntime(environment.runtime).platform(environment.runtime);
     write(
       native.length === 0
         ? `Native code: ${objects} shared object(s) in the layers and the bundle, every one for ${environment.architecture} and ${platform.os} (glibc ${platform.glibc.join('.')}).`

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeRuntime } from '../../config/environments';
-import { nodejsFamily } from '../../families/nodejs/definition';
+import { NodeRuntime } from './definition';
+import { nodejsFamily } from './definition';
 import { LayerImportChecker, judgeImports, runLines } from '../../local-lambda/layer-import-check';
-import { lambdaNodeBinary } from '../../local-lambda/node-binary';
-import { RUNTIME_SCRIPTS, compileRuntimeScript } from '../../local-lambda/runtime-scripts';
+import { lambdaNodeBinary } from './node-binary';
+import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 import { createSandbox } from '../../local-lambda/sandbox';
 
 /** A Node.js layer's packages, each imported by name by the runtime's Node in a sandbox holding only the layer. */

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
-import { NodeRuntime, nodeMajorOf } from '../../config/environments';
-import { isNodeBuiltin } from '../../families/nodejs/runtime-modules';
+import { NodeRuntime, nodeMajorOf } from './definition';
+import { isNodeBuiltin } from './runtime-modules';
 import { bundleFailed } from '../../builder/errors';
 import { BundleTarget } from '../../builder/build-plan';
 import { FunctionImport } from '../../artifacts/manifest';

@@ -1,7 +1,8 @@
-import { nodejsFamily } from '../../families/nodejs/definition';
+import { nodejsFamily } from './definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { layerIncomplete, layerInstallFailed, layerLinkedFolder } from '../../builder/errors';
+import { layerIncomplete, layerInstallFailed } from '../../builder/errors';
+import { layerLinkedFolder } from './errors';
 import { toPosix } from '../../project/paths';
 import { LayerTarget } from '../../builder/build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from '../../builder/layer-build';

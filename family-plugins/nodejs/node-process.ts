@@ -3,19 +3,23 @@ import * as path from 'node:path';
 import { EnvironmentArtifacts } from '../../builder/artifact-check';
 import { layerTargetFor } from '../../builder/build-plan';
 import { acquireBuildLock } from '../../builder/build';
-import { Architecture, NodeRuntime } from '../../config/environments';
-import { nodejsFamily } from '../../families/nodejs/definition';
+import { Architecture } from '../../config/environments';
+import { NodeRuntime } from './definition';
+import { nodejsFamily } from './definition';
 import { FunctionProcess, LocalApiOptions, layerTrees, sandboxIdentity } from '../../local-lambda/local-api';
-import { lambdaNodeBinary } from '../../local-lambda/node-binary';
-import { RUNTIME_SCRIPTS, compileRuntimeScript, runtimeClientDigest } from '../../local-lambda/runtime-scripts';
-import { keptSandbox } from '../../local-lambda/sandbox';
+import { lambdaNodeBinary } from './node-binary';
+import { NODE_RUNTIME_CLIENT, RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
+import { folderDigest, keptSandbox } from '../../local-lambda/sandbox';
+
+/** The AWS SDK that Lambda's Node.js runtimes ship, as a layer folder of this tool's: what stands in for it here. */
+const RUNTIME_SDK = 'family-plugins/nodejs/runtime-sdk';
 import { silentProgress } from '../../project/progress';
 import { buildNodeLayer } from './node-layer';
 import { readNodeSource } from './node-source';
 
 /**
  * The AWS SDK that Lambda's Node.js runtimes ship in /var/runtime/node_modules,
- * built once (and reused) from local-lambda/runtime-sdk. Layers come first on
+ * built once (and reused) from family-plugins/nodejs/runtime-sdk. Layers come first on
  * NODE_PATH, so it only serves what no layer provides, as on Lambda.
  */
 async function buildRuntimeSdkStandIn(
@@ -24,8 +28,8 @@ async function buildRuntimeSdkStandIn(
   architecture: Architecture,
   log: (line: string) => void,
 ): Promise<{ readonly nodeModules: string; readonly contentHash: string }> {
-  const dir = path.join(toolHome, 'local-lambda', 'runtime-sdk');
-  const source = { ...readNodeSource(dir, 'local-lambda/runtime-sdk', 'runtime-sdk'), options: { exclude: [] } };
+  const dir = path.join(toolHome, RUNTIME_SDK);
+  const source = { ...readNodeSource(dir, RUNTIME_SDK, 'runtime-sdk'), options: { exclude: [] } };
   const target = layerTargetFor(nodejsFamily, source, architecture, nodejsFamily.defaultRuntime);
   const localBuild = path.join(buildDir, 'local');
   fs.mkdirSync(localBuild, { recursive: true });
@@ -53,7 +57,7 @@ export async function nodeProcess(options: LocalApiOptions, artifacts: Environme
     path.join(options.buildDir, artifacts.bundle.dir),
     layerTrees(options, artifacts),
     {
-      identity: sandboxIdentity(artifacts, sdk.contentHash, runtimeClientDigest(home)),
+      identity: sandboxIdentity(artifacts, sdk.contentHash, folderDigest(path.join(home, NODE_RUNTIME_CLIENT))),
       runtimePackages: { copy: sdk.nodeModules },
       prepare: async (plan) => {
         await compileRuntimeScript(home, RUNTIME_SCRIPTS.bootstrap, path.join(plan.runtimeDir, 'bootstrap.mjs'), runtime);
@@ -69,6 +73,6 @@ export async function nodeProcess(options: LocalApiOptions, artifacts: Environme
       NODE_PATH: sandbox.searchPath.join(path.delimiter),
     },
     interpreter: { name: 'Node', version: node.version, path: node.path },
-    runtimePackages: 'the AWS SDK v3 from local-lambda/runtime-sdk, in /var/runtime/node_modules',
+    runtimePackages: `the AWS SDK v3 from ${RUNTIME_SDK}, in /var/runtime/node_modules`,
   };
 }

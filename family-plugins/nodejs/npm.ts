@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { npmNotFound } from '../../builder/errors';
+import { npmNotFound } from './errors';
 
 /** How to run npm without going through a shell. */
 export interface NpmCommand {

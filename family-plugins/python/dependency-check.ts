@@ -1,14 +1,6 @@
-import { PythonRuntime, pythonVersionOf } from '../../config/environments';
-import {
-  MarkerEnvironment,
-  Requirement,
-  appliedRequirements,
-  lambdaMarkerEnvironment,
-  normalisePythonName,
-  satisfies,
-  tryParseRequirement,
-} from '../../families/python/pep508';
-import { PYTHON_RUNTIME_DISTRIBUTIONS } from '../../families/python/runtime-modules';
+import { PythonRuntime, pythonVersionOf } from './definition';
+import { MarkerEnvironment, Requirement, appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, satisfies, tryParseRequirement } from './pep508';
+import { PYTHON_RUNTIME_DISTRIBUTIONS } from './runtime-modules';
 import { asPythonPackage } from './python-package';
 import { DependencyCheck, DependencyConflict, DependencyGap, FunctionDeployment } from '../../rules/deployment';
 

@@ -1,5 +1,5 @@
 import { InstalledPackage } from '../../artifacts/manifest';
-import { normalisePythonName } from '../../families/python/pep508';
+import { normalisePythonName } from './pep508';
 import { lockCommand } from './python-lock';
 import { PythonLayerSource } from './python-source';
 

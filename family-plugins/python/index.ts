@@ -1,14 +1,17 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the builders and the local process load when first used, as the CLI's commands do (cli/main.ts) */
-import { pythonFamily } from '../../families/python/definition';
+import { pythonFamily } from './definition';
 import { FamilyPlugin } from '../plugin';
 import { floatingPackages, floatingWarning } from './floating';
 import { pythonDependencyCheck } from './dependency-check';
 import { PYTHON_NATIVE_CODE } from './native-code';
 import { PythonLayerSource, pythonInputFiles, readPythonSource } from './python-source';
+import { PYTHON_ERROR_CODES } from './errors';
 
 /**
- * Python as a plug-in: what it is (families/python), how its layers build (uv or pip, from locks), its function copied
- * and its imports read, how it runs locally. The builders and the local process load when first used.
+ * Python as a plug-in, everything of it in this folder: what it is (definition.ts), how its layers build (uv or pip,
+ * from locks, with the project's own toolchain), its function copied and its imports read, how it runs locally (its
+ * runtime client, runtime/bootstrap.py), its commands (layers:lock, layers:audit, toolchain), its errors, and its
+ * advisories (pip-audit). The builders, the local process and the commands load when first used.
  */
 export const pythonPlugin: FamilyPlugin<PythonLayerSource> = {
   ...pythonFamily,
@@ -26,4 +29,23 @@ export const pythonPlugin: FamilyPlugin<PythonLayerSource> = {
   nativeCode: PYTHON_NATIVE_CODE,
   dependencyCheck: pythonDependencyCheck,
   localProcess: (options, artifacts, runtime) => (require('./python-process') as typeof import('./python-process')).pythonProcess(options, artifacts, runtime),
+  commands: [
+    {
+      name: 'layers:lock',
+      summary: "Lock Python layers: uv's resolution for every target, one wheel per distribution pinned by version and sha256, beside requirements.txt",
+      load: () => (require('./commands/layers-lock') as typeof import('./commands/layers-lock')).layersLockCommand,
+    },
+    {
+      name: 'layers:audit',
+      summary: 'Known advisories for the versions the Python layers are locked to (pip-audit); exit code 1 when one is not accepted',
+      load: () => (require('./commands/layers-audit') as typeof import('./commands/layers-audit')).layersAuditCommand,
+    },
+    {
+      name: 'toolchain',
+      summary: "Install (or check) the project's Python toolchain: uv, pip, pip-audit, moto and boto3, pinned with hashes",
+      load: () => (require('./commands/toolchain') as typeof import('./commands/toolchain')).toolchainCommand,
+    },
+  ],
+  errorCodes: PYTHON_ERROR_CODES,
+  advisories: (project, environment, buildDir) => (require('./audit') as typeof import('./audit')).environmentAdvisories(project, environment, buildDir),
 };

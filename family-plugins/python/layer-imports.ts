@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PythonRuntime, pythonVersionOf } from '../../config/environments';
+import { PythonRuntime, pythonVersionOf } from './definition';
 import { HOST_ARCH, LayerImportChecker, judgeImports, runLines } from '../../local-lambda/layer-import-check';
-import { findPython, noPythonReason } from '../../project/python-interpreter';
+import { findPython, noPythonReason } from './interpreter';
 
 const PYTHON_IMPORTS = `
 import importlib, json, sys

@@ -1,10 +1,11 @@
 import { InstalledPackage, NativeObject } from '../../artifacts/manifest';
-import { EnvironmentConfig, PythonRuntime, pythonVersionOf } from '../../config/environments';
-import { LAMBDA_PLATFORMS, pythonMachineOf, uvPythonPlatform } from '../../config/lambda-platform';
+import { EnvironmentConfig } from '../../config/environments';
+import { PythonRuntime, pythonFamily, pythonVersionOf } from './definition';
+import { pythonMachineOf, uvPythonPlatform } from './platform';
 import { FamilyNativeCode } from '../../rules/deployment';
 import { asPythonPackage } from './python-package';
 import { compareParts } from '../../rules/native-code';
-import { expandTags, supportedTags } from '../../rules/wheel-tags';
+import { expandTags, supportedTags } from './wheel-tags';
 
 /** An extension module named for another CPython or machine is not even found by import. */
 function extensionProblems(object: NativeObject, env: EnvironmentConfig): string[] {
@@ -34,7 +35,7 @@ function wheelProblems(
   const tags = (asPythonPackage(pkg).wheelTags ?? []).flatMap(expandTags);
   if (tags.length === 0) return { errors: [], warnings: [] };
   const python = pythonVersionOf(env.runtime as PythonRuntime);
-  const platform = LAMBDA_PLATFORMS[env.runtime];
+  const platform = pythonFamily.platform(env.runtime as PythonRuntime);
   const pure = tags.every((tag) => tag.endsWith('-none-any'));
   const owned = objects.filter((object) => object.owner === pkg.path && object.format === 'elf');
   if (tags.some((tag) => supported.has(tag))) {
@@ -63,12 +64,16 @@ export const PYTHON_NATIVE_CODE: FamilyNativeCode = {
   objectProblems: extensionProblems,
   packageCheck: (env) => {
     const supported = new Set(
-      supportedTags({ pythonVersion: pythonVersionOf(env.runtime as PythonRuntime), architecture: env.architecture, platform: LAMBDA_PLATFORMS[env.runtime] }),
+      supportedTags({
+        pythonVersion: pythonVersionOf(env.runtime as PythonRuntime),
+        architecture: env.architecture,
+        platform: pythonFamily.platform(env.runtime as PythonRuntime),
+      }),
     );
     return (pkg, objects) => wheelProblems(pkg, objects, env, supported);
   },
   fix: (pkg, layer, env) => {
-    const platform = uvPythonPlatform(env.architecture, LAMBDA_PLATFORMS[env.runtime]);
+    const platform = uvPythonPlatform(env.architecture, pythonFamily.platform(env.runtime as PythonRuntime));
     const how = layer ? `npm run layers:lock -- ${layer} and npm run build install wheels for ${platform}` : `build it for ${platform}`;
     const name = pkg ?? 'the package';
     return `Install ${name} for the function's platform (${how}; with pip by hand: --platform manylinux2014_${pythonMachineOf(env.architecture)} --only-binary=:all:), or pin a version of ${name} that ships a wheel for it.`;

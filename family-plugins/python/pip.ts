@@ -1,6 +1,6 @@
-import { manylinuxTags, pythonPlatformOf } from '../../config/lambda-platform';
+import { manylinuxTags, pythonPlatformOf } from './platform';
 import { InstallSource, PythonTarget } from './uv';
-import { PythonIndexSettings, indexesOf, pipIndexArgs } from '../../toolchain/python-index';
+import { PythonIndexSettings, indexesOf, pipIndexArgs } from './python-index';
 
 /**
  * pip, the project toolchain's other installer (npm run bench sets it against uv) and the tool that

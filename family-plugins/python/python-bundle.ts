@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PythonRuntime, pythonVersionOf } from '../../config/environments';
+import { PythonRuntime, pythonVersionOf } from './definition';
 import { bundleFailed } from '../../builder/errors';
 import { toPosix } from '../../project/paths';
 import { BundleTarget } from '../../builder/build-plan';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { pythonForImportsNotFound, pythonSyntax } from '../../builder/errors';
-import { findPython } from '../../project/python-interpreter';
+import { pythonForImportsNotFound, pythonSyntax } from './errors';
+import { findPython } from './interpreter';
 import { FunctionImport, UncheckedImport } from '../../artifacts/manifest';
 import { runCommand } from '../../project/run-command';
 

@@ -1,22 +1,30 @@
-import { indexesOf, pythonIndexSettings } from '../../toolchain/python-index';
-import { pythonFamily } from '../../families/python/definition';
+import { indexesOf, pythonIndexSettings } from './python-index';
+import { pythonFamily } from './definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { layerInstallFailed, layerLockStale, pythonInstallerUnknown } from '../../builder/errors';
+import { layerInstallFailed } from '../../builder/errors';
+import { layerLockStale, pythonInstallerUnknown } from './errors';
 import { LayerTarget } from '../../builder/build-plan';
 import { LayerBuildOptions, LayerBuildResult, LayerInstaller, buildLayer, withTicker } from '../../builder/layer-build';
 import { PythonLayerSource, pythonInputFiles } from './python-source';
-import { appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, tryParseRequirement } from '../../families/python/pep508';
+import { appliedRequirements, lambdaMarkerEnvironment, normalisePythonName, tryParseRequirement } from './pep508';
 import { LockTarget, lockCommand, lockFileName, lockSpecOf, lockStaleness, lockTargetKey, requirementFileHashes } from './python-lock';
 import { PythonPackage } from './python-package';
 import { explainPipFailure, firstUnreachableIndex, pipEnvironment, pipInstallArgs } from './pip';
 import { runCommand } from '../../project/run-command';
-import { PYTHON_SLIMMING } from '../../builder/slimming';
 import { comparePaths } from '../../builder/tree';
-import { ensurePythonToolchain, toolchainVersions } from '../../toolchain/python-toolchain';
+import { ensurePythonToolchain, toolchainVersions } from './toolchain';
 import { InstallSource, PythonTarget, explainUvFailure, uvEnvironment, uvInstallArgs, uvLockedEnvironment } from './uv';
 import { ensureWheels, lockedWheelDirs, wheelCacheDir } from './wheel-cache';
-import { uvPythonPlatform, pythonPlatformOf } from '../../config/lambda-platform';
+import { uvPythonPlatform, pythonPlatformOf } from './platform';
+
+/**
+ * Safe slimming for Python layers, on by default: caches and compiled files that
+ * Python rebuilds itself, and console scripts (their shebang names the build
+ * machine's interpreter and Lambda never runs them). `*.dist-info` stays:
+ * packages read their own metadata through importlib.metadata.
+ */
+export const PYTHON_SLIMMING = ['**/__pycache__/**', '**/*.pyc', '**/*.pyo', 'python/bin/**'] as const;
 
 /** The header fields of a METADATA file (everything before the first blank line; the description follows it). */
 export function metadataHeaders(text: string): Map<string, string[]> {

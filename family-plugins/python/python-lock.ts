@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { parse as parseToml } from 'smol-toml';
-import { Architecture, PythonRuntime, pythonVersionOf } from '../../config/environments';
-import { pythonPlatformOf, uvPythonPlatform } from '../../config/lambda-platform';
-import { layerLockInvalid } from '../../builder/errors';
-import { compareVersions, evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from '../../families/python/pep508';
-import { parsePinnedRequirements } from '../../toolchain/requirements-file';
-import { chooseWheel } from '../../rules/wheel-tags';
+import { Architecture } from '../../config/environments';
+import { PythonRuntime, pythonVersionOf } from './definition';
+import { pythonPlatformOf, uvPythonPlatform } from './platform';
+import { layerLockInvalid } from './errors';
+import { compareVersions, evaluateMarker, lambdaMarkerEnvironment, normalisePythonName, parseMarker } from './pep508';
+import { parsePinnedRequirements } from './requirements-file';
+import { chooseWheel } from './wheel-tags';
 
 /**
  * A Python layer's lock: for each target (Python version and architecture), every distribution the

@@ -1,14 +1,16 @@
-import { pythonFamily } from '../../families/python/definition';
+import { pythonFamily } from './definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvironmentArtifacts } from '../../builder/artifact-check';
-import { PythonRuntime, pythonVersionOf } from '../../config/environments';
-import { pythonRuntimeMissing } from '../../local-lambda/errors';
+import { PythonRuntime, pythonVersionOf } from './definition';
+import { pythonRuntimeMissing } from './errors';
 import { FunctionProcess, LocalApiOptions, layerTrees, sandboxIdentity } from '../../local-lambda/local-api';
-import { locatePythonSdk } from '../../local-lambda/python-sdk';
-import { keptSandbox } from '../../local-lambda/sandbox';
-import { runtimeClientDigest } from '../../local-lambda/runtime-scripts';
-import { findPython, noPythonReason } from '../../project/python-interpreter';
+import { locatePythonSdk } from './python-sdk';
+import { folderDigest, keptSandbox } from '../../local-lambda/sandbox';
+
+/** Where the Python runtime client (standard library only) is, in this tool's folder. */
+export const PYTHON_RUNTIME_CLIENT = 'family-plugins/python/runtime';
+import { findPython, noPythonReason } from './interpreter';
 
 export async function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, name: string): Promise<FunctionProcess> {
   const runtime = name as PythonRuntime;
@@ -26,10 +28,10 @@ export async function pythonProcess(options: LocalApiOptions, artifacts: Environ
     path.join(options.buildDir, artifacts.bundle.dir),
     layerTrees(options, artifacts),
     {
-      identity: sandboxIdentity(artifacts, JSON.stringify(sdk.versions), runtimeClientDigest(home)),
+      identity: sandboxIdentity(artifacts, JSON.stringify(sdk.versions), folderDigest(path.join(home, PYTHON_RUNTIME_CLIENT))),
       runtimePackages: { link: sdk.entries },
       prepare: (plan) => {
-        fs.copyFileSync(path.join(home, 'local-lambda', 'runtime', 'bootstrap.py'), path.join(plan.runtimeDir, 'bootstrap.py'));
+        fs.copyFileSync(path.join(home, PYTHON_RUNTIME_CLIENT, 'bootstrap.py'), path.join(plan.runtimeDir, 'bootstrap.py'));
       },
     },
   );

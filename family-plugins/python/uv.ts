@@ -1,6 +1,6 @@
 import { Architecture } from '../../config/environments';
-import { pythonPlatformOf, uvPythonPlatform } from '../../config/lambda-platform';
-import { indexesOf, PythonIndexSettings, uvIndexArgs } from '../../toolchain/python-index';
+import { pythonPlatformOf, uvPythonPlatform } from './platform';
+import { indexesOf, PythonIndexSettings, uvIndexArgs } from './python-index';
 
 /**
  * uv, the resolver and default installer of Python layers, as arguments. uv evaluates markers and

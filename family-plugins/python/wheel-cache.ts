@@ -1,11 +1,11 @@
-import { indexesOf, pythonIndexSettings } from '../../toolchain/python-index';
+import { indexesOf, pythonIndexSettings } from './python-index';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { wheelFetchFailed, wheelIndexUnreachable, wheelsNotCached } from '../../builder/errors';
+import { wheelFetchFailed, wheelIndexUnreachable, wheelsNotCached } from './errors';
 import { runCommand } from '../../project/run-command';
-import { PythonToolchain } from '../../toolchain/python-toolchain';
+import { PythonToolchain } from './toolchain';
 import { explainPipFailure, firstUnreachableIndex, pipDownloadArgs, pipEnvironment } from './pip';
 import { LockTarget, LockedDistribution, lockTargetKey } from './python-lock';
 

@@ -5,6 +5,7 @@ import { LayerSource } from '../../../builder/layer-sources';
 import { buildLayer } from '../../../builder/layer-build';
 import { FamilyPlugin } from '../../../family-plugins/plugin';
 import { toPosix } from '../../../project/paths';
+import { AMAZON_LINUX_2023 } from '../../../families/platform';
 
 /**
  * A runtime family that exists only in the tests: Ruby, with gems vendored in the layer folder (`Gemfile` names them,
@@ -67,6 +68,9 @@ export const rubyPlugin: FamilyPlugin = {
   strategyLayers: { single: ['gems'], hybrid: ['gems'], split: ['gems'] },
   apiFunction: { name: 'api', entry: 'handlers/ruby_api', handler: 'app.handler', framework: 'Ruby' },
   compareVersions: (a, b) => a.localeCompare(b, 'en', { numeric: true }),
+  platform: () => AMAZON_LINUX_2023,
+  commands: [],
+  errorCodes: [],
 
   readSource: (dir, _folder, name) => {
     const files = new Map<string, Buffer>([['Gemfile', fs.readFileSync(path.join(dir, 'Gemfile'))]]);

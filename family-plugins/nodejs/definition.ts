@@ -1,4 +1,5 @@
-import { FamilyDefinition } from '../family';
+import { FamilyDefinition } from '../../families/family';
+import { AMAZON_LINUX_2023 } from '../../families/platform';
 import { TYPESCRIPT_POWERTOOLS } from './powertools';
 import { NODE_RUNTIME_PACKAGES } from './runtime-modules';
 import { compareSemVer } from './semver';
@@ -58,4 +59,6 @@ export const nodejsFamily: FamilyDefinition<'nodejs', NodeRuntime> = {
   strategyLayers: { single: ['dependencies'], hybrid: ['dependencies-minimal'], split: ['stable', 'framework'] },
   apiFunction: { name: 'api', entry: 'handlers/api/index.ts', handler: 'index.handler', framework: 'Node.js' },
   compareVersions: compareSemVer,
+  // Node.js 22 and later run on Amazon Linux 2023.
+  platform: () => AMAZON_LINUX_2023,
 };

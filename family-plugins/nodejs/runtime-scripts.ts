@@ -1,15 +1,15 @@
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { build } from 'esbuild';
-import { NodeRuntime, nodeMajorOf } from '../config/environments';
+import { NodeRuntime, nodeMajorOf } from './definition';
+
+/** Where the Node.js runtime client's sources are, in this tool's folder. */
+export const NODE_RUNTIME_CLIENT = 'family-plugins/nodejs/runtime';
 
 /** Scripts that run inside a sandbox's Node: each is bundled into one ES module that needs nothing but Node. */
 export const RUNTIME_SCRIPTS = {
   /** The runtime interface client (Lambda's Runtime API loop). */
-  bootstrap: 'local-lambda/runtime/bootstrap.ts',
+  bootstrap: 'family-plugins/nodejs/runtime/bootstrap.ts',
   /** The layer import check. */
-  importCheck: 'local-lambda/runtime/import-check.ts',
+  importCheck: 'family-plugins/nodejs/runtime/import-check.ts',
 } as const;
 
 /** Bundles a sandbox script (a path relative to the project) into `outfile`, for the runtime's Node major when given. */
@@ -25,12 +25,4 @@ export async function compileRuntimeScript(projectRoot: string, entry: string, o
     logLevel: 'silent',
   });
   return outfile;
-}
-
-/** A digest of the runtime clients' sources (local-lambda/runtime/): what a kept sandbox's compiled client was made from. */
-export function runtimeClientDigest(toolHome: string): string {
-  const dir = path.join(toolHome, 'local-lambda', 'runtime');
-  const hash = createHash('sha256');
-  for (const file of fs.readdirSync(dir).sort()) hash.update(file).update(fs.readFileSync(path.join(dir, file)));
-  return hash.digest('hex');
 }

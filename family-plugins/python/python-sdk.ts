@@ -1,6 +1,6 @@
-import { PYTHON_RUNTIME_DISTRIBUTIONS } from '../families/python/runtime-modules';
-import { runCommand } from '../project/run-command';
-import { ensurePythonToolchain } from '../toolchain/python-toolchain';
+import { PYTHON_RUNTIME_DISTRIBUTIONS } from './runtime-modules';
+import { runCommand } from '../../project/run-command';
+import { ensurePythonToolchain } from './toolchain';
 
 /** The AWS SDK for Python of the project's toolchain, standing in for the one Lambda's Python runtimes ship. */
 export interface PythonSdkStandIn {

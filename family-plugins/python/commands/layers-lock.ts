@@ -1,13 +1,14 @@
-import { LockResult, lockPythonLayer, lockTargetsOf } from '../../family-plugins/python/lock-layer';
-import { readAllLayerSources } from '../../builder/layer-folders';
-import { describeLockChangesByTarget, lockTargetKey, unmovedPackages } from '../../family-plugins/python/python-lock';
+import { LockResult, lockPythonLayer, lockTargetsOf } from '../lock-layer';
+import { describeLockChangesByTarget, lockTargetKey, unmovedPackages } from '../python-lock';
 import * as path from 'node:path';
-import { normalisePythonName } from '../../families/python/pep508';
-import { notAPythonLayer, optionsExclusive, upgradePackageNotLocked } from '../../project/errors';
-import { Command, writeJson } from '../command';
-import { isPythonSource } from '../../family-plugins/python/python-source';
+import { normalisePythonName } from '../pep508';
+import { optionsExclusive } from '../../../project/errors';
+import { notAPythonLayer, upgradePackageNotLocked } from '../../../project/errors';
+import { Command, writeJson } from '../../../project/command';
+import { PluginProject } from '../../plugin';
+import { isPythonSource } from '../python-source';
 
-export const layersLockCommand: Command = {
+export const layersLockCommand: Command<PluginProject> = {
   usage: 'npm run layers:lock -- [<layer>...] [--upgrade | --upgrade-package <name>...] [--json]',
   help: `Resolves each Python layer's requirements.txt (or the layers named) with uv, the
 project toolchain's resolver, for Lambda's platform (manylinux_2_34: Amazon Linux 2023)
@@ -50,7 +51,7 @@ its cache under the build folder and the wheel cache).`,
   async run(values, positionals, { project, env, err, out }) {
     const config = project.config();
     const buildDir = project.buildDir(values['build-dir'] as string | undefined);
-    const sources = readAllLayerSources(project.families, project.root, { relocking: true });
+    const sources = project.readLayerSources({ relocking: true });
     const python = sources.filter(isPythonSource);
     for (const name of positionals) {
       if (!python.some((source) => source.name === name)) {
@@ -83,7 +84,7 @@ its cache under the build folder and the wheel cache).`,
       const targets = lockTargetsOf(project.families, config, sources, source.name);
       const step = err.step(`lock ${source.name} for ${targets.map(lockTargetKey).join(', ')}`);
       try {
-        const result = await lockPythonLayer(source, targets, { projectRoot: project.root, buildDir, env, step, upgrade });
+        const result = await lockPythonLayer(source, targets, { projectRoot: project.root, toolHome: project.home, buildDir, env, step, upgrade });
         const counts = result.targets.map((target) => `${lockTargetKey(target)} ${target.distributions.length} distributions`).join(', ');
         const wrote = result.written.length ? `wrote ${result.written.map((file) => path.posix.basename(file)).join(', ')}` : 'no lock changed';
         const removed = result.removed.length ? `; removed ${result.removed.join(', ')}` : '';

@@ -1,12 +1,13 @@
 import * as path from 'node:path';
-import { notAPythonLayer } from '../../project/errors';
-import { LockAudit, advisoryText } from '../../review/advisories';
-import { ADVISORIES_FILE, auditLayers, auditSettings, serviceName } from '../../review/pip-audit';
-import { ensurePythonToolchain } from '../../toolchain/python-toolchain';
-import { Command, writeJson } from '../command';
-import { isPythonSource } from '../../family-plugins/python/python-source';
+import { notAPythonLayer } from '../../../project/errors';
+import { LockAudit, advisoryText } from '../../../review/advisories';
+import { ADVISORIES_FILE, auditLayers, auditSettings, serviceName } from '../audit';
+import { ensurePythonToolchain } from '../toolchain';
+import { Command, writeJson } from '../../../project/command';
+import { PluginProject } from '../../plugin';
+import { isPythonSource } from '../python-source';
 
-export const layersAuditCommand: Command = {
+export const layersAuditCommand: Command<PluginProject> = {
   usage: 'npm run layers:audit -- [<layer>...] [--service pypi|osv] [--osv-url <url>] [--strict] [--json]',
   help: `Runs the toolchain's pip-audit on every lock file of every Python layer (or the layers
 named): each locked distribution and version against known advisories, from the index's
@@ -45,7 +46,7 @@ tree) are what a scanner such as osv-scanner reads.`,
       ...(values['osv-url'] !== undefined ? { osvUrl: values['osv-url'] as string } : {}),
     });
     const step = err.step(`advisories from ${serviceName(settings)}`);
-    const toolchain = await ensurePythonToolchain({ env, projectRoot: project.root, progress: (line) => step.update(line) });
+    const toolchain = await ensurePythonToolchain({ env, projectRoot: project.home, progress: (line) => step.update(line) });
     const audits = await auditLayers(
       chosen.filter((source) => source.locks).map((source) => ({ name: source.name, dir: source.dir, locks: source.locks! })),
       { toolchain, settings, env, projectRoot: project.root, progress: (line) => step.update(line) },

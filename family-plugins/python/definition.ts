@@ -1,4 +1,5 @@
-import { FamilyDefinition, LambdaDirs } from '../family';
+import { FamilyDefinition, LambdaDirs } from '../../families/family';
+import { AMAZON_LINUX_2023 } from '../../families/platform';
 import { PYTHON_POWERTOOLS } from './powertools';
 import { compareVersions } from './pep508';
 import { DISTRIBUTION_OF_MODULE, PYTHON_RUNTIME_DISTRIBUTIONS, pythonStdlib } from './runtime-modules';
@@ -60,6 +61,8 @@ export const pythonFamily: FamilyDefinition<'python', PythonRuntime> = {
   strategyLayers: { single: ['dependencies'], hybrid: ['dependencies-minimal'], split: ['stable', 'framework', 'adapters'] },
   apiFunction: { name: 'api', entry: 'handlers/python_api', handler: 'main.handler', framework: 'FastAPI' },
   compareVersions,
+  // Python 3.12 and later run on Amazon Linux 2023.
+  platform: () => AMAZON_LINUX_2023,
 };
 
 /** A single-file module: `python/six.py`, `python/_cffi_backend.cpython-312-x86_64-linux-gnu.so`. */

@@ -1,4 +1,4 @@
-import { ManagedLayerFacts } from '../family';
+import { ManagedLayerFacts } from '../../families/family';
 
 /**
  * Powertools for AWS Lambda (Python) V3 as a managed layer, one per Python version and architecture. Built from

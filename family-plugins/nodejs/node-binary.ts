@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NodeRuntime, nodeMajorOf } from '../config/environments';
+import { NodeRuntime, nodeMajorOf } from './definition';
 import { nodeRuntimeMissing } from './errors';
 
 export interface NodeBinary {

@@ -1,5 +1,6 @@
-import { Architecture } from '../config/environments';
-import { LambdaPlatform, manylinuxTags } from '../config/lambda-platform';
+import { Architecture } from '../../config/environments';
+import { manylinuxTags } from './platform';
+import { LambdaPlatform } from '../../families/platform';
 
 /**
  * Which wheel of a distribution's release loads on a Lambda target, and which one an installer

@@ -2,23 +2,23 @@ import { PythonIndexSettings, pipIndexArgs, pythonIndexSettings, uvIndexArgs } f
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findPython } from '../project/python-interpreter';
-import { runCommand } from '../project/run-command';
-import { writeFileAtomic } from '../project/files';
+import { findPython } from './interpreter';
+import { runCommand } from '../../project/run-command';
+import { writeFileAtomic } from '../../project/files';
 import { toolchainInstallFailed, toolchainLockStale, toolchainPythonMissing } from './errors';
-import { normalisePythonName } from '../families/python/pep508';
+import { normalisePythonName } from './pep508';
 import { parsePinnedRequirements } from './requirements-file';
 
 /**
  * The project's own Python tools (uv, pip, pip-audit, moto's server, boto3), pinned with hashes in
- * toolchain/requirements.lock.txt and installed from it alone into a virtual environment inside the
+ * family-plugins/python/toolchain/requirements.lock.txt and installed from it alone into a virtual environment inside the
  * project (.toolchain/python), never taken from what the machine happens to have. Only the interpreter
  * comes from the machine. Installed on first use (or `npm run toolchain`); a Node.js-only project never
  * needs it.
  */
 
-export const TOOLCHAIN_REQUIREMENTS = path.join('toolchain', 'requirements.txt');
-export const TOOLCHAIN_LOCK = path.join('toolchain', 'requirements.lock.txt');
+export const TOOLCHAIN_REQUIREMENTS = path.join('family-plugins', 'python', 'toolchain', 'requirements.txt');
+export const TOOLCHAIN_LOCK = path.join('family-plugins', 'python', 'toolchain', 'requirements.lock.txt');
 const STAMP = 'toolchain.json';
 
 /** Interpreter versions the toolchain may be made from, most preferred first (Lambda's default runtime's first). */
@@ -183,7 +183,7 @@ export async function ensurePythonToolchain(options: {
   if (ready) return ready;
   const lockText = readProjectFile(projectRoot, TOOLCHAIN_LOCK);
   const problems = toolchainLockProblems(readProjectFile(projectRoot, TOOLCHAIN_REQUIREMENTS), lockText);
-  if (problems.length > 0) throw toolchainLockStale(TOOLCHAIN_LOCK, problems);
+  if (problems.length > 0) throw toolchainLockStale(TOOLCHAIN_LOCK, TOOLCHAIN_REQUIREMENTS, problems);
   const dir = toolchainDir(env, projectRoot);
   return withInstallLock(dir, async () => {
     const installed = installedPythonToolchain(env, projectRoot);
@@ -230,7 +230,7 @@ export function toolchainLockArgs(projectRoot: string, settings: PythonIndexSett
 }
 
 /**
- * `npm run toolchain -- --lock`: resolves toolchain/requirements.txt again with the uv that is installed
+ * `npm run toolchain -- --lock`: resolves the toolchain's requirements.txt again with the uv that is installed
  * (the one the current lock installs, when none is), and rewrites the lock. True when it changed.
  */
 export async function lockPythonToolchain(options: {

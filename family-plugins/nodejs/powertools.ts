@@ -1,4 +1,4 @@
-import { ManagedLayerFacts } from '../family';
+import { ManagedLayerFacts } from '../../families/family';
 
 /**
  * Powertools for AWS Lambda (TypeScript) V2 as a managed layer, one for all Node.js runtimes and architectures: the

@@ -358,7 +358,7 @@ const STDLIB: Readonly<Record<string, ReadonlySet<string>>> = (() => {
 /** Top-level modules of the standard library of a Python version ("3.12"). */
 export function pythonStdlib(pythonVersion: string): ReadonlySet<string> {
   const found = STDLIB[pythonVersion];
-  if (!found) throw new Error(`no standard library table for Python ${pythonVersion}; add it to families/python/runtime-modules.ts`);
+  if (!found) throw new Error(`no standard library table for Python ${pythonVersion}; add it to family-plugins/python/runtime-modules.ts`);
   return found;
 }
 
