@@ -28,6 +28,8 @@ export default tseslint.config(
     rules: {
       // A leading underscore says "deliberately unused": a rest sibling left out of a copy, a loop counter.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // One import statement per module (a type-only import may stand apart).
+      'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],
     },
   },
   {

@@ -4,11 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { commandsOf } from '../cli/main';
 import { PLUGINS } from '../family-plugins/registry';
-
-const COMMANDS = commandsOf(PLUGINS);
 import { helpText } from '../cli/command';
 import { PROJECT_ROOT, cliEnv, runCli } from './support/processes';
 import { copySources } from './support/test-project';
+
+const COMMANDS = commandsOf(PLUGINS);
 
 const ESC = '\u001b[';
 

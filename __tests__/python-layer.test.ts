@@ -1,10 +1,9 @@
 import { pipIndexArgs, pythonIndexSettings, uvIndexArgs } from '../family-plugins/python/python-index';
-import { isPythonSource } from '../family-plugins/python/python-source';
+import { isPythonSource, parseRequirements } from '../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { layerTargetFor } from '../builder/build-plan';
 import { LayerBuildResult } from '../builder/layer-build';
-import { parseRequirements } from '../family-plugins/python/python-source';
 import { readLayerSources } from '../builder/layer-folders';
 import { explainPipFailure, pipInstallArgs } from '../family-plugins/python/pip';
 import { silentProgress } from '../project/progress';

@@ -16,9 +16,10 @@ import {
 } from '../review/layer-packages';
 import { fetchLayerManifests, storeLayerManifests } from '../review/manifest-store';
 import { TerraformPlan, parsePlan, renderPlanSummary, summarisePlan } from '../review/plan-summary';
-const compareVersions = (a: string, b: string, kind: string): number => Math.sign(PLUGINS.byId(kind).compareVersions(a, b));
 import { MotoServer, createBucket, startMoto } from './support/moto';
 import { PROJECT_ROOT, cliEnv, copyProject, makeTempDir, runCli } from './support/processes';
+
+const compareVersions = (a: string, b: string, kind: string): number => Math.sign(PLUGINS.byId(kind).compareVersions(a, b));
 
 /**
  * The review in packages: what changed inside each new layer version, from this build's manifest and

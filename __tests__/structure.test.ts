@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { errorCodesOf } from '../cli/error-codes';
 import { PLUGINS } from '../family-plugins/registry';
-
-const ERROR_CODES = errorCodesOf(PLUGINS);
 import { PROJECT_ROOT } from './support/processes';
 import { REPO_ROOT } from './support/test-project';
+
+const ERROR_CODES = errorCodesOf(PLUGINS);
 
 /**
  * The shape of the source: imports point down. Reads every TypeScript import of the source

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { toPosix } from '../project/paths';
+import { toPosix, PROJECT_TOOL } from '../project/paths';
 import { LayerTarget, inputHashOf } from './build-plan';
 import { LayerSource } from './layer-sources';
 import { InstalledPackage, LayerArtifact } from '../artifacts/manifest';
@@ -12,7 +12,6 @@ import { Fingerprints, contentHashOf, freshFingerprints, listTree, normaliseTree
 import { estimateZipBytes } from './zip-size';
 import { scanNativeObjects } from './native-scan';
 import { SBOM_FILE, layerSbom } from '../artifacts/sbom';
-import { PROJECT_TOOL } from '../project/paths';
 import { FamilyDefinition } from '../families/family';
 
 /** The build record kept beside each built tree; the manifest collects them. */

@@ -1,4 +1,4 @@
-import { didYouMean } from '../project/text';
+import { didYouMean, textOf } from '../project/text';
 import { BUILT_IN_ENVIRONMENTS, EnvironmentConfig, EnvironmentSettings, ProjectConfig, RuntimeFamily, stackNameOf } from './environments';
 import { FamilyRegistry } from '../families/registry';
 import { managedLayersOf } from './managed-layers';
@@ -14,7 +14,6 @@ import {
   RESOLUTION_ORDER,
 } from './settings-schema';
 import { configInvalid } from './errors';
-import { textOf } from '../project/text';
 
 /** Everything configuration is resolved from; gathered by config-sources.ts. */
 export interface ConfigSources {

@@ -1,8 +1,8 @@
 import { Architecture, EnvironmentConfig } from './environments';
 import { FamilyDefinition, ManagedLayerContents } from '../families/family';
+import { managedLayerUnknown } from './errors';
 
 export type { ManagedLayerContents };
-import { managedLayerUnknown } from './errors';
 
 /** A layer AWS publishes, attached by ARN; it counts toward Lambda's five layers. */
 export interface ManagedLayer {

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeRuntime } from './definition';
-import { nodejsFamily } from './definition';
+import { NodeRuntime, nodejsFamily } from './definition';
 import { LayerImportChecker, judgeImports, runLines } from '../../local-lambda/layer-import-check';
 import { lambdaNodeBinary } from './node-binary';
 import { RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';

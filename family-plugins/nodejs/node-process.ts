@@ -4,18 +4,17 @@ import { EnvironmentArtifacts } from '../../builder/artifact-check';
 import { layerTargetFor } from '../../builder/build-plan';
 import { acquireBuildLock } from '../../builder/build';
 import { Architecture } from '../../config/environments';
-import { NodeRuntime } from './definition';
-import { nodejsFamily } from './definition';
+import { NodeRuntime, nodejsFamily } from './definition';
 import { FunctionProcess, LocalApiOptions, layerTrees, sandboxIdentity } from '../../local-lambda/local-api';
 import { lambdaNodeBinary } from './node-binary';
 import { NODE_RUNTIME_CLIENT, RUNTIME_SCRIPTS, compileRuntimeScript } from './runtime-scripts';
 import { folderDigest, keptSandbox } from '../../local-lambda/sandbox';
-
-/** The AWS SDK that Lambda's Node.js runtimes ship, as a layer folder of this tool's: what stands in for it here. */
-const RUNTIME_SDK = 'family-plugins/nodejs/runtime-sdk';
 import { silentProgress } from '../../project/progress';
 import { buildNodeLayer } from './node-layer';
 import { readNodeSource } from './node-source';
+
+/** The AWS SDK that Lambda's Node.js runtimes ship, as a layer folder of this tool's: what stands in for it here. */
+const RUNTIME_SDK = 'family-plugins/nodejs/runtime-sdk';
 
 /**
  * The AWS SDK that Lambda's Node.js runtimes ship in /var/runtime/node_modules,

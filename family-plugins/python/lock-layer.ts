@@ -3,19 +3,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ARCHITECTURES, ProjectConfig } from '../../config/environments';
-import { pythonVersionOf } from './definition';
-import { pythonFamily } from './definition';
-import { lockSpecOf } from './python-lock';
-import { FamilyRegistry } from '../../families/registry';
-import { layerLockFailed } from './errors';
-import { writeFileAtomic } from '../../project/files';
-import { runCommand } from '../../project/run-command';
-import { ensurePythonToolchain } from './toolchain';
-import { planBuild } from '../../builder/build-plan';
-import { withTicker } from '../../builder/layer-build';
-import { LayerSource } from '../../builder/layer-sources';
-import { ProgressStep } from '../../project/progress';
+import { pythonVersionOf, pythonFamily } from './definition';
 import {
+  lockSpecOf,
   LockChanges,
   LockTarget,
   LockTargetSpec,
@@ -28,6 +18,15 @@ import {
   requirementFileHashes,
   serialiseLockTarget,
 } from './python-lock';
+import { FamilyRegistry } from '../../families/registry';
+import { layerLockFailed } from './errors';
+import { writeFileAtomic } from '../../project/files';
+import { runCommand } from '../../project/run-command';
+import { ensurePythonToolchain } from './toolchain';
+import { planBuild } from '../../builder/build-plan';
+import { withTicker } from '../../builder/layer-build';
+import { LayerSource } from '../../builder/layer-sources';
+import { ProgressStep } from '../../project/progress';
 import { PythonLayerSource } from './python-source';
 import { UpgradeSettings, explainUvFailure, uvCompileArgs, uvEnvironment } from './uv';
 import { cachedWheelFiles, wheelCacheDir } from './wheel-cache';

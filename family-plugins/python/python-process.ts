@@ -1,16 +1,15 @@
-import { pythonFamily } from './definition';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvironmentArtifacts } from '../../builder/artifact-check';
-import { PythonRuntime, pythonVersionOf } from './definition';
+import { PythonRuntime, pythonFamily, pythonVersionOf } from './definition';
 import { pythonRuntimeMissing } from './errors';
 import { FunctionProcess, LocalApiOptions, layerTrees, sandboxIdentity } from '../../local-lambda/local-api';
 import { locatePythonSdk } from './python-sdk';
 import { folderDigest, keptSandbox } from '../../local-lambda/sandbox';
+import { findPython, noPythonReason } from './interpreter';
 
 /** Where the Python runtime client (standard library only) is, in this tool's folder. */
 export const PYTHON_RUNTIME_CLIENT = 'family-plugins/python/runtime';
-import { findPython, noPythonReason } from './interpreter';
 
 export async function pythonProcess(options: LocalApiOptions, artifacts: EnvironmentArtifacts, name: string): Promise<FunctionProcess> {
   const runtime = name as PythonRuntime;
