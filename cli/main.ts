@@ -113,7 +113,7 @@ export function commandsOf(families: PluginRegistry): readonly CommandEntry[] {
 function overview(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   return [
-    'Usage: npm run <command> -- [options]   (or: npx tsx cli/main.ts <command> [options])',
+    "Usage: npm run <command> -- [options]   (any command, a runtime family's too: npm run cli -- <command> [options])",
     '',
     'Commands:',
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),

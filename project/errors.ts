@@ -4,8 +4,6 @@
  * every message says what went wrong and what to do about it.
  */
 
-import { didYouMean } from './text';
-
 export class UserError<C extends string = string> extends Error {
   public readonly code: C;
 
@@ -42,10 +40,14 @@ export function buildDirOutsideProject(buildDir: string): UserError<ProjectError
   );
 }
 
-/** A USAGE error: what is wrong with the command line, then where its options are explained . */
+/** Where a command's options are explained: the end of every USAGE error's message, a family's commands' too. */
+export function seeHelp(command?: string): string {
+  return `See ${command ? `npm run ${command} -- --help` : 'the --help of the command'}.`;
+}
+
+/** A USAGE error: what is wrong with the command line, then where its options are explained. */
 function usage(sentence: string, command?: string): UserError<ProjectErrorCode> {
-  const help = command ? `npm run ${command} -- --help` : 'the --help of the command';
-  return new UserError('USAGE', `${sentence} See ${help}.`);
+  return new UserError('USAGE', `${sentence} ${seeHelp(command)}`);
 }
 
 /* The command line's errors: each made from the values it names, so no caller writes a message. */
@@ -113,39 +115,4 @@ export function portInvalid(raw: string, command: string): UserError<ProjectErro
 /** What went wrong inside an error some library threw, for a factory's message. */
 export function errorReason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-// Configuration and the CI settings.
-
-// The build: tools, trees, layers, bundles.
-
-// The deployment rules.
-
-// The local run.
-
-// Synth, plans and Terraform.
-
-// Deploys, rollouts and promotion.
-
-// State, history, rollback and prune.
-
-// Constructs, validating their props before they create anything.
-
-/** "x" is not a Python layer; Python layers are ...; `which` says what makes one (e.g. "with a requirements.txt"). */
-export function notAPythonLayer(name: string, layers: readonly string[], command: string, which?: string): UserError<ProjectErrorCode> {
-  return usage(`${JSON.stringify(name)} is not a Python layer; Python layers${which ? ` (${which})` : ''} are ${layers.join(', ') || 'none'}.`, command);
-}
-
-/** An advisory service pip-audit is not asked about here. */
-export function auditServiceUnknown(service: string, command: string): UserError<ProjectErrorCode> {
-  return usage(`The advisory service ${JSON.stringify(service)} is not one pip-audit asks here; use pypi (the index's own data) or osv.`, command);
-}
-
-/** `--upgrade-package` naming a package that no lock of the layers being locked pins. */
-export function upgradePackageNotLocked(name: string, layers: readonly string[], pinned: readonly string[], command: string): UserError<ProjectErrorCode> {
-  return usage(
-    `--upgrade-package ${JSON.stringify(name)} names no package the locks of ${layers.join(', ')} pin.${didYouMean(name, pinned)} Give the name of a pinned package ` +
-      '(each requirements.<target>.lock.txt lists them); a package not locked yet needs no upgrade: add it to requirements.txt and lock, and it comes at its newest version.',
-    command,
-  );
 }

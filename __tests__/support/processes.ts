@@ -37,18 +37,10 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   return env;
 }
 
-/** Runs `npx tsx <script> <args>` in a real process and collects its output. */
-export function runNode(
-  script: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; nodeFlags?: readonly string[] } = {},
-): Promise<CliResult> {
+/** Runs a command in a real process and collects its output. */
+export function runProcess(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', script, ...args], {
-      cwd: options.cwd ?? PROJECT_ROOT,
-      env: options.env ?? cliEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: options.env ?? cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -56,6 +48,20 @@ export function runNode(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
+}
+
+/** Runs `npx tsx <script> <args>` in a real process and collects its output. */
+export function runNode(
+  script: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; nodeFlags?: readonly string[] } = {},
+): Promise<CliResult> {
+  return runProcess(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', script, ...args], options);
+}
+
+/** `npm run <script> -- <args>` in a project folder, as a user runs it (npm, the project's launcher, the compiled CLI). */
+export function runNpm(cwd: string, script: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = cliEnv()): Promise<CliResult> {
+  return runProcess(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', script, '--', ...args], { cwd, env });
 }
 
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
@@ -115,22 +121,37 @@ export interface LocalServer {
   stop(): Promise<number | null>;
 }
 
-/** Starts `cli/main.ts start --skip-build --port 0 --json` and waits for it to serve. */
+/**
+ * Starts `cli/main.ts start --skip-build --port 0 --json` and waits for it to serve; with `npm`, the real `npm start -- --port 0
+ * --json` (its own process group, so stopping it stops the CLI npm ran too).
+ */
 export function startLocalServer(
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = cliEnv(),
-  options: { readonly cwd?: string; /** Build and synthesise first, as a plain `npm start` does. */ readonly build?: boolean } = {},
+  options: {
+    readonly cwd?: string;
+    /** Build and synthesise first, as a plain `npm start` does. */ readonly build?: boolean;
+    /** Through npm and the project's launcher, as a user starts it (builds first). */ readonly npm?: boolean;
+  } = {},
 ): Promise<LocalServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'cli/main.ts', 'start', ...(options.build ? [] : ['--skip-build']), '--port', '0', '--json', ...extraArgs],
-      {
-        cwd: options.cwd ?? PROJECT_ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const cwd = options.cwd ?? PROJECT_ROOT;
+    const child = options.npm
+      ? spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start', '--silent', '--', '--port', '0', '--json', ...extraArgs], {
+          cwd,
+          env,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(
+          process.execPath,
+          ['--import', 'tsx', 'cli/main.ts', 'start', ...(options.build ? [] : ['--skip-build']), '--port', '0', '--json', ...extraArgs],
+          {
+            cwd,
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
     let stdout = '';
     let stderr = '';
     let settled = false;
@@ -147,7 +168,10 @@ export function startLocalServer(
           child,
           stderr: () => stderr,
           stop: async () => {
-            if (child.exitCode === null) child.kill('SIGINT');
+            if (child.exitCode === null) {
+              if (options.npm) process.kill(-child.pid!, 'SIGINT');
+              else child.kill('SIGINT');
+            }
             return exited;
           },
         });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { layerSourceInvalid } from '../../builder/errors';
-import { auditServiceUnknown } from '../../project/errors';
+import { auditServiceUnknown } from './errors';
 import { toPosix } from '../../project/paths';
 import { runCommand } from '../../project/run-command';
 import { PythonToolchain, ensurePythonToolchain } from './toolchain';

@@ -1,4 +1,5 @@
-import { UserError } from '../../project/errors';
+import { ProjectErrorCode, UserError, seeHelp } from '../../project/errors';
+import { didYouMean } from '../../project/text';
 
 /**
  * Python's plug-in: the errors a user can fix, one factory each, each message made from the values it names: its toolchain,
@@ -118,5 +119,30 @@ export function toolchainLockStale(lockFile: string, requirementsFile: string, p
   return new UserError<PythonErrorCode>(
     'TOOLCHAIN_LOCK_STALE',
     `${lockFile} does not match ${requirementsFile} (${problems.join('; ')}). Run \`npm run toolchain -- --lock\` where an index is reachable and commit the lock.`,
+  );
+}
+
+// Its commands' usage errors (code USAGE, as every command's).
+
+function usage(sentence: string, command: string): UserError<ProjectErrorCode> {
+  return new UserError('USAGE', `${sentence} ${seeHelp(command)}`);
+}
+
+/** "x" is not a Python layer; Python layers are ...; `which` says what makes one (e.g. "with a requirements.txt"). */
+export function notAPythonLayer(name: string, layers: readonly string[], command: string, which?: string): UserError<ProjectErrorCode> {
+  return usage(`${JSON.stringify(name)} is not a Python layer; Python layers${which ? ` (${which})` : ''} are ${layers.join(', ') || 'none'}.`, command);
+}
+
+/** An advisory service pip-audit is not asked about here. */
+export function auditServiceUnknown(service: string, command: string): UserError<ProjectErrorCode> {
+  return usage(`The advisory service ${JSON.stringify(service)} is not one pip-audit asks here; use pypi (the index's own data) or osv.`, command);
+}
+
+/** `--upgrade-package` naming a package that no lock of the layers being locked pins. */
+export function upgradePackageNotLocked(name: string, layers: readonly string[], pinned: readonly string[], command: string): UserError<ProjectErrorCode> {
+  return usage(
+    `--upgrade-package ${JSON.stringify(name)} names no package the locks of ${layers.join(', ')} pin.${didYouMean(name, pinned)} Give the name of a pinned package ` +
+      '(each requirements.<target>.lock.txt lists them); a package not locked yet needs no upgrade: add it to requirements.txt and lock, and it comes at its newest version.',
+    command,
   );
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { notAPythonLayer } from '../../../project/errors';
+import { notAPythonLayer } from '../errors';
 import { LockAudit, advisoryText } from '../../../review/advisories';
 import { ADVISORIES_FILE, auditLayers, auditSettings, serviceName } from '../audit';
 import { ensurePythonToolchain } from '../toolchain';
