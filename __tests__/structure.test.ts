@@ -4,27 +4,37 @@ import * as os from 'node:os';
 import { errorCodesOf } from '../cli/error-codes';
 import { PLUGINS } from '../family-plugins/registry';
 import { PROJECT_ROOT } from './support/processes';
+import { SourceModel, modelOf, readProjectModel } from './support/source-model';
+import {
+  belowEntryPoints,
+  commandCrossings,
+  constructProps,
+  cyclesIn,
+  declaredCodes,
+  dirnameUses,
+  documentationReferences,
+  errorFactories,
+  errorsOutsideErrorFiles,
+  familyNamesOutsidePlugins,
+  folderGraph,
+  folderReads,
+  importCycles,
+  importsOfTests,
+  rulesInsideStacks,
+  stackFolderSpelled,
+  unassembledErrorFolders,
+} from './support/structure-rules';
 import { REPO_ROOT } from './support/test-project';
 
-const ERROR_CODES = errorCodesOf(PLUGINS);
-
 /**
- * The shape of the source: imports point down. Reads every TypeScript import of the source
- * folders and fails on a folder-level cycle, naming the imports that close it.
+ * The shape of the source, read as the TypeScript compiler's syntax tree (support/source-model.ts): imports of every
+ * kind, literals, names, classes. Each rule (support/structure-rules.ts) runs on the whole project, and on a few lines
+ * written to break it, so no rule passes because it cannot see what it looks for.
  */
 
-const NOT_SOURCE = new Set(['node_modules', '__tests__', 'runtimes', 'layers', 'coverage']);
-
-function sourceFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || entry.name.startsWith('cdktf.out') || (dir === PROJECT_ROOT && NOT_SOURCE.has(entry.name))) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') sourceFiles(full, out);
-    } else if (entry.name.endsWith('.ts')) out.push(full);
-  }
-  return out;
-}
+const ERROR_CODES = errorCodesOf(PLUGINS);
+const ENTRY_POINTS = ['cli/main.ts', 'main.ts'];
+const FAMILY_IDS = PLUGINS.families.map((family) => family.id);
 
 /** Whether a folder holds a TypeScript file of its own, at any depth (dot folders included), installed packages aside. */
 function holdsTypeScript(dir: string): boolean {
@@ -33,88 +43,26 @@ function holdsTypeScript(dir: string): boolean {
     .some((entry) => (entry.isDirectory() ? entry.name !== 'node_modules' && holdsTypeScript(path.join(dir, entry.name)) : entry.name.endsWith('.ts')));
 }
 
-/** The folder a file belongs to: its top-level folder, or "(root)" for main.ts. */
-function folderOf(file: string): string {
-  const relative = path.relative(PROJECT_ROOT, file);
-  return relative.includes(path.sep) ? relative.split(path.sep)[0] : '(root)';
-}
-
-/** The file an import names: `x.ts`, or `x/index.ts`. */
-function resolveImport(from: string, specifier: string): string | undefined {
-  const base = path.resolve(path.dirname(from), specifier);
-  return [`${base}.ts`, path.join(base, 'index.ts'), base].find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
-}
-
-/** Folder → folder → the imports (file → file) behind that edge. */
-export function folderGraph(files: readonly string[]): Map<string, Map<string, string[]>> {
-  const graph = new Map<string, Map<string, string[]>>();
-  for (const file of files) {
-    const text = fs.readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/g)) {
-      const target = resolveImport(file, match[1]);
-      if (!target) continue;
-      const [a, b] = [folderOf(file), folderOf(target)];
-      if (a === b) continue;
-      const edges = graph.get(a) ?? new Map<string, string[]>();
-      edges.set(b, [...(edges.get(b) ?? []), `${path.relative(PROJECT_ROOT, file)} → ${path.relative(PROJECT_ROOT, target)}`]);
-      graph.set(a, edges);
-    }
-  }
-  return graph;
-}
-
-/** Every folder-level cycle, each as the folders in order (Tarjan's strongly connected components). */
-export function cyclesIn(graph: Map<string, Map<string, string[]>>): string[][] {
-  let index = 0;
-  const indices = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const components: string[][] = [];
-  const visit = (node: string): void => {
-    indices.set(node, index);
-    low.set(node, index);
-    index += 1;
-    stack.push(node);
-    onStack.add(node);
-    for (const next of graph.get(node)?.keys() ?? []) {
-      if (!indices.has(next)) {
-        visit(next);
-        low.set(node, Math.min(low.get(node)!, low.get(next)!));
-      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, indices.get(next)!));
-    }
-    if (low.get(node) === indices.get(node)) {
-      const component: string[] = [];
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== node);
-      if (component.length > 1) components.push(component.sort());
-    }
-  };
-  for (const node of [...graph.keys()].sort()) if (!indices.has(node)) visit(node);
-  return components;
-}
-
 describe('the source folders', () => {
-  const graph = folderGraph(sourceFiles(PROJECT_ROOT));
+  const model = readProjectModel(PROJECT_ROOT);
+
+  it('are read whole: every source file, with imports of every kind', () => {
+    expect(model.size).toBeGreaterThan(200);
+    const kinds = new Set([...model.values()].flatMap((file) => file.imports.map((ref) => ref.kind)));
+    expect(['static', 'type', 'export', 'require'].filter((kind) => !kinds.has(kind as never))).toEqual([]);
+  });
 
   it('import one another without a cycle', () => {
-    const cycles = cyclesIn(graph).map((cycle) =>
-      cycle.flatMap((a) => cycle.filter((b) => graph.get(a)?.has(b)).map((b) => `${a} → ${b}: ${graph.get(a)!.get(b)![0]}`)),
-    );
-    expect(cycles).toEqual([]);
+    expect(importCycles(model)).toEqual([]);
   });
 
   it('keep the layers the design names: rules and constructs read shared types, never the builder or history', () => {
-    expect([...(graph.get('rules')?.keys() ?? [])]).not.toContain('builder');
-    expect([...(graph.get('constructs')?.keys() ?? [])]).not.toContain('history');
-    expect([...(graph.get('artifacts')?.keys() ?? [])].sort()).toEqual(['config', 'families', 'project']);
-    expect([...(graph.get('project')?.keys() ?? [])]).toEqual([]);
+    expect(folderReads(model, 'rules', { refused: ['builder'] })).toEqual([]);
+    expect(folderReads(model, 'constructs', { refused: ['history'] })).toEqual([]);
+    expect(folderReads(model, 'artifacts', { allowed: ['config', 'families', 'project'] })).toEqual([]);
+    expect(folderReads(model, 'project', { allowed: [] })).toEqual([]);
     // Nothing outside the tests, the bench included, reads test support.
-    expect([...graph.entries()].filter(([, edges]) => edges.has('__tests__')).map(([, edges]) => edges.get('__tests__')![0])).toEqual([]);
+    expect(importsOfTests(model)).toEqual([]);
   });
 
   it('are read from a copy: the tests never run against (or write into) the repository itself', () => {
@@ -137,140 +85,188 @@ describe('the source folders', () => {
   });
 
   it('make every user-facing error through a named factory in the errors.ts of the folder it belongs to', () => {
-    const inline = sourceFiles(PROJECT_ROOT)
-      .filter((file) => path.basename(file) !== 'errors.ts')
-      .flatMap((file) => (/new UserError\b/.test(fs.readFileSync(file, 'utf8')) ? [path.relative(PROJECT_ROOT, file)] : []));
-    expect(inline).toEqual([]);
-    // Each folder's errors.ts makes only its own codes (and USAGE, the command line's, which a family's commands make too:
-    // exit code 2), and no factory takes a message to pass through.
-    for (const file of sourceFiles(PROJECT_ROOT).filter((candidate) => path.basename(candidate) === 'errors.ts')) {
-      const text = fs.readFileSync(file, 'utf8');
-      const declared = [...(/_ERROR_CODES = \[([^\]]*)\]/.exec(text)?.[1] ?? '').matchAll(/'([A-Z_]+)'/g)].map((match) => match[1]);
-      const made = [...text.matchAll(/new UserError(?:<\w+>)?\(\s*(?:[^'(]*\?\s*)?'([A-Z_]+)'(?:\s*:\s*'([A-Z_]+)')?/g)].flatMap((match) =>
-        [match[1], match[2]].filter(Boolean),
-      );
-      expect([path.relative(PROJECT_ROOT, file), made.filter((code) => !declared.includes(code) && code !== 'USAGE')]).toEqual([
-        path.relative(PROJECT_ROOT, file),
-        [],
-      ]);
-      expect([
-        path.relative(PROJECT_ROOT, file),
-        [...text.matchAll(/^export function \w+\(([^)]*)\)/gm)]
-          .filter((match) => /(?:^|,\s*)(message|text|sentence)\??\s*:/.test(match[1]))
-          .map((match) => match[0]),
-      ]).toEqual([path.relative(PROJECT_ROOT, file), []]);
-    }
+    expect(errorsOutsideErrorFiles(model)).toEqual([]);
+    expect(errorFactories(model)).toEqual([]);
   });
 
   it('assemble the error codes from the folders, each code made in one folder only', () => {
     expect(ERROR_CODES.length).toBeGreaterThan(60);
     expect(ERROR_CODES.filter((code, index) => ERROR_CODES.indexOf(code) !== index)).toEqual([]);
-    const folders = sourceFiles(PROJECT_ROOT)
-      .filter((file) => path.basename(file) === 'errors.ts' && folderOf(file) !== 'family-plugins')
-      .map((file) => folderOf(file))
-      .sort();
+    expect(unassembledErrorFolders(model)).toEqual([]);
     // A family's codes come with its plug-in: exactly those its errors.ts declares.
     for (const family of PLUGINS.families) {
-      const text = fs.readFileSync(path.join(PROJECT_ROOT, 'family-plugins', family.id, 'errors.ts'), 'utf8');
-      const declared = [...(/_ERROR_CODES = \[([^\]]*)\]/.exec(text)?.[1] ?? '').matchAll(/'([A-Z_]+)'/g)].map((match) => match[1]);
-      expect([family.id, [...family.errorCodes]]).toEqual([family.id, declared]);
+      expect([family.id, [...family.errorCodes]]).toEqual([family.id, declaredCodes(model.get(`family-plugins/${family.id}/errors.ts`)!)]);
     }
-    const assembled = [...fs.readFileSync(path.join(PROJECT_ROOT, 'cli', 'error-codes.ts'), 'utf8').matchAll(/from '\.\.\/([a-z-]+)\/errors'/g)]
-      .map((match) => match[1])
-      .sort();
-    expect(assembled).toEqual(folders);
   });
 
   it('give each construct narrow props, checked in its constructor, and a test of its own', () => {
-    const read = (file: string): string => fs.readFileSync(path.join(PROJECT_ROOT, 'constructs', file), 'utf8');
-    const constructs = fs.readdirSync(path.join(PROJECT_ROOT, 'constructs')).filter((file) => file.endsWith('.ts') && /extends Construct\b/.test(read(file)));
+    const { constructs, problems } = constructProps(model);
     expect(constructs.length).toBeGreaterThanOrEqual(6);
-    for (const file of constructs) {
-      const text = read(file);
-      expect([file, /readonly env: EnvironmentConfig/.test(text)]).toEqual([file, false]);
-      expect([file, /rejectInvalidProps\(this, \w+Problems\(props\)\)/.test(text)]).toEqual([file, true]);
-      expect([file, fs.existsSync(path.join(PROJECT_ROOT, '__tests__', 'constructs', file.replace(/\.ts$/, '.test.ts')))]).toEqual([file, true]);
-    }
+    expect(problems).toEqual([]);
+    const untested = constructs.filter((file) => !fs.existsSync(path.join(PROJECT_ROOT, '__tests__', file.replace(/\.ts$/, '.test.ts'))));
+    expect(untested).toEqual([]);
   });
 
-  it('keep use cases out of commands: a command imports no other command, and the use cases import no command', () => {
-    const commands = path.join(PROJECT_ROOT, 'cli', 'commands');
-    const crossing = sourceFiles(PROJECT_ROOT).flatMap((file) => {
-      const text = fs.readFileSync(file, 'utf8');
-      return [...text.matchAll(/from\s+'(\.[^']+)'/g)]
-        .map((match) => resolveImport(file, match[1]))
-        .filter(
-          (target): target is string =>
-            target !== undefined &&
-            path.dirname(target) === commands &&
-            target !== file &&
-            file.startsWith(`${PROJECT_ROOT}${path.sep}`) &&
-            !file.endsWith(`${path.sep}cli${path.sep}main.ts`),
-        )
-        .map((target) => `${path.relative(PROJECT_ROOT, file)} → ${path.relative(PROJECT_ROOT, target)}`);
-    });
-    expect(crossing).toEqual([]);
-    expect([...(graph.get('use-cases')?.keys() ?? [])]).not.toContain('cli');
+  it('keep use cases out of commands: a command imports no other command (by import, import() or require), and the use cases import no command', () => {
+    expect(commandCrossings(model)).toEqual([]);
   });
 
   it('spell the stack folder in one place (project/paths.ts stackFolder, which honours CDKTF_OUTDIR)', () => {
-    const spelled = sourceFiles(PROJECT_ROOT)
-      .filter((file) => path.relative(PROJECT_ROOT, file) !== path.join('project', 'paths.ts'))
-      .flatMap((file) => (/'stacks',|'cdktf\.out'|CDKTF_OUTDIR'\]/.test(fs.readFileSync(file, 'utf8')) ? [path.relative(PROJECT_ROOT, file)] : []));
-    expect(spelled).toEqual([]);
+    expect(stackFolderSpelled(model)).toEqual([]);
   });
 
   it('run the deployment rules at the entry points only, once each: never inside a stack or construct', () => {
-    const inside = sourceFiles(PROJECT_ROOT)
-      .filter((file) => ['stacks', 'constructs'].includes(folderOf(file)))
-      .filter((file) => /from '\.\.\/rules(\/index)?'|assertDeployable|checkDeployments/.test(fs.readFileSync(file, 'utf8')))
-      .map((file) => path.relative(PROJECT_ROOT, file));
-    expect(inside).toEqual([]);
+    expect(rulesInsideStacks(model)).toEqual([]);
   });
 
   it('find their own files from the project root, never from __dirname (the CLI runs bundled from .cli/)', () => {
-    const relative = sourceFiles(PROJECT_ROOT)
-      .filter((file) => path.relative(PROJECT_ROOT, file) !== path.join('project', 'paths.ts'))
-      .filter((file) => /\b__dirname\b/.test(fs.readFileSync(file, 'utf8')))
-      .map((file) => path.relative(PROJECT_ROOT, file));
-    expect(relative).toEqual([]);
+    expect(dirnameUses(model)).toEqual([]);
   });
 
-  it('say what a runtime family is in families/ alone, low in the house, and ask the registry which family a runtime is', () => {
+  it('say what a runtime family is in families/ alone, low in the house, and name no family outside its plug-in folder', () => {
     // families/ reads nothing of the project but project/: everything else may ask it.
-    expect([...(graph.get('families')?.keys() ?? [])].filter((folder) => folder !== 'project')).toEqual([]);
-    const outside = sourceFiles(PROJECT_ROOT).filter((file) => folderOf(file) !== 'families');
-    const guesses = outside
-      .filter((file) => /startsWith\('(python|nodejs)/.test(fs.readFileSync(file, 'utf8')))
-      .map((file) => path.relative(PROJECT_ROOT, file));
-    expect(guesses).toEqual([]);
-    // No family named outside families/ (what each is) and family-plugins/ (how each builds and runs): 90 such
-    // literals before the builders' registry, 78 before the plug-ins, none since.
-    const literals = outside
-      .filter((file) => folderOf(file) !== 'family-plugins')
-      .flatMap((file) =>
-        (fs.readFileSync(file, 'utf8').match(/'(python|nodejs)'/g) ?? []).map((literal) => `${path.relative(PROJECT_ROOT, file)}: ${literal}`),
-      );
-    expect(literals).toEqual([]);
+    expect(folderReads(model, 'families', { allowed: ['project'] })).toEqual([]);
+    // No family named outside family-plugins/ (how each is, builds and runs), in a literal, a template or a key: 90
+    // literals before the builders' registry, 78 before the plug-ins, none since. The bench measures the seed's own
+    // layers (its Python and Node.js dependencies) by name, as a user of the project would.
+    expect(familyNamesOutsidePlugins(model, FAMILY_IDS, ['family-plugins', 'bench'])).toEqual([]);
   });
 
   it('hand one project context down from the entry points: nothing below them imports the registry or the project root', () => {
-    const ENTRY_POINTS = [path.join('cli', 'main.ts'), 'main.ts'];
-    const importers = sourceFiles(PROJECT_ROOT)
-      .filter((file) => !ENTRY_POINTS.includes(path.relative(PROJECT_ROOT, file)))
-      .filter((file) => /from '[./]*family-plugins\/registry'|\bPROJECT_ROOT\b/.test(fs.readFileSync(file, 'utf8')))
-      .filter((file) => path.relative(PROJECT_ROOT, file) !== path.join('project', 'paths.ts'))
-      .map((file) => path.relative(PROJECT_ROOT, file));
-    expect(importers).toEqual([]);
+    expect(belowEntryPoints(model, ENTRY_POINTS)).toEqual([]);
+  });
+});
+
+describe('each structure rule can fail', () => {
+  const one = (files: Record<string, string>): SourceModel => modelOf(files);
+
+  it('sees a folder cycle, through a require() as well as an import', () => {
+    const looped = one({
+      'a/x.ts': "import { y } from '../b/y';\nexport const x = y;\n",
+      'b/y.ts': "export const y = 1;\nexport const z = (require('../c/z') as typeof import('../c/z')).z;\n",
+      'c/z.ts': "export const z = 2;\nexport async function back() { return (await import('../a/x')).x; }\n",
+    });
+    expect(cyclesIn(folderGraph(looped))).toEqual([['a', 'b', 'c']]);
+    expect(importCycles(looped)).toHaveLength(1);
   });
 
-  it('would see a cycle (so the check above can fail)', () => {
-    const looped = new Map([
-      ['a', new Map([['b', ['a/x.ts → b/y.ts']]])],
-      ['b', new Map([['c', ['b/y.ts → c/z.ts']]])],
-      ['c', new Map([['a', ['c/z.ts → a/x.ts']]])],
+  it('sees a folder reading one it may not, and source importing test support', () => {
+    const files = one({
+      'rules/r.ts': "import { b } from '../builder/b';\n",
+      'builder/b.ts': "import { s } from '../__tests__/support/s';\nexport const b = s;\n",
+    });
+    expect(folderReads(files, 'rules', { refused: ['builder'] })).toEqual(['rules/r.ts:1 → builder/b.ts (rules may not read builder)']);
+    expect(importsOfTests(files)).toEqual(['builder/b.ts:1 imports ../__tests__/support/s (test support)']);
+  });
+
+  it('sees a command that loads another by import(), by require() or statically, and a use case importing a command', () => {
+    const files = one({
+      'cli/commands/a.ts': "export async function a() { return (await import('./b')).b; }\n",
+      'cli/commands/b.ts': "export const b = (require('./c') as typeof import('./c')).c;\n",
+      'cli/commands/c.ts': "import { lock } from '../../family-plugins/python/commands/lock';\nexport const c = lock;\n",
+      'family-plugins/python/commands/lock.ts': 'export const lock = 1;\n',
+      'use-cases/u.ts': "import { a } from '../cli/commands/a';\nexport const u = a;\n",
+    });
+    expect(commandCrossings(files)).toEqual([
+      'cli/commands/a.ts:1 dynamic import of cli/commands/b.ts',
+      'cli/commands/b.ts:1 require import of cli/commands/c.ts',
+      'cli/commands/c.ts:1 static import of family-plugins/python/commands/lock.ts',
+      'use-cases/u.ts:1 static import of cli/commands/a.ts',
     ]);
-    expect(cyclesIn(looped)).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('sees a UserError made or subclassed outside an errors.ts, under another name too', () => {
+    const files = one({
+      'project/errors.ts': 'export class UserError extends Error {}\n',
+      'builder/mine.ts': [
+        "import { UserError as Failure } from '../project/errors';",
+        'export class MineFailed extends Failure {}',
+        'const Made = Failure;',
+        "export const made = () => new Made('X', 'no');",
+      ].join('\n'),
+    });
+    expect(errorsOutsideErrorFiles(files)).toEqual(['builder/mine.ts:2 class MineFailed extends Failure', 'builder/mine.ts:4 new Made(...)']);
+  });
+
+  it('sees an errors.ts making a code it does not declare, a code that is not a literal, or a factory taking the message', () => {
+    const files = one({
+      'project/errors.ts': 'export class UserError extends Error {}\n',
+      'builder/errors.ts': [
+        "import { UserError } from '../project/errors';",
+        "export const BUILDER_ERROR_CODES = ['KNOWN'] as const;",
+        "export const known = () => new UserError('KNOWN', 'fine');",
+        "export const unknown = (late: boolean) => new UserError(late ? 'KNOWN' : 'OTHER', 'no');",
+        'export const code = String();',
+        "export const loose = () => new UserError(code, 'no');",
+        "export function passThrough(message: string) { return new UserError('KNOWN', message); }",
+      ].join('\n'),
+    });
+    expect(errorFactories(files)).toEqual([
+      'builder/errors.ts:4 makes OTHER, which its *_ERROR_CODES does not declare',
+      'builder/errors.ts:6 makes an error whose code is not a literal',
+      'builder/errors.ts:7 passThrough takes a message to pass through',
+    ]);
+    expect(
+      unassembledErrorFolders(one({ 'builder/errors.ts': '', 'cli/error-codes.ts': "import { X } from '../rules/errors';\n", 'rules/errors.ts': '' })),
+    ).toEqual(['builder/errors.ts is not assembled by cli/error-codes.ts']);
+  });
+
+  it('sees a family named in a template literal, a string or a key outside the plug-ins, and not inside them', () => {
+    const files = one({
+      'builder/a.ts': 'export const dir = (root: string) => `${root}/python/lib`;\n',
+      'builder/b.ts': "export const kind = 'nodejs';\nexport const byFamily = { python: 1 };\n",
+      'builder/c.ts': "export const fine = 'python3.12 and nodejs24.x are runtimes, not families';\n",
+      'family-plugins/python/d.ts': "export const id = 'python';\n",
+    });
+    expect(familyNamesOutsidePlugins(files, ['nodejs', 'python'])).toEqual([
+      'builder/a.ts:1 template literal "/python/lib"',
+      'builder/b.ts:1 literal "nodejs"',
+      'builder/b.ts:2 property python',
+    ]);
+  });
+
+  it('sees the registry or the project root imported below the entry points, however it is reached', () => {
+    const files = one({
+      'project/paths.ts': 'export const PROJECT_ROOT = "/";\n',
+      'family-plugins/registry.ts': 'export const PLUGINS = [];\n',
+      'cli/main.ts': "import { PLUGINS } from '../family-plugins/registry';\nimport { PROJECT_ROOT } from '../project/paths';\n",
+      'use-cases/a.ts': "import * as paths from '../project/paths';\nexport const root = paths.PROJECT_ROOT;\n",
+      'use-cases/b.ts': "export const plugins = () => (require('../family-plugins/registry') as { PLUGINS: unknown[] }).PLUGINS;\n",
+      'use-cases/c.ts': "import { resolveBuildDir } from '../project/paths';\nexport const c = resolveBuildDir;\n",
+    });
+    expect(belowEntryPoints(files, ENTRY_POINTS)).toEqual(['use-cases/a.ts:1 imports PROJECT_ROOT', 'use-cases/b.ts:1 require import of the family registry']);
+  });
+
+  it('sees __dirname, the stack folder spelled, and the rules run inside a stack', () => {
+    const files = one({
+      'builder/a.ts': "import * as path from 'node:path';\nexport const here = path.join(__dirname, 'cdktf.out', 'stacks');\n",
+      'use-cases/b.ts': 'export const out = (env: NodeJS.ProcessEnv) => env.CDKTF_OUTDIR;\n',
+      'stacks/s.ts': "import { assertDeployable } from '../rules';\nexport const s = () => assertDeployable([]);\n",
+      'rules/index.ts': 'export const assertDeployable = (x: unknown[]) => x;\n',
+    });
+    expect(dirnameUses(files)).toEqual(['builder/a.ts uses __dirname']);
+    expect(stackFolderSpelled(files)).toEqual(['builder/a.ts:2 spells "cdktf.out"', "builder/a.ts:2 joins 'stacks'", 'use-cases/b.ts:1 reads CDKTF_OUTDIR']);
+    expect(rulesInsideStacks(files)).toEqual(['stacks/s.ts:1 imports the deployment rules', 'stacks/s.ts calls assertDeployable']);
+  });
+
+  it('sees a construct that holds a whole environment or does not check its props first', () => {
+    const files = one({
+      'constructs/c.ts': [
+        'export interface CProps { readonly env: EnvironmentConfig }',
+        'export class C extends Construct {',
+        '  constructor(scope: Construct, id: string, props: CProps) {',
+        '    super(scope, id);',
+        '  }',
+        '}',
+      ].join('\n'),
+    });
+    expect(constructProps(files)).toEqual({
+      constructs: ['constructs/c.ts'],
+      problems: [
+        'constructs/c.ts: C does not start with rejectInvalidProps(this, ...Problems(props))',
+        'constructs/c.ts:1 props hold a whole EnvironmentConfig',
+      ],
+    });
   });
 });
 
@@ -313,13 +309,7 @@ describe('the documentation', () => {
   });
 
   it('names, in every message that sends a reader to the documentation, a document that exists and a section it holds', () => {
-    const sent = sourceFiles(PROJECT_ROOT).flatMap((file) =>
-      [...fs.readFileSync(file, 'utf8').matchAll(/docs\/([a-z-]+\.md)(?:, "([^"]+)")?/g)].map((match) => ({
-        file: path.relative(PROJECT_ROOT, file),
-        doc: match[1],
-        section: match[2],
-      })),
-    );
+    const sent = documentationReferences(readProjectModel(PROJECT_ROOT));
     expect(sent.length).toBeGreaterThan(5);
     const problems = sent.filter(({ doc, section }) => {
       const target = path.join(PROJECT_ROOT, 'docs', doc);

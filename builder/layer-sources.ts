@@ -49,7 +49,7 @@ export function readOptions(dir: string, folder: string): { options: LayerOption
   const unknown = Object.keys(parsed).filter((key) => key !== 'exclude');
   const exclude = parsed['exclude'] ?? [];
   if (unknown.length > 0 || !Array.isArray(exclude) || !exclude.every((pattern) => typeof pattern === 'string' && pattern.length > 0)) {
-    throw layerSourceInvalid(folder, `${LAYER_OPTIONS_FILE} may hold only "exclude": a list of globs relative to the tree root, e.g. ["python/**/tests/**"].`);
+    throw layerSourceInvalid(folder, `${LAYER_OPTIONS_FILE} may hold only "exclude": a list of globs relative to the tree root, e.g. ["**/tests/**"].`);
   }
   return { options: { exclude: exclude as string[] }, bytes: fs.readFileSync(file) };
 }
