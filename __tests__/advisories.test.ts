@@ -119,7 +119,7 @@ describe('judging an audit', () => {
         contentHash.slice(0, 16),
         {
           contentHash,
-          kind: 'python' as const,
+          family: 'python' as const,
           packages: [{ name: 'requests', version: '2.32.3', direct: true }],
           source: 'manifest' as const,
           complete: true,

@@ -44,7 +44,7 @@ describe('input hash', () => {
     ['package.json', Buffer.from('{"dependencies":{"a":"1"}}')],
     ['package-lock.json', Buffer.from('{"lockfileVersion":3}')],
   ]);
-  const base = { kind: 'nodejs' as const, architecture: 'x86_64' as const, variant: 'nodejs', files, tool: { name: 'npm', version: '11.0.0' } };
+  const base = { family: 'nodejs' as const, architecture: 'x86_64' as const, variant: 'nodejs', files, tool: { name: 'npm', version: '11.0.0' } };
 
   it('changes with the lockfile, the architecture and the npm version, and nothing else', () => {
     const hash = inputHashOf(base);
@@ -57,9 +57,9 @@ describe('input hash', () => {
 });
 
 describe('build plan', () => {
-  const source = (name: string, provides: string[], kind: 'nodejs' | 'python' = 'nodejs'): LayerSource => ({
+  const source = (name: string, provides: string[], family: 'nodejs' | 'python' = 'nodejs'): LayerSource => ({
     name,
-    kind,
+    family,
     dir: `/x/${name}`,
     files: new Map(),
     provides,
@@ -153,8 +153,8 @@ describe("the Node.js layers' download cache", () => {
   }
 
   function build(root: string, env: NodeJS.ProcessEnv): Promise<LayerBuildResult> {
-    const source = readLayerSources(PLUGINS, root, 'dependencies').find((candidate) => candidate.kind === 'nodejs')!;
-    return buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+    const source = readLayerSources(PLUGINS, root, 'dependencies').find((candidate) => candidate.family === 'nodejs')!;
+    return buildNodeLayer(layerTargetFor(PLUGINS.byId(source.family), source, 'x86_64', 'nodejs24.x'), source, {
       toolHome: PROJECT_ROOT,
       buildDir: path.join(root, '.build'),
       env,
@@ -195,7 +195,7 @@ describe('Node.js layer build', () => {
 
   async function build(root: string, buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<LayerBuildResult> {
     const [source] = readLayerSources(PLUGINS, root, 'fixture');
-    return buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+    return buildNodeLayer(layerTargetFor(PLUGINS.byId(source.family), source, 'x86_64', 'nodejs24.x'), source, {
       toolHome: PROJECT_ROOT,
       buildDir,
       env,
@@ -245,7 +245,7 @@ describe('Node.js layer build', () => {
       },
       { name: 'fixture-b', version: '1.0.0', path: 'nodejs/node_modules/fixture-b', direct: true, hashes: [sha512] },
     ]);
-    expect(first.artifact).toMatchObject({ fileCount: 5, kind: 'nodejs', architecture: 'x86_64', provides: ['fixture-a', 'fixture-b'] });
+    expect(first.artifact).toMatchObject({ fileCount: 5, family: 'nodejs', architecture: 'x86_64', provides: ['fixture-a', 'fixture-b'] });
   });
 
   it('reuses an unchanged tree without running npm', async () => {
@@ -303,7 +303,7 @@ describe('Node.js layer build', () => {
     fs.writeFileSync(path.join(linked, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
     const [source] = readLayerSources(PLUGINS, broken, 'linked');
     await expect(
-      buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+      buildNodeLayer(layerTargetFor(PLUGINS.byId(source.family), source, 'x86_64', 'nodejs24.x'), source, {
         toolHome: PROJECT_ROOT,
         buildDir: path.join(broken, '.build'),
         env: process.env,

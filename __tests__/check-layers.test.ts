@@ -30,7 +30,7 @@ async function pythonLayer(
   const root = makePythonProject(requirements);
   const buildDir = path.join(root, '.build');
   const source = readLayerSources(PLUGINS, root, 'pylayer').filter(isPythonSource)[0];
-  const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, architecture, runtime), source, {
+  const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.family), source, architecture, runtime), source, {
     toolHome: PROJECT_ROOT,
     buildDir,
     env: offlineWheelEnv(wheelDir),
@@ -50,7 +50,7 @@ describe('Node.js layers', () => {
     buildDir = path.join(project.root, '.build');
     const source = readLayerSources(PLUGINS, project.root, 'fixture')[0];
     layer = (
-      await buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+      await buildNodeLayer(layerTargetFor(PLUGINS.byId(source.family), source, 'x86_64', 'nodejs24.x'), source, {
         toolHome: PROJECT_ROOT,
         buildDir,
         env: process.env,

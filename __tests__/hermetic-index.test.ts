@@ -100,7 +100,7 @@ describe('an index the tests can reach, with newer alpha and beta', () => {
     const root = makePythonProject('alpha\n');
     const layer = source(root);
     const env = offlineWheelEnv(fixtures, { UV_OFFLINE: undefined, UV_DEFAULT_INDEX: index.url, PYTHON_INSTALLER: installer });
-    const target = layerTargetFor(PLUGINS.byId(layer.kind), layer, 'x86_64', 'python3.12');
+    const target = layerTargetFor(PLUGINS.byId(layer.family), layer, 'x86_64', 'python3.12');
     let treeDir = '';
     const requests = await asked(async () => {
       const result = await buildPythonLayer(target, layer, {
@@ -120,7 +120,7 @@ describe('an index the tests can reach, with newer alpha and beta', () => {
     const build = (requirements: string) => {
       const root = makePythonProject(requirements);
       const layer = source(root);
-      return buildPythonLayer(layerTargetFor(PLUGINS.byId(layer.kind), layer, 'x86_64', 'python3.12'), layer, {
+      return buildPythonLayer(layerTargetFor(PLUGINS.byId(layer.family), layer, 'x86_64', 'python3.12'), layer, {
         toolHome: PROJECT_ROOT,
         buildDir: path.join(root, '.build'),
         env,

@@ -10,7 +10,7 @@ const rootPackage = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.
 
 const sources = readAllLayerSources(PLUGINS, PROJECT_ROOT);
 
-describe.each(sources.filter((source) => source.kind === 'nodejs').map((source) => [source.name, source] as const))('layers/%s (Node.js)', (name, source) => {
+describe.each(sources.filter((source) => source.family === 'nodejs').map((source) => [source.name, source] as const))('layers/%s (Node.js)', (name, source) => {
   const lock = JSON.parse(fs.readFileSync(path.join(source.dir, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, { version?: string }>;
   };
@@ -32,7 +32,7 @@ describe.each(sources.filter((source) => source.kind === 'nodejs').map((source) 
   });
 });
 
-describe.each(sources.filter((source) => source.kind === 'python').map((source) => [source.name, source] as const))('layers/%s (Python)', (_name, source) => {
+describe.each(sources.filter((source) => source.family === 'python').map((source) => [source.name, source] as const))('layers/%s (Python)', (_name, source) => {
   it('pins every requirement to one version', () => {
     const lines = fs
       .readFileSync(path.join(source.dir, 'requirements.txt'), 'utf8')
@@ -45,7 +45,7 @@ describe.each(sources.filter((source) => source.kind === 'python').map((source) 
 
 describe("the seed's strategies have their layer folders", () => {
   it('holds Node.js and Python packages for single and hybrid, and the split layers for both', () => {
-    const has = (name: string, kind: 'nodejs' | 'python'): boolean => sources.some((source) => source.name === name && source.kind === kind);
+    const has = (name: string, family: 'nodejs' | 'python'): boolean => sources.some((source) => source.name === name && source.family === family);
     for (const name of ['dependencies', 'dependencies-minimal', 'stable', 'framework']) {
       expect([name, has(name, 'nodejs'), has(name, 'python')]).toEqual([name, true, true]);
     }
@@ -53,7 +53,7 @@ describe("the seed's strategies have their layer folders", () => {
   });
 
   it("lists the seed's requirements-layer.txt in the single layer, and its minimal list for hybrid", () => {
-    const provides = (name: string): readonly string[] => sources.find((source) => source.name === name && source.kind === 'python')!.provides;
+    const provides = (name: string): readonly string[] => sources.find((source) => source.name === name && source.family === 'python')!.provides;
     expect(provides('dependencies')).toEqual([
       'fastapi',
       'mangum',

@@ -176,7 +176,7 @@ describe('native code that will not load, refused before deploy', () => {
     );
     run(['install', '--package-lock-only'], layerDir);
     const source = readLayerSources(PLUGINS, dir, 'addons')[0];
-    const { artifact } = await buildNodeLayer(layerTargetFor(PLUGINS.byId(source.kind), source, 'arm64', 'nodejs24.x'), source, {
+    const { artifact } = await buildNodeLayer(layerTargetFor(PLUGINS.byId(source.family), source, 'arm64', 'nodejs24.x'), source, {
       toolHome: PROJECT_ROOT,
       buildDir: path.join(dir, '.build'),
       env: process.env,

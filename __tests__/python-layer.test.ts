@@ -34,7 +34,7 @@ function build(
   name = 'pylayer',
 ): Promise<LayerBuildResult> {
   const source = readLayerSources(PLUGINS, root, name).find(isPythonSource)!;
-  return buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, arch, runtime), source, {
+  return buildPythonLayer(layerTargetFor(PLUGINS.byId(source.family), source, arch, runtime), source, {
     toolHome: PROJECT_ROOT,
     buildDir,
     env,
@@ -250,7 +250,7 @@ describe('Python layer build, from local wheels and no index', () => {
     const buildDir = path.join(root, '.build');
     const result = await build(root, buildDir, offlineWheelEnv(wheels.dir));
     const { artifact } = result;
-    expect(artifact).toMatchObject({ id: 'pylayer/python3.12-x86_64', kind: 'python', variant: 'python3.12', architecture: 'x86_64' });
+    expect(artifact).toMatchObject({ id: 'pylayer/python3.12-x86_64', family: 'python', variant: 'python3.12', architecture: 'x86_64' });
     expect(artifact.packages.map((pkg) => [pkg.name, pkg.version, pkg.direct, pkg.modules])).toEqual([
       ['alpha', '1.0.0', true, ['alpha']],
       ['beta', '1.0.0', false, ['beta']],

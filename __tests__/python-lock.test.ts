@@ -63,7 +63,7 @@ async function lock(root: string, env = offlineWheelEnv(wheels.dir), targets = T
 
 function build(root: string, env: NodeJS.ProcessEnv, architecture: Architecture = 'x86_64') {
   const layer = source(root);
-  return buildPythonLayer(layerTargetFor(PLUGINS.byId(layer.kind), layer, architecture, 'python3.12'), layer, {
+  return buildPythonLayer(layerTargetFor(PLUGINS.byId(layer.family), layer, architecture, 'python3.12'), layer, {
     toolHome: PROJECT_ROOT,
     buildDir: path.join(root, '.build'),
     env,

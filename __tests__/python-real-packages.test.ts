@@ -36,7 +36,7 @@ function realProject(): string {
 async function buildLayer(root: string, name: string, architecture: Architecture): Promise<{ artifact: LayerArtifact; buildDir: string }> {
   const source = readLayerSources(PLUGINS, root, name).find(isPythonSource)!;
   const buildDir = path.join(root, '.build');
-  const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, architecture, 'python3.12'), source, {
+  const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.family), source, architecture, 'python3.12'), source, {
     toolHome: PROJECT_ROOT,
     buildDir,
     env: process.env,

@@ -144,7 +144,7 @@ describe('relocking', () => {
     const cache = makeTempDir('wheel-cache');
     await lock(root, offlineWheelEnv(first));
     const source = readLayerSources(PLUGINS, root, 'pylayer').find(isPythonSource)!;
-    const target = layerTargetFor(PLUGINS.byId(source.kind), source, 'x86_64', 'python3.12');
+    const target = layerTargetFor(PLUGINS.byId(source.family), source, 'x86_64', 'python3.12');
     await buildPythonLayer(target, source, {
       toolHome: PROJECT_ROOT,
       buildDir: path.join(root, '.build'),

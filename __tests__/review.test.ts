@@ -19,7 +19,7 @@ import { TerraformPlan, parsePlan, renderPlanSummary, summarisePlan } from '../r
 import { MotoServer, createBucket, startMoto } from './support/moto';
 import { PROJECT_ROOT, cliEnv, copyProject, makeTempDir, runCli } from './support/processes';
 
-const compareVersions = (a: string, b: string, kind: string): number => Math.sign(PLUGINS.byId(kind).compareVersions(a, b));
+const compareVersions = (a: string, b: string, family: string): number => Math.sign(PLUGINS.byId(family).compareVersions(a, b));
 
 /**
  * The review in packages: what changed inside each new layer version, from this build's manifest and
@@ -35,7 +35,7 @@ const FUNCTION = 'multicloud-auto-deploy-staging-api';
 function contents(contentHash: string, packages: [string, string, boolean][], unzippedBytes: number): LayerContents {
   return {
     contentHash,
-    kind: 'nodejs',
+    family: 'nodejs',
     packages: packages.map(([name, version, direct]) => ({ name, version, direct })),
     unzippedBytes,
     source: 'manifest',
@@ -131,7 +131,15 @@ describe('package changes inside a layer', () => {
     const artifact = readManifest(path.join(PROJECT_ROOT, '.build')).layers.find((layer) => layer.id === 'dependencies/nodejs-x86_64')!;
     const stored = storedManifestOf(artifact);
     expect(contentsFromStored(JSON.stringify(stored), PLUGINS)).toEqual({ ...contentsFromArtifact(artifact, PLUGINS), contentHash: artifact.contentHash });
+    expect(stored).toMatchObject({ format: 2, family: 'nodejs' });
     expect(contentsFromStored('{"format":2}', PLUGINS)).toBeUndefined();
+    // Format 1, written before the family was named `family`, stays readable: a bucket keeps what older deploys stored.
+    const { family, ...rest } = stored;
+    const formatOne = JSON.stringify({ ...rest, format: 1, kind: family });
+    expect(contentsFromStored(formatOne, PLUGINS)).toEqual(contentsFromStored(JSON.stringify(stored), PLUGINS));
+    expect(contentsFromStored(JSON.stringify({ ...rest, format: 1, family }), PLUGINS)).toBeUndefined();
+    expect(contentsFromStored(JSON.stringify({ ...stored, format: 3 }), PLUGINS)).toBeUndefined();
+    expect(contentsFromStored(JSON.stringify({ ...stored, family: 'ruby' }), PLUGINS)).toBeUndefined();
     expect(contentsFromStored('not json', PLUGINS)).toBeUndefined();
     expect(layerManifestKey('acme', 'prod', artifact.contentHash)).toBe(`layers/acme/prod/manifests/${artifact.contentHash.slice(0, 16)}.json`);
   });

@@ -42,7 +42,7 @@ async function builtPythonLayer(architecture: 'x86_64' | 'arm64'): Promise<{ lay
   fs.cpSync(path.join(PROJECT_ROOT, 'layers', 'stable'), path.join(root, 'layers', 'stable'), { recursive: true });
   const source = readLayerSources(PLUGINS, root, 'stable').find(isPythonSource)!;
   const buildDir = path.join(root, '.build');
-  const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.kind), source, architecture, 'python3.12'), source, {
+  const { artifact } = await buildPythonLayer(layerTargetFor(PLUGINS.byId(source.family), source, architecture, 'python3.12'), source, {
     toolHome: PROJECT_ROOT,
     buildDir,
     env: process.env,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Architecture, Runtime, RuntimeFamily } from '../config/environments';
+import { Architecture, Runtime, FamilyId } from '../config/environments';
 import { artifactNotBuilt, manifestMissing, manifestUnreadable } from './errors';
 import { manifestPath, toPosix } from '../project/paths';
 import { writeFileAtomic } from '../project/files';
@@ -11,10 +11,7 @@ import { writeFileAtomic } from '../project/files';
  * verification read it, so its types live here, below all of them.
  */
 
-export const MANIFEST_VERSION = 4;
-
-/** A layer holds packages for one runtime family, by its id: `nodejs` (under nodejs/node_modules) or `python` (under python/). */
-export type LayerKind = RuntimeFamily;
+export const MANIFEST_VERSION = 5;
 
 export interface InstalledPackage {
   readonly name: string;
@@ -103,7 +100,7 @@ export interface LayerArtifact {
   /** `<layer>/<variant>`, e.g. `dependencies/nodejs-x86_64` or `dependencies/python3.12-arm64`. */
   readonly id: string;
   readonly name: string;
-  readonly kind: LayerKind;
+  readonly family: FamilyId;
   readonly architecture: Architecture;
   /** What it is built for within its family: "python3.12" (the wheels chosen for that Python), or "nodejs" (every Node.js runtime). */
   readonly variant: string;
@@ -135,7 +132,7 @@ export interface BundleArtifact {
   /** `<function>/<runtime>[-<externals hash>]`, e.g. `api/nodejs24.x-1a2b3c4d` or `api/python3.12`. */
   readonly id: string;
   readonly function: string;
-  readonly kind: RuntimeFamily;
+  readonly family: FamilyId;
   readonly runtime: Runtime;
   /** Bundle folder, relative to the build folder. */
   readonly dir: string;

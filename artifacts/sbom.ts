@@ -76,7 +76,7 @@ export function layerSbom(family: FamilyDefinition, layer: LayerArtifact, produc
     description: `AWS Lambda layer ${layer.id}`,
   });
   const properties: [string, string][] = [
-    ['aws:lambda:layer:runtime-family', layer.kind],
+    ['aws:lambda:layer:runtime-family', layer.family],
     ['aws:lambda:layer:architecture', layer.architecture],
     ['lambda-layer-stacks:content-hash', layer.contentHash],
     ['lambda-layer-stacks:input-hash', layer.inputHash],

@@ -328,7 +328,7 @@ export async function benchPython(runs: number, ctx: ProjectContext, progress: (
       fs.cpSync(path.join(project, 'layers', 'dependencies'), path.join(copy, 'layers', 'dependencies'), { recursive: true });
       const copySource = readLayerSources(ctx.families, copy, 'dependencies').find(isPythonSource)!;
       const built = await withUmask(UMASKS[run % UMASKS.length], () =>
-        buildPythonLayer(layerTargetFor(ctx.families.byId(copySource.kind), copySource, 'x86_64', 'python3.12'), copySource, {
+        buildPythonLayer(layerTargetFor(ctx.families.byId(copySource.family), copySource, 'x86_64', 'python3.12'), copySource, {
           toolHome: ctx.root,
           buildDir: path.join(copy, '.build'),
           env,
@@ -344,7 +344,7 @@ export async function benchPython(runs: number, ctx: ProjectContext, progress: (
       for (const architecture of ['x86_64', 'arm64'] as const) {
         const buildDir = path.join(work, 'sizes');
         const { artifact: built } = await buildPythonLayer(
-          layerTargetFor(ctx.families.byId(layerSource.kind), layerSource, architecture, 'python3.12'),
+          layerTargetFor(ctx.families.byId(layerSource.family), layerSource, architecture, 'python3.12'),
           layerSource,
           {
             toolHome: ctx.root,
@@ -385,7 +385,7 @@ export async function benchPython(runs: number, ctx: ProjectContext, progress: (
       families: ctx.families,
       layers: [artifact!],
       managed: [],
-      bundle: readManifest(path.join(project, '.build')).bundles.find((bundle) => bundle.kind === pythonFamily.id)!,
+      bundle: readManifest(path.join(project, '.build')).bundles.find((bundle) => bundle.family === pythonFamily.id)!,
     };
     const rule = await timeIt(runs * 20, () => nativeCodeLoads(deployment));
     const perLayer = scan.median + rule.median;
@@ -398,7 +398,7 @@ export async function benchPython(runs: number, ctx: ProjectContext, progress: (
       coldStart = { skipped: 'no Python 3.12 interpreter on this machine' };
     } else {
       const manifest = readManifest(path.join(project, '.build'));
-      const bundle = manifest.bundles.find((bundle) => bundle.kind === pythonFamily.id)!;
+      const bundle = manifest.bundles.find((bundle) => bundle.family === pythonFamily.id)!;
       const layerTree = path.join(hitDir, artifact!.treeDir);
       const task = path.join(project, '.build', bundle.dir);
       // The same code with every package in the task root instead of a layer.

@@ -134,8 +134,8 @@ function machine(root: string, env: NodeJS.ProcessEnv): Record<string, string | 
 }
 
 async function benchLayerBuild(options: BenchOptions) {
-  const [source] = readLayerSources(options.project.families, options.project.root, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
-  const target = layerTargetFor(options.project.families.byId(source.kind), source, 'x86_64', 'nodejs24.x');
+  const [source] = readLayerSources(options.project.families, options.project.root, 'dependencies').filter((candidate) => candidate.family === nodejsFamily.id);
+  const target = layerTargetFor(options.project.families.byId(source.family), source, 'x86_64', 'nodejs24.x');
   const cold: number[] = [];
   let lastBuildDir = '';
   for (let run = 0; run < options.runs; run++) {
@@ -201,9 +201,9 @@ async function benchDeterminism(options: BenchOptions) {
     fs.mkdirSync(path.join(project, 'layers'), { recursive: true });
     fs.cpSync(layerDir, path.join(project, 'layers', 'dependencies'), { recursive: true });
     const buildDir = path.join(project, '.build');
-    const [source] = readLayerSources(options.project.families, project, 'dependencies').filter((candidate) => candidate.kind === nodejsFamily.id);
+    const [source] = readLayerSources(options.project.families, project, 'dependencies').filter((candidate) => candidate.family === nodejsFamily.id);
     const built = await withUmask(umask, () =>
-      buildNodeLayer(layerTargetFor(options.project.families.byId(source.kind), source, 'x86_64', 'nodejs24.x'), source, {
+      buildNodeLayer(layerTargetFor(options.project.families.byId(source.family), source, 'x86_64', 'nodejs24.x'), source, {
         toolHome: options.project.root,
         buildDir,
         env: options.env,
@@ -335,7 +335,7 @@ async function pythonSlimming(options: BenchOptions): Promise<{ slimmed: number;
   fs.writeFileSync(path.join(root, 'layers', 'py', 'layer.config.json'), JSON.stringify({ exclude: ['python/**/tests/**'] }));
   const [source] = readLayerSources(options.project.families, root, 'py').filter(isPythonSource);
   const env = { ...options.env, UV_NO_INDEX: '1', UV_FIND_LINKS: wheels, PYTHON_WHEEL_CACHE: path.join(root, 'wheel-cache') };
-  const built = await buildPythonLayer(layerTargetFor(options.project.families.byId(source.kind), source, 'x86_64', 'python3.12'), source, {
+  const built = await buildPythonLayer(layerTargetFor(options.project.families.byId(source.family), source, 'x86_64', 'python3.12'), source, {
     toolHome: options.project.root,
     buildDir: path.join(root, '.build'),
     env,
@@ -404,7 +404,7 @@ async function benchColdStart(options: BenchOptions) {
     ...nodejsFamily.apiFunction,
     id: 'api/bench-all-bundled',
     function: 'api',
-    kind: nodejsFamily.id,
+    family: nodejsFamily.id,
     runtime: nodejsFamily.defaultRuntime,
     externals: [],
   });

@@ -54,7 +54,7 @@ export function artifactsForEnvironment(
   const family = families.ofRuntime(env.runtime);
   const layers = layerTargetsOf(families, env, sources).map((target) => {
     const artifact = findLayer(manifest, target.id, buildDir);
-    const source = findSource(sources, target.layer, target.kind);
+    const source = findSource(sources, target.layer, target.family);
     // The same hash the build computed, from today's files and the package manager the build used.
     const current = inputHashOf({ ...artifact, files: family.inputFiles(source, target) });
     if (current !== artifact.inputHash) {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Architecture, ENVIRONMENT_DEFAULTS, EnvironmentConfig, ProjectConfig, Runtime } from '../config/environments';
 import { managedLayersOf } from '../config/managed-layers';
 import { FamilyDefinition } from '../families/family';
-import { FamilyRegistry } from '../families/registry';
+import { FamilyId, FamilyRegistry } from '../families/registry';
 import { LayerSource, findSource } from './layer-sources';
-import { LayerKind, layerId } from '../artifacts/manifest';
+import { layerId } from '../artifacts/manifest';
 
 /** Bumped when the builder changes what it writes, so old trees are rebuilt. */
 export const BUILDER_VERSION = 5;
@@ -12,7 +12,7 @@ export const BUILDER_VERSION = 5;
 export interface LayerTarget {
   readonly id: string;
   readonly layer: string;
-  readonly kind: LayerKind;
+  readonly family: FamilyId;
   readonly architecture: Architecture;
   /** What it is built for within its family (FamilyDefinition.layerVariantOf): "python3.12", or "nodejs" for every Node.js runtime. */
   readonly variant: string;
@@ -21,7 +21,7 @@ export interface LayerTarget {
 export interface BundleTarget {
   readonly id: string;
   readonly function: string;
-  readonly kind: LayerKind;
+  readonly family: FamilyId;
   readonly runtime: Runtime;
   /** Source entry (Node.js file, or Python package folder), relative to the project root. */
   readonly entry: string;
@@ -42,9 +42,14 @@ function sha256(text: string): string {
 }
 
 /** The build of a layer source for a runtime of its family and an architecture. */
-export function layerTargetFor(family: FamilyDefinition, source: Pick<LayerSource, 'name' | 'kind'>, architecture: Architecture, runtime: string): LayerTarget {
+export function layerTargetFor(
+  family: FamilyDefinition,
+  source: Pick<LayerSource, 'name' | 'family'>,
+  architecture: Architecture,
+  runtime: string,
+): LayerTarget {
   const variant = family.layerVariantOf(runtime);
-  return { id: layerId(source.name, variant, architecture), layer: source.name, kind: source.kind, architecture, variant };
+  return { id: layerId(source.name, variant, architecture), layer: source.name, family: source.family, architecture, variant };
 }
 
 /** The layer builds an environment attaches, in its configured order. */
@@ -60,7 +65,7 @@ export function layerTargetsOf(families: FamilyRegistry, env: EnvironmentConfig,
 export function bundleTargetOf(families: FamilyRegistry, env: EnvironmentConfig, sources: readonly LayerSource[]): BundleTarget {
   const family = families.ofRuntime(env.runtime);
   const { name, entry, handler, framework } = family.apiFunction;
-  const target = { function: name, kind: family.id, runtime: env.runtime, entry, handler, framework };
+  const target = { function: name, family: family.id, runtime: env.runtime, entry, handler, framework };
   if (!family.bundlesFunction) return { id: `${name}/${env.runtime}`, ...target, externals: [] };
   const fromLayers = env.layers.flatMap((layer) => findSource(sources, layer, family.id).provides);
   const fromManaged = managedLayersOf(family, env).flatMap((layer) => layer.externalPackages);
@@ -94,8 +99,8 @@ export function planBuild(
   }
   const unused: string[] = [];
   for (const source of sources) {
-    if ([...layers.values()].some((target) => target.layer === source.name && target.kind === source.kind)) continue;
-    const family = families.byId(source.kind);
+    if ([...layers.values()].some((target) => target.layer === source.name && target.family === source.family)) continue;
+    const family = families.byId(source.family);
     const target = layerTargetFor(family, source, ENVIRONMENT_DEFAULTS.architecture, family.defaultRuntime);
     unused.push(target.id);
     if (!options.onlyUsed) layers.set(target.id, target);
@@ -105,7 +110,7 @@ export function planBuild(
 }
 
 export interface LayerInputs {
-  readonly kind: LayerKind;
+  readonly family: FamilyId;
   readonly architecture: Architecture;
   readonly variant: string;
   readonly files: ReadonlyMap<string, Buffer>;
@@ -121,7 +126,7 @@ export function inputHashOf(inputs: LayerInputs): string {
   return sha256(
     JSON.stringify({
       builder: BUILDER_VERSION,
-      kind: inputs.kind,
+      kind: inputs.family, // the key's old name, kept so the hashes of unchanged inputs stay as they were
       platform: 'linux',
       architecture: inputs.architecture,
       variant: inputs.variant,

@@ -146,19 +146,19 @@ async function buildAll(
   const unbuilt: UnbuiltLayer[] = [];
   const floating: string[] = [];
   for (const target of plan.layers) {
-    const source = findSource(sources, target.layer, target.kind);
+    const source = findSource(sources, target.layer, target.family);
     const unused = plan.unused.includes(target.id);
     const step = progress.step(`layer ${target.id}${unused ? ' (no environment uses it yet)' : ''}`);
     const started = process.hrtime.bigint();
     try {
       const result = await families
-        .byId(target.kind)
+        .byId(target.family)
         .buildLayer(target, source, { toolHome: options.toolHome ?? projectRoot, buildDir, env, step, fingerprints });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { artifact } = result;
       step.done(`${result.cached ? 'unchanged, reused' : 'built'} in ${seconds.toFixed(2)}s: ${describe(artifact)}`);
       layers.push(artifact);
-      floating.push(...families.byId(target.kind).buildWarnings(target, source, artifact));
+      floating.push(...families.byId(target.family).buildWarnings(target, source, artifact));
       reports.push({
         id: target.id,
         cached: result.cached,

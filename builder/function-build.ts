@@ -24,7 +24,7 @@ export async function bundleFunction(
   const staging = path.join(buildDir, 'tmp', `bundle-${randomBytes(6).toString('hex')}`);
   try {
     fs.mkdirSync(staging, { recursive: true });
-    const code = await families.byId(target.kind).functionCode(projectRoot, staging, target, env, toolHome);
+    const code = await families.byId(target.family).functionCode(projectRoot, staging, target, env, toolHome);
     const sources = sourceHashes(projectRoot, code.inputs);
     normaliseTree(staging);
     const files = listTree(staging);
@@ -43,7 +43,7 @@ export async function bundleFunction(
     return {
       id: target.id,
       function: target.function,
-      kind: target.kind,
+      family: target.family,
       runtime: target.runtime,
       dir: toPosix(path.relative(buildDir, destination)),
       handler: target.handler,

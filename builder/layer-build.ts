@@ -104,7 +104,7 @@ export async function buildLayer(target: LayerTarget, source: LayerSource, insta
     const artifact: LayerArtifact = {
       id: target.id,
       name: target.layer,
-      kind: target.kind,
+      family: target.family,
       architecture: target.architecture,
       variant: target.variant,
       treeDir: toPosix(path.relative(options.buildDir, treeDir)),

@@ -18,8 +18,8 @@ export function readLayerSourcesIn(families: BuildFamilies, dir: string, name: s
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
     throw layerSourceInvalid(folder, 'a layer folder name may hold only letters, digits, "-" and "_" (at most 64).');
   }
-  const kinds = familiesIn(families, dir);
-  if (kinds.length === 0) {
+  const ids = familiesIn(families, dir);
+  if (ids.length === 0) {
     throw layerSourceInvalid(
       folder,
       `${families.families.map((family, index) => `${index === 0 ? 'neither' : 'nor'} ${family.packageFile} (${family.name} packages)`).join(' ')}. ` +
@@ -27,8 +27,8 @@ export function readLayerSourcesIn(families: BuildFamilies, dir: string, name: s
     );
   }
   const { options, bytes } = readOptions(dir, folder);
-  return kinds.map((kind) => {
-    const source: Omit<LayerSource, 'options'> = families.byId(kind).readSource(dir, folder, name, reading);
+  return ids.map((id) => {
+    const source: Omit<LayerSource, 'options'> = families.byId(id).readSource(dir, folder, name, reading);
     const files = new Map(source.files);
     if (bytes) files.set(LAYER_OPTIONS_FILE, bytes);
     return { ...source, files, options };

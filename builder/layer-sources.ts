@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LayerKind } from '../artifacts/manifest';
+import { FamilyId } from '../families/registry';
 import { layerSourceInvalid } from './errors';
 
 /** Optional per-layer settings, in layers/<name>/layer.config.json. */
@@ -21,7 +21,7 @@ export const LAYER_OPTIONS_FILE = 'layer.config.json';
  */
 export interface LayerSource {
   readonly name: string;
-  readonly kind: LayerKind;
+  readonly family: FamilyId;
   /** Absolute path of layers/<name>. */
   readonly dir: string;
   /** File name (relative to the folder) -> bytes, for every file the install reads. */
@@ -54,8 +54,8 @@ export function readOptions(dir: string, folder: string): { options: LayerOption
   return { options: { exclude: exclude as string[] }, bytes: fs.readFileSync(file) };
 }
 
-export function findSource(sources: readonly LayerSource[], name: string, kind: LayerKind): LayerSource {
-  const source = sources.find((candidate) => candidate.name === name && candidate.kind === kind);
-  if (!source) throw new Error(`layer source ${name} (${kind}) was not read; loadConfig should have rejected it`);
+export function findSource(sources: readonly LayerSource[], name: string, family: FamilyId): LayerSource {
+  const source = sources.find((candidate) => candidate.name === name && candidate.family === family);
+  if (!source) throw new Error(`layer source ${name} (${family}) was not read; loadConfig should have rejected it`);
   return source;
 }

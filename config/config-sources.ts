@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigSources, loadConfig } from './load-config';
-import { ProjectConfig, RuntimeFamily } from './environments';
+import { ProjectConfig, FamilyId } from './environments';
 import { FamilyRegistry } from '../families/registry';
 import { cdktfJsonInvalid, contextEnvInvalid } from './errors';
 
@@ -35,14 +35,14 @@ export function readContext(projectRoot: string, env: NodeJS.ProcessEnv): Record
 }
 
 /** The runtime families a layer folder holds packages for: the ones whose package file (package.json, requirements.txt) it has. */
-export function familiesIn(families: FamilyRegistry, layerDir: string): RuntimeFamily[] {
+export function familiesIn(families: FamilyRegistry, layerDir: string): FamilyId[] {
   return families.families.filter((family) => fs.existsSync(path.join(layerDir, family.packageFile))).map((family) => family.id);
 }
 
 /** Folders under layers/, sorted, each with the runtime families it holds packages for. */
-export function listLayerFolders(families: FamilyRegistry, projectRoot: string): Record<string, RuntimeFamily[]> {
+export function listLayerFolders(families: FamilyRegistry, projectRoot: string): Record<string, FamilyId[]> {
   const layersDir = path.join(projectRoot, 'layers');
-  const folders: Record<string, RuntimeFamily[]> = {};
+  const folders: Record<string, FamilyId[]> = {};
   if (!fs.existsSync(layersDir)) return folders;
   const names = fs
     .readdirSync(layersDir, { withFileTypes: true })

@@ -6,10 +6,10 @@
  * and STATE_BUCKET.
  */
 
-import { Runtime, RuntimeFamily } from '../families/registry';
+import { Runtime, FamilyId } from '../families/registry';
 import { LAYER_STRATEGIES, LayerStrategy } from '../families/family';
 
-export type { Runtime, RuntimeFamily };
+export type { Runtime, FamilyId };
 
 export { LAYER_STRATEGIES };
 export type { LayerStrategy };
@@ -51,7 +51,7 @@ export interface EnvironmentSettings {
    * "python" (handlers/python_api, FastAPI + Mangum). Same routes and contract.
    * @default "nodejs", or the family of an explicitly set runtime
    */
-  readonly function: RuntimeFamily;
+  readonly function: FamilyId;
   /**
    * Lambda runtime of the API function.
    * @default "nodejs24.x" for the Node.js function, "python3.12" for the Python one

@@ -1,5 +1,5 @@
 import { didYouMean, textOf } from '../project/text';
-import { BUILT_IN_ENVIRONMENTS, EnvironmentConfig, EnvironmentSettings, ProjectConfig, RuntimeFamily, stackNameOf } from './environments';
+import { BUILT_IN_ENVIRONMENTS, EnvironmentConfig, EnvironmentSettings, ProjectConfig, FamilyId, stackNameOf } from './environments';
 import { FamilyRegistry } from '../families/registry';
 import { managedLayersOf } from './managed-layers';
 import {
@@ -24,7 +24,7 @@ export interface ConfigSources {
   /** The runtime families the configuration may name, as the entry point assembled them. */
   readonly families: FamilyRegistry;
   /** Folders under layers/ and the runtime families each holds packages for. */
-  readonly availableLayers: Readonly<Record<string, readonly RuntimeFamily[]>>;
+  readonly availableLayers: Readonly<Record<string, readonly FamilyId[]>>;
 }
 
 function show(value: unknown): string {

@@ -38,12 +38,12 @@ export function dependencyLayerProblems(props: DependencyLayerProps): string[] {
     problems.push(`layerName ${JSON.stringify(props.layerName)} is not 1 to 140 letters, digits, "_" and "-"`);
   const known = props.families.ids.join(', ');
   const family = props.families.ofRuntimeName(props.runtime);
-  if (!props.families.find(props.artifact.kind)) {
-    problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.kind} packages, a runtime family this project does not know (it knows ${known})`);
+  if (!props.families.find(props.artifact.family)) {
+    problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.family} packages, a runtime family this project does not know (it knows ${known})`);
   } else if (!family) {
     problems.push(`runtime ${JSON.stringify(props.runtime)} belongs to no runtime family this project knows (${known})`);
-  } else if (props.artifact.kind !== family.id) {
-    problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.kind} packages, not ${props.runtime} ones`);
+  } else if (props.artifact.family !== family.id) {
+    problems.push(`the artifact ${props.artifact.id} holds ${props.artifact.family} packages, not ${props.runtime} ones`);
   }
   if (uploadRoute(props.artifact.zippedBytes, props.upload?.bucket) === 'too-large') {
     problems.push(

@@ -1,7 +1,7 @@
 import { FamilyDefinition } from './family';
 
 /** A family's id ("nodejs", "python", or any family a registry holds): the configuration's "function", a layer's kind. */
-export type RuntimeFamily = string;
+export type FamilyId = string;
 /** A Lambda runtime's identifier ("nodejs24.x", "python3.12"): one of the runtimes a family of the registry lists. */
 export type Runtime = string;
 

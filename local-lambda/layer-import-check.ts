@@ -95,7 +95,7 @@ export async function checkLayerImports(
   const checks: LayerImportCheck[] = [];
   for (const layer of layers) {
     const treeDir = path.join(buildDir, layer.treeDir);
-    const family = families.byId(layer.kind);
+    const family = families.byId(layer.family);
     checks.push(await family.checkLayerImports(layer, treeDir, runtimeForLayer(family, layer, config), { projectRoot, env }));
   }
   return checks;

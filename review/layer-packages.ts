@@ -1,8 +1,8 @@
 import { parseLayerDescription, runtimeInDescription } from '../artifacts/layer-description';
-import { LayerArtifact, LayerKind } from '../artifacts/manifest';
-import { FamilyRegistry } from '../families/registry';
+import { LayerArtifact } from '../artifacts/manifest';
+import { FamilyId, FamilyRegistry } from '../families/registry';
 
-/** The runtime families the review knows, as the entry point handed them down: what a layer's kind and a runtime's name are. */
+/** The runtime families the review knows, as the entry point handed them down: what a layer's family and a runtime's name are. */
 export type ReviewFamilies = Pick<FamilyRegistry, 'find' | 'ofRuntimeName'>;
 
 /**
@@ -23,7 +23,7 @@ export interface LayerContents {
   /** The content hash (16 hex characters at least). */
   readonly contentHash: string;
   /** Whose packages, which decides how their versions order; absent only where no package is named. */
-  readonly kind?: LayerKind;
+  readonly family?: FamilyId;
   readonly packages: readonly LayerPackage[];
   readonly unzippedBytes?: number;
   /** `manifest`: every package, transitive ones too; `description`: the direct ones a description names. */
@@ -32,12 +32,15 @@ export interface LayerContents {
   readonly complete: boolean;
 }
 
-/** What each deploy stores per layer, content-addressed, for later reviews to diff against. */
+/**
+ * What each deploy stores per layer, content-addressed, for later reviews to diff against. Format 2 names the
+ * family `family`; format 1 (written before) named it `kind`, and is still read, since a bucket keeps old ones.
+ */
 export interface StoredLayerManifest {
-  readonly format: 1;
+  readonly format: 2;
   readonly contentHash: string;
   readonly name: string;
-  readonly kind: LayerKind;
+  readonly family: FamilyId;
   readonly architecture: string;
   readonly unzippedBytes: number;
   readonly zippedBytes: number;
@@ -46,10 +49,10 @@ export interface StoredLayerManifest {
 
 export function storedManifestOf(artifact: LayerArtifact): StoredLayerManifest {
   return {
-    format: 1,
+    format: 2,
     contentHash: artifact.contentHash,
     name: artifact.name,
-    kind: artifact.kind,
+    family: artifact.family,
     architecture: artifact.architecture,
     unzippedBytes: artifact.unzippedBytes,
     zippedBytes: artifact.zippedBytes,
@@ -59,9 +62,10 @@ export function storedManifestOf(artifact: LayerArtifact): StoredLayerManifest {
 
 /** A stored manifest read back; undefined (with the caller saying why) when it is not one. */
 export function contentsFromStored(text: string, families: ReviewFamilies): LayerContents | undefined {
-  let parsed: Partial<StoredLayerManifest>;
+  type Readable = Omit<Partial<StoredLayerManifest>, 'format'> & { readonly format?: unknown; readonly kind?: unknown };
+  let parsed: Readable;
   try {
-    parsed = JSON.parse(text) as Partial<StoredLayerManifest>;
+    parsed = JSON.parse(text) as Readable;
   } catch {
     return undefined;
   }
@@ -71,11 +75,11 @@ export function contentsFromStored(text: string, families: ReviewFamilies): Laye
       const pkg = entry as { name?: unknown; version?: unknown; direct?: unknown } | null;
       return typeof pkg?.name === 'string' && typeof pkg.version === 'string' && typeof pkg.direct === 'boolean';
     });
-  const kindOk = families.find(parsed.kind) !== undefined;
-  if (parsed.format !== 1 || typeof parsed.contentHash !== 'string' || !packagesOk || !kindOk) return undefined;
+  const family = families.find(parsed.format === 1 ? parsed.kind : parsed.format === 2 ? parsed.family : undefined);
+  if (typeof parsed.contentHash !== 'string' || !packagesOk || !family) return undefined;
   return {
     contentHash: parsed.contentHash,
-    kind: parsed.kind as LayerKind,
+    family: family.id,
     packages: parsed.packages!,
     ...(typeof parsed.unzippedBytes === 'number' ? { unzippedBytes: parsed.unzippedBytes } : {}),
     source: 'manifest',
@@ -119,7 +123,7 @@ export function contentsFromDescription(description: unknown, families: ReviewFa
   const family = families.ofRuntimeName(runtimeInDescription(description) ?? '');
   return {
     contentHash: described.contentHash,
-    ...(family ? { kind: family.id } : {}),
+    ...(family ? { family: family.id } : {}),
     packages: (described.packages?.list ?? []).map((pkg) => ({ ...pkg, direct: true })),
     source: 'description',
     complete: described.packages?.complete ?? false,
@@ -147,9 +151,9 @@ export interface LayerPackageDiff {
 /** The packages added, removed, upgraded and downgraded between the deployed version and the new one. */
 export function diffLayerContents(before: LayerContents, after: LayerContents, families: ReviewFamilies): LayerPackageDiff {
   const fromDescriptions = before.source === 'description' || after.source === 'description';
-  // Packages come with their kind (a manifest, or a description naming its runtime); each family orders its versions
-  // its own way (SemVer, PEP 440, which disagree on forms such as `1.0-1`). Of an unknown kind, a new version is "changed".
-  const family = families.find(after.kind ?? before.kind);
+  // Packages come with their family (a manifest, or a description naming its runtime); each family orders its versions
+  // its own way (SemVer, PEP 440, which disagree on forms such as `1.0-1`). Of an unknown family, a new version is "changed".
+  const family = families.find(after.family ?? before.family);
   const order = (a: string, b: string): number => (family ? Math.sign(family.compareVersions(a, b)) : 0);
   // A description names direct packages only: compare like with like.
   const scope = (contents: LayerContents) => (fromDescriptions ? contents.packages.filter((pkg) => pkg.direct) : contents.packages);

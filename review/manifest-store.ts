@@ -40,7 +40,7 @@ export async function storeLayerManifests(
       new PutObjectCommand({
         Bucket: bucket,
         Key: sbomKey,
-        Body: layerSbom(families.byId(layer.kind), layer, PROJECT_TOOL),
+        Body: layerSbom(families.byId(layer.family), layer, PROJECT_TOOL),
         ContentType: 'application/vnd.cyclonedx+json',
       }),
     );

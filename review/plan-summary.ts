@@ -259,7 +259,7 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
       ? { contentHash: 'none', packages: [], unzippedBytes: 0, source: 'manifest', complete: true }
       : ((distrusted ? undefined : stored) ?? contentsFromDescription(beforeDescription, context.families));
   // Advisories are by package URL, the family's own spelling of a package's name.
-  const family = after?.kind ? context.families.find(after.kind) : undefined;
+  const family = after?.family ? context.families.find(after.family) : undefined;
   const advisories = family && after ? after.packages.flatMap((pkg) => context.advisories?.get(purlOf(family, pkg)) ?? []) : [];
   return {
     layer,

@@ -7,8 +7,8 @@ export function layerMatchesFunction({ env, family, families, layers }: Function
   const findings: Finding[] = [];
   for (const layer of layers) {
     const problems: string[] = [];
-    if (layer.kind !== family.id) {
-      problems.push(`it holds ${families.find(layer.kind)?.name ?? layer.kind} packages and the function runs ${env.runtime}`);
+    if (layer.family !== family.id) {
+      problems.push(`it holds ${families.find(layer.family)?.name ?? layer.family} packages and the function runs ${env.runtime}`);
     } else if (layer.variant !== family.layerVariantOf(env.runtime)) {
       problems.push(`${family.variantMismatch(layer.variant)} and the function runs ${env.runtime}`);
     }

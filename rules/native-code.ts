@@ -69,8 +69,8 @@ export function versionsTooNew(object: Pick<NativeObject, 'versions'>, platform:
 interface Where {
   /** "layer dependencies" or "the function's bundle". */
   readonly place: string;
-  /** The layer's kind, or the bundle's. */
-  readonly kind: string;
+  /** The family of the layer's packages, or of the bundle. */
+  readonly family: string;
   readonly layer?: string;
   readonly packages: readonly InstalledPackage[];
 }
@@ -147,10 +147,10 @@ export function nativeCodeLoads(deployment: FunctionDeployment): Finding[] {
   const { env, layers, bundle } = deployment;
   const places: { where: Where; objects: readonly NativeObject[] }[] = [
     ...layers.map((layer: LayerArtifact) => ({
-      where: { place: `layer ${layer.name}`, kind: layer.kind, layer: layer.name, packages: layer.packages },
+      where: { place: `layer ${layer.name}`, family: layer.family, layer: layer.name, packages: layer.packages },
       objects: layer.nativeObjects ?? [],
     })),
-    { where: { place: "the function's bundle", kind: deployment.family.id, packages: [] }, objects: bundle.nativeObjects ?? [] },
+    { where: { place: "the function's bundle", family: deployment.family.id, packages: [] }, objects: bundle.nativeObjects ?? [] },
   ];
   // What the loader may find in the layers and the bundle themselves (auditwheel's .libs, a vendored library).
   const available = new Set(
@@ -160,7 +160,7 @@ export function nativeCodeLoads(deployment: FunctionDeployment): Finding[] {
   const findings: Finding[] = [];
   for (const { where, objects } of places) {
     // The family of what holds it: a layer of another family is wrong already (layer-matches-function), its advice is its own.
-    const holder = deployment.families.find(where.kind) ?? deployment.family;
+    const holder = deployment.families.find(where.family) ?? deployment.family;
     const fix = (pkg: string | undefined): string => holder.nativeCode?.fix(pkg, where.layer, env) ?? genericFix(pkg, env);
     for (const object of objects) {
       if (holder.nativeCode?.loads && !holder.nativeCode.loads(object.path, env.architecture)) continue;

@@ -141,7 +141,7 @@ export async function gatherFacts(options: GatherOptions): Promise<DeployedStack
         },
       };
     } else if (folder !== undefined) {
-      const artifact = options.manifest?.layers.find((layer) => layer.name === folder && layer.kind === family.id && layer.architecture === env.architecture);
+      const artifact = options.manifest?.layers.find((layer) => layer.name === folder && layer.family === family.id && layer.architecture === env.architecture);
       const built = sha256Base64(path.join(options.stackDir, 'archives', `layer-${folder}.zip`));
       extra = {
         ...(built ? { builtSha256: built } : {}),

@@ -54,7 +54,7 @@ describe('DependencyLayer', () => {
   });
 
   it('refuses a family it does not know, naming it, rather than skipping its check', () => {
-    const ruby = { ...layerArtifact(), id: 'gems/ruby-x86_64', kind: 'ruby' };
+    const ruby = { ...layerArtifact(), id: 'gems/ruby-x86_64', family: 'ruby' };
     expect(dependencyLayerProblems({ ...props, artifact: ruby })).toEqual([
       'the artifact gems/ruby-x86_64 holds ruby packages, a runtime family this project does not know (it knows nodejs, python)',
     ]);

@@ -24,7 +24,7 @@ export function layerArtifact(
   return {
     id: `${name}/nodejs-${architecture}`,
     name,
-    kind: 'nodejs',
+    family: 'nodejs',
     architecture,
     variant: 'nodejs',
     treeDir: `layers/${name}/nodejs-${architecture}/tree`,
@@ -53,7 +53,7 @@ export function pythonLayerArtifact(
 ): LayerArtifact {
   return layerArtifact(name, architecture, 'f'.repeat(64), {
     id: `${name}/python${pythonVersion}-${architecture}`,
-    kind: 'python',
+    family: 'python',
     variant: `python${pythonVersion}`,
     treeDir: `layers/${name}/python${pythonVersion}-${architecture}/tree`,
     provides: ['fastapi', 'mangum'],
@@ -71,7 +71,7 @@ export function bundleArtifact(runtime: Runtime = 'nodejs24.x'): BundleArtifact 
   return {
     id: `api/${runtime}-12345678`,
     function: 'api',
-    kind,
+    family: kind,
     runtime,
     dir: `functions/api/${runtime}-12345678`,
     handler: kind === 'python' ? 'main.handler' : 'index.handler',

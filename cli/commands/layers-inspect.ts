@@ -30,12 +30,12 @@ added, removed or upgraded since the build before.`,
         'layers:inspect',
       );
     const biggestBundle = (kind: string): number =>
-      Math.max(0, ...manifest.bundles.filter((bundle) => bundle.kind === kind).map((bundle) => bundle.unzippedBytes));
+      Math.max(0, ...manifest.bundles.filter((bundle) => bundle.family === kind).map((bundle) => bundle.unzippedBytes));
     const inspections: LayerInspection[] = layers.map((layer) => {
       const variantDir = path.dirname(path.join(buildDir, layer.treeDir));
       const previous = readRecord(path.join(variantDir, PREVIOUS_RECORD_FILE));
       const current = readRecord(path.join(variantDir, LAYER_RECORD_FILE)) ?? layer;
-      return inspectLayer(project.families.byId(layer.kind), current, listTree(path.join(buildDir, layer.treeDir)), biggestBundle(layer.kind), previous);
+      return inspectLayer(project.families.byId(layer.family), current, listTree(path.join(buildDir, layer.treeDir)), biggestBundle(layer.family), previous);
     });
     if (values['json']) {
       writeJson(out, inspections);

@@ -31,5 +31,5 @@ export function readNodeSource(dir: string, folder: string, name: string): Omit<
     const full = path.join(dir, file);
     if (fs.existsSync(full)) files.set(file, fs.readFileSync(full));
   }
-  return { name, kind: 'nodejs', dir, files, provides };
+  return { name, family: 'nodejs', dir, files, provides };
 }

@@ -40,7 +40,7 @@ export const DEFAULT_LOCK_TARGETS: readonly LockTargetSpec[] = ARCHITECTURES.map
 /** The targets a Python layer is locked for: the defaults and every (Python version, architecture) an environment builds it for, sorted. */
 export function lockTargetsOf(families: FamilyRegistry, config: ProjectConfig, sources: readonly LayerSource[], layer: string): LockTargetSpec[] {
   const built = planBuild(families, config, sources, { onlyUsed: true })
-    .layers.filter((target) => target.layer === layer && target.kind === pythonFamily.id)
+    .layers.filter((target) => target.layer === layer && target.family === pythonFamily.id)
     .map(lockSpecOf);
   const byKey = new Map([...DEFAULT_LOCK_TARGETS, ...built].map((target) => [lockTargetKey(target), target]));
   return [...byKey.keys()].sort().map((key) => byKey.get(key)!);

@@ -34,7 +34,7 @@ export interface UnreadableLock {
 
 /** Whether a layer source is a Python one (read by this family's builder). */
 export function isPythonSource(source: LayerSource): source is PythonLayerSource {
-  return source.kind === pythonFamily.id;
+  return source.family === pythonFamily.id;
 }
 
 export interface ParsedRequirements {
@@ -136,7 +136,7 @@ export function readPythonSource(dir: string, folder: string, name: string, opti
   }
   const locked = lockFiles.size > 0 ? { locks, lockFiles } : {};
   const salvaged = Object.keys(unreadable).length > 0 ? { unreadableLocks: unreadable } : {};
-  return { name, kind: pythonFamily.id, dir, files, provides: [...names].sort(), requireHashes, extras, pinned: [...pinned].sort(), ...locked, ...salvaged };
+  return { name, family: pythonFamily.id, dir, files, provides: [...names].sort(), requireHashes, extras, pinned: [...pinned].sort(), ...locked, ...salvaged };
 }
 
 /**

@@ -42,7 +42,7 @@ export function readShellSource(dir: string, folder: string, name: string): Omit
     const file = `vendor/${library.name}-${library.version}/${library.name}.sh`;
     files.set(file, fs.readFileSync(path.join(dir, file)));
   }
-  return { name, kind: 'shell', dir, files, provides: libraries.map((library) => library.name), libraries };
+  return { name, family: 'shell', dir, files, provides: libraries.map((library) => library.name), libraries };
 }
 
 /** Copies each vendored library onto the layer's PATH (/opt/bin) and records it under share/shell-packages/. */

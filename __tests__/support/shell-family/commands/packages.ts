@@ -10,7 +10,7 @@ export const shellPackagesCommand: Command<PluginProject> = {
   run(values, _positionals, { project, out }) {
     const layers = project
       .layerSources()
-      .filter((source): source is ShellLayerSource => source.kind === 'shell')
+      .filter((source): source is ShellLayerSource => source.family === 'shell')
       .map((source) => ({ layer: source.name, libraries: source.libraries.map((library) => `${library.name} ${library.version}`) }));
     if (values['json']) writeJson(out, layers);
     else for (const layer of layers) out.write(`${layer.layer}: ${layer.libraries.join(', ') || '(none)'}\n`);
