@@ -4,7 +4,6 @@ import { loadConfig } from '../config/load-config';
 import { loadBootstrapConfig } from '../config/bootstrap-config';
 import {
   CiScope,
-  Statement,
   UNSCOPED_ACTIONS,
   ciArns,
   deployRoleStatements,
@@ -12,8 +11,9 @@ import {
   functionRoleStatements,
   planRoleStatements,
   trustedSubjects,
-} from '../config/ci-permissions';
-import { evaluate, serviceOf, wildcardMatch } from '../config/iam-policy';
+} from '../iam/ci-permissions';
+import { evaluate, serviceOf, wildcardMatch } from '../iam/policy-evaluation';
+import { Statement } from '../iam/statements';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { Json } from './support/json';
 import { PLUGINS } from '../family-plugins/registry';

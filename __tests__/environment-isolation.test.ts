@@ -1,15 +1,15 @@
 /**
  * No path between environments, read from what synth writes: the bootstrap stack (CI roles, function roles,
  * buckets and key) and every environment's API stack (which role its function runs as), fed to the chain
- * analysis of config/iam-chains.ts. The same checks, fed the policies as they were before issue 21
+ * analysis of iam/access-chains.ts. The same checks, fed the policies as they were before issue 21
  * (fixtures/iam/before-issue-21.json), find the dev-to-prod paths, so they can fail.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Testing } from 'cdktf';
-import { AccessAnalysis, AccountModel, Target } from '../config/iam-chains';
-import { IAM_WRITES, UNSCOPED_ACTIONS } from '../config/ci-permissions';
-import { serviceOf } from '../config/iam-policy';
+import { AccessAnalysis, AccountModel, Target } from '../iam/access-chains';
+import { IAM_WRITES, UNSCOPED_ACTIONS } from '../iam/ci-permissions';
+import { serviceOf } from '../iam/policy-evaluation';
 import { loadBootstrapConfig } from '../config/bootstrap-config';
 import { loadConfig } from '../config/load-config';
 import { ApiStack } from '../stacks/api-stack';

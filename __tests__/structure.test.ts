@@ -61,6 +61,8 @@ describe('the source folders', () => {
     expect(folderReads(model, 'constructs', { refused: ['history'] })).toEqual([]);
     expect(folderReads(model, 'artifacts', { allowed: ['config', 'families', 'project'] })).toEqual([]);
     expect(folderReads(model, 'project', { allowed: [] })).toEqual([]);
+    // The IAM statements and their analysis read the configuration, never the stacks that write them.
+    expect(folderReads(model, 'iam', { allowed: ['config', 'project'] })).toEqual([]);
     // Nothing outside the tests, the bench included, reads test support.
     expect(importsOfTests(model)).toEqual([]);
   });

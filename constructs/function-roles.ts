@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { CI_ROLE_NAMES, CiScope, functionRolePath, functionRoleStatements } from '../config/ci-permissions';
+import { CI_ROLE_NAMES, CiScope, functionRolePath, functionRoleStatements } from '../iam/ci-permissions';
 import { toDocument } from './github-ci-roles';
 import { rejectInvalidProps } from './props';
 import { ENVIRONMENT_NAME } from '../config/settings-schema';

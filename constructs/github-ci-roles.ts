@@ -9,13 +9,13 @@ import {
   CiScope,
   GITHUB_OIDC_HOST,
   GithubTrust,
-  Statement,
   SubjectCondition,
   ciPath,
   deployRoleStatements,
   planRoleStatements,
   trustedSubjects,
-} from '../config/ci-permissions';
+} from '../iam/ci-permissions';
+import { Statement } from '../iam/statements';
 
 export interface GithubCiRolesProps {
   /** What the roles may reach: the project's state, artifacts and every environment's resources. */
@@ -24,7 +24,7 @@ export interface GithubCiRolesProps {
   readonly trust: GithubTrust;
 }
 
-/** Terraform's form of the pure statements in config/ci-permissions.ts. */
+/** Terraform's form of the pure statements in iam/ci-permissions.ts. */
 export function toDocument(statements: readonly Statement[]): DataAwsIamPolicyDocumentStatement[] {
   return statements.map((statement) => ({
     sid: statement.sid,

@@ -5,7 +5,7 @@ import { DataGithubTeam } from '@cdktf/provider-github/lib/data-github-team';
 import { DataGithubUser } from '@cdktf/provider-github/lib/data-github-user';
 import { RepositoryEnvironment } from '@cdktf/provider-github/lib/repository-environment';
 import { RepositoryEnvironmentDeploymentPolicy } from '@cdktf/provider-github/lib/repository-environment-deployment-policy';
-import { OIDC_SUBJECT_CLAIMS } from '../config/ci-permissions';
+import { OIDC_SUBJECT_CLAIMS } from '../iam/ci-permissions';
 import { EnvironmentReviewers } from '../config/bootstrap-config';
 import { rejectInvalidProps } from './props';
 

@@ -3,7 +3,7 @@ import { S3Backend, TerraformOutput, TerraformStack, TerraformVariable, Terrafor
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { functionRoleArn } from '../config/ci-permissions';
+import { functionRoleArn } from '../iam/ci-permissions';
 import { ROLLOUT_OUTPUTS, ROLLOUT_VARIABLES } from '../config/rollout-names';
 import { DEPLOYMENT_OUTPUTS } from '../config/deployment-record';
 import { functionZipKey, layerZipKey } from '../config/artifact-keys';

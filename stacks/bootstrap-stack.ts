@@ -8,7 +8,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { BootstrapConfig } from '../config/bootstrap-config';
-import { CiScope, artifactBucketPolicyStatements, ciArns, encryptionDenials } from '../config/ci-permissions';
+import { CiScope, artifactBucketPolicyStatements, ciArns, encryptionDenials } from '../iam/ci-permissions';
 import { ProjectConfig } from '../config/environments';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { FunctionRoles } from '../constructs/function-roles';

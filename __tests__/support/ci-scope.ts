@@ -1,4 +1,4 @@
-import { CiScope } from '../../config/ci-permissions';
+import { CiScope } from '../../iam/ci-permissions';
 
 /** A small project's CI scope for the construct tests: acme, dev and prod, one account. */
 export const ACME_SCOPE: CiScope = {

@@ -5,8 +5,8 @@
  * Terraform references are replaced from `values` (the account id, the partition, the key's ARN...), and one
  * that is not known fails the read, so a new reference in a stack cannot slip past the analysis unread.
  */
-import { AccountModel, PrincipalSet, ResourceStatement, RoleModel, TrustStatement } from '../../config/iam-chains';
-import { Statement } from '../../config/ci-permissions';
+import { AccountModel, PrincipalSet, ResourceStatement, RoleModel, TrustStatement } from '../../iam/access-chains';
+import { Statement } from '../../iam/statements';
 import { Json } from './json';
 
 export interface SynthValues {

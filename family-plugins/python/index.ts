@@ -19,7 +19,7 @@ export const pythonPlugin: FamilyPlugin<PythonLayerSource> = {
   inputFiles: (source, target) => pythonInputFiles(source, target),
   buildLayer: (target, source, options) => (require('./python-layer') as typeof import('./python-layer')).buildPythonLayer(target, source, options),
   functionCode: (projectRoot, staging, target, env, toolHome) =>
-    (require('./python-bundle') as typeof import('./python-bundle')).copyPython(projectRoot, staging, target, env, toolHome),
+    (require('./copy-function') as typeof import('./copy-function')).copyPython(projectRoot, staging, target, env, toolHome),
   buildWarnings: (target, source, artifact) => {
     const unpinned = floatingPackages(source, artifact.packages);
     return unpinned.length ? [floatingWarning(target.id, target.layer, unpinned, artifact.packages.length)] : [];

@@ -1,4 +1,4 @@
-import { Condition, Statement } from './ci-permissions';
+import { Condition, Statement } from './statements';
 
 /**
  * IAM's evaluation of one identity policy, for one action on one resource, as far as

@@ -1,5 +1,5 @@
-import { AccessAnalysis, AccountModel, RoleModel } from '../config/iam-chains';
-import { evaluate } from '../config/iam-policy';
+import { AccessAnalysis, AccountModel, RoleModel } from '../../iam/access-chains';
+import { evaluate } from '../../iam/policy-evaluation';
 
 const ACCOUNT = '123456789012';
 const arn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;

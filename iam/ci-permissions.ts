@@ -13,25 +13,9 @@
  *                    group and its own table; trusted by Lambda alone. Nobody a deploy can become may change
  *                    its policy or its trust, so no deploy reaches past its environment through it.
  */
-import { artifactPrefixes } from './artifact-keys';
-import { functionNameOf, tableNameOf } from './environments';
-
-export interface Condition {
-  readonly test: string;
-  readonly variable: string;
-  readonly values: readonly string[];
-}
-
-export interface Statement {
-  readonly sid: string;
-  /** @default "Allow" */
-  readonly effect?: 'Allow' | 'Deny';
-  readonly actions: readonly string[];
-  /** What it applies to; with `notResources`, everything but those (then `resources` is empty). */
-  readonly resources: readonly string[];
-  readonly notResources?: readonly string[];
-  readonly conditions?: readonly Condition[];
-}
+import { artifactPrefixes } from '../config/artifact-keys';
+import { functionNameOf, tableNameOf } from '../config/environments';
+import { Condition, Statement } from './statements';
 
 export interface CiEnvironment {
   readonly name: string;

@@ -11,8 +11,8 @@
  * writes. Sessions policies, SCPs and other compute services (EC2, ECS, CodeBuild...) are out of its reach;
  * a principal that may use one of those is outside what this proves, and the CI roles hold no such action.
  */
-import { Condition, Statement } from './ci-permissions';
-import { Decision, RequestContext, evaluate, serviceOf, wildcardMatch } from './iam-policy';
+import { Condition, Statement } from './statements';
+import { Decision, RequestContext, evaluate, serviceOf, wildcardMatch } from './policy-evaluation';
 
 /** Who a trust or resource policy admits. */
 export interface PrincipalSet {
