@@ -1,5 +1,5 @@
 import { BenchResult } from './run-bench';
-import { COMMAND_START_LIMITS } from './goals';
+import { COMMAND_START_LIMITS, QUICK_SUITE_LIMIT_SECONDS } from './goals';
 import { fmtSummary, ms } from './stats';
 import { formatBytes } from '../project/bytes';
 
@@ -14,7 +14,7 @@ const SEED_SIZES: Readonly<Record<string, string>> = {
 
 /** BENCHMARKS.md: method, machine, every figure with its baseline from the same run. */
 export function renderBenchmarks(result: BenchResult, date: string): string {
-  const { layerBuild, determinism, synth, size, coldStart, commandStart, start, load, python } = result;
+  const { layerBuild, determinism, synth, size, coldStart, commandStart, start, quickSuite, load, python } = result;
   const lines = [
     '# Benchmarks',
     '',
@@ -49,6 +49,8 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     '- **npm start**: `npm start -- --port 0 --json` when nothing changed, from spawning it to the first answer of its API',
     '  (`GET /`), as a user waits for it (npm included), after one run that is not counted; against `npm start -- --skip-build`',
     '  (serving alone) in the same run, interleaved.',
+    '- **Quick suite**: `npm run test:unit` (the pure tests, no global setup: no toolchain, no build) as a whole npm process,',
+    "  after one run that is not counted (Jest's transform cache warm).",
     `- **Load**: the local API (one function process, as one Lambda sandbox; dynalite behind it), ${load.requests} requests`,
     `  per route, ${load.concurrency} at a time on loopback, after a warm-up; the baseline is \`GET /\`.`,
     "- **Python, the seed's real stack**: the repository's locked layers built from the real wheels (FastAPI, Starlette,",
@@ -92,6 +94,7 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     `| command start, \`--help\` | ${fmtSummary(commandStart.help)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.help.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.helpSeconds} s: ${goal(commandStart.help.median <= COMMAND_START_LIMITS.helpSeconds)} |`,
     `| command start, no-change \`npm run build -- --only-used\` | ${fmtSummary(commandStart.noChangeBuild)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.noChangeBuild.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.noChangeBuildSeconds} s: ${goal(commandStart.noChangeBuild.median <= COMMAND_START_LIMITS.noChangeBuildSeconds)} |`,
     `| no-change \`npm start\` to its first answer | ${fmtSummary(start.start)} | \`--skip-build\` ${fmtSummary(start.skipBuild)} | ${x(start.ratio)} | ${start.goal.description.replace(/^a no-change `npm start` answers /, '')}: ${goal(start.goal.met)} |`,
+    `| \`npm run test:unit\`, ${quickSuite.tests} tests in ${quickSuite.suites} files | ${fmtSummary(quickSuite.seconds)} | - | - | ≤ ${QUICK_SUITE_LIMIT_SECONDS} s: ${goal(quickSuite.goal.met)} |`,
     ...coldStart.imports.map(
       (item) =>
         `| import \`${item.name}\` from the layer | ${item.ms.median.toFixed(1)} ms (min ${item.ms.min.toFixed(1)}, max ${item.ms.max.toFixed(1)}) | - | - | - |`,

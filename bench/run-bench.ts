@@ -30,6 +30,7 @@ import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import { ProjectContext } from '../use-cases/context';
 import { StartBenchResult, benchStart } from './start-bench';
+import { QuickSuiteBenchResult, benchQuickSuite } from './quick-suite-bench';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -55,6 +56,8 @@ export interface BenchResult {
     readonly python_cold_start_ratio?: number;
     /** A no-change `npm start` to its first answer. */
     readonly npm_start_seconds: number;
+    /** `npm run test:unit`, the quick suite. */
+    readonly test_unit_seconds: number;
     /** Every goal that was measured was met. */
     readonly goals_met: boolean;
     /** Goals this run could not measure, and why: neither met nor failed. */
@@ -80,6 +83,7 @@ export interface BenchResult {
   readonly coldStart: { layers: Summary; bundled: Summary; ratio: number; imports: { name: string; ms: Summary }[]; goal: Goal };
   readonly commandStart: { help: Summary; noChangeBuild: Summary; node: Summary; goal: Goal };
   readonly start: StartBenchResult;
+  readonly quickSuite: QuickSuiteBenchResult;
   readonly load: { requests: number; concurrency: number; routes: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] };
   readonly python: PythonBenchResult;
 }
@@ -607,6 +611,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const start = await benchStart(options.runs, options.project.root, options.env);
   step.done(`${(start.start.median * 1000).toFixed(0)} ms (--skip-build ${(start.skipBuild.median * 1000).toFixed(0)} ms)`);
 
+  step = progress.step('npm run test:unit, the quick suite');
+  const quickSuite = benchQuickSuite(options.runs, options.project.root, options.env);
+  step.done(`${quickSuite.seconds.median.toFixed(1)} s for ${quickSuite.tests} tests in ${quickSuite.suites} files`);
+
   step = progress.step('local API under load');
   const load = await benchLoad(options);
   step.done(load.routes.map((route) => `${route.route} p50 ${(route.p50 * 1000).toFixed(1)} ms`).join(', '));
@@ -624,7 +632,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       python_distinct_hashes: python.determinism.distinct_hashes,
       ...('ratio' in python.coldStart ? { python_cold_start_ratio: python.coldStart.ratio } : {}),
       npm_start_seconds: start.start.median,
-      ...benchGoals([layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal, commandStart.goal, start.goal], python),
+      test_unit_seconds: quickSuite.seconds.median,
+      ...benchGoals(
+        [layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal, commandStart.goal, start.goal, quickSuite.goal],
+        python,
+      ),
     },
     machine: machine(options.project.root, options.env),
     runs: options.runs,
@@ -643,6 +655,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     coldStart: coldStartResult,
     commandStart,
     start,
+    quickSuite,
     load: { requests: load.requests, concurrency: load.concurrency, routes: load.routes },
     python,
   };

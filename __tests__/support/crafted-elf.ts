@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cachedWheelFiles, wheelCacheDir } from '../../family-plugins/python/wheel-cache';
-import { makeTempDir } from './processes';
+import { makeTempDir } from './temp-dirs';
 
 /**
  * Shared objects for the native-code tests: small ELF files written byte by byte (a header, a loadable

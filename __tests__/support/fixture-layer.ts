@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { locateNpm } from '../../family-plugins/nodejs/npm';
-import { makeTempDir } from './processes';
+import { makeTempDir } from './temp-dirs';
 
 function npm(args: string[], cwd: string): string {
   const { command, args: prefix } = locateNpm();

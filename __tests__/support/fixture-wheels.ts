@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTempDir } from './processes';
+import { makeTempDir } from './temp-dirs';
 import { makeWheelScript } from '../../package-fixtures/wheels';
-import { REPO_ROOT } from './test-project';
+import { FIXTURES, REPO_ROOT } from './test-project';
 import { craftElf } from './crafted-elf';
 import { cachedWheelFiles, wheelCacheDir } from '../../family-plugins/python/wheel-cache';
 
@@ -151,6 +151,6 @@ export function makePythonProject(requirements: string, options: { name?: string
 /** The small Python function of __tests__/fixtures/python_function, copied as `root`'s handlers/python_api (the Python function's folder). */
 export function copyFixtureFunction(root: string): string {
   const target = path.join(root, 'handlers', 'python_api');
-  fs.cpSync(path.join(__dirname, '..', 'fixtures', 'python_function'), target, { recursive: true });
+  fs.cpSync(path.join(FIXTURES, 'python_function'), target, { recursive: true });
   return target;
 }

@@ -1,13 +1,19 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readManifest } from '../../artifacts/manifest';
-import { REPO_ROOT, copySources } from './test-project';
+import { copySources } from './test-project';
+import { makeTempDir } from './temp-dirs';
 
 /** The project the tests run against: a temporary copy of the repository (see test-project.ts), never the repository itself. */
-export const PROJECT_ROOT = process.env['TEST_PROJECT_ROOT'] ?? REPO_ROOT;
+export const PROJECT_ROOT = ((): string => {
+  const root = process.env['TEST_PROJECT_ROOT'];
+  // Only the global setup of `npm test` makes the copy; the quick suite (`npm run test:unit`) has none, and its tests
+  // must not need one. Falling back to the repository would let a test write into it.
+  if (!root) throw new Error('this test needs the project copy the global setup of `npm test` makes; a *.unit.test.ts must not import support/processes');
+  return root;
+})();
 
 export interface CliResult {
   readonly code: number;
@@ -78,10 +84,6 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-export function makeTempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `${prefix}-`));
 }
 
 /** A copy of the project's sources in another folder, sharing node_modules (and, through the environment, the run's wheel and npm caches). */

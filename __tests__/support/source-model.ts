@@ -165,7 +165,23 @@ export function projectSourceFiles(root: string): string[] {
   return out.sort();
 }
 
-/** The model of the project's source under `root`. */
-export function readProjectModel(root: string): SourceModel {
-  return modelOf(Object.fromEntries(projectSourceFiles(root).map((file) => [file, fs.readFileSync(path.join(root, file), 'utf8')])));
+/** Every TypeScript file of the tests under `root` (their fixtures aside): the test files and their support. */
+export function testSourceFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (relative: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
+      const child = `${relative}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (child !== '__tests__/fixtures' && entry.name !== 'node_modules') walk(child);
+      } else if (entry.name.endsWith('.ts')) out.push(child);
+    }
+  };
+  walk('__tests__');
+  return out.sort();
+}
+
+/** The model of the project's source under `root`; with `tests`, the tests' files too (imports between them resolved). */
+export function readProjectModel(root: string, options: { tests?: boolean } = {}): SourceModel {
+  const files = [...projectSourceFiles(root), ...(options.tests ? testSourceFiles(root) : [])];
+  return modelOf(Object.fromEntries(files.map((file) => [file, fs.readFileSync(path.join(root, file), 'utf8')])));
 }

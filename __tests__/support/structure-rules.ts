@@ -3,7 +3,7 @@ import { SourceFile, SourceModel, lineOf } from './source-model';
 
 /**
  * The structure rules, each a pure function of a source model (support/source-model.ts) that returns what breaks it as
- * "file:line what" lines: empty when the code keeps it. structure.test.ts runs each on the project and on a few lines
+ * "file:line what" lines: empty when the code keeps it. whole-project/structure.test.ts runs each on the project and on a few lines
  * written to break it, so a rule that could never fail does not pass unseen.
  */
 
@@ -337,4 +337,49 @@ export function documentationReferences(model: SourceModel): { readonly file: st
       })),
     ),
   );
+}
+
+/** Where the tests through the entry points (and the ones that read the project whole) live, named for what they show. */
+export const WHOLE_PROJECT_TESTS = '__tests__/whole-project/';
+
+/**
+ * Tests a reader would not find from the module's path: `__tests__/<path>/<name>.test.ts` (or `.unit.test.ts`, the quick
+ * suite's) tests `<path>/<name>.ts`, a folder's index as `index`; the tests through the entry points sit in whole-project/.
+ */
+export function misplacedTests(testFiles: readonly string[], sourceFiles: Iterable<string>): string[] {
+  const modules = new Set([...sourceFiles].map((file) => file.replace(/\.ts$/, '')));
+  return testFiles.flatMap((file) => {
+    const named = /^__tests__\/(.+?)(?:\.unit)?\.test\.ts$/.exec(file);
+    if (!named) return [`${file} is not named <module>.test.ts or <module>.unit.test.ts`];
+    if (file.startsWith(WHOLE_PROJECT_TESTS)) return file.slice(WHOLE_PROJECT_TESTS.length).includes('/') ? [`${file}: whole-project/ has no folders`] : [];
+    return modules.has(named[1]) ? [] : [`${file} names no module: there is no ${named[1]}.ts (tests through the entry points go in ${WHOLE_PROJECT_TESTS})`];
+  });
+}
+
+/**
+ * Quick-suite tests (`*.unit.test.ts`, run by `npm run test:unit` with no global setup) that reach, through any chain of
+ * imports, a module that needs the global setup (the project copy, the toolchain, the wheel cache), with the chain.
+ */
+export function unitTestsNeedingSetup(model: SourceModel, setupBound: readonly string[]): string[] {
+  return [...model.values()]
+    .filter((file) => file.path.endsWith('.unit.test.ts'))
+    .flatMap((test) => {
+      const cameFrom = new Map<string, string>([[test.path, '']]);
+      const queue = [test.path];
+      while (queue.length) {
+        const current = queue.shift()!;
+        if (setupBound.includes(current)) {
+          const chain = [current];
+          while (cameFrom.get(chain[0])) chain.unshift(cameFrom.get(chain[0])!);
+          return [`${chain.join(' → ')} (needs the global setup: name it .test.ts, or import what needs no setup)`];
+        }
+        for (const ref of model.get(current)?.imports ?? []) {
+          if (ref.target && !cameFrom.has(ref.target) && ref.kind !== 'type') {
+            cameFrom.set(ref.target, current);
+            queue.push(ref.target);
+          }
+        }
+      }
+      return [];
+    });
 }

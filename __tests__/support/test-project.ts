@@ -10,8 +10,14 @@ import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
+/** The tests' fixtures (plans, handlers, IAM models, layers), read in place: tests at any depth find them here. */
+export const FIXTURES = path.join(REPO_ROOT, '__tests__', 'fixtures');
+
 /** Layer folders of real packages, locked like the repository's, for what the seed's requirements do not show. */
-export const REAL_LAYER_FIXTURES = path.join(REPO_ROOT, '__tests__', 'fixtures', 'real-layers');
+export const REAL_LAYER_FIXTURES = path.join(FIXTURES, 'real-layers');
+
+/** A terraform that answers from canned plans, for the commands that would run it. */
+export const FAKE_TERRAFORM = path.join(REPO_ROOT, '__tests__', 'support', 'fake-terraform.mjs');
 
 const NOT_COPIED = new Set(['node_modules', '.git', '.build', 'cdktf.out', 'coverage', '.toolchain', '.cli']);
 

@@ -1,0 +1,114 @@
+import { PLUGINS } from '../../family-plugins/registry';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { contentHashIn, kindOf, parsePlan, renderPlanSummary, summarisePlan, TerraformPlan } from '../../review/plan-summary';
+import { stackOfPlanFile } from '../../use-cases/review-plan';
+import { runCli } from '../support/processes';
+import { makeTempDir } from '../support/temp-dirs';
+import { FIXTURES } from '../support/test-project';
+
+const PLANS = path.join(FIXTURES, 'plans');
+const fixture = (name: string): TerraformPlan => parsePlan(fs.readFileSync(path.join(PLANS, `${name}.json`), 'utf8'), name);
+const markdown = (name: string): string => renderPlanSummary('api-staging', summarisePlan(fixture(name), { families: PLUGINS }));
+
+describe('plan summary', () => {
+  it('reads a layer replacement with create_before_destroy as a new version, with the content hashes and why', () => {
+    const summary = summarisePlan(fixture('layer-replace-create-before-destroy'), { families: PLUGINS });
+    expect(summary.counts).toEqual({ add: 0, change: 1, replace: 1, destroy: 0 });
+    expect(summary.destructive).toEqual([]);
+    expect(summary.layers).toEqual([
+      '`multicloud-auto-deploy-staging-dependencies`: new version, content `f07b2d069bc0349d` → `9a1b2c3d4e5f6071`. Replaced because of: `description`, `source_code_hash`.',
+    ]);
+    expect(summary.functions).toEqual(['`multicloud-auto-deploy-staging-api`: layers → new version ARNs (known after apply)']);
+    expect(markdown('layer-replace-create-before-destroy')).toContain(
+      '| replace (create before destroy) | `aws_lambda_layer_version.layer-dependencies_version_1A91A2F0` |',
+    );
+  });
+
+  it('reads a layer replacement without create_before_destroy the same way, with its order', () => {
+    expect(summarisePlan(fixture('layer-replace'), { families: PLUGINS }).layers).toEqual(
+      summarisePlan(fixture('layer-replace-create-before-destroy'), { families: PLUGINS }).layers,
+    );
+    expect(markdown('layer-replace')).toContain('| replace (destroy before create) |');
+  });
+
+  it('names what a function update changes', () => {
+    expect(summarisePlan(fixture('function-update'), { families: PLUGINS })).toMatchObject({
+      counts: { add: 0, change: 1, replace: 0, destroy: 0 },
+      layers: [],
+      functions: ['`multicloud-auto-deploy-staging-api`: code changes; memory_size 512 → 1024'],
+    });
+  });
+
+  it('flags a destructive table replacement and a log group destroy first and loudly', () => {
+    const text = markdown('table-replace');
+    expect(text).toMatch(
+      /^### Plan for `api-staging`: 0 to add, 1 to change, 1 to replace, 1 to destroy\n\n> \[!CAUTION\]\n> \*\*Destructive changes: read these before approving\.\*\*/,
+    );
+    expect(text).toContain(
+      '> - **replace** DynamoDB table `multicloud-auto-deploy-prod-messages` (`aws_dynamodb_table.messages_table_FB6FB9DB`): its items are lost unless restored from a backup. Replaced because of: `hash_key`, `range_key`.',
+    );
+    expect(text).toContain('> - **destroy** log group `/aws/apigateway/multicloud-auto-deploy-prod-api`');
+    expect(text.indexOf('CAUTION')).toBeLessThan(text.indexOf('Every change'));
+  });
+
+  it('counts data source reads apart from changes and leaves out no-ops', () => {
+    const summary = summarisePlan(fixture('data-reads'), { families: PLUGINS });
+    expect(summary.reads).toBe(1);
+    expect(summary.others).toEqual([{ kind: 'change', address: 'aws_iam_role_policy.api_access-policy_2A2551A1' }]);
+    expect(markdown('data-reads')).toContain('1 data source(s) will be read during apply.');
+  });
+
+  it('says "No changes" when there are none', () => {
+    expect(markdown('no-change')).toBe('### Plan for `api-staging`: No changes.\n\nThe deployed infrastructure matches the configuration.\n');
+  });
+
+  it('shows a first deploy: a new layer with its content hash, a created function', () => {
+    expect(summarisePlan(fixture('first-deploy'), { families: PLUGINS })).toMatchObject({
+      counts: { add: 2, change: 0, replace: 0, destroy: 0 },
+      layers: ['`multicloud-auto-deploy-dev-stable`: new layer, content `1234567890abcdef`'],
+      functions: ['`multicloud-auto-deploy-dev-api`: created'],
+    });
+  });
+
+  it('classifies every action list Terraform writes', () => {
+    const change = (actions: string[]) => ({ address: 'a', mode: 'managed' as const, type: 't', name: 'n', change: { actions } });
+    expect(
+      [['no-op'], ['create'], ['update'], ['delete'], ['delete', 'create'], ['create', 'delete'], ['read'], ['forget']].map((a) => kindOf(change(a))),
+    ).toEqual(['none', 'add', 'change', 'destroy', 'replace', 'replace', 'read', 'forget']);
+    expect(contentHashIn('content 0123456789abcdef | nodejs24.x x86_64 | hono@4')).toBe('0123456789abcdef');
+    expect(contentHashIn('hand-written description')).toBeUndefined();
+  });
+
+  it('refuses input that is not JSON, not a plan, or a state, saying how to make a plan', () => {
+    expect(() => parsePlan('{"format_version":', 'plan.json')).toThrow(
+      /^plan\.json is not JSON \(.*\)\. Make it with `terraform show -json plan\.tfplan > plan\.json`\.$/,
+    );
+    expect(() => parsePlan('{"hello":"world"}', 'plan.json')).toThrow('plan.json is not a Terraform plan (no format_version and planned_values).');
+    expect(() => parsePlan('{"format_version":"1.0","values":{}}', 'state.json')).toThrow('state.json is a Terraform state, not a plan.');
+  });
+});
+
+describe('npm run plan:summary', () => {
+  it('prints one section per plan, titled by the stack folder', async () => {
+    const dir = makeTempDir('plans');
+    for (const stack of ['api-dev', 'api-prod']) {
+      fs.mkdirSync(path.join(dir, stack));
+      fs.copyFileSync(path.join(PLANS, stack === 'api-dev' ? 'no-change.json' : 'table-replace.json'), path.join(dir, stack, 'plan.json'));
+    }
+    const result = await runCli(['plan:summary', path.join(dir, 'api-dev', 'plan.json'), path.join(dir, 'api-prod', 'plan.json')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^### Plan for `api-dev`: No changes\./);
+    expect(result.stdout).toContain('### Plan for `api-prod`: 0 to add, 1 to change, 1 to replace, 1 to destroy');
+    expect(stackOfPlanFile('cdktf.out/stacks/api-staging/plan.json')).toBe('api-staging');
+  });
+
+  it('fails with the reason for bad input', async () => {
+    const file = path.join(makeTempDir('bad-plan'), 'plan.json');
+    fs.writeFileSync(file, 'not json');
+    const result = await runCli(['plan:summary', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is not JSON');
+    expect((await runCli(['plan:summary'])).code).toBe(2);
+  });
+});

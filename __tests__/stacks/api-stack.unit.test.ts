@@ -1,0 +1,511 @@
+import { Testing } from 'cdktf';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
+import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
+import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
+import { loadConfig } from '../../config/load-config';
+import { EnvironmentConfig } from '../../config/environments';
+import { API_ROUTES } from '../../handlers/api/routes';
+import { layerDescription, MAX_DESCRIPTION } from '../../artifacts/layer-description';
+import { ApiStack } from '../../stacks/api-stack';
+import { assertDeployable } from '../../rules';
+import { functionRoleStatements } from '../../iam/ci-permissions';
+import { evaluate } from '../../iam/policy-evaluation';
+import { bundleArtifact, layerArtifact, pythonLayerArtifact, REPOSITORY_LAYERS, managedLayersOfEnv, deploymentFor } from '../support/artifacts';
+import { LayerArtifact } from '../../artifacts/manifest';
+import { Json } from '../support/json';
+import { PLUGINS } from '../../family-plugins/registry';
+
+const environments = loadConfig({
+  families: PLUGINS,
+  context: {},
+  env: {},
+  availableLayers: { dependencies: ['nodejs', 'python'], extra: ['nodejs'] },
+}).environments;
+
+function synth(env: EnvironmentConfig, layers: LayerArtifact[] = [layerArtifact()]): { text: string; json: Json } {
+  const app = Testing.app();
+  const stack = new ApiStack(app, env.stackName, {
+    env,
+    layers,
+    bundle: bundleArtifact(env.runtime),
+    managedLayers: managedLayersOfEnv(env),
+    buildDirFromStack: '../../../.build',
+    families: PLUGINS,
+  });
+  const text = Testing.synth(stack);
+  return { text, json: JSON.parse(text) as Json };
+}
+
+function only(json: Json, type: string, kind: 'resource' | 'data' = 'resource'): [string, Json] {
+  const entries = Object.entries((json[kind]?.[type] ?? {}) as Json);
+  expect(entries).toHaveLength(1);
+  return entries[0] as [string, Json];
+}
+
+describe.each(environments.map((env) => [env.name, env] as const))('stack api-%s', (name, env) => {
+  const { text, json } = synth(env);
+
+  it("stores state in S3 under the environment key, locked with a lockfile, encrypted by the bucket's own key (no header that would override it)", () => {
+    expect(json['terraform'].backend.s3).toEqual({
+      bucket: 'multicloud-auto-deploy-terraform-state',
+      key: `multicloud-auto-deploy/${name}/terraform.tfstate`,
+      region: 'ap-northeast-1',
+      use_lockfile: true,
+    });
+  });
+
+  it("runs the function as the bootstrap's function role of its environment, and makes no IAM of its own", () => {
+    expect(json['resource'].aws_iam_role).toBeUndefined();
+    expect(json['resource'].aws_iam_role_policy).toBeUndefined();
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['role']).toBe(
+      `arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.caller.account_id}:role/multicloud-auto-deploy/functions/multicloud-auto-deploy-${name}-function`,
+    );
+  });
+
+  it('caps the function with reserved concurrency and the API stage with throttling', () => {
+    expect(text).toHaveResourceWithProperties(LambdaFunction, { reserved_concurrent_executions: env.reservedConcurrency });
+    const [, stage] = only(json, 'aws_apigatewayv2_stage');
+    expect(stage['default_route_settings']).toEqual({ throttling_burst_limit: env.throttleBurstLimit, throttling_rate_limit: env.throttleRateLimit });
+  });
+
+  it('configures the AWS provider with default tags, and the archive provider', () => {
+    expect(json['provider'].aws[0]).toEqual({
+      region: 'ap-northeast-1',
+      default_tags: [{ tags: { project: 'multicloud-auto-deploy', environment: name, 'managed-by': 'cdktf' } }],
+    });
+    expect(text).toHaveProvider(ArchiveProvider);
+  });
+
+  it('zips the built layer tree by relative path and publishes a retained, hash-wired layer version', () => {
+    const [archiveId, archive] = Object.entries(json['data'].archive_file as Json).find(([id]) => id.startsWith('layer-dependencies_'))!;
+    expect(archive).toMatchObject({
+      type: 'zip',
+      source_dir: '../../../.build/layers/dependencies/nodejs-x86_64/tree',
+      output_path: 'archives/layer-dependencies.zip',
+    });
+    expect(text).toHaveDataSourceWithProperties(DataArchiveFile, { source_dir: '../../../.build/functions/api/nodejs24.x-12345678' });
+    const [, layer] = only(json, 'aws_lambda_layer_version');
+    expect(layer).toMatchObject({
+      layer_name: `multicloud-auto-deploy-${name}-dependencies`,
+      compatible_runtimes: ['nodejs24.x'],
+      compatible_architectures: ['x86_64'],
+      skip_destroy: true,
+      filename: `\${data.archive_file.${archiveId}.output_path}`,
+      source_code_hash: `\${data.archive_file.${archiveId}.output_base64sha256}`,
+    });
+    expect(layer['description']).toContain(`content ${'a'.repeat(16)}`);
+    expect(layer['description']).toContain('nodejs24.x x86_64');
+  });
+
+  it('attaches layers to the function by reference to the layer resources', () => {
+    const [layerId] = only(json, 'aws_lambda_layer_version');
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['layers']).toEqual([`\${aws_lambda_layer_version.${layerId}.arn}`]);
+    expect(JSON.stringify(fn['layers'])).not.toMatch(/arn:aws:lambda/);
+  });
+
+  it('deploys the bundled function with the environment settings', () => {
+    const [tableId] = only(json, 'aws_dynamodb_table');
+    expect(text).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: `multicloud-auto-deploy-${name}-api`,
+      runtime: env.runtime,
+      architectures: [env.architecture],
+      handler: 'index.handler',
+      memory_size: env.memoryMb,
+      timeout: env.timeoutSeconds,
+      environment: { variables: { TABLE_NAME: `\${aws_dynamodb_table.${tableId}.name}`, APP_VERSION: '3.0.0', MESSAGE_TTL_DAYS: '0' } },
+    });
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['source_code_hash']).toMatch(/^\$\{data\.archive_file\.api_archive_[A-F0-9]+\.output_base64sha256\}$/);
+  });
+
+  it("names its table and log group as the bootstrap's function role of its environment allows them, and no other environment's role", () => {
+    const [, logs] = Object.entries(json['resource'].aws_cloudwatch_log_group as Json).find(([, group]) => String(group.name).startsWith('/aws/lambda/'))!;
+    const [, table] = only(json, 'aws_dynamodb_table');
+    const scope = {
+      project: env.project,
+      region: env.region,
+      account: '123456789012',
+      stateBucket: 's',
+      artifactBucket: 'a',
+      stateKeyArn: 'k',
+      artifactKeyArn: 'ak',
+      environments: environments.map((e) => ({ name: e.name, stateKey: e.stateKey })),
+    };
+    const tableArn = `arn:aws:dynamodb:${env.region}:123456789012:table/${table['name']}`;
+    const stream = `arn:aws:logs:${env.region}:123456789012:log-group:${logs['name']}:log-stream:x`;
+    for (const other of environments) {
+      const expected = other.name === name ? 'Allow' : 'ImplicitDeny';
+      expect([
+        other.name,
+        evaluate(functionRoleStatements(scope, other.name), 'dynamodb:PutItem', tableArn),
+        evaluate(functionRoleStatements(scope, other.name), 'logs:PutLogEvents', stream),
+      ]).toEqual([other.name, expected, expected]);
+    }
+    expect(json['data'].aws_iam_policy_document).toBeUndefined();
+  });
+
+  it('keeps function and API logs for the configured retention', () => {
+    expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: `/aws/lambda/multicloud-auto-deploy-${name}-api`,
+      retention_in_days: env.logRetentionDays,
+    });
+    expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: `/aws/apigateway/multicloud-auto-deploy-${name}-api`,
+      retention_in_days: env.logRetentionDays,
+    });
+  });
+
+  it('fronts the function with an HTTP API: payload 2.0 proxy, every route, $default stage with access logs', () => {
+    const [aliasId] = only(json, 'aws_lambda_alias');
+    const [integrationId] = only(json, 'aws_apigatewayv2_integration');
+    expect(text).toHaveResourceWithProperties(Apigatewayv2Api, { protocol_type: 'HTTP', name: `multicloud-auto-deploy-${name}-api` });
+    // The alias live, never $LATEST: a new version takes traffic only when the alias moves to it.
+    expect(text).toHaveResourceWithProperties(Apigatewayv2Integration, {
+      integration_type: 'AWS_PROXY',
+      payload_format_version: '2.0',
+      integration_uri: `\${aws_lambda_alias.${aliasId}.invoke_arn}`,
+    });
+    const routes = Object.values(json['resource'].aws_apigatewayv2_route as Json) as Json[];
+    expect(routes.map((route) => route.route_key).sort()).toEqual([...API_ROUTES].sort());
+    for (const route of routes) expect(route.target).toBe(`integrations/\${aws_apigatewayv2_integration.${integrationId}.id}`);
+    expect(text).toHaveResourceWithProperties(Apigatewayv2Stage, { name: '$default', auto_deploy: true });
+    const [, stage] = only(json, 'aws_apigatewayv2_stage');
+    expect(stage.access_log_settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.http_access-logs_[A-F0-9]+\.arn\}$/);
+    expect(JSON.parse(stage.access_log_settings.format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+  });
+
+  it('allows only this API to invoke the function, and only through the alias live', () => {
+    const [apiId] = only(json, 'aws_apigatewayv2_api');
+    const [fnId] = only(json, 'aws_lambda_function');
+    const [aliasId] = only(json, 'aws_lambda_alias');
+    const [, permission] = only(json, 'aws_lambda_permission');
+    expect(permission).toEqual({
+      statement_id: 'AllowInvokeFromThisHttpApi',
+      action: 'lambda:InvokeFunction',
+      principal: 'apigateway.amazonaws.com',
+      function_name: `\${aws_lambda_function.${fnId}.function_name}`,
+      qualifier: `\${aws_lambda_alias.${aliasId}.name}`,
+      source_arn: `\${aws_apigatewayv2_api.${apiId}.execution_arn}/*/*`,
+    });
+  });
+
+  it('publishes a version on every change and keeps the old ones, which an instant rollback moves back to', () => {
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['publish']).toBe(true);
+    // Nothing removes earlier versions: no skip_destroy=false override, no lifecycle that replaces the function.
+    expect(fn['lifecycle']).toBeUndefined();
+  });
+
+  it('points the alias live at the version the rollout names, the newest when it names none, with a canary as a weight', () => {
+    const [fnId] = only(json, 'aws_lambda_function');
+    const [, alias] = only(json, 'aws_lambda_alias');
+    expect(alias).toMatchObject({
+      name: 'live',
+      function_name: `\${aws_lambda_function.${fnId}.function_name}`,
+      function_version: `\${coalesce(var.live_version, aws_lambda_function.${fnId}.version)}`,
+      routing_config: {
+        additional_version_weights: '${var.canary_version == "" ? {} : zipmap([var.canary_version], [var.canary_percent / 100])}',
+      },
+    });
+  });
+
+  it('takes where live points and the canary as validated variables (set with -var by deploy and promote)', () => {
+    expect(json['variable']).toEqual({
+      live_version: {
+        type: 'string',
+        default: '',
+        description: expect.stringMatching(/^The function version the alias live points to/),
+        validation: [
+          {
+            condition: '${var.live_version == "" || can(regex("^[0-9]+$", var.live_version))}',
+            error_message: 'live_version is a published version number, or empty for the newest.',
+          },
+        ],
+      },
+      canary_version: {
+        type: 'string',
+        default: '',
+        description: expect.any(String),
+        validation: [
+          {
+            condition: '${var.canary_version == "" || can(regex("^[0-9]+$", var.canary_version))}',
+            error_message: 'canary_version is a published version number, or empty.',
+          },
+        ],
+      },
+      canary_percent: {
+        type: 'number',
+        default: 0,
+        description: expect.any(String),
+        validation: [{ condition: '${var.canary_percent >= 0 && var.canary_percent <= 50}', error_message: 'canary_percent is from 0 to 50.' }],
+      },
+    });
+  });
+
+  it('stores messages in an on-demand table with point-in-time recovery and encryption', () => {
+    expect(text).toHaveResourceWithProperties(DynamodbTable, {
+      name: `multicloud-auto-deploy-${name}-messages`,
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'pk',
+      range_key: 'sk',
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: name === 'prod',
+    });
+  });
+
+  it('outputs the API URL, the function name and the layer version ARNs', () => {
+    const [apiId] = only(json, 'aws_apigatewayv2_api');
+    const [layerId] = only(json, 'aws_lambda_layer_version');
+    expect(json['output'].api_url.value).toBe(`\${aws_apigatewayv2_api.${apiId}.api_endpoint}`);
+    expect(json['output'].function_name.value).toMatch(/^\$\{aws_lambda_function\..+\.function_name\}$/);
+    expect(json['output'].layer_version_arns.value).toEqual({ dependencies: `\${aws_lambda_layer_version.${layerId}.arn}` });
+  });
+
+  it('outputs the newest version, the live one and the canary, which the rollout and history read back', () => {
+    const [fnId] = only(json, 'aws_lambda_function');
+    const [aliasId] = only(json, 'aws_lambda_alias');
+    expect(json['output'].newest_version.value).toBe(`\${aws_lambda_function.${fnId}.version}`);
+    expect(json['output'].live_version.value).toBe(`\${aws_lambda_alias.${aliasId}.function_version}`);
+    expect(json['output'].canary.value).toEqual({ version: '${var.canary_version}', percent: '${var.canary_percent}' });
+  });
+
+  it('passes cdktf validation on a full synth', () => {
+    const stack = new ApiStack(Testing.app(), env.stackName, {
+      env,
+      layers: [layerArtifact()],
+      bundle: bundleArtifact(),
+      managedLayers: managedLayersOfEnv(env),
+      buildDirFromStack: '../../../.build',
+      families: PLUGINS,
+    });
+    expect(() => Testing.fullSynth(stack)).not.toThrow();
+  });
+});
+
+describe('several layers', () => {
+  const env = { ...environments[0], layers: ['dependencies', 'extra'] };
+  const { json } = synth(env, [layerArtifact('dependencies'), layerArtifact('extra', 'x86_64', 'e'.repeat(64))]);
+
+  it('attaches them in the configured order, one archive and version each', () => {
+    const versions = json['resource'].aws_lambda_layer_version as Json;
+    const ids = Object.keys(versions);
+    const byName = (layerName: string): string => ids.find((id) => versions[id].layer_name.endsWith(`-${layerName}`))!;
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['layers']).toEqual([`\${aws_lambda_layer_version.${byName('dependencies')}.arn}`, `\${aws_lambda_layer_version.${byName('extra')}.arn}`]);
+    expect(Object.keys(json['data'].archive_file as Json)).toHaveLength(3);
+  });
+});
+
+describe('stack validation', () => {
+  const env = environments[0];
+
+  it("refuses a layer built for another architecture (the synth entry's rules, run once before the app exists)", () => {
+    expect(() =>
+      assertDeployable([deploymentFor({ env, layers: [layerArtifact('dependencies', 'arm64')], managed: managedLayersOfEnv(env), bundle: bundleArtifact() })]),
+    ).toThrowErrorMatchingInlineSnapshot(`
+      "Lambda would refuse this deployment (1 problem); nothing was deployed:
+        - [layer-matches-function] api-dev: layer dependencies (dependencies/nodejs-arm64) does not fit the function: it is built for arm64 and the function runs on x86_64. Run \`npm run build\` for this environment."
+    `);
+  });
+
+  it('refuses a bundle built for another runtime', () => {
+    expect(
+      () =>
+        new ApiStack(Testing.app(), 'api-dev', {
+          env,
+          layers: [layerArtifact()],
+          bundle: bundleArtifact('nodejs22.x'),
+          managedLayers: managedLayersOfEnv(env),
+          buildDirFromStack: '../../../.build',
+          families: PLUGINS,
+        }),
+    ).toThrow(/api-dev\/api: bundle api\/nodejs22.x-12345678 targets nodejs22.x, but the function runs nodejs24.x; run `npm run build`/);
+  });
+
+  it('refuses an absolute build path, which would differ between machines', () => {
+    expect(
+      () =>
+        new ApiStack(Testing.app(), 'api-dev', {
+          env,
+          layers: [layerArtifact()],
+          bundle: bundleArtifact(),
+          managedLayers: managedLayersOfEnv(env),
+          buildDirFromStack: '/home/me/project/.build',
+          families: PLUGINS,
+        }),
+    ).toThrow(/must be relative/);
+  });
+});
+
+describe('layer description', () => {
+  it("always keeps the content hash and runtime, and fits Lambda's 256 characters", () => {
+    const many = {
+      ...layerArtifact(),
+      packages: Array.from({ length: 40 }, (_, i) => ({ name: `package-number-${i}`, version: '1.2.3', path: `nodejs/node_modules/p${i}`, direct: true })),
+    };
+    const description = layerDescription(many, 'nodejs24.x');
+    expect(description.length).toBeLessThanOrEqual(MAX_DESCRIPTION);
+    expect(description.startsWith(`content ${'a'.repeat(16)} | nodejs24.x x86_64 | package-number-0@1.2.3`)).toBe(true);
+    expect(description.endsWith('...')).toBe(true);
+    expect(layerDescription(layerArtifact(), 'nodejs22.x')).toBe(`content ${'a'.repeat(16)} | nodejs22.x x86_64 | hono@4.13.19`);
+  });
+});
+
+describe("the seed's strategies and the Python function", () => {
+  const envWith = (settings: Record<string, unknown>, context: Record<string, unknown> = {}): EnvironmentConfig =>
+    loadConfig({ families: PLUGINS, context: { ...context, environments: { staging: settings } }, env: {}, availableLayers: REPOSITORY_LAYERS })
+      .environments[1];
+  const synthEnv = (env: EnvironmentConfig, layers: LayerArtifact[]) => {
+    const stack = new ApiStack(Testing.app(), env.stackName, {
+      env,
+      layers,
+      bundle: bundleArtifact(env.runtime),
+      managedLayers: managedLayersOfEnv(env),
+      buildDirFromStack: '../../../.build',
+      families: PLUGINS,
+    });
+    return JSON.parse(Testing.synth(stack)) as Json;
+  };
+
+  it("deploys the FastAPI function on python3.12 with the seed's single dependencies layer", () => {
+    const env = envWith({ runtime: 'python3.12' });
+    const json = synthEnv(env, [pythonLayerArtifact()]);
+    const [layerId, layer] = only(json, 'aws_lambda_layer_version');
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(layer).toMatchObject({
+      layer_name: 'multicloud-auto-deploy-staging-dependencies',
+      compatible_runtimes: ['python3.12'],
+      compatible_architectures: ['x86_64'],
+      skip_destroy: true,
+    });
+    expect(layer['description']).toContain('python3.12 x86_64 | fastapi@0.115.0, mangum@0.17.0');
+    expect(fn).toMatchObject({
+      function_name: 'multicloud-auto-deploy-staging-api',
+      runtime: 'python3.12',
+      handler: 'main.handler',
+      layers: [`\${aws_lambda_layer_version.${layerId}.arn}`],
+    });
+    expect(fn['description']).toContain('FastAPI');
+  });
+
+  it('attaches the Powertools managed layer by its resolved ARN, then the minimal layer, for hybrid', () => {
+    const env = envWith({ runtime: 'python3.12', layerStrategy: 'hybrid', architecture: 'arm64' });
+    const json = synthEnv(env, [pythonLayerArtifact('dependencies-minimal', '3.12', 'arm64')]);
+    const [layerId] = only(json, 'aws_lambda_layer_version');
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['layers']).toEqual([
+      'arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27',
+      `\${aws_lambda_layer_version.${layerId}.arn}`,
+    ]);
+    expect(json['output'].managed_layer_arns.value).toEqual([
+      'arn:aws:lambda:ap-northeast-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:27',
+    ]);
+  });
+
+  it('publishes the three split layers in order, one version each', () => {
+    const env = envWith({ runtime: 'python3.13', layerStrategy: 'split' });
+    const json = synthEnv(
+      env,
+      ['stable', 'framework', 'adapters'].map((name) => pythonLayerArtifact(name, '3.13')),
+    );
+    const versions = json['resource'].aws_lambda_layer_version as Json;
+    const [, fn] = only(json, 'aws_lambda_function');
+    const names = (fn['layers'] as string[]).map((ref) => versions[/aws_lambda_layer_version\.([^.]+)\.arn/.exec(ref)![1]].layer_name);
+    expect(names).toEqual(['multicloud-auto-deploy-staging-stable', 'multicloud-auto-deploy-staging-framework', 'multicloud-auto-deploy-staging-adapters']);
+  });
+
+  it('publishes the TypeScript Powertools layer with a hybrid Node.js function', () => {
+    const env = envWith({ layerStrategy: 'hybrid' });
+    const json = synthEnv(env, [layerArtifact('dependencies-minimal')]);
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect((fn['layers'] as string[])[0]).toBe('arn:aws:lambda:ap-northeast-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:44');
+  });
+
+  it('uploads a layer zip over 50 MB to the artifact bucket and publishes the version from there', () => {
+    const env = envWith({}, { artifactBucket: 'my-artifacts' });
+    const json = synthEnv(env, [layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })]);
+    const [objectId, object] = Object.entries(json['resource'].aws_s3_object as Json).find(([id]) => id.startsWith('layer-dependencies_upload'))!;
+    const [archiveId] = Object.entries(json['data'].archive_file as Json).find(([id]) => id.startsWith('layer-dependencies_'))!;
+    const [, layer] = only(json, 'aws_lambda_layer_version');
+    expect(object).toMatchObject({
+      bucket: 'my-artifacts',
+      key: 'layers/multicloud-auto-deploy/staging/dependencies.zip',
+      source: `\${data.archive_file.${archiveId}.output_path}`,
+      source_hash: `\${data.archive_file.${archiveId}.output_md5}`,
+    });
+    expect(layer).toMatchObject({
+      s3_bucket: `\${aws_s3_object.${objectId}.bucket}`,
+      s3_key: `\${aws_s3_object.${objectId}.key}`,
+      s3_object_version: `\${aws_s3_object.${objectId}.version_id}`,
+      source_code_hash: `\${data.archive_file.${archiveId}.output_base64sha256}`,
+    });
+    expect(layer['filename']).toBeUndefined();
+  });
+
+  it('keeps every function bundle as a version of one key in the artifact bucket, and deploys that version', () => {
+    const json = synthEnv(envWith({}, { artifactBucket: 'my-artifacts' }), [layerArtifact()]);
+    const [codeId, code] = Object.entries(json['resource'].aws_s3_object as Json).find(([id]) => id.startsWith('api_code'))!;
+    expect(code).toMatchObject({ bucket: 'my-artifacts', key: 'functions/multicloud-auto-deploy/staging/api.zip' });
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn).toMatchObject({ s3_bucket: `\${aws_s3_object.${codeId}.bucket}`, s3_object_version: `\${aws_s3_object.${codeId}.version_id}` });
+    expect(fn['filename']).toBeUndefined();
+  });
+
+  it('records the commit it deploys, and no rollback', () => {
+    const env = envWith({});
+    const stack = new ApiStack(Testing.app(), env.stackName, {
+      env,
+      layers: [layerArtifact()],
+      bundle: bundleArtifact(),
+      managedLayers: managedLayersOfEnv(env),
+      buildDirFromStack: '../../../.build',
+      families: PLUGINS,
+      commit: 'c'.repeat(40),
+    });
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+    expect(json['output'].deployed_commit.value).toBe('c'.repeat(40));
+    expect(json['output'].rolled_back_to_serial.value).toBe('');
+    expect(json['output'].rollback_scope.value).toBe('');
+    expect(json['output'].deployed_by.value).toBe('unknown');
+  });
+
+  it("records who deployed it and from where, and a layers-only rollback: the target's layers with this build's code", () => {
+    const env = envWith({});
+    const pinnedLayer = 'arn:aws:lambda:ap-northeast-1:123456789012:layer:multicloud-auto-deploy-staging-dependencies:2';
+    const stack = new ApiStack(Testing.app(), env.stackName, {
+      env,
+      layers: [layerArtifact()],
+      bundle: bundleArtifact(),
+      managedLayers: managedLayersOfEnv(env),
+      buildDirFromStack: '../../../.build',
+      families: PLUGINS,
+      origin: { by: 'octocat', from: 'https://github.com/o/r/actions/runs/9' },
+      pin: { stack: env.stackName, serial: 3, scope: 'layers', layers: [pinnedLayer], replacesSerial: 5 },
+    });
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+    expect(json['output'].deployed_by.value).toBe('octocat');
+    expect(json['output'].deployed_from.value).toBe('https://github.com/o/r/actions/runs/9');
+    expect(json['output'].rolled_back_to_serial.value).toBe('3');
+    expect(json['output'].rollback_scope.value).toBe('layers');
+    const [, fn] = only(json, 'aws_lambda_function');
+    expect(fn['layers']).toEqual([pinnedLayer]);
+    const [archiveId] = Object.entries(json['data'].archive_file as Json).find(([id]) => !id.includes('layer'))!;
+    expect(fn['source_code_hash']).toBe(`\${data.archive_file.${archiveId}.output_base64sha256}`);
+  });
+
+  it('refuses that layer without an artifact bucket, before creating anything', () => {
+    const env = envWith({});
+    const layers = [layerArtifact('dependencies', 'x86_64', 'a'.repeat(64), { zippedBytes: 60_000_000 })];
+    expect(() => assertDeployable([deploymentFor({ env, layers, managed: managedLayersOfEnv(env), bundle: bundleArtifact(env.runtime) })])).toThrow(
+      /\[direct-upload-limit\] api-staging: layer dependencies zips to about 57\.2 MiB/,
+    );
+  });
+});
