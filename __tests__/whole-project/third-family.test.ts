@@ -6,7 +6,7 @@ import { listLayerFolders } from '../../config/config-sources';
 import { loadConfig } from '../../config/load-config';
 import { familyRegistry } from '../../families/registry';
 import { PLUGINS } from '../../family-plugins/registry';
-import { cliEnv, copyProject, request, runNpm, startLocalServer } from '../support/processes';
+import { cliEnv, copyProject, request, runNpm, runProcess, startLocalServer } from '../support/processes';
 import { configFor } from '../support/project-config';
 import { shellPlugin } from '../support/shell-family';
 
@@ -30,16 +30,25 @@ function registerShellFamily(root: string): void {
   fs.writeFileSync(registry, after);
 }
 
-/** The folder as it is in the repository, its imports of the project re-rooted from __tests__/support/ to family-plugins/. */
+/**
+ * The folder as it is in the repository, moved to family-plugins/shell/: an import that leaves the folder names the
+ * same project file from its new place (one level less deep); an import inside the folder stays as it is.
+ */
 function installShellFamily(root: string): void {
+  const from = path.join(root, '__tests__', 'support', 'shell-family');
   const target = path.join(root, 'family-plugins', 'shell');
-  fs.cpSync(path.join(root, '__tests__', 'support', 'shell-family'), target, { recursive: true });
+  fs.cpSync(from, target, { recursive: true });
   for (const file of fs.readdirSync(target, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
-    const full = path.join(target, file);
-    fs.writeFileSync(
-      full,
-      fs.readFileSync(full, 'utf8').replace(/from '((?:\.\.\/)+)/g, (_whole, up: string) => `from '${up.slice(3)}`),
-    );
+    const [before, after] = [path.dirname(path.join(from, file)), path.dirname(path.join(target, file))];
+    const rerooted = fs
+      .readFileSync(path.join(target, file), 'utf8')
+      .replace(/(from |require\(|import\()'(\.{1,2}\/[^']*)'/g, (whole, lead: string, specifier: string) => {
+        const named = path.resolve(before, specifier);
+        if (named === from || named.startsWith(from + path.sep)) return whole;
+        const moved = path.relative(after, named).split(path.sep).join('/');
+        return `${lead}'${moved.startsWith('.') ? moved : `./${moved}`}'`;
+      });
+    fs.writeFileSync(path.join(target, file), rerooted);
   }
   registerShellFamily(root);
 }
@@ -142,6 +151,13 @@ describe('a third runtime family, added as one plug-in folder and one registry e
       } finally {
         await server.stop();
       }
+    });
+
+    it('type-checks where it now lives, with the project: its imports of the project and of its own files resolve', async () => {
+      expect(fs.readFileSync(path.join(root, 'family-plugins', 'shell', 'commands', 'packages.ts'), 'utf8')).toContain("from '../build'");
+      expect(fs.readFileSync(path.join(root, 'family-plugins', 'shell', 'index.ts'), 'utf8')).toContain("from '../plugin'");
+      const tsc = await runProcess(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root]);
+      expect([tsc.code, tsc.stdout]).toEqual([0, '']);
     });
 
     it('lists its command in --help and runs it', async () => {
