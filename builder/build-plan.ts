@@ -6,8 +6,11 @@ import { FamilyId, FamilyRegistry } from '../families/registry';
 import { LayerSource, findSource } from './layer-sources';
 import { layerId } from '../artifacts/manifest';
 
-/** Bumped when the builder changes what it writes, so old trees are rebuilt. */
-export const BUILDER_VERSION = 5;
+/**
+ * Bumped when the builder changes what it writes, so old trees are rebuilt: it is part of every input hash, so a
+ * record written before does not match. 6: a layer's record names its family `family` (it was `kind`).
+ */
+export const BUILDER_VERSION = 6;
 
 export interface LayerTarget {
   readonly id: string;
@@ -126,7 +129,7 @@ export function inputHashOf(inputs: LayerInputs): string {
   return sha256(
     JSON.stringify({
       builder: BUILDER_VERSION,
-      kind: inputs.family, // the key's old name, kept so the hashes of unchanged inputs stay as they were
+      family: inputs.family,
       platform: 'linux',
       architecture: inputs.architecture,
       variant: inputs.variant,

@@ -34,24 +34,26 @@ export interface LayerSource {
   readonly options: LayerOptions;
 }
 
-export function readJson(file: string, folder: string): Record<string, unknown> {
+/** A layer file's JSON, parsed from the bytes read once (the same bytes the build hashes). */
+export function parseJson(bytes: Buffer, file: string, folder: string): Record<string, unknown> {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw layerSourceInvalid(folder, `${path.basename(file)} is not valid JSON (${(error as Error).message}).`);
+    throw layerSourceInvalid(folder, `${file} is not valid JSON (${(error as Error).message}).`);
   }
 }
 
 export function readOptions(dir: string, folder: string): { options: LayerOptions; bytes?: Buffer } {
   const file = path.join(dir, LAYER_OPTIONS_FILE);
   if (!fs.existsSync(file)) return { options: { exclude: [] } };
-  const parsed = readJson(file, folder);
+  const bytes = fs.readFileSync(file);
+  const parsed = parseJson(bytes, LAYER_OPTIONS_FILE, folder);
   const unknown = Object.keys(parsed).filter((key) => key !== 'exclude');
   const exclude = parsed['exclude'] ?? [];
   if (unknown.length > 0 || !Array.isArray(exclude) || !exclude.every((pattern) => typeof pattern === 'string' && pattern.length > 0)) {
     throw layerSourceInvalid(folder, `${LAYER_OPTIONS_FILE} may hold only "exclude": a list of globs relative to the tree root, e.g. ["**/tests/**"].`);
   }
-  return { options: { exclude: exclude as string[] }, bytes: fs.readFileSync(file) };
+  return { options: { exclude: exclude as string[] }, bytes };
 }
 
 export function findSource(sources: readonly LayerSource[], name: string, family: FamilyId): LayerSource {

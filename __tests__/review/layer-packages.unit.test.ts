@@ -134,6 +134,23 @@ describe('package changes inside a layer', () => {
     const formatOne = JSON.stringify({ ...rest, format: 1, kind: family });
     expect(contentsFromStored(formatOne, PLUGINS)).toEqual(contentsFromStored(JSON.stringify(stored), PLUGINS));
     expect(contentsFromStored(JSON.stringify({ ...rest, format: 1, family }), PLUGINS)).toBeUndefined();
+    // A format-1 manifest exactly as deploys before wrote it (storedManifestOf at manifest version 4), not one made from today's writer.
+    const written = [
+      '{"format":1,"contentHash":"' + 'd'.repeat(64) + '","name":"dependencies","kind":"python","architecture":"arm64",',
+      '"unzippedBytes":1234,"zippedBytes":567,"packages":[{"name":"fastapi","version":"0.120.4","direct":true},',
+      '{"name":"starlette","version":"0.48.0","direct":false}]}',
+    ].join('');
+    expect(contentsFromStored(written, PLUGINS)).toEqual({
+      contentHash: 'd'.repeat(64),
+      family: 'python',
+      packages: [
+        { name: 'fastapi', version: '0.120.4', direct: true },
+        { name: 'starlette', version: '0.48.0', direct: false },
+      ],
+      unzippedBytes: 1234,
+      source: 'manifest',
+      complete: true,
+    });
     expect(contentsFromStored(JSON.stringify({ ...stored, format: 3 }), PLUGINS)).toBeUndefined();
     expect(contentsFromStored(JSON.stringify({ ...stored, family: 'ruby' }), PLUGINS)).toBeUndefined();
     expect(contentsFromStored('not json', PLUGINS)).toBeUndefined();

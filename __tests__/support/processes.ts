@@ -134,6 +134,7 @@ export function startLocalServer(
     readonly cwd?: string;
     /** Build and synthesise first, as a plain `npm start` does. */ readonly build?: boolean;
     /** Through npm and the project's launcher, as a user starts it (builds first). */ readonly npm?: boolean;
+    /** Node's own flags for the CLI's process (not through npm), e.g. `--require` of a preload. */ readonly nodeFlags?: readonly string[];
   } = {},
 ): Promise<LocalServer> {
   return new Promise((resolve, reject) => {
@@ -147,7 +148,18 @@ export function startLocalServer(
         })
       : spawn(
           process.execPath,
-          ['--import', 'tsx', 'cli/main.ts', 'start', ...(options.build ? [] : ['--skip-build']), '--port', '0', '--json', ...extraArgs],
+          [
+            ...(options.nodeFlags ?? []),
+            '--import',
+            'tsx',
+            'cli/main.ts',
+            'start',
+            ...(options.build ? [] : ['--skip-build']),
+            '--port',
+            '0',
+            '--json',
+            ...extraArgs,
+          ],
           {
             cwd,
             env,

@@ -114,24 +114,44 @@ export function commandCrossings(model: SourceModel): string[] {
   );
 }
 
-/** What only the entry points may import: the family registry and the project root (by name, or through a namespace); each use elsewhere. */
+/**
+ * What only the entry points may do: import the family registry or a family's plug-in (family-plugins/registry.ts
+ * lists them), reach the project root (by name, through a namespace, destructured, or off what require() or import()
+ * returned), assemble a registry of families, or make a project context. Each such place elsewhere.
+ */
 export function belowEntryPoints(model: SourceModel, entryPoints: readonly string[]): string[] {
+  const makers = new Map<string, readonly string[]>([
+    ['familyRegistry', ['families/registry.ts', 'family-plugins/registry.ts']],
+    ['projectContext', ['use-cases/context.ts']],
+  ]);
   return [...model.values()]
     .filter((file) => !entryPoints.includes(file.path) && file.path !== 'project/paths.ts')
-    .flatMap((file) =>
-      file.imports.flatMap((ref) => {
+    .flatMap((file) => {
+      const found = file.imports.flatMap((ref) => {
         if (ref.target === 'family-plugins/registry.ts') return [at(file, ref.line, `${ref.kind} import of the family registry`)];
+        const plugin = /^family-plugins\/([^/]+)\/index\.ts$/.exec(ref.target ?? '');
+        if (plugin && file.path !== 'family-plugins/registry.ts' && !file.path.startsWith(`family-plugins/${plugin[1]}/`)) {
+          return [at(file, ref.line, `${ref.kind} import of the ${plugin[1]} plug-in (only family-plugins/registry.ts lists plug-ins)`)];
+        }
         if (ref.target !== 'project/paths.ts') return [];
-        const namespaces = new Set(ref.names.filter((name) => name.imported === '*').map((name) => name.local));
-        let used = ref.names.some((name) => name.imported === 'PROJECT_ROOT');
+        let used = false;
         walk(file.tree, (node) => {
-          // Through a namespace import, or off what require() or import() returned.
-          if (!ts.isPropertyAccessExpression(node) || node.name.text !== 'PROJECT_ROOT') return;
-          if (ref.kind === 'require' || ref.kind === 'dynamic' || (ts.isIdentifier(node.expression) && namespaces.has(node.expression.text))) used = true;
+          // Any mention in code (a name, a property, a destructured key, a quoted key) of a file that imports paths.ts.
+          if ((ts.isIdentifier(node) || ts.isStringLiteral(node)) && node.text === 'PROJECT_ROOT') used = true;
         });
         return used ? [at(file, ref.line, 'imports PROJECT_ROOT')] : [];
-      }),
-    );
+      });
+      walk(file.tree, (node) => {
+        if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression)) return;
+        const allowed = makers.get(node.expression.text);
+        if (!allowed || allowed.includes(file.path)) return;
+        const [first] = node.arguments;
+        // An empty registry assembles no family (the settings schema lists its fields from one).
+        if (node.expression.text === 'familyRegistry' && first && ts.isArrayLiteralExpression(first) && first.elements.length === 0) return;
+        found.push(at(file, lineOf(file.tree, node), `calls ${node.expression.text}(), which only the entry points do`));
+      });
+      return found;
+    });
 }
 
 /** Local names bound to project/errors.ts UserError in a file: imported (renamed or not), or assigned from such a name. */

@@ -163,6 +163,11 @@ describe('each structure rule can fail', () => {
     });
     expect(cyclesIn(folderGraph(looped))).toEqual([['a', 'b', 'c']]);
     expect(importCycles(looped)).toHaveLength(1);
+    // Each kind alone closes a cycle: a bare require(), a bare typeof import(), a re-export.
+    for (const back of ["export const back = require('../a/x');\n", "export type Back = typeof import('../a/x');\n", "export { x } from '../a/x';\n"]) {
+      const alone = one({ 'a/x.ts': "import { z } from '../c/z';\nexport const x = z;\n", 'c/z.ts': `export const z = 2;\n${back}` });
+      expect([back, cyclesIn(folderGraph(alone))]).toEqual([back, [['a', 'c']]]);
+    }
   });
 
   it('sees a folder reading one it may not, and source importing test support', () => {
@@ -171,6 +176,8 @@ describe('each structure rule can fail', () => {
       'builder/b.ts': "import { s } from '../__tests__/support/s';\nexport const b = s;\n",
     });
     expect(folderReads(files, 'rules', { refused: ['builder'] })).toEqual(['rules/r.ts:1 → builder/b.ts (rules may not read builder)']);
+    expect(folderReads(files, 'rules', { allowed: ['config'] })).toEqual(['rules/r.ts:1 → builder/b.ts (rules may not read builder)']);
+    expect(folderReads(files, 'rules', { allowed: ['builder'] })).toEqual([]);
     expect(importsOfTests(files)).toEqual(['builder/b.ts:1 imports ../__tests__/support/s (test support)']);
   });
 
@@ -231,12 +238,14 @@ describe('each structure rule can fail', () => {
       'builder/a.ts': 'export const dir = (root: string) => `${root}/python/lib`;\n',
       'builder/b.ts': "export const kind = 'nodejs';\nexport const byFamily = { python: 1 };\n",
       'builder/c.ts': "export const fine = 'python3.12 and nodejs24.x are runtimes, not families';\n",
+      'builder/e.ts': 'export const plain = `python`;\n',
       'family-plugins/python/d.ts': "export const id = 'python';\n",
     });
     expect(familyNamesOutsidePlugins(files, ['nodejs', 'python'])).toEqual([
       'builder/a.ts:1 template literal "/python/lib"',
       'builder/b.ts:1 literal "nodejs"',
       'builder/b.ts:2 property python',
+      'builder/e.ts:1 literal "python"',
     ]);
   });
 
@@ -248,8 +257,29 @@ describe('each structure rule can fail', () => {
       'use-cases/a.ts': "import * as paths from '../project/paths';\nexport const root = paths.PROJECT_ROOT;\n",
       'use-cases/b.ts': "export const plugins = () => (require('../family-plugins/registry') as { PLUGINS: unknown[] }).PLUGINS;\n",
       'use-cases/c.ts': "import { resolveBuildDir } from '../project/paths';\nexport const c = resolveBuildDir;\n",
+      'use-cases/d.ts': "import * as paths from '../project/paths';\nconst { PROJECT_ROOT: root } = paths;\nexport const d = root;\n",
+      'use-cases/e.ts': "export async function e() { return (await import('../project/paths'))['PROJECT_ROOT']; }\n",
+      'family-plugins/nodejs/index.ts': 'export const nodejsPlugin = {};\n',
+      'family-plugins/nodejs/build.ts': "import { nodejsPlugin } from './index';\nexport const b = nodejsPlugin;\n",
+      'families/registry.ts': 'export function familyRegistry(list: unknown[]) { return list; }\n',
+      'constructs/f.ts': [
+        "import { nodejsPlugin } from '../family-plugins/nodejs';",
+        "import { familyRegistry } from '../families/registry';",
+        'export const f = familyRegistry([nodejsPlugin]);',
+        'export const none = familyRegistry([]);',
+      ].join('\n'),
+      'use-cases/context.ts': 'export function projectContext(root: string) { return { again: () => projectContext(root) }; }\n',
+      'cli/commands/g.ts': "import { projectContext } from '../../use-cases/context';\nexport const g = projectContext(process.cwd());\n",
     });
-    expect(belowEntryPoints(files, ENTRY_POINTS)).toEqual(['use-cases/a.ts:1 imports PROJECT_ROOT', 'use-cases/b.ts:1 require import of the family registry']);
+    expect(belowEntryPoints(files, ENTRY_POINTS)).toEqual([
+      'cli/commands/g.ts:2 calls projectContext(), which only the entry points do',
+      'constructs/f.ts:1 static import of the nodejs plug-in (only family-plugins/registry.ts lists plug-ins)',
+      'constructs/f.ts:3 calls familyRegistry(), which only the entry points do',
+      'use-cases/a.ts:1 imports PROJECT_ROOT',
+      'use-cases/b.ts:1 require import of the family registry',
+      'use-cases/d.ts:1 imports PROJECT_ROOT',
+      'use-cases/e.ts:1 imports PROJECT_ROOT',
+    ]);
   });
 
   it('sees __dirname, the stack folder spelled, and the rules run inside a stack', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { layerSourceInvalid } from '../../builder/errors';
-import { LayerSource, readJson } from '../../builder/layer-sources';
+import { LayerSource, parseJson } from '../../builder/layer-sources';
 
 export function readNodeSource(dir: string, folder: string, name: string): Omit<LayerSource, 'options'> {
   const lockFile = path.join(dir, 'package-lock.json');
@@ -12,8 +12,14 @@ export function readNodeSource(dir: string, folder: string, name: string): Omit<
         `Run \`npm install --package-lock-only --prefix ${folder}\` and commit the lockfile.`,
     );
   }
-  const manifest = readJson(path.join(dir, 'package.json'), folder);
-  const lock = readJson(lockFile, folder);
+  // Each file read once: what is parsed here is what the build hashes.
+  const files = new Map<string, Buffer>();
+  for (const file of ['package.json', 'package-lock.json', '.npmrc']) {
+    const full = path.join(dir, file);
+    if (fs.existsSync(full)) files.set(file, fs.readFileSync(full));
+  }
+  const manifest = parseJson(files.get('package.json')!, 'package.json', folder);
+  const lock = parseJson(files.get('package-lock.json')!, 'package-lock.json', folder);
   if (typeof lock['lockfileVersion'] !== 'number' || lock['lockfileVersion'] < 2) {
     throw layerSourceInvalid(
       folder,
@@ -25,11 +31,6 @@ export function readNodeSource(dir: string, folder: string, name: string): Omit<
   const provides = dependencies && typeof dependencies === 'object' ? Object.keys(dependencies).sort() : [];
   if (provides.length === 0) {
     throw layerSourceInvalid(folder, 'package.json lists no "dependencies"; a layer with nothing to provide is a mistake.');
-  }
-  const files = new Map<string, Buffer>();
-  for (const file of ['package.json', 'package-lock.json', '.npmrc']) {
-    const full = path.join(dir, file);
-    if (fs.existsSync(full)) files.set(file, fs.readFileSync(full));
   }
   return { name, family: 'nodejs', dir, files, provides };
 }
