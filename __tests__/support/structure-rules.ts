@@ -403,3 +403,22 @@ export function unitTestsNeedingSetup(model: SourceModel, setupBound: readonly s
       return [];
     });
 }
+
+/**
+ * Fields that hold a family's id under another name than `family` ("kind", "runtimeFamily"...), each as
+ * "file:line name"; `allowed` lists the deliberate ones as "file name" (a setting users write).
+ */
+export function familyIdFieldNames(model: SourceModel, allowed: readonly string[]): string[] {
+  return [...model.values()].flatMap((file) => {
+    const found: string[] = [];
+    walk(file.tree, (node) => {
+      if (!(ts.isPropertySignature(node) || ts.isPropertyDeclaration(node)) || !node.type || !ts.isIdentifier(node.name)) return;
+      const type = node.type;
+      const names = ts.isUnionTypeNode(type) ? type.types : [type];
+      if (!names.some((member) => ts.isTypeReferenceNode(member) && member.typeName.getText(file.tree) === 'FamilyId')) return;
+      const name = node.name.text;
+      if (name !== 'family' && !allowed.includes(`${file.path} ${name}`)) found.push(at(file, lineOf(file.tree, node), `${name}: FamilyId (call it family)`));
+    });
+    return found;
+  });
+}

@@ -15,6 +15,7 @@ import {
   documentationReferences,
   errorFactories,
   errorsOutsideErrorFiles,
+  familyIdFieldNames,
   familyNamesOutsidePlugins,
   folderGraph,
   folderReads,
@@ -145,6 +146,10 @@ describe('the source folders', () => {
     // literals before the builders' registry, 78 before the plug-ins, none since. The bench measures the seed's own
     // layers (its Python and Node.js dependencies) by name, as a user of the project would.
     expect(familyNamesOutsidePlugins(model, FAMILY_IDS, ['family-plugins', 'bench'])).toEqual([]);
+  });
+
+  it('name a family id `family` in every type (the settings keep `function`, the name users write in cdktf.json)', () => {
+    expect(familyIdFieldNames(model, ['config/environments.ts function'])).toEqual([]);
   });
 
   it('hand one project context down from the entry points: nothing below them imports the registry or the project root', () => {
@@ -318,6 +323,25 @@ describe('each structure rule can fail', () => {
     expect(unitTestsNeedingSetup(files, ['__tests__/support/processes.ts'])).toEqual([
       '__tests__/builder/elf.unit.test.ts → __tests__/support/crafted.ts → __tests__/support/processes.ts (needs the global setup: name it .test.ts, or import what needs no setup)',
     ]);
+  });
+
+  it('sees a family id held under another name', () => {
+    const files = one({
+      'artifacts/a.ts': [
+        'export interface A {',
+        '  readonly kind: FamilyId;',
+        '  readonly family: FamilyId;',
+        '  readonly runtimeFamily?: FamilyId | undefined;',
+        '  readonly function: FamilyId;',
+        '}',
+      ].join('\n'),
+    });
+    expect(familyIdFieldNames(files, [])).toEqual([
+      'artifacts/a.ts:2 kind: FamilyId (call it family)',
+      'artifacts/a.ts:4 runtimeFamily: FamilyId (call it family)',
+      'artifacts/a.ts:5 function: FamilyId (call it family)',
+    ]);
+    expect(familyIdFieldNames(files, ['artifacts/a.ts function', 'artifacts/a.ts kind', 'artifacts/a.ts runtimeFamily'])).toEqual([]);
   });
 
   it('sees a construct that holds a whole environment or does not check its props first', () => {
