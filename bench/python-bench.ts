@@ -475,6 +475,7 @@ async function benchImportCheck(runs: number, ctx: ProjectContext, project: stri
   await runBuild({
     families: ctx.families,
     projectRoot: project,
+    toolHome: ctx.root,
     buildDir: path.join(project, '.build'),
     config: pyConfig,
     progress: silentProgress,
