@@ -369,6 +369,7 @@ export const WHOLE_PROJECT_TESTS = '__tests__/whole-project/';
 export function misplacedTests(testFiles: readonly string[], sourceFiles: Iterable<string>): string[] {
   const modules = new Set([...sourceFiles].map((file) => file.replace(/\.ts$/, '')));
   return testFiles.flatMap((file) => {
+    if (!file.startsWith('__tests__/')) return [`${file} is outside __tests__/, where Jest never looks for tests`];
     const named = /^__tests__\/(.+?)(?:\.unit)?\.test\.ts$/.exec(file);
     if (!named) return [`${file} is not named <module>.test.ts or <module>.unit.test.ts`];
     if (file.startsWith(WHOLE_PROJECT_TESTS)) return file.slice(WHOLE_PROJECT_TESTS.length).includes('/') ? [`${file}: whole-project/ has no folders`] : [];

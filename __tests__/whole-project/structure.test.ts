@@ -118,7 +118,8 @@ describe('the source folders', () => {
   it("place each test where a reader finds it from the module's path, and keep the quick suite free of the global setup", () => {
     const tests = testSourceFiles(PROJECT_ROOT).filter((file) => file.endsWith('.test.ts'));
     expect(tests.length).toBeGreaterThan(50);
-    expect(misplacedTests(tests, projectSourceFiles(PROJECT_ROOT))).toEqual([]);
+    const sources = projectSourceFiles(PROJECT_ROOT);
+    expect(misplacedTests([...tests, ...sources.filter((file) => file.endsWith('.test.ts'))], sources)).toEqual([]);
     expect(tests.filter((file) => file.endsWith('.unit.test.ts')).length).toBeGreaterThan(20);
     expect(unitTestsNeedingSetup(readProjectModel(PROJECT_ROOT, { tests: true }), SETUP_BOUND)).toEqual([]);
   });
@@ -305,7 +306,13 @@ describe('each structure rule can fail', () => {
     expect(misplacedTests(tests, sources)).toEqual([]);
     expect(
       misplacedTests(
-        ['__tests__/elf.test.ts', '__tests__/builder/elfs.test.ts', '__tests__/builder/elf.spec.ts', '__tests__/whole-project/a/b.test.ts'],
+        [
+          '__tests__/elf.test.ts',
+          '__tests__/builder/elfs.test.ts',
+          '__tests__/builder/elf.spec.ts',
+          '__tests__/whole-project/a/b.test.ts',
+          'builder/elf.test.ts',
+        ],
         sources,
       ),
     ).toEqual([
@@ -313,6 +320,7 @@ describe('each structure rule can fail', () => {
       '__tests__/builder/elfs.test.ts names no module: there is no builder/elfs.ts (tests through the entry points go in __tests__/whole-project/)',
       '__tests__/builder/elf.spec.ts is not named <module>.test.ts or <module>.unit.test.ts',
       '__tests__/whole-project/a/b.test.ts: whole-project/ has no folders',
+      'builder/elf.test.ts is outside __tests__/, where Jest never looks for tests',
     ]);
     const files = one({
       '__tests__/builder/elf.unit.test.ts': "import { crafted } from '../support/crafted';\nimport type { Run } from '../support/processes';\n",
