@@ -26,7 +26,7 @@ import { runCommand } from '../project/run-command';
 import { importCoverage } from '../rules/import-coverage';
 import { probeEvent } from '../rollout/probe';
 import { ensurePythonToolchain, toolchainDir } from '../family-plugins/python/toolchain';
-import { Goal, Summary, ratio, summarise } from './stats';
+import { Goal, now, ratio, summarise, Summary } from './stats';
 import { determinismGoal, importCheckGoal, nativeCodeGoal, pythonCacheHitGoal, pythonColdStartGoal } from './goals';
 import { scanNativeObjects } from '../builder/native-scan';
 import { listTree } from '../builder/tree';
@@ -86,8 +86,6 @@ export interface PythonBenchResult {
   /** The native-code check on the single layer: reading its shared objects (what a cold build does) and the rule (what every build, synth and start does). */
   readonly nativeCode: { readonly objects: number; readonly scan: Summary; readonly rule: Summary; readonly perLayer: number; readonly goal: Goal };
 }
-
-const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 
 function tmp(prefix: string): string {
   return fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), `bench-${prefix}-`));

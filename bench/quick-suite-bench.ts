@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { quickSuiteGoal } from './goals';
-import { Goal, Summary, summarise } from './stats';
+import { Goal, now, summarise, Summary } from './stats';
 
 /**
  * `npm run test:unit`, the quick suite of the pure tests, as a developer runs it: a whole npm process, with no global
@@ -15,8 +15,6 @@ export interface QuickSuiteBenchResult {
   readonly tests: number;
   readonly goal: Goal;
 }
-
-const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 
 function runOnce(cwd: string, env: NodeJS.ProcessEnv): { seconds: number; suites: number; tests: number } {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -20,7 +20,7 @@ import { startLocalApi } from '../local-lambda/local-api';
 import { LocalFunction } from '../local-lambda/local-function';
 import { lambdaNodeBinary } from '../family-plugins/nodejs/node-binary';
 import { createSandbox } from '../local-lambda/sandbox';
-import { Goal, Summary, linearFit, percentile, ratio, summarise } from './stats';
+import { Goal, linearFit, now, percentile, ratio, summarise, Summary } from './stats';
 import { PythonBenchResult, benchPython } from './python-bench';
 import { makeFakeNpm } from '../package-fixtures/fake-npm';
 import { makeWheelScript } from '../package-fixtures/wheels';
@@ -87,8 +87,6 @@ export interface BenchResult {
   readonly load: { requests: number; concurrency: number; routes: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] };
   readonly python: PythonBenchResult;
 }
-
-const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> {
   const started = now();

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as http from 'node:http';
 import { startGoal } from './goals';
-import { Goal, Summary, ratio, summarise } from './stats';
+import { Goal, now, ratio, summarise, Summary } from './stats';
 
 /**
  * `npm start` when nothing changed, as a user waits for it: from spawning `npm start -- --port 0 --json` to the first
@@ -18,8 +18,6 @@ export interface StartBenchResult {
   readonly ratio: number;
   readonly goal: Goal;
 }
-
-const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 
 function get(url: string): Promise<number> {
   return new Promise((resolve, reject) => {

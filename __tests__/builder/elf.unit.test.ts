@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { ElfInfo, SharedObjectFormat, readSharedObject, sniffFormat } from '../../builder/elf';
 import { readSharedObjectFile } from '../../builder/native-scan';
-import { craftElf } from '../support/crafted-elf';
+import { craftElf, readCounted } from '../support/crafted-elf';
 
 /**
  * Reading shared objects: a pure function over bytes, tested on binaries of this machine and on crafted bytes for
@@ -18,26 +18,9 @@ function fromBuffer(bytes: Uint8Array): { info: SharedObjectFormat; bytesRead: n
   return { info, bytesRead };
 }
 
-/** Reads a file as the build does, counting the bytes it reads. */
-function fromFile(file: string): { info: SharedObjectFormat; bytesRead: number; size: number } {
-  const fd = fs.openSync(file, 'r');
-  let bytesRead = 0;
-  try {
-    const info = readSharedObject((offset, length) => {
-      const buffer = Buffer.alloc(length);
-      const read = fs.readSync(fd, buffer, 0, length, offset);
-      bytesRead += read;
-      return buffer.subarray(0, read);
-    });
-    return { info, bytesRead, size: fs.statSync(file).size };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 describe('binaries of this machine', () => {
   it("reads the Node binary that runs the tests: this machine's architecture and libc", () => {
-    const { info } = fromFile(process.execPath);
+    const { info } = readCounted(process.execPath);
     expect(info).toMatchObject({ format: 'elf', class: 64, endian: 'little', machine: process.arch === 'arm64' ? 183 : 62 });
     expect((info as ElfInfo).needed).toContain('libc.so.6');
   });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SharedObjectFormat, readSharedObject } from '../../builder/elf';
 import { cachedWheelFiles, wheelCacheDir } from '../../family-plugins/python/wheel-cache';
 import { makeTempDir } from './temp-dirs';
 
@@ -142,4 +143,21 @@ export function realWheelMember(wheel: RegExp, member: RegExp): string {
   const named = path.join(out, path.basename(name));
   fs.renameSync(target, named);
   return named;
+}
+
+/** Reads a file as the build does, counting the bytes it reads. */
+export function readCounted(file: string): { info: SharedObjectFormat; bytesRead: number; size: number } {
+  const fd = fs.openSync(file, 'r');
+  let bytesRead = 0;
+  try {
+    const info = readSharedObject((offset, length) => {
+      const buffer = Buffer.alloc(length);
+      const read = fs.readSync(fd, buffer, 0, length, offset);
+      bytesRead += read;
+      return buffer.subarray(0, read);
+    });
+    return { info, bytesRead, size: fs.statSync(file).size };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
