@@ -450,11 +450,7 @@ async function benchImportCheck(runs: number, ctx: ProjectContext, project: stri
   const buildDir = ctx.buildDir();
   const config = ctx.config();
   const dev = config.environments.find((environment) => environment.name === 'dev')!;
-  const nodeDeployment = deploymentOf(
-    ctx.families,
-    dev,
-    artifactsForEnvironment(ctx.families, dev, readManifest(buildDir), ctx.layerSources(), buildDir, ctx.root),
-  );
+  const nodeDeployment = deploymentOf(ctx.families, dev, ctx.builtArtifacts(dev, buildDir));
   const nodeRule = await timeIt(runs * 20, () => importCoverage(nodeDeployment));
 
   const seed = path.join(project, 'handlers', 'python_api');

@@ -29,6 +29,7 @@ import { providerLikeZip } from './provider-zip';
 import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import { ProjectContext } from '../use-cases/context';
+import { servedFromBuildFolder } from '../use-cases/start';
 import { StartBenchResult, benchStart } from './start-bench';
 import { QuickSuiteBenchResult, benchQuickSuite } from './quick-suite-bench';
 
@@ -514,10 +515,9 @@ async function benchLoad(options: BenchOptions) {
   const api = await startLocalApi({
     families: options.project.families,
     env,
-    manifest: readManifest(buildDir),
+    artifacts: servedFromBuildFolder(options.project, env, buildDir, false, () => undefined),
     buildDir,
     projectRoot: options.project.root,
-    sources: options.project.layerSources(),
     port: 0,
     log: () => undefined,
   });

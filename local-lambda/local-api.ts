@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { EnvironmentArtifacts, artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
-import { LayerSource } from '../builder/layer-sources';
+import { EnvironmentArtifacts } from '../builder/artifact-check';
 import { BuildableFamily } from '../builder/family-builders';
 import { FamilyRegistry } from '../families/registry';
-import { BuildManifest, BundleArtifact, LayerArtifact } from '../artifacts/manifest';
+import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, functionEnvironment, functionNameOf, tableNameOf } from '../config/environments';
-import { assertDeployable, checkDeployments } from '../rules';
 import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamoDb } from './dynamodb-local';
 import { LocalFunction } from './local-function';
 import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from '../api-gateway/payload-v2';
@@ -29,13 +27,10 @@ const TOO_LARGE: OutgoingResponse = {
   body: Buffer.from('{"message":"Request Entity Too Large"}'),
 };
 
-/** What is served: the environment's artifacts as the build that just ran checked them (against the sources, and by the rules), or a build folder's manifest and the sources to check it against here. */
-export type ServedArtifacts =
-  | { readonly checked: EnvironmentArtifacts; readonly manifest?: never; readonly sources?: never }
-  | { readonly checked?: never; readonly manifest: BuildManifest; readonly sources: readonly LayerSource[] };
-
-export type LocalApiOptions = ServedArtifacts & {
+export interface LocalApiOptions {
   readonly env: EnvironmentConfig;
+  /** What is served: the environment's artifacts, as the caller checked them (against the sources, and by the rules). */
+  readonly artifacts: EnvironmentArtifacts;
   readonly buildDir: string;
   readonly projectRoot: string;
   /** Where this tool's own files are: the runtime clients, the AWS SDK stand-ins, the Python toolchain. @default projectRoot */
@@ -51,16 +46,11 @@ export type LocalApiOptions = ServedArtifacts & {
   /** An already running DynamoDB-compatible endpoint; otherwise dynalite is started. */
   readonly dynamodbEndpoint?: string;
   /**
-   * Serve even what the deployment rules refuse (an import nothing provides), to see how it fails.
-   * @default false - the rules run first and refuse
-   */
-  readonly skipChecks?: boolean;
-  /**
    * Where to look for the runtime's interpreter and the AWS SDK for Python (PATH, PYENV_ROOT, PYTHON3_12, ...).
    * @default process.env
    */
   readonly lookup?: NodeJS.ProcessEnv;
-};
+}
 
 export interface LocalInterpreter {
   /** As people call it: "Node", "Python". */
@@ -164,34 +154,6 @@ export function layerTrees(options: LocalApiOptions, artifacts: EnvironmentArtif
   return artifacts.layers.map((layer) => path.join(options.buildDir, layer.treeDir));
 }
 
-/**
- * Serves the API from the built artifacts, laid out as Lambda lays them out, in a
- * function process on the runtime's own interpreter (Node of its major, Python of
- * its version), with requests turned into HTTP API payload 2.0 events and a local
- * DynamoDB-compatible server behind it. Unless told to skip them, the deployment
- * rules run first: a function whose imports nothing provides is not served.
- */
-/**
- * The deployment rules before serving, unless the build that just ran judged these artifacts (or, with skipChecks, what
- * they refuse, said and served anyway); and what differs here from Lambda.
- */
-function checkBeforeServing(options: LocalApiOptions, artifacts: EnvironmentArtifacts): void {
-  const { env, log } = options;
-  const deployment = deploymentOf(options.families, env, artifacts);
-  if (options.checked) {
-    // Judged once already, by the build this run made.
-  } else if (options.skipChecks) {
-    for (const finding of checkDeployments([deployment]).filter((candidate) => candidate.severity === 'error')) {
-      log(`warning: --skip-checks: serving what the deployment rules refuse: [${finding.rule}] ${finding.message}`);
-    }
-  } else {
-    assertDeployable([deployment]);
-  }
-  if ((env.architecture === 'arm64') !== (process.arch === 'arm64')) {
-    log(`note: ${env.name} runs on ${env.architecture}; this machine runs ${process.arch}, so native code in layers may not load here`);
-  }
-}
-
 /** The function's environment as Lambda sets it, with the local DynamoDB endpoint and the stack's own variables. Pure. */
 export function lambdaEnvironment(
   env: EnvironmentConfig,
@@ -282,14 +244,16 @@ function requestHandler(fn: LocalFunction, options: LocalApiOptions, ids: { func
   };
 }
 
+/**
+ * Serves the API from the artifacts it is given (checked by the caller), laid out as Lambda lays them out, in a
+ * function process on the runtime's own interpreter (Node of its major, Python of its version), with requests turned
+ * into HTTP API payload 2.0 events and a local DynamoDB-compatible server behind it.
+ */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
-  const { env, log } = options;
-  const artifacts =
-    options.checked ??
-    artifactsForEnvironment(options.families, env, options.manifest, options.sources, options.buildDir, options.projectRoot, (message) =>
-      log(`warning: ${message} Serving it as it is.`),
-    );
-  checkBeforeServing(options, artifacts);
+  const { env, log, artifacts } = options;
+  if ((env.architecture === 'arm64') !== (process.arch === 'arm64')) {
+    log(`note: ${env.name} runs on ${env.architecture}; this machine runs ${process.arch}, so native code in layers may not load here`);
+  }
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanup = async (): Promise<void> => {

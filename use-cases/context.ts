@@ -1,8 +1,10 @@
+import { EnvironmentArtifacts, artifactsForEnvironment } from '../builder/artifact-check';
 import { readAllLayerSources } from '../builder/layer-folders';
 import { LayerSource } from '../builder/layer-sources';
 import { ConfigSources, loadConfig } from '../config/load-config';
 import { gatherConfigSources } from '../config/config-sources';
-import { ProjectConfig } from '../config/environments';
+import { EnvironmentConfig, ProjectConfig } from '../config/environments';
+import { BuildManifest, readManifest } from '../artifacts/manifest';
 import { PluginProject, PluginRegistry } from '../family-plugins/plugin';
 import { ReadSourceOptions } from '../builder/family-builders';
 import { resolveBuildDir, stackFolder, synthOutdir } from '../project/paths';
@@ -32,6 +34,11 @@ export interface ProjectContext extends PluginProject {
   layerSources(): readonly LayerSource[];
   /** The layer folders' sources read again with other options (a relock reads locks that cannot be read). */
   readLayerSources(options: ReadSourceOptions): readonly LayerSource[];
+  /**
+   * An environment's artifacts in a build folder, checked against today's sources: changed sources stop it, and so does
+   * a tree edited after the build, unless onDrift is given to say it and go on. The folder's manifest is read unless given.
+   */
+  builtArtifacts(environment: EnvironmentConfig, buildDir: string, options?: BuiltArtifactsOptions): EnvironmentArtifacts;
   /** The build folder: the option, else BUILD_DIR, else .build. */
   buildDir(option?: string): string;
   /** Where synth writes: CDKTF_OUTDIR, else cdktf.out. */
@@ -42,6 +49,13 @@ export interface ProjectContext extends PluginProject {
   withEnv(env: NodeJS.ProcessEnv): ProjectContext;
 }
 
+export interface BuiltArtifactsOptions {
+  /** Say a tree edited after the build and go on, instead of stopping. */
+  readonly onDrift?: (message: string) => void;
+  /** The build folder's manifest, when the caller has read it already. */
+  readonly manifest?: BuildManifest;
+}
+
 /** Remembers the first answer. */
 function once<T>(read: () => T): () => T {
   let value: { readonly is: T } | undefined;
@@ -50,6 +64,7 @@ function once<T>(read: () => T): () => T {
 
 export function projectContext(root: string, env: NodeJS.ProcessEnv, families: PluginRegistry, home = root): ProjectContext {
   const configSources = once(() => gatherConfigSources(families, root, env));
+  const layerSources = once(() => readAllLayerSources(families, root));
   return {
     root,
     home,
@@ -57,8 +72,10 @@ export function projectContext(root: string, env: NodeJS.ProcessEnv, families: P
     families,
     configSources,
     config: once(() => loadConfig(configSources())),
-    layerSources: once(() => readAllLayerSources(families, root)),
+    layerSources,
     readLayerSources: (options) => readAllLayerSources(families, root, options),
+    builtArtifacts: (environment, buildDir, options = {}) =>
+      artifactsForEnvironment(families, environment, options.manifest ?? readManifest(buildDir), layerSources(), buildDir, root, options.onDrift),
     buildDir: (option) => resolveBuildDir(root, option, env),
     outdir: () => synthOutdir(root, env),
     stackFolder: (stack) => stackFolder(root, stack, env),

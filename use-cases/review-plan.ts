@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
+import { deploymentOf } from '../builder/artifact-check';
 import { BuildManifest, readManifest } from '../artifacts/manifest';
 import { functionNameOf } from '../config/environments';
 import { s3Client } from '../aws/clients';
@@ -59,7 +59,7 @@ export async function reviewContext(
   else if (!manifest) coverageUnavailable = `there is no build here (${path.relative(project.root, buildDir) || buildDir}); run npm run build`;
   else {
     try {
-      const artifacts = artifactsForEnvironment(project.families, environment, manifest, project.layerSources(), buildDir, project.root, () => undefined);
+      const artifacts = project.builtArtifacts(environment, buildDir, { manifest, onDrift: () => undefined });
       const deployment = deploymentOf(project.families, environment, artifacts);
       native = nativeCodeLoads(deployment).map((finding) => ({ severity: finding.severity, message: finding.message }));
       const rows = importCoverage(deployment).rows.map((row) => ({

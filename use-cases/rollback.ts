@@ -1,5 +1,3 @@
-import { artifactsForEnvironment } from '../builder/artifact-check';
-import { readManifest } from '../artifacts/manifest';
 import { ownLayerFolderOf } from '../config/environments';
 import { managedLayersOf } from '../config/managed-layers';
 import { describeLayerVersion } from '../aws/lambda';
@@ -102,8 +100,7 @@ export async function rollbackStack(options: RollbackOptions): Promise<Readonly<
     }
     let externals: readonly string[];
     try {
-      externals = artifactsForEnvironment(project.families, environment, readManifest(buildDir), project.layerSources(), buildDir, project.root).bundle
-        .externals;
+      externals = project.builtArtifacts(environment, buildDir).bundle.externals;
     } catch (error) {
       return {
         status: 'skipped',

@@ -1,5 +1,4 @@
-import { readManifest } from '../artifacts/manifest';
-import { BuiltEnvironment } from '../builder/artifact-check';
+import { EnvironmentArtifacts, deploymentOf } from '../builder/artifact-check';
 import { buildProject } from './build';
 import { EnvironmentConfig } from '../config/environments';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
@@ -7,6 +6,7 @@ import { portInUse } from '../local-lambda/errors';
 import { Reporter } from '../project/progress';
 import { synthesiseStacks } from './synth';
 import { ProjectContext } from './context';
+import { assertDeployable, checkDeployments } from '../rules';
 
 export interface StartOptions {
   readonly project: ProjectContext;
@@ -31,13 +31,13 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
     );
   }
   // Each step once: the build checks every environment (sources and rules), synth and the local API take what it checked.
-  let built: BuiltEnvironment | undefined;
+  let built: EnvironmentArtifacts | undefined;
   if (!options.skipBuild) {
     const build = await buildProject(project, { buildDir, progress: report, onlyUsed: true, skipChecks });
     if (skipChecks) report.warn('not synthesising: synth never skips the checks (run `npm run synth` to see what it refuses)');
     else {
       synthesiseStacks(project, { buildDir, built: build.environments, bootstrapFromContextOnly: true }, report);
-      built = build.environments.find((candidate) => candidate.environment.name === environment.name);
+      built = build.environments.find((candidate) => candidate.environment.name === environment.name)?.artifacts;
     }
   }
   const step = report.step(`start the local API for ${environment.name}`);
@@ -45,13 +45,12 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
     const api = await startLocalApi({
       env: environment,
       families: project.families,
+      artifacts: built ?? servedFromBuildFolder(project, environment, buildDir, skipChecks, (line) => report.line(line)),
       buildDir,
       projectRoot: project.root,
       toolHome: project.home,
-      ...(built ? { checked: built.artifacts } : { manifest: readManifest(buildDir), sources: project.layerSources() }),
       host: options.host,
       port: options.port,
-      skipChecks,
       log: (line) => report.line(line),
     });
     step.done(api.url);
@@ -61,4 +60,27 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(options.port);
     throw error;
   }
+}
+
+/**
+ * What the local API serves from a build folder no build of this run checked: its artifacts checked against the sources
+ * (a tree edited after the build is said and served as it is) and by the deployment rules, which refuse; with
+ * skipChecks, what they refuse is said and served anyway, to see how it fails.
+ */
+export function servedFromBuildFolder(
+  project: ProjectContext,
+  environment: EnvironmentConfig,
+  buildDir: string,
+  skipChecks: boolean,
+  say: (line: string) => void,
+): EnvironmentArtifacts {
+  const artifacts = project.builtArtifacts(environment, buildDir, { onDrift: (message) => say(`warning: ${message} Serving it as it is.`) });
+  const deployment = deploymentOf(project.families, environment, artifacts);
+  if (!skipChecks) assertDeployable([deployment]);
+  else {
+    for (const finding of checkDeployments([deployment]).filter((candidate) => candidate.severity === 'error')) {
+      say(`warning: --skip-checks: serving what the deployment rules refuse: [${finding.rule}] ${finding.message}`);
+    }
+  }
+  return artifacts;
 }

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readManifest } from '../artifacts/manifest';
 import { readPin } from '../artifacts/rollback-pin';
-import { BuiltEnvironment, artifactsForEnvironment, deploymentOf } from '../builder/artifact-check';
+import { BuiltEnvironment, deploymentOf } from '../builder/artifact-check';
 import { loadBootstrapConfig } from '../config/bootstrap-config';
 import { deployOrigin } from '../project/deploy-origin';
 import { buildDirOutsideProject, outdirOutsideProject } from '../project/errors';
@@ -45,7 +45,7 @@ export function checkBuild(project: ProjectContext, buildDir: string, say: (line
   const manifest = readManifest(buildDir);
   const built = project.config().environments.map((environment) => ({
     environment,
-    artifacts: artifactsForEnvironment(families, environment, manifest, project.layerSources(), buildDir, project.root),
+    artifacts: project.builtArtifacts(environment, buildDir, { manifest }),
   }));
   const warnings = assertDeployable(built.map(({ environment, artifacts }) => deploymentOf(families, environment, artifacts)));
   for (const warning of warnings) say(`warning: [${warning.rule}] ${warning.message}`);

@@ -3,8 +3,7 @@ import { isPythonSource } from '../../family-plugins/python/python-source';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BuildOptions, runBuild } from '../../builder/build';
-import { readAllLayerSources, readLayerSources as readSources } from '../../builder/layer-folders';
-import { readManifest } from '../../artifacts/manifest';
+import { readLayerSources as readSources } from '../../builder/layer-folders';
 import { silentProgress } from '../../project/progress';
 import { LocalApi, startLocalApi } from '../../local-lambda/local-api';
 import { cachedWheelsByName, copyFixtureFunction, makeFixtureWheels, makePythonProject, offlineWheelEnv } from '../support/fixture-wheels';
@@ -14,6 +13,8 @@ import { lockPythonLayer } from '../../family-plugins/python/lock-layer';
 import { wheelCacheDir } from '../../family-plugins/python/wheel-cache';
 import { contractOverHttp, expiryOverHttp } from '../support/contract-cases';
 import { PLUGINS } from '../../family-plugins/registry';
+import { projectContext } from '../../use-cases/context';
+import { servedFromBuildFolder } from '../../use-cases/start';
 
 /**
  * The seed's own function (handlers/python_api: FastAPI + Mangum) against the repository's own
@@ -67,16 +68,15 @@ async function withoutMangum(root: string): Promise<void> {
 
 async function serve(project: Awaited<ReturnType<typeof seedProject>>, skipChecks = false): Promise<LocalApi> {
   const { root, config, options } = project;
+  const environment = config.environments[0];
   return startLocalApi({
     families: PLUGINS,
-    env: config.environments[0],
-    manifest: readManifest(options.buildDir),
+    env: environment,
+    artifacts: servedFromBuildFolder(projectContext(root, {}, PLUGINS, PROJECT_ROOT), environment, options.buildDir, skipChecks, () => undefined),
     buildDir: options.buildDir,
     projectRoot: root,
     toolHome: PROJECT_ROOT,
-    sources: readAllLayerSources(PLUGINS, root),
     port: 0,
-    skipChecks,
     log: () => undefined,
   });
 }
@@ -370,11 +370,10 @@ describe('a small Python function served locally', () => {
       startLocalApi({
         families: PLUGINS,
         env: config.environments[0],
-        manifest: readManifest(buildDir),
+        artifacts: servedFromBuildFolder(projectContext(root, {}, PLUGINS, PROJECT_ROOT), config.environments[0], buildDir, false, () => undefined),
         buildDir,
         projectRoot: root,
         toolHome: PROJECT_ROOT,
-        sources: readAllLayerSources(PLUGINS, root),
         port: 0,
         log: () => undefined,
         lookup: { PATH: nowhere, PYENV_ROOT: nowhere },

@@ -1,5 +1,5 @@
-import { artifactsForEnvironment, deploymentOf } from '../../builder/artifact-check';
-import { UncheckedImport, readManifest } from '../../artifacts/manifest';
+import { deploymentOf } from '../../builder/artifact-check';
+import { UncheckedImport } from '../../artifacts/manifest';
 import { EnvironmentConfig } from '../../config/environments';
 import { ImportCoverage, importCoverage } from '../../rules/import-coverage';
 import { locationText, providerText } from '../../review/import-rows';
@@ -56,15 +56,7 @@ shows as optional.`,
     const config = project.config();
     const environment = environmentForStack(config, positionals[0], 'doctor');
     const buildDir = project.buildDir(values['build-dir'] as string | undefined);
-    const artifacts = artifactsForEnvironment(
-      project.families,
-      environment,
-      readManifest(buildDir),
-      project.layerSources(),
-      buildDir,
-      project.root,
-      (message) => err.warn(message),
-    );
+    const artifacts = project.builtArtifacts(environment, buildDir, { onDrift: (message) => err.warn(message) });
     const deployment = deploymentOf(project.families, environment, artifacts);
     const coverage = importCoverage(deployment);
     const missing = coverage.rows.filter((row) => !row.provider && !row.optional);
