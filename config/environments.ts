@@ -8,6 +8,7 @@
 
 import { Runtime, FamilyId } from '../families/registry';
 import { LAYER_STRATEGIES, LayerStrategy } from '../families/family';
+import type { FunctionConfig } from './functions';
 
 export type { Runtime, FamilyId };
 
@@ -137,14 +138,28 @@ export interface EnvironmentSettings {
    * @default 0
    */
   readonly messageTtlDays: number;
+  /**
+   * The functions the environment deploys besides the API: "all" (every function declared in the cdktf context
+   * "functions" for the API's family), or a list of names (of any family). The API is always deployed.
+   * @default "all"
+   */
+  readonly functions: 'all' | readonly string[];
+  /**
+   * Per function, settings over its declaration: runtime, trigger, memoryMb, timeoutSeconds, reservedConcurrency,
+   * data, layers (for the API only trigger and data: the rest are the environment's own settings).
+   * @default {}
+   */
+  readonly functionSettings: Readonly<Record<string, unknown>>;
 }
 
 /** One environment, fully resolved: what a stack is built from. */
-export interface EnvironmentConfig extends EnvironmentSettings, ProjectSettings {
+export interface EnvironmentConfig extends Omit<EnvironmentSettings, 'functions' | 'functionSettings'>, ProjectSettings {
   /** dev, staging, prod, or a name added in context. */
   readonly name: string;
   /** `api-<name>`: the cdktf stack id. */
   readonly stackName: string;
+  /** The functions it deploys, resolved: the API first (its settings the environment's), then the others in declaration order. */
+  readonly functions: readonly FunctionConfig[];
 }
 
 export interface ProjectConfig extends ProjectSettings {
@@ -160,7 +175,7 @@ export const PROJECT_DEFAULTS: Omit<ProjectSettings, 'stateBucket'> = {
  * Defaults for every environment; the state key is derived from project and name, the layers from the strategy, the
  * function from the families (the first of the registry) and the runtime from the function's family (its default).
  */
-export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layers' | 'function' | 'runtime'> = {
+export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layers' | 'function' | 'runtime' | 'functionSettings'> = {
   layerStrategy: 'single',
   powertoolsPythonLayerVersion: 27,
   powertoolsTypeScriptLayerVersion: 44,
@@ -174,6 +189,7 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSettings, 'stateKey' | 'layer
   throttleBurstLimit: 50,
   throttleRateLimit: 20,
   messageTtlDays: 0,
+  functions: 'all',
 };
 
 /** The built-in environments and what each changes from the defaults. */

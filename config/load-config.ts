@@ -14,6 +14,7 @@ import {
   RESOLUTION_ORDER,
 } from './settings-schema';
 import { configInvalid } from './errors';
+import { FunctionEnvironment, declarationProblems, resolveFunctions } from './functions';
 
 /** Everything configuration is resolved from; gathered by config-sources.ts. */
 export interface ConfigSources {
@@ -138,6 +139,7 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     }
   };
   reportUnknownFields(defaults, 'cdktf context "defaults"');
+  problems.push(...declarationProblems(context['functions'], sources.families));
 
   const environments: EnvironmentConfig[] = [];
   for (const name of [...new Set([...Object.keys(BUILT_IN_ENVIRONMENTS), ...Object.keys(overrides)])]) {
@@ -169,7 +171,34 @@ export function loadConfig(sources: ConfigSources): ProjectConfig {
     for (const field of FIELDS) if (fieldProblems[field]) problems.push(fieldProblems[field]);
     problems.push(...crossChecks(name, settings, sourceOf, sources));
 
-    const resolved: EnvironmentConfig = { ...(settings as unknown as EnvironmentSettings), name, stackName: stackNameOf(name), ...base };
+    // The functions, once the settings they read are sound (else their messages would only repeat these).
+    const functions = (['function', 'runtime', 'layers', 'functions', 'functionSettings'] as const).some((field) => fieldProblems[field])
+      ? []
+      : resolveFunctions(
+          {
+            name,
+            project: projectName,
+            api: {
+              family: settings.function as FamilyId,
+              runtime: settings.runtime as EnvironmentSettings['runtime'],
+              layers: settings.layers as readonly string[],
+              memoryMb: settings.memoryMb as number,
+              timeoutSeconds: settings.timeoutSeconds as number,
+              reservedConcurrency: settings.reservedConcurrency as number,
+            },
+            functions: settings.functions as FunctionEnvironment['functions'],
+            functionSettings: settings.functionSettings as FunctionEnvironment['functionSettings'],
+          },
+          {
+            families: sources.families,
+            availableLayers: sources.availableLayers,
+            declared: context['functions'],
+            sourceOf: (field) => sourceOf[field] ?? 'default',
+          },
+          problems,
+        );
+    const { functions: _named, functionSettings: _over, ...own } = settings as unknown as EnvironmentSettings;
+    const resolved: EnvironmentConfig = { ...own, name, stackName: stackNameOf(name), ...base, functions };
     try {
       if (sources.families.runtimes.includes(resolved.runtime)) managedLayersOf(sources.families.ofRuntime(resolved.runtime), resolved);
     } catch (error) {

@@ -11,6 +11,7 @@ import {
 } from './environments';
 import { FamilyRegistry, familyRegistry } from '../families/registry';
 import { HTTP_API_LIMITS, LAMBDA_LIMITS } from './lambda-limits';
+import { functionSettingsProblem, functionsSettingProblem } from './functions';
 
 /**
  * Every setting in one place: what it allows (and the sentence that says so), where it comes from and
@@ -98,7 +99,7 @@ export interface EnvironmentSetting {
   readonly default: (context: DefaultContext) => Candidate;
 }
 
-const plain = (field: keyof typeof ENVIRONMENT_DEFAULTS) => (): Candidate => ({ value: ENVIRONMENT_DEFAULTS[field], source: 'default' });
+const plain = (field: Exclude<keyof typeof ENVIRONMENT_DEFAULTS, 'functions'>) => (): Candidate => ({ value: ENVIRONMENT_DEFAULTS[field], source: 'default' });
 
 /** The settings as a registry of runtime families allows them: the function and runtime its families, the layers their strategies'. */
 export function environmentSettings(families: FamilyRegistry): Readonly<Record<Field, EnvironmentSetting>> {
@@ -176,6 +177,8 @@ export function environmentSettings(families: FamilyRegistry): Readonly<Record<F
     throttleBurstLimit: { allowed: integerBetween(1, 5000, 'requests'), default: plain('throttleBurstLimit') },
     throttleRateLimit: { allowed: integerBetween(1, 10000, 'requests per second'), default: plain('throttleRateLimit') },
     messageTtlDays: { allowed: integerBetween(0, 3650, 'days a message is kept; 0 keeps them'), default: plain('messageTtlDays') },
+    functions: { allowed: functionsSettingProblem, default: () => ({ value: ENVIRONMENT_DEFAULTS.functions, source: 'default' }) },
+    functionSettings: { allowed: functionSettingsProblem, default: () => ({ value: {}, source: 'default' }) },
   };
 }
 
@@ -202,6 +205,8 @@ export const RESOLUTION_ORDER: readonly Field[] = [
   'throttleBurstLimit',
   'throttleRateLimit',
   'messageTtlDays',
+  'functions',
+  'functionSettings',
 ];
 
 /** The settings, in the order messages list them ("settings are ..."). */
