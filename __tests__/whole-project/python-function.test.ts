@@ -232,7 +232,7 @@ describe('the Python function through the command line', () => {
         .split(/\s{2,}/);
     expect(row('mangum')).toEqual(['mangum', 'handlers/python_api/main.py:12', 'layer dependencies: mangum 0.17.0']);
     expect(row('starlette')).toEqual(['starlette', 'handlers/python_api/main.py:13', 'layer dependencies: starlette 0.49.3']);
-    expect(row('boto3')).toEqual(['boto3', 'handlers/python_api/store.py:22', 'python3.12 runtime: boto3, shipped with the runtime', '(inside a function)']);
+    expect(row('boto3')).toEqual(['boto3', 'handlers/python_api/store.py:28 +1', 'python3.12 runtime: boto3, shipped with the runtime', '(inside a function)']);
     expect(row('contract')).toEqual(['contract', 'handlers/python_api/main.py:15', 'own code (/var/task)']);
     expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:9', 'python3.12 runtime: standard library']);
     expect(result.stdout).toMatch(/Declared dependencies: every one of the \d+ distributions in the layers has what it requires\./);

@@ -6,11 +6,12 @@ import { toPosix } from '../../project/paths';
 import { BundleTarget } from '../../builder/build-plan';
 import { BundledCode } from '../../builder/function-bundle';
 import { readPythonImports } from './python-imports';
+import { handlerModule, importsReachedFrom } from './reachable-imports';
 
 /**
  * Copies the Python function's files into the task root, as Lambda runs them (no
  * bundler: imports resolve through /opt/python and the runtime), then reads every
- * module's imports from its syntax tree.
+ * module's imports from its syntax tree and keeps those the handler's module reaches.
  */
 export async function copyPython(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv, toolHome: string): Promise<BundledCode> {
   const sourceDir = path.join(projectRoot, target.entry);
@@ -30,11 +31,13 @@ export async function copyPython(projectRoot: string, staging: string, target: B
   };
   visit(sourceDir);
   if (files.length === 0) throw bundleFailed(`No Python files in ${target.entry}.`);
-  const handlerModule = target.handler.slice(0, target.handler.lastIndexOf('.'));
-  const handlerFile = [`${handlerModule.replace(/\./g, '/')}.py`, `${handlerModule.replace(/\./g, '/')}/__init__.py`];
+  const module = handlerModule(target.handler);
+  const handlerFile = [`${module.replace(/\./g, '/')}.py`, `${module.replace(/\./g, '/')}/__init__.py`];
   if (!files.some((file) => handlerFile.includes(file))) {
     throw bundleFailed(`The handler ${target.handler} needs ${target.entry}/${handlerFile[0]}, which does not exist.`);
   }
   const read = await readPythonImports(toolHome, staging, files, pythonVersionOf(target.runtime as PythonRuntime), toPosix(target.entry), env);
-  return { ...read, inputs: files.map((file) => `${toPosix(target.entry)}/${file}`) };
+  // Several handlers may share a task root (the API, the worker, the job): each function is checked for what its own module reaches.
+  const imports = importsReachedFrom(read.imports, read.ownModules, toPosix(target.entry), target.handler);
+  return { ...read, imports, inputs: files.map((file) => `${toPosix(target.entry)}/${file}`) };
 }

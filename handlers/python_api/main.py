@@ -14,10 +14,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import contract
 from ids import created_at_of, created_millis_of, new_message_id
-from store import MessagesStore, StoreUnavailable
+from store import MessagesStore, StoreUnavailable, WorkerQueue
 
 logger = logging.getLogger("python_api")
 store = MessagesStore(os.environ["TABLE_NAME"])
+# The worker's queue, when the environment deploys the worker and grants the API "queue:worker".
+worker_queue = WorkerQueue(os.environ["QUEUE_WORKER_URL"]) if os.environ.get("QUEUE_WORKER_URL") else None
 version = os.environ.get("APP_VERSION", "unknown")
 # Days a message is kept; DynamoDB's TTL removes it after, and lists leave expired ones out.
 message_ttl_days = int(os.environ.get("MESSAGE_TTL_DAYS", "0") or "0")
@@ -67,6 +69,9 @@ async def create_message(request: Request) -> JSONResponse:
     except StoreUnavailable:
         logger.exception("message store failed")
         return send(contract.STORAGE_UNAVAILABLE)
+    if worker_queue:
+        # The message is stored: a send that fails is logged and the answer stays 201 (the worker's filing is derived).
+        worker_queue.send(message)
     return JSONResponse(message, status_code=201)
 
 

@@ -1,7 +1,9 @@
-"""Messages in DynamoDB, with the table layout of handlers/api/messages-table.ts.
+"""Messages in DynamoDB, with the table layout of handlers/api/messages-table.ts, and the worker's queue.
 
-boto3 comes with Lambda's Python runtime; it honours AWS_ENDPOINT_URL_DYNAMODB.
+boto3 comes with Lambda's Python runtime; it honours AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SQS.
 """
+import json
+import logging
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -10,6 +12,10 @@ SORT_KEY = "sk"
 PARTITION = "MESSAGE"
 # DynamoDB's TTL attribute: epoch seconds after which the message expires (absent: kept).
 EXPIRES_AT = "expires_at"
+# The worker files each message under its author: partition AUTHOR#<author>, sort key the message id.
+AUTHOR_PREFIX = "AUTHOR#"
+# The scheduled job's digests: partition DIGEST, sort key the day (YYYY-MM-DD).
+DIGEST_PARTITION = "DIGEST"
 
 
 class StoreUnavailable(Exception):
@@ -71,3 +77,99 @@ class MessagesStore:
             )
         except Exception as error:
             raise StoreUnavailable() from error
+
+    def file_under_author(self, author: str, message_id: str) -> None:
+        """Files a message under its author: one item per pair, so filing it again changes nothing."""
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item={PARTITION_KEY: {"S": AUTHOR_PREFIX + author}, SORT_KEY: {"S": message_id}},
+            )
+        except Exception as error:
+            raise StoreUnavailable() from error
+
+    def messages_by(self, author: str) -> int:
+        """How many messages are filed under an author."""
+        count = 0
+        start_key: Optional[Dict[str, Any]] = None
+        try:
+            while True:
+                request: Dict[str, Any] = {
+                    "TableName": self._table,
+                    "KeyConditionExpression": "#pk = :pk",
+                    "ExpressionAttributeNames": {"#pk": PARTITION_KEY},
+                    "ExpressionAttributeValues": {":pk": {"S": AUTHOR_PREFIX + author}},
+                    "Select": "COUNT",
+                }
+                if start_key:
+                    request["ExclusiveStartKey"] = start_key
+                page = self._client.query(**request)
+                count += page.get("Count", 0)
+                start_key = page.get("LastEvaluatedKey")
+                if not start_key:
+                    return count
+        except Exception as error:
+            raise StoreUnavailable() from error
+
+    def authors_between(self, first: str, after_last: str) -> List[str]:
+        """The author of every message whose id is from `first` up to (not including) `after_last`."""
+        authors: List[str] = []
+        start_key: Optional[Dict[str, Any]] = None
+        try:
+            while True:
+                request: Dict[str, Any] = {
+                    "TableName": self._table,
+                    "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :first AND :last",
+                    "ExpressionAttributeNames": {"#pk": PARTITION_KEY, "#sk": SORT_KEY, "#author": "author"},
+                    "ExpressionAttributeValues": {":pk": {"S": PARTITION}, ":first": {"S": first}, ":last": {"S": after_last}},
+                    "ProjectionExpression": "#sk, #author",
+                }
+                if start_key:
+                    request["ExclusiveStartKey"] = start_key
+                page = self._client.query(**request)
+                for item in page.get("Items", []):
+                    if item.get(SORT_KEY, {}).get("S") != after_last:
+                        authors.append(item.get("author", {}).get("S", ""))
+                start_key = page.get("LastEvaluatedKey")
+                if not start_key:
+                    return authors
+        except Exception as error:
+            raise StoreUnavailable() from error
+
+    def put_digest(self, digest: Dict[str, Any]) -> None:
+        """The day's digest, one item per day: written again, it is the same item."""
+        authors = {name: {"N": str(count)} for name, count in digest["authors"].items()}
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    PARTITION_KEY: {"S": DIGEST_PARTITION},
+                    SORT_KEY: {"S": digest["day"]},
+                    "messages": {"N": str(digest["messages"])},
+                    "authors": {"M": authors},
+                },
+            )
+        except Exception as error:
+            raise StoreUnavailable() from error
+
+
+class WorkerQueue:
+    """The queue the API sends every created message to, for the worker."""
+
+    def __init__(self, url: str, client: Optional[Any] = None) -> None:
+        if client is None:
+            import boto3
+            from botocore.config import Config
+
+            client = boto3.client("sqs", config=Config(retries={"max_attempts": 2}, connect_timeout=1, read_timeout=5))
+        self._client = client
+        self._url = url
+
+    def send(self, message: Dict[str, str]) -> bool:
+        """Sends the message; False (logged) when the queue could not take it."""
+        try:
+            self._client.send_message(QueueUrl=self._url, MessageBody=json.dumps(message, separators=(",", ":")))
+            return True
+        except Exception:
+            logging.getLogger("store").exception("could not send message %s to the worker's queue", message.get("id"))
+            return False
