@@ -5,6 +5,7 @@ import { FamilyDefinition } from '../families/family';
 import { FamilyId, FamilyRegistry } from '../families/registry';
 import { LayerSource, findSource } from './layer-sources';
 import { layerId } from '../artifacts/manifest';
+import { API_FUNCTION, FunctionConfig } from '../config/functions';
 
 /**
  * Bumped when the builder changes what it writes, so old trees are rebuilt: it is part of every input hash, so a
@@ -55,25 +56,59 @@ export function layerTargetFor(
   return { id: layerId(source.name, variant, architecture), layer: source.name, family: source.family, architecture, variant };
 }
 
-/** The layer builds an environment attaches, in its configured order. */
-export function layerTargetsOf(families: FamilyRegistry, env: EnvironmentConfig, sources: readonly LayerSource[]): LayerTarget[] {
-  const family = families.ofRuntime(env.runtime);
-  return env.layers.map((name) => layerTargetFor(family, findSource(sources, name, family.id), env.architecture, env.runtime));
+/** The environment's API function: the first of its functions, configured by the environment's own settings. */
+export function apiFunctionOf(env: Pick<EnvironmentConfig, 'functions' | 'name'>): FunctionConfig {
+  const api = env.functions[0];
+  if (api?.name !== API_FUNCTION) throw new Error(`environment ${env.name} has no API function first: a configuration not made by loadConfig`);
+  return api;
 }
 
 /**
- * The bundle an environment deploys: one per runtime and set of packages left to layers (a family that bundles
- * leaves out what layers provide; one that does not, as Python, leaves out nothing and has one per runtime).
+ * The layer folders a function may attach: its own list, or for "auto" the environment's layers (a function of the
+ * API's family) or its strategy's layers for the function's family; the build then chooses among them by its imports.
  */
-export function bundleTargetOf(families: FamilyRegistry, env: EnvironmentConfig, sources: readonly LayerSource[]): BundleTarget {
-  const family = families.ofRuntime(env.runtime);
-  const { name, entry, handler, framework } = family.apiFunction;
-  const target = { function: name, family: family.id, runtime: env.runtime, entry, handler, framework };
-  if (!family.bundlesFunction) return { id: `${name}/${env.runtime}`, ...target, externals: [] };
-  const fromLayers = env.layers.flatMap((layer) => findSource(sources, layer, family.id).provides);
-  const fromManaged = managedLayersOf(family, env).flatMap((layer) => layer.externalPackages);
+export function layerCandidatesOf(families: FamilyRegistry, env: EnvironmentConfig, fn: FunctionConfig): readonly string[] {
+  if (fn.layers !== 'auto') return fn.layers;
+  return fn.family === env.function ? env.layers : families.byId(fn.family).strategyLayers[env.layerStrategy];
+}
+
+/** The environment as one of its functions runs in it: the function's runtime, memory, timeout and concurrency. */
+export function environmentOf(env: EnvironmentConfig, fn: FunctionConfig): EnvironmentConfig {
+  if (fn.name === API_FUNCTION) return env;
+  return { ...env, runtime: fn.runtime, memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds, reservedConcurrency: fn.reservedConcurrency };
+}
+
+/** The layer builds a function may attach (its candidates), in order. */
+export function functionLayerTargets(families: FamilyRegistry, env: EnvironmentConfig, fn: FunctionConfig, sources: readonly LayerSource[]): LayerTarget[] {
+  const family = families.byId(fn.family);
+  return layerCandidatesOf(families, env, fn).map((name) => layerTargetFor(family, findSource(sources, name, family.id), env.architecture, fn.runtime));
+}
+
+/** The layer builds the environment's API attaches, in its configured order. */
+export function layerTargetsOf(families: FamilyRegistry, env: EnvironmentConfig, sources: readonly LayerSource[]): LayerTarget[] {
+  return functionLayerTargets(families, env, apiFunctionOf(env), sources);
+}
+
+/**
+ * The bundle a function of an environment deploys (the API's unless named): one per function, runtime and set of
+ * packages left to layers (a family that bundles leaves out what its candidate layers provide; one that does not, as
+ * Python, leaves out nothing).
+ */
+export function bundleTargetOf(
+  families: FamilyRegistry,
+  env: EnvironmentConfig,
+  sources: readonly LayerSource[],
+  fn: FunctionConfig = apiFunctionOf(env),
+): BundleTarget {
+  const family = families.byId(fn.family);
+  const name = fn.name;
+  const framework = name === API_FUNCTION ? family.apiFunction.framework : family.name;
+  const target = { function: name, family: family.id, runtime: fn.runtime, entry: fn.source, handler: fn.handler, framework };
+  if (!family.bundlesFunction) return { id: `${name}/${fn.runtime}`, ...target, externals: [] };
+  const fromLayers = layerCandidatesOf(families, env, fn).flatMap((layer) => findSource(sources, layer, family.id).provides);
+  const fromManaged = managedLayersOf(family, environmentOf(env, fn)).flatMap((layer) => layer.externalPackages);
   const externals = [...new Set([...fromLayers, ...fromManaged])].sort();
-  return { id: `${name}/${env.runtime}-${sha256(externals.join('\n')).slice(0, 8)}`, ...target, externals };
+  return { id: `${name}/${fn.runtime}-${sha256(externals.join('\n')).slice(0, 8)}`, ...target, externals };
 }
 
 export interface PlanOptions {
@@ -96,9 +131,11 @@ export function planBuild(
   const layers = new Map<string, LayerTarget>();
   const bundles = new Map<string, BundleTarget>();
   for (const env of config.environments) {
-    for (const target of layerTargetsOf(families, env, sources)) layers.set(target.id, target);
-    const bundle = bundleTargetOf(families, env, sources);
-    bundles.set(bundle.id, bundle);
+    for (const fn of env.functions) {
+      for (const target of functionLayerTargets(families, env, fn, sources)) layers.set(target.id, target);
+      const bundle = bundleTargetOf(families, env, sources, fn);
+      bundles.set(bundle.id, bundle);
+    }
   }
   const unused: string[] = [];
   for (const source of sources) {

@@ -4,7 +4,7 @@ import { ProjectConfig } from '../config/environments';
 import { buildLocked } from './errors';
 import { isUserError } from '../project/errors';
 import { assertDeployable, checkDeployments } from '../rules';
-import { BuiltEnvironment, artifactsForEnvironment, deploymentOf } from './artifact-check';
+import { BuiltEnvironment, artifactsForEnvironment, deploymentsOf } from './artifact-check';
 import { fingerprintsForOneBuild } from './tree';
 import { BuildPlan, PlanOptions, planBuild } from './build-plan';
 import { bundleFunction } from './function-build';
@@ -207,7 +207,8 @@ async function buildAll(
     environment,
     artifacts: artifactsForEnvironment(families, environment, manifest, sources, buildDir, projectRoot, 'error', fingerprints),
   }));
-  const deployments = environments.map(({ environment, artifacts }) => deploymentOf(families, environment, artifacts));
+  for (const line of layerChoiceLines(environments)) progress.info(line);
+  const deployments = environments.flatMap(({ environment, artifacts }) => deploymentsOf(families, environment, artifacts));
   for (const warning of floating) progress.warn(warning);
   const findings = options.skipChecks
     ? checkDeployments(deployments).map((finding) =>
@@ -217,4 +218,18 @@ async function buildAll(
   const warnings = [...floating, ...findings.map((finding) => `[${finding.rule}] ${finding.message}`)];
   for (const warning of warnings.slice(floating.length)) progress.warn(warning);
   return { manifest, layers: reports, unbuilt, bundles, warnings, sources, environments, rulesSkipped: Boolean(options.skipChecks) };
+}
+
+/** What the build chose for each function that leaves its layers to it, one line each: "api-dev worker: stable (of stable, framework, adapters)". */
+export function layerChoiceLines(environments: readonly BuiltEnvironment[]): string[] {
+  return environments.flatMap(({ environment, artifacts }) =>
+    artifacts.functions.flatMap(({ function: fn, choice }) => {
+      if (!choice) return [];
+      const chosen = choice.layers.length ? choice.layers.join(', ') : 'no layer (its runtime provides every import)';
+      const missing = choice.missing.length ? `; nothing provides ${choice.missing.join(', ')}` : '';
+      return [
+        `layers of ${environment.stackName} ${fn.name}: ${chosen} (chosen by its imports of ${choice.candidates.join(', ') || 'no candidates'}${missing})`,
+      ];
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { FamilyDefinition } from '../families/family';
-import { FunctionImport } from '../artifacts/manifest';
+import { FunctionImport, LayerArtifact } from '../artifacts/manifest';
 import { Runtime } from '../config/environments';
 import { ManagedLayer } from '../config/managed-layers';
 import { DependencyCheck, Finding, FunctionDeployment, Rule } from './deployment';
@@ -72,6 +72,19 @@ export function importSourcesOf(deployment: FunctionDeployment): ImportSources {
     layers: deployment.layers.map((layer) => ({ name: layer.name, packages: layer.packages.filter((pkg) => deployment.family.importable(pkg.path)) })),
     managed: deployment.managed,
   };
+}
+
+/** What a built layer lets a function of a family import: its importable packages' modules (Python) or names (Node.js). */
+export function importableNames(family: Pick<FamilyDefinition, 'importable' | 'importsBy'>, layer: Pick<LayerArtifact, 'packages'>): string[] {
+  const importable = layer.packages.filter((pkg) => family.importable(pkg.path));
+  return family.importsBy === 'module' ? importable.flatMap((pkg) => pkg.modules ?? []) : importable.map((pkg) => pkg.name);
+}
+
+/** The modules a deployment imports that nothing attached, nor its own code, nor its runtime provides (unguarded ones only). */
+export function unprovidedImports(deployment: FunctionDeployment): string[] {
+  return importRows(deployment)
+    .filter((row) => !row.provider && !row.optional && !row.problem)
+    .map((row) => row.module);
 }
 
 function layerProvider(layers: readonly ImportableLayer[], module: string, importsBy: 'module' | 'package'): Provider | undefined {

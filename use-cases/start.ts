@@ -1,4 +1,4 @@
-import { EnvironmentArtifacts, deploymentOf } from '../builder/artifact-check';
+import { EnvironmentArtifacts, deploymentsOf } from '../builder/artifact-check';
 import { buildProject } from './build';
 import { EnvironmentConfig } from '../config/environments';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
@@ -75,10 +75,10 @@ export function servedFromBuildFolder(
   say: (line: string) => void,
 ): EnvironmentArtifacts {
   const artifacts = project.builtArtifacts(environment, buildDir, { onDrift: (message) => say(`warning: ${message} Serving it as it is.`) });
-  const deployment = deploymentOf(project.families, environment, artifacts);
-  if (!skipChecks) assertDeployable([deployment]);
+  const deployments = deploymentsOf(project.families, environment, artifacts);
+  if (!skipChecks) assertDeployable(deployments);
   else {
-    for (const finding of checkDeployments([deployment]).filter((candidate) => candidate.severity === 'error')) {
+    for (const finding of checkDeployments(deployments).filter((candidate) => candidate.severity === 'error')) {
       say(`warning: --skip-checks: serving what the deployment rules refuse: [${finding.rule}] ${finding.message}`);
     }
   }

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readManifest } from '../artifacts/manifest';
 import { readPin } from '../artifacts/rollback-pin';
-import { BuiltEnvironment, deploymentOf } from '../builder/artifact-check';
+import { BuiltEnvironment, deploymentsOf } from '../builder/artifact-check';
 import { loadBootstrapConfig } from '../config/bootstrap-config';
 import { deployOrigin } from '../project/deploy-origin';
 import { buildDirOutsideProject, outdirOutsideProject } from '../project/errors';
@@ -47,7 +47,7 @@ export function checkBuild(project: ProjectContext, buildDir: string, say: (line
     environment,
     artifacts: project.builtArtifacts(environment, buildDir, { manifest }),
   }));
-  const warnings = assertDeployable(built.map(({ environment, artifacts }) => deploymentOf(families, environment, artifacts)));
+  const warnings = assertDeployable(built.flatMap(({ environment, artifacts }) => deploymentsOf(families, environment, artifacts)));
   for (const warning of warnings) say(`warning: [${warning.rule}] ${warning.message}`);
   return built;
 }

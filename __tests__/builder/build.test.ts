@@ -107,3 +107,64 @@ describe("npm run build and Lambda's limits", () => {
     expect(readManifest(path.join(root, '.build')).unbuilt).toEqual(report.unbuilt);
   });
 });
+
+describe('npm run build for a service', () => {
+  /** The fixture function as the API, with a worker importing beta and a job importing only the standard library, beside it. */
+  function serviceProject(workerImports: string) {
+    const root = makeTempDir('python-service');
+    const task = copyFixtureFunction(root);
+    fs.writeFileSync(path.join(task, 'worker.py'), `${workerImports}\n\ndef handler(event, context):\n    return {"batchItemFailures": []}\n`);
+    fs.writeFileSync(path.join(task, 'job.py'), 'import json\n\n\ndef handler(event, context):\n    return json.dumps(event)\n');
+    const layers = { stable: 'beta==1.0.0\n', framework: 'alpha==1.0.0\nbeta==1.0.0\n', adapters: 'native==1.0.0\n' };
+    for (const [name, requirements] of Object.entries(layers)) {
+      fs.mkdirSync(path.join(root, 'layers', name), { recursive: true });
+      fs.writeFileSync(path.join(root, 'layers', name, 'requirements.txt'), requirements);
+    }
+    const config = configFor(root, {
+      defaults: { function: 'python', runtime: 'python3.12', layerStrategy: 'split' },
+      functions: {
+        worker: { family: 'python', source: 'handlers/python_api', handler: 'worker.handler', trigger: { queue: {} } },
+        job: { family: 'python', source: 'handlers/python_api', handler: 'job.handler', trigger: { schedule: { expression: 'rate(1 day)' } } },
+      },
+    });
+    const buildDir = path.join(root, '.build');
+    const lines: string[] = [];
+    const progress = { ...silentProgress, info: (line: string) => lines.push(line) };
+    return {
+      options: { families: PLUGINS, projectRoot: root, toolHome: PROJECT_ROOT, buildDir, config, progress, env: offlineWheelEnv(wheels), onlyUsed: true },
+      lines,
+    };
+  }
+
+  it('builds each layer once for every function, a bundle per function, and gives a function left to the build the fewest layers its imports need', async () => {
+    const { options, lines } = serviceProject('import beta');
+    const report = await runBuild(options);
+    expect(report.layers.map((layer) => layer.id)).toEqual(['adapters/python3.12-x86_64', 'framework/python3.12-x86_64', 'stable/python3.12-x86_64']);
+    expect(report.bundles.map((bundle) => [bundle.id, bundle.handler])).toEqual([
+      ['api/python3.12', 'main.handler'],
+      ['job/python3.12', 'job.handler'],
+      ['worker/python3.12', 'worker.handler'],
+    ]);
+    const dev = report.environments.find((built) => built.environment.name === 'dev')!;
+    const attached = dev.artifacts.functions.map((fn) => [fn.function.name, fn.layers.map((layer) => layer.name)]);
+    // beta is in stable and in framework: the earlier wins; the job needs no layer; the API keeps its configured three.
+    expect(attached).toEqual([
+      ['api', ['stable', 'framework', 'adapters']],
+      ['worker', ['stable']],
+      ['job', []],
+    ]);
+    // Each function is checked for what its own handler imports: the worker never sees the API's alpha.
+    expect(dev.artifacts.functions[1].bundle.imports.map((imported) => imported.module)).toEqual(['beta']);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'layers of api-dev worker: stable (chosen by its imports of stable, framework, adapters)',
+        'layers of api-dev job: no layer (its runtime provides every import) (chosen by its imports of stable, framework, adapters)',
+      ]),
+    );
+  });
+
+  it('refuses a function whose import no layer provides, naming the function', async () => {
+    const { options } = serviceProject('import gamma');
+    await expect(runBuild(options)).rejects.toThrow(/api-dev \(function worker\): handlers\/python_api\/worker\.py:1 imports gamma/);
+  });
+});

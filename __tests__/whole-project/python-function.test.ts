@@ -234,7 +234,7 @@ describe('the Python function through the command line', () => {
     expect(row('starlette')).toEqual(['starlette', 'handlers/python_api/main.py:13', 'layer dependencies: starlette 0.49.3']);
     expect(row('boto3')).toEqual(['boto3', 'handlers/python_api/store.py:28 +1', 'python3.12 runtime: boto3, shipped with the runtime', '(inside a function)']);
     expect(row('contract')).toEqual(['contract', 'handlers/python_api/main.py:15', 'own code (/var/task)']);
-    expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:9', 'python3.12 runtime: standard library']);
+    expect(row('json')).toEqual(['json', 'handlers/python_api/contract.py:9 +1', 'python3.12 runtime: standard library']);
     expect(result.stdout).toMatch(/Declared dependencies: every one of the \d+ distributions in the layers has what it requires\./);
     expect(result.stdout).toContain('All 18 required imports are provided.');
     expect(result.stdout).toMatch(
