@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { EnvironmentConfig } from '../config/environments';
+import { EnvironmentConfig, environmentOf } from '../config/environments';
 import { builtTreeModified, bundleSourcesChanged, layerSourceChanged } from './errors';
-import { LayerTarget, bundleTargetOf, environmentOf, functionLayerTargets, inputHashOf } from './build-plan';
+import { LayerTarget, bundleTargetOf, functionLayerTargets, inputHashOf } from './build-plan';
 import { LayerChoice, chooseLayers } from './layer-choice';
 import { API_FUNCTION, FunctionConfig } from '../config/functions';
 import { LAMBDA_LIMITS } from '../config/lambda-limits';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Architecture, ENVIRONMENT_DEFAULTS, EnvironmentConfig, ProjectConfig, Runtime } from '../config/environments';
+import { Architecture, ENVIRONMENT_DEFAULTS, EnvironmentConfig, ProjectConfig, Runtime, environmentOf } from '../config/environments';
 import { managedLayersOf } from '../config/managed-layers';
 import { FamilyDefinition } from '../families/family';
 import { FamilyId, FamilyRegistry } from '../families/registry';
@@ -70,12 +70,6 @@ export function apiFunctionOf(env: Pick<EnvironmentConfig, 'functions' | 'name'>
 export function layerCandidatesOf(families: FamilyRegistry, env: EnvironmentConfig, fn: FunctionConfig): readonly string[] {
   if (fn.layers !== 'auto') return fn.layers;
   return fn.family === env.function ? env.layers : families.byId(fn.family).strategyLayers[env.layerStrategy];
-}
-
-/** The environment as one of its functions runs in it: the function's runtime, memory, timeout and concurrency. */
-export function environmentOf(env: EnvironmentConfig, fn: FunctionConfig): EnvironmentConfig {
-  if (fn.name === API_FUNCTION) return env;
-  return { ...env, runtime: fn.runtime, memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds, reservedConcurrency: fn.reservedConcurrency };
 }
 
 /** The layer builds a function may attach (its candidates), in order. */

@@ -220,15 +220,15 @@ async function buildAll(
   return { manifest, layers: reports, unbuilt, bundles, warnings, sources, environments, rulesSkipped: Boolean(options.skipChecks) };
 }
 
-/** What the build chose for each function that leaves its layers to it, one line each: "api-dev worker: stable (of stable, framework, adapters)". */
+/** What the build chose for each function that leaves its layers to it, one line each: "layers of api-dev worker, chosen by its imports: stable (candidates: ...)". */
 export function layerChoiceLines(environments: readonly BuiltEnvironment[]): string[] {
   return environments.flatMap(({ environment, artifacts }) =>
     artifacts.functions.flatMap(({ function: fn, choice }) => {
       if (!choice) return [];
-      const chosen = choice.layers.length ? choice.layers.join(', ') : 'no layer (its runtime provides every import)';
+      const chosen = choice.layers.length ? choice.layers.join(', ') : 'none, its runtime provides what it imports';
       const missing = choice.missing.length ? `; nothing provides ${choice.missing.join(', ')}` : '';
       return [
-        `layers of ${environment.stackName} ${fn.name}: ${chosen} (chosen by its imports of ${choice.candidates.join(', ') || 'no candidates'}${missing})`,
+        `layers of ${environment.stackName} ${fn.name}, chosen by its imports: ${chosen} (candidates: ${choice.candidates.join(', ') || 'none'})${missing}`,
       ];
     }),
   );

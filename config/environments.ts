@@ -234,3 +234,9 @@ export function tableNameOf(env: Pick<EnvironmentConfig, 'project' | 'name'>): s
 export function functionEnvironment(env: Pick<EnvironmentSettings, 'appVersion' | 'messageTtlDays'>, tableName: string): Record<string, string> {
   return { TABLE_NAME: tableName, APP_VERSION: env.appVersion, MESSAGE_TTL_DAYS: String(env.messageTtlDays) };
 }
+
+/** The environment as one of its functions runs in it: the function's runtime, memory, timeout and concurrency (the API's are the environment's). */
+export function environmentOf(env: EnvironmentConfig, fn: FunctionConfig): EnvironmentConfig {
+  if (fn === env.functions[0]) return env;
+  return { ...env, runtime: fn.runtime, memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds, reservedConcurrency: fn.reservedConcurrency };
+}

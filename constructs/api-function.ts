@@ -26,6 +26,16 @@ export interface ApiFunctionProps {
   readonly functionName: string;
   /** What the function serves, for its description, e.g. "multicloud-auto-deploy, dev". */
   readonly describedAs: string;
+  /**
+   * What the function is, for its description: "API", "worker function".
+   * @default "API"
+   */
+  readonly title?: string;
+  /**
+   * Variables besides the table's and the version's (a queue's URL the function may send to).
+   * @default - none
+   */
+  readonly variables?: Readonly<Record<string, string>>;
   readonly settings: FunctionSettings;
   /** The bundled handler, from the build manifest; built for `settings.runtime`. */
   readonly bundle: BundleArtifact;
@@ -144,7 +154,7 @@ export class ApiFunction extends Construct {
 
     this.function = new LambdaFunction(this, 'function', {
       functionName,
-      description: `API of ${props.describedAs} (${bundle.framework}); code ${bundle.contentHash.slice(0, 16)}`,
+      description: `${props.title ?? 'API'} of ${props.describedAs} (${bundle.framework}); code ${bundle.contentHash.slice(0, 16)}`,
       role: props.roleArn,
       runtime: settings.runtime,
       architectures: [settings.architecture],
@@ -155,7 +165,7 @@ export class ApiFunction extends Construct {
       // The most it may run at once, and so the most of the account's concurrency one API can take.
       reservedConcurrentExecutions: settings.reservedConcurrency,
       layers,
-      environment: { variables: functionEnvironment(settings, props.table.name) },
+      environment: { variables: { ...functionEnvironment(settings, props.table.name), ...props.variables } },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       // Every change of code, layers or settings publishes a version; old ones stay, for an instant rollback.
       publish: true,
@@ -165,7 +175,8 @@ export class ApiFunction extends Construct {
     const live = props.live;
     this.alias = new LambdaAlias(this, 'live', {
       name: LIVE_ALIAS,
-      description: 'What the API invokes: a version that answered the probe',
+      description:
+        props.title && props.title !== 'API' ? `What the ${props.title}'s trigger invokes` : 'What the API invokes: a version that answered the probe',
       functionName: this.function.functionName,
       functionVersion: live ? Token.asString(Fn.coalesce([live.version, this.function.version])) : this.function.version,
       // A canary is a weighted second version on the alias.

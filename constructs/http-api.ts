@@ -29,6 +29,11 @@ export interface HttpApiProps {
    * @default - the function's unqualified ARN ($LATEST)
    */
   readonly alias?: LambdaAlias;
+  /**
+   * The route keys the handler answers.
+   * @default API_ROUTES - the seed's routes and $default
+   */
+  readonly routes?: readonly string[];
 }
 
 /** One JSON line per request in the access log. */
@@ -87,7 +92,7 @@ export class HttpApi extends Construct {
       timeoutMilliseconds: HTTP_API_LIMITS.integrationTimeoutSeconds * 1000,
     });
 
-    for (const routeKey of API_ROUTES) {
+    for (const routeKey of props.routes ?? API_ROUTES) {
       new Apigatewayv2Route(this, routeId(routeKey), {
         apiId: this.api.id,
         routeKey,
@@ -113,6 +118,32 @@ export class HttpApi extends Construct {
       action: 'lambda:InvokeFunction',
       functionName: props.handler.functionName,
       ...(props.alias ? { qualifier: props.alias.name } : {}),
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${this.api.executionArn}/*/*`,
+    });
+  }
+
+  /**
+   * Another function behind this API: its own payload 2.0 integration (on its alias), its routes, and the permission
+   * for this API alone to invoke that alias. A route is the configuration's to give once (config/functions.ts).
+   */
+  public addFunction(name: string, handler: LambdaFunction, alias: LambdaAlias, routes: readonly string[]): void {
+    const integration = new Apigatewayv2Integration(this, `integration-${name}`, {
+      apiId: this.api.id,
+      integrationType: 'AWS_PROXY',
+      integrationUri: alias.invokeArn,
+      integrationMethod: 'POST',
+      payloadFormatVersion: '2.0',
+      timeoutMilliseconds: HTTP_API_LIMITS.integrationTimeoutSeconds * 1000,
+    });
+    for (const routeKey of routes) {
+      new Apigatewayv2Route(this, `${routeId(routeKey)}-${name}`, { apiId: this.api.id, routeKey, target: `integrations/${integration.id}` });
+    }
+    new LambdaPermission(this, `invoke-permission-${name}`, {
+      statementId: 'AllowInvokeFromThisHttpApi',
+      action: 'lambda:InvokeFunction',
+      functionName: handler.functionName,
+      qualifier: alias.name,
       principal: 'apigateway.amazonaws.com',
       sourceArn: `${this.api.executionArn}/*/*`,
     });

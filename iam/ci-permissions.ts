@@ -73,11 +73,20 @@ export const CI_ROLE_NAMES = {
   plan: (project: string) => `${project}-plan`,
   deploy: (project: string, env: string) => `${project}-deploy-${env}`,
   function: (project: string, env: string) => `${project}-${env}-function`,
+  /** A function of the environment besides the API: its own role. */
+  serviceFunction: (project: string, env: string, fn: string) => `${project}-${env}-${fn}-fn`,
+  /** The role EventBridge Scheduler invokes the environment's scheduled functions with. */
+  scheduler: (project: string, env: string) => `${project}-${env}-scheduler`,
 };
 
 /** The ARN of an environment's function role, which the API stack attaches by name: it is the bootstrap's. */
 export function functionRoleArn(scope: { project: string; account: string; partition?: string }, environment: string): string {
   return `arn:${scope.partition ?? 'aws'}:iam::${scope.account}:role${functionRolePath(scope.project)}${CI_ROLE_NAMES.function(scope.project, environment)}`;
+}
+
+/** The ARN of a role the bootstrap makes under the project's function path (a function's, or the scheduler's), by its name. */
+export function bootstrapRoleArn(scope: { project: string; account: string; partition?: string }, name: string): string {
+  return `arn:${scope.partition ?? 'aws'}:iam::${scope.account}:role${functionRolePath(scope.project)}${name}`;
 }
 
 /** The tag every stack resource carries (provider default tags), which API Gateway writes are conditioned on. */

@@ -3,14 +3,18 @@ import { S3Backend, TerraformOutput, TerraformStack, TerraformVariable, Terrafor
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { functionRoleArn } from '../iam/ci-permissions';
+import { CI_ROLE_NAMES, bootstrapRoleArn, functionRoleArn } from '../iam/ci-permissions';
 import { ROLLOUT_OUTPUTS, ROLLOUT_VARIABLES } from '../config/rollout-names';
 import { DEPLOYMENT_OUTPUTS } from '../config/deployment-record';
 import { functionZipKey, layerZipKey } from '../config/artifact-keys';
 import { DeployOrigin } from '../project/deploy-origin';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
-import { EnvironmentConfig, functionNameOf, layerNameOf, tableNameOf } from '../config/environments';
+import { EnvironmentConfig, environmentOf, functionNameOf, layerNameOf, tableNameOf } from '../config/environments';
+import { API_FUNCTION, FunctionConfig, functionNameFor } from '../config/functions';
+import { FunctionArtifacts } from '../builder/artifact-check';
+import { QueueTrigger } from '../constructs/queue-trigger';
+import { ScheduleTrigger } from '../constructs/schedule-trigger';
 import { ApiFunction } from '../constructs/api-function';
 import { DependencyLayer, DependencyLayerProps } from '../constructs/dependency-layer';
 import { HttpApi } from '../constructs/http-api';
@@ -29,6 +33,12 @@ export interface ApiStackProps {
   readonly bundle: BundleArtifact;
   /** Layers AWS publishes that the function attaches by ARN (Powertools with "hybrid"; config/managed-layers.ts managedLayersOf). */
   readonly managedLayers: readonly ManagedLayer[];
+  /**
+   * Every function of the environment with what it attaches, the API first (the API's are `layers`, `bundle` and
+   * `managedLayers`); each other one gets its own function, alias and trigger.
+   * @default - the API alone
+   */
+  readonly functions?: readonly FunctionArtifacts[];
   /**
    * Path of the build folder relative to this stack's synthesised folder, where Terraform runs.
    * Relative, so the synthesised JSON is the same on every machine.
@@ -65,6 +75,8 @@ export class ApiStack extends TerraformStack {
   public readonly apiFunction: ApiFunction;
   public readonly httpApi: HttpApi;
   public readonly messagesTable: MessagesTable;
+  /** The environment's functions besides the API, by name. */
+  public readonly functions: Readonly<Record<string, ApiFunction>>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id);
@@ -128,6 +140,26 @@ export class ApiStack extends TerraformStack {
     });
 
     this.messagesTable = new MessagesTable(this, 'messages', { tableName: tableNameOf(env), deletionProtection: env.deletionProtection });
+    const others = (props.functions ?? []).filter((artifacts) => artifacts.function.name !== API_FUNCTION);
+    // Queues before any function: a function may send to another's queue (a "queue:<name>" grant), and gets its URL.
+    const queues = new Map<string, QueueTrigger>();
+    for (const { function: fn } of others) {
+      if (fn.trigger.type !== 'queue') continue;
+      queues.set(
+        fn.name,
+        new QueueTrigger(this, `queue-${fn.name}`, { queueName: functionNameFor(env, fn.name), settings: fn.trigger, timeoutSeconds: fn.timeoutSeconds }),
+      );
+    }
+    const queueVariables = (fn: FunctionConfig | undefined): Record<string, string> =>
+      Object.fromEntries(
+        (fn?.data ?? [])
+          .filter((grant) => grant.startsWith('queue:'))
+          .map((grant) => grant.slice('queue:'.length))
+          .flatMap((name) => {
+            const queue = queues.get(name);
+            return queue ? [[`QUEUE_${name.toUpperCase()}_URL`, queue.queue.url]] : [];
+          }),
+      );
     this.layers = props.layers.map(
       (artifact) =>
         new DependencyLayer(this, `layer-${artifact.name}`, {
@@ -150,6 +182,7 @@ export class ApiStack extends TerraformStack {
       table: this.messagesTable.table,
       buildDirFromStack: props.buildDirFromStack,
       roleArn,
+      variables: queueVariables(env.functions?.[0]),
       live: {
         version: liveVersion.stringValue,
         // Written out: cdktf's Op renders the literals "" and 0 as undefined.
@@ -157,13 +190,66 @@ export class ApiStack extends TerraformStack {
       },
       ...(props.pin ? { pin: props.pin } : {}),
     });
+    const apiTrigger = env.functions?.[0]?.trigger;
     this.httpApi = new HttpApi(this, 'http', {
       name: functionNameOf(env),
       logRetentionDays: env.logRetentionDays,
       throttle: { burstLimit: env.throttleBurstLimit, rateLimit: env.throttleRateLimit },
       handler: this.apiFunction.function,
       alias: this.apiFunction.alias,
+      ...(apiTrigger?.type === 'http' ? { routes: apiTrigger.routes } : {}),
     });
+
+    // The other functions: each attaches, by reference, the environment's one LayerVersion of every layer it uses.
+    const published = new Map<string, DependencyLayer>(props.layers.map((artifact, i) => [artifact.id, this.layers[i]]));
+    const layerNames = new Set(props.layers.map((artifact) => artifact.name));
+    const layerOf = (artifact: LayerArtifact, runtime: FunctionConfig['runtime']): DependencyLayer => {
+      const known = published.get(artifact.id);
+      if (known) return known;
+      // One folder built for two targets (another family, another Python) is two layers: the second is named for its variant.
+      const name = layerNames.has(artifact.name) ? `${artifact.name}-${artifact.variant}` : artifact.name;
+      layerNames.add(name);
+      const layer = new DependencyLayer(this, `layer-${name}`, {
+        artifact,
+        buildDirFromStack: props.buildDirFromStack,
+        layerName: layerNameOf(env, name),
+        runtime,
+        families: props.families,
+        ...(env.artifactBucket ? { upload: { bucket: env.artifactBucket, key: layerZipKey(env.project, env.name, name) } } : {}),
+      });
+      published.set(artifact.id, layer);
+      return layer;
+    };
+    const account = { project: env.project, account: caller.accountId, partition: partition.partition };
+    this.functions = Object.fromEntries(
+      others.map(({ function: fn, layers, bundle, managed }) => {
+        const made = new ApiFunction(this, `fn-${fn.name}`, {
+          functionName: functionNameFor(env, fn.name),
+          describedAs: `${env.project}, ${env.name}`,
+          title: `${fn.name} function`,
+          settings: environmentOf(env, fn),
+          bundle,
+          ...(env.artifactBucket ? { codeUpload: { bucket: env.artifactBucket, key: functionZipKey(env.project, env.name, bundle.function) } } : {}),
+          layers: layers.map((artifact) => layerOf(artifact, fn.runtime)),
+          managedLayers: managed,
+          table: this.messagesTable.table,
+          buildDirFromStack: props.buildDirFromStack,
+          roleArn: bootstrapRoleArn(account, CI_ROLE_NAMES.serviceFunction(env.project, env.name, fn.name)),
+          variables: queueVariables(fn),
+        });
+        if (fn.trigger.type === 'http') this.httpApi.addFunction(fn.name, made.function, made.alias, fn.trigger.routes);
+        else if (fn.trigger.type === 'queue') queues.get(fn.name)!.feed(made.alias);
+        else {
+          new ScheduleTrigger(this, `schedule-${fn.name}`, {
+            scheduleName: functionNameFor(env, fn.name),
+            settings: fn.trigger,
+            alias: made.alias,
+            roleArn: bootstrapRoleArn(account, CI_ROLE_NAMES.scheduler(env.project, env.name)),
+          });
+        }
+        return [fn.name, made];
+      }),
+    );
 
     new TerraformOutput(this, 'api_url', { value: this.httpApi.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new TerraformOutput(this, 'function_name', { value: this.apiFunction.function.functionName });
@@ -201,6 +287,10 @@ export class ApiStack extends TerraformStack {
     new TerraformOutput(this, DEPLOYMENT_OUTPUTS.rollbackScope, {
       value: props.pin ? props.pin.scope : '',
       description: 'What that rollback restored: "layers and code", or "layers" (the code stayed); empty for a normal deploy',
+    });
+    new TerraformOutput(this, 'service_functions', {
+      value: Object.fromEntries(Object.entries(this.functions).map(([name, made]) => [name, made.function.functionName])),
+      description: "The environment's functions besides the API, by name: their Lambda names",
     });
     new TerraformOutput(this, 'managed_layer_arns', {
       value: managedLayers.map((layer) => layer.arn),

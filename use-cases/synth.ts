@@ -99,6 +99,7 @@ export function synthesiseApp(project: ProjectContext, input: SynthInput): strin
       layers: artifacts.layers,
       bundle: artifacts.bundle,
       managedLayers: artifacts.managed,
+      functions: artifacts.functions,
       buildDirFromStack,
     });
   }

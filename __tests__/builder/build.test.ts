@@ -157,8 +157,8 @@ describe('npm run build for a service', () => {
     expect(dev.artifacts.functions[1].bundle.imports.map((imported) => imported.module)).toEqual(['beta']);
     expect(lines).toEqual(
       expect.arrayContaining([
-        'layers of api-dev worker: stable (chosen by its imports of stable, framework, adapters)',
-        'layers of api-dev job: no layer (its runtime provides every import) (chosen by its imports of stable, framework, adapters)',
+        'layers of api-dev worker, chosen by its imports: stable (candidates: stable, framework, adapters)',
+        'layers of api-dev job, chosen by its imports: none, its runtime provides what it imports (candidates: stable, framework, adapters)',
       ]),
     );
   });

@@ -16,7 +16,8 @@ import { assertDeployable } from '../../rules';
 import { functionRoleStatements } from '../../iam/ci-permissions';
 import { evaluate } from '../../iam/policy-evaluation';
 import { bundleArtifact, layerArtifact, pythonLayerArtifact, REPOSITORY_LAYERS, managedLayersOfEnv, deploymentFor } from '../support/artifacts';
-import { LayerArtifact } from '../../artifacts/manifest';
+import { BundleArtifact, LayerArtifact } from '../../artifacts/manifest';
+import { FunctionArtifacts } from '../../builder/artifact-check';
 import { Json } from '../support/json';
 import { PLUGINS } from '../../family-plugins/registry';
 
@@ -507,5 +508,164 @@ describe("the seed's strategies and the Python function", () => {
     expect(() => assertDeployable([deploymentFor({ env, layers, managed: managedLayersOfEnv(env), bundle: bundleArtifact(env.runtime) })])).toThrow(
       /\[direct-upload-limit\] api-staging: layer dependencies zips to about 57\.2 MiB/,
     );
+  });
+});
+
+describe('stack api-dev with the functions of a service', () => {
+  const context = {
+    defaults: { function: 'python', layerStrategy: 'split' },
+    functions: {
+      api: { data: ['table:read', 'table:write', 'queue:worker'] },
+      worker: {
+        family: 'python',
+        source: 'handlers/python_api',
+        handler: 'worker.handler',
+        trigger: { queue: { batchSize: 5, maxReceiveCount: 4 } },
+        data: ['table:write'],
+      },
+      digest: {
+        family: 'python',
+        source: 'handlers/python_api',
+        handler: 'digest.handler',
+        trigger: { schedule: { expression: 'cron(0 6 * * ? *)', timezone: 'Asia/Tokyo', retryAttempts: 3 } },
+        data: ['table:read', 'table:write'],
+      },
+      stats: {
+        family: 'python',
+        source: 'handlers/python_api',
+        handler: 'stats.handler',
+        trigger: { http: { routes: ['GET /api/stats'] } },
+        timeoutSeconds: 5,
+      },
+    },
+  };
+  const split = ['stable', 'framework', 'adapters'].map((name) => pythonLayerArtifact(name, '3.12', 'x86_64', { contentHash: name[0].repeat(64) }));
+  const config = loadConfig({
+    families: PLUGINS,
+    context,
+    env: {},
+    availableLayers: { stable: ['python'], framework: ['python'], adapters: ['python'] },
+  });
+  const dev = config.environments.find((candidate) => candidate.name === 'dev')!;
+  const bundleOf = (name: string, handler: string): BundleArtifact => ({
+    ...bundleArtifact('python3.12'),
+    id: `${name}/python3.12`,
+    function: name,
+    dir: `functions/${name}/python3.12`,
+    handler,
+  });
+  const attached: Record<string, LayerArtifact[]> = { api: split, worker: [split[0]], digest: [split[0]], stats: [split[1], split[2]] };
+  const functions: FunctionArtifacts[] = dev.functions.map((fn) => ({
+    function: fn,
+    layers: attached[fn.name],
+    bundle: bundleOf(fn.name, fn.handler),
+    managed: [],
+  }));
+  function synthService(withFunctions: boolean): Json {
+    const app = Testing.app();
+    const stack = new ApiStack(app, dev.stackName, {
+      env: dev,
+      layers: split,
+      bundle: functions[0].bundle,
+      managedLayers: [],
+      buildDirFromStack: '../../../.build',
+      families: PLUGINS,
+      ...(withFunctions ? { functions } : {}),
+    });
+    return JSON.parse(Testing.synth(stack)) as Json;
+  }
+  const json = synthService(true);
+  const resources = (type: string): [string, Json][] => Object.entries((json['resource']?.[type] ?? {}) as Json);
+  const named = (type: string, name: string): Json => {
+    const found = resources(type).filter(([, resource]) => resource.name === name || resource.function_name === name);
+    expect(found).toHaveLength(1);
+    return found[0][1];
+  };
+
+  it("keeps every resource of the API at its address and as it was, adding only the worker's queue URL to the API's variables", () => {
+    const before = synthService(false);
+    for (const [type, byName] of Object.entries(before['resource'] as Json)) {
+      for (const [address, resource] of Object.entries(byName as Json)) {
+        const now = (json['resource'] as Json)[type]?.[address];
+        expect([type, address, now === undefined ? 'gone' : 'kept']).toEqual([type, address, 'kept']);
+        if (type === 'aws_lambda_function') {
+          const { environment, ...rest } = now as Json;
+          const { environment: was, ...restBefore } = resource as Json;
+          expect(rest).toEqual(restBefore);
+          expect(environment.variables).toEqual({
+            ...was.variables,
+            QUEUE_WORKER_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.queue-worker_queue_[0-9A-F]+\.url\}$/),
+          });
+        } else expect([type, address, now]).toEqual([type, address, resource]);
+      }
+    }
+  });
+
+  it('makes each function with its own name, role, alias, code and the layers it uses, each layer published once', () => {
+    for (const name of ['worker', 'digest', 'stats']) {
+      const fn = named('aws_lambda_function', `multicloud-auto-deploy-dev-${name}`);
+      expect(fn.role).toMatch(new RegExp(`:role/multicloud-auto-deploy/functions/multicloud-auto-deploy-dev-${name}-fn$`));
+      expect(fn.handler).toBe(`${name}.handler`);
+      expect(fn.publish).toBe(true);
+      expect(fn.runtime).toBe('python3.12');
+    }
+    expect(named('aws_lambda_function', 'multicloud-auto-deploy-dev-worker').timeout).toBe(60);
+    expect(named('aws_lambda_function', 'multicloud-auto-deploy-dev-stats').timeout).toBe(5);
+    expect(named('aws_lambda_function', 'multicloud-auto-deploy-dev-worker').layers).toEqual([
+      expect.stringMatching(/^\$\{aws_lambda_layer_version\.layer-stable_/),
+    ]);
+    // Three layers for four functions: one LayerVersion each, attached by reference.
+    expect(
+      resources('aws_lambda_layer_version')
+        .map(([, layer]) => layer.layer_name)
+        .sort(),
+    ).toEqual(['adapters', 'framework', 'stable'].map((name) => `multicloud-auto-deploy-dev-${name}`));
+    expect(resources('aws_lambda_alias')).toHaveLength(4);
+  });
+
+  it('feeds the worker from its queue, with a dead-letter queue and partial batch responses, on its alias', () => {
+    const queue = named('aws_sqs_queue', 'multicloud-auto-deploy-dev-worker');
+    const dlq = named('aws_sqs_queue', 'multicloud-auto-deploy-dev-worker-dlq');
+    expect(queue.visibility_timeout_seconds).toBe(360);
+    expect(queue.sqs_managed_sse_enabled).toBe(true);
+    expect(dlq.sqs_managed_sse_enabled).toBe(true);
+    expect(queue.redrive_policy).toMatch(/maxReceiveCount.*4/);
+    const [, mapping] = resources('aws_lambda_event_source_mapping')[0];
+    expect(resources('aws_lambda_event_source_mapping')).toHaveLength(1);
+    expect(mapping).toMatchObject({ batch_size: 5, maximum_batching_window_in_seconds: 0, function_response_types: ['ReportBatchItemFailures'] });
+    expect(mapping.function_name).toMatch(/^\$\{aws_lambda_alias\.fn-worker_live_[0-9A-F]+\.arn\}$/);
+  });
+
+  it('runs the digest on its schedule through the alias, with the retry policy, a dead-letter queue and the scheduled time as input', () => {
+    const schedule = named('aws_scheduler_schedule', 'multicloud-auto-deploy-dev-digest');
+    expect(schedule).toMatchObject({
+      schedule_expression: 'cron(0 6 * * ? *)',
+      schedule_expression_timezone: 'Asia/Tokyo',
+      flexible_time_window: { mode: 'OFF' },
+    });
+    expect(schedule.target.arn).toMatch(/^\$\{aws_lambda_alias\.fn-digest_live_[0-9A-F]+\.arn\}$/);
+    expect(schedule.target.role_arn).toMatch(/:role\/multicloud-auto-deploy\/functions\/multicloud-auto-deploy-dev-scheduler$/);
+    expect(JSON.parse(schedule.target.input as string)).toEqual({ scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(schedule.target.retry_policy).toEqual({ maximum_retry_attempts: 3, maximum_event_age_in_seconds: 3600 });
+    expect(schedule.target.dead_letter_config.arn).toMatch(/aws_sqs_queue\.schedule-digest_dead-letters_/);
+  });
+
+  it('puts the stats routes on the one HTTP API, on its own integration and alias, which only that API may invoke', () => {
+    expect(resources('aws_apigatewayv2_api')).toHaveLength(1);
+    const routes = resources('aws_apigatewayv2_route').map(([, route]) => route.route_key as string);
+    expect(routes).toEqual(expect.arrayContaining([...API_ROUTES, 'GET /api/stats']));
+    expect(routes).toHaveLength(API_ROUTES.length + 1);
+    const [, stats] = resources('aws_apigatewayv2_route').find(([, route]) => route.route_key === 'GET /api/stats')!;
+    const integrations = resources('aws_apigatewayv2_integration');
+    expect(integrations).toHaveLength(2);
+    const own = integrations.find(([address]) => address.startsWith('http_integration-stats'))!;
+    expect(stats.target).toBe(`integrations/\${aws_apigatewayv2_integration.${own[0]}.id}`);
+    expect(own[1].integration_uri).toMatch(/aws_lambda_alias\.fn-stats_live_[0-9A-F]+\.invoke_arn/);
+    const permission = resources('aws_lambda_permission').find(([address]) => address.includes('invoke-permission-stats'))![1];
+    expect(permission).toMatchObject({
+      principal: 'apigateway.amazonaws.com',
+      qualifier: expect.stringMatching(/^\$\{aws_lambda_alias\.fn-stats_live_[0-9A-F]+\.name\}$/),
+    });
+    expect(permission.source_arn).toMatch(/^\$\{aws_apigatewayv2_api\.http_api_[0-9A-F]+\.execution_arn\}\/\*\/\*$/);
   });
 });
