@@ -83,22 +83,7 @@ export class HttpApi extends Construct {
     const throttle = props.throttle ?? { burstLimit: ENVIRONMENT_DEFAULTS.throttleBurstLimit, rateLimit: ENVIRONMENT_DEFAULTS.throttleRateLimit };
     this.api = new Apigatewayv2Api(this, 'api', { name, protocolType: 'HTTP' });
 
-    const integration = new Apigatewayv2Integration(this, 'integration', {
-      apiId: this.api.id,
-      integrationType: 'AWS_PROXY',
-      integrationUri: props.alias ? props.alias.invokeArn : props.handler.invokeArn,
-      integrationMethod: 'POST',
-      payloadFormatVersion: '2.0',
-      timeoutMilliseconds: HTTP_API_LIMITS.integrationTimeoutSeconds * 1000,
-    });
-
-    for (const routeKey of props.routes ?? API_ROUTES) {
-      new Apigatewayv2Route(this, routeId(routeKey), {
-        apiId: this.api.id,
-        routeKey,
-        target: `integrations/${integration.id}`,
-      });
-    }
+    this.routeTo('integration', props.alias ? props.alias.invokeArn : props.handler.invokeArn, props.routes ?? API_ROUTES, routeId);
 
     this.accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
       name: `/aws/apigateway/${name}`,
@@ -128,17 +113,7 @@ export class HttpApi extends Construct {
    * for this API alone to invoke that alias. A route is the configuration's to give once (config/functions.ts).
    */
   public addFunction(name: string, handler: LambdaFunction, alias: LambdaAlias, routes: readonly string[]): void {
-    const integration = new Apigatewayv2Integration(this, `integration-${name}`, {
-      apiId: this.api.id,
-      integrationType: 'AWS_PROXY',
-      integrationUri: alias.invokeArn,
-      integrationMethod: 'POST',
-      payloadFormatVersion: '2.0',
-      timeoutMilliseconds: HTTP_API_LIMITS.integrationTimeoutSeconds * 1000,
-    });
-    for (const routeKey of routes) {
-      new Apigatewayv2Route(this, `${routeId(routeKey)}-${name}`, { apiId: this.api.id, routeKey, target: `integrations/${integration.id}` });
-    }
+    this.routeTo(`integration-${name}`, alias.invokeArn, routes, (routeKey) => `${routeId(routeKey)}-${name}`);
     new LambdaPermission(this, `invoke-permission-${name}`, {
       statementId: 'AllowInvokeFromThisHttpApi',
       action: 'lambda:InvokeFunction',
@@ -147,5 +122,18 @@ export class HttpApi extends Construct {
       principal: 'apigateway.amazonaws.com',
       sourceArn: `${this.api.executionArn}/*/*`,
     });
+  }
+
+  /** A payload 2.0 proxy integration of a function (its alias's invoke ARN) and the routes that go to it. */
+  private routeTo(id: string, invokeArn: string, routes: readonly string[], routeIdOf: (routeKey: string) => string): void {
+    const integration = new Apigatewayv2Integration(this, id, {
+      apiId: this.api.id,
+      integrationType: 'AWS_PROXY',
+      integrationUri: invokeArn,
+      integrationMethod: 'POST',
+      payloadFormatVersion: '2.0',
+      timeoutMilliseconds: HTTP_API_LIMITS.integrationTimeoutSeconds * 1000,
+    });
+    for (const routeKey of routes) new Apigatewayv2Route(this, routeIdOf(routeKey), { apiId: this.api.id, routeKey, target: `integrations/${integration.id}` });
   }
 }

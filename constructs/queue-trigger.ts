@@ -19,6 +19,11 @@ export function visibilityTimeoutOf(timeoutSeconds: number): number {
   return Math.min(6 * timeoutSeconds, 43_200);
 }
 
+/** A dead-letter queue: encrypted, keeping a message as long as SQS keeps any (14 days), time for a person to look. */
+export function deadLetterQueue(scope: Construct, name: string): SqsQueue {
+  return new SqsQueue(scope, 'dead-letters', { name: `${name}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1_209_600 });
+}
+
 /** What is wrong with the props, in words; empty when nothing is. */
 export function queueTriggerProblems(props: Pick<QueueTriggerProps, 'queueName' | 'settings'>): string[] {
   const problems: string[] = [];
@@ -44,12 +49,7 @@ export class QueueTrigger extends Construct {
     super(scope, id);
     rejectInvalidProps(this, queueTriggerProblems(props));
     const { settings } = props;
-    this.deadLetterQueue = new SqsQueue(this, 'dead-letters', {
-      name: `${props.queueName}-dlq`,
-      sqsManagedSseEnabled: true,
-      // The longest SQS keeps a message: time for a person to look.
-      messageRetentionSeconds: 1_209_600,
-    });
+    this.deadLetterQueue = deadLetterQueue(this, props.queueName);
     this.queue = new SqsQueue(this, 'queue', {
       name: props.queueName,
       sqsManagedSseEnabled: true,

@@ -4,6 +4,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { ScheduleTrigger as ScheduleTriggerSettings, scheduleExpressionProblem } from '../config/functions';
 import { rejectInvalidProps } from './props';
+import { deadLetterQueue } from './queue-trigger';
 
 export interface ScheduleTriggerProps {
   /** The schedule's name; its dead-letter queue is `<name>-dlq`. */
@@ -44,11 +45,7 @@ export class ScheduleTrigger extends Construct {
     super(scope, id);
     rejectInvalidProps(this, scheduleTriggerProblems(props));
     const { settings } = props;
-    this.deadLetterQueue = new SqsQueue(this, 'dead-letters', {
-      name: `${props.scheduleName}-dlq`,
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 1_209_600,
-    });
+    this.deadLetterQueue = deadLetterQueue(this, props.scheduleName);
     this.schedule = new SchedulerSchedule(this, 'schedule', {
       name: props.scheduleName,
       scheduleExpression: settings.expression,
