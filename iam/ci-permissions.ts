@@ -15,12 +15,30 @@
  */
 import { artifactPrefixes } from '../config/artifact-keys';
 import { functionNameOf, tableNameOf } from '../config/environments';
+import { DataGrant, TriggerType, functionNameFor } from '../config/functions';
 import { Condition, Statement } from './statements';
 
 export interface CiEnvironment {
   readonly name: string;
   /** Object key of its state, e.g. "<project>/dev/terraform.tfstate". */
   readonly stateKey: string;
+  /**
+   * Its functions besides the API: each gets its own role, and its deploy manages it and its trigger.
+   * @default - the API alone
+   */
+  readonly functions?: readonly CiFunction[];
+  /**
+   * What the API may use besides its table (config/functions.ts "data"): the queues it may send to.
+   * @default - its table alone
+   */
+  readonly apiData?: readonly DataGrant[];
+}
+
+/** A function of an environment besides the API, as the roles see it: its name, what triggers it, what data it may use. */
+export interface CiFunction {
+  readonly name: string;
+  readonly trigger: TriggerType;
+  readonly data: readonly DataGrant[];
 }
 
 export interface CiScope {
@@ -106,6 +124,44 @@ export function ciArns(scope: Pick<CiScope, 'project' | 'account' | 'partition' 
     /** Every role and policy under the CI path, present or future. */
     roles: `${iam}:role${path}*`,
     policies: `${iam}:policy${path}*`,
+  };
+}
+
+/** The roles the bootstrap makes for an environment's functions besides the API, and for its scheduler when it has a schedule. */
+export function serviceRoleArns(scope: { project: string; account: string; partition?: string }, env: CiEnvironment): string[] {
+  const others = env.functions ?? [];
+  return [
+    ...others.map((fn) => bootstrapRoleArn(scope, CI_ROLE_NAMES.serviceFunction(scope.project, env.name, fn.name))),
+    ...(others.some((fn) => fn.trigger === 'schedule') ? [bootstrapRoleArn(scope, CI_ROLE_NAMES.scheduler(scope.project, env.name))] : []),
+  ];
+}
+
+/** What an environment's functions besides the API are, by ARN: each function, its log group, its queue or schedule. */
+export function serviceArns(scope: Pick<CiScope, 'project' | 'region' | 'account' | 'partition'>, env: CiEnvironment) {
+  const { project, region, account } = scope;
+  const partition = scope.partition ?? 'aws';
+  const named = { project, name: env.name };
+  const others = env.functions ?? [];
+  const nameOf = (fn: CiFunction): string => functionNameFor(named, fn.name);
+  const sqs = (name: string): string => `arn:${partition}:sqs:${region}:${account}:${name}`;
+  const lambda = `arn:${partition}:lambda:${region}:${account}:function:`;
+  return {
+    functions: others.map((fn) => `${lambda}${nameOf(fn)}`),
+    functionVersions: others.map((fn) => `${lambda}${nameOf(fn)}:*`),
+    logGroups: others.map((fn) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/${nameOf(fn)}`),
+    /** A queue function's queue and its dead-letter queue; a scheduled function's dead-letter queue. */
+    queues: others.flatMap((fn) =>
+      fn.trigger === 'queue' ? [sqs(nameOf(fn)), sqs(`${nameOf(fn)}-dlq`)] : fn.trigger === 'schedule' ? [sqs(`${nameOf(fn)}-dlq`)] : [],
+    ),
+    schedules: others.filter((fn) => fn.trigger === 'schedule').map((fn) => `arn:${partition}:scheduler:${region}:${account}:schedule/default/${nameOf(fn)}`),
+    eventSourceMappings: `arn:${partition}:lambda:${region}:${account}:event-source-mapping:*`,
+    roles: others.map((fn) => bootstrapRoleArn(scope, CI_ROLE_NAMES.serviceFunction(project, env.name, fn.name))),
+    scheduler: bootstrapRoleArn(scope, CI_ROLE_NAMES.scheduler(project, env.name)),
+    /** A function's queue, by the function's name (for grants and for its consumer). */
+    queueOf: (fn: string): string => sqs(functionNameFor(named, fn)),
+    /** A function's alias live, which its trigger invokes. */
+    liveAliasOf: (fn: string): string => `${lambda}${functionNameFor(named, fn)}:live`,
+    deadLettersOf: (fn: string): string => sqs(`${functionNameFor(named, fn)}-dlq`),
   };
 }
 
@@ -258,7 +314,13 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
     { test: 'StringEquals', variable: `${key}/${ENVIRONMENT_TAG}`, values: [env.name] },
   ];
   const untagged: Condition = { test: 'Null', variable: `aws:ResourceTag/${ENVIRONMENT_TAG}`, values: ['true'] };
-  const named = { function: [a.function, a.functionVersions], tables: [a.tables], logs: [...a.logGroups, ...a.logGroups.map((g) => `${g}:*`)] };
+  const sv = serviceArns(scope, env);
+  const logGroups = [...a.logGroups, ...sv.logGroups];
+  const named = {
+    function: [a.function, a.functionVersions, ...sv.functions, ...sv.functionVersions],
+    tables: [a.tables],
+    logs: [...logGroups, ...logGroups.map((g) => `${g}:*`)],
+  };
   // Tagging what carries this environment's tags, or what carries none yet and is given them in the same request.
   const tagging = (sid: string, actions: readonly string[], resources: readonly string[]): Statement[] => [
     { sid: `${sid}Tagged`, actions, resources, conditions: tagged('aws:ResourceTag') },
@@ -309,9 +371,10 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
     {
       sid: 'PassOwnFunctionRoleToLambda',
       actions: ['iam:PassRole'],
-      resources: [a.role],
+      resources: [a.role, ...sv.roles],
       conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] }],
     },
+    ...serviceStatements(sv),
     {
       sid: 'ManageOwnLogGroups',
       actions: [...READ.logs, 'logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy'],
@@ -383,6 +446,56 @@ export function deployRoleStatements(scope: CiScope, environment: string): State
       conditions: [{ test: 'ForAnyValue:StringEquals', variable: 'aws:TagKeys', values: [PROJECT_TAG, ENVIRONMENT_TAG] }],
     },
   ];
+}
+
+/**
+ * What a deploy needs for its environment's functions besides the API, beyond their functions and log groups: their
+ * queues, their schedules (and passing the scheduler its role), and the event source mappings that feed a queue's
+ * function, only for this environment's functions. None when the environment has none.
+ */
+function serviceStatements(sv: ReturnType<typeof serviceArns>): Statement[] {
+  const statements: Statement[] = [];
+  if (sv.queues.length) {
+    statements.push({
+      sid: 'ManageOwnQueues',
+      actions: [
+        'sqs:CreateQueue',
+        'sqs:DeleteQueue',
+        'sqs:GetQueueAttributes',
+        'sqs:SetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ListQueueTags',
+        'sqs:TagQueue',
+        'sqs:UntagQueue',
+      ],
+      resources: sv.queues,
+    });
+  }
+  if (sv.schedules.length) {
+    statements.push(
+      {
+        sid: 'ManageOwnSchedules',
+        actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+        resources: sv.schedules,
+      },
+      {
+        sid: 'PassOwnSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [sv.scheduler],
+        conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['scheduler.amazonaws.com'] }],
+      },
+    );
+  }
+  if (sv.functions.length && sv.queues.length) {
+    statements.push({
+      sid: 'FeedOwnFunctionsFromQueues',
+      actions: ['lambda:CreateEventSourceMapping', 'lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping'],
+      resources: ['*'],
+      // Only mappings whose function is one of this environment's (an alias or version of it included).
+      conditions: [{ test: 'ArnLike', variable: 'lambda:FunctionArn', values: [...sv.functions, ...sv.functionVersions] }],
+    });
+  }
+  return statements;
 }
 
 /**
@@ -464,6 +577,58 @@ export function functionRoleStatements(scope: CiScope, environment: string): Sta
   return [
     { sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${a.logGroups[0]}:*`] },
     { sid: 'ReadWriteOwnTable', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [a.messagesTable] },
+    ...queueSends(scope, env, env.apiData ?? []),
+  ];
+}
+
+/** One statement that lets a role send to the queues of the functions its grants name (none: no statement). */
+function queueSends(scope: CiScope, env: CiEnvironment, grants: readonly DataGrant[]): Statement[] {
+  const targets = grants.filter((grant) => grant.startsWith('queue:')).map((grant) => grant.slice('queue:'.length));
+  if (!targets.length) return [];
+  const s = serviceArns(scope, env);
+  return [{ sid: 'SendToGrantedQueues', actions: ['sqs:SendMessage', 'sqs:GetQueueUrl'], resources: targets.map((name) => s.queueOf(name)) }];
+}
+
+/**
+ * The role of one of an environment's functions besides the API: its own log group; the table as its grants say (read:
+ * get and query; write: put and update); a queue function's own queue, to take batches from; the queues it may send to.
+ */
+export function serviceFunctionRoleStatements(scope: CiScope, environment: string, name: string): Statement[] {
+  const env = scope.environments.find((candidate) => candidate.name === environment);
+  const fn = env?.functions?.find((candidate) => candidate.name === name);
+  if (!env || !fn) throw new Error(`no function ${name} of environment ${environment} in the CI scope`);
+  const a = environmentArns(scope, env);
+  const s = serviceArns(scope, env);
+  const logGroup = s.logGroups[(env.functions ?? []).indexOf(fn)];
+  const table = [
+    ...(fn.data.includes('table:read') ? ['dynamodb:GetItem', 'dynamodb:Query'] : []),
+    ...(fn.data.includes('table:write') ? ['dynamodb:PutItem', 'dynamodb:UpdateItem'] : []),
+  ];
+  return [
+    { sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup}:*`] },
+    ...(table.length ? [{ sid: 'UseOwnTable', actions: table, resources: [a.messagesTable] }] : []),
+    ...(fn.trigger === 'queue'
+      ? [
+          {
+            sid: 'TakeFromOwnQueue',
+            actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+            resources: [s.queueOf(fn.name)],
+          },
+        ]
+      : []),
+    ...queueSends(scope, env, fn.data),
+  ];
+}
+
+/** The scheduler's role of an environment: invoke its scheduled functions' aliases, and put a failed event in their dead-letter queues. */
+export function schedulerRoleStatements(scope: CiScope, environment: string): Statement[] {
+  const env = scope.environments.find((candidate) => candidate.name === environment);
+  if (!env) throw new Error(`no environment ${environment} in the CI scope`);
+  const s = serviceArns(scope, env);
+  const scheduled = (env.functions ?? []).filter((fn) => fn.trigger === 'schedule');
+  return [
+    { sid: 'InvokeScheduledAliases', actions: ['lambda:InvokeFunction'], resources: scheduled.map((fn) => s.liveAliasOf(fn.name)) },
+    { sid: 'DeadLetterFailedEvents', actions: ['sqs:SendMessage'], resources: scheduled.map((fn) => s.deadLettersOf(fn.name)) },
   ];
 }
 

@@ -8,8 +8,8 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { BootstrapConfig } from '../config/bootstrap-config';
-import { CiScope, artifactBucketPolicyStatements, ciArns, encryptionDenials } from '../iam/ci-permissions';
-import { ProjectConfig } from '../config/environments';
+import { CiEnvironment, CiScope, artifactBucketPolicyStatements, ciArns, encryptionDenials } from '../iam/ci-permissions';
+import { EnvironmentConfig, ProjectConfig } from '../config/environments';
 import { GithubProvider } from '@cdktf/provider-github/lib/provider';
 import { FunctionRoles } from '../constructs/function-roles';
 import { GithubDeployGate } from '../constructs/github-deploy-gate';
@@ -82,7 +82,7 @@ export class BootstrapStack extends TerraformStack {
       partition: partition.partition,
       stateBucket: config.stateBucket,
       artifactBucket: bootstrap.artifactBucket,
-      environments: config.environments.map((env) => ({ name: env.name, stateKey: env.stateKey })),
+      environments: config.environments.map((env) => ciEnvironmentOf(env)),
     };
     // The roles' ARNs are known from their names and path, so the key policy need not wait for them to be read back.
     const ci = ciArns(ciScopeBase);
@@ -208,4 +208,16 @@ export class BootstrapStack extends TerraformStack {
       description: "Each environment's function role, by environment; the API stack attaches it by name",
     });
   }
+}
+
+/** An environment as the CI and function roles see it: its state, and its functions besides the API with their triggers and grants. */
+export function ciEnvironmentOf(env: EnvironmentConfig): CiEnvironment {
+  const [api, ...others] = env.functions;
+  if (!others.length) return { name: env.name, stateKey: env.stateKey };
+  return {
+    name: env.name,
+    stateKey: env.stateKey,
+    functions: others.map((fn) => ({ name: fn.name, trigger: fn.trigger.type, data: fn.data })),
+    ...(api ? { apiData: api.data } : {}),
+  };
 }

@@ -14,7 +14,7 @@ import { loadBootstrapConfig } from '../../config/bootstrap-config';
 import { loadConfig } from '../../config/load-config';
 import { ApiStack } from '../../stacks/api-stack';
 import { BootstrapStack } from '../../stacks/bootstrap-stack';
-import { bundleArtifact, layerArtifact, managedLayersOfEnv } from '../support/artifacts';
+import { bundleArtifact, layerArtifact, managedLayersOfEnv, pythonLayerArtifact } from '../support/artifacts';
 import { accountModelFromSynth } from '../support/synth-iam';
 import { Json } from '../support/json';
 import { PLUGINS } from '../../family-plugins/registry';
@@ -26,20 +26,43 @@ const REGION = 'ap-northeast-1';
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 const ADMINISTRATOR = `arn:aws:iam::${ACCOUNT}:role/administrator`;
 
-function synthesised(): { model: AccountModel; artifactBucket: string } {
-  const config = loadConfig({ families: PLUGINS, context: {}, env: { STATE_BUCKET: 'acme-state' }, availableLayers: { dependencies: ['nodejs', 'python'] } });
+/** The seed's Python service: the API sends to the worker's queue; the worker writes the table; the digest runs daily. */
+const SERVICE_CONTEXT = {
+  defaults: { function: 'python' },
+  functions: {
+    api: { data: ['table:read', 'table:write', 'queue:worker'] },
+    worker: { family: 'python', source: 'handlers/python_api', handler: 'worker.handler', trigger: { queue: {} }, data: ['table:write'] },
+    digest: {
+      family: 'python',
+      source: 'handlers/python_api',
+      handler: 'digest.handler',
+      trigger: { schedule: { expression: 'rate(1 day)' } },
+      data: ['table:read', 'table:write'],
+    },
+  },
+};
+
+function synthesised(context: Record<string, unknown> = {}): { model: AccountModel; artifactBucket: string } {
+  const config = loadConfig({ families: PLUGINS, context, env: { STATE_BUCKET: 'acme-state' }, availableLayers: { dependencies: ['nodejs', 'python'] } });
   const bootstrap = loadBootstrapConfig({ context: { githubRepository: 'acme/layers', reviewers: { prod: ['octocat'] } }, env: {} }, config)!;
   const stacks: Json[] = [
     JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), 'bootstrap', { config, bootstrap, localStatePath: '../../../bootstrap.tfstate' }))),
   ];
   for (const env of config.environments) {
+    const layers = env.function === 'python' ? [pythonLayerArtifact()] : [layerArtifact()];
     const stack = new ApiStack(Testing.app(), env.stackName, {
       env,
-      layers: [layerArtifact()],
+      layers,
       bundle: bundleArtifact(env.runtime),
       managedLayers: managedLayersOfEnv(env),
       buildDirFromStack: '../../../.build',
       families: PLUGINS,
+      functions: env.functions.map((fn) => ({
+        function: fn,
+        layers: fn.name === 'api' ? layers : [],
+        bundle: { ...bundleArtifact(fn.runtime), id: `${fn.name}/${fn.runtime}`, function: fn.name, handler: fn.handler },
+        managed: [],
+      })),
     });
     stacks.push(JSON.parse(Testing.synth(stack)));
   }
@@ -378,5 +401,106 @@ describe('the same analysis, fed the policies before issue 21', () => {
         `lambda:AddPermission arn:aws:lambda:${REGION}:${ACCOUNT}:function:${PROJECT}-dev-api`,
       ]),
     );
+  });
+});
+
+describe("a service's functions, each in its own role, that reach no other environment nor what they were not given", () => {
+  const { model, artifactBucket } = synthesised(SERVICE_CONTEXT);
+  const analysis = new AccessAnalysis(model);
+  const fnRole = (env: string, name: string) => `arn:aws:iam::${ACCOUNT}:role/${PROJECT}/functions/${PROJECT}-${env}-${name}`;
+  const lambda = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${PROJECT}`;
+  const sqs = `arn:aws:sqs:${REGION}:${ACCOUNT}:${PROJECT}`;
+  const tagsOf = (env: string) => ({ project: PROJECT, environment: env, 'managed-by': 'cdktf' });
+  /** The service's own resources in an environment, beside the API's. */
+  const serviceTargets = (env: string): Target[] => [
+    ...['worker', 'digest'].flatMap((name) => [
+      { arn: `${lambda}-${env}-${name}`, tags: tagsOf(env) },
+      { arn: `${lambda}-${env}-${name}:live`, tags: tagsOf(env) },
+      { arn: `${lambda}-${env}-${name}:3`, tags: tagsOf(env) },
+      { arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${PROJECT}-${env}-${name}`, tags: tagsOf(env) },
+    ]),
+    { arn: `${sqs}-${env}-worker`, tags: tagsOf(env) },
+    { arn: `${sqs}-${env}-worker-dlq`, tags: tagsOf(env) },
+    { arn: `${sqs}-${env}-digest-dlq`, tags: tagsOf(env) },
+    { arn: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/${PROJECT}-${env}-digest` },
+    { arn: fnRole(env, 'worker-fn') },
+    { arn: fnRole(env, 'digest-fn') },
+    { arn: fnRole(env, 'scheduler') },
+  ];
+  const everything = (env: string) => [...targetsOf(env, artifactBucket), ...serviceTargets(env)];
+
+  it('makes a role for each function and the scheduler, and runs each function as its own', () => {
+    expect(
+      model.roles
+        .map((r) => r.arn)
+        .filter((arn) => arn.includes('/functions/'))
+        .sort(),
+    ).toEqual(ENVIRONMENTS.flatMap((env) => ['function', 'worker-fn', 'digest-fn', 'scheduler'].map((name) => fnRole(env, name))).sort());
+    expect((model.functions ?? []).filter((fn) => fn.arn.endsWith('-dev-worker'))).toEqual([{ arn: `${lambda}-dev-worker`, role: fnRole('dev', 'worker-fn') }]);
+    const trustedBy = (arn: string) => model.roles.find((r) => r.arn === arn)!.trust.map((statement) => statement.principals);
+    expect(trustedBy(fnRole('dev', 'worker-fn'))).toEqual([{ service: ['lambda.amazonaws.com'] }]);
+    expect(trustedBy(fnRole('dev', 'scheduler'))).toEqual([{ service: ['scheduler.amazonaws.com'] }]);
+    expect(model.roles.find((r) => r.arn === fnRole('dev', 'scheduler'))!.trust[0].conditions).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: [ACCOUNT] },
+    ]);
+  });
+
+  it('finds no chain from a deploy role to another environment, nor from the plan role to any write or data', () => {
+    const starts = [
+      ...ENVIRONMENTS.map((env) => ({
+        from: role.deploy(env),
+        forbidden: [...ENVIRONMENTS.filter((other) => other !== env).flatMap(everything), ...ciTargets(model).filter((t) => !t.arn.includes(`-${env}-`))],
+      })),
+      {
+        from: role.plan,
+        forbidden: [...ENVIRONMENTS.flatMap(everything), ...ciTargets(model)],
+        only: (action: string) => WRITES.test(action) || DATA_READS.includes(action),
+      },
+    ];
+    const { found, checked } = crossings(model, starts);
+    expect(found.map((crossing) => `${crossing.from} -> ${crossing.action} ${crossing.resource}`)).toEqual([]);
+    expect(checked).toBeGreaterThan(5000);
+  });
+
+  it('finds no chain from a function role to another environment, nor to a queue or data its configuration did not give it', () => {
+    const notGiven: Record<string, (env: string) => Target[]> = {
+      // The worker writes; it reads nothing, sends nowhere, and invokes nothing.
+      'worker-fn': (env) => [
+        { arn: `${sqs}-${env}-digest-dlq` },
+        { arn: `${lambda}-${env}-digest:live` },
+        { arn: `${lambda}-${env}-api:live` },
+        { arn: fnRole(env, 'scheduler') },
+      ],
+      // The digest takes from no queue and sends to none.
+      'digest-fn': (env) => [{ arn: `${sqs}-${env}-worker` }, { arn: `${sqs}-${env}-worker-dlq` }, { arn: `${lambda}-${env}-worker:live` }],
+      // The scheduler invokes the digest only.
+      scheduler: (env) => [{ arn: `${lambda}-${env}-api:live` }, { arn: `${lambda}-${env}-worker:live` }, { arn: `${sqs}-${env}-worker` }],
+      function: (env) => [{ arn: `${sqs}-${env}-digest-dlq` }, { arn: `${sqs}-${env}-worker-dlq` }, { arn: `${lambda}-${env}-digest:live` }],
+    };
+    const starts = ENVIRONMENTS.flatMap((env) =>
+      Object.entries(notGiven).map(([name, targets]) => ({
+        from: fnRole(env, name),
+        forbidden: [
+          ...ENVIRONMENTS.filter((other) => other !== env).flatMap(everything),
+          ...targets(env),
+          ...ciTargets(model).filter((t) => t.arn !== fnRole(env, name)),
+        ],
+      })),
+    );
+    const { found, checked } = crossings(model, starts);
+    expect(found.map((crossing) => `${crossing.from} -> ${crossing.action} ${crossing.resource}`)).toEqual([]);
+    expect(checked).toBeGreaterThan(3000);
+  });
+
+  it('finds the chains the service has on purpose, so the searches above are not blind', () => {
+    const worker = serviceTargets('dev').find((t) => t.arn === `${sqs}-dev-worker`)!;
+    expect(analysis.reach(fnRole('dev', 'function'), 'sqs:SendMessage', worker)).toBeDefined();
+    expect(analysis.reach(fnRole('dev', 'worker-fn'), 'sqs:ReceiveMessage', worker)).toBeDefined();
+    expect(analysis.reach(fnRole('dev', 'scheduler'), 'lambda:InvokeFunction', { arn: `${lambda}-dev-digest:live` })).toBeDefined();
+    expect(analysis.reach(role.deploy('dev'), 'sqs:SetQueueAttributes', worker)).toBeDefined();
+    // A deploy reaches the table through the worker's code, as through the API's.
+    const table = targetsOf('dev').find((t) => t.arn.endsWith(':table/multicloud-auto-deploy-dev-messages'))!;
+    expect(analysis.reach(role.deploy('dev'), 'dynamodb:PutItem', table)).toBeDefined();
+    for (const from of [role.plan, ...ENVIRONMENTS.map(role.deploy)]) expect([from, analysis.exposures(from)]).toEqual([from, []]);
   });
 });
