@@ -319,7 +319,12 @@ export function resolveFunctions(env: FunctionEnvironment, sources: FunctionSour
   }
 
   const resolved = wanted.map((name) => resolveOne(name, env, declared[name], env.functionSettings[name], sources, problems));
-  const functions = resolved.filter((fn): fn is FunctionConfig => fn !== undefined);
+  // A grant to a declared function this environment does not deploy grants nothing here: the function gets no
+  // queue URL and no permission (one declaration serves environments that deploy a part of the service).
+  const deployed = new Set(resolved.flatMap((fn) => (fn ? [fn.name] : [])));
+  const functions = resolved
+    .filter((fn): fn is FunctionConfig => fn !== undefined)
+    .map((fn) => ({ ...fn, data: fn.data.filter((grant) => !grant.startsWith('queue:') || deployed.has(grant.slice(6)) || !names.includes(grant.slice(6))) }));
   problems.push(...crossFunctionProblems(env, functions));
   return functions;
 }
@@ -548,11 +553,12 @@ export function crossFunctionProblems(env: { readonly name: string }, functions:
       if (!grant.startsWith('queue:')) continue;
       const target = grant.slice('queue:'.length);
       if (!queues.has(target)) {
+        // What resolveFunctions leaves: a grant to a function with no queue, or to one no declaration names.
         const deployed = functions.find((other) => other.name === target);
         problems.push(
           `${envWhere(env)}: function "${fn.name}" may send to "${grant}", but ` +
-            (deployed ? `"${target}" has no queue trigger` : `${envWhere(env)} does not deploy "${target}"`) +
-            `; deploy a function with a queue trigger by that name, or remove the grant`,
+            (deployed ? `"${target}" has no queue trigger` : `no function "${target}" is declared`) +
+            `; declare a function with a queue trigger by that name, or remove the grant`,
         );
       }
     }

@@ -220,17 +220,15 @@ describe('invalid functions', () => {
     expect(problems.filter((problem) => problem.includes('pyhton'))).toHaveLength(1);
   });
 
-  it('refuse a grant to a queue the environment does not deploy, and a name too long for IAM', () => {
+  it('refuse a grant to a queue no function declares, and a name too long for IAM', () => {
     const problems = problemsOf({
       project: 'a-project-name-of-forty-characters-long1',
-      functions: { api: { data: ['table:read', 'queue:worker'] }, worker: WORKER, jobsrunnerdaily: { ...DIGEST } },
+      functions: { api: { data: ['table:read', 'queue:wroker'] }, worker: WORKER, jobsrunnerdaily: { ...DIGEST } },
       defaults: { function: 'python', functions: ['jobsrunnerdaily'] },
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(
-          /^environment "dev": function "api" may send to "queue:worker", but environment "dev" does not deploy "worker"; deploy a function/,
-        ),
+        expect.stringMatching(/^environment "dev": function "api" may send to "queue:wroker", but no function "wroker" is declared; declare a function/),
         expect.stringMatching(
           /^environment "staging": function "jobsrunnerdaily": its role name ".*-staging-jobsrunnerdaily-fn" is 67 characters; IAM allows 64/,
         ),
@@ -253,6 +251,21 @@ describe('invalid functions', () => {
         ),
       ]),
     );
+  });
+});
+
+describe('grants', () => {
+  it('grant nothing where the function they name is declared but not deployed: one declaration serves every environment', () => {
+    const config = loadConfig(
+      sources({
+        functions: { api: { data: ['table:read', 'table:write', 'queue:worker'] }, worker: WORKER },
+        environments: { staging: { function: 'python' } },
+      }),
+    );
+    expect(fn(env(config, 'staging'), 'api').data).toEqual(['table:read', 'table:write', 'queue:worker']);
+    // The Node.js environments deploy no worker: their API is granted its table alone.
+    expect(fn(env(config, 'dev'), 'api').data).toEqual(['table:read', 'table:write']);
+    expect(env(config, 'dev').functions.map((f) => f.name)).toEqual(['api']);
   });
 });
 
