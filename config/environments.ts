@@ -8,7 +8,7 @@
 
 import { Runtime, FamilyId } from '../families/registry';
 import { LAYER_STRATEGIES, LayerStrategy } from '../families/family';
-import type { FunctionConfig } from './functions';
+import { API_FUNCTION, type FunctionConfig } from './functions';
 
 export type { Runtime, FamilyId };
 
@@ -237,6 +237,6 @@ export function functionEnvironment(env: Pick<EnvironmentSettings, 'appVersion' 
 
 /** The environment as one of its functions runs in it: the function's runtime, memory, timeout and concurrency (the API's are the environment's). */
 export function environmentOf(env: EnvironmentConfig, fn: FunctionConfig): EnvironmentConfig {
-  if (fn === env.functions[0]) return env;
+  if (fn.name === API_FUNCTION) return env;
   return { ...env, runtime: fn.runtime, memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds, reservedConcurrency: fn.reservedConcurrency };
 }
