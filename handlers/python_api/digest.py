@@ -10,11 +10,10 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, Optional, Tuple
 
 from probe import probe_answer, probe_token
-from store import MessagesStore
+from store import shared_store
 
 logger = logging.getLogger("digest")
 logger.setLevel(logging.INFO)
-_store: Optional[MessagesStore] = None
 
 
 def day_to_digest(event: Any, now: Optional[datetime] = None) -> date:
@@ -51,12 +50,10 @@ def handler(event: Dict[str, Any], context: Any = None) -> Dict[str, Any]:
     token = probe_token(event)
     if token is not None:
         return probe_answer(token, "digest")
-    global _store
-    if _store is None:
-        _store = MessagesStore(os.environ["TABLE_NAME"])
+    store = shared_store(os.environ["TABLE_NAME"])
     day = day_to_digest(event)
     first, after_last = id_range(day)
-    digest = digest_of(day, _store.authors_between(first, after_last))
-    _store.put_digest(digest)
+    digest = digest_of(day, store.authors_between(first, after_last))
+    store.put_digest(digest)
     logger.info("digest of %s: %d messages by %d authors", digest["day"], digest["messages"], len(digest["authors"]))
     return digest

@@ -5,7 +5,7 @@ boto3 comes with Lambda's Python runtime; it honours AWS_ENDPOINT_URL_DYNAMODB a
 import json
 import logging
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 PARTITION_KEY = "pk"
 SORT_KEY = "sk"
@@ -88,51 +88,46 @@ class MessagesStore:
         except Exception as error:
             raise StoreUnavailable() from error
 
+    def _pages(self, request: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+        """Every page of a query, following LastEvaluatedKey."""
+        start_key: Optional[Dict[str, Any]] = None
+        while True:
+            page = self._client.query(**request, **({"ExclusiveStartKey": start_key} if start_key else {}))
+            yield page
+            start_key = page.get("LastEvaluatedKey")
+            if not start_key:
+                return
+
     def messages_by(self, author: str) -> int:
         """How many messages are filed under an author."""
-        count = 0
-        start_key: Optional[Dict[str, Any]] = None
+        request = {
+            "TableName": self._table,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": PARTITION_KEY},
+            "ExpressionAttributeValues": {":pk": {"S": AUTHOR_PREFIX + author}},
+            "Select": "COUNT",
+        }
         try:
-            while True:
-                request: Dict[str, Any] = {
-                    "TableName": self._table,
-                    "KeyConditionExpression": "#pk = :pk",
-                    "ExpressionAttributeNames": {"#pk": PARTITION_KEY},
-                    "ExpressionAttributeValues": {":pk": {"S": AUTHOR_PREFIX + author}},
-                    "Select": "COUNT",
-                }
-                if start_key:
-                    request["ExclusiveStartKey"] = start_key
-                page = self._client.query(**request)
-                count += page.get("Count", 0)
-                start_key = page.get("LastEvaluatedKey")
-                if not start_key:
-                    return count
+            return sum(page.get("Count", 0) for page in self._pages(request))
         except Exception as error:
             raise StoreUnavailable() from error
 
     def authors_between(self, first: str, after_last: str) -> List[str]:
         """The author of every message whose id is from `first` up to (not including) `after_last`."""
-        authors: List[str] = []
-        start_key: Optional[Dict[str, Any]] = None
+        request = {
+            "TableName": self._table,
+            "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :first AND :last",
+            "ExpressionAttributeNames": {"#pk": PARTITION_KEY, "#sk": SORT_KEY, "#author": "author"},
+            "ExpressionAttributeValues": {":pk": {"S": PARTITION}, ":first": {"S": first}, ":last": {"S": after_last}},
+            "ProjectionExpression": "#sk, #author",
+        }
         try:
-            while True:
-                request: Dict[str, Any] = {
-                    "TableName": self._table,
-                    "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :first AND :last",
-                    "ExpressionAttributeNames": {"#pk": PARTITION_KEY, "#sk": SORT_KEY, "#author": "author"},
-                    "ExpressionAttributeValues": {":pk": {"S": PARTITION}, ":first": {"S": first}, ":last": {"S": after_last}},
-                    "ProjectionExpression": "#sk, #author",
-                }
-                if start_key:
-                    request["ExclusiveStartKey"] = start_key
-                page = self._client.query(**request)
-                for item in page.get("Items", []):
-                    if item.get(SORT_KEY, {}).get("S") != after_last:
-                        authors.append(item.get("author", {}).get("S", ""))
-                start_key = page.get("LastEvaluatedKey")
-                if not start_key:
-                    return authors
+            return [
+                item.get("author", {}).get("S", "")
+                for page in self._pages(request)
+                for item in page.get("Items", [])
+                if item.get(SORT_KEY, {}).get("S") != after_last
+            ]
         except Exception as error:
             raise StoreUnavailable() from error
 
@@ -173,3 +168,14 @@ class WorkerQueue:
         except Exception:
             logging.getLogger("store").exception("could not send message %s to the worker's queue", message.get("id"))
             return False
+
+
+_shared: Optional[MessagesStore] = None
+
+
+def shared_store(table_name: str) -> MessagesStore:
+    """The store of the function's table, made on its first invocation and kept for the next ones (its client too)."""
+    global _shared
+    if _shared is None:
+        _shared = MessagesStore(table_name)
+    return _shared

@@ -11,11 +11,10 @@ import os
 from typing import Any, Dict, List, Optional
 
 from probe import probe_answer, probe_token
-from store import MessagesStore, StoreUnavailable
+from store import StoreUnavailable, shared_store
 
 logger = logging.getLogger("worker")
 logger.setLevel(logging.INFO)
-_store: Optional[MessagesStore] = None
 
 
 def message_of(body: Any) -> Optional[Dict[str, str]]:
@@ -36,9 +35,7 @@ def handler(event: Dict[str, Any], context: Any = None) -> Dict[str, Any]:
     token = probe_token(event)
     if token is not None:
         return probe_answer(token, "worker")
-    global _store
-    if _store is None:
-        _store = MessagesStore(os.environ["TABLE_NAME"])
+    store = shared_store(os.environ["TABLE_NAME"])
     failures: List[Dict[str, str]] = []
     for record in event.get("Records", []):
         message = message_of(record.get("body"))
@@ -47,7 +44,7 @@ def handler(event: Dict[str, Any], context: Any = None) -> Dict[str, Any]:
             failures.append({"itemIdentifier": record.get("messageId", "")})
             continue
         try:
-            _store.file_under_author(message["author"], message["id"])
+            store.file_under_author(message["author"], message["id"])
         except StoreUnavailable:
             logger.exception("could not file message %s", message["id"])
             failures.append({"itemIdentifier": record.get("messageId", "")})
