@@ -42,6 +42,8 @@ export interface TerraformPlan {
   readonly format_version: string;
   readonly terraform_version?: string;
   readonly resource_changes: readonly ResourceChange[];
+  /** From the plan's configuration: the layer versions each function's `layers` refers to, by function address. */
+  readonly layerReferences?: Readonly<Record<string, readonly string[]>>;
 }
 
 export type ChangeKind = 'add' | 'change' | 'replace' | 'destroy' | 'read' | 'forget' | 'none';
@@ -73,11 +75,33 @@ export function parsePlan(text: string, source: string): TerraformPlan {
   if (changes !== undefined && !Array.isArray(changes)) {
     throw planInvalid(source, 'changes');
   }
+  const layerReferences = layerReferencesOf(plan['configuration']);
   return {
     format_version: String(plan['format_version']),
     terraform_version: textOf(plan['terraform_version']),
     resource_changes: (changes ?? []) as ResourceChange[],
+    ...(layerReferences ? { layerReferences } : {}),
   };
+}
+
+/**
+ * Which layer versions each function's `layers` refers to, read from the plan's configuration (the expressions as
+ * written, so known even when the new version's ARN is not): `{ "aws_lambda_function.x": ["aws_lambda_layer_version.y"] }`.
+ * https://developer.hashicorp.com/terraform/internals/json-format#configuration-representation
+ */
+function layerReferencesOf(configuration: unknown): Record<string, string[]> | undefined {
+  const resources = field(field(configuration, 'root_module'), 'resources');
+  if (!Array.isArray(resources)) return undefined;
+  const found: Record<string, string[]> = {};
+  for (const resource of resources) {
+    if (field(resource, 'type') !== 'aws_lambda_function' || typeof field(resource, 'address') !== 'string') continue;
+    const references = field(field(field(resource, 'expressions'), 'layers'), 'references');
+    const layers = Array.isArray(references)
+      ? references.filter((ref): ref is string => typeof ref === 'string' && /^aws_lambda_layer_version\.[^.]+$/.test(ref))
+      : [];
+    found[field(resource, 'address') as string] = layers;
+  }
+  return found;
 }
 
 export function kindOf(change: ResourceChange): ChangeKind {
@@ -121,7 +145,14 @@ function nameOf(change: ResourceChange, key: string): string {
   return show(field(change.change.after, key) ?? field(change.change.before, key) ?? change.address);
 }
 
-function describeLayer(change: ResourceChange): string | undefined {
+function describeLayer(change: ResourceChange, users: readonly string[] | undefined): string | undefined {
+  const line = describeLayerChange(change);
+  const kind = kindOf(change);
+  if (!line || !users || (kind !== 'add' && kind !== 'replace')) return line;
+  return `${line}${line.endsWith('.') ? '' : '.'} ${users.length ? `Run by ${users.map((name) => `\`${name}\``).join(', ')}.` : 'No function of this plan attaches it.'}`;
+}
+
+function describeLayerChange(change: ResourceChange): string | undefined {
   const kind = kindOf(change);
   const name = nameOf(change, 'layer_name');
   const before = contentHashIn(field(change.change.before, 'description'));
@@ -190,6 +221,8 @@ export interface ReviewContext {
   readonly stored?: ReadonlyMap<string, LayerContents>;
   /** Import coverage of each function of this build, by function name. */
   readonly coverage?: ReadonlyMap<string, readonly CoverageRow[]>;
+  /** The layers each function of this build attaches, by function name. */
+  readonly functionLayers?: ReadonlyMap<string, FunctionLayers>;
   /** Why the import coverage is not shown, when it is not (no build here). */
   readonly coverageUnavailable?: string;
   /** What the shell could not read, said under the summary (a stored manifest it had no access to). */
@@ -202,6 +235,8 @@ export interface ReviewContext {
 
 export interface LayerReview {
   readonly layer: string;
+  /** The functions of the environment that will run the new version; absent when the plan does not say (no configuration in it). */
+  readonly functions?: readonly string[];
   readonly before?: string;
   readonly after?: string;
   /** The packages' changes; absent when neither side's packages are known. */
@@ -216,6 +251,15 @@ export interface FunctionCoverage {
   readonly functionName: string;
   readonly rows: readonly CoverageRow[];
   readonly missing: readonly string[];
+  /** The layers this build gives the function, and whether its imports chose them. */
+  readonly layers?: FunctionLayers;
+}
+
+/** The layers a function attaches in this build: listed by hand, or chosen by its imports from the candidates. */
+export interface FunctionLayers {
+  readonly attached: readonly string[];
+  /** Present when the build chose (`"layers": "auto"`): the environment's layers it chose from, in order. */
+  readonly candidates?: readonly string[];
 }
 
 export interface PlanSummary {
@@ -228,6 +272,8 @@ export interface PlanSummary {
   /** Per new layer version: what changed inside it, in packages. */
   readonly layerPackages: readonly LayerReview[];
   readonly functions: readonly string[];
+  /** Functions whose code, layers and settings the plan leaves as they are. */
+  readonly unchanged: readonly string[];
   /** Per function the plan touches: every import and what provides it. */
   readonly coverage: readonly FunctionCoverage[];
   readonly coverageUnavailable?: string;
@@ -243,7 +289,7 @@ export function replaceOrder(change: ResourceChange): string | undefined {
 }
 
 /** A new layer version's packages against the deployed one's: the stored or built manifest where there is one, else the descriptions. */
-function reviewLayer(change: ResourceChange, context: ReviewContext): LayerReview | undefined {
+function reviewLayer(change: ResourceChange, context: ReviewContext, functions: readonly string[] | undefined): LayerReview | undefined {
   const kind = kindOf(change);
   if (kind !== 'add' && kind !== 'replace') return undefined;
   const layer = nameOf(change, 'layer_name');
@@ -263,6 +309,7 @@ function reviewLayer(change: ResourceChange, context: ReviewContext): LayerRevie
   const advisories = family && after ? after.packages.flatMap((pkg) => context.advisories?.get(purlOf(family, pkg)) ?? []) : [];
   return {
     layer,
+    ...(functions ? { functions } : {}),
     ...(beforeHash ? { before: beforeHash } : {}),
     ...(afterHash ? { after: afterHash } : {}),
     ...(before && after ? { diff: diffLayerContents(before, after, context.families) } : {}),
@@ -278,7 +325,27 @@ function reviewFunction(change: ResourceChange, context: ReviewContext): Functio
   const functionName = nameOf(change, 'function_name');
   const rows = context.coverage?.get(functionName);
   if (!rows) return undefined;
-  return { functionName, rows, missing: rows.filter((row) => !row.provider && !row.optional).map((row) => row.module) };
+  const layers = context.functionLayers?.get(functionName);
+  return { functionName, rows, missing: rows.filter((row) => !row.provider && !row.optional).map((row) => row.module), ...(layers ? { layers } : {}) };
+}
+
+/**
+ * The functions of the plan that will run a layer's new version: those whose configuration refers to the layer version
+ * resource, or, in a plan without its configuration, those whose deployed layers are a version of the same layer.
+ */
+function layerUsers(plan: TerraformPlan, layer: ResourceChange): string[] | undefined {
+  const functions = plan.resource_changes.filter((change) => change.type === 'aws_lambda_function' && change.mode !== 'data' && kindOf(change) !== 'destroy');
+  const layerName = nameOf(layer, 'layer_name');
+  const uses = (fn: ResourceChange): boolean => {
+    const references = plan.layerReferences?.[fn.address];
+    if (references) return references.includes(layer.address);
+    const attached = [field(fn.change.before, 'layers'), field(fn.change.after, 'layers')].flatMap((list) => (Array.isArray(list) ? (list as unknown[]) : []));
+    return attached.some((arn) => typeof arn === 'string' && arn.split(':')[6] === layerName);
+  };
+  const users = [...new Set(functions.filter(uses).map((fn) => nameOf(fn, 'function_name')))].sort();
+  // Without the configuration, a function whose layers are known only after apply may attach it too: not known here.
+  if (!plan.layerReferences && functions.some((fn) => unknown(fn, 'layers') && !uses(fn))) return undefined;
+  return users;
 }
 
 /** The decisions, without formatting: what changes, and what to flag. */
@@ -290,6 +357,7 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext): Plan
   const layers: string[] = [];
   const layerPackages: LayerReview[] = [];
   const functions: string[] = [];
+  const unchanged: string[] = [];
   const coverage: FunctionCoverage[] = [];
   const others: { kind: ChangeKind; address: string; order?: string }[] = [];
   let touchesFunction = false;
@@ -307,9 +375,10 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext): Plan
       );
     }
     if (change.type === 'aws_lambda_layer_version') {
-      const line = describeLayer(change);
+      const users = layerUsers(plan, change);
+      const line = describeLayer(change, users);
       if (line) layers.push(line);
-      const review = reviewLayer(change, context);
+      const review = reviewLayer(change, context, users);
       if (review) {
         layerPackages.push(review);
         if (review.distrusted) {
@@ -324,6 +393,7 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext): Plan
       }
     } else if (change.type === 'aws_lambda_function') {
       touchesFunction ||= kind === 'add' || kind === 'change' || kind === 'replace';
+      if (kind === 'none') unchanged.push(nameOf(change, 'function_name'));
       const line = describeFunction(change);
       if (line) functions.push(line);
       const review = reviewFunction(change, context);
@@ -354,6 +424,7 @@ export function summarisePlan(plan: TerraformPlan, context: ReviewContext): Plan
     layers,
     layerPackages,
     functions,
+    unchanged: unchanged.sort(),
     coverage,
     ...(touchesFunction && coverage.length === 0 && context.coverageUnavailable ? { coverageUnavailable: context.coverageUnavailable } : {}),
     notes: [...(layerPackages.length ? (context.notes ?? []) : []), ...nativeNotes],
@@ -370,7 +441,8 @@ const CHANGE_WORDS: Readonly<Record<string, string>> = {
 };
 
 function renderLayerPackages(review: LayerReview): string[] {
-  const title = `**Packages of \`${review.layer}\`** (content \`${review.before ?? 'none'}\` → \`${review.after ?? 'unknown'}\`)`;
+  const runBy = review.functions?.length ? `, run by ${review.functions.map((name) => `\`${name}\``).join(', ')}` : '';
+  const title = `**Packages of \`${review.layer}\`** (content \`${review.before ?? 'none'}\` → \`${review.after ?? 'unknown'}\`${runBy})`;
   const diff = review.diff;
   if (!diff) return [title, '', '_Neither version says what it holds (no manifest, and no description the stacks wrote)._', ''];
   const size =
@@ -397,7 +469,17 @@ function renderCoverage(item: FunctionCoverage): string[] {
   const head = item.missing.length
     ? `${title}: ${item.missing.length} of ${item.rows.length} import(s) MISSING`
     : `${title}: all ${provided} import(s) provided${item.rows.length > provided ? `, ${item.rows.length - provided} optional one(s) not` : ''}`;
-  const lines = [`<details><summary>${head}</summary>`, '', '| module | imported at | provided by |', '| --- | --- | --- |'];
+  const lines = [`<details><summary>${head}</summary>`, ''];
+  if (item.layers) {
+    const attached = item.layers.attached.length ? item.layers.attached.map((name) => `\`${name}\``).join(', ') : 'none';
+    lines.push(
+      item.layers.candidates
+        ? `Layers chosen by its imports: ${attached}, of ${item.layers.candidates.map((name) => `\`${name}\``).join(', ') || 'none'}.`
+        : `Layers listed by hand: ${attached}.`,
+      '',
+    );
+  }
+  lines.push('| module | imported at | provided by |', '| --- | --- | --- |');
   for (const row of item.rows) lines.push(`| \`${row.module}\` | ${row.where} | ${row.provider ?? (row.optional ? 'missing, optional' : '**MISSING**')} |`);
   lines.push('', '</details>', '');
   return lines;
@@ -423,8 +505,14 @@ export function renderPlanSummary(stack: string, summary: PlanSummary): string {
     lines.push('**Layers**', '', ...summary.layers.map((line) => `- ${line}`), '');
   }
   for (const review of summary.layerPackages) lines.push(...renderLayerPackages(review));
-  if (summary.functions.length) {
-    lines.push('**Functions**', '', ...summary.functions.map((line) => `- ${line}`), '');
+  if (summary.functions.length || summary.unchanged.length) {
+    lines.push(
+      '**Functions**',
+      '',
+      ...summary.functions.map((line) => `- ${line}`),
+      ...summary.unchanged.map((name) => `- \`${name}\`: unchanged (code, layers and settings)`),
+      '',
+    );
   }
   for (const item of summary.coverage) lines.push(...renderCoverage(item));
   if (summary.coverageUnavailable) lines.push(`_Import coverage not shown: ${summary.coverageUnavailable}._`, '');

@@ -1,13 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { deploymentOf } from '../builder/artifact-check';
+import { deploymentsOf } from '../builder/artifact-check';
 import { BuildManifest, readManifest } from '../artifacts/manifest';
-import { functionNameOf } from '../config/environments';
+import { layerNameOf } from '../config/environments';
+import { functionNameFor } from '../config/functions';
 import { s3Client } from '../aws/clients';
 import { planMissing } from '../review/errors';
 import { contentsFromArtifact } from '../review/layer-packages';
 import { fetchLayerManifests } from '../review/manifest-store';
-import { CoverageRow, PlanSummary, ReviewContext, TerraformPlan, contentHashIn, kindOf, parsePlan, summarisePlan } from '../review/plan-summary';
+import {
+  CoverageRow,
+  FunctionLayers,
+  PlanSummary,
+  ReviewContext,
+  TerraformPlan,
+  contentHashIn,
+  kindOf,
+  parsePlan,
+  summarisePlan,
+} from '../review/plan-summary';
 import { importCoverage } from '../rules/import-coverage';
 import { nativeCodeLoads } from '../rules/native-code';
 import { locationText, providerText } from '../review/import-rows';
@@ -53,6 +64,7 @@ export async function reviewContext(
   const built = new Map((manifest?.layers ?? []).map((layer) => [layer.contentHash.slice(0, 16), contentsFromArtifact(layer, project.families)]));
   const notes: string[] = [];
   let coverage: Map<string, CoverageRow[]> | undefined;
+  let functionLayers: Map<string, FunctionLayers> | undefined;
   let coverageUnavailable: string | undefined;
   let native: ReviewContext['native'];
   if (!environment) coverageUnavailable = `${stack} is not a configured stack`;
@@ -60,15 +72,29 @@ export async function reviewContext(
   else {
     try {
       const artifacts = project.builtArtifacts(environment, buildDir, { manifest, onDrift: () => undefined });
-      const deployment = deploymentOf(project.families, environment, artifacts);
-      native = nativeCodeLoads(deployment).map((finding) => ({ severity: finding.severity, message: finding.message }));
-      const rows = importCoverage(deployment).rows.map((row) => ({
-        module: row.module,
-        where: locationText(row),
-        ...(row.provider ? { provider: providerText(row.provider, environment) } : {}),
-        ...(row.optional ? { optional: true } : {}),
-      }));
-      coverage = new Map([[functionNameOf(environment), rows]]);
+      const deployments = deploymentsOf(project.families, environment, artifacts);
+      // The API's native-code findings, as before functions; every function's import coverage and layers.
+      native = deployments.flatMap((deployment) => nativeCodeLoads(deployment).map((finding) => ({ severity: finding.severity, message: finding.message })));
+      coverage = new Map();
+      functionLayers = new Map();
+      artifacts.functions.forEach((built, index) => {
+        const name = functionNameFor(environment, built.function.name);
+        const own = deployments[index].env;
+        coverage!.set(
+          name,
+          importCoverage(deployments[index]).rows.map((row) => ({
+            module: row.module,
+            where: locationText(row),
+            ...(row.provider ? { provider: providerText(row.provider, own) } : {}),
+            ...(row.optional ? { optional: true } : {}),
+          })),
+        );
+        const layerName = (layer: string): string => layerNameOf(environment, layer);
+        functionLayers!.set(name, {
+          attached: [...built.managed.map((layer) => layer.name), ...built.layers.map((layer) => layerName(layer.name))],
+          ...(built.choice ? { candidates: built.choice.candidates.map(layerName) } : {}),
+        });
+      });
     } catch (error) {
       coverageUnavailable = `the build does not match the sources (${(error as Error).message.split('\n')[0]})`;
     }
@@ -113,6 +139,7 @@ export async function reviewContext(
     built,
     ...(stored ? { stored } : {}),
     ...(coverage ? { coverage } : {}),
+    ...(functionLayers ? { functionLayers } : {}),
     ...(coverageUnavailable ? { coverageUnavailable } : {}),
     notes,
     ...(advisories ? { advisories } : {}),

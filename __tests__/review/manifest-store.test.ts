@@ -93,7 +93,7 @@ describe('layer manifests in the artifact bucket (moto)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      `**Packages of \`${LAYER}\`** (content \`0123456789abcdef\` → \`${artifact.contentHash.slice(0, 16)}\`), unzipped 7.6 MiB → `,
+      `**Packages of \`${LAYER}\`** (content \`0123456789abcdef\` → \`${artifact.contentHash.slice(0, 16)}\`, run by \`${FUNCTION}\`), unzipped 7.6 MiB → `,
     );
     expect(result.stdout).toContain('| hono | 4.12.0 | 4.13.19 | upgraded |');
     expect(result.stdout).toContain('| left-pad _(transitive)_ | 1.3.0 | — | **removed** |');
@@ -141,6 +141,8 @@ describe('npm run plan', () => {
       /<details><summary><b>Import coverage of <code>multicloud-auto-deploy-dev-api<\/code><\/b>: all \d+ import\(s\) provided<\/summary>/,
     );
     expect(result.stdout).toContain('| `hono` | handlers/api/');
+    // The layers the function gets, said in its coverage (the API's are listed in the configuration).
+    expect(result.stdout).toMatch(/Layers listed by hand: `multicloud-auto-deploy-dev-[a-z-]+`/);
     const stackDir = path.join(copy, 'cdktf.out', 'stacks', 'api-dev');
     expect(fs.existsSync(path.join(stackDir, 'plan.json'))).toBe(true);
     // The plan held live where it is (nowhere yet: the first deploy) and took no lock.

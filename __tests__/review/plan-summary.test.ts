@@ -17,7 +17,7 @@ describe('plan summary', () => {
     expect(summary.counts).toEqual({ add: 0, change: 1, replace: 1, destroy: 0 });
     expect(summary.destructive).toEqual([]);
     expect(summary.layers).toEqual([
-      '`multicloud-auto-deploy-staging-dependencies`: new version, content `f07b2d069bc0349d` → `9a1b2c3d4e5f6071`. Replaced because of: `description`, `source_code_hash`.',
+      '`multicloud-auto-deploy-staging-dependencies`: new version, content `f07b2d069bc0349d` → `9a1b2c3d4e5f6071`. Replaced because of: `description`, `source_code_hash`. Run by `multicloud-auto-deploy-staging-api`.',
     ]);
     expect(summary.functions).toEqual(['`multicloud-auto-deploy-staging-api`: layers → new version ARNs (known after apply)']);
     expect(markdown('layer-replace-create-before-destroy')).toContain(
@@ -30,6 +30,80 @@ describe('plan summary', () => {
       summarisePlan(fixture('layer-replace-create-before-destroy'), { families: PLUGINS }).layers,
     );
     expect(markdown('layer-replace')).toContain('| replace (destroy before create) |');
+  });
+
+  it('lists, for each new layer version, the functions that will run it, and reports the functions that do not change', () => {
+    // A service on the split strategy: the web layer gets a new version, the core layer does not; the worker and the
+    // digest attach only core, so their code and layers stay and they are said to be unchanged.
+    const summary = summarisePlan(fixture('service-split-layers'), { families: PLUGINS });
+    expect(summary.layers).toEqual([
+      '`multicloud-auto-deploy-staging-web`: new version, content `1111111111111111` → `2222222222222222`. Replaced because of: `description`. Run by `multicloud-auto-deploy-staging-api`.',
+    ]);
+    expect(summary.layerPackages.map((review) => [review.layer, review.functions])).toEqual([
+      ['multicloud-auto-deploy-staging-web', ['multicloud-auto-deploy-staging-api']],
+    ]);
+    expect(summary.functions).toEqual(['`multicloud-auto-deploy-staging-api`: layers → new version ARNs (known after apply)']);
+    expect(summary.unchanged).toEqual(['multicloud-auto-deploy-staging-digest', 'multicloud-auto-deploy-staging-worker']);
+    const text = renderPlanSummary('api-staging', summary);
+    expect(text).toContain(
+      '**Packages of `multicloud-auto-deploy-staging-web`** (content `1111111111111111` → `2222222222222222`, run by `multicloud-auto-deploy-staging-api`)',
+    );
+    expect(text).toContain('- `multicloud-auto-deploy-staging-worker`: unchanged (code, layers and settings)');
+    expect(text).toContain('- `multicloud-auto-deploy-staging-digest`: unchanged (code, layers and settings)');
+
+    // The plan's configuration decides, not the deployed ARNs: a function moving onto the layer runs the new version.
+    const plan = fixture('service-split-layers');
+    const moved = {
+      ...plan,
+      layerReferences: { ...plan.layerReferences, 'aws_lambda_function.worker_function_DDDD': ['aws_lambda_layer_version.layer-web_version_AAAA'] },
+    };
+    expect(summarisePlan(moved, { families: PLUGINS }).layerPackages[0].functions).toEqual([
+      'multicloud-auto-deploy-staging-api',
+      'multicloud-auto-deploy-staging-worker',
+    ]);
+    // Without the configuration, the deployed ARNs say who runs the layer, and a function whose layers are unknown
+    // until apply leaves it unsaid rather than guessed.
+    const bare = { ...plan, layerReferences: undefined };
+    expect(summarisePlan(bare, { families: PLUGINS }).layerPackages[0].functions).toEqual(['multicloud-auto-deploy-staging-api']);
+    const created = {
+      ...bare,
+      resource_changes: [
+        ...bare.resource_changes,
+        {
+          address: 'aws_lambda_function.new',
+          mode: 'managed' as const,
+          type: 'aws_lambda_function',
+          name: 'new',
+          change: { actions: ['create'], after: { function_name: 'x-new' }, after_unknown: { layers: true } },
+        },
+      ],
+    };
+    expect(summarisePlan(created, { families: PLUGINS }).layerPackages[0].functions).toBeUndefined();
+    expect(summarisePlan(created, { families: PLUGINS }).layers[0]).not.toContain('Run by');
+  });
+
+  it("shows in each function's coverage the layers it gets: chosen by its imports, or listed by hand", () => {
+    const rows = [{ module: 'boto3', where: 'handlers/python_api/worker.py:3', provider: 'python3.12 runtime' }];
+    const summary = summarisePlan(fixture('service-split-layers'), {
+      families: PLUGINS,
+      coverage: new Map([['multicloud-auto-deploy-staging-api', rows]]),
+      functionLayers: new Map([
+        [
+          'multicloud-auto-deploy-staging-api',
+          { attached: ['multicloud-auto-deploy-staging-core'], candidates: ['multicloud-auto-deploy-staging-core', 'multicloud-auto-deploy-staging-web'] },
+        ],
+      ]),
+    });
+    const text = renderPlanSummary('api-staging', summary);
+    expect(text).toContain(
+      'Layers chosen by its imports: `multicloud-auto-deploy-staging-core`, of `multicloud-auto-deploy-staging-core`, `multicloud-auto-deploy-staging-web`.',
+    );
+    const byHand = summarisePlan(fixture('service-split-layers'), {
+      families: PLUGINS,
+      coverage: new Map([['multicloud-auto-deploy-staging-api', rows]]),
+      functionLayers: new Map([['multicloud-auto-deploy-staging-api', { attached: ['multicloud-auto-deploy-staging-web'] }]]),
+    });
+    expect(renderPlanSummary('api-staging', byHand)).toContain('Layers listed by hand: `multicloud-auto-deploy-staging-web`.');
   });
 
   it('names what a function update changes', () => {
