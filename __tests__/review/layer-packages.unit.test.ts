@@ -223,7 +223,9 @@ describe('the plan summary in packages', () => {
     ]);
     const text = renderPlanSummary('api-staging', summary);
     expect(text).toContain('> [!CAUTION]\n> **Changes that can break the function: read these before approving.**\n');
-    expect(text).toContain(`**Packages of \`${LAYER}\`** (content \`f07b2d069bc0349d\` → \`9a1b2c3d4e5f6071\`, run by \`${FUNCTION}\`), unzipped 8.4 MiB → 8.7 MiB`);
+    expect(text).toContain(
+      `**Packages of \`${LAYER}\`** (content \`f07b2d069bc0349d\` → \`9a1b2c3d4e5f6071\`, run by \`${FUNCTION}\`), unzipped 8.4 MiB → 8.7 MiB`,
+    );
     expect(text).toContain(
       [
         '| package | before | after | change |',
