@@ -17,6 +17,8 @@ export interface IncomingRequest {
   readonly time: Date;
   /** host:port the client connected to. */
   readonly domainName: string;
+  /** The route the request took, when the caller matched it against the API's routes; otherwise the seed's routes decide. */
+  readonly route?: { readonly routeKey: string; readonly pathParameters?: Readonly<Record<string, string>> };
 }
 
 export interface HttpApiEventV2 {
@@ -27,6 +29,7 @@ export interface HttpApiEventV2 {
   readonly cookies?: string[];
   readonly headers: Record<string, string>;
   readonly queryStringParameters?: Record<string, string>;
+  readonly pathParameters?: Readonly<Record<string, string>>;
   readonly requestContext: {
     readonly accountId: string;
     readonly apiId: string;
@@ -125,7 +128,8 @@ export function toHttpApiEvent(request: IncomingRequest): HttpApiEventV2 {
   } catch {
     path = rawPath;
   }
-  const routeKey = routeKeyFor(request.method, path);
+  const routeKey = request.route?.routeKey ?? routeKeyFor(request.method, path);
+  const pathParameters = request.route?.pathParameters;
   const hasBody = request.body.length > 0;
   const asText = hasBody && isTextual(headers['content-type']) && isValidUtf8(request.body);
   return {
@@ -136,6 +140,7 @@ export function toHttpApiEvent(request: IncomingRequest): HttpApiEventV2 {
     ...(cookies.length ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(pathParameters ? { pathParameters } : {}),
     requestContext: {
       accountId: '123456789012',
       apiId: 'local',

@@ -63,6 +63,11 @@ export const CORE_COMMANDS: readonly CommandEntry[] = [
     load: () => (require('./commands/deploy') as typeof import('./commands/deploy')).deployCommand,
   },
   {
+    name: 'invoke',
+    summary: "Run one function of a stack once, locally, with its trigger's event (a scheduled job's time) or the one given",
+    load: () => (require('./commands/invoke') as typeof import('./commands/invoke')).invokeCommand,
+  },
+  {
     name: 'probe',
     summary: "Invoke one published version of a stack's function with the read-only routes; exit code 1 unless it answers well",
     load: () => (require('./commands/probe') as typeof import('./commands/probe')).probeCommand,

@@ -142,6 +142,24 @@ export function functionNameFor(env: { readonly project: string; readonly name: 
   return `${env.project}-${env.name}-${fn}`;
 }
 
+/** The queue a function with a queue trigger is fed by has the function's whole name; its dead-letter queue adds this. */
+export const DEAD_LETTER_SUFFIX = '-dlq';
+
+/** Lambda's advice for a queue that feeds a function: a visibility timeout of six times the function's timeout (SQS allows 12 hours). */
+export function visibilityTimeoutOf(timeoutSeconds: number): number {
+  return Math.min(6 * timeoutSeconds, 43_200);
+}
+
+/** The functions whose queues a function may send to (its "queue:<name>" grants). */
+export function queueGrantsOf(fn: Pick<FunctionConfig, 'data'>): string[] {
+  return fn.data.filter((grant) => grant.startsWith('queue:')).map((grant) => grant.slice('queue:'.length));
+}
+
+/** The variable that gives a function the URL of another function's queue it may send to: QUEUE_<NAME>_URL. */
+export function queueUrlVariable(fn: string): string {
+  return `QUEUE_${fn.toUpperCase()}_URL`;
+}
+
 /** Whether a route key is one API Gateway accepts, in words; undefined when it is. */
 export function routeKeyProblem(key: unknown): string | undefined {
   if (key === '$default') return undefined;

@@ -3,7 +3,7 @@ import { Fn } from 'cdktf';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { QueueTrigger as QueueTriggerSettings } from '../config/functions';
+import { DEAD_LETTER_SUFFIX, QueueTrigger as QueueTriggerSettings, visibilityTimeoutOf } from '../config/functions';
 import { rejectInvalidProps } from './props';
 
 export interface QueueTriggerProps {
@@ -14,14 +14,11 @@ export interface QueueTriggerProps {
   readonly timeoutSeconds: number;
 }
 
-/** Lambda's advice for a queue that feeds a function: a visibility timeout of six times the function's timeout. */
-export function visibilityTimeoutOf(timeoutSeconds: number): number {
-  return Math.min(6 * timeoutSeconds, 43_200);
-}
+export { visibilityTimeoutOf };
 
 /** A dead-letter queue: encrypted, keeping a message as long as SQS keeps any (14 days), time for a person to look. */
 export function deadLetterQueue(scope: Construct, name: string): SqsQueue {
-  return new SqsQueue(scope, 'dead-letters', { name: `${name}-dlq`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1_209_600 });
+  return new SqsQueue(scope, 'dead-letters', { name: `${name}${DEAD_LETTER_SUFFIX}`, sqsManagedSseEnabled: true, messageRetentionSeconds: 1_209_600 });
 }
 
 /** What is wrong with the props, in words; empty when nothing is. */

@@ -3,6 +3,7 @@ import { LayerSource } from '../builder/layer-sources';
 import type { EnvironmentConfig, ProjectConfig } from '../config/environments';
 import type { FamilyRegistry } from '../families/registry';
 import type { FamilyProcess } from '../local-lambda/local-api';
+import type { QueueServer } from '../local-lambda/local-queue';
 import type { LayerImportChecker } from '../local-lambda/layer-import-check';
 import type { CommandEntry } from '../project/command';
 import type { AdvisoryFinding } from '../review/advisories';
@@ -27,6 +28,11 @@ export type FamilyPlugin<S extends LayerSource = LayerSource> = RuleFamily &
      * ones no layer accepts, by package URL, and what could not be looked up. Absent when the family has no advisory source.
      */
     readonly advisories?: (project: PluginProject, environment: EnvironmentConfig, buildDir: string) => Promise<FamilyAdvisories>;
+    /**
+     * An SQS-compatible server this family's toolchain runs on this machine, for a local run whose functions use a queue
+     * (Python's: moto's server). Absent when the family's toolchain has none.
+     */
+    readonly queueServer?: (project: Pick<PluginProject, 'home' | 'env'>, progress?: (line: string) => void) => Promise<QueueServer>;
   };
 
 /** What a family's advisory lookup found for an environment. */

@@ -6,9 +6,13 @@ import { EnvironmentArtifacts } from '../builder/artifact-check';
 import { BuildableFamily } from '../builder/family-builders';
 import { FamilyRegistry } from '../families/registry';
 import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
-import { EnvironmentConfig, functionEnvironment, functionNameOf, tableNameOf } from '../config/environments';
+import { EnvironmentConfig, environmentOf, functionEnvironment, functionNameOf, tableNameOf } from '../config/environments';
+import { Trigger, functionNameFor, queueGrantsOf, queueUrlVariable } from '../config/functions';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { LocalQueue, QueuePoller, QueueServer, createLocalQueue, localSqsClient } from './local-queue';
+import { matchRoute } from '../api-gateway/route-match';
 import { LOCAL_CREDENTIALS, LocalDynamoDb, ensureMessagesTable, startLocalDynamoDb } from './dynamodb-local';
-import { LocalFunction } from './local-function';
+import { InvokeResult, LocalFunction } from './local-function';
 import { fromFunctionResult, functionErrorResponse, OutgoingResponse, toHttpApiEvent } from '../api-gateway/payload-v2';
 import { INVOKE_PREFIX, invokeResponse, lambdaError, listVersionsResponse, parseInvokeRequest, parseListVersionsRequest, refuseInvoke } from './invoke-api';
 import { SandboxPlan } from './sandbox';
@@ -43,6 +47,8 @@ export interface LocalApiOptions {
   readonly port?: number;
   /** Request lines, function output, warnings. */
   readonly log: (line: string) => void;
+  /** Starts an SQS-compatible server, for an environment with a queue function (a family's toolchain has one). */
+  readonly queueServer?: () => Promise<QueueServer>;
   /** An already running DynamoDB-compatible endpoint; otherwise dynalite is started. */
   readonly dynamodbEndpoint?: string;
   /**
@@ -72,7 +78,13 @@ export interface LocalApi {
   readonly bundle: BundleArtifact;
   /** The function's name, which Lambda's Invoke API on the same port answers for. */
   readonly functionName: string;
-  /** PID of the function process, when one is running. */
+  /** Every function served, the API first. */
+  readonly functions: readonly LocalServedFunction[];
+  /** The local queues of the queue functions. */
+  readonly queues: readonly LocalQueue[];
+  /** The SQS-compatible server's endpoint, when the run has queues. */
+  readonly sqsEndpoint?: string;
+  /** PID of the API's function process, when one is running. */
   functionPid(): number | undefined;
   stop(): Promise<void>;
 }
@@ -92,15 +104,15 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | un
   });
 }
 
-/** Lambda's Invoke API for the local function: the request's JSON as the event, Lambda's answer back. */
+/** Lambda's Invoke API for the local functions: the request's JSON as the event, Lambda's answer back. */
 async function answerInvoke(
   req: http.IncomingMessage,
   body: Buffer | undefined,
-  fn: LocalFunction,
-  local: { functionName: string; functionArn: string },
+  byName: ReadonlyMap<string, LocalServedFunction>,
+  api: LocalServedFunction,
 ): Promise<OutgoingResponse> {
   const listed = parseListVersionsRequest(req.method ?? 'GET', req.url ?? '/');
-  if (listed) return listVersionsResponse(listed, local);
+  if (listed) return listVersionsResponse(listed, byName.get(listed) ?? api);
   const request = parseInvokeRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
   if (!request)
     return lambdaError(
@@ -108,8 +120,9 @@ async function answerInvoke(
       'UnknownOperationException',
       `No Lambda operation ${req.method} ${req.url} here; this endpoint serves Invoke and ListVersionsByFunction`,
     );
-  const refused = refuseInvoke(request, local);
-  if (refused) return refused;
+  const fn = byName.get(request.functionName);
+  const refused = refuseInvoke(request, fn ?? api);
+  if (refused || !fn) return refused!;
   if (!body || body.length > LAMBDA_REQUEST_LIMIT) {
     return lambdaError(413, 'RequestTooLargeException', `Request must be smaller than ${LAMBDA_REQUEST_LIMIT} bytes for the InvokeFunction operation`);
   }
@@ -154,13 +167,25 @@ export function layerTrees(options: LocalApiOptions, artifacts: EnvironmentArtif
   return artifacts.layers.map((layer) => path.join(options.buildDir, layer.treeDir));
 }
 
-/** The function's environment as Lambda sets it, with the local DynamoDB endpoint and the stack's own variables. Pure. */
+/** The function's environment as Lambda sets it, with the local endpoints and the stack's own variables. Pure. */
 export function lambdaEnvironment(
   env: EnvironmentConfig,
-  where: { taskRoot: string; runtimeDir: string; handler: string; dynamodbEndpoint: string; tableName: string },
+  where: {
+    taskRoot: string;
+    runtimeDir: string;
+    handler: string;
+    dynamodbEndpoint: string;
+    tableName: string;
+    /** The function's whole name. @default the API's */
+    functionName?: string;
+    /** Local only: where the SDK finds SQS, when the run has queues. */
+    sqsEndpoint?: string;
+    /** The stack's own variables of this function (the queue URLs it may send to). */
+    variables?: Readonly<Record<string, string>>;
+  },
   processEnvironment: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  const functionName = functionNameOf(env);
+  const functionName = where.functionName ?? functionNameOf(env);
   return {
     ...processEnvironment,
     LANG: 'en_US.UTF-8',
@@ -181,14 +206,35 @@ export function lambdaEnvironment(
     AWS_SESSION_TOKEN: LOCAL_CREDENTIALS.sessionToken,
     // Local only: where the SDK in the layer finds DynamoDB (on Lambda it uses the regional endpoint).
     AWS_ENDPOINT_URL_DYNAMODB: where.dynamodbEndpoint,
+    ...(where.sqsEndpoint ? { AWS_ENDPOINT_URL_SQS: where.sqsEndpoint } : {}),
     ...functionEnvironment(env, where.tableName),
+    ...(where.variables ?? {}),
   };
 }
 
-/** Answers one request as API Gateway and Lambda would: the guard, the Invoke API, or the API through the function. */
-function requestHandler(fn: LocalFunction, options: LocalApiOptions, ids: { functionName: string; functionArn: string }): http.RequestListener {
+/** One function of the environment as the local run serves it: its own process, sandbox and layers. */
+export interface LocalServedFunction {
+  /** Its name in the configuration ("api", "worker"). */
+  readonly name: string;
+  /** The whole name AWS sees, which the Invoke API answers for. */
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly trigger: Trigger;
+  readonly sandbox: SandboxPlan;
+  readonly interpreter: LocalInterpreter;
+  readonly runtimePackages: string;
+  readonly layers: readonly LayerArtifact[];
+  readonly bundle: BundleArtifact;
+  invoke(event: unknown): Promise<InvokeResult>;
+  pid(): number | undefined;
+}
+
+/** Answers one request as API Gateway and Lambda would: the guard, the Invoke API, or the route's function. */
+function requestHandler(served: readonly LocalServedFunction[], options: LocalApiOptions): http.RequestListener {
   const { log } = options;
-  const { functionName, functionArn } = ids;
+  const api = served[0];
+  const byName = new Map(served.map((fn) => [fn.functionName, fn]));
+  const routes = served.flatMap((fn) => (fn.trigger.type === 'http' ? fn.trigger.routes.map((routeKey) => ({ routeKey, target: fn })) : []));
   return (req, res) => {
     const started = process.hrtime.bigint();
     void (async () => {
@@ -204,28 +250,34 @@ function requestHandler(fn: LocalFunction, options: LocalApiOptions, ids: { func
         return;
       }
       if ((req.url ?? '').startsWith(INVOKE_PREFIX)) {
-        response = await answerInvoke(req, body, fn, { functionName, functionArn });
+        response = await answerInvoke(req, body, byName, api);
         send(res, response);
         log(`Lambda Invoke ${printable(req.url ?? '')} -> ${response.statusCode}${response.headers['x-amz-function-error'] ? ' (function error)' : ''}`);
         return;
       }
-      const event = body
-        ? toHttpApiEvent({
-            method: req.method ?? 'GET',
-            url: req.url ?? '/',
-            rawHeaders: req.rawHeaders,
-            body,
-            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-            requestId: randomUUID(),
-            time: new Date(),
-            domainName: req.headers.host ?? 'localhost',
-          })
-        : undefined;
-      // API Gateway refuses a body over 10 MiB; Lambda an invocation whose event, counted whole, is over its limit.
-      if (!event || Buffer.byteLength(JSON.stringify(event), 'utf8') > LAMBDA_REQUEST_LIMIT) {
+      const route = matchRoute(routes, req.method ?? 'GET', decodedPath(req.url ?? '/'));
+      const event =
+        body && route
+          ? toHttpApiEvent({
+              method: req.method ?? 'GET',
+              url: req.url ?? '/',
+              rawHeaders: req.rawHeaders,
+              body,
+              sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+              requestId: randomUUID(),
+              time: new Date(),
+              domainName: req.headers.host ?? 'localhost',
+              route: { routeKey: route.routeKey, ...(route.pathParameters ? { pathParameters: route.pathParameters } : {}) },
+            })
+          : undefined;
+      if (!route) {
+        // No route and no $default: API Gateway answers itself.
+        response = NOT_FOUND;
+      } else if (!event || Buffer.byteLength(JSON.stringify(event), 'utf8') > LAMBDA_REQUEST_LIMIT) {
+        // API Gateway refuses a body over 10 MiB; Lambda an invocation whose event, counted whole, is over its limit.
         response = TOO_LARGE;
       } else {
-        const result = await fn.invoke(event);
+        const result = await route.target.invoke(event);
         if (result.ok) {
           response = fromFunctionResult(result.payload);
         } else {
@@ -233,6 +285,7 @@ function requestHandler(fn: LocalFunction, options: LocalApiOptions, ids: { func
           log(`  function error ${printable(result.errorType)}: ${printable(result.errorMessage)}`);
         }
         if (result.coldStart) note = ' (cold start)';
+        if (served.length > 1) note += ` [${route.target.name}]`;
       }
       send(res, response);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -244,10 +297,24 @@ function requestHandler(fn: LocalFunction, options: LocalApiOptions, ids: { func
   };
 }
 
+function decodedPath(url: string): string {
+  const questionMark = url.indexOf('?');
+  const raw = questionMark === -1 ? url : url.slice(0, questionMark);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+const NOT_FOUND: OutgoingResponse = { statusCode: 404, headers: { 'content-type': ['application/json'] }, body: Buffer.from('{"message":"Not Found"}') };
+
 /**
- * Serves the API from the artifacts it is given (checked by the caller), laid out as Lambda lays them out, in a
- * function process on the runtime's own interpreter (Node of its major, Python of its version), with requests turned
- * into HTTP API payload 2.0 events and a local DynamoDB-compatible server behind it.
+ * Serves every function of the environment from the artifacts it is given (checked by the caller), each laid out as
+ * Lambda lays it out (its own bundle and layers) in its own function process on the runtime's own interpreter: the
+ * HTTP functions on one port by route (payload 2.0 events), the queue functions fed from a local SQS-compatible server
+ * by a poller as Lambda's event source mapping feeds them, every function through Lambda's Invoke API on the same
+ * port, with a local DynamoDB-compatible server behind them.
  */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const { env, log, artifacts } = options;
@@ -260,11 +327,18 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     for (const step of cleanups.splice(0).reverse()) await step();
   };
   try {
-    const prepared = await options.families.ofRuntime(env.runtime).localProcess(options, artifacts, env.runtime);
-    // The sandbox is kept for the next run of the same build (local-lambda/sandbox.ts keptSandbox).
-    const { sandbox } = prepared;
-    if (artifacts.managed.length) {
-      log(`note: ${artifacts.managed.map((layer) => layer.name).join(', ')} is published by AWS and attached on Lambda only; it is not here`);
+    const functions = artifacts.functions.length ? artifacts.functions : [{ function: env.functions[0], ...artifacts }];
+    const needsQueues = functions.some(({ function: fn }) => fn.trigger.type === 'queue');
+    // The servers start while the function processes are prepared.
+    const queueServer = needsQueues && options.queueServer ? options.queueServer() : undefined;
+    const prepared: FunctionProcess[] = [];
+    for (const built of functions) {
+      const own = environmentOf(env, built.function);
+      const slice: EnvironmentArtifacts = { layers: built.layers, bundle: built.bundle, managed: built.managed, functions: [built] };
+      prepared.push(await options.families.ofRuntime(own.runtime).localProcess({ ...options, env: own }, slice, own.runtime));
+      if (built.managed.length) {
+        log(`note: ${built.managed.map((layer) => layer.name).join(', ')} is published by AWS and attached on Lambda only; it is not here`);
+      }
     }
 
     let dynamo: LocalDynamoDb | undefined;
@@ -277,28 +351,94 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const tableName = tableNameOf(env);
     await ensureMessagesTable(dynamodbEndpoint, tableName);
 
-    const functionName = functionNameOf(env);
-    const functionArn = `arn:aws:lambda:${env.region}:123456789012:function:${functionName}`;
-    const displayPath = (text: string): string => text.split(sandbox.root).join('');
-    const fn = new LocalFunction({
-      command: prepared.command,
-      args: prepared.args,
-      taskRoot: sandbox.taskRoot,
-      timeoutSeconds: env.timeoutSeconds,
-      maxInFlight: env.reservedConcurrency,
-      functionArn,
-      log: (line) => log(`  [${functionName}] ${line}`),
-      displayPath,
-      environment: lambdaEnvironment(
-        env,
-        { taskRoot: sandbox.taskRoot, runtimeDir: sandbox.runtimeDir, handler: artifacts.bundle.handler, dynamodbEndpoint, tableName },
-        prepared.environment,
-      ),
-    });
-    await fn.start();
-    cleanups.push(() => fn.stop());
+    let sqs: SQSClient | undefined;
+    let sqsEndpoint: string | undefined;
+    const queues = new Map<string, LocalQueue>();
+    if (queueServer) {
+      const server = await queueServer;
+      cleanups.push(() => server.stop());
+      sqsEndpoint = server.endpoint;
+      sqs = localSqsClient(sqsEndpoint, env.region);
+      cleanups.push(() => sqs!.destroy());
+      for (const { function: fn } of functions) {
+        if (fn.trigger.type !== 'queue') continue;
+        queues.set(
+          fn.name,
+          await createLocalQueue(sqs, functionNameFor(env, fn.name), { timeoutSeconds: fn.timeoutSeconds, maxReceiveCount: fn.trigger.maxReceiveCount }),
+        );
+      }
+    } else if (needsQueues) {
+      log('warning: no SQS-compatible server here, so the queue functions are served through the Invoke API only and nothing feeds them');
+    }
 
-    const server = http.createServer(requestHandler(fn, options, { functionName, functionArn }));
+    const served: LocalServedFunction[] = [];
+    for (const [index, built] of functions.entries()) {
+      const fn = built.function;
+      const own = environmentOf(env, fn);
+      const proc = prepared[index];
+      const { sandbox } = proc;
+      const functionName = functionNameFor(env, fn.name);
+      const functionArn = `arn:aws:lambda:${env.region}:123456789012:function:${functionName}`;
+      const displayPath = (text: string): string => text.split(sandbox.root).join('');
+      const variables = Object.fromEntries(
+        queueGrantsOf(fn).flatMap((name) => {
+          const queue = queues.get(name);
+          return queue ? [[queueUrlVariable(name), queue.url]] : [];
+        }),
+      );
+      const local = new LocalFunction({
+        command: proc.command,
+        args: proc.args,
+        taskRoot: sandbox.taskRoot,
+        timeoutSeconds: own.timeoutSeconds,
+        maxInFlight: own.reservedConcurrency,
+        functionArn,
+        log: (line) => log(`  [${functionName}] ${line}`),
+        displayPath,
+        environment: lambdaEnvironment(
+          own,
+          {
+            taskRoot: sandbox.taskRoot,
+            runtimeDir: sandbox.runtimeDir,
+            handler: built.bundle.handler,
+            dynamodbEndpoint,
+            tableName,
+            functionName,
+            ...(sqsEndpoint ? { sqsEndpoint } : {}),
+            variables,
+          },
+          proc.environment,
+        ),
+      });
+      await local.start();
+      cleanups.push(() => local.stop());
+      served.push({
+        name: fn.name,
+        functionName,
+        functionArn,
+        trigger: fn.trigger,
+        sandbox,
+        interpreter: proc.interpreter,
+        runtimePackages: proc.runtimePackages,
+        layers: built.layers,
+        bundle: built.bundle,
+        invoke: (event) => local.invoke(event),
+        pid: () => local.pid,
+      });
+    }
+
+    const pollers: QueuePoller[] = [];
+    for (const fn of served) {
+      const queue = queues.get(fn.name);
+      if (!queue || fn.trigger.type !== 'queue' || !sqs) continue;
+      const poller = new QueuePoller({ client: sqs, queue, region: env.region, batchSize: fn.trigger.batchSize, invoke: (event) => fn.invoke(event), log });
+      poller.start();
+      pollers.push(poller);
+    }
+    // Stopped before the queue server and the functions they feed.
+    cleanups.push(() => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
+
+    const server = http.createServer(requestHandler(served, options));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
@@ -311,17 +451,21 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         }),
     );
     const address = server.address() as AddressInfo;
+    const api = served[0];
     return {
       url: `http://${address.address}:${address.port}`,
       dynamodbEndpoint,
       tableName,
-      sandbox,
-      interpreter: prepared.interpreter,
-      runtimePackages: prepared.runtimePackages,
-      layers: artifacts.layers,
-      bundle: artifacts.bundle,
-      functionName,
-      functionPid: () => fn.pid,
+      sandbox: api.sandbox,
+      interpreter: api.interpreter,
+      runtimePackages: api.runtimePackages,
+      layers: api.layers,
+      bundle: api.bundle,
+      functionName: api.functionName,
+      functions: served,
+      queues: [...queues.values()],
+      ...(sqsEndpoint ? { sqsEndpoint } : {}),
+      functionPid: () => api.pid(),
       stop: cleanup,
     };
   } catch (error) {

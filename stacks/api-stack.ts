@@ -11,7 +11,7 @@ import { DeployOrigin } from '../project/deploy-origin';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, environmentOf, functionNameOf, layerNameOf, tableNameOf } from '../config/environments';
-import { API_FUNCTION, FunctionConfig, functionNameFor } from '../config/functions';
+import { API_FUNCTION, FunctionConfig, functionNameFor, queueGrantsOf, queueUrlVariable } from '../config/functions';
 import { FunctionArtifacts } from '../builder/artifact-check';
 import { QueueTrigger } from '../constructs/queue-trigger';
 import { ScheduleTrigger } from '../constructs/schedule-trigger';
@@ -152,13 +152,10 @@ export class ApiStack extends TerraformStack {
     }
     const queueVariables = (fn: FunctionConfig | undefined): Record<string, string> =>
       Object.fromEntries(
-        (fn?.data ?? [])
-          .filter((grant) => grant.startsWith('queue:'))
-          .map((grant) => grant.slice('queue:'.length))
-          .flatMap((name) => {
-            const queue = queues.get(name);
-            return queue ? [[`QUEUE_${name.toUpperCase()}_URL`, queue.queue.url]] : [];
-          }),
+        (fn ? queueGrantsOf(fn) : []).flatMap((name) => {
+          const queue = queues.get(name);
+          return queue ? [[queueUrlVariable(name), queue.queue.url]] : [];
+        }),
       );
     this.layers = props.layers.map(
       (artifact) =>

@@ -2,6 +2,7 @@ import { EnvironmentArtifacts, deploymentsOf } from '../builder/artifact-check';
 import { buildProject } from './build';
 import { EnvironmentConfig } from '../config/environments';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
+import { QueueServer } from '../local-lambda/local-queue';
 import { portInUse } from '../local-lambda/errors';
 import { Reporter } from '../project/progress';
 import { synthesiseStacks } from './synth';
@@ -49,6 +50,7 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
       buildDir,
       projectRoot: project.root,
       toolHome: project.home,
+      ...queueServerOf(project, (line) => report.line(line)),
       host: options.host,
       port: options.port,
       log: (line) => report.line(line),
@@ -83,4 +85,10 @@ export function servedFromBuildFolder(
     }
   }
   return artifacts;
+}
+
+/** The SQS-compatible server of the first family whose toolchain has one (Python's: moto's), for a service with queues. */
+export function queueServerOf(project: ProjectContext, progress: (line: string) => void): { queueServer?: () => Promise<QueueServer> } {
+  const family = project.families.families.find((candidate) => candidate.queueServer);
+  return family?.queueServer ? { queueServer: () => family.queueServer!(project, progress) } : {};
 }

@@ -1,7 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
-import { ensurePythonToolchain } from '../../family-plugins/python/toolchain';
-import { PROJECT_ROOT, freePort } from './processes';
+import { startMotoServer } from '../../family-plugins/python/moto-server';
+import { PROJECT_ROOT } from './processes';
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -17,26 +16,8 @@ export interface MotoServer {
  * toolchain/requirements.lock.txt), on a free loopback port. When it cannot start this fails; it does not skip.
  */
 export async function startMoto(region = 'ap-northeast-1'): Promise<MotoServer> {
-  const port = await freePort();
-  const { python } = await ensurePythonToolchain({ env: process.env, projectRoot: PROJECT_ROOT });
-  const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const endpoint = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto's server (${python} -m moto.server) exited with ${child.exitCode}\n${stderr}`);
-    try {
-      if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) {
-      child.kill('SIGKILL');
-      throw new Error(`moto's server did not answer on ${endpoint} within 30 s:\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const server = await startMotoServer({ env: process.env, toolHome: PROJECT_ROOT });
+  const { endpoint } = server;
   return {
     endpoint,
     env: {
@@ -48,12 +29,7 @@ export async function startMoto(region = 'ap-northeast-1'): Promise<MotoServer> 
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     sdk: { region, endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => server.stop(),
   };
 }
 

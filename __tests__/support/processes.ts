@@ -1,6 +1,6 @@
+import { freePort } from '../../project/free-port';
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { readManifest } from '../../artifacts/manifest';
 import { copySources } from './test-project';
@@ -74,17 +74,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
   return runNode(path.join(options.cwd ?? PROJECT_ROOT, 'cli', 'main.ts'), args, options);
 }
 
-/** A loopback port nothing listens on (free a moment ago): to listen on, or to stand for an index that cannot be reached. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** A copy of the project's sources in another folder, sharing node_modules (and, through the environment, the run's wheel and npm caches). */
 export function copyProject(prefix: string): string {

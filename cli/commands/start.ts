@@ -1,18 +1,28 @@
 import { noSuch, portInvalid } from '../../project/errors';
 import { startLocal } from '../../use-cases/start';
 import { Command, writeJson } from '../command';
+import { Trigger } from '../../config/functions';
 
 function parsePort(raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw portInvalid(raw, 'start');
   return Number(raw);
 }
 
+/** A function's trigger in a few words, for the banner. */
+export function triggerText(trigger: Trigger): string {
+  if (trigger.type === 'http') return `routes ${trigger.routes.join(', ')}`;
+  if (trigger.type === 'queue') return `queue, batches of ${trigger.batchSize}`;
+  return `schedule ${trigger.expression} (run it: npm run invoke -- <stack> <function>)`;
+}
+
 export const startCommand: Command = {
   usage: 'npm start -- [--env <name>] [--port <n>] [--skip-build] [--skip-checks] [--build-dir <dir>] [--json]',
   help: `Builds the layers and the handler, synthesises every environment, then serves
-the API of one environment on http://127.0.0.1:<port> from the built artifacts:
-the bundle as /var/task and each layer where Lambda mounts layers (/opt), in a
-separate process on the runtime's own interpreter (Node of its major, or Python of
+every function of one environment from the built artifacts (the HTTP functions on
+http://127.0.0.1:<port> by route, a queue function fed from a local SQS-compatible
+server by a poller as Lambda's event source mapping feeds it, every one through
+Lambda's Invoke API on the same port), each with its bundle as /var/task and its
+layers where Lambda mounts layers (/opt), in its own process on the runtime's own interpreter (Node of its major, or Python of
 its version) that cannot see this project's packages. Requests become API Gateway
 HTTP API payload 2.0 events. DynamoDB is a local dynalite server; messages last
 until you stop. Ctrl-C stops everything.
@@ -61,8 +71,16 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
     err.line(`  function  ${api.bundle.id} -> /var/task  on ${api.interpreter.name} ${api.interpreter.version} (${api.interpreter.path})`);
     err.line(`  runtime   ${api.runtimePackages}`);
     err.line(`  dynamodb  ${api.dynamodbEndpoint} (dynalite), table ${api.tableName}`);
+    for (const fn of api.functions.slice(1)) {
+      const layers = fn.layers.map((layer) => layer.name).join(', ') || 'no layers';
+      err.line(
+        `  ${fn.name.padEnd(9)} ${fn.functionName}: ${triggerText(fn.trigger)}; ${fn.bundle.id} with ${layers}, on ${fn.interpreter.name} ${fn.interpreter.version}`,
+      );
+    }
+    if (api.sqsEndpoint)
+      err.line(`  sqs       ${api.sqsEndpoint}, queues ${api.queues.map((queue) => queue.name).join(', ')} (a poller feeds each to its function)`);
     err.line(
-      `  lambda    Invoke API for ${api.functionName} on the same port: AWS_ENDPOINT_URL_LAMBDA=${api.url} npm run probe -- ${environment.stackName} --function ${api.functionName}`,
+      `  lambda    Invoke API for ${api.functions.map((fn) => fn.functionName).join(', ')} on the same port: AWS_ENDPOINT_URL_LAMBDA=${api.url} npm run probe -- ${environment.stackName} --function ${api.functionName}`,
     );
     err.line(`  try       curl ${api.url}/  |  curl ${api.url}/api/messages/`);
     err.line(err.dim('Press Ctrl-C to stop.'));
@@ -79,6 +97,15 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
         skipChecks: Boolean(values['skip-checks']),
         layers: api.layers.map((layer) => ({ name: layer.name, contentHash: layer.contentHash })),
         bundle: api.bundle.id,
+        functions: api.functions.map((fn) => ({
+          name: fn.name,
+          functionName: fn.functionName,
+          trigger: fn.trigger,
+          bundle: fn.bundle.id,
+          layers: fn.layers.map((layer) => ({ name: layer.name, contentHash: layer.contentHash })),
+          sandbox: fn.sandbox.root,
+        })),
+        ...(api.sqsEndpoint ? { sqsEndpoint: api.sqsEndpoint, queues: api.queues.map((queue) => ({ name: queue.name, url: queue.url })) } : {}),
       });
     }
     await new Promise<void>((resolve) => {

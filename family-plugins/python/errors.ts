@@ -11,6 +11,7 @@ export const PYTHON_ERROR_CODES = [
   'LAYER_LOCK_FAILED',
   'LAYER_LOCK_INVALID',
   'LAYER_LOCK_STALE',
+  'LOCAL_QUEUE_FAILED',
   'PYTHON_INSTALLER_UNKNOWN',
   'PYTHON_NOT_FOUND',
   'PYTHON_RUNTIME_MISSING',
@@ -144,5 +145,13 @@ export function upgradePackageNotLocked(name: string, layers: readonly string[],
     `--upgrade-package ${JSON.stringify(name)} names no package the locks of ${layers.join(', ')} pin.${didYouMean(name, pinned)} Give the name of a pinned package ` +
       '(each requirements.<target>.lock.txt lists them); a package not locked yet needs no upgrade: add it to requirements.txt and lock, and it comes at its newest version.',
     command,
+  );
+}
+
+export function localQueueFailed(command: string, why: string, output: string): UserError<PythonErrorCode> {
+  return new UserError<PythonErrorCode>(
+    'LOCAL_QUEUE_FAILED',
+    `The local run's SQS-compatible server (${command}) ${why}.${output.trim() ? `\n${output.trim()}` : ''}\n` +
+      'It comes from the Python toolchain: check it with npm run toolchain, or free the machine of whatever stops it.',
   );
 }

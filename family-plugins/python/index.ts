@@ -47,5 +47,11 @@ export const pythonPlugin: FamilyPlugin<PythonLayerSource> = {
     },
   ],
   errorCodes: PYTHON_ERROR_CODES,
+  queueServer: (project, progress) =>
+    (require('./moto-server') as typeof import('./moto-server')).startMotoServer({
+      env: project.env,
+      toolHome: project.home,
+      ...(progress ? { progress } : {}),
+    }),
   advisories: (project, environment, buildDir) => (require('./audit') as typeof import('./audit')).environmentAdvisories(project, environment, buildDir),
 };

@@ -1,0 +1,154 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS } from '../../local-lambda/dynamodb-local';
+import { LOCAL_SQS_CREDENTIALS } from '../../local-lambda/local-queue';
+import { LocalServer, PROJECT_ROOT, cliEnv, copyProject, request, runCli, startLocalServer } from '../support/processes';
+
+/**
+ * `npm start` of a service: the seed's Python API, its worker on a real local queue (moto's SQS server, from the
+ * project's toolchain) fed by the local poller, its scheduled digest, and a second HTTP function behind the same port,
+ * each in its own sandbox and process; and `npm run invoke` of the scheduled job.
+ */
+
+const REPOSITORY_CONTEXT = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+const FUNCTIONS = REPOSITORY_CONTEXT['functions'] as Record<string, Record<string, unknown>>;
+const CONTEXT = {
+  ...REPOSITORY_CONTEXT,
+  functions: {
+    ...FUNCTIONS,
+    // One receive before the dead-letter queue, and a short timeout (the visibility timeout is six times it).
+    worker: { ...FUNCTIONS['worker'], timeoutSeconds: 1, trigger: { queue: { batchSize: 10, maxReceiveCount: 1 } } },
+    // A second HTTP function behind the API: the digest's code answering a route of its own.
+    report: {
+      family: 'python',
+      source: 'handlers/python_api',
+      handler: 'digest.handler',
+      trigger: { http: { routes: ['GET /api/digest/{day}'] } },
+      data: ['table:read'],
+    },
+  },
+  environments: { dev: { function: 'python' } },
+};
+
+async function until<T>(what: string, seconds: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('npm start of a service: every function, each in its own sandbox', () => {
+  let copy: string;
+  let server: LocalServer;
+  let env: NodeJS.ProcessEnv;
+  let dynamo: DynamoDBClient;
+  let sqs: SQSClient;
+
+  beforeAll(async () => {
+    copy = copyProject('local-service');
+    env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify(CONTEXT) });
+    server = await startLocalServer(['--env', 'dev'], env, { cwd: copy, build: true });
+    dynamo = new DynamoDBClient({ endpoint: String(server.info['dynamodbEndpoint']), region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS });
+    sqs = new SQSClient({ endpoint: String(server.info['sqsEndpoint']), region: 'ap-northeast-1', credentials: LOCAL_SQS_CREDENTIALS });
+  });
+
+  afterAll(async () => {
+    dynamo?.destroy();
+    sqs?.destroy();
+    await server?.stop();
+  });
+
+  it('lists every function with its trigger and its own layers, and the local queue', () => {
+    const functions = server.info['functions'] as {
+      name: string;
+      functionName: string;
+      trigger: { type: string };
+      layers: { name: string }[];
+      sandbox: string;
+    }[];
+    expect(functions.map((fn) => [fn.name, fn.trigger.type])).toEqual([
+      ['api', 'http'],
+      ['worker', 'queue'],
+      ['digest', 'schedule'],
+      ['report', 'http'],
+    ]);
+    // The API imports the web framework; the others need nothing the runtime does not ship, so their layers are none.
+    expect(functions.map((fn) => fn.layers.map((layer) => layer.name))).toEqual([['dependencies'], [], [], []]);
+    expect(new Set(functions.map((fn) => fn.sandbox)).size).toBe(4);
+    expect(server.info['queues']).toEqual([{ name: 'multicloud-auto-deploy-dev-worker', url: expect.stringContaining('multicloud-auto-deploy-dev-worker') }]);
+    expect(server.stderr()).toContain('worker    multicloud-auto-deploy-dev-worker: queue, batches of 10; worker/python3.12 with no layers');
+  });
+
+  it('routes each request to the function whose route it matches, on one port', async () => {
+    const report = await request(`${server.url}/api/digest/2026-12-06`);
+    expect(report.status).toBe(200);
+    expect(report.json).toMatchObject({ day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), messages: expect.any(Number) });
+    const health = await request(`${server.url}/`);
+    expect([health.status, (health.json as { status: string }).status]).toEqual([200, 'ok']);
+    // The request line is logged once the answer is sent.
+    const logged = (pattern: RegExp) => until(`the log line ${pattern}`, 10, () => Promise.resolve(pattern.test(server.stderr()) || undefined));
+    await logged(/GET \/api\/digest\/2026-12-06 -> 200 in [\d.]+ ms( \(cold start\))? \[report\]/);
+    await logged(/GET \/ -> 200 in [\d.]+ ms( \(cold start\))? \[api\]/);
+  });
+
+  it('feeds what the API sends to the worker through the real queue, and a record it fails goes to the dead-letter queue', async () => {
+    for (let i = 0; i < 2; i++) {
+      const created = await request(`${server.url}/api/messages/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ content: `hi ${i}`, author: 'flo' }),
+      });
+      expect(created.status).toBe(201);
+    }
+    // The worker files each message under its author: two items, written by the worker's own process.
+    const filed = await until('the worker filing both messages', 60, async () => {
+      const result = await dynamo.send(
+        new QueryCommand({
+          TableName: 'multicloud-auto-deploy-dev-messages',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'AUTHOR#flo' } },
+        }),
+      );
+      return result.Count === 2 ? result.Count : undefined;
+    });
+    expect(filed).toBe(2);
+    // A record that is no message: the worker names it in its partial batch response, so the poller leaves it; after
+    // maxReceiveCount (1) receives SQS moves it to the dead-letter queue.
+    const queueUrl = (server.info['queues'] as { url: string }[])[0].url;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not a message' }));
+    const dead = await until('the dead-letter queue receiving the record', 60, async () => {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${queueUrl}-dlq`, WaitTimeSeconds: 1 }));
+      return got.Messages?.[0];
+    });
+    expect(dead.Body).toBe('not a message');
+    expect(server.stderr()).toContain('queue multicloud-auto-deploy-dev-worker: a batch of 1, 0 done, 1 back to the queue');
+  });
+
+  it("answers Lambda's Invoke API for every function: the worker answers the rollout's probe", async () => {
+    const answer = await request(`${server.url}/2015-03-31/functions/multicloud-auto-deploy-dev-worker/invocations`, {
+      method: 'POST',
+      body: '{"probe":"t-9"}',
+    });
+    expect([answer.status, answer.json]).toEqual([200, { probe: 't-9', function: 'worker', version: expect.any(String) }]);
+  });
+
+  it('runs the scheduled job on demand: npm run invoke -- <stack> <function>', async () => {
+    const result = await runCli(['invoke', 'api-dev', 'digest', '--skip-build', '--json'], { env, cwd: copy });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      function: 'multicloud-auto-deploy-dev-digest',
+      ok: true,
+      answer: { day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), messages: 0, authors: {} },
+    });
+    expect(result.stderr).toMatch(/Invoking multicloud-auto-deploy-dev-digest with \{"scheduledTime":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"\}/);
+    const unknown = await runCli(['invoke', 'api-dev', 'nightly', '--skip-build'], { env, cwd: copy });
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('There is no function "nightly"; functions are api, worker, digest, report.')]);
+    const queue = await runCli(['invoke', 'api-dev', 'worker', '--skip-build'], { env, cwd: copy });
+    expect(queue.stderr).toContain("worker is invoked by its queue trigger, which has no event to send on its own here; give one: --event '<json>'");
+  });
+});
