@@ -71,12 +71,19 @@ export interface ApiFunctionProps {
 }
 
 /** Terraform expressions for the alias `live`. */
-export interface LiveAliasSettings {
-  /** The version `live` points to; empty for the newest this apply publishes. */
-  readonly version: string;
-  /** The alias's additional version weights: a map of a canary version to its share (0 to 1), or an empty map. */
-  readonly canaryWeights: string;
-}
+export type LiveAliasSettings = (
+  | {
+      /** The version `live` points to; empty for the newest this apply publishes. */
+      readonly version: string;
+    }
+  | {
+      /** A map of versions by function name (a variable's value) and this function's key in it; absent for the newest this apply publishes. */
+      readonly versions: { readonly map: unknown; readonly key: string };
+    }
+) & {
+  /** The alias's additional version weights: a map of a canary version to its share (0 to 1), or an empty map. @default - no canary */
+  readonly canaryWeights?: string;
+};
 
 /** What is wrong with the props, in words; empty when nothing is. */
 export function apiFunctionProblems(props: Pick<ApiFunctionProps, 'functionName' | 'settings' | 'bundle' | 'layers' | 'managedLayers' | 'pin'>): string[] {
@@ -178,9 +185,13 @@ export class ApiFunction extends Construct {
       description:
         props.title && props.title !== 'API' ? `What the ${props.title}'s trigger invokes` : 'What the API invokes: a version that answered the probe',
       functionName: this.function.functionName,
-      functionVersion: live ? Token.asString(Fn.coalesce([live.version, this.function.version])) : this.function.version,
+      functionVersion: !live
+        ? this.function.version
+        : 'versions' in live
+          ? Token.asString(Fn.lookup(live.versions.map, live.versions.key, this.function.version))
+          : Token.asString(Fn.coalesce([live.version, this.function.version])),
       // A canary is a weighted second version on the alias.
-      ...(live ? { routingConfig: { additionalVersionWeights: live.canaryWeights as unknown as Record<string, number> } } : {}),
+      ...(live?.canaryWeights ? { routingConfig: { additionalVersionWeights: live.canaryWeights as unknown as Record<string, number> } } : {}),
     });
   }
 }

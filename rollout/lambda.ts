@@ -3,7 +3,7 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { GetAliasCommand, InvokeCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { LIVE_ALIAS } from '../config/rollout-names';
 import { CanaryMetrics } from './canary';
-import { InvokeOutcome, PROBE_ROUTES, ProbeResult, judgeProbe, probeEvent } from './probe';
+import { InvokeOutcome, PROBE_ROUTES, ProbeResult, judgeEventProbe, judgeProbe, probeEvent, probeEventOf, probesOf } from './probe';
 
 /**
  * The rollout's reads and invocations against Lambda and CloudWatch: thin, with the
@@ -23,16 +23,57 @@ export async function invokeVersion(client: LambdaClient, functionName: string, 
   };
 }
 
-/** Every probe route against one version; a route whose invocation itself fails (no such version, no access) fails with why. */
+/** The invocation a probe makes, judged; one Lambda refuses (no such version, no access) fails with why. */
+async function probeWith(route: string, invoke: () => Promise<InvokeOutcome>, judge: (outcome: InvokeOutcome) => ProbeResult): Promise<ProbeResult> {
+  try {
+    return judge(await invoke());
+  } catch (error) {
+    const err = error as Error & { name?: string };
+    return { route, ok: false, errorType: err.name, detail: `Lambda refused the invocation: ${err.name}: ${err.message}`, answer: '' };
+  }
+}
+
+/** Every probe route of the API against one version. */
 export async function runProbe(client: LambdaClient, functionName: string, qualifier: string): Promise<ProbeResult[]> {
   const results: ProbeResult[] = [];
   for (const route of PROBE_ROUTES) {
-    try {
-      const outcome = await invokeVersion(client, functionName, qualifier, probeEvent(route.path, randomUUID(), new Date()));
-      results.push(judgeProbe(route, outcome));
-    } catch (error) {
-      const err = error as Error & { name?: string };
-      results.push({ route: route.name, ok: false, errorType: err.name, detail: `Lambda refused the invocation: ${err.name}: ${err.message}`, answer: '' });
+    results.push(
+      await probeWith(
+        route.name,
+        () => invokeVersion(client, functionName, qualifier, probeEvent(route.path, randomUUID(), new Date())),
+        (outcome) => judgeProbe(route, outcome),
+      ),
+    );
+  }
+  return results;
+}
+
+/** Another function's probes against one version: its plain GET routes, or the probe event (probe.ts probesOf). */
+export async function runFunctionProbe(
+  client: LambdaClient,
+  fn: { readonly name: string; readonly functionName: string; readonly trigger: Parameters<typeof probesOf>[0]['trigger'] },
+  qualifier: string,
+): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = [];
+  for (const probe of probesOf(fn)) {
+    if (probe.kind === 'route') {
+      const { route } = probe;
+      results.push(
+        await probeWith(
+          route.name,
+          () => invokeVersion(client, fn.functionName, qualifier, probeEvent(route.path, randomUUID(), new Date())),
+          (outcome) => judgeProbe(route, outcome),
+        ),
+      );
+    } else {
+      const token = randomUUID();
+      results.push(
+        await probeWith(
+          `${fn.name}: probe event`,
+          () => invokeVersion(client, fn.functionName, qualifier, probeEventOf(token)),
+          (outcome) => judgeEventProbe(fn.name, token, outcome),
+        ),
+      );
     }
   }
   return results;

@@ -76,19 +76,28 @@ function shorten(text: string, max = 600): string {
   return text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
 }
 
+/** A probe whose invocation failed in the function (or its runtime): Lambda's error type and message. */
+function functionFailed(route: string, outcome: InvokeOutcome): ProbeResult {
+  let error: { errorType?: string; errorMessage?: string } = {};
+  try {
+    error = JSON.parse(outcome.payload) as typeof error;
+  } catch {
+    // not the usual error object
+  }
+  const errorType = error.errorType ?? outcome.functionError!;
+  return {
+    route,
+    ok: false,
+    errorType,
+    detail: `the function failed: ${errorType}: ${error.errorMessage ?? outcome.payload}`,
+    answer: shorten(outcome.payload),
+  };
+}
+
 /** A route's result from Lambda's answer: a function error, a status other than 200, or a body this route never answers, fails. */
 export function judgeProbe(route: ProbeRoute, outcome: InvokeOutcome): ProbeResult {
   const answer = shorten(outcome.payload);
-  if (outcome.functionError) {
-    let error: { errorType?: string; errorMessage?: string } = {};
-    try {
-      error = JSON.parse(outcome.payload) as typeof error;
-    } catch {
-      // not the usual error object
-    }
-    const errorType = error.errorType ?? outcome.functionError;
-    return { route: route.name, ok: false, errorType, detail: `the function failed: ${errorType}: ${error.errorMessage ?? outcome.payload}`, answer };
-  }
+  if (outcome.functionError) return functionFailed(route.name, outcome);
   let result: unknown;
   try {
     result = outcome.payload === '' ? null : JSON.parse(outcome.payload);
@@ -107,4 +116,51 @@ export function judgeProbe(route: ProbeRoute, outcome: InvokeOutcome): ProbeResu
   }
   if (!route.wellFormed(body)) return { route: route.name, ok: false, status: 200, detail: `the body is not ${route.expects}`, answer: shorten(text) };
   return { route: route.name, ok: true, status: 200, detail: `HTTP 200, ${route.expects}`, answer: shorten(text) };
+}
+
+/** What the rollout sends another function to probe it: its plain GET routes (an HTTP function), or the probe event. */
+export type FunctionProbe = { readonly kind: 'route'; readonly route: ProbeRoute } | { readonly kind: 'event' };
+
+/** How a function other than the API is probed: an HTTP function through its GET routes without parameters; any other (or one without such a route) with the probe event its handler recognises. */
+export function probesOf(fn: { readonly name: string; readonly trigger: { readonly type: string; readonly routes?: readonly string[] } }): FunctionProbe[] {
+  const routes = (fn.trigger.type === 'http' ? (fn.trigger.routes ?? []) : [])
+    .map((key) => key.split(' '))
+    .filter(([method, path]) => method === 'GET' && path !== undefined && !path.includes('{'))
+    .map(([, path]): FunctionProbe => ({
+      kind: 'route',
+      route: {
+        name: `${fn.name}: GET ${path}`,
+        path: path,
+        wellFormed: (body) => body !== null && typeof body === 'object',
+        expects: 'a JSON object or array',
+      },
+    }));
+  return routes.length ? routes : [{ kind: 'event' }];
+}
+
+/** The event a function's handler recognises as the rollout's probe and answers without side effects, echoing the token. */
+export function probeEventOf(token: string): { readonly probe: string } {
+  return { probe: token };
+}
+
+/** A function's answer to the probe event: it must not fail, and must echo the token (an answer from anything else does not). */
+export function judgeEventProbe(name: string, token: string, outcome: InvokeOutcome): ProbeResult {
+  const route = `${name}: probe event`;
+  const answer = shorten(outcome.payload);
+  if (outcome.functionError) return functionFailed(route, outcome);
+  let result: unknown;
+  try {
+    result = JSON.parse(outcome.payload);
+  } catch {
+    return { route, ok: false, detail: 'the function answered something that is not JSON', answer };
+  }
+  const echoed = typeof result === 'object' && result !== null && (result as Record<string, unknown>)['probe'] === token;
+  return echoed
+    ? { route, ok: true, detail: 'answered the probe event with its token', answer }
+    : {
+        route,
+        ok: false,
+        detail: `did not answer the probe event {"probe": "${token}"} with its token; its handler must recognise it and answer {"probe": <token>} without side effects`,
+        answer,
+      };
 }

@@ -4,9 +4,9 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ROLLOUT_OUTPUTS } from '../config/rollout-names';
 import { rolloutRecordMissing } from './errors';
-import { CanaryDecision, judgeCanary } from './canary';
-import { canaryMetrics, runProbe } from './lambda';
-import { AliasVars, CanaryOptions, Phase, nothingPublished, planRollout, recoveryAfter, terraformVars } from './plan';
+import { CanaryDecision, CanaryMetrics, judgeCanary } from './canary';
+import { canaryMetrics, runFunctionProbe, runProbe } from './lambda';
+import { AliasVars, CanaryOptions, Phase, RolloutInput, canaryOf, changedFunctions, nothingPublished, planRollout, recoveryAfter, terraformVars } from './plan';
 import { ProbeResult } from './probe';
 import { Terraform, changedAddresses, isStalePlan } from './terraform';
 
@@ -20,6 +20,8 @@ export interface RolloutContext {
   /** The version `live` points to before this rollout; undefined on the first deploy. */
   readonly previousLive?: string;
   readonly canary?: CanaryOptions;
+  /** The stack's other functions: each published, probed and moved with the API, all or none. */
+  readonly functions?: readonly StackFunction[];
   /**
    * The reviewed plan of the publishing phase, to apply unchanged (CI); otherwise the publish is planned here,
    * and `approve` is asked before it is applied.
@@ -33,6 +35,17 @@ export interface RolloutContext {
   readonly sleep: (ms: number) => Promise<void>;
   /** Seconds between reads of the canary's metrics. @default 60 */
   readonly pollSeconds?: number;
+}
+
+/** Another function of the stack, as the rollout sees it. */
+export interface StackFunction {
+  /** Its name in the configuration ("worker"). */
+  readonly name: string;
+  /** The whole name Lambda knows it by. */
+  readonly functionName: string;
+  readonly trigger: Parameters<typeof runFunctionProbe>[1]['trigger'];
+  /** Where its alias `live` points before this rollout; undefined for a function new to the stack. */
+  readonly previousLive?: string;
 }
 
 export interface PhaseRecord {
@@ -54,6 +67,8 @@ export interface RolloutReport {
   readonly canary?: CanaryDecision;
   readonly logs?: readonly string[];
   readonly summary: string;
+  /** The other functions: where each alias was, the version this apply published, and where it is at the end. */
+  readonly functions?: readonly { readonly name: string; readonly previousLive?: string; readonly newVersion?: string; readonly live?: string }[];
 }
 
 /** A phase that did not complete, and why. */
@@ -126,12 +141,33 @@ async function newestVersion(ctx: RolloutContext): Promise<string> {
   return version;
 }
 
-async function watch(ctx: RolloutContext, version: string, seconds: number): Promise<CanaryDecision> {
+/** The other functions' newest versions after the publishing apply (the stack's output), by function name. */
+async function newestOfOthers(ctx: RolloutContext): Promise<Record<string, string>> {
+  if (!ctx.functions?.length) return {};
+  const result = await ctx.terraform.run(['output', '-json', ROLLOUT_OUTPUTS.functionVersions], { quiet: true });
+  const versions = result.code === 0 ? (JSON.parse(result.stdout) as unknown) : undefined;
+  const valid =
+    typeof versions === 'object' && versions !== null && ctx.functions.every((fn) => /^\d+$/.test(String((versions as Record<string, unknown>)[fn.name])));
+  if (!valid)
+    throw new PhaseFailed(
+      'publish',
+      `the stack's output ${ROLLOUT_OUTPUTS.functionVersions} is ${JSON.stringify(versions ?? null)}, not a published version of each function`,
+    );
+  return Object.fromEntries(ctx.functions.map((fn) => [fn.name, String((versions as Record<string, unknown>)[fn.name])]));
+}
+
+/** Every canaried function's metrics together: an error or a throttle of any reverts them all. */
+async function canaryMetricsOf(ctx: RolloutContext, canaried: readonly { functionName: string; version: string }[], from: Date): Promise<CanaryMetrics> {
+  const all = await Promise.all(canaried.map(({ functionName, version }) => canaryMetrics(ctx.cloudwatch, functionName, version, from, new Date())));
+  return { errors: all.flatMap((m) => m.errors), throttles: all.flatMap((m) => m.throttles), invocations: all.flatMap((m) => m.invocations) };
+}
+
+async function watch(ctx: RolloutContext, canaried: readonly { functionName: string; version: string }[], seconds: number): Promise<CanaryDecision> {
   const started = Date.now();
   const poll = (ctx.pollSeconds ?? 60) * 1000;
   for (;;) {
     const elapsed = (Date.now() - started) / 1000;
-    const metrics = await canaryMetrics(ctx.cloudwatch, ctx.functionName, version, new Date(started - 60_000), new Date());
+    const metrics = await canaryMetricsOf(ctx, canaried, new Date(started - 60_000));
     const decision = judgeCanary(metrics, elapsed, seconds);
     ctx.say(`  canary: ${decision.reason}`);
     if (decision.decision !== 'wait') return decision;
@@ -141,11 +177,25 @@ async function watch(ctx: RolloutContext, version: string, seconds: number): Pro
 
 /** Runs the phases of planRollout; on any failure, what recoveryAfter says, then the report. */
 export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
-  const input = { ...(ctx.previousLive !== undefined ? { previousLive: ctx.previousLive } : {}), ...(ctx.canary ? { canary: ctx.canary } : {}) };
+  const input: RolloutInput = {
+    ...(ctx.previousLive !== undefined ? { previousLive: ctx.previousLive } : {}),
+    ...(ctx.canary ? { canary: ctx.canary } : {}),
+    ...(ctx.functions?.length
+      ? {
+          functions: ctx.functions.map((fn) => ({
+            name: fn.name,
+            http: fn.trigger.type === 'http',
+            ...(fn.previousLive !== undefined ? { previousLive: fn.previousLive } : {}),
+          })),
+        }
+      : {}),
+  };
   const phases = planRollout(input);
   const records: PhaseRecord[] = [];
   const firstDeploy = ctx.previousLive === undefined;
   let newVersion: string | undefined;
+  let others: Record<string, string> = {};
+  let othersLive: Record<string, string | undefined> = Object.fromEntries((ctx.functions ?? []).map((fn) => [fn.name, fn.previousLive]));
   let probe: ProbeResult[] | undefined;
   let canary: CanaryDecision | undefined;
   let live = ctx.previousLive;
@@ -161,6 +211,16 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
     ...(canary ? { canary } : {}),
     ...(logs ? { logs } : {}),
     summary,
+    ...(ctx.functions?.length
+      ? {
+          functions: ctx.functions.map((fn) => ({
+            name: fn.name,
+            ...(fn.previousLive !== undefined ? { previousLive: fn.previousLive } : {}),
+            ...(others[fn.name] !== undefined && others[fn.name] !== fn.previousLive ? { newVersion: others[fn.name] } : {}),
+            ...(othersLive[fn.name] !== undefined ? { live: othersLive[fn.name] } : {}),
+          })),
+        }
+      : {}),
   });
   try {
     for (const phase of phases) {
@@ -180,41 +240,65 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
             await applyOrFail(ctx.terraform, 'publish', ['rollout-publish.tfplan']);
           }
           newVersion = await newestVersion(ctx);
-          if (nothingPublished(input, newVersion)) {
-            records.push({ phase: 'publish', ok: true, detail: `no new version: the function did not change, version ${newVersion} stays live` });
-            return report(true, `Applied; the function did not change, so there was nothing to probe and version ${newVersion} stays live.`);
+          others = await newestOfOthers(ctx);
+          if (nothingPublished(input, newVersion, others)) {
+            const what = ctx.functions?.length ? 'no function of the stack changed' : 'the function did not change';
+            records.push({ phase: 'publish', ok: true, detail: `no new version: ${what}, version ${newVersion} stays live` });
+            return report(true, `Applied; ${what}, so there was nothing to probe and version ${newVersion} stays live.`);
           }
           if (firstDeploy) live = newVersion;
-          records.push({ phase: 'publish', ok: true, detail: `version ${newVersion} published${firstDeploy ? ' and live' : ''}` });
+          // A function new to the stack has no alias to hold: it went live in this apply.
+          for (const fn of input.functions ?? []) if (firstDeploy || fn.previousLive === undefined) othersLive[fn.name] = others[fn.name];
+          const published = changedFunctions(input, { api: newVersion, functions: others }).filter((name) => name !== 'api');
+          records.push({
+            phase: 'publish',
+            ok: true,
+            detail: `version ${newVersion} published${firstDeploy ? ' and live' : ''}${published.length ? `; ${published.map((name) => `${name} version ${others[name]}`).join(', ')}` : ''}`,
+          });
           break;
         }
         case 'probe': {
           probe = await runProbe(ctx.lambda, ctx.functionName, newVersion!);
+          const failed: string[] = [];
+          if (probe.some((result) => !result.ok)) failed.push(ctx.functions?.length ? `api (version ${newVersion})` : `version ${newVersion}`);
+          // Every other function with a new version, each with its own probe; one failure and no alias moves.
+          for (const name of changedFunctions(input, { api: newVersion!, functions: others }).filter((candidate) => candidate !== 'api')) {
+            const fn = ctx.functions!.find((candidate) => candidate.name === name)!;
+            const results = await runFunctionProbe(ctx.lambda, fn, others[name]);
+            probe.push(...results);
+            if (results.some((result) => !result.ok)) failed.push(`${name} (version ${others[name]})`);
+          }
           for (const result of probe) ctx.say(`  probe ${result.route}: ${result.ok ? 'ok' : 'FAILED'}, ${result.detail}`);
-          const failed = probe.filter((result) => !result.ok);
-          if (failed.length > 0)
-            throw new PhaseFailed(
-              'probe',
-              `version ${newVersion} did not answer the probe: ${failed.map((result) => `${result.route}: ${result.detail}`).join('; ')}`,
-            );
+          if (failed.length > 0) {
+            const details = probe.filter((result) => !result.ok).map((result) => `${result.route}: ${result.detail}`);
+            throw new PhaseFailed('probe', `${failed.join(' and ')} did not answer the probe: ${details.join('; ')}`);
+          }
           records.push({ phase: 'probe', ok: true, detail: `version ${newVersion} answered ${probe.map((result) => result.route).join(' and ')}` });
           break;
         }
         case 'canary': {
           ctx.say(`Canary: version ${newVersion} takes ${ctx.canary!.percent}% of live's traffic.`);
-          await applyAliasOnly(ctx.terraform, 'canary', phase.vars(newVersion!));
+          await applyAliasOnly(ctx.terraform, 'canary', phase.vars(newVersion!, others));
           records.push({ phase: 'canary', ok: true, detail: `${ctx.canary!.percent}% to version ${newVersion}` });
           break;
         }
         case 'watch': {
-          canary = await watch(ctx, newVersion!, phase.seconds);
+          const canaried = [
+            { functionName: ctx.functionName, version: newVersion! },
+            ...Object.entries(canaryOf(input, others)).map(([name, version]) => ({
+              functionName: ctx.functions!.find((fn) => fn.name === name)!.functionName,
+              version,
+            })),
+          ];
+          canary = await watch(ctx, canaried, phase.seconds);
           if (canary.decision === 'revert') throw new PhaseFailed('watch', canary.reason);
           records.push({ phase: 'watch', ok: true, detail: canary.reason });
           break;
         }
         case 'go-live': {
-          await applyAliasOnly(ctx.terraform, 'go-live', phase.vars(newVersion!));
+          await applyAliasOnly(ctx.terraform, 'go-live', phase.vars(newVersion!, others));
           live = newVersion;
+          othersLive = { ...othersLive, ...others };
           records.push({ phase: 'go-live', ok: true, detail: `live moved to version ${newVersion}` });
           break;
         }
@@ -228,6 +312,7 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
       try {
         await applyAliasOnly(ctx.terraform, 'go-live', recovery.revert);
         live = recovery.revert.liveVersion;
+        othersLive = Object.fromEntries((ctx.functions ?? []).map((fn) => [fn.name, fn.previousLive]));
         records.push({ phase: 'revert', ok: true, detail: `live returned to version ${live}` });
       } catch (revertError) {
         records.push({
@@ -250,14 +335,21 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
 /** What the plan job hands the apply job besides the saved plan: where live was when the plan was made. */
 export const ROLLOUT_RECORD = 'rollout.json';
 
-export function writeRolloutRecord(stackDir: string, record: { previousLive?: string; functionName: string }): void {
+/** The rollout record: where each alias pointed when the publishing plan was made (null for a function with none yet). */
+export interface RolloutRecord {
+  readonly previousLive?: string;
+  readonly functionName: string;
+  readonly functions?: Readonly<Record<string, string | null>>;
+}
+
+export function writeRolloutRecord(stackDir: string, record: RolloutRecord): void {
   fs.writeFileSync(path.join(stackDir, ROLLOUT_RECORD), `${JSON.stringify(record, null, 2)}\n`);
 }
 
-export function readRolloutRecord(stackDir: string): { previousLive?: string; functionName: string } {
+export function readRolloutRecord(stackDir: string): RolloutRecord {
   const file = path.join(stackDir, ROLLOUT_RECORD);
   if (!fs.existsSync(file)) {
     throw rolloutRecordMissing(file);
   }
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as { previousLive?: string; functionName: string };
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as RolloutRecord;
 }

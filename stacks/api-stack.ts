@@ -15,7 +15,7 @@ import { API_FUNCTION, FunctionConfig, functionNameFor, queueGrantsOf, queueUrlV
 import { FunctionArtifacts } from '../builder/artifact-check';
 import { QueueTrigger } from '../constructs/queue-trigger';
 import { ScheduleTrigger } from '../constructs/schedule-trigger';
-import { ApiFunction } from '../constructs/api-function';
+import { ApiFunction, LiveAliasSettings } from '../constructs/api-function';
 import { DependencyLayer, DependencyLayerProps } from '../constructs/dependency-layer';
 import { HttpApi } from '../constructs/http-api';
 import { MessagesTable } from '../constructs/messages-table';
@@ -217,7 +217,43 @@ export class ApiStack extends TerraformStack {
       published.set(artifact.id, layer);
       return layer;
     };
+    let functionLiveMap: TerraformVariable | undefined;
+    if (others.length) {
+      // The other functions' aliases, by function name: moved by the same phases as live, all or none.
+      functionLiveMap = rolloutVariable(this, ROLLOUT_VARIABLES.functionLiveVersions, {
+        type: 'map(string)',
+        default: {},
+        description: "The version each other function's alias live points to, by function name; one left out goes to the newest this apply publishes",
+        validation: [
+          {
+            condition: `\${alltrue([for version in values(var.${ROLLOUT_VARIABLES.functionLiveVersions}) : can(regex("^[0-9]+$", version))])}`,
+            errorMessage: `${ROLLOUT_VARIABLES.functionLiveVersions} holds published version numbers; a function it leaves out goes to its newest.`,
+          },
+        ],
+      });
+      rolloutVariable(this, ROLLOUT_VARIABLES.functionCanaryVersions, {
+        type: 'map(string)',
+        default: {},
+        description: "A canary version of each other HTTP function, by function name, taking canary_percent of its live's traffic",
+        validation: [
+          {
+            condition: `\${alltrue([for version in values(var.${ROLLOUT_VARIABLES.functionCanaryVersions}) : version == "" || can(regex("^[0-9]+$", version))])}`,
+            errorMessage: `${ROLLOUT_VARIABLES.functionCanaryVersions} holds published version numbers, or empty.`,
+          },
+        ],
+      });
+    }
     const account = { project: env.project, account: caller.accountId, partition: partition.partition };
+    // Another function's alias: where the rollout puts it (held while the new version is probed), and for an HTTP
+    // function a canary beside it, as the API's.
+    const functionLive = (name: string, http: boolean): LiveAliasSettings => {
+      const pick = (variable: string): string => `lookup(var.${variable}, ${JSON.stringify(name)}, "")`;
+      const canary = pick(ROLLOUT_VARIABLES.functionCanaryVersions);
+      return {
+        versions: { map: functionLiveMap!.value, key: name },
+        ...(http ? { canaryWeights: `\${${canary} == "" ? {} : zipmap([${canary}], [var.${ROLLOUT_VARIABLES.canaryPercent} / 100])}` } : {}),
+      };
+    };
     this.functions = Object.fromEntries(
       others.map(({ function: fn, layers, bundle, managed }) => {
         const made = new ApiFunction(this, `fn-${fn.name}`, {
@@ -233,6 +269,7 @@ export class ApiStack extends TerraformStack {
           buildDirFromStack: props.buildDirFromStack,
           roleArn: bootstrapRoleArn(account, CI_ROLE_NAMES.serviceFunction(env.project, env.name, fn.name)),
           variables: queueVariables(fn),
+          live: functionLive(fn.name, fn.trigger.type === 'http'),
         });
         if (fn.trigger.type === 'http') this.httpApi.addFunction(fn.name, made.function, made.alias, fn.trigger.routes);
         else if (fn.trigger.type === 'queue') queues.get(fn.name)!.feed(made.alias);
@@ -262,6 +299,12 @@ export class ApiStack extends TerraformStack {
       value: { version: canaryVersion.stringValue, percent: canaryPercent.numberValue },
       description: 'A canary version on the alias live and its share of traffic; empty when there is none',
     });
+    if (others.length) {
+      new TerraformOutput(this, ROLLOUT_OUTPUTS.functionVersions, {
+        value: Object.fromEntries(Object.entries(this.functions).map(([name, made]) => [name, made.function.version])),
+        description: 'The newest published version of each other function, by function name',
+      });
+    }
     new TerraformOutput(this, 'table_name', { value: this.messagesTable.table.name });
     new TerraformOutput(this, 'layer_version_arns', {
       value: Object.fromEntries(this.layers.map((layer, i) => [props.layers[i].name, layer.layerVersion.arn])),

@@ -14,8 +14,9 @@ import { stackNotSynthesised } from './errors';
 import { Reporter } from '../project/progress';
 import { storeLayerManifests } from '../review/manifest-store';
 import { currentLiveVersion } from '../rollout/lambda';
-import { CanaryOptions, liveOn, terraformVars } from '../rollout/plan';
-import { RolloutReport, readRolloutRecord, runRollout, writeRolloutRecord } from '../rollout/run';
+import { AliasVars, CanaryOptions, planRollout, terraformVars } from '../rollout/plan';
+import { RolloutReport, StackFunction, readRolloutRecord, runRollout, writeRolloutRecord } from '../rollout/run';
+import { API_FUNCTION, functionNameFor } from '../config/functions';
 import { Terraform, terraformIn } from '../rollout/terraform';
 import { latestLogLines } from '../verification/gather';
 import { appendJobSummary } from './job-summary';
@@ -25,6 +26,24 @@ import { ProjectContext } from './context';
 export const PUBLISH_PLAN = 'plan.tfplan';
 /** The publishing plan in Terraform's JSON form, beside it: what the review summarises. */
 export const PLAN_JSON = 'plan.json';
+
+/** The environment's functions besides the API, each with where its alias `live` points now (undefined: none yet). */
+export async function stackFunctions(
+  environment: EnvironmentConfig,
+  liveOf: (name: string) => Promise<string | undefined> | string | undefined,
+): Promise<StackFunction[]> {
+  const functions: StackFunction[] = [];
+  for (const fn of environment.functions.filter((candidate) => candidate.name !== API_FUNCTION)) {
+    const previousLive = await liveOf(fn.name);
+    functions.push({
+      name: fn.name,
+      functionName: functionNameFor(environment, fn.name),
+      trigger: fn.trigger,
+      ...(previousLive !== undefined && previousLive !== null ? { previousLive } : {}),
+    });
+  }
+  return functions;
+}
 
 export async function terraformOk(terraform: Terraform, args: string[], what: string): Promise<void> {
   const result = await terraform.run(args);
@@ -55,14 +74,33 @@ export async function planFirstPhase(options: {
   terraform: Terraform;
   functionName: string;
   previousLive: string | undefined;
+  /** The stack's other functions and where their aliases point now. */
+  functions?: readonly StackFunction[];
 }): Promise<string> {
   const { stack, stackDir, terraform, functionName, previousLive } = options;
-  const planned = await terraform.run(['plan', '-input=false', '-lock=false', `-out=${PUBLISH_PLAN}`, ...terraformVars(liveOn(previousLive ?? ''))]);
+  const functions = options.functions ?? [];
+  const [publish] = planRollout({
+    ...(previousLive !== undefined ? { previousLive } : {}),
+    ...(functions.length
+      ? {
+          functions: functions.map((fn) => ({
+            name: fn.name,
+            http: fn.trigger.type === 'http',
+            ...(fn.previousLive !== undefined ? { previousLive: fn.previousLive } : {}),
+          })),
+        }
+      : {}),
+  });
+  const planned = await terraform.run(['plan', '-input=false', '-lock=false', `-out=${PUBLISH_PLAN}`, ...terraformVars((publish as { vars: AliasVars }).vars)]);
   if (planned.code !== 0) throw terraformFailed('plan', planned.code);
   const shown = await terraform.run(['show', '-json', PUBLISH_PLAN], { quiet: true });
   if (shown.code !== 0) throw terraformFailed('show', shown.code, false);
   fs.writeFileSync(path.join(stackDir, PLAN_JSON), shown.stdout);
-  writeRolloutRecord(stackDir, { ...(previousLive !== undefined ? { previousLive } : {}), functionName });
+  writeRolloutRecord(stackDir, {
+    ...(previousLive !== undefined ? { previousLive } : {}),
+    functionName,
+    ...(functions.length ? { functions: Object.fromEntries(functions.map((fn) => [fn.name, fn.previousLive ?? null])) } : {}),
+  });
   return previousLive === undefined
     ? `First deploy of ${stack}: the new version goes live in this apply.`
     : `This plan publishes a new version with live held on version ${previousLive}; after the apply, the new version is probed, then takes traffic.`;
@@ -157,13 +195,16 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
     if (options.applySaved) {
       const record = readRolloutRecord(stackDir);
       await terraformOk(terraform, ['init', '-input=false', '-lockfile=readonly'], 'init');
-      return { kind: 'rolled-out', report: await rollout(record.previousLive, PUBLISH_PLAN) };
+      // Where the aliases were when the reviewed plan was made: the plan holds them there.
+      const held = stackFunctions(environment, (name) => record.functions?.[name] ?? undefined);
+      return { kind: 'rolled-out', report: await rollout(record.previousLive, await held, PUBLISH_PLAN) };
     }
     await terraformOk(terraform, ['init', '-input=false'], 'init');
     const previousLive = await currentLiveVersion(lambda, functionName);
+    const functions = await stackFunctions(environment, (name) => currentLiveVersion(lambda, functionNameFor(environment, name)));
     if (pin) report.line(`${stack} is pinned to serial ${pin.serial} by a rollback: this deploy rolls it back.`);
     if (options.planOnly) {
-      const note = await planFirstPhase({ stack, stackDir, terraform, functionName, previousLive });
+      const note = await planFirstPhase({ stack, stackDir, terraform, functionName, previousLive, functions });
       appendJobSummary(env, `> ${note}\n`);
       report.line(note);
       return {
@@ -173,7 +214,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
         ...(previousLive !== undefined ? { previousLive } : {}),
       };
     }
-    const result = await rollout(previousLive);
+    const result = await rollout(previousLive, functions);
     if (result.ok && pin && removePin(buildDir, stack))
       report.line(`Rolled back to serial ${pin.serial}; the pin is removed, so the next deploy deploys the current build.`);
     return { kind: 'rolled-out', report: result };
@@ -182,7 +223,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
     cloudwatch.destroy();
   }
 
-  async function rollout(previousLive: string | undefined, savedPlan?: string): Promise<RolloutReport> {
+  async function rollout(previousLive: string | undefined, functions: readonly StackFunction[], savedPlan?: string): Promise<RolloutReport> {
     await storeLayerManifestsOf(project, environment, buildDir, report);
     const result = await runRollout({
       stack,
@@ -192,6 +233,7 @@ export async function deployStack(options: DeployOptions): Promise<DeployResult>
       cloudwatch,
       ...(previousLive !== undefined ? { previousLive } : {}),
       ...(options.canary ? { canary: options.canary } : {}),
+      ...(functions.length ? { functions } : {}),
       ...(savedPlan ? { savedPlan } : {}),
       approve: () => confirm(Boolean(options.autoApprove)),
       say: (line) => report.line(line),

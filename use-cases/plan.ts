@@ -6,7 +6,8 @@ import { Reporter } from '../project/progress';
 import { PlanSummary } from '../review/plan-summary';
 import { currentLiveVersion } from '../rollout/lambda';
 import { terraformIn } from '../rollout/terraform';
-import { PLAN_JSON, buildAndSynthesise, planFirstPhase, synthesisedStack, terraformOk } from './deploy';
+import { PLAN_JSON, buildAndSynthesise, planFirstPhase, stackFunctions, synthesisedStack, terraformOk } from './deploy';
+import { functionNameFor } from '../config/functions';
 import { reviewPlanFile } from './review-plan';
 
 /**
@@ -30,7 +31,8 @@ export async function planStack(options: {
   const lambda = new LambdaClient({ region: environment.region });
   try {
     const functionName = functionNameOf(environment);
-    report.line(await planFirstPhase({ stack, stackDir, terraform, functionName, previousLive: await currentLiveVersion(lambda, functionName) }));
+    const functions = await stackFunctions(environment, (name) => currentLiveVersion(lambda, functionNameFor(environment, name)));
+    report.line(await planFirstPhase({ stack, stackDir, terraform, functionName, previousLive: await currentLiveVersion(lambda, functionName), functions }));
   } finally {
     lambda.destroy();
   }

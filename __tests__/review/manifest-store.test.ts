@@ -10,7 +10,7 @@ import { fetchLayerManifests, storeLayerManifests } from '../../review/manifest-
 import { MotoServer, createBucket, startMoto } from '../support/moto';
 import { PROJECT_ROOT, cliEnv, copyProject, runCli } from '../support/processes';
 import { makeTempDir } from '../support/temp-dirs';
-import { FAKE_TERRAFORM, FIXTURES } from '../support/test-project';
+import { FAKE_TERRAFORM, FIXTURES, terraformCalls } from '../support/test-project';
 
 /**
  * The review in packages: what changed inside each new layer version, from this build's manifest and
@@ -146,11 +146,7 @@ describe('npm run plan', () => {
     const stackDir = path.join(copy, 'cdktf.out', 'stacks', 'api-dev');
     expect(fs.existsSync(path.join(stackDir, 'plan.json'))).toBe(true);
     // The plan held live where it is (nowhere yet: the first deploy) and took no lock.
-    const calls = fs
-      .readFileSync(path.join(stackDir, 'calls.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as string[]);
+    const calls = terraformCalls(stackDir);
     expect(calls.find((call) => call[0] === 'plan')).toEqual([
       'plan',
       '-input=false',

@@ -1,6 +1,6 @@
 import { judgeCanary, parseDuration } from '../../rollout/canary';
-import { liveOn, nothingPublished, planRollout, recoveryAfter, terraformVars } from '../../rollout/plan';
-import { PROBE_ROUTES, judgeProbe, probeEvent } from '../../rollout/probe';
+import { canaryOf, changedFunctions, liveOn, nothingPublished, planRollout, recoveryAfter, terraformVars } from '../../rollout/plan';
+import { PROBE_ROUTES, judgeEventProbe, judgeProbe, probeEvent, probesOf } from '../../rollout/probe';
 import { changedAddresses, isStalePlan } from '../../rollout/terraform';
 
 const [root, list] = PROBE_ROUTES as [(typeof PROBE_ROUTES)[number], (typeof PROBE_ROUTES)[number]];
@@ -53,6 +53,86 @@ describe("the rollout's phases", () => {
     }
     expect(recoveryAfter('probe', {}, '1').revert).toBeUndefined();
     expect(recoveryAfter('probe', {}, '1').summary).toContain('first deploy, so version 1 went live in its apply and there is no earlier version to return to');
+  });
+});
+
+describe('the rollout of a stack of several functions: all aliases or none', () => {
+  const functions = [
+    { name: 'worker', previousLive: '4', http: false },
+    { name: 'stats', previousLive: '2', http: true },
+    { name: 'digest', http: false },
+  ];
+  const input = { previousLive: '6', functions };
+
+  it('holds every alias while publishing (a new function goes to its newest), then moves all in one apply', () => {
+    const phases = planRollout(input);
+    expect(phases.map((phase) => phase.kind)).toEqual(['publish', 'probe', 'go-live']);
+    expect(phases[0]).toEqual({ kind: 'publish', vars: { ...liveOn('6'), functionLive: { worker: '4', stats: '2' }, functionCanary: {} } });
+    expect(phases[2].kind === 'go-live' && phases[2].vars('7', { worker: '5', stats: '2', digest: '1' })).toEqual({
+      ...liveOn('7'),
+      functionLive: { worker: '5', stats: '2', digest: '1' },
+      functionCanary: {},
+    });
+    expect(terraformVars((phases[0] as { vars: Parameters<typeof terraformVars>[0] }).vars)).toEqual([
+      '-var=live_version=6',
+      '-var=canary_version=',
+      '-var=canary_percent=0',
+      '-var=function_live_versions={"stats":"2","worker":"4"}',
+      '-var=function_canary_versions={}',
+    ]);
+  });
+
+  it('gives each changed HTTP function a canary beside its live, the others wait, and a revert puts every alias back', () => {
+    const phases = planRollout({ ...input, canary: { percent: 10, watchSeconds: 60 } });
+    expect(phases[2].kind === 'canary' && phases[2].vars('7', { worker: '5', stats: '3', digest: '1' })).toEqual({
+      liveVersion: '6',
+      canaryVersion: '7',
+      canaryPercent: 10,
+      functionLive: { worker: '4', stats: '2' },
+      functionCanary: { stats: '3' },
+    });
+    // Only the worker changed: the API takes no canary of itself.
+    expect(phases[2].kind === 'canary' && phases[2].vars('6', { worker: '5', stats: '2' })).toMatchObject({ canaryVersion: '', functionCanary: {} });
+    expect(canaryOf(input, { worker: '5', stats: '3', digest: '1' })).toEqual({ stats: '3' });
+    expect(recoveryAfter('watch', input, '7').revert).toEqual({ ...liveOn('6'), functionLive: { worker: '4', stats: '2' }, functionCanary: {} });
+    expect(recoveryAfter('probe', input, '7')).toEqual({
+      summary:
+        'The probe failed, so no alias of the stack moves: live stays on version 6, and every other function on its previous version; nothing took traffic.',
+    });
+  });
+
+  it('knows which functions changed, and that nothing did only when none did', () => {
+    expect(changedFunctions(input, { api: '6', functions: { worker: '5', stats: '2', digest: '1' } })).toEqual(['worker', 'digest']);
+    expect(changedFunctions(input, { api: '7', functions: { worker: '4', stats: '2' } })).toEqual(['api']);
+    expect(nothingPublished(input, '6', { worker: '4', stats: '2', digest: '1' })).toBe(false);
+    expect(nothingPublished({ ...input, functions: functions.slice(0, 2) }, '6', { worker: '4', stats: '2' })).toBe(true);
+    expect(nothingPublished({ ...input, functions: functions.slice(0, 2) }, '6', { worker: '5', stats: '2' })).toBe(false);
+  });
+
+  it('probes a function through its plain GET routes, else with the probe event, which its answer must echo', () => {
+    expect(
+      probesOf({ name: 'stats', trigger: { type: 'http', routes: ['GET /api/stats', 'GET /api/{id}', 'POST /x'] } }).map(
+        (probe) => probe.kind === 'route' && probe.route.name,
+      ),
+    ).toEqual(['stats: GET /api/stats']);
+    expect(probesOf({ name: 'upload', trigger: { type: 'http', routes: ['POST /x'] } })).toEqual([{ kind: 'event' }]);
+    expect(probesOf({ name: 'worker', trigger: { type: 'queue' } })).toEqual([{ kind: 'event' }]);
+    expect(judgeEventProbe('worker', 't1', { payload: '{"probe":"t1","function":"worker"}' })).toMatchObject({ route: 'worker: probe event', ok: true });
+    expect(judgeEventProbe('worker', 't1', { payload: '{"batchItemFailures":[]}' })).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('did not answer the probe event'),
+    });
+    expect(judgeEventProbe('worker', 't1', { payload: '{"probe":"t0"}' })).toMatchObject({ ok: false });
+    expect(
+      judgeEventProbe('worker', 't1', {
+        functionError: 'Unhandled',
+        payload: '{"errorType":"Runtime.ImportModuleError","errorMessage":"No module named mangum"}',
+      }),
+    ).toMatchObject({
+      ok: false,
+      errorType: 'Runtime.ImportModuleError',
+      detail: 'the function failed: Runtime.ImportModuleError: No module named mangum',
+    });
   });
 });
 

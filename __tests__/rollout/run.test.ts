@@ -9,7 +9,7 @@ import { terraformIn } from '../../rollout/terraform';
 import { MotoServer, startMoto } from '../support/moto';
 import { LocalServer, buildWithoutPackage, cliEnv, runCli, startLocalServer } from '../support/processes';
 import { makeTempDir } from '../support/temp-dirs';
-import { FAKE_TERRAFORM } from '../support/test-project';
+import { FAKE_TERRAFORM, terraformCalls } from '../support/test-project';
 
 /**
  * The rollout's phases run for real: Terraform is a stand-in process that keeps a small
@@ -59,12 +59,7 @@ function stackFolder(deploys: number): Stack {
   return {
     dir,
     state: () => JSON.parse(fs.readFileSync(path.join(dir, 'fake.tfstate.json'), 'utf8')),
-    calls: () =>
-      fs
-        .readFileSync(path.join(dir, 'calls.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as string[]),
+    calls: () => terraformCalls(dir),
     deploy: (build) => fs.writeFileSync(path.join(dir, 'build.txt'), build),
   };
 }

@@ -623,6 +623,43 @@ describe('stack api-dev with the functions of a service', () => {
     expect(resources('aws_lambda_alias')).toHaveLength(4);
   });
 
+  it("points each function's alias where the rollout puts it (held while probed), with a canary for an HTTP function, and outputs their newest versions", () => {
+    const alias = (name: string): Json => {
+      const found = resources('aws_lambda_alias').filter(([address]) => address.startsWith(`fn-${name}_live_`));
+      expect(found).toHaveLength(1);
+      return found[0][1];
+    };
+    for (const name of ['worker', 'digest', 'stats']) {
+      expect(alias(name).function_version).toMatch(
+        new RegExp(`^\\$\\{lookup\\(var\\.function_live_versions, "${name}", aws_lambda_function\\.fn-${name}_function_[0-9A-F]+\\.version\\)\\}$`),
+      );
+    }
+    // Only an HTTP function takes a canary; the queue and the schedule move whole.
+    expect(alias('stats').routing_config).toEqual({
+      additional_version_weights:
+        '${lookup(var.function_canary_versions, "stats", "") == "" ? {} : zipmap([lookup(var.function_canary_versions, "stats", "")], [var.canary_percent / 100])}',
+    });
+    expect(alias('worker').routing_config).toBeUndefined();
+    expect(alias('digest').routing_config).toBeUndefined();
+    expect(Object.keys(json['variable'] as Json).sort()).toEqual([
+      'canary_percent',
+      'canary_version',
+      'function_canary_versions',
+      'function_live_versions',
+      'live_version',
+    ]);
+    expect((json['variable'] as Json)['function_live_versions']).toMatchObject({ type: 'map(string)', default: {} });
+    expect((json['output'] as Json)['function_versions'].value).toEqual({
+      worker: expect.stringMatching(/^\$\{aws_lambda_function\.fn-worker_function_[0-9A-F]+\.version\}$/),
+      digest: expect.stringMatching(/^\$\{aws_lambda_function\.fn-digest_function_[0-9A-F]+\.version\}$/),
+      stats: expect.stringMatching(/^\$\{aws_lambda_function\.fn-stats_function_[0-9A-F]+\.version\}$/),
+    });
+    // A stack of one function keeps its variables and outputs as they were.
+    const single = synthService(false);
+    expect(Object.keys(single['variable'] as Json).sort()).toEqual(['canary_percent', 'canary_version', 'live_version']);
+    expect((single['output'] as Json)['function_versions']).toBeUndefined();
+  });
+
   it('feeds the worker from its queue, with a dead-letter queue and partial batch responses, on its alias', () => {
     const queue = named('aws_sqs_queue', 'multicloud-auto-deploy-dev-worker');
     const dlq = named('aws_sqs_queue', 'multicloud-auto-deploy-dev-worker-dlq');

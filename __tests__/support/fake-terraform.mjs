@@ -5,7 +5,10 @@
 // answers init, plan -out, show -json, apply <plan> and output -json as Terraform does
 // for this stack. A plan publishes a version when build.txt differs from the deployed
 // build; a saved plan made before another apply is refused as stale, with Terraform's
-// words. Every call is appended to calls.jsonl.
+// words. A stack of several functions lists the others' builds in functions.json
+// ({"worker": "<build>"}): each publishes when its build changes, its alias follows
+// -var=function_live_versions (the newest when left out), and output function_versions
+// gives their newest versions. Every call is appended to calls.jsonl.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -26,6 +29,8 @@ const functionName = () => {
   const fn = Object.values(JSON.parse(fs.readFileSync(file('cdk.tf.json'), 'utf8')).resource?.aws_lambda_function ?? {})[0];
   return fn?.function_name ?? 'api';
 };
+/** The other functions' builds, when the test lists them. */
+const functionBuilds = () => (fs.existsSync(file('functions.json')) ? JSON.parse(fs.readFileSync(file('functions.json'), 'utf8')) : {});
 const vars = (args) =>
   Object.fromEntries(
     args
@@ -51,8 +56,35 @@ switch (command) {
       live: given.live_version || String(newest),
       canaryVersion: given.canary_version ?? '',
       canaryPercent: Number(given.canary_percent ?? 0),
+      functions: {},
     };
     const changes = [];
+    const functionLive = given.function_live_versions ? JSON.parse(given.function_live_versions) : {};
+    for (const [name, fnBuild] of Object.entries(functionBuilds())) {
+      const was = state.functions?.[name] ?? { build: null, newest: 0, live: null };
+      const fnPublish = fnBuild !== was.build;
+      const fnNewest = fnPublish ? was.newest + 1 : was.newest;
+      const live = functionLive[name] ?? String(fnNewest);
+      after.functions[name] = { build: fnBuild, newest: fnNewest, live };
+      if (fnPublish) {
+        changes.push({
+          address: `aws_lambda_function.fn-${name}`,
+          mode: 'managed',
+          type: 'aws_lambda_function',
+          name: `fn-${name}`,
+          change: { actions: [was.build === null ? 'create' : 'update'] },
+        });
+      }
+      if (live !== was.live) {
+        changes.push({
+          address: `aws_lambda_alias.fn-${name}_live`,
+          mode: 'managed',
+          type: 'aws_lambda_alias',
+          name: `fn-${name}_live`,
+          change: { actions: [was.live === null ? 'create' : 'update'] },
+        });
+      }
+    }
     if (publish) {
       changes.push({
         address: 'aws_lambda_function.api',
@@ -104,7 +136,9 @@ switch (command) {
   }
   case 'output': {
     const state = readState();
-    process.stdout.write(`${JSON.stringify(String(state.newest))}\n`);
+    if (args.includes('function_versions')) {
+      process.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(state.functions ?? {}).map(([name, fn]) => [name, String(fn.newest)])))}\n`);
+    } else process.stdout.write(`${JSON.stringify(String(state.newest))}\n`);
     break;
   }
   default:

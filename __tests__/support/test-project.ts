@@ -19,6 +19,15 @@ export const REAL_LAYER_FIXTURES = path.join(FIXTURES, 'real-layers');
 /** A terraform that answers from canned plans, for the commands that would run it. */
 export const FAKE_TERRAFORM = path.join(REPO_ROOT, '__tests__', 'support', 'fake-terraform.mjs');
 
+/** The Terraform commands the stand-in ran in a stack folder, in order (its calls.jsonl). */
+export function terraformCalls(stackDir: string): string[][] {
+  return fs
+    .readFileSync(path.join(stackDir, 'calls.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as string[]);
+}
+
 const NOT_COPIED = new Set(['node_modules', '.git', '.build', 'cdktf.out', 'coverage', '.toolchain', '.cli']);
 
 /** Installed folders below the top that the copy links instead of copying: the runtimes' binaries, CDK Terrain. */

@@ -4,6 +4,15 @@ import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS } from '../../local-lambda/dynamodb-local';
 import { LOCAL_SQS_CREDENTIALS } from '../../local-lambda/local-queue';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { PLUGINS } from '../../family-plugins/registry';
+import { loadConfig } from '../../config/load-config';
+import { RolloutReport, runRollout } from '../../rollout/run';
+import { terraformIn } from '../../rollout/terraform';
+import { stackFunctions } from '../../use-cases/deploy';
+import { makeTempDir } from '../support/temp-dirs';
+import { FAKE_TERRAFORM, terraformCalls } from '../support/test-project';
 import { LocalServer, PROJECT_ROOT, cliEnv, copyProject, request, runCli, startLocalServer } from '../support/processes';
 
 /**
@@ -28,6 +37,8 @@ const CONTEXT = {
       trigger: { http: { routes: ['GET /api/digest/{day}'] } },
       data: ['table:read'],
     },
+    // A job whose handler is wrong (a helper, not a handler): its answer cannot be marshalled, so it fails every invocation.
+    stale: { family: 'python', source: 'handlers/python_api', handler: 'probe.probe_answer', trigger: { schedule: { expression: 'rate(1 day)' } } },
   },
   environments: { dev: { function: 'python' } },
 };
@@ -76,10 +87,11 @@ describe('npm start of a service: every function, each in its own sandbox', () =
       ['worker', 'queue'],
       ['digest', 'schedule'],
       ['report', 'http'],
+      ['stale', 'schedule'],
     ]);
     // The API imports the web framework; the others need nothing the runtime does not ship, so their layers are none.
-    expect(functions.map((fn) => fn.layers.map((layer) => layer.name))).toEqual([['dependencies'], [], [], []]);
-    expect(new Set(functions.map((fn) => fn.sandbox)).size).toBe(4);
+    expect(functions.map((fn) => fn.layers.map((layer) => layer.name))).toEqual([['dependencies'], [], [], [], []]);
+    expect(new Set(functions.map((fn) => fn.sandbox)).size).toBe(5);
     expect(server.info['queues']).toEqual([{ name: 'multicloud-auto-deploy-dev-worker', url: expect.stringContaining('multicloud-auto-deploy-dev-worker') }]);
     expect(server.stderr()).toContain('worker    multicloud-auto-deploy-dev-worker: queue, batches of 10; worker/python3.12 with no layers');
   });
@@ -147,8 +159,123 @@ describe('npm start of a service: every function, each in its own sandbox', () =
     });
     expect(result.stderr).toMatch(/Invoking multicloud-auto-deploy-dev-digest with \{"scheduledTime":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"\}/);
     const unknown = await runCli(['invoke', 'api-dev', 'nightly', '--skip-build'], { env, cwd: copy });
-    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('There is no function "nightly"; functions are api, worker, digest, report.')]);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      expect.stringContaining('There is no function "nightly"; functions are api, worker, digest, report, stale.'),
+    ]);
     const queue = await runCli(['invoke', 'api-dev', 'worker', '--skip-build'], { env, cwd: copy });
     expect(queue.stderr).toContain("worker is invoked by its queue trigger, which has no event to send on its own here; give one: --event '<json>'");
+  });
+
+  describe('the rollout of the service: every function probed, all aliases or none', () => {
+    /** A stack folder for the stand-in Terraform: the API and each other function deployed, aliases on their newest. */
+    function stackFolder(): { dir: string; state(): { live: string; functions: Record<string, { newest: number; live: string }> }; calls(): string[][] } {
+      const dir = makeTempDir('service-rollout');
+      const functions = {
+        worker: { build: 'w1', newest: 4, live: '4' },
+        digest: { build: 'd1', newest: 2, live: '2' },
+        report: { build: 'r1', newest: 1, live: '1' },
+        stale: { build: 's1', newest: 1, live: '1' },
+      };
+      fs.writeFileSync(
+        path.join(dir, 'fake.tfstate.json'),
+        JSON.stringify({ serial: 3, build: 'api', newest: 3, live: '3', canaryVersion: '', canaryPercent: 0, functions }),
+      );
+      fs.writeFileSync(path.join(dir, 'build.txt'), 'api\n');
+      fs.writeFileSync(path.join(dir, 'functions.json'), JSON.stringify({ worker: 'w1', digest: 'd1', report: 'r1', stale: 's1' }));
+      return {
+        dir,
+        state: () => JSON.parse(fs.readFileSync(path.join(dir, 'fake.tfstate.json'), 'utf8')),
+        calls: () => terraformCalls(dir),
+      };
+    }
+
+    async function rollout(dir: string): Promise<RolloutReport> {
+      const lambda = new LambdaClient({
+        region: 'ap-northeast-1',
+        endpoint: server.url,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 1,
+      });
+      const cloudwatch = new CloudWatchClient({
+        region: 'ap-northeast-1',
+        endpoint: 'http://127.0.0.1:9',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const environment = loadConfig({
+        families: PLUGINS,
+        context: CONTEXT,
+        env: {},
+        availableLayers: { dependencies: ['nodejs', 'python'] },
+      }).environments.find((candidate) => candidate.name === 'dev')!;
+      const previous: Record<string, string> = { worker: '4', digest: '2', report: '1', stale: '1' };
+      try {
+        return await runRollout({
+          stack: 'api-dev',
+          functionName: 'multicloud-auto-deploy-dev-api',
+          terraform: terraformIn(dir, { ...process.env, TERRAFORM: FAKE_TERRAFORM }, () => undefined),
+          lambda,
+          cloudwatch,
+          previousLive: '3',
+          functions: await stackFunctions(environment, (name) => previous[name]),
+          approve: () => Promise.resolve(true),
+          say: () => undefined,
+          logs: () => Promise.resolve([]),
+          sleep: () => Promise.resolve(),
+        });
+      } finally {
+        lambda.destroy();
+        cloudwatch.destroy();
+      }
+    }
+
+    it('probes only the functions that changed, each its own way, then moves their aliases in one apply', async () => {
+      const stack = stackFolder();
+      fs.writeFileSync(path.join(stack.dir, 'functions.json'), JSON.stringify({ worker: 'w2', digest: 'd1', report: 'r2', stale: 's1' }));
+      const report = await rollout(stack.dir);
+      expect(report.summary).not.toContain('did not answer');
+      expect(report.ok).toBe(true);
+      expect(report.probe!.map((result) => [result.route, result.ok])).toEqual([
+        ['GET /', true],
+        ['GET /api/messages/', true],
+        ['worker: probe event', true],
+        ['report: probe event', true],
+      ]);
+      expect(report.functions).toEqual([
+        { name: 'worker', previousLive: '4', newVersion: '5', live: '5' },
+        { name: 'digest', previousLive: '2', live: '2' },
+        { name: 'report', previousLive: '1', newVersion: '2', live: '2' },
+        { name: 'stale', previousLive: '1', live: '1' },
+      ]);
+      const plans = stack
+        .calls()
+        .filter((call) => call[0] === 'plan')
+        .map((call) => call.filter((arg) => arg.startsWith('-var=function_live')));
+      expect(plans).toEqual([
+        ['-var=function_live_versions={"digest":"2","report":"1","stale":"1","worker":"4"}'],
+        ['-var=function_live_versions={"digest":"2","report":"2","stale":"1","worker":"5"}'],
+      ]);
+      expect(stack.state()).toMatchObject({
+        live: '3',
+        functions: { worker: { newest: 5, live: '5' }, report: { newest: 2, live: '2' }, digest: { live: '2' } },
+      });
+    });
+
+    it('moves no alias when one function fails its probe, and names it', async () => {
+      const stack = stackFolder();
+      fs.writeFileSync(path.join(stack.dir, 'functions.json'), JSON.stringify({ worker: 'w2', digest: 'd1', report: 'r1', stale: 's2' }));
+      const report = await rollout(stack.dir);
+      expect(report.ok).toBe(false);
+      expect(report.phases.map((phase) => [phase.phase, phase.ok])).toEqual([
+        ['publish', true],
+        ['probe', false],
+      ]);
+      expect(report.summary).toMatch(/^stale \(version 2\) did not answer the probe: stale: probe event: the function failed: Runtime\.MarshalError: /);
+      expect(report.summary).toContain('The probe failed, so no alias of the stack moves');
+      // The worker answered, but its alias stays too: all or none.
+      expect(report.functions).toEqual(expect.arrayContaining([{ name: 'worker', previousLive: '4', newVersion: '5', live: '4' }]));
+      expect(stack.state()).toMatchObject({ live: '3', functions: { worker: { newest: 5, live: '4' }, stale: { newest: 2, live: '1' } } });
+      expect(stack.calls().filter((call) => call[0] === 'apply')).toHaveLength(1);
+    });
   });
 });
