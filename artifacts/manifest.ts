@@ -155,6 +155,11 @@ export interface BundleArtifact {
   readonly importsReadBy: string;
   /** sha256 of each project source file bundled, by project-relative path; synth checks them. */
   readonly sources: Readonly<Record<string, string>>;
+  /**
+   * What the bundle was built for, as a hash of its target and its family's import reader: a later build reuses the
+   * bundle when this, its files and its tree are the same (builder/function-build.ts reusableBundle).
+   */
+  readonly builtFor?: string;
   readonly contentHash: string;
   readonly fileCount: number;
   readonly unzippedBytes: number;

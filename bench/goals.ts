@@ -78,3 +78,25 @@ export const QUICK_SUITE_LIMIT_SECONDS = 30;
 export function quickSuiteGoal(seconds: number): Goal {
   return { description: `\`npm run test:unit\` takes at most ${QUICK_SUITE_LIMIT_SECONDS} s`, met: seconds <= QUICK_SUITE_LIMIT_SECONDS };
 }
+
+/** What an environment of many functions must show (issue 30): shared layers built and published once, a no-change build, synth per function, the service's start. */
+export const SERVICE_LIMITS = { noChangeBuildSeconds: 0.5, synthSecondsPerFunction: 0.05, startRatio: 1.5 } as const;
+
+export function serviceGoal(figures: {
+  readonly layerVersions: number;
+  readonly layers: number;
+  readonly noChangeBuildSeconds: number;
+  readonly perFunctionSeconds: number;
+  readonly startRatio: number;
+}): Goal {
+  return {
+    description:
+      `each shared layer published once (one LayerVersion per layer), a no-change build at most ${SERVICE_LIMITS.noChangeBuildSeconds} s, ` +
+      `at most ${SERVICE_LIMITS.synthSecondsPerFunction * 1000} ms of synth per added function, and the example service's \`npm start\` within ${SERVICE_LIMITS.startRatio}x of the API alone`,
+    met:
+      figures.layerVersions === figures.layers &&
+      figures.noChangeBuildSeconds <= SERVICE_LIMITS.noChangeBuildSeconds &&
+      figures.perFunctionSeconds <= SERVICE_LIMITS.synthSecondsPerFunction &&
+      figures.startRatio <= SERVICE_LIMITS.startRatio,
+  };
+}

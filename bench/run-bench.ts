@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -26,7 +26,7 @@ import { makeFakeNpm } from '../package-fixtures/fake-npm';
 import { makeWheelScript } from '../package-fixtures/wheels';
 import { cacheHitGoal, coldStartGoal, commandStartGoal, determinismGoal, synthGoal } from './goals';
 import { providerLikeZip } from './provider-zip';
-import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
+import { synthOnce } from './synth-once';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import { ProjectContext } from '../use-cases/context';
 import { servedFromBuildFolder } from '../use-cases/start';
@@ -253,24 +253,6 @@ async function benchDeterminism(options: BenchOptions) {
     },
     size: { oursUnzipped, oursZipped, naiveUnzipped, naiveZipped },
   };
-}
-
-async function synthOnce(root: string, env: NodeJS.ProcessEnv, outdir: string): Promise<number> {
-  const { seconds } = await timed(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, [...CDKTF_APP_NODE_FLAGS, '--import', 'tsx', 'main.ts'], {
-          cwd: root,
-          env: { ...env, CDKTF_OUTDIR: outdir },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`synth failed: ${stderr}`))));
-      }),
-  );
-  return seconds;
 }
 
 async function benchSynth(options: BenchOptions) {

@@ -43,8 +43,8 @@ function interrupt(child: ChildProcess): Promise<void> {
   });
 }
 
-/** One `npm start` (with `extra` arguments) from spawn to its first answer to GET /; the process is stopped afterwards. */
-async function startOnce(cwd: string, env: NodeJS.ProcessEnv, extra: readonly string[]): Promise<number> {
+/** One `npm start` (with `extra` arguments) from spawn until each of `paths` answered 200 (default GET /); the process is stopped afterwards. */
+export async function startOnce(cwd: string, env: NodeJS.ProcessEnv, extra: readonly string[], paths: readonly string[] = ['/']): Promise<number> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const started = now();
   const child = spawn(npm, ['start', '--silent', '--', '--port', '0', '--json', ...extra], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -60,9 +60,10 @@ async function startOnce(cwd: string, env: NodeJS.ProcessEnv, extra: readonly st
       });
       child.once('exit', (code) => reject(new Error(`npm start ${extra.join(' ')} exited (${code}) before serving:\n${stderr}`)));
     });
-    const status = await get(`${url}/`);
+    const statuses = await Promise.all(paths.map((path) => get(`${url}${path}`)));
     const seconds = now() - started;
-    if (status !== 200) throw new Error(`GET / answered ${status}`);
+    const failed = paths.filter((_, i) => statuses[i] !== 200);
+    if (failed.length) throw new Error(`${failed.map((path) => `GET ${path} answered ${statuses[paths.indexOf(path)]}`).join(', ')}\n${stderr}`);
     return seconds;
   } finally {
     await interrupt(child);

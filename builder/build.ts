@@ -7,10 +7,10 @@ import { assertDeployable, checkDeployments } from '../rules';
 import { BuiltEnvironment, artifactsForEnvironment, deploymentsOf } from './artifact-check';
 import { fingerprintsForOneBuild } from './tree';
 import { BuildPlan, PlanOptions, planBuild } from './build-plan';
-import { bundleFunction } from './function-build';
+import { bundleFunction, reusableBundle } from './function-build';
 import { LayerSource, findSource } from './layer-sources';
 import { readAllLayerSources } from './layer-folders';
-import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, writeManifest } from '../artifacts/manifest';
+import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, readManifest, writeManifest } from '../artifacts/manifest';
 import { Progress } from '../project/progress';
 import { formatBytes } from '../project/bytes';
 import { BuildFamilies } from './family-builders';
@@ -131,6 +131,15 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   }
 }
 
+/** The manifest the last build wrote, when there is one that can be read. */
+function previousManifest(buildDir: string): BuildManifest | undefined {
+  try {
+    return readManifest(buildDir);
+  } catch {
+    return undefined;
+  }
+}
+
 async function buildAll(
   options: BuildOptions,
   plan: BuildPlan & { unused: readonly string[] },
@@ -179,13 +188,18 @@ async function buildAll(
   }
 
   const bundles: BundleArtifact[] = [];
+  const previousBundles = previousManifest(buildDir)?.bundles ?? [];
   for (const target of plan.bundles) {
     const step = progress.step(`bundle ${target.id}`);
     try {
-      const bundle = await bundleFunction(families, projectRoot, buildDir, target, env, options.toolHome ?? projectRoot);
+      const toolHome = options.toolHome ?? projectRoot;
+      const previous = previousBundles.find((bundle) => bundle.id === target.id);
+      const reused = reusableBundle(families, projectRoot, buildDir, target, previous, fingerprints, toolHome);
+      const bundle = reused ?? (await bundleFunction(families, projectRoot, buildDir, target, env, toolHome));
+      fingerprints.forget(path.join(buildDir, bundle.dir));
       const modules = new Set(bundle.imports.map((imported) => imported.module));
       step.done(
-        `${formatBytes(bundle.unzippedBytes)}, ${modules.size} modules imported (read by ${bundle.importsReadBy}), content ${bundle.contentHash.slice(0, 12)}`,
+        `${reused ? 'unchanged, reused: ' : ''}${formatBytes(bundle.unzippedBytes)}, ${modules.size} modules imported (read by ${bundle.importsReadBy}), content ${bundle.contentHash.slice(0, 12)}`,
       );
       bundles.push(bundle);
     } catch (error) {

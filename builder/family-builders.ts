@@ -25,6 +25,12 @@ export interface FamilyBuilder<S extends LayerSource = LayerSource> {
   inputFiles(source: S, target: LayerTarget): ReadonlyMap<string, Buffer>;
   /** Builds one layer tree of this family, or reuses it when nothing it was built from changed. */
   buildLayer(target: LayerTarget, source: S, options: LayerBuildOptions): Promise<LayerBuildResult>;
+  /**
+   * Every project file the function's code in `target` would be made of, found without building it (a Python package's
+   * modules), and what identifies the tool that reads its imports (a hash of the reader). A family that has it lets the build reuse a bundle none of whose files changed; one that follows imports
+   * from an entry point (a bundler, where a dependency's version also counts) has none, and bundles every time.
+   */
+  functionInputs?(projectRoot: string, target: BundleTarget, toolHome: string): { readonly files: readonly string[]; readonly reader: string };
   /** The function's code in its task root (`staging`), with every import it makes as read. */
   functionCode(projectRoot: string, staging: string, target: BundleTarget, env: NodeJS.ProcessEnv, toolHome: string): Promise<BundledCode>;
   /** What the build says about a built layer besides the rules, e.g. the packages of an unlocked layer that float. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BundleArtifact } from '../artifacts/manifest';
@@ -8,8 +8,39 @@ import { BundleTarget } from './build-plan';
 import { BuildFamilies } from './family-builders';
 import { bundleDir, sourceHashes } from './function-bundle';
 import { scanNativeObjects } from './native-scan';
-import { contentHashOf, fingerprintTree, listTree, normaliseTree, summariseTree } from './tree';
+import { Fingerprints, contentHashOf, fingerprintTree, listTree, normaliseTree, summariseTree, treeDrift } from './tree';
 import { estimateZipBytes } from './zip-size';
+
+/** What identifies a bundle's build: its target and the family's import reader. */
+export function bundleBuiltFor(target: BundleTarget, reader: string): string {
+  return createHash('sha256').update(JSON.stringify({ target, reader })).digest('hex');
+}
+
+/**
+ * The previous build's bundle of `target`, when it can be used as it is: the family lists the function's files without
+ * building it, they and the import reader are the ones it was built from, and its tree is as the build wrote it.
+ * Otherwise undefined, and the bundle is built.
+ */
+export function reusableBundle(
+  families: BuildFamilies,
+  projectRoot: string,
+  buildDir: string,
+  target: BundleTarget,
+  previous: BundleArtifact | undefined,
+  fingerprints: Fingerprints,
+  toolHome = projectRoot,
+): BundleArtifact | undefined {
+  const family = families.byId(target.family);
+  if (!previous || !family.functionInputs || !previous.builtFor) return undefined;
+  const inputs = family.functionInputs(projectRoot, target, toolHome);
+  if (previous.builtFor !== bundleBuiltFor(target, inputs.reader)) return undefined;
+  const recorded = Object.keys(previous.sources).sort();
+  if (JSON.stringify(recorded) !== JSON.stringify([...inputs.files].sort())) return undefined;
+  const current = sourceHashes(projectRoot, inputs.files);
+  if (recorded.some((file) => current[file] !== previous.sources[file])) return undefined;
+  if (treeDrift(previous, fingerprints.of(path.join(buildDir, previous.dir)))) return undefined;
+  return previous;
+}
 
 /** Builds the function's task root: an esbuild bundle for Node.js, the package copied for Python. */
 export async function bundleFunction(
@@ -24,7 +55,9 @@ export async function bundleFunction(
   const staging = path.join(buildDir, 'tmp', `bundle-${randomBytes(6).toString('hex')}`);
   try {
     fs.mkdirSync(staging, { recursive: true });
-    const code = await families.byId(target.family).functionCode(projectRoot, staging, target, env, toolHome);
+    const family = families.byId(target.family);
+    const code = await family.functionCode(projectRoot, staging, target, env, toolHome);
+    const reader = family.functionInputs?.(projectRoot, target, toolHome).reader;
     const sources = sourceHashes(projectRoot, code.inputs);
     normaliseTree(staging);
     const files = listTree(staging);
@@ -54,6 +87,7 @@ export async function bundleFunction(
       unchecked: code.unchecked,
       importsReadBy: code.readBy,
       sources,
+      ...(reader !== undefined ? { builtFor: bundleBuiltFor(target, reader) } : {}),
       contentHash: summary.contentHash,
       fileCount: summary.fileCount,
       unzippedBytes: summary.unzippedBytes,

@@ -31,26 +31,40 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
       report.red(report.bold('!! --skip-checks: the deployment rules are not enforced. What is served here may be refused by synth and fail on Lambda. !!')),
     );
   }
+  // A queue server, when the environment has a queue function, starts now and comes up while the build runs.
+  const queues = environment.functions.some((fn) => fn.trigger.type === 'queue') ? queueServerOf(project, (line) => report.line(line)) : {};
+  const early = queues.queueServer?.();
+  early?.catch(() => undefined);
+  const stopEarly = async (): Promise<void> => {
+    await early?.then((server) => server.stop()).catch(() => undefined);
+  };
   // Each step once: the build checks every environment (sources and rules), synth and the local API take what it checked.
   let built: EnvironmentArtifacts | undefined;
-  if (!options.skipBuild) {
-    const build = await buildProject(project, { buildDir, progress: report, onlyUsed: true, skipChecks });
-    if (skipChecks) report.warn('not synthesising: synth never skips the checks (run `npm run synth` to see what it refuses)');
-    else {
-      synthesiseStacks(project, { buildDir, built: build.environments, bootstrapFromContextOnly: true }, report);
-      built = build.environments.find((candidate) => candidate.environment.name === environment.name)?.artifacts;
+  let artifacts: EnvironmentArtifacts;
+  try {
+    if (!options.skipBuild) {
+      const build = await buildProject(project, { buildDir, progress: report, onlyUsed: true, skipChecks });
+      if (skipChecks) report.warn('not synthesising: synth never skips the checks (run `npm run synth` to see what it refuses)');
+      else {
+        synthesiseStacks(project, { buildDir, built: build.environments, bootstrapFromContextOnly: true }, report);
+        built = build.environments.find((candidate) => candidate.environment.name === environment.name)?.artifacts;
+      }
     }
+    artifacts = built ?? servedFromBuildFolder(project, environment, buildDir, skipChecks, (line) => report.line(line));
+  } catch (error) {
+    await stopEarly();
+    throw error;
   }
   const step = report.step(`start the local API for ${environment.name}`);
   try {
     const api = await startLocalApi({
       env: environment,
       families: project.families,
-      artifacts: built ?? servedFromBuildFolder(project, environment, buildDir, skipChecks, (line) => report.line(line)),
+      artifacts,
       buildDir,
       projectRoot: project.root,
       toolHome: project.home,
-      ...queueServerOf(project, (line) => report.line(line)),
+      ...(early ? { queueServer: () => early } : {}),
       host: options.host,
       port: options.port,
       log: (line) => report.line(line),
@@ -58,6 +72,7 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
     step.done(api.url);
     return api;
   } catch (error) {
+    await stopEarly();
     step.fail((error as Error).message.split('\n')[0]);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(options.port);
     throw error;

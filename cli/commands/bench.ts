@@ -4,6 +4,7 @@ import { renderBenchmarks } from '../../bench/report';
 import { runBench } from '../../bench/run-bench';
 import { benchQuickSuite } from '../../bench/quick-suite-bench';
 import { benchStart } from '../../bench/start-bench';
+import { SERVICE_FUNCTIONS, benchService, serviceSummary } from '../../bench/service-bench';
 import { optionValueInvalid } from '../../project/errors';
 import { Command, writeJson } from '../command';
 
@@ -15,11 +16,13 @@ the naive install-and-zip, synth of 3 to 30 stacks, layer sizes vs the naive ins
 cold start with layers vs bundled, and the local API under a bounded load. Takes a
 few minutes on two cores; needs the npm registry for the naive installs. --only measures
 one figure and prints it, without writing the report: start (a no-change npm start to its
-first answer, against --skip-build) or test-unit (npm run test:unit, the quick suite).`,
+first answer, against --skip-build), test-unit (npm run test:unit, the quick suite) or
+service (an environment of 20 functions sharing three layers: layer versions, a no-change
+build, synth per added function, and npm start of the example service against its API alone).`,
   options: {
     runs: { type: 'string', value: '<n>', describe: 'runs per figure, at least 5 (default 5)' },
     out: { type: 'string', value: '<file>', describe: 'where to write the report (default BENCHMARKS.md)' },
-    only: { type: 'string', value: '<figure>', describe: 'measure only this figure (start or test-unit) and print it; the report is not written' },
+    only: { type: 'string', value: '<figure>', describe: 'measure only this figure (start, test-unit or service) and print it; the report is not written' },
     json: { type: 'boolean', describe: 'print the results as JSON on stdout' },
   },
   async run(values, _positionals, { project, env, err, out }) {
@@ -43,7 +46,14 @@ first answer, against --skip-build) or test-unit (npm run test:unit, the quick s
       if (values['json']) writeJson(out, quick);
       return 0;
     }
-    if (values['only'] !== undefined) throw optionValueInvalid('--only', '"start" or "test-unit"', values['only'], 'bench');
+    if (values['only'] === 'service') {
+      const step = err.step(`a service of ${SERVICE_FUNCTIONS} functions on three layers: ${runs} runs`);
+      const service = await benchService(runs, project, env, (line) => step.update(line));
+      step.done(serviceSummary(service));
+      if (values['json']) writeJson(out, service);
+      return 0;
+    }
+    if (values['only'] !== undefined) throw optionValueInvalid('--only', '"start", "test-unit" or "service"', values['only'], 'bench');
     const result = await runBench({ runs, progress: err, env, project });
     const file = path.resolve(project.root, (values['out'] as string | undefined) ?? 'BENCHMARKS.md');
     fs.writeFileSync(file, renderBenchmarks(result, new Date().toISOString().slice(0, 10)));

@@ -18,6 +18,8 @@ export const pythonPlugin: FamilyPlugin<PythonLayerSource> = {
   readSource: (dir, folder, name, options) => readPythonSource(dir, folder, name, options),
   inputFiles: (source, target) => pythonInputFiles(source, target),
   buildLayer: (target, source, options) => (require('./python-layer') as typeof import('./python-layer')).buildPythonLayer(target, source, options),
+  functionInputs: (projectRoot, target, toolHome) =>
+    (require('./copy-function') as typeof import('./copy-function')).pythonFunctionInputs(projectRoot, target, toolHome),
   functionCode: (projectRoot, staging, target, env, toolHome) =>
     (require('./copy-function') as typeof import('./copy-function')).copyPython(projectRoot, staging, target, env, toolHome),
   buildWarnings: (target, source, artifact) => {

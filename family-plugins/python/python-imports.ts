@@ -107,6 +107,9 @@ export function importReader(pythonVersion: string, env: NodeJS.ProcessEnv): str
   return findPython(pythonVersion, env)?.path ?? (env['PYTHON'] || 'python3');
 }
 
+/** The script that reads a Python function's imports from its syntax trees, under this tool's folder. */
+export const IMPORT_READER = 'family-plugins/python/find_imports.py';
+
 /** Runs find_imports.py (the project's, under `projectRoot`) over the function's files (relative to `taskRoot`) and resolves what it finds. */
 export async function readPythonImports(
   projectRoot: string,
@@ -117,7 +120,7 @@ export async function readPythonImports(
   env: NodeJS.ProcessEnv,
 ): Promise<PythonImports & { readBy: string }> {
   const python = importReader(pythonVersion, env);
-  const result = await runCommand(python, ['-I', path.join(projectRoot, 'family-plugins', 'python', 'find_imports.py'), taskRoot, ...files], {
+  const result = await runCommand(python, ['-I', path.join(projectRoot, IMPORT_READER), taskRoot, ...files], {
     env: { PATH: env['PATH'] ?? '/usr/bin:/bin' },
   });
   if (result.missing || result.code !== 0) {
