@@ -34,7 +34,7 @@ export interface ServiceBenchResult {
   readonly goal: Goal;
 }
 
-/** The context of one environment (dev) on the split strategy with the API and `extra` more HTTP functions of the same code. */
+/** The context of an environment (dev) on the split strategy with the API and `extra` more HTTP functions of the same code. */
 export function serviceContext(extra: number): Record<string, unknown> {
   const functions: Record<string, unknown> = {};
   for (let i = 1; i <= extra; i++) {
@@ -47,7 +47,12 @@ export function serviceContext(extra: number): Record<string, unknown> {
       data: ['table:read'],
     };
   }
-  return { defaults: { function: 'python', layerStrategy: 'split' }, functions, environments: { dev: {} } };
+  // Only dev deploys them (staging and prod the API alone), so the synth figure is per function of one stack.
+  return {
+    defaults: { function: 'python', layerStrategy: 'split' },
+    functions,
+    environments: { dev: {}, staging: { functions: [] }, prod: { functions: [] } },
+  };
 }
 
 function processSeconds(root: string, args: readonly string[], env: NodeJS.ProcessEnv): number {
@@ -63,7 +68,7 @@ async function buildFor(project: ProjectContext, env: NodeJS.ProcessEnv) {
   return runBuild({
     families: project.families,
     projectRoot: project.root,
-    buildDir: project.buildDir(),
+    buildDir: env['BUILD_DIR'] ?? project.buildDir(),
     config: project.withEnv(env).config(),
     progress: silentProgress,
     env,
@@ -73,7 +78,8 @@ async function buildFor(project: ProjectContext, env: NodeJS.ProcessEnv) {
 
 export async function benchService(runs: number, project: ProjectContext, env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<ServiceBenchResult> {
   const root = project.root;
-  const base = { ...env, NO_COLOR: '1', BUILD_DIR: project.buildDir() };
+  // The bench's builds go to folders of their own, so the project's own build stays as it was.
+  const base = { ...env, NO_COLOR: '1', BUILD_DIR: path.join(root, '.build-bench-functions') };
   delete (base as Record<string, unknown>)['GITHUB_REPOSITORY'];
   const withFunctions = (extra: number): NodeJS.ProcessEnv => ({ ...base, CDKTF_CONTEXT_JSON: JSON.stringify(serviceContext(extra)) });
 
@@ -111,21 +117,26 @@ export async function benchService(runs: number, project: ProjectContext, env: N
 
   // The repository's example service (its cdktf.json functions, dev on the Python API) against the API alone.
   const context = (JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')) as { context: Record<string, unknown> }).context;
-  const service = { ...base, CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, environments: { dev: { function: 'python' } } }) };
-  const single = { ...base, CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, functions: {}, environments: { dev: { function: 'python' } } }) };
+  // Each in its own build folder, so neither finds the other's build in place of its own.
+  const service = {
+    ...base,
+    BUILD_DIR: path.join(root, '.build-bench-service'),
+    CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, environments: { dev: { function: 'python' } } }),
+  };
+  const single = {
+    ...base,
+    BUILD_DIR: path.join(root, '.build-bench-single'),
+    CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, functions: {}, environments: { dev: { function: 'python' } } }),
+  };
   const routes = ['/', '/api/messages', '/api/messages/'];
   say('npm start of the example service to every route answering, against the API alone');
-  for (const config of [single, service]) {
-    await buildFor(project, config);
-    await startOnce(root, config, [], routes);
-  }
+  for (const config of [single, service]) await startOnce(root, config, [], routes);
   const [alone, both]: number[][] = [[], []];
   for (let run = 0; run < runs; run++) {
     alone.push(await startOnce(root, single, [], routes));
     both.push(await startOnce(root, service, [], routes));
   }
-  // The repository's own build again, for what runs after.
-  await buildFor(project, base);
+  for (const dir of [single.BUILD_DIR, service.BUILD_DIR, base.BUILD_DIR]) fs.rmSync(dir, { recursive: true, force: true });
   const start = { single: summarise(alone), service: summarise(both), ratio: ratio(summarise(both).median, summarise(alone).median), routes };
   return {
     functions,

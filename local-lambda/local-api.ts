@@ -329,8 +329,22 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   try {
     const functions = artifacts.functions.length ? artifacts.functions : [{ function: env.functions[0], ...artifacts }];
     const needsQueues = functions.some(({ function: fn }) => fn.trigger.type === 'queue');
-    // The servers start while the function processes are prepared.
+    // The queue server and its queues come up while the function processes are prepared.
     const queueServer = needsQueues && options.queueServer ? options.queueServer() : undefined;
+    const queuesReady = queueServer?.then(async (server) => {
+      const client = localSqsClient(server.endpoint, env.region);
+      const made = new Map<string, LocalQueue>();
+      for (const { function: fn } of functions) {
+        if (fn.trigger.type !== 'queue') continue;
+        made.set(
+          fn.name,
+          await createLocalQueue(client, functionNameFor(env, fn.name), { timeoutSeconds: fn.timeoutSeconds, maxReceiveCount: fn.trigger.maxReceiveCount }),
+        );
+      }
+      return { server, client, made };
+    });
+    queuesReady?.catch(() => undefined);
+    if (queueServer) cleanups.push(() => queueServer.then((server) => server.stop()).catch(() => undefined));
     const prepared: FunctionProcess[] = [];
     for (const built of functions) {
       const own = environmentOf(env, built.function);
@@ -354,19 +368,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     let sqs: SQSClient | undefined;
     let sqsEndpoint: string | undefined;
     const queues = new Map<string, LocalQueue>();
-    if (queueServer) {
+    if (queueServer && queuesReady) {
       const server = await queueServer;
-      cleanups.push(() => server.stop());
+      const ready = await queuesReady;
+      sqs = ready.client;
+      cleanups.push(() => ready.client.destroy());
       sqsEndpoint = server.endpoint;
-      sqs = localSqsClient(sqsEndpoint, env.region);
-      cleanups.push(() => sqs!.destroy());
-      for (const { function: fn } of functions) {
-        if (fn.trigger.type !== 'queue') continue;
-        queues.set(
-          fn.name,
-          await createLocalQueue(sqs, functionNameFor(env, fn.name), { timeoutSeconds: fn.timeoutSeconds, maxReceiveCount: fn.trigger.maxReceiveCount }),
-        );
-      }
+      for (const [name, queue] of ready.made) queues.set(name, queue);
     } else if (needsQueues) {
       log('warning: no SQS-compatible server here, so the queue functions are served through the Invoke API only and nothing feeds them');
     }

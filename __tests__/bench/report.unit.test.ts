@@ -10,9 +10,11 @@ import {
   pythonCacheHitGoal,
   pythonColdStartGoal,
   quickSuiteGoal,
+  serviceGoal,
   startGoal,
   synthGoal,
 } from '../../bench/goals';
+import { serviceContext } from '../../bench/service-bench';
 import { fmtSummary, linearFit, percentile, ratio, summarise } from '../../bench/stats';
 
 describe('bench goals', () => {
@@ -32,6 +34,18 @@ describe('bench goals', () => {
     expect([startGoal(5.3, 10.6).met, startGoal(5.31, 10.6).met]).toEqual([true, false]);
     expect([quickSuiteGoal(30).met, quickSuiteGoal(30.01).met]).toEqual([true, false]);
     expect(startGoal(1).description).toBe('a no-change `npm start` answers at least 2x faster than before (10.61 s)');
+    const service = { layerVersions: 3, layers: 3, noChangeBuildSeconds: 0.5, perFunctionSeconds: 0.05, startRatio: 1.5 };
+    expect(serviceGoal(service).met).toBe(true);
+    for (const past of [{ layerVersions: 4 }, { noChangeBuildSeconds: 0.51 }, { perFunctionSeconds: 0.051 }, { startRatio: 1.51 }]) {
+      expect([past, serviceGoal({ ...service, ...past }).met]).toEqual([past, false]);
+    }
+  });
+
+  it('gives the service bench one environment of the API and as many more HTTP functions of its code, each on its own route', () => {
+    const context = serviceContext(19) as { functions: Record<string, { handler: string; trigger: { http: { routes: string[] } } }>; environments: unknown };
+    expect(Object.keys(context.functions)).toHaveLength(19);
+    expect(context.functions['f19']).toMatchObject({ handler: 'main.handler', trigger: { http: { routes: ['GET /bench/f19'] } } });
+    expect(context.environments).toEqual({ dev: {}, staging: { functions: [] }, prod: { functions: [] } });
   });
 });
 
