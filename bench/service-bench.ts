@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
+import { stackFolder } from '../project/paths';
 import { silentProgress } from '../project/progress';
 import { ProjectContext } from '../use-cases/context';
 import { synthOnce } from './synth-once';
@@ -91,7 +92,7 @@ export async function benchService(runs: number, project: ProjectContext, env: N
   const attached = new Set(dev.artifacts.functions.flatMap((fn) => fn.layers.map((layer) => layer.id)));
   const outdir = path.join(root, 'cdktf.out.bench-service');
   await synthOnce(root, whole, outdir);
-  const stack = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'api-dev', 'cdk.tf.json'), 'utf8')) as {
+  const stack = JSON.parse(fs.readFileSync(path.join(stackFolder(root, 'api-dev', { ...whole, CDKTF_OUTDIR: outdir }), 'cdk.tf.json'), 'utf8')) as {
     resource: Record<string, Record<string, unknown>>;
   };
   const layerVersions = Object.keys(stack.resource['aws_lambda_layer_version'] ?? {}).length;

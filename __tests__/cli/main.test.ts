@@ -132,9 +132,10 @@ describe('the project CLI', () => {
   it('reports a reused build as JSON for scripts, with no npm run', async () => {
     const result = await runCli(['build', '--only-used', '--json']);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { layers: { id: string; cached: boolean }[]; bundles: unknown[] };
+    const report = JSON.parse(result.stdout) as { layers: { id: string; cached: boolean }[]; bundles: { function: string }[] };
     expect(report.layers).toEqual([expect.objectContaining({ id: 'dependencies/nodejs-x86_64', cached: true })]);
-    expect(report.bundles).toHaveLength(1);
+    // The API and the repository's Node.js stats function.
+    expect(report.bundles.map((bundle) => bundle.function)).toEqual(['api', 'stats']);
     expect(result.stderr).toContain('unchanged, reused');
   });
 

@@ -155,6 +155,9 @@ describe('npm run plan', () => {
       '-var=live_version=',
       '-var=canary_version=',
       '-var=canary_percent=0',
+      // The stats function's alias too: on a first deploy every alias goes to its newest.
+      '-var=function_live_versions={}',
+      '-var=function_canary_versions={}',
     ]);
 
     const json = await runCli(['plan', 'api-dev', '--skip-build', '--json'], { env, cwd: copy });
