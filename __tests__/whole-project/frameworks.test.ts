@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CDKTF_APP_NODE_FLAGS } from '../../use-cases/synth';
 import { SynthDifference, addressesOf, bindingArguments, synthDifferences } from '../support/framework-compare';
-import { PROJECT_ROOT, cliEnv, runNode } from '../support/processes';
+import { PROJECT_ROOT, cliEnv, runCli, runNode } from '../support/processes';
 
 /**
  * CDK Terrain, the community fork of the archived CDKTF, against CDKTF on the same sources: every stack synthesised
@@ -28,6 +28,20 @@ function tableStarting(header: string): string[][] {
     );
 }
 
+/**
+ * The repository's configuration with a service in every stack: its functions (dev and prod: the Node.js API and its
+ * stats function behind one HTTP API), staging on the Python API with its worker on a queue and its scheduled digest,
+ * and a reviewer for prod.
+ */
+const CONTEXT = {
+  ...(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), 'utf8')) as { context: Record<string, unknown> }).context,
+  reviewers: { prod: ['octocat'] },
+  environments: { staging: { function: 'python' } },
+};
+
+/** The build of that configuration, in a folder of this test's own inside the project. */
+const BUILD_DIR = path.join(PROJECT_ROOT, '.build-frameworks-compare');
+
 /** The cdktf app as `npm run synth` starts it (its Node flags load frameworks/select.cjs), with one framework. */
 async function synth(framework: string, outdir: string): Promise<{ code: number; output: string }> {
   const result = await runNode('main.ts', [], {
@@ -35,8 +49,9 @@ async function synth(framework: string, outdir: string): Promise<{ code: number;
     env: cliEnv({
       CDK_FRAMEWORK: framework,
       CDKTF_OUTDIR: outdir,
+      BUILD_DIR,
       GITHUB_REPOSITORY: 'acme/layers',
-      CDKTF_CONTEXT_JSON: JSON.stringify({ reviewers: { prod: ['octocat'] } }),
+      CDKTF_CONTEXT_JSON: JSON.stringify(CONTEXT),
     }),
   });
   return { code: result.code, output: result.stdout + result.stderr };
@@ -50,18 +65,35 @@ describe('CDK Terrain beside CDKTF, on the same sources', () => {
   let results: Record<string, { code: number; output: string }>;
 
   beforeAll(async () => {
+    // What the configuration deploys, built into a folder of the test's own (the Python staging stack's layer and bundles
+    // too), inside the project as synth needs it.
+    fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+    const build = await runCli(['build', '--only-used'], { env: cliEnv({ BUILD_DIR, CDKTF_CONTEXT_JSON: JSON.stringify(CONTEXT) }) });
+    if (build.code !== 0) throw new Error(`the build for the comparison failed:\n${build.stderr}`);
     const done = await Promise.all(FRAMEWORKS.map((framework) => synth(framework, outdirs[framework])));
     results = Object.fromEntries(FRAMEWORKS.map((framework, index) => [framework, done[index]]));
   }, 120_000);
 
   afterAll(() => {
     for (const outdir of Object.values(outdirs)) fs.rmSync(outdir, { recursive: true, force: true });
+    fs.rmSync(BUILD_DIR, { recursive: true, force: true });
   });
 
   it('synthesises every stack, bootstrap included, with each framework, and each synthesis was made by the framework asked for', () => {
     for (const framework of FRAMEWORKS) {
       expect([framework, results[framework].code, results[framework].output]).toEqual([framework, 0, '']);
       for (const stack of STACKS) expect(fs.existsSync(path.join(outdirs[framework], 'stacks', stack, 'cdk.tf.json'))).toBe(true);
+    }
+    // A service in each: several functions, and in staging a queue and a schedule.
+    for (const framework of FRAMEWORKS) {
+      const resources = (stack: string) => stackOf(outdirs[framework], stack)['resource'] as Record<string, Record<string, unknown>>;
+      expect(Object.keys(resources('api-dev')['aws_lambda_function'])).toHaveLength(2);
+      expect(Object.keys(resources('api-staging')['aws_lambda_function'])).toHaveLength(3);
+      expect(
+        Object.keys(resources('api-staging'))
+          .filter((type) => /sqs_queue$|scheduler_schedule$|event_source_mapping$/.test(type))
+          .sort(),
+      ).toEqual(['aws_lambda_event_source_mapping', 'aws_scheduler_schedule', 'aws_sqs_queue']);
     }
     const versions = FRAMEWORKS.map((framework) => (stackOf(outdirs[framework], 'api-dev')['//'] as { metadata: { version: string } }).metadata.version);
     expect(versions).toEqual(['0.21.0', '0.24.0']);
