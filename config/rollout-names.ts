@@ -18,6 +18,8 @@ export const ROLLOUT_OUTPUTS = {
   canary: 'canary',
   /** The newest published version of each other function, by function name. */
   functionVersions: 'function_versions',
+  /** The version each other function's alias live points to, by function name. */
+  functionLiveVersions: 'function_live_versions',
 } as const;
 
 /** The alias the API invokes. */

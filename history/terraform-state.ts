@@ -1,3 +1,4 @@
+import { ROLLOUT_OUTPUTS } from '../config/rollout-names';
 import { DescribedLayer, parseLayerDescription } from '../artifacts/layer-description';
 import { DEPLOYMENT_OUTPUTS, RollbackScope } from '../config/deployment-record';
 import { textOf } from '../project/text';
@@ -49,6 +50,8 @@ export interface DeploymentState {
   readonly rollback?: { readonly serial: number; readonly scope: RollbackScope };
   /** The function's newest published version and the one the alias live pointed to (outputs newest_version, live_version). */
   readonly versions?: { readonly newest?: string; readonly live?: string; readonly canary?: { readonly version: string; readonly percent: number } };
+  /** The stack's other functions: each one's newest version and where its alias live pointed (outputs function_versions, function_live_versions). */
+  readonly functions?: readonly { readonly name: string; readonly newest?: string; readonly live?: string }[];
   readonly layers: readonly DeployedLayer[];
   readonly function?: DeployedFunction;
 }
@@ -99,8 +102,11 @@ export function readDeploymentState(text_: string): DeploymentState {
       },
     ];
   });
-  const [fn] = instancesOf(state, 'aws_lambda_function');
   const outputs = (state['outputs'] ?? {}) as Record<string, { value?: unknown }>;
+  // The API's function: the one the stack's output function_name names (a stack of several has others), else the only one.
+  const functions = instancesOf(state, 'aws_lambda_function');
+  const apiName = text(outputs['function_name']?.value);
+  const fn = functions.find((candidate) => apiName !== undefined && candidate['function_name'] === apiName) ?? functions[0];
   const commit = text(outputs[DEPLOYMENT_OUTPUTS.commit]?.value);
   const by = text(outputs[DEPLOYMENT_OUTPUTS.by]?.value);
   const from = text(outputs[DEPLOYMENT_OUTPUTS.from]?.value);
@@ -125,6 +131,16 @@ export function readDeploymentState(text_: string): DeploymentState {
   const live = text(outputs['live_version']?.value);
   const canaryOutput = outputs['canary']?.value as { version?: unknown; percent?: unknown } | undefined;
   const canary = text(canaryOutput?.version) ? { version: String(canaryOutput!.version), percent: Number(canaryOutput!.percent ?? 0) } : undefined;
+  const mapOf = (name: string): Record<string, unknown> => {
+    const value = outputs[name]?.value;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  };
+  const [newestOf, liveOf] = [mapOf(ROLLOUT_OUTPUTS.functionVersions), mapOf(ROLLOUT_OUTPUTS.functionLiveVersions)];
+  const others = [...new Set([...Object.keys(newestOf), ...Object.keys(liveOf)])].sort().map((name) => ({
+    name,
+    ...(text(newestOf[name]) ? { newest: text(newestOf[name])! } : {}),
+    ...(text(liveOf[name]) ? { live: text(liveOf[name])! } : {}),
+  }));
   return {
     serial: state['serial'],
     outputs: outputValues,
@@ -134,6 +150,7 @@ export function readDeploymentState(text_: string): DeploymentState {
     ...(by ? { origin: { by, ...(from ? { from } : {}) } } : {}),
     ...(rolledBackTo && /^\d+$/.test(rolledBackTo) ? { rollback: { serial: Number(rolledBackTo), scope: scope } } : {}),
     ...(newest || live ? { versions: { ...(newest ? { newest } : {}), ...(live ? { live } : {}), ...(canary ? { canary } : {}) } } : {}),
+    ...(others.length ? { functions: others } : {}),
     layers,
     ...(deployedFunction ? { function: deployedFunction } : {}),
   };

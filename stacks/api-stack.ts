@@ -304,6 +304,10 @@ export class ApiStack extends TerraformStack {
         value: Object.fromEntries(Object.entries(this.functions).map(([name, made]) => [name, made.function.version])),
         description: 'The newest published version of each other function, by function name',
       });
+      new TerraformOutput(this, ROLLOUT_OUTPUTS.functionLiveVersions, {
+        value: Object.fromEntries(Object.entries(this.functions).map(([name, made]) => [name, made.alias.functionVersion])),
+        description: "The version each other function's alias live points to, by function name",
+      });
     }
     new TerraformOutput(this, 'table_name', { value: this.messagesTable.table.name });
     new TerraformOutput(this, 'layer_version_arns', {

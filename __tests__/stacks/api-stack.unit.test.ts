@@ -654,10 +654,16 @@ describe('stack api-dev with the functions of a service', () => {
       digest: expect.stringMatching(/^\$\{aws_lambda_function\.fn-digest_function_[0-9A-F]+\.version\}$/),
       stats: expect.stringMatching(/^\$\{aws_lambda_function\.fn-stats_function_[0-9A-F]+\.version\}$/),
     });
+    expect((json['output'] as Json)['function_live_versions'].value).toEqual({
+      worker: expect.stringMatching(/^\$\{aws_lambda_alias\.fn-worker_live_[0-9A-F]+\.function_version\}$/),
+      digest: expect.stringMatching(/^\$\{aws_lambda_alias\.fn-digest_live_[0-9A-F]+\.function_version\}$/),
+      stats: expect.stringMatching(/^\$\{aws_lambda_alias\.fn-stats_live_[0-9A-F]+\.function_version\}$/),
+    });
     // A stack of one function keeps its variables and outputs as they were.
     const single = synthService(false);
     expect(Object.keys(single['variable'] as Json).sort()).toEqual(['canary_percent', 'canary_version', 'live_version']);
     expect((single['output'] as Json)['function_versions']).toBeUndefined();
+    expect((single['output'] as Json)['function_live_versions']).toBeUndefined();
   });
 
   it('feeds the worker from its queue, with a dead-letter queue and partial batch responses, on its alias', () => {

@@ -7,8 +7,8 @@ export const historyCommand: Command = {
 keep versions) and lists the deployments, newest first: time, state serial,
 Terraform version, the commit deployed, who deployed it and from where (the GitHub
 login and workflow run, or a local user and machine), whether it was a rollback and
-to which serial, the function's newest and live versions, the layer versions and the
-function's code hash. Resources are found by type, not by name.
+to which serial, the API function's newest and live versions and those of every other
+function of the stack, the layer versions and the API function's code hash. Resources are found by type, not by name.
 AWS access follows the SDK's usual settings: AWS_REGION, AWS_PROFILE or role
 credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.`,
   options: {
@@ -44,6 +44,7 @@ credentials, and AWS_ENDPOINT_URL for any S3-compatible endpoint.`,
             ? `      rollback to serial ${deployment.rollback.serial} (${deployment.rollback.scope === 'layers' ? 'layers only' : 'layers and code'})\n`
             : '') +
           `      function versions: newest ${versions?.newest ?? '-'}, live ${versions?.live ?? '-'}${canary}\n` +
+          (deployment.functions ?? []).map((fn) => `      ${fn.name}: newest ${fn.newest ?? '-'}, live ${fn.live ?? '-'}\n`).join('') +
           `      layers ${layers}\n` +
           `      code   ${deployment.function?.codeHash ?? '-'}\n`,
       );

@@ -37,6 +37,16 @@ function terraformState(
     outputs: { deployed_commit: commit, api_url: 'https://example.execute-api.ap-northeast-1.amazonaws.com', ...versions },
     resources: [
       { mode: 'data', type: 'archive_file', name: 'whatever', provider: 'archive', attributes: { output_base64sha256: codeHash } },
+      // Another function of the stack, listed before the API's: the API is the one the output function_name names.
+      ...('function_versions' in versions
+        ? [
+            {
+              type: 'aws_lambda_function',
+              name: 'a_worker',
+              attributes: { function_name: `${FUNCTION.replace(/-api$/, '')}-worker`, layers: [], source_code_hash: 'd29ya2Vy' },
+            },
+          ]
+        : []),
       {
         type: 'aws_lambda_layer_version',
         name: `renamed_layer_${serial}`,
@@ -89,6 +99,10 @@ const VERSION_OUTPUTS: Array<Record<string, unknown>> = [
     deployed_from: 'local machine build-7',
     rolled_back_to_serial: '1',
     rollback_scope: 'layers',
+    // A stack of several functions: the API named by function_name, the others' versions by name.
+    function_name: FUNCTION,
+    function_versions: { worker: '5', stats: '2' },
+    function_live_versions: { worker: '4', stats: '2' },
   },
 ];
 /** The direct packages each deploy's layer description lists. */
@@ -221,6 +235,14 @@ describe('npm run history', () => {
       s3: { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[2] },
     });
     expect(report.deployments.every((deployment) => typeof deployment['time'] === 'string' && deployment['stateVersionId'])).toBe(true);
+    expect(report.deployments.map((deployment) => deployment['functions'])).toEqual([
+      [
+        { name: 'stats', newest: '2', live: '2' },
+        { name: 'worker', newest: '5', live: '4' },
+      ],
+      undefined,
+      undefined,
+    ]);
     expect(report.deployments.map((deployment) => deployment['versions'])).toEqual([
       { newest: '3', live: '2', canary: { version: '3', percent: 10 } },
       { newest: '2', live: '2' },
@@ -229,7 +251,7 @@ describe('npm run history', () => {
     const text = await runCli(['history', STACK], { env });
     expect(text.stdout).toContain(`serial 5 `);
     expect(text.stdout).toContain(`layers ${LAYER}:4`);
-    expect(text.stdout).toContain('function versions: newest 3, live 2, canary 3 at 10%\n');
+    expect(text.stdout).toContain('function versions: newest 3, live 2, canary 3 at 10%\n      stats: newest 2, live 2\n      worker: newest 5, live 4\n');
     expect(text.stdout).toContain('function versions: newest 2, live 2\n');
     expect(text.stdout).toContain('function versions: newest -, live -\n');
     expect(text.stdout).toContain('      by alice (local) from local machine build-7\n      rollback to serial 1 (layers only)\n');
