@@ -11,6 +11,10 @@ describe('which route a request takes, as API Gateway chooses', () => {
     expect(matchRoute(routes, 'GET', '/api/a/b')).toEqual({ routeKey: 'ANY /api/{proxy+}', target: 'ANY /api/{proxy+}', pathParameters: { proxy: 'a/b' } });
     expect(matchRoute(routes, 'GET', '/other/x')).toEqual({ routeKey: 'GET /{proxy+}', target: 'GET /{proxy+}', pathParameters: { proxy: 'other/x' } });
     expect(matchRoute(routes, 'DELETE', '/other')).toEqual({ routeKey: '$default', target: '$default' });
+    // Whatever order the routes are listed in: a method over ANY, a parameter over a greedy path of the same method.
+    expect(matchRoute(table('ANY /api/stats', 'GET /api/stats'), 'GET', '/api/stats')?.routeKey).toBe('GET /api/stats');
+    expect(matchRoute(table('GET /api/{proxy+}', 'GET /api/{item}'), 'GET', '/api/ann')?.routeKey).toBe('GET /api/{item}');
+    expect(matchRoute(table('GET /{proxy+}', 'GET /api/{proxy+}'), 'GET', '/api/a')?.routeKey).toBe('GET /api/{proxy+}');
   });
 
   it('tells a trailing slash apart, needs every segment, and answers nothing without $default', () => {

@@ -38,6 +38,9 @@ describe("Lambda's SQS batch, locally", () => {
 
   it('reads a partial batch response by Lambda rules: the named ones fail, a bad answer fails all', () => {
     expect(batchOutcome({ ok: true, payload: { batchItemFailures: [{ itemIdentifier: 'm2' }] } }, IDS)).toEqual({ failed: ['m2'] });
+    expect(batchOutcome({ ok: true, payload: { batchItemFailures: [{ itemIdentifier: 'm3' }, { itemIdentifier: 'm1' }] } }, IDS)).toEqual({
+      failed: ['m1', 'm3'],
+    });
     for (const payload of [null, undefined, {}, { batchItemFailures: [] }, { batchItemFailures: null }]) {
       expect(batchOutcome({ ok: true, payload }, IDS)).toEqual({ failed: [] });
     }
@@ -65,6 +68,7 @@ describe("Lambda's SQS batch, locally", () => {
     const http = defaultEvent({ type: 'http', routes: ['POST /x', 'GET /api/{id}', 'GET /api/stats'] }, now) as { routeKey: string; rawPath: string };
     expect([http.routeKey, http.rawPath]).toEqual(['GET /api/stats', '/api/stats']);
     expect(defaultEvent({ type: 'http', routes: ['POST /x'] }, now)).toBeUndefined();
+    expect((defaultEvent({ type: 'http', routes: ['DELETE /y', 'ANY /x'] }, now) as { routeKey: string }).routeKey).toBe('ANY /x');
     expect(defaultEvent({ type: 'queue', batchSize: 10, maxBatchingWindowSeconds: 0, maxReceiveCount: 3 }, now)).toBeUndefined();
   });
 });

@@ -79,6 +79,36 @@ describe('plan summary', () => {
       ],
     };
     expect(summarisePlan(created, { families: PLUGINS }).layerPackages[0].functions).toBeUndefined();
+    // A function the plan destroys runs nothing; a layer whose name only begins like this one's is another layer.
+    const arn = (layer: string) => `arn:aws:lambda:ap-northeast-1:123456789012:layer:multicloud-auto-deploy-staging-${layer}:3`;
+    const near = {
+      ...bare,
+      resource_changes: [
+        ...bare.resource_changes,
+        {
+          address: 'aws_lambda_function.gone',
+          mode: 'managed' as const,
+          type: 'aws_lambda_function',
+          name: 'gone',
+          change: { actions: ['delete'], before: { function_name: 'x-gone', layers: [arn('web')] } },
+        },
+        {
+          address: 'aws_lambda_function.near',
+          mode: 'managed' as const,
+          type: 'aws_lambda_function',
+          name: 'near',
+          change: {
+            actions: ['no-op'],
+            before: { function_name: 'x-near', layers: [arn('web-extra')] },
+            after: { function_name: 'x-near', layers: [arn('web-extra')] },
+          },
+        },
+      ],
+    };
+    expect(summarisePlan(near, { families: PLUGINS }).layerPackages[0].functions).toEqual(['multicloud-auto-deploy-staging-api']);
+    // A new version no function of the plan attaches is said to be so.
+    const unattached = { ...plan, layerReferences: Object.fromEntries(Object.keys(plan.layerReferences!).map((address) => [address, []])) };
+    expect(summarisePlan(unattached, { families: PLUGINS }).layers[0]).toMatch(/Replaced because of: `description`\. No function of this plan attaches it\.$/);
     expect(summarisePlan(created, { families: PLUGINS }).layers[0]).not.toContain('Run by');
   });
 

@@ -92,7 +92,15 @@ describe('the rollout of a stack of several functions: all aliases or none', () 
       functionCanary: { stats: '3' },
     });
     // Only the worker changed: the API takes no canary of itself.
-    expect(phases[2].kind === 'canary' && phases[2].vars('6', { worker: '5', stats: '2' })).toMatchObject({ canaryVersion: '', functionCanary: {} });
+    expect(phases[2].kind === 'canary' && phases[2].vars('6', { worker: '5', stats: '2' })).toEqual({
+      liveVersion: '6',
+      canaryVersion: '',
+      canaryPercent: 10,
+      functionLive: { worker: '4', stats: '2' },
+      functionCanary: {},
+    });
+    // A new HTTP function has no alias to stand beside: it goes live with the others.
+    expect(canaryOf({ functions: [{ name: 'fresh', http: true }] }, { fresh: '1' })).toEqual({});
     expect(canaryOf(input, { worker: '5', stats: '3', digest: '1' })).toEqual({ stats: '3' });
     expect(recoveryAfter('watch', input, '7').revert).toEqual({ ...liveOn('6'), functionLive: { worker: '4', stats: '2' }, functionCanary: {} });
     expect(recoveryAfter('probe', input, '7')).toEqual({
@@ -107,6 +115,12 @@ describe('the rollout of a stack of several functions: all aliases or none', () 
     expect(nothingPublished(input, '6', { worker: '4', stats: '2', digest: '1' })).toBe(false);
     expect(nothingPublished({ ...input, functions: functions.slice(0, 2) }, '6', { worker: '4', stats: '2' })).toBe(true);
     expect(nothingPublished({ ...input, functions: functions.slice(0, 2) }, '6', { worker: '5', stats: '2' })).toBe(false);
+    // A function new to the stack has published its first version, whatever the others did.
+    expect(nothingPublished(input, '6', { worker: '4', stats: '2' })).toBe(false);
+    // A function the apply left without a version is not one that changed.
+    expect(changedFunctions(input, { api: '6', functions: { stats: '2' } })).toEqual([]);
+    // A first deploy of a service puts every alias on its newest.
+    expect(planRollout({ functions })[0]).toEqual({ kind: 'publish', vars: { ...liveOn(''), functionLive: {}, functionCanary: {} } });
   });
 
   it('probes a function through its plain GET routes, else with the probe event, which its answer must echo', () => {

@@ -648,7 +648,16 @@ describe('stack api-dev with the functions of a service', () => {
       'function_live_versions',
       'live_version',
     ]);
-    expect((json['variable'] as Json)['function_live_versions']).toMatchObject({ type: 'map(string)', default: {} });
+    expect((json['variable'] as Json)['function_live_versions']).toMatchObject({
+      type: 'map(string)',
+      default: {},
+      validation: [{ condition: '${alltrue([for version in values(var.function_live_versions) : can(regex("^[0-9]+$", version))])}' }],
+    });
+    expect((json['variable'] as Json)['function_canary_versions']).toMatchObject({
+      type: 'map(string)',
+      default: {},
+      validation: [{ condition: '${alltrue([for version in values(var.function_canary_versions) : version == "" || can(regex("^[0-9]+$", version))])}' }],
+    });
     expect((json['output'] as Json)['function_versions'].value).toEqual({
       worker: expect.stringMatching(/^\$\{aws_lambda_function\.fn-worker_function_[0-9A-F]+\.version\}$/),
       digest: expect.stringMatching(/^\$\{aws_lambda_function\.fn-digest_function_[0-9A-F]+\.version\}$/),
