@@ -1,5 +1,6 @@
 import { BenchResult } from './run-bench';
-import { COMMAND_START_LIMITS, QUICK_SUITE_LIMIT_SECONDS } from './goals';
+import { COMMAND_START_LIMITS, QUICK_SUITE_LIMIT_SECONDS, SERVICE_LIMITS } from './goals';
+import { ServiceBenchResult } from './service-bench';
 import { fmtSummary, ms } from './stats';
 import { formatBytes } from '../project/bytes';
 
@@ -49,6 +50,12 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     '- **npm start**: `npm start -- --port 0 --json` when nothing changed, from spawning it to the first answer of its API',
     '  (`GET /`), as a user waits for it (npm included), after one run that is not counted; against `npm start -- --skip-build`',
     '  (serving alone) in the same run, interleaved.',
+    "- **A service**: an environment of 20 HTTP functions on the split strategy's three Python layers (the seed's API code",
+    '  behind routes of its own, layers chosen by their imports), built into a folder of its own: the LayerVersion resources',
+    '  in its synthesised stack; a no-change `npm run build -- --only-used` as a whole npm process; synth with 1, 5, 10 and',
+    '  20 functions in one stack, a line fitted through the medians; and `npm start` of the example service (the Python API,',
+    '  its worker on a local queue, its scheduled job) until every route of the API answered, against the API alone, each',
+    '  from its own warm build folder, interleaved.',
     '- **Quick suite**: `npm run test:unit` (the pure tests, no global setup: no toolchain, no build) as a whole npm process,',
     "  after one run that is not counted (Jest's transform cache warm).",
     `- **Load**: the local API (one function process, as one Lambda sandbox; dynalite behind it), ${load.requests} requests`,
@@ -94,6 +101,7 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     `| command start, \`--help\` | ${fmtSummary(commandStart.help)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.help.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.helpSeconds} s: ${goal(commandStart.help.median <= COMMAND_START_LIMITS.helpSeconds)} |`,
     `| command start, no-change \`npm run build -- --only-used\` | ${fmtSummary(commandStart.noChangeBuild)} | \`node -e 0\` ${fmtSummary(commandStart.node)} | ${x(commandStart.noChangeBuild.median / commandStart.node.median)} | ≤ ${COMMAND_START_LIMITS.noChangeBuildSeconds} s: ${goal(commandStart.noChangeBuild.median <= COMMAND_START_LIMITS.noChangeBuildSeconds)} |`,
     `| no-change \`npm start\` to its first answer | ${fmtSummary(start.start)} | \`--skip-build\` ${fmtSummary(start.skipBuild)} | ${x(start.ratio)} | ${start.goal.description.replace(/^a no-change `npm start` answers /, '')}: ${goal(start.goal.met)} |`,
+    ...serviceRows(result.service),
     `| \`npm run test:unit\`, ${quickSuite.tests} tests in ${quickSuite.suites} files | ${fmtSummary(quickSuite.seconds)} | - | - | ≤ ${QUICK_SUITE_LIMIT_SECONDS} s: ${goal(quickSuite.goal.met)} |`,
     ...coldStart.imports.map(
       (item) =>
@@ -130,4 +138,16 @@ export function renderBenchmarks(result: BenchResult, date: string): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The service bench's rows of the results table; none for a report made before it was measured. */
+function serviceRows(service: ServiceBenchResult | undefined): string[] {
+  if (!service) return [];
+  const met = (ok: boolean): string => (ok ? 'met' : '**not met**');
+  return [
+    `| a service of ${service.functions} functions: LayerVersion resources | ${service.layerVersions} | ${service.layers} layers attached | - | one per layer: ${met(service.layerVersions === service.layers)} |`,
+    `| a service: no-change \`npm run build -- --only-used\` | ${fmtSummary(service.noChangeBuild)} | - | - | ≤ ${SERVICE_LIMITS.noChangeBuildSeconds} s: ${met(service.noChangeBuild.median <= SERVICE_LIMITS.noChangeBuildSeconds)} |`,
+    `| a service: synth per added function | ${(service.synth.perFunctionSeconds * 1000).toFixed(1)} ms (r² ${service.synth.r2.toFixed(3)}) | ${service.synth.points.map((point) => `${point.functions}: ${(point.seconds.median * 1000).toFixed(0)} ms`).join(', ')} | - | ≤ ${SERVICE_LIMITS.synthSecondsPerFunction * 1000} ms: ${met(service.synth.perFunctionSeconds <= SERVICE_LIMITS.synthSecondsPerFunction)} |`,
+    `| \`npm start\` of the example service to every route | ${fmtSummary(service.start.service)} | the API alone ${fmtSummary(service.start.single)} | ${service.start.ratio.toFixed(2)}x | ≤ ${SERVICE_LIMITS.startRatio}x: ${met(service.start.ratio <= SERVICE_LIMITS.startRatio)} |`,
+  ];
 }

@@ -32,6 +32,7 @@ import { ProjectContext } from '../use-cases/context';
 import { servedFromBuildFolder } from '../use-cases/start';
 import { StartBenchResult, benchStart } from './start-bench';
 import { QuickSuiteBenchResult, benchQuickSuite } from './quick-suite-bench';
+import { SERVICE_FUNCTIONS, ServiceBenchResult, benchService, serviceSummary } from './service-bench';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -87,6 +88,8 @@ export interface BenchResult {
   readonly quickSuite: QuickSuiteBenchResult;
   readonly load: { requests: number; concurrency: number; routes: { route: string; p50: number; p99: number; rps: number; p50Ratio: number }[] };
   readonly python: PythonBenchResult;
+  /** A service of many functions sharing layers (absent in reports made before it was measured). */
+  readonly service?: ServiceBenchResult;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> {
@@ -595,6 +598,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const quickSuite = benchQuickSuite(options.runs, options.project.root, options.env);
   step.done(`${quickSuite.seconds.median.toFixed(1)} s for ${quickSuite.tests} tests in ${quickSuite.suites} files`);
 
+  step = progress.step(`a service of ${SERVICE_FUNCTIONS} functions on three layers: layer versions, a no-change build, synth per function, npm start`);
+  const serviceStep = step;
+  const service = await benchService(options.runs, options.project, options.env, (line) => serviceStep.update(line));
+  step.done(serviceSummary(service));
+
   step = progress.step('local API under load');
   const load = await benchLoad(options);
   step.done(load.routes.map((route) => `${route.route} p50 ${(route.p50 * 1000).toFixed(1)} ms`).join(', '));
@@ -614,7 +622,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       npm_start_seconds: start.start.median,
       test_unit_seconds: quickSuite.seconds.median,
       ...benchGoals(
-        [layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal, commandStart.goal, start.goal, quickSuite.goal],
+        [layerBuild.result.goal, determinism.result.goal, synth.goal, coldStartResult.goal, commandStart.goal, start.goal, quickSuite.goal, service.goal],
         python,
       ),
     },
@@ -638,6 +646,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     quickSuite,
     load: { requests: load.requests, concurrency: load.concurrency, routes: load.routes },
     python,
+    service,
   };
 }
 

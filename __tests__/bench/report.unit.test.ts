@@ -179,6 +179,27 @@ describe('BENCHMARKS.md', () => {
     expect(slow).toContain('≤ 30 s: **not met**');
   });
 
+  it('reports the service of many functions when it was measured, and leaves it out of an older report', () => {
+    const service = {
+      functions: 20,
+      layers: 3,
+      layerVersions: 3,
+      layerBuilds: 3,
+      noChangeBuild: s(0.631),
+      synth: { points: [1, 5, 10, 20].map((functions) => ({ functions, seconds: s(1 + functions * 0.014) })), perFunctionSeconds: 0.014, r2: 0.91 },
+      start: { single: s(5.8), service: s(7.13), ratio: 1.23, routes: ['/'] },
+      goal: { description: '', met: false },
+    };
+    const text = renderBenchmarks({ ...result, service }, '2026-12-07');
+    expect(text).toContain('| a service of 20 functions: LayerVersion resources | 3 | 3 layers attached | - | one per layer: met |');
+    expect(text).toMatch(/\| a service: no-change `npm run build -- --only-used` \| 631\.0 ms .*\| ≤ 0\.5 s: \*\*not met\*\* \|/);
+    expect(text).toContain(
+      '| a service: synth per added function | 14.0 ms (r² 0.910) | 1: 1014 ms, 5: 1070 ms, 10: 1140 ms, 20: 1280 ms | - | ≤ 50 ms: met |',
+    );
+    expect(text).toMatch(/\| `npm start` of the example service to every route \| 7\.13 s .*\| the API alone 5\.80 s .*\| 1\.23x \| ≤ 1\.5x: met \|/);
+    expect(renderBenchmarks(result, '2026-12-07')).not.toContain('a service of');
+  });
+
   it('reports the Python layer from its lock, the import check and the Python cold start', () => {
     const text = renderBenchmarks(result, '2026-11-25');
     expect(text).toContain('| Python resolution of the single layer, uv | 500.0 ms (min 450.0 ms, max 550.0 ms, 5 runs) | pip 5.00 s');

@@ -13,7 +13,8 @@ export const benchCommand: Command = {
   help: `Runs every benchmark against its baseline in the same run (see BENCHMARKS.md for
 the method): layer build cold vs cache hit, determinism across folders and umasks vs
 the naive install-and-zip, synth of 3 to 30 stacks, layer sizes vs the naive install,
-cold start with layers vs bundled, and the local API under a bounded load. Takes a
+cold start with layers vs bundled, a service of 20 functions sharing three layers,
+and the local API under a bounded load. Takes a
 few minutes on two cores; needs the npm registry for the naive installs. --only measures
 one figure and prints it, without writing the report: start (a no-change npm start to its
 first answer, against --skip-build), test-unit (npm run test:unit, the quick suite) or
