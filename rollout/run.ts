@@ -175,9 +175,9 @@ async function watch(ctx: RolloutContext, canaried: readonly { functionName: str
   }
 }
 
-/** Runs the phases of planRollout; on any failure, what recoveryAfter says, then the report. */
-export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
-  const input: RolloutInput = {
+/** What the rollout's phases are planned from: where the API's live points, the canary, and each other function's alias. */
+export function rolloutInputOf(ctx: Pick<RolloutContext, 'previousLive' | 'canary' | 'functions'>): RolloutInput {
+  return {
     ...(ctx.previousLive !== undefined ? { previousLive: ctx.previousLive } : {}),
     ...(ctx.canary ? { canary: ctx.canary } : {}),
     ...(ctx.functions?.length
@@ -190,6 +190,11 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
         }
       : {}),
   };
+}
+
+/** Runs the phases of planRollout; on any failure, what recoveryAfter says, then the report. */
+export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
+  const input = rolloutInputOf(ctx);
   const phases = planRollout(input);
   const records: PhaseRecord[] = [];
   const firstDeploy = ctx.previousLive === undefined;

@@ -15,7 +15,7 @@ import { Reporter } from '../project/progress';
 import { storeLayerManifests } from '../review/manifest-store';
 import { currentLiveVersion } from '../rollout/lambda';
 import { AliasVars, CanaryOptions, planRollout, terraformVars } from '../rollout/plan';
-import { RolloutReport, StackFunction, readRolloutRecord, runRollout, writeRolloutRecord } from '../rollout/run';
+import { RolloutReport, StackFunction, readRolloutRecord, rolloutInputOf, runRollout, writeRolloutRecord } from '../rollout/run';
 import { API_FUNCTION, functionNameFor } from '../config/functions';
 import { Terraform, terraformIn } from '../rollout/terraform';
 import { latestLogLines } from '../verification/gather';
@@ -79,18 +79,7 @@ export async function planFirstPhase(options: {
 }): Promise<string> {
   const { stack, stackDir, terraform, functionName, previousLive } = options;
   const functions = options.functions ?? [];
-  const [publish] = planRollout({
-    ...(previousLive !== undefined ? { previousLive } : {}),
-    ...(functions.length
-      ? {
-          functions: functions.map((fn) => ({
-            name: fn.name,
-            http: fn.trigger.type === 'http',
-            ...(fn.previousLive !== undefined ? { previousLive: fn.previousLive } : {}),
-          })),
-        }
-      : {}),
-  });
+  const [publish] = planRollout(rolloutInputOf({ previousLive, functions }));
   const planned = await terraform.run(['plan', '-input=false', '-lock=false', `-out=${PUBLISH_PLAN}`, ...terraformVars((publish as { vars: AliasVars }).vars)]);
   if (planned.code !== 0) throw terraformFailed('plan', planned.code);
   const shown = await terraform.run(['show', '-json', PUBLISH_PLAN], { quiet: true });
