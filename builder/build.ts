@@ -7,7 +7,7 @@ import { assertDeployable, checkDeployments } from '../rules';
 import { BuiltEnvironment, artifactsForEnvironment, deploymentsOf } from './artifact-check';
 import { fingerprintsForOneBuild } from './tree';
 import { BuildPlan, PlanOptions, planBuild } from './build-plan';
-import { bundleFunction, reusableBundle } from './function-build';
+import { bundleFunction, functionInputsOf, reusableBundle } from './function-build';
 import { LayerSource, findSource } from './layer-sources';
 import { readAllLayerSources } from './layer-folders';
 import { BuildManifest, BundleArtifact, LayerArtifact, MANIFEST_VERSION, readManifest, writeManifest } from '../artifacts/manifest';
@@ -194,8 +194,9 @@ async function buildAll(
     try {
       const toolHome = options.toolHome ?? projectRoot;
       const previous = previousBundles.find((bundle) => bundle.id === target.id);
-      const reused = reusableBundle(families, projectRoot, buildDir, target, previous, fingerprints, toolHome);
-      const bundle = reused ?? (await bundleFunction(families, projectRoot, buildDir, target, env, toolHome));
+      const inputs = functionInputsOf(families, projectRoot, target, toolHome);
+      const reused = reusableBundle(families, projectRoot, buildDir, target, previous, fingerprints, toolHome, inputs);
+      const bundle = reused ?? (await bundleFunction(families, projectRoot, buildDir, target, env, toolHome, inputs));
       fingerprints.forget(path.join(buildDir, bundle.dir));
       const modules = new Set(bundle.imports.map((imported) => imported.module));
       step.done(

@@ -16,6 +16,13 @@ export function bundleBuiltFor(target: BundleTarget, reader: string): string {
   return createHash('sha256').update(JSON.stringify({ target, reader })).digest('hex');
 }
 
+/** What a family says a function is made of (its files and import reader), read once per target and build; undefined when the family does not say. */
+export type FunctionInputs = { readonly files: readonly string[]; readonly reader: string } | undefined;
+
+export function functionInputsOf(families: BuildFamilies, projectRoot: string, target: BundleTarget, toolHome = projectRoot): FunctionInputs {
+  return families.byId(target.family).functionInputs?.(projectRoot, target, toolHome);
+}
+
 /**
  * The previous build's bundle of `target`, when it can be used as it is: the family lists the function's files without
  * building it, they and the import reader are the ones it was built from, and its tree is as the build wrote it.
@@ -29,10 +36,9 @@ export function reusableBundle(
   previous: BundleArtifact | undefined,
   fingerprints: Fingerprints,
   toolHome = projectRoot,
+  inputs: FunctionInputs = functionInputsOf(families, projectRoot, target, toolHome),
 ): BundleArtifact | undefined {
-  const family = families.byId(target.family);
-  if (!previous || !family.functionInputs || !previous.builtFor) return undefined;
-  const inputs = family.functionInputs(projectRoot, target, toolHome);
+  if (!previous || !inputs || !previous.builtFor) return undefined;
   if (previous.builtFor !== bundleBuiltFor(target, inputs.reader)) return undefined;
   const recorded = Object.keys(previous.sources).sort();
   if (JSON.stringify(recorded) !== JSON.stringify([...inputs.files].sort())) return undefined;
@@ -51,13 +57,14 @@ export async function bundleFunction(
   env: NodeJS.ProcessEnv = process.env,
   /** Where this tool's own files are (a family's import reader). */
   toolHome = projectRoot,
+  inputs: FunctionInputs = functionInputsOf(families, projectRoot, target, toolHome),
 ): Promise<BundleArtifact> {
   const staging = path.join(buildDir, 'tmp', `bundle-${randomBytes(6).toString('hex')}`);
   try {
     fs.mkdirSync(staging, { recursive: true });
     const family = families.byId(target.family);
     const code = await family.functionCode(projectRoot, staging, target, env, toolHome);
-    const reader = family.functionInputs?.(projectRoot, target, toolHome).reader;
+    const reader = inputs?.reader;
     const sources = sourceHashes(projectRoot, code.inputs);
     normaliseTree(staging);
     const files = listTree(staging);
