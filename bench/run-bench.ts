@@ -26,7 +26,7 @@ import { makeFakeNpm } from '../package-fixtures/fake-npm';
 import { makeWheelScript } from '../package-fixtures/wheels';
 import { cacheHitGoal, coldStartGoal, commandStartGoal, determinismGoal, synthGoal } from './goals';
 import { providerLikeZip } from './provider-zip';
-import { synthOnce } from './synth-once';
+import { NPM, processSeconds, synthOnce } from './synth-once';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import { ProjectContext } from '../use-cases/context';
 import { servedFromBuildFolder } from '../use-cases/start';
@@ -466,19 +466,9 @@ function request(url: string, method: string, body: string | undefined, agent: h
   });
 }
 
-/** One whole process, from spawn to exit; fails the bench when it does. */
-function processSeconds(root: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv): number {
-  const started = now();
-  const result = spawnSync(command, args, { cwd: root, env, encoding: 'utf8' });
-  const seconds = now() - started;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
-  return seconds;
-}
-
 /** How fast a command starts: `--help`, and a build that changes nothing through npm as a user runs it, against Node starting alone. */
 function benchCommandStart(options: BenchOptions) {
   const env = { ...options.env, NO_COLOR: '1' };
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   // The first run compiles the CLI when the sources changed since the last; it is not what is measured.
   processSeconds(options.project.root, 'sh', ['runtimes/cli.sh', 'build', '--only-used'], env);
   const help: number[] = [];
@@ -486,7 +476,7 @@ function benchCommandStart(options: BenchOptions) {
   const node: number[] = [];
   for (let run = 0; run < Math.max(options.runs, 10); run++) {
     help.push(processSeconds(options.project.root, 'sh', ['runtimes/cli.sh', '--help'], env));
-    build.push(processSeconds(options.project.root, npm, ['run', '--silent', 'build', '--', '--only-used'], env));
+    build.push(processSeconds(options.project.root, NPM, ['run', '--silent', 'build', '--', '--only-used'], env));
     node.push(processSeconds(options.project.root, process.execPath, ['-e', '0'], env));
   }
   const result = { help: summarise(help), noChangeBuild: summarise(build), node: summarise(node) };

@@ -1,14 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runBuild } from '../builder/build';
 import { stackFolder } from '../project/paths';
 import { silentProgress } from '../project/progress';
 import { ProjectContext } from '../use-cases/context';
-import { synthOnce } from './synth-once';
+import { NPM, processSeconds, synthOnce } from './synth-once';
 import { serviceGoal } from './goals';
 import { startOnce } from './start-bench';
-import { Goal, linearFit, now, ratio, summarise, Summary } from './stats';
+import { Goal, linearFit, ratio, summarise, Summary } from './stats';
 
 /**
  * A service of many functions: an environment of `FUNCTIONS` HTTP functions (the seed's Python API code behind
@@ -56,15 +55,6 @@ export function serviceContext(extra: number): Record<string, unknown> {
   };
 }
 
-function processSeconds(root: string, args: readonly string[], env: NodeJS.ProcessEnv): number {
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const started = now();
-  const result = spawnSync(npm, args, { cwd: root, env, encoding: 'utf8' });
-  const seconds = now() - started;
-  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
-  return seconds;
-}
-
 async function buildFor(project: ProjectContext, env: NodeJS.ProcessEnv) {
   return runBuild({
     families: project.families,
@@ -99,9 +89,9 @@ export async function benchService(runs: number, project: ProjectContext, env: N
   const functions = Object.keys(stack.resource['aws_lambda_function'] ?? {}).length;
 
   say('a no-change npm run build -- --only-used, whole processes');
-  processSeconds(root, ['run', '--silent', 'build', '--', '--only-used'], whole);
+  processSeconds(root, NPM, ['run', '--silent', 'build', '--', '--only-used'], whole);
   const builds: number[] = [];
-  for (let run = 0; run < Math.max(runs, 10); run++) builds.push(processSeconds(root, ['run', '--silent', 'build', '--', '--only-used'], whole));
+  for (let run = 0; run < Math.max(runs, 10); run++) builds.push(processSeconds(root, NPM, ['run', '--silent', 'build', '--', '--only-used'], whole));
 
   const points: { functions: number; seconds: Summary }[] = [];
   for (const count of [1, 5, 10, 20]) {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
 import { now } from './stats';
 
@@ -16,4 +16,16 @@ export function synthOnce(root: string, env: NodeJS.ProcessEnv, outdir: string):
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(now() - started) : reject(new Error(`synth failed: ${stderr}`))));
   });
+}
+
+/** npm as a user runs it, on this platform. */
+export const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** One whole process, from spawn to exit; fails the bench when it does. */
+export function processSeconds(root: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv): number {
+  const started = now();
+  const result = spawnSync(command, args, { cwd: root, env, encoding: 'utf8' });
+  const seconds = now() - started;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
+  return seconds;
 }
