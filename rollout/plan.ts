@@ -92,19 +92,29 @@ function heldFunctions(input: RolloutInput): Pick<AliasVars, 'functionLive' | 'f
   };
 }
 
+/**
+ * Where each other function's `live` alias points at a stage of the rollout: `held` before the publishing apply and after
+ * a revert; `published` after it (every alias held, but a function new to the stack, or every function on the stack's
+ * first deploy, is live on its newest); `live` after go-live (each on its newest). Undefined: no version known.
+ */
+export type AliasStage = 'held' | 'published' | 'live';
+
+export function functionsLiveAt(input: RolloutInput, stage: AliasStage, others: Readonly<Record<string, string>> = {}): Record<string, string | undefined> {
+  return Object.fromEntries(
+    (input.functions ?? []).map((fn) => {
+      if (stage === 'live') return [fn.name, others[fn.name] ?? fn.previousLive];
+      if (stage === 'published' && (input.previousLive === undefined || fn.previousLive === undefined)) return [fn.name, others[fn.name]];
+      return [fn.name, fn.previousLive];
+    }),
+  );
+}
+
 /** The other functions' aliases on their newest versions. */
 function newestFunctions(input: RolloutInput, others: Readonly<Record<string, string>>): Pick<AliasVars, 'functionLive' | 'functionCanary'> {
   if (!input.functions?.length) return {};
   // A function with no version known is left out of the map: its alias goes to its newest.
-  return {
-    functionLive: Object.fromEntries(
-      input.functions.flatMap((fn) => {
-        const version = others[fn.name] ?? fn.previousLive;
-        return version !== undefined ? [[fn.name, version]] : [];
-      }),
-    ),
-    functionCanary: {},
-  };
+  const live = Object.entries(functionsLiveAt(input, 'live', others)).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return { functionLive: Object.fromEntries(live), functionCanary: {} };
 }
 
 /**

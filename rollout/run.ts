@@ -6,7 +6,20 @@ import { ROLLOUT_OUTPUTS } from '../config/rollout-names';
 import { rolloutRecordMissing } from './errors';
 import { CanaryDecision, CanaryMetrics, judgeCanary } from './canary';
 import { canaryMetrics, runFunctionProbe, runProbe } from './lambda';
-import { AliasVars, CanaryOptions, Phase, RolloutInput, canaryOf, changedFunctions, nothingPublished, planRollout, recoveryAfter, terraformVars } from './plan';
+import {
+  AliasStage,
+  AliasVars,
+  CanaryOptions,
+  Phase,
+  RolloutInput,
+  canaryOf,
+  changedFunctions,
+  functionsLiveAt,
+  nothingPublished,
+  planRollout,
+  recoveryAfter,
+  terraformVars,
+} from './plan';
 import { ProbeResult } from './probe';
 import { Terraform, changedAddresses, isStalePlan } from './terraform';
 
@@ -200,33 +213,36 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
   const firstDeploy = ctx.previousLive === undefined;
   let newVersion: string | undefined;
   let others: Record<string, string> = {};
-  let othersLive: Record<string, string | undefined> = Object.fromEntries((ctx.functions ?? []).map((fn) => [fn.name, fn.previousLive]));
+  let aliases: AliasStage = 'held';
   let probe: ProbeResult[] | undefined;
   let canary: CanaryDecision | undefined;
   let live = ctx.previousLive;
-  const report = (ok: boolean, summary: string, logs?: string[]): RolloutReport => ({
-    ok,
-    stack: ctx.stack,
-    firstDeploy,
-    ...(ctx.previousLive !== undefined ? { previousLive: ctx.previousLive } : {}),
-    ...(newVersion && newVersion !== ctx.previousLive ? { newVersion } : {}),
-    ...(live !== undefined ? { live } : {}),
-    phases: records,
-    ...(probe ? { probe } : {}),
-    ...(canary ? { canary } : {}),
-    ...(logs ? { logs } : {}),
-    summary,
-    ...(ctx.functions?.length
-      ? {
-          functions: ctx.functions.map((fn) => ({
-            name: fn.name,
-            ...(fn.previousLive !== undefined ? { previousLive: fn.previousLive } : {}),
-            ...(others[fn.name] !== undefined && others[fn.name] !== fn.previousLive ? { newVersion: others[fn.name] } : {}),
-            ...(othersLive[fn.name] !== undefined ? { live: othersLive[fn.name] } : {}),
-          })),
-        }
-      : {}),
-  });
+  const report = (ok: boolean, summary: string, logs?: string[]): RolloutReport => {
+    const othersLive = functionsLiveAt(input, aliases, others);
+    return {
+      ok,
+      stack: ctx.stack,
+      firstDeploy,
+      ...(ctx.previousLive !== undefined ? { previousLive: ctx.previousLive } : {}),
+      ...(newVersion && newVersion !== ctx.previousLive ? { newVersion } : {}),
+      ...(live !== undefined ? { live } : {}),
+      phases: records,
+      ...(probe ? { probe } : {}),
+      ...(canary ? { canary } : {}),
+      ...(logs ? { logs } : {}),
+      summary,
+      ...(ctx.functions?.length
+        ? {
+            functions: ctx.functions.map((fn) => ({
+              name: fn.name,
+              ...(fn.previousLive !== undefined ? { previousLive: fn.previousLive } : {}),
+              ...(others[fn.name] !== undefined && others[fn.name] !== fn.previousLive ? { newVersion: others[fn.name] } : {}),
+              ...(othersLive[fn.name] !== undefined ? { live: othersLive[fn.name] } : {}),
+            })),
+          }
+        : {}),
+    };
+  };
   try {
     for (const phase of phases) {
       switch (phase.kind) {
@@ -252,8 +268,7 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
             return report(true, `Applied; ${what}, so there was nothing to probe and version ${newVersion} stays live.`);
           }
           if (firstDeploy) live = newVersion;
-          // A function new to the stack has no alias to hold: it went live in this apply.
-          for (const fn of input.functions ?? []) if (firstDeploy || fn.previousLive === undefined) othersLive[fn.name] = others[fn.name];
+          aliases = 'published';
           const published = changedFunctions(input, { api: newVersion, functions: others }).filter((name) => name !== 'api');
           records.push({
             phase: 'publish',
@@ -303,7 +318,7 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
         case 'go-live': {
           await applyAliasOnly(ctx.terraform, 'go-live', phase.vars(newVersion!, others));
           live = newVersion;
-          othersLive = { ...othersLive, ...others };
+          aliases = 'live';
           records.push({ phase: 'go-live', ok: true, detail: `live moved to version ${newVersion}` });
           break;
         }
@@ -317,7 +332,7 @@ export async function runRollout(ctx: RolloutContext): Promise<RolloutReport> {
       try {
         await applyAliasOnly(ctx.terraform, 'go-live', recovery.revert);
         live = recovery.revert.liveVersion;
-        othersLive = Object.fromEntries((ctx.functions ?? []).map((fn) => [fn.name, fn.previousLive]));
+        aliases = 'held';
         records.push({ phase: 'revert', ok: true, detail: `live returned to version ${live}` });
       } catch (revertError) {
         records.push({

@@ -1,5 +1,5 @@
 import { judgeCanary, parseDuration } from '../../rollout/canary';
-import { canaryOf, changedFunctions, liveOn, nothingPublished, planRollout, recoveryAfter, terraformVars } from '../../rollout/plan';
+import { canaryOf, changedFunctions, functionsLiveAt, liveOn, nothingPublished, planRollout, recoveryAfter, terraformVars } from '../../rollout/plan';
 import { PROBE_ROUTES, judgeEventProbe, judgeProbe, probeEvent, probesOf } from '../../rollout/probe';
 import { changedAddresses, isStalePlan } from '../../rollout/terraform';
 
@@ -121,6 +121,18 @@ describe('the rollout of a stack of several functions: all aliases or none', () 
     expect(changedFunctions(input, { api: '6', functions: { stats: '2' } })).toEqual([]);
     // A first deploy of a service puts every alias on its newest.
     expect(planRollout({ functions })[0]).toEqual({ kind: 'publish', vars: { ...liveOn(''), functionLive: {}, functionCanary: {} } });
+  });
+
+  it("says where each other function's alias points at each stage: held, published (a new function on its newest), live", () => {
+    const newest = { worker: '5', stats: '2', digest: '1' };
+    expect(functionsLiveAt(input, 'held', newest)).toEqual({ worker: '4', stats: '2', digest: undefined });
+    expect(functionsLiveAt(input, 'published', newest)).toEqual({ worker: '4', stats: '2', digest: '1' });
+    expect(functionsLiveAt(input, 'live', newest)).toEqual({ worker: '5', stats: '2', digest: '1' });
+    // A function the apply left without a version stays where it was.
+    expect(functionsLiveAt(input, 'live', { worker: '5' })).toEqual({ worker: '5', stats: '2', digest: undefined });
+    // The stack's first deploy: every alias went to its newest in the publishing apply.
+    expect(functionsLiveAt({ functions }, 'published', newest)).toEqual(newest);
+    expect(functionsLiveAt({ previousLive: '6' }, 'live', newest)).toEqual({});
   });
 
   it('probes a function through its plain GET routes, else with the probe event, which its answer must echo', () => {
