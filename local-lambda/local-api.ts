@@ -6,7 +6,7 @@ import { EnvironmentArtifacts } from '../builder/artifact-check';
 import { BuildableFamily } from '../builder/family-builders';
 import { FamilyRegistry } from '../families/registry';
 import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
-import { EnvironmentConfig, environmentOf, functionEnvironment, functionNameOf, tableNameOf } from '../config/environments';
+import { EnvironmentConfig, environmentOf, functionEnvironment, tableNameOf } from '../config/environments';
 import { Trigger, functionNameFor, queueGrantsOf, queueUrlVariable } from '../config/functions';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LocalQueue, QueuePoller, QueueServer, createLocalQueue, localSqsClient } from './local-queue';
@@ -176,8 +176,8 @@ export function lambdaEnvironment(
     handler: string;
     dynamodbEndpoint: string;
     tableName: string;
-    /** The function's whole name. @default the API's */
-    functionName?: string;
+    /** The function's whole name (functionNameFor). */
+    functionName: string;
     /** Local only: where the SDK finds SQS, when the run has queues. */
     sqsEndpoint?: string;
     /** The stack's own variables of this function (the queue URLs it may send to). */
@@ -185,7 +185,7 @@ export function lambdaEnvironment(
   },
   processEnvironment: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  const functionName = where.functionName ?? functionNameOf(env);
+  const { functionName } = where;
   return {
     ...processEnvironment,
     LANG: 'en_US.UTF-8',
