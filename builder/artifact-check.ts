@@ -1,6 +1,4 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { EnvironmentConfig, environmentOf } from '../config/environments';
 import { builtTreeModified, bundleSourcesChanged, layerSourceChanged } from './errors';
 import { LayerTarget, bundleTargetOf, functionLayerTargets, inputHashOf } from './build-plan';
@@ -91,10 +89,7 @@ export function artifactsForEnvironment(
     if (known) return known;
     const bundle = findBundle(manifest, id, buildDir);
     const current: Record<string, string | undefined> = {};
-    for (const file of Object.keys(bundle.sources)) {
-      const full = path.join(projectRoot, file);
-      current[file] = fs.existsSync(full) ? createHash('sha256').update(fs.readFileSync(full)).digest('hex') : undefined;
-    }
+    for (const file of Object.keys(bundle.sources)) current[file] = fingerprints.fileHash(path.join(projectRoot, file));
     const changed = changedSources(bundle.sources, current);
     if (changed.length > 0) {
       throw bundleSourcesChanged(bundle.id, changed);

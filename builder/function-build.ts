@@ -42,7 +42,7 @@ export function reusableBundle(
   if (previous.builtFor !== bundleBuiltFor(target, inputs.reader)) return undefined;
   const recorded = Object.keys(previous.sources).sort();
   if (JSON.stringify(recorded) !== JSON.stringify([...inputs.files].sort())) return undefined;
-  const current = sourceHashes(projectRoot, inputs.files);
+  const current = sourceHashes(projectRoot, inputs.files, fingerprints.fileHash);
   if (recorded.some((file) => current[file] !== previous.sources[file])) return undefined;
   if (treeDrift(previous, fingerprints.of(path.join(buildDir, previous.dir)))) return undefined;
   return previous;

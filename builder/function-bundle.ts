@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BundleTarget } from './build-plan';
+import { Fingerprints, freshFingerprints } from './tree';
 import { FunctionImport, UncheckedImport } from '../artifacts/manifest';
 
 export function bundleDir(buildDir: string, target: BundleTarget): string {
@@ -9,13 +8,17 @@ export function bundleDir(buildDir: string, target: BundleTarget): string {
 }
 
 /** sha256 of each project file the bundle was built from (dependencies excluded), by project-relative path. */
-export function sourceHashes(projectRoot: string, inputs: readonly string[]): Record<string, string> {
+export function sourceHashes(
+  projectRoot: string,
+  inputs: readonly string[],
+  fileHash: Fingerprints['fileHash'] = freshFingerprints.fileHash,
+): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const input of [...inputs].sort()) {
     if (input.includes('node_modules/') || input.startsWith('<')) continue;
-    hashes[input] = createHash('sha256')
-      .update(fs.readFileSync(path.join(projectRoot, input)))
-      .digest('hex');
+    const hash = fileHash(path.join(projectRoot, input));
+    // A file gone since it was listed is left out: a bundle that recorded it is not reused.
+    if (hash !== undefined) hashes[input] = hash;
   }
   return hashes;
 }

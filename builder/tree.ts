@@ -178,11 +178,25 @@ export interface Fingerprints {
   of(root: string): TreeFingerprint | undefined;
   /** The tree at `root` was replaced: the next look walks it again. */
   forget(root: string): void;
+  /** The SHA-256 of a file's bytes; undefined when there is no file. */
+  readonly fileHash: (file: string) => string | undefined;
+}
+
+function hashFileIfAny(file: string): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Fingerprints remembered for the life of one build (never longer: a tree may be touched between two commands). */
 export function fingerprintsForOneBuild(): Fingerprints {
   const seen = new Map<string, TreeFingerprint | undefined>();
+  const hashes = new Map<string, string | undefined>();
   return {
     of(root) {
       const key = path.resolve(root);
@@ -192,11 +206,17 @@ export function fingerprintsForOneBuild(): Fingerprints {
     forget(root) {
       seen.delete(path.resolve(root));
     },
+    // A service's functions often share a folder: each file is read once per build.
+    fileHash: (file) => {
+      const key = path.resolve(file);
+      if (!hashes.has(key)) hashes.set(key, hashFileIfAny(key));
+      return hashes.get(key);
+    },
   };
 }
 
 /** Looks at a tree afresh every time: for callers outside a build (synth, the local run). */
-export const freshFingerprints: Fingerprints = { of: (root) => fingerprintTree(root), forget: () => undefined };
+export const freshFingerprints: Fingerprints = { of: (root) => fingerprintTree(root), forget: () => undefined, fileHash: hashFileIfAny };
 
 /** Why a tree no longer matches what its manifest recorded; undefined when it matches. */
 export function treeDrift(recorded: { readonly fileCount: number; readonly unzippedBytes: number }, found: TreeFingerprint | undefined): string | undefined {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BundleTarget } from '../../builder/build-plan';
 import { bundleFunction, reusableBundle } from '../../builder/function-build';
-import { fingerprintsForOneBuild } from '../../builder/tree';
+import { fingerprintsForOneBuild, freshFingerprints } from '../../builder/tree';
 import { PLUGINS } from '../../family-plugins/registry';
 import { PROJECT_ROOT } from '../support/processes';
 import { makeTempDir } from '../support/temp-dirs';
@@ -69,5 +69,24 @@ describe('a function bundle reused by the next build', () => {
     const { builtFor: _builtFor, ...older } = again;
     expect(reuse(older)).toBeUndefined();
     expect(reuse({ ...again, family: 'nodejs' }, { ...target, family: 'nodejs', runtime: 'nodejs24.x' })).toBeUndefined();
+  });
+
+  it('reads each source file once per build, so functions of one folder share the read, and the next build reads afresh', () => {
+    const file = path.join(source, 'main.py');
+    const text = fs.readFileSync(file, 'utf8');
+    const build = fingerprintsForOneBuild();
+    const before = build.fileHash(file);
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    fs.writeFileSync(file, `${text}\n# edited during the build\n`);
+    try {
+      expect(build.fileHash(file)).toBe(before);
+      expect(fingerprintsForOneBuild().fileHash(file)).not.toBe(before);
+      expect(freshFingerprints.fileHash(file)).not.toBe(before);
+    } finally {
+      fs.writeFileSync(file, text);
+    }
+    expect(freshFingerprints.fileHash(file)).toBe(before);
+    expect(build.fileHash(path.join(source, 'missing.py'))).toBeUndefined();
+    expect(freshFingerprints.fileHash(path.join(source, 'missing.py'))).toBeUndefined();
   });
 });

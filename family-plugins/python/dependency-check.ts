@@ -21,6 +21,24 @@ interface Distribution {
  * must be provided by an attached layer, a managed layer, or the runtime.
  */
 export function pythonDependencyCheck(deployment: FunctionDeployment): DependencyCheck {
+  // Functions that share layers share the answer: it is worked out once per runtime, platform and set of layers.
+  const key = JSON.stringify([
+    deployment.env.runtime,
+    deployment.env.architecture,
+    deployment.managed.map((layer) => [layer.name, layer.contents.distributions]),
+    deployment.layers.map((layer) => [layer.name, layer.packages.map(asPythonPackage).map((pkg) => [pkg.name, pkg.version, pkg.requires, pkg.extras])]),
+  ]);
+  let check = checks.get(key);
+  if (!check) {
+    if (checks.size >= 256) checks.clear();
+    checks.set(key, (check = dependencyCheckOf(deployment)));
+  }
+  return check;
+}
+
+const checks = new Map<string, DependencyCheck>();
+
+function dependencyCheckOf(deployment: FunctionDeployment): DependencyCheck {
   const { env, layers, managed } = deployment;
   const markers: MarkerEnvironment = lambdaMarkerEnvironment(pythonVersionOf(env.runtime as PythonRuntime), env.architecture);
   const available = new Map<string, Distribution>();

@@ -5,7 +5,7 @@ import { pythonMachineOf, uvPythonPlatform } from './platform';
 import { FamilyNativeCode } from '../../rules/deployment';
 import { asPythonPackage } from './python-package';
 import { compareParts } from '../../rules/native-code';
-import { expandTags, supportedTags } from './wheel-tags';
+import { expandTags, supportedTagSet } from './wheel-tags';
 
 /** An extension module named for another CPython or machine is not even found by import. */
 function extensionProblems(object: NativeObject, env: EnvironmentConfig): string[] {
@@ -63,13 +63,11 @@ export const PYTHON_NATIVE_CODE: FamilyNativeCode = {
   runtimeLibraries: (runtime) => [`libpython${pythonVersionOf(runtime as PythonRuntime)}.so.1.0`],
   objectProblems: extensionProblems,
   packageCheck: (env) => {
-    const supported = new Set(
-      supportedTags({
-        pythonVersion: pythonVersionOf(env.runtime as PythonRuntime),
-        architecture: env.architecture,
-        platform: pythonFamily.platform(env.runtime as PythonRuntime),
-      }),
-    );
+    const supported = supportedTagSet({
+      pythonVersion: pythonVersionOf(env.runtime as PythonRuntime),
+      architecture: env.architecture,
+      platform: pythonFamily.platform(env.runtime as PythonRuntime),
+    });
     return (pkg, objects) => wheelProblems(pkg, objects, env, supported);
   },
   fix: (pkg, layer, env) => {

@@ -62,6 +62,16 @@ export function supportedTags(target: WheelTarget): string[] {
   return tags;
 }
 
+const tagSets = new Map<string, ReadonlySet<string>>();
+
+/** supportedTags as a set, made once per target in a process: a build checks every function against the same few targets. */
+export function supportedTagSet(target: WheelTarget): ReadonlySet<string> {
+  const key = JSON.stringify([target.pythonVersion, target.architecture, target.platform]);
+  let tags = tagSets.get(key);
+  if (!tags) tagSets.set(key, (tags = new Set(supportedTags(target))));
+  return tags;
+}
+
 export interface WheelFile {
   readonly filename: string;
   readonly sha256: string;
