@@ -12,7 +12,7 @@ import { LAMBDA_LIMITS } from '../config/lambda-limits';
 import { DependencyLayer } from './dependency-layer';
 import { ManagedLayer } from '../config/managed-layers';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
-import { RollbackPin } from '../artifacts/rollback-pin';
+import { FunctionPin } from '../artifacts/rollback-pin';
 import { LIVE_ALIAS } from '../config/rollout-names';
 
 /** The function's settings, as an environment has them. */
@@ -56,7 +56,7 @@ export interface ApiFunctionProps {
    * A rollback: the layer ARNs and code of an earlier deployment, from its state.
    * @default - the layers and bundle of this build
    */
-  readonly pin?: RollbackPin;
+  readonly pin?: FunctionPin;
   /**
    * The ARN of the function's execution role. The bootstrap makes it (its own log group and table, trusted by
    * Lambda alone); a deploy only passes it to Lambda and writes no IAM.

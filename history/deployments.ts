@@ -1,4 +1,4 @@
-import { DeploymentState } from './terraform-state';
+import { DeployedFunction, DeploymentState } from './terraform-state';
 import { historyEmpty, rollbackTargetCurrent, serialNotInHistory, stepsBeyondHistory } from './errors';
 import { eitherOption, optionValueInvalid } from '../project/errors';
 
@@ -70,11 +70,16 @@ export function rollbackTarget(history: readonly Deployment[], choice: TargetCho
   return { current, target };
 }
 
-/** What a rollback from `current` to `target` changes, in the user's terms. */
+/** What a rollback from `current` to `target` changes of the API, in the user's terms, and the commit. */
 export function rollbackChanges(current: Deployment, target: Deployment): string[] {
+  const changes = functionChanges(current.function, target.function);
+  if (current.commit !== target.commit) changes.push(`deployed commit: ${current.commit ?? 'unknown'} → ${target.commit ?? 'unknown'}`);
+  return changes;
+}
+
+/** What a rollback changes of one function (its layers and code), in the user's terms. */
+export function functionChanges(now: DeployedFunction | undefined, then: DeployedFunction | undefined): string[] {
   const changes: string[] = [];
-  const now = current.function;
-  const then = target.function;
   if (!now || !then) return ['the function is missing from one of the two states; nothing can be compared'];
   if (JSON.stringify(now.layers) === JSON.stringify(then.layers)) {
     changes.push('layers: unchanged');
@@ -85,6 +90,5 @@ export function rollbackChanges(current: Deployment, target: Deployment): string
     for (const arn of removed) changes.push(`layer ${arn} is detached (its version stays in Lambda)`);
   }
   changes.push(now.codeHash === then.codeHash ? 'function code: unchanged' : `function code: ${now.codeHash} → ${then.codeHash}`);
-  if (current.commit !== target.commit) changes.push(`deployed commit: ${current.commit ?? 'unknown'} → ${target.commit ?? 'unknown'}`);
   return changes;
 }

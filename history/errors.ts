@@ -7,6 +7,7 @@ export const HISTORY_ERROR_CODES = [
   'PRUNE_STATE_UNREADABLE',
   'ROLLBACK_CODE_GONE',
   'ROLLBACK_CODE_NOT_KEPT',
+  'ROLLBACK_FUNCTION_UNKNOWN',
   'ROLLBACK_LAYERS_LACK_PACKAGES',
   'ROLLBACK_LAYER_GONE',
   'ROLLBACK_NO_FUNCTION',
@@ -44,10 +45,20 @@ export function rollbackNoFunction(serial: number): UserError<HistoryErrorCode> 
   return new UserError<HistoryErrorCode>('ROLLBACK_NO_FUNCTION', `Serial ${serial} has no function in its state; it cannot be rolled back to.`);
 }
 
-export function rollbackCodeNotKept(serial: number): UserError<HistoryErrorCode> {
+export function rollbackFunctionUnknown(name: string, serial: number, inTarget: readonly string[], deployed: readonly string[]): UserError<HistoryErrorCode> {
+  const where = inTarget.includes(name)
+    ? `this environment no longer deploys it (it deploys ${deployed.join(', ')})`
+    : `serial ${serial} has no function ${name} (it has ${inTarget.join(', ') || 'none'})`;
+  return new UserError<HistoryErrorCode>(
+    'ROLLBACK_FUNCTION_UNKNOWN',
+    `--function ${name} cannot be rolled back to serial ${serial}: ${where}. Name one of the functions both have, or leave out --function to roll back all of them.`,
+  );
+}
+
+export function rollbackCodeNotKept(serial: number, fn?: string): UserError<HistoryErrorCode> {
   return new UserError<HistoryErrorCode>(
     'ROLLBACK_CODE_NOT_KEPT',
-    `The function code of serial ${serial} was uploaded directly, so no copy of it is kept and it cannot be restored. ` +
+    `The ${fn ? `${fn} function's code` : 'function code'} of serial ${serial} was uploaded directly, so no copy of it is kept and it cannot be restored. ` +
       'To put back only its layers and keep the current code, add --layers-only. ' +
       'For next time, set an artifact bucket (artifactBucket in cdktf.json, or ARTIFACT_BUCKET): every deploy then keeps its bundle there as an object version.',
   );
@@ -60,10 +71,10 @@ export function rollbackLayerGone(arn: string, serial: number, stack: string): U
   );
 }
 
-export function rollbackCodeGone(serial: number, location: string): UserError<HistoryErrorCode> {
+export function rollbackCodeGone(serial: number, location: string, fn?: string): UserError<HistoryErrorCode> {
   return new UserError<HistoryErrorCode>(
     'ROLLBACK_CODE_GONE',
-    `The function code of serial ${serial} (${location}) is no longer in the artifact bucket; choose a later serial, or add --layers-only to put back its layers alone.`,
+    `The ${fn ? `${fn} function's code` : 'function code'} of serial ${serial} (${location}) is no longer in the artifact bucket; choose a later serial, or add --layers-only to put back its layers alone.`,
   );
 }
 

@@ -52,7 +52,11 @@ export function knownLayers(history: readonly Deployment[]): Map<string, Deploye
 }
 
 /** Per layer (by name, in the target's order, then those only attached now): the version now, the version after, and the packages' difference. */
-export function layerChanges(current: Deployment, target: Deployment, known: ReadonlyMap<string, DeployedLayer>): LayerChange[] {
+export function layerChanges(
+  current: Pick<Deployment, 'function'>,
+  target: Pick<Deployment, 'function'>,
+  known: ReadonlyMap<string, DeployedLayer>,
+): LayerChange[] {
   const byName = (arns: readonly string[]) =>
     new Map(
       arns.flatMap((arn) => {

@@ -2,6 +2,7 @@ import { ROLLOUT_OUTPUTS } from '../config/rollout-names';
 import { DescribedLayer, parseLayerDescription } from '../artifacts/layer-description';
 import { DEPLOYMENT_OUTPUTS, RollbackScope } from '../config/deployment-record';
 import { textOf } from '../project/text';
+import { API_FUNCTION } from '../config/functions';
 
 /**
  * What one Terraform state (format version 4) says about a deployment, found by
@@ -51,12 +52,43 @@ export interface DeploymentState {
   /** The function's newest published version and the one the alias live pointed to (outputs newest_version, live_version). */
   readonly versions?: { readonly newest?: string; readonly live?: string; readonly canary?: { readonly version: string; readonly percent: number } };
   /** The stack's other functions: each one's newest version and where its alias live pointed (outputs function_versions, function_live_versions). */
-  readonly functions?: readonly { readonly name: string; readonly newest?: string; readonly live?: string }[];
+  readonly functions?: readonly OtherFunction[];
   readonly layers: readonly DeployedLayer[];
   readonly function?: DeployedFunction;
 }
 
+/** Another function of the stack, by its name in the configuration. */
+export interface OtherFunction {
+  readonly name: string;
+  readonly newest?: string;
+  readonly live?: string;
+  /** Its code and layers, when the state holds it (named as the API's, with its own name for "api"). */
+  readonly deployed?: DeployedFunction;
+}
+
+/** Every function of a deployment with its code and layers, by name in the configuration: the API as "api". */
+export function deployedFunctions(state: Pick<DeploymentState, 'function' | 'functions'>): Record<string, DeployedFunction> {
+  return {
+    ...(state.function ? { [API_FUNCTION]: state.function } : {}),
+    ...Object.fromEntries((state.functions ?? []).flatMap((fn) => (fn.deployed ? [[fn.name, fn.deployed]] : []))),
+  };
+}
+
 export class StateFormatError extends Error {}
+
+function deployedFunctionOf(fn: Json): DeployedFunction {
+  const bucket = text(fn['s3_bucket']);
+  const key = text(fn['s3_key']);
+  const version = text(fn['s3_object_version']);
+  return {
+    functionName: textOf(fn['function_name']),
+    layers: Array.isArray(fn['layers']) ? (fn['layers'] as unknown[]).map(String) : [],
+    codeHash: textOf(fn['source_code_hash'] ?? fn['code_sha256']),
+    ...(text(fn['runtime']) ? { runtime: text(fn['runtime'])! } : {}),
+    ...(Array.isArray(fn['architectures']) ? { architectures: (fn['architectures'] as unknown[]).map(String) } : {}),
+    ...(bucket && key ? { s3: { bucket, key, ...(version ? { version } : {}) } } : {}),
+  };
+}
 
 function instancesOf(state: Json, type: string): Json[] {
   const resources = Array.isArray(state['resources']) ? (state['resources'] as Json[]) : [];
@@ -112,20 +144,7 @@ export function readDeploymentState(text_: string): DeploymentState {
   const from = text(outputs[DEPLOYMENT_OUTPUTS.from]?.value);
   const rolledBackTo = text(outputs[DEPLOYMENT_OUTPUTS.rolledBackTo]?.value);
   const scope = text(outputs[DEPLOYMENT_OUTPUTS.rollbackScope]?.value) === 'layers' ? 'layers' : 'layers and code';
-  let deployedFunction: DeployedFunction | undefined;
-  if (fn) {
-    const bucket = text(fn['s3_bucket']);
-    const key = text(fn['s3_key']);
-    const version = text(fn['s3_object_version']);
-    deployedFunction = {
-      functionName: textOf(fn['function_name']),
-      layers: Array.isArray(fn['layers']) ? (fn['layers'] as unknown[]).map(String) : [],
-      codeHash: textOf(fn['source_code_hash'] ?? fn['code_sha256']),
-      ...(text(fn['runtime']) ? { runtime: text(fn['runtime'])! } : {}),
-      ...(Array.isArray(fn['architectures']) ? { architectures: (fn['architectures'] as unknown[]).map(String) } : {}),
-      ...(bucket && key ? { s3: { bucket, key, ...(version ? { version } : {}) } } : {}),
-    };
-  }
+  const deployedFunction = fn ? deployedFunctionOf(fn) : undefined;
   const outputValues = Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output?.value]));
   const newest = text(outputs['newest_version']?.value);
   const live = text(outputs['live_version']?.value);
@@ -136,11 +155,17 @@ export function readDeploymentState(text_: string): DeploymentState {
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   };
   const [newestOf, liveOf] = [mapOf(ROLLOUT_OUTPUTS.functionVersions), mapOf(ROLLOUT_OUTPUTS.functionLiveVersions)];
-  const others = [...new Set([...Object.keys(newestOf), ...Object.keys(liveOf)])].sort().map((name) => ({
-    name,
-    ...(text(newestOf[name]) ? { newest: text(newestOf[name])! } : {}),
-    ...(text(liveOf[name]) ? { live: text(liveOf[name])! } : {}),
-  }));
+  // Another function's whole name is the API's with its own name in place of "api" (functionNameFor).
+  const prefix = apiName?.endsWith(`-${API_FUNCTION}`) ? apiName.slice(0, -API_FUNCTION.length) : undefined;
+  const others = [...new Set([...Object.keys(newestOf), ...Object.keys(liveOf)])].sort().map((name): OtherFunction => {
+    const instance = prefix !== undefined ? functions.find((candidate) => candidate['function_name'] === `${prefix}${name}`) : undefined;
+    return {
+      name,
+      ...(text(newestOf[name]) ? { newest: text(newestOf[name])! } : {}),
+      ...(text(liveOf[name]) ? { live: text(liveOf[name])! } : {}),
+      ...(instance ? { deployed: deployedFunctionOf(instance) } : {}),
+    };
+  });
   return {
     serial: state['serial'],
     outputs: outputValues,

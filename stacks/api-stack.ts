@@ -11,6 +11,7 @@ import { DeployOrigin } from '../project/deploy-origin';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { BundleArtifact, LayerArtifact } from '../artifacts/manifest';
 import { EnvironmentConfig, environmentOf, functionNameOf, layerNameOf, tableNameOf } from '../config/environments';
+import { rejectInvalidProps } from '../constructs/props';
 import { API_FUNCTION, FunctionConfig, functionNameFor, queueGrantsOf, queueUrlVariable } from '../config/functions';
 import { FunctionArtifacts } from '../builder/artifact-check';
 import { QueueTrigger } from '../constructs/queue-trigger';
@@ -141,6 +142,17 @@ export class ApiStack extends TerraformStack {
 
     this.messagesTable = new MessagesTable(this, 'messages', { tableName: tableNameOf(env), deletionProtection: env.deletionProtection });
     const others = (props.functions ?? []).filter((artifacts) => artifacts.function.name !== API_FUNCTION);
+    // A rollback pin made before a function left the configuration names a function this stack no longer has.
+    const deploys = new Set([API_FUNCTION, ...others.map((artifacts) => artifacts.function.name)]);
+    rejectInvalidProps(
+      this,
+      Object.keys(props.pin?.functions ?? {})
+        .filter((name) => !deploys.has(name))
+        .map(
+          (name) =>
+            `the rollback pin (serial ${props.pin!.serial}) restores function ${name}, which ${env.stackName} no longer deploys; run npm run rollback again, or delete the pin to deploy the current build`,
+        ),
+    );
     // Queues before any function: a function may send to another's queue (a "queue:<name>" grant), and gets its URL.
     const queues = new Map<string, QueueTrigger>();
     for (const { function: fn } of others) {
@@ -185,7 +197,7 @@ export class ApiStack extends TerraformStack {
         // Written out: cdktf's Op renders the literals "" and 0 as undefined.
         canaryWeights: `\${var.${ROLLOUT_VARIABLES.canaryVersion} == "" ? {} : zipmap([var.${ROLLOUT_VARIABLES.canaryVersion}], [var.${ROLLOUT_VARIABLES.canaryPercent} / 100])}`,
       },
-      ...(props.pin ? { pin: props.pin } : {}),
+      ...(props.pin?.functions[API_FUNCTION] ? { pin: props.pin.functions[API_FUNCTION] } : {}),
     });
     const apiTrigger = env.functions?.[0]?.trigger;
     this.httpApi = new HttpApi(this, 'http', {
@@ -270,6 +282,7 @@ export class ApiStack extends TerraformStack {
           roleArn: bootstrapRoleArn(account, CI_ROLE_NAMES.serviceFunction(env.project, env.name, fn.name)),
           variables: queueVariables(fn),
           live: functionLive(fn.name, fn.trigger.type === 'http'),
+          ...(props.pin?.functions[fn.name] ? { pin: props.pin.functions[fn.name] } : {}),
         });
         if (fn.trigger.type === 'http') this.httpApi.addFunction(fn.name, made.function, made.alias, fn.trigger.routes);
         else if (fn.trigger.type === 'queue') queues.get(fn.name)!.feed(made.alias);

@@ -88,7 +88,9 @@ export function synthesiseApp(project: ProjectContext, input: SynthInput): strin
   const app = new App({ outdir });
   for (const { environment, artifacts, buildDirFromStack, pin } of stacks) {
     if (pin) {
-      say(`note: ${environment.stackName} is pinned to serial ${pin.serial} (${pin.scope}) by a rollback (${buildDir}/pins); the next deploy applies it.`);
+      say(
+        `note: ${environment.stackName} is pinned to serial ${pin.serial} (${pin.scope} of ${Object.keys(pin.functions).join(', ')}) by a rollback (${buildDir}/pins); the next deploy applies it.`,
+      );
     }
     new ApiStack(app, environment.stackName, {
       ...(commit ? { commit } : {}),

@@ -71,7 +71,7 @@ describe('ApiFunction', () => {
     expect(() => synth({ bundle: bundleArtifact('nodejs22.x') })).toThrow(
       /stack\/api: bundle api\/nodejs22\.x-12345678 targets nodejs22\.x, but the function runs nodejs24\.x; run `npm run build` for this configuration\.$/,
     );
-    const pin = { stack: 's', serial: 1, scope: 'layers' as const, layers: ['a', 'b', 'c', 'd', 'e', 'f'], replacesSerial: 2 };
+    const pin = { layers: ['a', 'b', 'c', 'd', 'e', 'f'] };
     expect(
       apiFunctionProblems({ functionName: 'f', settings: { ...settings, memoryMb: 64 }, bundle: bundleArtifact(), layers: [], managedLayers: [], pin }),
     ).toEqual(['6 layers are attached; Lambda allows 5', 'memoryMb 64 is not from 128 to 10240']);

@@ -2,7 +2,7 @@ import { nodejsFamily } from '../../family-plugins/nodejs/definition';
 import { layerDescription, parseLayerDescription } from '../../artifacts/layer-description';
 import { Deployment } from '../../history/deployments';
 import { describeLayerChange, knownLayers, layerChanges, packagesNotInLayers } from '../../history/layer-rollback';
-import { pinFor } from '../../history/pins';
+import { functionsToRestore, pinFor } from '../../history/pins';
 import { DeployedLayer } from '../../history/terraform-state';
 import { deployOrigin } from '../../project/deploy-origin';
 import { layerArtifact, managedLayersOfEnv } from '../support/artifacts';
@@ -90,9 +90,54 @@ describe('a layers-only rollback', () => {
       stack: 'api-dev',
       serial: 3,
       scope: 'layers',
-      layers: [ARN('deps', 2)],
+      functions: { api: { layers: [ARN('deps', 2)] } },
       replacesSerial: 5,
     });
+  });
+
+  it('restores every function of the target the environment still deploys, or the one --function names, each refused alone when its code is gone', () => {
+    const s3 = (name: string, version: string) => ({ bucket: 'b', key: `functions/${name}.zip`, version });
+    const service = (serial: number, code: string, others: Record<string, { layers: string[]; codeHash: string; s3?: ReturnType<typeof s3> }>): Deployment => ({
+      ...deployment(serial, [], [ARN('deps', serial)], { codeHash: code, s3: s3('api', `a${serial}`) }),
+      functions: Object.entries(others).map(([name, fn]) => ({ name, deployed: { functionName: `fn-${name}`, ...fn } })),
+    });
+    const before = service(3, 'YXBpMw==', {
+      worker: { layers: [ARN('deps', 3)], codeHash: 'd29ya2VyMw==', s3: s3('worker', 'w3') },
+      digest: { layers: [], codeHash: 'ZGlnZXN0' },
+      retired: { layers: [], codeHash: 'b2xk', s3: s3('retired', 'r3') },
+    });
+    const after = service(5, 'YXBpNQ==', {
+      worker: { layers: [ARN('deps', 5)], codeHash: 'd29ya2VyNQ==', s3: s3('worker', 'w5') },
+      digest: { layers: [], codeHash: 'ZGlnZXN0' },
+      fresh: { layers: [], codeHash: 'bmV3' },
+    });
+    const deploys = ['api', 'worker', 'digest', 'fresh'];
+    expect(functionsToRestore(before, { deploys })).toEqual({ restore: ['api', 'worker', 'digest'], notDeployed: ['retired'] });
+    const all = pinFor('api-dev', after, before, { deploys });
+    expect(all.functions).toEqual({
+      api: { layers: [ARN('deps', 3)], code: { codeHash: 'YXBpMw==', s3: s3('api', 'a3') } },
+      worker: { layers: [ARN('deps', 3)], code: { codeHash: 'd29ya2VyMw==', s3: s3('worker', 'w3') } },
+      // Uploaded directly, but its code has not changed since: the current build's is the same.
+      digest: { layers: [], code: { codeHash: 'ZGlnZXN0' } },
+    });
+    expect(pinFor('api-dev', after, before, { deploys, only: 'worker' }).functions).toEqual({ worker: all.functions['worker'] });
+    expect(pinFor('api-dev', after, before, { deploys, only: 'worker', layersOnly: true })).toMatchObject({
+      scope: 'layers',
+      functions: { worker: { layers: [ARN('deps', 3)] } },
+    });
+    expect(() => pinFor('api-dev', after, before, { deploys, only: 'fresh' })).toThrow(
+      '--function fresh cannot be rolled back to serial 3: serial 3 has no function fresh (it has api, worker, digest, retired).',
+    );
+    expect(() => pinFor('api-dev', after, before, { deploys, only: 'retired' })).toThrow(
+      /--function retired cannot be rolled back to serial 3: this environment no longer deploys it \(it deploys api, worker, digest, fresh\)/,
+    );
+    // One function whose code is kept nowhere refuses the whole rollback, naming it; alone, the others go.
+    const changed = service(6, 'YXBpNg==', {
+      worker: { layers: [], codeHash: 'd29ya2VyNQ==', s3: s3('worker', 'w5') },
+      digest: { layers: [], codeHash: 'bmV3ZXI=' },
+    });
+    expect(() => pinFor('api-dev', changed, before, { deploys })).toThrow(/^The digest function's code of serial 3 was uploaded directly/);
+    expect(Object.keys(pinFor('api-dev', changed, before, { deploys, only: 'worker' }).functions)).toEqual(['worker']);
   });
 
   it('says per layer which version it returns to and which packages differ', () => {

@@ -11,6 +11,7 @@ import { loadConfig } from '../../config/load-config';
 import { EnvironmentConfig } from '../../config/environments';
 import { API_ROUTES } from '../../handlers/api/routes';
 import { layerDescription, MAX_DESCRIPTION } from '../../artifacts/layer-description';
+import { RollbackPin } from '../../artifacts/rollback-pin';
 import { ApiStack } from '../../stacks/api-stack';
 import { assertDeployable } from '../../rules';
 import { functionRoleStatements } from '../../iam/ci-permissions';
@@ -489,7 +490,7 @@ describe("the seed's strategies and the Python function", () => {
       buildDirFromStack: '../../../.build',
       families: PLUGINS,
       origin: { by: 'octocat', from: 'https://github.com/o/r/actions/runs/9' },
-      pin: { stack: env.stackName, serial: 3, scope: 'layers', layers: [pinnedLayer], replacesSerial: 5 },
+      pin: { stack: env.stackName, serial: 3, scope: 'layers', functions: { api: { layers: [pinnedLayer] } }, replacesSerial: 5 },
     });
     const json = JSON.parse(Testing.synth(stack)) as Json;
     expect(json['output'].deployed_by.value).toBe('octocat');
@@ -561,7 +562,7 @@ describe('stack api-dev with the functions of a service', () => {
     bundle: bundleOf(fn.name, fn.handler),
     managed: [],
   }));
-  function synthService(withFunctions: boolean): Json {
+  function synthService(withFunctions: boolean, pin?: RollbackPin): Json {
     const app = Testing.app();
     const stack = new ApiStack(app, dev.stackName, {
       env: dev,
@@ -571,6 +572,7 @@ describe('stack api-dev with the functions of a service', () => {
       buildDirFromStack: '../../../.build',
       families: PLUGINS,
       ...(withFunctions ? { functions } : {}),
+      ...(pin ? { pin } : {}),
     });
     return JSON.parse(Testing.synth(stack)) as Json;
   }
@@ -621,6 +623,37 @@ describe('stack api-dev with the functions of a service', () => {
         .sort(),
     ).toEqual(['adapters', 'framework', 'stable'].map((name) => `multicloud-auto-deploy-dev-${name}`));
     expect(resources('aws_lambda_alias')).toHaveLength(4);
+  });
+
+  it('deploys what a rollback pin restores of each function it names, and every other function as built', () => {
+    const old = (name: string, version: number) => `arn:aws:lambda:ap-northeast-1:123456789012:layer:multicloud-auto-deploy-dev-${name}:${version}`;
+    const s3 = { bucket: 'acme-artifacts', key: 'functions/acme/dev/worker.zip', version: 'v7' };
+    const pin: RollbackPin = {
+      stack: dev.stackName,
+      serial: 41,
+      scope: 'layers and code',
+      functions: { worker: { layers: [old('stable', 3)], code: { codeHash: 'd29ya2Vy', s3 } } },
+      replacesSerial: 44,
+    };
+    const pinned = synthService(true, pin);
+    const fn = (name: string): Json =>
+      Object.values((pinned['resource'] as Json)['aws_lambda_function'] as Json).find((candidate) => candidate.function_name === name) as Json;
+    expect(fn('multicloud-auto-deploy-dev-worker')).toMatchObject({
+      layers: [old('stable', 3)],
+      s3_bucket: s3.bucket,
+      s3_key: s3.key,
+      s3_object_version: 'v7',
+      source_code_hash: 'd29ya2Vy',
+    });
+    // The API and the other functions are as built: by reference to this build's layers and archives.
+    for (const name of ['api', 'digest', 'stats']) {
+      expect(fn(`multicloud-auto-deploy-dev-${name}`)).toEqual(named('aws_lambda_function', `multicloud-auto-deploy-dev-${name}`));
+    }
+    expect((pinned['output'] as Json).rolled_back_to_serial.value).toBe('41');
+    // A pin made before a function left the configuration: refused before anything is made.
+    expect(() => synthService(true, { ...pin, functions: { ...pin.functions, gone: { layers: [] } } })).toThrow(
+      /the rollback pin \(serial 41\) restores function gone, which api-dev no longer deploys; run npm run rollback again, or delete the pin/,
+    );
   });
 
   it("points each function's alias where the rollout puts it (held while probed), with a canary for an HTTP function, and outputs their newest versions", () => {

@@ -249,7 +249,7 @@ describe('rollback workflow', () => {
   const apply = rollback['jobs'].apply as Json;
   const runs = (steps: Json[]) => steps.map((step) => step.run ?? step.uses).join('\n');
 
-  it('is started by hand with a choice of the configured stacks, a target, layers only and dry run', () => {
+  it('is started by hand with a choice of the configured stacks, a target, one function or all, layers only and dry run', () => {
     expect(Object.keys(rollback['on'])).toEqual(['workflow_dispatch']);
     const stacks = loadConfig({ families: PLUGINS, context: {}, env: {}, availableLayers: { dependencies: ['nodejs'] } }).environments.map(
       (env) => env.stackName,
@@ -257,6 +257,7 @@ describe('rollback workflow', () => {
     expect(inputs.stack).toMatchObject({ type: 'choice', required: true, options: stacks });
     expect(inputs.target).toMatchObject({ type: 'string', required: true, default: '~1' });
     expect(inputs['layers-only']).toMatchObject({ type: 'boolean', default: false });
+    expect(inputs['function']).toMatchObject({ type: 'string', required: false, default: '' });
     // The first run of an incident shows the plan; applying is a second, deliberate run.
     expect(inputs['dry-run']).toMatchObject({ type: 'boolean', default: true });
     expect(apply.if).toBe('inputs.dry-run != true');
@@ -267,7 +268,9 @@ describe('rollback workflow', () => {
       'npm ci --ignore-scripts',
       'configure-aws-credentials',
       'npm run build -- --only-used',
-      'npm run rollback -- "$STACK" --target "$TARGET"',
+      'set -- "$STACK" --target "$TARGET"',
+      'set -- "$@" --function "$ROLLBACK_FUNCTION"',
+      'npm run rollback -- "$@"',
       'npm run --silent deploy -- "$STACK" --plan-only',
       'plan:summary',
       'actions/upload-artifact',
@@ -282,6 +285,7 @@ describe('rollback workflow', () => {
       STACK: '${{ inputs.stack }}',
       TARGET: '${{ inputs.target }}',
       LAYERS_ONLY: '${{ inputs.layers-only }}',
+      ROLLBACK_FUNCTION: '${{ inputs.function }}',
       PLAN_ARTIFACT: expect.stringContaining('${{ github.run_id }}'),
     });
   });

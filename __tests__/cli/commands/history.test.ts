@@ -37,16 +37,20 @@ function terraformState(
     outputs: { deployed_commit: commit, api_url: 'https://example.execute-api.ap-northeast-1.amazonaws.com', ...versions },
     resources: [
       { mode: 'data', type: 'archive_file', name: 'whatever', provider: 'archive', attributes: { output_base64sha256: codeHash } },
-      // Another function of the stack, listed before the API's: the API is the one the output function_name names.
-      ...('function_versions' in versions
-        ? [
-            {
-              type: 'aws_lambda_function',
-              name: 'a_worker',
-              attributes: { function_name: `${FUNCTION.replace(/-api$/, '')}-worker`, layers: [], source_code_hash: 'd29ya2Vy' },
-            },
-          ]
-        : []),
+      // The stack's other functions (named in function_versions), listed before the API's: the API is the one the output
+      // function_name names. Their code goes through the artifact bucket as the API's does (here the same object version).
+      ...Object.keys((versions['function_versions'] as Record<string, string> | undefined) ?? {}).map((name) => ({
+        type: 'aws_lambda_function',
+        name: `a_${name}`,
+        attributes: {
+          function_name: `${FUNCTION.replace(/-api$/, '')}-${name}`,
+          layers: [layerArn],
+          source_code_hash: Buffer.from(`${name} ${serial}`).toString('base64'),
+          s3_bucket: ARTIFACT_BUCKET,
+          s3_key: CODE_KEY,
+          s3_object_version: codeVersion,
+        },
+      })),
       {
         type: 'aws_lambda_layer_version',
         name: `renamed_layer_${serial}`,
@@ -90,6 +94,9 @@ const VERSION_OUTPUTS: Array<Record<string, unknown>> = [
     deployed_from: 'https://github.com/o/r/actions/runs/11',
     rolled_back_to_serial: '',
     rollback_scope: '',
+    function_name: FUNCTION,
+    function_versions: { stats: '1' },
+    function_live_versions: { stats: '1' },
   },
   {
     newest_version: '3',
@@ -235,12 +242,19 @@ describe('npm run history', () => {
       s3: { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[2] },
     });
     expect(report.deployments.every((deployment) => typeof deployment['time'] === 'string' && deployment['stateVersionId'])).toBe(true);
+    // Each other function's code and layers, found by its whole name: the API's with its own name for "api".
+    const deployed = (name: string, serial: number, i: number) => ({
+      functionName: `${FUNCTION.replace(/-api$/, '')}-${name}`,
+      layers: [layerArns[i + 1]],
+      codeHash: Buffer.from(`${name} ${serial}`).toString('base64'),
+      s3: { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[i] },
+    });
     expect(report.deployments.map((deployment) => deployment['functions'])).toEqual([
       [
-        { name: 'stats', newest: '2', live: '2' },
-        { name: 'worker', newest: '5', live: '4' },
+        { name: 'stats', newest: '2', live: '2', deployed: deployed('stats', 5, 2) },
+        { name: 'worker', newest: '5', live: '4', deployed: deployed('worker', 5, 2) },
       ],
-      undefined,
+      [{ name: 'stats', newest: '1', live: '1', deployed: deployed('stats', 3, 1) }],
       undefined,
     ]);
     expect(report.deployments.map((deployment) => deployment['versions'])).toEqual([
@@ -252,7 +266,7 @@ describe('npm run history', () => {
     expect(text.stdout).toContain(`serial 5 `);
     expect(text.stdout).toContain(`layers ${LAYER}:4`);
     expect(text.stdout).toContain('function versions: newest 3, live 2, canary 3 at 10%\n      stats: newest 2, live 2\n      worker: newest 5, live 4\n');
-    expect(text.stdout).toContain('function versions: newest 2, live 2\n');
+    expect(text.stdout).toContain('function versions: newest 2, live 2\n      stats: newest 1, live 1\n');
     expect(text.stdout).toContain('function versions: newest -, live -\n');
     expect(text.stdout).toContain('      by alice (local) from local machine build-7\n      rollback to serial 1 (layers only)\n');
     expect(text.stdout).toContain('      by octocat from https://github.com/o/r/actions/runs/11\n      function versions');
@@ -349,27 +363,38 @@ describe('npm run rollback', () => {
       expect(result.stderr).toContain(`Next: npm run deploy -- ${STACK}`);
       expect(result.stderr).toContain('That deploy removes the pin; the deploy after it deploys the current build again.');
       const pin = JSON.parse(fs.readFileSync(path.join(buildDir, 'pins', `${STACK}.json`), 'utf8'));
+      const code = { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[1] };
+      // Every function of serial 3 the stack deploys: the API and stats.
       expect(pin).toEqual({
         stack: STACK,
         serial: 3,
         commit: COMMITS[1],
         scope: 'layers and code',
-        layers: [layerArns[2]],
-        code: { codeHash: 'Y29kZSBoYXNo1=', s3: { bucket: ARTIFACT_BUCKET, key: CODE_KEY, version: codeVersions[1] } },
+        functions: {
+          api: { layers: [layerArns[2]], code: { codeHash: 'Y29kZSBoYXNo1=', s3: code } },
+          stats: { layers: [layerArns[2]], code: { codeHash: Buffer.from('stats 3').toString('base64'), s3: code } },
+        },
         replacesSerial: 5,
       });
 
       const synth = await runNode('main.ts', [], { env: { ...env, BUILD_DIR: buildDir, CDKTF_OUTDIR: outdir } });
       expect(synth.code).toBe(0);
-      expect(synth.stderr).toContain(`note: ${STACK} is pinned to serial 3 (layers and code) by a rollback`);
+      expect(synth.stderr).toContain(`note: ${STACK} is pinned to serial 3 (layers and code of api, stats) by a rollback`);
       const stack = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
-      const fn = Object.values(stack.resource.aws_lambda_function)[0] as Record<string, unknown>;
+      const functionNamed = (json: { resource: Record<string, Record<string, Record<string, unknown>>> }, name: string) =>
+        Object.values(json.resource['aws_lambda_function']).find((candidate) => candidate['function_name'] === name)!;
+      const fn = functionNamed(stack, FUNCTION);
       expect(fn).toMatchObject({
         layers: [layerArns[2]],
         s3_bucket: ARTIFACT_BUCKET,
         s3_key: CODE_KEY,
         s3_object_version: codeVersions[1],
         source_code_hash: 'Y29kZSBoYXNo1=',
+      });
+      expect(functionNamed(stack, `${FUNCTION.replace(/-api$/, '')}-stats`)).toMatchObject({
+        layers: [layerArns[2]],
+        s3_object_version: codeVersions[1],
+        source_code_hash: Buffer.from('stats 3').toString('base64'),
       });
       expect(stack.output.rolled_back_to_serial.value).toBe('3');
       expect(stack.output.rollback_scope.value).toBe('layers and code');
@@ -388,13 +413,13 @@ describe('npm run rollback', () => {
         serial: 3,
         commit: COMMITS[1],
         scope: 'layers',
-        layers: [layerArns[2]],
+        functions: { api: { layers: [layerArns[2]] }, stats: { layers: [layerArns[2]] } },
         replacesSerial: 5,
       });
       const resynth = await runNode('main.ts', [], { env: { ...env, BUILD_DIR: buildDir, CDKTF_OUTDIR: outdir } });
       expect(resynth.code).toBe(0);
       const pinned = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
-      const pinnedFn = Object.values(pinned.resource.aws_lambda_function)[0] as Record<string, unknown>;
+      const pinnedFn = functionNamed(pinned, FUNCTION);
       expect(pinnedFn['layers']).toEqual([layerArns[2]]);
       // The code is this build's, through its own artifact object, not serial 3's.
       expect(pinnedFn['s3_object_version']).toMatch(/^\$\{aws_s3_object\..+\.version_id\}$/);
@@ -405,6 +430,35 @@ describe('npm run rollback', () => {
       fs.rmSync(buildDir, { recursive: true, force: true });
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+
+  it('rolls back one function with --function, every other deploying as built, and names a function the target or the stack lacks', async () => {
+    const result = await runCli(['rollback', STACK, '--to', '3', '--function', 'stats', '--dry-run', '--json'], { env });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Json;
+    expect(Object.keys(report['functions'])).toEqual(['stats']);
+    expect(report['functions']['stats']).toMatchObject({
+      layers: [layerArns[2]],
+      codeHash: Buffer.from('stats 3').toString('base64'),
+      changes: [
+        `layer ${layerArns[2]} is attached again`,
+        `layer ${layerArns[3]} is detached (its version stays in Lambda)`,
+        `function code: ${Buffer.from('stats 5').toString('base64')} → ${Buffer.from('stats 3').toString('base64')}`,
+      ],
+    });
+    expect(report['asBuilt']).toEqual(['api']);
+    expect(result.stderr).toContain(', layers and code, function stats alone\n  stats:\n    layer ');
+    expect(result.stderr).toContain('  api: stays as built\n');
+
+    const missing = await runCli(['rollback', STACK, '--to', '1', '--function', 'stats', '--dry-run'], { env });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('--function stats cannot be rolled back to serial 1: serial 1 has no function stats (it has api).');
+    // Serial 3 has the API and stats, and the stack deploys both: nothing stays as built, nothing is left out.
+    const all = await runCli(['rollback', STACK, '--to', '3', '--dry-run', '--json'], { env });
+    expect(JSON.parse(all.stdout)).toMatchObject({ asBuilt: [], notRestored: [] });
+    const bad = await runCli(['rollback', STACK, '--to', '3', '--function', 'Stats; rm', '--dry-run'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--function takes a function\'s name from the configuration, such as api or worker, got "Stats; rm".');
   });
 
   it('refuses a serial that is not in the history, naming the ones there are', async () => {
