@@ -3,6 +3,7 @@ import { buildProject } from './build';
 import { EnvironmentConfig } from '../config/environments';
 import { LocalApi, startLocalApi } from '../local-lambda/local-api';
 import { QueueServer } from '../local-lambda/local-queue';
+import { scheduledEvent, startScheduleClock } from '../local-lambda/schedule-clock';
 import { portInUse } from '../local-lambda/errors';
 import { Reporter } from '../project/progress';
 import { synthesiseStacks } from './synth';
@@ -18,6 +19,8 @@ export interface StartOptions {
   readonly port: number;
   readonly skipBuild: boolean;
   readonly skipChecks: boolean;
+  /** Fire each scheduled function on its schedule ("on"), and also once when the API is up ("at-start"). @default off */
+  readonly schedules?: 'on' | 'at-start';
 }
 
 /**
@@ -70,7 +73,7 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
       log: (line) => report.line(line),
     });
     step.done(api.url);
-    return api;
+    return options.schedules ? withScheduleClock(api, options.schedules, report) : api;
   } catch (error) {
     await stopEarly();
     step.fail((error as Error).message.split('\n')[0]);
@@ -106,4 +109,26 @@ export function servedFromBuildFolder(
 export function queueServerOf(project: ProjectContext, progress: (line: string) => void): { queueServer?: () => Promise<QueueServer> } {
   const family = project.families.families.find((candidate) => candidate.queueServer);
   return family?.queueServer ? { queueServer: () => family.queueServer!(project, progress) } : {};
+}
+
+/** The local API with the schedule clock running its scheduled functions; stopping it stops the clock first. */
+function withScheduleClock(api: LocalApi, schedules: 'on' | 'at-start', report: Reporter): LocalApi {
+  const scheduled = api.functions.flatMap((fn) =>
+    fn.trigger.type === 'schedule' ? [{ name: fn.name, functionName: fn.functionName, trigger: fn.trigger, invoke: (event: unknown) => fn.invoke(event) }] : [],
+  );
+  if (scheduled.length === 0) {
+    report.line('--schedules: this environment has no scheduled function');
+    return api;
+  }
+  const clock = startScheduleClock(scheduled, { say: (line) => report.line(line), atStart: schedules === 'at-start' });
+  for (const next of clock.upcoming()) {
+    report.line(`schedule ${next.name}: ${next.at ? `next at ${scheduledEvent(next.at).scheduledTime}` : `will not fire here: ${next.never}`}`);
+  }
+  return {
+    ...api,
+    stop: async () => {
+      await clock.stop();
+      await api.stop();
+    },
+  };
 }

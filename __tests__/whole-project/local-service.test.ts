@@ -27,8 +27,9 @@ const CONTEXT = {
   ...REPOSITORY_CONTEXT,
   functions: {
     ...FUNCTIONS,
-    // One receive before the dead-letter queue, and a short timeout (the visibility timeout is six times it).
-    worker: { ...FUNCTIONS['worker'], timeoutSeconds: 1, trigger: { queue: { batchSize: 10, maxReceiveCount: 1 } } },
+    // One receive before the dead-letter queue, and a short timeout (the visibility timeout is six times it), long
+    // enough for a first invocation on a busy machine: one that times out is received again, and so dead-lettered.
+    worker: { ...FUNCTIONS['worker'], timeoutSeconds: 3, trigger: { queue: { batchSize: 10, maxReceiveCount: 1 } } },
     // A second HTTP function behind the API: the digest's code answering a route of its own.
     report: {
       family: 'python',
@@ -63,7 +64,7 @@ describe('npm start of a service: every function, each in its own sandbox', () =
   beforeAll(async () => {
     copy = copyProject('local-service');
     env = cliEnv({ CDKTF_CONTEXT_JSON: JSON.stringify(CONTEXT) });
-    server = await startLocalServer(['--env', 'dev'], env, { cwd: copy, build: true });
+    server = await startLocalServer(['--env', 'dev', '--schedules-at-start'], env, { cwd: copy, build: true });
     dynamo = new DynamoDBClient({ endpoint: String(server.info['dynamodbEndpoint']), region: 'ap-northeast-1', credentials: LOCAL_CREDENTIALS });
     sqs = new SQSClient({ endpoint: String(server.info['sqsEndpoint']), region: 'ap-northeast-1', credentials: LOCAL_SQS_CREDENTIALS });
   });
@@ -133,13 +134,13 @@ describe('npm start of a service: every function, each in its own sandbox', () =
     // maxReceiveCount (1) receives SQS moves it to the dead-letter queue.
     const queueUrl = (server.info['queues'] as { url: string }[])[0].url;
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not a message' }));
-    const dead = await until('the dead-letter queue receiving the record', 60, async () => {
+    const dead = await until('the dead-letter queue receiving the record', 90, async () => {
       const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${queueUrl}-dlq`, WaitTimeSeconds: 1 }));
       return got.Messages?.[0];
     });
     expect(dead.Body).toBe('not a message');
     expect(server.stderr()).toContain('queue multicloud-auto-deploy-dev-worker: a batch of 1, 0 done, 1 back to the queue');
-  });
+  }, 200_000);
 
   it("answers Lambda's Invoke API for every function: the worker answers the rollout's probe", async () => {
     const answer = await request(`${server.url}/2015-03-31/functions/multicloud-auto-deploy-dev-worker/invocations`, {
@@ -147,6 +148,30 @@ describe('npm start of a service: every function, each in its own sandbox', () =
       body: '{"probe":"t-9"}',
     });
     expect([answer.status, answer.json]).toEqual([200, { probe: 't-9', function: 'worker', version: expect.any(String) }]);
+  });
+
+  it('fires each scheduled function with --schedules-at-start: once as the API comes up, then at its times', async () => {
+    // The digest of the day before the start: written to the table by the digest's own process.
+    const ran = await until('the digest running at the start', 60, () =>
+      Promise.resolve(/schedule digest: ran for (\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}Z in \d+ ms/.exec(server.stderr()) ?? undefined),
+    );
+    const day = new Date(Date.parse(`${ran[1]}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const item = await dynamo.send(
+      new QueryCommand({
+        TableName: 'multicloud-auto-deploy-dev-messages',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'DIGEST' } },
+      }),
+    );
+    expect(item.Items?.map((entry) => entry['sk']?.S ?? '')).toEqual([expect.stringContaining(day)]);
+    // Its next time, from its cron expression in its time zone (UTC): 00:15 of the next day.
+    expect(server.stderr()).toMatch(/schedule digest: next at \d{4}-\d{2}-\d{2}T00:15:00Z/);
+    expect(server.stderr()).toMatch(/schedule stale: next at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/);
+    // A job that fails says so, and what Scheduler does with it on AWS.
+    await until('the failing job being reported', 60, () => Promise.resolve(/schedule stale: FAILED for /.test(server.stderr()) || undefined));
+    expect(server.stderr()).toMatch(
+      /schedule stale: FAILED for \S+ \(Runtime\.MarshalError: [^)]*\) in \d+ ms(, cold start)?; on AWS, Scheduler retries it up to 2 time\(s\) within 3600 s, then sends the event to its dead-letter queue/,
+    );
   });
 
   it('runs the scheduled job on demand: npm run invoke -- <stack> <function>', async () => {

@@ -12,11 +12,11 @@ function parsePort(raw: string): number {
 export function triggerText(trigger: Trigger): string {
   if (trigger.type === 'http') return `routes ${trigger.routes.join(', ')}`;
   if (trigger.type === 'queue') return `queue, batches of ${trigger.batchSize}`;
-  return `schedule ${trigger.expression} (run it: npm run invoke -- <stack> <function>)`;
+  return `schedule ${trigger.expression} (run it: npm run invoke -- <stack> <function>, or npm start -- --schedules)`;
 }
 
 export const startCommand: Command = {
-  usage: 'npm start -- [--env <name>] [--port <n>] [--skip-build] [--skip-checks] [--build-dir <dir>] [--json]',
+  usage: 'npm start -- [--env <name>] [--port <n>] [--schedules | --schedules-at-start] [--skip-build] [--skip-checks] [--build-dir <dir>] [--json]',
   help: `Builds the layers and the handler, synthesises every environment, then serves
 every function of one environment from the built artifacts (the HTTP functions on
 http://127.0.0.1:<port> by route, a queue function fed from a local SQS-compatible
@@ -27,6 +27,11 @@ its version) that cannot see this project's packages. Requests become API Gatewa
 HTTP API payload 2.0 events. DynamoDB is a local dynalite server; messages last
 until you stop. Ctrl-C stops everything.
 
+A scheduled function runs on demand (npm run invoke -- <stack> <function>); with
+--schedules it also runs at the times its expression gives (rate from the start,
+cron in its time zone), with the event its schedule sends; --schedules-at-start
+also runs each once as soon as the API is up.
+
 The deployment rules run first: a function whose imports nothing attached provides
 is not served, as it is not deployed. --skip-checks serves it anyway (loudly), to
 watch it fail the way it would on Lambda; it then does not synthesise.`,
@@ -34,6 +39,8 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
     env: { type: 'string', value: '<name>', describe: 'environment to mirror (default dev)' },
     port: { type: 'string', value: '<n>', describe: 'port (default PORT, else 3000; 0 picks a free port)' },
     host: { type: 'string', value: '<address>', describe: 'address to listen on (default 127.0.0.1)' },
+    schedules: { type: 'boolean', describe: 'run each scheduled function at the times its schedule gives' },
+    'schedules-at-start': { type: 'boolean', describe: 'as --schedules, and run each once when the API is up' },
     'skip-build': { type: 'boolean', describe: 'serve the existing build; do not build or synthesise' },
     'skip-checks': { type: 'boolean', describe: 'serve even what the deployment rules refuse; no synth' },
     'build-dir': { type: 'string', value: '<dir>', describe: 'build folder (default .build, or BUILD_DIR)' },
@@ -61,6 +68,7 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
       port,
       skipBuild: Boolean(values['skip-build']),
       skipChecks: Boolean(values['skip-checks']),
+      ...(values['schedules-at-start'] ? { schedules: 'at-start' as const } : values['schedules'] ? { schedules: 'on' as const } : {}),
     });
     err.line('');
     err.line(`${err.bold('Local API')} ${api.url}  ${err.dim(`(mirrors ${environment.stackName}: ${environment.runtime}, ${environment.architecture})`)}`);
