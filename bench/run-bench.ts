@@ -26,7 +26,7 @@ import { makeFakeNpm } from '../package-fixtures/fake-npm';
 import { makeWheelScript } from '../package-fixtures/wheels';
 import { cacheHitGoal, coldStartGoal, commandStartGoal, determinismGoal, synthGoal } from './goals';
 import { providerLikeZip } from './provider-zip';
-import { NPM, processSeconds, synthOnce } from './synth-once';
+import { NPM, processSeconds, repositoryContext, synthOnce } from './synth-once';
 import { isPythonSource } from '../family-plugins/python/python-source';
 import { ProjectContext } from '../use-cases/context';
 import { servedFromBuildFolder } from '../use-cases/start';
@@ -264,7 +264,12 @@ async function benchSynth(options: BenchOptions) {
   const buildDir = options.project.buildDir();
   for (const stacks of [3, 10, 20, 30]) {
     const extra = Object.fromEntries(Array.from({ length: stacks - 3 }, (_, i) => [`bench${String(i + 1).padStart(2, '0')}`, {}]));
-    const env = { ...options.env, CDKTF_CONTEXT_JSON: JSON.stringify({ environments: extra }), BUILD_DIR: buildDir };
+    // The repository's context with environments added: its functions stay, so the build folder keeps what the project uses.
+    const env = {
+      ...options.env,
+      CDKTF_CONTEXT_JSON: JSON.stringify({ ...repositoryContext(options.project.root), environments: extra }),
+      BUILD_DIR: buildDir,
+    };
     delete (env as Record<string, unknown>)['GITHUB_REPOSITORY'];
     await runBuild({
       families: options.project.families,

@@ -4,7 +4,7 @@ import { runBuild } from '../builder/build';
 import { stackFolder } from '../project/paths';
 import { silentProgress } from '../project/progress';
 import { ProjectContext } from '../use-cases/context';
-import { NPM, processSeconds, synthOnce } from './synth-once';
+import { NPM, processSeconds, repositoryContext, synthOnce } from './synth-once';
 import { serviceGoal } from './goals';
 import { startOnce } from './start-bench';
 import { Goal, linearFit, ratio, summarise, Summary } from './stats';
@@ -107,7 +107,7 @@ export async function benchService(runs: number, project: ProjectContext, env: N
   const fit = linearFit(points.map((point) => ({ x: point.functions, y: point.seconds.median })));
 
   // The repository's example service (its cdktf.json functions, dev on the Python API) against the API alone.
-  const context = (JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  const context = repositoryContext(root);
   // Each in its own build folder, so neither finds the other's build in place of its own.
   const service = {
     ...base,

@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CDKTF_APP_NODE_FLAGS } from '../use-cases/synth';
 import { now } from './stats';
 
@@ -28,4 +30,12 @@ export function processSeconds(root: string, command: string, args: readonly str
   const seconds = now() - started;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
   return seconds;
+}
+
+/**
+ * The repository's cdktf context (cdktf.json). CDKTF_CONTEXT_JSON replaces the whole of it, so a figure that adds
+ * environments or functions starts from this, and what it builds matches what the project's own configuration uses.
+ */
+export function repositoryContext(root: string): Record<string, unknown> {
+  return (JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 }
