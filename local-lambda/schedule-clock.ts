@@ -6,7 +6,7 @@ import { nextFire } from './schedule-times';
  * The local run's EventBridge Scheduler (`npm start -- --schedules`): each scheduled function is invoked at the times
  * its expression gives (schedule-times.ts decides them), with the event the stack's schedule sends
  * ({"scheduledTime": ...}). A failed invocation is said, with what Scheduler does on AWS (its retries, then the
- * dead-letter queue); here the next time comes as scheduled.
+ * dead-letter queue); here the next time comes as scheduled. Times missed while the machine slept run once, not each.
  */
 
 export interface ScheduledFunction {
@@ -91,7 +91,9 @@ export function startScheduleClock(
       }
       if (stopped) return;
       fire(fn, next.at);
-      arm(fn, next.at);
+      // A timer that fired late (a machine asleep, a busy loop) runs the time it was set for once; the times missed
+      // meanwhile are not caught up, as Scheduler does not run a schedule's past times: the next is after now.
+      arm(fn, new Date(Math.max(next.at.getTime(), clock.now())));
     };
     wait();
   };

@@ -5,11 +5,14 @@ import { InvokeResult } from '../../local-lambda/local-function';
 
 class TestClock implements Clock {
   private timers: { due: number; callback: () => void; cancelled: boolean }[] = [];
+  /** The longest wait any timer was set for. */
+  longest = 0;
   constructor(private time: number) {}
   now(): number {
     return this.time;
   }
   setTimer(callback: () => void, ms: number): { cancel(): void } {
+    this.longest = Math.max(this.longest, ms);
     const timer = { due: this.time + ms, callback, cancelled: false };
     this.timers.push(timer);
     return { cancel: () => (timer.cancelled = true) };
@@ -17,6 +20,12 @@ class TestClock implements Clock {
   pending(): number {
     return this.timers.filter((timer) => !timer.cancelled).length;
   }
+  /** Moves time forward with no timer running (a machine asleep), then runs those due, late. */
+  async sleep(ms: number): Promise<void> {
+    this.time += ms;
+    await this.advance(0);
+  }
+
   /** Moves time forward, running each timer that falls due, in order. */
   async advance(ms: number): Promise<void> {
     const end = this.time + ms;
@@ -24,7 +33,7 @@ class TestClock implements Clock {
       const due = this.timers.filter((timer) => !timer.cancelled && timer.due <= end).sort((a, b) => a.due - b.due)[0];
       if (!due) break;
       this.timers = this.timers.filter((timer) => timer !== due);
-      this.time = due.due;
+      this.time = Math.max(this.time, due.due);
       due.callback();
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -108,6 +117,8 @@ describe("the local run's schedule clock", () => {
     expect(later.events).toEqual([]);
     await clock.advance(1);
     expect(later.events).toEqual([{ scheduledTime: '2030-01-01T00:00:00Z' }]);
+    // Node's timers wait at most 2^31 - 1 ms; the three years were waited in steps.
+    expect(clock.longest).toBe(2 ** 31 - 1);
     expect(past.events).toEqual([]);
     await running.stop();
   });
@@ -131,5 +142,37 @@ describe("the local run's schedule clock", () => {
     finish({ ok: true, payload: null, coldStart: false });
     await stopping;
     expect(lines).toEqual(['schedule slow: ran for 2026-12-07T21:01:00Z in 0 ms']);
+  });
+
+  it('runs a time missed while the machine slept once, with the time it was for, and goes on from now', async () => {
+    const clock = new TestClock(START);
+    const often = fn('often', 'rate(1 minute)');
+    const running = startScheduleClock([often.scheduled], { say: () => undefined, clock });
+    await clock.sleep(60 * 60_000 + 30_000);
+    expect(often.events).toEqual([{ scheduledTime: '2026-12-07T21:01:00Z' }]);
+    expect(running.upcoming()).toEqual([{ name: 'often', at: new Date('2026-12-07T22:01:00Z') }]);
+    await clock.advance(30_000);
+    expect(often.events).toEqual([{ scheduledTime: '2026-12-07T21:01:00Z' }, { scheduledTime: '2026-12-07T22:01:00Z' }]);
+    await running.stop();
+  });
+
+  it('says a function that could not be invoked, and runs it again at its next time', async () => {
+    const clock = new TestClock(START);
+    const lines: string[] = [];
+    let calls = 0;
+    const broken: ScheduledFunction = {
+      name: 'broken',
+      functionName: 'acme-dev-broken',
+      trigger: schedule('rate(1 minute)'),
+      invoke: () => {
+        calls += 1;
+        return Promise.reject(new Error('spawn python3.12 ENOENT'));
+      },
+    };
+    const running = startScheduleClock([broken], { say: (line) => lines.push(line), clock });
+    await clock.advance(120_000);
+    expect(calls).toBe(2);
+    expect(lines).toEqual(['schedule broken: could not be invoked: spawn python3.12 ENOENT', 'schedule broken: could not be invoked: spawn python3.12 ENOENT']);
+    await running.stop();
   });
 });
