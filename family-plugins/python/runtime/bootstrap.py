@@ -13,6 +13,7 @@ import http.client
 import importlib
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -128,4 +129,7 @@ def main():
 
 
 if __name__ == "__main__":
+    # Lambda never interrupts a runtime; here Ctrl-C reaches the whole terminal group, and the local run stops its
+    # functions itself, so an interrupt ends the process quietly instead of printing a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     main()
