@@ -93,8 +93,13 @@ export function stackNotNamed(stacks: readonly string[], command: string): UserE
 }
 
 /** "There is no stack "api-qa"; stacks are api-dev, api-staging, api-prod." */
-export function noSuch(kind: string, given: string, known: readonly string[], command: string): UserError<ProjectErrorCode> {
-  return usage(`There is no ${kind} ${JSON.stringify(given)}; ${kind}s are ${known.join(', ')}.`, command);
+export function noSuch(kind: string, given: string, known: readonly string[], command: string, hint?: string): UserError<ProjectErrorCode> {
+  return usage(`There is no ${kind} ${JSON.stringify(given)}; ${kind}s are ${known.join(', ')}.${hint ? ` ${hint}` : ''}`, command);
+}
+
+/** A file an option names that cannot be read: "--event-file names /x, which cannot be read (no such file)." */
+export function optionFileUnreadable(option: string, file: string, error: unknown, command: string): UserError<ProjectErrorCode> {
+  return usage(`${option} names ${file}, which cannot be read (${errorReason(error)}).`, command);
 }
 
 /** "No built layer is called "x"; built: dependencies/nodejs-x86_64." */

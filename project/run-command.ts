@@ -25,8 +25,9 @@ export function runCommand(command: string, args: readonly string[], options: { 
     child.stderr.on('data', keep);
     child.on('error', (error: NodeJS.ErrnoException) => resolve({ code: 127, stdout, output: error.message, missing: error.code === 'ENOENT' }));
     // A process ended by a signal has no exit code and often no output: the signal says what happened.
-    child.on('close', (code, signal) =>
-      resolve({ code: code ?? 1, stdout, output: signal ? `${output}\n(ended by signal ${signal})`.trim() : output, missing: false }),
-    );
+    child.on('close', (code, signal) => {
+      const said = signal ? `${output && !output.endsWith('\n') ? `${output}\n` : output}(ended by signal ${signal})` : output;
+      resolve({ code: code ?? 1, stdout, output: said, missing: false });
+    });
   });
 }

@@ -22,3 +22,11 @@ export function eventNeeded(fn: string, trigger: string): UserError<UseCaseError
       `(for a queue, Lambda's {"Records": [...]}; while npm start runs, a message sent to the local queue reaches it too).`,
   );
 }
+
+/** Why a declared function may be missing from an environment: which functions an environment deploys. */
+export function notDeployedHint(environment: { readonly stackName: string; readonly function: string }): string {
+  return (
+    `${environment.stackName} deploys its API and the declared functions of the API's family (${environment.function}), unless its "functions" setting names others; ` +
+    'to run a function of another family, serve an environment on that family (docs/local-run.md) or name it in "functions" (docs/configuration.md).'
+  );
+}

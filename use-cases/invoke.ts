@@ -4,7 +4,7 @@ import { toHttpApiEvent } from '../api-gateway/payload-v2';
 import { InvokeResult } from '../local-lambda/local-function';
 import { Reporter } from '../project/progress';
 import { noSuch } from '../project/errors';
-import { eventNeeded } from './errors';
+import { eventNeeded, notDeployedHint } from './errors';
 import { ProjectContext } from './context';
 import { startLocal } from './start';
 
@@ -57,6 +57,7 @@ export async function invokeLocal(options: InvokeOptions): Promise<{ functionNam
       options.functionName,
       environment.functions.map((candidate) => candidate.name),
       'invoke',
+      notDeployedHint(environment),
     );
   const event = options.event ?? defaultEvent(fn.trigger, new Date());
   if (event === undefined) throw eventNeeded(fn.name, fn.trigger.type);

@@ -13,7 +13,9 @@ import { historyEmpty, rollbackCodeGone, rollbackLayerGone, rollbackLayersLackPa
 import { providerText } from '../review/import-rows';
 import { Reporter } from '../project/progress';
 import { appendJobSummary } from './job-summary';
-import { loadStackHistory } from './stacks';
+import { environmentForStack, loadStackHistory } from './stacks';
+import { notDeployedHint } from './errors';
+import { noSuch } from '../project/errors';
 import { ProjectContext } from './context';
 
 export interface RollbackOptions {
@@ -54,6 +56,18 @@ interface CodeCheck {
 export async function rollbackStack(options: RollbackOptions): Promise<Readonly<Record<string, unknown>>> {
   const { choice, layersOnly, buildDir, project, report } = options;
   const { env } = project;
+  // What the command line alone can refuse is refused before AWS is asked: a function the environment does not deploy.
+  const named = options.functionName;
+  const deployed = environmentForStack(project.config(), options.stack, 'rollback');
+  if (named !== undefined && !deployed.functions.some((fn) => fn.name === named)) {
+    throw noSuch(
+      'function',
+      named,
+      deployed.functions.map((fn) => fn.name),
+      'rollback',
+      notDeployedHint(deployed),
+    );
+  }
   const { env: environment, clients, history } = await loadStackHistory(project, options.stack, 'rollback');
   const stack = environment.stackName;
   if (history.length === 0) {

@@ -5,6 +5,7 @@ import { LocalApi, startLocalApi } from '../local-lambda/local-api';
 import { QueueServer } from '../local-lambda/local-queue';
 import { scheduledEvent, startScheduleClock } from '../local-lambda/schedule-clock';
 import { portInUse } from '../local-lambda/errors';
+import { notDeployedHint } from './errors';
 import { Reporter } from '../project/progress';
 import { synthesiseStacks } from './synth';
 import { ProjectContext } from './context';
@@ -73,7 +74,7 @@ export async function startLocal(options: StartOptions): Promise<LocalApi> {
       log: (line) => report.line(line),
     });
     step.done(api.url);
-    return options.schedules ? withScheduleClock(api, options.schedules, report) : api;
+    return options.schedules ? withScheduleClock(api, environment, options.schedules, report) : api;
   } catch (error) {
     await stopEarly();
     step.fail((error as Error).message.split('\n')[0]);
@@ -112,12 +113,12 @@ export function queueServerOf(project: ProjectContext, progress: (line: string) 
 }
 
 /** The local API with the schedule clock running its scheduled functions; stopping it stops the clock first. */
-function withScheduleClock(api: LocalApi, schedules: 'on' | 'at-start', report: Reporter): LocalApi {
+function withScheduleClock(api: LocalApi, environment: EnvironmentConfig, schedules: 'on' | 'at-start', report: Reporter): LocalApi {
   const scheduled = api.functions.flatMap((fn) =>
     fn.trigger.type === 'schedule' ? [{ name: fn.name, functionName: fn.functionName, trigger: fn.trigger, invoke: (event: unknown) => fn.invoke(event) }] : [],
   );
   if (scheduled.length === 0) {
-    report.line('--schedules: this environment has no scheduled function');
+    report.line(`--schedules: no function ${environment.stackName} deploys has a schedule. ${notDeployedHint(environment)}`);
     return api;
   }
   const clock = startScheduleClock(scheduled, { say: (line) => report.line(line), atStart: schedules === 'at-start' });

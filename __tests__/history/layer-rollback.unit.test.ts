@@ -131,6 +131,11 @@ describe('a layers-only rollback', () => {
     expect(() => pinFor('api-dev', after, before, { deploys, only: 'retired' })).toThrow(
       /--function retired cannot be rolled back to serial 3: this environment no longer deploys it \(it deploys api, worker, digest, fresh\)/,
     );
+    // A target whose state holds no API function is no deployment to return to, unless one function is named.
+    const headless: Deployment = { ...before, function: undefined };
+    delete (headless as { function?: unknown }).function;
+    expect(() => pinFor('api-dev', after, headless, { deploys })).toThrow('Serial 3 has no function in its state; it cannot be rolled back to.');
+    expect(Object.keys(pinFor('api-dev', after, headless, { deploys, only: 'worker' }).functions)).toEqual(['worker']);
     // One function whose code is kept nowhere refuses the whole rollback, naming it; alone, the others go.
     const changed = service(6, 'YXBpNg==', {
       worker: { layers: [], codeHash: 'd29ya2VyNQ==', s3: s3('worker', 'w5') },

@@ -12,6 +12,9 @@ describe('running a program', () => {
   it('says a program ended by a signal was, since it leaves no exit code and often no output', async () => {
     const result = await runCommand('sh', ['-c', 'kill -TERM $$'], { env: process.env });
     expect(result).toMatchObject({ code: 1, output: '(ended by signal SIGTERM)', missing: false });
+    // What it wrote before stays, and the signal is said after it, in the output only.
+    const partial = await runCommand('sh', ['-c', 'echo partial; kill -TERM $$'], { env: process.env });
+    expect(partial).toMatchObject({ code: 1, stdout: 'partial\n', output: 'partial\n(ended by signal SIGTERM)' });
   });
 
   it('says a program that is not there is missing', async () => {

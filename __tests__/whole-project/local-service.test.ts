@@ -188,6 +188,13 @@ describe('npm start of a service: every function, each in its own sandbox', () =
       2,
       expect.stringContaining('There is no function "nightly"; functions are api, worker, digest, report, stale.'),
     ]);
+    const unnamed = await runCli(['invoke', 'api-dev', '--skip-build'], { env, cwd: copy });
+    expect([unnamed.code, unnamed.stderr]).toEqual([
+      2,
+      expect.stringContaining('Name a function of api-dev after the stack: api, worker, digest, report, stale.'),
+    ]);
+    const noFile = await runCli(['invoke', 'api-dev', 'digest', '--event-file', path.join(copy, 'no-such-event.json'), '--skip-build'], { env, cwd: copy });
+    expect([noFile.code, noFile.stderr]).toEqual([2, expect.stringMatching(/--event-file names .*no-such-event\.json, which cannot be read \(.*no such file/)]);
     const queue = await runCli(['invoke', 'api-dev', 'worker', '--skip-build'], { env, cwd: copy });
     expect(queue.stderr).toContain("worker is invoked by its queue trigger, which has no event to send on its own here; give one: --event '<json>'");
   });

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { optionValueInvalid } from '../../project/errors';
+import { argumentMissing, optionFileUnreadable, optionValueInvalid } from '../../project/errors';
 import { invokeLocal } from '../../use-cases/invoke';
 import { environmentForStack } from '../../use-cases/stacks';
 import { Command, writeJson } from '../command';
@@ -8,7 +8,14 @@ function parseEvent(values: Record<string, unknown>): unknown {
   const inline = values['event'] as string | undefined;
   const file = values['event-file'] as string | undefined;
   if (inline !== undefined && file !== undefined) throw optionValueInvalid('--event', 'either --event or --event-file, not both', inline, 'invoke');
-  const text = inline ?? (file !== undefined ? fs.readFileSync(file, 'utf8') : undefined);
+  let text = inline;
+  if (file !== undefined) {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw optionFileUnreadable('--event-file', file, error, 'invoke');
+    }
+  }
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
@@ -20,7 +27,8 @@ function parseEvent(values: Record<string, unknown>): unknown {
 export const invokeCommand: Command = {
   usage: 'npm run invoke -- <stack> <function> [--event <json> | --event-file <file>] [--skip-build] [--build-dir <dir>] [--json]',
   help: `Runs one function of a stack once, locally, as npm start runs it: its own sandbox with its
-bundle and its layers, on its runtime's interpreter, with the local table and queues. The event
+bundle and its layers, on its runtime's interpreter, with a local table and queues of its own
+(not those of a running npm start; to run a schedule there: npm start -- --schedules). The event
 is the one its trigger sends: a scheduled function gets {"scheduledTime": <now>} as EventBridge
 Scheduler sends it, an HTTP function a GET of its first route without parameters; give any other
 (an SQS batch for a queue function) with --event or --event-file. Prints the answer; exit code 1
@@ -36,11 +44,18 @@ its port (AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:3000 aws lambda invoke ...).`
   allowPositionals: true,
   async run(values, positionals, { project, err, out }) {
     const environment = environmentForStack(project.config(), positionals[0], 'invoke');
+    if (!positionals[1]) {
+      throw argumentMissing(
+        'Name',
+        `a function of ${environment.stackName} after the stack: ${environment.functions.map((fn) => fn.name).join(', ')}`,
+        'invoke',
+      );
+    }
     const event = parseEvent(values);
     const { functionName, result } = await invokeLocal({
       project,
       environment,
-      functionName: positionals[1] ?? '',
+      functionName: positionals[1],
       ...(event !== undefined ? { event } : {}),
       report: err,
       buildDir: project.buildDir(values['build-dir'] as string | undefined),

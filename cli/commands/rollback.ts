@@ -1,5 +1,5 @@
 import { TargetChoice } from '../../history/deployments';
-import { optionReplaces, optionValueInvalid } from '../../project/errors';
+import { eitherOption, optionReplaces, optionValueInvalid } from '../../project/errors';
 import { rollbackStack } from '../../use-cases/rollback';
 import { Command, writeJson } from '../command';
 import { textOf } from '../../project/text';
@@ -16,7 +16,11 @@ export function targetChoice(values: Record<string, unknown>): TargetChoice {
   const to = wholeNumber(values['to'], '--to');
   const steps = wholeNumber(values['steps'], '--steps');
   const target = values['target'] as string | undefined;
-  if (target === undefined) return { ...(to !== undefined ? { to } : {}), ...(steps !== undefined ? { steps } : {}) };
+  if (target === undefined) {
+    // Exactly one target, said before anything is read.
+    if ((to === undefined) === (steps === undefined)) throw eitherOption(['--to <serial>', '--steps <n>', '--target <serial|~n>'], 'rollback');
+    return to !== undefined ? { to } : { steps: steps! };
+  }
   if (to !== undefined || steps !== undefined) throw optionReplaces('--target', ['--to', '--steps'], 'rollback');
   const match = /^(?:(\d+)|~(\d+))$/.exec(target.trim());
   if (!match) throw optionValueInvalid('--target', 'a state serial such as 41, or ~N for N deployments back (~1 is the previous one)', target, 'rollback');
@@ -41,10 +45,10 @@ probed before live moves to it, and the state stays the single source of truth. 
 deploy removes the pin, so the one after it deploys the current build again.
 
 A stack of several functions rolls back all of them that the target deployment has
-and the environment still deploys (one whose code is kept nowhere refuses the whole
-rollback, naming it); --function <name> rolls back that one alone (the API is "api"),
-and every other function deploys as built. Each function restored is probed before any
-alias moves, as in a deploy.
+and the environment still deploys (one whose code was uploaded directly, so is kept
+nowhere, and changed since refuses the whole rollback, naming it); --function <name>
+rolls back that one alone (the API is "api"), and every other function deploys as
+built. Each function restored is probed before any alias moves, as in a deploy.
 
 --layers-only pins the target's layers and keeps the current build's code: the plan
 changes only the function's layers. It works where the target's code was uploaded

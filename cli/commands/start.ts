@@ -9,10 +9,10 @@ function parsePort(raw: string): number {
 }
 
 /** A function's trigger in a few words, for the banner. */
-export function triggerText(trigger: Trigger): string {
+export function triggerText(trigger: Trigger, runIt?: string): string {
   if (trigger.type === 'http') return `routes ${trigger.routes.join(', ')}`;
   if (trigger.type === 'queue') return `queue, batches of ${trigger.batchSize}`;
-  return `schedule ${trigger.expression} (run it: npm run invoke -- <stack> <function>, or npm start -- --schedules)`;
+  return `schedule ${trigger.expression}${runIt ? ` (run it: ${runIt})` : ''}`;
 }
 
 export const startCommand: Command = {
@@ -82,7 +82,7 @@ watch it fail the way it would on Lambda; it then does not synthesise.`,
     for (const fn of api.functions.slice(1)) {
       const layers = fn.layers.map((layer) => layer.name).join(', ') || 'no layers';
       err.line(
-        `  ${fn.name.padEnd(9)} ${fn.functionName}: ${triggerText(fn.trigger)}; ${fn.bundle.id} with ${layers}, on ${fn.interpreter.name} ${fn.interpreter.version}`,
+        `  ${fn.name.padEnd(9)} ${fn.functionName}: ${triggerText(fn.trigger, values['schedules'] || values['schedules-at-start'] ? undefined : `npm run invoke -- ${environment.stackName} ${fn.name}, or npm start -- --schedules`)}; ${fn.bundle.id} with ${layers}, on ${fn.interpreter.name} ${fn.interpreter.version}`,
       );
     }
     if (api.sqsEndpoint)

@@ -322,8 +322,16 @@ describe('npm run rollback', () => {
     expect(fine.stderr).toContain(
       'current code against those layers: all 2 package(s) the code takes from outside its bundle are provided (@aws-sdk/client-dynamodb: nodejs24.x runtime: AWS SDK for JavaScript v3, shipped with the runtime; hono: layer',
     );
-    // Code that needs a package neither serial 1's layer nor the runtime has is refused.
+    // Each function's own code against its own layers: stats alone needing zod refuses, naming stats.
     const manifestFile = path.join(buildDir, 'manifest.json');
+    const original = fs.readFileSync(manifestFile, 'utf8');
+    const statsNeeds = JSON.parse(original) as { bundles: { function: string; externals: string[] }[] };
+    for (const bundle of statsNeeds.bundles) if (bundle.function === 'stats') bundle.externals = [...bundle.externals, 'zod'];
+    fs.writeFileSync(manifestFile, JSON.stringify(statsNeeds));
+    const stats = await runCli(['rollback', STACK, '--target', '3', '--layers-only', '--dry-run', '--build-dir', buildDir], { env });
+    expect([stats.code, stats.stderr]).toEqual([1, expect.stringContaining(`The current code of ${STACK} stats needs zod from outside its bundle`)]);
+    fs.writeFileSync(manifestFile, original);
+    // Code that needs a package neither serial 1's layer nor the runtime has is refused.
     const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { bundles: { externals: string[] }[] };
     for (const bundle of manifest.bundles) bundle.externals = [...bundle.externals, 'zod'];
     fs.writeFileSync(manifestFile, JSON.stringify(manifest));
@@ -350,6 +358,17 @@ describe('npm run rollback', () => {
     expect(bad.stderr).toContain('--target takes a state serial such as 41, or ~N for N deployments back (~1 is the previous one), got "1; rm -rf /".');
     const both = await runCli(['rollback', STACK, '--target', '1', '--to', '1'], { env });
     expect(both.stderr).toContain('--target replaces --to and --steps; give one of them.');
+    // What the command line alone refuses is refused before AWS is asked (here there is none to ask).
+    const offline = cliEnv({});
+    const none = await runCli(['rollback', STACK, '--dry-run'], { env: offline });
+    expect([none.code, none.stderr]).toEqual([2, expect.stringContaining('Give either --to <serial> or --steps <n> or --target <serial|~n>.')]);
+    const notDeployed = await runCli(['rollback', STACK, '--to', '1', '--function', 'worker', '--dry-run'], { env: offline });
+    expect([notDeployed.code, notDeployed.stderr]).toEqual([
+      2,
+      expect.stringContaining(
+        `There is no function "worker"; functions are api, stats. ${STACK} deploys its API and the declared functions of the API's family (nodejs), unless its "functions" setting names others`,
+      ),
+    ]);
   });
 
   it('pins the previous deployment with --steps 1, and the pin reaches the synthesised stack', async () => {

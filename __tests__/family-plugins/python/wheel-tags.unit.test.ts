@@ -1,6 +1,6 @@
 import { PLUGINS } from '../../../family-plugins/registry';
 import { AMAZON_LINUX_2023 } from '../../../families/platform';
-import { chooseWheel, parseWheelName, supportedTags } from '../../../family-plugins/python/wheel-tags';
+import { chooseWheel, parseWheelName, supportedTagSet, supportedTags } from '../../../family-plugins/python/wheel-tags';
 import { manylinuxTags, uvPythonPlatform } from '../../../family-plugins/python/platform';
 
 const AL2023 = AMAZON_LINUX_2023;
@@ -79,5 +79,13 @@ describe('the wheel a locked target takes', () => {
     expect(chooseWheel(['pkg-1.0-cp313-cp313-manylinux2014_x86_64.whl'].map(wheel), x86)).toBeUndefined();
     // glibc 2.35 wheels do not load on Amazon Linux 2023; plain linux wheels promise nothing.
     expect(chooseWheel(['pkg-1.0-cp312-cp312-manylinux_2_35_x86_64.whl', 'pkg-1.0-cp312-cp312-linux_x86_64.whl'].map(wheel), x86)).toBeUndefined();
+  });
+});
+
+describe('the supported tags as a set, made once per target', () => {
+  it('is the list of that very target, whichever target asked first', () => {
+    const py313 = { ...x86, pythonVersion: '3.13' };
+    for (const target of [x86, arm, py313, x86]) expect([...supportedTagSet(target)]).toEqual(supportedTags(target));
+    expect(supportedTagSet(x86)).toBe(supportedTagSet({ ...x86 }));
   });
 });
