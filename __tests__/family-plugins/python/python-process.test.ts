@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findPython } from '../../../../family-plugins/python/interpreter';
-import { PROJECT_ROOT } from '../../../support/processes';
-import { makeTempDir } from '../../../support/temp-dirs';
+import { findPython } from '../../../family-plugins/python/interpreter';
+import { PROJECT_ROOT } from '../../support/processes';
+import { makeTempDir } from '../../support/temp-dirs';
 
-/** The local run's Python runtime client, as a process: what Ctrl-C in the terminal (SIGINT to the whole group) does to it. */
+/** The local run's Python process (python-process.ts starts runtime/bootstrap.py), as a process: what Ctrl-C in the terminal (SIGINT to the whole group) does to it. */
 describe('the local Python runtime client', () => {
   it('ends quietly on an interrupt, with no KeyboardInterrupt traceback', async () => {
     const python = findPython('3.12');
