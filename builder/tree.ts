@@ -183,14 +183,12 @@ export interface Fingerprints {
 }
 
 function hashFileIfAny(file: string): string | undefined {
-  let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    return hashFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Fingerprints remembered for the life of one build (never longer: a tree may be touched between two commands). */
