@@ -2,6 +2,7 @@ import { Trigger, functionNameFor } from '../config/functions';
 import { EnvironmentConfig } from '../config/environments';
 import { toHttpApiEvent } from '../api-gateway/payload-v2';
 import { InvokeResult } from '../local-lambda/local-function';
+import { scheduledEvent } from '../local-lambda/schedule-clock';
 import { Reporter } from '../project/progress';
 import { noSuch } from '../project/errors';
 import { eventNeeded, notDeployedHint } from './errors';
@@ -16,7 +17,7 @@ import { startLocal } from './start';
 
 /** The event a trigger sends when none is given: the schedule's (Scheduler fills in the time), an HTTP GET of a route without parameters. */
 export function defaultEvent(trigger: Trigger, now: Date): unknown {
-  if (trigger.type === 'schedule') return { scheduledTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  if (trigger.type === 'schedule') return scheduledEvent(now);
   if (trigger.type === 'http') {
     const route = trigger.routes.map((key) => key.split(' ')).find(([method, path]) => (method === 'GET' || method === 'ANY') && path && !path.includes('{'));
     if (!route) return undefined;
