@@ -232,6 +232,11 @@ const READ = {
 export function planRoleStatements(scope: CiScope): Statement[] {
   const s = shared(scope);
   const envs = scope.environments.map((env) => environmentArns(scope, env));
+  // Each environment's functions besides the API, with their queues, schedules and mappings: a plan refreshes them too.
+  const svs = scope.environments.map((env) => serviceArns(scope, env));
+  const serviceFunctions = svs.flatMap((sv) => [...sv.functions, ...sv.functionVersions]);
+  const queues = svs.flatMap((sv) => sv.queues);
+  const schedules = svs.flatMap((sv) => sv.schedules);
   return [
     // A plan reads the state objects and their history (a rollback's plan resolves its target from it), no lock.
     {
@@ -243,9 +248,25 @@ export function planRoleStatements(scope: CiScope): Statement[] {
     { sid: 'SeeStateVersioning', actions: ['s3:GetBucketVersioning'], resources: [s.stateBucket] },
     { sid: 'ReadState', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: envs.map((env) => env.state) },
     { sid: 'DecryptState', actions: ['kms:Decrypt'], resources: [scope.stateKeyArn], conditions: [s.viaS3] },
-    { sid: 'ReadFunctions', actions: READ.lambda, resources: envs.flatMap((env) => [env.function, env.functionVersions]) },
+    { sid: 'ReadFunctions', actions: READ.lambda, resources: [...envs.flatMap((env) => [env.function, env.functionVersions]), ...serviceFunctions] },
     { sid: 'ReadLayers', actions: READ.layers, resources: [...envs.flatMap((env) => [env.layers, env.layerVersions]), ...s.managedLayers] },
-    { sid: 'ReadLogGroups', actions: READ.logs, resources: envs.flatMap((env) => [...env.logGroups, ...env.logGroups.map((g) => `${g}:*`)]) },
+    {
+      sid: 'ReadLogGroups',
+      actions: READ.logs,
+      resources: [...envs.flatMap((env) => env.logGroups), ...svs.flatMap((sv) => sv.logGroups)].flatMap((group) => [group, `${group}:*`]),
+    },
+    ...(queues.length ? [{ sid: 'ReadQueues', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListQueueTags'], resources: queues }] : []),
+    ...(schedules.length ? [{ sid: 'ReadSchedules', actions: ['scheduler:GetSchedule'], resources: schedules }] : []),
+    ...(queues.length && serviceFunctions.length
+      ? [
+          {
+            sid: 'ReadQueueMappings',
+            actions: ['lambda:GetEventSourceMapping'],
+            resources: ['*'],
+            conditions: [{ test: 'ArnLike' as const, variable: 'lambda:FunctionArn', values: serviceFunctions }],
+          },
+        ]
+      : []),
     { sid: 'DescribeLogGroups', actions: ['logs:DescribeLogGroups'], resources: [s.logGroupsAny] },
     { sid: 'ReadTables', actions: READ.dynamodb, resources: envs.map((env) => env.tables) },
     {
@@ -658,7 +679,7 @@ export interface SubjectCondition {
 
 /**
  * Who may assume each role, by OIDC subject: the plan role from this repository's pull requests (the plan
- * workflow) and from the plan jobs of the deploy, rollback and promote workflows on the deploy branch; each
+ * workflow), from the plan workflow's drift check on the deploy branch, and from the plan jobs of the deploy, rollback and promote workflows on the deploy branch; each
  * deploy role only from a job of those three workflows, on the deploy branch, in that GitHub environment (whose
  * branch rule and reviewers the bootstrap also sets). Another branch, another workflow file or another
  * environment gets a subject no role trusts.
@@ -672,6 +693,8 @@ export function trustedSubjects(trust: GithubTrust): { plan: SubjectCondition; d
       test: 'StringLike',
       values: [
         `repo:${repo}:pull_request:${workflow(CI_WORKFLOWS.plan, 'refs/pull/*/merge')}`,
+        // The plan workflow's scheduled (and manual) drift check, on the deploy branch: it reads, as a plan does.
+        `repo:${repo}:ref:${branch}:${workflow(CI_WORKFLOWS.plan, branch)}`,
         ...CHANGING_WORKFLOWS.map((file) => `repo:${repo}:ref:${branch}:${workflow(file, branch)}`),
       ],
     },

@@ -3,6 +3,7 @@ import {
   CiScope,
   deployRoleStatements,
   functionRoleStatements,
+  planRoleStatements,
   schedulerRoleStatements,
   serviceFunctionRoleStatements,
   serviceRoleArns,
@@ -118,5 +119,41 @@ describe("a deploy role, for an environment's functions besides the API", () => 
     const sids = deployRoleStatements(scope(false), 'dev').map((statement) => statement.sid);
     expect(sids).not.toEqual(expect.arrayContaining(['ManageOwnQueues']));
     expect(sids.filter((sid) => /Queue|Schedul|EventSource/.test(sid ?? ''))).toEqual([]);
+  });
+});
+
+describe('the plan role, for the functions besides the API', () => {
+  const plan = planRoleStatements(scope(true));
+
+  it('reads every function of every environment, its aliases and versions, queues, schedules and mappings, which a plan and drift refresh', () => {
+    for (const env of ['dev', 'prod']) {
+      for (const [action, resource] of [
+        ['lambda:GetFunction', lambda(env, 'worker')],
+        ['lambda:GetAlias', lambda(env, 'digest', ':live')],
+        ['lambda:ListVersionsByFunction', lambda(env, 'worker')],
+        ['lambda:GetFunctionConfiguration', lambda(env, 'worker', ':7')],
+        ['logs:ListTagsForResource', `arn:aws:logs:ap-northeast-1:${ACCOUNT}:log-group:/aws/lambda/${P}-${env}-worker`],
+        ['sqs:GetQueueAttributes', queue(env, 'worker')],
+        ['sqs:ListQueueTags', queue(env, 'worker-dlq')],
+        ['scheduler:GetSchedule', `arn:aws:scheduler:ap-northeast-1:${ACCOUNT}:schedule/default/${P}-${env}-digest`],
+      ] as const) {
+        expect([action, resource, evaluate(plan, action, resource)]).toEqual([action, resource, 'Allow']);
+      }
+      expect(evaluate(plan, 'lambda:GetEventSourceMapping', '*', { 'lambda:FunctionArn': [lambda(env, 'worker', ':live')] })).toBe('Allow');
+    }
+    // Reading only: nothing it may change, and nobody else's function or queue.
+    for (const [action, resource] of [
+      ['lambda:UpdateFunctionCode', lambda('dev', 'worker')],
+      ['sqs:ReceiveMessage', queue('dev', 'worker')],
+      ['sqs:SetQueueAttributes', queue('dev', 'worker')],
+      ['scheduler:UpdateSchedule', `arn:aws:scheduler:ap-northeast-1:${ACCOUNT}:schedule/default/${P}-dev-digest`],
+      ['lambda:GetFunction', `arn:aws:lambda:ap-northeast-1:${ACCOUNT}:function:other-team-worker`],
+      ['sqs:GetQueueAttributes', `arn:aws:sqs:ap-northeast-1:${ACCOUNT}:other-team-queue`],
+    ] as const) {
+      expect([action, resource, evaluate(plan, action, resource)]).toEqual([action, resource, 'ImplicitDeny']);
+    }
+    expect(evaluate(plan, 'lambda:GetEventSourceMapping', '*', { 'lambda:FunctionArn': ['arn:aws:lambda:ap-northeast-1:1:function:other'] })).toBe(
+      'ImplicitDeny',
+    );
   });
 });

@@ -469,6 +469,7 @@ describe('who may assume the roles', () => {
       test: 'StringLike',
       values: [
         `repo:acme/layers:pull_request:${workflow('plan.yml', 'refs/pull/*/merge')}`,
+        `repo:acme/layers:ref:refs/heads/release:${workflow('plan.yml')}`,
         ...['deploy-stack.yml', 'rollback.yml', 'promote.yml'].map((file) => `repo:acme/layers:ref:refs/heads/release:${workflow(file)}`),
       ],
     });
@@ -495,6 +496,9 @@ describe('who may assume the roles', () => {
       expect([sub, admits(subjects.deploy['prod'], sub)]).toEqual([sub, false]);
     }
     expect(admits(subjects.plan, `repo:acme/layers:pull_request:${workflow('plan.yml', 'refs/pull/12/merge')}`)).toBe(true);
+    // The plan workflow's scheduled drift check runs on the deploy branch; the same workflow on another branch does not get in.
+    expect(admits(subjects.plan, `repo:acme/layers:ref:refs/heads/release:${workflow('plan.yml')}`)).toBe(true);
+    expect(admits(subjects.plan, `repo:acme/layers:ref:refs/heads/feature:${workflow('plan.yml', 'refs/heads/feature')}`)).toBe(false);
     expect(admits(subjects.plan, `repo:acme/layers:ref:refs/heads/feature:${workflow('deploy-stack.yml', 'refs/heads/feature')}`)).toBe(false);
     expect(admits(subjects.plan, `repo:acme/layers:environment:prod:${workflow('deploy-stack.yml')}`)).toBe(false);
   });
