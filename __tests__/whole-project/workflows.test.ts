@@ -32,6 +32,96 @@ describe('actionlint', () => {
 /** Every step of every job of a workflow. */
 const stepsOf = (doc: Json): Json[] => Object.values(doc['jobs'] as Json).flatMap((job: Json) => (job.steps ?? []) as Json[]);
 
+type Value = string | number | boolean | null | Json;
+
+/**
+ * A job's `if:` evaluated as GitHub evaluates it, for the subset the workflows use: `github.*` paths, string literals,
+ * `==`, `!=`, `!`, `&&`, `||` and parentheses. Strings compare case-insensitively; a missing path is null, and values of
+ * different types compare as numbers (null and '' are 0, other strings NaN), so `null != 'acme/layers'` holds. Anything
+ * else throws, so a condition this cannot read fails the test instead of passing it.
+ */
+function evaluateIf(condition: string, github: Json): Value {
+  const source = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+  const tokens = source.match(/'(?:[^']|'')*'|==|!=|&&|\|\||[!()]|[\w.-]+|\S/g) ?? [];
+  let at = 0;
+  const peek = (): string | undefined => tokens[at];
+  const take = (expected?: string): string => {
+    const token = tokens[at++];
+    if (token === undefined || (expected !== undefined && token !== expected)) throw new Error(`cannot read the condition ${JSON.stringify(condition)}`);
+    return token;
+  };
+  const toNumber = (value: Value): number => {
+    if (value === null) return 0;
+    if (typeof value === 'boolean' || typeof value === 'number') return Number(value);
+    if (typeof value === 'string') return value.trim() === '' ? 0 : Number(value);
+    return NaN;
+  };
+  const equal = (a: Value, b: Value): boolean =>
+    typeof a === 'string' && typeof b === 'string'
+      ? a.toLowerCase() === b.toLowerCase()
+      : typeof a === typeof b && a !== null && typeof a !== 'object'
+        ? a === b
+        : toNumber(a) === toNumber(b);
+  const truthy = (value: Value): boolean => value !== null && value !== false && value !== 0 && value !== '' && !Number.isNaN(value);
+  const primary = (): Value => {
+    const token = take();
+    if (token === '(') {
+      const value = or();
+      take(')');
+      return value;
+    }
+    if (token === '!') return !truthy(primary());
+    if (token.startsWith("'")) return token.slice(1, -1).replace(/''/g, "'");
+    if (!/^github(\.[\w-]+)+$/.test(token)) throw new Error(`cannot read ${token} in the condition ${JSON.stringify(condition)}`);
+    return token
+      .split('.')
+      .slice(1)
+      .reduce<Value>((value, key) => (value !== null && typeof value === 'object' && key in value ? (value[key] as Value) : null), github);
+  };
+  const comparison = (): Value => {
+    let value = primary();
+    while (peek() === '==' || peek() === '!=') {
+      const negate = take() === '!=';
+      value = equal(value, primary()) !== negate;
+    }
+    return value;
+  };
+  const and = (): Value => {
+    let value = comparison();
+    while (peek() === '&&') {
+      take();
+      const right = comparison();
+      value = truthy(value) ? right : value;
+    }
+    return value;
+  };
+  const or = (): Value => {
+    let value = and();
+    while (peek() === '||') {
+      take();
+      const right = and();
+      value = truthy(value) ? value : right;
+    }
+    return value;
+  };
+  const value = or();
+  if (at !== tokens.length) throw new Error(`cannot read the condition ${JSON.stringify(condition)}`);
+  return value;
+}
+
+/** The jobs of a workflow that run for an event: their `if:` holds and every job they need ran (none uses always()). */
+function jobsRunning(doc: Json, github: Json): string[] {
+  const jobs = doc['jobs'] as Json;
+  const ran = new Set<string>();
+  for (const [name, job] of Object.entries(jobs) as [string, Json][]) {
+    const needs = ([] as string[]).concat(job.needs ?? []);
+    for (const need of needs) expect(Object.keys(jobs).indexOf(need)).toBeLessThan(Object.keys(jobs).indexOf(name));
+    const condition = job.if === undefined ? true : evaluateIf(String(job.if), github);
+    if (needs.every((need) => ran.has(need)) && condition !== null && condition !== false && condition !== '' && condition !== 0) ran.add(name);
+  }
+  return [...ran];
+}
+
 describe('every workflow', () => {
   const ACTIONS = /^([\w.-]+\/[\w.-]+)@([0-9a-f]{40})$/;
 
@@ -55,6 +145,21 @@ describe('every workflow', () => {
     }
   });
 
+  it.each(files)('checks out without persisting the token in %s', (file) => {
+    const checkouts = stepsOf(workflow(file)).filter((step) => step.uses?.startsWith('actions/checkout'));
+    expect(checkouts.length).toBeGreaterThan(0);
+    for (const step of checkouts) expect(step.with?.['persist-credentials']).toBe(false);
+  });
+
+  it.each(files)('lets no step in %s hide a failure (no "|| true", no continue-on-error)', (file) => {
+    const doc = workflow(file);
+    for (const job of Object.values(doc['jobs'] as Json) as Json[]) expect(job['continue-on-error']).toBeUndefined();
+    for (const step of stepsOf(doc)) {
+      expect(step['continue-on-error']).toBeUndefined();
+      expect(step.run ?? '').not.toMatch(/\|\|\s*(true\b|:(\s|$))|\bset \+e\b/);
+    }
+  });
+
   it.each(files)('runs the tooling on the Node of .nvmrc in %s', (file) => {
     for (const step of stepsOf(workflow(file)).filter((candidate) => candidate.uses?.startsWith('actions/setup-node'))) {
       expect(step.with['node-version-file']).toBe('.nvmrc');
@@ -66,9 +171,55 @@ describe('every workflow', () => {
 describe('plan workflow', () => {
   const plan = workflow('plan.yml');
 
-  it('runs on pull requests with the least token permissions', () => {
-    expect(plan['on']).toEqual({ pull_request: { branches: ['main'] } });
+  it('runs on pull requests, daily and by hand, with the least token permissions', () => {
+    expect(plan['on']).toEqual({ pull_request: { branches: ['main'] }, schedule: [{ cron: expect.any(String) }], workflow_dispatch: null });
+    // Once a day: a minute and an hour, every day of every month.
+    expect(plan['on'].schedule[0].cron).toMatch(/^([0-5]?\d) ([01]?\d|2[0-3]) \* \* \*$/);
     expect(plan['permissions']).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
+    // A push cancels the pull request's older plan; scheduled and manual runs (no pull request number) never cancel one another.
+    expect(plan['concurrency']).toEqual({ group: 'plan-${{ github.event.pull_request.number || github.run_id }}', 'cancel-in-progress': true });
+  });
+
+  it('runs the pull request jobs only for pull requests, and the drift job only on the schedule or by hand', () => {
+    const same = { event_name: 'pull_request', repository: 'acme/layers', event: { pull_request: { head: { repo: { full_name: 'acme/layers' } } } } };
+    const fork = { ...same, event: { pull_request: { head: { repo: { full_name: 'someone/layers' } } } } };
+    expect(jobsRunning(plan, same)).toEqual(['stacks', 'plan']);
+    expect(jobsRunning(plan, fork)).toEqual(['fork']);
+    // No pull request: its fields are empty, so a condition on them alone would let the fork job run here.
+    expect(jobsRunning(plan, { event_name: 'schedule', repository: 'acme/layers', event: { schedule: '17 5 * * *' } })).toEqual(['stacks', 'drift']);
+    expect(jobsRunning(plan, { event_name: 'workflow_dispatch', repository: 'acme/layers', event: { inputs: {} } })).toEqual(['stacks', 'drift']);
+    expect(jobsRunning(plan, { event_name: 'push', repository: 'acme/layers', event: {} })).not.toContain('drift');
+  });
+
+  it('checks every stack for drift with the read-only plan role, against a fresh build, failing the run on drift', () => {
+    const job = plan['jobs'].drift as Json;
+    expect(job.needs).toBe('stacks');
+    expect(job.strategy).toEqual({ 'fail-fast': false, matrix: { stack: '${{ fromJSON(needs.stacks.outputs.stacks) }}' } });
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(job['timeout-minutes']).toBeGreaterThan(0);
+    expect(job['timeout-minutes']).toBeLessThanOrEqual(60);
+    expect(job.env).toEqual({ STACK: '${{ matrix.stack }}' });
+    const steps = job.steps as Json[];
+    const text = steps.map((step) => step.run ?? step.uses).join('\n');
+    const order = [
+      'actions/checkout',
+      'actions/setup-node',
+      'npm ci --ignore-scripts',
+      'ci:config -- --github-output',
+      'npm run build',
+      'aws-actions/configure-aws-credentials',
+      'npm run --silent drift -- "$STACK"',
+    ].map((needle) => text.indexOf(needle));
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const credentials = steps.filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials'));
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0].with['role-to-assume']).toBe('${{ steps.ci.outputs.plan_role_arn }}');
+    // The command's exit code is the job's: 1 on drift turns the scheduled run red; it writes the job summary itself.
+    const drift = steps.filter((step) => /\bnpm run (--silent )?drift\b/.test(step.run ?? ''));
+    expect(drift.map((step) => step.run)).toEqual(['npm run --silent drift -- "$STACK"']);
+    expect(JSON.stringify(plan)).not.toContain('deploy_role_arn');
+    for (const step of steps) expect(step.run ?? '').not.toContain('${{');
   });
 
   it('plans every environment stack in a matrix, in the synthesised folder, without a state lock, a pinned Terraform and the npm cache', () => {
@@ -79,7 +230,6 @@ describe('plan workflow', () => {
     const stacksJob = plan['jobs'].stacks as Json;
     expect(stacksJob.permissions).toEqual({ contents: 'read' });
     expect(stacksJob.outputs).toEqual({ stacks: '${{ steps.ci.outputs.stacks }}' });
-    expect(stacksJob.if).toBe(job.if);
     expect(JSON.stringify(stacksJob.steps)).toContain('ci:config -- --github-output');
     const text = JSON.stringify(job.steps);
     // The deploy's first phase, planned the same way (live held, -lock=false, show -json into plan.json).
@@ -102,8 +252,8 @@ describe('plan workflow', () => {
   });
 
   it('ends fork pull requests with a "plan skipped" note instead of a failure', () => {
-    expect(plan['jobs'].fork.if).toBe('github.event.pull_request.head.repo.full_name != github.repository');
-    expect(plan['jobs'].plan.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(plan['jobs'].fork.if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name != github.repository");
+    expect(plan['jobs'].plan.if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
     expect(JSON.stringify(plan['jobs'].fork.steps)).toContain('Plan skipped');
   });
 });
@@ -139,6 +289,7 @@ describe('deploy workflows', () => {
       'npm ci --ignore-scripts',
       'npm run synth',
       'configure-aws-credentials',
+      'npm run --silent drift -- "$STACK" --report-only',
       'deploy -- "$STACK" --skip-build --plan-only',
       'plan:summary',
       'actions/upload-artifact',
@@ -178,6 +329,24 @@ describe('deploy workflows', () => {
       '${{ steps.ci.outputs.deploy_role_arn }}',
     );
     expect(JSON.stringify(applyJob.steps)).toContain('ci:config -- --stack \\"$STACK\\" --deploy-ref \\"$GITHUB_REF\\"');
+  });
+
+  it("reports what the environment runs before the deploy, with the deploy's credentials, failing on an error but not on drift", () => {
+    const steps = planJob.steps as Json[];
+    const drift = steps.filter((step) => /\bnpm run (--silent )?drift\b/.test(step.run ?? ''));
+    // --report-only: exit 0 on drift (the repository is expected to differ before a deploy), 1 when the command fails.
+    expect(drift.map((step) => step.run)).toEqual(['npm run --silent drift -- "$STACK" --report-only']);
+    expect(drift[0]['continue-on-error']).toBeUndefined();
+    const at = steps.indexOf(drift[0]);
+    const credentials = steps.findIndex((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials'));
+    const deploy = steps.findIndex((step) => /npm run --silent deploy -- "\$STACK" --skip-build --plan-only/.test(step.run ?? ''));
+    // After the build it compares with and the credentials the deploy's plan uses (the plan role), before the deploy step.
+    expect(steps.findIndex((step) => step.run === 'npm run synth')).toBeLessThan(at);
+    expect(credentials).toBeLessThan(at);
+    expect(at).toBeLessThan(deploy);
+    expect(steps[credentials].with['role-to-assume']).toBe('${{ steps.ci.outputs.plan_role_arn }}');
+    // Not in the apply job: the downloaded trees lose the times and modes the build normalised, and drift's build check refuses them.
+    expect(runs(applyJob)).not.toMatch(/\bdrift\b/);
   });
 
   it('never runs two applies on one stack and never cancels one', () => {
