@@ -5,6 +5,7 @@ import { ARTIFACT_ERROR_CODES } from '../artifacts/errors';
 import { CONSTRUCT_ERROR_CODES } from '../constructs/errors';
 import { RULE_ERROR_CODES } from '../rules/errors';
 import { HISTORY_ERROR_CODES } from '../history/errors';
+import { LEDGER_ERROR_CODES } from '../ledger/errors';
 import { AWS_ERROR_CODES } from '../aws/errors';
 import { BUILD_ERROR_CODES } from '../builder/errors';
 import { REVIEW_ERROR_CODES } from '../review/errors';
@@ -23,6 +24,7 @@ export const FOLDER_ERROR_CODES = [
   ...CONSTRUCT_ERROR_CODES,
   ...RULE_ERROR_CODES,
   ...HISTORY_ERROR_CODES,
+  ...LEDGER_ERROR_CODES,
   ...AWS_ERROR_CODES,
   ...BUILD_ERROR_CODES,
   ...REVIEW_ERROR_CODES,

@@ -88,9 +88,19 @@ export const CORE_COMMANDS: readonly CommandEntry[] = [
     load: () => (require('./commands/rollback') as typeof import('./commands/rollback')).rollbackCommand,
   },
   {
+    name: 'layers:consumers',
+    summary: "The ledger: which function versions and aliases run each version of a stack's layers, and what each holds",
+    load: () => (require('./commands/layers-consumers') as typeof import('./commands/layers-consumers')).layersConsumersCommand,
+  },
+  {
     name: 'layers:prune',
-    summary: 'List (and with --apply delete) old layer versions nothing uses or could roll back to',
+    summary: 'List (and with --apply delete) the layer versions the ledger calls free, beyond the newest N',
     load: () => (require('./commands/layers-prune') as typeof import('./commands/layers-prune')).layersPruneCommand,
+  },
+  {
+    name: 'drift',
+    summary: 'What each function runs against what the repository would deploy, in packages; exits 1 on drift',
+    load: () => (require('./commands/drift') as typeof import('./commands/drift')).driftCommand,
   },
   {
     name: 'verify',

@@ -81,3 +81,20 @@ export async function fetchLayerManifests(
   }
   return { found, problems };
 }
+
+/**
+ * The stored manifests of an environment's layer versions, by content hash; without an artifact bucket there are
+ * none, and the problems say so.
+ */
+export async function environmentLayerManifests(
+  s3: S3Client,
+  environment: { readonly artifactBucket?: string; readonly project: string; readonly name: string },
+  contentHashes: readonly string[],
+  families: ReviewFamilies,
+): Promise<{ found: Map<string, LayerContents>; problems: string[] }> {
+  if (!environment.artifactBucket) {
+    return { found: new Map(), problems: ['no artifact bucket is configured, so no layer manifests are stored: packages come from the layer descriptions'] };
+  }
+  if (!contentHashes.length) return { found: new Map(), problems: [] };
+  return fetchLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, contentHashes, families);
+}

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { startMotoServer } from '../../family-plugins/python/moto-server';
 import { PROJECT_ROOT } from './processes';
@@ -11,12 +12,40 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+/** A page that fails, every time it is asked for (page 2 is the first asked for with a marker). */
+export interface LambdaFault {
+  readonly operation: 'ListFunctions' | 'ListVersionsByFunction' | 'ListAliases' | 'ListLayerVersions' | 'ListLayers';
+  readonly function?: string;
+  readonly layer?: string;
+  readonly page: number;
+  /** Lambda's error code, TooManyRequestsException (429) unless said. */
+  readonly error?: string;
+  readonly status?: number;
+}
+
+/** Lambda's list calls paged as Lambda pages them, at most `pageSize` items a page, and faults (moto_lambda_pages.py). */
+export interface LambdaPaging {
+  readonly pageSize: number;
+  readonly faults?: readonly LambdaFault[];
+}
+
 /**
  * moto's AWS server (`python -m moto.server` of the project's Python toolchain, pinned in
  * toolchain/requirements.lock.txt), on a free loopback port. When it cannot start this fails; it does not skip.
  */
-export async function startMoto(region = 'ap-northeast-1'): Promise<MotoServer> {
-  const server = await startMotoServer({ env: process.env, toolHome: PROJECT_ROOT });
+export async function startMoto(region = 'ap-northeast-1', lambda?: LambdaPaging): Promise<MotoServer> {
+  const server = await startMotoServer({
+    env: process.env,
+    toolHome: PROJECT_ROOT,
+    ...(lambda
+      ? {
+          script: {
+            path: path.join(PROJECT_ROOT, '__tests__', 'support', 'moto_lambda_pages.py'),
+            env: { LAMBDA_PAGE_SIZE: String(lambda.pageSize), LAMBDA_FAULTS: JSON.stringify(lambda.faults ?? []) },
+          },
+        }
+      : {}),
+  });
   const { endpoint } = server;
   return {
     endpoint,

@@ -17,6 +17,8 @@ export async function startMotoServer(options: {
   readonly env: NodeJS.ProcessEnv;
   readonly toolHome: string;
   readonly progress?: (line: string) => void;
+  /** A script to run in place of `-m moto.server`, taking its arguments (one that extends moto's server), and its environment. */
+  readonly script?: { readonly path: string; readonly env?: Readonly<Record<string, string>> };
 }): Promise<MotoProcess> {
   const { python } = await ensurePythonToolchain({
     env: options.env,
@@ -24,7 +26,11 @@ export async function startMotoServer(options: {
     ...(options.progress ? { progress: options.progress } : {}),
   });
   const port = await freePort();
-  const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const entry = options.script ? [options.script.path] : ['-m', 'moto.server'];
+  const child: ChildProcess = spawn(python, [...entry, '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...options.script?.env },
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8192)));
   const endpoint = `http://127.0.0.1:${port}`;
@@ -36,7 +42,7 @@ export async function startMotoServer(options: {
     });
   const until = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw localQueueFailed(`${python} -m moto.server`, `exited with ${child.exitCode}`, stderr);
+    if (child.exitCode !== null) throw localQueueFailed(`${python} ${entry.join(' ')}`, `exited with ${child.exitCode}`, stderr);
     try {
       if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
     } catch {
@@ -44,7 +50,7 @@ export async function startMotoServer(options: {
     }
     if (Date.now() > until) {
       child.kill('SIGKILL');
-      throw localQueueFailed(`${python} -m moto.server`, `did not answer on ${endpoint} within 30 s`, stderr);
+      throw localQueueFailed(`${python} ${entry.join(' ')}`, `did not answer on ${endpoint} within 30 s`, stderr);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

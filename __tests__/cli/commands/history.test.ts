@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateFunctionCommand, DeleteLayerVersionCommand, LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { DeleteLayerVersionCommand, LambdaClient, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { deploymentsFrom, rollbackChanges, rollbackTarget } from '../../../history/deployments';
-import { planPrune } from '../../../history/prune-plan';
 import { readDeploymentState } from '../../../history/terraform-state';
 import { commitFromHead } from '../../../project/git-commit';
 import { MotoServer, createBucket, startMoto } from '../../support/moto';
@@ -505,63 +503,6 @@ describe('npm run rollback', () => {
     }));
 });
 
-describe('npm run layers:prune', () => {
-  it('lists only versions beyond the newest N that no function anywhere uses and no retained state references, and deletes them only with --apply', () =>
-    withOwnFixture(async ({ lambda, moto, layerArns: arns, env: ownEnv }) => {
-      // A sixth version becomes the newest; another team's function, outside this stack, uses the first.
-      await lambda.send(
-        new PublishLayerVersionCommand({ LayerName: LAYER, Content: { ZipFile: Buffer.from('layer zip 6') }, CompatibleRuntimes: ['nodejs24.x'] }),
-      );
-      const iam = new IAMClient(moto.sdk);
-      const role = await iam.send(new CreateRoleCommand({ RoleName: 'another-team', AssumeRolePolicyDocument: '{}' }));
-      iam.destroy();
-      await lambda.send(
-        new CreateFunctionCommand({
-          FunctionName: 'another-team-api',
-          Runtime: 'nodejs24.x',
-          Role: role.Role!.Arn!,
-          Handler: 'index.handler',
-          Code: { ZipFile: Buffer.from('zip') },
-          Layers: [arns[0]],
-        }),
-      );
-      const dry = await runCli(['layers:prune', STACK, '--keep', '1', '--json'], { env: ownEnv });
-      expect(dry.code).toBe(0);
-      const decisions = (JSON.parse(dry.stdout) as { decisions: { version: number; action: string; reasons: string[] }[] }).decisions;
-      expect(decisions.map((d) => [d.version, d.action, d.reasons])).toEqual([
-        [6, 'keep', ['one of the newest 1']],
-        [5, 'delete', []],
-        [4, 'keep', ['referenced by retained state serial 5']],
-        [3, 'keep', ['referenced by retained state serial 3']],
-        [2, 'keep', ['referenced by retained state serial 1']],
-        [1, 'keep', ['used by another-team-api:$LATEST']],
-      ]);
-      expect(dry.stderr).toContain('Dry run: 1 layer version(s) would be deleted. Add --apply to delete them.');
-      const versions = async () => (await lambda.send(new ListLayerVersionsCommand({ LayerName: LAYER }))).LayerVersions?.map((v) => v.Version).sort();
-      expect(await versions()).toEqual([1, 2, 3, 4, 5, 6]);
-
-      const applied = await runCli(['layers:prune', STACK, '--keep', '1', '--apply'], { env: ownEnv });
-      expect(applied.code).toBe(0);
-      expect(applied.stderr).toContain('Deleted 1 layer version(s).');
-      expect(await versions()).toEqual([1, 2, 3, 4, 6]);
-    }));
-
-  it('stops, naming the version id, when a retained state version cannot be read (and history says so)', () =>
-    withOwnFixture(async ({ s3: ownS3, lambda, env: ownEnv }) => {
-      const broken = await ownS3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: '{"version": 4, "serial": 7, "resources": [' }));
-      const result = await runCli(['layers:prune', STACK, '--keep', '0', '--apply'], { env: ownEnv });
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain(
-        `1 retained state version(s) of s3://${STATE_BUCKET}/${STATE_KEY} could not be read, and a layer version only they reference would look unused, so nothing is pruned: version ${broken.VersionId} (written `,
-      );
-      expect(result.stderr).toMatch(/\): not JSON \(.*\)\. Restore or delete those state versions/);
-      expect((await lambda.send(new ListLayerVersionsCommand({ LayerName: LAYER }))).LayerVersions?.length).toBe(5);
-      const history = await runCli(['history', STACK], { env: ownEnv });
-      expect(history.code).toBe(0);
-      expect(history.stderr).toContain(`warning: state version ${broken.VersionId} of s3://${STATE_BUCKET}/${STATE_KEY} could not be read (not JSON`);
-    }));
-});
-
 describe('deciding without AWS', () => {
   const state = (serial: number, layer: string, code: string) =>
     readDeploymentState(terraformState(serial, COMMITS[0], `arn:aws:lambda:${REGION}:123456789012:layer:${LAYER}:${layer}`, 'f'.repeat(16), code, 'v'));
@@ -587,33 +528,6 @@ describe('deciding without AWS', () => {
     expect(() => rollbackTarget(history, { to: 3 })).toThrow('Serial 3 is the current deployment; choose an earlier one');
     expect(() => rollbackTarget(history, {})).toThrow('Give either --to <serial> or --steps <n>.');
     expect(rollbackChanges(history[0], history[0])).toEqual(['layers: unchanged', 'function code: unchanged']);
-  });
-
-  it('never prunes a version a function uses or a retained state references', () => {
-    const versions = [1, 2, 3, 4].map((version) => ({ arn: `arn:aws:lambda:${REGION}:123456789012:layer:${LAYER}:${version}`, layerName: LAYER, version }));
-    const consumers = [
-      { name: `${FUNCTION}:$LATEST`, layers: [versions[0].arn] },
-      // A published version the alias could move back to, and other functions: all count.
-      { name: `${FUNCTION}:7`, layers: [versions[0].arn] },
-      ...['a', 'b', 'c'].map((name) => ({ name: `${name}:$LATEST`, layers: [versions[3].arn] })),
-    ];
-    const inputs = { versions, consumers, history, unreadable: [], stateLocation: 's3://b/k', keep: 0 };
-    const decisions = planPrune(inputs);
-    expect(decisions.filter((d) => d.action === 'delete').map((d) => d.version)).toEqual([]);
-    expect(decisions.find((d) => d.version === 1)?.reasons).toEqual([`used by ${FUNCTION}:$LATEST, ${FUNCTION}:7`, 'referenced by retained state serial 1']);
-    expect(planPrune({ ...inputs, consumers: [...consumers, { name: 'd:2', layers: [versions[3].arn] }] }).find((d) => d.version === 4)?.reasons).toEqual([
-      'used by a:$LATEST, b:$LATEST, c:$LATEST and 1 more function version(s)',
-    ]);
-    expect(
-      planPrune({ ...inputs, consumers: [] })
-        .filter((d) => d.action === 'delete')
-        .map((d) => d.version),
-    ).toEqual([4]);
-    expect(() =>
-      planPrune({ ...inputs, unreadable: [{ versionId: 'v9', lastModified: '2026-11-04T00:00:00.000Z', reason: 'not JSON (Unexpected end)' }] }),
-    ).toThrow(
-      /^1 retained state version\(s\) of s3:\/\/b\/k could not be read, .*: version v9 \(written 2026-11-04T00:00:00\.000Z\): not JSON \(Unexpected end\)\./,
-    );
   });
 
   it('reads the commit from git files without running git', () => {

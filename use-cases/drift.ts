@@ -1,0 +1,102 @@
+import { EnvironmentConfig, layerNameOf, ownLayerFolderOf } from '../config/environments';
+import { functionNameFor } from '../config/functions';
+import { LIVE_ALIAS } from '../config/rollout-names';
+import { layerManifestKey, layerSbomKey } from '../config/artifact-keys';
+import { parseLayerDescription } from '../artifacts/layer-description';
+import { readManifest } from '../artifacts/manifest';
+import { aliasRuns } from '../aws/lambda-listing';
+import { describeLayerVersion } from '../aws/lambda';
+import { deployedFunctions, parseLayerArn } from '../history/terraform-state';
+import { DriftInput, DriftReport, ExpectedFunction, LiveLayer, driftOf } from '../ledger/drift';
+import { contentsFromArtifact, contentsFromDescription } from '../review/layer-packages';
+import { environmentLayerManifests } from '../review/manifest-store';
+import { ProjectContext } from './context';
+import { loadStackHistory } from './stacks';
+
+export interface DriftRun {
+  readonly environment: EnvironmentConfig;
+  readonly report: DriftReport;
+  /** What could not be read (a stored manifest, a state version), each said. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * What each function's alias live runs, read from Lambda (the alias, each version it routes to, each layer version and
+ * its stored manifest), against this build (its manifest: bundles and layers made from the locks) and the state
+ * history; ledger/drift.ts judges.
+ */
+export async function environmentDrift(
+  project: ProjectContext,
+  stack: string | undefined,
+  options: { readonly buildDir: string; readonly progress?: (line: string) => void },
+): Promise<DriftRun> {
+  const { env: environment, clients, history, unreadable } = await loadStackHistory(project, stack, 'drift');
+  const notes = unreadable.map((version) => `state version ${version.versionId} could not be read (${version.reason}); what it deployed is not counted`);
+  // What this build deploys, checked against the sources as synth checks it (a stale build stops here, with the command).
+  const artifacts = project.builtArtifacts(environment, options.buildDir, { manifest: readManifest(options.buildDir) });
+  const expected = new Map<string, ExpectedFunction>(
+    artifacts.functions.map((built) => [
+      built.function.name,
+      {
+        codeHash: built.bundle.contentHash,
+        layers: [
+          ...built.managed.map((layer) => ({ folder: layer.name, layerName: parseLayerArn(layer.arn)?.name ?? layer.name, arn: layer.arn })),
+          ...built.layers.map((layer) => ({
+            folder: layer.name,
+            layerName: layerNameOf(environment, layer.name),
+            contents: contentsFromArtifact(layer, project.families),
+          })),
+        ],
+      },
+    ]),
+  );
+  const names = new Map<string, string>();
+  for (const deployment of [...history].reverse()) {
+    for (const [name, fn] of Object.entries(deployedFunctions(deployment))) names.set(name, fn.functionName);
+  }
+  for (const fn of environment.functions) names.set(fn.name, functionNameFor(environment, fn.name));
+  options.progress?.(`Reading what alias ${LIVE_ALIAS} runs for ${names.size} function(s) of ${environment.stackName}...`);
+  const inputs: DriftInput[] = [];
+  for (const [name, functionName] of names) {
+    inputs.push({
+      name,
+      functionName,
+      live: await aliasRuns(clients, functionName, LIVE_ALIAS),
+      ...(expected.has(name) ? { expected: expected.get(name)! } : {}),
+      recorded: history.flatMap((deployment) => {
+        const fn = deployedFunctions(deployment)[name];
+        return fn ? [{ serial: deployment.serial, codeSha256: fn.codeHash, layers: fn.layers }] : [];
+      }),
+    });
+  }
+  const arns = [...new Set(inputs.flatMap((input) => input.live.versions.flatMap((version) => version.layers)))];
+  const described = new Map(await Promise.all(arns.map(async (arn) => [arn, await describeLayerVersion(clients, arn)] as const)));
+  const hashes = [...described.values()].flatMap((version) => parseLayerDescription(version?.description).contentHash ?? []);
+  const scope = { project: environment.project, environment: environment.name };
+  const { found: stored, problems } = await environmentLayerManifests(clients.s3, environment, hashes, project.families);
+  if (hashes.length) notes.push(...problems);
+  const live = new Map<string, LiveLayer>(
+    arns.map((arn) => {
+      const version = described.get(arn);
+      const layerName = parseLayerArn(arn)?.name;
+      const folder = layerName ? ownLayerFolderOf(environment, layerName) : undefined;
+      const hash = parseLayerDescription(version?.description).contentHash?.slice(0, 16);
+      const manifest = hash ? stored.get(hash) : undefined;
+      const contents = manifest ?? contentsFromDescription(version?.description, project.families);
+      const where = (key: string): string => `s3://${environment.artifactBucket}/${key}`;
+      return [
+        arn,
+        {
+          arn,
+          exists: version !== undefined,
+          ...(folder !== undefined ? { folder } : {}),
+          ...(contents ? { contents } : {}),
+          ...(manifest && hash
+            ? { manifest: where(layerManifestKey(scope.project, scope.environment, hash)), sbom: where(layerSbomKey(scope.project, scope.environment, hash)) }
+            : {}),
+        },
+      ];
+    }),
+  );
+  return { environment, report: driftOf(environment.name, inputs, live, project.families), notes };
+}
