@@ -35,6 +35,8 @@ export interface LiveLayer {
   readonly folder?: string;
   /** What it holds: its stored manifest, else its description's direct packages. */
   readonly contents?: LayerContents;
+  /** Why Lambda could not describe it (another account's version, not shared with this one). */
+  readonly unreadable?: string;
   /** Where its stored manifest and SBOM are, when they are. */
   readonly manifest?: string;
   readonly sbom?: string;
@@ -183,7 +185,8 @@ function versionFindings(
     if (layer.arn || !layer.contents) continue;
     const contents = live.get(arn)?.contents;
     if (!contents) {
-      add('unchecked', `layer ${layer.folder} (${arn}) not compared: its description names no content hash and no manifest is stored for it`, {
+      const why = live.get(arn)?.unreadable ?? 'its description names no content hash and no manifest is stored for it';
+      add('unchecked', `layer ${layer.folder} (${arn}) not compared: ${why}`, {
         layer: layer.folder,
       });
       continue;

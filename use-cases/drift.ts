@@ -70,7 +70,22 @@ export async function environmentDrift(
     });
   }
   const arns = [...new Set(inputs.flatMap((input) => input.live.versions.flatMap((version) => version.layers)))];
-  const described = new Map(await Promise.all(arns.map(async (arn) => [arn, await describeLayerVersion(clients, arn)] as const)));
+  // A layer version that cannot be read (another account's, not shared with this one) is said, and compared by its ARN alone.
+  const unread = new Map<string, string>();
+  const described = new Map(
+    await Promise.all(
+      arns.map(async (arn) => {
+        try {
+          return [arn, await describeLayerVersion(clients, arn)] as const;
+        } catch (error) {
+          const why = `Lambda did not describe it (${(error as Error).name}: ${(error as Error).message})`;
+          unread.set(arn, why);
+          notes.push(`layer version ${arn} could not be read: ${why}; its packages are not compared`);
+          return [arn, undefined] as const;
+        }
+      }),
+    ),
+  );
   const hashes = [...described.values()].flatMap((version) => parseLayerDescription(version?.description).contentHash ?? []);
   const scope = { project: environment.project, environment: environment.name };
   const { found: stored, problems } = await environmentLayerManifests(clients.s3, environment, hashes, project.families);
@@ -88,8 +103,9 @@ export async function environmentDrift(
         arn,
         {
           arn,
-          exists: version !== undefined,
+          exists: version !== undefined || unread.has(arn),
           ...(folder !== undefined ? { folder } : {}),
+          ...(unread.has(arn) ? { unreadable: unread.get(arn)! } : {}),
           ...(contents ? { contents } : {}),
           ...(manifest && hash
             ? { manifest: where(layerManifestKey(scope.project, scope.environment, hash)), sbom: where(layerSbomKey(scope.project, scope.environment, hash)) }

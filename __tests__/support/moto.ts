@@ -14,7 +14,7 @@ export interface MotoServer {
 
 /** A page that fails, every time it is asked for (page 2 is the first asked for with a marker). */
 export interface LambdaFault {
-  readonly operation: 'ListFunctions' | 'ListVersionsByFunction' | 'ListAliases' | 'ListLayerVersions' | 'ListLayers';
+  readonly operation: 'ListFunctions' | 'ListVersionsByFunction' | 'ListAliases' | 'ListLayerVersions' | 'ListLayers' | 'GetLayerVersion';
   readonly function?: string;
   readonly layer?: string;
   readonly page: number;

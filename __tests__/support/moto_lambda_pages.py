@@ -11,7 +11,8 @@ is caught by the tests.
   LAMBDA_PAGE_SIZE   the most items any page holds (Lambda's is 50); small to exercise paging
   LAMBDA_FAULTS      JSON list of {"operation", "function"?, "layer"?, "page", "error", "status"}:
                      that page (2 = the first asked for with a marker) of that listing answers the
-                     error, every time it is asked for, as a listing that fails part way does
+                     error, every time it is asked for, as a listing that fails part way does;
+                     GetLayerVersion (page 1) too, as for a layer version not shared with the caller
 
 Usage: python moto_lambda_pages.py -H 127.0.0.1 -p <port>   (moto.server's own arguments)
 """
@@ -123,6 +124,21 @@ LambdaResponse.list_layer_versions = _paged(
     "ListLayerVersions", "LayerVersions", lambda self: {"layer": unquote(self.path.rsplit("/", 2)[-2])}, LambdaResponse.list_layer_versions
 )
 LambdaResponse.list_layers = _paged("ListLayers", "Layers", lambda self: {}, LambdaResponse.list_layers)
+
+
+def _read_fault(operation: str, subject, original):
+    """A read that is not a list (one "page"), which LAMBDA_FAULTS can make fail too: a layer version not shared with this account."""
+
+    def respond(self):
+        _fault(operation, subject(self), 1)
+        return original(self)
+
+    return respond
+
+
+LambdaResponse.get_layer_version = _read_fault(
+    "GetLayerVersion", lambda self: {"layer": unquote(self.path.split("/")[-3])}, LambdaResponse.get_layer_version
+)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

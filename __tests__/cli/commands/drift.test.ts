@@ -137,6 +137,24 @@ describe('npm run drift', () => {
     }
   }, 120_000);
 
+  it('says which layer versions it could not read, compares those by ARN alone, and goes on', async () => {
+    const denied = await startEstate(build, { pageSize: 2, faults: [{ operation: 'GetLayerVersion', page: 1, error: 'AccessDeniedException', status: 403 }] });
+    try {
+      const result = await runCli(['drift', STACK, '--json'], { env: cliEnv(denied.env) });
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as Json;
+      const why = 'Lambda did not describe it (AccessDeniedException: AccessDeniedException on page 1 of GetLayerVersion (LAMBDA_FAULTS))';
+      expect(report['notes']).toContain(`layer version ${denied.layers[1]} could not be read: ${why}; its packages are not compared`);
+      expect(result.stderr).toContain(`warning: layer version ${denied.layers[1]} could not be read: ${why}`);
+      const api = (report['functions'] as Json[]).find((fn) => fn['name'] === 'api')!;
+      // Not called deleted, and not compared: said as a check that could not be made.
+      expect((api['findings'] as Json[]).map((finding) => finding['kind'])).toEqual(['code-differs', 'unchecked', 'unchecked']);
+      expect((api['findings'] as Json[])[1]['message']).toBe(`staging api: version 1 (75%): layer dependencies (${denied.layers[1]}) not compared: ${why}`);
+    } finally {
+      await denied.stop();
+    }
+  }, 120_000);
+
   it('needs a build to compare with, and says which command makes it', async () => {
     const result = await runCli(['drift', STACK, '--build-dir', makeTempDir('drift-no-build')], { env: cliEnv(estate.env) });
     expect(result.code).toBe(1);
