@@ -1,8 +1,15 @@
 import { UserError } from '../project/errors';
 
-/** The state bucket, read through AWS: the errors a user can fix, one factory each, each message made from the values it names. */
+/** The state bucket and Lambda, read through AWS: the errors a user can fix, one factory each, each message made from the values it names. */
 
-export const AWS_ERROR_CODES = ['STATE_BUCKET_MISSING', 'STATE_BUCKET_UNREADABLE', 'STATE_MISSING', 'STATE_UNREADABLE', 'STATE_VERSIONING_OFF'] as const;
+export const AWS_ERROR_CODES = [
+  'LAMBDA_UNREADABLE',
+  'STATE_BUCKET_MISSING',
+  'STATE_BUCKET_UNREADABLE',
+  'STATE_MISSING',
+  'STATE_UNREADABLE',
+  'STATE_VERSIONING_OFF',
+] as const;
 export type AwsErrorCode = (typeof AWS_ERROR_CODES)[number];
 
 export function stateBucketMissing(bucket: string): UserError<AwsErrorCode> {
@@ -34,4 +41,14 @@ export function stateMissing(bucket: string, key: string): UserError<AwsErrorCod
 
 export function stateUnreadable(bucket: string, key: string, why: string): UserError<AwsErrorCode> {
   return new UserError<AwsErrorCode>('STATE_UNREADABLE', `Cannot read s3://${bucket}/${key} (${why}).`);
+}
+
+/** A Lambda read that failed for another reason than a missing function or version: the call, and what may fix it. */
+export function lambdaUnreadable(what: string, permissions: string, error: unknown): UserError<AwsErrorCode> {
+  const name = (error as { name?: string }).name ?? 'Error';
+  const message = (error as Error).message;
+  const hint = /AccessDenied/.test(name)
+    ? `give the caller ${permissions} on it`
+    : 'check the credentials, AWS_REGION, AWS_ENDPOINT_URL (when set) and the network, then run it again (Lambda throttles; the SDK retries only a few times)';
+  return new UserError<AwsErrorCode>('LAMBDA_UNREADABLE', `Lambda could not be read for the ${what} (${name}: ${message}): ${hint}.`);
 }

@@ -180,7 +180,20 @@ export async function readEnvironment(clients: AwsClients, names: EnvironmentNam
   const functions = await inTurns(Object.entries(names.functions), 2, async ([name, functionName]): Promise<FunctionSeen> => {
     const [listed, aliases] = [await functionVersions(clients, functionName), await functionAliases(clients, functionName)];
     for (const failure of [listed.failure, aliases.failure]) if (failure) incomplete.push(failure);
-    return { name, functionName, exists: listed.exists && aliases.exists, versions: listed.items, aliases: aliases.items };
+    // A version an alias routes to that the listing did not reach (it stopped part way) is read on its own: what serves is known.
+    const versions = [...listed.items];
+    const routed = new Set(aliases.items.flatMap((alias) => [alias.version, ...Object.keys(alias.weights)]));
+    for (const version of [...routed].filter((candidate) => !versions.some((seen) => seen.version === candidate)).sort()) {
+      try {
+        versions.push(
+          versionSeen(await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version })), functionName),
+        );
+      } catch (error) {
+        const { name: errorName, message } = awsError(error);
+        incomplete.push({ list: `configuration of ${functionName}:${version}`, page: 1, error: `${errorName}: ${message}` });
+      }
+    }
+    return { name, functionName, exists: listed.exists && aliases.exists, versions, aliases: aliases.items };
   });
   let outside: FunctionVersionSeen[] | undefined;
   if (names.regionWide) {
@@ -190,7 +203,7 @@ export async function readEnvironment(clients: AwsClients, names: EnvironmentNam
     if (region.failure) incomplete.push(region.failure);
     outside = region.items.filter((seen) => !own.has(seen.functionName));
   }
-  return { layerVersions: layerVersionsSeen, functions, ...(outside ? { outside } : {}), incomplete };
+  return { layerNames: [...names.layers].sort(), layerVersions: layerVersionsSeen, functions, ...(outside ? { outside } : {}), incomplete };
 }
 
 /** What a function's alias runs: the alias and the configuration of each version it sends requests to. */

@@ -185,7 +185,11 @@ function versionFindings(
     if (layer.arn || !layer.contents) continue;
     const contents = live.get(arn)?.contents;
     if (!contents) {
-      const why = live.get(arn)?.unreadable ?? 'its description names no content hash and no manifest is stored for it';
+      const why =
+        live.get(arn)?.unreadable ??
+        (live.get(arn)?.exists === false
+          ? 'it was deleted, and no retained deployment records its content'
+          : 'its description names no content hash and no manifest is stored for it');
       add('unchecked', `layer ${layer.folder} (${arn}) not compared: ${why}`, {
         layer: layer.folder,
       });
@@ -231,18 +235,19 @@ export function driftOf(environment: string, inputs: readonly DriftInput[], live
   const functions = relevant.map((input): FunctionDrift => {
     const prefix = `${environment} ${input.name}: `;
     if (!input.live.exists) {
-      return {
-        name: input.name,
-        functionName: input.functionName,
-        live: [],
-        findings: [
-          {
+      // Never deployed (no retained deployment made it) is where a new environment starts, not drift; gone after a deploy made it is.
+      const finding: DriftFinding = input.recorded.length
+        ? {
             function: input.name,
             kind: 'not-deployed',
-            message: `${prefix}not deployed: Lambda has no function ${input.functionName}, and this build deploys it`,
-          },
-        ],
-      };
+            message: `${prefix}not deployed: Lambda has no function ${input.functionName}, which serial ${input.recorded[0].serial} deployed and this build deploys`,
+          }
+        : {
+            function: input.name,
+            kind: 'unchecked',
+            message: `${prefix}not deployed yet: Lambda has no function ${input.functionName}, and no retained deployment made one`,
+          };
+      return { name: input.name, functionName: input.functionName, live: [], findings: [finding] };
     }
     const findings: DriftFinding[] = [];
     if (!input.expected) {

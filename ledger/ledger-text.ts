@@ -13,6 +13,7 @@ const STATUS_WORDS: Readonly<Record<LedgerStatus, string>> = {
 };
 
 function sizeText(entry: LedgerEntry): string {
+  if (entry.deleted) return 'size unknown (deleted)';
   const parts = [
     ...(entry.zippedBytes !== undefined ? [`${formatBytes(entry.zippedBytes)} zipped`] : []),
     ...(entry.unzippedBytes !== undefined ? [`${formatBytes(entry.unzippedBytes)} unzipped`] : []),
@@ -34,6 +35,7 @@ function packagesText(entry: LedgerEntry): string {
 export function entryLines(entry: LedgerEntry): string[] {
   const head = `  ${String(entry.version).padStart(4)}  ${STATUS_WORDS[entry.status].padEnd(8)}  content ${entry.contentHash ?? '(not ours: no content hash in its description)'}  ${sizeText(entry)}${entry.created ? `  published ${entry.created}` : ''}`;
   const lines = [head];
+  if (entry.deleted) lines.push('          DELETED from Lambda: what runs it keeps running, but no deploy or rollback can attach it again');
   const serving = entry.aliases.filter((alias) => alias.share > 0);
   if (serving.length) lines.push(`          aliases: ${serving.map(aliasText).join(', ')}`);
   if (entry.functionVersions.length) {
@@ -59,7 +61,7 @@ export function ledgerLines(stack: string, ledger: Ledger): string[] {
   if (ledger.incomplete.length) {
     lines.push(`INCOMPLETE: ${failuresText(ledger.incomplete)}. No version is called free while a list is incomplete.`, '');
   }
-  if (!ledger.entries.length) lines.push(`${stack} has no layer version in Lambda.`);
+  if (!ledger.entries.length) lines.push(ledger.incomplete.length ? 'No layer version could be read.' : `${stack} has no layer version in Lambda.`);
   let layer: string | undefined;
   for (const entry of ledger.entries) {
     if (entry.layerName !== layer) {

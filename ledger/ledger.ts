@@ -1,8 +1,9 @@
 import { parseLayerDescription } from '../artifacts/layer-description';
 import { Deployment } from '../history/deployments';
-import { deployedFunctions } from '../history/terraform-state';
+import { deployedFunctions, parseLayerArn } from '../history/terraform-state';
+import { knownLayers } from '../history/layer-rollback';
 import { LayerContents } from '../review/layer-packages';
-import { EnvironmentReading, ListingFailure, aliasShares } from './readings';
+import { EnvironmentReading, LayerVersionSeen, ListingFailure, aliasShares } from './readings';
 
 /**
  * The ledger: for every version of an environment's layers, who runs it. Lambda has no call that lists a layer
@@ -66,6 +67,8 @@ export interface LedgerEntry {
   readonly deployments: readonly LedgerDeployment[];
   /** Why its size is not shown. */
   readonly sizeUnknown?: string;
+  /** Gone from Lambda's listing, yet a function version or a retained deployment names it: what runs it keeps running, nothing can attach it again. */
+  readonly deleted?: true;
 }
 
 export interface Ledger {
@@ -129,7 +132,16 @@ export function ledgerOf(inputs: LedgerInputs): Ledger {
     }
   }
   const complete = reading.incomplete.length === 0;
-  const entries = [...reading.layerVersions]
+  // A version of one of these layers that something names but Lambda no longer lists was deleted: shown, from what the state recorded.
+  const listed = new Set(reading.layerVersions.map((seen) => seen.arn));
+  const layerNames = new Set(reading.layerNames ?? reading.layerVersions.map((seen) => seen.layerName));
+  const recorded = knownLayers(inputs.history);
+  const named = new Set([...versionsByArn.keys(), ...aliasesByArn.keys(), ...outsideByArn.keys(), ...deploymentsByArn.keys()]);
+  const deleted = [...named].flatMap((arn): (LayerVersionSeen & { deleted: true })[] => {
+    const parsed = parseLayerArn(arn);
+    return parsed && !listed.has(arn) && layerNames.has(parsed.name) ? [{ arn, layerName: parsed.name, version: parsed.version, deleted: true }] : [];
+  });
+  const entries = [...reading.layerVersions, ...deleted]
     .sort((a, b) => byName(a.layerName, b.layerName) || b.version - a.version)
     .map((seen): LedgerEntry => {
       const aliases = (aliasesByArn.get(seen.arn) ?? []).sort((a, b) => byName(a.function, b.function) || byName(a.alias, b.alias) || b.share - a.share);
@@ -145,8 +157,19 @@ export function ledgerOf(inputs: LedgerInputs): Ledger {
             : complete
               ? 'free'
               : 'unknown';
-      const contentHash = parseLayerDescription(seen.description).contentHash?.slice(0, 16);
-      const contents = (contentHash ? inputs.manifests.get(contentHash) : undefined) ?? inputs.described(seen.description);
+      const known = recorded.get(seen.arn);
+      const contentHash = (parseLayerDescription(seen.description).contentHash ?? known?.contentHash)?.slice(0, 16);
+      const contents =
+        (contentHash ? inputs.manifests.get(contentHash) : undefined) ??
+        inputs.described(seen.description) ??
+        (known?.packages && contentHash
+          ? {
+              contentHash,
+              packages: known.packages.list.map((pkg) => ({ ...pkg, direct: true })),
+              source: 'description' as const,
+              complete: known.packages.complete,
+            }
+          : undefined);
       return {
         arn: seen.arn,
         layerName: seen.layerName,
@@ -163,6 +186,7 @@ export function ledgerOf(inputs: LedgerInputs): Ledger {
         outside,
         deployments,
         ...(seen.sizeUnknown ? { sizeUnknown: seen.sizeUnknown } : {}),
+        ...('deleted' in seen ? { deleted: true as const } : {}),
       };
     });
   const absent = reading.functions.filter((fn) => !fn.exists).map((fn) => fn.name);

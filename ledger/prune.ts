@@ -39,12 +39,15 @@ export function planPrune(ledger: Ledger, options: PruneOptions): PruneDecision[
   if (ledger.incomplete.length > 0) throw ledgerIncomplete(`Nothing of ${options.stack} is pruned`, ledger.incomplete);
   if (options.apply && !ledger.regionRead) throw pruneRegionUnread(options.stack);
   const seen = new Map<string, number>();
-  return ledger.entries.map((entry) => {
-    // The entries are by layer, newest first: the index within its layer.
-    const index = seen.get(entry.layerName) ?? 0;
-    seen.set(entry.layerName, index + 1);
-    const reasons = [...(index < options.keep ? [`one of the newest ${options.keep}`] : []), ...keptBecause(entry)];
-    const free = entry.status === 'free' && reasons.length === 0;
-    return { arn: entry.arn, layerName: entry.layerName, version: entry.version, action: free ? 'delete' : 'keep', reasons };
-  });
+  // A version already deleted is not Lambda's to delete, and not one of the newest it keeps.
+  return ledger.entries
+    .filter((entry) => !entry.deleted)
+    .map((entry) => {
+      // The entries are by layer, newest first: the index within its layer.
+      const index = seen.get(entry.layerName) ?? 0;
+      seen.set(entry.layerName, index + 1);
+      const reasons = [...(index < options.keep ? [`one of the newest ${options.keep}`] : []), ...keptBecause(entry)];
+      const free = entry.status === 'free' && reasons.length === 0;
+      return { arn: entry.arn, layerName: entry.layerName, version: entry.version, action: free ? 'delete' : 'keep', reasons };
+    });
 }

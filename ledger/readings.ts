@@ -63,6 +63,8 @@ export interface FunctionSeen {
 
 /** Everything read for one environment. */
 export interface EnvironmentReading {
+  /** The layer names whose versions were listed (absent: those the listed versions have). */
+  readonly layerNames?: readonly string[];
   readonly layerVersions: readonly LayerVersionSeen[];
   readonly functions: readonly FunctionSeen[];
   /**

@@ -4,7 +4,7 @@ import { LayerArtifact } from '../artifacts/manifest';
 import { layerManifestKey, layerSbomKey } from '../config/artifact-keys';
 import { layerSbom } from '../artifacts/sbom';
 import { PROJECT_TOOL } from '../project/paths';
-import { LayerContents, ReviewFamilies, contentsFromStored, storedManifestOf } from './layer-packages';
+import { LayerContents, ReviewFamilies, contentsFromStored, storedManifestMismatch, storedManifestOf } from './layer-packages';
 
 /**
  * The layer manifests each deploy stores in the artifact bucket, content-addressed
@@ -82,19 +82,53 @@ export async function fetchLayerManifests(
   return { found, problems };
 }
 
+/** A layer version whose stored manifest is wanted: its content hash, and its description on Lambda when it has one. */
+export interface ManifestWanted {
+  readonly contentHash: string;
+  /** The version's description, which a stored manifest must agree with (storedManifestMismatch). */
+  readonly description?: string;
+  /** The version, for the message: its ARN. */
+  readonly version: string;
+}
+
 /**
- * The stored manifests of an environment's layer versions, by content hash; without an artifact bucket there are
- * none, and the problems say so.
+ * The stored manifests of an environment's layer versions, by content hash (16 characters). A manifest that disagrees
+ * with a version's own description on Lambda is not used (it is read from a bucket; the description is Lambda's), and
+ * said; without an artifact bucket there are none, and the problems say so.
  */
 export async function environmentLayerManifests(
   s3: S3Client,
   environment: { readonly artifactBucket?: string; readonly project: string; readonly name: string },
-  contentHashes: readonly string[],
+  wanted: readonly ManifestWanted[],
   families: ReviewFamilies,
 ): Promise<{ found: Map<string, LayerContents>; problems: string[] }> {
   if (!environment.artifactBucket) {
-    return { found: new Map(), problems: ['no artifact bucket is configured, so no layer manifests are stored: packages come from the layer descriptions'] };
+    return {
+      found: new Map(),
+      problems: [
+        'no artifact bucket is configured (ARTIFACT_BUCKET, or artifactBucket in cdktf.json), so no layer manifests are read: packages come from the layer descriptions',
+      ],
+    };
   }
-  if (!contentHashes.length) return { found: new Map(), problems: [] };
-  return fetchLayerManifests(s3, environment.artifactBucket, { project: environment.project, environment: environment.name }, contentHashes, families);
+  if (!wanted.length) return { found: new Map(), problems: [] };
+  const scope = { project: environment.project, environment: environment.name };
+  const fetched = await fetchLayerManifests(
+    s3,
+    environment.artifactBucket,
+    scope,
+    wanted.map((layer) => layer.contentHash),
+    families,
+  );
+  for (const layer of wanted) {
+    const hash = layer.contentHash.slice(0, 16);
+    const stored = fetched.found.get(hash);
+    const mismatch = stored && layer.description !== undefined ? storedManifestMismatch(stored, hash, layer.description, families) : undefined;
+    if (stored && mismatch) {
+      fetched.found.delete(hash);
+      fetched.problems.push(
+        `s3://${environment.artifactBucket}/${layerManifestKey(scope.project, scope.environment, hash)} is not used for ${layer.version}: ${mismatch}; its description is shown instead`,
+      );
+    }
+  }
+  return fetched;
 }

@@ -7,6 +7,8 @@ import { readManifest } from '../artifacts/manifest';
 import { aliasRuns } from '../aws/lambda-listing';
 import { describeLayerVersion } from '../aws/lambda';
 import { deployedFunctions, parseLayerArn } from '../history/terraform-state';
+import { knownLayers } from '../history/layer-rollback';
+import { lambdaUnreadable } from '../aws/errors';
 import { DriftInput, DriftReport, ExpectedFunction, LiveLayer, driftOf } from '../ledger/drift';
 import { contentsFromArtifact, contentsFromDescription } from '../review/layer-packages';
 import { environmentLayerManifests } from '../review/manifest-store';
@@ -58,10 +60,20 @@ export async function environmentDrift(
   options.progress?.(`Reading what alias ${LIVE_ALIAS} runs for ${names.size} function(s) of ${environment.stackName}...`);
   const inputs: DriftInput[] = [];
   for (const [name, functionName] of names) {
+    let live: DriftInput['live'];
+    try {
+      live = await aliasRuns(clients, functionName, LIVE_ALIAS);
+    } catch (error) {
+      throw lambdaUnreadable(
+        `alias ${LIVE_ALIAS} of ${functionName} and the versions it routes to`,
+        'lambda:GetAlias and lambda:GetFunctionConfiguration',
+        error,
+      );
+    }
     inputs.push({
       name,
       functionName,
-      live: await aliasRuns(clients, functionName, LIVE_ALIAS),
+      live,
       ...(expected.has(name) ? { expected: expected.get(name)! } : {}),
       recorded: history.flatMap((deployment) => {
         const fn = deployedFunctions(deployment)[name];
@@ -86,18 +98,36 @@ export async function environmentDrift(
       }),
     ),
   );
-  const hashes = [...described.values()].flatMap((version) => parseLayerDescription(version?.description).contentHash ?? []);
+  // A deleted version (the function still runs it) is known by what the retained deployments recorded of it.
+  const recorded = knownLayers(history);
+  const wanted = arns.flatMap((arn) => {
+    const description = described.get(arn)?.description;
+    const deleted = !described.get(arn) && !unread.has(arn);
+    const contentHash = parseLayerDescription(description).contentHash ?? (deleted ? recorded.get(arn)?.contentHash : undefined);
+    return contentHash ? [{ contentHash, version: arn, ...(description !== undefined ? { description } : {}) }] : [];
+  });
   const scope = { project: environment.project, environment: environment.name };
-  const { found: stored, problems } = await environmentLayerManifests(clients.s3, environment, hashes, project.families);
-  if (hashes.length) notes.push(...problems);
+  const { found: stored, problems } = await environmentLayerManifests(clients.s3, environment, wanted, project.families);
+  if (wanted.length) notes.push(...problems);
   const live = new Map<string, LiveLayer>(
     arns.map((arn) => {
       const version = described.get(arn);
       const layerName = parseLayerArn(arn)?.name;
       const folder = layerName ? ownLayerFolderOf(environment, layerName) : undefined;
-      const hash = parseLayerDescription(version?.description).contentHash?.slice(0, 16);
+      const hash = wanted.find((layer) => layer.version === arn)?.contentHash.slice(0, 16);
       const manifest = hash ? stored.get(hash) : undefined;
-      const contents = manifest ?? contentsFromDescription(version?.description, project.families);
+      const fromState = version || unread.has(arn) ? undefined : recorded.get(arn);
+      const contents =
+        manifest ??
+        contentsFromDescription(version?.description, project.families) ??
+        (fromState?.contentHash && fromState.packages
+          ? {
+              contentHash: fromState.contentHash,
+              packages: fromState.packages.list.map((pkg) => ({ ...pkg, direct: true })),
+              source: 'description' as const,
+              complete: fromState.packages.complete,
+            }
+          : undefined);
       const where = (key: string): string => `s3://${environment.artifactBucket}/${key}`;
       return [
         arn,

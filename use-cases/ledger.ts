@@ -67,9 +67,30 @@ export async function environmentLedger(
   options.progress?.(
     `Reading ${Object.keys(names.functions).length} function(s) and ${names.layers.length} layer(s) of ${environment.stackName} from Lambda${options.regionWide ? ', and the region’s other functions' : ''}...`,
   );
-  const reading = await readEnvironment(clients, { ...names, regionWide: options.regionWide });
-  const hashes = reading.layerVersions.flatMap((version) => parseLayerDescription(version.description).contentHash ?? []);
-  const { found: manifests, problems: notes } = await environmentLayerManifests(clients.s3, environment, hashes, project.families);
+  const read = await readEnvironment(clients, { ...names, regionWide: options.regionWide });
+  // What the state could not say counts as a list not read whole: a version only it names would look free.
+  const location = `s3://${environment.stateBucket}/${environment.stateKey}`;
+  const stateGaps = [
+    ...unreadable.map((version) => ({ list: `state version ${version.versionId} of ${location}`, page: 1, error: `unreadable: ${version.reason}` })),
+    ...(history.length === 0 && read.layerVersions.length > 0
+      ? [
+          {
+            list: `deployments of ${environment.stackName} in ${location}`,
+            page: 1,
+            error: `none found, though Lambda holds ${read.layerVersions.length} version(s) of its layers: is STATE_BUCKET (or stateBucket in cdktf.json) the bucket the deploys write?`,
+          },
+        ]
+      : []),
+  ];
+  const reading = { ...read, incomplete: [...stateGaps, ...read.incomplete] };
+  const wanted = reading.layerVersions.flatMap((version) => {
+    const contentHash = parseLayerDescription(version.description).contentHash;
+    return contentHash ? [{ contentHash, version: version.arn, ...(version.description !== undefined ? { description: version.description } : {}) }] : [];
+  });
+  const recorded = history.flatMap((deployment) =>
+    deployment.layers.flatMap((layer) => (layer.contentHash ? [{ contentHash: layer.contentHash, version: layer.arn }] : [])),
+  );
+  const { found: manifests, problems: notes } = await environmentLayerManifests(clients.s3, environment, [...wanted, ...recorded], project.families);
   const ledger = ledgerOf({
     reading,
     history,

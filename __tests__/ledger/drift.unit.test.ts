@@ -362,8 +362,8 @@ describe('driftOf: aliases and functions', () => {
     );
   });
 
-  it('says a function this build deploys is not deployed when Lambda has none', () => {
-    const worker: DriftInput = { ...api(), name: 'worker', functionName: `${PREFIX}worker`, live: { exists: false, versions: [] }, recorded: [] };
+  it('says a function a retained deployment made and this build deploys is not deployed when Lambda has none', () => {
+    const worker: DriftInput = { ...api(), name: 'worker', functionName: `${PREFIX}worker`, live: { exists: false, versions: [] } };
     const report = drift([worker]);
     expect(report.functions).toEqual([
       {
@@ -371,11 +371,36 @@ describe('driftOf: aliases and functions', () => {
         functionName: `${PREFIX}worker`,
         live: [],
         findings: [
-          { function: 'worker', kind: 'not-deployed', message: `prod worker: not deployed: Lambda has no function ${PREFIX}worker, and this build deploys it` },
+          {
+            function: 'worker',
+            kind: 'not-deployed',
+            message: `prod worker: not deployed: Lambda has no function ${PREFIX}worker, which serial 7 deployed and this build deploys`,
+          },
         ],
       },
     ]);
     expect(report.drift).toBe(true);
+  });
+
+  it('calls a function no deployment made yet not deployed yet, which is where a new environment starts, not drift', () => {
+    const worker: DriftInput = { ...api(), name: 'worker', functionName: `${PREFIX}worker`, live: { exists: false, versions: [] }, recorded: [] };
+    const report = drift([worker]);
+    expect(findings(report)).toEqual([
+      {
+        function: 'worker',
+        kind: 'unchecked',
+        message: `prod worker: not deployed yet: Lambda has no function ${PREFIX}worker, and no retained deployment made one`,
+      },
+    ]);
+    expect(report.drift).toBe(false);
+  });
+
+  it('says a deleted layer version it knows nothing of could not be compared, beside saying it was deleted', () => {
+    const live = liveLayers({ arn: deps(5), folder: 'dependencies', exists: false });
+    expect(messages(drift([api()], live))).toEqual([
+      `prod api: layer ${deps(5)} was deleted; the function still runs it, but no deploy or rollback can attach it again`,
+      `prod api: layer dependencies (${deps(5)}) not compared: it was deleted, and no retained deployment records its content`,
+    ]);
   });
 
   it('says a function the repository no longer deploys still runs, and compares it with nothing of this build', () => {
@@ -437,7 +462,7 @@ describe('driftLines and driftMarkdown', () => {
       `    layers: ${DEPS}:5 content a1a1a1a1a1a1a1a1`,
       '  ? prod stats: code not checked against the deployments: no retained deployment records this function',
       `prod worker (${PREFIX}worker)`,
-      `  - prod worker: not deployed: Lambda has no function ${PREFIX}worker, and this build deploys it`,
+      `  - prod worker: not deployed: Lambda has no function ${PREFIX}worker, which serial 7 deployed and this build deploys`,
       '',
       'Drift: 2 of 3 function(s) of prod differ (api, worker).',
     ]);

@@ -1,7 +1,7 @@
 import { Command, writeJson } from '../command';
 import { environmentLedger } from '../../use-cases/ledger';
 import { ledgerLines } from '../../ledger/ledger-text';
-import { failuresText } from '../../ledger/errors';
+import { adviceFor, failuresText } from '../../ledger/errors';
 
 export const layersConsumersCommand: Command = {
   usage: 'npm run layers:consumers -- <stack> [--json] [--environment-only]',
@@ -40,7 +40,9 @@ command exits 1.`,
       out.write(`${ledgerLines(environment.stackName, ledger).join('\n')}\n`);
     }
     if (ledger.incomplete.length) {
-      err.line(err.red(`The ledger of ${environment.stackName} is incomplete: ${failuresText(ledger.incomplete)}.`));
+      err.line(
+        err.red(`The ledger of ${environment.stackName} is incomplete: ${failuresText(ledger.incomplete)}. To read it whole: ${adviceFor(ledger.incomplete)}.`),
+      );
       return 1;
     }
     return 0;

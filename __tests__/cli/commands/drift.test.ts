@@ -131,7 +131,9 @@ describe('npm run drift', () => {
       await own.lambda.send(new DeleteFunctionCommand({ FunctionName: ESTATE_FUNCTIONS.stats }));
       const gone = await runCli(['drift', STACK], { env: cliEnv(own.env) });
       expect(gone.code).toBe(1);
-      expect(gone.stdout).toContain(`  - staging stats: not deployed: Lambda has no function ${ESTATE_FUNCTIONS.stats}, and this build deploys it\n`);
+      expect(gone.stdout).toContain(
+        `  - staging stats: not deployed: Lambda has no function ${ESTATE_FUNCTIONS.stats}, which serial 5 deployed and this build deploys\n`,
+      );
     } finally {
       await own.stop();
     }
