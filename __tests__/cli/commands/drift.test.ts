@@ -4,7 +4,7 @@ import { DeleteFunctionCommand, UpdateAliasCommand } from '@aws-sdk/client-lambd
 import { readManifest } from '../../../artifacts/manifest';
 import { ESTATE_BUCKETS, ESTATE_FUNCTIONS, Estate, startEstate } from '../../support/lambda-estate';
 import { STAGING } from '../../support/terraform-state';
-import { PROJECT_ROOT, cliEnv, runCli } from '../../support/processes';
+import { PROJECT_ROOT, cliEnv, freePort, runCli } from '../../support/processes';
 import { makeTempDir } from '../../support/temp-dirs';
 import { Json } from '../../support/json';
 
@@ -156,6 +156,15 @@ describe('npm run drift', () => {
       await denied.stop();
     }
   }, 120_000);
+
+  it('says which Lambda read failed and what may fix it, without a stack trace, when Lambda cannot be reached', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const result = await runCli(['drift', STACK], { env: cliEnv({ ...estate.env, AWS_ENDPOINT_URL_LAMBDA: closed, AWS_MAX_ATTEMPTS: '1' }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Lambda could not be read for the alias live of ${ESTATE_FUNCTIONS.api} and the versions it routes to (`);
+    expect(result.stderr).toContain('check the credentials, AWS_REGION, AWS_ENDPOINT_URL (when set) and the network, then run it again');
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
 
   it('needs a build to compare with, and says which command makes it', async () => {
     const result = await runCli(['drift', STACK, '--build-dir', makeTempDir('drift-no-build')], { env: cliEnv(estate.env) });
