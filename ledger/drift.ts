@@ -51,6 +51,8 @@ export interface DriftInput {
   readonly live: { readonly exists: boolean; readonly alias?: AliasSeen; readonly versions: readonly FunctionVersionSeen[] };
   /** Absent when the repository no longer deploys it. */
   readonly expected?: ExpectedFunction;
+  /** Why what it runs could not be read (a function outside the configuration, which the roles may not read). */
+  readonly unreadable?: string;
   /** What the retained deployments made of it, newest first: each one's code SHA-256 and layer ARNs. */
   readonly recorded: readonly { readonly serial: number; readonly codeSha256: string; readonly layers: readonly string[] }[];
 }
@@ -234,6 +236,14 @@ export function driftOf(environment: string, inputs: readonly DriftInput[], live
   const relevant = inputs.filter((input) => input.live.exists || input.expected);
   const functions = relevant.map((input): FunctionDrift => {
     const prefix = `${environment} ${input.name}: `;
+    if (input.unreadable) {
+      return {
+        name: input.name,
+        functionName: input.functionName,
+        live: [],
+        findings: [{ function: input.name, kind: 'unchecked', message: `${prefix}not compared: ${input.unreadable}` }],
+      };
+    }
     if (!input.live.exists) {
       // Never deployed (no retained deployment made it) is where a new environment starts, not drift; gone after a deploy made it is.
       const finding: DriftFinding = input.recorded.length
@@ -289,6 +299,11 @@ export function driftOf(environment: string, inputs: readonly DriftInput[], live
   return { environment, functions, drift: functions.some((fn) => fn.findings.some((finding) => finding.kind !== 'unchecked')) };
 }
 
+/** How many checks could not be made (the `unchecked` findings). */
+export function uncheckedCount(report: DriftReport): number {
+  return report.functions.reduce((sum, fn) => sum + fn.findings.filter((finding) => finding.kind === 'unchecked').length, 0);
+}
+
 /** The report as lines a person reads: each function, what its alias runs, then each difference. */
 export function driftLines(report: DriftReport): string[] {
   const lines: string[] = [];
@@ -315,18 +330,27 @@ export function driftLines(report: DriftReport): string[] {
     for (const finding of fn.findings) lines.push(`  ${finding.kind === 'unchecked' ? '?' : '-'} ${finding.message}`);
   }
   const drifting = report.functions.filter((fn) => fn.findings.some((finding) => finding.kind !== 'unchecked'));
+  const unchecked = uncheckedCount(report);
+  // A check that could not be made is counted apart: never folded into "no drift".
+  const notMade = unchecked ? `; ${unchecked} check(s) could not be made (the lines marked ?)` : '';
   lines.push(
     '',
     drifting.length
-      ? `Drift: ${drifting.length} of ${report.functions.length} function(s) of ${report.environment} differ (${drifting.map((fn) => fn.name).join(', ')}).`
-      : `No drift: ${report.environment} runs what the repository would deploy, in ${report.functions.length} function(s).`,
+      ? `Drift: ${drifting.length} of ${report.functions.length} function(s) of ${report.environment} differ (${drifting.map((fn) => fn.name).join(', ')})${notMade}.`
+      : unchecked
+        ? `No drift found in what could be compared, in ${report.functions.length} function(s) of ${report.environment}${notMade}.`
+        : `No drift: ${report.environment} runs what the repository would deploy, in ${report.functions.length} function(s).`,
   );
   return lines;
 }
 
 /** The report for a GitHub job summary: a heading with the verdict, then the same lines. */
 export function driftMarkdown(stack: string, report: DriftReport, notes: readonly string[]): string {
-  const verdict = report.drift ? 'differs from the repository' : 'runs what the repository would deploy';
+  const verdict = report.drift
+    ? 'differs from the repository'
+    : uncheckedCount(report)
+      ? `no drift found, ${uncheckedCount(report)} check(s) not made`
+      : 'runs what the repository would deploy';
   return [
     `### Drift of ${stack}: ${verdict}`,
     '',

@@ -2,6 +2,10 @@ import {
   CreateAliasCommand,
   CreateFunctionCommand,
   LambdaClient,
+  ListAliasesCommand,
+  ListFunctionsCommand,
+  ListLayerVersionsCommand,
+  ListVersionsByFunctionCommand,
   PublishLayerVersionCommand,
   PublishVersionCommand,
   UpdateFunctionConfigurationCommand,
@@ -28,6 +32,7 @@ beforeAll(async () => {
     faults: [
       { operation: 'ListLayerVersions', layer: 'broken', page: 3 },
       { operation: 'ListVersionsByFunction', function: 'fails', page: 2, error: 'ServiceException', status: 500 },
+      { operation: 'ListAliases', function: 'two', page: 1, error: 'AccessDeniedException', status: 403 },
     ],
   });
   const lambda = new LambdaClient({ ...moto.sdk, maxAttempts: 2 });
@@ -86,6 +91,14 @@ describe('Lambda lists, every page', () => {
     expect(await functionAliases(clients, 'nobody')).toEqual({ items: [], exists: false });
   });
 
+  it('says a first page that fails for another reason than a missing function, and takes the function as there', async () => {
+    expect(await functionAliases(clients, 'two')).toEqual({
+      items: [],
+      exists: true,
+      failure: { list: 'aliases of two', page: 1, error: expect.stringMatching(/^AccessDeniedException: /) },
+    });
+  });
+
   it('reads every alias with its weights', async () => {
     const aliases = await functionAliases(clients, 'one');
     expect(aliases.failure).toBeUndefined();
@@ -137,6 +150,44 @@ describe('Lambda lists, every page', () => {
     ]);
     expect(await aliasRuns(clients, 'two', 'live')).toEqual({ exists: true, versions: [] });
     expect(await aliasRuns(clients, 'nobody', 'live')).toEqual({ exists: false, versions: [] });
+  });
+
+  it('is read from a server that pages each list as Lambda does: one item and a marker for the rest', async () => {
+    const lambda = clients.lambda;
+    const pages: { items?: unknown[]; NextMarker?: string }[] = [
+      await lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL' })).then((page) => ({ ...page, items: page.Functions })),
+      await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: 'one' })).then((page) => ({ ...page, items: page.Versions })),
+      await lambda.send(new ListAliasesCommand({ FunctionName: 'one' })).then((page) => ({ ...page, items: page.Aliases })),
+      await lambda.send(new ListLayerVersionsCommand({ LayerName: 'shared' })).then((page) => ({ ...page, items: page.LayerVersions })),
+    ];
+    expect(pages.map((page) => [page.items?.length, typeof page.NextMarker])).toEqual([
+      [1, 'string'],
+      [1, 'string'],
+      [1, 'string'],
+      [1, 'string'],
+    ]);
+  });
+
+  it('says a scan of the region that fails part way, with what it read', async () => {
+    const faulty = await startMoto('ap-northeast-1', { pageSize: 1, faults: [{ operation: 'ListFunctions', page: 2 }] });
+    const lambda = new LambdaClient({ ...faulty.sdk, maxAttempts: 1 });
+    const iam = new IAMClient(faulty.sdk);
+    try {
+      const role = (await iam.send(new CreateRoleCommand({ RoleName: 'scan', AssumeRolePolicyDocument: '{}' }))).Role!.Arn!;
+      for (const name of ['first', 'second']) {
+        await lambda.send(
+          new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs24.x', Role: role, Handler: 'index.handler', Code: { ZipFile: Buffer.from(name) } }),
+        );
+      }
+      const listed = await regionConsumers({ lambda, s3: clients.s3 }, () => true);
+      expect(listed.failure).toEqual({ list: 'functions of the region (every version)', page: 2, error: expect.stringMatching(/^TooManyRequestsException: /) });
+      const reading = await readEnvironment({ lambda, s3: clients.s3 }, { functions: {}, layers: [], regionWide: true });
+      expect(reading.incomplete.map((failure) => failure.list)).toEqual(['functions of the region (every version)']);
+    } finally {
+      iam.destroy();
+      lambda.destroy();
+      await faulty.stop();
+    }
   });
 
   it('stops, as a failure, when Lambda gives an earlier marker again', async () => {

@@ -163,8 +163,11 @@ describe('driftOf: code', () => {
     expect(report.drift).toBe(false);
     const lines = driftLines(report);
     expect(lines).toContain("  ? prod api: code not compared with this build: version 3's description names no code content hash");
-    expect(lines[lines.length - 1]).toBe('No drift: prod runs what the repository would deploy, in 1 function(s).');
-    expect(driftMarkdown('api-prod', report, [])).toMatch(/^### Drift of api-prod: runs what the repository would deploy\n/);
+    // Not "no drift": the checks that could not be made are counted apart, in the verdict and the heading.
+    expect(lines[lines.length - 1]).toBe(
+      'No drift found in what could be compared, in 1 function(s) of prod; 3 check(s) could not be made (the lines marked ?).',
+    );
+    expect(driftMarkdown('api-prod', report, [])).toMatch(/^### Drift of api-prod: no drift found, 3 check\(s\) not made\n/);
   });
 });
 
@@ -395,6 +398,15 @@ describe('driftOf: aliases and functions', () => {
     expect(report.drift).toBe(false);
   });
 
+  it('says what it could not read of a function as a check not made, not as drift', () => {
+    const { expected: _unused, ...retired } = api();
+    const report = drift([{ ...retired, name: 'worker', functionName: `${PREFIX}worker`, unreadable: 'Lambda could not be read (AccessDeniedException: no)' }]);
+    expect(findings(report)).toEqual([
+      { function: 'worker', kind: 'unchecked', message: 'prod worker: not compared: Lambda could not be read (AccessDeniedException: no)' },
+    ]);
+    expect(report.drift).toBe(false);
+  });
+
   it('says a deleted layer version it knows nothing of could not be compared, beside saying it was deleted', () => {
     const live = liveLayers({ arn: deps(5), folder: 'dependencies', exists: false });
     expect(messages(drift([api()], live))).toEqual([
@@ -464,7 +476,7 @@ describe('driftLines and driftMarkdown', () => {
       `prod worker (${PREFIX}worker)`,
       `  - prod worker: not deployed: Lambda has no function ${PREFIX}worker, which serial 7 deployed and this build deploys`,
       '',
-      'Drift: 2 of 3 function(s) of prod differ (api, worker).',
+      'Drift: 2 of 3 function(s) of prod differ (api, worker); 1 check(s) could not be made (the lines marked ?).',
     ]);
   });
 

@@ -173,3 +173,20 @@ describe('planPrune', () => {
     expect(actions(planPrune(of, { ...OPTIONS, apply: false }))).toEqual(['dependencies:3 keep', 'dependencies:2 keep', 'dependencies:1 delete']);
   });
 });
+
+describe('planPrune, on its own terms', () => {
+  it('deletes only what the ledger calls free: an unknown version stays, even in a ledger that says it is complete', () => {
+    const whole = ledger({ layerVersions: [layerVersion(DEPS, 1), layerVersion(DEPS, 2)] });
+    const unknown: Ledger = { ...whole, entries: whole.entries.map((entry) => (entry.version === 1 ? { ...entry, status: 'unknown' as const } : entry)) };
+    expect(planPrune(unknown, { ...OPTIONS, keep: 0 }).map((decision) => [decision.version, decision.action])).toEqual([
+      [2, 'delete'],
+      [1, 'keep'],
+    ]);
+  });
+
+  it('leaves out a version already deleted, which is not one of the newest it keeps', () => {
+    const whole = ledger({ layerVersions: [layerVersion(DEPS, 1), layerVersion(DEPS, 2)] });
+    const gone: Ledger = { ...whole, entries: [{ ...whole.entries[0], deleted: true }, ...whole.entries.slice(1)] };
+    expect(planPrune(gone, { ...OPTIONS, keep: 1 }).map((decision) => [decision.version, decision.action])).toEqual([[1, 'keep']]);
+  });
+});

@@ -73,6 +73,14 @@ describe('npm run drift', () => {
     expect(report['drift']).toBe(true);
     const fn = (name: string): Json => (report['functions'] as Json[]).find((candidate) => candidate['name'] === name)!;
     expect((fn('stats')['findings'] as Json[]).map((finding) => finding['kind'])).toEqual(['code-outside', 'layer-by-hand']);
+    // Every finding of api, exactly: version 1 (75%) alone differs; its canary, version 2, is this build.
+    expect((fn('api')['findings'] as Json[]).map((finding) => [finding['kind'], finding['version'], finding['layer']])).toEqual([
+      ['code-differs', '1', undefined],
+      ['layer-packages', '1', 'dependencies'],
+      ['layer-packages', '1', 'dependencies'],
+      ['layer-packages', '1', 'dependencies'],
+    ]);
+    expect((fn('worker')['findings'] as Json[]).map((finding) => finding['kind'])).toEqual(['not-in-repository']);
     expect(fn('api')['live']).toEqual([
       {
         version: '1',

@@ -271,6 +271,15 @@ describe('npm run history', () => {
     expect(text.stdout).toContain('      by (not recorded)\n');
   });
 
+  it('warns of a state version it cannot read, naming its version id, and lists the others', () =>
+    withOwnFixture(async ({ s3: ownS3, env: ownEnv }) => {
+      const broken = await ownS3.send(new PutObjectCommand({ Bucket: STATE_BUCKET, Key: STATE_KEY, Body: '{"version": 4, "serial": 7, "resources": [' }));
+      const history = await runCli(['history', STACK], { env: ownEnv });
+      expect(history.code).toBe(0);
+      expect(history.stderr).toContain(`warning: state version ${broken.VersionId} of s3://${STATE_BUCKET}/${STATE_KEY} could not be read (not JSON`);
+      expect(history.stdout).toContain('serial 5 ');
+    }));
+
   it('says that history needs bucket versioning, and how to turn it on', async () => {
     const result = await runCli(['history', STACK], { env: { ...env, STATE_BUCKET: PLAIN_BUCKET } });
     expect(result.code).toBe(1);
