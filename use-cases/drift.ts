@@ -1,5 +1,4 @@
 import { EnvironmentConfig, layerNameOf, ownLayerFolderOf } from '../config/environments';
-import { functionNameFor } from '../config/functions';
 import { LIVE_ALIAS } from '../config/rollout-names';
 import { layerManifestKey, layerSbomKey } from '../config/artifact-keys';
 import { parseLayerDescription } from '../artifacts/layer-description';
@@ -14,6 +13,7 @@ import { contentsFromArtifact, contentsFromDescription } from '../review/layer-p
 import { environmentLayerManifests } from '../review/manifest-store';
 import { ProjectContext } from './context';
 import { loadStackHistory } from './stacks';
+import { environmentNames } from './ledger';
 
 export interface DriftRun {
   readonly environment: EnvironmentConfig;
@@ -52,11 +52,7 @@ export async function environmentDrift(
       },
     ]),
   );
-  const names = new Map<string, string>();
-  for (const deployment of [...history].reverse()) {
-    for (const [name, fn] of Object.entries(deployedFunctions(deployment))) names.set(name, fn.functionName);
-  }
-  for (const fn of environment.functions) names.set(fn.name, functionNameFor(environment, fn.name));
+  const names = new Map(Object.entries(environmentNames(environment, [], history).functions));
   options.progress?.(`Reading what alias ${LIVE_ALIAS} runs for ${names.size} function(s) of ${environment.stackName}...`);
   const inputs: DriftInput[] = [];
   for (const [name, functionName] of names) {

@@ -244,9 +244,8 @@ export async function startEstate(build: BuildManifest, paging: LambdaPaging = {
         },
         resources: deployment.resources,
       });
+      // One serial per deploy: the history orders them by serial, whatever second each was written in.
       await s3.send(new PutObjectCommand({ Bucket: ESTATE_BUCKETS.state, Key: STATE_KEY, Body: state }));
-      // Distinct LastModified seconds, as separate deploys have.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
     }
     return {
       moto,
