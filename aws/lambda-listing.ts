@@ -2,7 +2,6 @@ import {
   FunctionConfiguration,
   GetAliasCommand,
   GetFunctionConfigurationCommand,
-  GetLayerVersionCommand,
   ListAliasesCommand,
   ListFunctionsCommand,
   ListLayerVersionsCommand,
@@ -11,6 +10,7 @@ import {
 import { AliasSeen, EnvironmentReading, FunctionSeen, FunctionVersionSeen, LayerVersionSeen, ListingFailure } from '../ledger/readings';
 import { parseLayerArn } from '../history/terraform-state';
 import { AwsClients, awsError } from './clients';
+import { describeFunction, describeLayerVersion } from './lambda';
 
 /**
  * Lambda's lists, read to their end: every page of every list, following NextMarker. A list that fails part way
@@ -124,18 +124,20 @@ export async function regionConsumers(clients: AwsClients, uses: (arn: string) =
   });
 }
 
-/** A layer version's size and SHA-256 (GetLayerVersion); undefined when it is gone. Other failures throw. */
-export async function layerVersionSize(clients: AwsClients, version: LayerVersionSeen): Promise<{ codeSize?: number; codeSha256?: string } | undefined> {
-  try {
-    const got = await clients.lambda.send(new GetLayerVersionCommand({ LayerName: version.layerName, VersionNumber: version.version }));
-    return {
-      ...(got.Content?.CodeSize !== undefined ? { codeSize: got.Content.CodeSize } : {}),
-      ...(got.Content?.CodeSha256 ? { codeSha256: got.Content.CodeSha256 } : {}),
-    };
-  } catch (error) {
-    if (awsError(error).name === 'ResourceNotFoundException') return undefined;
-    throw error;
-  }
+/** A version's size and SHA-256, from GetLayerVersion (describeLayerVersion); undefined when it is gone. Other failures throw. */
+async function layerVersionSize(clients: AwsClients, version: LayerVersionSeen): Promise<{ codeSize?: number; codeSha256?: string } | undefined> {
+  const described = await describeLayerVersion(clients, version.arn);
+  return (
+    described && {
+      ...(described.codeSize !== undefined ? { codeSize: described.codeSize } : {}),
+      ...(described.codeSha256 ? { codeSha256: described.codeSha256 } : {}),
+    }
+  );
+}
+
+/** One version's configuration ($LATEST or a number). */
+async function versionConfiguration(clients: AwsClients, functionName: string, version: string): Promise<FunctionVersionSeen> {
+  return versionSeen(await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version })), functionName);
 }
 
 /** Runs each task with at most `limit` at once (Lambda's read calls are rate limited per account), in order of the input. */
@@ -185,9 +187,7 @@ export async function readEnvironment(clients: AwsClients, names: EnvironmentNam
     const routed = new Set(aliases.items.flatMap((alias) => [alias.version, ...Object.keys(alias.weights)]));
     for (const version of [...routed].filter((candidate) => !versions.some((seen) => seen.version === candidate)).sort()) {
       try {
-        versions.push(
-          versionSeen(await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version })), functionName),
-        );
+        versions.push(await versionConfiguration(clients, functionName, version));
       } catch (error) {
         const { name: errorName, message } = awsError(error);
         incomplete.push({ list: `configuration of ${functionName}:${version}`, page: 1, error: `${errorName}: ${message}` });
@@ -221,18 +221,8 @@ export async function aliasRuns(clients: AwsClients, functionName: string, alias
     alias = { functionName, name: aliasName, version: got.FunctionVersion ?? '$LATEST', weights: { ...got.RoutingConfig?.AdditionalVersionWeights } };
   } catch (error) {
     if (awsError(error).name !== 'ResourceNotFoundException') throw error;
-    try {
-      await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    } catch (inner) {
-      if (awsError(inner).name === 'ResourceNotFoundException') return { exists: false, versions: [] };
-      throw inner;
-    }
-    return { exists: true, versions: [] };
+    return { exists: (await describeFunction(clients, functionName)) !== undefined, versions: [] };
   }
-  const versions = await Promise.all(
-    [alias.version, ...Object.keys(alias.weights)].map(async (version) =>
-      versionSeen(await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version })), functionName),
-    ),
-  );
+  const versions = await Promise.all([alias.version, ...Object.keys(alias.weights)].map((version) => versionConfiguration(clients, functionName, version)));
   return { exists: true, alias, versions };
 }

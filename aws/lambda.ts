@@ -12,6 +12,8 @@ export interface LiveLayerVersion {
   readonly codeSha256?: string;
   readonly location?: string;
   readonly description?: string;
+  /** The zip's bytes. */
+  readonly codeSize?: number;
   readonly compatibleRuntimes: readonly string[];
   readonly compatibleArchitectures: readonly string[];
 }
@@ -24,6 +26,7 @@ export async function describeLayerVersion(clients: AwsClients, arn: string): Pr
     const version = await clients.lambda.send(new GetLayerVersionCommand({ LayerName: arn.replace(/:\d+$/, ''), VersionNumber: parsed.version }));
     return {
       ...(version.Content?.CodeSha256 ? { codeSha256: version.Content.CodeSha256 } : {}),
+      ...(version.Content?.CodeSize !== undefined ? { codeSize: version.Content.CodeSize } : {}),
       ...(version.Content?.Location ? { location: version.Content.Location } : {}),
       ...(version.Description !== undefined ? { description: version.Description } : {}),
       compatibleRuntimes: version.CompatibleRuntimes ?? [],

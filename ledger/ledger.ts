@@ -2,7 +2,7 @@ import { parseLayerDescription } from '../artifacts/layer-description';
 import { Deployment } from '../history/deployments';
 import { deployedFunctions, parseLayerArn } from '../history/terraform-state';
 import { knownLayers } from '../history/layer-rollback';
-import { LayerContents } from '../review/layer-packages';
+import { LayerContents, contentsFromDescribed } from '../review/layer-packages';
 import { EnvironmentReading, LayerVersionSeen, ListingFailure, aliasShares } from './readings';
 
 /**
@@ -162,14 +162,7 @@ export function ledgerOf(inputs: LedgerInputs): Ledger {
       const contents =
         (contentHash ? inputs.manifests.get(contentHash) : undefined) ??
         inputs.described(seen.description) ??
-        (known?.packages && contentHash
-          ? {
-              contentHash,
-              packages: known.packages.list.map((pkg) => ({ ...pkg, direct: true })),
-              source: 'description' as const,
-              complete: known.packages.complete,
-            }
-          : undefined);
+        (known ? contentsFromDescribed({ ...known, ...(contentHash ? { contentHash } : {}) }) : undefined);
       return {
         arn: seen.arn,
         layerName: seen.layerName,

@@ -1,4 +1,4 @@
-import { parseLayerDescription, runtimeInDescription } from '../artifacts/layer-description';
+import { DescribedLayer, parseLayerDescription, runtimeInDescription } from '../artifacts/layer-description';
 import { LayerArtifact } from '../artifacts/manifest';
 import { FamilyId, FamilyRegistry } from '../families/registry';
 
@@ -114,6 +114,17 @@ export function storedManifestMismatch(stored: LayerContents, filedUnder: string
     if (extra.length) return `it names ${extra.join(', ')} as direct packages, which the layer version's description does not`;
   }
   return undefined;
+}
+
+/** What a description said of a version, as a state recorded it (a deleted version's): its direct packages; undefined without both. */
+export function contentsFromDescribed(described: DescribedLayer): LayerContents | undefined {
+  if (!described.contentHash || !described.packages) return undefined;
+  return {
+    contentHash: described.contentHash,
+    packages: described.packages.list.map((pkg) => ({ ...pkg, direct: true })),
+    source: 'description',
+    complete: described.packages.complete,
+  };
 }
 
 /** The direct packages a version's description names; undefined for a description the stacks did not write. */

@@ -9,7 +9,7 @@ import { deployedFunctions, parseLayerArn } from '../history/terraform-state';
 import { knownLayers } from '../history/layer-rollback';
 import { lambdaUnreadable } from '../aws/errors';
 import { DriftInput, DriftReport, ExpectedFunction, LiveLayer, driftOf } from '../ledger/drift';
-import { contentsFromArtifact, contentsFromDescription } from '../review/layer-packages';
+import { contentsFromArtifact, contentsFromDescribed, contentsFromDescription } from '../review/layer-packages';
 import { environmentLayerManifests } from '../review/manifest-store';
 import { ProjectContext } from './context';
 import { loadStackHistory } from './stacks';
@@ -119,16 +119,7 @@ export async function environmentDrift(
       const manifest = hash ? stored.get(hash) : undefined;
       const fromState = version || unread.has(arn) ? undefined : recorded.get(arn);
       const contents =
-        manifest ??
-        contentsFromDescription(version?.description, project.families) ??
-        (fromState?.contentHash && fromState.packages
-          ? {
-              contentHash: fromState.contentHash,
-              packages: fromState.packages.list.map((pkg) => ({ ...pkg, direct: true })),
-              source: 'description' as const,
-              complete: fromState.packages.complete,
-            }
-          : undefined);
+        manifest ?? contentsFromDescription(version?.description, project.families) ?? (fromState ? contentsFromDescribed(fromState) : undefined);
       const where = (key: string): string => `s3://${environment.artifactBucket}/${key}`;
       return [
         arn,
